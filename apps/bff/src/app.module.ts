@@ -1,0 +1,64 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type Redis from 'ioredis';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthGuard } from './common/auth/auth.guard';
+import { CommonModule } from './common/common.module';
+import { loggerParams } from './common/logging';
+import { RedisThrottlerStorage } from './common/rate-limit/redis-throttler-storage';
+import { createRedis, REDIS, RedisCloser } from './common/redis';
+import { AppConfig } from './config/app-config';
+import { dataSourceOptions } from './database/data-source-options';
+import { AdminAuthModule } from './modules/admin-auth/admin-auth.module';
+import { AuthModule } from './modules/auth/auth.module';
+import { HealthController } from './modules/health/health.controller';
+import { JobsModule } from './modules/jobs/jobs.module';
+import { MembersModule } from './modules/members/members.module';
+
+/** Configuration and Redis, available everywhere. */
+@Global()
+@Module({})
+class InfrastructureModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: InfrastructureModule,
+      providers: [
+        { provide: AppConfig, useValue: config },
+        { provide: REDIS, useFactory: () => createRedis(config) },
+        RedisCloser,
+      ],
+      exports: [AppConfig, REDIS],
+    };
+  }
+}
+
+@Module({})
+export class AppModule {
+  /** `config.DATABASE_URL` must be set: main.ts starts the embedded server first when it is not. */
+  static register(config: AppConfig & { DATABASE_URL: string }): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        InfrastructureModule.register(config),
+        LoggerModule.forRoot(loggerParams(config)),
+        TypeOrmModule.forRoot({ ...dataSourceOptions({ ...config, url: config.DATABASE_URL }), retryAttempts: 0 }),
+        ThrottlerModule.forRootAsync({
+          inject: [REDIS],
+          useFactory: (redis: Redis | null) => ({
+            throttlers: [{ ttl: config.LOGIN_RATE_WINDOW_SECONDS * 1000, limit: config.LOGIN_RATE_LIMIT }],
+            storage: redis ? new RedisThrottlerStorage(redis) : undefined,
+          }),
+        }),
+        CommonModule,
+        AuthModule,
+        AdminAuthModule,
+        MembersModule,
+        JobsModule,
+      ],
+      controllers: [HealthController],
+      providers: [{ provide: APP_GUARD, useExisting: AuthGuard }],
+    };
+  }
+}

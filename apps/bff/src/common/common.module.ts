@@ -1,0 +1,16 @@
+import { Global, Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { AuthGuard } from './auth/auth.guard';
+import { TokenService } from './auth/token.service';
+import { Clock } from './clock';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { TransactionInterceptor } from './transaction/transaction.interceptor';
+import { TransactionalConnection } from './transaction/transactional-connection';
+
+@Global()
+@Module({
+  imports: [JwtModule.register({})],
+  providers: [TransactionalConnection, TokenService, Clock, AuthGuard, TransactionInterceptor, IdempotencyInterceptor],
+  exports: [TransactionalConnection, TokenService, Clock, AuthGuard, TransactionInterceptor, IdempotencyInterceptor],
+})
+export class CommonModule {}

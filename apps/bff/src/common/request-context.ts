@@ -1,0 +1,46 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Request } from 'express';
+import type { EntityManager } from 'typeorm';
+
+export type Role = 'shopper' | 'leader' | 'admin';
+
+export interface Actor {
+  kind: 'member' | 'admin';
+  id: string;
+  roles: Role[];
+}
+
+/**
+ * What a service needs to know about the request it serves: who asks, the request id for
+ * logs, and the transaction the request runs in (one request = one transaction).
+ */
+export class RequestContext {
+  actor: Actor | null = null;
+  manager: EntityManager | null = null;
+
+  constructor(readonly requestId: string) {}
+
+  /** For jobs and scripts, which have no HTTP request. */
+  static forSystem(name: string): RequestContext {
+    return new RequestContext(`${name}:${randomUUID()}`);
+  }
+
+  get memberId(): string {
+    if (this.actor?.kind !== 'member') throw new Error('No member in this request context');
+    return this.actor.id;
+  }
+}
+
+type RequestWithContext = Request & { linliContext?: RequestContext };
+
+export function contextOf(request: Request): RequestContext {
+  const req = request as RequestWithContext;
+  req.linliContext ??= new RequestContext(String(req.id ?? randomUUID()));
+  return req.linliContext;
+}
+
+/** Injects the RequestContext into a controller method. */
+export const Ctx = createParamDecorator((_: unknown, execution: ExecutionContext) =>
+  contextOf(execution.switchToHttp().getRequest<Request>()),
+);

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, EntityTarget, ObjectLiteral, Repository } from 'typeorm';
+import { RequestContext } from '../request-context';
+
+/**
+ * The way services reach the database: repositories and queries bound to the request's
+ * transaction when it has one, so that one request commits or rolls back as a whole.
+ */
+@Injectable()
+export class TransactionalConnection {
+  constructor(readonly dataSource: DataSource) {}
+
+  manager(ctx: RequestContext): EntityManager {
+    return ctx.manager ?? this.dataSource.manager;
+  }
+
+  getRepository<T extends ObjectLiteral>(ctx: RequestContext, entity: EntityTarget<T>): Repository<T> {
+    return this.manager(ctx).getRepository(entity);
+  }
+
+  query<T = Record<string, unknown>>(ctx: RequestContext, sql: string, parameters?: unknown[]): Promise<T[]> {
+    return this.manager(ctx).query(sql, parameters);
+  }
+
+  /** Runs work in the context's transaction, opening one when there is none yet. */
+  async withTransaction<T>(ctx: RequestContext, work: (ctx: RequestContext) => Promise<T>): Promise<T> {
+    if (ctx.manager?.queryRunner?.isTransactionActive) return work(ctx);
+    return this.dataSource.transaction(async (manager) => {
+      ctx.manager = manager;
+      try {
+        return await work(ctx);
+      } finally {
+        ctx.manager = null;
+      }
+    });
+  }
+}

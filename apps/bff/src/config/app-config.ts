@@ -1,0 +1,127 @@
+import { plainToInstance, Transform, Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+const toBoolean = ({ value }: { value: unknown }) =>
+  value === true || value === 'true' || value === '1' || value === 'yes';
+
+const DEV_ACCESS_SECRET = 'linli-dev-access-secret-not-for-production-use';
+const DEV_REFRESH_SECRET = 'linli-dev-refresh-secret-not-for-production-use';
+
+/** Every setting the BFF reads, validated once at start-up. See apps/bff/.env.example. */
+export class AppConfig {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsOptional() @IsString()
+  DATABASE_URL?: string;
+
+  @IsString()
+  EMBEDDED_PG_DIR = '.data/postgres';
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(65535)
+  EMBEDDED_PG_PORT = 54329;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  DB_POOL_SIZE = 10;
+
+  @Type(() => Number) @IsInt() @Min(100)
+  DB_CONNECT_TIMEOUT_MS = 3000;
+
+  @Type(() => Number) @IsInt() @Min(100)
+  DB_STATEMENT_TIMEOUT_MS = 15000;
+
+  @IsOptional() @IsString()
+  REDIS_URL?: string;
+
+  @IsString() @MinLength(32)
+  JWT_ACCESS_SECRET = DEV_ACCESS_SECRET;
+
+  @IsString() @MinLength(32)
+  JWT_REFRESH_SECRET = DEV_REFRESH_SECRET;
+
+  @Type(() => Number) @IsInt() @Min(10)
+  JWT_ACCESS_TTL_SECONDS = 900;
+
+  @Type(() => Number) @IsInt() @Min(60)
+  JWT_REFRESH_TTL_SECONDS = 30 * 24 * 3600;
+
+  @IsOptional() @IsString()
+  WECHAT_APP_ID?: string;
+
+  @IsOptional() @IsString()
+  WECHAT_APP_SECRET?: string;
+
+  @IsUrl({ require_tld: false, require_protocol: true })
+  WECHAT_API_BASE = 'https://api.weixin.qq.com';
+
+  @Type(() => Number) @IsInt() @Min(100)
+  WECHAT_TIMEOUT_MS = 5000;
+
+  @Transform(toBoolean) @IsBoolean()
+  AUTH_DEV_LOGIN = false;
+
+  @IsOptional() @IsString() @MinLength(3)
+  ADMIN_USERNAME?: string;
+
+  @IsOptional() @IsString() @MinLength(8)
+  ADMIN_PASSWORD?: string;
+
+  @Type(() => Number) @IsInt() @Min(1)
+  LOGIN_RATE_LIMIT = 20;
+
+  @Type(() => Number) @IsInt() @Min(1)
+  LOGIN_RATE_WINDOW_SECONDS = 60;
+
+  @Transform(toBoolean) @IsBoolean()
+  JOBS_ENABLED = true;
+
+  @Transform(toBoolean) @IsBoolean()
+  DEMO_SEED = false;
+
+  @IsOptional() @IsString()
+  TRUST_PROXY?: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+}
+
+export class ConfigError extends Error {}
+
+/** Reads and validates configuration; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const known = Object.keys(new AppConfig());
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([key, value]) => value !== undefined && value !== '' && known.includes(key)),
+  );
+  const config = plainToInstance(AppConfig, present, { exposeDefaultValues: true });
+  const errors = validateSync(config, { whitelist: true });
+  if (errors.length > 0) {
+    const lines = errors.map(
+      (e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`,
+    );
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  if (config.NODE_ENV === 'production') {
+    const problems: string[] = [];
+    if (config.JWT_ACCESS_SECRET === DEV_ACCESS_SECRET) problems.push('JWT_ACCESS_SECRET must be set');
+    if (config.JWT_REFRESH_SECRET === DEV_REFRESH_SECRET) problems.push('JWT_REFRESH_SECRET must be set');
+    if (config.AUTH_DEV_LOGIN) problems.push('AUTH_DEV_LOGIN must be off in production');
+    if (!config.DATABASE_URL) problems.push('DATABASE_URL must be set in production');
+    if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return config;
+}

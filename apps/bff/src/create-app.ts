@@ -1,0 +1,65 @@
+import { RequestMethod, ValidationError, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { SwaggerModule } from '@nestjs/swagger';
+import { ErrorCode } from '@linli/shared';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { DataSource } from 'typeorm';
+import { AppModule } from './app.module';
+import { AppException } from './common/errors/app-exception';
+import { ErrorFilter } from './common/errors/error-filter';
+import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
+import { TransactionInterceptor } from './common/transaction/transaction.interceptor';
+import { AppConfig } from './config/app-config';
+import { seedDemo } from './database/demo-seed';
+import { runMigrations } from './database/migrate';
+import { buildOpenApiDocument } from './openapi';
+
+function fieldErrors(errors: ValidationError[], parent = ''): Record<string, string[]> {
+  return errors.reduce<Record<string, string[]>>((fields, error) => {
+    const path = parent ? `${parent}.${error.property}` : error.property;
+    if (error.constraints) fields[path] = Object.values(error.constraints);
+    return { ...fields, ...fieldErrors(error.children ?? [], path) };
+  }, {});
+}
+
+export const validationPipe = new ValidationPipe({
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  transform: true,
+  exceptionFactory: (errors) =>
+    new AppException(400, ErrorCode.ValidationFailed, 'The request is not valid', { fields: fieldErrors(errors) }),
+});
+
+/**
+ * Builds the whole BFF on a database: migrations applied, the demo seeded when asked,
+ * every global concern in place. main.ts and the e2e tests both start it this way.
+ */
+export async function createApp(config: AppConfig & { DATABASE_URL: string }): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.flushLogs();
+  if (config.TRUST_PROXY) app.set('trust proxy', config.TRUST_PROXY);
+  const strictHelmet = helmet();
+  // Swagger UI needs inline scripts and styles; every other route gets the strict policy.
+  const docsHelmet = helmet({ contentSecurityPolicy: false });
+  app.use((req: { path: string }, res: unknown, next: () => void) =>
+    (req.path.startsWith('/api/docs') ? docsHelmet : strictHelmet)(req as never, res as never, next),
+  );
+  app.setGlobalPrefix('api/v1', { exclude: [{ path: 'api/health', method: RequestMethod.GET }] });
+  app.useGlobalPipes(validationPipe);
+  app.useGlobalFilters(new ErrorFilter());
+  // Order matters: the idempotency record is written inside the request's transaction.
+  app.useGlobalInterceptors(app.get(TransactionInterceptor), app.get(IdempotencyInterceptor));
+  SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), { jsonDocumentUrl: 'api/docs-json' });
+
+  const dataSource = app.get(DataSource);
+  await runMigrations(dataSource);
+  if (config.DEMO_SEED) await seedDemo(dataSource, config);
+  await app.init();
+  return app;
+}

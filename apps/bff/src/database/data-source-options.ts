@@ -1,0 +1,27 @@
+import type { DataSourceOptions } from 'typeorm';
+import type { AppConfig } from '../config/app-config';
+import { ENTITIES, MIGRATIONS } from './entities';
+
+export type DatabaseSettings = Pick<
+  AppConfig,
+  'DB_POOL_SIZE' | 'DB_CONNECT_TIMEOUT_MS' | 'DB_STATEMENT_TIMEOUT_MS'
+> & { url: string };
+
+/** Schema comes from migrations only; a dead database fails fast instead of hanging requests. */
+export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: settings.url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    synchronize: false,
+    migrationsRun: false,
+    extra: {
+      max: settings.DB_POOL_SIZE,
+      connectionTimeoutMillis: settings.DB_CONNECT_TIMEOUT_MS,
+      statement_timeout: settings.DB_STATEMENT_TIMEOUT_MS,
+      query_timeout: settings.DB_STATEMENT_TIMEOUT_MS + 1000,
+      application_name: 'linli-bff',
+    },
+  };
+}

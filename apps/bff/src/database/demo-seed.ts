@@ -1,0 +1,69 @@
+import type { DataSource } from 'typeorm';
+import type { AppConfig } from '../config/app-config';
+import { hashPassword } from '../modules/admin-auth/password-hash';
+import { devOpenid } from '../modules/auth/dev-login';
+
+export const DEMO = {
+  community: { id: '0b6f3c1e-0000-4000-8000-000000000001', name: '阳光花园', city: '杭州' },
+  pickupPoints: [
+    {
+      id: '0b6f3c1e-0000-4000-8000-000000000011',
+      name: '阳光花园东门自提点',
+      address: '杭州市西湖区文三路 88 号阳光花园东门便利店',
+      latitude: 30.2772,
+      longitude: 120.1276,
+      openingHours: '08:00-21:00',
+    },
+    {
+      id: '0b6f3c1e-0000-4000-8000-000000000012',
+      name: '阳光花园西门自提点',
+      address: '杭州市西湖区文三路 96 号阳光花园西门水果店',
+      latitude: 30.2768,
+      longitude: 120.1241,
+      openingHours: '09:00-20:30',
+    },
+  ],
+  leader: { id: '0b6f3c1e-0000-4000-8000-000000000101', name: 'leader', nickname: '王团长', inviteCode: 'LEADER01' },
+  shoppers: [
+    { id: '0b6f3c1e-0000-4000-8000-000000000201', name: 'alice', nickname: 'alice', inviteCode: 'ALICE001' },
+    { id: '0b6f3c1e-0000-4000-8000-000000000202', name: 'bob', nickname: 'bob', inviteCode: 'BOB00001' },
+    { id: '0b6f3c1e-0000-4000-8000-000000000203', name: 'carol', nickname: 'carol', inviteCode: 'CAROL001' },
+  ],
+  admin: { username: 'admin', password: 'linli-demo-admin' },
+} as const;
+
+/** Demo data, safe to apply again and again: rows are keyed by fixed ids and never duplicated. */
+export async function seedDemo(dataSource: DataSource, config: Pick<AppConfig, 'ADMIN_USERNAME' | 'ADMIN_PASSWORD'>): Promise<void> {
+  await dataSource.transaction(async (manager) => {
+    const { community, pickupPoints, leader, shoppers } = DEMO;
+    await manager.query(
+      `INSERT INTO communities (id, name, city) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING`,
+      [community.id, community.name, community.city],
+    );
+    for (const person of [leader, ...shoppers]) {
+      await manager.query(
+        `INSERT INTO members (id, openid, nickname, invite_code) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (openid) DO NOTHING`,
+        [person.id, devOpenid(person.name), person.nickname, person.inviteCode],
+      );
+    }
+    for (const [index, point] of pickupPoints.entries()) {
+      await manager.query(
+        `INSERT INTO pickup_points (id, community_id, name, address, latitude, longitude, opening_hours, leader_member_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
+        [point.id, community.id, point.name, point.address, point.latitude, point.longitude, point.openingHours,
+          index === 0 ? leader.id : null],
+      );
+    }
+    await manager.query(
+      `UPDATE members SET pickup_point_id = $1 WHERE id = ANY($2::uuid[]) AND pickup_point_id IS NULL`,
+      [pickupPoints[0].id, shoppers.slice(0, 2).map((s) => s.id)],
+    );
+    const username = config.ADMIN_USERNAME ?? DEMO.admin.username;
+    const password = config.ADMIN_PASSWORD ?? DEMO.admin.password;
+    await manager.query(
+      `INSERT INTO admin_users (username, password_hash) VALUES ($1, $2) ON CONFLICT (username) DO NOTHING`,
+      [username, await hashPassword(password)],
+    );
+  });
+}

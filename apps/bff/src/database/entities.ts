@@ -1,0 +1,12 @@
+import { AdminUser } from '../modules/admin-auth/admin-user.entity';
+import { RefreshToken } from '../modules/auth/refresh-token.entity';
+import { Community } from '../modules/communities/community.entity';
+import { PickupPoint } from '../modules/communities/pickup-point.entity';
+import { JobRun } from '../modules/jobs/job-run.entity';
+import { Member } from '../modules/members/member.entity';
+import { Foundation1764000000000 } from './migrations/1764000000000-foundation';
+
+export const ENTITIES = [AdminUser, Community, JobRun, Member, PickupPoint, RefreshToken];
+
+/** In the order they run; a migration that has landed is never edited. */
+export const MIGRATIONS = [Foundation1764000000000];

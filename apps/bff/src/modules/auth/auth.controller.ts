@@ -1,0 +1,30 @@
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import { Public } from '../../common/auth/auth.decorators';
+import { Ctx, RequestContext } from '../../common/request-context';
+import { AuthService } from './auth.service';
+import { LoginResponse, RefreshRequest, TokenPair, WechatLoginRequest } from './dto/wechat-login.dto';
+
+@ApiTags('auth')
+@Controller('auth')
+@Public()
+@UseGuards(ThrottlerGuard)
+@ApiTooManyRequestsResponse({ description: 'RATE_LIMITED' })
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Post('wechat-login')
+  @HttpCode(200)
+  @ApiOkResponse({ type: LoginResponse })
+  wechatLogin(@Ctx() ctx: RequestContext, @Body() body: WechatLoginRequest): Promise<LoginResponse> {
+    return this.auth.wechatLogin(ctx, body);
+  }
+
+  @Post('refresh')
+  @HttpCode(200)
+  @ApiOkResponse({ type: TokenPair })
+  refresh(@Ctx() ctx: RequestContext, @Body() body: RefreshRequest): Promise<TokenPair> {
+    return this.auth.refresh(ctx, body.refreshToken);
+  }
+}

@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { Job } from './job';
+
+const IDEMPOTENCY_KEY_RETENTION_HOURS = 48;
+
+/** Stored idempotent responses are kept long enough for any client retry, then dropped. */
+@Injectable()
+export class PurgeIdempotencyKeysJob implements Job {
+  readonly name = 'purge-idempotency-keys';
+  readonly schedule = '17 3 * * *';
+  readonly batchSize = 5000;
+
+  async runBatch(manager: EntityManager, now: Date, batchSize: number): Promise<number> {
+    const deleted: unknown[] = await manager.query(
+      `DELETE FROM idempotency_keys WHERE (scope, key) IN (
+         SELECT scope, key FROM idempotency_keys
+         WHERE created_at < $1::timestamptz - make_interval(hours => $2)
+         LIMIT $3 FOR UPDATE SKIP LOCKED)
+       RETURNING key`,
+      [now, IDEMPOTENCY_KEY_RETENTION_HOURS, batchSize],
+    );
+    return deleted.length;
+  }
+}
+
+/** Used and expired refresh tokens can never log anyone in again. */
+@Injectable()
+export class PurgeRefreshTokensJob implements Job {
+  readonly name = 'purge-refresh-tokens';
+  readonly schedule = '37 3 * * *';
+  readonly batchSize = 5000;
+
+  async runBatch(manager: EntityManager, now: Date, batchSize: number): Promise<number> {
+    const deleted: unknown[] = await manager.query(
+      `DELETE FROM refresh_tokens WHERE id IN (
+         SELECT id FROM refresh_tokens
+         WHERE expires_at < $1 OR used_at < $1::timestamptz - interval '1 day'
+         LIMIT $2 FOR UPDATE SKIP LOCKED)
+       RETURNING id`,
+      [now, batchSize],
+    );
+    return deleted.length;
+  }
+}

@@ -1,0 +1,94 @@
+import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
+import { ErrorCode } from '@linli/shared';
+import { DataSource } from 'typeorm';
+import { AppException } from '../../common/errors/app-exception';
+import { Clock } from '../../common/clock';
+import { Job, JOBS } from './job';
+import { JobRunResult } from './dto/job-run.dto';
+
+@Injectable()
+export class JobRunner {
+  private readonly logger = new Logger(JobRunner.name);
+  private readonly jobs: Map<string, Job>;
+
+  constructor(
+    @Inject(JOBS) jobs: Job[],
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {
+    this.jobs = new Map(jobs.map((job) => [job.name, job]));
+  }
+
+  list(): Job[] {
+    return [...this.jobs.values()];
+  }
+
+  /**
+   * Runs a job to completion under its advisory lock. When another instance holds the lock
+   * the job is already running: the caller gets JOB_ALREADY_RUNNING.
+   */
+  async run(name: string, trigger: 'schedule' | 'admin'): Promise<JobRunResult> {
+    const job = this.jobs.get(name);
+    if (!job) throw new AppException(HttpStatus.NOT_FOUND, ErrorCode.JobNotFound, `No job named ${name}`);
+    const lockHolder = this.dataSource.createQueryRunner();
+    await lockHolder.connect();
+    try {
+      const [{ locked }] = await lockHolder.query(
+        `SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked`,
+        [`linli:job:${name}`],
+      );
+      if (!locked) {
+        throw new AppException(HttpStatus.CONFLICT, ErrorCode.JobAlreadyRunning, `${name} is already running`);
+      }
+      try {
+        return await this.runLocked(job, trigger);
+      } finally {
+        await lockHolder.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [`linli:job:${name}`]);
+      }
+    } finally {
+      await lockHolder.release();
+    }
+  }
+
+  private async runLocked(job: Job, trigger: 'schedule' | 'admin'): Promise<JobRunResult> {
+    const startedAt = this.clock.now();
+    const [{ id }] = await this.dataSource.query(
+      `INSERT INTO job_runs (job_name, trigger, status, started_at) VALUES ($1, $2, 'running', $3) RETURNING id`,
+      [job.name, trigger, startedAt],
+    );
+    let processed = 0;
+    let batches = 0;
+    try {
+      for (;;) {
+        const count = await this.dataSource.transaction((manager) =>
+          job.runBatch(manager, this.clock.now(), job.batchSize),
+        );
+        processed += count;
+        batches += 1;
+        if (count < job.batchSize) break;
+      }
+    } catch (error) {
+      await this.dataSource.query(
+        `UPDATE job_runs SET status = 'failed', processed = $2, batches = $3, error = $4, finished_at = now() WHERE id = $1`,
+        [id, processed, batches, (error as Error).message],
+      );
+      this.logger.error({ err: error, job: job.name, processed }, 'job failed');
+      throw error;
+    }
+    const [finished] = await this.dataSource.query(
+      `UPDATE job_runs SET status = 'succeeded', processed = $2, batches = $3, finished_at = $4
+       WHERE id = $1 RETURNING finished_at`,
+      [id, processed, batches, this.clock.now()],
+    );
+    this.logger.log({ job: job.name, trigger, processed, batches }, 'job finished');
+    return {
+      runId: id,
+      name: job.name,
+      status: 'succeeded',
+      processed,
+      batches,
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date(finished.finished_at).toISOString(),
+    };
+  }
+}

@@ -1,0 +1,18 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { MEMBER_TIERS, MemberTier } from '@linli/shared';
+
+export class PickupPointSummary {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() address!: string;
+}
+
+export class MeResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() nickname!: string;
+  @ApiProperty({ enum: MEMBER_TIERS, enumName: 'MemberTier' }) tier!: MemberTier;
+  @ApiProperty({ enum: ['shopper', 'leader'], isArray: true }) roles!: ('shopper' | 'leader')[];
+  @ApiProperty({ type: PickupPointSummary, nullable: true }) pickupPoint!: PickupPointSummary | null;
+  @ApiProperty() inviteCode!: string;
+  @ApiProperty({ format: 'date-time' }) memberSince!: string;
+}

@@ -1,0 +1,20 @@
+/** Linli's business days, month ends and expiry instants are those of Shanghai. */
+export const BUSINESS_TIME_ZONE = 'Asia/Shanghai';
+
+// Shanghai has kept UTC+8 without daylight saving since 1991.
+const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
+
+/** The business day (YYYY-MM-DD) an instant falls on. */
+export function businessDay(instant: Date): string {
+  return new Date(instant.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** The instant a business day starts (00:00:00 Shanghai). */
+export function startOfBusinessDay(day: string): Date {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new RangeError(`Not a day: ${day}`);
+  const start = new Date(`${day}T00:00:00.000Z`);
+  if (Number.isNaN(start.getTime()) || start.toISOString().slice(0, 10) !== day) {
+    throw new RangeError(`Not a day: ${day}`);
+  }
+  return new Date(start.getTime() - SHANGHAI_OFFSET_MS);
+}

@@ -1,0 +1,34 @@
+/**
+ * Error codes carried in every error response body (`{ error: { code, message, details } }`).
+ * Clients branch on these, never on messages or HTTP statuses alone.
+ */
+export enum ErrorCode {
+  ValidationFailed = 'VALIDATION_FAILED',
+  AuthRequired = 'AUTH_REQUIRED',
+  AuthTokenInvalid = 'AUTH_TOKEN_INVALID',
+  AuthTokenExpired = 'AUTH_TOKEN_EXPIRED',
+  RefreshTokenInvalid = 'REFRESH_TOKEN_INVALID',
+  Forbidden = 'FORBIDDEN',
+  NotFound = 'NOT_FOUND',
+  RateLimited = 'RATE_LIMITED',
+  IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
+  WechatLoginFailed = 'WECHAT_LOGIN_FAILED',
+  WechatUnavailable = 'WECHAT_UNAVAILABLE',
+  DevLoginDisabled = 'DEV_LOGIN_DISABLED',
+  AdminLoginFailed = 'ADMIN_LOGIN_FAILED',
+  JobNotFound = 'JOB_NOT_FOUND',
+  JobAlreadyRunning = 'JOB_ALREADY_RUNNING',
+  ServiceUnavailable = 'SERVICE_UNAVAILABLE',
+  InternalError = 'INTERNAL_ERROR',
+  NetworkError = 'NETWORK_ERROR',
+}
+
+export const ERROR_CODES: readonly ErrorCode[] = Object.values(ErrorCode);
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: Record<string, unknown> };
+}
