@@ -1,4 +1,4 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module, Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -36,19 +36,32 @@ class InfrastructureModule {
 
 @Module({})
 export class AppModule {
-  /** `config.DATABASE_URL` must be set: main.ts starts the embedded server first when it is not. */
-  static register(config: AppConfig & { DATABASE_URL: string }): DynamicModule {
+  /**
+   * `config.DATABASE_URL` must be set: main.ts starts the embedded server first when it is not.
+   * `extraModules` lets e2e tests mount routes that exercise shared mechanisms.
+   */
+  static register(
+    config: AppConfig & { DATABASE_URL: string },
+    extraModules: Type[] = [],
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [
         InfrastructureModule.register(config),
         LoggerModule.forRoot(loggerParams(config)),
-        TypeOrmModule.forRoot({ ...dataSourceOptions({ ...config, url: config.DATABASE_URL }), retryAttempts: 0 }),
+        TypeOrmModule.forRoot({
+          ...dataSourceOptions({ ...config, url: config.DATABASE_URL }),
+          retryAttempts: 0,
+        }),
         ThrottlerModule.forRootAsync({
           inject: [REDIS],
           useFactory: (redis: Redis | null) => ({
-            throttlers: [{ ttl: config.LOGIN_RATE_WINDOW_SECONDS * 1000, limit: config.LOGIN_RATE_LIMIT }],
-            storage: redis ? new RedisThrottlerStorage(redis) : undefined,
+            throttlers: [
+              { ttl: config.LOGIN_RATE_WINDOW_SECONDS * 1000, limit: config.LOGIN_RATE_LIMIT },
+            ],
+            storage: redis
+              ? new RedisThrottlerStorage(redis, `${config.REDIS_KEY_PREFIX}throttle:`)
+              : undefined,
           }),
         }),
         CommonModule,
@@ -56,6 +69,7 @@ export class AppModule {
         AdminAuthModule,
         MembersModule,
         JobsModule,
+        ...extraModules,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_GUARD, useExisting: AuthGuard }],

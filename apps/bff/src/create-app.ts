@@ -1,4 +1,4 @@
-import { RequestMethod, ValidationError, ValidationPipe } from '@nestjs/common';
+import { RequestMethod, Type, ValidationError, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
@@ -29,18 +29,26 @@ export const validationPipe = new ValidationPipe({
   forbidNonWhitelisted: true,
   transform: true,
   exceptionFactory: (errors) =>
-    new AppException(400, ErrorCode.ValidationFailed, 'The request is not valid', { fields: fieldErrors(errors) }),
+    new AppException(400, ErrorCode.ValidationFailed, 'The request is not valid', {
+      fields: fieldErrors(errors),
+    }),
 });
 
 /**
  * Builds the whole BFF on a database: migrations applied, the demo seeded when asked,
  * every global concern in place. main.ts and the e2e tests both start it this way.
  */
-export async function createApp(config: AppConfig & { DATABASE_URL: string }): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), {
-    bufferLogs: true,
-    abortOnError: false,
-  });
+export async function createApp(
+  config: AppConfig & { DATABASE_URL: string },
+  extraModules: Type[] = [],
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.register(config, extraModules),
+    {
+      bufferLogs: true,
+      abortOnError: false,
+    },
+  );
   app.useLogger(app.get(Logger));
   app.flushLogs();
   if (config.TRUST_PROXY) app.set('trust proxy', config.TRUST_PROXY);
@@ -48,14 +56,20 @@ export async function createApp(config: AppConfig & { DATABASE_URL: string }): P
   // Swagger UI needs inline scripts and styles; every other route gets the strict policy.
   const docsHelmet = helmet({ contentSecurityPolicy: false });
   app.use((req: { path: string }, res: unknown, next: () => void) =>
-    (req.path.startsWith('/api/docs') ? docsHelmet : strictHelmet)(req as never, res as never, next),
+    (req.path.startsWith('/api/docs') ? docsHelmet : strictHelmet)(
+      req as never,
+      res as never,
+      next,
+    ),
   );
   app.setGlobalPrefix('api/v1', { exclude: [{ path: 'api/health', method: RequestMethod.GET }] });
   app.useGlobalPipes(validationPipe);
   app.useGlobalFilters(new ErrorFilter());
   // Order matters: the idempotency record is written inside the request's transaction.
   app.useGlobalInterceptors(app.get(TransactionInterceptor), app.get(IdempotencyInterceptor));
-  SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), { jsonDocumentUrl: 'api/docs-json' });
+  SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), {
+    jsonDocumentUrl: 'api/docs-json',
+  });
 
   const dataSource = app.get(DataSource);
   await runMigrations(dataSource);

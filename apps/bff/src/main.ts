@@ -7,15 +7,25 @@ async function main(): Promise<void> {
   const config: AppConfig = loadConfig();
   let embedded: RunningPostgres | null = null;
   if (!config.DATABASE_URL) {
-    process.stdout.write(`Starting embedded PostgreSQL in ${config.EMBEDDED_PG_DIR} on port ${config.EMBEDDED_PG_PORT}\n`);
-    embedded = await startEmbeddedPostgres({ dir: config.EMBEDDED_PG_DIR, port: config.EMBEDDED_PG_PORT });
+    process.stdout.write(
+      `Starting embedded PostgreSQL in ${config.EMBEDDED_PG_DIR} on port ${config.EMBEDDED_PG_PORT}\n`,
+    );
+    embedded = await startEmbeddedPostgres({
+      dir: config.EMBEDDED_PG_DIR,
+      port: config.EMBEDDED_PG_PORT,
+    });
   }
-  const app = await createApp({ ...config, DATABASE_URL: config.DATABASE_URL ?? embedded!.url }).catch(async (error) => {
+  const app = await createApp({
+    ...config,
+    DATABASE_URL: config.DATABASE_URL ?? embedded!.url,
+  }).catch(async (error) => {
     await embedded?.stop();
     throw error;
   });
   await app.listen(config.PORT, '0.0.0.0');
-  process.stdout.write(`Linli BFF listening on http://127.0.0.1:${config.PORT}/api/v1 (docs at /api/docs)\n`);
+  process.stdout.write(
+    `Linli BFF listening on http://127.0.0.1:${config.PORT}/api/v1 (docs at /api/docs)\n`,
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -31,6 +41,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : error?.stack ?? error}\n`);
+  process.stderr.write(
+    `${error instanceof ConfigError ? error.message : (error?.stack ?? error)}\n`,
+  );
   process.exit(1);
 });

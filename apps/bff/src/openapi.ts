@@ -5,7 +5,9 @@ import { ERROR_CODES } from '@linli/shared';
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Linli BFF')
-    .setDescription('Membership platform for community group-buying (邻里). Money is in fen, times are ISO 8601.')
+    .setDescription(
+      'Membership platform for community group-buying (邻里). Money is in fen, times are ISO 8601.',
+    )
     .setVersion('1')
     .addBearerAuth()
     .build();

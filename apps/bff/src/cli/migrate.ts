@@ -7,11 +7,16 @@ import { runMigrations } from '../database/migrate';
 /** `npm run migrate`: applies pending migrations to DATABASE_URL. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  if (!config.DATABASE_URL) throw new Error('Set DATABASE_URL (the BFF migrates its embedded database at start-up)');
-  const dataSource = await new DataSource(dataSourceOptions({ ...config, url: config.DATABASE_URL })).initialize();
+  if (!config.DATABASE_URL)
+    throw new Error('Set DATABASE_URL (the BFF migrates its embedded database at start-up)');
+  const dataSource = await new DataSource(
+    dataSourceOptions({ ...config, url: config.DATABASE_URL }),
+  ).initialize();
   try {
     const applied = await runMigrations(dataSource);
-    process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Nothing to apply\n');
+    process.stdout.write(
+      applied.length ? `Applied: ${applied.join(', ')}\n` : 'Nothing to apply\n',
+    );
   } finally {
     await dataSource.destroy();
   }

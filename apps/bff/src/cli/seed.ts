@@ -8,8 +8,13 @@ import { runMigrations } from '../database/migrate';
 /** `npm run seed`: migrates and seeds the demo data into DATABASE_URL. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  if (!config.DATABASE_URL) throw new Error('Set DATABASE_URL (the demo seeds its embedded database itself: DEMO_SEED=true)');
-  const dataSource = await new DataSource(dataSourceOptions({ ...config, url: config.DATABASE_URL })).initialize();
+  if (!config.DATABASE_URL)
+    throw new Error(
+      'Set DATABASE_URL (the demo seeds its embedded database itself: DEMO_SEED=true)',
+    );
+  const dataSource = await new DataSource(
+    dataSourceOptions({ ...config, url: config.DATABASE_URL }),
+  ).initialize();
   try {
     await runMigrations(dataSource);
     await seedDemo(dataSource, config);

@@ -10,7 +10,21 @@ import { TransactionalConnection } from './transaction/transactional-connection'
 @Global()
 @Module({
   imports: [JwtModule.register({})],
-  providers: [TransactionalConnection, TokenService, Clock, AuthGuard, TransactionInterceptor, IdempotencyInterceptor],
-  exports: [TransactionalConnection, TokenService, Clock, AuthGuard, TransactionInterceptor, IdempotencyInterceptor],
+  providers: [
+    TransactionalConnection,
+    TokenService,
+    Clock,
+    AuthGuard,
+    TransactionInterceptor,
+    IdempotencyInterceptor,
+  ],
+  exports: [
+    TransactionalConnection,
+    TokenService,
+    Clock,
+    AuthGuard,
+    TransactionInterceptor,
+    IdempotencyInterceptor,
+  ],
 })
 export class CommonModule {}

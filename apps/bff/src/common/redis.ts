@@ -6,7 +6,11 @@ export const REDIS = Symbol('REDIS');
 
 export function createRedis(config: AppConfig): Redis | null {
   if (!config.REDIS_URL) return null;
-  return new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+  return new Redis(config.REDIS_URL, {
+    maxRetriesPerRequest: 2,
+    enableOfflineQueue: true,
+    lazyConnect: false,
+  });
 }
 
 @Injectable()

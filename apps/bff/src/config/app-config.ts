@@ -23,76 +23,117 @@ export class AppConfig {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
-  @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT = 3000;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   DATABASE_URL?: string;
 
   @IsString()
   EMBEDDED_PG_DIR = '.data/postgres';
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(65535)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   EMBEDDED_PG_PORT = 54329;
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
   DB_POOL_SIZE = 10;
 
-  @Type(() => Number) @IsInt() @Min(100)
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
   DB_CONNECT_TIMEOUT_MS = 3000;
 
-  @Type(() => Number) @IsInt() @Min(100)
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
   DB_STATEMENT_TIMEOUT_MS = 15000;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   REDIS_URL?: string;
 
-  @IsString() @MinLength(32)
+  @IsString()
+  @MinLength(32)
   JWT_ACCESS_SECRET = DEV_ACCESS_SECRET;
 
-  @IsString() @MinLength(32)
+  @IsString()
+  @MinLength(32)
   JWT_REFRESH_SECRET = DEV_REFRESH_SECRET;
 
-  @Type(() => Number) @IsInt() @Min(10)
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
   JWT_ACCESS_TTL_SECONDS = 900;
 
-  @Type(() => Number) @IsInt() @Min(60)
+  @Type(() => Number)
+  @IsInt()
+  @Min(60)
   JWT_REFRESH_TTL_SECONDS = 30 * 24 * 3600;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   WECHAT_APP_ID?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   WECHAT_APP_SECRET?: string;
 
   @IsUrl({ require_tld: false, require_protocol: true })
   WECHAT_API_BASE = 'https://api.weixin.qq.com';
 
-  @Type(() => Number) @IsInt() @Min(100)
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
   WECHAT_TIMEOUT_MS = 5000;
 
-  @Transform(toBoolean) @IsBoolean()
+  @Transform(toBoolean)
+  @IsBoolean()
   AUTH_DEV_LOGIN = false;
 
-  @IsOptional() @IsString() @MinLength(3)
+  @IsOptional()
+  @IsString()
+  @MinLength(3)
   ADMIN_USERNAME?: string;
 
-  @IsOptional() @IsString() @MinLength(8)
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
   ADMIN_PASSWORD?: string;
 
-  @Type(() => Number) @IsInt() @Min(1)
+  /** Prefixes every Redis key, so that several deployments can share one Redis. */
+  @IsString()
+  REDIS_KEY_PREFIX = 'linli:';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   LOGIN_RATE_LIMIT = 20;
 
-  @Type(() => Number) @IsInt() @Min(1)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   LOGIN_RATE_WINDOW_SECONDS = 60;
 
-  @Transform(toBoolean) @IsBoolean()
+  @Transform(toBoolean)
+  @IsBoolean()
   JOBS_ENABLED = true;
 
-  @Transform(toBoolean) @IsBoolean()
+  @Transform(toBoolean)
+  @IsBoolean()
   DEMO_SEED = false;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   TRUST_PROXY?: string;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -105,7 +146,9 @@ export class ConfigError extends Error {}
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   const known = Object.keys(new AppConfig());
   const present = Object.fromEntries(
-    Object.entries(env).filter(([key, value]) => value !== undefined && value !== '' && known.includes(key)),
+    Object.entries(env).filter(
+      ([key, value]) => value !== undefined && value !== '' && known.includes(key),
+    ),
   );
   const config = plainToInstance(AppConfig, present, { exposeDefaultValues: true });
   const errors = validateSync(config, { whitelist: true });
@@ -117,11 +160,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (config.NODE_ENV === 'production') {
     const problems: string[] = [];
-    if (config.JWT_ACCESS_SECRET === DEV_ACCESS_SECRET) problems.push('JWT_ACCESS_SECRET must be set');
-    if (config.JWT_REFRESH_SECRET === DEV_REFRESH_SECRET) problems.push('JWT_REFRESH_SECRET must be set');
+    if (config.JWT_ACCESS_SECRET === DEV_ACCESS_SECRET)
+      problems.push('JWT_ACCESS_SECRET must be set');
+    if (config.JWT_REFRESH_SECRET === DEV_REFRESH_SECRET)
+      problems.push('JWT_REFRESH_SECRET must be set');
     if (config.AUTH_DEV_LOGIN) problems.push('AUTH_DEV_LOGIN must be off in production');
     if (!config.DATABASE_URL) problems.push('DATABASE_URL must be set in production');
-    if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+    if (problems.length > 0)
+      throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   return config;
 }

@@ -23,17 +23,40 @@ export const DEMO = {
       openingHours: '09:00-20:30',
     },
   ],
-  leader: { id: '0b6f3c1e-0000-4000-8000-000000000101', name: 'leader', nickname: '王团长', inviteCode: 'LEADER01' },
+  leader: {
+    id: '0b6f3c1e-0000-4000-8000-000000000101',
+    name: 'leader',
+    nickname: '王团长',
+    inviteCode: 'LEADER01',
+  },
   shoppers: [
-    { id: '0b6f3c1e-0000-4000-8000-000000000201', name: 'alice', nickname: 'alice', inviteCode: 'ALICE001' },
-    { id: '0b6f3c1e-0000-4000-8000-000000000202', name: 'bob', nickname: 'bob', inviteCode: 'BOB00001' },
-    { id: '0b6f3c1e-0000-4000-8000-000000000203', name: 'carol', nickname: 'carol', inviteCode: 'CAROL001' },
+    {
+      id: '0b6f3c1e-0000-4000-8000-000000000201',
+      name: 'alice',
+      nickname: 'alice',
+      inviteCode: 'ALICE001',
+    },
+    {
+      id: '0b6f3c1e-0000-4000-8000-000000000202',
+      name: 'bob',
+      nickname: 'bob',
+      inviteCode: 'BOB00001',
+    },
+    {
+      id: '0b6f3c1e-0000-4000-8000-000000000203',
+      name: 'carol',
+      nickname: 'carol',
+      inviteCode: 'CAROL001',
+    },
   ],
   admin: { username: 'admin', password: 'linli-demo-admin' },
 } as const;
 
 /** Demo data, safe to apply again and again: rows are keyed by fixed ids and never duplicated. */
-export async function seedDemo(dataSource: DataSource, config: Pick<AppConfig, 'ADMIN_USERNAME' | 'ADMIN_PASSWORD'>): Promise<void> {
+export async function seedDemo(
+  dataSource: DataSource,
+  config: Pick<AppConfig, 'ADMIN_USERNAME' | 'ADMIN_PASSWORD'>,
+): Promise<void> {
   await dataSource.transaction(async (manager) => {
     const { community, pickupPoints, leader, shoppers } = DEMO;
     await manager.query(
@@ -51,8 +74,16 @@ export async function seedDemo(dataSource: DataSource, config: Pick<AppConfig, '
       await manager.query(
         `INSERT INTO pickup_points (id, community_id, name, address, latitude, longitude, opening_hours, leader_member_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
-        [point.id, community.id, point.name, point.address, point.latitude, point.longitude, point.openingHours,
-          index === 0 ? leader.id : null],
+        [
+          point.id,
+          community.id,
+          point.name,
+          point.address,
+          point.latitude,
+          point.longitude,
+          point.openingHours,
+          index === 0 ? leader.id : null,
+        ],
       );
     }
     await manager.query(

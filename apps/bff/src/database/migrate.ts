@@ -11,7 +11,9 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
     const applied = await dataSource.runMigrations({ transaction: 'each' });
     return applied.map((m) => m.name);
   } finally {
-    await runner.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [MIGRATION_LOCK]).catch(() => undefined);
+    await runner
+      .query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [MIGRATION_LOCK])
+      .catch(() => undefined);
     await runner.release();
   }
 }

@@ -27,7 +27,12 @@ export class TokenService {
   ) {}
 
   signAccess(actor: Actor): string {
-    const claims: AccessClaims = { sub: actor.id, kind: actor.kind, roles: actor.roles, typ: 'access' };
+    const claims: AccessClaims = {
+      sub: actor.id,
+      kind: actor.kind,
+      roles: actor.roles,
+      typ: 'access',
+    };
     return this.jwt.sign(claims, {
       secret: this.config.JWT_ACCESS_SECRET,
       expiresIn: this.config.JWT_ACCESS_TTL_SECONDS,
@@ -43,17 +48,33 @@ export class TokenService {
   }
 
   verifyAccess(token: string): Actor {
-    const claims = this.verify<AccessClaims>(token, this.config.JWT_ACCESS_SECRET, ErrorCode.AuthTokenInvalid);
+    const claims = this.verify<AccessClaims>(
+      token,
+      this.config.JWT_ACCESS_SECRET,
+      ErrorCode.AuthTokenInvalid,
+    );
     if (claims.typ !== 'access') {
-      throw new AppException(HttpStatus.UNAUTHORIZED, ErrorCode.AuthTokenInvalid, 'Not an access token');
+      throw new AppException(
+        HttpStatus.UNAUTHORIZED,
+        ErrorCode.AuthTokenInvalid,
+        'Not an access token',
+      );
     }
     return { id: claims.sub, kind: claims.kind, roles: claims.roles };
   }
 
   verifyRefresh(token: string): { memberId: string; tokenId: string } {
-    const claims = this.verify<RefreshClaims>(token, this.config.JWT_REFRESH_SECRET, ErrorCode.RefreshTokenInvalid);
+    const claims = this.verify<RefreshClaims>(
+      token,
+      this.config.JWT_REFRESH_SECRET,
+      ErrorCode.RefreshTokenInvalid,
+    );
     if (claims.typ !== 'refresh') {
-      throw new AppException(HttpStatus.UNAUTHORIZED, ErrorCode.RefreshTokenInvalid, 'Not a refresh token');
+      throw new AppException(
+        HttpStatus.UNAUTHORIZED,
+        ErrorCode.RefreshTokenInvalid,
+        'Not a refresh token',
+      );
     }
     return { memberId: claims.sub, tokenId: claims.jti };
   }
@@ -63,9 +84,17 @@ export class TokenService {
       return this.jwt.verify<T>(token, { secret, algorithms: ['HS256'] });
     } catch (error) {
       if (error instanceof TokenExpiredError && invalidCode === ErrorCode.AuthTokenInvalid) {
-        throw new AppException(HttpStatus.UNAUTHORIZED, ErrorCode.AuthTokenExpired, 'The access token has expired');
+        throw new AppException(
+          HttpStatus.UNAUTHORIZED,
+          ErrorCode.AuthTokenExpired,
+          'The access token has expired',
+        );
       }
-      throw new AppException(HttpStatus.UNAUTHORIZED, invalidCode, 'The token is invalid or has expired');
+      throw new AppException(
+        HttpStatus.UNAUTHORIZED,
+        invalidCode,
+        'The token is invalid or has expired',
+      );
     }
   }
 }

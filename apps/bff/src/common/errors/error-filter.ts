@@ -1,4 +1,11 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { ErrorBody, ErrorCode } from '@linli/shared';
@@ -26,19 +33,31 @@ export function renderError(error: unknown): RenderedError {
   if (error instanceof AppException) {
     return {
       status: error.status,
-      body: { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } },
+      body: {
+        error: {
+          code: error.code,
+          message: error.message,
+          ...(error.details ? { details: error.details } : {}),
+        },
+      },
     };
   }
   if (error instanceof ThrottlerException) {
     return {
       status: HttpStatus.TOO_MANY_REQUESTS,
-      body: { error: { code: ErrorCode.RateLimited, message: 'Too many requests, try again later' } },
+      body: {
+        error: { code: ErrorCode.RateLimited, message: 'Too many requests, try again later' },
+      },
     };
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
-    const code = STATUS_CODES[status] ?? (status < 500 ? ErrorCode.ValidationFailed : ErrorCode.InternalError);
-    return { status, body: { error: { code, message: status < 500 ? error.message : 'Internal error' } } };
+    const code =
+      STATUS_CODES[status] ?? (status < 500 ? ErrorCode.ValidationFailed : ErrorCode.InternalError);
+    return {
+      status,
+      body: { error: { code, message: status < 500 ? error.message : 'Internal error' } },
+    };
   }
   const bodyParserStatus = (error as { status?: number; type?: string } | undefined)?.type
     ? (error as { status?: number }).status
@@ -46,13 +65,17 @@ export function renderError(error: unknown): RenderedError {
   if (bodyParserStatus && bodyParserStatus >= 400 && bodyParserStatus < 500) {
     return {
       status: bodyParserStatus,
-      body: { error: { code: ErrorCode.ValidationFailed, message: 'The request body could not be read' } },
+      body: {
+        error: { code: ErrorCode.ValidationFailed, message: 'The request body could not be read' },
+      },
     };
   }
   if (isDatabaseUnavailable(error)) {
     return {
       status: HttpStatus.SERVICE_UNAVAILABLE,
-      body: { error: { code: ErrorCode.ServiceUnavailable, message: 'Service temporarily unavailable' } },
+      body: {
+        error: { code: ErrorCode.ServiceUnavailable, message: 'Service temporarily unavailable' },
+      },
     };
   }
   return {

@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { from, mergeMap, Observable, of } from 'rxjs';
 import { AppException } from '../errors/app-exception';
+import { queryRows } from '../transaction/query-rows';
 import { contextOf, RequestContext } from '../request-context';
 import { stableJson } from './stable-json';
 
@@ -40,13 +41,20 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(private readonly reflector: Reflector) {}
 
   intercept(execution: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const options = this.reflector.get<IdempotentOptions | undefined>(IDEMPOTENT, execution.getHandler());
+    const options = this.reflector.get<IdempotentOptions | undefined>(
+      IDEMPOTENT,
+      execution.getHandler(),
+    );
     if (!options) return next.handle();
     const request = execution.switchToHttp().getRequest<Request>();
     const key = request.header(IDEMPOTENCY_HEADER);
     if (!key) {
       if (options.required) {
-        throw new AppException(HttpStatus.BAD_REQUEST, ErrorCode.ValidationFailed, 'Idempotency-Key header is required');
+        throw new AppException(
+          HttpStatus.BAD_REQUEST,
+          ErrorCode.ValidationFailed,
+          'Idempotency-Key header is required',
+        );
       }
       return next.handle();
     }
@@ -60,7 +68,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const ctx = contextOf(request);
     const scope = ctx.actor ? `${ctx.actor.kind}:${ctx.actor.id}` : 'anonymous';
     const fingerprint = createHash('sha256')
-      .update(`${request.method} ${request.originalUrl.split('?')[0]}\n${stableJson(request.body ?? null)}`)
+      .update(
+        `${request.method} ${request.originalUrl.split('?')[0]}\n${stableJson(request.body ?? null)}`,
+      )
       .digest('hex');
     const response = execution.switchToHttp().getResponse<Response>();
 
@@ -76,15 +86,22 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   /** Returns the stored response of an earlier request with this key, or undefined when this one goes first. */
-  private async claim(ctx: RequestContext, scope: string, key: string, fingerprint: string): Promise<unknown> {
+  private async claim(
+    ctx: RequestContext,
+    scope: string,
+    key: string,
+    fingerprint: string,
+  ): Promise<unknown> {
     const manager = this.transactionOf(ctx);
-    const claimed: unknown[] = await manager.query(
+    const claimed = await queryRows(
+      manager,
       `INSERT INTO idempotency_keys (scope, key, fingerprint) VALUES ($1, $2, $3)
        ON CONFLICT (scope, key) DO NOTHING RETURNING key`,
       [scope, key, fingerprint],
     );
     if (claimed.length > 0) return undefined;
-    const [previous] = await manager.query(
+    const [previous] = await queryRows<{ fingerprint: string; response_body: unknown }>(
+      manager,
       `SELECT fingerprint, response_body FROM idempotency_keys WHERE scope = $1 AND key = $2`,
       [scope, key],
     );
@@ -98,7 +115,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return previous.response_body;
   }
 
-  private async store(ctx: RequestContext, scope: string, key: string, body: unknown): Promise<unknown> {
+  private async store(
+    ctx: RequestContext,
+    scope: string,
+    key: string,
+    body: unknown,
+  ): Promise<unknown> {
     await this.transactionOf(ctx).query(
       `UPDATE idempotency_keys SET response_body = $3::jsonb WHERE scope = $1 AND key = $2`,
       [scope, key, JSON.stringify(body ?? null)],

@@ -20,7 +20,7 @@ return {hits, ttl, blocked}
 export class RedisThrottlerStorage implements ThrottlerStorage {
   constructor(
     private readonly redis: Redis,
-    private readonly prefix = 'linli:throttle:',
+    private readonly prefix: string,
   ) {}
 
   async increment(

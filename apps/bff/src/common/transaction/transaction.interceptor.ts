@@ -1,4 +1,10 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
+import {
+  CallHandler,
+  ExecutionContext,
+  Injectable,
+  NestInterceptor,
+  SetMetadata,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { from, lastValueFrom, Observable } from 'rxjs';
@@ -28,6 +34,10 @@ export class TransactionInterceptor implements NestInterceptor {
     ]);
     if (skip || !MUTATING_METHODS.has(request.method)) return next.handle();
     const ctx = contextOf(request);
-    return from(this.connection.withTransaction(ctx, () => lastValueFrom(next.handle(), { defaultValue: undefined })));
+    return from(
+      this.connection.withTransaction(ctx, () =>
+        lastValueFrom(next.handle(), { defaultValue: undefined }),
+      ),
+    );
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral, Repository } from 'typeorm';
 import { RequestContext } from '../request-context';
+import { queryRows } from './query-rows';
 
 /**
  * The way services reach the database: repositories and queries bound to the request's
@@ -14,16 +15,26 @@ export class TransactionalConnection {
     return ctx.manager ?? this.dataSource.manager;
   }
 
-  getRepository<T extends ObjectLiteral>(ctx: RequestContext, entity: EntityTarget<T>): Repository<T> {
+  getRepository<T extends ObjectLiteral>(
+    ctx: RequestContext,
+    entity: EntityTarget<T>,
+  ): Repository<T> {
     return this.manager(ctx).getRepository(entity);
   }
 
-  query<T = Record<string, unknown>>(ctx: RequestContext, sql: string, parameters?: unknown[]): Promise<T[]> {
-    return this.manager(ctx).query(sql, parameters);
+  query<T = Record<string, unknown>>(
+    ctx: RequestContext,
+    sql: string,
+    parameters?: unknown[],
+  ): Promise<T[]> {
+    return queryRows<T>(this.manager(ctx), sql, parameters);
   }
 
   /** Runs work in the context's transaction, opening one when there is none yet. */
-  async withTransaction<T>(ctx: RequestContext, work: (ctx: RequestContext) => Promise<T>): Promise<T> {
+  async withTransaction<T>(
+    ctx: RequestContext,
+    work: (ctx: RequestContext) => Promise<T>,
+  ): Promise<T> {
     if (ctx.manager?.queryRunner?.isTransactionActive) return work(ctx);
     return this.dataSource.transaction(async (manager) => {
       ctx.manager = manager;

@@ -34,7 +34,11 @@ export class AdminAuthService implements OnApplicationBootstrap {
     if (created.length > 0) this.logger.log({ username }, 'bootstrap admin created');
   }
 
-  async login(ctx: RequestContext, username: string, password: string): Promise<AdminLoginResponse> {
+  async login(
+    ctx: RequestContext,
+    username: string,
+    password: string,
+  ): Promise<AdminLoginResponse> {
     const [admin] = await this.connection.query<{ id: string; password_hash: string }>(
       ctx,
       `SELECT id, password_hash FROM admin_users WHERE username = $1`,
@@ -42,8 +46,14 @@ export class AdminAuthService implements OnApplicationBootstrap {
     );
     const valid = await verifyPassword(password, admin?.password_hash ?? UNKNOWN_USER_HASH);
     if (!admin || !valid) {
-      throw new AppException(HttpStatus.UNAUTHORIZED, ErrorCode.AdminLoginFailed, 'Wrong username or password');
+      throw new AppException(
+        HttpStatus.UNAUTHORIZED,
+        ErrorCode.AdminLoginFailed,
+        'Wrong username or password',
+      );
     }
-    return { accessToken: this.tokens.signAccess({ kind: 'admin', id: admin.id, roles: ['admin'] }) };
+    return {
+      accessToken: this.tokens.signAccess({ kind: 'admin', id: admin.id, roles: ['admin'] }),
+    };
   }
 }

@@ -4,7 +4,12 @@ import { ThrottlerGuard } from '@nestjs/throttler';
 import { Public } from '../../common/auth/auth.decorators';
 import { Ctx, RequestContext } from '../../common/request-context';
 import { AuthService } from './auth.service';
-import { LoginResponse, RefreshRequest, TokenPair, WechatLoginRequest } from './dto/wechat-login.dto';
+import {
+  LoginResponse,
+  RefreshRequest,
+  TokenPair,
+  WechatLoginRequest,
+} from './dto/wechat-login.dto';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -17,7 +22,10 @@ export class AuthController {
   @Post('wechat-login')
   @HttpCode(200)
   @ApiOkResponse({ type: LoginResponse })
-  wechatLogin(@Ctx() ctx: RequestContext, @Body() body: WechatLoginRequest): Promise<LoginResponse> {
+  wechatLogin(
+    @Ctx() ctx: RequestContext,
+    @Body() body: WechatLoginRequest,
+  ): Promise<LoginResponse> {
     return this.auth.wechatLogin(ctx, body);
   }
 

@@ -14,7 +14,9 @@ import { WechatIdentity, WechatSessionProvider } from './wechat-session.provider
 const INVITE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
 export function newInviteCode(): string {
-  return Array.from({ length: 8 }, () => INVITE_ALPHABET[randomInt(INVITE_ALPHABET.length)]).join('');
+  return Array.from({ length: 8 }, () => INVITE_ALPHABET[randomInt(INVITE_ALPHABET.length)]).join(
+    '',
+  );
 }
 
 interface LoginIdentity extends WechatIdentity {
@@ -45,7 +47,8 @@ export class AuthService {
        RETURNING id, nickname, tier, (xmax = 0) AS inserted`,
       [identity.openid, identity.unionid, identity.sessionKey, identity.nickname, newInviteCode()],
     );
-    if (member.inserted && request.inviteCode) await this.bindInviter(ctx, member.id, request.inviteCode);
+    if (member.inserted && request.inviteCode)
+      await this.bindInviter(ctx, member.id, request.inviteCode);
     const tokens = await this.issueTokens(ctx, member.id);
     return { ...tokens, member: { id: member.id, nickname: member.nickname, tier: member.tier } };
   }
@@ -61,13 +64,21 @@ export class AuthService {
       [tokenId],
     );
     if (used.length === 0) {
-      throw new AppException(HttpStatus.UNAUTHORIZED, ErrorCode.RefreshTokenInvalid, 'Log in again');
+      throw new AppException(
+        HttpStatus.UNAUTHORIZED,
+        ErrorCode.RefreshTokenInvalid,
+        'Log in again',
+      );
     }
     return this.issueTokens(ctx, used[0].member_id);
   }
 
   async rolesOf(ctx: RequestContext, memberId: string): Promise<Role[]> {
-    const leads = await this.connection.query(ctx, `SELECT 1 FROM pickup_points WHERE leader_member_id = $1`, [memberId]);
+    const leads = await this.connection.query(
+      ctx,
+      `SELECT 1 FROM pickup_points WHERE leader_member_id = $1`,
+      [memberId],
+    );
     return leads.length > 0 ? ['shopper', 'leader'] : ['shopper'];
   }
 
@@ -79,17 +90,28 @@ export class AuthService {
        VALUES ($1, now() + make_interval(secs => $2)) RETURNING id`,
       [memberId, this.config.JWT_REFRESH_TTL_SECONDS],
     );
-    return { accessToken: this.tokens.signAccess(actor), refreshToken: this.tokens.signRefresh(memberId, row.id) };
+    return {
+      accessToken: this.tokens.signAccess(actor),
+      refreshToken: this.tokens.signRefresh(memberId, row.id),
+    };
   }
 
   private async identify(code: string): Promise<LoginIdentity> {
     if (code.startsWith(DEV_CODE_PREFIX)) {
       if (!this.config.AUTH_DEV_LOGIN) {
-        throw new AppException(HttpStatus.FORBIDDEN, ErrorCode.DevLoginDisabled, 'Dev log-in is not enabled');
+        throw new AppException(
+          HttpStatus.FORBIDDEN,
+          ErrorCode.DevLoginDisabled,
+          'Dev log-in is not enabled',
+        );
       }
       const name = code.slice(DEV_CODE_PREFIX.length);
       if (!DEV_NAME_PATTERN.test(name)) {
-        throw new AppException(HttpStatus.BAD_REQUEST, ErrorCode.ValidationFailed, 'Dev log-in names are 1-32 letters or digits');
+        throw new AppException(
+          HttpStatus.BAD_REQUEST,
+          ErrorCode.ValidationFailed,
+          'Dev log-in names are 1-32 letters or digits',
+        );
       }
       return { openid: devOpenid(name), unionid: null, sessionKey: null, nickname: name };
     }
@@ -97,7 +119,11 @@ export class AuthService {
     return { ...identity, nickname: `邻居${identity.openid.slice(-4)}` };
   }
 
-  private async bindInviter(ctx: RequestContext, memberId: string, inviteCode: string): Promise<void> {
+  private async bindInviter(
+    ctx: RequestContext,
+    memberId: string,
+    inviteCode: string,
+  ): Promise<void> {
     const bound = await this.connection.query(
       ctx,
       `UPDATE members SET invited_by_member_id = inviter.id
@@ -107,6 +133,7 @@ export class AuthService {
        RETURNING members.id`,
       [memberId, inviteCode],
     );
-    if (bound.length === 0) this.logger.log({ memberId, inviteCode }, 'invite code did not match an inviter');
+    if (bound.length === 0)
+      this.logger.log({ memberId, inviteCode }, 'invite code did not match an inviter');
   }
 }

@@ -28,13 +28,20 @@ export class WechatSessionProvider {
   private readonly http: AxiosInstance;
 
   constructor(private readonly config: AppConfig) {
-    this.http = axios.create({ baseURL: config.WECHAT_API_BASE, timeout: config.WECHAT_TIMEOUT_MS });
+    this.http = axios.create({
+      baseURL: config.WECHAT_API_BASE,
+      timeout: config.WECHAT_TIMEOUT_MS,
+    });
   }
 
   async exchange(code: string): Promise<WechatIdentity> {
     const { WECHAT_APP_ID: appid, WECHAT_APP_SECRET: secret } = this.config;
     if (!appid || !secret) {
-      throw new AppException(HttpStatus.SERVICE_UNAVAILABLE, ErrorCode.WechatUnavailable, 'WeChat login is not configured');
+      throw new AppException(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        ErrorCode.WechatUnavailable,
+        'WeChat login is not configured',
+      );
     }
     let data: Code2SessionResponse;
     try {
@@ -44,11 +51,18 @@ export class WechatSessionProvider {
       data = response.data;
     } catch (error) {
       this.logger.warn({ err: (error as Error).message }, 'code2Session request failed');
-      throw new AppException(HttpStatus.BAD_GATEWAY, ErrorCode.WechatUnavailable, 'WeChat did not answer, try again');
+      throw new AppException(
+        HttpStatus.BAD_GATEWAY,
+        ErrorCode.WechatUnavailable,
+        'WeChat did not answer, try again',
+      );
     }
     if (data.errcode && data.errcode !== 0) {
       const rejected = REJECTED_CODES.has(data.errcode);
-      this.logger.warn({ errcode: data.errcode, errmsg: data.errmsg }, 'code2Session refused the code');
+      this.logger.warn(
+        { errcode: data.errcode, errmsg: data.errmsg },
+        'code2Session refused the code',
+      );
       throw new AppException(
         rejected ? HttpStatus.UNAUTHORIZED : HttpStatus.BAD_GATEWAY,
         rejected ? ErrorCode.WechatLoginFailed : ErrorCode.WechatUnavailable,
@@ -57,8 +71,16 @@ export class WechatSessionProvider {
       );
     }
     if (!data.openid) {
-      throw new AppException(HttpStatus.BAD_GATEWAY, ErrorCode.WechatUnavailable, 'WeChat answered without an openid');
+      throw new AppException(
+        HttpStatus.BAD_GATEWAY,
+        ErrorCode.WechatUnavailable,
+        'WeChat answered without an openid',
+      );
     }
-    return { openid: data.openid, unionid: data.unionid ?? null, sessionKey: data.session_key ?? null };
+    return {
+      openid: data.openid,
+      unionid: data.unionid ?? null,
+      sessionKey: data.session_key ?? null,
+    };
   }
 }

@@ -1,5 +1,10 @@
 import { Controller, Get, HttpStatus } from '@nestjs/common';
-import { ApiOkResponse, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiProperty,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ErrorCode } from '@linli/shared';
 import { DataSource } from 'typeorm';
 import { Public } from '../../common/auth/auth.decorators';
@@ -30,9 +35,14 @@ export class HealthController {
     try {
       await Promise.race([this.dataSource.query('SELECT 1'), timeout]);
     } catch (error) {
-      throw new AppException(HttpStatus.SERVICE_UNAVAILABLE, ErrorCode.ServiceUnavailable, 'Database unavailable', {
-        database: 'down',
-      });
+      throw new AppException(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        ErrorCode.ServiceUnavailable,
+        'Database unavailable',
+        {
+          database: 'down',
+        },
+      );
     } finally {
       clearTimeout(timer);
     }

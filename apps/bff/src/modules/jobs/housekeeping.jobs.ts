@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { queryRows } from '../../common/transaction/query-rows';
 import type { Job } from './job';
 
 const IDEMPOTENCY_KEY_RETENTION_HOURS = 48;
@@ -12,7 +13,8 @@ export class PurgeIdempotencyKeysJob implements Job {
   readonly batchSize = 5000;
 
   async runBatch(manager: EntityManager, now: Date, batchSize: number): Promise<number> {
-    const deleted: unknown[] = await manager.query(
+    const deleted = await queryRows(
+      manager,
       `DELETE FROM idempotency_keys WHERE (scope, key) IN (
          SELECT scope, key FROM idempotency_keys
          WHERE created_at < $1::timestamptz - make_interval(hours => $2)
@@ -32,7 +34,8 @@ export class PurgeRefreshTokensJob implements Job {
   readonly batchSize = 5000;
 
   async runBatch(manager: EntityManager, now: Date, batchSize: number): Promise<number> {
-    const deleted: unknown[] = await manager.query(
+    const deleted = await queryRows(
+      manager,
       `DELETE FROM refresh_tokens WHERE id IN (
          SELECT id FROM refresh_tokens
          WHERE expires_at < $1 OR used_at < $1::timestamptz - interval '1 day'

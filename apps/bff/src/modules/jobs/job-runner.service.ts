@@ -3,6 +3,7 @@ import { ErrorCode } from '@linli/shared';
 import { DataSource } from 'typeorm';
 import { AppException } from '../../common/errors/app-exception';
 import { Clock } from '../../common/clock';
+import { queryRows } from '../../common/transaction/query-rows';
 import { Job, JOBS } from './job';
 import { JobRunResult } from './dto/job-run.dto';
 
@@ -29,7 +30,8 @@ export class JobRunner {
    */
   async run(name: string, trigger: 'schedule' | 'admin'): Promise<JobRunResult> {
     const job = this.jobs.get(name);
-    if (!job) throw new AppException(HttpStatus.NOT_FOUND, ErrorCode.JobNotFound, `No job named ${name}`);
+    if (!job)
+      throw new AppException(HttpStatus.NOT_FOUND, ErrorCode.JobNotFound, `No job named ${name}`);
     const lockHolder = this.dataSource.createQueryRunner();
     await lockHolder.connect();
     try {
@@ -38,12 +40,18 @@ export class JobRunner {
         [`linli:job:${name}`],
       );
       if (!locked) {
-        throw new AppException(HttpStatus.CONFLICT, ErrorCode.JobAlreadyRunning, `${name} is already running`);
+        throw new AppException(
+          HttpStatus.CONFLICT,
+          ErrorCode.JobAlreadyRunning,
+          `${name} is already running`,
+        );
       }
       try {
         return await this.runLocked(job, trigger);
       } finally {
-        await lockHolder.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [`linli:job:${name}`]);
+        await lockHolder.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [
+          `linli:job:${name}`,
+        ]);
       }
     } finally {
       await lockHolder.release();
@@ -75,7 +83,8 @@ export class JobRunner {
       this.logger.error({ err: error, job: job.name, processed }, 'job failed');
       throw error;
     }
-    const [finished] = await this.dataSource.query(
+    const [finished] = await queryRows<{ finished_at: Date }>(
+      this.dataSource.manager,
       `UPDATE job_runs SET status = 'succeeded', processed = $2, batches = $3, finished_at = $4
        WHERE id = $1 RETURNING finished_at`,
       [id, processed, batches, this.clock.now()],

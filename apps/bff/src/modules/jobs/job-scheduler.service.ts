@@ -1,4 +1,10 @@
-import { HttpStatus, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  HttpStatus,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { CronJob } from 'cron';
 import { AppConfig } from '../../config/app-config';
 import { AppException } from '../../common/errors/app-exception';

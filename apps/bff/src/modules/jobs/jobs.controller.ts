@@ -15,7 +15,9 @@ export class JobsController {
   @Get()
   @ApiOkResponse({ type: JobSummary, isArray: true })
   list(): JobSummary[] {
-    return this.runner.list().map(({ name, schedule, batchSize }) => ({ name, schedule, batchSize }));
+    return this.runner
+      .list()
+      .map(({ name, schedule, batchSize }) => ({ name, schedule, batchSize }));
   }
 
   @Post(':name/run')

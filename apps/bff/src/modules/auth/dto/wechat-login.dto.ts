@@ -8,7 +8,9 @@ export class WechatLoginRequest {
   @Length(1, 128)
   code!: string;
 
-  @ApiPropertyOptional({ description: "An inviter's invite code (only a brand-new member is bound)" })
+  @ApiPropertyOptional({
+    description: "An inviter's invite code (only a brand-new member is bound)",
+  })
   @IsOptional()
   @IsString()
   @Matches(/^[A-Z0-9]{6,12}$/)

@@ -12,7 +12,8 @@ export class MeResponse {
   @ApiProperty() nickname!: string;
   @ApiProperty({ enum: MEMBER_TIERS, enumName: 'MemberTier' }) tier!: MemberTier;
   @ApiProperty({ enum: ['shopper', 'leader'], isArray: true }) roles!: ('shopper' | 'leader')[];
-  @ApiProperty({ type: PickupPointSummary, nullable: true }) pickupPoint!: PickupPointSummary | null;
+  @ApiProperty({ type: PickupPointSummary, nullable: true })
+  pickupPoint!: PickupPointSummary | null;
   @ApiProperty() inviteCode!: string;
   @ApiProperty({ format: 'date-time' }) memberSince!: string;
 }
