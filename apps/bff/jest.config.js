@@ -2,6 +2,7 @@ const preset = require('../../jest.preset');
 
 /** Unit specs next to the code; e2e specs in test/ need a PostgreSQL (see test/support). */
 module.exports = {
+  testTimeout: 60000,
   projects: [
     {
       ...preset,
@@ -14,7 +15,6 @@ module.exports = {
       displayName: 'bff-e2e',
       rootDir: __dirname,
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      testTimeout: 60000,
     },
   ],
 };

@@ -1,0 +1,52 @@
+import { Body, Controller, HttpCode, Module, Post } from '@nestjs/common';
+import { IsInt, IsString, Max, Min } from 'class-validator';
+import { Roles } from '../../src/common/auth/auth.decorators';
+import { Idempotent } from '../../src/common/idempotency/idempotency.interceptor';
+import { Ctx, RequestContext } from '../../src/common/request-context';
+import { TransactionalConnection } from '../../src/common/transaction/transactional-connection';
+
+export const PROBE_TABLE = `
+  CREATE TABLE probe_grants (
+    id serial PRIMARY KEY,
+    member_id uuid NOT NULL,
+    amount int NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now()
+  )`;
+
+class GrantRequest {
+  @IsInt() @Min(1) @Max(1000) amount!: number;
+  @IsString() note!: string;
+}
+
+/**
+ * Routes that exist only in tests, to drive the shared request mechanisms (transaction,
+ * idempotency, error rendering) the way a value-creating route would.
+ */
+@Controller('probe')
+@Roles('shopper')
+class ProbeController {
+  constructor(private readonly connection: TransactionalConnection) {}
+
+  @Post('grants')
+  @Idempotent({ required: true })
+  async grant(@Ctx() ctx: RequestContext, @Body() body: GrantRequest) {
+    const [row] = await this.connection.query<{ id: number; created_at: Date }>(
+      ctx,
+      `INSERT INTO probe_grants (member_id, amount) VALUES ($1, $2) RETURNING id, created_at`,
+      [ctx.memberId, body.amount],
+    );
+    // Widen the window in which concurrent duplicates could slip through.
+    await this.connection.query(ctx, `SELECT pg_sleep(0.05)`);
+    if (body.note === 'fail-after-write') throw new Error('secret internal detail: disk on fire');
+    return { grantId: row.id, amount: body.amount, at: row.created_at };
+  }
+
+  @Post('crash')
+  @HttpCode(200)
+  crash(): never {
+    throw new Error('secret internal detail: stack and passwords');
+  }
+}
+
+@Module({ controllers: [ProbeController] })
+export class ProbeModule {}
