@@ -1,0 +1,72 @@
+import { ErrorCode } from '@linli/shared';
+import { Client } from 'pg';
+import { loginAdmin, loginMember, startTestApp, TestApp } from './support/test-app';
+
+describe('jobs run under an advisory lock, in batches, from the admin endpoint', () => {
+  let t: TestApp;
+  let admin: string;
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await loginAdmin(t);
+  });
+  afterAll(() => t.close());
+
+  const run = (name: string, token = admin) => t.http().post(`/api/v1/admin/jobs/${name}/run`).auth(token, { type: 'bearer' });
+
+  it('lists the jobs with their schedules', async () => {
+    const res = await t.http().get('/api/v1/admin/jobs').auth(admin, { type: 'bearer' }).expect(200);
+    expect(res.body.map((j: { name: string }) => j.name)).toEqual(['purge-idempotency-keys', 'purge-refresh-tokens']);
+  });
+
+  it('purges old idempotency keys in batches and is idempotent', async () => {
+    await t.dataSource.query(
+      `INSERT INTO idempotency_keys (scope, key, fingerprint, created_at)
+       SELECT 'member:test', 'old-' || g, 'f', now() - interval '3 days' FROM generate_series(1, 12000) g`,
+    );
+    await t.dataSource.query(
+      `INSERT INTO idempotency_keys (scope, key, fingerprint) SELECT 'member:test', 'new-' || g, 'f' FROM generate_series(1, 10) g`,
+    );
+    const first = await run('purge-idempotency-keys').expect(200);
+    expect(first.body).toMatchObject({ name: 'purge-idempotency-keys', status: 'succeeded', processed: 12000, batches: 3 });
+    const second = await run('purge-idempotency-keys').expect(200);
+    expect(second.body).toMatchObject({ processed: 0, batches: 1 });
+    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM idempotency_keys WHERE scope = 'member:test'`);
+    expect(n).toBe(10);
+    const runs = await t.dataSource.query(`SELECT status, processed FROM job_runs WHERE job_name = 'purge-idempotency-keys' ORDER BY started_at`);
+    expect(runs).toEqual([{ status: 'succeeded', processed: 12000 }, { status: 'succeeded', processed: 0 }]);
+  });
+
+  it('refuses to start a job whose lock another instance holds, then runs it once the lock is free', async () => {
+    const otherInstance = new Client({ connectionString: t.database.url });
+    await otherInstance.connect();
+    try {
+      await otherInstance.query(`SELECT pg_advisory_lock(hashtextextended('linli:job:purge-refresh-tokens', 0))`);
+      const res = await run('purge-refresh-tokens').expect(409);
+      expect(res.body.error.code).toBe(ErrorCode.JobAlreadyRunning);
+      await otherInstance.query(`SELECT pg_advisory_unlock(hashtextextended('linli:job:purge-refresh-tokens', 0))`);
+      await run('purge-refresh-tokens').expect(200);
+    } finally {
+      await otherInstance.end();
+    }
+  });
+
+  it('runs a job once when many triggers race', async () => {
+    const results = await Promise.all(Array.from({ length: 8 }, () => run('purge-refresh-tokens')));
+    const statuses = results.map((r) => r.status);
+    expect(statuses.every((s) => s === 200 || s === 409)).toBe(true);
+    const [{ overlapping }] = await t.dataSource.query(
+      `SELECT count(*)::int AS overlapping FROM job_runs a JOIN job_runs b
+         ON a.job_name = b.job_name AND a.id < b.id
+        AND a.started_at < b.finished_at AND b.started_at < a.finished_at
+       WHERE a.job_name = 'purge-refresh-tokens'`,
+    );
+    expect(overlapping).toBe(0);
+  });
+
+  it('answers an unknown job with JOB_NOT_FOUND and keeps members out', async () => {
+    expect((await run('no-such-job').expect(404)).body.error.code).toBe(ErrorCode.JobNotFound);
+    const member = await loginMember(t, 'job-curious');
+    expect((await run('purge-refresh-tokens', member.accessToken).expect(403)).body.error.code).toBe(ErrorCode.Forbidden);
+    await t.http().post('/api/v1/admin/jobs/purge-refresh-tokens/run').expect(401);
+  });
+});
