@@ -1,4 +1,10 @@
-import { RequestMethod, Type, ValidationError, ValidationPipe } from '@nestjs/common';
+import {
+  INestApplication,
+  RequestMethod,
+  Type,
+  ValidationError,
+  ValidationPipe,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
@@ -34,6 +40,11 @@ export const validationPipe = new ValidationPipe({
     }),
 });
 
+/** Every route lives under /api/v1 but the health check, which load balancers probe at /api/health. */
+export function applyRoutePrefix(app: INestApplication): void {
+  app.setGlobalPrefix('api/v1', { exclude: [{ path: 'api/health', method: RequestMethod.GET }] });
+}
+
 /**
  * Builds the whole BFF on a database: migrations applied, the demo seeded when asked,
  * every global concern in place. main.ts and the e2e tests both start it this way.
@@ -62,7 +73,7 @@ export async function createApp(
       next,
     ),
   );
-  app.setGlobalPrefix('api/v1', { exclude: [{ path: 'api/health', method: RequestMethod.GET }] });
+  applyRoutePrefix(app);
   app.useGlobalPipes(validationPipe);
   app.useGlobalFilters(new ErrorFilter());
   // Order matters: the idempotency record is written inside the request's transaction.

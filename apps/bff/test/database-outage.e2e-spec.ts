@@ -17,7 +17,11 @@ describe('a database outage', () => {
     viaProxy.hostname = '127.0.0.1';
     viaProxy.port = String(proxy.port);
     t = await startTestApp(
-      { DATABASE_URL: viaProxy.toString(), DB_CONNECT_TIMEOUT_MS: '1000', DB_STATEMENT_TIMEOUT_MS: '1500' },
+      {
+        DATABASE_URL: viaProxy.toString(),
+        DB_CONNECT_TIMEOUT_MS: '1000',
+        DB_STATEMENT_TIMEOUT_MS: '1500',
+      },
       { database },
     );
     token = (await loginMember(t, 'outage')).accessToken;
@@ -30,23 +34,35 @@ describe('a database outage', () => {
   });
 
   it('is healthy while the database answers', async () => {
-    expect((await t.http().get('/api/health').expect(200)).body).toEqual({ status: 'ok', checks: { database: 'up' } });
+    expect((await t.http().get('/api/health').expect(200)).body).toEqual({
+      status: 'ok',
+      checks: { database: 'up' },
+    });
   });
 
-  it.each(['refuse', 'blackhole'] as const)('turns health and requests into prompt 503s when connections %s', async (mode) => {
-    proxy.setMode(mode);
-    const started = Date.now();
-    const health = await t.http().get('/api/health').expect(503);
-    expect(health.body.error.code).toBe(ErrorCode.ServiceUnavailable);
-    const me = await t.http().get('/api/v1/me').auth(token, { type: 'bearer' }).expect(503);
-    expect(me.body).toEqual({ error: { code: ErrorCode.ServiceUnavailable, message: expect.any(String) } });
-    const login = await t.http().post('/api/v1/auth/wechat-login').send({ code: 'dev:outage' }).expect(503);
-    expect(login.body.error.code).toBe(ErrorCode.ServiceUnavailable);
-    // Each of the three gave up within its connect timeout instead of hanging.
-    expect(Date.now() - started).toBeLessThan(15_000);
+  it.each(['refuse', 'blackhole'] as const)(
+    'turns health and requests into prompt 503s when connections %s',
+    async (mode) => {
+      proxy.setMode(mode);
+      const started = Date.now();
+      const health = await t.http().get('/api/health').expect(503);
+      expect(health.body.error.code).toBe(ErrorCode.ServiceUnavailable);
+      const me = await t.http().get('/api/v1/me').auth(token, { type: 'bearer' }).expect(503);
+      expect(me.body).toEqual({
+        error: { code: ErrorCode.ServiceUnavailable, message: expect.any(String) },
+      });
+      const login = await t
+        .http()
+        .post('/api/v1/auth/wechat-login')
+        .send({ code: 'dev:outage' })
+        .expect(503);
+      expect(login.body.error.code).toBe(ErrorCode.ServiceUnavailable);
+      // Each of the three gave up within its connect timeout instead of hanging.
+      expect(Date.now() - started).toBeLessThan(15_000);
 
-    proxy.setMode('forward');
-    await t.http().get('/api/health').expect(200);
-    await t.http().get('/api/v1/me').auth(token, { type: 'bearer' }).expect(200);
-  });
+      proxy.setMode('forward');
+      await t.http().get('/api/health').expect(200);
+      await t.http().get('/api/v1/me').auth(token, { type: 'bearer' }).expect(200);
+    },
+  );
 });

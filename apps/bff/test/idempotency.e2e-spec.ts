@@ -28,7 +28,11 @@ describe('Idempotency-Key on a value-creating route', () => {
     return req.send(body);
   };
   const grantsOf = async (id = memberId) =>
-    (await t.dataSource.query(`SELECT count(*)::int AS n FROM probe_grants WHERE member_id = $1`, [id]))[0].n;
+    (
+      await t.dataSource.query(`SELECT count(*)::int AS n FROM probe_grants WHERE member_id = $1`, [
+        id,
+      ])
+    )[0].n;
 
   it('replays the first response for the same key and body, creating value once', async () => {
     const key = randomUUID();
@@ -50,7 +54,9 @@ describe('Idempotency-Key on a value-creating route', () => {
   it('creates value once under 50 concurrent replays of one key', async () => {
     const key = randomUUID();
     const before = await grantsOf();
-    const responses = await Promise.all(Array.from({ length: 50 }, () => grant(key, { amount: 7, note: 'race' })));
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () => grant(key, { amount: 7, note: 'race' })),
+    );
     expect(responses.map((r) => r.status)).toEqual(Array(50).fill(201));
     for (const response of responses) expect(response.body).toEqual(responses[0].body);
     expect(await grantsOf()).toBe(before + 1);
@@ -60,7 +66,9 @@ describe('Idempotency-Key on a value-creating route', () => {
     const key = randomUUID();
     const before = await grantsOf();
     const failed = await grant(key, { amount: 9, note: 'fail-after-write' }).expect(500);
-    expect(failed.body).toEqual({ error: { code: ErrorCode.InternalError, message: 'Internal error' } });
+    expect(failed.body).toEqual({
+      error: { code: ErrorCode.InternalError, message: 'Internal error' },
+    });
     expect(await grantsOf()).toBe(before);
     await grant(key, { amount: 9, note: 'fine' }).expect(201);
     expect(await grantsOf()).toBe(before + 1);
@@ -76,8 +84,12 @@ describe('Idempotency-Key on a value-creating route', () => {
   });
 
   it('requires the header where the route says so, and checks its form', async () => {
-    expect((await grant(null, { amount: 1, note: 'x' }).expect(400)).body.error.code).toBe(ErrorCode.ValidationFailed);
-    expect((await grant('short', { amount: 1, note: 'x' }).expect(400)).body.error.code).toBe(ErrorCode.ValidationFailed);
+    expect((await grant(null, { amount: 1, note: 'x' }).expect(400)).body.error.code).toBe(
+      ErrorCode.ValidationFailed,
+    );
+    expect((await grant('short', { amount: 1, note: 'x' }).expect(400)).body.error.code).toBe(
+      ErrorCode.ValidationFailed,
+    );
   });
 
   it('validates the body before anything is stored', async () => {
@@ -87,8 +99,14 @@ describe('Idempotency-Key on a value-creating route', () => {
   });
 
   it('renders unknown errors as 500 without internals', async () => {
-    const res = await t.http().post('/api/v1/probe/crash').auth(token, { type: 'bearer' }).expect(500);
-    expect(res.body).toEqual({ error: { code: ErrorCode.InternalError, message: 'Internal error' } });
+    const res = await t
+      .http()
+      .post('/api/v1/probe/crash')
+      .auth(token, { type: 'bearer' })
+      .expect(500);
+    expect(res.body).toEqual({
+      error: { code: ErrorCode.InternalError, message: 'Internal error' },
+    });
     expect(res.text).not.toContain('secret');
   });
 });

@@ -11,11 +11,19 @@ describe('jobs run under an advisory lock, in batches, from the admin endpoint',
   });
   afterAll(() => t.close());
 
-  const run = (name: string, token = admin) => t.http().post(`/api/v1/admin/jobs/${name}/run`).auth(token, { type: 'bearer' });
+  const run = (name: string, token = admin) =>
+    t.http().post(`/api/v1/admin/jobs/${name}/run`).auth(token, { type: 'bearer' });
 
   it('lists the jobs with their schedules', async () => {
-    const res = await t.http().get('/api/v1/admin/jobs').auth(admin, { type: 'bearer' }).expect(200);
-    expect(res.body.map((j: { name: string }) => j.name)).toEqual(['purge-idempotency-keys', 'purge-refresh-tokens']);
+    const res = await t
+      .http()
+      .get('/api/v1/admin/jobs')
+      .auth(admin, { type: 'bearer' })
+      .expect(200);
+    expect(res.body.map((j: { name: string }) => j.name)).toEqual([
+      'purge-idempotency-keys',
+      'purge-refresh-tokens',
+    ]);
   });
 
   it('purges old idempotency keys in batches and is idempotent', async () => {
@@ -27,23 +35,39 @@ describe('jobs run under an advisory lock, in batches, from the admin endpoint',
       `INSERT INTO idempotency_keys (scope, key, fingerprint) SELECT 'member:test', 'new-' || g, 'f' FROM generate_series(1, 10) g`,
     );
     const first = await run('purge-idempotency-keys').expect(200);
-    expect(first.body).toMatchObject({ name: 'purge-idempotency-keys', status: 'succeeded', processed: 12000, batches: 3 });
+    expect(first.body).toMatchObject({
+      name: 'purge-idempotency-keys',
+      status: 'succeeded',
+      processed: 12000,
+      batches: 3,
+    });
     const second = await run('purge-idempotency-keys').expect(200);
     expect(second.body).toMatchObject({ processed: 0, batches: 1 });
-    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM idempotency_keys WHERE scope = 'member:test'`);
+    const [{ n }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM idempotency_keys WHERE scope = 'member:test'`,
+    );
     expect(n).toBe(10);
-    const runs = await t.dataSource.query(`SELECT status, processed FROM job_runs WHERE job_name = 'purge-idempotency-keys' ORDER BY started_at`);
-    expect(runs).toEqual([{ status: 'succeeded', processed: 12000 }, { status: 'succeeded', processed: 0 }]);
+    const runs = await t.dataSource.query(
+      `SELECT status, processed FROM job_runs WHERE job_name = 'purge-idempotency-keys' ORDER BY started_at`,
+    );
+    expect(runs).toEqual([
+      { status: 'succeeded', processed: 12000 },
+      { status: 'succeeded', processed: 0 },
+    ]);
   });
 
   it('refuses to start a job whose lock another instance holds, then runs it once the lock is free', async () => {
     const otherInstance = new Client({ connectionString: t.database.url });
     await otherInstance.connect();
     try {
-      await otherInstance.query(`SELECT pg_advisory_lock(hashtextextended('linli:job:purge-refresh-tokens', 0))`);
+      await otherInstance.query(
+        `SELECT pg_advisory_lock(hashtextextended('linli:job:purge-refresh-tokens', 0))`,
+      );
       const res = await run('purge-refresh-tokens').expect(409);
       expect(res.body.error.code).toBe(ErrorCode.JobAlreadyRunning);
-      await otherInstance.query(`SELECT pg_advisory_unlock(hashtextextended('linli:job:purge-refresh-tokens', 0))`);
+      await otherInstance.query(
+        `SELECT pg_advisory_unlock(hashtextextended('linli:job:purge-refresh-tokens', 0))`,
+      );
       await run('purge-refresh-tokens').expect(200);
     } finally {
       await otherInstance.end();
@@ -66,7 +90,9 @@ describe('jobs run under an advisory lock, in batches, from the admin endpoint',
   it('answers an unknown job with JOB_NOT_FOUND and keeps members out', async () => {
     expect((await run('no-such-job').expect(404)).body.error.code).toBe(ErrorCode.JobNotFound);
     const member = await loginMember(t, 'job-curious');
-    expect((await run('purge-refresh-tokens', member.accessToken).expect(403)).body.error.code).toBe(ErrorCode.Forbidden);
+    expect(
+      (await run('purge-refresh-tokens', member.accessToken).expect(403)).body.error.code,
+    ).toBe(ErrorCode.Forbidden);
     await t.http().post('/api/v1/admin/jobs/purge-refresh-tokens/run').expect(401);
   });
 });

@@ -14,7 +14,11 @@ describe('log-in rate limit in process memory', () => {
     for (let i = 0; i < 3; i++) {
       await t.http().post('/api/v1/auth/wechat-login').send({ code: 'dev:rl' }).expect(200);
     }
-    const res = await t.http().post('/api/v1/auth/wechat-login').send({ code: 'dev:rl' }).expect(429);
+    const res = await t
+      .http()
+      .post('/api/v1/auth/wechat-login')
+      .send({ code: 'dev:rl' })
+      .expect(429);
     expect(res.body.error.code).toBe(ErrorCode.RateLimited);
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
   });
@@ -49,7 +53,10 @@ describe('log-in rate limit shared through Redis by two BFF instances', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) {
       const instance = i % 2 === 0 ? first : second;
-      const res = await instance.http().post('/api/v1/admin/auth/login').send({ username: 'admin', password: 'wrong-password' });
+      const res = await instance
+        .http()
+        .post('/api/v1/admin/auth/login')
+        .send({ username: 'admin', password: 'wrong-password' });
       statuses.push(res.status);
     }
     expect(statuses).toEqual([401, 401, 401, 401, 429, 429]);

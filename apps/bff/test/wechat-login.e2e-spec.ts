@@ -21,10 +21,21 @@ describe('WeChat log-in through code2Session', () => {
   });
 
   it('exchanges the code, creates the member and keeps the session key in the BFF', async () => {
-    const res = await t.http().post('/api/v1/auth/wechat-login').send({ code: 'ok-mei' }).expect(200);
-    expect(res.body.member).toEqual({ id: expect.any(String), nickname: expect.stringMatching(/^邻居/), tier: 'regular' });
+    const res = await t
+      .http()
+      .post('/api/v1/auth/wechat-login')
+      .send({ code: 'ok-mei' })
+      .expect(200);
+    expect(res.body.member).toEqual({
+      id: expect.any(String),
+      nickname: expect.stringMatching(/^邻居/),
+      tier: 'regular',
+    });
     expect(JSON.stringify(res.body)).not.toContain('sk_mei');
-    const [row] = await t.dataSource.query(`SELECT openid, unionid, session_key FROM members WHERE id = $1`, [res.body.member.id]);
+    const [row] = await t.dataSource.query(
+      `SELECT openid, unionid, session_key FROM members WHERE id = $1`,
+      [res.body.member.id],
+    );
     expect(row).toEqual({ openid: 'o_mei', unionid: 'u_mei', session_key: 'sk_mei' });
     const call = wechat.requests.at(-1)!;
     expect(Object.fromEntries(call.searchParams)).toEqual({
@@ -33,13 +44,25 @@ describe('WeChat log-in through code2Session', () => {
       js_code: 'ok-mei',
       grant_type: 'authorization_code',
     });
-    const me = await t.http().get('/api/v1/me').auth(res.body.accessToken, { type: 'bearer' }).expect(200);
+    const me = await t
+      .http()
+      .get('/api/v1/me')
+      .auth(res.body.accessToken, { type: 'bearer' })
+      .expect(200);
     expect(me.body.id).toBe(res.body.member.id);
   });
 
   it('finds the same member on the next log-in', async () => {
-    const first = await t.http().post('/api/v1/auth/wechat-login').send({ code: 'ok-lin' }).expect(200);
-    const second = await t.http().post('/api/v1/auth/wechat-login').send({ code: 'ok-lin' }).expect(200);
+    const first = await t
+      .http()
+      .post('/api/v1/auth/wechat-login')
+      .send({ code: 'ok-lin' })
+      .expect(200);
+    const second = await t
+      .http()
+      .post('/api/v1/auth/wechat-login')
+      .send({ code: 'ok-lin' })
+      .expect(200);
     expect(second.body.member.id).toBe(first.body.member.id);
   });
 
@@ -52,13 +75,20 @@ describe('WeChat log-in through code2Session', () => {
     });
   });
 
-  it.each(['busy', 'slow', 'html'])('answers a WeChat failure (%s) with WECHAT_UNAVAILABLE', async (code) => {
-    const res = await t.http().post('/api/v1/auth/wechat-login').send({ code }).expect(502);
-    expect(res.body.error.code).toBe(ErrorCode.WechatUnavailable);
-  });
+  it.each(['busy', 'slow', 'html'])(
+    'answers a WeChat failure (%s) with WECHAT_UNAVAILABLE',
+    async (code) => {
+      const res = await t.http().post('/api/v1/auth/wechat-login').send({ code }).expect(502);
+      expect(res.body.error.code).toBe(ErrorCode.WechatUnavailable);
+    },
+  );
 
   it('does not treat dev codes specially when the dev provider is off', async () => {
-    const res = await t.http().post('/api/v1/auth/wechat-login').send({ code: 'dev:alice' }).expect(403);
+    const res = await t
+      .http()
+      .post('/api/v1/auth/wechat-login')
+      .send({ code: 'dev:alice' })
+      .expect(403);
     expect(res.body.error.code).toBe(ErrorCode.DevLoginDisabled);
   });
 
@@ -76,7 +106,11 @@ describe('WeChat log-in without an app id', () => {
   afterAll(() => t.close());
 
   it('says WeChat log-in is unavailable', async () => {
-    const res = await t.http().post('/api/v1/auth/wechat-login').send({ code: 'ok-anyone' }).expect(503);
+    const res = await t
+      .http()
+      .post('/api/v1/auth/wechat-login')
+      .send({ code: 'ok-anyone' })
+      .expect(503);
     expect(res.body.error.code).toBe(ErrorCode.WechatUnavailable);
   });
 });

@@ -27,12 +27,19 @@ export async function startFakeWechat(appId: string, secret: string): Promise<Fa
     }
     const code = url.searchParams.get('js_code') ?? '';
     if (code.startsWith('ok-')) {
-      return send({ openid: `o_${code.slice(3)}`, session_key: `sk_${code.slice(3)}`, unionid: `u_${code.slice(3)}` });
+      return send({
+        openid: `o_${code.slice(3)}`,
+        session_key: `sk_${code.slice(3)}`,
+        unionid: `u_${code.slice(3)}`,
+      });
     }
     if (code === 'bad') return send({ errcode: 40029, errmsg: 'invalid code' });
     if (code === 'busy') return send({ errcode: -1, errmsg: 'system error' });
     if (code === 'slow') return void setTimeout(() => send({ openid: 'late' }), 3000);
-    if (code === 'html') return void res.writeHead(502, { 'content-type': 'text/html' }).end('<html>bad gateway</html>');
+    if (code === 'html')
+      return void res
+        .writeHead(502, { 'content-type': 'text/html' })
+        .end('<html>bad gateway</html>');
     return send({ errcode: 40029, errmsg: 'invalid code' });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

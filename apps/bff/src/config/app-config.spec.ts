@@ -1,0 +1,62 @@
+import { ConfigError, loadConfig } from './app-config';
+
+describe('configuration', () => {
+  it('starts with safe defaults for development', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      PORT: 3000,
+      AUTH_DEV_LOGIN: false,
+      JOBS_ENABLED: true,
+      LOGIN_RATE_LIMIT: 20,
+    });
+    expect(config.DATABASE_URL).toBeUndefined();
+  });
+
+  it('reads numbers and switches from text', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      AUTH_DEV_LOGIN: 'true',
+      JOBS_ENABLED: 'false',
+      REDIS_URL: 'redis://r:6379',
+    });
+    expect(config).toMatchObject({
+      PORT: 8080,
+      AUTH_DEV_LOGIN: true,
+      JOBS_ENABLED: false,
+      REDIS_URL: 'redis://r:6379',
+    });
+  });
+
+  it('names every bad variable at once', () => {
+    expect(() =>
+      loadConfig({ PORT: 'eighty', JWT_ACCESS_SECRET: 'short', LOG_LEVEL: 'loud' }),
+    ).toThrow(
+      expect.objectContaining({
+        message: expect.stringMatching(/PORT[\s\S]*JWT_ACCESS_SECRET[\s\S]*LOG_LEVEL/),
+      }),
+    );
+  });
+
+  it('refuses development shortcuts in production', () => {
+    let error: unknown;
+    try {
+      loadConfig({ NODE_ENV: 'production', AUTH_DEV_LOGIN: 'true' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toContain('JWT_ACCESS_SECRET must be set');
+    expect((error as Error).message).toContain('AUTH_DEV_LOGIN must be off in production');
+    expect((error as Error).message).toContain('DATABASE_URL must be set in production');
+  });
+
+  it('accepts a complete production configuration', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://db/linli',
+      JWT_ACCESS_SECRET: 'a'.repeat(40),
+      JWT_REFRESH_SECRET: 'b'.repeat(40),
+    });
+    expect(config.NODE_ENV).toBe('production');
+  });
+});

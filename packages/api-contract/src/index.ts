@@ -1,0 +1,31 @@
+import type { components, paths } from './generated/openapi';
+
+export type { components, operations, paths } from './generated/openapi';
+export { ErrorCode, MEMBER_TIERS, MEMBER_TIER_NAMES } from '@linli/shared';
+export type { ErrorBody, MemberTier } from '@linli/shared';
+
+type Schemas = components['schemas'];
+
+export type WechatLoginRequest = Schemas['WechatLoginRequest'];
+export type LoginResponse = Schemas['LoginResponse'];
+export type MemberSummary = Schemas['MemberSummary'];
+export type RefreshRequest = Schemas['RefreshRequest'];
+export type TokenPair = Schemas['TokenPair'];
+export type AdminLoginRequest = Schemas['AdminLoginRequest'];
+export type AdminLoginResponse = Schemas['AdminLoginResponse'];
+export type MeResponse = Schemas['MeResponse'];
+export type PickupPointSummary = Schemas['PickupPointSummary'];
+export type HealthResponse = Schemas['HealthResponse'];
+export type JobRunResult = Schemas['JobRunResult'];
+export type JobSummary = Schemas['JobSummary'];
+
+/** The JSON body a route answers with on success. */
+export type ResponseOf<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
+  responses: infer R;
+}
+  ? R extends { 200: { content: { 'application/json': infer B } } }
+    ? B
+    : R extends { 201: { content: { 'application/json': infer B } } }
+      ? B
+      : never
+  : never;
