@@ -1,7 +1,7 @@
 import type { components, paths } from './generated/openapi';
 
 export type { components, operations, paths } from './generated/openapi';
-export { ErrorCode, MEMBER_TIERS, MEMBER_TIER_NAMES } from '@linli/shared';
+export { ErrorCode, isErrorCode, MEMBER_TIERS, MEMBER_TIER_NAMES } from '@linli/shared';
 export type { ErrorBody, MemberTier } from '@linli/shared';
 
 type Schemas = components['schemas'];

@@ -1,0 +1,118 @@
+import axios, { AxiosAdapter, AxiosInstance, AxiosRequestConfig } from 'axios';
+import type {
+  AdminLoginRequest,
+  AdminLoginResponse,
+  LoginResponse,
+  MeResponse,
+  TokenPair,
+  WechatLoginRequest,
+} from '@linli/api-contract';
+import { ErrorCode } from '@linli/api-contract';
+import { ApiError, toApiError } from './api-error';
+
+export interface TokenStore {
+  getAccessToken(): string | null;
+  getRefreshToken(): string | null;
+  setTokens(tokens: TokenPair): void;
+  clear(): void;
+}
+
+export interface ApiClientOptions {
+  baseURL: string;
+  /** The transport: axios' own by default; the mini-program passes one built on Taro.request. */
+  adapter?: AxiosAdapter;
+  tokenStore: TokenStore;
+  /** Called when the session cannot be refreshed and the user must log in again. */
+  onSessionExpired?: () => void;
+  timeoutMs?: number;
+}
+
+interface RetriableConfig extends AxiosRequestConfig {
+  retriedAfterRefresh?: boolean;
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;
+
+export function createApiClient(options: ApiClientOptions) {
+  const { tokenStore } = options;
+  const http: AxiosInstance = axios.create({
+    baseURL: options.baseURL,
+    adapter: options.adapter,
+    timeout: options.timeoutMs ?? 15_000,
+    headers: { 'Content-Type': 'application/json' },
+  });
+
+  // Many requests may find the access token expired at once: they all wait on one refresh.
+  let refreshing: Promise<string> | null = null;
+  const refreshAccessToken = (): Promise<string> => {
+    refreshing ??= (async () => {
+      const refreshToken = tokenStore.getRefreshToken();
+      if (!refreshToken) throw new ApiError(ErrorCode.AuthRequired, 401, 'Log in first');
+      try {
+        const { data } = await http.post<TokenPair>(
+          '/auth/refresh',
+          { refreshToken },
+          { headers: { Authorization: undefined } },
+        );
+        tokenStore.setTokens(data);
+        return data.accessToken;
+      } catch (error) {
+        tokenStore.clear();
+        options.onSessionExpired?.();
+        throw toApiError(error);
+      }
+    })().finally(() => {
+      refreshing = null;
+    });
+    return refreshing;
+  };
+
+  http.interceptors.request.use((config) => {
+    const token = tokenStore.getAccessToken();
+    if (token && config.headers.Authorization === undefined)
+      config.headers.Authorization = `Bearer ${token}`;
+    return config;
+  });
+
+  const send = async <T>(config: RetriableConfig): Promise<T> => {
+    try {
+      return (await http.request<T>(config)).data;
+    } catch (error) {
+      const apiError = toApiError(error);
+      if (apiError.code === ErrorCode.AuthTokenExpired && !config.retriedAfterRefresh) {
+        const accessToken = await refreshAccessToken();
+        return send<T>({
+          ...config,
+          retriedAfterRefresh: true,
+          headers: { ...config.headers, Authorization: `Bearer ${accessToken}` },
+        });
+      }
+      throw apiError;
+    }
+  };
+
+  return {
+    auth: {
+      async wechatLogin(body: WechatLoginRequest): Promise<LoginResponse> {
+        const result = await send<LoginResponse>({
+          method: 'POST',
+          url: '/auth/wechat-login',
+          data: body,
+        });
+        tokenStore.setTokens(result);
+        return result;
+      },
+      refresh: refreshAccessToken,
+      logout(): void {
+        tokenStore.clear();
+      },
+    },
+    me: {
+      get: () => send<MeResponse>({ method: 'GET', url: '/me' }),
+    },
+    admin: {
+      login: (body: AdminLoginRequest) =>
+        send<AdminLoginResponse>({ method: 'POST', url: '/admin/auth/login', data: body }),
+    },
+  };
+}
