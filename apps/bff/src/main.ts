@@ -6,7 +6,8 @@ import { RunningPostgres, startEmbeddedPostgres } from './database/embedded-post
 async function main(): Promise<void> {
   const config: AppConfig = loadConfig();
   let embedded: RunningPostgres | null = null;
-  if (!config.DATABASE_URL) {
+  let databaseUrl = config.DATABASE_URL;
+  if (!databaseUrl) {
     process.stdout.write(
       `Starting embedded PostgreSQL in ${config.EMBEDDED_PG_DIR} on port ${config.EMBEDDED_PG_PORT}\n`,
     );
@@ -14,10 +15,11 @@ async function main(): Promise<void> {
       dir: config.EMBEDDED_PG_DIR,
       port: config.EMBEDDED_PG_PORT,
     });
+    databaseUrl = embedded.url;
   }
   const app = await createApp({
     ...config,
-    DATABASE_URL: config.DATABASE_URL ?? embedded!.url,
+    DATABASE_URL: databaseUrl,
   }).catch(async (error) => {
     await embedded?.stop();
     throw error;

@@ -34,7 +34,7 @@ export class HealthController {
     });
     try {
       await Promise.race([this.dataSource.query('SELECT 1'), timeout]);
-    } catch (error) {
+    } catch {
       throw new AppException(
         HttpStatus.SERVICE_UNAVAILABLE,
         ErrorCode.ServiceUnavailable,

@@ -39,13 +39,14 @@ export class MembersService {
       nickname: row.nickname,
       tier: row.tier,
       roles: roles.filter((r): r is 'shopper' | 'leader' => r !== 'admin'),
-      pickupPoint: row.pickup_point_id
-        ? {
-            id: row.pickup_point_id,
-            name: row.pickup_point_name!,
-            address: row.pickup_point_address!,
-          }
-        : null,
+      pickupPoint:
+        row.pickup_point_id && row.pickup_point_name && row.pickup_point_address
+          ? {
+              id: row.pickup_point_id,
+              name: row.pickup_point_name,
+              address: row.pickup_point_address,
+            }
+          : null,
       inviteCode: row.invite_code,
       memberSince: row.created_at.toISOString(),
     };
