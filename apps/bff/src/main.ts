@@ -1,9 +1,12 @@
 import 'reflect-metadata';
+import { existsSync } from 'node:fs';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { createApp } from './create-app';
 import { RunningPostgres, startEmbeddedPostgres } from './database/embedded-postgres';
 
 async function main(): Promise<void> {
+  // Variables already in the environment win over the file.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   const config: AppConfig = loadConfig();
   let embedded: RunningPostgres | null = null;
   let databaseUrl = config.DATABASE_URL;
@@ -14,6 +17,7 @@ async function main(): Promise<void> {
     embedded = await startEmbeddedPostgres({
       dir: config.EMBEDDED_PG_DIR,
       port: config.EMBEDDED_PG_PORT,
+      notice: (line) => process.stdout.write(`${line}\n`),
     });
     databaseUrl = embedded.url;
   }

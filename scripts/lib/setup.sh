@@ -1,0 +1,38 @@
+# Shared by scripts/demo.sh and scripts/test.sh: install what is missing, nothing more.
+
+export NX_NO_CLOUD=true NX_DAEMON=false NX_TUI=false
+
+log() { printf '\033[1;34m[linli]\033[0m %s\n' "$*"; }
+
+# npm dependencies: installed from the lock file when absent or older than it.
+ensure_node_modules() {
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    log "Installing npm dependencies (npm ci)"
+    npm ci --no-audit --no-fund
+  fi
+}
+
+# Runs a command as root, through sudo when we are not root.
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Debian's chromium, which the browser tests drive (never a downloaded browser).
+ensure_chromium() {
+  if ! command -v chromium >/dev/null 2>&1; then
+    log "Installing Debian chromium"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
+  fi
+  export CHROMIUM_PATH="${CHROMIUM_PATH:-$(command -v chromium)}"
+}
+
+# port_open HOST PORT: true when something accepts TCP connections there.
+port_open() {
+  node -e "const s=require('net').connect({host:process.argv[1],port:+process.argv[2]});s.setTimeout(1000);s.on('connect',()=>process.exit(0));s.on('error',()=>process.exit(1));s.on('timeout',()=>process.exit(1))" "$1" "$2"
+}
+
+# free_port: a TCP port nobody listens on right now.
+free_port() {
+  node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+}
