@@ -20,6 +20,7 @@ async function main() {
     password: 'linli',
     persistent: false,
     createPostgresUser: isRoot,
+    initdbFlags: ['--locale=C', '--lc-messages=C', '--encoding=UTF8'],
     onLog: () => undefined,
     onError: (message) => process.stderr.write(`${message}\n`),
   });

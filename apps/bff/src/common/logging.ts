@@ -1,3 +1,4 @@
+import { RequestMethod } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
@@ -8,6 +9,8 @@ const REQUEST_ID = /^[\w-]{1,64}$/;
 /** Structured JSON logs; every line of a request carries its id, which is echoed as X-Request-Id. */
 export function loggerParams(config: AppConfig): Params {
   return {
+    // Every path, in the path-to-regexp syntax of Express 5.
+    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
     pinoHttp: {
       level: config.LOG_LEVEL,
       genReqId: (req: IncomingMessage, res: ServerResponse) => {

@@ -10,6 +10,7 @@ export interface RunningPostgres {
 }
 
 const PASSWORD = 'linli';
+export const INITDB_FLAGS = ['--locale=C', '--lc-messages=C', '--encoding=UTF8'];
 
 /**
  * As root, PostgreSQL runs as the `postgres` user, which must be able to walk down to its
@@ -20,7 +21,11 @@ function reachableByPostgres(dir: string, notice?: (line: string) => void): stri
   let current = dirname(dir);
   while (current !== parse(current).root) {
     if (existsSync(current) && (statSync(current).mode & 0o001) === 0) {
-      const fallback = join(tmpdir(), `linli-${createHash('sha256').update(dir).digest('hex').slice(0, 12)}`, 'postgres');
+      const fallback = join(
+        tmpdir(),
+        `linli-${createHash('sha256').update(dir).digest('hex').slice(0, 12)}`,
+        'postgres',
+      );
       notice?.(`${current} is closed to the postgres user; keeping PostgreSQL data in ${fallback}`);
       return fallback;
     }
@@ -43,7 +48,9 @@ export async function startEmbeddedPostgres(options: {
   notice?: (line: string) => void;
 }): Promise<RunningPostgres> {
   const isRoot = userInfo().uid === 0;
-  const databaseDir = isRoot ? reachableByPostgres(resolve(options.dir), options.notice) : resolve(options.dir);
+  const databaseDir = isRoot
+    ? reachableByPostgres(resolve(options.dir), options.notice)
+    : resolve(options.dir);
   const database = options.database ?? 'linli';
   await mkdir(dirname(databaseDir), { recursive: true });
   if (isRoot) await chmod(dirname(databaseDir), 0o777);
@@ -56,6 +63,8 @@ export async function startEmbeddedPostgres(options: {
     password: PASSWORD,
     persistent: true,
     createPostgresUser: isRoot,
+    // Machines without the en_US locale the package asks for by default still start.
+    initdbFlags: INITDB_FLAGS,
     onLog: (message) => options.log?.(String(message).trim()),
     onError: (message) => options.log?.(String(message).trim()),
   });

