@@ -1,1 +1,2 @@
 export * from './business-time';
+export * from './points';

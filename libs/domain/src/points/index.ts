@@ -1,0 +1,3 @@
+export * from './points-allocation';
+export * from './points-earning';
+export * from './points-expiry';
