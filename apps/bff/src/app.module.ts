@@ -12,10 +12,12 @@ import { createRedis, REDIS, RedisCloser } from './common/redis';
 import { AppConfig } from './config/app-config';
 import { dataSourceOptions } from './database/data-source-options';
 import { AdminAuthModule } from './modules/admin-auth/admin-auth.module';
+import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { HealthController } from './modules/health/health.controller';
 import { JobsModule } from './modules/jobs/jobs.module';
 import { MembersModule } from './modules/members/members.module';
+import { PointsModule } from './modules/points/points.module';
 
 /** Configuration and Redis, available everywhere. */
 @Global()
@@ -65,9 +67,11 @@ export class AppModule {
           }),
         }),
         CommonModule,
+        AuditModule,
         AuthModule,
         AdminAuthModule,
         MembersModule,
+        PointsModule,
         JobsModule,
         ...extraModules,
       ],

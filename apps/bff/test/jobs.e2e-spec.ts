@@ -21,6 +21,7 @@ describe('jobs run under an advisory lock, in batches, from the admin endpoint',
       .auth(admin, { type: 'bearer' })
       .expect(200);
     expect(res.body.map((j: { name: string }) => j.name)).toEqual([
+      'expire-points',
       'purge-idempotency-keys',
       'purge-refresh-tokens',
     ]);

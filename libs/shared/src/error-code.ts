@@ -18,6 +18,8 @@ export enum ErrorCode {
   AdminLoginFailed = 'ADMIN_LOGIN_FAILED',
   JobNotFound = 'JOB_NOT_FOUND',
   JobAlreadyRunning = 'JOB_ALREADY_RUNNING',
+  PointsInsufficient = 'POINTS_INSUFFICIENT',
+  PointsOperationConflict = 'POINTS_OPERATION_CONFLICT',
   ServiceUnavailable = 'SERVICE_UNAVAILABLE',
   InternalError = 'INTERNAL_ERROR',
   NetworkError = 'NETWORK_ERROR',

@@ -18,6 +18,16 @@ export type PickupPointSummary = Schemas['PickupPointSummary'];
 export type HealthResponse = Schemas['HealthResponse'];
 export type JobRunResult = Schemas['JobRunResult'];
 export type JobSummary = Schemas['JobSummary'];
+export type PointsWallet = Schemas['PointsWallet'];
+export type ExpiringPoints = Schemas['ExpiringPoints'];
+export type PointsEntry = Schemas['PointsEntry'];
+export type PointsEntryPage = Schemas['PointsEntryPage'];
+export type PointsEntryType = PointsEntry['type'];
+export type PointsPolicy = Schemas['PointsPolicy'];
+export type UpdatePointsPolicyRequest = Schemas['UpdatePointsPolicyRequest'];
+export type PointsAdjustmentRequest = Schemas['PointsAdjustmentRequest'];
+export type PointsAdjustmentResult = Schemas['PointsAdjustmentResult'];
+export type ReconciliationReport = Schemas['ReconciliationReport'];
 
 /** The JSON body a route answers with on success. */
 export type ResponseOf<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {

@@ -18,6 +18,8 @@ export interface Actor {
 export class RequestContext {
   actor: Actor | null = null;
   manager: EntityManager | null = null;
+  /** The request's Idempotency-Key, once the idempotency interceptor has claimed it. */
+  idempotencyKey: string | null = null;
 
   constructor(readonly requestId: string) {}
 

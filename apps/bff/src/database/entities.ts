@@ -5,8 +5,9 @@ import { PickupPoint } from '../modules/communities/pickup-point.entity';
 import { JobRun } from '../modules/jobs/job-run.entity';
 import { Member } from '../modules/members/member.entity';
 import { Foundation1764000000000 } from './migrations/1764000000000-foundation';
+import { PointsLedger1764100000000 } from './migrations/1764100000000-points-ledger';
 
 export const ENTITIES = [AdminUser, Community, JobRun, Member, PickupPoint, RefreshToken];
 
 /** In the order they run; a migration that has landed is never edited. */
-export const MIGRATIONS = [Foundation1764000000000];
+export const MIGRATIONS = [Foundation1764000000000, PointsLedger1764100000000];

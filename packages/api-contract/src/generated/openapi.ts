@@ -84,6 +84,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/points": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PointsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/points/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PointsController_entries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/points-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PointsAdminController_getPolicy"];
+        put: operations["PointsAdminController_updatePolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/members/{id}/points-adjustments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["PointsAdminController_adjust"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/points/reconciliation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PointsAdminController_reconcile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/jobs": {
         parameters: {
             query?: never;
@@ -178,6 +258,166 @@ export interface components {
             /** Format: date-time */
             memberSince: string;
         };
+        ExpiringPoints: {
+            points: number;
+            /**
+             * Format: date-time
+             * @description Last moment the points can be used
+             */
+            expiresAt: string;
+        };
+        PointsWallet: {
+            /** @description Spendable now */
+            available: number;
+            /** @description Earned by orders not yet completed */
+            pending: number;
+            expiringSoon: components["schemas"]["ExpiringPoints"][];
+            /** @description Everything ever credited, less what was taken back */
+            lifetimeEarned: number;
+        };
+        /** @enum {string} */
+        PointsEntryType: "earn" | "spend" | "expire" | "return" | "clawback" | "adjust";
+        PointsEntry: {
+            /** Format: uuid */
+            id: string;
+            type: components["schemas"]["PointsEntryType"];
+            /** @description Signed: credits positive, debits negative */
+            amount: number;
+            sourceType: string;
+            sourceId: string;
+            reason: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        PointsEntryPage: {
+            items: components["schemas"]["PointsEntry"][];
+            nextCursor: string | null;
+        };
+        PointsPolicy: {
+            /**
+             * @description Points earned per whole yuan paid
+             * @example 1
+             */
+            earnPointsPerYuan: number;
+            /**
+             * @description Points worth one yuan at checkout
+             * @example 100
+             */
+            redeemPointsPerYuan: number;
+            /**
+             * @description Most of the payable amount points may cover, in basis points (5000 = 50%); never the whole order
+             * @example 5000
+             */
+            maxDeductionBps: number;
+            /**
+             * @description Days after pickup before earned points become available (the after-sales window)
+             * @example 7
+             */
+            afterSalesDays: number;
+            /**
+             * @description Points expire at the end of the month this many months after they became available
+             * @example 12
+             */
+            expiryMonths: number;
+            /**
+             * @description The wallet shows points expiring within this many days
+             * @example 30
+             */
+            expiringSoonDays: number;
+            /**
+             * @description Days ahead of expiry a notice is sent
+             * @example 7
+             */
+            expiryNoticeDays: number;
+            /**
+             * @description Day of the month that is member day, or null for none
+             * @example 18
+             */
+            memberDay: Record<string, never> | null;
+            /**
+             * @description Points multiplier on member day, in percent (200 = x2)
+             * @example 200
+             */
+            memberDayMultiplierPct: number;
+            version: number;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        UpdatePointsPolicyRequest: {
+            /**
+             * @description Points earned per whole yuan paid
+             * @example 1
+             */
+            earnPointsPerYuan: number;
+            /**
+             * @description Points worth one yuan at checkout
+             * @example 100
+             */
+            redeemPointsPerYuan: number;
+            /**
+             * @description Most of the payable amount points may cover, in basis points (5000 = 50%); never the whole order
+             * @example 5000
+             */
+            maxDeductionBps: number;
+            /**
+             * @description Days after pickup before earned points become available (the after-sales window)
+             * @example 7
+             */
+            afterSalesDays: number;
+            /**
+             * @description Points expire at the end of the month this many months after they became available
+             * @example 12
+             */
+            expiryMonths: number;
+            /**
+             * @description The wallet shows points expiring within this many days
+             * @example 30
+             */
+            expiringSoonDays: number;
+            /**
+             * @description Days ahead of expiry a notice is sent
+             * @example 7
+             */
+            expiryNoticeDays: number;
+            /**
+             * @description Day of the month that is member day, or null for none
+             * @example 18
+             */
+            memberDay: Record<string, never> | null;
+            /**
+             * @description Points multiplier on member day, in percent (200 = x2)
+             * @example 200
+             */
+            memberDayMultiplierPct: number;
+        };
+        PointsAdjustmentRequest: {
+            /**
+             * @description Signed: positive credits, negative debits (never below zero)
+             * @example 200
+             */
+            points: number;
+            /** @example 补偿：配送延误 */
+            reason: string;
+        };
+        PointsAdjustmentResult: {
+            /** Format: uuid */
+            entryId: string;
+            points: number;
+            /** @description The member's available points after the adjustment */
+            available: number;
+        };
+        ReconciliationMismatch: {
+            /** Format: uuid */
+            memberId: string;
+            problems: string[];
+        };
+        ReconciliationReport: {
+            /** @description Accounts checked */
+            accounts: number;
+            mismatches: components["schemas"]["ReconciliationMismatch"][];
+            /** Format: date-time */
+            checkedAt: string;
+        };
         JobSummary: {
             name: string;
             /** @description Cron expression, Asia/Shanghai */
@@ -198,7 +438,7 @@ export interface components {
             finishedAt: string;
         };
         /** @enum {string} */
-        ErrorCode: "VALIDATION_FAILED" | "AUTH_REQUIRED" | "AUTH_TOKEN_INVALID" | "AUTH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "RATE_LIMITED" | "IDEMPOTENCY_KEY_REUSED" | "WECHAT_LOGIN_FAILED" | "WECHAT_UNAVAILABLE" | "DEV_LOGIN_DISABLED" | "ADMIN_LOGIN_FAILED" | "JOB_NOT_FOUND" | "JOB_ALREADY_RUNNING" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR" | "NETWORK_ERROR";
+        ErrorCode: "VALIDATION_FAILED" | "AUTH_REQUIRED" | "AUTH_TOKEN_INVALID" | "AUTH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "RATE_LIMITED" | "IDEMPOTENCY_KEY_REUSED" | "WECHAT_LOGIN_FAILED" | "WECHAT_UNAVAILABLE" | "DEV_LOGIN_DISABLED" | "ADMIN_LOGIN_FAILED" | "JOB_NOT_FOUND" | "JOB_ALREADY_RUNNING" | "POINTS_INSUFFICIENT" | "POINTS_OPERATION_CONFLICT" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR" | "NETWORK_ERROR";
         ErrorBody: {
             error: {
                 code: components["schemas"]["ErrorCode"];
@@ -341,6 +581,142 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MeResponse"];
+                };
+            };
+        };
+    };
+    PointsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PointsWallet"];
+                };
+            };
+        };
+    };
+    PointsController_entries: {
+        parameters: {
+            query?: {
+                limit?: unknown;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                type?: components["schemas"]["PointsEntryType"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PointsEntryPage"];
+                };
+            };
+        };
+    };
+    PointsAdminController_getPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PointsPolicy"];
+                };
+            };
+        };
+    };
+    PointsAdminController_updatePolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePointsPolicyRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PointsPolicy"];
+                };
+            };
+        };
+    };
+    PointsAdminController_adjust: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PointsAdjustmentRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PointsAdjustmentResult"];
+                };
+            };
+            /** @description POINTS_INSUFFICIENT: a debit would go below zero */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PointsAdminController_reconcile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReconciliationReport"];
                 };
             };
         };

@@ -80,6 +80,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
           response.setHeader('Idempotent-Replayed', 'true');
           return of(stored);
         }
+        ctx.idempotencyKey = key;
         return next.handle().pipe(mergeMap((body) => from(this.store(ctx, scope, key, body))));
       }),
     );

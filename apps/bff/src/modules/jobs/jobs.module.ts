@@ -1,16 +1,21 @@
 import { Module } from '@nestjs/common';
+import { ExpirePointsJob } from '../points/expire-points.job';
+import { PointsModule } from '../points/points.module';
 import { PurgeIdempotencyKeysJob, PurgeRefreshTokensJob } from './housekeeping.jobs';
 import { JOBS } from './job';
 import { JobRunner } from './job-runner.service';
 import { JobScheduler } from './job-scheduler.service';
 import { JobsController } from './jobs.controller';
 
-const JOB_CLASSES = [PurgeIdempotencyKeysJob, PurgeRefreshTokensJob];
+const HOUSEKEEPING_JOBS = [PurgeIdempotencyKeysJob, PurgeRefreshTokensJob];
+/** Every scheduled job; business modules export theirs. */
+const JOB_CLASSES = [ExpirePointsJob, ...HOUSEKEEPING_JOBS];
 
 @Module({
+  imports: [PointsModule],
   controllers: [JobsController],
   providers: [
-    ...JOB_CLASSES,
+    ...HOUSEKEEPING_JOBS,
     { provide: JOBS, useFactory: (...jobs) => jobs, inject: JOB_CLASSES },
     JobRunner,
     JobScheduler,

@@ -1,0 +1,38 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsInt, IsString, Length, Max, Min, NotEquals } from 'class-validator';
+
+export class PointsAdjustmentRequest {
+  @ApiProperty({
+    description: 'Signed: positive credits, negative debits (never below zero)',
+    example: 200,
+  })
+  @IsInt()
+  @NotEquals(0)
+  @Min(-10_000_000)
+  @Max(10_000_000)
+  points!: number;
+
+  @ApiProperty({ example: '补偿：配送延误' })
+  @IsString()
+  @Length(2, 200)
+  reason!: string;
+}
+
+export class PointsAdjustmentResult {
+  @ApiProperty({ format: 'uuid' }) entryId!: string;
+  @ApiProperty() points!: number;
+  @ApiProperty({ description: "The member's available points after the adjustment" })
+  available!: number;
+}
+
+export class ReconciliationMismatch {
+  @ApiProperty({ format: 'uuid' }) memberId!: string;
+  @ApiProperty({ type: String, isArray: true }) problems!: string[];
+}
+
+export class ReconciliationReport {
+  @ApiProperty({ description: 'Accounts checked' }) accounts!: number;
+  @ApiProperty({ type: ReconciliationMismatch, isArray: true })
+  mismatches!: ReconciliationMismatch[];
+  @ApiProperty({ format: 'date-time' }) checkedAt!: string;
+}

@@ -1,0 +1,22 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { RequestContext } from '../../common/request-context';
+import type { Job } from '../jobs/job';
+import { PointsLedger } from './points-ledger.service';
+
+/** Expires lots whose month-end has passed: a journal entry per lot, member by member. */
+@Injectable()
+export class ExpirePointsJob implements Job {
+  readonly name = 'expire-points';
+  // Just after midnight in Shanghai, when a month's lots have run out.
+  readonly schedule = '5 0 * * *';
+  readonly batchSize = 200;
+
+  constructor(private readonly ledger: PointsLedger) {}
+
+  runBatch(manager: EntityManager, _now: Date, batchSize: number): Promise<number> {
+    const ctx = RequestContext.forSystem(this.name);
+    ctx.manager = manager;
+    return this.ledger.expireDue(ctx, batchSize);
+  }
+}

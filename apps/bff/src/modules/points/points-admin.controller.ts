@@ -1,0 +1,65 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Roles } from '../../common/auth/auth.decorators';
+import { Idempotent } from '../../common/idempotency/idempotency.interceptor';
+import { Ctx, RequestContext } from '../../common/request-context';
+import {
+  PointsAdjustmentRequest,
+  PointsAdjustmentResult,
+  ReconciliationReport,
+} from './dto/points-admin.dto';
+import { PointsPolicy, UpdatePointsPolicyRequest } from './dto/points-policy.dto';
+import { PointsAdminService } from './points-admin.service';
+import { PointsPolicyService } from './points-policy.service';
+import { PointsReconciliationService } from './points-reconciliation.service';
+
+@ApiTags('admin')
+@ApiBearerAuth()
+@Controller('admin')
+@Roles('admin')
+export class PointsAdminController {
+  constructor(
+    private readonly policies: PointsPolicyService,
+    private readonly admin: PointsAdminService,
+    private readonly reconciliation: PointsReconciliationService,
+  ) {}
+
+  @Get('points-policy')
+  @ApiOkResponse({ type: PointsPolicy })
+  getPolicy(@Ctx() ctx: RequestContext): Promise<PointsPolicy> {
+    return this.policies.get(ctx);
+  }
+
+  @Put('points-policy')
+  @ApiOkResponse({ type: PointsPolicy })
+  updatePolicy(
+    @Ctx() ctx: RequestContext,
+    @Body() body: UpdatePointsPolicyRequest,
+  ): Promise<PointsPolicy> {
+    return this.policies.update(ctx, body);
+  }
+
+  @Post('members/:id/points-adjustments')
+  @Idempotent({ required: true })
+  @ApiCreatedResponse({ type: PointsAdjustmentResult })
+  @ApiConflictResponse({ description: 'POINTS_INSUFFICIENT: a debit would go below zero' })
+  adjust(
+    @Ctx() ctx: RequestContext,
+    @Param('id', new ParseUUIDPipe({ version: '4' })) memberId: string,
+    @Body() body: PointsAdjustmentRequest,
+  ): Promise<PointsAdjustmentResult> {
+    return this.admin.adjust(ctx, memberId, body);
+  }
+
+  @Get('points/reconciliation')
+  @ApiOkResponse({ type: ReconciliationReport })
+  reconcile(@Ctx() ctx: RequestContext): Promise<ReconciliationReport> {
+    return this.reconciliation.run(ctx);
+  }
+}

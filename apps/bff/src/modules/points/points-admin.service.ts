@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { AppException } from '../../common/errors/app-exception';
+import { RequestContext } from '../../common/request-context';
+import { TransactionalConnection } from '../../common/transaction/transactional-connection';
+import { AuditService } from '../audit/audit.service';
+import { PointsAdjustmentRequest, PointsAdjustmentResult } from './dto/points-admin.dto';
+import { PointsLedger } from './points-ledger.service';
+import { PointsWalletService } from './points-wallet.service';
+
+@Injectable()
+export class PointsAdminService {
+  constructor(
+    private readonly connection: TransactionalConnection,
+    private readonly ledger: PointsLedger,
+    private readonly wallet: PointsWalletService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** An audited, exactly-once correction of a member's points (the route requires an Idempotency-Key). */
+  async adjust(
+    ctx: RequestContext,
+    memberId: string,
+    request: PointsAdjustmentRequest,
+  ): Promise<PointsAdjustmentResult> {
+    const [member] = await this.connection.query(ctx, `SELECT id FROM members WHERE id = $1`, [
+      memberId,
+    ]);
+    if (!member) throw AppException.notFound('Member');
+    if (!ctx.idempotencyKey) throw new Error('points adjustments need the Idempotency-Key');
+    const key = `${ctx.actor?.id}:${ctx.idempotencyKey}`;
+    const result = await this.ledger.adjust(ctx, memberId, request.points, request.reason, key);
+    await this.audit.record(
+      ctx,
+      'points.adjust',
+      { type: 'member', id: memberId },
+      {
+        points: request.points,
+        reason: request.reason,
+        entryId: result.entryId,
+      },
+    );
+    const { available } = await this.wallet.wallet(ctx, memberId);
+    return { entryId: result.entryId, points: request.points, available };
+  }
+}

@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import { RequestContext } from '../../common/request-context';
+import { TransactionalConnection } from '../../common/transaction/transactional-connection';
+import { AuditService } from '../audit/audit.service';
+import { PointsPolicy } from './dto/points-policy.dto';
+
+interface PolicyRow {
+  earn_points_per_yuan: number;
+  redeem_points_per_yuan: number;
+  max_deduction_bps: number;
+  after_sales_days: number;
+  expiry_months: number;
+  expiring_soon_days: number;
+  expiry_notice_days: number;
+  member_day: number | null;
+  member_day_multiplier_pct: number;
+  version: number;
+  updated_at: Date;
+}
+
+const COLUMNS: Record<keyof Omit<PointsPolicy, 'version' | 'updatedAt'>, keyof PolicyRow> = {
+  earnPointsPerYuan: 'earn_points_per_yuan',
+  redeemPointsPerYuan: 'redeem_points_per_yuan',
+  maxDeductionBps: 'max_deduction_bps',
+  afterSalesDays: 'after_sales_days',
+  expiryMonths: 'expiry_months',
+  expiringSoonDays: 'expiring_soon_days',
+  expiryNoticeDays: 'expiry_notice_days',
+  memberDay: 'member_day',
+  memberDayMultiplierPct: 'member_day_multiplier_pct',
+};
+
+function toPolicy(row: PolicyRow): PointsPolicy {
+  const policy = Object.fromEntries(
+    Object.entries(COLUMNS).map(([field, column]) => [field, row[column]]),
+  );
+  return {
+    ...(policy as Omit<PointsPolicy, 'version' | 'updatedAt'>),
+    version: row.version,
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+/** The operator's points rules: one row, versioned, every change audited. */
+@Injectable()
+export class PointsPolicyService {
+  constructor(
+    private readonly connection: TransactionalConnection,
+    private readonly audit: AuditService,
+  ) {}
+
+  async get(ctx: RequestContext): Promise<PointsPolicy> {
+    const [row] = await this.connection.query<PolicyRow>(
+      ctx,
+      `SELECT * FROM points_policy WHERE id = 1`,
+    );
+    return toPolicy(row);
+  }
+
+  async update(
+    ctx: RequestContext,
+    next: Omit<PointsPolicy, 'version' | 'updatedAt'>,
+  ): Promise<PointsPolicy> {
+    const before = await this.get(ctx);
+    const fields = Object.keys(COLUMNS) as (keyof typeof COLUMNS)[];
+    const [row] = await this.connection.query<PolicyRow>(
+      ctx,
+      `UPDATE points_policy SET ${fields.map((f, i) => `${COLUMNS[f]} = $${i + 1}`).join(', ')},
+         version = version + 1, updated_at = now()
+       WHERE id = 1 RETURNING *`,
+      fields.map((f) => next[f] ?? null),
+    );
+    const after = toPolicy(row);
+    await this.audit.record(
+      ctx,
+      'points-policy.update',
+      { type: 'points-policy', id: '1' },
+      { before, after },
+    );
+    return after;
+  }
+}

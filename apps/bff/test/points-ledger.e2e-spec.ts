@@ -1,0 +1,407 @@
+import fc from 'fast-check';
+import { lotExpiresAt } from '@linli/domain';
+import { ErrorCode } from '@linli/shared';
+import { AppException } from '../src/common/errors/app-exception';
+import { DAY_MS, pointsOf } from './support/points-helpers';
+import { startTestApp, TestApp } from './support/test-app';
+
+const source = (id: string) => ({ type: 'order', id });
+
+describe('points ledger on PostgreSQL', () => {
+  let t: TestApp;
+  let p: ReturnType<typeof pointsOf>;
+  beforeAll(async () => {
+    t = await startTestApp();
+    p = pointsOf(t);
+  });
+  afterAll(() => t.close());
+
+  it('earns pending points, makes them available, spends, returns and claws back', async () => {
+    const m = await p.newMember();
+    await p.inTransaction((ctx) => p.ledger.earnPending(ctx, m, source('o1'), 120));
+    expect(await p.wallet(m)).toMatchObject({ available: 0, pending: 120, lifetimeEarned: 0 });
+    await p.inTransaction((ctx) => p.ledger.activate(ctx, m, source('o1')));
+    expect(await p.wallet(m)).toMatchObject({ available: 120, pending: 0, lifetimeEarned: 120 });
+    await p.inTransaction((ctx) => p.ledger.spend(ctx, m, source('o2'), 100));
+    await p.inTransaction((ctx) => p.ledger.returnSpent(ctx, m, source('o2'), 'refund-1', 40));
+    const claw = await p.inTransaction((ctx) =>
+      p.ledger.clawBack(ctx, m, source('o1'), 'refund-2', 100),
+    );
+    expect(claw).toMatchObject({ clawedBack: 60, shortfall: 40 });
+    expect(await p.wallet(m)).toMatchObject({ available: 0, pending: 0, lifetimeEarned: 60 });
+    expect((await p.reconcile()).mismatches).toEqual([]);
+  });
+
+  it('replays an operation with the same values and refuses different ones', async () => {
+    const m = await p.newMember();
+    const first = await p.inTransaction((ctx) => p.ledger.earnPending(ctx, m, source('o1'), 50));
+    const again = await p.inTransaction((ctx) => p.ledger.earnPending(ctx, m, source('o1'), 50));
+    expect(again).toEqual({ ...first, replayed: true });
+    const conflict = await p
+      .inTransaction((ctx) => p.ledger.earnPending(ctx, m, source('o1'), 51))
+      .catch((e) => e);
+    expect(conflict).toBeInstanceOf(AppException);
+    expect(conflict.code).toBe(ErrorCode.PointsOperationConflict);
+    expect((await p.wallet(m)).pending).toBe(50);
+  });
+
+  it('never lets a debit take the balance below zero', async () => {
+    const m = await p.newMember();
+    await p.inTransaction((ctx) => p.ledger.adjust(ctx, m, 30, 'gift', 'k1'));
+    const error = await p
+      .inTransaction((ctx) => p.ledger.spend(ctx, m, source('o1'), 31))
+      .catch((e) => e);
+    expect(error.code).toBe(ErrorCode.PointsInsufficient);
+    const debit = await p
+      .inTransaction((ctx) => p.ledger.adjust(ctx, m, -31, 'fix', 'k2'))
+      .catch((e) => e);
+    expect(debit.code).toBe(ErrorCode.PointsInsufficient);
+    expect((await p.wallet(m)).available).toBe(30);
+  });
+
+  it('expires lots after their month end, shows them as expiring before, and forfeits returns to them', async () => {
+    const m = await p.newMember();
+    await p.inTransaction((ctx) => p.ledger.adjust(ctx, m, 100, 'gift', 'exp-1'));
+    await p.inTransaction((ctx) => p.ledger.spend(ctx, m, source('buy'), 30));
+    const [lot] = await t.dataSource.query(
+      `SELECT expires_at FROM point_lots WHERE member_id = $1`,
+      [m],
+    );
+    const expiresAt: Date = lot.expires_at;
+    p.clock.advance(expiresAt.getTime() - p.clock.now().getTime() - 10 * DAY_MS);
+    expect((await p.wallet(m)).expiringSoon).toEqual([
+      { points: 70, expiresAt: expiresAt.toISOString() },
+    ]);
+    p.clock.advance(11 * DAY_MS);
+    expect((await p.wallet(m)).available).toBe(0);
+    await p.jobs.run('expire-points', 'admin');
+    const returned = await p.inTransaction((ctx) =>
+      p.ledger.returnSpent(ctx, m, source('buy'), 'refund-x', 30),
+    );
+    expect(returned).toMatchObject({ returned: 0, forfeited: 30 });
+    const entries = await t.dataSource.query(
+      `SELECT type, amount FROM point_entries WHERE member_id = $1 ORDER BY created_at`,
+      [m],
+    );
+    expect(entries).toEqual([
+      { type: 'adjust', amount: 100 },
+      { type: 'spend', amount: -30 },
+      { type: 'expire', amount: -70 },
+    ]);
+    expect((await p.reconcile()).mismatches).toEqual([]);
+  });
+
+  it('keeps the journal append-only', async () => {
+    await expect(
+      t.dataSource.query(`UPDATE point_entries SET amount = amount + 1`),
+    ).rejects.toThrow(/append-only/);
+    await expect(t.dataSource.query(`DELETE FROM point_allocations`)).rejects.toThrow(
+      /append-only/,
+    );
+  });
+
+  describe('under concurrency', () => {
+    it('lets exactly the affordable ones of 200 concurrent spends succeed', async () => {
+      const m = await p.newMember();
+      await p.inTransaction((ctx) => p.ledger.adjust(ctx, m, 1000, 'gift', 'c1'));
+      const results = await Promise.allSettled(
+        Array.from({ length: 200 }, (_, i) =>
+          p.inTransaction((ctx) => p.ledger.spend(ctx, m, source(`c${i}`), 7)),
+        ),
+      );
+      const ok = results.filter((r) => r.status === 'fulfilled');
+      const refused = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
+      expect(ok).toHaveLength(142);
+      expect(refused).toHaveLength(58);
+      expect(refused.every((r) => r.reason.code === ErrorCode.PointsInsufficient)).toBe(true);
+      expect((await p.wallet(m)).available).toBe(6);
+      expect((await p.reconcile()).mismatches).toEqual([]);
+    });
+
+    it('credits once under 50 concurrent replays of one earn', async () => {
+      const m = await p.newMember();
+      const results = await Promise.all(
+        Array.from({ length: 50 }, () =>
+          p.inTransaction((ctx) => p.ledger.earnPending(ctx, m, source('same'), 80)),
+        ),
+      );
+      expect(results.filter((r) => !r.replayed)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.lotId)).size).toBe(1);
+      expect((await p.wallet(m)).pending).toBe(80);
+      const [{ n }] = await t.dataSource.query(
+        `SELECT count(*)::int AS n FROM point_entries WHERE member_id = $1`,
+        [m],
+      );
+      expect(n).toBe(1);
+    });
+
+    it('keeps the invariants when spends race the expiry job', async () => {
+      const members = await Promise.all(Array.from({ length: 20 }, () => p.newMember()));
+      for (const [i, m] of members.entries()) {
+        await p.inTransaction((ctx) => p.ledger.adjust(ctx, m, 100, 'old', `race-old-${i}`));
+      }
+      // Those lots end this month + 12; move past that, then credit fresh lots.
+      const [{ expires_at }] = await t.dataSource.query(
+        `SELECT max(expires_at) AS expires_at FROM point_lots`,
+      );
+      p.clock.advance(new Date(expires_at).getTime() - p.clock.now().getTime() + DAY_MS);
+      for (const [i, m] of members.entries()) {
+        await p.inTransaction((ctx) => p.ledger.adjust(ctx, m, 50, 'new', `race-new-${i}`));
+      }
+      const spends = members.flatMap((m, i) =>
+        Array.from({ length: 4 }, (_, j) =>
+          p
+            .inTransaction((ctx) => p.ledger.spend(ctx, m, source(`race-${i}-${j}`), 15))
+            .then(
+              () => 'ok',
+              (e) => e.code,
+            ),
+        ),
+      );
+      const [outcomes] = await Promise.all([
+        Promise.all(spends),
+        p.jobs.run('expire-points', 'admin'),
+      ]);
+      // Only the fresh 50 points could be spent: three spends of 15 per member at most.
+      expect(outcomes.filter((o) => o === 'ok')).toHaveLength(60);
+      expect(
+        outcomes.filter((o) => o !== 'ok').every((o) => o === ErrorCode.PointsInsufficient),
+      ).toBe(true);
+      for (const m of members) expect((await p.wallet(m)).available).toBe(5);
+      const drewFromExpired = await t.dataSource.query(
+        `SELECT 1 FROM point_entries e JOIN point_allocations a ON a.entry_id = e.id JOIN point_lots l ON l.id = a.lot_id
+         WHERE e.type = 'spend' AND l.source_id LIKE 'race-old-%'`,
+      );
+      expect(drewFromExpired).toEqual([]);
+      expect((await p.reconcile()).mismatches).toEqual([]);
+    });
+  });
+
+  describe('against a reference model', () => {
+    type Op =
+      | { kind: 'earn'; order: number; amount: number }
+      | { kind: 'activate'; order: number }
+      | { kind: 'cancel'; order: number }
+      | { kind: 'spend'; amount: number }
+      | { kind: 'return'; spend: number; amount: number }
+      | { kind: 'clawback'; order: number; amount: number }
+      | { kind: 'adjust'; amount: number }
+      | { kind: 'advance'; days: number };
+
+    const op: fc.Arbitrary<Op> = fc.oneof(
+      fc.record({
+        kind: fc.constant('earn' as const),
+        order: fc.nat(4),
+        amount: fc.integer({ min: 0, max: 300 }),
+      }),
+      fc.record({ kind: fc.constant('activate' as const), order: fc.nat(4) }),
+      fc.record({ kind: fc.constant('cancel' as const), order: fc.nat(4) }),
+      fc.record({ kind: fc.constant('spend' as const), amount: fc.integer({ min: 1, max: 250 }) }),
+      fc.record({
+        kind: fc.constant('return' as const),
+        spend: fc.nat(5),
+        amount: fc.integer({ min: 1, max: 100 }),
+      }),
+      fc.record({
+        kind: fc.constant('clawback' as const),
+        order: fc.nat(4),
+        amount: fc.integer({ min: 1, max: 200 }),
+      }),
+      fc.record({
+        kind: fc.constant('adjust' as const),
+        amount: fc.integer({ min: -200, max: 300 }).filter((a) => a !== 0),
+      }),
+      fc.record({ kind: fc.constant('advance' as const), days: fc.integer({ min: 1, max: 200 }) }),
+    );
+
+    interface ModelLot {
+      amount: number;
+      remaining: number;
+      state: 'pending' | 'available' | 'cancelled';
+      expiresAt: number;
+      seq: number;
+    }
+
+    /** A plain restatement of DESIGN.md section 6, independent of the service's code. */
+    class Model {
+      lots = new Map<string, ModelLot>();
+      spends = new Map<number, { lot: string; amount: number; returned: number }[]>();
+      seq = 0;
+      constructor(public now: number) {}
+
+      usable() {
+        return [...this.lots.entries()]
+          .filter(([, l]) => l.state === 'available' && l.remaining > 0 && l.expiresAt >= this.now)
+          .sort(([, a], [, b]) => a.expiresAt - b.expiresAt || a.seq - b.seq);
+      }
+      available() {
+        return this.usable().reduce((s, [, l]) => s + l.remaining, 0);
+      }
+      pending() {
+        return [...this.lots.values()]
+          .filter((l) => l.state === 'pending')
+          .reduce((s, l) => s + l.remaining, 0);
+      }
+      take(amount: number) {
+        const taken: { lot: string; amount: number; returned: number }[] = [];
+        for (const [key, lot] of this.usable()) {
+          const n = Math.min(lot.remaining, amount - taken.reduce((s, x) => s + x.amount, 0));
+          if (n > 0) {
+            lot.remaining -= n;
+            taken.push({ lot: key, amount: n, returned: 0 });
+          }
+        }
+        return taken;
+      }
+      credit(key: string, amount: number) {
+        this.lots.set(key, {
+          amount,
+          remaining: amount,
+          state: 'available',
+          expiresAt: lotExpiresAt(new Date(this.now), 12).getTime(),
+          seq: this.seq++,
+        });
+      }
+    }
+
+    it('agrees with the model on every random sequence, and reconciliation stays clean', async () => {
+      let run = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 14 }), async (ops) => {
+          run += 1;
+          const m = await p.newMember();
+          const model = new Model(p.clock.now().getTime());
+          const earned = new Set<number>();
+          let spendCount = 0;
+          for (const [i, o] of ops.entries()) {
+            const order = (n: number) => source(`r${run}-o${n}`);
+            switch (o.kind) {
+              case 'earn': {
+                if (earned.has(o.order)) break;
+                earned.add(o.order);
+                await p.inTransaction((ctx) =>
+                  p.ledger.earnPending(ctx, m, order(o.order), o.amount),
+                );
+                if (o.amount > 0)
+                  model.lots.set(`o${o.order}`, {
+                    amount: o.amount,
+                    remaining: o.amount,
+                    state: 'pending',
+                    expiresAt: 0,
+                    seq: model.seq++,
+                  });
+                break;
+              }
+              case 'activate': {
+                await p.inTransaction((ctx) => p.ledger.activate(ctx, m, order(o.order)));
+                const lot = model.lots.get(`o${o.order}`);
+                if (lot?.state === 'pending') {
+                  lot.state = 'available';
+                  lot.expiresAt = lotExpiresAt(new Date(model.now), 12).getTime();
+                }
+                break;
+              }
+              case 'cancel': {
+                await p.inTransaction((ctx) => p.ledger.cancelPending(ctx, m, order(o.order)));
+                const lot = model.lots.get(`o${o.order}`);
+                if (lot?.state === 'pending')
+                  Object.assign(lot, { state: 'cancelled', remaining: 0 });
+                break;
+              }
+              case 'spend': {
+                const id = spendCount++;
+                const affordable = model.available() >= o.amount;
+                const result = await p
+                  .inTransaction((ctx) =>
+                    p.ledger.spend(ctx, m, source(`r${run}-s${id}`), o.amount),
+                  )
+                  .then(
+                    () => 'ok',
+                    (e) => e.code,
+                  );
+                expect(result).toBe(affordable ? 'ok' : ErrorCode.PointsInsufficient);
+                if (affordable) model.spends.set(id, model.take(o.amount));
+                break;
+              }
+              case 'return': {
+                const parts = model.spends.get(o.spend);
+                const open = parts?.reduce((s, x) => s + x.amount - x.returned, 0) ?? 0;
+                if (!parts || open === 0) break;
+                const amount = Math.min(o.amount, open);
+                const result = await p.inTransaction((ctx) =>
+                  p.ledger.returnSpent(
+                    ctx,
+                    m,
+                    source(`r${run}-s${o.spend}`),
+                    `r${run}-ret${i}`,
+                    amount,
+                  ),
+                );
+                let left = amount;
+                let forfeited = 0;
+                for (const part of [...parts].sort(
+                  (a, b) => model.lots.get(b.lot)!.expiresAt - model.lots.get(a.lot)!.expiresAt,
+                )) {
+                  const give = Math.min(part.amount - part.returned, left);
+                  if (give <= 0) continue;
+                  part.returned += give;
+                  left -= give;
+                  const lot = model.lots.get(part.lot)!;
+                  if (lot.expiresAt < model.now) forfeited += give;
+                  else lot.remaining += give;
+                }
+                expect(result).toMatchObject({ returned: amount - forfeited, forfeited });
+                break;
+              }
+              case 'clawback': {
+                if (!earned.has(o.order)) break;
+                const result = await p.inTransaction((ctx) =>
+                  p.ledger.clawBack(ctx, m, order(o.order), `r${run}-c${i}`, o.amount),
+                );
+                let left = o.amount;
+                const own = model.lots.get(`o${o.order}`);
+                if (own?.state === 'pending') {
+                  const n = Math.min(own.remaining, left);
+                  own.remaining -= n;
+                  left -= n;
+                }
+                const taken = left > 0 ? model.take(Math.min(left, model.available())) : [];
+                left -= taken.reduce((s, x) => s + x.amount, 0);
+                expect(result).toMatchObject({ clawedBack: o.amount - left, shortfall: left });
+                break;
+              }
+              case 'adjust': {
+                const allowed = o.amount > 0 || model.available() >= -o.amount;
+                const result = await p
+                  .inTransaction((ctx) =>
+                    p.ledger.adjust(ctx, m, o.amount, 'model', `r${run}-a${i}`),
+                  )
+                  .then(
+                    () => 'ok',
+                    (e) => e.code,
+                  );
+                expect(result).toBe(allowed ? 'ok' : ErrorCode.PointsInsufficient);
+                if (allowed && o.amount > 0) model.credit(`a${i}`, o.amount);
+                if (allowed && o.amount < 0) model.take(-o.amount);
+                break;
+              }
+              case 'advance': {
+                p.clock.advance(o.days * DAY_MS);
+                model.now = p.clock.now().getTime();
+                if (o.days > 100) await p.jobs.run('expire-points', 'admin');
+                break;
+              }
+            }
+            const wallet = await p.wallet(m);
+            expect({ available: wallet.available, pending: wallet.pending }).toEqual({
+              available: model.available(),
+              pending: model.pending(),
+            });
+          }
+          expect((await p.reconcile()).mismatches).toEqual([]);
+        }),
+        { numRuns: 40 },
+      );
+    });
+  });
+});
