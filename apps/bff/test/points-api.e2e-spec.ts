@@ -1,0 +1,305 @@
+import { ErrorCode } from '@linli/shared';
+import { randomUUID } from 'node:crypto';
+import { DAY_MS, pointsOf } from './support/points-helpers';
+import { loginAdmin, loginMember, startTestApp, TestApp } from './support/test-app';
+
+describe('points over HTTP', () => {
+  let t: TestApp;
+  let admin: string;
+  let alice: { accessToken: string; member: { id: string } };
+  let bob: { accessToken: string; member: { id: string } };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await loginAdmin(t);
+    alice = await loginMember(t, 'points-alice');
+    bob = await loginMember(t, 'points-bob');
+  });
+  afterAll(() => t.close());
+
+  const adjust = (
+    memberId: string,
+    body: object,
+    key: string | null = randomUUID(),
+    token = admin,
+  ) => {
+    const req = t
+      .http()
+      .post(`/api/v1/admin/members/${memberId}/points-adjustments`)
+      .auth(token, { type: 'bearer' });
+    if (key) req.set('Idempotency-Key', key);
+    return req.send(body);
+  };
+  const wallet = (token: string) =>
+    t.http().get('/api/v1/me/points').auth(token, { type: 'bearer' });
+  const entries = (token: string, query = '') =>
+    t.http().get(`/api/v1/me/points/entries${query}`).auth(token, { type: 'bearer' });
+
+  describe('GET /me/points', () => {
+    it('starts empty', async () => {
+      expect((await wallet(bob.accessToken).expect(200)).body).toEqual({
+        available: 0,
+        pending: 0,
+        expiringSoon: [],
+        lifetimeEarned: 0,
+      });
+    });
+
+    it('needs a member log-in', async () => {
+      await t.http().get('/api/v1/me/points').expect(401);
+      await wallet(admin).expect(403);
+    });
+  });
+
+  describe('POST /admin/members/:id/points-adjustments', () => {
+    it('credits, shows in the wallet and is audited', async () => {
+      const res = await adjust(alice.member.id, { points: 500, reason: '新人礼包' }).expect(201);
+      expect(res.body).toEqual({ entryId: expect.any(String), points: 500, available: 500 });
+      expect((await wallet(alice.accessToken)).body).toMatchObject({
+        available: 500,
+        lifetimeEarned: 500,
+      });
+      const audit = await t.dataSource.query(
+        `SELECT action, target_id, details FROM audit_log WHERE action = 'points.adjust' AND target_id = $1`,
+        [alice.member.id],
+      );
+      expect(audit).toEqual([
+        {
+          action: 'points.adjust',
+          target_id: alice.member.id,
+          details: expect.objectContaining({ points: 500, reason: '新人礼包' }),
+        },
+      ]);
+    });
+
+    it('replays the same key and refuses it with a different body', async () => {
+      const key = randomUUID();
+      const first = await adjust(alice.member.id, { points: 20, reason: '补偿' }, key).expect(201);
+      const replay = await adjust(alice.member.id, { points: 20, reason: '补偿' }, key).expect(201);
+      expect(replay.body).toEqual(first.body);
+      const changed = await adjust(alice.member.id, { points: 21, reason: '补偿' }, key).expect(
+        422,
+      );
+      expect(changed.body.error.code).toBe(ErrorCode.IdempotencyKeyReused);
+      expect((await wallet(alice.accessToken)).body.available).toBe(520);
+    });
+
+    it('never takes a member below zero', async () => {
+      const res = await adjust(alice.member.id, { points: -521, reason: '扣减' }).expect(409);
+      expect(res.body.error).toMatchObject({
+        code: ErrorCode.PointsInsufficient,
+        details: { needed: 521, available: 520 },
+      });
+      await adjust(alice.member.id, { points: -20, reason: '扣减' }).expect(201);
+      expect((await wallet(alice.accessToken)).body.available).toBe(500);
+    });
+
+    it.each([
+      [{ points: 0, reason: '零' }],
+      [{ points: 1.5, reason: '小数' }],
+      [{ points: '10', reason: '文本' }],
+      [{ points: 10 }],
+      [{ points: 10, reason: 'x' }],
+      [{ points: 10, reason: '多余', memberId: 'x' }],
+    ])('refuses a bad body %j', async (body) => {
+      expect((await adjust(alice.member.id, body).expect(400)).body.error.code).toBe(
+        ErrorCode.ValidationFailed,
+      );
+    });
+
+    it('requires an Idempotency-Key', async () => {
+      expect(
+        (await adjust(alice.member.id, { points: 1, reason: '无键' }, null).expect(400)).body.error
+          .code,
+      ).toBe(ErrorCode.ValidationFailed);
+    });
+
+    it('answers 404 for an unknown member and 400 for a malformed id', async () => {
+      await adjust(randomUUID(), { points: 1, reason: '无人' }).expect(404);
+      await adjust('not-a-uuid', { points: 1, reason: '无人' }).expect(400);
+    });
+
+    it('is for admins only', async () => {
+      const res = await adjust(
+        alice.member.id,
+        { points: 1000, reason: '自己加' },
+        randomUUID(),
+        alice.accessToken,
+      ).expect(403);
+      expect(res.body.error.code).toBe(ErrorCode.Forbidden);
+    });
+  });
+
+  describe('GET /me/points/entries', () => {
+    it('pages newest first with a cursor and filters by type', async () => {
+      for (const points of [1, 2, 3])
+        await adjust(bob.member.id, { points, reason: '分页' }).expect(201);
+      await adjust(bob.member.id, { points: -1, reason: '分页' }).expect(201);
+      const first = await entries(bob.accessToken, '?limit=3').expect(200);
+      expect(first.body.items.map((e: { amount: number }) => e.amount)).toEqual([-1, 3, 2]);
+      expect(first.body.nextCursor).toEqual(expect.any(String));
+      const second = await entries(
+        bob.accessToken,
+        `?limit=3&cursor=${first.body.nextCursor}`,
+      ).expect(200);
+      expect(second.body).toEqual({
+        items: [expect.objectContaining({ amount: 1, type: 'adjust', reason: '分页' })],
+        nextCursor: null,
+      });
+      const adjusts = await entries(bob.accessToken, '?type=adjust').expect(200);
+      expect(adjusts.body.items).toHaveLength(4);
+      expect((await entries(bob.accessToken, '?type=expire').expect(200)).body.items).toEqual([]);
+    });
+
+    it('shows a member only their own entries', async () => {
+      const mine = (await entries(bob.accessToken)).body.items.map((e: { id: string }) => e.id);
+      const theirs = (await entries(alice.accessToken)).body.items.map((e: { id: string }) => e.id);
+      expect(mine.filter((id: string) => theirs.includes(id))).toEqual([]);
+    });
+
+    it.each(['?type=bonus', '?limit=0', '?limit=101', '?cursor=garbage', '?extra=1'])(
+      'refuses %s',
+      async (query) => {
+        expect((await entries(bob.accessToken, query).expect(400)).body.error.code).toBe(
+          ErrorCode.ValidationFailed,
+        );
+      },
+    );
+  });
+
+  describe('points policy', () => {
+    const policy = {
+      earnPointsPerYuan: 2,
+      redeemPointsPerYuan: 100,
+      maxDeductionBps: 3000,
+      afterSalesDays: 7,
+      expiryMonths: 12,
+      expiringSoonDays: 45,
+      expiryNoticeDays: 7,
+      memberDay: 18,
+      memberDayMultiplierPct: 200,
+    };
+
+    it('reads the defaults and replaces them, versioned and audited', async () => {
+      const before = await t
+        .http()
+        .get('/api/v1/admin/points-policy')
+        .auth(admin, { type: 'bearer' })
+        .expect(200);
+      expect(before.body).toMatchObject({
+        earnPointsPerYuan: 1,
+        redeemPointsPerYuan: 100,
+        maxDeductionBps: 5000,
+        expiryMonths: 12,
+        version: 1,
+      });
+      const after = await t
+        .http()
+        .put('/api/v1/admin/points-policy')
+        .auth(admin, { type: 'bearer' })
+        .send(policy)
+        .expect(200);
+      expect(after.body).toMatchObject({ ...policy, version: 2 });
+      const [audit] = await t.dataSource.query(
+        `SELECT details FROM audit_log WHERE action = 'points-policy.update'`,
+      );
+      expect(audit.details.before.earnPointsPerYuan).toBe(1);
+      expect(audit.details.after.earnPointsPerYuan).toBe(2);
+    });
+
+    it.each([
+      [{ maxDeductionBps: 10000 }],
+      [{ expiryMonths: 0 }],
+      [{ memberDay: 31 }],
+      [{ earnPointsPerYuan: 1.5 }],
+      [{ surprise: true }],
+    ])('refuses %j', async (change) => {
+      await t
+        .http()
+        .put('/api/v1/admin/points-policy')
+        .auth(admin, { type: 'bearer' })
+        .send({ ...policy, ...change })
+        .expect(400);
+    });
+
+    it('is for admins only', async () => {
+      await t
+        .http()
+        .get('/api/v1/admin/points-policy')
+        .auth(alice.accessToken, { type: 'bearer' })
+        .expect(403);
+      await t
+        .http()
+        .put('/api/v1/admin/points-policy')
+        .auth(alice.accessToken, { type: 'bearer' })
+        .send(policy)
+        .expect(403);
+    });
+  });
+
+  describe('expiry and reconciliation', () => {
+    it('lists points expiring soon, expires them with the job, and reconciles', async () => {
+      const carol = await loginMember(t, 'points-carol');
+      await adjust(carol.member.id, { points: 300, reason: '到期测试' }).expect(201);
+      const p = pointsOf(t);
+      const [{ expires_at }] = await t.dataSource.query(
+        `SELECT expires_at FROM point_lots WHERE member_id = $1`,
+        [carol.member.id],
+      );
+      p.clock.advance(new Date(expires_at).getTime() - p.clock.now().getTime() - 5 * DAY_MS);
+      expect((await wallet(carol.accessToken)).body.expiringSoon).toEqual([
+        { points: 300, expiresAt: new Date(expires_at).toISOString() },
+      ]);
+      p.clock.advance(6 * DAY_MS);
+      const run = await t
+        .http()
+        .post('/api/v1/admin/jobs/expire-points/run')
+        .auth(admin, { type: 'bearer' })
+        .expect(200);
+      expect(run.body.processed).toBeGreaterThanOrEqual(1);
+      expect((await wallet(carol.accessToken)).body).toMatchObject({
+        available: 0,
+        expiringSoon: [],
+      });
+      expect((await entries(carol.accessToken, '?type=expire')).body.items).toEqual([
+        expect.objectContaining({ amount: -300 }),
+      ]);
+      const report = await t
+        .http()
+        .get('/api/v1/admin/points/reconciliation')
+        .auth(admin, { type: 'bearer' })
+        .expect(200);
+      expect(report.body).toEqual({
+        accounts: expect.any(Number),
+        mismatches: [],
+        checkedAt: expect.any(String),
+      });
+      expect(report.body.accounts).toBeGreaterThanOrEqual(3);
+    });
+
+    it('names the account whose lots disagree with the journal', async () => {
+      const dave = await loginMember(t, 'points-dave');
+      await adjust(dave.member.id, { points: 50, reason: '对账测试' }).expect(201);
+      await t.dataSource.query(
+        `UPDATE point_lots SET remaining = remaining - 1 WHERE member_id = $1`,
+        [dave.member.id],
+      );
+      const report = await t
+        .http()
+        .get('/api/v1/admin/points/reconciliation')
+        .auth(admin, { type: 'bearer' })
+        .expect(200);
+      expect(report.body.mismatches).toEqual([
+        {
+          memberId: dave.member.id,
+          problems: expect.arrayContaining([expect.stringMatching(/allocations sum to/)]),
+        },
+      ]);
+      await t
+        .http()
+        .get('/api/v1/admin/points/reconciliation')
+        .auth(alice.accessToken, { type: 'bearer' })
+        .expect(403);
+    });
+  });
+});
