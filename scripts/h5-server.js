@@ -32,7 +32,13 @@ function startH5Server({ root, port, api }) {
   const server = http.createServer((req, res) => {
     if (req.url.startsWith('/api/')) {
       const upstream = http.request(
-        { hostname: target.hostname, port: target.port, path: req.url, method: req.method, headers: { ...req.headers, host: target.host } },
+        {
+          hostname: target.hostname,
+          port: target.port,
+          path: req.url,
+          method: req.method,
+          headers: { ...req.headers, host: target.host },
+        },
         (answer) => {
           res.writeHead(answer.statusCode, answer.headers);
           answer.pipe(res);
@@ -40,7 +46,9 @@ function startH5Server({ root, port, api }) {
       );
       upstream.on('error', () => {
         if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: { code: 'SERVICE_UNAVAILABLE', message: 'BFF unreachable' } }));
+        res.end(
+          JSON.stringify({ error: { code: 'SERVICE_UNAVAILABLE', message: 'BFF unreachable' } }),
+        );
       });
       req.pipe(upstream);
       return;
@@ -48,7 +56,8 @@ function startH5Server({ root, port, api }) {
     const pathname = decodeURIComponent(new URL(req.url, 'http://h5').pathname);
     let file = path.join(rootDir, pathname);
     if (!file.startsWith(rootDir)) return void res.writeHead(403).end();
-    if (!fs.existsSync(file) || fs.statSync(file).isDirectory()) file = path.join(rootDir, 'index.html');
+    if (!fs.existsSync(file) || fs.statSync(file).isDirectory())
+      file = path.join(rootDir, 'index.html');
     res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
     fs.createReadStream(file).pipe(res);
   });
@@ -62,7 +71,9 @@ if (require.main === module) {
   const port = Number(arg('port', '10086'));
   const api = arg('api', 'http://127.0.0.1:3000');
   startH5Server({ root, port, api }).then((server) => {
-    process.stdout.write(`H5 mini-program on http://127.0.0.1:${server.address().port}/ (API via ${api})\n`);
+    process.stdout.write(
+      `H5 mini-program on http://127.0.0.1:${server.address().port}/ (API via ${api})\n`,
+    );
     const stop = () => server.close(() => process.exit(0));
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);

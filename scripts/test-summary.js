@@ -24,7 +24,9 @@ steps.forEach((step, i) => {
     if (results[i] === 0) passed += 1;
     else failed += 1;
   }
-  console.log(`  ${results[i] === 0 ? 'ok  ' : 'FAIL'} ${step.padEnd(18)} ${String(durations[i]).padStart(4)} s${counts}`);
+  console.log(
+    `  ${results[i] === 0 ? 'ok  ' : 'FAIL'} ${step.padEnd(18)} ${String(durations[i]).padStart(4)} s${counts}`,
+  );
 });
 const failedSteps = steps.filter((_, i) => results[i] !== 0);
 if (failedSteps.length) console.log(`Failed steps: ${failedSteps.join(', ')}`);

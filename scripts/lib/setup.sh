@@ -17,12 +17,13 @@ as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-# Debian's chromium, which the browser tests drive (never a downloaded browser).
+# Debian's chromium, which the browser tests drive (never a downloaded browser), and a
+# Chinese font so that screenshots read as a shopper sees them.
 ensure_chromium() {
-  if ! command -v chromium >/dev/null 2>&1; then
-    log "Installing Debian chromium"
+  if ! command -v chromium >/dev/null 2>&1 || [ ! -d /usr/share/fonts/truetype/wqy ]; then
+    log "Installing Debian chromium and a Chinese font"
     as_root apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
   fi
   export CHROMIUM_PATH="${CHROMIUM_PATH:-$(command -v chromium)}"
 }

@@ -1,0 +1,65 @@
+import { defineConfig, type UserConfigExport } from '@tarojs/cli';
+import path from 'node:path';
+import devConfig from './dev';
+import prodConfig from './prod';
+
+const root = path.resolve(__dirname, '../../..');
+const workspace = (p: string) => path.join(root, p);
+
+// Workspace packages are TypeScript sources: resolve them by alias and compile them like app code.
+const alias = {
+  '@linli/api-client': workspace('packages/api-client/src/index.ts'),
+  '@linli/api-contract': workspace('packages/api-contract/src/index.ts'),
+  '@linli/shared': workspace('libs/shared/src/index.ts'),
+};
+const compileInclude = [workspace('packages'), workspace('libs')];
+
+export default defineConfig<'webpack5'>(async (merge) => {
+  const baseConfig: UserConfigExport<'webpack5'> = {
+    projectName: 'linli-miniapp',
+    date: '2026-11-24',
+    designWidth: 375,
+    deviceRatio: { 640: 2.34 / 2, 750: 1, 375: 2, 828: 1.81 / 2 },
+    sourceRoot: 'src',
+    outputRoot: workspace(`dist/miniapp/${process.env.TARO_ENV}`),
+    plugins: [],
+    defineConstants: {},
+    env: {
+      TARO_APP_API_BASE: JSON.stringify(process.env.TARO_APP_API_BASE ?? '/api/v1'),
+      TARO_APP_DEV_LOGIN: JSON.stringify(process.env.TARO_APP_DEV_LOGIN ?? 'false'),
+    },
+    alias,
+    // The tab bar's icons are files the WeChat runtime loads by path.
+    copy: {
+      patterns: [
+        {
+          from: 'src/assets/tab/',
+          to: `${workspace(`dist/miniapp/${process.env.TARO_ENV}`)}/assets/tab/`,
+        },
+      ],
+      options: {},
+    },
+    framework: 'react',
+    compiler: { type: 'webpack5', prebundle: { enable: false } },
+    cache: { enable: false },
+    mini: {
+      compile: { include: compileInclude },
+      postcss: {
+        pxtransform: { enable: true, config: {} },
+        cssModules: { enable: false },
+      },
+    },
+    h5: {
+      publicPath: '/',
+      staticDirectory: 'static',
+      router: { mode: 'hash' },
+      compile: { include: compileInclude },
+      esnextModules: ['@nutui/nutui-react-taro', '@nutui/icons-react-taro'],
+      postcss: {
+        autoprefixer: { enable: true, config: {} },
+        cssModules: { enable: false },
+      },
+    },
+  };
+  return merge({}, baseConfig, process.env.NODE_ENV === 'development' ? devConfig : prodConfig);
+});

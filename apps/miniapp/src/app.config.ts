@@ -1,0 +1,41 @@
+export default defineAppConfig({
+  pages: ['pages/index/index', 'pages/member/index', 'pages/orders/index', 'pages/mine/index'],
+  window: {
+    backgroundTextStyle: 'light',
+    navigationBarBackgroundColor: '#ff5a1f',
+    navigationBarTitleText: '邻里',
+    navigationBarTextStyle: 'white',
+  },
+  tabBar: {
+    color: '#8a8a8a',
+    selectedColor: '#ff5a1f',
+    backgroundColor: '#ffffff',
+    borderStyle: 'white',
+    list: [
+      {
+        pagePath: 'pages/index/index',
+        iconPath: 'assets/tab/home.png',
+        selectedIconPath: 'assets/tab/home-active.png',
+        text: '首页',
+      },
+      {
+        pagePath: 'pages/member/index',
+        iconPath: 'assets/tab/member.png',
+        selectedIconPath: 'assets/tab/member-active.png',
+        text: '会员',
+      },
+      {
+        pagePath: 'pages/orders/index',
+        iconPath: 'assets/tab/orders.png',
+        selectedIconPath: 'assets/tab/orders-active.png',
+        text: '订单',
+      },
+      {
+        pagePath: 'pages/mine/index',
+        iconPath: 'assets/tab/mine.png',
+        selectedIconPath: 'assets/tab/mine-active.png',
+        text: '我的',
+      },
+    ],
+  },
+});

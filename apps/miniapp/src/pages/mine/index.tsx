@@ -1,0 +1,63 @@
+import { Button, Input } from '@nutui/nutui-react-taro';
+import { Text, View } from '@tarojs/components';
+import { useDidShow } from '@tarojs/taro';
+import { MEMBER_TIER_NAMES } from '@linli/shared';
+import { useState } from 'react';
+import { devLoginEnabled, useAuthStore } from '../../stores/auth-store';
+import './index.scss';
+
+export default function MinePage() {
+  const { member, accessToken, loading, error, login, loadMe, logout } = useAuthStore();
+  const [name, setName] = useState('alice');
+
+  useDidShow(() => {
+    if (accessToken) void loadMe();
+  });
+
+  if (member && accessToken) {
+    return (
+      <View className="page mine">
+        <View className="mine-card">
+          <View className="mine-avatar">{member.nickname.slice(0, 1)}</View>
+          <View className="mine-who">
+            <Text className="mine-nickname">{member.nickname}</Text>
+            <Text className="mine-tier">{MEMBER_TIER_NAMES[member.tier]}</Text>
+          </View>
+        </View>
+        {error && <Text className="mine-error">{error}</Text>}
+        <Button className="mine-logout" block fill="outline" onClick={logout}>
+          退出登录
+        </Button>
+      </View>
+    );
+  }
+
+  return (
+    <View className="page mine">
+      <View className="mine-welcome">
+        <Text className="mine-welcome__title">欢迎来到邻里</Text>
+        <Text className="mine-welcome__text">登录后查看会员等级、积分和订单</Text>
+      </View>
+      {devLoginEnabled && (
+        <Input
+          className="mine-name-input"
+          value={name}
+          placeholder="输入昵称"
+          maxLength={32}
+          onChange={(value) => setName(value)}
+        />
+      )}
+      {error && <Text className="mine-error">{error}</Text>}
+      <Button
+        className="mine-login"
+        type="primary"
+        block
+        loading={loading}
+        disabled={devLoginEnabled && !name.trim()}
+        onClick={() => void login(devLoginEnabled ? name : undefined)}
+      >
+        {devLoginEnabled ? '登录' : '微信一键登录'}
+      </Button>
+    </View>
+  );
+}

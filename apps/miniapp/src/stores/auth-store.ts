@@ -1,0 +1,73 @@
+import Taro from '@tarojs/taro';
+import type { MemberTier } from '@linli/shared';
+import { create } from 'zustand';
+import { persist } from 'zustand/middleware';
+import { api } from '../services/api';
+import { messageFor } from '../services/error-messages';
+import { taroStorage } from '../services/taro-storage';
+
+export interface SessionMember {
+  id: string;
+  nickname: string;
+  tier: MemberTier;
+}
+
+interface AuthState {
+  accessToken: string | null;
+  refreshToken: string | null;
+  member: SessionMember | null;
+  loading: boolean;
+  error: string | null;
+  /** Logs in: with a name through the dev provider where offered, else with wx.login. */
+  login(name?: string): Promise<void>;
+  /** Refreshes the member from the BFF. */
+  loadMe(): Promise<void>;
+  logout(): void;
+}
+
+export const devLoginEnabled = process.env.TARO_APP_DEV_LOGIN === 'true';
+
+export const useAuthStore = create<AuthState>()(
+  persist(
+    (set) => ({
+      accessToken: null,
+      refreshToken: null,
+      member: null,
+      loading: false,
+      error: null,
+
+      async login(name) {
+        set({ loading: true, error: null });
+        try {
+          const code = devLoginEnabled && name ? `dev:${name.trim()}` : (await Taro.login()).code;
+          const { member } = await api.auth.wechatLogin({ code });
+          set({ member, loading: false });
+        } catch (error) {
+          set({ loading: false, error: messageFor(error, '登录失败，请重试') });
+        }
+      },
+
+      async loadMe() {
+        try {
+          const me = await api.me.get();
+          set({ member: { id: me.id, nickname: me.nickname, tier: me.tier }, error: null });
+        } catch (error) {
+          set({ error: messageFor(error) });
+        }
+      },
+
+      logout() {
+        set({ accessToken: null, refreshToken: null, member: null, error: null });
+      },
+    }),
+    {
+      name: 'linli-auth',
+      storage: taroStorage,
+      partialize: ({ accessToken, refreshToken, member }) => ({
+        accessToken,
+        refreshToken,
+        member,
+      }),
+    },
+  ),
+);
