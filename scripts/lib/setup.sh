@@ -4,11 +4,13 @@ export NX_NO_CLOUD=true NX_DAEMON=false NX_TUI=false
 
 log() { printf '\033[1;34m[linli]\033[0m %s\n' "$*"; }
 
-# npm dependencies: installed from the lock file when absent or older than it.
+# npm dependencies at the versions of the lock file, when absent or older than it. `npm ci`
+# would refuse the lock: some optional, other-platform packages (Taro's macOS and Windows
+# bindings) are not on every registry mirror, so they cannot be recorded in it.
 ensure_node_modules() {
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    log "Installing npm dependencies (npm ci)"
-    npm ci --no-audit --no-fund
+    log "Installing npm dependencies"
+    npm install --no-audit --no-fund
   fi
 }
 

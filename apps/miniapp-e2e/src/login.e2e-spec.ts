@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { artifactPath, launchChromium } from './support/browser';
+import { waitForText } from './support/screen';
 import { Stack, startStack } from './support/stack';
 
 describe('journey: a neighbour logs in on 我的', () => {
@@ -26,12 +27,12 @@ describe('journey: a neighbour logs in on 我的', () => {
     await page.getByText('我的', { exact: true }).last().click();
     await page.locator('.mine-name-input input').fill('xiaomei');
     await page.locator('.mine-login').click();
-    await see(page.locator('.mine-nickname')).toHaveText('xiaomei');
-    await see(page.locator('.mine-tier')).toHaveText('普通会员');
+    await waitForText(page.locator('.mine-nickname'), 'xiaomei');
+    await waitForText(page.locator('.mine-tier'), '普通会员');
     await page.screenshot({ path: artifactPath('journey-mine-logged-in.png') });
 
     await page.reload();
-    await see(page.locator('.mine-nickname')).toHaveText('xiaomei');
+    await waitForText(page.locator('.mine-nickname'), 'xiaomei');
   });
 
   it('shows the member the BFF knows: the same name logs in to the same member', async () => {
@@ -44,14 +45,3 @@ describe('journey: a neighbour logs in on 我的', () => {
     expect(member.nickname).toBe('xiaomei');
   });
 });
-
-/** Polls a locator until it matches, as a person would wait for the screen to settle. */
-function see(locator: ReturnType<Page['locator']>) {
-  return {
-    async toHaveText(text: string, timeoutMs = 10_000) {
-      await locator.filter({ hasText: text }).first().waitFor({ state: 'visible', timeout: timeoutMs });
-      const actual = (await locator.first().innerText()).trim();
-      if (actual !== text) throw new Error(`expected "${text}", found "${actual}"`);
-    },
-  };
-}

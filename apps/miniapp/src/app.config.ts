@@ -1,5 +1,6 @@
 export default defineAppConfig({
   pages: ['pages/index/index', 'pages/member/index', 'pages/orders/index', 'pages/mine/index'],
+  subPackages: [{ root: 'subpackages/member', pages: ['points/index'] }],
   window: {
     backgroundTextStyle: 'light',
     navigationBarBackgroundColor: '#ff5a1f',

@@ -4,6 +4,9 @@ import type {
   AdminLoginResponse,
   LoginResponse,
   MeResponse,
+  PointsEntryPage,
+  PointsEntryType,
+  PointsWallet,
   TokenPair,
   WechatLoginRequest,
 } from '@linli/api-contract';
@@ -109,6 +112,11 @@ export function createApiClient(options: ApiClientOptions) {
     },
     me: {
       get: () => send<MeResponse>({ method: 'GET', url: '/me' }),
+    },
+    points: {
+      wallet: () => send<PointsWallet>({ method: 'GET', url: '/me/points' }),
+      entries: (query: { type?: PointsEntryType; limit?: number; cursor?: string } = {}) =>
+        send<PointsEntryPage>({ method: 'GET', url: '/me/points/entries', params: query }),
     },
     admin: {
       login: (body: AdminLoginRequest) =>

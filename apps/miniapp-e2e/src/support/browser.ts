@@ -5,7 +5,9 @@ import { Browser, chromium } from 'playwright-core';
 
 /** Debian's chromium, headless, with the network chatter this machine refuses turned off. */
 export function launchChromium(): Promise<Browser> {
-  const executablePath = process.env.CHROMIUM_PATH || execSync('command -v chromium', { shell: '/bin/sh' }).toString().trim();
+  const executablePath =
+    process.env.CHROMIUM_PATH ||
+    execSync('command -v chromium', { shell: '/bin/sh' }).toString().trim();
   return chromium.launch({
     executablePath,
     args: [

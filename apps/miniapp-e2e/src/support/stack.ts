@@ -6,6 +6,8 @@ import { Client } from 'pg';
 
 const ROOT = resolve(__dirname, '../../../..');
 
+export const JOURNEY_ADMIN = { username: 'admin', password: 'journey-admin-password' };
+
 async function freePort(): Promise<number> {
   return new Promise((done) => {
     const server = createServer();
@@ -31,7 +33,11 @@ async function waitFor(url: string, process: ChildProcess, output: () => string)
 
 function start(command: string[], env: Record<string, string>) {
   let output = '';
-  const child = spawn(command[0], command.slice(1), { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'pipe' });
+  const child = spawn(command[0], command.slice(1), {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: 'pipe',
+  });
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
   return { child, output: () => output };
@@ -39,6 +45,13 @@ function start(command: string[], env: Record<string, string>) {
 
 export interface Stack {
   bffUrl: string;
+  /** Calls the BFF's API directly, as another client would. */
+  api<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<T>;
   h5Url: string;
   databaseUrl: string;
   stop(): Promise<void>;
@@ -64,18 +77,49 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     AUTH_DEV_LOGIN: 'true',
     JOBS_ENABLED: 'false',
     LOG_LEVEL: 'warn',
+    ADMIN_USERNAME: JOURNEY_ADMIN.username,
+    ADMIN_PASSWORD: JOURNEY_ADMIN.password,
     ...env,
   });
   const bffUrl = `http://127.0.0.1:${bffPort}`;
   await waitFor(`${bffUrl}/api/health`, bff.child, bff.output);
 
   const h5Port = await freePort();
-  const h5 = start(['node', 'scripts/h5-server.js', '--root', 'dist/miniapp/h5', '--port', String(h5Port), '--api', bffUrl], {});
+  const h5 = start(
+    [
+      'node',
+      'scripts/h5-server.js',
+      '--root',
+      'dist/miniapp/h5',
+      '--port',
+      String(h5Port),
+      '--api',
+      bffUrl,
+    ],
+    {},
+  );
   const h5Url = `http://127.0.0.1:${h5Port}`;
   await waitFor(`${h5Url}/`, h5.child, h5.output);
 
+  const api = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
+    const res = await fetch(`${bffUrl}/api/v1${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = await res.json();
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+
   return {
     bffUrl,
+    api,
     h5Url,
     databaseUrl,
     stop: async () => {

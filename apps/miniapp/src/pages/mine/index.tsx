@@ -1,6 +1,6 @@
-import { Button, Input } from '@nutui/nutui-react-taro';
+import { Button, Cell, Input } from '@nutui/nutui-react-taro';
 import { Text, View } from '@tarojs/components';
-import { useDidShow } from '@tarojs/taro';
+import Taro, { useDidShow } from '@tarojs/taro';
 import { MEMBER_TIER_NAMES } from '@linli/shared';
 import { useState } from 'react';
 import { devLoginEnabled, useAuthStore } from '../../stores/auth-store';
@@ -24,6 +24,15 @@ export default function MinePage() {
             <Text className="mine-tier">{MEMBER_TIER_NAMES[member.tier]}</Text>
           </View>
         </View>
+        <Cell.Group>
+          <Cell
+            className="mine-points-link"
+            title="我的积分"
+            extra="查看"
+            clickable
+            onClick={() => void Taro.navigateTo({ url: '/subpackages/member/points/index' })}
+          />
+        </Cell.Group>
         {error && <Text className="mine-error">{error}</Text>}
         <Button className="mine-logout" block fill="outline" onClick={logout}>
           退出登录

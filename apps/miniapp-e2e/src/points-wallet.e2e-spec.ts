@@ -1,0 +1,57 @@
+import type { Browser, Page } from 'playwright-core';
+import { artifactPath, launchChromium } from './support/browser';
+import { waitForText } from './support/screen';
+import { JOURNEY_ADMIN, Stack, startStack } from './support/stack';
+
+describe('journey: a neighbour checks their points after an operator adjusts them', () => {
+  let stack: Stack;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 375, height: 740 }, deviceScaleFactor: 2 });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it('shows the balance and history the API reports', async () => {
+    await page.goto(stack.h5Url);
+    await page.getByText('我的', { exact: true }).last().click();
+    await page.locator('.mine-name-input input').fill('wangayi');
+    await page.locator('.mine-login').click();
+    await waitForText(page.locator('.mine-nickname'), 'wangayi');
+
+    const { member } = await stack.api('POST', '/auth/wechat-login', { code: 'dev:wangayi' });
+    const { accessToken: admin } = await stack.api('POST', '/admin/auth/login', JOURNEY_ADMIN);
+    const auth = { authorization: `Bearer ${admin}` };
+    await stack.api(
+      'POST',
+      `/admin/members/${member.id}/points-adjustments`,
+      { points: 300, reason: '新人礼包' },
+      { ...auth, 'idempotency-key': 'journey-credit-1' },
+    );
+    const after = await stack.api(
+      'POST',
+      `/admin/members/${member.id}/points-adjustments`,
+      { points: -50, reason: '误发更正' },
+      { ...auth, 'idempotency-key': 'journey-debit-1' },
+    );
+    expect(after.available).toBe(250);
+
+    await page.locator('.mine-points-link').click();
+    await waitForText(page.locator('.points-balance__available'), '250');
+    await waitForText(page.locator('.points-entry__amount').first(), '-50');
+    await waitForText(page.locator('.points-entry__reason').nth(1), '新人礼包');
+    await waitForText(page.locator('.points-entry__amount').nth(1), '+300');
+    await page.screenshot({ path: artifactPath('journey-points-wallet.png') });
+
+    await page.getByText('过期', { exact: true }).click();
+    await waitForText(page.locator('.points-empty'), '还没有积分记录，参加团购就能赚积分');
+    await page.getByText('全部', { exact: true }).click();
+    await waitForText(page.locator('.points-entry__amount').first(), '-50');
+  });
+});

@@ -1,0 +1,75 @@
+import type { PointsEntry, PointsEntryType, PointsWallet } from '@linli/api-contract';
+import { create } from 'zustand';
+import { api } from '../services/api';
+import { messageFor } from '../services/error-messages';
+
+const PAGE_SIZE = 20;
+
+interface PointsState {
+  wallet: PointsWallet | null;
+  walletError: string | null;
+  entries: PointsEntry[];
+  filter: PointsEntryType | null;
+  nextCursor: string | null;
+  /** True until the first page of the current filter has arrived. */
+  entriesLoading: boolean;
+  loadingMore: boolean;
+  entriesError: string | null;
+  loadWallet(): Promise<void>;
+  /** Shows the journal from the newest entry, of one type or all. */
+  showEntries(filter: PointsEntryType | null): Promise<void>;
+  loadMore(): Promise<void>;
+}
+
+export const usePointsStore = create<PointsState>()((set, get) => ({
+  wallet: null,
+  walletError: null,
+  entries: [],
+  filter: null,
+  nextCursor: null,
+  entriesLoading: false,
+  loadingMore: false,
+  entriesError: null,
+
+  async loadWallet() {
+    try {
+      set({ wallet: await api.points.wallet(), walletError: null });
+    } catch (error) {
+      set({ walletError: messageFor(error, '积分加载失败') });
+    }
+  },
+
+  async showEntries(filter) {
+    set({ filter, entries: [], nextCursor: null, entriesLoading: true, entriesError: null });
+    try {
+      const page = await api.points.entries({ type: filter ?? undefined, limit: PAGE_SIZE });
+      // A newer filter may have been chosen while this page was on its way.
+      if (get().filter !== filter) return;
+      set({ entries: page.items, nextCursor: page.nextCursor, entriesLoading: false });
+    } catch (error) {
+      if (get().filter === filter)
+        set({ entriesLoading: false, entriesError: messageFor(error, '记录加载失败') });
+    }
+  },
+
+  async loadMore() {
+    const { nextCursor, filter, loadingMore } = get();
+    if (!nextCursor || loadingMore) return;
+    set({ loadingMore: true });
+    try {
+      const page = await api.points.entries({
+        type: filter ?? undefined,
+        limit: PAGE_SIZE,
+        cursor: nextCursor,
+      });
+      if (get().filter !== filter) return;
+      set((state) => ({
+        entries: [...state.entries, ...page.items],
+        nextCursor: page.nextCursor,
+        loadingMore: false,
+      }));
+    } catch (error) {
+      set({ loadingMore: false, entriesError: messageFor(error, '记录加载失败') });
+    }
+  },
+}));

@@ -1,0 +1,121 @@
+import { Button } from '@nutui/nutui-react-taro';
+import { Text, View } from '@tarojs/components';
+import { useDidShow, useReachBottom } from '@tarojs/taro';
+import type { PointsEntry, PointsEntryType } from '@linli/api-contract';
+import { usePointsStore } from '../../../stores/points-store';
+import { formatDate, formatDateTime } from '../../../services/format';
+import './index.scss';
+
+const FILTERS: { type: PointsEntryType | null; label: string }[] = [
+  { type: null, label: '全部' },
+  { type: 'earn', label: '获得' },
+  { type: 'spend', label: '使用' },
+  { type: 'return', label: '退回' },
+  { type: 'expire', label: '过期' },
+  { type: 'clawback', label: '扣回' },
+  { type: 'adjust', label: '调整' },
+];
+
+const ENTRY_LABELS: Record<PointsEntryType, string> = {
+  earn: '购物获得',
+  spend: '抵扣使用',
+  return: '退款退回',
+  expire: '积分过期',
+  clawback: '退款扣回',
+  adjust: '平台调整',
+};
+
+function EntryRow({ entry }: { entry: PointsEntry }) {
+  return (
+    <View className="points-entry">
+      <View className="points-entry__main">
+        <Text className="points-entry__title">{ENTRY_LABELS[entry.type]}</Text>
+        {entry.reason && <Text className="points-entry__reason">{entry.reason}</Text>}
+        <Text className="points-entry__time">{formatDateTime(entry.createdAt)}</Text>
+      </View>
+      <Text className={`points-entry__amount ${entry.amount > 0 ? 'is-credit' : 'is-debit'}`}>
+        {entry.amount > 0 ? `+${entry.amount}` : entry.amount}
+      </Text>
+    </View>
+  );
+}
+
+export default function PointsWalletPage() {
+  const store = usePointsStore();
+  const {
+    wallet,
+    walletError,
+    entries,
+    filter,
+    nextCursor,
+    entriesLoading,
+    loadingMore,
+    entriesError,
+  } = store;
+
+  useDidShow(() => {
+    void store.loadWallet();
+    void store.showEntries(filter);
+  });
+  useReachBottom(() => void store.loadMore());
+
+  return (
+    <View className="points">
+      <View className="points-balance">
+        <Text className="points-balance__label">可用积分</Text>
+        <Text className="points-balance__available">{wallet ? wallet.available : '--'}</Text>
+        <View className="points-balance__row">
+          <Text className="points-balance__pending">待到账 {wallet?.pending ?? '--'}</Text>
+          <Text className="points-balance__lifetime">
+            累计获得 {wallet?.lifetimeEarned ?? '--'}
+          </Text>
+        </View>
+        {walletError && <Text className="points-error">{walletError}</Text>}
+      </View>
+
+      {wallet && wallet.expiringSoon.length > 0 && (
+        <View className="points-expiring">
+          {wallet.expiringSoon.map((e) => (
+            <Text key={e.expiresAt} className="points-expiring__item">
+              {e.points} 积分将于 {formatDate(e.expiresAt)} 过期，记得使用哦
+            </Text>
+          ))}
+        </View>
+      )}
+
+      <View className="points-filters">
+        {FILTERS.map((f) => (
+          <Text
+            key={f.label}
+            className={`points-filter ${filter === f.type ? 'is-active' : ''}`}
+            onClick={() => void store.showEntries(f.type)}
+          >
+            {f.label}
+          </Text>
+        ))}
+      </View>
+
+      <View className="points-history">
+        {entries.map((entry) => (
+          <EntryRow key={entry.id} entry={entry} />
+        ))}
+        {entriesLoading && <Text className="points-hint">加载中…</Text>}
+        {!entriesLoading && !entriesError && entries.length === 0 && (
+          <Text className="points-hint points-empty">还没有积分记录，参加团购就能赚积分</Text>
+        )}
+        {entriesError && (
+          <View className="points-hint">
+            <Text className="points-error">{entriesError}</Text>
+            <Button size="small" onClick={() => void store.showEntries(filter)}>
+              重试
+            </Button>
+          </View>
+        )}
+        {loadingMore && <Text className="points-hint">加载更多…</Text>}
+        {!entriesLoading && entries.length > 0 && !nextCursor && (
+          <Text className="points-hint">没有更多了</Text>
+        )}
+      </View>
+    </View>
+  );
+}
