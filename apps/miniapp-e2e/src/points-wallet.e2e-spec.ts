@@ -25,8 +25,14 @@ describe('journey: a neighbour checks their points after an operator adjusts the
     await page.locator('.mine-login').click();
     await waitForText(page.locator('.mine-nickname'), 'wangayi');
 
-    const { member } = await stack.api('POST', '/auth/wechat-login', { code: 'dev:wangayi' });
-    const { accessToken: admin } = await stack.api('POST', '/admin/auth/login', JOURNEY_ADMIN);
+    const { member } = await stack.api<{ member: { id: string } }>('POST', '/auth/wechat-login', {
+      code: 'dev:wangayi',
+    });
+    const { accessToken: admin } = await stack.api<{ accessToken: string }>(
+      'POST',
+      '/admin/auth/login',
+      JOURNEY_ADMIN,
+    );
     const auth = { authorization: `Bearer ${admin}` };
     await stack.api(
       'POST',
@@ -34,7 +40,7 @@ describe('journey: a neighbour checks their points after an operator adjusts the
       { points: 300, reason: '新人礼包' },
       { ...auth, 'idempotency-key': 'journey-credit-1' },
     );
-    const after = await stack.api(
+    const after = await stack.api<{ available: number }>(
       'POST',
       `/admin/members/${member.id}/points-adjustments`,
       { points: -50, reason: '误发更正' },

@@ -46,7 +46,7 @@ function start(command: string[], env: Record<string, string>) {
 export interface Stack {
   bffUrl: string;
   /** Calls the BFF's API directly, as another client would. */
-  api<T = any>(
+  api<T = unknown>(
     method: string,
     path: string,
     body?: unknown,
@@ -101,12 +101,12 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
   const h5Url = `http://127.0.0.1:${h5Port}`;
   await waitFor(`${h5Url}/`, h5.child, h5.output);
 
-  const api = async (
+  const api = async <T>(
     method: string,
     path: string,
     body?: unknown,
     headers: Record<string, string> = {},
-  ) => {
+  ): Promise<T> => {
     const res = await fetch(`${bffUrl}/api/v1${path}`, {
       method,
       headers: { 'content-type': 'application/json', ...headers },
@@ -114,7 +114,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     });
     const json = await res.json();
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-    return json;
+    return json as T;
   };
 
   return {
