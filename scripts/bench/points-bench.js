@@ -44,7 +44,7 @@ async function rawEarn(databaseUrl) {
 
 async function main() {
   const database = await createDatabase();
-  const bff = await startBff(database.url, { DB_POOL_SIZE: String(CONCURRENCY) });
+  const bff = await startBff(database.url, { DB_POOL_SIZE: String(Math.max(CONCURRENCY, 4)) });
   try {
     console.log(
       `Points benchmark: ${CONCURRENCY} concurrent clients, ${SECONDS} s a phase, on 127.0.0.1`,

@@ -1,4 +1,4 @@
-import { JwtService } from '@nestjs/jwt';
+import jwt from 'jsonwebtoken';
 import { ErrorCode } from '@linli/shared';
 import { loginAdmin, loginMember, startTestApp, TestApp } from './support/test-app';
 
@@ -147,31 +147,25 @@ describe('member log-in, tokens and roles', () => {
   });
 
   it('refuses a forged token', async () => {
-    const forged = new JwtService().sign(
-      {
+    const forged = jwt.sign({
         sub: '00000000-0000-4000-8000-000000000000',
         kind: 'member',
         roles: ['shopper'],
         typ: 'access',
-      },
-      { secret: 'x'.repeat(40) },
-    );
+      }, 'x'.repeat(40));
     const res = await t.http().get('/api/v1/me').auth(forged, { type: 'bearer' }).expect(401);
     expect(res.body.error.code).toBe(ErrorCode.AuthTokenInvalid);
   });
 
   it('tells an expired access token apart', async () => {
     const login = await loginMember(t, 'grace');
-    const expired = new JwtService().sign(
-      {
+    const expired = jwt.sign({
         sub: login.member.id,
         kind: 'member',
         roles: ['shopper'],
         typ: 'access',
         exp: Math.floor(Date.now() / 1000) - 10,
-      },
-      { secret: t.config.JWT_ACCESS_SECRET },
-    );
+      }, t.config.JWT_ACCESS_SECRET);
     const res = await t.http().get('/api/v1/me').auth(expired, { type: 'bearer' }).expect(401);
     expect(res.body.error.code).toBe(ErrorCode.AuthTokenExpired);
   });

@@ -1,5 +1,4 @@
 import { Global, Module } from '@nestjs/common';
-import { JwtModule } from '@nestjs/jwt';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenService } from './auth/token.service';
 import { Clock } from './clock';
@@ -9,7 +8,6 @@ import { TransactionalConnection } from './transaction/transactional-connection'
 
 @Global()
 @Module({
-  imports: [JwtModule.register({})],
   providers: [
     TransactionalConnection,
     TokenService,

@@ -1,6 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { JwtService, TokenExpiredError } from '@nestjs/jwt';
 import { ErrorCode } from '@linli/shared';
+import jwt from 'jsonwebtoken';
+import { createSecretKey, KeyObject } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
 import { AppException } from '../errors/app-exception';
 import type { Actor, Role } from '../request-context';
@@ -18,13 +19,18 @@ interface RefreshClaims {
   typ: 'refresh';
 }
 
-/** Signs and checks the BFF's own JWTs: short-lived access tokens and rotating refresh tokens. */
+/** Signs and checks the BFF's own JWTs (HS256): short-lived access tokens and rotating refresh tokens. */
 @Injectable()
 export class TokenService {
-  constructor(
-    private readonly jwt: JwtService,
-    private readonly config: AppConfig,
-  ) {}
+  // Key objects, not strings: given a string, jsonwebtoken first tries (and fails) to parse
+  // it as a public key on every call, which costs more than the signature itself.
+  private readonly accessKey: KeyObject;
+  private readonly refreshKey: KeyObject;
+
+  constructor(private readonly config: AppConfig) {
+    this.accessKey = createSecretKey(Buffer.from(config.JWT_ACCESS_SECRET));
+    this.refreshKey = createSecretKey(Buffer.from(config.JWT_REFRESH_SECRET));
+  }
 
   signAccess(actor: Actor): string {
     const claims: AccessClaims = {
@@ -33,26 +39,22 @@ export class TokenService {
       roles: actor.roles,
       typ: 'access',
     };
-    return this.jwt.sign(claims, {
-      secret: this.config.JWT_ACCESS_SECRET,
+    return jwt.sign(claims, this.accessKey, {
+      algorithm: 'HS256',
       expiresIn: this.config.JWT_ACCESS_TTL_SECONDS,
     });
   }
 
   signRefresh(memberId: string, tokenId: string): string {
     const claims: RefreshClaims = { sub: memberId, jti: tokenId, typ: 'refresh' };
-    return this.jwt.sign(claims, {
-      secret: this.config.JWT_REFRESH_SECRET,
+    return jwt.sign(claims, this.refreshKey, {
+      algorithm: 'HS256',
       expiresIn: this.config.JWT_REFRESH_TTL_SECONDS,
     });
   }
 
   verifyAccess(token: string): Actor {
-    const claims = this.verify<AccessClaims>(
-      token,
-      this.config.JWT_ACCESS_SECRET,
-      ErrorCode.AuthTokenInvalid,
-    );
+    const claims = this.verify<AccessClaims>(token, this.accessKey, ErrorCode.AuthTokenInvalid);
     if (claims.typ !== 'access') {
       throw new AppException(
         HttpStatus.UNAUTHORIZED,
@@ -66,7 +68,7 @@ export class TokenService {
   verifyRefresh(token: string): { memberId: string; tokenId: string } {
     const claims = this.verify<RefreshClaims>(
       token,
-      this.config.JWT_REFRESH_SECRET,
+      this.refreshKey,
       ErrorCode.RefreshTokenInvalid,
     );
     if (claims.typ !== 'refresh') {
@@ -79,11 +81,11 @@ export class TokenService {
     return { memberId: claims.sub, tokenId: claims.jti };
   }
 
-  private verify<T extends object>(token: string, secret: string, invalidCode: ErrorCode): T {
+  private verify<T extends object>(token: string, key: KeyObject, invalidCode: ErrorCode): T {
     try {
-      return this.jwt.verify<T>(token, { secret, algorithms: ['HS256'] });
+      return jwt.verify(token, key, { algorithms: ['HS256'] }) as T;
     } catch (error) {
-      if (error instanceof TokenExpiredError && invalidCode === ErrorCode.AuthTokenInvalid) {
+      if (error instanceof jwt.TokenExpiredError && invalidCode === ErrorCode.AuthTokenInvalid) {
         throw new AppException(
           HttpStatus.UNAUTHORIZED,
           ErrorCode.AuthTokenExpired,

@@ -39,7 +39,10 @@ export class PointsAdminService {
         entryId: result.entryId,
       },
     );
-    const { available } = await this.wallet.wallet(ctx, memberId);
-    return { entryId: result.entryId, points: request.points, available };
+    return {
+      entryId: result.entryId,
+      points: request.points,
+      available: await this.wallet.available(ctx, memberId),
+    };
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import {
   Allocation,
   allocateClawback,
@@ -12,7 +13,6 @@ import { stableJson } from '../../common/idempotency/stable-json';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { pointsInsufficient, pointsOperationConflict } from './points.exception';
-import { PointsPolicyService } from './points-policy.service';
 
 /** What a ledger operation is about: an order, a refund, a check-in, an adjustment... */
 export interface PointsSource {
@@ -53,43 +53,39 @@ const toLot = (row: LotRow): LotBalance => ({
 export class PointsLedger {
   constructor(
     private readonly connection: TransactionalConnection,
-    private readonly policies: PointsPolicyService,
     private readonly clock: Clock,
   ) {}
 
   /** Credits points earned by a source as a pending lot; they count once activated. */
   earnPending(ctx: RequestContext, memberId: string, source: PointsSource, amount: number) {
     assertPoints(amount, 'zero or more');
-    return this.once(ctx, memberId, `earn:${source.type}:${source.id}`, { amount }, async () => {
-      if (amount === 0) return { amount: 0, lotId: null as string | null };
+    const key = `earn:${source.type}:${source.id}`;
+    return this.once(ctx, memberId, key, { amount }, async () => {
+      if (amount === 0) return { result: { amount: 0, lotId: null as string | null } };
       const [lot] = await this.connection.query<{ id: string }>(
         ctx,
         `INSERT INTO point_lots (member_id, source_type, source_id, amount, remaining, state)
          VALUES ($1, $2, $3, $4, $4, 'pending') RETURNING id`,
         [memberId, source.type, source.id, amount],
       );
-      await this.journal(ctx, memberId, 'earn', `earn:${source.type}:${source.id}`, source, [
-        { lotId: lot.id, amount },
-      ]);
-      return { amount, lotId: lot.id as string | null };
+      return {
+        result: { amount, lotId: lot.id as string | null },
+        journal: { type: 'earn' as const, source, allocations: [{ lotId: lot.id, amount }] },
+      };
     });
   }
 
   /** Makes a source's pending lot spendable from now, with its expiry. */
   activate(ctx: RequestContext, memberId: string, source: PointsSource) {
     // Idempotent by the lot's state: only a pending lot can be activated, once.
-    return this.locked(ctx, memberId, async () => {
+    return this.connection.withTransaction(ctx, async () => {
+      const { expiryMonths } = await this.lockAccount(ctx, memberId);
       const now = this.clock.now();
-      const { expiryMonths } = await this.policies.get(ctx);
-      const [lot] = await this.connection.query<{
-        id: string;
-        remaining: number;
-        expires_at: Date;
-      }>(
+      const [lot] = await this.connection.query<{ remaining: number; expires_at: Date }>(
         ctx,
         `UPDATE point_lots SET state = 'available', available_from = $4, expires_at = $5
          WHERE member_id = $1 AND source_type = $2 AND source_id = $3 AND state = 'pending'
-         RETURNING id, remaining, expires_at`,
+         RETURNING remaining, expires_at`,
         [memberId, source.type, source.id, now, lotExpiresAt(now, expiryMonths)],
       );
       return lot
@@ -100,9 +96,9 @@ export class PointsLedger {
 
   /** Cancels a source's pending lot (its order was cancelled before completing). */
   cancelPending(ctx: RequestContext, memberId: string, source: PointsSource) {
-    const key = `cancel:${source.type}:${source.id}`;
     // Idempotent by the lot's state: only a pending lot can be cancelled, once.
-    return this.locked(ctx, memberId, async () => {
+    return this.connection.withTransaction(ctx, async () => {
+      await this.lockAccount(ctx, memberId);
       const [lot] = await this.connection.query<{ id: string; remaining: number }>(
         ctx,
         `SELECT id, remaining FROM point_lots
@@ -110,18 +106,16 @@ export class PointsLedger {
         [memberId, source.type, source.id],
       );
       if (!lot) return { cancelled: 0 };
-      await this.moveLots(
-        ctx,
-        lot.remaining > 0 ? [{ lotId: lot.id, amount: -lot.remaining }] : [],
-      );
+      const allocations = lot.remaining > 0 ? [{ lotId: lot.id, amount: -lot.remaining }] : [];
+      await this.moveLots(ctx, allocations);
       await this.connection.query(ctx, `UPDATE point_lots SET state = 'cancelled' WHERE id = $1`, [
         lot.id,
       ]);
-      if (lot.remaining > 0) {
-        await this.journal(ctx, memberId, 'clawback', key, source, [
-          { lotId: lot.id, amount: -lot.remaining },
-        ]);
-      }
+      await this.record(ctx, memberId, `cancel:${source.type}:${source.id}`, null, {
+        type: 'clawback',
+        source,
+        allocations,
+      });
       return { cancelled: lot.remaining };
     });
   }
@@ -129,13 +123,20 @@ export class PointsLedger {
   /** Spends available points, earliest-expiring lots first. POINTS_INSUFFICIENT when they do not cover it. */
   spend(ctx: RequestContext, memberId: string, source: PointsSource, amount: number) {
     assertPoints(amount, 'positive');
-    const key = `spend:${source.type}:${source.id}`;
-    return this.once(ctx, memberId, key, { amount }, async () => {
-      const plan = await this.planSpend(ctx, memberId, amount);
-      await this.moveLots(ctx, plan);
-      const entryId = await this.journal(ctx, memberId, 'spend', key, source, plan);
-      return { spent: amount, entryId };
-    });
+    return this.once(
+      ctx,
+      memberId,
+      `spend:${source.type}:${source.id}`,
+      { amount },
+      async ({ entryId }) => {
+        const allocations = await this.planSpend(ctx, memberId, amount);
+        await this.moveLots(ctx, allocations);
+        return {
+          result: { spent: amount, entryId },
+          journal: { type: 'spend' as const, source, allocations },
+        };
+      },
+    );
   }
 
   /**
@@ -150,8 +151,7 @@ export class PointsLedger {
     amount: number,
   ) {
     assertPoints(amount, 'positive');
-    const key = `return:${returnId}`;
-    return this.once(ctx, memberId, key, { amount, spendSource }, async () => {
+    return this.once(ctx, memberId, `return:${returnId}`, { amount, spendSource }, async () => {
       const spentFrom = await this.connection.query<{
         lot_id: string;
         spent: number;
@@ -182,9 +182,10 @@ export class PointsLedger {
       );
       await this.lockLots(ctx, plan.allocations);
       await this.moveLots(ctx, plan.allocations);
-      if (plan.returned > 0)
-        await this.journal(ctx, memberId, 'return', key, spendSource, plan.allocations);
-      return { returned: plan.returned, forfeited: plan.forfeited };
+      return {
+        result: { returned: plan.returned, forfeited: plan.forfeited },
+        journal: { type: 'return' as const, source: spendSource, allocations: plan.allocations },
+      };
     });
   }
 
@@ -200,8 +201,7 @@ export class PointsLedger {
     amount: number,
   ) {
     assertPoints(amount, 'positive');
-    const key = `clawback:${clawbackId}`;
-    return this.once(ctx, memberId, key, { amount, earnSource }, async () => {
+    return this.once(ctx, memberId, `clawback:${clawbackId}`, { amount, earnSource }, async () => {
       const [pending] = await this.connection.query<{ id: string; remaining: number }>(
         ctx,
         `SELECT id, remaining FROM point_lots
@@ -211,9 +211,10 @@ export class PointsLedger {
       const available = await this.availableLots(ctx, memberId);
       const plan = allocateClawback(pending ?? null, available.map(toLot), amount);
       await this.moveLots(ctx, plan.allocations);
-      if (plan.clawedBack > 0)
-        await this.journal(ctx, memberId, 'clawback', key, earnSource, plan.allocations);
-      return { clawedBack: plan.clawedBack, shortfall: plan.shortfall };
+      return {
+        result: { clawedBack: plan.clawedBack, shortfall: plan.shortfall },
+        journal: { type: 'clawback' as const, source: earnSource, allocations: plan.allocations },
+      };
     });
   }
 
@@ -226,33 +227,39 @@ export class PointsLedger {
     operationKey: string,
   ) {
     assertPoints(amount, 'non-zero');
-    const key = `adjust:${operationKey}`;
     const source = { type: 'adjustment', id: operationKey };
-    return this.once(ctx, memberId, key, { amount, reason }, async () => {
-      let allocations: Allocation[];
-      if (amount > 0) {
-        const now = this.clock.now();
-        const { expiryMonths } = await this.policies.get(ctx);
-        const [lot] = await this.connection.query<{ id: string }>(
-          ctx,
-          `INSERT INTO point_lots (member_id, source_type, source_id, amount, remaining, state, available_from, expires_at)
+    return this.once(
+      ctx,
+      memberId,
+      `adjust:${operationKey}`,
+      { amount, reason },
+      async ({ entryId, expiryMonths }) => {
+        let allocations: Allocation[];
+        if (amount > 0) {
+          const now = this.clock.now();
+          const [lot] = await this.connection.query<{ id: string }>(
+            ctx,
+            `INSERT INTO point_lots (member_id, source_type, source_id, amount, remaining, state, available_from, expires_at)
            VALUES ($1, $2, $3, $4, $4, 'available', $5, $6) RETURNING id`,
-          [memberId, source.type, source.id, amount, now, lotExpiresAt(now, expiryMonths)],
-        );
-        allocations = [{ lotId: lot.id, amount }];
-      } else {
-        allocations = await this.planSpend(ctx, memberId, -amount);
-        await this.moveLots(ctx, allocations);
-      }
-      const entryId = await this.journal(ctx, memberId, 'adjust', key, source, allocations, reason);
-      return { adjusted: amount, entryId };
-    });
+            [memberId, source.type, source.id, amount, now, lotExpiresAt(now, expiryMonths)],
+          );
+          allocations = [{ lotId: lot.id, amount }];
+        } else {
+          allocations = await this.planSpend(ctx, memberId, -amount);
+          await this.moveLots(ctx, allocations);
+        }
+        return {
+          result: { adjusted: amount, entryId },
+          journal: { type: 'adjust' as const, source, allocations, reason },
+        };
+      },
+    );
   }
 
   /**
    * Expires the lots of up to `limit` members whose expiry has passed. Safe to run while
    * members spend: each member is handled under their account lock, and each lot's expiry is
-   * an exactly-once operation. Returns how many members it handled.
+   * recorded once. Returns how many members it handled.
    */
   async expireDue(ctx: RequestContext, limit: number): Promise<number> {
     const now = this.clock.now();
@@ -280,16 +287,11 @@ export class PointsLedger {
         await this.connection.query(ctx, `UPDATE point_lots SET state = 'expired' WHERE id = $1`, [
           lot.id,
         ]);
-        if (lot.remaining > 0) {
-          await this.journal(
-            ctx,
-            memberId,
-            'expire',
-            `expire:${lot.id}`,
-            { type: lot.source_type, id: lot.source_id },
-            allocations,
-          );
-        }
+        await this.record(ctx, memberId, `expire:${lot.id}`, null, {
+          type: 'expire',
+          source: { type: lot.source_type, id: lot.source_id },
+          allocations,
+        });
       }
     }
     return members.length;
@@ -299,55 +301,65 @@ export class PointsLedger {
 
   /**
    * Runs an operation once per member and key: under the account lock, a stored result is
-   * replayed (the same values) or refused (different values).
+   * replayed (the same values) or refused (different values); otherwise the work runs and its
+   * journal entry and result are recorded together.
    */
-  private async once<T>(
+  private once<R extends object>(
     ctx: RequestContext,
     memberId: string,
     operationKey: string,
     request: Record<string, unknown>,
-    work: () => Promise<T>,
-  ): Promise<T & { replayed: boolean }> {
-    return this.locked(ctx, memberId, async () => {
-      const [previous] = await this.connection.query<{ request: unknown; result: T }>(
-        ctx,
-        `SELECT request, result FROM point_operations WHERE member_id = $1 AND operation_key = $2`,
-        [memberId, operationKey],
-      );
+    work: (context: {
+      entryId: string;
+      expiryMonths: number;
+    }) => Promise<{ result: R; journal?: Journal }>,
+  ): Promise<R & { replayed: boolean }> {
+    return this.connection.withTransaction(ctx, async () => {
+      const { previous, expiryMonths } = await this.lockAccount(ctx, memberId, operationKey);
       if (previous) {
         if (stableJson(previous.request) !== stableJson(request))
           throw pointsOperationConflict(operationKey);
-        return { ...previous.result, replayed: true };
+        return { ...(previous.result as R), replayed: true };
       }
-      const result = await work();
-      await this.connection.query(
-        ctx,
-        `INSERT INTO point_operations (member_id, operation_key, request, result) VALUES ($1, $2, $3, $4)`,
-        [memberId, operationKey, stableJson(request), JSON.stringify(result)],
-      );
+      const entryId = randomUUID();
+      const { result, journal } = await work({ entryId, expiryMonths });
+      await this.record(ctx, memberId, operationKey, { request, result }, journal ?? null, entryId);
       return { ...result, replayed: false };
     });
   }
 
-  /** Runs work in a transaction holding the member's account lock. */
-  private locked<T>(ctx: RequestContext, memberId: string, work: () => Promise<T>): Promise<T> {
-    return this.connection.withTransaction(ctx, async () => {
-      await this.lockAccount(ctx, memberId);
-      return work();
-    });
-  }
-
-  private async lockAccount(ctx: RequestContext, memberId: string): Promise<void> {
-    await this.connection.query(
-      ctx,
-      `INSERT INTO point_accounts (member_id) VALUES ($1) ON CONFLICT DO NOTHING`,
-      [memberId],
-    );
-    await this.connection.query(
-      ctx,
-      `SELECT member_id FROM point_accounts WHERE member_id = $1 FOR UPDATE`,
-      [memberId],
-    );
+  /**
+   * Locks the member's account row (creating it on first use), and reads in the same round
+   * trip what operations need: the stored operation with this key, and the expiry policy.
+   */
+  private async lockAccount(
+    ctx: RequestContext,
+    memberId: string,
+    operationKey: string | null = null,
+  ): Promise<{ previous: { request: unknown; result: unknown } | null; expiryMonths: number }> {
+    const lockAndRead = () =>
+      this.connection.query<{ request: unknown; result: unknown; expiry_months: number }>(
+        ctx,
+        `SELECT o.request, o.result, (SELECT expiry_months FROM points_policy WHERE id = 1) AS expiry_months
+         FROM point_accounts a
+         LEFT JOIN point_operations o ON o.member_id = a.member_id AND o.operation_key = $2
+         WHERE a.member_id = $1
+         FOR UPDATE OF a`,
+        [memberId, operationKey],
+      );
+    let [row] = await lockAndRead();
+    if (!row) {
+      await this.connection.query(
+        ctx,
+        `INSERT INTO point_accounts (member_id) VALUES ($1) ON CONFLICT DO NOTHING`,
+        [memberId],
+      );
+      [row] = await lockAndRead();
+    }
+    return {
+      previous: row.request === null ? null : { request: row.request, result: row.result },
+      expiryMonths: row.expiry_months,
+    };
   }
 
   private availableLots(ctx: RequestContext, memberId: string): Promise<LotRow[]> {
@@ -395,28 +407,56 @@ export class PointsLedger {
     );
   }
 
-  private async journal(
+  /**
+   * Writes, in one statement, the journal entry with its allocations (when points moved) and
+   * the operation's stored result (when it is a keyed operation).
+   */
+  private async record(
     ctx: RequestContext,
     memberId: string,
-    type: EntryType,
     operationKey: string,
-    source: PointsSource,
-    allocations: Allocation[],
-    reason: string | null = null,
-  ): Promise<string> {
-    const amount = allocations.reduce((sum, a) => sum + a.amount, 0);
-    const [entry] = await this.connection.query<{ id: string }>(
-      ctx,
-      `INSERT INTO point_entries (member_id, type, amount, operation_key, source_type, source_id, reason)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-      [memberId, type, amount, operationKey, source.type, source.id, reason],
-    );
+    operation: { request: unknown; result: unknown } | null,
+    journal: Journal | null,
+    entryId: string = randomUUID(),
+  ): Promise<void> {
+    const moved = journal?.allocations.filter((a) => a.amount !== 0) ?? [];
+    const amount = moved.reduce((sum, a) => sum + a.amount, 0);
+    const writeEntry = journal !== null && moved.length > 0;
+    if (!writeEntry && !operation) return;
     await this.connection.query(
       ctx,
-      `INSERT INTO point_allocations (entry_id, lot_id, amount)
-       SELECT $1, lot_id, amount FROM unnest($2::uuid[], $3::int[]) AS m(lot_id, amount)`,
-      [entry.id, allocations.map((a) => a.lotId), allocations.map((a) => a.amount)],
+      `WITH entry AS (
+         INSERT INTO point_entries (id, member_id, type, amount, operation_key, source_type, source_id, reason)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE $9::boolean
+         RETURNING id),
+       allocations AS (
+         INSERT INTO point_allocations (entry_id, lot_id, amount)
+         SELECT entry.id, m.lot_id, m.amount FROM entry, unnest($10::uuid[], $11::int[]) AS m(lot_id, amount))
+       INSERT INTO point_operations (member_id, operation_key, request, result)
+       SELECT $2, $5, $12, $13 WHERE $12::jsonb IS NOT NULL`,
+      [
+        entryId,
+        memberId,
+        journal?.type ?? null,
+        amount,
+        operationKey,
+        journal?.source.type ?? null,
+        journal?.source.id ?? null,
+        journal?.reason ?? null,
+        writeEntry,
+        moved.map((a) => a.lotId),
+        moved.map((a) => a.amount),
+        operation ? stableJson(operation.request) : null,
+        operation ? JSON.stringify(operation.result) : null,
+      ],
     );
-    return entry.id;
   }
+}
+
+/** The journal entry an operation writes: its type, what it is about, the lots it moved. */
+interface Journal {
+  type: EntryType;
+  source: PointsSource;
+  allocations: Allocation[];
+  reason?: string;
 }

@@ -15,6 +15,17 @@ export class PointsWalletService {
     private readonly clock: Clock,
   ) {}
 
+  /** Spendable points now: the remainders of available, unexpired lots. */
+  async available(ctx: RequestContext, memberId: string): Promise<number> {
+    const [row] = await this.connection.query<{ available: number }>(
+      ctx,
+      `SELECT COALESCE(SUM(remaining), 0)::int AS available FROM point_lots
+       WHERE member_id = $1 AND state = 'available' AND expires_at >= $2`,
+      [memberId, this.clock.now()],
+    );
+    return row.available;
+  }
+
   async wallet(ctx: RequestContext, memberId: string): Promise<PointsWallet> {
     const now = this.clock.now();
     const { expiringSoonDays } = await this.policies.get(ctx);
