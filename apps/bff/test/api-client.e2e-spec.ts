@@ -26,13 +26,16 @@ describe('the typed api-client against the real BFF', () => {
     const login = await client.auth.wechatLogin({ code: 'dev:client-user' });
     expect((await client.me.get()).nickname).toBe('client-user');
 
-    const expired = jwt.sign({
+    const expired = jwt.sign(
+      {
         sub: login.member.id,
         kind: 'member',
         roles: ['shopper'],
         typ: 'access',
         exp: Math.floor(Date.now() / 1000) - 5,
-      }, t.config.JWT_ACCESS_SECRET);
+      },
+      t.config.JWT_ACCESS_SECRET,
+    );
     store.setTokens({ accessToken: expired, refreshToken: store.getRefreshToken()! });
     const results = await Promise.all(Array.from({ length: 5 }, () => client.me.get()));
     expect(results.map((r) => r.id)).toEqual(Array(5).fill(login.member.id));

@@ -147,25 +147,31 @@ describe('member log-in, tokens and roles', () => {
   });
 
   it('refuses a forged token', async () => {
-    const forged = jwt.sign({
+    const forged = jwt.sign(
+      {
         sub: '00000000-0000-4000-8000-000000000000',
         kind: 'member',
         roles: ['shopper'],
         typ: 'access',
-      }, 'x'.repeat(40));
+      },
+      'x'.repeat(40),
+    );
     const res = await t.http().get('/api/v1/me').auth(forged, { type: 'bearer' }).expect(401);
     expect(res.body.error.code).toBe(ErrorCode.AuthTokenInvalid);
   });
 
   it('tells an expired access token apart', async () => {
     const login = await loginMember(t, 'grace');
-    const expired = jwt.sign({
+    const expired = jwt.sign(
+      {
         sub: login.member.id,
         kind: 'member',
         roles: ['shopper'],
         typ: 'access',
         exp: Math.floor(Date.now() / 1000) - 10,
-      }, t.config.JWT_ACCESS_SECRET);
+      },
+      t.config.JWT_ACCESS_SECRET,
+    );
     const res = await t.http().get('/api/v1/me').auth(expired, { type: 'bearer' }).expect(401);
     expect(res.body.error.code).toBe(ErrorCode.AuthTokenExpired);
   });
@@ -236,22 +242,5 @@ describe('member log-in, tokens and roles', () => {
     );
     const ui = await t.http().get('/api/docs').expect(200);
     expect(ui.text).toContain('swagger');
-  });
-});
-
-describe('dev log-in switched off', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({ AUTH_DEV_LOGIN: 'false' });
-  });
-  afterAll(() => t.close());
-
-  it('refuses dev codes', async () => {
-    const res = await t
-      .http()
-      .post('/api/v1/auth/wechat-login')
-      .send({ code: 'dev:alice' })
-      .expect(403);
-    expect(res.body.error.code).toBe(ErrorCode.DevLoginDisabled);
   });
 });

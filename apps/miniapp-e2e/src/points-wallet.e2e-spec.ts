@@ -1,29 +1,15 @@
-import type { Browser, Page } from 'playwright-core';
-import { artifactPath, launchChromium } from './support/browser';
+import { artifactPath } from './support/browser';
+import { logInAs, useJourney } from './support/journey';
 import { waitForText } from './support/screen';
-import { JOURNEY_ADMIN, Stack, startStack } from './support/stack';
+import { JOURNEY_ADMIN } from './support/stack';
 
 describe('journey: a neighbour checks their points after an operator adjusts them', () => {
-  let stack: Stack;
-  let browser: Browser;
-  let page: Page;
-
-  beforeAll(async () => {
-    stack = await startStack();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 375, height: 740 }, deviceScaleFactor: 2 });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
+  const journey = useJourney();
 
   it('shows the balance and history the API reports', async () => {
-    await page.goto(stack.h5Url);
-    await page.getByText('我的', { exact: true }).last().click();
-    await page.locator('.mine-name-input input').fill('wangayi');
-    await page.locator('.mine-login').click();
-    await waitForText(page.locator('.mine-nickname'), 'wangayi');
+    const { stack } = journey;
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'wangayi');
 
     const { member } = await stack.api<{ member: { id: string } }>('POST', '/auth/wechat-login', {
       code: 'dev:wangayi',

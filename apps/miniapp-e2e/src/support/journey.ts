@@ -1,0 +1,36 @@
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './browser';
+import { waitForText } from './screen';
+import { Stack, startStack } from './stack';
+
+export interface Journey {
+  stack: Stack;
+  browser: Browser;
+  /** A new phone-sized page, as WeChat shows the mini-program. */
+  newPage(): Promise<Page>;
+}
+
+/** Starts the stack and a browser for the journeys of one file, and stops both after them. */
+export function useJourney(): Journey {
+  const journey = {} as Journey;
+  beforeAll(async () => {
+    journey.stack = await startStack();
+    journey.browser = await launchChromium();
+    journey.newPage = () =>
+      journey.browser.newPage({ viewport: { width: 375, height: 740 }, deviceScaleFactor: 2 });
+  });
+  afterAll(async () => {
+    await journey.browser?.close();
+    await journey.stack?.stop();
+  });
+  return journey;
+}
+
+/** Opens the app, goes to 我的 and logs in by name, as a neighbour does in the demo. */
+export async function logInAs(page: Page, stack: Stack, name: string): Promise<void> {
+  await page.goto(stack.h5Url);
+  await page.getByText('我的', { exact: true }).last().click();
+  await page.locator('.mine-name-input input').fill(name);
+  await page.locator('.mine-login').click();
+  await waitForText(page.locator('.mine-nickname'), name);
+}
