@@ -1,2 +1,3 @@
 export * from './business-time';
 export * from './points';
+export * from './tiers';

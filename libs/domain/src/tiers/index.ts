@@ -1,0 +1,2 @@
+export * from './tier-evaluation';
+export * from './tier-rules';
