@@ -18,6 +18,7 @@ import { HealthController } from './modules/health/health.controller';
 import { JobsModule } from './modules/jobs/jobs.module';
 import { MembersModule } from './modules/members/members.module';
 import { PointsModule } from './modules/points/points.module';
+import { TiersModule } from './modules/tiers/tiers.module';
 
 /** Configuration and Redis, available everywhere. */
 @Global()
@@ -72,6 +73,7 @@ export class AppModule {
         AdminAuthModule,
         MembersModule,
         PointsModule,
+        TiersModule,
         JobsModule,
         ...extraModules,
       ],

@@ -28,6 +28,11 @@ export type UpdatePointsPolicyRequest = Schemas['UpdatePointsPolicyRequest'];
 export type PointsAdjustmentRequest = Schemas['PointsAdjustmentRequest'];
 export type PointsAdjustmentResult = Schemas['PointsAdjustmentResult'];
 export type ReconciliationReport = Schemas['ReconciliationReport'];
+export type TierRule = Schemas['TierRuleDto'];
+export type TierRulesVersion = Schemas['TierRulesVersion'];
+export type TierSimulation = Schemas['TierSimulation'];
+export type MemberCard = Schemas['MemberCard'];
+export type TierChange = Schemas['TierChange'];
 
 /** The JSON body a route answers with on success. */
 export type ResponseOf<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {

@@ -56,6 +56,7 @@ describe('configuration', () => {
       DATABASE_URL: 'postgres://db/linli',
       JWT_ACCESS_SECRET: 'a'.repeat(40),
       JWT_REFRESH_SECRET: 'b'.repeat(40),
+      MEMBER_CODE_SECRET: 'c'.repeat(40),
     });
     expect(config.NODE_ENV).toBe('production');
   });

@@ -17,6 +17,7 @@ const toBoolean = ({ value }: { value: unknown }) =>
 
 const DEV_ACCESS_SECRET = 'linli-dev-access-secret-not-for-production-use';
 const DEV_REFRESH_SECRET = 'linli-dev-refresh-secret-not-for-production-use';
+const DEV_MEMBER_CODE_SECRET = 'linli-dev-member-code-secret-not-for-production';
 
 /** Every setting the BFF reads, validated once at start-up. See apps/bff/.env.example. */
 export class AppConfig {
@@ -69,6 +70,11 @@ export class AppConfig {
   @IsString()
   @MinLength(32)
   JWT_REFRESH_SECRET = DEV_REFRESH_SECRET;
+
+  /** Signs the dynamic member codes leaders scan. */
+  @IsString()
+  @MinLength(32)
+  MEMBER_CODE_SECRET = DEV_MEMBER_CODE_SECRET;
 
   @Type(() => Number)
   @IsInt()
@@ -164,6 +170,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       problems.push('JWT_ACCESS_SECRET must be set');
     if (config.JWT_REFRESH_SECRET === DEV_REFRESH_SECRET)
       problems.push('JWT_REFRESH_SECRET must be set');
+    if (config.MEMBER_CODE_SECRET === DEV_MEMBER_CODE_SECRET)
+      problems.push('MEMBER_CODE_SECRET must be set');
     if (config.AUTH_DEV_LOGIN) problems.push('AUTH_DEV_LOGIN must be off in production');
     if (!config.DATABASE_URL) problems.push('DATABASE_URL must be set in production');
     if (problems.length > 0)

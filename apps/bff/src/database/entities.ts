@@ -6,8 +6,13 @@ import { JobRun } from '../modules/jobs/job-run.entity';
 import { Member } from '../modules/members/member.entity';
 import { Foundation1764000000000 } from './migrations/1764000000000-foundation';
 import { PointsLedger1764100000000 } from './migrations/1764100000000-points-ledger';
+import { MemberTiers1764200000000 } from './migrations/1764200000000-member-tiers';
 
 export const ENTITIES = [AdminUser, Community, JobRun, Member, PickupPoint, RefreshToken];
 
 /** In the order they run; a migration that has landed is never edited. */
-export const MIGRATIONS = [Foundation1764000000000, PointsLedger1764100000000];
+export const MIGRATIONS = [
+  Foundation1764000000000,
+  PointsLedger1764100000000,
+  MemberTiers1764200000000,
+];

@@ -164,6 +164,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/tier-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["TierRulesController_list"];
+        put?: never;
+        post: operations["TierRulesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/tier-rules/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["TierRulesController_get"];
+        put: operations["TierRulesController_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/tier-rules/{version}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["TierRulesController_publish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/tier-rules/{version}/simulate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["TierRulesController_simulate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/member-card": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["MemberCardController_card"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/jobs": {
         parameters: {
             query?: never;
@@ -418,6 +498,87 @@ export interface components {
             /** Format: date-time */
             checkedAt: string;
         };
+        TierRuleDto: {
+            code: components["schemas"]["MemberTier"];
+            /** @example 银卡会员 */
+            name: string;
+            /** @description Rolling 12-month growth that reaches the tier */
+            threshold: number;
+            /** @description Rolling 12-month growth needed at the anniversary to keep it */
+            retentionThreshold: number;
+            /** @description Price paid in basis points of the list price: 9800 = 98% */
+            discountBps: number;
+            /** @description Points multiplier in percent: 120 = x1.2 */
+            pointsMultiplierPct: number;
+            birthdayGiftPoints: number;
+            entryGiftPoints: number;
+            monthlyCoupons: number;
+            exclusiveCampaigns: boolean;
+        };
+        TierRulesVersion: {
+            version: number;
+            /** @enum {string} */
+            status: "draft" | "published";
+            tiers: components["schemas"]["TierRuleDto"][];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            publishedAt: string | null;
+        };
+        CreateTierRulesRequest: {
+            /** @description Omit to copy the rules in force */
+            tiers?: components["schemas"]["TierRuleDto"][];
+        };
+        TierRulesRequest: {
+            tiers: components["schemas"]["TierRuleDto"][];
+        };
+        TierMovement: {
+            from: components["schemas"]["MemberTier"];
+            to: components["schemas"]["MemberTier"];
+            members: number;
+        };
+        TierSimulation: {
+            version: number;
+            /** @description Members evaluated */
+            members: number;
+            /** @description Members whose tier would change */
+            moving: number;
+            /** @description Every (from, to) pair with at least one member, unchanged pairs included */
+            movements: components["schemas"]["TierMovement"][];
+            /** Format: date-time */
+            evaluatedAt: string;
+        };
+        TierChange: {
+            from: components["schemas"]["MemberTier"];
+            to: components["schemas"]["MemberTier"];
+            /** @enum {string} */
+            reason: "upgrade" | "retention" | "manual";
+            ruleVersion: number;
+            /** Format: date-time */
+            at: string;
+        };
+        MemberCard: {
+            tier: components["schemas"]["MemberTier"];
+            /** @description Growth in the last 12 months */
+            growth: number;
+            nextTier: components["schemas"]["MemberTier"] | null;
+            /** @description Growth still needed for the next tier; 0 at the top */
+            growthToNext: number;
+            /** @description The member's tier and its benefits */
+            benefits: components["schemas"]["TierRuleDto"];
+            /** @description Every tier, for the benefits table */
+            tiers: components["schemas"]["TierRuleDto"][];
+            /**
+             * Format: date-time
+             * @description When the tier is next reviewed for retention
+             */
+            tierReviewAt: string;
+            history: components["schemas"]["TierChange"][];
+            /** @description Signed, rotates every 60 s; shown as a QR code for the leader to scan */
+            memberCode: string;
+            /** Format: date-time */
+            memberCodeExpiresAt: string;
+        };
         JobSummary: {
             name: string;
             /** @description Cron expression, Asia/Shanghai */
@@ -438,7 +599,7 @@ export interface components {
             finishedAt: string;
         };
         /** @enum {string} */
-        ErrorCode: "VALIDATION_FAILED" | "AUTH_REQUIRED" | "AUTH_TOKEN_INVALID" | "AUTH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "RATE_LIMITED" | "IDEMPOTENCY_KEY_REUSED" | "WECHAT_LOGIN_FAILED" | "WECHAT_UNAVAILABLE" | "DEV_LOGIN_DISABLED" | "ADMIN_LOGIN_FAILED" | "JOB_NOT_FOUND" | "JOB_ALREADY_RUNNING" | "POINTS_INSUFFICIENT" | "POINTS_OPERATION_CONFLICT" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR" | "NETWORK_ERROR";
+        ErrorCode: "VALIDATION_FAILED" | "AUTH_REQUIRED" | "AUTH_TOKEN_INVALID" | "AUTH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "RATE_LIMITED" | "IDEMPOTENCY_KEY_REUSED" | "WECHAT_LOGIN_FAILED" | "WECHAT_UNAVAILABLE" | "DEV_LOGIN_DISABLED" | "ADMIN_LOGIN_FAILED" | "JOB_NOT_FOUND" | "JOB_ALREADY_RUNNING" | "POINTS_INSUFFICIENT" | "POINTS_OPERATION_CONFLICT" | "TIER_RULES_PUBLISHED" | "TIER_RULES_INVALID" | "MEMBER_CODE_INVALID" | "MEMBER_CODE_EXPIRED" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR" | "NETWORK_ERROR";
         ErrorBody: {
             error: {
                 code: components["schemas"]["ErrorCode"];
@@ -717,6 +878,169 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReconciliationReport"];
+                };
+            };
+        };
+    };
+    TierRulesController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TierRulesVersion"][];
+                };
+            };
+        };
+    };
+    TierRulesController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTierRulesRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TierRulesVersion"];
+                };
+            };
+        };
+    };
+    TierRulesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TierRulesVersion"];
+                };
+            };
+        };
+    };
+    TierRulesController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TierRulesRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TierRulesVersion"];
+                };
+            };
+            /** @description TIER_RULES_PUBLISHED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TierRulesController_publish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TierRulesVersion"];
+                };
+            };
+            /** @description TIER_RULES_INVALID */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TierRulesController_simulate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TierSimulation"];
+                };
+            };
+        };
+    };
+    MemberCardController_card: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberCard"];
                 };
             };
         };

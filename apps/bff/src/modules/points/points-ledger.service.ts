@@ -236,14 +236,9 @@ export class PointsLedger {
       async ({ entryId, expiryMonths }) => {
         let allocations: Allocation[];
         if (amount > 0) {
-          const now = this.clock.now();
-          const [lot] = await this.connection.query<{ id: string }>(
-            ctx,
-            `INSERT INTO point_lots (member_id, source_type, source_id, amount, remaining, state, available_from, expires_at)
-           VALUES ($1, $2, $3, $4, $4, 'available', $5, $6) RETURNING id`,
-            [memberId, source.type, source.id, amount, now, lotExpiresAt(now, expiryMonths)],
-          );
-          allocations = [{ lotId: lot.id, amount }];
+          allocations = [
+            await this.creditAvailableLot(ctx, memberId, source, amount, expiryMonths),
+          ];
         } else {
           allocations = await this.planSpend(ctx, memberId, -amount);
           await this.moveLots(ctx, allocations);
@@ -254,6 +249,25 @@ export class PointsLedger {
         };
       },
     );
+  }
+
+  /** Credits points that are spendable at once (a gift, a reward): an available lot and an earn entry. */
+  grant(
+    ctx: RequestContext,
+    memberId: string,
+    source: PointsSource,
+    amount: number,
+    reason: string,
+  ) {
+    assertPoints(amount, 'positive');
+    const key = `grant:${source.type}:${source.id}`;
+    return this.once(ctx, memberId, key, { amount, reason }, async ({ entryId, expiryMonths }) => {
+      const allocation = await this.creditAvailableLot(ctx, memberId, source, amount, expiryMonths);
+      return {
+        result: { granted: amount, entryId },
+        journal: { type: 'earn' as const, source, allocations: [allocation], reason },
+      };
+    });
   }
 
   /**
@@ -360,6 +374,23 @@ export class PointsLedger {
       previous: row.request === null ? null : { request: row.request, result: row.result },
       expiryMonths: row.expiry_months,
     };
+  }
+
+  private async creditAvailableLot(
+    ctx: RequestContext,
+    memberId: string,
+    source: PointsSource,
+    amount: number,
+    expiryMonths: number,
+  ): Promise<Allocation> {
+    const now = this.clock.now();
+    const [lot] = await this.connection.query<{ id: string }>(
+      ctx,
+      `INSERT INTO point_lots (member_id, source_type, source_id, amount, remaining, state, available_from, expires_at)
+       VALUES ($1, $2, $3, $4, $4, 'available', $5, $6) RETURNING id`,
+      [memberId, source.type, source.id, amount, now, lotExpiresAt(now, expiryMonths)],
+    );
+    return { lotId: lot.id, amount };
   }
 
   private availableLots(ctx: RequestContext, memberId: string): Promise<LotRow[]> {

@@ -1,0 +1,191 @@
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { DEFAULT_TIERS, TierRule, tierRuleProblems } from '@linli/domain';
+import { MEMBER_TIERS, MemberTier } from '@linli/shared';
+import { Clock } from '../../common/clock';
+import { AppException } from '../../common/errors/app-exception';
+import { RequestContext } from '../../common/request-context';
+import { TransactionalConnection } from '../../common/transaction/transactional-connection';
+import { AuditService } from '../audit/audit.service';
+import { TierRuleDto, TierRulesVersion, TierSimulation } from './dto/tier-rules.dto';
+import { tierRulesInvalid, tierRulesPublished } from './tiers.exception';
+
+interface VersionRow {
+  version: number;
+  status: 'draft' | 'published';
+  tiers: TierRuleDto[];
+  created_at: Date;
+  published_at: Date | null;
+}
+
+const toVersion = (row: VersionRow): TierRulesVersion => ({
+  version: row.version,
+  status: row.status,
+  tiers: row.tiers,
+  createdAt: row.created_at.toISOString(),
+  publishedAt: row.published_at?.toISOString() ?? null,
+});
+
+// Versions are numbered one after another: creating one takes this lock for its transaction.
+const VERSION_LOCK = 'linli:tier-rule-versions';
+
+/** Tier rules as versions: drafts are edited, then published; published versions never change. */
+@Injectable()
+export class TierRulesService implements OnApplicationBootstrap {
+  constructor(
+    private readonly connection: TransactionalConnection,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The default tiers are version 1 of every installation. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.connection.query(
+      RequestContext.forSystem('tier-rules'),
+      `INSERT INTO tier_rule_versions (version, status, tiers, created_by, published_by, published_at)
+       VALUES (1, 'published', $1, 'system', 'system', now()) ON CONFLICT (version) DO NOTHING`,
+      [JSON.stringify(DEFAULT_TIERS)],
+    );
+  }
+
+  /** The rules in force: the latest published version. */
+  async current(ctx: RequestContext): Promise<{ version: number; tiers: TierRule[] }> {
+    const [row] = await this.connection.query<VersionRow>(
+      ctx,
+      `SELECT version, tiers FROM tier_rule_versions WHERE status = 'published' ORDER BY version DESC LIMIT 1`,
+    );
+    return { version: row.version, tiers: row.tiers };
+  }
+
+  async list(ctx: RequestContext): Promise<TierRulesVersion[]> {
+    const rows = await this.connection.query<VersionRow>(
+      ctx,
+      `SELECT * FROM tier_rule_versions ORDER BY version DESC`,
+    );
+    return rows.map(toVersion);
+  }
+
+  async get(ctx: RequestContext, version: number): Promise<TierRulesVersion> {
+    const [row] = await this.connection.query<VersionRow>(
+      ctx,
+      `SELECT * FROM tier_rule_versions WHERE version = $1`,
+      [version],
+    );
+    if (!row) throw AppException.notFound('Tier rules version', { version });
+    return toVersion(row);
+  }
+
+  /** A new draft: the given tiers, or a copy of the rules in force. */
+  async createDraft(ctx: RequestContext, tiers?: TierRuleDto[]): Promise<TierRulesVersion> {
+    await this.connection.query(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+      VERSION_LOCK,
+    ]);
+    const [row] = await this.connection.query<VersionRow>(
+      ctx,
+      `INSERT INTO tier_rule_versions (version, status, tiers, created_by)
+       SELECT COALESCE(max(version), 0) + 1, 'draft',
+              COALESCE($1::jsonb, (SELECT tiers FROM tier_rule_versions WHERE status = 'published' ORDER BY version DESC LIMIT 1)),
+              $2
+       FROM tier_rule_versions RETURNING *`,
+      [tiers ? JSON.stringify(tiers) : null, ctx.actor?.id ?? 'system'],
+    );
+    await this.audit.record(ctx, 'tier-rules.create', {
+      type: 'tier-rules',
+      id: String(row.version),
+    });
+    return toVersion(row);
+  }
+
+  async updateDraft(
+    ctx: RequestContext,
+    version: number,
+    tiers: TierRuleDto[],
+  ): Promise<TierRulesVersion> {
+    const existing = await this.get(ctx, version);
+    if (existing.status === 'published') throw tierRulesPublished(version);
+    const [row] = await this.connection.query<VersionRow>(
+      ctx,
+      `UPDATE tier_rule_versions SET tiers = $2 WHERE version = $1 AND status = 'draft' RETURNING *`,
+      [version, JSON.stringify(tiers)],
+    );
+    if (!row) throw tierRulesPublished(version);
+    await this.audit.record(
+      ctx,
+      'tier-rules.update',
+      { type: 'tier-rules', id: String(version) },
+      { tiers },
+    );
+    return toVersion(row);
+  }
+
+  async publish(ctx: RequestContext, version: number): Promise<TierRulesVersion> {
+    const existing = await this.get(ctx, version);
+    if (existing.status === 'published') throw tierRulesPublished(version);
+    const problems = rulesetProblems(existing.tiers);
+    if (problems.length > 0) throw tierRulesInvalid(problems);
+    const [row] = await this.connection.query<VersionRow>(
+      ctx,
+      `UPDATE tier_rule_versions SET status = 'published', published_by = $2, published_at = $3
+       WHERE version = $1 AND status = 'draft' RETURNING *`,
+      [version, ctx.actor?.id ?? 'system', this.clock.now()],
+    );
+    if (!row) throw tierRulesPublished(version);
+    await this.audit.record(ctx, 'tier-rules.publish', { type: 'tier-rules', id: String(version) });
+    return toVersion(row);
+  }
+
+  /**
+   * What a version would do to today's members, without writing anything: each member's
+   * tier by their rolling 12-month growth under the version (never below a manual floor in
+   * force), counted by (current tier, new tier). One pass over members and growth in SQL.
+   */
+  async simulate(ctx: RequestContext, version: number): Promise<TierSimulation> {
+    const { tiers } = await this.get(ctx, version);
+    const problems = rulesetProblems(tiers);
+    if (problems.length > 0) throw tierRulesInvalid(problems);
+    const now = this.clock.now();
+    const rank = (code: string) => MEMBER_TIERS.indexOf(code as MemberTier);
+    const rows = await this.connection.query<{
+      from_tier: MemberTier;
+      to_tier: MemberTier;
+      members: number;
+    }>(
+      ctx,
+      `WITH growth AS (
+         SELECT member_id, SUM(amount) AS growth FROM growth_events
+         WHERE occurred_at > $1::timestamptz - interval '12 months' GROUP BY member_id),
+       evaluated AS (
+         SELECT m.tier AS from_tier,
+                (SELECT t.code FROM unnest($2::text[], $3::int[], $4::int[]) AS t(code, threshold, rank)
+                 WHERE COALESCE(g.growth, 0) >= t.threshold
+                    OR (m.manual_tier_until > $1 AND t.rank <= array_position($5::text[], m.manual_tier))
+                 ORDER BY t.rank DESC LIMIT 1) AS to_tier
+         FROM members m LEFT JOIN growth g ON g.member_id = m.id)
+       SELECT from_tier, to_tier, count(*)::int AS members FROM evaluated GROUP BY 1, 2 ORDER BY 1, 2`,
+      [
+        now,
+        tiers.map((t) => t.code),
+        tiers.map((t) => t.threshold),
+        tiers.map((t) => rank(t.code)),
+        [...MEMBER_TIERS],
+      ],
+    );
+    const movements = rows.map((r) => ({ from: r.from_tier, to: r.to_tier, members: r.members }));
+    return {
+      version,
+      members: movements.reduce((sum, m) => sum + m.members, 0),
+      moving: movements.filter((m) => m.from !== m.to).reduce((sum, m) => sum + m.members, 0),
+      movements,
+      evaluatedAt: now.toISOString(),
+    };
+  }
+}
+
+/** The domain's rule checks, plus what members need here: tiers in the order of the codes, starting at regular. */
+export function rulesetProblems(tiers: TierRule[]): string[] {
+  const problems = tierRuleProblems(tiers);
+  const ranks = tiers.map((t) => MEMBER_TIERS.indexOf(t.code as MemberTier));
+  if (tiers[0]?.code !== 'regular') problems.push('the first tier must be regular');
+  if (ranks.some((rank, i) => i > 0 && rank <= ranks[i - 1]))
+    problems.push('tiers must be listed from regular upwards');
+  return problems;
+}

@@ -1,0 +1,23 @@
+import { HttpStatus } from '@nestjs/common';
+import { ErrorCode } from '@linli/shared';
+import { AppException } from '../../common/errors/app-exception';
+
+export const tierRulesPublished = (version: number) =>
+  new AppException(
+    HttpStatus.CONFLICT,
+    ErrorCode.TierRulesPublished,
+    `Tier rules version ${version} is published and cannot change`,
+    {
+      version,
+    },
+  );
+
+export const tierRulesInvalid = (problems: string[]) =>
+  new AppException(
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    ErrorCode.TierRulesInvalid,
+    'These tier rules cannot be published',
+    {
+      problems,
+    },
+  );
