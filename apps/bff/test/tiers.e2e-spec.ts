@@ -2,6 +2,7 @@ import { ErrorCode } from '@linli/shared';
 import { RequestContext } from '../src/common/request-context';
 import { AppException } from '../src/common/errors/app-exception';
 import { TransactionalConnection } from '../src/common/transaction/transactional-connection';
+import { MemberBenefitsService } from '../src/modules/tiers/member-benefits.service';
 import { MemberCodeService } from '../src/modules/tiers/member-code.service';
 import { MemberTiersService } from '../src/modules/tiers/member-tiers.service';
 import { pointsOf } from './support/points-helpers';
@@ -241,6 +242,110 @@ describe('member tiers', () => {
     it('is for members only', async () => {
       await t.http().get('/api/v1/me/member-card').expect(401);
       await t.http().get('/api/v1/me/member-card').set(as(admin)).expect(403);
+    });
+  });
+
+  describe('retention, manual floors and benefits', () => {
+    const YEAR_MS = 366 * 86_400_000;
+    const runRetention = () =>
+      t.http().post('/api/v1/admin/jobs/retain-tiers/run').set(as(admin)).expect(200);
+
+    it('drops one tier at the anniversary when growth fell short, keeps it when met, and records why', async () => {
+      const keeper = await loginMember(t, 'retain-keeper');
+      const slipper = await loginMember(t, 'retain-slipper');
+      await grow(keeper.member.id, 'keeper-1', 2_100);
+      await grow(slipper.member.id, 'slipper-1', 6_100);
+      const clock = pointsOf(t).clock;
+      clock.advance(YEAR_MS - 30 * 86_400_000);
+      await grow(keeper.member.id, 'keeper-2', 1_300);
+      clock.advance(31 * 86_400_000);
+      const run = await runRetention();
+      expect(run.body.processed).toBeGreaterThanOrEqual(2);
+
+      const keeperCard = await t
+        .http()
+        .get('/api/v1/me/member-card')
+        .set(as(keeper.accessToken))
+        .expect(200);
+      expect(keeperCard.body).toMatchObject({ tier: 'gold', growth: 1_300 });
+      const slipperCard = await t
+        .http()
+        .get('/api/v1/me/member-card')
+        .set(as(slipper.accessToken))
+        .expect(200);
+      expect(slipperCard.body.tier).toBe('gold');
+      expect(slipperCard.body.history[0]).toMatchObject({
+        from: 'diamond',
+        to: 'gold',
+        reason: 'retention',
+      });
+      expect(new Date(slipperCard.body.tierReviewAt).getTime()).toBeGreaterThan(
+        clock.now().getTime(),
+      );
+
+      const again = await runRetention();
+      expect(again.body.processed).toBe(0);
+    });
+
+    it('holds a manual tier as a floor until its end date', async () => {
+      const vip = await loginMember(t, 'retain-vip');
+      const until = new Date(pointsOf(t).clock.now().getTime() + 2 * YEAR_MS)
+        .toISOString()
+        .slice(0, 10);
+      const res = await t
+        .http()
+        .post(`/api/v1/admin/members/${vip.member.id}/tier`)
+        .set(as(admin))
+        .send({ tier: 'diamond', until, reason: '社区合伙人' })
+        .expect(200);
+      expect(res.body).toMatchObject({
+        tier: 'diamond',
+        history: [expect.objectContaining({ to: 'diamond', reason: 'manual' })],
+      });
+      pointsOf(t).clock.advance(YEAR_MS);
+      await runRetention();
+      const card = await t
+        .http()
+        .get('/api/v1/me/member-card')
+        .set(as(vip.accessToken))
+        .expect(200);
+      expect(card.body.tier).toBe('diamond');
+      const [audit] = await t.dataSource.query(
+        `SELECT details FROM audit_log WHERE action = 'member.tier.manual'`,
+      );
+      expect(audit.details).toMatchObject({ tier: 'diamond', reason: '社区合伙人' });
+    });
+
+    it('refuses bad manual tiers and non-admins', async () => {
+      const m = await loginMember(t, 'retain-bad');
+      const post = (body: object, token = admin) =>
+        t.http().post(`/api/v1/admin/members/${m.member.id}/tier`).set(as(token)).send(body);
+      await post({ tier: 'platinum', until: '2030-01-01', reason: '测试' }).expect(400);
+      await post({ tier: 'gold', until: '2030-13-01', reason: '测试' }).expect(400);
+      await post({ tier: 'gold', until: 'soon', reason: '测试' }).expect(400);
+      await post({ tier: 'gold', until: '2030-01-01', reason: '测试' }, m.accessToken).expect(403);
+    });
+
+    it('gives other modules the benefits of the tier and of member day', async () => {
+      const m = await loginMember(t, 'benefits');
+      await grow(m.member.id, 'benefits-1', 600);
+      const benefits = t.app.get(MemberBenefitsService);
+      const ctx = RequestContext.forSystem('test');
+      const today = Number(
+        new Date(pointsOf(t).clock.now().getTime() + 8 * 3_600_000).toISOString().slice(8, 10),
+      );
+      await t.dataSource.query(
+        `UPDATE points_policy SET member_day = $1, member_day_multiplier_pct = 200`,
+        [Math.min(today, 28)],
+      );
+      const result = await benefits.of(ctx, m.member.id);
+      expect(result).toMatchObject({
+        tier: 'silver',
+        discountBps: 9_800,
+        pointsMultiplierPct: 120,
+        exclusiveCampaigns: false,
+      });
+      expect(result.memberDayMultiplierPct).toBe(today <= 28 ? 200 : 100);
     });
   });
 });

@@ -33,6 +33,7 @@ export type TierRulesVersion = Schemas['TierRulesVersion'];
 export type TierSimulation = Schemas['TierSimulation'];
 export type MemberCard = Schemas['MemberCard'];
 export type TierChange = Schemas['TierChange'];
+export type ManualTierRequest = Schemas['ManualTierRequest'];
 
 /** The JSON body a route answers with on success. */
 export type ResponseOf<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {

@@ -244,6 +244,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/members/{id}/tier": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["MemberTierAdminController_setTier"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/jobs": {
         parameters: {
             query?: never;
@@ -572,12 +588,22 @@ export interface components {
              * Format: date-time
              * @description When the tier is next reviewed for retention
              */
-            tierReviewAt: string;
+            tierReviewAt: string | null;
             history: components["schemas"]["TierChange"][];
             /** @description Signed, rotates every 60 s; shown as a QR code for the leader to scan */
             memberCode: string;
             /** Format: date-time */
             memberCodeExpiresAt: string;
+        };
+        ManualTierRequest: {
+            tier: components["schemas"]["MemberTier"];
+            /**
+             * @description Last business day (Asia/Shanghai) the tier is a floor
+             * @example 2027-06-30
+             */
+            until: string;
+            /** @example 社区合伙人 */
+            reason: string;
         };
         JobSummary: {
             name: string;
@@ -1034,6 +1060,31 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberCard"];
+                };
+            };
+        };
+    };
+    MemberTierAdminController_setTier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ManualTierRequest"];
+            };
+        };
         responses: {
             200: {
                 headers: {

@@ -49,8 +49,10 @@ export class MemberTiers1764200000000 implements MigrationInterface {
       `ALTER TABLE members ADD COLUMN manual_tier text CHECK (manual_tier IN ('regular', 'silver', 'gold', 'diamond'))`,
     );
     await q.query(`ALTER TABLE members ADD COLUMN manual_tier_until timestamptz`);
+    // When the tier is next reviewed for retention: its anniversary; none for the base tier.
+    await q.query(`ALTER TABLE members ADD COLUMN tier_review_at timestamptz`);
     await q.query(
-      `CREATE INDEX members_tier_anniversary_idx ON members (tier_reached_at) WHERE tier <> 'regular'`,
+      `CREATE INDEX members_tier_review_idx ON members (tier_review_at) WHERE tier_review_at IS NOT NULL`,
     );
 
     await q.query(`
@@ -79,9 +81,9 @@ export class MemberTiers1764200000000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE tier_entry_gifts`);
     await q.query(`DROP TABLE tier_changes`);
-    await q.query(`DROP INDEX members_tier_anniversary_idx`);
+    await q.query(`DROP INDEX members_tier_review_idx`);
     await q.query(
-      `ALTER TABLE members DROP COLUMN manual_tier_until, DROP COLUMN manual_tier, DROP COLUMN tier_reached_at`,
+      `ALTER TABLE members DROP COLUMN tier_review_at, DROP COLUMN manual_tier_until, DROP COLUMN manual_tier, DROP COLUMN tier_reached_at`,
     );
     await q.query(`DROP TABLE growth_events`);
     await q.query(`DROP TABLE tier_rule_versions`);

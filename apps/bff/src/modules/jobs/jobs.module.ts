@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ExpirePointsJob } from '../points/expire-points.job';
 import { PointsModule } from '../points/points.module';
+import { RetainTiersJob } from '../tiers/retain-tiers.job';
+import { TiersModule } from '../tiers/tiers.module';
 import { PurgeIdempotencyKeysJob, PurgeRefreshTokensJob } from './housekeeping.jobs';
 import { JOBS } from './job';
 import { JobRunner } from './job-runner.service';
@@ -9,10 +11,10 @@ import { JobsController } from './jobs.controller';
 
 const HOUSEKEEPING_JOBS = [PurgeIdempotencyKeysJob, PurgeRefreshTokensJob];
 /** Every scheduled job; business modules export theirs. */
-const JOB_CLASSES = [ExpirePointsJob, ...HOUSEKEEPING_JOBS];
+const JOB_CLASSES = [ExpirePointsJob, RetainTiersJob, ...HOUSEKEEPING_JOBS];
 
 @Module({
-  imports: [PointsModule],
+  imports: [PointsModule, TiersModule],
   controllers: [JobsController],
   providers: [
     ...HOUSEKEEPING_JOBS,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { evaluateUpgrade, TierRule, tierAnniversary } from '@linli/domain';
+import { evaluateRetention, evaluateUpgrade, TierRule, tierAnniversary } from '@linli/domain';
 import type { MemberTier } from '@linli/shared';
 import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
@@ -64,9 +64,9 @@ export class MemberTiersService {
   }
 
   async card(ctx: RequestContext, memberId: string): Promise<MemberCard> {
-    const [member] = await this.connection.query<{ tier: MemberTier; tier_reached_at: Date }>(
+    const [member] = await this.connection.query<{ tier: MemberTier; tier_review_at: Date | null }>(
       ctx,
-      `SELECT tier, tier_reached_at FROM members WHERE id = $1`,
+      `SELECT tier, tier_review_at FROM members WHERE id = $1`,
       [memberId],
     );
     if (!member) throw AppException.notFound('Member');
@@ -96,7 +96,7 @@ export class MemberTiersService {
       growthToNext: next ? Math.max(0, next.threshold - growth) : 0,
       benefits: tiers[index] as MemberCard['benefits'],
       tiers: tiers as MemberCard['tiers'],
-      tierReviewAt: tierAnniversary(member.tier_reached_at).toISOString(),
+      tierReviewAt: member.tier_review_at?.toISOString() ?? null,
       history: history.map((h) => ({
         from: h.from_tier,
         to: h.to_tier,
@@ -106,6 +106,120 @@ export class MemberTiersService {
       })),
       ...this.memberCodes.issue(memberId),
     };
+  }
+
+  /**
+   * Reviews up to `limit` members whose tier anniversary has come: each keeps the tier when
+   * their rolling growth meets its retention threshold, else drops one tier (never below a
+   * manual floor in force). Set-based: one read and two writes per batch, whatever its size.
+   */
+  async reviewDue(ctx: RequestContext, limit: number): Promise<number> {
+    const now = this.clock.now();
+    const due = await this.connection.query<{
+      id: string;
+      tier: MemberTier;
+      tier_review_at: Date;
+      manual_tier: MemberTier | null;
+      manual_tier_until: Date | null;
+      growth: number;
+    }>(
+      ctx,
+      `WITH due AS (
+         SELECT id, tier, tier_review_at, manual_tier, manual_tier_until FROM members
+         WHERE tier_review_at <= $1 ORDER BY tier_review_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+       SELECT due.*, COALESCE((SELECT SUM(g.amount) FROM growth_events g
+                               WHERE g.member_id = due.id AND g.occurred_at > $1::timestamptz - interval '12 months'), 0)::int AS growth
+       FROM due`,
+      [now, limit],
+    );
+    if (due.length === 0) return 0;
+    const { version, tiers } = await this.rules.current(ctx);
+    const indexOf = (tier: MemberTier | null) =>
+      tier
+        ? Math.max(
+            0,
+            tiers.findIndex((t) => t.code === tier),
+          )
+        : 0;
+    const reviews = due.map((m) => {
+      const floor =
+        m.manual_tier && m.manual_tier_until
+          ? { tierIndex: indexOf(m.manual_tier), until: m.manual_tier_until }
+          : null;
+      const decision = evaluateRetention(tiers, indexOf(m.tier), m.growth, now, floor);
+      return {
+        id: m.id,
+        from: m.tier,
+        to: tiers[decision.tierIndex].code as MemberTier,
+        dropped: decision.dropped,
+        // A kept tier is reviewed again a year on; a new tier a year from now; the base tier never.
+        nextReview:
+          decision.tierIndex === 0
+            ? null
+            : decision.dropped
+              ? tierAnniversary(now)
+              : tierAnniversary(m.tier_review_at),
+      };
+    });
+    await this.connection.query(
+      ctx,
+      `UPDATE members m SET tier = r.tier, tier_review_at = r.next_review,
+              tier_reached_at = CASE WHEN r.dropped THEN $5::timestamptz ELSE m.tier_reached_at END
+       FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::boolean[]) AS r(id, tier, next_review, dropped)
+       WHERE m.id = r.id`,
+      [
+        reviews.map((r) => r.id),
+        reviews.map((r) => r.to),
+        reviews.map((r) => r.nextReview),
+        reviews.map((r) => r.dropped),
+        now,
+      ],
+    );
+    const drops = reviews.filter((r) => r.dropped);
+    if (drops.length > 0) {
+      await this.connection.query(
+        ctx,
+        `INSERT INTO tier_changes (member_id, from_tier, to_tier, reason, rule_version)
+         SELECT id, from_tier, to_tier, 'retention', $4 FROM unnest($1::uuid[], $2::text[], $3::text[]) AS d(id, from_tier, to_tier)`,
+        [drops.map((d) => d.id), drops.map((d) => d.from), drops.map((d) => d.to), version],
+      );
+    }
+    return due.length;
+  }
+
+  /** An operator sets a tier as a floor until a date: the member is raised to it at once if below. */
+  async setManualTier(
+    ctx: RequestContext,
+    memberId: string,
+    tier: MemberTier,
+    until: Date,
+  ): Promise<void> {
+    const [member] = await this.connection.query<{ tier: MemberTier }>(
+      ctx,
+      `SELECT tier FROM members WHERE id = $1 FOR UPDATE`,
+      [memberId],
+    );
+    if (!member) throw AppException.notFound('Member');
+    const { version, tiers } = await this.rules.current(ctx);
+    const rank = (code: MemberTier) => tiers.findIndex((t) => t.code === code);
+    await this.connection.query(
+      ctx,
+      `UPDATE members SET manual_tier = $2, manual_tier_until = $3 WHERE id = $1`,
+      [memberId, tier, until],
+    );
+    if (rank(tier) > rank(member.tier)) {
+      const now = this.clock.now();
+      await this.connection.query(
+        ctx,
+        `UPDATE members SET tier = $2, tier_reached_at = $3, tier_review_at = $4 WHERE id = $1`,
+        [memberId, tier, now, tierAnniversary(now)],
+      );
+      await this.connection.query(
+        ctx,
+        `INSERT INTO tier_changes (member_id, from_tier, to_tier, reason, rule_version) VALUES ($1, $2, $3, 'manual', $4)`,
+        [memberId, member.tier, tier, version],
+      );
+    }
   }
 
   /** Moves the member up to the tier their growth reaches, granting each entry gift once. */
@@ -133,10 +247,11 @@ export class MemberTiersService {
     );
     if (decision.tierIndex === current) return;
     const to = tiers[decision.tierIndex].code as MemberTier;
+    const now = this.clock.now();
     await this.connection.query(
       ctx,
-      `UPDATE members SET tier = $2, tier_reached_at = $3 WHERE id = $1`,
-      [memberId, to, this.clock.now()],
+      `UPDATE members SET tier = $2, tier_reached_at = $3, tier_review_at = $4 WHERE id = $1`,
+      [memberId, to, now, tierAnniversary(now)],
     );
     await this.connection.query(
       ctx,

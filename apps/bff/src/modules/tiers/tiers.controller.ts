@@ -1,4 +1,15 @@
-import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Put } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseIntPipe,
+  ParseUUIDPipe,
+  Post,
+  Put,
+} from '@nestjs/common';
+import { startOfBusinessDay } from '@linli/domain';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -8,7 +19,8 @@ import {
 } from '@nestjs/swagger';
 import { Roles } from '../../common/auth/auth.decorators';
 import { Ctx, RequestContext } from '../../common/request-context';
-import { MemberCard } from './dto/member-card.dto';
+import { AuditService } from '../audit/audit.service';
+import { ManualTierRequest, MemberCard } from './dto/member-card.dto';
 import {
   CreateTierRulesRequest,
   TierRulesRequest,
@@ -94,5 +106,36 @@ export class MemberCardController {
   @ApiOkResponse({ type: MemberCard })
   card(@Ctx() ctx: RequestContext): Promise<MemberCard> {
     return this.tiers.card(ctx, ctx.memberId);
+  }
+}
+
+@ApiTags('admin')
+@ApiBearerAuth()
+@Controller('admin/members')
+@Roles('admin')
+export class MemberTierAdminController {
+  constructor(
+    private readonly tiers: MemberTiersService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Sets a tier as the member's floor through a business day; raises them to it at once. */
+  @Post(':id/tier')
+  @HttpCode(200)
+  @ApiOkResponse({ type: MemberCard })
+  async setTier(
+    @Ctx() ctx: RequestContext,
+    @Param('id', new ParseUUIDPipe({ version: '4' })) memberId: string,
+    @Body() body: ManualTierRequest,
+  ): Promise<MemberCard> {
+    const until = new Date(startOfBusinessDay(body.until).getTime() + 86_400_000 - 1);
+    await this.tiers.setManualTier(ctx, memberId, body.tier, until);
+    await this.audit.record(
+      ctx,
+      'member.tier.manual',
+      { type: 'member', id: memberId },
+      { ...body },
+    );
+    return this.tiers.card(ctx, memberId);
   }
 }

@@ -2,13 +2,31 @@ import { Module } from '@nestjs/common';
 import { PointsModule } from '../points/points.module';
 import { MemberCodeService } from './member-code.service';
 import { MemberTiersService } from './member-tiers.service';
+import { RetainTiersJob } from './retain-tiers.job';
 import { TierRulesService } from './tier-rules.service';
-import { MemberCardController, TierRulesController } from './tiers.controller';
+import { MemberBenefitsService } from './member-benefits.service';
+import {
+  MemberCardController,
+  MemberTierAdminController,
+  TierRulesController,
+} from './tiers.controller';
 
 @Module({
   imports: [PointsModule],
-  controllers: [TierRulesController, MemberCardController],
-  providers: [TierRulesService, MemberTiersService, MemberCodeService],
-  exports: [TierRulesService, MemberTiersService, MemberCodeService],
+  controllers: [TierRulesController, MemberCardController, MemberTierAdminController],
+  providers: [
+    TierRulesService,
+    MemberTiersService,
+    MemberCodeService,
+    MemberBenefitsService,
+    RetainTiersJob,
+  ],
+  exports: [
+    TierRulesService,
+    MemberTiersService,
+    MemberCodeService,
+    MemberBenefitsService,
+    RetainTiersJob,
+  ],
 })
 export class TiersModule {}

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { IsIn, IsISO8601, IsString, Length, Matches } from 'class-validator';
 import { MEMBER_TIERS, MemberTier } from '@linli/shared';
 import { TierRuleDto } from './tier-rules.dto';
 
@@ -28,12 +29,36 @@ export class MemberCard {
     description: 'Every tier, for the benefits table',
   })
   tiers!: TierRuleDto[];
-  @ApiProperty({ format: 'date-time', description: 'When the tier is next reviewed for retention' })
-  tierReviewAt!: string;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: 'When the tier is next reviewed for retention',
+  })
+  tierReviewAt!: string | null;
   @ApiProperty({ type: TierChange, isArray: true }) history!: TierChange[];
   @ApiProperty({
     description: 'Signed, rotates every 60 s; shown as a QR code for the leader to scan',
   })
   memberCode!: string;
   @ApiProperty({ format: 'date-time' }) memberCodeExpiresAt!: string;
+}
+
+export class ManualTierRequest {
+  @ApiProperty({ enum: MEMBER_TIERS, enumName: 'MemberTier' })
+  @IsIn(MEMBER_TIERS)
+  tier!: MemberTier;
+
+  @ApiProperty({
+    example: '2027-06-30',
+    description: 'Last business day (Asia/Shanghai) the tier is a floor',
+  })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  @IsISO8601({ strict: true })
+  until!: string;
+
+  @ApiProperty({ example: '社区合伙人' })
+  @IsString()
+  @Length(2, 200)
+  reason!: string;
 }

@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { businessDay } from '@linli/domain';
+import type { MemberTier } from '@linli/shared';
+import { Clock } from '../../common/clock';
+import { AppException } from '../../common/errors/app-exception';
+import { RequestContext } from '../../common/request-context';
+import { TransactionalConnection } from '../../common/transaction/transactional-connection';
+import { PointsPolicyService } from '../points/points-policy.service';
+import { TierRulesService } from './tier-rules.service';
+
+export interface MemberBenefits {
+  tier: MemberTier;
+  /** Price paid in basis points of the list price. */
+  discountBps: number;
+  pointsMultiplierPct: number;
+  /** 100 on ordinary days; the policy's multiplier on member day. */
+  memberDayMultiplierPct: number;
+  birthdayGiftPoints: number;
+  exclusiveCampaigns: boolean;
+}
+
+/** The one place other modules ask what a member's tier and today give them. */
+@Injectable()
+export class MemberBenefitsService {
+  constructor(
+    private readonly connection: TransactionalConnection,
+    private readonly rules: TierRulesService,
+    private readonly policies: PointsPolicyService,
+    private readonly clock: Clock,
+  ) {}
+
+  async of(ctx: RequestContext, memberId: string): Promise<MemberBenefits> {
+    const [member] = await this.connection.query<{ tier: MemberTier }>(
+      ctx,
+      `SELECT tier FROM members WHERE id = $1`,
+      [memberId],
+    );
+    if (!member) throw AppException.notFound('Member');
+    const { tiers } = await this.rules.current(ctx);
+    const tier = tiers.find((t) => t.code === member.tier) ?? tiers[0];
+    const policy = await this.policies.get(ctx);
+    const dayOfMonth = Number(businessDay(this.clock.now()).slice(8, 10));
+    return {
+      tier: member.tier,
+      discountBps: tier.discountBps,
+      pointsMultiplierPct: tier.pointsMultiplierPct,
+      memberDayMultiplierPct: policy.memberDay === dayOfMonth ? policy.memberDayMultiplierPct : 100,
+      birthdayGiftPoints: tier.birthdayGiftPoints,
+      exclusiveCampaigns: tier.exclusiveCampaigns,
+    };
+  }
+}
