@@ -4,6 +4,7 @@ import type {
   AdminLoginResponse,
   LoginResponse,
   MeResponse,
+  MemberCard,
   PointsEntryPage,
   PointsEntryType,
   PointsWallet,
@@ -112,6 +113,9 @@ export function createApiClient(options: ApiClientOptions) {
     },
     me: {
       get: () => send<MeResponse>({ method: 'GET', url: '/me' }),
+    },
+    memberCard: {
+      get: () => send<MemberCard>({ method: 'GET', url: '/me/member-card' }),
     },
     points: {
       wallet: () => send<PointsWallet>({ method: 'GET', url: '/me/points' }),

@@ -1,7 +1,8 @@
 import Taro from '@tarojs/taro';
-import {
+import axios, {
   AxiosError,
   AxiosHeaders,
+  CanceledError,
   type AxiosAdapter,
   type AxiosResponse,
   type InternalAxiosRequestConfig,
@@ -9,56 +10,91 @@ import {
 
 type Method = NonNullable<Taro.request.Option['method']>;
 
-function fullUrl(config: InternalAxiosRequestConfig): string {
-  const base = config.baseURL ?? '';
-  const path = config.url ?? '';
-  const url = /^https?:\/\//.test(path)
-    ? path
-    : `${base.replace(/\/$/, '')}/${path.replace(/^\//, '')}`;
-  const params = config.params as Record<string, unknown> | undefined;
-  if (!params) return url;
-  const query = Object.entries(params)
-    .filter(([, value]) => value !== undefined && value !== null)
-    .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`)
-    .join('&');
-  return query ? `${url}${url.includes('?') ? '&' : '?'}${query}` : url;
+/** The codes axios' own adapters give a rejected status: 4xx is the caller's fault, 5xx the server's. */
+function statusErrorCode(status: number): string | undefined {
+  if (status >= 400 && status < 500) return AxiosError.ERR_BAD_REQUEST;
+  if (status >= 500 && status < 600) return AxiosError.ERR_BAD_RESPONSE;
+  return undefined;
+}
+
+function timeoutError(config: InternalAxiosRequestConfig): AxiosError {
+  const code = config.transitional?.clarifyTimeoutError
+    ? AxiosError.ETIMEDOUT
+    : AxiosError.ECONNABORTED;
+  const message = config.timeoutErrorMessage || `timeout of ${config.timeout}ms exceeded`;
+  return new AxiosError(message, code, config);
 }
 
 /** Sends axios requests through Taro.request, so the same client works in WeChat and in H5. */
 export const taroAdapter: AxiosAdapter = (config) =>
   new Promise<AxiosResponse>((resolve, reject) => {
-    const headers = AxiosHeaders.from(config.headers).toJSON() as Record<string, string>;
-    Taro.request({
-      url: fullUrl(config),
+    let done = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const onAbort = () =>
+      finish(() => {
+        task.abort();
+        reject(new CanceledError(undefined, undefined, config));
+      });
+    const finish = (outcome: () => void) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      config.signal?.removeEventListener?.('abort', onAbort);
+      outcome();
+    };
+
+    const task = Taro.request({
+      // axios builds the URL itself so baseURL, params and paramsSerializer mean what they mean there.
+      url: axios.getUri(config),
       method: (config.method ?? 'get').toUpperCase() as Method,
-      data: typeof config.data === 'string' ? JSON.parse(config.data) : config.data,
-      header: headers,
-      timeout: config.timeout || undefined,
+      // Already serialised by axios' transformRequest, with the matching Content-Type header.
+      data: config.data as unknown,
+      header: AxiosHeaders.from(config.headers).toJSON(true),
       dataType: 'json',
-      success: (result) => {
-        const response: AxiosResponse = {
-          data: result.data,
-          status: result.statusCode,
-          statusText: String(result.statusCode),
-          headers: result.header,
-          config,
-        };
-        const valid = config.validateStatus
-          ? config.validateStatus(result.statusCode)
-          : result.statusCode < 400;
-        if (valid) resolve(response);
-        else
+      success: ({ data, statusCode, header }) =>
+        finish(() => {
+          const response: AxiosResponse = {
+            data,
+            status: statusCode,
+            statusText: '',
+            headers: AxiosHeaders.from(header as Record<string, string>),
+            config,
+            request: task,
+          };
+          const { validateStatus } = config;
+          if (!statusCode || !validateStatus || validateStatus(statusCode)) {
+            resolve(response);
+            return;
+          }
           reject(
             new AxiosError(
-              `Request failed with status code ${result.statusCode}`,
-              AxiosError.ERR_BAD_RESPONSE,
+              `Request failed with status code ${statusCode}`,
+              statusErrorCode(statusCode),
               config,
-              null,
+              task,
               response,
             ),
           );
-      },
-      fail: (error) =>
-        reject(new AxiosError(error.errMsg || 'Network Error', AxiosError.ERR_NETWORK, config)),
+        }),
+      fail: ({ errMsg }) =>
+        finish(() =>
+          reject(new AxiosError(errMsg || 'Network Error', AxiosError.ERR_NETWORK, config, task)),
+        ),
     });
+    // Taro also rejects the returned promise on failure; `fail` has already reported it.
+    task.catch(() => undefined);
+
+    // Our own timer, not Taro's: its timeout surfaces as a plain failure with a platform message.
+    if (config.timeout) {
+      timer = setTimeout(
+        () =>
+          finish(() => {
+            task.abort();
+            reject(timeoutError(config));
+          }),
+        config.timeout,
+      );
+    }
+    if (config.signal?.aborted) onAbort();
+    else config.signal?.addEventListener?.('abort', onAbort);
   });

@@ -1,0 +1,50 @@
+import { artifactPath } from './support/browser';
+import { logInAs, useJourney } from './support/journey';
+import { waitForText } from './support/screen';
+import { JOURNEY_ADMIN } from './support/stack';
+
+describe('journey: a neighbour opens the 会员 tab', () => {
+  const journey = useJourney();
+
+  it('shows the tier, the way to the next one, a member QR code and the benefits of every tier', async () => {
+    const { stack } = journey;
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'zhaoyi');
+    await page.getByText('会员', { exact: true }).last().click();
+
+    await waitForText(page.locator('.member-card__tier'), '普通会员');
+    await waitForText(page.locator('.member-card__next'), '再获得 500 成长值升级为银卡会员');
+    const qr = page.locator('.member-qr img');
+    await qr.waitFor({ state: 'visible' });
+    expect(await qr.getAttribute('src')).toMatch(/^data:image\/gif;base64,/);
+    expect(await page.locator('.benefits-row:not(.benefits-head)').count()).toBe(4);
+    await waitForText(page.locator('.benefits-row.is-current .benefits-cell').first(), '普通会员');
+
+    const { member } = await stack.api<{ member: { id: string } }>('POST', '/auth/wechat-login', {
+      code: 'dev:zhaoyi',
+    });
+    const { accessToken } = await stack.api<{ accessToken: string }>(
+      'POST',
+      '/admin/auth/login',
+      JOURNEY_ADMIN,
+    );
+    await stack.api(
+      'POST',
+      `/admin/members/${member.id}/tier`,
+      { tier: 'gold', until: '2099-12-31', reason: '社区合伙人' },
+      {
+        authorization: `Bearer ${accessToken}`,
+      },
+    );
+
+    await page.getByText('我的', { exact: true }).last().click();
+    await page.getByText('会员', { exact: true }).last().click();
+    await waitForText(page.locator('.member-card__tier'), '金卡会员');
+    await waitForText(page.locator('.benefits-row.is-current .benefits-cell').first(), '金卡会员');
+    await waitForText(
+      page.locator('.member-history__change').first(),
+      '普通会员 → 金卡会员（平台设置）',
+    );
+    await page.screenshot({ path: artifactPath('journey-member-card.png'), fullPage: true });
+  });
+});
