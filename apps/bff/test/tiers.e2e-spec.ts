@@ -310,6 +310,15 @@ describe('member tiers', () => {
         .set(as(vip.accessToken))
         .expect(200);
       expect(card.body.tier).toBe('diamond');
+      const simulation = await t
+        .http()
+        .post('/api/v1/admin/tier-rules/1/simulate')
+        .set(as(admin))
+        .expect(200);
+      const fromDiamond = simulation.body.movements.filter(
+        (m: { from: string }) => m.from === 'diamond',
+      );
+      expect(fromDiamond).toEqual([{ from: 'diamond', to: 'diamond', members: 1 }]);
       const [audit] = await t.dataSource.query(
         `SELECT details FROM audit_log WHERE action = 'member.tier.manual'`,
       );

@@ -143,22 +143,25 @@ export class TierRulesService implements OnApplicationBootstrap {
     const problems = rulesetProblems(tiers);
     if (problems.length > 0) throw tierRulesInvalid(problems);
     const now = this.clock.now();
-    const rank = (code: string) => MEMBER_TIERS.indexOf(code as MemberTier);
+    // 1-based, as array_position counts.
+    const rank = (code: string) => MEMBER_TIERS.indexOf(code as MemberTier) + 1;
     const rows = await this.connection.query<{
       from_tier: MemberTier;
       to_tier: MemberTier;
       members: number;
     }>(
       ctx,
+      // width_bucket counts the thresholds a value reaches: a tier index in one cheap step.
       `WITH growth AS (
          SELECT member_id, SUM(amount) AS growth FROM growth_events
          WHERE occurred_at > $1::timestamptz - interval '12 months' GROUP BY member_id),
        evaluated AS (
          SELECT m.tier AS from_tier,
-                (SELECT t.code FROM unnest($2::text[], $3::int[], $4::int[]) AS t(code, threshold, rank)
-                 WHERE COALESCE(g.growth, 0) >= t.threshold
-                    OR (m.manual_tier_until > $1 AND t.rank <= array_position($5::text[], m.manual_tier))
-                 ORDER BY t.rank DESC LIMIT 1) AS to_tier
+                ($2::text[])[1 + GREATEST(
+                  width_bucket(COALESCE(g.growth, 0), $3::int[]) - 1,
+                  CASE WHEN m.manual_tier_until > $1
+                       THEN width_bucket(array_position($5::text[], m.manual_tier), $4::int[]) - 1
+                       ELSE 0 END)] AS to_tier
          FROM members m LEFT JOIN growth g ON g.member_id = m.id)
        SELECT from_tier, to_tier, count(*)::int AS members FROM evaluated GROUP BY 1, 2 ORDER BY 1, 2`,
       [
