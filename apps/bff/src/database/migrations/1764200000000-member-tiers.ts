@@ -41,6 +41,10 @@ export class MemberTiers1764200000000 implements MigrationInterface {
     await q.query(
       `CREATE INDEX growth_events_member_idx ON growth_events (member_id, occurred_at)`,
     );
+    // Growth is append-only too: a refund adds a reversal, nothing is edited away.
+    await q.query(`
+      CREATE TRIGGER growth_events_append_only BEFORE UPDATE OR DELETE ON growth_events
+      FOR EACH ROW EXECUTE FUNCTION points_journal_is_append_only()`);
 
     await q.query(
       `ALTER TABLE members ADD COLUMN tier_reached_at timestamptz NOT NULL DEFAULT now()`,
