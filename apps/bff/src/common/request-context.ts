@@ -23,9 +23,11 @@ export class RequestContext {
 
   constructor(readonly requestId: string) {}
 
-  /** For jobs and scripts, which have no HTTP request. */
-  static forSystem(name: string): RequestContext {
-    return new RequestContext(`${name}:${randomUUID()}`);
+  /** For jobs and scripts, which have no HTTP request; `manager` when they already hold a transaction. */
+  static forSystem(name: string, manager: EntityManager | null = null): RequestContext {
+    const ctx = new RequestContext(`${name}:${randomUUID()}`);
+    ctx.manager = manager;
+    return ctx;
   }
 
   get memberId(): string {

@@ -15,8 +15,6 @@ export class ExpirePointsJob implements Job {
   constructor(private readonly ledger: PointsLedger) {}
 
   runBatch(manager: EntityManager, _now: Date, batchSize: number): Promise<number> {
-    const ctx = RequestContext.forSystem(this.name);
-    ctx.manager = manager;
-    return this.ledger.expireDue(ctx, batchSize);
+    return this.ledger.expireDue(RequestContext.forSystem(this.name, manager), batchSize);
   }
 }

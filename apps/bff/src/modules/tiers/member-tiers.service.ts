@@ -208,18 +208,30 @@ export class MemberTiersService {
       [memberId, tier, until],
     );
     if (rank(tier) > rank(member.tier)) {
-      const now = this.clock.now();
-      await this.connection.query(
-        ctx,
-        `UPDATE members SET tier = $2, tier_reached_at = $3, tier_review_at = $4 WHERE id = $1`,
-        [memberId, tier, now, tierAnniversary(now)],
-      );
-      await this.connection.query(
-        ctx,
-        `INSERT INTO tier_changes (member_id, from_tier, to_tier, reason, rule_version) VALUES ($1, $2, $3, 'manual', $4)`,
-        [memberId, member.tier, tier, version],
-      );
+      await this.raiseTier(ctx, memberId, member.tier, tier, 'manual', version);
     }
+  }
+
+  /** A member reaches a higher tier now: held for a year from today, and recorded with why. */
+  private async raiseTier(
+    ctx: RequestContext,
+    memberId: string,
+    from: MemberTier,
+    to: MemberTier,
+    reason: 'upgrade' | 'manual',
+    ruleVersion: number,
+  ): Promise<void> {
+    const now = this.clock.now();
+    await this.connection.query(
+      ctx,
+      `UPDATE members SET tier = $2, tier_reached_at = $3, tier_review_at = $4 WHERE id = $1`,
+      [memberId, to, now, tierAnniversary(now)],
+    );
+    await this.connection.query(
+      ctx,
+      `INSERT INTO tier_changes (member_id, from_tier, to_tier, reason, rule_version) VALUES ($1, $2, $3, $4, $5)`,
+      [memberId, from, to, reason, ruleVersion],
+    );
   }
 
   /** Moves the member up to the tier their growth reaches, granting each entry gift once. */
@@ -246,17 +258,13 @@ export class MemberTiersService {
       new Set(gifts.map((g) => g.tier)),
     );
     if (decision.tierIndex === current) return;
-    const to = tiers[decision.tierIndex].code as MemberTier;
-    const now = this.clock.now();
-    await this.connection.query(
+    await this.raiseTier(
       ctx,
-      `UPDATE members SET tier = $2, tier_reached_at = $3, tier_review_at = $4 WHERE id = $1`,
-      [memberId, to, now, tierAnniversary(now)],
-    );
-    await this.connection.query(
-      ctx,
-      `INSERT INTO tier_changes (member_id, from_tier, to_tier, reason, rule_version) VALUES ($1, $2, $3, 'upgrade', $4)`,
-      [memberId, member.tier, to, version],
+      memberId,
+      member.tier,
+      tiers[decision.tierIndex].code as MemberTier,
+      'upgrade',
+      version,
     );
     for (const giftIndex of decision.entryGiftsFor) {
       const tier = tiers[giftIndex];

@@ -14,8 +14,6 @@ export class RetainTiersJob implements Job {
   constructor(private readonly tiers: MemberTiersService) {}
 
   runBatch(manager: EntityManager, _now: Date, batchSize: number): Promise<number> {
-    const ctx = RequestContext.forSystem(this.name);
-    ctx.manager = manager;
-    return this.tiers.reviewDue(ctx, batchSize);
+    return this.tiers.reviewDue(RequestContext.forSystem(this.name, manager), batchSize);
   }
 }
