@@ -1,3 +1,5 @@
 export * from './business-time';
+export * from './orders';
 export * from './points';
+export * from './pricing';
 export * from './tiers';
