@@ -17,6 +17,7 @@ import { AuthModule } from './modules/auth/auth.module';
 import { HealthController } from './modules/health/health.controller';
 import { JobsModule } from './modules/jobs/jobs.module';
 import { MembersModule } from './modules/members/members.module';
+import { PickupPointsModule } from './modules/pickup-points/pickup-points.module';
 import { PointsModule } from './modules/points/points.module';
 import { TiersModule } from './modules/tiers/tiers.module';
 
@@ -72,6 +73,7 @@ export class AppModule {
         AuthModule,
         AdminAuthModule,
         MembersModule,
+        PickupPointsModule,
         PointsModule,
         TiersModule,
         JobsModule,

@@ -34,6 +34,8 @@ export type TierSimulation = Schemas['TierSimulation'];
 export type MemberCard = Schemas['MemberCard'];
 export type TierChange = Schemas['TierChange'];
 export type ManualTierRequest = Schemas['ManualTierRequest'];
+export type NearbyPickupPoint = Schemas['NearbyPickupPoint'];
+export type BindPickupPointRequest = Schemas['BindPickupPointRequest'];
 
 /** The JSON body a route answers with on success. */
 export type ResponseOf<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {

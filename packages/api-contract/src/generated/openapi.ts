@@ -84,6 +84,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/pickup-points": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PickupPointsController_nearby"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/pickup-point": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["PickupPointsController_bind"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/points": {
         parameters: {
             query?: never;
@@ -353,6 +385,22 @@ export interface components {
             inviteCode: string;
             /** Format: date-time */
             memberSince: string;
+        };
+        NearbyPickupPoint: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            address: string;
+            communityName: string;
+            openingHours: string;
+            latitude: number;
+            longitude: number;
+            /** @description Straight-line distance from the given place, in metres */
+            distanceMeters: number;
+        };
+        BindPickupPointRequest: {
+            /** Format: uuid */
+            pickupPointId: string;
         };
         ExpiringPoints: {
             points: number;
@@ -761,6 +809,51 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeResponse"];
+                };
+            };
+        };
+    };
+    PickupPointsController_nearby: {
+        parameters: {
+            query: {
+                lat: number;
+                lng: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NearbyPickupPoint"][];
+                };
+            };
+        };
+    };
+    PickupPointsController_bind: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BindPickupPointRequest"];
+            };
+        };
         responses: {
             200: {
                 headers: {

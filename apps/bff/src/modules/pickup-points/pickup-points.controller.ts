@@ -1,0 +1,35 @@
+import { Body, Controller, Get, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../../common/auth/auth.decorators';
+import { Ctx, RequestContext } from '../../common/request-context';
+import { MeResponse } from '../members/dto/me.dto';
+import { MembersService } from '../members/members.service';
+import { BindPickupPointRequest, NearbyPickupPoint, NearbyQuery } from './dto/pickup-point.dto';
+import { PickupPointsService } from './pickup-points.service';
+
+@ApiTags('me')
+@ApiBearerAuth()
+@Controller()
+@Roles('shopper')
+export class PickupPointsController {
+  constructor(
+    private readonly pickupPoints: PickupPointsService,
+    private readonly members: MembersService,
+  ) {}
+
+  @Get('pickup-points')
+  @ApiOkResponse({ type: NearbyPickupPoint, isArray: true })
+  nearby(@Ctx() ctx: RequestContext, @Query() query: NearbyQuery): Promise<NearbyPickupPoint[]> {
+    return this.pickupPoints.nearby(ctx, query.lat, query.lng);
+  }
+
+  @Put('me/pickup-point')
+  @ApiOkResponse({ type: MeResponse })
+  async bind(
+    @Ctx() ctx: RequestContext,
+    @Body() body: BindPickupPointRequest,
+  ): Promise<MeResponse> {
+    await this.pickupPoints.bind(ctx, ctx.memberId, body.pickupPointId);
+    return this.members.me(ctx);
+  }
+}

@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { AppException } from '../../common/errors/app-exception';
+import { RequestContext } from '../../common/request-context';
+import { TransactionalConnection } from '../../common/transaction/transactional-connection';
+import { NearbyPickupPoint } from './dto/pickup-point.dto';
+
+const NEARBY_LIMIT = 20;
+
+@Injectable()
+export class PickupPointsService {
+  constructor(private readonly connection: TransactionalConnection) {}
+
+  /** The pickup points closest to a place, nearest first (great-circle distance). */
+  async nearby(ctx: RequestContext, lat: number, lng: number): Promise<NearbyPickupPoint[]> {
+    const rows = await this.connection.query<{
+      id: string;
+      name: string;
+      address: string;
+      community_name: string;
+      opening_hours: string;
+      latitude: string;
+      longitude: string;
+      distance: number;
+    }>(
+      ctx,
+      `SELECT p.id, p.name, p.address, c.name AS community_name, p.opening_hours, p.latitude, p.longitude,
+              round(2 * 6371000 * asin(sqrt(
+                power(sin(radians(p.latitude - $1) / 2), 2) +
+                cos(radians($1)) * cos(radians(p.latitude)) * power(sin(radians(p.longitude - $2) / 2), 2))))::int AS distance
+       FROM pickup_points p JOIN communities c ON c.id = p.community_id
+       ORDER BY distance, p.id LIMIT $3`,
+      [lat, lng, NEARBY_LIMIT],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      address: r.address,
+      communityName: r.community_name,
+      openingHours: r.opening_hours,
+      latitude: Number(r.latitude),
+      longitude: Number(r.longitude),
+      distanceMeters: r.distance,
+    }));
+  }
+
+  /** Binds the member to one pickup point; they may move to another at any time. */
+  async bind(ctx: RequestContext, memberId: string, pickupPointId: string): Promise<void> {
+    const bound = await this.connection.query(
+      ctx,
+      `UPDATE members SET pickup_point_id = p.id FROM pickup_points p
+       WHERE members.id = $1 AND p.id = $2 RETURNING members.id`,
+      [memberId, pickupPointId],
+    );
+    if (bound.length === 0) throw AppException.notFound('Pickup point', { pickupPointId });
+  }
+}
