@@ -14,6 +14,7 @@ import { dataSourceOptions } from './database/data-source-options';
 import { AdminAuthModule } from './modules/admin-auth/admin-auth.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
+import { GroupBuyModule } from './modules/group-buy/group-buy.module';
 import { HealthController } from './modules/health/health.controller';
 import { JobsModule } from './modules/jobs/jobs.module';
 import { MembersModule } from './modules/members/members.module';
@@ -76,6 +77,7 @@ export class AppModule {
         PickupPointsModule,
         PointsModule,
         TiersModule,
+        GroupBuyModule,
         JobsModule,
         ...extraModules,
       ],

@@ -36,6 +36,12 @@ export type TierChange = Schemas['TierChange'];
 export type ManualTierRequest = Schemas['ManualTierRequest'];
 export type NearbyPickupPoint = Schemas['NearbyPickupPoint'];
 export type BindPickupPointRequest = Schemas['BindPickupPointRequest'];
+export type Product = Schemas['Product'];
+export type CreateProductRequest = Schemas['CreateProductRequest'];
+export type CreateCampaignRequest = Schemas['CreateCampaignRequest'];
+export type AdminCampaign = Schemas['AdminCampaign'];
+export type ShopperCampaign = Schemas['ShopperCampaign'];
+export type ShopperCampaignList = Schemas['ShopperCampaignList'];
 
 /** The JSON body a route answers with on success. */
 export type ResponseOf<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {

@@ -7,6 +7,7 @@ import { Member } from '../modules/members/member.entity';
 import { Foundation1764000000000 } from './migrations/1764000000000-foundation';
 import { PointsLedger1764100000000 } from './migrations/1764100000000-points-ledger';
 import { MemberTiers1764200000000 } from './migrations/1764200000000-member-tiers';
+import { GroupBuy1764300000000 } from './migrations/1764300000000-group-buy';
 
 export const ENTITIES = [AdminUser, Community, JobRun, Member, PickupPoint, RefreshToken];
 
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Foundation1764000000000,
   PointsLedger1764100000000,
   MemberTiers1764200000000,
+  GroupBuy1764300000000,
 ];

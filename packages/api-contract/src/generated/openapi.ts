@@ -292,6 +292,102 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["CatalogueAdminController_createProduct"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["CatalogueAdminController_createCampaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["CatalogueAdminController_getCampaign"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/campaigns/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["CatalogueAdminController_publish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["CampaignsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["CampaignsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/jobs": {
         parameters: {
             query?: never;
@@ -653,6 +749,138 @@ export interface components {
             /** @example 社区合伙人 */
             reason: string;
         };
+        SkuRequest: {
+            /** @example 5斤装 */
+            name: string;
+            /**
+             * @description List price in fen
+             * @example 3990
+             */
+            priceFen: number;
+        };
+        CreateProductRequest: {
+            /** @example 赣南脐橙 */
+            name: string;
+            description?: string;
+            images?: string[];
+            skus: components["schemas"]["SkuRequest"][];
+        };
+        Sku: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            priceFen: number;
+        };
+        Product: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            description: string;
+            images: string[];
+            skus: components["schemas"]["Sku"][];
+        };
+        TierPrices: {
+            silver?: number;
+            gold?: number;
+            diamond?: number;
+        };
+        CreateCampaignRequest: {
+            /** Format: uuid */
+            skuId: string;
+            /** @example 赣南脐橙 5 斤团 */
+            title: string;
+            /** @description Group price per unit in fen */
+            groupPriceFen: number;
+            /** @description Per-tier prices in fen; they replace the tier discount */
+            tierPrices?: components["schemas"]["TierPrices"];
+            stock: number;
+            perMemberLimit: number;
+            /** @description Buyers needed for the group to form (成团人数) */
+            minBuyers: number;
+            /** Format: date-time */
+            startsAt: string;
+            /** Format: date-time */
+            cutsOffAt: string;
+            /** @example 2026-12-01 */
+            pickupDate: string;
+            /** @description Only at these pickup points; all when omitted */
+            pickupPointIds?: string[];
+            /** @description Only for these tiers; all when omitted */
+            tiers?: string[];
+            /** @default true */
+            tierDiscountApplies: boolean;
+            /**
+             * @description Leader commission in basis points of the paid amount
+             * @default 1000
+             */
+            commissionBps: number;
+        };
+        /** @enum {string} */
+        CampaignState: "draft" | "scheduled" | "live" | "cut_off" | "delivering" | "closed" | "failed";
+        AdminCampaign: {
+            /** Format: uuid */
+            id: string;
+            title: string;
+            productName: string;
+            skuName: string;
+            images: string[];
+            /** @description List price per unit, fen */
+            listPriceFen: number;
+            /** @description Group price per unit, fen */
+            groupPriceFen: number;
+            tierPrices: components["schemas"]["TierPrices"];
+            state: components["schemas"]["CampaignState"];
+            stockTotal: number;
+            stockLeft: number;
+            perMemberLimit: number;
+            minBuyers: number;
+            /** Format: date-time */
+            startsAt: string;
+            /** Format: date-time */
+            cutsOffAt: string;
+            /** @example 2026-12-01 */
+            pickupDate: string;
+            tierDiscountApplies: boolean;
+            /** Format: uuid */
+            skuId: string;
+            pickupPointIds: string[] | null;
+            tiers: string[] | null;
+            commissionBps: number;
+        };
+        ShopperCampaign: {
+            /** Format: uuid */
+            id: string;
+            title: string;
+            productName: string;
+            skuName: string;
+            images: string[];
+            /** @description List price per unit, fen */
+            listPriceFen: number;
+            /** @description Group price per unit, fen */
+            groupPriceFen: number;
+            tierPrices: components["schemas"]["TierPrices"];
+            state: components["schemas"]["CampaignState"];
+            stockTotal: number;
+            stockLeft: number;
+            perMemberLimit: number;
+            minBuyers: number;
+            /** Format: date-time */
+            startsAt: string;
+            /** Format: date-time */
+            cutsOffAt: string;
+            /** @example 2026-12-01 */
+            pickupDate: string;
+            tierDiscountApplies: boolean;
+            /** @description The caller's price per unit, fen, after their tier */
+            yourPriceFen: number;
+            /** @description Units sold so far */
+            sold: number;
+            /** @description Seconds until cut-off (截团) */
+            secondsToCutOff: number;
+        };
+        ShopperCampaignList: {
+            items: components["schemas"]["ShopperCampaign"][];
+        };
         JobSummary: {
             name: string;
             /** @description Cron expression, Asia/Shanghai */
@@ -673,7 +901,7 @@ export interface components {
             finishedAt: string;
         };
         /** @enum {string} */
-        ErrorCode: "VALIDATION_FAILED" | "AUTH_REQUIRED" | "AUTH_TOKEN_INVALID" | "AUTH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "RATE_LIMITED" | "IDEMPOTENCY_KEY_REUSED" | "WECHAT_LOGIN_FAILED" | "WECHAT_UNAVAILABLE" | "DEV_LOGIN_DISABLED" | "ADMIN_LOGIN_FAILED" | "JOB_NOT_FOUND" | "JOB_ALREADY_RUNNING" | "POINTS_INSUFFICIENT" | "POINTS_OPERATION_CONFLICT" | "TIER_RULES_PUBLISHED" | "TIER_RULES_INVALID" | "MEMBER_CODE_INVALID" | "MEMBER_CODE_EXPIRED" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR" | "NETWORK_ERROR";
+        ErrorCode: "VALIDATION_FAILED" | "AUTH_REQUIRED" | "AUTH_TOKEN_INVALID" | "AUTH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "RATE_LIMITED" | "IDEMPOTENCY_KEY_REUSED" | "WECHAT_LOGIN_FAILED" | "WECHAT_UNAVAILABLE" | "DEV_LOGIN_DISABLED" | "ADMIN_LOGIN_FAILED" | "JOB_NOT_FOUND" | "JOB_ALREADY_RUNNING" | "POINTS_INSUFFICIENT" | "POINTS_OPERATION_CONFLICT" | "TIER_RULES_PUBLISHED" | "TIER_RULES_INVALID" | "MEMBER_CODE_INVALID" | "MEMBER_CODE_EXPIRED" | "PICKUP_POINT_REQUIRED" | "CAMPAIGN_NOT_OPEN" | "CAMPAIGN_INVALID" | "PURCHASE_LIMIT_EXCEEDED" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR" | "NETWORK_ERROR";
         ErrorBody: {
             error: {
                 code: components["schemas"]["ErrorCode"];
@@ -1185,6 +1413,134 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MemberCard"];
+                };
+            };
+        };
+    };
+    CatalogueAdminController_createProduct: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateProductRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+        };
+    };
+    CatalogueAdminController_createCampaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCampaignRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminCampaign"];
+                };
+            };
+        };
+    };
+    CatalogueAdminController_getCampaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminCampaign"];
+                };
+            };
+        };
+    };
+    CatalogueAdminController_publish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminCampaign"];
+                };
+            };
+        };
+    };
+    CampaignsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopperCampaignList"];
+                };
+            };
+        };
+    };
+    CampaignsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopperCampaign"];
                 };
             };
         };

@@ -1,0 +1,289 @@
+import { Injectable } from '@nestjs/common';
+import { businessDay, mulDivHalfUp } from '@linli/domain';
+import type { MemberTier } from '@linli/shared';
+import { Clock } from '../../common/clock';
+import { AppException } from '../../common/errors/app-exception';
+import { RequestContext } from '../../common/request-context';
+import { TransactionalConnection } from '../../common/transaction/transactional-connection';
+import { AuditService } from '../audit/audit.service';
+import { MemberBenefitsService } from '../tiers/member-benefits.service';
+import {
+  AdminCampaign,
+  Campaign,
+  CampaignState,
+  CreateCampaignRequest,
+  CreateProductRequest,
+  Product,
+  ShopperCampaign,
+} from './dto/catalogue.dto';
+import { campaignInvalid, campaignNotOpen, pickupPointRequired } from './group-buy.exception';
+
+export interface CampaignRow {
+  id: string;
+  sku_id: string;
+  title: string;
+  product_name: string;
+  sku_name: string;
+  images: string[];
+  list_price_fen: number;
+  group_price_fen: number;
+  tier_prices: Partial<Record<MemberTier, number>>;
+  stock_total: number;
+  stock_left: number;
+  per_member_limit: number;
+  min_buyers: number;
+  starts_at: Date;
+  cuts_off_at: Date;
+  pickup_date: string;
+  pickup_point_ids: string[] | null;
+  tiers: MemberTier[] | null;
+  tier_discount_applies: boolean;
+  commission_bps: number;
+  status: 'draft' | 'published' | 'cut_off' | 'delivering' | 'closed' | 'failed';
+}
+
+const CAMPAIGN_SELECT = `
+  SELECT c.*, c.pickup_date::text AS pickup_date, p.name AS product_name, s.name AS sku_name, p.images,
+         s.price_fen AS list_price_fen
+  FROM campaigns c JOIN skus s ON s.id = c.sku_id JOIN products p ON p.id = s.product_id`;
+
+/** A published campaign is scheduled until it starts and live until its cut-off; the rest is stored. */
+export function campaignState(
+  row: Pick<CampaignRow, 'status' | 'starts_at' | 'cuts_off_at'>,
+  now: Date,
+): CampaignState {
+  if (row.status !== 'published') return row.status;
+  if (now < row.starts_at) return 'scheduled';
+  return now < row.cuts_off_at ? 'live' : 'cut_off';
+}
+
+function toCampaign(row: CampaignRow, now: Date): Campaign {
+  return {
+    id: row.id,
+    title: row.title,
+    productName: row.product_name,
+    skuName: row.sku_name,
+    images: row.images,
+    listPriceFen: row.list_price_fen,
+    groupPriceFen: row.group_price_fen,
+    tierPrices: row.tier_prices,
+    state: campaignState(row, now),
+    stockTotal: row.stock_total,
+    stockLeft: row.stock_left,
+    perMemberLimit: row.per_member_limit,
+    minBuyers: row.min_buyers,
+    startsAt: row.starts_at.toISOString(),
+    cutsOffAt: row.cuts_off_at.toISOString(),
+    pickupDate: row.pickup_date,
+    tierDiscountApplies: row.tier_discount_applies,
+  };
+}
+
+/** The platform's catalogue and its group-buy campaigns, and what a shopper may see of them. */
+@Injectable()
+export class CampaignsService {
+  constructor(
+    private readonly connection: TransactionalConnection,
+    private readonly benefits: MemberBenefitsService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async createProduct(ctx: RequestContext, request: CreateProductRequest): Promise<Product> {
+    const [product] = await this.connection.query<{ id: string }>(
+      ctx,
+      `INSERT INTO products (name, description, images) VALUES ($1, $2, $3) RETURNING id`,
+      [request.name, request.description ?? '', JSON.stringify(request.images ?? [])],
+    );
+    const skus = await this.connection.query<{ id: string; name: string; price_fen: number }>(
+      ctx,
+      `INSERT INTO skus (product_id, name, price_fen)
+       SELECT $1, name, price FROM unnest($2::text[], $3::int[]) AS s(name, price) RETURNING id, name, price_fen`,
+      [product.id, request.skus.map((s) => s.name), request.skus.map((s) => s.priceFen)],
+    );
+    await this.audit.record(
+      ctx,
+      'product.create',
+      { type: 'product', id: product.id },
+      { name: request.name },
+    );
+    return {
+      id: product.id,
+      name: request.name,
+      description: request.description ?? '',
+      images: request.images ?? [],
+      skus: skus.map((s) => ({ id: s.id, name: s.name, priceFen: s.price_fen })),
+    };
+  }
+
+  async createCampaign(
+    ctx: RequestContext,
+    request: CreateCampaignRequest,
+  ): Promise<AdminCampaign> {
+    const [sku] = await this.connection.query<{ price_fen: number }>(
+      ctx,
+      `SELECT price_fen FROM skus WHERE id = $1`,
+      [request.skuId],
+    );
+    if (!sku) throw AppException.notFound('SKU', { skuId: request.skuId });
+    const problems = campaignProblems(request);
+    if (problems.length > 0) throw campaignInvalid(problems);
+    const [row] = await this.connection.query<{ id: string }>(
+      ctx,
+      `INSERT INTO campaigns (sku_id, title, group_price_fen, tier_prices, stock_total, stock_left, per_member_limit,
+         min_buyers, starts_at, cuts_off_at, pickup_date, pickup_point_ids, tiers, tier_discount_applies, commission_bps)
+       VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+      [
+        request.skuId,
+        request.title,
+        request.groupPriceFen,
+        JSON.stringify(request.tierPrices ?? {}),
+        request.stock,
+        request.perMemberLimit,
+        request.minBuyers,
+        request.startsAt,
+        request.cutsOffAt,
+        request.pickupDate,
+        request.pickupPointIds ?? null,
+        request.tiers ?? null,
+        request.tierDiscountApplies ?? true,
+        request.commissionBps ?? 1000,
+      ],
+    );
+    await this.audit.record(
+      ctx,
+      'campaign.create',
+      { type: 'campaign', id: row.id },
+      { title: request.title },
+    );
+    return this.adminCampaign(ctx, row.id);
+  }
+
+  async publish(ctx: RequestContext, campaignId: string): Promise<AdminCampaign> {
+    const published = await this.connection.query(
+      ctx,
+      `UPDATE campaigns SET status = 'published' WHERE id = $1 AND status = 'draft' AND cuts_off_at > $2 RETURNING id`,
+      [campaignId, this.clock.now()],
+    );
+    if (published.length === 0) {
+      const campaign = await this.adminCampaign(ctx, campaignId);
+      throw campaignNotOpen(campaignId, campaign.state);
+    }
+    await this.audit.record(ctx, 'campaign.publish', { type: 'campaign', id: campaignId });
+    return this.adminCampaign(ctx, campaignId);
+  }
+
+  async adminCampaign(ctx: RequestContext, campaignId: string): Promise<AdminCampaign> {
+    const [row] = await this.connection.query<CampaignRow>(
+      ctx,
+      `${CAMPAIGN_SELECT} WHERE c.id = $1`,
+      [campaignId],
+    );
+    if (!row) throw AppException.notFound('Campaign', { campaignId });
+    return {
+      ...toCampaign(row, this.clock.now()),
+      skuId: row.sku_id,
+      pickupPointIds: row.pickup_point_ids,
+      tiers: row.tiers,
+      commissionBps: row.commission_bps,
+    };
+  }
+
+  /** Live campaigns the member can buy at their pickup point, with their own price. */
+  async listForMember(ctx: RequestContext, memberId: string): Promise<ShopperCampaign[]> {
+    const { pickupPointId, tier } = await this.memberPlace(ctx, memberId);
+    const now = this.clock.now();
+    const rows = await this.connection.query<CampaignRow>(
+      ctx,
+      `${CAMPAIGN_SELECT}
+       WHERE c.status = 'published' AND c.starts_at <= $1 AND c.cuts_off_at > $1
+         AND (c.pickup_point_ids IS NULL OR $2 = ANY(c.pickup_point_ids))
+         AND (c.tiers IS NULL OR $3 = ANY(c.tiers))
+       ORDER BY c.cuts_off_at, c.id`,
+      [now, pickupPointId, tier],
+    );
+    const { discountBps } = await this.benefits.of(ctx, memberId);
+    return rows.map((row) => this.forShopper(row, tier, discountBps, now));
+  }
+
+  /** One campaign as the member sees it; 404 when it is not offered to them. */
+  async getForMember(
+    ctx: RequestContext,
+    memberId: string,
+    campaignId: string,
+  ): Promise<ShopperCampaign> {
+    const row = await this.visibleRow(ctx, memberId, campaignId);
+    const { tier } = await this.memberPlace(ctx, memberId);
+    const { discountBps } = await this.benefits.of(ctx, memberId);
+    return this.forShopper(row, tier, discountBps, this.clock.now());
+  }
+
+  /** The campaign row when it is offered to the member (published, their pickup point, their tier). */
+  async visibleRow(
+    ctx: RequestContext,
+    memberId: string,
+    campaignId: string,
+  ): Promise<CampaignRow> {
+    const { pickupPointId, tier } = await this.memberPlace(ctx, memberId);
+    const [row] = await this.connection.query<CampaignRow>(
+      ctx,
+      `${CAMPAIGN_SELECT}
+       WHERE c.id = $1 AND c.status <> 'draft'
+         AND (c.pickup_point_ids IS NULL OR $2 = ANY(c.pickup_point_ids))
+         AND (c.tiers IS NULL OR $3 = ANY(c.tiers))`,
+      [campaignId, pickupPointId, tier],
+    );
+    if (!row) throw AppException.notFound('Campaign', { campaignId });
+    return row;
+  }
+
+  private async memberPlace(
+    ctx: RequestContext,
+    memberId: string,
+  ): Promise<{ pickupPointId: string; tier: MemberTier }> {
+    const [member] = await this.connection.query<{
+      pickup_point_id: string | null;
+      tier: MemberTier;
+    }>(ctx, `SELECT pickup_point_id, tier FROM members WHERE id = $1`, [memberId]);
+    if (!member) throw AppException.notFound('Member');
+    if (!member.pickup_point_id) throw pickupPointRequired();
+    return { pickupPointId: member.pickup_point_id, tier: member.tier };
+  }
+
+  private forShopper(
+    row: CampaignRow,
+    tier: MemberTier,
+    discountBps: number,
+    now: Date,
+  ): ShopperCampaign {
+    const tierPrice = row.tier_prices[tier];
+    const yourPriceFen =
+      tierPrice ??
+      (row.tier_discount_applies
+        ? mulDivHalfUp(row.group_price_fen, discountBps, 10_000)
+        : row.group_price_fen);
+    return {
+      ...toCampaign(row, now),
+      yourPriceFen,
+      sold: row.stock_total - row.stock_left,
+      secondsToCutOff: Math.max(0, Math.floor((row.cuts_off_at.getTime() - now.getTime()) / 1000)),
+    };
+  }
+}
+
+/** What makes a campaign impossible to run as asked. */
+export function campaignProblems(request: CreateCampaignRequest): string[] {
+  const problems: string[] = [];
+  const starts = new Date(request.startsAt);
+  const cutsOff = new Date(request.cutsOffAt);
+  if (!(starts < cutsOff)) problems.push('the cut-off must come after the start');
+  if (request.pickupDate < businessDay(cutsOff))
+    problems.push('pickup cannot be before the cut-off day');
+  for (const [tier, price] of Object.entries(request.tierPrices ?? {})) {
+    if (price !== undefined && price > request.groupPriceFen)
+      problems.push(`the ${tier} price is above the group price`);
+  }
+  if (request.perMemberLimit > request.stock)
+    problems.push('the per-member limit is above the stock');
+  return problems;
+}

@@ -1,0 +1,169 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { MEMBER_TIERS, MemberTier } from '@linli/shared';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUrl,
+  IsUUID,
+  Length,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+
+export class SkuRequest {
+  @ApiProperty({ example: '5斤装' }) @IsString() @Length(1, 60) name!: string;
+  @ApiProperty({ description: 'List price in fen', example: 3990 })
+  @IsInt()
+  @Min(1)
+  @Max(100_000_000)
+  priceFen!: number;
+}
+
+export class CreateProductRequest {
+  @ApiProperty({ example: '赣南脐橙' }) @IsString() @Length(1, 80) name!: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 2000) description?: string;
+  @ApiPropertyOptional({ type: String, isArray: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(9)
+  @IsUrl({ require_tld: false }, { each: true })
+  images?: string[];
+  @ApiProperty({ type: SkuRequest, isArray: true })
+  @ValidateNested({ each: true })
+  @Type(() => SkuRequest)
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  skus!: SkuRequest[];
+}
+
+export class Sku {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() priceFen!: number;
+}
+
+export class Product {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() description!: string;
+  @ApiProperty({ type: String, isArray: true }) images!: string[];
+  @ApiProperty({ type: Sku, isArray: true }) skus!: Sku[];
+}
+
+export class TierPrices {
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) silver?: number;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) gold?: number;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) diamond?: number;
+}
+
+export class CreateCampaignRequest {
+  @ApiProperty({ format: 'uuid' }) @IsUUID('4') skuId!: string;
+  @ApiProperty({ example: '赣南脐橙 5 斤团' }) @IsString() @Length(1, 80) title!: string;
+  @ApiProperty({ description: 'Group price per unit in fen' })
+  @IsInt()
+  @Min(1)
+  @Max(100_000_000)
+  groupPriceFen!: number;
+  @ApiPropertyOptional({
+    type: TierPrices,
+    description: 'Per-tier prices in fen; they replace the tier discount',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TierPrices)
+  tierPrices?: TierPrices;
+  @ApiProperty() @IsInt() @Min(1) @Max(1_000_000) stock!: number;
+  @ApiProperty() @IsInt() @Min(1) @Max(1_000) perMemberLimit!: number;
+  @ApiProperty({ description: 'Buyers needed for the group to form (成团人数)' })
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  minBuyers!: number;
+  @ApiProperty({ format: 'date-time' }) @IsISO8601({ strict: true }) startsAt!: string;
+  @ApiProperty({ format: 'date-time' }) @IsISO8601({ strict: true }) cutsOffAt!: string;
+  @ApiProperty({ example: '2026-12-01' }) @IsISO8601({ strict: true }) pickupDate!: string;
+  @ApiPropertyOptional({
+    type: String,
+    isArray: true,
+    description: 'Only at these pickup points; all when omitted',
+  })
+  @IsOptional()
+  @IsUUID('4', { each: true })
+  pickupPointIds?: string[];
+  @ApiPropertyOptional({
+    type: String,
+    isArray: true,
+    description: 'Only for these tiers; all when omitted',
+  })
+  @IsOptional()
+  @IsIn(MEMBER_TIERS, { each: true })
+  tiers?: MemberTier[];
+  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() tierDiscountApplies?: boolean;
+  @ApiPropertyOptional({
+    default: 1000,
+    description: 'Leader commission in basis points of the paid amount',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(5000)
+  commissionBps?: number;
+}
+
+export const CAMPAIGN_STATES = [
+  'draft',
+  'scheduled',
+  'live',
+  'cut_off',
+  'delivering',
+  'closed',
+  'failed',
+] as const;
+export type CampaignState = (typeof CAMPAIGN_STATES)[number];
+
+export class Campaign {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty() productName!: string;
+  @ApiProperty() skuName!: string;
+  @ApiProperty({ type: String, isArray: true }) images!: string[];
+  @ApiProperty({ description: 'List price per unit, fen' }) listPriceFen!: number;
+  @ApiProperty({ description: 'Group price per unit, fen' }) groupPriceFen!: number;
+  @ApiProperty({ type: TierPrices }) tierPrices!: TierPrices;
+  @ApiProperty({ enum: CAMPAIGN_STATES, enumName: 'CampaignState' }) state!: CampaignState;
+  @ApiProperty() stockTotal!: number;
+  @ApiProperty() stockLeft!: number;
+  @ApiProperty() perMemberLimit!: number;
+  @ApiProperty() minBuyers!: number;
+  @ApiProperty({ format: 'date-time' }) startsAt!: string;
+  @ApiProperty({ format: 'date-time' }) cutsOffAt!: string;
+  @ApiProperty({ example: '2026-12-01' }) pickupDate!: string;
+  @ApiProperty() tierDiscountApplies!: boolean;
+}
+
+export class AdminCampaign extends Campaign {
+  @ApiProperty({ format: 'uuid' }) skuId!: string;
+  @ApiProperty({ type: String, isArray: true, nullable: true }) pickupPointIds!: string[] | null;
+  @ApiProperty({ type: String, isArray: true, nullable: true }) tiers!: string[] | null;
+  @ApiProperty() commissionBps!: number;
+}
+
+export class ShopperCampaign extends Campaign {
+  @ApiProperty({ description: "The caller's price per unit, fen, after their tier" })
+  yourPriceFen!: number;
+  @ApiProperty({ description: 'Units sold so far' }) sold!: number;
+  @ApiProperty({ description: 'Seconds until cut-off (截团)' }) secondsToCutOff!: number;
+}
+
+export class ShopperCampaignList {
+  @ApiProperty({ type: ShopperCampaign, isArray: true }) items!: ShopperCampaign[];
+}

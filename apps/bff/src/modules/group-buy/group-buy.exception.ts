@@ -1,0 +1,42 @@
+import { HttpStatus } from '@nestjs/common';
+import { ErrorCode } from '@linli/shared';
+import { AppException } from '../../common/errors/app-exception';
+
+export const pickupPointRequired = () =>
+  new AppException(
+    HttpStatus.CONFLICT,
+    ErrorCode.PickupPointRequired,
+    'Choose a pickup point first',
+  );
+
+export const campaignNotOpen = (campaignId: string, state: string) =>
+  new AppException(
+    HttpStatus.CONFLICT,
+    ErrorCode.CampaignNotOpen,
+    'This group-buy is not open for orders',
+    {
+      campaignId,
+      state,
+    },
+  );
+
+export const campaignInvalid = (problems: string[]) =>
+  new AppException(
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    ErrorCode.CampaignInvalid,
+    'This campaign does not hold together',
+    {
+      problems,
+    },
+  );
+
+export const purchaseLimitExceeded = (campaignId: string, limit: number) =>
+  new AppException(
+    HttpStatus.CONFLICT,
+    ErrorCode.PurchaseLimitExceeded,
+    'More than a member may buy',
+    {
+      campaignId,
+      limit,
+    },
+  );

@@ -1,0 +1,189 @@
+import { ErrorCode } from '@linli/shared';
+import { randomUUID } from 'node:crypto';
+import { createPickupPoints, liveCampaign } from './support/group-buy-fixtures';
+import { loginAdmin, loginMember, startTestApp, TestApp } from './support/test-app';
+
+describe('catalogue and campaigns', () => {
+  let t: TestApp;
+  let admin: string;
+  let skuId: string;
+  let points: { east: string; west: string };
+  let shopper: string;
+  const as = (token: string) => ({ authorization: `Bearer ${token}` });
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await loginAdmin(t);
+    points = await createPickupPoints(t);
+    const product = await t
+      .http()
+      .post('/api/v1/admin/products')
+      .set(as(admin))
+      .send({
+        name: '赣南脐橙',
+        description: '现摘现发',
+        images: ['https://img.example/orange.jpg'],
+        skus: [{ name: '5斤装', priceFen: 3_990 }],
+      })
+      .expect(201);
+    expect(product.body).toMatchObject({
+      name: '赣南脐橙',
+      skus: [{ name: '5斤装', priceFen: 3_990 }],
+    });
+    skuId = product.body.skus[0].id;
+    shopper = (await loginMember(t, 'campaign-shopper')).accessToken;
+    await t
+      .http()
+      .put('/api/v1/me/pickup-point')
+      .set(as(shopper))
+      .send({ pickupPointId: points.east })
+      .expect(200);
+  });
+  afterAll(() => t.close());
+
+  const create = (body: object) =>
+    t.http().post('/api/v1/admin/campaigns').set(as(admin)).send(body);
+  const publish = (id: string) =>
+    t.http().post(`/api/v1/admin/campaigns/${id}/publish`).set(as(admin));
+
+  it('creates a draft, publishes it, and shows it live with the caller’s price', async () => {
+    const draft = await create(liveCampaign(skuId, { tierPrices: { gold: 2_500 } })).expect(201);
+    expect(draft.body).toMatchObject({
+      state: 'draft',
+      stockLeft: 100,
+      listPriceFen: 3_990,
+      commissionBps: 1_000,
+    });
+    const listBefore = await t.http().get('/api/v1/campaigns').set(as(shopper)).expect(200);
+    expect(listBefore.body.items.map((c: { id: string }) => c.id)).not.toContain(draft.body.id);
+
+    const live = await publish(draft.body.id).expect(200);
+    expect(live.body.state).toBe('live');
+    const list = await t.http().get('/api/v1/campaigns').set(as(shopper)).expect(200);
+    const mine = list.body.items.find((c: { id: string }) => c.id === draft.body.id);
+    expect(mine).toMatchObject({
+      yourPriceFen: 2_990,
+      sold: 0,
+      stockLeft: 100,
+      productName: '赣南脐橙',
+    });
+    expect(mine.secondsToCutOff).toBeGreaterThan(23 * 3600);
+
+    const detail = await t
+      .http()
+      .get(`/api/v1/campaigns/${draft.body.id}`)
+      .set(as(shopper))
+      .expect(200);
+    expect(detail.body.id).toBe(draft.body.id);
+    await publish(draft.body.id).expect(409);
+  });
+
+  it('gives a tier its campaign price, or its tier discount', async () => {
+    const gold = await loginMember(t, 'campaign-gold');
+    await t.dataSource.query(`UPDATE members SET tier = 'gold' WHERE id = $1`, [gold.member.id]);
+    await t
+      .http()
+      .put('/api/v1/me/pickup-point')
+      .set(as(gold.accessToken))
+      .send({ pickupPointId: points.east })
+      .expect(200);
+    const priced = (await create(liveCampaign(skuId, { tierPrices: { gold: 2_500 } })).expect(201))
+      .body;
+    const discounted = (await create(liveCampaign(skuId)).expect(201)).body;
+    const excluded = (await create(liveCampaign(skuId, { tierDiscountApplies: false })).expect(201))
+      .body;
+    for (const c of [priced, discounted, excluded]) await publish(c.id).expect(200);
+    const { body } = await t.http().get('/api/v1/campaigns').set(as(gold.accessToken)).expect(200);
+    const price = (id: string) => body.items.find((c: { id: string }) => c.id === id).yourPriceFen;
+    expect(price(priced.id)).toBe(2_500);
+    expect(price(discounted.id)).toBe(2_841); // 2990 x 95%, half up
+    expect(price(excluded.id)).toBe(2_990);
+  });
+
+  it('offers a campaign only at its pickup points, to its tiers, between its start and cut-off', async () => {
+    const west = (await create(liveCampaign(skuId, { pickupPointIds: [points.west] })).expect(201))
+      .body;
+    const diamond = (await create(liveCampaign(skuId, { tiers: ['diamond'] })).expect(201)).body;
+    const later = (
+      await create(
+        liveCampaign(skuId, {
+          startsAt: new Date(Date.now() + 3_600_000).toISOString(),
+          cutsOffAt: new Date(Date.now() + 7_200_000).toISOString(),
+        }),
+      ).expect(201)
+    ).body;
+    for (const c of [west, diamond, later]) await publish(c.id).expect(200);
+    const ids = (
+      await t.http().get('/api/v1/campaigns').set(as(shopper)).expect(200)
+    ).body.items.map((c: { id: string }) => c.id);
+    expect(ids).not.toContain(west.id);
+    expect(ids).not.toContain(diamond.id);
+    expect(ids).not.toContain(later.id);
+    await t.http().get(`/api/v1/campaigns/${west.id}`).set(as(shopper)).expect(404);
+    expect(
+      (await t.http().get(`/api/v1/campaigns/${later.id}`).set(as(shopper)).expect(200)).body.state,
+    ).toBe('scheduled');
+  });
+
+  it('asks a member without a pickup point to choose one', async () => {
+    const newcomer = await loginMember(t, 'campaign-newcomer');
+    const res = await t.http().get('/api/v1/campaigns').set(as(newcomer.accessToken)).expect(409);
+    expect(res.body.error.code).toBe(ErrorCode.PickupPointRequired);
+  });
+
+  it.each([
+    [
+      'a cut-off before the start',
+      {
+        startsAt: new Date(Date.now() + 7_200_000).toISOString(),
+        cutsOffAt: new Date(Date.now() + 3_600_000).toISOString(),
+      },
+      'the cut-off must come after the start',
+    ],
+    [
+      'a tier price above the group price',
+      { tierPrices: { silver: 3_000 } },
+      'the silver price is above the group price',
+    ],
+    [
+      'a pickup before the cut-off',
+      { pickupDate: '2020-01-01' },
+      'pickup cannot be before the cut-off day',
+    ],
+  ])('refuses %s', async (_, change, problem) => {
+    const res = await create(liveCampaign(skuId, change)).expect(422);
+    expect(res.body.error).toMatchObject({
+      code: ErrorCode.CampaignInvalid,
+      details: { problems: [problem] },
+    });
+  });
+
+  it.each([
+    [{ groupPriceFen: 19.9 }],
+    [{ stock: 0 }],
+    [{ tiers: ['vip'] }],
+    [{ startsAt: 'tomorrow' }],
+    [{ stockLeft: 5 }],
+  ])('refuses a malformed campaign %j', async (change) => {
+    expect((await create(liveCampaign(skuId, change)).expect(400)).body.error.code).toBe(
+      ErrorCode.ValidationFailed,
+    );
+  });
+
+  it('answers 404 for an unknown SKU or campaign and keeps shoppers out of the admin routes', async () => {
+    await create(liveCampaign(randomUUID())).expect(404);
+    await publish(randomUUID()).expect(404);
+    await t
+      .http()
+      .post('/api/v1/admin/campaigns')
+      .set(as(shopper))
+      .send(liveCampaign(skuId))
+      .expect(403);
+    await t
+      .http()
+      .post('/api/v1/admin/products')
+      .set(as(shopper))
+      .send({ name: 'x', skus: [{ name: 'y', priceFen: 1 }] })
+      .expect(403);
+  });
+});
