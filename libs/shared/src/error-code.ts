@@ -28,6 +28,8 @@ export enum ErrorCode {
   CampaignNotOpen = 'CAMPAIGN_NOT_OPEN',
   CampaignInvalid = 'CAMPAIGN_INVALID',
   PurchaseLimitExceeded = 'PURCHASE_LIMIT_EXCEEDED',
+  OutOfStock = 'OUT_OF_STOCK',
+  CouponNotFound = 'COUPON_NOT_FOUND',
   ServiceUnavailable = 'SERVICE_UNAVAILABLE',
   InternalError = 'INTERNAL_ERROR',
   NetworkError = 'NETWORK_ERROR',

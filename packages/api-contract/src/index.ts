@@ -42,6 +42,10 @@ export type CreateCampaignRequest = Schemas['CreateCampaignRequest'];
 export type AdminCampaign = Schemas['AdminCampaign'];
 export type ShopperCampaign = Schemas['ShopperCampaign'];
 export type ShopperCampaignList = Schemas['ShopperCampaignList'];
+export type OrderRequest = Schemas['OrderRequest'];
+export type QuoteResponse = Schemas['QuoteResponse'];
+export type OrderView = Schemas['OrderView'];
+export type OrderPage = Schemas['OrderPage'];
 
 /** The JSON body a route answers with on success. */
 export type ResponseOf<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {

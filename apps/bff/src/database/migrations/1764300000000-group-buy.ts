@@ -46,9 +46,63 @@ export class GroupBuy1764300000000 implements MigrationInterface {
     await q.query(
       `CREATE INDEX campaigns_open_idx ON campaigns (cuts_off_at) WHERE status = 'published'`,
     );
+    await this.orders(q);
+  }
+
+  private async orders(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE orders (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        member_id uuid NOT NULL REFERENCES members(id),
+        pickup_point_id uuid NOT NULL REFERENCES pickup_points(id),
+        state text NOT NULL CHECK (state IN ('pending_payment', 'paid', 'confirmed', 'delivering', 'ready_for_pickup',
+          'picked_up', 'completed', 'cancelled', 'refunded', 'partially_refunded')),
+        subtotal_fen int NOT NULL CHECK (subtotal_fen > 0),
+        tier_discount_fen int NOT NULL CHECK (tier_discount_fen >= 0),
+        coupon_discount_fen int NOT NULL CHECK (coupon_discount_fen >= 0),
+        points_used int NOT NULL CHECK (points_used >= 0),
+        points_discount_fen int NOT NULL CHECK (points_discount_fen >= 0),
+        payable_fen int NOT NULL CHECK (payable_fen > 0),
+        points_to_earn int NOT NULL CHECK (points_to_earn >= 0),
+        expires_at timestamptz NOT NULL,
+        paid_at timestamptz,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        CHECK (payable_fen = subtotal_fen - tier_discount_fen - coupon_discount_fen - points_discount_fen)
+      )`);
+    await q.query(`CREATE INDEX orders_member_idx ON orders (member_id, created_at DESC, id DESC)`);
+    await q.query(
+      `CREATE INDEX orders_unpaid_idx ON orders (expires_at) WHERE state = 'pending_payment'`,
+    );
+    await q.query(`
+      CREATE TABLE order_lines (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        order_id uuid NOT NULL REFERENCES orders(id),
+        campaign_id uuid NOT NULL REFERENCES campaigns(id),
+        quantity int NOT NULL CHECK (quantity > 0),
+        unit_price_fen int NOT NULL,
+        list_fen int NOT NULL,
+        tier_discount_fen int NOT NULL,
+        coupon_discount_fen int NOT NULL,
+        points_discount_fen int NOT NULL,
+        payable_fen int NOT NULL CHECK (payable_fen >= 0),
+        UNIQUE (order_id, campaign_id)
+      )`);
+    await q.query(`CREATE INDEX order_lines_campaign_idx ON order_lines (campaign_id)`);
+    // How many units of a campaign each member holds in open orders: the per-member limit
+    // is a guarded update of this row, never a count read before an insert.
+    await q.query(`
+      CREATE TABLE campaign_member_quantities (
+        campaign_id uuid NOT NULL REFERENCES campaigns(id),
+        member_id uuid NOT NULL REFERENCES members(id),
+        quantity int NOT NULL CHECK (quantity >= 0),
+        PRIMARY KEY (campaign_id, member_id)
+      )`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE campaign_member_quantities`);
+    await q.query(`DROP TABLE order_lines`);
+    await q.query(`DROP TABLE orders`);
     await q.query(`DROP TABLE campaigns`);
     await q.query(`DROP TABLE skus`);
     await q.query(`DROP TABLE products`);

@@ -1,0 +1,110 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { quote, Quote } from '@linli/domain';
+import { ErrorCode } from '@linli/shared';
+import { Clock } from '../../common/clock';
+import { AppException } from '../../common/errors/app-exception';
+import { RequestContext } from '../../common/request-context';
+import { PointsPolicyService } from '../points/points-policy.service';
+import { PointsWalletService } from '../points/points-wallet.service';
+import { MemberBenefitsService } from '../tiers/member-benefits.service';
+import { CampaignRow, CampaignsService, campaignState } from './campaigns.service';
+import { OrderRequest, QuoteResponse } from './dto/order.dto';
+import { campaignNotOpen, purchaseLimitExceeded } from './group-buy.exception';
+
+export interface PricedBasket {
+  quote: Quote;
+  campaigns: CampaignRow[];
+}
+
+/** Prices a basket for a member: only live campaigns offered to them, within their limits. */
+@Injectable()
+export class CheckoutService {
+  constructor(
+    private readonly campaigns: CampaignsService,
+    private readonly benefits: MemberBenefitsService,
+    private readonly policies: PointsPolicyService,
+    private readonly wallet: PointsWalletService,
+    private readonly clock: Clock,
+  ) {}
+
+  async price(ctx: RequestContext, memberId: string, request: OrderRequest): Promise<PricedBasket> {
+    const ids = request.items.map((i) => i.campaignId);
+    if (new Set(ids).size !== ids.length) {
+      throw new AppException(
+        HttpStatus.BAD_REQUEST,
+        ErrorCode.ValidationFailed,
+        'Each campaign may appear once',
+      );
+    }
+    if (request.couponId)
+      throw new AppException(HttpStatus.NOT_FOUND, ErrorCode.CouponNotFound, 'Coupon not found');
+    const now = this.clock.now();
+    const campaigns: CampaignRow[] = [];
+    for (const item of request.items) {
+      const row = await this.campaigns.visibleRow(ctx, memberId, item.campaignId);
+      const state = campaignState(row, now);
+      if (state !== 'live') throw campaignNotOpen(row.id, state);
+      if (item.quantity > row.per_member_limit)
+        throw purchaseLimitExceeded(row.id, row.per_member_limit);
+      campaigns.push(row);
+    }
+    const benefits = await this.benefits.of(ctx, memberId);
+    const policy = await this.policies.get(ctx);
+    const priced = quote({
+      lines: request.items.map((item, i) => ({
+        campaignId: item.campaignId,
+        quantity: item.quantity,
+        unitPriceFen: campaigns[i].group_price_fen,
+        tierUnitPriceFen: campaigns[i].tier_prices[benefits.tier] ?? null,
+        tierDiscountApplies: campaigns[i].tier_discount_applies,
+      })),
+      tierDiscountBps: benefits.discountBps,
+      coupon: null,
+      pointsRequested: request.pointsToUse ?? 0,
+      pointsAvailable: request.pointsToUse ? await this.wallet.available(ctx, memberId) : 0,
+      redeemPointsPerYuan: policy.redeemPointsPerYuan,
+      maxDeductionBps: policy.maxDeductionBps,
+      earn: {
+        pointsPerYuan: policy.earnPointsPerYuan,
+        tierMultiplierPct: benefits.pointsMultiplierPct,
+        memberDayMultiplierPct: benefits.memberDayMultiplierPct,
+      },
+    });
+    return { quote: priced, campaigns };
+  }
+
+  async quote(
+    ctx: RequestContext,
+    memberId: string,
+    request: OrderRequest,
+  ): Promise<QuoteResponse> {
+    const { quote: q, campaigns } = await this.price(ctx, memberId, request);
+    return toQuoteResponse(
+      q,
+      campaigns.map((c) => c.title),
+    );
+  }
+}
+
+export function toQuoteResponse(q: Quote, titles: string[]): QuoteResponse {
+  return {
+    lines: q.lines.map((l, i) => ({
+      campaignId: l.campaignId,
+      title: titles[i],
+      quantity: l.quantity,
+      unitPrice: l.unitPriceFen,
+      amount: l.listFen,
+      tierDiscount: l.tierDiscountFen,
+      couponDiscount: l.couponDiscountFen,
+      pointsDiscount: l.pointsDiscountFen,
+      payable: l.payableFen,
+    })),
+    subtotal: q.subtotalFen,
+    tierDiscount: q.tierDiscountFen,
+    couponDiscount: q.couponDiscountFen,
+    pointsUsed: q.pointsUsed,
+    pointsDiscount: q.pointsDiscountFen,
+    payable: q.payableFen,
+    pointsToEarn: q.pointsToEarn,
+  };
+}

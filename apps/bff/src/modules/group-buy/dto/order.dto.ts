@@ -1,0 +1,77 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsInt,
+  IsOptional,
+  IsUUID,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { ORDER_STATES, type OrderState } from '@linli/domain';
+
+export class OrderItemRequest {
+  @ApiProperty({ format: 'uuid' }) @IsUUID('4') campaignId!: string;
+  @ApiProperty({ minimum: 1, maximum: 99 }) @IsInt() @Min(1) @Max(99) quantity!: number;
+}
+
+export class OrderRequest {
+  @ApiProperty({ type: OrderItemRequest, isArray: true })
+  @ValidateNested({ each: true })
+  @Type(() => OrderItemRequest)
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  items!: OrderItemRequest[];
+
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('4') couponId?: string;
+
+  @ApiPropertyOptional({
+    description: 'Points the shopper wants to use; the quote says how many apply',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100_000_000)
+  pointsToUse?: number;
+}
+
+export class QuoteLine {
+  @ApiProperty({ format: 'uuid' }) campaignId!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty() quantity!: number;
+  @ApiProperty({ description: 'Group price per unit, fen' }) unitPrice!: number;
+  @ApiProperty({ description: 'unitPrice x quantity' }) amount!: number;
+  @ApiProperty() tierDiscount!: number;
+  @ApiProperty() couponDiscount!: number;
+  @ApiProperty() pointsDiscount!: number;
+  @ApiProperty() payable!: number;
+}
+
+/** Every step of the price, in fen. */
+export class QuoteResponse {
+  @ApiProperty({ type: QuoteLine, isArray: true }) lines!: QuoteLine[];
+  @ApiProperty() subtotal!: number;
+  @ApiProperty() tierDiscount!: number;
+  @ApiProperty() couponDiscount!: number;
+  @ApiProperty() pointsUsed!: number;
+  @ApiProperty() pointsDiscount!: number;
+  @ApiProperty() payable!: number;
+  @ApiProperty() pointsToEarn!: number;
+}
+
+export class OrderView extends QuoteResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: ORDER_STATES, enumName: 'OrderState' }) state!: OrderState;
+  @ApiProperty({ format: 'uuid' }) pickupPointId!: string;
+  @ApiProperty({ format: 'date-time', description: 'An unpaid order is cancelled at this moment' })
+  expiresAt!: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) paidAt!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+export class OrderPage {
+  @ApiProperty({ type: OrderView, isArray: true }) items!: OrderView[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}

@@ -1,0 +1,201 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import type { OrderState } from '@linli/domain';
+import { ErrorCode } from '@linli/shared';
+import { Clock } from '../../common/clock';
+import { AppException } from '../../common/errors/app-exception';
+import { decodeCursor, encodeCursor, PageQuery } from '../../common/pagination';
+import { RequestContext } from '../../common/request-context';
+import { TransactionalConnection } from '../../common/transaction/transactional-connection';
+import { PointsLedger } from '../points/points-ledger.service';
+import { CheckoutService } from './checkout.service';
+import { OrderPage, OrderRequest, OrderView } from './dto/order.dto';
+import { purchaseLimitExceeded } from './group-buy.exception';
+
+/** An unpaid order gives its stock back after this long. */
+export const PAYMENT_WINDOW_MS = 15 * 60_000;
+
+interface OrderRow {
+  id: string;
+  state: OrderState;
+  pickup_point_id: string;
+  subtotal_fen: number;
+  tier_discount_fen: number;
+  coupon_discount_fen: number;
+  points_used: number;
+  points_discount_fen: number;
+  payable_fen: number;
+  points_to_earn: number;
+  expires_at: Date;
+  paid_at: Date | null;
+  created_at: Date;
+  cursor_at: string;
+}
+
+interface LineRow {
+  order_id: string;
+  campaign_id: string;
+  title: string;
+  quantity: number;
+  unit_price_fen: number;
+  list_fen: number;
+  tier_discount_fen: number;
+  coupon_discount_fen: number;
+  points_discount_fen: number;
+  payable_fen: number;
+}
+
+const outOfStock = (campaignId: string) =>
+  new AppException(HttpStatus.CONFLICT, ErrorCode.OutOfStock, 'Sold out, or not as many left', {
+    campaignId,
+  });
+
+@Injectable()
+export class OrdersService {
+  constructor(
+    private readonly connection: TransactionalConnection,
+    private readonly checkout: CheckoutService,
+    private readonly ledger: PointsLedger,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Places an order awaiting payment, in the request's transaction: prices it, holds the
+   * member's quantities and points, and reserves stock last (guarded updates in campaign-id
+   * order), so the hot campaign row is locked for as short a time as possible.
+   */
+  async create(ctx: RequestContext, memberId: string, request: OrderRequest): Promise<OrderView> {
+    const { quote: q, campaigns } = await this.checkout.price(ctx, memberId, request);
+    const now = this.clock.now();
+    const [order] = await this.connection.query<{ id: string }>(
+      ctx,
+      `INSERT INTO orders (member_id, pickup_point_id, state, subtotal_fen, tier_discount_fen, coupon_discount_fen,
+         points_used, points_discount_fen, payable_fen, points_to_earn, expires_at)
+       SELECT $1, pickup_point_id, 'pending_payment', $2, $3, $4, $5, $6, $7, $8, $9 FROM members WHERE id = $1
+       RETURNING id`,
+      [
+        memberId,
+        q.subtotalFen,
+        q.tierDiscountFen,
+        q.couponDiscountFen,
+        q.pointsUsed,
+        q.pointsDiscountFen,
+        q.payableFen,
+        q.pointsToEarn,
+        new Date(now.getTime() + PAYMENT_WINDOW_MS),
+      ],
+    );
+    await this.connection.query(
+      ctx,
+      `INSERT INTO order_lines (order_id, campaign_id, quantity, unit_price_fen, list_fen, tier_discount_fen,
+         coupon_discount_fen, points_discount_fen, payable_fen)
+       SELECT $1, * FROM unnest($2::uuid[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[])`,
+      [
+        order.id,
+        q.lines.map((l) => l.campaignId),
+        q.lines.map((l) => l.quantity),
+        q.lines.map((l) => l.unitPriceFen),
+        q.lines.map((l) => l.listFen),
+        q.lines.map((l) => l.tierDiscountFen),
+        q.lines.map((l) => l.couponDiscountFen),
+        q.lines.map((l) => l.pointsDiscountFen),
+        q.lines.map((l) => l.payableFen),
+      ],
+    );
+    const lines = [...q.lines].sort((a, b) => (a.campaignId < b.campaignId ? -1 : 1));
+    const limitOf = new Map(campaigns.map((c) => [c.id, c.per_member_limit]));
+    for (const line of lines) {
+      const held = await this.connection.query(
+        ctx,
+        `INSERT INTO campaign_member_quantities (campaign_id, member_id, quantity) VALUES ($1, $2, $3)
+         ON CONFLICT (campaign_id, member_id) DO UPDATE
+           SET quantity = campaign_member_quantities.quantity + EXCLUDED.quantity
+           WHERE campaign_member_quantities.quantity + EXCLUDED.quantity <= $4
+         RETURNING quantity`,
+        [line.campaignId, memberId, line.quantity, limitOf.get(line.campaignId)],
+      );
+      if (held.length === 0)
+        throw purchaseLimitExceeded(line.campaignId, limitOf.get(line.campaignId) ?? 0);
+    }
+    if (q.pointsUsed > 0)
+      await this.ledger.spend(ctx, memberId, { type: 'order', id: order.id }, q.pointsUsed);
+    for (const line of lines) {
+      const reserved = await this.connection.query(
+        ctx,
+        `UPDATE campaigns SET stock_left = stock_left - $2
+         WHERE id = $1 AND stock_left >= $2 AND status = 'published' AND starts_at <= $3 AND cuts_off_at > $3
+         RETURNING id`,
+        [line.campaignId, line.quantity, now],
+      );
+      if (reserved.length === 0) throw outOfStock(line.campaignId);
+    }
+    return this.get(ctx, memberId, order.id);
+  }
+
+  /** One of the member's own orders; anyone else's is 404. */
+  async get(ctx: RequestContext, memberId: string, orderId: string): Promise<OrderView> {
+    const [row] = await this.connection.query<OrderRow>(
+      ctx,
+      `SELECT *, created_at::text AS cursor_at FROM orders WHERE id = $1 AND member_id = $2`,
+      [orderId, memberId],
+    );
+    if (!row) throw AppException.notFound('Order', { orderId });
+    const [view] = await this.withLines(ctx, [row]);
+    return view;
+  }
+
+  async list(ctx: RequestContext, memberId: string, page: PageQuery): Promise<OrderPage> {
+    const after = decodeCursor(page.cursor);
+    const rows = await this.connection.query<OrderRow>(
+      ctx,
+      `SELECT *, created_at::text AS cursor_at FROM orders
+       WHERE member_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
+       ORDER BY created_at DESC, id DESC LIMIT $4`,
+      [memberId, after?.at ?? null, after?.id ?? null, page.limit + 1],
+    );
+    const shown = rows.slice(0, page.limit);
+    const last = shown.at(-1);
+    return {
+      items: await this.withLines(ctx, shown),
+      nextCursor:
+        rows.length > page.limit && last ? encodeCursor({ at: last.cursor_at, id: last.id }) : null,
+    };
+  }
+
+  private async withLines(ctx: RequestContext, orders: OrderRow[]): Promise<OrderView[]> {
+    if (orders.length === 0) return [];
+    const lines = await this.connection.query<LineRow>(
+      ctx,
+      `SELECT l.*, c.title FROM order_lines l JOIN campaigns c ON c.id = l.campaign_id
+       WHERE l.order_id = ANY($1::uuid[]) ORDER BY l.campaign_id`,
+      [orders.map((o) => o.id)],
+    );
+    return orders.map((o) => ({
+      id: o.id,
+      state: o.state,
+      pickupPointId: o.pickup_point_id,
+      expiresAt: o.expires_at.toISOString(),
+      paidAt: o.paid_at?.toISOString() ?? null,
+      createdAt: o.created_at.toISOString(),
+      lines: lines
+        .filter((l) => l.order_id === o.id)
+        .map((l) => ({
+          campaignId: l.campaign_id,
+          title: l.title,
+          quantity: l.quantity,
+          unitPrice: l.unit_price_fen,
+          amount: l.list_fen,
+          tierDiscount: l.tier_discount_fen,
+          couponDiscount: l.coupon_discount_fen,
+          pointsDiscount: l.points_discount_fen,
+          payable: l.payable_fen,
+        })),
+      subtotal: o.subtotal_fen,
+      tierDiscount: o.tier_discount_fen,
+      couponDiscount: o.coupon_discount_fen,
+      pointsUsed: o.points_used,
+      pointsDiscount: o.points_discount_fen,
+      payable: o.payable_fen,
+      pointsToEarn: o.points_to_earn,
+    }));
+  }
+}

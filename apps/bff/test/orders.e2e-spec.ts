@@ -1,0 +1,312 @@
+import { ErrorCode } from '@linli/shared';
+import { randomUUID } from 'node:crypto';
+import { TokenService } from '../src/common/auth/token.service';
+import { createPickupPoints, liveCampaign } from './support/group-buy-fixtures';
+import { pointsOf } from './support/points-helpers';
+import { loginAdmin, loginMember, startTestApp, TestApp } from './support/test-app';
+
+describe('checkout and orders', () => {
+  let t: TestApp;
+  let admin: string;
+  let skuId: string;
+  let points: { east: string; west: string };
+  const as = (token: string) => ({ authorization: `Bearer ${token}` });
+
+  const newCampaign = async (overrides: Record<string, unknown> = {}) => {
+    const draft = await t
+      .http()
+      .post('/api/v1/admin/campaigns')
+      .set(as(admin))
+      .send(liveCampaign(skuId, overrides))
+      .expect(201);
+    await t
+      .http()
+      .post(`/api/v1/admin/campaigns/${draft.body.id}/publish`)
+      .set(as(admin))
+      .expect(200);
+    return draft.body.id as string;
+  };
+  const shopperAt = async (name: string, pickupPointId = points.east) => {
+    const login = await loginMember(t, name);
+    await t
+      .http()
+      .put('/api/v1/me/pickup-point')
+      .set(as(login.accessToken))
+      .send({ pickupPointId })
+      .expect(200);
+    return login;
+  };
+  const order = (token: string, body: object, key: string | null = randomUUID()) => {
+    const req = t.http().post('/api/v1/orders').set(as(token));
+    if (key) req.set('Idempotency-Key', key);
+    return req.send(body);
+  };
+
+  beforeAll(async () => {
+    // The flash sale queues a thousand requests for connections: let them wait rather than shed load.
+    t = await startTestApp({ DB_POOL_SIZE: '20', DB_CONNECT_TIMEOUT_MS: '120000' });
+    admin = await loginAdmin(t);
+    points = await createPickupPoints(t);
+    const product = await t
+      .http()
+      .post('/api/v1/admin/products')
+      .set(as(admin))
+      .send({ name: '赣南脐橙', skus: [{ name: '5斤装', priceFen: 3_990 }] })
+      .expect(201);
+    skuId = product.body.skus[0].id;
+  });
+  afterAll(() => t.close());
+
+  describe('quote', () => {
+    it('shows every step of the price, with points capped at half', async () => {
+      const campaignId = await newCampaign();
+      const buyer = await shopperAt('quote-buyer');
+      await t.dataSource.query(`UPDATE members SET tier = 'silver' WHERE id = $1`, [
+        buyer.member.id,
+      ]);
+      await pointsOf(t).inTransaction((ctx) =>
+        pointsOf(t).ledger.adjust(ctx, buyer.member.id, 10_000, 'gift', 'quote-gift'),
+      );
+      const res = await t
+        .http()
+        .post('/api/v1/orders/quote')
+        .set(as(buyer.accessToken))
+        .send({ items: [{ campaignId, quantity: 2 }], pointsToUse: 10_000 })
+        .expect(200);
+      // 2 x 29.90 = 59.80; silver 98% -> 58.60; points at most 50% -> 29.30
+      expect(res.body).toMatchObject({
+        subtotal: 5_980,
+        tierDiscount: 120,
+        couponDiscount: 0,
+        pointsUsed: 2_930,
+        pointsDiscount: 2_930,
+        payable: 2_930,
+        pointsToEarn: 34, // floor(29 yuan x 1.2)
+      });
+      expect(res.body.lines).toEqual([
+        expect.objectContaining({ campaignId, quantity: 2, unitPrice: 2_990, payable: 2_930 }),
+      ]);
+    });
+
+    it.each([
+      ['an empty basket', { items: [] }],
+      ['a zero quantity', { items: [{ campaignId: randomUUID(), quantity: 0 }] }],
+      ['a client-set price', { items: [{ campaignId: randomUUID(), quantity: 1, priceFen: 1 }] }],
+      ['negative points', { items: [{ campaignId: randomUUID(), quantity: 1 }], pointsToUse: -5 }],
+    ])('refuses %s', async (_, body) => {
+      const buyer = await shopperAt(`quote-bad-${randomUUID().slice(0, 6)}`);
+      const res = await t
+        .http()
+        .post('/api/v1/orders/quote')
+        .set(as(buyer.accessToken))
+        .send(body)
+        .expect(400);
+      expect(res.body.error.code).toBe(ErrorCode.ValidationFailed);
+    });
+
+    it('refuses campaigns that are not open or not offered to the member', async () => {
+      const buyer = await shopperAt('quote-closed');
+      const westOnly = await newCampaign({ pickupPointIds: [points.west] });
+      await t
+        .http()
+        .post('/api/v1/orders/quote')
+        .set(as(buyer.accessToken))
+        .send({ items: [{ campaignId: westOnly, quantity: 1 }] })
+        .expect(404);
+      const upcoming = await newCampaign({
+        startsAt: new Date(Date.now() + 3_600_000).toISOString(),
+        cutsOffAt: new Date(Date.now() + 7_200_000).toISOString(),
+      });
+      const res = await t
+        .http()
+        .post('/api/v1/orders/quote')
+        .set(as(buyer.accessToken))
+        .send({ items: [{ campaignId: upcoming, quantity: 1 }] })
+        .expect(409);
+      expect(res.body.error).toMatchObject({
+        code: ErrorCode.CampaignNotOpen,
+        details: { state: 'scheduled' },
+      });
+    });
+  });
+
+  describe('placing orders', () => {
+    it('reserves stock, spends points and awaits payment for 15 minutes', async () => {
+      const campaignId = await newCampaign({ stock: 10 });
+      const buyer = await shopperAt('order-buyer');
+      await pointsOf(t).inTransaction((ctx) =>
+        pointsOf(t).ledger.adjust(ctx, buyer.member.id, 500, 'gift', 'order-gift'),
+      );
+      const res = await order(buyer.accessToken, {
+        items: [{ campaignId, quantity: 2 }],
+        pointsToUse: 500,
+      }).expect(201);
+      expect(res.body).toMatchObject({
+        state: 'pending_payment',
+        pickupPointId: points.east,
+        pointsUsed: 500,
+        payable: 5_480,
+      });
+      expect(new Date(res.body.expiresAt).getTime() - Date.now()).toBeGreaterThan(14 * 60_000);
+      const [{ stock_left }] = await t.dataSource.query(
+        `SELECT stock_left FROM campaigns WHERE id = $1`,
+        [campaignId],
+      );
+      expect(stock_left).toBe(8);
+      expect(
+        (await t.http().get('/api/v1/me/points').set(as(buyer.accessToken))).body.available,
+      ).toBe(0);
+      const mine = await t
+        .http()
+        .get(`/api/v1/me/orders/${res.body.id}`)
+        .set(as(buyer.accessToken))
+        .expect(200);
+      expect(mine.body).toEqual(res.body);
+    });
+
+    it('replays an order for the same key and refuses the key with another basket', async () => {
+      const campaignId = await newCampaign({ stock: 10 });
+      const buyer = await shopperAt('order-replayer');
+      const key = randomUUID();
+      const first = await order(
+        buyer.accessToken,
+        { items: [{ campaignId, quantity: 1 }] },
+        key,
+      ).expect(201);
+      const again = await order(
+        buyer.accessToken,
+        { items: [{ campaignId, quantity: 1 }] },
+        key,
+      ).expect(201);
+      expect(again.body).toEqual(first.body);
+      await order(buyer.accessToken, { items: [{ campaignId, quantity: 2 }] }, key).expect(422);
+      const [{ stock_left }] = await t.dataSource.query(
+        `SELECT stock_left FROM campaigns WHERE id = $1`,
+        [campaignId],
+      );
+      expect(stock_left).toBe(9);
+      await order(buyer.accessToken, { items: [{ campaignId, quantity: 1 }] }, null).expect(400);
+    });
+
+    it('holds the per-member limit across orders, and stops at the stock', async () => {
+      const campaignId = await newCampaign({ stock: 4, perMemberLimit: 3 });
+      const buyer = await shopperAt('order-limited');
+      await order(buyer.accessToken, { items: [{ campaignId, quantity: 2 }] }).expect(201);
+      const over = await order(buyer.accessToken, { items: [{ campaignId, quantity: 2 }] }).expect(
+        409,
+      );
+      expect(over.body.error.code).toBe(ErrorCode.PurchaseLimitExceeded);
+      const other = await shopperAt('order-other');
+      const sold = await order(other.accessToken, { items: [{ campaignId, quantity: 3 }] }).expect(
+        409,
+      );
+      expect(sold.body.error.code).toBe(ErrorCode.OutOfStock);
+      await order(other.accessToken, { items: [{ campaignId, quantity: 2 }] }).expect(201);
+    });
+
+    it('shows a member only their own orders, newest first, a page at a time', async () => {
+      const campaignId = await newCampaign({ stock: 50, perMemberLimit: 10 });
+      const buyer = await shopperAt('order-lister');
+      const ids = [];
+      for (let i = 0; i < 3; i++)
+        ids.push(
+          (await order(buyer.accessToken, { items: [{ campaignId, quantity: 1 }] }).expect(201))
+            .body.id,
+        );
+      const first = await t
+        .http()
+        .get('/api/v1/me/orders?limit=2')
+        .set(as(buyer.accessToken))
+        .expect(200);
+      expect(first.body.items.map((o: { id: string }) => o.id)).toEqual([ids[2], ids[1]]);
+      const second = await t
+        .http()
+        .get(`/api/v1/me/orders?limit=2&cursor=${first.body.nextCursor}`)
+        .set(as(buyer.accessToken))
+        .expect(200);
+      expect(second.body).toMatchObject({
+        items: [expect.objectContaining({ id: ids[0] })],
+        nextCursor: null,
+      });
+      const stranger = await shopperAt('order-stranger');
+      await t.http().get(`/api/v1/me/orders/${ids[0]}`).set(as(stranger.accessToken)).expect(404);
+      expect(
+        (await t.http().get('/api/v1/me/orders').set(as(stranger.accessToken))).body.items,
+      ).toEqual([]);
+    });
+  });
+
+  describe('flash sale', () => {
+    // Races differ from run to run: three rounds, each on a fresh campaign and buyers.
+    it.each([1, 2, 3])(
+      'round %i: never oversells 100 units to 1,000 concurrent buyers, some replaying, and holds every limit',
+      async () => {
+        const campaignId = await newCampaign({ stock: 100, perMemberLimit: 3 });
+        const tokens = t.app.get(TokenService);
+        const buyers: { id: string; token: string }[] = await Promise.all(
+          Array.from({ length: 1000 }, async (_, i) => {
+            const [row] = await t.dataSource.query(
+              `INSERT INTO members (openid, nickname, invite_code, pickup_point_id) VALUES ($1, 'flash', $2, $3) RETURNING id`,
+              [
+                `flash_${i}_${randomUUID()}`,
+                `F${randomUUID().slice(0, 9).toUpperCase()}`,
+                points.east,
+              ],
+            );
+            return {
+              id: row.id,
+              token: tokens.signAccess({ kind: 'member', id: row.id, roles: ['shopper'] }),
+            };
+          }),
+        );
+        const attempts = buyers.map((buyer, i) => ({
+          buyer,
+          quantity: 1 + (i % 3),
+          key: randomUUID(),
+          replays: i % 10 === 0 ? 2 : 0,
+        }));
+        const requests = attempts.flatMap((a) =>
+          Array.from({ length: 1 + a.replays }, () =>
+            order(a.buyer.token, { items: [{ campaignId, quantity: a.quantity }] }, a.key).then(
+              (res) => ({ a, res }),
+            ),
+          ),
+        );
+        const results = await Promise.all(requests);
+
+        const unexpected = results.filter((r) => r.res.status !== 201 && r.res.status !== 409);
+        expect(unexpected.map((r) => [r.res.status, r.res.body])).toEqual([]);
+        const conflicts = results
+          .filter((r) => r.res.status === 409)
+          .map((r) => r.res.body.error.code);
+        expect(new Set(conflicts)).toEqual(new Set([ErrorCode.OutOfStock]));
+        // Every replay of a key got the same answer as its first request.
+        for (const a of attempts.filter((x) => x.replays > 0)) {
+          const answers = results.filter((r) => r.a === a);
+          const created = answers.filter((r) => r.res.status === 201);
+          if (created.length > 0) expect(new Set(created.map((r) => r.res.body.id)).size).toBe(1);
+        }
+        const [{ stock_left }] = await t.dataSource.query(
+          `SELECT stock_left FROM campaigns WHERE id = $1`,
+          [campaignId],
+        );
+        const [{ ordered, orders }] = await t.dataSource.query(
+          `SELECT COALESCE(SUM(quantity), 0)::int AS ordered, count(DISTINCT order_id)::int AS orders FROM order_lines WHERE campaign_id = $1`,
+          [campaignId],
+        );
+        expect(stock_left).toBeGreaterThanOrEqual(0);
+        expect(ordered).toBe(100 - stock_left);
+        expect(stock_left).toBeLessThan(3);
+        const overLimit = await t.dataSource.query(
+          `SELECT o.member_id FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE l.campaign_id = $1
+         GROUP BY o.member_id HAVING SUM(l.quantity) > 3 OR count(*) > 1`,
+          [campaignId],
+        );
+        expect(overLimit).toEqual([]);
+        expect(orders).toBe(
+          new Set(results.filter((r) => r.res.status === 201).map((r) => r.res.body.id)).size,
+        );
+      },
+    );
+  });
+});
