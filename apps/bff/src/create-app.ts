@@ -58,6 +58,8 @@ export async function createApp(
     {
       bufferLogs: true,
       abortOnError: false,
+      // Payment notifications are verified against the exact bytes that were signed.
+      rawBody: true,
     },
   );
   app.useLogger(app.get(Logger));

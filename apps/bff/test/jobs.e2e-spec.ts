@@ -23,6 +23,7 @@ describe('jobs run under an advisory lock, in batches, from the admin endpoint',
     expect(res.body.map((j: { name: string }) => j.name)).toEqual([
       'expire-points',
       'retain-tiers',
+      'cancel-unpaid-orders',
       'purge-idempotency-keys',
       'purge-refresh-tokens',
     ]);

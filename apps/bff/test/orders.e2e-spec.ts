@@ -1,6 +1,10 @@
 import { ErrorCode } from '@linli/shared';
 import { randomUUID } from 'node:crypto';
 import { TokenService } from '../src/common/auth/token.service';
+import {
+  SandboxPaymentProvider,
+  SANDBOX_SIGNATURE_HEADER,
+} from '../src/modules/payments/sandbox-payment.provider';
 import { createPickupPoints, liveCampaign } from './support/group-buy-fixtures';
 import { pointsOf } from './support/points-helpers';
 import { loginAdmin, loginMember, startTestApp, TestApp } from './support/test-app';
@@ -233,6 +237,193 @@ describe('checkout and orders', () => {
       expect(
         (await t.http().get('/api/v1/me/orders').set(as(stranger.accessToken))).body.items,
       ).toEqual([]);
+    });
+  });
+
+  describe('payment, cancellation and expiry', () => {
+    const stockOf = async (id: string) =>
+      (await t.dataSource.query(`SELECT stock_left FROM campaigns WHERE id = $1`, [id]))[0]
+        .stock_left as number;
+    const notify = (body: object, signature?: string) => {
+      const text = JSON.stringify(body);
+      return t
+        .http()
+        .post('/api/v1/payments/notify/sandbox')
+        .set('content-type', 'application/json')
+        .set(SANDBOX_SIGNATURE_HEADER, signature ?? t.app.get(SandboxPaymentProvider).sign(text))
+        .send(text);
+    };
+
+    it('pays through the signed notification once, crediting pending points; replays change nothing', async () => {
+      const campaignId = await newCampaign({ stock: 10 });
+      const buyer = await shopperAt('pay-buyer');
+      const placed = await order(buyer.accessToken, {
+        items: [{ campaignId, quantity: 2 }],
+      }).expect(201);
+      const paid = await t
+        .http()
+        .post(`/api/v1/orders/${placed.body.id}/pay`)
+        .set(as(buyer.accessToken))
+        .expect(200);
+      expect(paid.body).toMatchObject({
+        kind: 'completed',
+        order: { state: 'paid', paidAt: expect.any(String) },
+      });
+      expect(
+        (await t.http().get('/api/v1/me/points').set(as(buyer.accessToken))).body.pending,
+      ).toBe(placed.body.pointsToEarn);
+
+      const [payment] = await t.dataSource.query(
+        `SELECT transaction_id, amount_fen FROM payments WHERE order_id = $1`,
+        [placed.body.id],
+      );
+      const replay = {
+        orderId: placed.body.id,
+        transactionId: payment.transaction_id,
+        amountFen: payment.amount_fen,
+        paidAt: new Date().toISOString(),
+      };
+      await notify(replay).expect(200);
+      await notify(replay).expect(200);
+      const [{ n }] = await t.dataSource.query(
+        `SELECT count(*)::int AS n FROM payments WHERE order_id = $1`,
+        [placed.body.id],
+      );
+      expect(n).toBe(1);
+      expect(
+        (await t.http().get('/api/v1/me/points').set(as(buyer.accessToken))).body.pending,
+      ).toBe(placed.body.pointsToEarn);
+      const again = await t
+        .http()
+        .post(`/api/v1/orders/${placed.body.id}/pay`)
+        .set(as(buyer.accessToken))
+        .expect(409);
+      expect(again.body.error.code).toBe(ErrorCode.OrderStateInvalid);
+    });
+
+    it('refuses forged and mismatched notifications, leaving the order unpaid', async () => {
+      const campaignId = await newCampaign({ stock: 10 });
+      const buyer = await shopperAt('pay-forger');
+      const placed = await order(buyer.accessToken, {
+        items: [{ campaignId, quantity: 1 }],
+      }).expect(201);
+      const genuine = {
+        orderId: placed.body.id,
+        transactionId: 'tx-forged',
+        amountFen: placed.body.payable,
+        paidAt: new Date().toISOString(),
+      };
+      const forged = await notify(genuine, 'f'.repeat(64)).expect(400);
+      expect(forged.body.error.code).toBe(ErrorCode.PaymentNotificationInvalid);
+      const cheap = await notify({ ...genuine, transactionId: 'tx-cheap', amountFen: 1 }).expect(
+        400,
+      );
+      expect(cheap.body.error.code).toBe(ErrorCode.PaymentAmountMismatch);
+      const state = await t
+        .http()
+        .get(`/api/v1/me/orders/${placed.body.id}`)
+        .set(as(buyer.accessToken))
+        .expect(200);
+      expect(state.body.state).toBe('pending_payment');
+      await notify({ ...genuine, orderId: randomUUID() }).expect(404);
+    });
+
+    it('cancels an unpaid order, giving back stock, points and the member’s quantity', async () => {
+      const campaignId = await newCampaign({ stock: 10, perMemberLimit: 2 });
+      const buyer = await shopperAt('cancel-unpaid');
+      await pointsOf(t).inTransaction((ctx) =>
+        pointsOf(t).ledger.adjust(ctx, buyer.member.id, 300, 'gift', 'cancel-gift'),
+      );
+      const placed = await order(buyer.accessToken, {
+        items: [{ campaignId, quantity: 2 }],
+        pointsToUse: 300,
+      }).expect(201);
+      expect(await stockOf(campaignId)).toBe(8);
+      const cancelled = await t
+        .http()
+        .post(`/api/v1/orders/${placed.body.id}/cancel`)
+        .set(as(buyer.accessToken))
+        .expect(200);
+      expect(cancelled.body.state).toBe('cancelled');
+      expect(await stockOf(campaignId)).toBe(10);
+      expect(
+        (await t.http().get('/api/v1/me/points').set(as(buyer.accessToken))).body.available,
+      ).toBe(300);
+      await order(buyer.accessToken, { items: [{ campaignId, quantity: 2 }] }).expect(201);
+      await t
+        .http()
+        .post(`/api/v1/orders/${placed.body.id}/cancel`)
+        .set(as(buyer.accessToken))
+        .expect(409);
+      const stranger = await shopperAt('cancel-stranger');
+      await t
+        .http()
+        .post(`/api/v1/orders/${placed.body.id}/cancel`)
+        .set(as(stranger.accessToken))
+        .expect(404);
+      expect((await pointsOf(t).reconcile()).mismatches).toEqual([]);
+    });
+
+    it('cancels a paid order before cut-off with a full refund, cancelling its pending points', async () => {
+      const campaignId = await newCampaign({ stock: 10 });
+      const buyer = await shopperAt('cancel-paid');
+      const placed = await order(buyer.accessToken, {
+        items: [{ campaignId, quantity: 1 }],
+      }).expect(201);
+      await t
+        .http()
+        .post(`/api/v1/orders/${placed.body.id}/pay`)
+        .set(as(buyer.accessToken))
+        .expect(200);
+      await t
+        .http()
+        .post(`/api/v1/orders/${placed.body.id}/cancel`)
+        .set(as(buyer.accessToken))
+        .expect(200);
+      const refunds = await t.dataSource.query(
+        `SELECT reason, amount_fen FROM refunds WHERE order_id = $1`,
+        [placed.body.id],
+      );
+      expect(refunds).toEqual([{ reason: 'cancelled', amount_fen: placed.body.payable }]);
+      expect(
+        (await t.http().get('/api/v1/me/points').set(as(buyer.accessToken))).body.pending,
+      ).toBe(0);
+      expect(await stockOf(campaignId)).toBe(10);
+    });
+
+    it('expires unpaid orders after 15 minutes, and refunds a payment that arrives too late', async () => {
+      const campaignId = await newCampaign({ stock: 10 });
+      const buyer = await shopperAt('expiring');
+      const placed = await order(buyer.accessToken, {
+        items: [{ campaignId, quantity: 3 }],
+      }).expect(201);
+      pointsOf(t).clock.advance(16 * 60_000);
+      await t
+        .http()
+        .post(`/api/v1/orders/${placed.body.id}/pay`)
+        .set(as(buyer.accessToken))
+        .expect(409);
+      const run = await t
+        .http()
+        .post('/api/v1/admin/jobs/cancel-unpaid-orders/run')
+        .set(as(admin))
+        .expect(200);
+      expect(run.body.processed).toBeGreaterThanOrEqual(1);
+      expect(
+        (await t.http().get(`/api/v1/me/orders/${placed.body.id}`).set(as(buyer.accessToken))).body
+          .state,
+      ).toBe('cancelled');
+      expect(await stockOf(campaignId)).toBe(10);
+      await notify({
+        orderId: placed.body.id,
+        transactionId: 'tx-late',
+        amountFen: placed.body.payable,
+        paidAt: new Date().toISOString(),
+      }).expect(200);
+      const refunds = await t.dataSource.query(`SELECT reason FROM refunds WHERE order_id = $1`, [
+        placed.body.id,
+      ]);
+      expect(refunds).toEqual([{ reason: 'late-payment' }]);
     });
   });
 

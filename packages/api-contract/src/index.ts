@@ -46,6 +46,7 @@ export type OrderRequest = Schemas['OrderRequest'];
 export type QuoteResponse = Schemas['QuoteResponse'];
 export type OrderView = Schemas['OrderView'];
 export type OrderPage = Schemas['OrderPage'];
+export type PaymentStartResponse = Schemas['PaymentStartResponse'];
 
 /** The JSON body a route answers with on success. */
 export type ResponseOf<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {

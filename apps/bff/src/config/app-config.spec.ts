@@ -57,6 +57,7 @@ describe('configuration', () => {
       JWT_ACCESS_SECRET: 'a'.repeat(40),
       JWT_REFRESH_SECRET: 'b'.repeat(40),
       MEMBER_CODE_SECRET: 'c'.repeat(40),
+      PAYMENT_PROVIDER: 'wechat',
     });
     expect(config.NODE_ENV).toBe('production');
   });

@@ -18,6 +18,7 @@ const toBoolean = ({ value }: { value: unknown }) =>
 const DEV_ACCESS_SECRET = 'linli-dev-access-secret-not-for-production-use';
 const DEV_REFRESH_SECRET = 'linli-dev-refresh-secret-not-for-production-use';
 const DEV_MEMBER_CODE_SECRET = 'linli-dev-member-code-secret-not-for-production';
+const DEV_SANDBOX_PAY_SECRET = 'linli-dev-sandbox-pay-secret-not-for-production';
 
 /** Every setting the BFF reads, validated once at start-up. See apps/bff/.env.example. */
 export class AppConfig {
@@ -106,6 +107,15 @@ export class AppConfig {
   @IsBoolean()
   AUTH_DEV_LOGIN = false;
 
+  /** sandbox: payments succeed at once (demo, tests); wechat: WeChat Pay v3. */
+  @IsIn(['sandbox', 'wechat'])
+  PAYMENT_PROVIDER: 'sandbox' | 'wechat' = 'sandbox';
+
+  /** Signs the sandbox provider's notifications. */
+  @IsString()
+  @MinLength(32)
+  SANDBOX_PAY_SECRET = DEV_SANDBOX_PAY_SECRET;
+
   @IsOptional()
   @IsString()
   @MinLength(3)
@@ -172,6 +182,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       problems.push('JWT_REFRESH_SECRET must be set');
     if (config.MEMBER_CODE_SECRET === DEV_MEMBER_CODE_SECRET)
       problems.push('MEMBER_CODE_SECRET must be set');
+    if (config.PAYMENT_PROVIDER === 'sandbox')
+      problems.push('PAYMENT_PROVIDER must be wechat in production');
     if (config.AUTH_DEV_LOGIN) problems.push('AUTH_DEV_LOGIN must be off in production');
     if (!config.DATABASE_URL) problems.push('DATABASE_URL must be set in production');
     if (problems.length > 0)

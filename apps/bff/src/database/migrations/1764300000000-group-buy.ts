@@ -88,6 +88,28 @@ export class GroupBuy1764300000000 implements MigrationInterface {
         UNIQUE (order_id, campaign_id)
       )`);
     await q.query(`CREATE INDEX order_lines_campaign_idx ON order_lines (campaign_id)`);
+    // One payment per order, one per provider transaction: notifications are idempotent.
+    await q.query(`
+      CREATE TABLE payments (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        order_id uuid NOT NULL UNIQUE REFERENCES orders(id),
+        provider text NOT NULL,
+        transaction_id text NOT NULL,
+        amount_fen int NOT NULL CHECK (amount_fen > 0),
+        paid_at timestamptz NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        UNIQUE (provider, transaction_id)
+      )`);
+    await q.query(`
+      CREATE TABLE refunds (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        order_id uuid NOT NULL REFERENCES orders(id),
+        reason text NOT NULL,
+        amount_fen int NOT NULL CHECK (amount_fen > 0),
+        provider_refund_id text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        UNIQUE (order_id, reason)
+      )`);
     // How many units of a campaign each member holds in open orders: the per-member limit
     // is a guarded update of this row, never a count read before an insert.
     await q.query(`
@@ -100,6 +122,8 @@ export class GroupBuy1764300000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE refunds`);
+    await q.query(`DROP TABLE payments`);
     await q.query(`DROP TABLE campaign_member_quantities`);
     await q.query(`DROP TABLE order_lines`);
     await q.query(`DROP TABLE orders`);

@@ -1,4 +1,15 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Req,
+} from '@nestjs/common';
+import type { Request } from 'express';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -10,9 +21,19 @@ import { Roles } from '../../common/auth/auth.decorators';
 import { Idempotent } from '../../common/idempotency/idempotency.interceptor';
 import { PageQuery } from '../../common/pagination';
 import { Ctx, RequestContext } from '../../common/request-context';
+import { NoTransaction } from '../../common/transaction/transaction.interceptor';
 import { CheckoutService } from './checkout.service';
-import { OrderPage, OrderRequest, OrderView, QuoteResponse } from './dto/order.dto';
+import { OrderLifecycleService } from './order-lifecycle.service';
+import {
+  OrderPage,
+  OrderRequest,
+  OrderView,
+  PaymentStartResponse,
+  QuoteResponse,
+} from './dto/order.dto';
 import { OrdersService } from './orders.service';
+
+const uuid = new ParseUUIDPipe({ version: '4' });
 
 @ApiTags('group-buy')
 @ApiBearerAuth()
@@ -22,6 +43,7 @@ export class OrdersController {
   constructor(
     private readonly checkout: CheckoutService,
     private readonly orders: OrdersService,
+    private readonly lifecycle: OrderLifecycleService,
   ) {}
 
   @Post('orders/quote')
@@ -39,6 +61,29 @@ export class OrdersController {
   })
   create(@Ctx() ctx: RequestContext, @Body() body: OrderRequest): Promise<OrderView> {
     return this.orders.create(ctx, ctx.memberId, body);
+  }
+
+  /** Starts payment. It holds no transaction: the sandbox confirms through the notify endpoint meanwhile. */
+  @Post('orders/:id/pay')
+  @HttpCode(200)
+  @NoTransaction()
+  @ApiOkResponse({ type: PaymentStartResponse })
+  async pay(
+    @Ctx() ctx: RequestContext,
+    @Param('id', uuid) id: string,
+    @Req() req: Request,
+  ): Promise<PaymentStartResponse> {
+    const notifyBase = `${req.protocol}://${req.get('host')}/api/v1/payments/notify`;
+    const start = await this.lifecycle.startPayment(ctx, ctx.memberId, id, notifyBase);
+    return { ...start, order: await this.orders.get(ctx, ctx.memberId, id) };
+  }
+
+  @Post('orders/:id/cancel')
+  @HttpCode(200)
+  @ApiOkResponse({ type: OrderView })
+  async cancel(@Ctx() ctx: RequestContext, @Param('id', uuid) id: string): Promise<OrderView> {
+    await this.lifecycle.cancel(ctx, ctx.memberId, id);
+    return this.orders.get(ctx, ctx.memberId, id);
   }
 
   @Get('me/orders')

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { CancelUnpaidOrdersJob } from '../group-buy/cancel-unpaid-orders.job';
+import { GroupBuyModule } from '../group-buy/group-buy.module';
 import { ExpirePointsJob } from '../points/expire-points.job';
 import { PointsModule } from '../points/points.module';
 import { RetainTiersJob } from '../tiers/retain-tiers.job';
@@ -11,10 +13,10 @@ import { JobsController } from './jobs.controller';
 
 const HOUSEKEEPING_JOBS = [PurgeIdempotencyKeysJob, PurgeRefreshTokensJob];
 /** Every scheduled job; business modules export theirs. */
-const JOB_CLASSES = [ExpirePointsJob, RetainTiersJob, ...HOUSEKEEPING_JOBS];
+const JOB_CLASSES = [ExpirePointsJob, RetainTiersJob, CancelUnpaidOrdersJob, ...HOUSEKEEPING_JOBS];
 
 @Module({
-  imports: [PointsModule, TiersModule],
+  imports: [PointsModule, TiersModule, GroupBuyModule],
   controllers: [JobsController],
   providers: [
     ...HOUSEKEEPING_JOBS,

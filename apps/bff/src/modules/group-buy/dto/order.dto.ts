@@ -75,3 +75,17 @@ export class OrderPage {
   @ApiProperty({ type: OrderView, isArray: true }) items!: OrderView[];
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
 }
+
+export class PaymentStartResponse {
+  @ApiProperty({
+    enum: ['completed', 'wechat'],
+    description: 'completed: already paid; wechat: call wx.requestPayment',
+  })
+  kind!: 'completed' | 'wechat';
+  @ApiPropertyOptional() timeStamp?: string;
+  @ApiPropertyOptional() nonceStr?: string;
+  @ApiPropertyOptional() package?: string;
+  @ApiPropertyOptional() signType?: 'RSA';
+  @ApiPropertyOptional() paySign?: string;
+  @ApiProperty({ type: OrderView }) order!: OrderView;
+}

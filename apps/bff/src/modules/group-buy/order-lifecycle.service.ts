@@ -1,0 +1,261 @@
+import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  nextOrderState,
+  OrderEvent,
+  OrderState,
+  OrderTransitionError,
+  statesAllowing,
+} from '@linli/domain';
+import { ErrorCode } from '@linli/shared';
+import { Clock } from '../../common/clock';
+import { AppException } from '../../common/errors/app-exception';
+import { RequestContext } from '../../common/request-context';
+import { TransactionalConnection } from '../../common/transaction/transactional-connection';
+import {
+  PAYMENT_PROVIDER,
+  PaymentNotification,
+  PaymentProvider,
+  PaymentStart,
+} from '../payments/payment-provider';
+import { PointsLedger } from '../points/points-ledger.service';
+
+interface LockedOrder {
+  id: string;
+  member_id: string;
+  state: OrderState;
+  payable_fen: number;
+  points_used: number;
+  points_to_earn: number;
+}
+
+const orderStateInvalid = (state: OrderState, event: OrderEvent) =>
+  new AppException(
+    HttpStatus.CONFLICT,
+    ErrorCode.OrderStateInvalid,
+    `An order that is ${state} cannot ${event}`,
+    {
+      state,
+      event,
+    },
+  );
+
+/**
+ * What happens to an order after it is placed: payment, cancellation, expiry. Every state
+ * change goes through the domain's transitions table, under the order's row lock.
+ */
+@Injectable()
+export class OrderLifecycleService {
+  private readonly logger = new Logger(OrderLifecycleService.name);
+
+  constructor(
+    private readonly connection: TransactionalConnection,
+    private readonly ledger: PointsLedger,
+    private readonly clock: Clock,
+    @Inject(PAYMENT_PROVIDER) private readonly payments: PaymentProvider,
+  ) {}
+
+  /** Starts paying one of the member's orders; the sandbox confirms through the notify endpoint before this returns. */
+  async startPayment(
+    ctx: RequestContext,
+    memberId: string,
+    orderId: string,
+    notifyBase: string,
+  ): Promise<PaymentStart> {
+    const [order] = await this.connection.query<{
+      state: OrderState;
+      payable_fen: number;
+      openid: string;
+      expires_at: Date;
+    }>(
+      ctx,
+      `SELECT o.state, o.payable_fen, o.expires_at, m.openid FROM orders o JOIN members m ON m.id = o.member_id
+       WHERE o.id = $1 AND o.member_id = $2`,
+      [orderId, memberId],
+    );
+    if (!order) throw AppException.notFound('Order', { orderId });
+    if (order.state !== 'pending_payment' || order.expires_at <= this.clock.now())
+      throw orderStateInvalid(order.state, 'pay');
+    return this.payments.start({
+      orderId,
+      amountFen: order.payable_fen,
+      description: '邻里团购订单',
+      openid: order.openid,
+      notifyUrl: `${notifyBase}/${this.payments.name}`,
+    });
+  }
+
+  /**
+   * A provider says an order was paid. Exactly once per transaction; an amount that differs
+   * from the order is refused and logged; a payment for an order cancelled meanwhile is refunded.
+   */
+  async recordPayment(ctx: RequestContext, notification: PaymentNotification): Promise<void> {
+    const order = await this.lock(ctx, notification.orderId);
+    if (!order) throw AppException.notFound('Order', { orderId: notification.orderId });
+    const recorded = await this.connection.query(
+      ctx,
+      `INSERT INTO payments (order_id, provider, transaction_id, amount_fen, paid_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT DO NOTHING RETURNING id`,
+      [
+        order.id,
+        this.payments.name,
+        notification.transactionId,
+        notification.amountFen,
+        notification.paidAt,
+      ],
+    );
+    if (recorded.length === 0) return; // a replay of a notification already handled
+    if (notification.amountFen !== order.payable_fen) {
+      this.logger.error(
+        { orderId: order.id, expected: order.payable_fen, notified: notification.amountFen },
+        'payment amount mismatch',
+      );
+      throw new AppException(
+        HttpStatus.BAD_REQUEST,
+        ErrorCode.PaymentAmountMismatch,
+        'The paid amount does not match the order',
+        {
+          orderId: order.id,
+        },
+      );
+    }
+    if (order.state !== 'pending_payment') {
+      this.logger.warn(
+        { orderId: order.id, state: order.state },
+        'payment for an order no longer awaiting it: refunding',
+      );
+      await this.refund(ctx, order, notification.transactionId, 'late-payment');
+      return;
+    }
+    await this.transition(ctx, order, 'pay', `paid_at = $3`, [notification.paidAt]);
+    await this.ledger.earnPending(
+      ctx,
+      order.member_id,
+      { type: 'order', id: order.id },
+      order.points_to_earn,
+    );
+  }
+
+  /** The shopper cancels: unpaid, or paid while every campaign in it is still before cut-off (full refund). */
+  async cancel(ctx: RequestContext, memberId: string, orderId: string): Promise<void> {
+    const order = await this.lock(ctx, orderId);
+    if (!order || order.member_id !== memberId) throw AppException.notFound('Order', { orderId });
+    if (order.state === 'paid') {
+      const [{ closed }] = await this.connection.query<{ closed: number }>(
+        ctx,
+        `SELECT count(*)::int AS closed FROM order_lines l JOIN campaigns c ON c.id = l.campaign_id
+         WHERE l.order_id = $1 AND (c.status <> 'published' OR c.cuts_off_at <= $2)`,
+        [orderId, this.clock.now()],
+      );
+      if (closed > 0) throw orderStateInvalid('confirmed', 'cancel');
+    }
+    await this.release(ctx, order, 'cancel');
+  }
+
+  /** Cancels up to `limit` orders whose payment window has passed, giving back stock and points. */
+  async expireUnpaid(ctx: RequestContext, limit: number): Promise<number> {
+    const due = await this.connection.query<LockedOrder>(
+      ctx,
+      `SELECT id, member_id, state, payable_fen, points_used, points_to_earn FROM orders
+       WHERE state = 'pending_payment' AND expires_at <= $1 ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [this.clock.now(), limit],
+    );
+    for (const order of due) await this.release(ctx, order, 'expire');
+    return due.length;
+  }
+
+  /** Cancels an order and gives back what it held: stock, the member's quantities, spent points; refunds a paid one. */
+  private async release(
+    ctx: RequestContext,
+    order: LockedOrder,
+    event: 'cancel' | 'expire',
+  ): Promise<void> {
+    const wasPaid = order.state === 'paid';
+    await this.transition(ctx, order, event);
+    await this.connection.query(
+      ctx,
+      `UPDATE campaigns c SET stock_left = c.stock_left + l.quantity FROM order_lines l
+       WHERE l.order_id = $1 AND c.id = l.campaign_id`,
+      [order.id],
+    );
+    await this.connection.query(
+      ctx,
+      `UPDATE campaign_member_quantities q SET quantity = q.quantity - l.quantity FROM order_lines l
+       WHERE l.order_id = $1 AND q.campaign_id = l.campaign_id AND q.member_id = $2`,
+      [order.id, order.member_id],
+    );
+    const source = { type: 'order', id: order.id };
+    if (order.points_used > 0) {
+      await this.ledger.returnSpent(
+        ctx,
+        order.member_id,
+        source,
+        `order-cancel:${order.id}`,
+        order.points_used,
+      );
+    }
+    if (wasPaid) {
+      await this.ledger.cancelPending(ctx, order.member_id, source);
+      const [payment] = await this.connection.query<{ transaction_id: string }>(
+        ctx,
+        `SELECT transaction_id FROM payments WHERE order_id = $1`,
+        [order.id],
+      );
+      await this.refund(ctx, order, payment.transaction_id, 'cancelled');
+    }
+  }
+
+  private async refund(
+    ctx: RequestContext,
+    order: LockedOrder,
+    transactionId: string,
+    reason: string,
+  ): Promise<void> {
+    const { refundId } = await this.payments.refund({
+      orderId: order.id,
+      transactionId,
+      amountFen: order.payable_fen,
+      totalFen: order.payable_fen,
+      reason,
+    });
+    await this.connection.query(
+      ctx,
+      `INSERT INTO refunds (order_id, reason, amount_fen, provider_refund_id) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (order_id, reason) DO NOTHING`,
+      [order.id, reason, order.payable_fen, refundId],
+    );
+  }
+
+  private async lock(ctx: RequestContext, orderId: string): Promise<LockedOrder | undefined> {
+    const [order] = await this.connection.query<LockedOrder>(
+      ctx,
+      `SELECT id, member_id, state, payable_fen, points_used, points_to_earn FROM orders WHERE id = $1 FOR UPDATE`,
+      [orderId],
+    );
+    return order;
+  }
+
+  /** The one way an order changes state: the domain's table decides, a guarded update applies it. */
+  private async transition(
+    ctx: RequestContext,
+    order: LockedOrder,
+    event: OrderEvent,
+    extraSet = '',
+    extraParams: unknown[] = [],
+  ): Promise<void> {
+    let next: OrderState;
+    try {
+      next = nextOrderState(order.state, event);
+    } catch (error) {
+      if (error instanceof OrderTransitionError) throw orderStateInvalid(order.state, event);
+      throw error;
+    }
+    const updated = await this.connection.query(
+      ctx,
+      `UPDATE orders SET state = $2${extraSet ? `, ${extraSet}` : ''} WHERE id = $1 AND state = ANY($${3 + extraParams.length}::text[])
+       RETURNING id`,
+      [order.id, next, ...extraParams, statesAllowing(event)],
+    );
+    if (updated.length === 0) throw orderStateInvalid(order.state, event);
+    order.state = next;
+  }
+}
