@@ -1,3 +1,4 @@
+import { businessDay } from '@linli/domain';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { hashPassword } from '../modules/admin-auth/password-hash';
@@ -50,7 +51,47 @@ export const DEMO = {
     },
   ],
   admin: { username: 'admin', password: 'linli-demo-admin' },
+  products: [
+    {
+      id: '0b6f3c1e-0000-4000-8000-000000000301',
+      skuId: '0b6f3c1e-0000-4000-8000-000000000311',
+      campaignId: '0b6f3c1e-0000-4000-8000-000000000321',
+      name: '赣南脐橙',
+      description: '果园直发，酸甜多汁',
+      sku: '5斤装',
+      listFen: 3_990,
+      groupFen: 2_990,
+      tierPrices: { gold: 2_690, diamond: 2_490 },
+      stock: 200,
+    },
+    {
+      id: '0b6f3c1e-0000-4000-8000-000000000302',
+      skuId: '0b6f3c1e-0000-4000-8000-000000000312',
+      campaignId: '0b6f3c1e-0000-4000-8000-000000000322',
+      name: '散养土鸡蛋',
+      description: '山林散养，30 枚装',
+      sku: '30枚',
+      listFen: 3_200,
+      groupFen: 2_490,
+      tierPrices: {},
+      stock: 120,
+    },
+    {
+      id: '0b6f3c1e-0000-4000-8000-000000000303',
+      skuId: '0b6f3c1e-0000-4000-8000-000000000313',
+      campaignId: '0b6f3c1e-0000-4000-8000-000000000323',
+      name: '有机菠菜',
+      description: '当天采摘，500 克',
+      sku: '500g',
+      listFen: 880,
+      groupFen: 590,
+      tierPrices: {},
+      stock: 80,
+    },
+  ],
 } as const;
+
+const DAY_MS = 86_400_000;
 
 /** Demo data, safe to apply again and again: rows are keyed by fixed ids and never duplicated. */
 export async function seedDemo(
@@ -90,6 +131,38 @@ export async function seedDemo(
       `UPDATE members SET pickup_point_id = $1 WHERE id = ANY($2::uuid[]) AND pickup_point_id IS NULL`,
       [pickupPoints[0].id, shoppers.slice(0, 2).map((s) => s.id)],
     );
+    // Live group-buys to buy from at once; each start of the demo keeps them open two more days.
+    const now = Date.now();
+    const cutOff = new Date(now + 2 * DAY_MS);
+    for (const product of DEMO.products) {
+      await manager.query(
+        `INSERT INTO products (id, name, description) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING`,
+        [product.id, product.name, product.description],
+      );
+      await manager.query(
+        `INSERT INTO skus (id, product_id, name, price_fen) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING`,
+        [product.skuId, product.id, product.sku, product.listFen],
+      );
+      await manager.query(
+        `INSERT INTO campaigns (id, sku_id, title, group_price_fen, tier_prices, stock_total, stock_left, per_member_limit,
+           min_buyers, starts_at, cuts_off_at, pickup_date, status)
+         VALUES ($1, $2, $3, $4, $5, $6, $6, 5, 3, $7, $8, $9, 'published')
+         ON CONFLICT (id) DO UPDATE SET cuts_off_at = GREATEST(campaigns.cuts_off_at, EXCLUDED.cuts_off_at),
+           pickup_date = GREATEST(campaigns.pickup_date, EXCLUDED.pickup_date)
+         WHERE campaigns.status = 'published'`,
+        [
+          product.campaignId,
+          product.skuId,
+          `${product.name} ${product.sku} 团购`,
+          product.groupFen,
+          JSON.stringify(product.tierPrices),
+          product.stock,
+          new Date(now - DAY_MS),
+          cutOff,
+          businessDay(new Date(cutOff.getTime() + DAY_MS)),
+        ],
+      );
+    }
     const username = config.ADMIN_USERNAME ?? DEMO.admin.username;
     const password = config.ADMIN_PASSWORD ?? DEMO.admin.password;
     await manager.query(

@@ -1,0 +1,54 @@
+import { seedDemo } from '../src/database/demo-seed';
+import { startTestApp, TestApp } from './support/test-app';
+
+describe('demo seed', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ DEMO_SEED: 'true' });
+  });
+  afterAll(() => t.close());
+
+  it('can be applied again and again without duplicating anything', async () => {
+    const count = async () =>
+      (
+        await t.dataSource.query(
+          `SELECT (SELECT count(*) FROM members)::int AS members, (SELECT count(*) FROM pickup_points)::int AS points,
+                  (SELECT count(*) FROM campaigns)::int AS campaigns, (SELECT count(*) FROM admin_users)::int AS admins`,
+        )
+      )[0];
+    const before = await count();
+    expect(before).toEqual({ members: 4, points: 2, campaigns: 3, admins: 1 });
+    await seedDemo(t.dataSource, t.config);
+    await seedDemo(t.dataSource, t.config);
+    expect(await count()).toEqual(before);
+  });
+
+  it('lets alice buy at once from her pickup point', async () => {
+    const login = await t
+      .http()
+      .post('/api/v1/auth/wechat-login')
+      .send({ code: 'dev:alice' })
+      .expect(200);
+    const list = await t
+      .http()
+      .get('/api/v1/campaigns')
+      .auth(login.body.accessToken, { type: 'bearer' })
+      .expect(200);
+    expect(list.body.items.map((c: { productName: string }) => c.productName)).toEqual([
+      '赣南脐橙',
+      '散养土鸡蛋',
+      '有机菠菜',
+    ]);
+    const leader = await t
+      .http()
+      .post('/api/v1/auth/wechat-login')
+      .send({ code: 'dev:leader' })
+      .expect(200);
+    const me = await t
+      .http()
+      .get('/api/v1/me')
+      .auth(leader.body.accessToken, { type: 'bearer' })
+      .expect(200);
+    expect(me.body).toMatchObject({ nickname: '王团长', roles: ['shopper', 'leader'] });
+  });
+});
