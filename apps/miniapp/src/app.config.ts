@@ -1,6 +1,9 @@
 export default defineAppConfig({
   pages: ['pages/index/index', 'pages/member/index', 'pages/orders/index', 'pages/mine/index'],
-  subPackages: [{ root: 'subpackages/member', pages: ['points/index'] }],
+  subPackages: [
+    { root: 'subpackages/member', pages: ['points/index'] },
+    { root: 'subpackages/shop', pages: ['checkout/index'] },
+  ],
   window: {
     backgroundTextStyle: 'light',
     navigationBarBackgroundColor: '#ff5a1f',

@@ -5,6 +5,13 @@ import type {
   LoginResponse,
   MeResponse,
   MemberCard,
+  NearbyPickupPoint,
+  OrderPage,
+  OrderRequest,
+  OrderView,
+  PaymentStartResponse,
+  QuoteResponse,
+  ShopperCampaignList,
   PointsEntryPage,
   PointsEntryType,
   PointsWallet,
@@ -113,6 +120,33 @@ export function createApiClient(options: ApiClientOptions) {
     },
     me: {
       get: () => send<MeResponse>({ method: 'GET', url: '/me' }),
+    },
+    pickupPoints: {
+      nearby: (lat: number, lng: number) =>
+        send<NearbyPickupPoint[]>({ method: 'GET', url: '/pickup-points', params: { lat, lng } }),
+      choose: (pickupPointId: string) =>
+        send<MeResponse>({ method: 'PUT', url: '/me/pickup-point', data: { pickupPointId } }),
+    },
+    campaigns: {
+      list: () => send<ShopperCampaignList>({ method: 'GET', url: '/campaigns' }),
+    },
+    orders: {
+      quote: (body: OrderRequest) =>
+        send<QuoteResponse>({ method: 'POST', url: '/orders/quote', data: body }),
+      /** Exactly once per key: retry with the same key after a network failure. */
+      create: (body: OrderRequest, idempotencyKey: string) =>
+        send<OrderView>({
+          method: 'POST',
+          url: '/orders',
+          data: body,
+          headers: { 'Idempotency-Key': idempotencyKey },
+        }),
+      pay: (orderId: string) =>
+        send<PaymentStartResponse>({ method: 'POST', url: `/orders/${orderId}/pay` }),
+      cancel: (orderId: string) =>
+        send<OrderView>({ method: 'POST', url: `/orders/${orderId}/cancel` }),
+      list: (query: { limit?: number; cursor?: string } = {}) =>
+        send<OrderPage>({ method: 'GET', url: '/me/orders', params: query }),
     },
     memberCard: {
       get: () => send<MemberCard>({ method: 'GET', url: '/me/member-card' }),

@@ -54,6 +54,8 @@ export interface Stack {
   ): Promise<T>;
   h5Url: string;
   databaseUrl: string;
+  /** Runs SQL on the stack's database, for set-up that has no route yet. */
+  sql(text: string, params?: unknown[]): Promise<unknown[]>;
   stop(): Promise<void>;
 }
 
@@ -117,9 +119,20 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     return json as T;
   };
 
+  const sql = async (text: string, params: unknown[] = []) => {
+    const client = new Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      return (await client.query(text, params)).rows;
+    } finally {
+      await client.end();
+    }
+  };
+
   return {
     bffUrl,
     api,
+    sql,
     h5Url,
     databaseUrl,
     stop: async () => {

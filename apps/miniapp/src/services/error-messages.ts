@@ -12,6 +12,10 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
   [ErrorCode.RefreshTokenInvalid]: '登录已过期，请重新登录',
   [ErrorCode.ValidationFailed]: '填写的内容有误，请检查后重试',
   [ErrorCode.PointsInsufficient]: '积分不足',
+  [ErrorCode.OutOfStock]: '手慢了，库存不足',
+  [ErrorCode.PurchaseLimitExceeded]: '超过每人限购数量',
+  [ErrorCode.CampaignNotOpen]: '团购未开始或已截团',
+  [ErrorCode.PickupPointRequired]: '请先选择自提点',
 };
 
 /** What a shopper reads when something goes wrong: plain Chinese, never a code. */

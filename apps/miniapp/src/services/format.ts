@@ -15,3 +15,18 @@ export function formatDateTime(iso: string): string {
   const text = shanghai(iso);
   return `${text.slice(0, 10)} ${text.slice(11, 16)}`;
 }
+
+/** 2990 fen -> ¥29.90, in integers. */
+export function yuan(fen: number): string {
+  const sign = fen < 0 ? '-' : '';
+  const abs = Math.abs(fen);
+  return `${sign}¥${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/** 93784 seconds -> 1天2时3分 */
+export function countdown(seconds: number): string {
+  const days = Math.floor(seconds / 86_400);
+  const hours = Math.floor((seconds % 86_400) / 3600);
+  const minutes = Math.floor((seconds % 3600) / 60);
+  return `${days > 0 ? `${days}天` : ''}${hours}时${minutes}分`;
+}

@@ -1,0 +1,105 @@
+import Taro from '@tarojs/taro';
+import type { OrderView, QuoteResponse, ShopperCampaign } from '@linli/api-contract';
+import { create } from 'zustand';
+import { api } from '../services/api';
+import { messageFor } from '../services/error-messages';
+
+/** One key per checkout: a retried submit can never place a second order. */
+function newIdempotencyKey(): string {
+  return `co-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+}
+
+interface CheckoutState {
+  campaign: ShopperCampaign | null;
+  quantity: number;
+  usePoints: boolean;
+  pointsAvailable: number;
+  quote: QuoteResponse | null;
+  idempotencyKey: string;
+  submitting: boolean;
+  error: string | null;
+  start(campaign: ShopperCampaign): Promise<void>;
+  setQuantity(quantity: number): Promise<void>;
+  setUsePoints(usePoints: boolean): Promise<void>;
+  /** Places the order and pays it; resolves with the order when paid. */
+  submit(): Promise<OrderView | null>;
+}
+
+export const useCheckoutStore = create<CheckoutState>()((set, get) => {
+  const requestBody = () => {
+    const { campaign, quantity, usePoints, pointsAvailable } = get();
+    return {
+      items: [{ campaignId: campaign!.id, quantity }],
+      ...(usePoints && pointsAvailable > 0 ? { pointsToUse: pointsAvailable } : {}),
+    };
+  };
+  const refreshQuote = async () => {
+    try {
+      set({ quote: await api.orders.quote(requestBody()), error: null });
+    } catch (error) {
+      set({ quote: null, error: messageFor(error, '价格计算失败') });
+    }
+  };
+
+  return {
+    campaign: null,
+    quantity: 1,
+    usePoints: false,
+    pointsAvailable: 0,
+    quote: null,
+    idempotencyKey: newIdempotencyKey(),
+    submitting: false,
+    error: null,
+
+    async start(campaign) {
+      set({
+        campaign,
+        quantity: 1,
+        usePoints: false,
+        quote: null,
+        error: null,
+        idempotencyKey: newIdempotencyKey(),
+      });
+      const wallet = await api.points.wallet().catch(() => null);
+      set({ pointsAvailable: wallet?.available ?? 0 });
+      await refreshQuote();
+    },
+
+    async setQuantity(quantity) {
+      const limit = get().campaign?.perMemberLimit ?? 1;
+      set({
+        quantity: Math.max(1, Math.min(limit, quantity)),
+        idempotencyKey: newIdempotencyKey(),
+      });
+      await refreshQuote();
+    },
+
+    async setUsePoints(usePoints) {
+      set({ usePoints, idempotencyKey: newIdempotencyKey() });
+      await refreshQuote();
+    },
+
+    async submit() {
+      if (get().submitting) return null;
+      set({ submitting: true, error: null });
+      try {
+        const order = await api.orders.create(requestBody(), get().idempotencyKey);
+        const payment = await api.orders.pay(order.id);
+        if (payment.kind === 'wechat') {
+          await Taro.requestPayment({
+            timeStamp: payment.timeStamp!,
+            nonceStr: payment.nonceStr!,
+            package: payment.package!,
+            signType: 'RSA',
+            paySign: payment.paySign!,
+          });
+        }
+        set({ submitting: false });
+        return payment.order;
+      } catch (error) {
+        set({ submitting: false, error: messageFor(error, '下单失败，请重试') });
+        return null;
+      }
+    },
+  };
+});

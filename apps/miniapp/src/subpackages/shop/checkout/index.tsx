@@ -1,0 +1,101 @@
+import { Button, InputNumber, Switch } from '@nutui/nutui-react-taro';
+import { Text, View } from '@tarojs/components';
+import Taro from '@tarojs/taro';
+import { yuan } from '../../../services/format';
+import { useCheckoutStore } from '../../../stores/checkout-store';
+import './index.scss';
+
+function Row({ label, value, className }: { label: string; value: string; className?: string }) {
+  return (
+    <View className={`checkout-row ${className ?? ''}`}>
+      <Text>{label}</Text>
+      <Text className="checkout-row__value">{value}</Text>
+    </View>
+  );
+}
+
+export default function CheckoutPage() {
+  const {
+    campaign,
+    quantity,
+    usePoints,
+    pointsAvailable,
+    quote,
+    submitting,
+    error,
+    setQuantity,
+    setUsePoints,
+    submit,
+  } = useCheckoutStore();
+  if (!campaign) {
+    return (
+      <View className="page placeholder">
+        <Text>请先在首页选择团购</Text>
+      </View>
+    );
+  }
+
+  const pay = async () => {
+    const order = await submit();
+    if (order) {
+      void Taro.showToast({ title: '支付成功', icon: 'success' });
+      void Taro.switchTab({ url: '/pages/orders/index' });
+    }
+  };
+
+  return (
+    <View className="page checkout">
+      <View className="checkout-card">
+        <Text className="checkout-card__title">{campaign.title}</Text>
+        <View className="checkout-row">
+          <Text>数量（每人限 {campaign.perMemberLimit} 件）</Text>
+          <InputNumber
+            className="checkout-quantity"
+            value={quantity}
+            min={1}
+            max={campaign.perMemberLimit}
+            onChange={(value) => void setQuantity(Number(value))}
+          />
+        </View>
+        <View className="checkout-row">
+          <Text>使用积分（可用 {pointsAvailable}）</Text>
+          <Switch
+            className="checkout-points"
+            checked={usePoints}
+            disabled={pointsAvailable === 0}
+            onChange={(checked) => void setUsePoints(checked)}
+          />
+        </View>
+      </View>
+
+      {quote && (
+        <View className="checkout-card">
+          <Row label="商品金额" value={yuan(quote.subtotal)} />
+          {quote.tierDiscount > 0 && (
+            <Row label="会员优惠" value={`-${yuan(quote.tierDiscount)}`} />
+          )}
+          {quote.pointsDiscount > 0 && (
+            <Row
+              label={`积分抵扣（${quote.pointsUsed} 积分）`}
+              value={`-${yuan(quote.pointsDiscount)}`}
+              className="checkout-points-row"
+            />
+          )}
+          <Row label="实付" value={yuan(quote.payable)} className="checkout-payable" />
+          <Text className="checkout-earn">取货完成后可得 {quote.pointsToEarn} 积分</Text>
+        </View>
+      )}
+      {error && <Text className="checkout-error">{error}</Text>}
+      <Button
+        className="checkout-submit"
+        type="primary"
+        block
+        loading={submitting}
+        disabled={!quote}
+        onClick={() => void pay()}
+      >
+        提交订单并支付 {quote ? yuan(quote.payable) : ''}
+      </Button>
+    </View>
+  );
+}
