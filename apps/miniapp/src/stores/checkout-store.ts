@@ -28,8 +28,9 @@ interface CheckoutState {
 export const useCheckoutStore = create<CheckoutState>()((set, get) => {
   const requestBody = () => {
     const { campaign, quantity, usePoints, pointsAvailable } = get();
+    if (!campaign) throw new Error('checkout has no campaign');
     return {
-      items: [{ campaignId: campaign!.id, quantity }],
+      items: [{ campaignId: campaign.id, quantity }],
       ...(usePoints && pointsAvailable > 0 ? { pointsToUse: pointsAvailable } : {}),
     };
   };
@@ -86,12 +87,15 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
         const order = await api.orders.create(requestBody(), get().idempotencyKey);
         const payment = await api.orders.pay(order.id);
         if (payment.kind === 'wechat') {
+          const { timeStamp, nonceStr, package: prepay, paySign } = payment;
+          if (!timeStamp || !nonceStr || !prepay || !paySign)
+            throw new Error('incomplete payment parameters');
           await Taro.requestPayment({
-            timeStamp: payment.timeStamp!,
-            nonceStr: payment.nonceStr!,
-            package: payment.package!,
+            timeStamp,
+            nonceStr,
+            package: prepay,
             signType: 'RSA',
-            paySign: payment.paySign!,
+            paySign,
           });
         }
         set({ submitting: false });
