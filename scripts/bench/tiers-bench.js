@@ -54,18 +54,28 @@ async function main() {
     const draft = await call(bff.base, 'POST', '/admin/tier-rules', {}, auth);
     const tiers = draft.tiers.map((t) => (t.code === 'silver' ? { ...t, threshold: 400 } : t));
     await call(bff.base, 'PUT', `/admin/tier-rules/${draft.version}`, { tiers }, auth);
-    const simulation = await timed(() => call(bff.base, 'POST', `/admin/tier-rules/${draft.version}/simulate`, undefined, auth));
+    const simulation = await timed(() =>
+      call(bff.base, 'POST', `/admin/tier-rules/${draft.version}/simulate`, undefined, auth),
+    );
 
-    const retention = await timed(() => call(bff.base, 'POST', '/admin/jobs/retain-tiers/run', undefined, auth));
+    const retention = await timed(() =>
+      call(bff.base, 'POST', '/admin/jobs/retain-tiers/run', undefined, auth),
+    );
 
     const row = (name, ms) =>
-      console.log(`  ${name.padEnd(32)} ${(ms / 1000).toFixed(2).padStart(8)} s ${`${(ms / baseline.ms).toFixed(1)}x`.padStart(8)}`);
+      console.log(
+        `  ${name.padEnd(32)} ${(ms / 1000).toFixed(2).padStart(8)} s ${`${(ms / baseline.ms).toFixed(1)}x`.padStart(8)}`,
+      );
     console.log('\n  phase                                  time   vs plain pass');
     row('plain SQL pass (baseline)', baseline.ms);
     row('simulate a draft (HTTP)', simulation.ms);
     row('retain-tiers job (HTTP)', retention.ms);
-    console.log(`  simulation: ${simulation.result.members} members, ${simulation.result.moving} would move`);
-    console.log(`  retain-tiers: ${retention.result.processed} members reviewed in ${retention.result.batches} batches`);
+    console.log(
+      `  simulation: ${simulation.result.members} members, ${simulation.result.moving} would move`,
+    );
+    console.log(
+      `  retain-tiers: ${retention.result.processed} members reviewed in ${retention.result.batches} batches`,
+    );
   } finally {
     await pool.end();
     await bff.stop();
