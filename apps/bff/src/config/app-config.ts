@@ -6,6 +6,7 @@ import {
   IsOptional,
   IsString,
   IsUrl,
+  Length,
   Max,
   Min,
   MinLength,
@@ -110,6 +111,32 @@ export class AppConfig {
   /** sandbox: payments succeed at once (demo, tests); wechat: WeChat Pay v3. */
   @IsIn(['sandbox', 'wechat'])
   PAYMENT_PROVIDER: 'sandbox' | 'wechat' = 'sandbox';
+
+  /** WeChat Pay v3 merchant: id, certificate serial, APIv3 key (32 characters), private key (PEM). */
+  @IsOptional()
+  @IsString()
+  WECHATPAY_MCH_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  WECHATPAY_SERIAL_NO?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(32, 32)
+  WECHATPAY_API_V3_KEY?: string;
+
+  @IsOptional()
+  @IsString()
+  WECHATPAY_PRIVATE_KEY?: string;
+
+  /** WeChat Pay platform public key (PEM) that signs notifications. */
+  @IsOptional()
+  @IsString()
+  WECHATPAY_PLATFORM_PUBLIC_KEY?: string;
+
+  @IsUrl({ require_tld: false, require_protocol: true })
+  WECHATPAY_API_BASE = 'https://api.mch.weixin.qq.com';
 
   /** Signs the sandbox provider's notifications. */
   @IsString()

@@ -1,20 +1,18 @@
 import { Module } from '@nestjs/common';
+import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
 import { PAYMENT_PROVIDER } from './payment-provider';
 import { SandboxPaymentProvider } from './sandbox-payment.provider';
+import { WechatPayProvider } from './wechat-pay.provider';
 
 @Module({
   providers: [
     SandboxPaymentProvider,
     {
       provide: PAYMENT_PROVIDER,
-      inject: [AppConfig, SandboxPaymentProvider],
-      useFactory: (config: AppConfig, sandbox: SandboxPaymentProvider) => {
-        if (config.PAYMENT_PROVIDER === 'sandbox') return sandbox;
-        throw new Error(
-          'PAYMENT_PROVIDER=wechat: the WeChat Pay v3 provider is not part of this build yet',
-        );
-      },
+      inject: [AppConfig, Clock, SandboxPaymentProvider],
+      useFactory: (config: AppConfig, clock: Clock, sandbox: SandboxPaymentProvider) =>
+        config.PAYMENT_PROVIDER === 'wechat' ? new WechatPayProvider(config, clock) : sandbox,
     },
   ],
   exports: [PAYMENT_PROVIDER, SandboxPaymentProvider],

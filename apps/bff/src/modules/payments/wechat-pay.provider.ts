@@ -1,0 +1,207 @@
+import { Logger } from '@nestjs/common';
+import axios, { AxiosInstance } from 'axios';
+import {
+  createDecipheriv,
+  createPrivateKey,
+  createPublicKey,
+  createSign,
+  createVerify,
+  KeyObject,
+  randomBytes,
+} from 'node:crypto';
+import { Clock } from '../../common/clock';
+import { AppConfig } from '../../config/app-config';
+import {
+  PaymentNotification,
+  PaymentProvider,
+  PaymentRequest,
+  PaymentStart,
+} from './payment-provider';
+import { invalidNotification } from './sandbox-payment.provider';
+
+// Notifications older than this are refused, so a captured one cannot be replayed later.
+const MAX_NOTIFICATION_AGE_S = 300;
+
+interface WechatPaySettings {
+  appId: string;
+  mchId: string;
+  serialNo: string;
+  apiV3Key: Buffer;
+  privateKey: KeyObject;
+  platformPublicKey: KeyObject;
+  apiBase: string;
+}
+
+/** out_trade_no allows 32 characters: the order's UUID without dashes. */
+export const toTradeNo = (orderId: string) => orderId.replace(/-/g, '');
+const fromTradeNo = (tradeNo: string) =>
+  /^[0-9a-f]{32}$/.test(tradeNo)
+    ? `${tradeNo.slice(0, 8)}-${tradeNo.slice(8, 12)}-${tradeNo.slice(12, 16)}-${tradeNo.slice(16, 20)}-${tradeNo.slice(20)}`
+    : null;
+
+/**
+ * WeChat Pay API v3 (JSAPI): prepay orders signed with the merchant key, notifications
+ * verified with the platform public key and decrypted with the APIv3 key, refunds.
+ */
+export class WechatPayProvider implements PaymentProvider {
+  readonly name = 'wechat';
+  private readonly logger = new Logger(WechatPayProvider.name);
+  private readonly settings: WechatPaySettings;
+  private readonly http: AxiosInstance;
+
+  constructor(
+    config: AppConfig,
+    private readonly clock: Clock,
+  ) {
+    const {
+      WECHAT_APP_ID,
+      WECHATPAY_MCH_ID,
+      WECHATPAY_SERIAL_NO,
+      WECHATPAY_API_V3_KEY,
+      WECHATPAY_PRIVATE_KEY,
+      WECHATPAY_PLATFORM_PUBLIC_KEY,
+    } = config;
+    if (
+      !WECHAT_APP_ID ||
+      !WECHATPAY_MCH_ID ||
+      !WECHATPAY_SERIAL_NO ||
+      !WECHATPAY_API_V3_KEY ||
+      !WECHATPAY_PRIVATE_KEY ||
+      !WECHATPAY_PLATFORM_PUBLIC_KEY
+    ) {
+      throw new Error(
+        'PAYMENT_PROVIDER=wechat needs WECHAT_APP_ID, WECHATPAY_MCH_ID, WECHATPAY_SERIAL_NO, WECHATPAY_API_V3_KEY, WECHATPAY_PRIVATE_KEY and WECHATPAY_PLATFORM_PUBLIC_KEY',
+      );
+    }
+    this.settings = {
+      appId: WECHAT_APP_ID,
+      mchId: WECHATPAY_MCH_ID,
+      serialNo: WECHATPAY_SERIAL_NO,
+      apiV3Key: Buffer.from(WECHATPAY_API_V3_KEY, 'utf8'),
+      privateKey: createPrivateKey(WECHATPAY_PRIVATE_KEY.replace(/\\n/g, '\n')),
+      platformPublicKey: createPublicKey(WECHATPAY_PLATFORM_PUBLIC_KEY.replace(/\\n/g, '\n')),
+      apiBase: config.WECHATPAY_API_BASE,
+    };
+    this.http = axios.create({ baseURL: this.settings.apiBase, timeout: 10_000 });
+  }
+
+  async start(request: PaymentRequest): Promise<PaymentStart> {
+    const body = {
+      appid: this.settings.appId,
+      mchid: this.settings.mchId,
+      description: request.description,
+      out_trade_no: toTradeNo(request.orderId),
+      notify_url: request.notifyUrl,
+      amount: { total: request.amountFen, currency: 'CNY' },
+      payer: { openid: request.openid },
+    };
+    const { data } = await this.post<{ prepay_id: string }>('/v3/pay/transactions/jsapi', body);
+    const timeStamp = String(Math.floor(this.clock.now().getTime() / 1000));
+    const nonceStr = randomBytes(16).toString('hex');
+    const prepay = `prepay_id=${data.prepay_id}`;
+    const paySign = this.sign(`${this.settings.appId}\n${timeStamp}\n${nonceStr}\n${prepay}\n`);
+    return { kind: 'wechat', timeStamp, nonceStr, package: prepay, signType: 'RSA', paySign };
+  }
+
+  verify(
+    headers: Record<string, string | string[] | undefined>,
+    rawBody: Buffer,
+  ): PaymentNotification {
+    const header = (name: string) => {
+      const value = headers[name];
+      return Array.isArray(value) ? value[0] : value;
+    };
+    const timestamp = header('wechatpay-timestamp');
+    const nonce = header('wechatpay-nonce');
+    const signature = header('wechatpay-signature');
+    if (!timestamp || !nonce || !signature) throw invalidNotification('missing signature headers');
+    if (Math.abs(this.clock.now().getTime() / 1000 - Number(timestamp)) > MAX_NOTIFICATION_AGE_S) {
+      throw invalidNotification('stale notification');
+    }
+    const verifier = createVerify('RSA-SHA256').update(
+      `${timestamp}\n${nonce}\n${rawBody.toString('utf8')}\n`,
+    );
+    if (!verifier.verify(this.settings.platformPublicKey, signature, 'base64'))
+      throw invalidNotification('bad signature');
+
+    let transaction: {
+      out_trade_no?: string;
+      transaction_id?: string;
+      trade_state?: string;
+      amount?: { total?: number };
+      success_time?: string;
+    };
+    try {
+      const { resource } = JSON.parse(rawBody.toString('utf8'));
+      const sealed = Buffer.from(resource.ciphertext, 'base64');
+      const decipher = createDecipheriv(
+        'aes-256-gcm',
+        this.settings.apiV3Key,
+        Buffer.from(resource.nonce, 'utf8'),
+      );
+      decipher.setAAD(Buffer.from(resource.associated_data ?? '', 'utf8'));
+      decipher.setAuthTag(sealed.subarray(sealed.length - 16));
+      transaction = JSON.parse(
+        Buffer.concat([
+          decipher.update(sealed.subarray(0, sealed.length - 16)),
+          decipher.final(),
+        ]).toString('utf8'),
+      );
+    } catch {
+      throw invalidNotification('resource cannot be decrypted');
+    }
+    const orderId = fromTradeNo(transaction.out_trade_no ?? '');
+    if (
+      transaction.trade_state !== 'SUCCESS' ||
+      !orderId ||
+      !transaction.transaction_id ||
+      !Number.isSafeInteger(transaction.amount?.total)
+    ) {
+      this.logger.warn(
+        { tradeState: transaction.trade_state, tradeNo: transaction.out_trade_no },
+        'notification is not a successful payment',
+      );
+      throw invalidNotification('not a successful payment');
+    }
+    return {
+      orderId,
+      transactionId: transaction.transaction_id,
+      amountFen: transaction.amount?.total as number,
+      paidAt: new Date(transaction.success_time ?? this.clock.now().toISOString()),
+    };
+  }
+
+  async refund(request: {
+    orderId: string;
+    transactionId: string;
+    amountFen: number;
+    totalFen: number;
+    reason: string;
+  }) {
+    const { data } = await this.post<{ refund_id: string }>('/v3/refund/domestic/refunds', {
+      transaction_id: request.transactionId,
+      out_refund_no: `${toTradeNo(request.orderId).slice(0, 24)}${request.reason.slice(0, 8)}`,
+      reason: request.reason,
+      amount: { refund: request.amountFen, total: request.totalFen, currency: 'CNY' },
+    });
+    return { refundId: data.refund_id };
+  }
+
+  /** Calls the API with the merchant's request signature (WECHATPAY2-SHA256-RSA2048). */
+  private post<T>(path: string, body: object) {
+    const text = JSON.stringify(body);
+    const timestamp = String(Math.floor(this.clock.now().getTime() / 1000));
+    const nonce = randomBytes(16).toString('hex');
+    const signature = this.sign(`POST\n${path}\n${timestamp}\n${nonce}\n${text}\n`);
+    const authorization =
+      `WECHATPAY2-SHA256-RSA2048 mchid="${this.settings.mchId}",nonce_str="${nonce}",` +
+      `signature="${signature}",timestamp="${timestamp}",serial_no="${this.settings.serialNo}"`;
+    return this.http.post<T>(path, text, {
+      headers: { 'content-type': 'application/json', accept: 'application/json', authorization },
+    });
+  }
+
+  private sign(message: string): string {
+    return createSign('RSA-SHA256').update(message).sign(this.settings.privateKey, 'base64');
+  }
+}

@@ -1,0 +1,226 @@
+import { ErrorCode } from '@linli/shared';
+import {
+  createCipheriv,
+  createSign,
+  createVerify,
+  generateKeyPairSync,
+  randomBytes,
+} from 'node:crypto';
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createPickupPoints, liveCampaign } from './support/group-buy-fixtures';
+import { loginAdmin, loginMember, startTestApp, TestApp } from './support/test-app';
+
+const pem = () =>
+  generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
+
+describe('WeChat Pay v3, against a local stand-in with locally generated keys', () => {
+  const merchant = pem();
+  const platform = pem();
+  const apiV3Key = randomBytes(16).toString('hex'); // 32 characters
+  const calls: { path: string; body: Record<string, unknown>; authorization: string }[] = [];
+  let server: Server;
+  let t: TestApp;
+  let admin: string;
+  let skuId: string;
+  let buyer: { accessToken: string; member: { id: string } };
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      let text = '';
+      req.on('data', (chunk) => (text += chunk));
+      req.on('end', () => {
+        calls.push({
+          path: req.url ?? '',
+          body: JSON.parse(text),
+          authorization: String(req.headers.authorization),
+        });
+        res.setHeader('content-type', 'application/json');
+        if (req.url === '/v3/pay/transactions/jsapi')
+          return void res.end(JSON.stringify({ prepay_id: 'wx_prepay_1' }));
+        if (req.url === '/v3/refund/domestic/refunds')
+          return void res.end(JSON.stringify({ refund_id: 'wx_refund_1' }));
+        res.writeHead(404).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    t = await startTestApp({
+      PAYMENT_PROVIDER: 'wechat',
+      WECHAT_APP_ID: 'wx_app_1',
+      WECHAT_APP_SECRET: 'secret',
+      WECHATPAY_MCH_ID: '1900000001',
+      WECHATPAY_SERIAL_NO: 'SERIAL01',
+      WECHATPAY_API_V3_KEY: apiV3Key,
+      WECHATPAY_PRIVATE_KEY: merchant.privateKey,
+      WECHATPAY_PLATFORM_PUBLIC_KEY: platform.publicKey,
+      WECHATPAY_API_BASE: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    });
+    admin = await loginAdmin(t);
+    const points = await createPickupPoints(t);
+    const product = await t
+      .http()
+      .post('/api/v1/admin/products')
+      .auth(admin, { type: 'bearer' })
+      .send({ name: '脐橙', skus: [{ name: '5斤', priceFen: 3_990 }] })
+      .expect(201);
+    skuId = product.body.skus[0].id;
+    buyer = await loginMember(t, 'wxpay-buyer');
+    await t
+      .http()
+      .put('/api/v1/me/pickup-point')
+      .auth(buyer.accessToken, { type: 'bearer' })
+      .send({ pickupPointId: points.east })
+      .expect(200);
+  });
+  afterAll(async () => {
+    await t.close();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const placeOrder = async () => {
+    const campaign = await t
+      .http()
+      .post('/api/v1/admin/campaigns')
+      .auth(admin, { type: 'bearer' })
+      .send(liveCampaign(skuId))
+      .expect(201);
+    await t
+      .http()
+      .post(`/api/v1/admin/campaigns/${campaign.body.id}/publish`)
+      .auth(admin, { type: 'bearer' })
+      .expect(200);
+    const order = await t
+      .http()
+      .post('/api/v1/orders')
+      .auth(buyer.accessToken, { type: 'bearer' })
+      .set('Idempotency-Key', randomBytes(8).toString('hex'))
+      .send({ items: [{ campaignId: campaign.body.id, quantity: 1 }] })
+      .expect(201);
+    return order.body as { id: string; payable: number };
+  };
+
+  /** A notification as WeChat Pay sends it: the transaction sealed with the APIv3 key, the body signed by the platform. */
+  const notification = (
+    transaction: object,
+    options: { timestamp?: number; signWith?: string } = {},
+  ) => {
+    const nonce = randomBytes(6).toString('hex');
+    const cipher = createCipheriv('aes-256-gcm', Buffer.from(apiV3Key), Buffer.from(nonce));
+    cipher.setAAD(Buffer.from('transaction'));
+    const sealed = Buffer.concat([
+      cipher.update(JSON.stringify(transaction)),
+      cipher.final(),
+      cipher.getAuthTag(),
+    ]);
+    const body = JSON.stringify({
+      id: randomBytes(8).toString('hex'),
+      event_type: 'TRANSACTION.SUCCESS',
+      resource_type: 'encrypt-resource',
+      resource: {
+        algorithm: 'AEAD_AES_256_GCM',
+        ciphertext: sealed.toString('base64'),
+        associated_data: 'transaction',
+        nonce,
+        original_type: 'transaction',
+      },
+    });
+    const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
+    const headerNonce = randomBytes(8).toString('hex');
+    const signature = createSign('RSA-SHA256')
+      .update(`${timestamp}\n${headerNonce}\n${body}\n`)
+      .sign(options.signWith ?? platform.privateKey, 'base64');
+    return t
+      .http()
+      .post('/api/v1/payments/notify/wechat')
+      .set({
+        'content-type': 'application/json',
+        'wechatpay-timestamp': timestamp,
+        'wechatpay-nonce': headerNonce,
+        'wechatpay-signature': signature,
+        'wechatpay-serial': 'PLATFORM01',
+      })
+      .send(body);
+  };
+
+  it('creates a JSAPI prepay order signed by the merchant and returns requestPayment parameters signed too', async () => {
+    const order = await placeOrder();
+    const res = await t
+      .http()
+      .post(`/api/v1/orders/${order.id}/pay`)
+      .auth(buyer.accessToken, { type: 'bearer' })
+      .expect(200);
+    expect(res.body).toMatchObject({
+      kind: 'wechat',
+      package: 'prepay_id=wx_prepay_1',
+      signType: 'RSA',
+      order: { state: 'pending_payment' },
+    });
+    const message = `wx_app_1\n${res.body.timeStamp}\n${res.body.nonceStr}\n${res.body.package}\n`;
+    expect(
+      createVerify('RSA-SHA256')
+        .update(message)
+        .verify(merchant.publicKey, res.body.paySign, 'base64'),
+    ).toBe(true);
+
+    const call = calls.find((c) => c.path === '/v3/pay/transactions/jsapi')!;
+    expect(call.body).toMatchObject({
+      appid: 'wx_app_1',
+      mchid: '1900000001',
+      out_trade_no: order.id.replace(/-/g, ''),
+      amount: { total: order.payable, currency: 'CNY' },
+      notify_url: expect.stringMatching(/\/api\/v1\/payments\/notify\/wechat$/),
+    });
+    expect(call.authorization).toMatch(
+      /^WECHATPAY2-SHA256-RSA2048 mchid="1900000001",.*serial_no="SERIAL01"$/,
+    );
+  });
+
+  it('accepts a genuine notification once and refuses forged, tampered and stale ones', async () => {
+    const order = await placeOrder();
+    const transaction = {
+      out_trade_no: order.id.replace(/-/g, ''),
+      transaction_id: '4200000001',
+      trade_state: 'SUCCESS',
+      amount: { total: order.payable, payer_total: order.payable, currency: 'CNY' },
+      success_time: new Date().toISOString(),
+    };
+    const forged = await notification(transaction, { signWith: merchant.privateKey }).expect(400);
+    expect(forged.body.error.code).toBe(ErrorCode.PaymentNotificationInvalid);
+    await notification(transaction, { timestamp: Math.floor(Date.now() / 1000) - 3600 }).expect(
+      400,
+    );
+    await notification({ ...transaction, trade_state: 'NOTPAY' }).expect(400);
+    const cheap = await notification({ ...transaction, amount: { total: 1 } }).expect(400);
+    expect(cheap.body.error.code).toBe(ErrorCode.PaymentAmountMismatch);
+
+    await notification(transaction).expect(200);
+    await notification(transaction).expect(200);
+    const state = await t
+      .http()
+      .get(`/api/v1/me/orders/${order.id}`)
+      .auth(buyer.accessToken, { type: 'bearer' })
+      .expect(200);
+    expect(state.body.state).toBe('paid');
+    const [{ n }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM payments WHERE order_id = $1`,
+      [order.id],
+    );
+    expect(n).toBe(1);
+
+    await t
+      .http()
+      .post(`/api/v1/orders/${order.id}/cancel`)
+      .auth(buyer.accessToken, { type: 'bearer' })
+      .expect(200);
+    const refund = calls.find((c) => c.path === '/v3/refund/domestic/refunds')!;
+    expect(refund.body).toMatchObject({
+      transaction_id: '4200000001',
+      amount: { refund: order.payable, total: order.payable },
+    });
+  });
+});
