@@ -1,4 +1,4 @@
-import type { components, paths } from './generated/openapi';
+import type { components } from './generated/openapi';
 
 export type { components, operations, paths } from './generated/openapi';
 export { ErrorCode, isErrorCode, MEMBER_TIERS, MEMBER_TIER_NAMES } from '@linli/shared';
@@ -47,14 +47,3 @@ export type QuoteResponse = Schemas['QuoteResponse'];
 export type OrderView = Schemas['OrderView'];
 export type OrderPage = Schemas['OrderPage'];
 export type PaymentStartResponse = Schemas['PaymentStartResponse'];
-
-/** The JSON body a route answers with on success. */
-export type ResponseOf<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
-  responses: infer R;
-}
-  ? R extends { 200: { content: { 'application/json': infer B } } }
-    ? B
-    : R extends { 201: { content: { 'application/json': infer B } } }
-      ? B
-      : never
-  : never;

@@ -8,7 +8,6 @@ interface MemberCardState {
   loading: boolean;
   error: string | null;
   load(): Promise<void>;
-  clear(): void;
 }
 
 export const useMemberCardStore = create<MemberCardState>()((set) => ({
@@ -23,9 +22,5 @@ export const useMemberCardStore = create<MemberCardState>()((set) => ({
     } catch (error) {
       set({ loading: false, error: messageFor(error, '会员信息加载失败') });
     }
-  },
-
-  clear() {
-    set({ card: null, error: null });
   },
 }));

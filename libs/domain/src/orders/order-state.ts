@@ -71,11 +71,3 @@ export function nextOrderState(state: OrderState, event: OrderEvent): OrderState
 export function statesAllowing(event: OrderEvent): readonly OrderState[] {
   return ORDER_TRANSITIONS[event].from;
 }
-
-/** Orders in these states hold their pickup code. */
-export const OPEN_ORDER_STATES: readonly OrderState[] = [
-  'paid',
-  'confirmed',
-  'delivering',
-  'ready_for_pickup',
-];

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, EntityTarget, ObjectLiteral, Repository } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { RequestContext } from '../request-context';
 import { queryRows } from './query-rows';
 
 /**
- * The way services reach the database: repositories and queries bound to the request's
+ * The way services reach the database: queries bound to the request's
  * transaction when it has one, so that one request commits or rolls back as a whole.
  */
 @Injectable()
@@ -13,13 +13,6 @@ export class TransactionalConnection {
 
   manager(ctx: RequestContext): EntityManager {
     return ctx.manager ?? this.dataSource.manager;
-  }
-
-  getRepository<T extends ObjectLiteral>(
-    ctx: RequestContext,
-    entity: EntityTarget<T>,
-  ): Repository<T> {
-    return this.manager(ctx).getRepository(entity);
   }
 
   query<T = Record<string, unknown>>(

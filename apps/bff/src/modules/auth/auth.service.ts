@@ -6,7 +6,7 @@ import { AppException } from '../../common/errors/app-exception';
 import { TokenService } from '../../common/auth/token.service';
 import { Actor, RequestContext, Role } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
-import { Member } from '../members/member.entity';
+import type { MemberTier } from '@linli/shared';
 import { DEV_CODE_PREFIX, DEV_NAME_PATTERN, devOpenid } from './dev-login';
 import { LoginResponse, TokenPair, WechatLoginRequest } from './dto/wechat-login.dto';
 import { WechatIdentity, WechatSessionProvider } from './wechat-session.provider';
@@ -36,7 +36,12 @@ export class AuthService {
 
   async wechatLogin(ctx: RequestContext, request: WechatLoginRequest): Promise<LoginResponse> {
     const identity = await this.identify(request.code);
-    const [member] = await this.connection.query<Member & { inserted: boolean }>(
+    const [member] = await this.connection.query<{
+      id: string;
+      nickname: string;
+      tier: MemberTier;
+      inserted: boolean;
+    }>(
       ctx,
       `INSERT INTO members (openid, unionid, session_key, nickname, invite_code)
        VALUES ($1, $2, $3, $4, $5)

@@ -6,6 +6,7 @@ import { AppException } from '../../common/errors/app-exception';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { AuditService } from '../audit/audit.service';
+import { PointsPolicyService } from '../points/points-policy.service';
 import { MemberBenefitsService } from '../tiers/member-benefits.service';
 import {
   AdminCampaign,
@@ -17,6 +18,11 @@ import {
   ShopperCampaign,
 } from './dto/catalogue.dto';
 import { campaignInvalid, campaignNotOpen, pickupPointRequired } from './group-buy.exception';
+
+export interface MemberPlace {
+  pickupPointId: string;
+  tier: MemberTier;
+}
 
 export interface CampaignRow {
   id: string;
@@ -43,7 +49,7 @@ export interface CampaignRow {
 }
 
 const CAMPAIGN_SELECT = `
-  SELECT c.*, c.pickup_date::text AS pickup_date, p.name AS product_name, s.name AS sku_name, p.images,
+  SELECT c.*, p.name AS product_name, s.name AS sku_name, p.images,
          s.price_fen AS list_price_fen
   FROM campaigns c JOIN skus s ON s.id = c.sku_id JOIN products p ON p.id = s.product_id`;
 
@@ -85,6 +91,7 @@ export class CampaignsService {
   constructor(
     private readonly connection: TransactionalConnection,
     private readonly benefits: MemberBenefitsService,
+    private readonly policies: PointsPolicyService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
@@ -191,7 +198,7 @@ export class CampaignsService {
 
   /** Live campaigns the member can buy at their pickup point, with their own price. */
   async listForMember(ctx: RequestContext, memberId: string): Promise<ShopperCampaign[]> {
-    const { pickupPointId, tier } = await this.memberPlace(ctx, memberId);
+    const { pickupPointId, tier } = await this.placeOf(ctx, memberId);
     const now = this.clock.now();
     const rows = await this.connection.query<CampaignRow>(
       ctx,
@@ -202,7 +209,7 @@ export class CampaignsService {
        ORDER BY c.cuts_off_at, c.id`,
       [now, pickupPointId, tier],
     );
-    const { discountBps } = await this.benefits.of(ctx, memberId);
+    const { discountBps } = await this.benefitsOf(ctx, tier);
     return rows.map((row) => this.forShopper(row, tier, discountBps, now));
   }
 
@@ -212,35 +219,32 @@ export class CampaignsService {
     memberId: string,
     campaignId: string,
   ): Promise<ShopperCampaign> {
-    const row = await this.visibleRow(ctx, memberId, campaignId);
-    const { tier } = await this.memberPlace(ctx, memberId);
-    const { discountBps } = await this.benefits.of(ctx, memberId);
-    return this.forShopper(row, tier, discountBps, this.clock.now());
+    const place = await this.placeOf(ctx, memberId);
+    const row = await this.visibleRow(ctx, place, campaignId);
+    const { discountBps } = await this.benefitsOf(ctx, place.tier);
+    return this.forShopper(row, place.tier, discountBps, this.clock.now());
   }
 
   /** The campaign row when it is offered to the member (published, their pickup point, their tier). */
   async visibleRow(
     ctx: RequestContext,
-    memberId: string,
+    place: MemberPlace,
     campaignId: string,
   ): Promise<CampaignRow> {
-    const { pickupPointId, tier } = await this.memberPlace(ctx, memberId);
     const [row] = await this.connection.query<CampaignRow>(
       ctx,
       `${CAMPAIGN_SELECT}
        WHERE c.id = $1 AND c.status <> 'draft'
          AND (c.pickup_point_ids IS NULL OR $2 = ANY(c.pickup_point_ids))
          AND (c.tiers IS NULL OR $3 = ANY(c.tiers))`,
-      [campaignId, pickupPointId, tier],
+      [campaignId, place.pickupPointId, place.tier],
     );
     if (!row) throw AppException.notFound('Campaign', { campaignId });
     return row;
   }
 
-  private async memberPlace(
-    ctx: RequestContext,
-    memberId: string,
-  ): Promise<{ pickupPointId: string; tier: MemberTier }> {
+  /** Where and as what the member shops; PICKUP_POINT_REQUIRED before they choose a pickup point. */
+  async placeOf(ctx: RequestContext, memberId: string): Promise<MemberPlace> {
     const [member] = await this.connection.query<{
       pickup_point_id: string | null;
       tier: MemberTier;
@@ -248,6 +252,10 @@ export class CampaignsService {
     if (!member) throw AppException.notFound('Member');
     if (!member.pickup_point_id) throw pickupPointRequired();
     return { pickupPointId: member.pickup_point_id, tier: member.tier };
+  }
+
+  private async benefitsOf(ctx: RequestContext, tier: MemberTier) {
+    return this.benefits.forTier(ctx, tier, await this.policies.get(ctx));
   }
 
   private forShopper(

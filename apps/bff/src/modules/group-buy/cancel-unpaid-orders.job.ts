@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import { RequestContext } from '../../common/request-context';
+import type { RequestContext } from '../../common/request-context';
 import type { Job } from '../jobs/job';
 import { OrderLifecycleService } from './order-lifecycle.service';
 
@@ -13,7 +12,7 @@ export class CancelUnpaidOrdersJob implements Job {
 
   constructor(private readonly lifecycle: OrderLifecycleService) {}
 
-  runBatch(manager: EntityManager, _now: Date, batchSize: number): Promise<number> {
-    return this.lifecycle.expireUnpaid(RequestContext.forSystem(this.name, manager), batchSize);
+  runBatch(ctx: RequestContext, batchSize: number): Promise<number> {
+    return this.lifecycle.expireUnpaid(ctx, batchSize);
   }
 }

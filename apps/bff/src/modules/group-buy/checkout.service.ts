@@ -39,17 +39,18 @@ export class CheckoutService {
     if (request.couponId)
       throw new AppException(HttpStatus.NOT_FOUND, ErrorCode.CouponNotFound, 'Coupon not found');
     const now = this.clock.now();
+    const place = await this.campaigns.placeOf(ctx, memberId);
     const campaigns: CampaignRow[] = [];
     for (const item of request.items) {
-      const row = await this.campaigns.visibleRow(ctx, memberId, item.campaignId);
+      const row = await this.campaigns.visibleRow(ctx, place, item.campaignId);
       const state = campaignState(row, now);
       if (state !== 'live') throw campaignNotOpen(row.id, state);
       if (item.quantity > row.per_member_limit)
         throw purchaseLimitExceeded(row.id, row.per_member_limit);
       campaigns.push(row);
     }
-    const benefits = await this.benefits.of(ctx, memberId);
     const policy = await this.policies.get(ctx);
+    const benefits = await this.benefits.forTier(ctx, place.tier, policy);
     const priced = quote({
       lines: request.items.map((item, i) => ({
         campaignId: item.campaignId,

@@ -18,6 +18,7 @@ import {
   PaymentStart,
 } from '../payments/payment-provider';
 import { PointsLedger } from '../points/points-ledger.service';
+import { campaignNotOpen } from './group-buy.exception';
 
 interface LockedOrder {
   id: string;
@@ -140,13 +141,14 @@ export class OrderLifecycleService {
     const order = await this.lock(ctx, orderId);
     if (!order || order.member_id !== memberId) throw AppException.notFound('Order', { orderId });
     if (order.state === 'paid') {
-      const [{ closed }] = await this.connection.query<{ closed: number }>(
+      // A paid order can be cancelled only while every campaign in it is still taking orders.
+      const [closed] = await this.connection.query<{ campaign_id: string }>(
         ctx,
-        `SELECT count(*)::int AS closed FROM order_lines l JOIN campaigns c ON c.id = l.campaign_id
-         WHERE l.order_id = $1 AND (c.status <> 'published' OR c.cuts_off_at <= $2)`,
+        `SELECT l.campaign_id FROM order_lines l JOIN campaigns c ON c.id = l.campaign_id
+         WHERE l.order_id = $1 AND (c.status <> 'published' OR c.cuts_off_at <= $2) LIMIT 1`,
         [orderId, this.clock.now()],
       );
-      if (closed > 0) throw orderStateInvalid('confirmed', 'cancel');
+      if (closed) throw campaignNotOpen(closed.campaign_id, 'cut_off');
     }
     await this.release(ctx, order, 'cancel');
   }

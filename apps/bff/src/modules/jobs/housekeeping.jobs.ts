@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import { queryRows } from '../../common/transaction/query-rows';
+import { Clock } from '../../common/clock';
+import type { RequestContext } from '../../common/request-context';
+import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import type { Job } from './job';
 
 const IDEMPOTENCY_KEY_RETENTION_HOURS = 48;
@@ -12,15 +13,20 @@ export class PurgeIdempotencyKeysJob implements Job {
   readonly schedule = '17 3 * * *';
   readonly batchSize = 5000;
 
-  async runBatch(manager: EntityManager, now: Date, batchSize: number): Promise<number> {
-    const deleted = await queryRows(
-      manager,
+  constructor(
+    private readonly connection: TransactionalConnection,
+    private readonly clock: Clock,
+  ) {}
+
+  async runBatch(ctx: RequestContext, batchSize: number): Promise<number> {
+    const deleted = await this.connection.query(
+      ctx,
       `DELETE FROM idempotency_keys WHERE (scope, key) IN (
          SELECT scope, key FROM idempotency_keys
          WHERE created_at < $1::timestamptz - make_interval(hours => $2)
          LIMIT $3 FOR UPDATE SKIP LOCKED)
        RETURNING key`,
-      [now, IDEMPOTENCY_KEY_RETENTION_HOURS, batchSize],
+      [this.clock.now(), IDEMPOTENCY_KEY_RETENTION_HOURS, batchSize],
     );
     return deleted.length;
   }
@@ -33,15 +39,20 @@ export class PurgeRefreshTokensJob implements Job {
   readonly schedule = '37 3 * * *';
   readonly batchSize = 5000;
 
-  async runBatch(manager: EntityManager, now: Date, batchSize: number): Promise<number> {
-    const deleted = await queryRows(
-      manager,
+  constructor(
+    private readonly connection: TransactionalConnection,
+    private readonly clock: Clock,
+  ) {}
+
+  async runBatch(ctx: RequestContext, batchSize: number): Promise<number> {
+    const deleted = await this.connection.query(
+      ctx,
       `DELETE FROM refresh_tokens WHERE id IN (
          SELECT id FROM refresh_tokens
          WHERE expires_at < $1 OR used_at < $1::timestamptz - interval '1 day'
          LIMIT $2 FOR UPDATE SKIP LOCKED)
        RETURNING id`,
-      [now, batchSize],
+      [this.clock.now(), batchSize],
     );
     return deleted.length;
   }

@@ -3,6 +3,7 @@ import { ErrorCode } from '@linli/shared';
 import { DataSource } from 'typeorm';
 import { AppException } from '../../common/errors/app-exception';
 import { Clock } from '../../common/clock';
+import { RequestContext } from '../../common/request-context';
 import { queryRows } from '../../common/transaction/query-rows';
 import { Job, JOBS } from './job';
 import { JobRunResult } from './dto/job-run.dto';
@@ -69,7 +70,7 @@ export class JobRunner {
     try {
       for (;;) {
         const count = await this.dataSource.transaction((manager) =>
-          job.runBatch(manager, this.clock.now(), job.batchSize),
+          job.runBatch(RequestContext.forSystem(job.name, manager), job.batchSize),
         );
         processed += count;
         batches += 1;

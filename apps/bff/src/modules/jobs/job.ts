@@ -1,8 +1,9 @@
-import type { EntityManager } from 'typeorm';
+import type { RequestContext } from '../../common/request-context';
 
 /**
  * A scheduled job. The runner holds a PostgreSQL advisory lock for the whole run, so that
- * one instance runs it at a time, and calls `runBatch` in a fresh transaction until a batch
+ * one instance runs it at a time, and calls `runBatch` in a fresh transaction (the context's)
+ * until a batch
  * processes fewer rows than its size. Batches must be idempotent: a batch that is rolled
  * back or repeated changes nothing twice.
  */
@@ -11,7 +12,7 @@ export interface Job {
   /** Cron expression in Asia/Shanghai time. */
   readonly schedule: string;
   readonly batchSize: number;
-  runBatch(manager: EntityManager, now: Date, batchSize: number): Promise<number>;
+  runBatch(ctx: RequestContext, batchSize: number): Promise<number>;
 }
 
 export const JOBS = Symbol('JOBS');

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import { RequestContext } from '../../common/request-context';
+import type { RequestContext } from '../../common/request-context';
 import type { Job } from '../jobs/job';
 import { PointsLedger } from './points-ledger.service';
 
@@ -14,7 +13,7 @@ export class ExpirePointsJob implements Job {
 
   constructor(private readonly ledger: PointsLedger) {}
 
-  runBatch(manager: EntityManager, _now: Date, batchSize: number): Promise<number> {
-    return this.ledger.expireDue(RequestContext.forSystem(this.name, manager), batchSize);
+  runBatch(ctx: RequestContext, batchSize: number): Promise<number> {
+    return this.ledger.expireDue(ctx, batchSize);
   }
 }

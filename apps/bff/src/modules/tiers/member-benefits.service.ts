@@ -5,6 +5,7 @@ import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
+import { PointsPolicy } from '../points/dto/points-policy.dto';
 import { PointsPolicyService } from '../points/points-policy.service';
 import { TierRulesService } from './tier-rules.service';
 
@@ -36,12 +37,20 @@ export class MemberBenefitsService {
       [memberId],
     );
     if (!member) throw AppException.notFound('Member');
+    return this.forTier(ctx, member.tier, await this.policies.get(ctx));
+  }
+
+  /** The same, for a caller that already knows the tier and holds the points policy. */
+  async forTier(
+    ctx: RequestContext,
+    code: MemberTier,
+    policy: PointsPolicy,
+  ): Promise<MemberBenefits> {
     const { tiers } = await this.rules.current(ctx);
-    const tier = tiers.find((t) => t.code === member.tier) ?? tiers[0];
-    const policy = await this.policies.get(ctx);
+    const tier = tiers.find((t) => t.code === code) ?? tiers[0];
     const dayOfMonth = Number(businessDay(this.clock.now()).slice(8, 10));
     return {
-      tier: member.tier,
+      tier: code,
       discountBps: tier.discountBps,
       pointsMultiplierPct: tier.pointsMultiplierPct,
       memberDayMultiplierPct: policy.memberDay === dayOfMonth ? policy.memberDayMultiplierPct : 100,

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import { RequestContext } from '../../common/request-context';
+import type { RequestContext } from '../../common/request-context';
 import type { Job } from '../jobs/job';
 import { MemberTiersService } from './member-tiers.service';
 
@@ -13,7 +12,7 @@ export class RetainTiersJob implements Job {
 
   constructor(private readonly tiers: MemberTiersService) {}
 
-  runBatch(manager: EntityManager, _now: Date, batchSize: number): Promise<number> {
-    return this.tiers.reviewDue(RequestContext.forSystem(this.name, manager), batchSize);
+  runBatch(ctx: RequestContext, batchSize: number): Promise<number> {
+    return this.tiers.reviewDue(ctx, batchSize);
   }
 }

@@ -1,15 +1,7 @@
-import { AdminUser } from '../modules/admin-auth/admin-user.entity';
-import { RefreshToken } from '../modules/auth/refresh-token.entity';
-import { Community } from '../modules/communities/community.entity';
-import { PickupPoint } from '../modules/communities/pickup-point.entity';
-import { JobRun } from '../modules/jobs/job-run.entity';
-import { Member } from '../modules/members/member.entity';
 import { Foundation1764000000000 } from './migrations/1764000000000-foundation';
 import { PointsLedger1764100000000 } from './migrations/1764100000000-points-ledger';
 import { MemberTiers1764200000000 } from './migrations/1764200000000-member-tiers';
 import { GroupBuy1764300000000 } from './migrations/1764300000000-group-buy';
-
-export const ENTITIES = [AdminUser, Community, JobRun, Member, PickupPoint, RefreshToken];
 
 /** In the order they run; a migration that has landed is never edited. */
 export const MIGRATIONS = [
