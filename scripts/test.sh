@@ -59,14 +59,7 @@ jest_step() { # jest_step NAME CONFIG [ARGS...]: jest with a JSON report for the
 # The module-boundary rule reads Nx's project graph: compute it first, or the rule would be skipped.
 lint() { npx nx show projects >/dev/null && npx eslint . --max-warnings 0; }
 run_step lint lint
-typecheck() {
-  local project status=0
-  for project in libs/shared libs/domain packages/api-contract packages/api-client apps/bff apps/miniapp apps/miniapp-e2e; do
-    npx tsc -p "$project/tsconfig.json" --noEmit || { echo "typecheck failed in $project"; status=1; }
-  done
-  return $status
-}
-run_step typecheck typecheck
+run_step typecheck npm run --silent typecheck
 jest_step unit-domain libs/domain/jest.config.js
 jest_step unit-api-client packages/api-client/jest.config.js
 jest_step unit-bff apps/bff/jest.config.js --selectProjects bff-unit

@@ -14,6 +14,8 @@ import { dataSourceOptions } from './database/data-source-options';
 import { AdminAuthModule } from './modules/admin-auth/admin-auth.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
+import { FulfilmentModule } from './modules/fulfilment/fulfilment.module';
+import { NotificationsModule } from './modules/notifications/notifications.module';
 import { GroupBuyModule } from './modules/group-buy/group-buy.module';
 import { HealthController } from './modules/health/health.controller';
 import { JobsModule } from './modules/jobs/jobs.module';
@@ -78,6 +80,8 @@ export class AppModule {
         PointsModule,
         TiersModule,
         GroupBuyModule,
+        FulfilmentModule,
+        NotificationsModule,
         JobsModule,
         ...extraModules,
       ],

@@ -24,6 +24,8 @@ describe('jobs run under an advisory lock, in batches, from the admin endpoint',
       'expire-points',
       'retain-tiers',
       'cancel-unpaid-orders',
+      'cut-off-campaigns',
+      'complete-orders',
       'purge-idempotency-keys',
       'purge-refresh-tokens',
     ]);

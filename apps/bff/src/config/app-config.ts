@@ -167,6 +167,29 @@ export class AppConfig {
   @Min(1)
   LOGIN_RATE_WINDOW_SECONDS = 60;
 
+  /** Wrong pickup codes a leader may enter per window before verification pauses. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  PICKUP_CODE_FAILURE_LIMIT = 10;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  PICKUP_CODE_FAILURE_WINDOW_SECONDS = 600;
+
+  /** After-sales refunds below this many fen are approved without an operator. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  REFUND_AUTO_APPROVE_BELOW_FEN = 1000;
+
+  /** The smallest commission withdrawal, fen. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  COMMISSION_MIN_WITHDRAWAL_FEN = 1000;
+
   @Transform(toBoolean)
   @IsBoolean()
   JOBS_ENABLED = true;

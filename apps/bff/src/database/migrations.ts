@@ -2,6 +2,7 @@ import { Foundation1764000000000 } from './migrations/1764000000000-foundation';
 import { PointsLedger1764100000000 } from './migrations/1764100000000-points-ledger';
 import { MemberTiers1764200000000 } from './migrations/1764200000000-member-tiers';
 import { GroupBuy1764300000000 } from './migrations/1764300000000-group-buy';
+import { Fulfilment1764400000000 } from './migrations/1764400000000-fulfilment';
 
 /** In the order they run; a migration that has landed is never edited. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   PointsLedger1764100000000,
   MemberTiers1764200000000,
   GroupBuy1764300000000,
+  Fulfilment1764400000000,
 ];

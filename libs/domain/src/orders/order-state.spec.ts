@@ -29,6 +29,11 @@ describe('order state machine', () => {
     expect(() => nextOrderState('pending_payment', 'fail_campaign')).toThrow(OrderTransitionError);
   });
 
+  it('refunds after-sales only once picked up', () => {
+    expect(() => nextOrderState('confirmed', 'refund_part')).toThrow(OrderTransitionError);
+    expect(nextOrderState('picked_up', 'refund_all')).toBe('refunded');
+  });
+
   it('allows partial refunds to repeat and to complete afterwards', () => {
     const once = nextOrderState('picked_up', 'refund_part');
     expect(nextOrderState(once, 'refund_part')).toBe('partially_refunded');

@@ -24,28 +24,9 @@ export const ORDER_TRANSITIONS = {
   receive: { from: ['delivering'], to: 'ready_for_pickup' },
   pick_up: { from: ['ready_for_pickup'], to: 'picked_up' },
   complete: { from: ['picked_up', 'partially_refunded'], to: 'completed' },
-  refund_part: {
-    from: [
-      'paid',
-      'confirmed',
-      'delivering',
-      'ready_for_pickup',
-      'picked_up',
-      'partially_refunded',
-    ],
-    to: 'partially_refunded',
-  },
-  refund_all: {
-    from: [
-      'paid',
-      'confirmed',
-      'delivering',
-      'ready_for_pickup',
-      'picked_up',
-      'partially_refunded',
-    ],
-    to: 'refunded',
-  },
+  // After-sales: within the window that opens at pickup, some lines or all of them.
+  refund_part: { from: ['picked_up', 'partially_refunded'], to: 'partially_refunded' },
+  refund_all: { from: ['picked_up', 'partially_refunded'], to: 'refunded' },
 } as const satisfies Record<string, { from: readonly OrderState[]; to: OrderState }>;
 
 export type OrderEvent = keyof typeof ORDER_TRANSITIONS;

@@ -28,3 +28,11 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     error.message,
   );
 }
+
+/** True when PostgreSQL refused a row because a unique index already holds its key. */
+export function isUniqueViolation(error: unknown): boolean {
+  const code =
+    (error as { code?: string } | null)?.code ??
+    (error as { driverError?: { code?: string } } | null)?.driverError?.code;
+  return code === '23505';
+}

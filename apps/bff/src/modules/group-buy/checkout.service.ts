@@ -9,7 +9,11 @@ import { PointsWalletService } from '../points/points-wallet.service';
 import { MemberBenefitsService } from '../tiers/member-benefits.service';
 import { CampaignRow, CampaignsService, campaignState } from './campaigns.service';
 import { OrderRequest, QuoteResponse } from './dto/order.dto';
-import { campaignNotOpen, purchaseLimitExceeded } from './group-buy.exception';
+import {
+  ordersCampaignsMismatch,
+  campaignNotOpen,
+  purchaseLimitExceeded,
+} from './group-buy.exception';
 
 export interface PricedBasket {
   quote: Quote;
@@ -49,6 +53,9 @@ export class CheckoutService {
         throw purchaseLimitExceeded(row.id, row.per_member_limit);
       campaigns.push(row);
     }
+    // One order is cut off, delivered and picked up together.
+    if (campaigns.some((c) => c.cuts_off_at.getTime() !== campaigns[0].cuts_off_at.getTime()))
+      throw ordersCampaignsMismatch(campaigns.map((c) => c.id));
     const policy = await this.policies.get(ctx);
     const benefits = await this.benefits.forTier(ctx, place.tier, policy);
     const priced = quote({

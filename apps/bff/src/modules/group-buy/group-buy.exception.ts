@@ -40,3 +40,11 @@ export const purchaseLimitExceeded = (campaignId: string, limit: number) =>
       limit,
     },
   );
+
+export const ordersCampaignsMismatch = (campaignIds: string[]) =>
+  new AppException(
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    ErrorCode.OrderCampaignsMismatch,
+    'Group-buys with different cut-off times go in separate orders',
+    { campaignIds },
+  );

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CommissionModule } from '../commission/commission.module';
 import { PaymentsModule } from '../payments/payments.module';
 import { PointsModule } from '../points/points.module';
 import { TiersModule } from '../tiers/tiers.module';
@@ -10,9 +11,10 @@ import { OrderLifecycleService } from './order-lifecycle.service';
 import { PaymentsController } from './payments.controller';
 import { OrdersController } from './orders.controller';
 import { OrdersService } from './orders.service';
+import { OrderTransitions } from './order-transitions.service';
 
 @Module({
-  imports: [TiersModule, PointsModule, PaymentsModule],
+  imports: [TiersModule, PointsModule, PaymentsModule, CommissionModule],
   controllers: [
     CatalogueAdminController,
     CampaignsController,
@@ -24,6 +26,7 @@ import { OrdersService } from './orders.service';
     CheckoutService,
     OrdersService,
     OrderLifecycleService,
+    OrderTransitions,
     CancelUnpaidOrdersJob,
   ],
   exports: [
@@ -31,6 +34,7 @@ import { OrdersService } from './orders.service';
     CheckoutService,
     OrdersService,
     OrderLifecycleService,
+    OrderTransitions,
     CancelUnpaidOrdersJob,
   ],
 })

@@ -1,11 +1,5 @@
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
-import {
-  nextOrderState,
-  OrderEvent,
-  OrderState,
-  OrderTransitionError,
-  statesAllowing,
-} from '@linli/domain';
+import type { OrderState } from '@linli/domain';
 import { ErrorCode } from '@linli/shared';
 import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
@@ -17,8 +11,10 @@ import {
   PaymentProvider,
   PaymentStart,
 } from '../payments/payment-provider';
+import { CommissionLedger } from '../commission/commission-ledger.service';
 import { PointsLedger } from '../points/points-ledger.service';
 import { campaignNotOpen } from './group-buy.exception';
+import { OrderTransitions, orderStateInvalid } from './order-transitions.service';
 
 interface LockedOrder {
   id: string;
@@ -28,17 +24,6 @@ interface LockedOrder {
   points_used: number;
   points_to_earn: number;
 }
-
-const orderStateInvalid = (state: OrderState, event: OrderEvent) =>
-  new AppException(
-    HttpStatus.CONFLICT,
-    ErrorCode.OrderStateInvalid,
-    `An order that is ${state} cannot ${event}`,
-    {
-      state,
-      event,
-    },
-  );
 
 /**
  * What happens to an order after it is placed: payment, cancellation, expiry. Every state
@@ -52,6 +37,8 @@ export class OrderLifecycleService {
     private readonly connection: TransactionalConnection,
     private readonly ledger: PointsLedger,
     private readonly clock: Clock,
+    private readonly transitions: OrderTransitions,
+    private readonly commission: CommissionLedger,
     @Inject(PAYMENT_PROVIDER) private readonly payments: PaymentProvider,
   ) {}
 
@@ -124,10 +111,18 @@ export class OrderLifecycleService {
         { orderId: order.id, state: order.state },
         'payment for an order no longer awaiting it: refunding',
       );
-      await this.refund(ctx, order, notification.transactionId, 'late-payment');
+      await this.refundMoney(ctx, order.id, notification.amountFen, 'late-payment');
       return;
     }
-    await this.transition(ctx, order, 'pay', `paid_at = $3`, [notification.paidAt]);
+    if (order.state === 'pending_payment' && (await this.cutOffPassed(ctx, order.id))) {
+      // Paid after its group-buy was already decided: too late to join it.
+      this.logger.warn({ orderId: order.id }, 'payment after cut-off: cancelling and refunding');
+      await this.release(ctx, order, 'expire');
+      await this.refundMoney(ctx, order.id, notification.amountFen, 'late-payment');
+      return;
+    }
+    await this.transitions.apply(ctx, order, 'pay', { paid_at: notification.paidAt });
+    await this.commission.onPaid(ctx, order.id);
     await this.ledger.earnPending(
       ctx,
       order.member_id,
@@ -172,7 +167,7 @@ export class OrderLifecycleService {
     event: 'cancel' | 'expire',
   ): Promise<void> {
     const wasPaid = order.state === 'paid';
-    await this.transition(ctx, order, event);
+    await this.transitions.apply(ctx, order, event);
     await this.connection.query(
       ctx,
       `UPDATE campaigns c SET stock_left = c.stock_left + l.quantity FROM order_lines l
@@ -197,34 +192,65 @@ export class OrderLifecycleService {
     }
     if (wasPaid) {
       await this.ledger.cancelPending(ctx, order.member_id, source);
-      const [payment] = await this.connection.query<{ transaction_id: string }>(
-        ctx,
-        `SELECT transaction_id FROM payments WHERE order_id = $1`,
-        [order.id],
-      );
-      await this.refund(ctx, order, payment.transaction_id, 'cancelled');
+      await this.commission.cancelOrder(ctx, order.id);
+      await this.refundMoney(ctx, order.id, order.payable_fen, 'cancelled');
     }
   }
 
-  private async refund(
+  /**
+   * Pays money back through the provider, once per (order, reason): the refund is recorded
+   * before the provider is called, and the provider is asked with a refund number derived from
+   * the same pair, so a retry after a failure can never pay twice.
+   */
+  async refundMoney(
     ctx: RequestContext,
-    order: LockedOrder,
-    transactionId: string,
+    orderId: string,
+    amountFen: number,
     reason: string,
-  ): Promise<void> {
+  ): Promise<boolean> {
+    if (amountFen <= 0) return false;
+    const [payment] = await this.connection.query<{ transaction_id: string; amount_fen: number }>(
+      ctx,
+      `SELECT transaction_id, amount_fen FROM payments WHERE order_id = $1`,
+      [orderId],
+    );
+    if (!payment) throw new Error(`order ${orderId} has no payment to refund`);
+    const recorded = await this.connection.query(
+      ctx,
+      `INSERT INTO refunds (order_id, reason, amount_fen, provider_refund_id) VALUES ($1, $2, $3, '')
+       ON CONFLICT (order_id, reason) DO NOTHING RETURNING id`,
+      [orderId, reason, amountFen],
+    );
+    if (recorded.length === 0) return false;
+    await this.connection.query(
+      ctx,
+      `UPDATE orders SET refunded_fen = refunded_fen + $2 WHERE id = $1`,
+      [orderId, amountFen],
+    );
     const { refundId } = await this.payments.refund({
-      orderId: order.id,
-      transactionId,
-      amountFen: order.payable_fen,
-      totalFen: order.payable_fen,
+      orderId,
+      transactionId: payment.transaction_id,
+      amountFen,
+      totalFen: payment.amount_fen,
       reason,
     });
     await this.connection.query(
       ctx,
-      `INSERT INTO refunds (order_id, reason, amount_fen, provider_refund_id) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (order_id, reason) DO NOTHING`,
-      [order.id, reason, order.payable_fen, refundId],
+      `UPDATE refunds SET provider_refund_id = $3 WHERE order_id = $1 AND reason = $2`,
+      [orderId, reason, refundId],
     );
+    return true;
+  }
+
+  /** True once any campaign in the order has been decided at cut-off. */
+  private async cutOffPassed(ctx: RequestContext, orderId: string): Promise<boolean> {
+    const decided = await this.connection.query(
+      ctx,
+      `SELECT 1 FROM order_lines l JOIN campaigns c ON c.id = l.campaign_id
+       WHERE l.order_id = $1 AND c.status <> 'published' LIMIT 1`,
+      [orderId],
+    );
+    return decided.length > 0;
   }
 
   private async lock(ctx: RequestContext, orderId: string): Promise<LockedOrder | undefined> {
@@ -234,30 +260,5 @@ export class OrderLifecycleService {
       [orderId],
     );
     return order;
-  }
-
-  /** The one way an order changes state: the domain's table decides, a guarded update applies it. */
-  private async transition(
-    ctx: RequestContext,
-    order: LockedOrder,
-    event: OrderEvent,
-    extraSet = '',
-    extraParams: unknown[] = [],
-  ): Promise<void> {
-    let next: OrderState;
-    try {
-      next = nextOrderState(order.state, event);
-    } catch (error) {
-      if (error instanceof OrderTransitionError) throw orderStateInvalid(order.state, event);
-      throw error;
-    }
-    const updated = await this.connection.query(
-      ctx,
-      `UPDATE orders SET state = $2${extraSet ? `, ${extraSet}` : ''} WHERE id = $1 AND state = ANY($${3 + extraParams.length}::text[])
-       RETURNING id`,
-      [order.id, next, ...extraParams, statesAllowing(event)],
-    );
-    if (updated.length === 0) throw orderStateInvalid(order.state, event);
-    order.state = next;
   }
 }

@@ -1,5 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import type { OrderState } from '@linli/domain';
+import { drawPickupCode, type OrderState } from '@linli/domain';
+import { randomInt } from 'node:crypto';
 import { ErrorCode } from '@linli/shared';
 import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
@@ -10,6 +11,17 @@ import { PointsLedger } from '../points/points-ledger.service';
 import { CheckoutService } from './checkout.service';
 import { OrderPage, OrderRequest, OrderView } from './dto/order.dto';
 import { purchaseLimitExceeded } from './group-buy.exception';
+
+/** While the code means something to the leader: from payment until pickup. */
+const SHOWS_PICKUP_CODE: readonly OrderState[] = [
+  'paid',
+  'confirmed',
+  'delivering',
+  'ready_for_pickup',
+];
+
+/** Tries at a pickup code before giving up; with 10^8 codes a second try is already rare. */
+const PICKUP_CODE_TRIES = 5;
 
 /** An unpaid order gives its stock back after this long. */
 export const PAYMENT_WINDOW_MS = 15 * 60_000;
@@ -29,9 +41,15 @@ interface OrderRow {
   paid_at: Date | null;
   created_at: Date;
   cursor_at: string;
+  pickup_code: string;
+  picked_up_at: Date | null;
+  after_sales_ends_at: Date | null;
+  refunded_fen: number;
 }
 
 interface LineRow {
+  id: string;
+  refunded_quantity: number;
   order_id: string;
   campaign_id: string;
   title: string;
@@ -66,24 +84,16 @@ export class OrdersService {
   async create(ctx: RequestContext, memberId: string, request: OrderRequest): Promise<OrderView> {
     const { quote: q, campaigns } = await this.checkout.price(ctx, memberId, request);
     const now = this.clock.now();
-    const [order] = await this.connection.query<{ id: string }>(
-      ctx,
-      `INSERT INTO orders (member_id, pickup_point_id, state, subtotal_fen, tier_discount_fen, coupon_discount_fen,
-         points_used, points_discount_fen, payable_fen, points_to_earn, expires_at)
-       SELECT $1, pickup_point_id, 'pending_payment', $2, $3, $4, $5, $6, $7, $8, $9 FROM members WHERE id = $1
-       RETURNING id`,
-      [
-        memberId,
-        q.subtotalFen,
-        q.tierDiscountFen,
-        q.couponDiscountFen,
-        q.pointsUsed,
-        q.pointsDiscountFen,
-        q.payableFen,
-        q.pointsToEarn,
-        new Date(now.getTime() + PAYMENT_WINDOW_MS),
-      ],
-    );
+    const order = await this.insertOrder(ctx, memberId, [
+      q.subtotalFen,
+      q.tierDiscountFen,
+      q.couponDiscountFen,
+      q.pointsUsed,
+      q.pointsDiscountFen,
+      q.payableFen,
+      q.pointsToEarn,
+      new Date(now.getTime() + PAYMENT_WINDOW_MS),
+    ]);
     await this.connection.query(
       ctx,
       `INSERT INTO order_lines (order_id, campaign_id, quantity, unit_price_fen, list_fen, tier_discount_fen,
@@ -129,6 +139,29 @@ export class OrdersService {
       if (reserved.length === 0) throw outOfStock(line.campaignId);
     }
     return this.get(ctx, memberId, order.id);
+  }
+
+  /**
+   * Inserts the order with a random 8-digit pickup code. A code already used by an open order
+   * of the same pickup point is skipped by the unique index (ON CONFLICT), never by a read first.
+   */
+  private async insertOrder(
+    ctx: RequestContext,
+    memberId: string,
+    amounts: unknown[],
+  ): Promise<{ id: string }> {
+    for (let attempt = 0; attempt < PICKUP_CODE_TRIES; attempt += 1) {
+      const [order] = await this.connection.query<{ id: string }>(
+        ctx,
+        `INSERT INTO orders (member_id, pickup_point_id, state, subtotal_fen, tier_discount_fen, coupon_discount_fen,
+           points_used, points_discount_fen, payable_fen, points_to_earn, expires_at, pickup_code)
+         SELECT $1, pickup_point_id, 'pending_payment', $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM members WHERE id = $1
+         ON CONFLICT DO NOTHING RETURNING id`,
+        [memberId, ...amounts, drawPickupCode(randomInt)],
+      );
+      if (order) return order;
+    }
+    throw new Error('no free pickup code after several tries');
   }
 
   /** One of the member's own orders; anyone else's is 404. */
@@ -179,6 +212,8 @@ export class OrdersService {
       lines: lines
         .filter((l) => l.order_id === o.id)
         .map((l) => ({
+          id: l.id,
+          refundedQuantity: l.refunded_quantity,
           campaignId: l.campaign_id,
           title: l.title,
           quantity: l.quantity,
@@ -196,6 +231,10 @@ export class OrdersService {
       pointsDiscount: o.points_discount_fen,
       payable: o.payable_fen,
       pointsToEarn: o.points_to_earn,
+      pickupCode: SHOWS_PICKUP_CODE.includes(o.state) ? o.pickup_code : null,
+      pickedUpAt: o.picked_up_at?.toISOString() ?? null,
+      afterSalesEndsAt: o.after_sales_ends_at?.toISOString() ?? null,
+      refunded: o.refunded_fen,
     }));
   }
 }

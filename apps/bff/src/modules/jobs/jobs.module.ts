@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { CompleteOrdersJob } from '../fulfilment/complete-orders.job';
+import { CutOffCampaignsJob } from '../fulfilment/cut-off-campaigns.job';
+import { FulfilmentModule } from '../fulfilment/fulfilment.module';
 import { CancelUnpaidOrdersJob } from '../group-buy/cancel-unpaid-orders.job';
 import { GroupBuyModule } from '../group-buy/group-buy.module';
 import { ExpirePointsJob } from '../points/expire-points.job';
@@ -13,10 +16,17 @@ import { JobsController } from './jobs.controller';
 
 const HOUSEKEEPING_JOBS = [PurgeIdempotencyKeysJob, PurgeRefreshTokensJob];
 /** Every scheduled job; business modules export theirs. */
-const JOB_CLASSES = [ExpirePointsJob, RetainTiersJob, CancelUnpaidOrdersJob, ...HOUSEKEEPING_JOBS];
+const JOB_CLASSES = [
+  ExpirePointsJob,
+  RetainTiersJob,
+  CancelUnpaidOrdersJob,
+  CutOffCampaignsJob,
+  CompleteOrdersJob,
+  ...HOUSEKEEPING_JOBS,
+];
 
 @Module({
-  imports: [PointsModule, TiersModule, GroupBuyModule],
+  imports: [PointsModule, TiersModule, GroupBuyModule, FulfilmentModule],
   controllers: [JobsController],
   providers: [
     ...HOUSEKEEPING_JOBS,

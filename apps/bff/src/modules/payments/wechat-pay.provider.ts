@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import axios, { AxiosInstance } from 'axios';
 import {
   createDecipheriv,
+  createHash,
   createPrivateKey,
   createPublicKey,
   createSign,
@@ -180,8 +181,9 @@ export class WechatPayProvider implements PaymentProvider {
   }) {
     const { data } = await this.post<{ refund_id: string }>('/v3/refund/domestic/refunds', {
       transaction_id: request.transactionId,
-      out_refund_no: `${toTradeNo(request.orderId).slice(0, 24)}${request.reason.slice(0, 8)}`,
-      reason: request.reason,
+      // Same order and reason, same refund number: WeChat Pay refunds a number once.
+      out_refund_no: `${toTradeNo(request.orderId)}${createHash('sha256').update(request.reason).digest('hex').slice(0, 16)}`,
+      reason: request.reason.slice(0, 80),
       amount: { refund: request.amountFen, total: request.totalFen, currency: 'CNY' },
     });
     return { refundId: data.refund_id };

@@ -61,7 +61,13 @@ export class QuoteResponse {
   @ApiProperty() pointsToEarn!: number;
 }
 
+export class OrderLineView extends QuoteLine {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ description: 'Units refunded so far' }) refundedQuantity!: number;
+}
+
 export class OrderView extends QuoteResponse {
+  @ApiProperty({ type: OrderLineView, isArray: true }) declare lines: OrderLineView[];
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: ORDER_STATES, enumName: 'OrderState' }) state!: OrderState;
   @ApiProperty({ format: 'uuid' }) pickupPointId!: string;
@@ -69,6 +75,22 @@ export class OrderView extends QuoteResponse {
   expiresAt!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) paidAt!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      '8 digits shown at pickup, while the order is on its way or waiting to be picked up',
+  })
+  pickupCode!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) pickedUpAt!: string | null;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: 'After-sales requests are taken until then',
+  })
+  afterSalesEndsAt!: string | null;
+  @ApiProperty({ description: 'Money refunded so far, fen' }) refunded!: number;
 }
 
 export class OrderPage {

@@ -1,0 +1,41 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Roles } from '../../common/auth/auth.decorators';
+import { Idempotent } from '../../common/idempotency/idempotency.interceptor';
+import { Ctx, RequestContext } from '../../common/request-context';
+import { AfterSalesService } from './after-sales.service';
+import { RefundRequestBody, RefundView } from './dto/after-sales.dto';
+
+const uuid = new ParseUUIDPipe({ version: '4' });
+
+@ApiTags('group-buy')
+@ApiBearerAuth()
+@Controller('me/orders/:id/refunds')
+@Roles('shopper')
+export class AfterSalesController {
+  constructor(private readonly afterSales: AfterSalesService) {}
+
+  @Post()
+  @Idempotent({ required: true })
+  @ApiCreatedResponse({ type: RefundView })
+  @ApiConflictResponse({ description: 'REFUND_NOT_ALLOWED: not picked up, or the window closed' })
+  request(
+    @Ctx() ctx: RequestContext,
+    @Param('id', uuid) orderId: string,
+    @Body() body: RefundRequestBody,
+  ): Promise<RefundView> {
+    return this.afterSales.request(ctx, orderId, body);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: RefundView, isArray: true })
+  list(@Ctx() ctx: RequestContext, @Param('id', uuid) orderId: string): Promise<RefundView[]> {
+    return this.afterSales.forOrder(ctx, orderId, ctx.memberId);
+  }
+}

@@ -1,0 +1,67 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+
+export const REFUND_STATUSES = ['pending', 'approved', 'rejected'] as const;
+export type RefundStatus = (typeof REFUND_STATUSES)[number];
+
+export class RefundLineRequest {
+  @ApiProperty({ format: 'uuid' }) @IsUUID('4') orderLineId!: string;
+  @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) @Max(99) quantity!: number;
+}
+
+export class RefundRequestBody {
+  @ApiProperty({ type: RefundLineRequest, isArray: true })
+  @ValidateNested({ each: true })
+  @Type(() => RefundLineRequest)
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  lines!: RefundLineRequest[];
+
+  @ApiProperty({ minLength: 2, maxLength: 200 }) @IsString() @Length(2, 200) reason!: string;
+}
+
+export class RefundView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) orderId!: string;
+  @ApiProperty({ format: 'uuid' }) memberId!: string;
+  @ApiProperty() reason!: string;
+  @ApiProperty({ type: RefundLineRequest, isArray: true }) lines!: RefundLineRequest[];
+  @ApiProperty({ description: 'Money the request asks back, fen, before any points shortfall' })
+  requested!: number;
+  @ApiProperty({ enum: REFUND_STATUSES }) status!: RefundStatus;
+  @ApiProperty({ nullable: true, type: String, description: "'auto' or the admin" })
+  decidedBy!: string | null;
+  @ApiProperty({ nullable: true, type: String }) decisionNote!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) decidedAt!: string | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Money paid back, fen' })
+  refunded!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) pointsReturned!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) pointsClawedBack!: number | null;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'Money kept back for earned points already spent, fen',
+  })
+  shortfall!: number | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+export class RefundQuery {
+  @ApiPropertyOptional({ enum: REFUND_STATUSES })
+  @IsOptional()
+  @IsIn(REFUND_STATUSES)
+  status?: RefundStatus;
+}

@@ -1,0 +1,144 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../../common/auth/auth.decorators';
+import { DecisionRequest } from '../../common/decision.dto';
+import { Ctx, RequestContext } from '../../common/request-context';
+import { Clock } from '../../common/clock';
+import { CommissionLedger } from '../commission/commission-ledger.service';
+import { Withdrawal, WithdrawalQuery } from '../commission/dto/commission.dto';
+import { AfterSalesService } from './after-sales.service';
+import { DeliveriesService } from './deliveries.service';
+import { RefundQuery, RefundView } from './dto/after-sales.dto';
+import { BatchQuery, DeliveryBatch } from './dto/fulfilment.dto';
+import { ApplicationQuery, LeaderApplication } from './dto/leader.dto';
+import { LeadersService } from './leaders.service';
+
+const uuid = new ParseUUIDPipe({ version: '4' });
+
+/** The operator's side of fulfilment: leaders, deliveries, after-sales, withdrawals. */
+@ApiTags('admin')
+@ApiBearerAuth()
+@ApiConflictResponse({ description: 'ALREADY_DECIDED: decided the other way before' })
+@Controller('admin')
+@Roles('admin')
+export class FulfilmentAdminController {
+  constructor(
+    private readonly leaders: LeadersService,
+    private readonly deliveries: DeliveriesService,
+    private readonly afterSales: AfterSalesService,
+    private readonly commission: CommissionLedger,
+    private readonly clock: Clock,
+  ) {}
+
+  @Get('leader-applications')
+  @ApiOkResponse({ type: LeaderApplication, isArray: true })
+  applications(
+    @Ctx() ctx: RequestContext,
+    @Query() query: ApplicationQuery,
+  ): Promise<LeaderApplication[]> {
+    return this.leaders.list(ctx, query.status);
+  }
+
+  @Post('leader-applications/:id/approve')
+  @HttpCode(200)
+  @ApiOkResponse({ type: LeaderApplication })
+  approveApplication(
+    @Ctx() ctx: RequestContext,
+    @Param('id', uuid) id: string,
+    @Body() body: DecisionRequest,
+  ): Promise<LeaderApplication> {
+    return this.leaders.decide(ctx, id, 'approved', body.note ?? null);
+  }
+
+  @Post('leader-applications/:id/reject')
+  @HttpCode(200)
+  @ApiOkResponse({ type: LeaderApplication })
+  rejectApplication(
+    @Ctx() ctx: RequestContext,
+    @Param('id', uuid) id: string,
+    @Body() body: DecisionRequest,
+  ): Promise<LeaderApplication> {
+    return this.leaders.decide(ctx, id, 'rejected', body.note ?? null);
+  }
+
+  @Get('deliveries')
+  @ApiOkResponse({ type: DeliveryBatch, isArray: true })
+  deliveryList(@Ctx() ctx: RequestContext, @Query() query: BatchQuery): Promise<DeliveryBatch[]> {
+    return this.deliveries.list(ctx, { state: query.state });
+  }
+
+  @Post('deliveries/:id/dispatch')
+  @HttpCode(200)
+  @ApiOkResponse({ type: DeliveryBatch })
+  dispatch(@Ctx() ctx: RequestContext, @Param('id', uuid) id: string): Promise<DeliveryBatch> {
+    return this.deliveries.dispatch(ctx, id);
+  }
+
+  @Get('refunds')
+  @ApiOkResponse({ type: RefundView, isArray: true })
+  refunds(@Ctx() ctx: RequestContext, @Query() query: RefundQuery): Promise<RefundView[]> {
+    return this.afterSales.list(ctx, query.status);
+  }
+
+  @Post('refunds/:id/approve')
+  @HttpCode(200)
+  @ApiOkResponse({ type: RefundView })
+  approveRefund(
+    @Ctx() ctx: RequestContext,
+    @Param('id', uuid) id: string,
+    @Body() body: DecisionRequest,
+  ): Promise<RefundView> {
+    return this.afterSales.decide(ctx, id, 'approved', body.note ?? null);
+  }
+
+  @Post('refunds/:id/reject')
+  @HttpCode(200)
+  @ApiOkResponse({ type: RefundView })
+  rejectRefund(
+    @Ctx() ctx: RequestContext,
+    @Param('id', uuid) id: string,
+    @Body() body: DecisionRequest,
+  ): Promise<RefundView> {
+    return this.afterSales.decide(ctx, id, 'rejected', body.note ?? null);
+  }
+
+  @Get('withdrawals')
+  @ApiOkResponse({ type: Withdrawal, isArray: true })
+  withdrawals(@Ctx() ctx: RequestContext, @Query() query: WithdrawalQuery): Promise<Withdrawal[]> {
+    return this.commission.withdrawals(ctx, { status: query.status });
+  }
+
+  @Post('withdrawals/:id/approve')
+  @HttpCode(200)
+  @ApiOkResponse({ type: Withdrawal })
+  approveWithdrawal(
+    @Ctx() ctx: RequestContext,
+    @Param('id', uuid) id: string,
+    @Body() body: DecisionRequest,
+  ): Promise<Withdrawal> {
+    return this.commission.decideWithdrawal(
+      ctx,
+      id,
+      'approved',
+      body.note ?? null,
+      this.clock.now(),
+    );
+  }
+
+  @Post('withdrawals/:id/reject')
+  @HttpCode(200)
+  @ApiOkResponse({ type: Withdrawal })
+  rejectWithdrawal(
+    @Ctx() ctx: RequestContext,
+    @Param('id', uuid) id: string,
+    @Body() body: DecisionRequest,
+  ): Promise<Withdrawal> {
+    return this.commission.decideWithdrawal(
+      ctx,
+      id,
+      'rejected',
+      body.note ?? null,
+      this.clock.now(),
+    );
+  }
+}

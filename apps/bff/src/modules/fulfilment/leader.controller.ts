@@ -1,0 +1,155 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
+import { Roles } from '../../common/auth/auth.decorators';
+import { Idempotent } from '../../common/idempotency/idempotency.interceptor';
+import { PageQuery } from '../../common/pagination';
+import { Ctx, RequestContext } from '../../common/request-context';
+import { CommissionLedger } from '../commission/commission-ledger.service';
+import {
+  CommissionOverview,
+  Withdrawal,
+  WithdrawalRequest,
+} from '../commission/dto/commission.dto';
+import { DeliveriesService } from './deliveries.service';
+import {
+  BatchQuery,
+  DeliveryBatch,
+  LeaderDashboard,
+  PickList,
+  PickListQuery,
+  PickupOrder,
+  PickupQuery,
+  VerifyPickupRequest,
+  VerifyPickupResponse,
+} from './dto/fulfilment.dto';
+import { LeaderApplication, LeaderApplicationRequest } from './dto/leader.dto';
+import { LeaderDashboardService } from './leader-dashboard.service';
+import { LeadersService } from './leaders.service';
+import { PickupsService } from './pickups.service';
+
+const uuid = new ParseUUIDPipe({ version: '4' });
+
+/** The group leader's back office. Every route works on the caller's own pickup point only. */
+@ApiTags('leader')
+@ApiBearerAuth()
+@ApiForbiddenResponse({ description: 'FORBIDDEN: the caller leads no pickup point' })
+@Controller('leader')
+@Roles('shopper')
+export class LeaderController {
+  constructor(
+    private readonly leaders: LeadersService,
+    private readonly dashboards: LeaderDashboardService,
+    private readonly pickups: PickupsService,
+    private readonly deliveries: DeliveriesService,
+    private readonly commission: CommissionLedger,
+  ) {}
+
+  @Post('applications')
+  @ApiCreatedResponse({ type: LeaderApplication })
+  @ApiConflictResponse({
+    description: 'LEADER_APPLICATION_PENDING, PICKUP_POINT_TAKEN, ALREADY_LEADER',
+  })
+  apply(
+    @Ctx() ctx: RequestContext,
+    @Body() body: LeaderApplicationRequest,
+  ): Promise<LeaderApplication> {
+    return this.leaders.apply(ctx, body);
+  }
+
+  @Get('applications')
+  @ApiOkResponse({ type: LeaderApplication, isArray: true })
+  myApplications(@Ctx() ctx: RequestContext): Promise<LeaderApplication[]> {
+    return this.leaders.mine(ctx);
+  }
+
+  @Get('dashboard')
+  @ApiOkResponse({ type: LeaderDashboard })
+  async dashboard(@Ctx() ctx: RequestContext): Promise<LeaderDashboard> {
+    return this.dashboards.get(ctx, await this.leaders.pointOf(ctx));
+  }
+
+  @Get('pickups')
+  @ApiOkResponse({ type: PickupOrder, isArray: true })
+  async pickupList(
+    @Ctx() ctx: RequestContext,
+    @Query() query: PickupQuery,
+  ): Promise<PickupOrder[]> {
+    return this.pickups.list(
+      ctx,
+      await this.leaders.pointOf(ctx),
+      query.state ?? 'ready_for_pickup',
+    );
+  }
+
+  @Post('pickups/verify')
+  @HttpCode(200)
+  @Idempotent()
+  @ApiOkResponse({ type: VerifyPickupResponse })
+  @ApiTooManyRequestsResponse({ description: 'RATE_LIMITED: too many wrong codes' })
+  async verify(
+    @Ctx() ctx: RequestContext,
+    @Body() body: VerifyPickupRequest,
+  ): Promise<VerifyPickupResponse> {
+    return this.pickups.verify(ctx, await this.leaders.pointOf(ctx), body);
+  }
+
+  @Get('pick-lists')
+  @ApiOkResponse({ type: PickList, isArray: true })
+  async pickLists(@Ctx() ctx: RequestContext, @Query() query: PickListQuery): Promise<PickList[]> {
+    return this.deliveries.pickLists(ctx, await this.leaders.pointOf(ctx), query.campaignId);
+  }
+
+  @Get('deliveries')
+  @ApiOkResponse({ type: DeliveryBatch, isArray: true })
+  async deliveryList(
+    @Ctx() ctx: RequestContext,
+    @Query() query: BatchQuery,
+  ): Promise<DeliveryBatch[]> {
+    const pickupPointId = await this.leaders.pointOf(ctx);
+    return this.deliveries.list(ctx, { pickupPointId, state: query.state });
+  }
+
+  @Post('deliveries/:id/receive')
+  @HttpCode(200)
+  @ApiOkResponse({ type: DeliveryBatch })
+  @ApiConflictResponse({ description: 'DELIVERY_STATE_INVALID: not dispatched yet' })
+  async receive(@Ctx() ctx: RequestContext, @Param('id', uuid) id: string): Promise<DeliveryBatch> {
+    return this.deliveries.receive(ctx, await this.leaders.pointOf(ctx), id);
+  }
+
+  @Get('commissions')
+  @ApiOkResponse({ type: CommissionOverview })
+  async commissions(
+    @Ctx() ctx: RequestContext,
+    @Query() page: PageQuery,
+  ): Promise<CommissionOverview> {
+    const pickupPointId = await this.leaders.pointOf(ctx);
+    return {
+      totals: await this.commission.totals(ctx, pickupPointId),
+      entries: await this.commission.entries(ctx, pickupPointId, page),
+    };
+  }
+
+  @Post('withdrawals')
+  @Idempotent({ required: true })
+  @ApiCreatedResponse({ type: Withdrawal })
+  @ApiConflictResponse({ description: 'COMMISSION_INSUFFICIENT' })
+  async withdraw(@Ctx() ctx: RequestContext, @Body() body: WithdrawalRequest): Promise<Withdrawal> {
+    const pickupPointId = await this.leaders.pointOf(ctx);
+    return this.commission.requestWithdrawal(ctx, pickupPointId, ctx.memberId, body.amount);
+  }
+
+  @Get('withdrawals')
+  @ApiOkResponse({ type: Withdrawal, isArray: true })
+  async withdrawals(@Ctx() ctx: RequestContext): Promise<Withdrawal[]> {
+    return this.commission.withdrawals(ctx, { pickupPointId: await this.leaders.pointOf(ctx) });
+  }
+}

@@ -1,0 +1,179 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../../common/clock';
+import { isUniqueViolation } from '../../common/errors/database-errors';
+import { AppException } from '../../common/errors/app-exception';
+import { RequestContext } from '../../common/request-context';
+import { TransactionalConnection } from '../../common/transaction/transactional-connection';
+import { AuditService } from '../audit/audit.service';
+import { NotificationsService } from '../notifications/notifications.service';
+import { ApplicationStatus, LeaderApplication, LeaderApplicationRequest } from './dto/leader.dto';
+import {
+  alreadyDecided,
+  alreadyLeader,
+  applicationPending,
+  notThisPointsLeader,
+  pickupPointTaken,
+} from './fulfilment.exception';
+
+interface ApplicationRow {
+  id: string;
+  member_id: string;
+  nickname: string;
+  pickup_point_id: string;
+  pickup_point_name: string;
+  real_name: string;
+  phone: string;
+  note: string;
+  status: ApplicationStatus;
+  decision_note: string | null;
+  decided_at: Date | null;
+  created_at: Date;
+}
+
+const SELECT_APPLICATION = `
+  SELECT a.*, m.nickname, p.name AS pickup_point_name FROM leader_applications a
+  JOIN members m ON m.id = a.member_id JOIN pickup_points p ON p.id = a.pickup_point_id`;
+
+const toApplication = (r: ApplicationRow): LeaderApplication => ({
+  id: r.id,
+  memberId: r.member_id,
+  nickname: r.nickname,
+  pickupPointId: r.pickup_point_id,
+  pickupPointName: r.pickup_point_name,
+  realName: r.real_name,
+  phone: r.phone,
+  note: r.note,
+  status: r.status,
+  decisionNote: r.decision_note,
+  decidedAt: r.decided_at?.toISOString() ?? null,
+  createdAt: r.created_at.toISOString(),
+});
+
+/** Who runs which pickup point: applications, the operator's decision, one leader per point. */
+@Injectable()
+export class LeadersService {
+  constructor(
+    private readonly connection: TransactionalConnection,
+    private readonly notifications: NotificationsService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The pickup point the caller leads; 403 for anyone who leads none. */
+  async pointOf(ctx: RequestContext): Promise<string> {
+    const [point] = await this.connection.query<{ id: string }>(
+      ctx,
+      `SELECT id FROM pickup_points WHERE leader_member_id = $1`,
+      [ctx.memberId],
+    );
+    if (!point) throw notThisPointsLeader();
+    return point.id;
+  }
+
+  async apply(ctx: RequestContext, request: LeaderApplicationRequest): Promise<LeaderApplication> {
+    const [point] = await this.connection.query<{ leader_member_id: string | null }>(
+      ctx,
+      `SELECT leader_member_id FROM pickup_points WHERE id = $1`,
+      [request.pickupPointId],
+    );
+    if (!point)
+      throw AppException.notFound('Pickup point', { pickupPointId: request.pickupPointId });
+    if (point.leader_member_id === ctx.memberId) throw alreadyLeader();
+    if (point.leader_member_id) throw pickupPointTaken(request.pickupPointId);
+    const leads = await this.connection.query(
+      ctx,
+      `SELECT 1 FROM pickup_points WHERE leader_member_id = $1`,
+      [ctx.memberId],
+    );
+    if (leads.length > 0) throw alreadyLeader();
+    const inserted = await this.connection.query<{ id: string }>(
+      ctx,
+      `INSERT INTO leader_applications (member_id, pickup_point_id, real_name, phone, note)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING id`,
+      [ctx.memberId, request.pickupPointId, request.realName, request.phone, request.note ?? ''],
+    );
+    if (inserted.length === 0) throw applicationPending();
+    return this.get(ctx, inserted[0].id);
+  }
+
+  async mine(ctx: RequestContext): Promise<LeaderApplication[]> {
+    const rows = await this.connection.query<ApplicationRow>(
+      ctx,
+      `${SELECT_APPLICATION} WHERE a.member_id = $1 ORDER BY a.created_at DESC`,
+      [ctx.memberId],
+    );
+    return rows.map(toApplication);
+  }
+
+  async list(ctx: RequestContext, status?: ApplicationStatus): Promise<LeaderApplication[]> {
+    const rows = await this.connection.query<ApplicationRow>(
+      ctx,
+      `${SELECT_APPLICATION} WHERE ($1::text IS NULL OR a.status = $1) ORDER BY a.created_at LIMIT 200`,
+      [status ?? null],
+    );
+    return rows.map(toApplication);
+  }
+
+  /**
+   * Approves an application: the pickup point gets its leader by a guarded update, so two
+   * approvals for one point can never both win, and a member leads one point at most.
+   */
+  async decide(
+    ctx: RequestContext,
+    applicationId: string,
+    decision: 'approved' | 'rejected',
+    note: string | null,
+  ): Promise<LeaderApplication> {
+    const [row] = await this.connection.query<{ member_id: string; pickup_point_id: string }>(
+      ctx,
+      `UPDATE leader_applications SET status = $2, decision_note = $3, decided_at = $4
+       WHERE id = $1 AND status = 'pending' RETURNING member_id, pickup_point_id`,
+      [applicationId, decision, note, this.clock.now()],
+    );
+    if (!row) {
+      const existing = await this.get(ctx, applicationId);
+      if (existing.status === decision) return existing;
+      throw alreadyDecided(existing.status);
+    }
+    if (decision === 'approved') {
+      try {
+        const taken = await this.connection.query(
+          ctx,
+          `UPDATE pickup_points SET leader_member_id = $2 WHERE id = $1 AND leader_member_id IS NULL RETURNING id`,
+          [row.pickup_point_id, row.member_id],
+        );
+        if (taken.length === 0) throw pickupPointTaken(row.pickup_point_id);
+      } catch (error) {
+        if (isUniqueViolation(error)) throw alreadyLeader();
+        throw error;
+      }
+    }
+    await this.audit.record(
+      ctx,
+      `leader-application.${decision === 'approved' ? 'approve' : 'reject'}`,
+      { type: 'leader-application', id: applicationId },
+      { memberId: row.member_id, pickupPointId: row.pickup_point_id, note },
+    );
+    await this.notifications.notify(ctx, row.member_id, {
+      kind: 'leader_application_decided',
+      dedupeKey: `leader-application:${applicationId}`,
+      title: decision === 'approved' ? '团长申请已通过' : '团长申请未通过',
+      body:
+        decision === 'approved'
+          ? '欢迎成为团长！在「我的」里进入团长工作台。'
+          : `很遗憾，这次没有通过。${note ?? ''}`,
+      data: { applicationId },
+    });
+    return this.get(ctx, applicationId);
+  }
+
+  private async get(ctx: RequestContext, applicationId: string): Promise<LeaderApplication> {
+    const [row] = await this.connection.query<ApplicationRow>(
+      ctx,
+      `${SELECT_APPLICATION} WHERE a.id = $1`,
+      [applicationId],
+    );
+    if (!row) throw AppException.notFound('Leader application', { applicationId });
+    return toApplication(row);
+  }
+}

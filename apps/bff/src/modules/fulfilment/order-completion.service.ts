@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import type { OrderState } from '@linli/domain';
+import { Clock } from '../../common/clock';
+import { RequestContext } from '../../common/request-context';
+import { TransactionalConnection } from '../../common/transaction/transactional-connection';
+import { CommissionLedger } from '../commission/commission-ledger.service';
+import { OrderTransitions } from '../group-buy/order-transitions.service';
+import { PointsLedger } from '../points/points-ledger.service';
+import { MemberTiersService } from '../tiers/member-tiers.service';
+
+/**
+ * Closes orders whose after-sales window has ended, once each: the points they earned become
+ * spendable, the growth they are worth (1 per yuan kept, floor) is recorded, and the leader's
+ * commission becomes available. An order with a refund request still open waits for it.
+ */
+@Injectable()
+export class OrderCompletionService {
+  constructor(
+    private readonly connection: TransactionalConnection,
+    private readonly transitions: OrderTransitions,
+    private readonly ledger: PointsLedger,
+    private readonly tiers: MemberTiersService,
+    private readonly commission: CommissionLedger,
+    private readonly clock: Clock,
+  ) {}
+
+  async completeDue(ctx: RequestContext, limit: number): Promise<number> {
+    const now = this.clock.now();
+    const due = await this.connection.query<{
+      id: string;
+      member_id: string;
+      state: OrderState;
+      payable_fen: number;
+      refunded_fen: number;
+    }>(
+      ctx,
+      `SELECT o.id, o.member_id, o.state, o.payable_fen, o.refunded_fen FROM orders o
+       WHERE o.state IN ('picked_up', 'partially_refunded') AND o.after_sales_ends_at <= $1
+         AND NOT EXISTS (SELECT 1 FROM refund_requests r WHERE r.order_id = o.id AND r.status = 'pending')
+       ORDER BY o.after_sales_ends_at LIMIT $2 FOR UPDATE OF o SKIP LOCKED`,
+      [now, limit],
+    );
+    for (const order of due) {
+      const source = { type: 'order', id: order.id };
+      await this.transitions.apply(ctx, order, 'complete', { completed_at: now });
+      await this.ledger.activate(ctx, order.member_id, source);
+      const growth = Math.floor((order.payable_fen - order.refunded_fen) / 100);
+      if (growth > 0) await this.tiers.recordGrowth(ctx, order.member_id, source, growth);
+    }
+    await this.commission.release(
+      ctx,
+      due.map((o) => o.id),
+    );
+    return due.length;
+  }
+}

@@ -1,0 +1,152 @@
+import { Injectable } from '@nestjs/common';
+import {
+  planRefund,
+  RefundQuantityError,
+  RefundRequestLine,
+  shortfallDeductionFen,
+  splitOrderPoints,
+} from '@linli/domain';
+import { RequestContext } from '../../common/request-context';
+import { TransactionalConnection } from '../../common/transaction/transactional-connection';
+import { CommissionLedger } from '../commission/commission-ledger.service';
+import { OrderLifecycleService } from '../group-buy/order-lifecycle.service';
+import { PointsLedger } from '../points/points-ledger.service';
+import { PointsPolicyService } from '../points/points-policy.service';
+import { refundQuantityInvalid } from './fulfilment.exception';
+
+/** The order being refunded, locked by the caller. */
+export interface RefundedOrder {
+  id: string;
+  member_id: string;
+  points_used: number;
+  points_to_earn: number;
+}
+
+export interface RefundOutcome {
+  /** Money paid back, after any points shortfall was kept back. */
+  moneyFen: number;
+  pointsReturned: number;
+  pointsClawedBack: number;
+  /** Money kept back for earned points that were already spent. */
+  shortfallFen: number;
+  refundsEverything: boolean;
+}
+
+interface LineRow {
+  id: string;
+  quantity: number;
+  refunded_quantity: number;
+  payable_fen: number;
+  points_discount_fen: number;
+  commission_fen: number;
+}
+
+/**
+ * Refunds some units of an order's lines, whatever asked for it (after-sales, a failed
+ * campaign): money through the provider, spent points back to their lots, earned points
+ * clawed back (what cannot be is kept back from the money), commission cancelled pro rata.
+ * Every step is keyed by `key`, so the whole refund happens once.
+ */
+@Injectable()
+export class OrderRefundsService {
+  constructor(
+    private readonly connection: TransactionalConnection,
+    private readonly lifecycle: OrderLifecycleService,
+    private readonly ledger: PointsLedger,
+    private readonly policies: PointsPolicyService,
+    private readonly commission: CommissionLedger,
+  ) {}
+
+  /** Refundable lines of an order with each one's share of points and commission. */
+  async lines(ctx: RequestContext, order: RefundedOrder) {
+    const rows = await this.connection.query<LineRow>(
+      ctx,
+      `SELECT l.id, l.quantity, l.refunded_quantity, l.payable_fen, l.points_discount_fen,
+              COALESCE(e.amount_fen, 0)::int AS commission_fen
+       FROM order_lines l LEFT JOIN commission_entries e ON e.order_line_id = l.id
+       WHERE l.order_id = $1 ORDER BY l.campaign_id`,
+      [order.id],
+    );
+    const points = splitOrderPoints(
+      { pointsUsed: order.points_used, pointsToEarn: order.points_to_earn },
+      rows.map((r) => ({ pointsDiscountFen: r.points_discount_fen, payableFen: r.payable_fen })),
+    );
+    return rows.map((r, i) => ({
+      lineId: r.id,
+      quantity: r.quantity,
+      refundedQuantity: r.refunded_quantity,
+      payableFen: r.payable_fen,
+      pointsUsed: points[i].pointsUsed,
+      pointsEarned: points[i].pointsEarned,
+      commissionFen: r.commission_fen,
+    }));
+  }
+
+  /** What refunding `requested` would pay back before any shortfall; REFUND_QUANTITY_INVALID when it cannot. */
+  async preview(ctx: RequestContext, order: RefundedOrder, requested: RefundRequestLine[]) {
+    return plan(await this.lines(ctx, order), requested);
+  }
+
+  async refund(
+    ctx: RequestContext,
+    order: RefundedOrder,
+    requested: RefundRequestLine[],
+    key: string,
+  ): Promise<RefundOutcome> {
+    const refundPlan = plan(await this.lines(ctx, order), requested);
+    const source = { type: 'order', id: order.id };
+    const operation = `refund:${order.id}:${key}`;
+    if (refundPlan.pointsReturned > 0) {
+      await this.ledger.returnSpent(
+        ctx,
+        order.member_id,
+        source,
+        operation,
+        refundPlan.pointsReturned,
+      );
+    }
+    let shortfallFen = 0;
+    if (refundPlan.pointsClawedBack > 0) {
+      const { shortfall } = await this.ledger.clawBack(
+        ctx,
+        order.member_id,
+        source,
+        operation,
+        refundPlan.pointsClawedBack,
+      );
+      const { redeemPointsPerYuan } = await this.policies.get(ctx);
+      shortfallFen = Math.min(
+        refundPlan.moneyFen,
+        shortfallDeductionFen(shortfall, redeemPointsPerYuan),
+      );
+    }
+    const moneyFen = refundPlan.moneyFen - shortfallFen;
+    await this.lifecycle.refundMoney(ctx, order.id, moneyFen, key);
+    for (const line of refundPlan.lines) {
+      await this.connection.query(
+        ctx,
+        `UPDATE order_lines SET refunded_quantity = refunded_quantity + $2, refunded_fen = refunded_fen + $3
+         WHERE id = $1`,
+        [line.lineId, line.quantity, line.moneyFen],
+      );
+      await this.commission.cancelPart(ctx, line.lineId, line.commissionFen);
+    }
+    return {
+      moneyFen,
+      pointsReturned: refundPlan.pointsReturned,
+      pointsClawedBack: refundPlan.pointsClawedBack,
+      shortfallFen,
+      refundsEverything: refundPlan.refundsEverything,
+    };
+  }
+}
+
+function plan(lines: Parameters<typeof planRefund>[0], requested: RefundRequestLine[]) {
+  try {
+    return planRefund(lines, requested);
+  } catch (error) {
+    if (error instanceof RefundQuantityError)
+      throw refundQuantityInvalid(error.lineId, error.requested, error.refundable);
+    throw error;
+  }
+}

@@ -1,0 +1,181 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import type { OrderState } from '@linli/domain';
+import { ErrorCode } from '@linli/shared';
+import { Clock } from '../../common/clock';
+import { AppException } from '../../common/errors/app-exception';
+import { RequestContext } from '../../common/request-context';
+import { TransactionalConnection } from '../../common/transaction/transactional-connection';
+import { CommissionLedger } from '../commission/commission-ledger.service';
+import { OrderTransitions } from '../group-buy/order-transitions.service';
+import { NotificationsService } from '../notifications/notifications.service';
+import { PointsPolicyService } from '../points/points-policy.service';
+import { MemberCodeService } from '../tiers/member-code.service';
+import { PickupOrder, VerifyPickupRequest, VerifyPickupResponse } from './dto/fulfilment.dto';
+import { nothingToPickUp, orderNotReady, pickupCodeInvalid } from './fulfilment.exception';
+import { PickupAttemptsService } from './pickup-attempts.service';
+
+const DAY_MS = 86_400_000;
+/** States in which an order has been handed over. */
+const HANDED_OVER: readonly OrderState[] = ['picked_up', 'partially_refunded', 'completed'];
+
+/**
+ * 核销: the leader of a pickup point hands goods over against the shopper's 8-digit code or
+ * member code. Only orders of the leader's own pickup point are ever looked at; a code of
+ * another point is as unknown as a wrong one, and wrong codes count towards a pause.
+ */
+@Injectable()
+export class PickupsService {
+  constructor(
+    private readonly connection: TransactionalConnection,
+    private readonly transitions: OrderTransitions,
+    private readonly commission: CommissionLedger,
+    private readonly notifications: NotificationsService,
+    private readonly policies: PointsPolicyService,
+    private readonly memberCodes: MemberCodeService,
+    private readonly attempts: PickupAttemptsService,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(
+    ctx: RequestContext,
+    pickupPointId: string,
+    state: OrderState,
+  ): Promise<PickupOrder[]> {
+    const rows = await this.connection.query<{ id: string }>(
+      ctx,
+      `SELECT id FROM orders WHERE pickup_point_id = $1 AND state = $2
+       ORDER BY ready_at NULLS LAST, created_at LIMIT 200`,
+      [pickupPointId, state],
+    );
+    return this.views(
+      ctx,
+      rows.map((r) => r.id),
+    );
+  }
+
+  async verify(
+    ctx: RequestContext,
+    pickupPointId: string,
+    request: VerifyPickupRequest,
+  ): Promise<VerifyPickupResponse> {
+    if ((request.code === undefined) === (request.memberCode === undefined)) {
+      throw new AppException(
+        HttpStatus.BAD_REQUEST,
+        ErrorCode.ValidationFailed,
+        'Give either a pickup code or a member code',
+      );
+    }
+    const leaderId = ctx.memberId;
+    await this.attempts.assertAllowed(leaderId);
+    try {
+      return request.code !== undefined
+        ? await this.verifyCode(ctx, pickupPointId, request.code)
+        : await this.verifyMember(ctx, pickupPointId, request.memberCode as string);
+    } catch (error) {
+      if (
+        error instanceof AppException &&
+        [ErrorCode.PickupCodeInvalid, ErrorCode.MemberCodeInvalid].includes(error.code)
+      ) {
+        await this.attempts.recordFailure(leaderId);
+      }
+      throw error;
+    }
+  }
+
+  private async verifyCode(
+    ctx: RequestContext,
+    pickupPointId: string,
+    code: string,
+  ): Promise<VerifyPickupResponse> {
+    const [order] = await this.connection.query<{ id: string; state: OrderState }>(
+      ctx,
+      `SELECT id, state FROM orders
+       WHERE pickup_point_id = $1 AND pickup_code = $2 AND state NOT IN ('completed', 'cancelled', 'refunded')
+       FOR UPDATE`,
+      [pickupPointId, code],
+    );
+    if (!order) throw pickupCodeInvalid();
+    if (HANDED_OVER.includes(order.state))
+      return { orders: await this.views(ctx, [order.id]), alreadyPickedUp: true };
+    if (order.state !== 'ready_for_pickup') throw orderNotReady(order.id, order.state);
+    await this.pickUp(ctx, [order.id]);
+    return { orders: await this.views(ctx, [order.id]), alreadyPickedUp: false };
+  }
+
+  /** Every order of the member ready at this pickup point, at once. */
+  private async verifyMember(
+    ctx: RequestContext,
+    pickupPointId: string,
+    memberCode: string,
+  ): Promise<VerifyPickupResponse> {
+    const memberId = this.memberCodes.verify(memberCode);
+    const ready = await this.connection.query<{ id: string }>(
+      ctx,
+      `SELECT id FROM orders WHERE pickup_point_id = $1 AND member_id = $2 AND state = 'ready_for_pickup'
+       ORDER BY id FOR UPDATE`,
+      [pickupPointId, memberId],
+    );
+    if (ready.length === 0) throw nothingToPickUp();
+    const ids = ready.map((r) => r.id);
+    await this.pickUp(ctx, ids);
+    return { orders: await this.views(ctx, ids), alreadyPickedUp: false };
+  }
+
+  private async pickUp(ctx: RequestContext, orderIds: string[]): Promise<void> {
+    const now = this.clock.now();
+    const { afterSalesDays } = await this.policies.get(ctx);
+    const moved = await this.transitions.applyMany(ctx, orderIds, 'pick_up', {
+      picked_up_at: now,
+      after_sales_ends_at: new Date(now.getTime() + afterSalesDays * DAY_MS),
+    });
+    await this.commission.freeze(ctx, moved);
+    const members = await this.connection.query<{ id: string; member_id: string }>(
+      ctx,
+      `SELECT id, member_id FROM orders WHERE id = ANY($1::uuid[])`,
+      [moved],
+    );
+    await this.notifications.notifyMany(
+      ctx,
+      members.map((o) => ({
+        memberId: o.member_id,
+        kind: 'order_picked_up' as const,
+        dedupeKey: `order-picked-up:${o.id}`,
+        title: '已取货',
+        body: `提货成功。${afterSalesDays} 天内如有问题，可在订单里申请售后。`,
+        data: { orderId: o.id },
+      })),
+    );
+  }
+
+  private async views(ctx: RequestContext, orderIds: string[]): Promise<PickupOrder[]> {
+    if (orderIds.length === 0) return [];
+    const rows = await this.connection.query<{
+      id: string;
+      nickname: string;
+      state: OrderState;
+      pickup_code: string;
+      ready_at: Date | null;
+      picked_up_at: Date | null;
+      lines: { title: string; quantity: number; refundedQuantity: number }[];
+    }>(
+      ctx,
+      `SELECT o.id, m.nickname, o.state, o.pickup_code, o.ready_at, o.picked_up_at,
+              json_agg(json_build_object('title', c.title, 'quantity', l.quantity,
+                'refundedQuantity', l.refunded_quantity) ORDER BY c.title) AS lines
+       FROM orders o JOIN members m ON m.id = o.member_id
+       JOIN order_lines l ON l.order_id = o.id JOIN campaigns c ON c.id = l.campaign_id
+       WHERE o.id = ANY($1::uuid[])
+       GROUP BY o.id, m.nickname ORDER BY o.ready_at NULLS LAST, o.created_at`,
+      [orderIds],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      nickname: r.nickname,
+      state: r.state,
+      codeHint: r.pickup_code.slice(-4),
+      lines: r.lines,
+      readyAt: r.ready_at?.toISOString() ?? null,
+      pickedUpAt: r.picked_up_at?.toISOString() ?? null,
+    }));
+  }
+}

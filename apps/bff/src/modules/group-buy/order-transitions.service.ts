@@ -1,0 +1,77 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import {
+  nextOrderState,
+  ORDER_TRANSITIONS,
+  OrderEvent,
+  OrderState,
+  OrderTransitionError,
+  statesAllowing,
+} from '@linli/domain';
+import { ErrorCode } from '@linli/shared';
+import { AppException } from '../../common/errors/app-exception';
+import { RequestContext } from '../../common/request-context';
+import { TransactionalConnection } from '../../common/transaction/transactional-connection';
+
+/** Timestamps an order records as it moves on. */
+export type OrderStamp =
+  | 'paid_at'
+  | 'confirmed_at'
+  | 'ready_at'
+  | 'picked_up_at'
+  | 'after_sales_ends_at'
+  | 'completed_at';
+
+export const orderStateInvalid = (state: OrderState, event: OrderEvent) =>
+  new AppException(
+    HttpStatus.CONFLICT,
+    ErrorCode.OrderStateInvalid,
+    `An order that is ${state} cannot ${event}`,
+    { state, event },
+  );
+
+/**
+ * The one way an order changes state: the domain's transitions table decides, and a guarded
+ * update (`WHERE state = ANY(<states the event allows>)`) applies it, so a concurrent change
+ * can never be overwritten.
+ */
+@Injectable()
+export class OrderTransitions {
+  constructor(private readonly connection: TransactionalConnection) {}
+
+  /** Moves one order the caller has locked; ORDER_STATE_INVALID when the table does not allow it. */
+  async apply(
+    ctx: RequestContext,
+    order: { id: string; state: OrderState },
+    event: OrderEvent,
+    stamps: Partial<Record<OrderStamp, Date>> = {},
+  ): Promise<void> {
+    let next: OrderState;
+    try {
+      next = nextOrderState(order.state, event);
+    } catch (error) {
+      if (error instanceof OrderTransitionError) throw orderStateInvalid(order.state, event);
+      throw error;
+    }
+    const moved = await this.applyMany(ctx, [order.id], event, stamps);
+    if (moved.length === 0) throw orderStateInvalid(order.state, event);
+    order.state = next;
+  }
+
+  /** Moves every order of `ids` that `event` allows; returns the ids it moved. */
+  async applyMany(
+    ctx: RequestContext,
+    ids: readonly string[],
+    event: OrderEvent,
+    stamps: Partial<Record<OrderStamp, Date>> = {},
+  ): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const columns = Object.keys(stamps) as OrderStamp[];
+    const set = columns.map((column, i) => `, ${column} = $${i + 4}`).join('');
+    const rows = await this.connection.query<{ id: string }>(
+      ctx,
+      `UPDATE orders SET state = $2${set} WHERE id = ANY($1::uuid[]) AND state = ANY($3::text[]) RETURNING id`,
+      [ids, ORDER_TRANSITIONS[event].to, statesAllowing(event), ...columns.map((c) => stamps[c])],
+    );
+    return rows.map((r) => r.id);
+  }
+}

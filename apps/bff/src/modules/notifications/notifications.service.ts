@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { decodeCursor, encodeCursor, PageQuery } from '../../common/pagination';
+import { RequestContext } from '../../common/request-context';
+import { TransactionalConnection } from '../../common/transaction/transactional-connection';
+import { NotificationPage } from './dto/notification.dto';
+
+export type NotificationKind =
+  | 'order_refunded'
+  | 'order_ready'
+  | 'order_picked_up'
+  | 'refund_decided'
+  | 'leader_application_decided';
+
+export interface NewNotification {
+  kind: NotificationKind;
+  /** Once per key: a job that runs twice tells the member once. */
+  dedupeKey: string;
+  title: string;
+  body: string;
+  data?: Record<string, unknown>;
+}
+
+/**
+ * What a member is told. Written in the same transaction as the change it reports (an
+ * outbox), so a notice exists exactly when its cause committed; the mini-program reads it.
+ */
+@Injectable()
+export class NotificationsService {
+  constructor(private readonly connection: TransactionalConnection) {}
+
+  async notify(ctx: RequestContext, memberId: string, notice: NewNotification): Promise<void> {
+    await this.notifyMany(ctx, [{ memberId, ...notice }]);
+  }
+
+  async notifyMany(
+    ctx: RequestContext,
+    notices: readonly (NewNotification & { memberId: string })[],
+  ): Promise<void> {
+    if (notices.length === 0) return;
+    await this.connection.query(
+      ctx,
+      `INSERT INTO notifications (member_id, kind, dedupe_key, title, body, data)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[])
+       ON CONFLICT (dedupe_key) DO NOTHING`,
+      [
+        notices.map((n) => n.memberId),
+        notices.map((n) => n.kind),
+        notices.map((n) => n.dedupeKey),
+        notices.map((n) => n.title),
+        notices.map((n) => n.body),
+        notices.map((n) => JSON.stringify(n.data ?? {})),
+      ],
+    );
+  }
+
+  async list(ctx: RequestContext, memberId: string, page: PageQuery): Promise<NotificationPage> {
+    const after = decodeCursor(page.cursor);
+    const rows = await this.connection.query<{
+      id: string;
+      kind: NotificationKind;
+      title: string;
+      body: string;
+      data: Record<string, unknown>;
+      read_at: Date | null;
+      created_at: Date;
+      cursor_at: string;
+    }>(
+      ctx,
+      `SELECT id, kind, title, body, data, read_at, created_at, created_at::text AS cursor_at FROM notifications
+       WHERE member_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
+       ORDER BY created_at DESC, id DESC LIMIT $4`,
+      [memberId, after?.at ?? null, after?.id ?? null, page.limit + 1],
+    );
+    const shown = rows.slice(0, page.limit);
+    const last = shown.at(-1);
+    return {
+      items: shown.map((r) => ({
+        id: r.id,
+        kind: r.kind,
+        title: r.title,
+        body: r.body,
+        data: r.data,
+        read: r.read_at !== null,
+        createdAt: r.created_at.toISOString(),
+      })),
+      nextCursor:
+        rows.length > page.limit && last ? encodeCursor({ at: last.cursor_at, id: last.id }) : null,
+    };
+  }
+}

@@ -1,0 +1,155 @@
+import { ErrorCode } from '@linli/shared';
+import { RequestContext } from '../src/common/request-context';
+import { TransactionalConnection } from '../src/common/transaction/transactional-connection';
+import { CutOffService } from '../src/modules/fulfilment/cut-off.service';
+import { PAYMENT_PROVIDER, PaymentProvider } from '../src/modules/payments/payment-provider';
+import { Clock } from '../src/common/clock';
+import { as, fulfilmentWorld, HOUR_MS } from './support/fulfilment-fixtures';
+import { pointsOf } from './support/points-helpers';
+import { startTestApp, TestApp } from './support/test-app';
+
+const SHOPPERS = 24;
+
+describe('cut-off: a campaign that fails to form', () => {
+  let first: TestApp;
+  let second: TestApp;
+
+  beforeAll(async () => {
+    first = await startTestApp({ DB_POOL_SIZE: '20' });
+    // A second BFF instance on the same database, as behind a load balancer.
+    second = await startTestApp({ DB_POOL_SIZE: '20' }, { database: first.database });
+  });
+  afterAll(async () => {
+    await second.close();
+    await first.close();
+  });
+
+  it('refunds every paid order exactly once, however many instances run the job at once', async () => {
+    const w = await fulfilmentWorld(first);
+    const leader = await w.leaderOf('fail-leader', w.points.east);
+    const cutsOffAt = new Date(w.clock.now().getTime() + HOUR_MS).toISOString();
+    const failing = await w.campaign(w.skus.apples, {
+      groupPriceFen: 1_990,
+      minBuyers: SHOPPERS + 1,
+      stock: 500,
+      cutsOffAt,
+    });
+    const forming = await w.campaign(w.skus.milk, {
+      groupPriceFen: 1_290,
+      minBuyers: 1,
+      cutsOffAt,
+    });
+    const points = pointsOf(first);
+    const shoppers = [];
+    for (let i = 0; i < SHOPPERS; i += 1) {
+      const shopper = await w.shopperAt(`fail-${i}`);
+      await points.inTransaction((ctx) =>
+        points.ledger.adjust(ctx, shopper.id, 1_000, 'gift', `fail-gift-${i}`),
+      );
+      shoppers.push(shopper);
+    }
+    // Every shopper buys from the failing campaign with points; every third adds milk, which forms.
+    const orders = await Promise.all(
+      shoppers.map((s, i) =>
+        w.buy(
+          s,
+          i % 3 === 0
+            ? [
+                { campaignId: failing, quantity: 2 },
+                { campaignId: forming, quantity: 1 },
+              ]
+            : [{ campaignId: failing, quantity: 1 }],
+          500,
+        ),
+      ),
+    );
+    expect(orders.every((o) => o.state === 'paid')).toBe(true);
+
+    for (const app of [first, second]) app.app.get(Clock).advance(2 * HOUR_MS);
+    const refundCalls = [first, second].map((app) =>
+      jest.spyOn(app.app.get<PaymentProvider>(PAYMENT_PROVIDER), 'refund'),
+    );
+    // Both instances' admin endpoints and four direct runs that bypass the job lock, all at once.
+    const viaHttp = [first, second].map((app) =>
+      app.http().post('/api/v1/admin/jobs/cut-off-campaigns/run').set(as(w.admin)),
+    );
+    const direct = Array.from({ length: 4 }, (_, i) => {
+      const app = i % 2 === 0 ? first : second;
+      const connection = app.app.get(TransactionalConnection);
+      return connection.withTransaction(RequestContext.forSystem(`race-${i}`), (ctx) =>
+        app.app.get(CutOffService).runBatch(ctx, 10),
+      );
+    });
+    const [httpResults] = await Promise.all([Promise.all(viaHttp), Promise.all(direct)]);
+    for (const res of httpResults) {
+      if (res.status !== 200) expect(res.body.error.code).toBe(ErrorCode.JobAlreadyRunning);
+    }
+    // Whatever a refused or partial run left, a final run finishes; nothing is done twice.
+    await w.runJob('cut-off-campaigns');
+    await w.runJob('cut-off-campaigns');
+
+    const [campaign] = await first.dataSource.query(
+      `SELECT status, buyers FROM campaigns WHERE id = $1`,
+      [failing],
+    );
+    expect(campaign).toEqual({ status: 'failed', buyers: SHOPPERS });
+    const refunds = await first.dataSource.query(
+      `SELECT order_id, amount_fen, reason FROM refunds ORDER BY order_id`,
+    );
+    expect(refunds).toHaveLength(SHOPPERS);
+    expect(refundCalls.reduce((n, spy) => n + spy.mock.calls.length, 0)).toBe(SHOPPERS);
+    for (const order of orders) {
+      const failedLine = order.lines.find((l: { campaignId: string }) => l.campaignId === failing);
+      const refund = refunds.filter((r: { order_id: string }) => r.order_id === order.id);
+      expect(refund).toEqual([
+        { order_id: order.id, amount_fen: failedLine.payable, reason: 'campaign-failed' },
+      ]);
+      const now = await first
+        .http()
+        .get(`/api/v1/me/orders/${order.id}`)
+        .set(as(shoppers[orders.indexOf(order)].token))
+        .expect(200);
+      const mixed = order.lines.length === 2;
+      expect(now.body.state).toBe(mixed ? 'confirmed' : 'refunded');
+      expect(now.body.refunded).toBe(failedLine.payable);
+    }
+    for (const [i, shopper] of shoppers.entries()) {
+      const wallet = await points.wallet(shopper.id);
+      const order = orders[i];
+      if (order.lines.length === 1) {
+        // Everything back: the 500 points spent, and nothing pending.
+        expect(wallet).toMatchObject({ available: 1_000, pending: 0 });
+      } else {
+        const milkLine = order.lines.find((l: { campaignId: string }) => l.campaignId === forming);
+        expect(wallet.available).toBe(1_000 - milkLine.pointsDiscount);
+        expect(wallet.pending).toBeGreaterThan(0);
+      }
+      const notices = await first.dataSource.query(
+        `SELECT COUNT(*)::int AS n FROM notifications WHERE member_id = $1 AND kind = 'order_refunded'`,
+        [shopper.id],
+      );
+      expect(notices[0].n).toBe(1);
+    }
+    expect((await points.reconcile()).mismatches).toEqual([]);
+
+    // The leader's commission: only the milk that formed is still owed.
+    const commission = await first
+      .http()
+      .get('/api/v1/leader/commissions')
+      .set(as(leader.token))
+      .expect(200);
+    const milkPaid = orders
+      .flatMap((o) => o.lines)
+      .filter((l: { campaignId: string }) => l.campaignId === forming)
+      .reduce(
+        (s: number, l: { payable: number }) =>
+          s + Math.floor((2 * l.payable * 1000 + 10_000) / 20_000),
+        0,
+      );
+    expect(commission.body.totals.pending).toBe(milkPaid);
+    const batches = await first.dataSource.query(
+      `SELECT campaign_id FROM delivery_batches ORDER BY campaign_id`,
+    );
+    expect(batches).toEqual([{ campaign_id: forming }]);
+  });
+});

@@ -1,0 +1,567 @@
+import { ErrorCode } from '@linli/shared';
+import { randomUUID } from 'node:crypto';
+import { DAY_MS, pointsOf } from './support/points-helpers';
+import { as, fulfilmentWorld, HOUR_MS } from './support/fulfilment-fixtures';
+import { startTestApp, TestApp } from './support/test-app';
+
+type World = Awaited<ReturnType<typeof fulfilmentWorld>>;
+interface Line {
+  id: string;
+  campaignId: string;
+  payable: number;
+  pointsDiscount: number;
+}
+
+/** Half up, as the BFF rounds commission. */
+const tenPercent = (fen: number) => Math.floor((2 * fen * 1000 + 10_000) / 20_000);
+/** Largest-remainder split of `total` by `weights`, as the BFF splits an order's points. */
+const split = (total: number, weights: number[]) => {
+  const sum = weights.reduce((s, w) => s + w, 0);
+  const shares = weights.map((w) => Math.floor((total * w) / sum));
+  let left = total - shares.reduce((s, x) => s + x, 0);
+  weights
+    .map((w, i) => ({ i, r: (total * w) % sum }))
+    .sort((a, b) => b.r - a.r || a.i - b.i)
+    .forEach(({ i }) => {
+      if (left > 0) {
+        shares[i] += 1;
+        left -= 1;
+      }
+    });
+  return shares;
+};
+
+describe('fulfilment: one order from payment to completion', () => {
+  let t: TestApp;
+  let w: World;
+
+  beforeAll(async () => {
+    t = await startTestApp({ PICKUP_CODE_FAILURE_LIMIT: '5' });
+    w = await fulfilmentWorld(t);
+  });
+  afterAll(() => t.close());
+
+  const get = (token: string, path: string) =>
+    t
+      .http()
+      .get(`/api/v1${path}`)
+      .set(as(token))
+      .expect(200)
+      .then((r) => r.body);
+  const sql = (text: string, params: unknown[] = []) => t.dataSource.query(text, params);
+  const reconciliationClean = async () =>
+    expect((await pointsOf(t).reconcile()).mismatches).toEqual([]);
+
+  it('orders, pays, cuts off, delivers, picks up, refunds one line and completes, with every balance right', async () => {
+    const leader = await w.leaderOf('life-leader', w.points.east);
+    const cutsOffAt = new Date(w.clock.now().getTime() + HOUR_MS).toISOString();
+    const apples = await w.campaign(w.skus.apples, {
+      groupPriceFen: 29_900,
+      minBuyers: 2,
+      stock: 50,
+      cutsOffAt,
+    });
+    const milk = await w.campaign(w.skus.milk, {
+      groupPriceFen: 1_290,
+      minBuyers: 1,
+      stock: 50,
+      cutsOffAt,
+    });
+    const alice = await w.shopperAt('life-alice');
+    const bob = await w.shopperAt('life-bob');
+    await pointsOf(t).inTransaction((ctx) =>
+      pointsOf(t).ledger.adjust(ctx, alice.id, 10_000, 'welcome', `life-${alice.id}`),
+    );
+
+    /** Money, stock, points, growth and tier as they must stand after each step. */
+    const checkpoint = async (
+      orderId: string,
+      refundedFen: number,
+      growth: number,
+      tier: string,
+    ) => {
+      await reconciliationClean();
+      const stock = await sql(
+        `SELECT stock_left FROM campaigns WHERE id = ANY($1::uuid[]) ORDER BY id = $2 DESC`,
+        [[apples, milk], apples],
+      );
+      const [refunds] = await sql(
+        `SELECT COALESCE(SUM(amount_fen), 0)::int AS fen FROM refunds WHERE order_id = $1`,
+        [orderId],
+      );
+      const card = await get(alice.token, '/me/member-card');
+      expect({
+        stock: stock.map((r: { stock_left: number }) => r.stock_left),
+        refundedFen: refunds.fen,
+        growth: card.growth,
+        tier: card.tier,
+      }).toEqual({ stock: [47, 49], refundedFen, growth, tier });
+    };
+
+    // Order and pay.
+    const order = await w.buy(
+      alice,
+      [
+        { campaignId: apples, quantity: 2 },
+        { campaignId: milk, quantity: 1 },
+      ],
+      1_000,
+    );
+    const bobOrder = await w.buy(bob, [{ campaignId: apples, quantity: 1 }]);
+    expect(order).toMatchObject({
+      state: 'paid',
+      subtotal: 61_090,
+      pointsUsed: 1_000,
+      payable: 60_090,
+    });
+    expect(order.pickupCode).toMatch(/^\d{8}$/);
+    const appleLine: Line = order.lines.find((l: Line) => l.campaignId === apples);
+    const milkLine: Line = order.lines.find((l: Line) => l.campaignId === milk);
+    expect(await get(alice.token, '/me/points')).toMatchObject({ available: 9_000, pending: 600 });
+    let commission = await get(leader.token, '/leader/commissions');
+    const aliceCommission = tenPercent(appleLine.payable) + tenPercent(milkLine.payable);
+    expect(commission.totals).toMatchObject({
+      pending: aliceCommission + 2_990,
+      frozen: 0,
+      available: 0,
+    });
+
+    await checkpoint(order.id, 0, 0, 'regular');
+
+    // Cut-off: both campaigns form; orders are confirmed, batches and pick lists appear.
+    w.clock.advance(2 * HOUR_MS);
+    await w.runJob('cut-off-campaigns');
+    await w.runJob('cut-off-campaigns'); // a second run changes nothing
+    expect((await get(alice.token, `/me/orders/${order.id}`)).state).toBe('confirmed');
+    const [{ status: appleStatus, buyers }] = await sql(
+      `SELECT status, buyers FROM campaigns WHERE id = $1`,
+      [apples],
+    );
+    expect({ appleStatus, buyers }).toEqual({ appleStatus: 'cut_off', buyers: 2 });
+    const pickLists = await get(leader.token, '/leader/pick-lists');
+    expect(
+      pickLists.map((p: { batch: { campaignId: string; quantity: number; orders: number } }) => [
+        p.batch.campaignId,
+        p.batch.quantity,
+        p.batch.orders,
+      ]),
+    ).toEqual(
+      expect.arrayContaining([
+        [apples, 3, 2],
+        [milk, 1, 1],
+      ]),
+    );
+    const applePick = await get(leader.token, `/leader/pick-lists?campaignId=${apples}`);
+    expect(applePick).toHaveLength(1);
+    expect(
+      applePick[0].orders.map((o: { nickname: string; quantity: number }) => o.quantity).sort(),
+    ).toEqual([1, 2]);
+
+    await checkpoint(order.id, 0, 0, 'regular');
+
+    // Delivery: the platform dispatches, the leader receives batch by batch.
+    const batches = await get(w.admin, '/admin/deliveries?state=packing');
+    const appleBatch = batches.find((b: { campaignId: string }) => b.campaignId === apples);
+    const milkBatch = batches.find((b: { campaignId: string }) => b.campaignId === milk);
+    const receive = (id: string) =>
+      t.http().post(`/api/v1/leader/deliveries/${id}/receive`).set(as(leader.token));
+    const early = await receive(appleBatch.id).expect(409);
+    expect(early.body.error.code).toBe(ErrorCode.DeliveryStateInvalid);
+    for (const batch of [appleBatch, milkBatch]) {
+      await t
+        .http()
+        .post(`/api/v1/admin/deliveries/${batch.id}/dispatch`)
+        .set(as(w.admin))
+        .expect(200);
+    }
+    expect((await get(alice.token, `/me/orders/${order.id}`)).state).toBe('delivering');
+    await receive(appleBatch.id).expect(200);
+    await receive(appleBatch.id).expect(200); // again: nothing changes
+    // Bob's goods are all here; Alice still waits for her milk.
+    expect((await get(bob.token, `/me/orders/${bobOrder.id}`)).state).toBe('ready_for_pickup');
+    expect((await get(alice.token, `/me/orders/${order.id}`)).state).toBe('delivering');
+    await receive(milkBatch.id).expect(200);
+    const ready = await get(alice.token, `/me/orders/${order.id}`);
+    expect(ready.state).toBe('ready_for_pickup');
+    const notices = await get(alice.token, '/me/notifications');
+    expect(notices.items.filter((n: { kind: string }) => n.kind === 'order_ready')).toHaveLength(1);
+    expect(await get(leader.token, '/leader/dashboard')).toMatchObject({
+      readyForPickup: 2,
+      pickedUpToday: 0,
+      openBatches: [],
+    });
+
+    await checkpoint(order.id, 0, 0, 'regular');
+
+    // Pickup: Alice by her 8-digit code, Bob by his member code; replays change nothing.
+    const verify = (body: object) =>
+      t.http().post('/api/v1/leader/pickups/verify').set(as(leader.token)).send(body);
+    const taps = await Promise.all(
+      Array.from({ length: 6 }, () => verify({ code: ready.pickupCode })),
+    );
+    expect(taps.map((r) => r.status)).toEqual(Array(6).fill(200));
+    const firsts = taps.filter((r) => !r.body.alreadyPickedUp);
+    expect(firsts).toHaveLength(1);
+    expect(firsts[0].body.orders).toMatchObject([{ id: order.id, state: 'picked_up' }]);
+    const byMember = await verify({ memberCode: w.memberCode(bob.id) }).expect(200);
+    expect(byMember.body.orders.map((o: { id: string }) => o.id)).toEqual([bobOrder.id]);
+    const nothing = await verify({ memberCode: w.memberCode(bob.id) }).expect(404);
+    expect(nothing.body.error.code).toBe(ErrorCode.NothingToPickUp);
+    const pickedUp = await get(alice.token, `/me/orders/${order.id}`);
+    expect(pickedUp).toMatchObject({ state: 'picked_up', pickupCode: null });
+    expect(pickedUp.afterSalesEndsAt).not.toBeNull();
+    commission = await get(leader.token, '/leader/commissions');
+    expect(commission.totals).toMatchObject({ pending: 0, frozen: aliceCommission + 2_990 });
+    expect((await get(leader.token, '/leader/dashboard')).pickedUpToday).toBe(2);
+
+    await checkpoint(order.id, 0, 0, 'regular');
+
+    // After-sales: Alice returns the milk. Above the automatic limit, so an operator approves.
+    const lines = (await get(alice.token, `/me/orders/${order.id}`)).lines as Line[];
+    const orderedLines = [...lines].sort((a, b) => (a.campaignId < b.campaignId ? -1 : 1));
+    const usedShares = split(
+      1_000,
+      orderedLines.map((l) => l.pointsDiscount),
+    );
+    const earnedShares = split(
+      600,
+      orderedLines.map((l) => l.payable),
+    );
+    const milkIndex = orderedLines.findIndex((l) => l.campaignId === milk);
+    const milkUsed = usedShares[milkIndex];
+    const milkEarned = earnedShares[milkIndex];
+    const request = await t
+      .http()
+      .post(`/api/v1/me/orders/${order.id}/refunds`)
+      .set(as(alice.token))
+      .set('Idempotency-Key', randomUUID())
+      .send({ lines: [{ orderLineId: milkLine.id, quantity: 1 }], reason: '牛奶漏了' })
+      .expect(201);
+    expect(request.body).toMatchObject({ status: 'pending', requested: milkLine.payable });
+    const twice = await t
+      .http()
+      .post(`/api/v1/me/orders/${order.id}/refunds`)
+      .set(as(alice.token))
+      .set('Idempotency-Key', randomUUID())
+      .send({ lines: [{ orderLineId: milkLine.id, quantity: 1 }], reason: '再退一次' })
+      .expect(422);
+    expect(twice.body.error.code).toBe(ErrorCode.RefundQuantityInvalid);
+    const approve = () =>
+      t
+        .http()
+        .post(`/api/v1/admin/refunds/${request.body.id}/approve`)
+        .set(as(w.admin))
+        .send({ note: '核实破损' });
+    // Two operators click at once, several times: the refund happens once.
+    const approvals = await Promise.all(Array.from({ length: 6 }, () => approve()));
+    expect(approvals.map((r) => r.status)).toEqual(Array(6).fill(200));
+    const approved = approvals[0];
+    expect(approved.body).toMatchObject({
+      status: 'approved',
+      refunded: milkLine.payable,
+      pointsReturned: milkUsed,
+      pointsClawedBack: milkEarned,
+      shortfall: 0,
+    });
+    const refunds = await sql(`SELECT amount_fen FROM refunds WHERE order_id = $1`, [order.id]);
+    expect(refunds).toEqual([{ amount_fen: milkLine.payable }]);
+    const afterRefund = await get(alice.token, `/me/orders/${order.id}`);
+    expect(afterRefund).toMatchObject({ state: 'partially_refunded', refunded: milkLine.payable });
+    expect(await get(alice.token, '/me/points')).toMatchObject({
+      available: 9_000 + milkUsed,
+      pending: 600 - milkEarned,
+    });
+    commission = await get(leader.token, '/leader/commissions');
+    expect(commission.totals).toMatchObject({
+      frozen: tenPercent(appleLine.payable) + 2_990,
+      cancelled: tenPercent(milkLine.payable),
+    });
+    // Picked-up goods do not go back on the shelf: stock stays as sold.
+    await checkpoint(order.id, milkLine.payable, 0, 'regular');
+
+    // Completion: the window closes; points, growth, tier and commission are released once.
+    w.clock.advance(8 * DAY_MS);
+    await w.runJob('complete-orders');
+    await w.runJob('complete-orders');
+    expect((await get(alice.token, `/me/orders/${order.id}`)).state).toBe('completed');
+    const kept = 60_090 - milkLine.payable;
+    await checkpoint(order.id, milkLine.payable, Math.floor(kept / 100), 'silver');
+    expect(await get(alice.token, '/me/points')).toMatchObject({
+      available: 9_000 + milkUsed + (600 - milkEarned) + 100, // + silver's entry gift
+      pending: 0,
+    });
+    commission = await get(leader.token, '/leader/commissions');
+    expect(commission.totals).toMatchObject({
+      pending: 0,
+      frozen: 0,
+      available: tenPercent(appleLine.payable) + 2_990,
+      withdrawable: tenPercent(appleLine.payable) + 2_990,
+    });
+    await reconciliationClean();
+    const late = await t
+      .http()
+      .post(`/api/v1/me/orders/${order.id}/refunds`)
+      .set(as(alice.token))
+      .set('Idempotency-Key', randomUUID())
+      .send({ lines: [{ orderLineId: appleLine.id, quantity: 1 }], reason: '太晚了' })
+      .expect(409);
+    expect(late.body.error.code).toBe(ErrorCode.RefundNotAllowed);
+
+    // Withdrawal: never below the minimum, never more than available, once per key.
+    const withdraw = (amount: number, key = randomUUID()) =>
+      t
+        .http()
+        .post('/api/v1/leader/withdrawals')
+        .set(as(leader.token))
+        .set('Idempotency-Key', key)
+        .send({ amount });
+    expect((await withdraw(500).expect(422)).body.error.code).toBe(
+      ErrorCode.WithdrawalBelowMinimum,
+    );
+    const available = commission.totals.available as number;
+    expect((await withdraw(available + 1).expect(409)).body.error.code).toBe(
+      ErrorCode.CommissionInsufficient,
+    );
+    const results = await Promise.all(Array.from({ length: 8 }, () => withdraw(available)));
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    const [requested] = await get(w.admin, '/admin/withdrawals?status=pending');
+    await t
+      .http()
+      .post(`/api/v1/admin/withdrawals/${requested.id}/approve`)
+      .set(as(w.admin))
+      .send({})
+      .expect(200);
+    expect((await get(leader.token, '/leader/commissions')).totals).toMatchObject({
+      withdrawn: available,
+      withdrawable: 0,
+    });
+  });
+
+  it('approves small refunds at once and refuses them before pickup', async () => {
+    const leader = await w.leaderOf('small-leader', w.points.west);
+    const milk = await w.campaign(w.skus.milk, { groupPriceFen: 800, minBuyers: 1 });
+    const carol = await w.shopperAt('small-carol', w.points.west);
+    const order = await w.buy(carol, [{ campaignId: milk, quantity: 2 }]);
+    const ask = (quantity: number) =>
+      t
+        .http()
+        .post(`/api/v1/me/orders/${order.id}/refunds`)
+        .set(as(carol.token))
+        .set('Idempotency-Key', randomUUID())
+        .send({ lines: [{ orderLineId: order.lines[0].id, quantity }], reason: '不想要了' });
+    expect((await ask(1).expect(409)).body.error.code).toBe(ErrorCode.RefundNotAllowed);
+
+    w.clock.advance(25 * HOUR_MS);
+    await w.runJob('cut-off-campaigns');
+    const [batch] = await get(leader.token, '/leader/deliveries');
+    await t
+      .http()
+      .post(`/api/v1/admin/deliveries/${batch.id}/dispatch`)
+      .set(as(w.admin))
+      .expect(200);
+    await t
+      .http()
+      .post(`/api/v1/leader/deliveries/${batch.id}/receive`)
+      .set(as(leader.token))
+      .expect(200);
+    const { pickupCode } = await get(carol.token, `/me/orders/${order.id}`);
+    await t
+      .http()
+      .post('/api/v1/leader/pickups/verify')
+      .set(as(leader.token))
+      .send({ code: pickupCode })
+      .expect(200);
+
+    const first = await ask(1).expect(201);
+    expect(first.body).toMatchObject({ status: 'approved', decidedBy: 'auto', refunded: 800 });
+    const second = await ask(1).expect(201);
+    expect(second.body.status).toBe('approved');
+    const refunded = await get(carol.token, `/me/orders/${order.id}`);
+    expect(refunded).toMatchObject({ state: 'refunded', refunded: 1_600 });
+    expect((await get(carol.token, `/me/orders/${order.id}/refunds`)).length).toBe(2);
+    const commission = await get(leader.token, '/leader/commissions');
+    expect(commission.totals).toMatchObject({
+      pending: 0,
+      frozen: 0,
+      available: 0,
+      cancelled: 160,
+    });
+    await reconciliationClean();
+  });
+});
+
+describe('fulfilment: who may do what', () => {
+  let t: TestApp;
+  let w: World;
+
+  beforeAll(async () => {
+    t = await startTestApp({ PICKUP_CODE_FAILURE_LIMIT: '5' });
+    w = await fulfilmentWorld(t);
+  });
+  afterAll(() => t.close());
+
+  it('keeps each leader to their own pickup point, and shoppers out of leader routes', async () => {
+    const eastLeader = await w.leaderOf('sec-east', w.points.east);
+    const westLeader = await w.leaderOf('sec-west', w.points.west);
+    const milk = await w.campaign(w.skus.milk, { groupPriceFen: 990, minBuyers: 1 });
+    const dave = await w.shopperAt('sec-dave', w.points.east);
+    const order = await w.buy(dave, [{ campaignId: milk, quantity: 1 }]);
+    w.clock.advance(25 * HOUR_MS);
+    await w.runJob('cut-off-campaigns');
+
+    const shopperCall = await t
+      .http()
+      .get('/api/v1/leader/dashboard')
+      .set(as(dave.token))
+      .expect(403);
+    expect(shopperCall.body.error.code).toBe(ErrorCode.Forbidden);
+    await t
+      .http()
+      .post('/api/v1/leader/pickups/verify')
+      .set(as(dave.token))
+      .send({ code: '12345678' })
+      .expect(403);
+    await t.http().get('/api/v1/leader/pickups').set(as(w.admin)).expect(403);
+
+    const [eastBatch] = await t
+      .http()
+      .get('/api/v1/leader/deliveries')
+      .set(as(eastLeader.token))
+      .expect(200)
+      .then((r) => r.body);
+    expect(
+      (await t.http().get('/api/v1/leader/deliveries').set(as(westLeader.token)).expect(200)).body,
+    ).toEqual([]);
+    expect(
+      (await t.http().get('/api/v1/leader/pick-lists').set(as(westLeader.token)).expect(200)).body,
+    ).toEqual([]);
+    await t
+      .http()
+      .post(`/api/v1/admin/deliveries/${eastBatch.id}/dispatch`)
+      .set(as(w.admin))
+      .expect(200);
+    await t
+      .http()
+      .post(`/api/v1/leader/deliveries/${eastBatch.id}/receive`)
+      .set(as(westLeader.token))
+      .expect(404);
+    await t
+      .http()
+      .post(`/api/v1/leader/deliveries/${eastBatch.id}/receive`)
+      .set(as(eastLeader.token))
+      .expect(200);
+
+    expect(
+      (await t.http().get('/api/v1/leader/pickups').set(as(westLeader.token)).expect(200)).body,
+    ).toEqual([]);
+    const eastReady = (
+      await t.http().get('/api/v1/leader/pickups').set(as(eastLeader.token)).expect(200)
+    ).body;
+    expect(eastReady.map((o: { id: string }) => o.id)).toEqual([order.id]);
+    expect(JSON.stringify(eastReady)).not.toContain(order.pickupCode);
+
+    const { pickupCode } = (await t.http().get(`/api/v1/me/orders/${order.id}`).set(as(dave.token)))
+      .body;
+    const foreign = await t
+      .http()
+      .post('/api/v1/leader/pickups/verify')
+      .set(as(westLeader.token))
+      .send({ code: pickupCode })
+      .expect(404);
+    expect(foreign.body.error.code).toBe(ErrorCode.PickupCodeInvalid);
+    const foreignMember = await t
+      .http()
+      .post('/api/v1/leader/pickups/verify')
+      .set(as(westLeader.token))
+      .send({ memberCode: w.memberCode(dave.id) })
+      .expect(404);
+    expect(foreignMember.body.error.code).toBe(ErrorCode.NothingToPickUp);
+    expect(
+      (await t.http().get(`/api/v1/me/orders/${order.id}`).set(as(dave.token))).body.state,
+    ).toBe('ready_for_pickup');
+
+    const bad = await t
+      .http()
+      .post('/api/v1/leader/pickups/verify')
+      .set(as(eastLeader.token))
+      .send({ code: '12ab' })
+      .expect(400);
+    expect(bad.body.error.code).toBe(ErrorCode.ValidationFailed);
+    await t
+      .http()
+      .post('/api/v1/leader/pickups/verify')
+      .set(as(eastLeader.token))
+      .send({})
+      .expect(400);
+  });
+
+  it('pauses a leader who keeps entering wrong codes, even for a right one', async () => {
+    const leader = await w.leaderOf('brute-leader', (await createPoint(t)).id);
+    const verify = (code: string) =>
+      t.http().post('/api/v1/leader/pickups/verify').set(as(leader.token)).send({ code });
+    for (let i = 0; i < 5; i += 1) {
+      const res = await verify(String(10_000_000 + i)).expect(404);
+      expect(res.body.error.code).toBe(ErrorCode.PickupCodeInvalid);
+    }
+    const paused = await verify('99999999').expect(429);
+    expect(paused.body.error.code).toBe(ErrorCode.RateLimited);
+    const forged = await t
+      .http()
+      .post('/api/v1/leader/pickups/verify')
+      .set(as(leader.token))
+      .send({ memberCode: 'LM1.forged' })
+      .expect(429);
+    expect(forged.body.error.code).toBe(ErrorCode.RateLimited);
+  });
+
+  it('gives a pickup point one leader, and a leader one pickup point', async () => {
+    const point = await createPoint(t);
+    const apply = async (name: string, pickupPointId: string) => {
+      const shopper = await w.shopperAt(name);
+      const res = await t
+        .http()
+        .post('/api/v1/leader/applications')
+        .set(as(shopper.token))
+        .send({ pickupPointId, realName: '李叔', phone: '13900000000' })
+        .expect(201);
+      return { shopper, id: res.body.id as string };
+    };
+    const first = await apply('one-a', point.id);
+    const second = await apply('one-b', point.id);
+    const again = await t
+      .http()
+      .post('/api/v1/leader/applications')
+      .set(as(first.shopper.token))
+      .send({ pickupPointId: point.id, realName: '李叔', phone: '13900000000' })
+      .expect(409);
+    expect(again.body.error.code).toBe(ErrorCode.LeaderApplicationPending);
+    const decide = (id: string) =>
+      t.http().post(`/api/v1/admin/leader-applications/${id}/approve`).set(as(w.admin)).send({});
+    const outcomes = await Promise.all([decide(first.id), decide(second.id)]);
+    expect(outcomes.map((r) => r.status).sort()).toEqual([200, 409]);
+    const [{ n }] = await t.dataSource.query(
+      `SELECT COUNT(*)::int AS n FROM pickup_points WHERE id = $1 AND leader_member_id IS NOT NULL`,
+      [point.id],
+    );
+    expect(n).toBe(1);
+    const invalid = await t
+      .http()
+      .post('/api/v1/leader/applications')
+      .set(as(first.shopper.token))
+      .send({ pickupPointId: point.id, realName: '李', phone: '123' })
+      .expect(400);
+    expect(invalid.body.error.code).toBe(ErrorCode.ValidationFailed);
+  });
+});
+
+async function createPoint(t: TestApp): Promise<{ id: string }> {
+  const [community] = await t.dataSource.query(
+    `INSERT INTO communities (name, city) VALUES ('新村', '杭州') RETURNING id`,
+  );
+  const [point] = await t.dataSource.query(
+    `INSERT INTO pickup_points (community_id, name, address, latitude, longitude)
+     VALUES ($1, $2, '新路', 30.2, 120.1) RETURNING id`,
+    [community.id, `点 ${randomUUID().slice(0, 4)}`],
+  );
+  return point;
+}

@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { Clock } from '../../src/common/clock';
+import { MemberCodeService } from '../../src/modules/tiers/member-code.service';
+import { createPickupPoints, liveCampaign } from './group-buy-fixtures';
+import { loginAdmin, loginMember, TestApp } from './test-app';
+
+export const HOUR_MS = 3_600_000;
+export const as = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/**
+ * A community with two pickup points, each with an approved leader, and an admin: what the
+ * fulfilment specs start from. Everything goes through the HTTP API as the real users would.
+ */
+export async function fulfilmentWorld(t: TestApp) {
+  const admin = await loginAdmin(t);
+  const clock = t.app.get(Clock);
+  const points = await createPickupPoints(t);
+  const product = await t
+    .http()
+    .post('/api/v1/admin/products')
+    .set(as(admin))
+    .send({
+      name: '邻里鲜果',
+      skus: [
+        { name: '苹果 3斤', priceFen: 3_990 },
+        { name: '鲜牛奶 1L', priceFen: 1_990 },
+      ],
+    })
+    .expect(201);
+  const [apples, milk] = product.body.skus.map((s: { id: string }) => s.id) as string[];
+
+  const shopperAt = async (name: string, pickupPointId = points.east) => {
+    const login = await loginMember(t, name);
+    await t
+      .http()
+      .put('/api/v1/me/pickup-point')
+      .set(as(login.accessToken))
+      .send({ pickupPointId })
+      .expect(200);
+    return { id: login.member.id, token: login.accessToken };
+  };
+
+  const leaderOf = async (name: string, pickupPointId: string) => {
+    const leader = await shopperAt(name, pickupPointId);
+    const application = await t
+      .http()
+      .post('/api/v1/leader/applications')
+      .set(as(leader.token))
+      .send({ pickupPointId, realName: '王阿姨', phone: '13800000000' })
+      .expect(201);
+    await t
+      .http()
+      .post(`/api/v1/admin/leader-applications/${application.body.id}/approve`)
+      .set(as(admin))
+      .send({})
+      .expect(200);
+    return leader;
+  };
+
+  const campaign = async (skuId: string, overrides: Record<string, unknown> = {}) => {
+    const draft = await t
+      .http()
+      .post('/api/v1/admin/campaigns')
+      .set(as(admin))
+      .send(
+        liveCampaign(skuId, {
+          // Live by the app's clock, which the specs move forward.
+          startsAt: new Date(clock.now().getTime() - HOUR_MS).toISOString(),
+          cutsOffAt: new Date(clock.now().getTime() + 24 * HOUR_MS).toISOString(),
+          pickupDate: new Date(clock.now().getTime() + 72 * HOUR_MS).toISOString().slice(0, 10),
+          ...overrides,
+        }),
+      )
+      .expect(201);
+    await t
+      .http()
+      .post(`/api/v1/admin/campaigns/${draft.body.id}/publish`)
+      .set(as(admin))
+      .expect(200);
+    return draft.body.id as string;
+  };
+
+  /** Places and pays an order; returns the paid order. */
+  const buy = async (
+    shopper: { token: string },
+    items: { campaignId: string; quantity: number }[],
+    pointsToUse = 0,
+  ) => {
+    const placed = await t
+      .http()
+      .post('/api/v1/orders')
+      .set(as(shopper.token))
+      .set('Idempotency-Key', randomUUID())
+      .send({ items, pointsToUse })
+      .expect(201);
+    const paid = await t
+      .http()
+      .post(`/api/v1/orders/${placed.body.id}/pay`)
+      .set(as(shopper.token))
+      .expect(200);
+    return paid.body.order;
+  };
+
+  const runJob = (name: string) =>
+    t.http().post(`/api/v1/admin/jobs/${name}/run`).set(as(admin)).expect(200);
+
+  const memberCode = (memberId: string) => t.app.get(MemberCodeService).issue(memberId).memberCode;
+
+  return {
+    admin,
+    points,
+    skus: { apples, milk },
+    shopperAt,
+    leaderOf,
+    campaign,
+    buy,
+    runJob,
+    memberCode,
+    clock,
+  };
+}
