@@ -2,21 +2,34 @@ import axios, { AxiosAdapter, AxiosInstance, AxiosRequestConfig } from 'axios';
 import type {
   AdminLoginRequest,
   AdminLoginResponse,
+  CommissionOverview,
+  DeliveryBatch,
+  LeaderApplication,
+  LeaderApplicationRequest,
+  LeaderDashboard,
   LoginResponse,
   MeResponse,
   MemberCard,
   NearbyPickupPoint,
+  NotificationPage,
   OrderPage,
   OrderRequest,
   OrderView,
   PaymentStartResponse,
-  QuoteResponse,
-  ShopperCampaignList,
+  PickList,
+  PickupOrder,
   PointsEntryPage,
   PointsEntryType,
   PointsWallet,
+  QuoteResponse,
+  RefundRequestBody,
+  RefundView,
+  ShopperCampaignList,
   TokenPair,
+  VerifyPickupRequest,
+  VerifyPickupResponse,
   WechatLoginRequest,
+  Withdrawal,
 } from '@linli/api-contract';
 import { ErrorCode } from '@linli/api-contract';
 import { ApiError, toApiError } from './api-error';
@@ -147,6 +160,53 @@ export function createApiClient(options: ApiClientOptions) {
         send<OrderView>({ method: 'POST', url: `/orders/${orderId}/cancel` }),
       list: (query: { limit?: number; cursor?: string } = {}) =>
         send<OrderPage>({ method: 'GET', url: '/me/orders', params: query }),
+      get: (orderId: string) => send<OrderView>({ method: 'GET', url: `/me/orders/${orderId}` }),
+      /** After-sales for some or all lines; exactly once per key. */
+      requestRefund: (orderId: string, body: RefundRequestBody, idempotencyKey: string) =>
+        send<RefundView>({
+          method: 'POST',
+          url: `/me/orders/${orderId}/refunds`,
+          data: body,
+          headers: { 'Idempotency-Key': idempotencyKey },
+        }),
+      refunds: (orderId: string) =>
+        send<RefundView[]>({ method: 'GET', url: `/me/orders/${orderId}/refunds` }),
+    },
+    notifications: {
+      list: (query: { limit?: number; cursor?: string } = {}) =>
+        send<NotificationPage>({ method: 'GET', url: '/me/notifications', params: query }),
+    },
+    leader: {
+      apply: (body: LeaderApplicationRequest) =>
+        send<LeaderApplication>({ method: 'POST', url: '/leader/applications', data: body }),
+      applications: () => send<LeaderApplication[]>({ method: 'GET', url: '/leader/applications' }),
+      dashboard: () => send<LeaderDashboard>({ method: 'GET', url: '/leader/dashboard' }),
+      pickups: (state: OrderView['state'] = 'ready_for_pickup') =>
+        send<PickupOrder[]>({ method: 'GET', url: '/leader/pickups', params: { state } }),
+      /** One code or one member code; a retry with the same key returns the first result. */
+      verify: (body: VerifyPickupRequest, idempotencyKey: string) =>
+        send<VerifyPickupResponse>({
+          method: 'POST',
+          url: '/leader/pickups/verify',
+          data: body,
+          headers: { 'Idempotency-Key': idempotencyKey },
+        }),
+      pickLists: (campaignId?: string) =>
+        send<PickList[]>({ method: 'GET', url: '/leader/pick-lists', params: { campaignId } }),
+      deliveries: (state?: DeliveryBatch['state']) =>
+        send<DeliveryBatch[]>({ method: 'GET', url: '/leader/deliveries', params: { state } }),
+      receive: (batchId: string) =>
+        send<DeliveryBatch>({ method: 'POST', url: `/leader/deliveries/${batchId}/receive` }),
+      commissions: (query: { limit?: number; cursor?: string } = {}) =>
+        send<CommissionOverview>({ method: 'GET', url: '/leader/commissions', params: query }),
+      withdraw: (amount: number, idempotencyKey: string) =>
+        send<Withdrawal>({
+          method: 'POST',
+          url: '/leader/withdrawals',
+          data: { amount },
+          headers: { 'Idempotency-Key': idempotencyKey },
+        }),
+      withdrawals: () => send<Withdrawal[]>({ method: 'GET', url: '/leader/withdrawals' }),
     },
     memberCard: {
       get: () => send<MemberCard>({ method: 'GET', url: '/me/member-card' }),
