@@ -27,13 +27,22 @@ export default [
           allow: [],
           depConstraints: [
             { sourceTag: 'scope:bff', onlyDependOnLibsWithTags: ['scope:bff', 'scope:shared'] },
-            { sourceTag: 'scope:miniapp', onlyDependOnLibsWithTags: ['scope:miniapp', 'scope:shared'] },
+            {
+              sourceTag: 'scope:miniapp',
+              onlyDependOnLibsWithTags: ['scope:miniapp', 'scope:shared'],
+            },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:e2e', 'scope:shared', 'scope:bff', 'scope:miniapp'] },
+            {
+              sourceTag: 'scope:e2e',
+              onlyDependOnLibsWithTags: ['scope:e2e', 'scope:shared', 'scope:bff', 'scope:miniapp'],
+            },
           ],
         },
       ],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   {

@@ -1,8 +1,19 @@
 export default defineAppConfig({
   pages: ['pages/index/index', 'pages/member/index', 'pages/orders/index', 'pages/mine/index'],
   subPackages: [
-    { root: 'subpackages/member', pages: ['points/index'] },
-    { root: 'subpackages/shop', pages: ['checkout/index'] },
+    { root: 'subpackages/member', pages: ['points/index', 'notifications/index'] },
+    { root: 'subpackages/shop', pages: ['checkout/index', 'order/index'] },
+    {
+      root: 'subpackages/leader',
+      pages: [
+        'dashboard/index',
+        'verify/index',
+        'pick-lists/index',
+        'deliveries/index',
+        'commission/index',
+        'apply/index',
+      ],
+    },
   ],
   window: {
     backgroundTextStyle: 'light',

@@ -9,6 +9,7 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
   [ErrorCode.DevLoginDisabled]: '当前环境不支持昵称登录',
   [ErrorCode.ServiceUnavailable]: '服务维护中，请稍后再试',
   [ErrorCode.AuthRequired]: '请先登录',
+  [ErrorCode.Forbidden]: '只有本自提点的团长可以操作',
   [ErrorCode.RefreshTokenInvalid]: '登录已过期，请重新登录',
   [ErrorCode.ValidationFailed]: '填写的内容有误，请检查后重试',
   [ErrorCode.PointsInsufficient]: '积分不足',
@@ -16,6 +17,20 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
   [ErrorCode.PurchaseLimitExceeded]: '超过每人限购数量',
   [ErrorCode.CampaignNotOpen]: '团购未开始或已截团',
   [ErrorCode.PickupPointRequired]: '请先选择自提点',
+  [ErrorCode.OrderCampaignsMismatch]: '截团时间不同的商品请分开下单',
+  [ErrorCode.LeaderApplicationPending]: '你的团长申请正在审核中',
+  [ErrorCode.PickupPointTaken]: '这个自提点已经有团长了',
+  [ErrorCode.AlreadyLeader]: '你已经是团长了',
+  [ErrorCode.PickupCodeInvalid]: '提货码不对，或不是本自提点的订单',
+  [ErrorCode.NothingToPickUp]: '这位邻居暂时没有待提货的订单',
+  [ErrorCode.OrderNotReady]: '这个订单的货还没到，暂不能提货',
+  [ErrorCode.MemberCodeExpired]: '会员码已过期，请让邻居刷新后再扫',
+  [ErrorCode.MemberCodeInvalid]: '无法识别这个会员码',
+  [ErrorCode.DeliveryStateInvalid]: '这批货还没发出，或已经确认收货',
+  [ErrorCode.RefundNotAllowed]: '这个订单现在不能申请售后',
+  [ErrorCode.RefundQuantityInvalid]: '售后数量超过可退数量',
+  [ErrorCode.WithdrawalBelowMinimum]: '提现金额低于最低提现额',
+  [ErrorCode.CommissionInsufficient]: '可提现佣金不足',
 };
 
 /** What a shopper reads when something goes wrong: plain Chinese, never a code. */

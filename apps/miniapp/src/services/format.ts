@@ -30,3 +30,10 @@ export function countdown(seconds: number): string {
   const minutes = Math.floor((seconds % 3600) / 60);
   return `${days > 0 ? `${days}天` : ''}${hours}时${minutes}分`;
 }
+
+/** "12.5" -> 1250 fen, read as digits so no float rounding; null when it is not an amount. */
+export function fenFromYuan(text: string): number | null {
+  const match = /^(\d{1,7})(?:\.(\d{1,2}))?$/.exec(text.trim());
+  if (!match) return null;
+  return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
+}

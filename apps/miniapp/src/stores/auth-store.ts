@@ -1,4 +1,5 @@
 import Taro from '@tarojs/taro';
+import type { MeResponse } from '@linli/api-contract';
 import type { MemberTier } from '@linli/shared';
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
@@ -10,6 +11,8 @@ export interface SessionMember {
   id: string;
   nickname: string;
   tier: MemberTier;
+  /** 'leader' once the member runs a pickup point. */
+  roles: MeResponse['roles'];
 }
 
 interface AuthState {
@@ -41,7 +44,8 @@ export const useAuthStore = create<AuthState>()(
         try {
           const code = devLoginEnabled && name ? `dev:${name.trim()}` : (await Taro.login()).code;
           const { member } = await api.auth.wechatLogin({ code });
-          set({ member, loading: false });
+          set({ member: { ...member, roles: ['shopper'] }, loading: false });
+          await useAuthStore.getState().loadMe();
         } catch (error) {
           set({ loading: false, error: messageFor(error, '登录失败，请重试') });
         }
@@ -50,7 +54,10 @@ export const useAuthStore = create<AuthState>()(
       async loadMe() {
         try {
           const me = await api.me.get();
-          set({ member: { id: me.id, nickname: me.nickname, tier: me.tier }, error: null });
+          set({
+            member: { id: me.id, nickname: me.nickname, tier: me.tier, roles: me.roles },
+            error: null,
+          });
         } catch (error) {
           set({ error: messageFor(error) });
         }

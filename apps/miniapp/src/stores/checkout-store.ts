@@ -3,11 +3,7 @@ import type { OrderView, QuoteResponse, ShopperCampaign } from '@linli/api-contr
 import { create } from 'zustand';
 import { api } from '../services/api';
 import { messageFor } from '../services/error-messages';
-
-/** One key per checkout: a retried submit can never place a second order. */
-function newIdempotencyKey(): string {
-  return `co-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
-}
+import { newIdempotencyKey } from '../services/idempotency-key';
 
 interface CheckoutState {
   campaign: ShopperCampaign | null;

@@ -1,25 +1,84 @@
-import type { OrderView } from '@linli/api-contract';
+import type { OrderView, RefundView } from '@linli/api-contract';
 import { create } from 'zustand';
 import { api } from '../services/api';
 import { messageFor } from '../services/error-messages';
+import { newIdempotencyKey } from '../services/idempotency-key';
 
 interface OrdersState {
   orders: OrderView[];
   loading: boolean;
   error: string | null;
+  /** The order open on the detail page, with its after-sales requests. */
+  current: OrderView | null;
+  refunds: RefundView[];
+  submitting: boolean;
   load(): Promise<void>;
+  open(orderId: string): Promise<void>;
+  cancel(): Promise<void>;
+  /** Asks for units of some lines back; true once the request is recorded. */
+  requestRefund(quantities: Record<string, number>, reason: string): Promise<boolean>;
 }
 
-export const useOrdersStore = create<OrdersState>()((set) => ({
+export const useOrdersStore = create<OrdersState>()((set, get) => ({
   orders: [],
   loading: false,
   error: null,
+  current: null,
+  refunds: [],
+  submitting: false,
+
   async load() {
     set({ loading: true });
     try {
       set({ orders: (await api.orders.list({ limit: 20 })).items, loading: false, error: null });
     } catch (error) {
       set({ loading: false, error: messageFor(error, '订单加载失败') });
+    }
+  },
+
+  async open(orderId) {
+    if (get().current?.id !== orderId) set({ current: null, refunds: [] });
+    set({ loading: true });
+    try {
+      const [current, refunds] = await Promise.all([
+        api.orders.get(orderId),
+        api.orders.refunds(orderId),
+      ]);
+      set({ current, refunds, loading: false, error: null });
+    } catch (error) {
+      set({ loading: false, error: messageFor(error, '订单加载失败') });
+    }
+  },
+
+  async cancel() {
+    const order = get().current;
+    if (!order) return;
+    set({ submitting: true });
+    try {
+      set({ current: await api.orders.cancel(order.id), submitting: false, error: null });
+    } catch (error) {
+      set({ submitting: false, error: messageFor(error, '取消失败，请重试') });
+    }
+  },
+
+  async requestRefund(quantities, reason) {
+    const order = get().current;
+    const lines = Object.entries(quantities)
+      .filter(([, quantity]) => quantity > 0)
+      .map(([orderLineId, quantity]) => ({ orderLineId, quantity }));
+    if (!order || lines.length === 0) {
+      set({ error: '请选择要退的商品' });
+      return false;
+    }
+    set({ submitting: true });
+    try {
+      await api.orders.requestRefund(order.id, { lines, reason }, newIdempotencyKey());
+      set({ submitting: false, error: null });
+      await get().open(order.id);
+      return true;
+    } catch (error) {
+      set({ submitting: false, error: messageFor(error, '申请失败，请重试') });
+      return false;
     }
   },
 }));

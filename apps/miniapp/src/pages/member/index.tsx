@@ -3,7 +3,7 @@ import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { MEMBER_TIER_NAMES, type MemberTier } from '@linli/shared';
 import { useEffect } from 'react';
-import { MemberQr } from '../../components/member-qr';
+import { QrCode } from '../../components/qr-code';
 import { formatDate } from '../../services/format';
 import { discountLabel, multiplierLabel, TIER_COLORS } from '../../services/tier-format';
 import { useAuthStore } from '../../stores/auth-store';
@@ -76,7 +76,7 @@ export default function MemberPage() {
       </View>
 
       <View className="member-section member-code">
-        <MemberQr className="member-qr" code={card.memberCode} />
+        <QrCode className="member-qr" code={card.memberCode} />
         <Text className="member-code__hint">取货时向团长出示会员码，每分钟自动刷新</Text>
       </View>
 

@@ -32,6 +32,30 @@ export default function MinePage() {
             clickable
             onClick={() => void Taro.navigateTo({ url: '/subpackages/member/points/index' })}
           />
+          <Cell
+            className="mine-notifications-link"
+            title="消息通知"
+            extra="退款 · 到货 · 取货"
+            clickable
+            onClick={() => void Taro.navigateTo({ url: '/subpackages/member/notifications/index' })}
+          />
+          {member.roles?.includes('leader') ? (
+            <Cell
+              className="mine-leader-link"
+              title="团长工作台"
+              extra="核销 · 分拣 · 佣金"
+              clickable
+              onClick={() => void Taro.navigateTo({ url: '/subpackages/leader/dashboard/index' })}
+            />
+          ) : (
+            <Cell
+              className="mine-apply-link"
+              title="申请成为团长"
+              extra="为邻居服务"
+              clickable
+              onClick={() => void Taro.navigateTo({ url: '/subpackages/leader/apply/index' })}
+            />
+          )}
         </Cell.Group>
         {error && <Text className="mine-error">{error}</Text>}
         <Button className="mine-logout" block fill="outline" onClick={logout}>

@@ -1,23 +1,10 @@
 import { Text, View } from '@tarojs/components';
-import { useDidShow } from '@tarojs/taro';
-import type { OrderView } from '@linli/api-contract';
+import Taro, { useDidShow } from '@tarojs/taro';
 import { formatDateTime, yuan } from '../../services/format';
+import { ORDER_STATE_LABELS } from '../../services/order-labels';
 import { useAuthStore } from '../../stores/auth-store';
 import { useOrdersStore } from '../../stores/orders-store';
 import './index.scss';
-
-const STATE_LABELS: Record<OrderView['state'], string> = {
-  pending_payment: '待支付',
-  paid: '已支付',
-  confirmed: '已成团',
-  delivering: '配送中',
-  ready_for_pickup: '待取货',
-  picked_up: '已取货',
-  completed: '已完成',
-  cancelled: '已取消',
-  refunded: '已退款',
-  partially_refunded: '部分退款',
-};
 
 export default function OrdersPage() {
   const loggedIn = useAuthStore((s) => Boolean(s.accessToken));
@@ -40,11 +27,17 @@ export default function OrdersPage() {
     <View className="page">
       {error && <Text className="orders-error">{error}</Text>}
       {orders.map((order) => (
-        <View key={order.id} className="order-card">
+        <View
+          key={order.id}
+          className="order-card"
+          onClick={() =>
+            void Taro.navigateTo({ url: `/subpackages/shop/order/index?id=${order.id}` })
+          }
+        >
           <View className="order-card__head">
             <Text className="order-card__time">{formatDateTime(order.createdAt)}</Text>
             <Text className={`order-state order-state--${order.state}`}>
-              {STATE_LABELS[order.state]}
+              {ORDER_STATE_LABELS[order.state]}
             </Text>
           </View>
           {order.lines.map((line) => (
@@ -53,6 +46,9 @@ export default function OrdersPage() {
               <Text>x{line.quantity}</Text>
             </View>
           ))}
+          {order.state === 'ready_for_pickup' && (
+            <Text className="order-card__pickup">到货啦，点开出示提货码</Text>
+          )}
           <View className="order-card__foot">
             {order.pointsUsed > 0 && (
               <Text className="order-card__points">积分抵扣 {order.pointsUsed}</Text>

@@ -2,8 +2,8 @@ import { Image } from '@tarojs/components';
 import qrcode from 'qrcode-generator';
 import { useMemo } from 'react';
 
-/** The member code as a QR image: a GIF data URL, which both WeChat and browsers show. */
-export function MemberQr({ code, className }: { code: string; className?: string }) {
+/** A code as a QR image (the member code, a pickup code): a GIF data URL, which both WeChat and browsers show. */
+export function QrCode({ code, className }: { code: string; className?: string }) {
   const src = useMemo(() => {
     const qr = qrcode(0, 'M');
     qr.addData(code);

@@ -1,0 +1,151 @@
+import { ApiError } from '@linli/api-client';
+import type {
+  DeliveryBatch,
+  LeaderApplication,
+  LeaderApplicationRequest,
+  LeaderDashboard,
+  PickList,
+  PickupOrder,
+  PickupPointSummary,
+  VerifyPickupRequest,
+  VerifyPickupResponse,
+} from '@linli/api-contract';
+import { ErrorCode } from '@linli/shared';
+import { create } from 'zustand';
+import { api } from '../services/api';
+import { messageFor } from '../services/error-messages';
+import { newIdempotencyKey } from '../services/idempotency-key';
+
+/** One verification the leader made, newest first on the verify page. */
+export interface VerifyOutcome {
+  input: string;
+  result: VerifyPickupResponse | null;
+  error: string | null;
+}
+
+interface LeaderState {
+  dashboard: LeaderDashboard | null;
+  /** The caller leads no pickup point: the pages offer the application instead. */
+  notLeader: boolean;
+  readyOrders: PickupOrder[];
+  outcomes: VerifyOutcome[];
+  pickLists: PickList[];
+  deliveries: DeliveryBatch[];
+  applications: LeaderApplication[];
+  /** The caller's own pickup point, the one an application is for. */
+  pickupPoint: PickupPointSummary | null;
+  loading: boolean;
+  busy: boolean;
+  error: string | null;
+  loadDashboard(): Promise<void>;
+  loadReadyOrders(): Promise<void>;
+  /** Verifies one pickup code or member code; the outcome is kept for the leader to read. */
+  verify(request: VerifyPickupRequest): Promise<VerifyOutcome>;
+  /** Verifies several pickup codes one after another, each with its own outcome. */
+  verifyMany(codes: string[]): Promise<void>;
+  loadPickLists(): Promise<void>;
+  loadDeliveries(): Promise<void>;
+  receive(batchId: string): Promise<boolean>;
+  /** The caller's applications and the pickup point a new one would be for. */
+  loadApplications(): Promise<void>;
+  apply(request: LeaderApplicationRequest): Promise<boolean>;
+}
+
+function isForbidden(error: unknown): boolean {
+  return error instanceof ApiError && error.code === ErrorCode.Forbidden;
+}
+
+export const useLeaderStore = create<LeaderState>()((set, get) => {
+  /** Runs one read, keeping its failure as the page's error (or as "not a leader"). */
+  async function read(work: () => Promise<Partial<LeaderState>>, fallback: string) {
+    set({ loading: true });
+    try {
+      set({ ...(await work()), loading: false, notLeader: false, error: null });
+    } catch (error) {
+      set({ loading: false, notLeader: isForbidden(error), error: messageFor(error, fallback) });
+    }
+  }
+
+  return {
+    dashboard: null,
+    notLeader: false,
+    readyOrders: [],
+    outcomes: [],
+    pickLists: [],
+    deliveries: [],
+    applications: [],
+    pickupPoint: null,
+    loading: false,
+    busy: false,
+    error: null,
+
+    loadDashboard: () =>
+      read(async () => ({ dashboard: await api.leader.dashboard() }), '工作台加载失败'),
+
+    loadReadyOrders: () =>
+      read(async () => ({ readyOrders: await api.leader.pickups('ready_for_pickup') }), '加载失败'),
+
+    async verify(request) {
+      const input = request.code ?? '会员码';
+      set({ busy: true });
+      let outcome: VerifyOutcome;
+      try {
+        const result = await api.leader.verify(request, newIdempotencyKey());
+        outcome = { input, result, error: null };
+      } catch (error) {
+        outcome = { input, result: null, error: messageFor(error, '核销失败，请重试') };
+      }
+      set((state) => ({ busy: false, outcomes: [outcome, ...state.outcomes].slice(0, 20) }));
+      if (outcome.result) void get().loadReadyOrders();
+      return outcome;
+    },
+
+    async verifyMany(codes) {
+      for (const code of codes) await get().verify({ code });
+    },
+
+    loadPickLists: () =>
+      read(async () => ({ pickLists: await api.leader.pickLists() }), '分拣单加载失败'),
+
+    loadDeliveries: () =>
+      read(async () => ({ deliveries: await api.leader.deliveries() }), '到货批次加载失败'),
+
+    async receive(batchId) {
+      set({ busy: true });
+      try {
+        const received = await api.leader.receive(batchId);
+        set((state) => ({
+          busy: false,
+          error: null,
+          deliveries: state.deliveries.map((batch) => (batch.id === batchId ? received : batch)),
+        }));
+        return true;
+      } catch (error) {
+        set({ busy: false, error: messageFor(error, '确认失败，请重试') });
+        return false;
+      }
+    },
+
+    loadApplications: () =>
+      read(async () => {
+        const [applications, me] = await Promise.all([api.leader.applications(), api.me.get()]);
+        return { applications, pickupPoint: me.pickupPoint ?? null };
+      }, '申请记录加载失败'),
+
+    async apply(request) {
+      set({ busy: true });
+      try {
+        const application = await api.leader.apply(request);
+        set((state) => ({
+          busy: false,
+          error: null,
+          applications: [application, ...state.applications],
+        }));
+        return true;
+      } catch (error) {
+        set({ busy: false, error: messageFor(error, '提交失败，请重试') });
+        return false;
+      }
+    },
+  };
+});

@@ -1,0 +1,134 @@
+import { Button, Input, TextArea } from '@nutui/nutui-react-taro';
+import { Text, View } from '@tarojs/components';
+import Taro, { useDidShow } from '@tarojs/taro';
+import { useState } from 'react';
+import { formatDateTime } from '../../../services/format';
+import { DECISION_LABELS } from '../../../services/order-labels';
+import { useLeaderStore } from '../../../stores/leader-store';
+import '../leader.scss';
+import './index.scss';
+
+const MOBILE = /^1\d{10}$/;
+
+/** A member asks to lead their own pickup point; operators approve. */
+export default function ApplyPage() {
+  const { applications, pickupPoint, loading, busy, error, loadApplications, apply } =
+    useLeaderStore();
+  const [realName, setRealName] = useState('');
+  const [phone, setPhone] = useState('');
+  const [note, setNote] = useState('');
+  useDidShow(() => void loadApplications());
+
+  const pending = applications.some((application) => application.status === 'pending');
+  const approved = applications.some((application) => application.status === 'approved');
+  const problem =
+    realName.trim().length > 0 && realName.trim().length < 2
+      ? '请填写真实姓名'
+      : phone.length > 0 && !MOBILE.test(phone)
+        ? '请填写 11 位手机号'
+        : null;
+  const ready = pickupPoint && realName.trim().length >= 2 && MOBILE.test(phone) && !problem;
+
+  const submit = async () => {
+    if (!pickupPoint) return;
+    const recorded = await apply({
+      pickupPointId: pickupPoint.id,
+      realName: realName.trim(),
+      phone,
+      note: note.trim(),
+    });
+    if (recorded) void Taro.showToast({ title: '已提交审核', icon: 'success' });
+  };
+
+  return (
+    <View className="page leader-apply">
+      {approved && (
+        <View className="leader-card">
+          <Text className="leader-card__title">你的申请已通过</Text>
+          <Button
+            type="primary"
+            block
+            onClick={() => void Taro.redirectTo({ url: '/subpackages/leader/dashboard/index' })}
+          >
+            进入团长工作台
+          </Button>
+        </View>
+      )}
+      {!approved && !pending && (
+        <View className="leader-card">
+          <Text className="leader-card__title">申请信息</Text>
+          {pickupPoint ? (
+            <Text className="leader-muted apply-point">
+              自提点：{pickupPoint.name}（{pickupPoint.address}）
+            </Text>
+          ) : (
+            !loading && (
+              <View className="apply-point">
+                <Text className="leader-muted">请先在首页选择你要服务的自提点</Text>
+                <Button
+                  size="small"
+                  onClick={() => void Taro.switchTab({ url: '/pages/index/index' })}
+                >
+                  去选择
+                </Button>
+              </View>
+            )
+          )}
+          <Input
+            className="apply-name"
+            value={realName}
+            placeholder="真实姓名"
+            maxLength={20}
+            onChange={(value) => setRealName(value)}
+          />
+          <Input
+            className="apply-phone"
+            type="tel"
+            value={phone}
+            placeholder="手机号"
+            maxLength={11}
+            onChange={(value) => setPhone(value.replace(/\D/g, ''))}
+          />
+          <TextArea
+            className="apply-note"
+            value={note}
+            placeholder="介绍一下自己，如：小区便利店店主"
+            maxLength={200}
+            onChange={(value) => setNote(value)}
+          />
+          {problem && <Text className="leader-muted">{problem}</Text>}
+          <Button
+            className="apply-submit"
+            type="primary"
+            block
+            loading={busy}
+            disabled={!ready}
+            onClick={() => void submit()}
+          >
+            提交申请
+          </Button>
+        </View>
+      )}
+      {error && <Text className="leader-error">{error}</Text>}
+      {applications.length > 0 && (
+        <View className="leader-card">
+          <Text className="leader-card__title">我的申请</Text>
+          {applications.map((application) => (
+            <View key={application.id} className="apply-record">
+              <View className="leader-row">
+                <Text>{application.pickupPointName}</Text>
+                <Text className="leader-accent apply-status">
+                  {DECISION_LABELS[application.status]}
+                </Text>
+              </View>
+              <Text className="leader-muted">
+                {formatDateTime(application.createdAt)}
+                {application.decisionNote ? ` · ${application.decisionNote}` : ''}
+              </Text>
+            </View>
+          ))}
+        </View>
+      )}
+    </View>
+  );
+}

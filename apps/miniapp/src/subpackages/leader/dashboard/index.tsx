@@ -1,0 +1,94 @@
+import { Button, Cell } from '@nutui/nutui-react-taro';
+import { Text, View } from '@tarojs/components';
+import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
+import { yuan } from '../../../services/format';
+import { DELIVERY_STATE_LABELS } from '../../../services/order-labels';
+import { useLeaderStore } from '../../../stores/leader-store';
+import { NotLeader } from '../not-leader';
+import '../leader.scss';
+import './index.scss';
+
+const go = (page: string) => () =>
+  void Taro.navigateTo({ url: `/subpackages/leader/${page}/index` });
+
+function Figure({ value, label }: { value: string | number; label: string }) {
+  return (
+    <View className="figure">
+      <Text className="figure__value">{value}</Text>
+      <Text className="leader-muted">{label}</Text>
+    </View>
+  );
+}
+
+export default function LeaderDashboardPage() {
+  const { dashboard, notLeader, error, loadDashboard } = useLeaderStore();
+  useDidShow(() => void loadDashboard());
+  usePullDownRefresh(() => void loadDashboard().finally(() => Taro.stopPullDownRefresh()));
+
+  if (notLeader) return <NotLeader />;
+  if (!dashboard) {
+    return (
+      <View className="page placeholder">
+        <Text>{error ?? '加载中…'}</Text>
+      </View>
+    );
+  }
+  const { commission } = dashboard;
+  return (
+    <View className="page leader-dashboard">
+      <View className="leader-card">
+        <Text className="leader-card__title">{dashboard.pickupPointName}</Text>
+        <View className="figures">
+          <Figure value={dashboard.readyForPickup} label="待取货" />
+          <Figure value={dashboard.pickedUpToday} label="今日已取" />
+          <Figure value={dashboard.liveCampaigns} label="进行中团购" />
+          <Figure value={dashboard.deliveringCampaigns} label="配送中团购" />
+        </View>
+      </View>
+      <Button className="dashboard-verify" type="primary" block onClick={go('verify')}>
+        核销提货
+      </Button>
+      <Cell.Group>
+        <Cell title="分拣单" extra="按团购分拣" clickable onClick={go('pick-lists')} />
+        <Cell
+          className="dashboard-deliveries"
+          title="到货确认"
+          extra={
+            dashboard.openBatches.length > 0 ? `${dashboard.openBatches.length} 批待收` : '查看'
+          }
+          clickable
+          onClick={go('deliveries')}
+        />
+        <Cell
+          className="dashboard-commission"
+          title="我的佣金"
+          extra={`可提现 ${yuan(commission.withdrawable)}`}
+          clickable
+          onClick={go('commission')}
+        />
+      </Cell.Group>
+      {dashboard.openBatches.length > 0 && (
+        <View className="leader-card">
+          <Text className="leader-card__title">待收货批次</Text>
+          {dashboard.openBatches.map((batch) => (
+            <View key={batch.id} className="leader-row">
+              <Text>
+                {batch.title} · {batch.quantity} 件
+              </Text>
+              <Text className="leader-accent">{DELIVERY_STATE_LABELS[batch.state]}</Text>
+            </View>
+          ))}
+        </View>
+      )}
+      <View className="leader-card">
+        <Text className="leader-card__title">佣金</Text>
+        <View className="figures">
+          <Figure value={yuan(commission.pending)} label="待提货" />
+          <Figure value={yuan(commission.frozen)} label="售后期" />
+          <Figure value={yuan(commission.withdrawable)} label="可提现" />
+        </View>
+      </View>
+      {error && <Text className="leader-error">{error}</Text>}
+    </View>
+  );
+}

@@ -1,0 +1,4 @@
+export default definePageConfig({
+  navigationBarTitleText: '到货确认',
+  enablePullDownRefresh: true,
+});

@@ -1,0 +1,67 @@
+import { Button } from '@nutui/nutui-react-taro';
+import { Text, View } from '@tarojs/components';
+import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
+import type { DeliveryBatch } from '@linli/api-contract';
+import { formatDateTime } from '../../../services/format';
+import { DELIVERY_STATE_LABELS } from '../../../services/order-labels';
+import { useLeaderStore } from '../../../stores/leader-store';
+import { NotLeader } from '../not-leader';
+import '../leader.scss';
+
+function when(batch: DeliveryBatch): string {
+  if (batch.receivedAt) return `${formatDateTime(batch.receivedAt)} 到货`;
+  if (batch.dispatchedAt) return `${formatDateTime(batch.dispatchedAt)} 发车`;
+  return '仓库分拣中';
+}
+
+/** The leader confirms each batch on arrival; its orders then wait for pickup. */
+export default function DeliveriesPage() {
+  const { deliveries, loading, busy, notLeader, error, loadDeliveries, receive } = useLeaderStore();
+  useDidShow(() => void loadDeliveries());
+  usePullDownRefresh(() => void loadDeliveries().finally(() => Taro.stopPullDownRefresh()));
+
+  const confirm = async (batch: DeliveryBatch) => {
+    const { confirm: sure } = await Taro.showModal({
+      title: '确认到货',
+      content: `${batch.title} 共 ${batch.quantity} 件已到自提点？确认后将通知 ${batch.orders} 位邻居取货。`,
+    });
+    if (sure && (await receive(batch.id)))
+      void Taro.showToast({ title: '已通知取货', icon: 'success' });
+  };
+
+  if (notLeader) return <NotLeader />;
+  return (
+    <View className="page leader-deliveries">
+      {error && <Text className="leader-error">{error}</Text>}
+      {!loading && !error && deliveries.length === 0 && (
+        <Text className="leader-empty">暂时没有配送批次</Text>
+      )}
+      {deliveries.map((batch) => (
+        <View key={batch.id} className="leader-card delivery">
+          <View className="leader-row">
+            <Text className="leader-card__title">
+              {batch.title} · {batch.skuName}
+            </Text>
+            <Text className="leader-accent delivery-state">
+              {DELIVERY_STATE_LABELS[batch.state]}
+            </Text>
+          </View>
+          <Text className="leader-muted">
+            提货日 {batch.pickupDate} · {batch.quantity} 件 · {batch.orders} 单 · {when(batch)}
+          </Text>
+          {batch.state === 'dispatched' && (
+            <Button
+              className="delivery-receive"
+              type="primary"
+              block
+              loading={busy}
+              onClick={() => void confirm(batch)}
+            >
+              确认到货
+            </Button>
+          )}
+        </View>
+      ))}
+    </View>
+  );
+}

@@ -1,0 +1,145 @@
+import { Button, Input, TextArea } from '@nutui/nutui-react-taro';
+import { Text, View } from '@tarojs/components';
+import Taro, { useDidShow } from '@tarojs/taro';
+import type { PickupOrder } from '@linli/api-contract';
+import { useState } from 'react';
+import { type VerifyOutcome, useLeaderStore } from '../../../stores/leader-store';
+import { NotLeader } from '../not-leader';
+import '../leader.scss';
+import './index.scss';
+
+const PICKUP_CODE = /^\d{8}$/;
+
+function OrderLines({ order }: { order: PickupOrder }) {
+  return (
+    <View className="verify-order">
+      <View className="leader-row">
+        <Text>{order.nickname}</Text>
+        <Text className="leader-muted">尾号 {order.codeHint}</Text>
+      </View>
+      {order.lines.map((line) => (
+        <Text key={line.title} className="leader-muted verify-order__line">
+          {line.title} x{line.quantity - line.refundedQuantity}
+        </Text>
+      ))}
+    </View>
+  );
+}
+
+function Outcome({ outcome }: { outcome: VerifyOutcome }) {
+  if (!outcome.result) {
+    return (
+      <View className="leader-card verify-error">
+        <Text className="leader-card__title">{outcome.input}</Text>
+        <Text>{outcome.error}</Text>
+      </View>
+    );
+  }
+  return (
+    <View className="leader-card verify-result">
+      <View className="leader-row">
+        <Text className="leader-card__title">{outcome.input}</Text>
+        <Text className={outcome.result.alreadyPickedUp ? 'leader-muted' : 'verify-ok'}>
+          {outcome.result.alreadyPickedUp ? '已核销过' : '核销成功'}
+        </Text>
+      </View>
+      {outcome.result.orders.map((order) => (
+        <OrderLines key={order.id} order={order} />
+      ))}
+    </View>
+  );
+}
+
+export default function VerifyPage() {
+  const { readyOrders, outcomes, busy, notLeader, error, loadReadyOrders, verify, verifyMany } =
+    useLeaderStore();
+  const [code, setCode] = useState('');
+  const [batch, setBatch] = useState('');
+  useDidShow(() => void loadReadyOrders());
+
+  if (notLeader) return <NotLeader />;
+
+  const scan = async () => {
+    let scanned: string;
+    try {
+      scanned = (await Taro.scanCode({ onlyFromCamera: true, scanType: ['qrCode'] })).result;
+    } catch {
+      void Taro.showToast({ title: '未扫到，可手动输入提货码', icon: 'none' });
+      return;
+    }
+    // A pickup code's QR holds its 8 digits; a member card's QR holds the member code.
+    await verify(PICKUP_CODE.test(scanned) ? { code: scanned } : { memberCode: scanned });
+  };
+
+  const submitCode = async () => {
+    const outcome = await verify({ code });
+    if (outcome.result) setCode('');
+  };
+
+  const batchCodes = batch.match(/\d{8}/g) ?? [];
+  const submitBatch = async () => {
+    await verifyMany([...new Set(batchCodes)]);
+    setBatch('');
+  };
+
+  return (
+    <View className="page leader-verify">
+      <Button className="verify-scan" type="primary" block onClick={() => void scan()}>
+        扫码核销（会员码或提货码）
+      </Button>
+      <View className="leader-card">
+        <Text className="leader-card__title">输入提货码</Text>
+        <View className="verify-manual">
+          <Input
+            className="verify-code-input"
+            type="digit"
+            value={code}
+            placeholder="8 位数字"
+            maxLength={8}
+            onChange={(value) => setCode(value.replace(/\D/g, ''))}
+          />
+          <Button
+            className="verify-submit"
+            type="primary"
+            loading={busy}
+            disabled={!PICKUP_CODE.test(code)}
+            onClick={() => void submitCode()}
+          >
+            核销
+          </Button>
+        </View>
+      </View>
+      <View className="leader-card">
+        <Text className="leader-card__title">批量核销</Text>
+        <TextArea
+          className="verify-batch-input"
+          value={batch}
+          placeholder="每行一个提货码"
+          maxLength={900}
+          onChange={(value) => setBatch(value)}
+        />
+        <Button
+          className="verify-batch-submit"
+          block
+          fill="outline"
+          loading={busy}
+          disabled={batchCodes.length === 0}
+          onClick={() => void submitBatch()}
+        >
+          {batchCodes.length > 0 ? `核销 ${batchCodes.length} 个提货码` : '核销'}
+        </Button>
+      </View>
+      {outcomes.map((outcome, index) => (
+        <Outcome key={`${outcomes.length - index}`} outcome={outcome} />
+      ))}
+      <View className="leader-card">
+        <Text className="leader-card__title">待取货（{readyOrders.length}）</Text>
+        {readyOrders.length === 0 && <Text className="leader-empty">货都取完了</Text>}
+        {readyOrders.map((order) => (
+          <OrderLines key={order.id} order={order} />
+        ))}
+      </View>
+      {error && <Text className="leader-error">{error}</Text>}
+    </View>
+  );
+}

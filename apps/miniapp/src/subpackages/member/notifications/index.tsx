@@ -1,0 +1,40 @@
+import { Text, View } from '@tarojs/components';
+import Taro, { useDidShow, useReachBottom } from '@tarojs/taro';
+import type { NotificationView } from '@linli/api-contract';
+import { formatDateTime } from '../../../services/format';
+import { useNotificationsStore } from '../../../stores/notifications-store';
+import './index.scss';
+
+function openOrder(notice: NotificationView) {
+  const orderId = notice.data.orderId;
+  if (typeof orderId === 'string')
+    void Taro.navigateTo({ url: `/subpackages/shop/order/index?id=${orderId}` });
+}
+
+export default function NotificationsPage() {
+  const { items, loading, error, load, loadMore } = useNotificationsStore();
+  useDidShow(() => void load());
+  useReachBottom(() => void loadMore());
+
+  if (!loading && !error && items.length === 0) {
+    return (
+      <View className="page placeholder">
+        <Text>暂时没有消息</Text>
+      </View>
+    );
+  }
+  return (
+    <View className="page notifications">
+      {error && <Text className="notifications-error">{error}</Text>}
+      {items.map((notice) => (
+        <View key={notice.id} className="notice" onClick={() => openOrder(notice)}>
+          <View className="notice__head">
+            <Text className="notice__title">{notice.title}</Text>
+            <Text className="notice__time">{formatDateTime(notice.createdAt)}</Text>
+          </View>
+          <Text className="notice__body">{notice.body}</Text>
+        </View>
+      ))}
+    </View>
+  );
+}

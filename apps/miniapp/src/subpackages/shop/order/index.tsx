@@ -1,0 +1,176 @@
+import { Button, InputNumber, TextArea } from '@nutui/nutui-react-taro';
+import { Text, View } from '@tarojs/components';
+import Taro, { useDidShow, useRouter } from '@tarojs/taro';
+import type { OrderView } from '@linli/api-contract';
+import { useState } from 'react';
+import { QrCode } from '../../../components/qr-code';
+import { formatDateTime, yuan } from '../../../services/format';
+import { ORDER_STATE_LABELS, REFUND_STATUS_LABELS } from '../../../services/order-labels';
+import { useOrdersStore } from '../../../stores/orders-store';
+import './index.scss';
+
+const CANCELLABLE: OrderView['state'][] = ['pending_payment', 'paid'];
+const AFTER_SALES: OrderView['state'][] = ['picked_up', 'partially_refunded'];
+
+function Row({ label, value }: { label: string; value: string }) {
+  return (
+    <View className="order-row">
+      <Text>{label}</Text>
+      <Text>{value}</Text>
+    </View>
+  );
+}
+
+/** What the shopper shows the leader: the 8 digits and the same code as a QR. */
+function PickupCode({ code }: { code: string }) {
+  return (
+    <View className="order-card pickup">
+      <Text className="pickup__title">提货码</Text>
+      <QrCode className="pickup__qr" code={code} />
+      <Text className="order-pickup-code">{`${code.slice(0, 4)} ${code.slice(4)}`}</Text>
+      <Text className="pickup__hint">到自提点出示给团长，或让团长扫会员码</Text>
+    </View>
+  );
+}
+
+function RefundForm({ order }: { order: OrderView }) {
+  const { submitting, requestRefund } = useOrdersStore();
+  const [quantities, setQuantities] = useState<Record<string, number>>({});
+  const [reason, setReason] = useState('');
+  const refundable = order.lines.filter((l) => l.quantity > l.refundedQuantity);
+  const submit = async () => {
+    if (await requestRefund(quantities, reason.trim())) {
+      setQuantities({});
+      setReason('');
+      void Taro.showToast({ title: '已提交', icon: 'success' });
+    }
+  };
+  return (
+    <View className="order-card refund-form">
+      <Text className="order-card__title">申请售后</Text>
+      {refundable.map((line) => (
+        <View key={line.id} className="order-row">
+          <Text>{line.title}</Text>
+          <InputNumber
+            className="refund-quantity"
+            value={quantities[line.id] ?? 0}
+            min={0}
+            max={line.quantity - line.refundedQuantity}
+            onChange={(value) => setQuantities({ ...quantities, [line.id]: Number(value) })}
+          />
+        </View>
+      ))}
+      <TextArea
+        className="refund-reason"
+        value={reason}
+        placeholder="请说明原因，如：商品破损"
+        maxLength={200}
+        onChange={(value) => setReason(value)}
+      />
+      <Button
+        className="refund-submit"
+        type="primary"
+        block
+        loading={submitting}
+        disabled={reason.trim().length < 2}
+        onClick={() => void submit()}
+      >
+        提交申请
+      </Button>
+    </View>
+  );
+}
+
+export default function OrderPage() {
+  const { id } = useRouter().params;
+  const { current: order, refunds, error, submitting, open, cancel } = useOrdersStore();
+
+  useDidShow(() => {
+    if (id) void open(id);
+  });
+
+  if (!order || order.id !== id) {
+    return (
+      <View className="page placeholder">
+        <Text>{error ?? '加载中…'}</Text>
+      </View>
+    );
+  }
+
+  const afterSalesOpen =
+    AFTER_SALES.includes(order.state) &&
+    order.afterSalesEndsAt !== null &&
+    new Date(order.afterSalesEndsAt).getTime() > Date.now();
+
+  return (
+    <View className="page order-detail">
+      <View className="order-card">
+        <View className="order-row">
+          <Text className="order-card__title">订单状态</Text>
+          <Text className={`order-detail-state order-state--${order.state}`}>
+            {ORDER_STATE_LABELS[order.state]}
+          </Text>
+        </View>
+        {order.pickedUpAt && <Row label="取货时间" value={formatDateTime(order.pickedUpAt)} />}
+      </View>
+      {order.state === 'ready_for_pickup' && order.pickupCode && (
+        <PickupCode code={order.pickupCode} />
+      )}
+      <View className="order-card">
+        {order.lines.map((line) => (
+          <View key={line.id} className="order-row">
+            <Text className="order-line__title">{line.title}</Text>
+            <Text>
+              x{line.quantity}
+              {line.refundedQuantity > 0 ? `（已退 ${line.refundedQuantity}）` : ''}
+            </Text>
+          </View>
+        ))}
+        <Row label="商品金额" value={yuan(order.subtotal)} />
+        {order.tierDiscount > 0 && <Row label="会员折扣" value={`-${yuan(order.tierDiscount)}`} />}
+        {order.pointsUsed > 0 && (
+          <Row label={`积分抵扣（${order.pointsUsed}）`} value={`-${yuan(order.pointsDiscount)}`} />
+        )}
+        <Row label="实付" value={yuan(order.payable)} />
+        {order.refunded > 0 && <Row label="已退款" value={yuan(order.refunded)} />}
+        <Row label="下单时间" value={formatDateTime(order.createdAt)} />
+      </View>
+      {refunds.length > 0 && (
+        <View className="order-card">
+          <Text className="order-card__title">售后进度</Text>
+          {refunds.map((refund) => (
+            <View key={refund.id} className="refund-item">
+              <View className="order-row">
+                <Text>{refund.reason}</Text>
+                <Text className={`refund-status refund-status--${refund.status}`}>
+                  {REFUND_STATUS_LABELS[refund.status]}
+                </Text>
+              </View>
+              <Text className="refund-item__detail">
+                {refund.status === 'approved' && refund.refunded !== null
+                  ? `退回 ${yuan(refund.refunded)}${refund.pointsReturned ? `，积分 ${refund.pointsReturned}` : ''}${refund.shortfall ? `（已扣除已用赠送积分折合 ${yuan(refund.shortfall)}）` : ''}`
+                  : `申请退款 ${yuan(refund.requested)}`}
+              </Text>
+              {refund.decisionNote && (
+                <Text className="refund-item__detail">说明：{refund.decisionNote}</Text>
+              )}
+            </View>
+          ))}
+        </View>
+      )}
+      {afterSalesOpen && <RefundForm order={order} />}
+      {error && <Text className="order-error">{error}</Text>}
+      {CANCELLABLE.includes(order.state) && (
+        <Button
+          className="order-cancel"
+          block
+          fill="outline"
+          loading={submitting}
+          onClick={() => void cancel()}
+        >
+          取消订单
+        </Button>
+      )}
+    </View>
+  );
+}
