@@ -1,0 +1,118 @@
+import { artifactPath } from './support/browser';
+import { logInAs, useJourney } from './support/journey';
+import { waitForText } from './support/screen';
+import { JOURNEY_ADMIN, Stack } from './support/stack';
+
+const HOUR_MS = 3_600_000;
+
+/** Logs a neighbour in through the API, as their phone would, and binds their pickup point. */
+async function neighbour(stack: Stack, name: string, pickupPointId: string) {
+  const login = await stack.api<{ accessToken: string; member: { id: string } }>(
+    'POST',
+    '/auth/wechat-login',
+    { code: `dev:${name}` },
+  );
+  const auth = { authorization: `Bearer ${login.accessToken}` };
+  await stack.api('PUT', '/me/pickup-point', { pickupPointId }, auth);
+  return { id: login.member.id, auth };
+}
+
+describe('journey: a leader hands over an order at the pickup point', () => {
+  const journey = useJourney();
+
+  it('verifies the pickup code, and the shopper sees the order picked up', async () => {
+    const { stack } = journey;
+    const { accessToken } = await stack.api<{ accessToken: string }>(
+      'POST',
+      '/admin/auth/login',
+      JOURNEY_ADMIN,
+    );
+    const admin = { authorization: `Bearer ${accessToken}` };
+    const [point] = (await stack.sql(
+      `WITH c AS (INSERT INTO communities (name, city) VALUES ('翠苑', '杭州') RETURNING id)
+       INSERT INTO pickup_points (community_id, name, address, latitude, longitude)
+       SELECT id, '翠苑一区自提点', '翠苑路 1 号', 30.28, 120.13 FROM c RETURNING id`,
+    )) as { id: string }[];
+
+    // 周阿姨 applies to run the pickup point and the operator approves.
+    const leader = await neighbour(stack, 'zhouayi', point.id);
+    const application = await stack.api<{ id: string }>(
+      'POST',
+      '/leader/applications',
+      { pickupPointId: point.id, realName: '周阿姨', phone: '13812345678' },
+      leader.auth,
+    );
+    await stack.api('POST', `/admin/leader-applications/${application.id}/approve`, {}, admin);
+
+    // A neighbour buys; the group-buy cuts off, forms, and the goods arrive.
+    const product = await stack.api<{ skus: { id: string }[] }>(
+      'POST',
+      '/admin/products',
+      { name: '千岛湖鱼头', skus: [{ name: '2斤', priceFen: 4_800 }] },
+      admin,
+    );
+    const now = Date.now();
+    const campaign = await stack.api<{ id: string }>(
+      'POST',
+      '/admin/campaigns',
+      {
+        skuId: product.skus[0].id,
+        title: '千岛湖鱼头 团购',
+        groupPriceFen: 3_900,
+        stock: 20,
+        perMemberLimit: 2,
+        minBuyers: 1,
+        startsAt: new Date(now - HOUR_MS).toISOString(),
+        cutsOffAt: new Date(now + HOUR_MS).toISOString(),
+        pickupDate: new Date(now + 24 * HOUR_MS).toISOString().slice(0, 10),
+      },
+      admin,
+    );
+    await stack.api('POST', `/admin/campaigns/${campaign.id}/publish`, undefined, admin);
+    const shopper = await neighbour(stack, 'xiaochen', point.id);
+    const order = await stack.api<{ id: string }>(
+      'POST',
+      '/orders',
+      { items: [{ campaignId: campaign.id, quantity: 1 }] },
+      { ...shopper.auth, 'idempotency-key': 'journey-pickup-order' },
+    );
+    await stack.api('POST', `/orders/${order.id}/pay`, undefined, shopper.auth);
+    // The cut-off time comes: the operator's clock is not ours to move, so the campaign's is.
+    await stack.sql(
+      `UPDATE campaigns SET cuts_off_at = now() - interval '1 minute' WHERE id = $1`,
+      [campaign.id],
+    );
+    await stack.api('POST', '/admin/jobs/cut-off-campaigns/run', undefined, admin);
+    const [batch] = await stack.api<{ id: string }[]>('GET', '/admin/deliveries', undefined, admin);
+    await stack.api('POST', `/admin/deliveries/${batch.id}/dispatch`, undefined, admin);
+    await stack.api('POST', `/leader/deliveries/${batch.id}/receive`, undefined, leader.auth);
+
+    // The shopper's phone shows the pickup code.
+    const shopperPage = await journey.newPage();
+    await logInAs(shopperPage, stack, 'xiaochen');
+    await shopperPage.getByText('订单', { exact: true }).last().click();
+    await waitForText(shopperPage.locator('.order-state').first(), '待取货');
+    await shopperPage.locator('.order-card').first().click();
+    const code = (await shopperPage.locator('.order-pickup-code').innerText()).replace(/\s/g, '');
+    expect(code).toMatch(/^\d{8}$/);
+    await shopperPage.screenshot({ path: artifactPath('journey-pickup-code.png') });
+
+    // The leader types it in at the pickup point.
+    const leaderPage = await journey.newPage();
+    await logInAs(leaderPage, stack, 'zhouayi');
+    await leaderPage.locator('.mine-leader-link').click();
+    await leaderPage.locator('.dashboard-verify').click();
+    await leaderPage.locator('.verify-code-input input').fill(code);
+    await leaderPage.locator('.verify-submit').click();
+    await leaderPage
+      .locator('.verify-result')
+      .filter({ hasText: '核销成功' })
+      .waitFor({ state: 'visible', timeout: 10_000 });
+    await leaderPage.screenshot({ path: artifactPath('journey-pickup-verified.png') });
+
+    // Back on the shopper's phone the order is picked up.
+    await shopperPage.goto(`${stack.h5Url}/#/pages/orders/index`);
+    await waitForText(shopperPage.locator('.order-state').first(), '已取货');
+    await shopperPage.screenshot({ path: artifactPath('journey-pickup-done.png') });
+  });
+});
