@@ -41,13 +41,16 @@ if [ -z "${TEST_REDIS_URL:-}" ]; then
   fi
 fi
 
+# A step that hangs fails after STEP_TIMEOUT_SECONDS instead of holding up the whole run.
+STEP_TIMEOUT_SECONDS=${STEP_TIMEOUT_SECONDS:-1200}
 steps=() results=() durations=()
 run_step() {
   local name=$1; shift
   log "── $name"
   local started=$SECONDS
-  "$@"
+  timeout --kill-after=30 "$STEP_TIMEOUT_SECONDS" "$@"
   local status=$?
+  [ $status = 124 ] && log "✗ $name did not finish within ${STEP_TIMEOUT_SECONDS}s"
   steps+=("$name"); results+=("$status"); durations+=($((SECONDS - started)))
   [ $status = 0 ] || log "✗ $name failed (exit $status)"
 }
@@ -57,8 +60,7 @@ jest_step() { # jest_step NAME CONFIG [ARGS...]: jest with a JSON report for the
 }
 
 # The module-boundary rule reads Nx's project graph: compute it first, or the rule would be skipped.
-lint() { npx nx show projects >/dev/null && npx eslint . --max-warnings 0; }
-run_step lint lint
+run_step lint bash -c 'npx nx show projects >/dev/null && npx eslint . --max-warnings 0'
 run_step typecheck npm run --silent typecheck
 jest_step unit-domain libs/domain/jest.config.js
 jest_step unit-api-client packages/api-client/jest.config.js
@@ -66,7 +68,7 @@ jest_step unit-bff apps/bff/jest.config.js --selectProjects bff-unit
 jest_step e2e-bff apps/bff/jest.config.js --selectProjects bff-e2e
 run_step build-bff npx nx run bff:build --skip-nx-cache
 run_step build-weapp npx nx run miniapp:build-weapp --skip-nx-cache
-TARO_APP_DEV_LOGIN=true run_step build-h5 npx nx run miniapp:build-h5 --skip-nx-cache
+run_step build-h5 env TARO_APP_DEV_LOGIN=true npx nx run miniapp:build-h5 --skip-nx-cache
 jest_step journey-miniapp apps/miniapp-e2e/jest.config.js
 
 node scripts/test-summary.js "$ARTIFACTS" "${steps[*]}" "${results[*]}" "${durations[*]}"
