@@ -1,6 +1,5 @@
-import { artifactPath } from './support/browser';
 import { logInAs, useJourney } from './support/journey';
-import { waitForText } from './support/screen';
+import { screenshot, waitForText } from './support/screen';
 import { JOURNEY_ADMIN } from './support/stack';
 
 describe('journey: a neighbour buys a group-buy with points', () => {
@@ -62,19 +61,23 @@ describe('journey: a neighbour buys a group-buy with points', () => {
     await page.getByText('首页', { exact: true }).last().click();
     await page.locator('.pickup-point__choose').first().click();
     await waitForText(page.locator('.campaign-card__title'), '赣南脐橙 5斤装 团购');
-    await waitForText(page.locator('.campaign-card__price'), '¥29.90');
-    await page.locator('.campaign-card__buy').first().click();
+    await waitForText(page.locator('.campaign-card .campaign-price'), '¥29.90');
+    await page.locator('.campaign-card__title').first().click();
+    await waitForText(page.locator('.campaign-detail-title'), '赣南脐橙 5斤装 团购');
+    await waitForText(page.locator('.campaign-detail__card .campaign-price'), '¥29.90');
+    await screenshot(page, 'journey-campaign.png');
+    await page.locator('.campaign-detail-buy').click();
 
     await waitForText(page.locator('.checkout-payable .checkout-row__value'), '¥29.90');
     await page.locator('.checkout-points').click();
     await waitForText(page.locator('.checkout-points-row .checkout-row__value'), '-¥5.00');
     await waitForText(page.locator('.checkout-payable .checkout-row__value'), '¥24.90');
-    await page.screenshot({ path: artifactPath('journey-checkout.png') });
+    await screenshot(page, 'journey-checkout.png');
     await page.locator('.checkout-submit').click();
 
     await waitForText(page.locator('.order-state').first(), '已支付');
     await waitForText(page.locator('.order-card__payable').first(), '实付 ¥24.90');
-    await page.screenshot({ path: artifactPath('journey-order-paid.png') });
+    await screenshot(page, 'journey-order-paid.png');
     const orders = await stack.api<{ items: { state: string; pointsUsed: number }[] }>(
       'GET',
       '/me/orders',

@@ -1,7 +1,6 @@
 import type { Page } from 'playwright-core';
-import { artifactPath } from './support/browser';
 import { logInAs, useJourney } from './support/journey';
-import { waitForText } from './support/screen';
+import { screenshot, waitForText } from './support/screen';
 
 describe('journey: a neighbour logs in on 我的', () => {
   const journey = useJourney();
@@ -15,7 +14,7 @@ describe('journey: a neighbour logs in on 我的', () => {
   it('logs in with the dev provider and sees their nickname and tier, also after a reload', async () => {
     await logInAs(page, journey.stack, 'xiaomei');
     await waitForText(page.locator('.mine-tier'), '普通会员');
-    await page.screenshot({ path: artifactPath('journey-mine-logged-in.png') });
+    await screenshot(page, 'journey-mine-logged-in.png');
 
     await page.reload();
     await waitForText(page.locator('.mine-nickname'), 'xiaomei');

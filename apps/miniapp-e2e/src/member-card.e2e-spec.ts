@@ -1,6 +1,5 @@
-import { artifactPath } from './support/browser';
 import { logInAs, useJourney } from './support/journey';
-import { waitForText } from './support/screen';
+import { screenshot, waitForText } from './support/screen';
 import { JOURNEY_ADMIN } from './support/stack';
 
 describe('journey: a neighbour opens the 会员 tab', () => {
@@ -45,6 +44,6 @@ describe('journey: a neighbour opens the 会员 tab', () => {
       page.locator('.member-history__change').first(),
       '普通会员 → 金卡会员（平台设置）',
     );
-    await page.screenshot({ path: artifactPath('journey-member-card.png'), fullPage: true });
+    await screenshot(page, 'journey-member-card.png');
   });
 });

@@ -1,6 +1,5 @@
-import { artifactPath } from './support/browser';
 import { logInAs, useJourney } from './support/journey';
-import { waitForText } from './support/screen';
+import { screenshot, waitForText } from './support/screen';
 import { JOURNEY_ADMIN, Stack } from './support/stack';
 
 const HOUR_MS = 3_600_000;
@@ -95,7 +94,7 @@ describe('journey: a leader hands over an order at the pickup point', () => {
     await shopperPage.locator('.order-card').first().click();
     const code = (await shopperPage.locator('.order-pickup-code').innerText()).replace(/\s/g, '');
     expect(code).toMatch(/^\d{8}$/);
-    await shopperPage.screenshot({ path: artifactPath('journey-pickup-code.png') });
+    await screenshot(shopperPage, 'journey-pickup-code.png');
 
     // The leader types it in at the pickup point.
     const leaderPage = await journey.newPage();
@@ -108,11 +107,11 @@ describe('journey: a leader hands over an order at the pickup point', () => {
       .locator('.verify-result')
       .filter({ hasText: '核销成功' })
       .waitFor({ state: 'visible', timeout: 10_000 });
-    await leaderPage.screenshot({ path: artifactPath('journey-pickup-verified.png') });
+    await screenshot(leaderPage, 'journey-pickup-verified.png');
 
     // Back on the shopper's phone the order is picked up.
     await shopperPage.goto(`${stack.h5Url}/#/pages/orders/index`);
     await waitForText(shopperPage.locator('.order-state').first(), '已取货');
-    await shopperPage.screenshot({ path: artifactPath('journey-pickup-done.png') });
+    await screenshot(shopperPage, 'journey-pickup-done.png');
   });
 });

@@ -1,6 +1,5 @@
-import { artifactPath } from './support/browser';
 import { logInAs, useJourney } from './support/journey';
-import { waitForText } from './support/screen';
+import { screenshot, waitForText } from './support/screen';
 import { JOURNEY_ADMIN } from './support/stack';
 
 describe('journey: a neighbour checks their points after an operator adjusts them', () => {
@@ -39,7 +38,7 @@ describe('journey: a neighbour checks their points after an operator adjusts the
     await waitForText(page.locator('.points-entry__amount').first(), '-50');
     await waitForText(page.locator('.points-entry__reason').nth(1), '新人礼包');
     await waitForText(page.locator('.points-entry__amount').nth(1), '+300');
-    await page.screenshot({ path: artifactPath('journey-points-wallet.png') });
+    await screenshot(page, 'journey-points-wallet.png');
 
     await page.getByText('过期', { exact: true }).click();
     await waitForText(page.locator('.points-empty'), '还没有积分记录，参加团购就能赚积分');

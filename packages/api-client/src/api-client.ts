@@ -24,6 +24,7 @@ import type {
   QuoteResponse,
   RefundRequestBody,
   RefundView,
+  ShopperCampaign,
   ShopperCampaignList,
   TokenPair,
   VerifyPickupRequest,
@@ -142,6 +143,8 @@ export function createApiClient(options: ApiClientOptions) {
     },
     campaigns: {
       list: () => send<ShopperCampaignList>({ method: 'GET', url: '/campaigns' }),
+      get: (campaignId: string) =>
+        send<ShopperCampaign>({ method: 'GET', url: `/campaigns/${campaignId}` }),
     },
     orders: {
       quote: (body: OrderRequest) =>

@@ -1,4 +1,5 @@
-import type { Locator } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
+import { artifactPath } from './browser';
 
 /** Waits until a locator shows the text, as a person would wait for the screen to settle. */
 export async function waitForText(
@@ -9,4 +10,12 @@ export async function waitForText(
   await locator.filter({ hasText: text }).first().waitFor({ state: 'visible', timeout: timeoutMs });
   const actual = (await locator.filter({ hasText: text }).first().innerText()).trim();
   if (actual !== text) throw new Error(`expected "${text}", found "${actual}"`);
+}
+
+/** Saves what the screen shows once page transitions have finished, for people to look at. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.waitForFunction(() =>
+    document.getAnimations().every((animation) => animation.playState !== 'running'),
+  );
+  await page.screenshot({ path: artifactPath(name), fullPage: true });
 }

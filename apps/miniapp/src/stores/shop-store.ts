@@ -15,7 +15,10 @@ interface ShopState {
   nearby: NearbyPickupPoint[];
   loading: boolean;
   error: string | null;
+  /** The campaign open on the detail page. */
+  campaign: ShopperCampaign | null;
   loadCampaigns(): Promise<void>;
+  openCampaign(campaignId: string): Promise<void>;
   choosePickupPoint(pickupPointId: string): Promise<void>;
 }
 
@@ -34,6 +37,7 @@ export const useShopStore = create<ShopState>()((set, get) => ({
   nearby: [],
   loading: false,
   error: null,
+  campaign: null,
 
   async loadCampaigns() {
     set({ loading: true, error: null });
@@ -48,6 +52,17 @@ export const useShopStore = create<ShopState>()((set, get) => ({
         return;
       }
       set({ loading: false, error: messageFor(error, '团购加载失败') });
+    }
+  },
+
+  async openCampaign(campaignId) {
+    // What the list already knows shows at once; the detail read brings it up to date.
+    const listed = get().campaigns.find((campaign) => campaign.id === campaignId) ?? null;
+    if (get().campaign?.id !== campaignId) set({ campaign: listed });
+    try {
+      set({ campaign: await api.campaigns.get(campaignId), error: null });
+    } catch (error) {
+      set({ error: messageFor(error, '团购加载失败') });
     }
   },
 

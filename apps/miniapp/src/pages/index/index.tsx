@@ -2,46 +2,23 @@ import { Button } from '@nutui/nutui-react-taro';
 import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import type { ShopperCampaign } from '@linli/api-contract';
-import { countdown, yuan } from '../../services/format';
+import { BuyButton } from '../../components/buy-button';
+import { CampaignPrices, CampaignStock } from '../../components/campaign-parts';
 import { useAuthStore } from '../../stores/auth-store';
-import { useCheckoutStore } from '../../stores/checkout-store';
 import { useShopStore } from '../../stores/shop-store';
 import './index.scss';
 
 function CampaignCard({ campaign }: { campaign: ShopperCampaign }) {
-  const soldPct = Math.round((campaign.sold / campaign.stockTotal) * 100);
-  const buy = () => {
-    void useCheckoutStore.getState().start(campaign);
-    void Taro.navigateTo({ url: '/subpackages/shop/checkout/index' });
-  };
+  const open = () =>
+    void Taro.navigateTo({ url: `/subpackages/shop/campaign/index?id=${campaign.id}` });
   return (
     <View className="campaign-card">
-      <Text className="campaign-card__title">{campaign.title}</Text>
-      <View className="campaign-card__prices">
-        <Text className="campaign-card__price">{yuan(campaign.yourPriceFen)}</Text>
-        {campaign.yourPriceFen < campaign.groupPriceFen && (
-          <Text className="campaign-card__group">团购价 {yuan(campaign.groupPriceFen)}</Text>
-        )}
-        <Text className="campaign-card__list">{yuan(campaign.listPriceFen)}</Text>
+      <View className="campaign-card__open" onClick={open}>
+        <Text className="campaign-card__title">{campaign.title}</Text>
+        <CampaignPrices campaign={campaign} />
+        <CampaignStock campaign={campaign} />
       </View>
-      <View className="campaign-stock">
-        <View className="campaign-stock__bar" style={{ width: `${soldPct}%` }} />
-      </View>
-      <View className="campaign-card__meta">
-        <Text>
-          已团 {campaign.sold} 件 · 剩 {campaign.stockLeft} 件
-        </Text>
-        <Text>距截团 {countdown(campaign.secondsToCutOff)}</Text>
-      </View>
-      <Button
-        className="campaign-card__buy"
-        type="primary"
-        size="small"
-        disabled={campaign.stockLeft === 0}
-        onClick={buy}
-      >
-        {campaign.stockLeft === 0 ? '已抢光' : '立即参团'}
-      </Button>
+      <BuyButton className="campaign-card__buy" campaign={campaign} size="small" />
     </View>
   );
 }

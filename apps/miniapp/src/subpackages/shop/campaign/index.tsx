@@ -1,0 +1,81 @@
+import { Image, Swiper, SwiperItem, Text, View } from '@tarojs/components';
+import { useDidShow, useRouter } from '@tarojs/taro';
+import { MEMBER_TIER_NAMES } from '@linli/shared';
+import { BuyButton } from '../../../components/buy-button';
+import { CampaignPrices, CampaignStock } from '../../../components/campaign-parts';
+import { formatDateTime, yuan } from '../../../services/format';
+import { useShopStore } from '../../../stores/shop-store';
+import './index.scss';
+
+const PAID_TIERS = ['silver', 'gold', 'diamond'] as const;
+
+function Row({ label, value }: { label: string; value: string }) {
+  return (
+    <View className="campaign-detail__row">
+      <Text className="campaign-detail__label">{label}</Text>
+      <Text>{value}</Text>
+    </View>
+  );
+}
+
+export default function CampaignPage() {
+  const { id } = useRouter().params;
+  const { campaign, error, openCampaign } = useShopStore();
+  useDidShow(() => {
+    if (id) void openCampaign(id);
+  });
+
+  if (!campaign || campaign.id !== id) {
+    return (
+      <View className="page placeholder">
+        <Text>{error ?? '加载中…'}</Text>
+      </View>
+    );
+  }
+  const tierPrices = PAID_TIERS.flatMap((tier) => {
+    const price = campaign.tierPrices[tier];
+    return price === undefined ? [] : [{ tier, price }];
+  });
+  return (
+    <View className="campaign-detail">
+      {campaign.images.length > 0 && (
+        <Swiper className="campaign-detail__images" indicatorDots circular>
+          {campaign.images.map((url) => (
+            <SwiperItem key={url}>
+              <Image className="campaign-detail__image" src={url} mode="aspectFill" />
+            </SwiperItem>
+          ))}
+        </Swiper>
+      )}
+      <View className="campaign-detail__card">
+        <Text className="campaign-detail-title">{campaign.title}</Text>
+        <Text className="campaign-detail__sku">
+          {campaign.productName} · {campaign.skuName}
+        </Text>
+        <CampaignPrices campaign={campaign} />
+        <CampaignStock campaign={campaign} />
+      </View>
+      {tierPrices.length > 0 && (
+        <View className="campaign-detail__card">
+          <Text className="campaign-detail__heading">会员价</Text>
+          {tierPrices.map(({ tier, price }) => (
+            <Row key={tier} label={MEMBER_TIER_NAMES[tier]} value={yuan(price)} />
+          ))}
+        </View>
+      )}
+      <View className="campaign-detail__card">
+        <Row label="截团时间" value={formatDateTime(campaign.cutsOffAt)} />
+        <Row label="提货日期" value={`${campaign.pickupDate} 到自提点取货`} />
+        {campaign.minBuyers > 1 && (
+          <Row label="成团条件" value={`${campaign.minBuyers} 位邻居参团，不成团自动退款`} />
+        )}
+        <Row label="限购" value={`每人 ${campaign.perMemberLimit} 件`} />
+        {campaign.tierDiscountApplies && <Row label="会员折扣" value="可叠加会员等级折扣" />}
+      </View>
+      {error && <Text className="campaign-detail__error">{error}</Text>}
+      <View className="campaign-detail__bar">
+        <BuyButton className="campaign-detail-buy" campaign={campaign} size="large" />
+      </View>
+    </View>
+  );
+}
