@@ -3,7 +3,7 @@
 // the raw guarded stock update at the same concurrency, in the same run. Checks for oversell.
 const { Pool } = require('pg');
 const { randomUUID } = require('node:crypto');
-const { createDatabase, startBff, call, load, report } = require('./support');
+const { createDatabase, startBff, call, load, apiFloor, report } = require('./support');
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY || 16);
 const SECONDS = Number(process.env.BENCH_SECONDS || 5);
@@ -109,7 +109,11 @@ async function main() {
         [campaign.id],
       )
     ).rows;
-    report('Group-buy orders', raw, [['API place order', api]]);
+    const floor = await apiFloor(bff.base, auth, { concurrency: CONCURRENCY, seconds: SECONDS });
+    report('Group-buy orders', raw, [
+      ['API place order', api],
+      ['API floor (1-query GET)', floor],
+    ]);
     console.log(
       `  stock taken ${stock - stockLeft}, units ordered ${ordered}: ${stock - stockLeft === ordered && stockLeft >= 0 ? 'no oversell' : 'OVERSOLD'}`,
     );

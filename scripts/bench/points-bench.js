@@ -3,7 +3,7 @@
 // earn (one journal insert + one lot update) at the same concurrency, in the same run.
 const { Pool } = require('pg');
 const { randomUUID } = require('node:crypto');
-const { createDatabase, startBff, call, load, report } = require('./support');
+const { createDatabase, startBff, call, load, apiFloor, report } = require('./support');
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY || 16);
 const SECONDS = Number(process.env.BENCH_SECONDS || 5);
@@ -81,6 +81,8 @@ async function main() {
       op: (worker) => adjust(worker, -1),
     });
 
+    const floor = await apiFloor(bff.base, auth, { concurrency: CONCURRENCY, seconds: SECONDS });
+
     const reconciliation = await call(
       bff.base,
       'GET',
@@ -91,6 +93,7 @@ async function main() {
     report('Points ledger', raw, [
       ['API earn (credit)', earn],
       ['API spend (debit)', spend],
+      ['API floor (1-query GET)', floor],
     ]);
     console.log(
       `  reconciliation: ${reconciliation.accounts} accounts, ${reconciliation.mismatches.length} mismatches`,

@@ -1,5 +1,6 @@
 // Shared by the benchmark scripts: a database, the built BFF as a process, timed load loops.
 const { spawn } = require('node:child_process');
+const http = require('node:http');
 const { randomBytes } = require('node:crypto');
 const net = require('node:net');
 const path = require('node:path');
@@ -79,15 +80,42 @@ async function startBff(databaseUrl, env = {}) {
   };
 }
 
-async function call(base, method, route, body, headers = {}) {
-  const res = await fetch(`${base}/api/v1${route}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
+// Keep-alive connections through node:http: a load client much lighter than fetch, so that
+// the client is not what limits the figures.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
+function call(base, method, route, body, headers = {}) {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const url = new URL(`${base}/api/v1${route}`);
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname + url.search,
+        method,
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          ...(payload === undefined ? {} : { 'content-length': Buffer.byteLength(payload) }),
+          ...headers,
+        },
+      },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk) => (text += chunk));
+        response.on('end', () => {
+          const json = text ? JSON.parse(text) : null;
+          if (response.statusCode >= 400)
+            reject(new Error(`${method} ${route}: ${response.statusCode} ${text}`));
+          else resolve(json);
+        });
+      },
+    );
+    request.on('error', reject);
+    request.end(payload);
   });
-  const json = await res.json();
-  if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
 }
 
 /**
@@ -128,6 +156,18 @@ async function load({ concurrency, seconds, op }) {
   };
 }
 
+/**
+ * The lightest authenticated route (one small read), loaded like the operation under test:
+ * the ceiling any API operation can reach on this machine, printed beside it for context.
+ */
+function apiFloor(base, auth, { concurrency, seconds }) {
+  return load({
+    concurrency,
+    seconds,
+    op: () => call(base, 'GET', '/admin/points-policy', undefined, auth),
+  });
+}
+
 function report(title, baseline, rows) {
   console.log(`\n${title}`);
   console.log('  phase                         ops/s   vs raw     p50 ms   p99 ms   failures');
@@ -140,4 +180,4 @@ function report(title, baseline, rows) {
   }
 }
 
-module.exports = { ROOT, createDatabase, startBff, call, load, report };
+module.exports = { ROOT, createDatabase, startBff, call, load, apiFloor, report };

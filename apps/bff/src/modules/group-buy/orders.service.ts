@@ -128,6 +128,8 @@ export class OrdersService {
     }
     if (q.pointsUsed > 0)
       await this.ledger.spend(ctx, memberId, { type: 'order', id: order.id }, q.pointsUsed);
+    const view = await this.get(ctx, memberId, order.id);
+    // Stock last: a hot campaign's row stays locked from this update only until the commit.
     for (const line of lines) {
       const reserved = await this.connection.query(
         ctx,
@@ -138,7 +140,7 @@ export class OrdersService {
       );
       if (reserved.length === 0) throw outOfStock(line.campaignId);
     }
-    return this.get(ctx, memberId, order.id);
+    return view;
   }
 
   /**
