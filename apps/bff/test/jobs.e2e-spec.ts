@@ -26,6 +26,7 @@ describe('jobs run under an advisory lock, in batches, from the admin endpoint',
       'cancel-unpaid-orders',
       'cut-off-campaigns',
       'complete-orders',
+      'dispatch-notifications',
       'purge-idempotency-keys',
       'purge-refresh-tokens',
     ]);

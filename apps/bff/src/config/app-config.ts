@@ -3,6 +3,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsJSON,
   IsOptional,
   IsString,
   IsUrl,
@@ -189,6 +190,29 @@ export class AppConfig {
   @IsInt()
   @Min(1)
   COMMISSION_MIN_WITHDRAWAL_FEN = 1000;
+
+  /** recording: notices are kept and logged (demo, tests); wechat: WeChat subscribe messages. */
+  @IsIn(['recording', 'wechat'])
+  NOTIFICATION_PROVIDER: 'recording' | 'wechat' = 'recording';
+
+  /**
+   * The subscribe-message template of each kind of notice and the template fields its title
+   * and body go in, as JSON: {"order_ready": {"templateId": "…", "title": "thing1",
+   * "body": "thing2"}}. Kinds without a template are shown in the mini-program only.
+   */
+  @IsJSON()
+  WECHAT_SUBSCRIBE_TEMPLATES = '{}';
+
+  /** Tries to push one notice before giving up on it; retries wait 1, 2, 4… times the base. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  NOTIFICATION_MAX_ATTEMPTS = 6;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  NOTIFICATION_RETRY_BASE_SECONDS = 60;
 
   @Transform(toBoolean)
   @IsBoolean()

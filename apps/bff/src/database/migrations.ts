@@ -3,6 +3,7 @@ import { PointsLedger1764100000000 } from './migrations/1764100000000-points-led
 import { MemberTiers1764200000000 } from './migrations/1764200000000-member-tiers';
 import { GroupBuy1764300000000 } from './migrations/1764300000000-group-buy';
 import { Fulfilment1764400000000 } from './migrations/1764400000000-fulfilment';
+import { NotificationDelivery1764500000000 } from './migrations/1764500000000-notification-delivery';
 
 /** In the order they run; a migration that has landed is never edited. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   MemberTiers1764200000000,
   GroupBuy1764300000000,
   Fulfilment1764400000000,
+  NotificationDelivery1764500000000,
 ];

@@ -4,6 +4,8 @@ import { CutOffCampaignsJob } from '../fulfilment/cut-off-campaigns.job';
 import { FulfilmentModule } from '../fulfilment/fulfilment.module';
 import { CancelUnpaidOrdersJob } from '../group-buy/cancel-unpaid-orders.job';
 import { GroupBuyModule } from '../group-buy/group-buy.module';
+import { DispatchNotificationsJob } from '../notifications/dispatch-notifications.job';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { ExpirePointsJob } from '../points/expire-points.job';
 import { PointsModule } from '../points/points.module';
 import { RetainTiersJob } from '../tiers/retain-tiers.job';
@@ -22,11 +24,12 @@ const JOB_CLASSES = [
   CancelUnpaidOrdersJob,
   CutOffCampaignsJob,
   CompleteOrdersJob,
+  DispatchNotificationsJob,
   ...HOUSEKEEPING_JOBS,
 ];
 
 @Module({
-  imports: [PointsModule, TiersModule, GroupBuyModule, FulfilmentModule],
+  imports: [PointsModule, TiersModule, GroupBuyModule, FulfilmentModule, NotificationsModule],
   controllers: [JobsController],
   providers: [
     ...HOUSEKEEPING_JOBS,

@@ -1,0 +1,210 @@
+import { Clock } from '../src/common/clock';
+import { RequestContext } from '../src/common/request-context';
+import { NotificationDispatcher } from '../src/modules/notifications/notification-dispatcher.service';
+import {
+  NewNotification,
+  NotificationsService,
+} from '../src/modules/notifications/notifications.service';
+import { RecordingNotificationSender } from '../src/modules/notifications/recording-notification.sender';
+import { FakeSubscribeMessages, startFakeSubscribeMessages } from './support/fake-wechat';
+import { loginAdmin, loginMember, startTestApp, TestApp } from './support/test-app';
+
+const MINUTE_MS = 60_000;
+
+/** Writes notices to the outbox as the business modules do, in a transaction of their own. */
+function outbox(t: TestApp) {
+  const service = t.app.get(NotificationsService);
+  return (notices: (NewNotification & { memberId: string })[]) =>
+    t.dataSource.transaction((manager) =>
+      service.notifyMany(RequestContext.forSystem('test', manager), notices),
+    );
+}
+
+async function deliveryOf(t: TestApp, dedupeKey: string) {
+  const [row] = await t.dataSource.query(
+    `SELECT delivery, delivery_attempts, next_attempt_at, delivery_error, delivered_at
+     FROM notifications WHERE dedupe_key = $1`,
+    [dedupeKey],
+  );
+  return row as {
+    delivery: string;
+    delivery_attempts: number;
+    next_attempt_at: Date;
+    delivery_error: string | null;
+    delivered_at: Date | null;
+  };
+}
+
+const notice = (memberId: string, key: string, over: Partial<NewNotification> = {}) => ({
+  memberId,
+  kind: 'order_ready' as const,
+  dedupeKey: key,
+  title: '到货啦',
+  body: '请到自提点取货',
+  ...over,
+});
+
+describe('notifications: the outbox is pushed once per notice', () => {
+  let t: TestApp;
+  let admin: string;
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await loginAdmin(t);
+  });
+  afterAll(() => t.close());
+
+  it('pushes every due notice exactly once, even with several dispatchers at the same time', async () => {
+    const members = await Promise.all(['ah', 'bo', 'ci'].map((name) => loginMember(t, name)));
+    const notices = Array.from({ length: 120 }, (_, i) =>
+      notice(members[i % 3].member.id, `bulk-${i}`, { body: `第 ${i} 条` }),
+    );
+    await outbox(t)(notices);
+    const recording = t.app.get(RecordingNotificationSender);
+    const dispatcher = t.app.get(NotificationDispatcher);
+    const processed = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        t.dataSource.transaction((manager) =>
+          dispatcher.dispatchDue(RequestContext.forSystem('dispatch-notifications', manager), 30),
+        ),
+      ),
+    );
+    expect(processed.reduce((a, b) => a + b, 0)).toBe(120);
+    const ids = recording.sent.map((n) => n.id);
+    expect(new Set(ids).size).toBe(120);
+    const [{ sent }] = await t.dataSource.query(
+      `SELECT count(*)::int AS sent FROM notifications WHERE delivery = 'sent' AND delivered_at IS NOT NULL`,
+    );
+    expect(sent).toBe(120);
+
+    // Run again from the admin endpoint: nothing is due, nothing is pushed twice.
+    const run = await t
+      .http()
+      .post('/api/v1/admin/jobs/dispatch-notifications/run')
+      .auth(admin, { type: 'bearer' })
+      .expect(200);
+    expect(run.body).toMatchObject({ status: 'succeeded', processed: 0 });
+    expect(recording.sent).toHaveLength(120);
+  });
+});
+
+describe('notifications: WeChat subscribe messages', () => {
+  let t: TestApp;
+  let fake: FakeSubscribeMessages;
+  let admin: string;
+  let member: { id: string; openid: string };
+  beforeAll(async () => {
+    fake = await startFakeSubscribeMessages('wx-linli', 'wx-linli-secret');
+    t = await startTestApp({
+      NOTIFICATION_PROVIDER: 'wechat',
+      WECHAT_APP_ID: 'wx-linli',
+      WECHAT_APP_SECRET: 'wx-linli-secret',
+      WECHAT_API_BASE: fake.url,
+      WECHAT_SUBSCRIBE_TEMPLATES: JSON.stringify({
+        order_ready: { templateId: 'tpl-ready', title: 'thing1', body: 'thing2' },
+      }),
+      NOTIFICATION_MAX_ATTEMPTS: '3',
+      NOTIFICATION_RETRY_BASE_SECONDS: '60',
+    });
+    admin = await loginAdmin(t);
+    const login = await loginMember(t, 'xiaomei');
+    const [row] = await t.dataSource.query(`SELECT openid FROM members WHERE id = $1`, [
+      login.member.id,
+    ]);
+    member = { id: login.member.id, openid: row.openid };
+  });
+  afterAll(async () => {
+    await t.close();
+    await fake.close();
+  });
+
+  const dispatch = async () =>
+    (
+      await t
+        .http()
+        .post('/api/v1/admin/jobs/dispatch-notifications/run')
+        .auth(admin, { type: 'bearer' })
+        .expect(200)
+    ).body as { processed: number };
+
+  it('sends through the template with a cached token; refusals and kinds without a template are not retried', async () => {
+    const orderId = '2f9d7a44-3c41-4a55-9f0e-7d2d7f1f6b10';
+    await outbox(t)([
+      notice(member.id, 'ready-1', {
+        title: '千岛湖鱼头到货啦',
+        body: '请在今天 20:00 前到翠苑一区自提点取货，过时请联系团长',
+        data: { orderId },
+      }),
+      notice(member.id, 'ready-refused', { title: '拒收：到货啦' }),
+      notice(member.id, 'refund-1', { kind: 'refund_decided', title: '退款成功' }),
+    ]);
+    expect(await dispatch()).toMatchObject({ processed: 3 });
+
+    expect(fake.delivered).toHaveLength(1);
+    const [message] = fake.delivered;
+    expect(message).toMatchObject({
+      touser: member.openid,
+      template_id: 'tpl-ready',
+      page: `subpackages/shop/order/index?id=${orderId}`,
+      data: { thing1: { value: '千岛湖鱼头到货啦' } },
+    });
+    // A "thing" field holds 20 characters: the body is cut with an ellipsis.
+    expect(Array.from(message.data.thing2.value)).toHaveLength(20);
+    expect(message.data.thing2.value.endsWith('…')).toBe(true);
+
+    expect(await deliveryOf(t, 'ready-1')).toMatchObject({
+      delivery: 'sent',
+      delivery_attempts: 1,
+    });
+    const refused = await deliveryOf(t, 'ready-refused');
+    expect(refused).toMatchObject({ delivery: 'skipped', delivered_at: null });
+    expect(refused.delivery_error).toContain('43101');
+    expect((await deliveryOf(t, 'refund-1')).delivery).toBe('skipped');
+
+    await outbox(t)([notice(member.id, 'ready-2')]);
+    await dispatch();
+    expect(fake.delivered).toHaveLength(2);
+    expect(fake.tokenRequests).toEqual([{ force_refresh: false }]);
+    expect(await dispatch()).toMatchObject({ processed: 0 });
+  });
+
+  it('fetches a fresh token when WeChat refuses the cached one, and sends again', async () => {
+    fake.expireToken();
+    await outbox(t)([notice(member.id, 'ready-after-expiry')]);
+    await dispatch();
+    expect(await deliveryOf(t, 'ready-after-expiry')).toMatchObject({ delivery: 'sent' });
+    expect(fake.tokenRequests.at(-1)).toEqual({ force_refresh: true });
+  });
+
+  it('retries a failing send after growing waits and gives up after the last try', async () => {
+    const clock = t.app.get(Clock);
+    await outbox(t)([notice(member.id, 'ready-broken', { title: '故障：到货啦' })]);
+    const started = clock.now().getTime();
+
+    await dispatch();
+    let row = await deliveryOf(t, 'ready-broken');
+    expect(row).toMatchObject({ delivery: 'pending', delivery_attempts: 1 });
+    expect(row.delivery_error).toContain('-1');
+    expect(row.next_attempt_at.getTime() - started).toBeGreaterThanOrEqual(MINUTE_MS);
+
+    // Not due yet: nothing happens.
+    await dispatch();
+    expect((await deliveryOf(t, 'ready-broken')).delivery_attempts).toBe(1);
+
+    clock.advance(MINUTE_MS + 1000);
+    await dispatch();
+    row = await deliveryOf(t, 'ready-broken');
+    expect(row).toMatchObject({ delivery: 'pending', delivery_attempts: 2 });
+    expect(row.next_attempt_at.getTime() - clock.now().getTime()).toBeGreaterThan(
+      2 * MINUTE_MS - 5000,
+    );
+
+    clock.advance(2 * MINUTE_MS + 1000);
+    await dispatch();
+    expect(await deliveryOf(t, 'ready-broken')).toMatchObject({
+      delivery: 'failed',
+      delivery_attempts: 3,
+    });
+    clock.advance(60 * MINUTE_MS);
+    expect(await dispatch()).toMatchObject({ processed: 0 });
+  });
+});
