@@ -565,3 +565,90 @@ async function createPoint(t: TestApp): Promise<{ id: string }> {
   );
   return point;
 }
+
+describe('fulfilment: commission settlement', () => {
+  let t: TestApp;
+  let w: World;
+  beforeAll(async () => {
+    t = await startTestApp();
+    w = await fulfilmentWorld(t);
+  });
+  afterAll(() => t.close());
+
+  const get = (token: string, path: string) =>
+    t
+      .http()
+      .get(`/api/v1${path}`)
+      .set(as(token))
+      .expect(200)
+      .then((r) => r.body);
+
+  it('makes commission available when the window closes, and waits while a refund request is open', async () => {
+    const leader = await w.leaderOf('settle-leader', w.points.east);
+    const apples = await w.campaign(w.skus.apples, { groupPriceFen: 2_000, minBuyers: 1 });
+    const ann = await w.shopperAt('settle-ann');
+    const ben = await w.shopperAt('settle-ben');
+    const annOrder = await w.buy(ann, [{ campaignId: apples, quantity: 1 }]);
+    const benOrder = await w.buy(ben, [{ campaignId: apples, quantity: 1 }]);
+
+    w.clock.advance(25 * HOUR_MS);
+    await w.runJob('cut-off-campaigns');
+    const [batch] = await get(leader.token, '/leader/deliveries');
+    await t
+      .http()
+      .post(`/api/v1/admin/deliveries/${batch.id}/dispatch`)
+      .set(as(w.admin))
+      .expect(200);
+    await t
+      .http()
+      .post(`/api/v1/leader/deliveries/${batch.id}/receive`)
+      .set(as(leader.token))
+      .expect(200);
+    for (const [shopper, order] of [
+      [ann, annOrder],
+      [ben, benOrder],
+    ] as const) {
+      const { pickupCode } = await get(shopper.token, `/me/orders/${order.id}`);
+      await t
+        .http()
+        .post('/api/v1/leader/pickups/verify')
+        .set(as(leader.token))
+        .send({ code: pickupCode })
+        .expect(200);
+    }
+    // Above the automatic approval amount: the request waits for an operator.
+    const request = await t
+      .http()
+      .post(`/api/v1/me/orders/${benOrder.id}/refunds`)
+      .set(as(ben.token))
+      .set('Idempotency-Key', randomUUID())
+      .send({ lines: [{ orderLineId: benOrder.lines[0].id, quantity: 1 }], reason: '苹果坏了' })
+      .expect(201);
+    expect(request.body.status).toBe('pending');
+    const totals = async () => (await get(leader.token, '/leader/commissions')).totals;
+    expect(await totals()).toMatchObject({ frozen: 400, available: 0 });
+
+    // Before the window closes nothing settles.
+    expect((await w.runJob('settle-commissions')).body.processed).toBe(0);
+
+    w.clock.advance(8 * DAY_MS);
+    expect((await w.runJob('settle-commissions')).body.processed).toBe(1);
+    expect(await totals()).toMatchObject({ frozen: 200, available: 200, withdrawable: 200 });
+    // Settlement does not wait for the order to complete.
+    expect((await get(ann.token, `/me/orders/${annOrder.id}`)).state).toBe('picked_up');
+    expect((await w.runJob('settle-commissions')).body.processed).toBe(0);
+
+    await t
+      .http()
+      .post(`/api/v1/admin/refunds/${request.body.id}/reject`)
+      .set(as(w.admin))
+      .send({ note: '照片看不出问题' })
+      .expect(200);
+    expect((await w.runJob('settle-commissions')).body.processed).toBe(1);
+    expect(await totals()).toMatchObject({ frozen: 0, available: 400 });
+
+    // Completion finds the commission settled and leaves it as it is.
+    expect((await w.runJob('complete-orders')).body.processed).toBe(2);
+    expect(await totals()).toMatchObject({ pending: 0, frozen: 0, available: 400, cancelled: 0 });
+  });
+});

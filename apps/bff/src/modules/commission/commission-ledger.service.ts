@@ -107,6 +107,26 @@ export class CommissionLedger {
     await this.move(ctx, orderIds, ['pending', 'frozen'], 'available');
   }
 
+  /**
+   * Settlement: frozen commission whose order's after-sales window has closed, with no refund
+   * request open, becomes available, whether or not the order has completed yet. The order
+   * rows are locked with the entries, so a refund request cannot slip in beside a settlement.
+   */
+  async settleDue(ctx: RequestContext, now: Date, limit: number): Promise<number> {
+    const settled = await this.connection.query(
+      ctx,
+      `WITH due AS (
+         SELECT e.id FROM commission_entries e JOIN orders o ON o.id = e.order_id
+         WHERE e.state = 'frozen' AND o.after_sales_ends_at <= $1
+           AND NOT EXISTS (SELECT 1 FROM refund_requests r WHERE r.order_id = o.id AND r.status = 'pending')
+         ORDER BY o.after_sales_ends_at LIMIT $2 FOR UPDATE OF e, o SKIP LOCKED)
+       UPDATE commission_entries e SET state = 'available', updated_at = now()
+       FROM due WHERE e.id = due.id RETURNING e.id`,
+      [now, limit],
+    );
+    return settled.length;
+  }
+
   async totals(ctx: RequestContext, pickupPointId: string): Promise<CommissionTotals> {
     const [row] = await this.connection.query<{
       pending: number;

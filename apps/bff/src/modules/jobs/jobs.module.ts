@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { CommissionModule } from '../commission/commission.module';
+import { SettleCommissionsJob } from '../commission/settle-commissions.job';
 import { CompleteOrdersJob } from '../fulfilment/complete-orders.job';
 import { CutOffCampaignsJob } from '../fulfilment/cut-off-campaigns.job';
 import { FulfilmentModule } from '../fulfilment/fulfilment.module';
@@ -24,12 +26,20 @@ const JOB_CLASSES = [
   CancelUnpaidOrdersJob,
   CutOffCampaignsJob,
   CompleteOrdersJob,
+  SettleCommissionsJob,
   DispatchNotificationsJob,
   ...HOUSEKEEPING_JOBS,
 ];
 
 @Module({
-  imports: [PointsModule, TiersModule, GroupBuyModule, FulfilmentModule, NotificationsModule],
+  imports: [
+    PointsModule,
+    TiersModule,
+    GroupBuyModule,
+    FulfilmentModule,
+    CommissionModule,
+    NotificationsModule,
+  ],
   controllers: [JobsController],
   providers: [
     ...HOUSEKEEPING_JOBS,
