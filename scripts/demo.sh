@@ -50,7 +50,8 @@ cat <<TXT
 
   Log in on 我的 with a name (dev log-in):
     shoppers  alice, bob (阳光花园东门自提点), carol; any other name makes a new member
-    leader    leader (王团长, runs 阳光花园东门自提点)
+    leader    leader (王团长, runs 阳光花园东门自提点): alice's and bob's milk is on its way,
+              confirm it on 团长工作台 → 到货确认, then hand it over on 核销提货
   Admin API   POST /api/v1/admin/auth/login  {"username":"$ADMIN_USERNAME","password":"$ADMIN_PASSWORD"}
 
   Ctrl-C stops everything.

@@ -18,6 +18,7 @@ import { ErrorFilter } from './common/errors/error-filter';
 import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
 import { TransactionInterceptor } from './common/transaction/transaction.interceptor';
 import { AppConfig } from './config/app-config';
+import { seedDemoDelivery } from './database/demo-delivery';
 import { seedDemo } from './database/demo-seed';
 import { runMigrations } from './database/migrate';
 import { buildOpenApiDocument } from './openapi';
@@ -88,5 +89,6 @@ export async function createApp(
   await runMigrations(dataSource);
   if (config.DEMO_SEED) await seedDemo(dataSource, config);
   await app.init();
+  if (config.DEMO_SEED) await seedDemoDelivery(app);
   return app;
 }

@@ -1,3 +1,4 @@
+import { seedDemoDelivery } from '../src/database/demo-delivery';
 import { seedDemo } from '../src/database/demo-seed';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -17,9 +18,10 @@ describe('demo seed', () => {
         )
       )[0];
     const before = await count();
-    expect(before).toEqual({ members: 4, points: 2, campaigns: 3, admins: 1 });
+    expect(before).toEqual({ members: 4, points: 2, campaigns: 4, admins: 1 });
     await seedDemo(t.dataSource, t.config);
     await seedDemo(t.dataSource, t.config);
+    await seedDemoDelivery(t.app);
     expect(await count()).toEqual(before);
   });
 
@@ -50,5 +52,54 @@ describe('demo seed', () => {
       .auth(leader.body.accessToken, { type: 'bearer' })
       .expect(200);
     expect(me.body).toMatchObject({ nickname: '王团长', roles: ['shopper', 'leader'] });
+  });
+
+  it('has milk on its way to the leader, who receives it and hands alice hers', async () => {
+    const login = async (name: string) =>
+      (
+        await t
+          .http()
+          .post('/api/v1/auth/wechat-login')
+          .send({ code: `dev:${name}` })
+          .expect(200)
+      ).body.accessToken as string;
+    const [leader, alice] = [await login('leader'), await login('alice')];
+    const deliveries = await t
+      .http()
+      .get('/api/v1/leader/deliveries')
+      .auth(leader, { type: 'bearer' })
+      .expect(200);
+    expect(deliveries.body).toEqual([
+      expect.objectContaining({
+        title: '鲜牛奶 1L 团购',
+        state: 'dispatched',
+        quantity: 2,
+        orders: 2,
+      }),
+    ]);
+    await t
+      .http()
+      .post(`/api/v1/leader/deliveries/${deliveries.body[0].id}/receive`)
+      .auth(leader, { type: 'bearer' })
+      .expect(200);
+    const orders = await t
+      .http()
+      .get('/api/v1/me/orders')
+      .auth(alice, { type: 'bearer' })
+      .expect(200);
+    const milk = orders.body.items.find((o: { state: string }) => o.state === 'ready_for_pickup');
+    await t
+      .http()
+      .post('/api/v1/leader/pickups/verify')
+      .auth(leader, { type: 'bearer' })
+      .set('Idempotency-Key', 'demo-verify-alice')
+      .send({ code: milk.pickupCode })
+      .expect(200);
+    const after = await t
+      .http()
+      .get(`/api/v1/me/orders/${milk.id}`)
+      .auth(alice, { type: 'bearer' })
+      .expect(200);
+    expect(after.body.state).toBe('picked_up');
   });
 });
