@@ -19,7 +19,7 @@ async function neighbour(stack: Stack, name: string, pickupPointId: string) {
 describe('journey: a leader hands over an order at the pickup point', () => {
   const journey = useJourney();
 
-  it('verifies the pickup code, and the shopper sees the order picked up', async () => {
+  it('confirms the delivery, verifies the pickup code, and the shopper sees the order picked up', async () => {
     const { stack } = journey;
     const { accessToken } = await stack.api<{ accessToken: string }>(
       'POST',
@@ -84,7 +84,16 @@ describe('journey: a leader hands over an order at the pickup point', () => {
     await stack.api('POST', '/admin/jobs/cut-off-campaigns/run', undefined, admin);
     const [batch] = await stack.api<{ id: string }[]>('GET', '/admin/deliveries', undefined, admin);
     await stack.api('POST', `/admin/deliveries/${batch.id}/dispatch`, undefined, admin);
-    await stack.api('POST', `/leader/deliveries/${batch.id}/receive`, undefined, leader.auth);
+
+    // The goods arrive: the leader confirms the batch on their phone.
+    const leaderPage = await journey.newPage();
+    await logInAs(leaderPage, stack, 'zhouayi');
+    await leaderPage.locator('.mine-leader-link').click();
+    await leaderPage.locator('.dashboard-deliveries').click();
+    await leaderPage.locator('.delivery-receive').click();
+    await leaderPage.locator('.taro-model__confirm').click();
+    await waitForText(leaderPage.locator('.delivery-state'), '已到货');
+    await screenshot(leaderPage, 'journey-pickup-received.png');
 
     // The shopper's phone shows the pickup code.
     const shopperPage = await journey.newPage();
@@ -97,10 +106,7 @@ describe('journey: a leader hands over an order at the pickup point', () => {
     await screenshot(shopperPage, 'journey-pickup-code.png');
 
     // The leader types it in at the pickup point.
-    const leaderPage = await journey.newPage();
-    await logInAs(leaderPage, stack, 'zhouayi');
-    await leaderPage.locator('.mine-leader-link').click();
-    await leaderPage.locator('.dashboard-verify').click();
+    await leaderPage.goto(`${stack.h5Url}/#/subpackages/leader/verify/index`);
     await leaderPage.locator('.verify-code-input input').fill(code);
     await leaderPage.locator('.verify-submit').click();
     await leaderPage
@@ -108,6 +114,11 @@ describe('journey: a leader hands over an order at the pickup point', () => {
       .filter({ hasText: '核销成功' })
       .waitFor({ state: 'visible', timeout: 10_000 });
     await screenshot(leaderPage, 'journey-pickup-verified.png');
+
+    // The commission for it now waits out the after-sales window.
+    await leaderPage.goto(`${stack.h5Url}/#/subpackages/leader/commission/index`);
+    await waitForText(leaderPage.locator('.commission-entry .leader-muted').last(), '售后期');
+    await screenshot(leaderPage, 'journey-pickup-commission.png');
 
     // Back on the shopper's phone the order is picked up.
     await shopperPage.goto(`${stack.h5Url}/#/pages/orders/index`);
