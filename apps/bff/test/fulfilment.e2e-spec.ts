@@ -351,26 +351,8 @@ describe('fulfilment: one order from payment to completion', () => {
         .send({ lines: [{ orderLineId: order.lines[0].id, quantity }], reason: '不想要了' });
     expect((await ask(1).expect(409)).body.error.code).toBe(ErrorCode.RefundNotAllowed);
 
-    w.clock.advance(25 * HOUR_MS);
-    await w.runJob('cut-off-campaigns');
-    const [batch] = await get(leader.token, '/leader/deliveries');
-    await t
-      .http()
-      .post(`/api/v1/admin/deliveries/${batch.id}/dispatch`)
-      .set(as(w.admin))
-      .expect(200);
-    await t
-      .http()
-      .post(`/api/v1/leader/deliveries/${batch.id}/receive`)
-      .set(as(leader.token))
-      .expect(200);
-    const { pickupCode } = await get(carol.token, `/me/orders/${order.id}`);
-    await t
-      .http()
-      .post('/api/v1/leader/pickups/verify')
-      .set(as(leader.token))
-      .send({ code: pickupCode })
-      .expect(200);
+    await w.deliverTo(leader);
+    await w.handOver(leader, carol, order.id);
 
     const first = await ask(1).expect(201);
     expect(first.body).toMatchObject({ status: 'approved', decidedBy: 'auto', refunded: 800 });
@@ -591,31 +573,9 @@ describe('fulfilment: commission settlement', () => {
     const annOrder = await w.buy(ann, [{ campaignId: apples, quantity: 1 }]);
     const benOrder = await w.buy(ben, [{ campaignId: apples, quantity: 1 }]);
 
-    w.clock.advance(25 * HOUR_MS);
-    await w.runJob('cut-off-campaigns');
-    const [batch] = await get(leader.token, '/leader/deliveries');
-    await t
-      .http()
-      .post(`/api/v1/admin/deliveries/${batch.id}/dispatch`)
-      .set(as(w.admin))
-      .expect(200);
-    await t
-      .http()
-      .post(`/api/v1/leader/deliveries/${batch.id}/receive`)
-      .set(as(leader.token))
-      .expect(200);
-    for (const [shopper, order] of [
-      [ann, annOrder],
-      [ben, benOrder],
-    ] as const) {
-      const { pickupCode } = await get(shopper.token, `/me/orders/${order.id}`);
-      await t
-        .http()
-        .post('/api/v1/leader/pickups/verify')
-        .set(as(leader.token))
-        .send({ code: pickupCode })
-        .expect(200);
-    }
+    await w.deliverTo(leader);
+    await w.handOver(leader, ann, annOrder.id);
+    await w.handOver(leader, ben, benOrder.id);
     // Above the automatic approval amount: the request waits for an operator.
     const request = await t
       .http()

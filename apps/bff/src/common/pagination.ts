@@ -50,3 +50,20 @@ export function decodeCursor(cursor: string | undefined): KeysetCursor | null {
   }
   throw new AppException(HttpStatus.BAD_REQUEST, ErrorCode.ValidationFailed, 'cursor is not valid');
 }
+
+/**
+ * One page of a newest-first list read with `LIMIT limit + 1` and `created_at::text AS
+ * cursor_at`: the rows to show, and the cursor of the next page when there is one.
+ */
+export function keysetPage<R extends { id: string; cursor_at: string }>(
+  rows: R[],
+  limit: number,
+): { shown: R[]; nextCursor: string | null } {
+  const shown = rows.slice(0, limit);
+  const last = shown.at(-1);
+  return {
+    shown,
+    nextCursor:
+      rows.length > limit && last ? encodeCursor({ at: last.cursor_at, id: last.id }) : null,
+  };
+}

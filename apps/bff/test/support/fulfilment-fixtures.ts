@@ -104,6 +104,48 @@ export async function fulfilmentWorld(t: TestApp) {
   const runJob = (name: string) =>
     t.http().post(`/api/v1/admin/jobs/${name}/run`).set(as(admin)).expect(200);
 
+  /** The cut-off comes; the leader's batches are dispatched and received. */
+  const deliverTo = async (leader: { token: string }) => {
+    clock.advance(25 * HOUR_MS);
+    await runJob('cut-off-campaigns');
+    const batches = await t
+      .http()
+      .get('/api/v1/leader/deliveries')
+      .set(as(leader.token))
+      .expect(200);
+    for (const batch of batches.body as { id: string }[]) {
+      await t
+        .http()
+        .post(`/api/v1/admin/deliveries/${batch.id}/dispatch`)
+        .set(as(admin))
+        .expect(200);
+      await t
+        .http()
+        .post(`/api/v1/leader/deliveries/${batch.id}/receive`)
+        .set(as(leader.token))
+        .expect(200);
+    }
+  };
+
+  /** The shopper shows the order's pickup code and the leader verifies it. */
+  const handOver = async (
+    leader: { token: string },
+    shopper: { token: string },
+    orderId: string,
+  ) => {
+    const order = await t
+      .http()
+      .get(`/api/v1/me/orders/${orderId}`)
+      .set(as(shopper.token))
+      .expect(200);
+    await t
+      .http()
+      .post('/api/v1/leader/pickups/verify')
+      .set(as(leader.token))
+      .send({ code: order.body.pickupCode })
+      .expect(200);
+  };
+
   const memberCode = (memberId: string) => t.app.get(MemberCodeService).issue(memberId).memberCode;
 
   return {
@@ -115,6 +157,8 @@ export async function fulfilmentWorld(t: TestApp) {
     campaign,
     buy,
     runJob,
+    deliverTo,
+    handOver,
     memberCode,
     clock,
   };

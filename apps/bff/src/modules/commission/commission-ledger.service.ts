@@ -2,7 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { lineCommissionFen } from '@linli/domain';
 import { ErrorCode } from '@linli/shared';
 import { AppException } from '../../common/errors/app-exception';
-import { decodeCursor, encodeCursor, PageQuery } from '../../common/pagination';
+import { decodeCursor, PageQuery, keysetPage } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { AppConfig } from '../../config/app-config';
@@ -180,8 +180,7 @@ export class CommissionLedger {
        ORDER BY e.created_at DESC, e.id DESC LIMIT $4`,
       [pickupPointId, after?.at ?? null, after?.id ?? null, page.limit + 1],
     );
-    const shown = rows.slice(0, page.limit);
-    const last = shown.at(-1);
+    const { shown, nextCursor } = keysetPage(rows, page.limit);
     return {
       items: shown.map((r) => ({
         id: r.id,
@@ -192,8 +191,7 @@ export class CommissionLedger {
         state: r.state,
         createdAt: r.created_at.toISOString(),
       })),
-      nextCursor:
-        rows.length > page.limit && last ? encodeCursor({ at: last.cursor_at, id: last.id }) : null,
+      nextCursor,
     };
   }
 

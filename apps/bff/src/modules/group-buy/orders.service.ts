@@ -4,7 +4,7 @@ import { randomInt } from 'node:crypto';
 import { ErrorCode } from '@linli/shared';
 import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
-import { decodeCursor, encodeCursor, PageQuery } from '../../common/pagination';
+import { decodeCursor, PageQuery, keysetPage } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { PointsLedger } from '../points/points-ledger.service';
@@ -187,12 +187,10 @@ export class OrdersService {
        ORDER BY created_at DESC, id DESC LIMIT $4`,
       [memberId, after?.at ?? null, after?.id ?? null, page.limit + 1],
     );
-    const shown = rows.slice(0, page.limit);
-    const last = shown.at(-1);
+    const { shown, nextCursor } = keysetPage(rows, page.limit);
     return {
       items: await this.withLines(ctx, shown),
-      nextCursor:
-        rows.length > page.limit && last ? encodeCursor({ at: last.cursor_at, id: last.id }) : null,
+      nextCursor,
     };
   }
 

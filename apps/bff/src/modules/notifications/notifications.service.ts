@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { decodeCursor, encodeCursor, PageQuery } from '../../common/pagination';
+import { decodeCursor, PageQuery, keysetPage } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { NotificationPage } from './dto/notification.dto';
@@ -71,8 +71,7 @@ export class NotificationsService {
        ORDER BY created_at DESC, id DESC LIMIT $4`,
       [memberId, after?.at ?? null, after?.id ?? null, page.limit + 1],
     );
-    const shown = rows.slice(0, page.limit);
-    const last = shown.at(-1);
+    const { shown, nextCursor } = keysetPage(rows, page.limit);
     return {
       items: shown.map((r) => ({
         id: r.id,
@@ -83,8 +82,7 @@ export class NotificationsService {
         read: r.read_at !== null,
         createdAt: r.created_at.toISOString(),
       })),
-      nextCursor:
-        rows.length > page.limit && last ? encodeCursor({ at: last.cursor_at, id: last.id }) : null,
+      nextCursor,
     };
   }
 }

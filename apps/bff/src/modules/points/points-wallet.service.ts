@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
-import { decodeCursor, encodeCursor } from '../../common/pagination';
+import { decodeCursor, keysetPage } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { PointsEntryPage, PointsEntryQuery, PointsWallet } from './dto/points-wallet.dto';
@@ -90,10 +90,9 @@ export class PointsWalletService {
        LIMIT $5`,
       [memberId, query.type ?? null, after?.at ?? null, after?.id ?? null, query.limit + 1],
     );
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
+    const { shown, nextCursor } = keysetPage(rows, query.limit);
     return {
-      items: page.map((r) => ({
+      items: shown.map((r) => ({
         id: r.id,
         type: r.type,
         amount: r.amount,
@@ -102,10 +101,7 @@ export class PointsWalletService {
         reason: r.reason,
         createdAt: r.created_at.toISOString(),
       })),
-      nextCursor:
-        rows.length > query.limit && last
-          ? encodeCursor({ at: last.cursor_at, id: last.id })
-          : null,
+      nextCursor,
     };
   }
 }
