@@ -48,6 +48,9 @@ describe('configuration', () => {
     expect((error as Error).message).toContain('JWT_ACCESS_SECRET must be set');
     expect((error as Error).message).toContain('AUTH_DEV_LOGIN must be off in production');
     expect((error as Error).message).toContain('DATABASE_URL must be set in production');
+    expect((error as Error).message).toContain(
+      'NOTIFICATION_PROVIDER must be wechat in production',
+    );
   });
 
   it('accepts a complete production configuration', () => {
@@ -58,6 +61,7 @@ describe('configuration', () => {
       JWT_REFRESH_SECRET: 'b'.repeat(40),
       MEMBER_CODE_SECRET: 'c'.repeat(40),
       PAYMENT_PROVIDER: 'wechat',
+      NOTIFICATION_PROVIDER: 'wechat',
     });
     expect(config.NODE_ENV).toBe('production');
   });

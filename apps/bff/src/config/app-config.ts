@@ -258,6 +258,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       problems.push('MEMBER_CODE_SECRET must be set');
     if (config.PAYMENT_PROVIDER === 'sandbox')
       problems.push('PAYMENT_PROVIDER must be wechat in production');
+    if (config.NOTIFICATION_PROVIDER === 'recording')
+      problems.push('NOTIFICATION_PROVIDER must be wechat in production');
     if (config.AUTH_DEV_LOGIN) problems.push('AUTH_DEV_LOGIN must be off in production');
     if (!config.DATABASE_URL) problems.push('DATABASE_URL must be set in production');
     if (problems.length > 0)
