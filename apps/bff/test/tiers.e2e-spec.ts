@@ -191,6 +191,14 @@ describe('member tiers', () => {
         ],
       });
       expect(card.body.tiers).toHaveLength(4);
+      const notices = await t
+        .http()
+        .get('/api/v1/me/notifications')
+        .set(as(m.accessToken))
+        .expect(200);
+      expect(notices.body.items).toEqual([
+        expect.objectContaining({ kind: 'tier_changed', title: '恭喜升级为金卡会员' }),
+      ]);
       const wallet = await t.http().get('/api/v1/me/points').set(as(m.accessToken)).expect(200);
       expect(wallet.body.available).toBe(400);
       expect((await pointsOf(t).reconcile()).mismatches).toEqual([]);
@@ -285,6 +293,15 @@ describe('member tiers', () => {
 
       const again = await runRetention();
       expect(again.body.processed).toBe(0);
+      const notices = await t
+        .http()
+        .get('/api/v1/me/notifications')
+        .set(as(slipper.accessToken))
+        .expect(200);
+      expect(notices.body.items.map((n: { title: string }) => n.title)).toEqual([
+        '会员等级调整为金卡会员',
+        '恭喜升级为钻石会员',
+      ]);
     });
 
     it('holds a manual tier as a floor until its end date', async () => {

@@ -32,7 +32,7 @@ export const NOTIFICATION_SENDER = Symbol('NOTIFICATION_SENDER');
 /** Where a notice opens in the mini-program when tapped. */
 export function pageFor(notification: OutboundNotification): string {
   const orderId = notification.data.orderId;
-  return typeof orderId === 'string'
-    ? `subpackages/shop/order/index?id=${orderId}`
-    : 'subpackages/member/notifications/index';
+  if (typeof orderId === 'string') return `subpackages/shop/order/index?id=${orderId}`;
+  if (notification.kind === 'tier_changed') return 'pages/member/index';
+  return 'subpackages/member/notifications/index';
 }

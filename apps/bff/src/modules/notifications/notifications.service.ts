@@ -9,7 +9,8 @@ export type NotificationKind =
   | 'order_ready'
   | 'order_picked_up'
   | 'refund_decided'
-  | 'leader_application_decided';
+  | 'leader_application_decided'
+  | 'tier_changed';
 
 export interface NewNotification {
   kind: NotificationKind;

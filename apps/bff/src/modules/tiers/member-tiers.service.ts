@@ -1,14 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { evaluateRetention, evaluateUpgrade, TierRule, tierAnniversary } from '@linli/domain';
-import type { MemberTier } from '@linli/shared';
+import { MEMBER_TIER_NAMES, type MemberTier } from '@linli/shared';
 import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
+import { NotificationsService } from '../notifications/notifications.service';
 import { PointsLedger, PointsSource } from '../points/points-ledger.service';
 import { MemberCard } from './dto/member-card.dto';
 import { MemberCodeService } from './member-code.service';
 import { TierRulesService } from './tier-rules.service';
+
+interface TierChangeRow {
+  id: string;
+  member_id: string;
+  to_tier: MemberTier;
+  reason: string;
+}
 
 /** A member's growth, tier and card. Other modules report growth here; tiers follow from it. */
 @Injectable()
@@ -18,6 +26,7 @@ export class MemberTiersService {
     private readonly rules: TierRulesService,
     private readonly ledger: PointsLedger,
     private readonly memberCodes: MemberCodeService,
+    private readonly notifications: NotificationsService,
     private readonly clock: Clock,
   ) {}
 
@@ -177,12 +186,14 @@ export class MemberTiersService {
     );
     const drops = reviews.filter((r) => r.dropped);
     if (drops.length > 0) {
-      await this.connection.query(
+      const changes = await this.connection.query<TierChangeRow>(
         ctx,
         `INSERT INTO tier_changes (member_id, from_tier, to_tier, reason, rule_version)
-         SELECT id, from_tier, to_tier, 'retention', $4 FROM unnest($1::uuid[], $2::text[], $3::text[]) AS d(id, from_tier, to_tier)`,
+         SELECT id, from_tier, to_tier, 'retention', $4 FROM unnest($1::uuid[], $2::text[], $3::text[]) AS d(id, from_tier, to_tier)
+         RETURNING id, member_id, to_tier, reason`,
         [drops.map((d) => d.id), drops.map((d) => d.from), drops.map((d) => d.to), version],
       );
+      await this.notifyTierChanges(ctx, changes);
     }
     return due.length;
   }
@@ -227,10 +238,33 @@ export class MemberTiersService {
       `UPDATE members SET tier = $2, tier_reached_at = $3, tier_review_at = $4 WHERE id = $1`,
       [memberId, to, now, tierAnniversary(now)],
     );
-    await this.connection.query(
+    const changes = await this.connection.query<TierChangeRow>(
       ctx,
-      `INSERT INTO tier_changes (member_id, from_tier, to_tier, reason, rule_version) VALUES ($1, $2, $3, $4, $5)`,
+      `INSERT INTO tier_changes (member_id, from_tier, to_tier, reason, rule_version) VALUES ($1, $2, $3, $4, $5)
+       RETURNING id, member_id, to_tier, reason`,
       [memberId, from, to, reason, ruleVersion],
+    );
+    await this.notifyTierChanges(ctx, changes);
+  }
+
+  /** Tells each member their new tier, once per change. */
+  private notifyTierChanges(ctx: RequestContext, changes: TierChangeRow[]): Promise<void> {
+    return this.notifications.notifyMany(
+      ctx,
+      changes.map((change) => {
+        const name = MEMBER_TIER_NAMES[change.to_tier];
+        const dropped = change.reason === 'retention';
+        return {
+          memberId: change.member_id,
+          kind: 'tier_changed' as const,
+          dedupeKey: `tier:${change.id}`,
+          title: dropped ? `会员等级调整为${name}` : `恭喜升级为${name}`,
+          body: dropped
+            ? '过去一年的成长值未达到保级要求，多和邻居拼团就能升回来'
+            : '新等级的折扣和积分倍数已生效，去会员页看看',
+          data: { tier: change.to_tier },
+        };
+      }),
     );
   }
 

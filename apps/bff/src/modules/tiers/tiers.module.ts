@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { PointsModule } from '../points/points.module';
 import { MemberCodeService } from './member-code.service';
 import { MemberTiersService } from './member-tiers.service';
@@ -12,7 +13,7 @@ import {
 } from './tiers.controller';
 
 @Module({
-  imports: [PointsModule],
+  imports: [PointsModule, NotificationsModule],
   controllers: [TierRulesController, MemberCardController, MemberTierAdminController],
   providers: [
     TierRulesService,

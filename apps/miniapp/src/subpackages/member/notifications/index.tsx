@@ -5,10 +5,12 @@ import { formatDateTime } from '../../../services/format';
 import { useNotificationsStore } from '../../../stores/notifications-store';
 import './index.scss';
 
-function openOrder(notice: NotificationView) {
+/** Opens what a notice is about: its order, or the member card for a new tier. */
+function open(notice: NotificationView) {
   const orderId = notice.data.orderId;
   if (typeof orderId === 'string')
     void Taro.navigateTo({ url: `/subpackages/shop/order/index?id=${orderId}` });
+  else if (notice.kind === 'tier_changed') void Taro.switchTab({ url: '/pages/member/index' });
 }
 
 export default function NotificationsPage() {
@@ -27,7 +29,7 @@ export default function NotificationsPage() {
     <View className="page notifications">
       {error && <Text className="notifications-error">{error}</Text>}
       {items.map((notice) => (
-        <View key={notice.id} className="notice" onClick={() => openOrder(notice)}>
+        <View key={notice.id} className="notice" onClick={() => open(notice)}>
           <View className="notice__head">
             <Text className="notice__title">{notice.title}</Text>
             <Text className="notice__time">{formatDateTime(notice.createdAt)}</Text>
