@@ -1663,7 +1663,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            kind: "order_refunded" | "order_ready" | "order_picked_up" | "refund_decided" | "leader_application_decided";
+            kind: "order_refunded" | "order_ready" | "order_picked_up" | "refund_decided" | "leader_application_decided" | "tier_changed";
             title: string;
             body: string;
             data: {

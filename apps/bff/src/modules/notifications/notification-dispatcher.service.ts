@@ -9,7 +9,7 @@ import {
   OutboundNotification,
   SendOutcome,
 } from './notification-sender';
-import type { NotificationKind } from './notifications.service';
+import type { NotificationKind } from './notification-kinds';
 
 // Notices pushed at the same time: enough to keep a batch short, few enough to be polite.
 const PARALLEL_SENDS = 10;

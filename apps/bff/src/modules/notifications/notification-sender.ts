@@ -1,4 +1,4 @@
-import type { NotificationKind } from './notifications.service';
+import type { NotificationKind } from './notification-kinds';
 
 /** One notice on its way to a member's phone. */
 export interface OutboundNotification {

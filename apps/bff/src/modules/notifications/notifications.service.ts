@@ -3,14 +3,7 @@ import { decodeCursor, PageQuery, keysetPage } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { NotificationPage } from './dto/notification.dto';
-
-export type NotificationKind =
-  | 'order_refunded'
-  | 'order_ready'
-  | 'order_picked_up'
-  | 'refund_decided'
-  | 'leader_application_decided'
-  | 'tier_changed';
+import type { NotificationKind } from './notification-kinds';
 
 export interface NewNotification {
   kind: NotificationKind;

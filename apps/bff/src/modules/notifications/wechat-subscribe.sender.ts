@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import axios, { AxiosInstance } from 'axios';
 import { AppConfig, ConfigError } from '../../config/app-config';
-import type { NotificationKind } from './notifications.service';
+import type { NotificationKind } from './notification-kinds';
 import {
   NotificationSender,
   OutboundNotification,

@@ -1,17 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { NOTIFICATION_KINDS, type NotificationKind } from '../notification-kinds';
 
 export class NotificationView {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({
-    enum: [
-      'order_refunded',
-      'order_ready',
-      'order_picked_up',
-      'refund_decided',
-      'leader_application_decided',
-    ],
-  })
-  kind!: string;
+  @ApiProperty({ enum: NOTIFICATION_KINDS })
+  kind!: NotificationKind;
   @ApiProperty() title!: string;
   @ApiProperty() body!: string;
   @ApiProperty({ type: 'object', additionalProperties: true }) data!: Record<string, unknown>;
