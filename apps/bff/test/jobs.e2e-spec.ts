@@ -22,6 +22,7 @@ describe('jobs run under an advisory lock, in batches, from the admin endpoint',
       .expect(200);
     expect(res.body.map((j: { name: string }) => j.name)).toEqual([
       'expire-points',
+      'notify-expiring-points',
       'retain-tiers',
       'cancel-unpaid-orders',
       'cut-off-campaigns',

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Clock } from '../src/common/clock';
 import { RequestContext } from '../src/common/request-context';
 import { NotificationDispatcher } from '../src/modules/notifications/notification-dispatcher.service';
@@ -84,6 +85,67 @@ describe('notifications: the outbox is pushed once per notice', () => {
       .expect(200);
     expect(run.body).toMatchObject({ status: 'succeeded', processed: 0 });
     expect(recording.sent).toHaveLength(120);
+  });
+});
+
+describe('notifications: points about to expire', () => {
+  let t: TestApp;
+  let admin: string;
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await loginAdmin(t);
+  });
+  afterAll(() => t.close());
+
+  it('tells a member once, a policy-set number of days ahead, how many points run out', async () => {
+    const { member, accessToken } = await loginMember(t, 'expiring-eva');
+    for (const points of [300, 200]) {
+      await t
+        .http()
+        .post(`/api/v1/admin/members/${member.id}/points-adjustments`)
+        .auth(admin, { type: 'bearer' })
+        .set('Idempotency-Key', randomUUID())
+        .send({ points, reason: '新人礼包' })
+        .expect(201);
+    }
+    const [{ expires_at: expiresAt, day }] = await t.dataSource.query(
+      `SELECT max(expires_at) AS expires_at,
+              to_char(max(expires_at) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS day
+       FROM point_lots WHERE member_id = $1`,
+      [member.id],
+    );
+    const [{ expiry_notice_days: noticeDays }] = await t.dataSource.query(
+      `SELECT expiry_notice_days FROM points_policy WHERE id = 1`,
+    );
+    const run = async () =>
+      (
+        await t
+          .http()
+          .post('/api/v1/admin/jobs/notify-expiring-points/run')
+          .auth(admin, { type: 'bearer' })
+          .expect(200)
+      ).body.processed as number;
+
+    const clock = t.app.get(Clock);
+    const untilExpiry = () => new Date(expiresAt).getTime() - clock.now().getTime();
+    clock.advance(untilExpiry() - (noticeDays + 1) * 86_400_000);
+    expect(await run()).toBe(0);
+
+    clock.advance(2 * 86_400_000);
+    expect(await run()).toBe(1);
+    expect(await run()).toBe(0);
+    const notices = await t
+      .http()
+      .get('/api/v1/me/notifications')
+      .auth(accessToken, { type: 'bearer' })
+      .expect(200);
+    expect(notices.body.items).toEqual([
+      expect.objectContaining({
+        kind: 'points_expiring',
+        title: `500 积分将于 ${day} 过期`,
+        data: { points: 500, expiresOn: day },
+      }),
+    ]);
   });
 });
 

@@ -9,6 +9,7 @@ import { GroupBuyModule } from '../group-buy/group-buy.module';
 import { DispatchNotificationsJob } from '../notifications/dispatch-notifications.job';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { ExpirePointsJob } from '../points/expire-points.job';
+import { NotifyExpiringPointsJob } from '../points/notify-expiring-points.job';
 import { PointsModule } from '../points/points.module';
 import { RetainTiersJob } from '../tiers/retain-tiers.job';
 import { TiersModule } from '../tiers/tiers.module';
@@ -22,6 +23,7 @@ const HOUSEKEEPING_JOBS = [PurgeIdempotencyKeysJob, PurgeRefreshTokensJob];
 /** Every scheduled job; business modules export theirs. */
 const JOB_CLASSES = [
   ExpirePointsJob,
+  NotifyExpiringPointsJob,
   RetainTiersJob,
   CancelUnpaidOrdersJob,
   CutOffCampaignsJob,

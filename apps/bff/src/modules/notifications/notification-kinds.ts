@@ -6,6 +6,7 @@ export const NOTIFICATION_KINDS = [
   'refund_decided',
   'leader_application_decided',
   'tier_changed',
+  'points_expiring',
 ] as const;
 
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];

@@ -34,5 +34,6 @@ export function pageFor(notification: OutboundNotification): string {
   const orderId = notification.data.orderId;
   if (typeof orderId === 'string') return `subpackages/shop/order/index?id=${orderId}`;
   if (notification.kind === 'tier_changed') return 'pages/member/index';
+  if (notification.kind === 'points_expiring') return 'subpackages/member/points/index';
   return 'subpackages/member/notifications/index';
 }

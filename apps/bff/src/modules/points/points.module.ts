@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { ExpirePointsJob } from './expire-points.job';
+import { ExpiringPointsNotices } from './expiring-points-notices.service';
+import { NotifyExpiringPointsJob } from './notify-expiring-points.job';
 import { PointsAdminController } from './points-admin.controller';
 import { PointsAdminService } from './points-admin.service';
 import { PointsController } from './points.controller';
@@ -9,6 +12,7 @@ import { PointsReconciliationService } from './points-reconciliation.service';
 import { PointsWalletService } from './points-wallet.service';
 
 @Module({
+  imports: [NotificationsModule],
   controllers: [PointsController, PointsAdminController],
   providers: [
     PointsLedger,
@@ -17,6 +21,8 @@ import { PointsWalletService } from './points-wallet.service';
     PointsReconciliationService,
     PointsAdminService,
     ExpirePointsJob,
+    ExpiringPointsNotices,
+    NotifyExpiringPointsJob,
   ],
   exports: [
     PointsLedger,
@@ -24,6 +30,7 @@ import { PointsWalletService } from './points-wallet.service';
     PointsWalletService,
     PointsReconciliationService,
     ExpirePointsJob,
+    NotifyExpiringPointsJob,
   ],
 })
 export class PointsModule {}

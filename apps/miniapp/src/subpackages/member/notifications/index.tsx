@@ -5,12 +5,14 @@ import { formatDateTime } from '../../../services/format';
 import { useNotificationsStore } from '../../../stores/notifications-store';
 import './index.scss';
 
-/** Opens what a notice is about: its order, or the member card for a new tier. */
+/** Opens what a notice is about: its order, the member card, or the points wallet. */
 function open(notice: NotificationView) {
   const orderId = notice.data.orderId;
   if (typeof orderId === 'string')
     void Taro.navigateTo({ url: `/subpackages/shop/order/index?id=${orderId}` });
   else if (notice.kind === 'tier_changed') void Taro.switchTab({ url: '/pages/member/index' });
+  else if (notice.kind === 'points_expiring')
+    void Taro.navigateTo({ url: '/subpackages/member/points/index' });
 }
 
 export default function NotificationsPage() {
