@@ -62,6 +62,7 @@ jest_step() { # jest_step NAME CONFIG [ARGS...]: jest with a JSON report for the
 # The module-boundary rule reads Nx's project graph: compute it first, or the rule would be skipped.
 run_step lint bash -c 'npx nx show projects >/dev/null && npx eslint . --max-warnings 0'
 run_step typecheck npm run --silent typecheck
+jest_step unit-shared libs/shared/jest.config.js
 jest_step unit-domain libs/domain/jest.config.js
 jest_step unit-api-client packages/api-client/jest.config.js
 jest_step unit-bff apps/bff/jest.config.js --selectProjects bff-unit

@@ -1,2 +1,3 @@
 export * from './error-code';
 export * from './member-tier';
+export * from './money';

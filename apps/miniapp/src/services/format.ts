@@ -1,3 +1,5 @@
+import { formatYuan } from '@linli/shared';
+
 // Dates as a shopper in China reads them, in Shanghai time wherever the phone is.
 const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
 
@@ -17,11 +19,7 @@ export function formatDateTime(iso: string): string {
 }
 
 /** 2990 fen -> ¥29.90, in integers. */
-export function yuan(fen: number): string {
-  const sign = fen < 0 ? '-' : '';
-  const abs = Math.abs(fen);
-  return `${sign}¥${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
-}
+export const yuan = formatYuan;
 
 /** 93784 seconds -> 1天2时3分 */
 export function countdown(seconds: number): string {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { OrderState } from '@linli/domain';
+import { formatYuan } from '@linli/shared';
 import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
 import { RequestContext } from '../../common/request-context';
@@ -213,10 +214,10 @@ export class AfterSalesService {
       order,
       outcome.refundsEverything ? 'refund_all' : 'refund_part',
     );
-    const money = `¥${(outcome.moneyFen / 100).toFixed(2)} 将原路退回`;
+    const money = `${formatYuan(outcome.moneyFen)} 将原路退回`;
     const kept =
       outcome.shortfallFen > 0
-        ? `（已用掉的赠送积分折合 ¥${(outcome.shortfallFen / 100).toFixed(2)} 已扣除）`
+        ? `（已用掉的赠送积分折合 ${formatYuan(outcome.shortfallFen)} 已扣除）`
         : '';
     await this.tell(ctx, order, requestId, '售后已通过', `${money}${kept}。`);
     return this.get(ctx, requestId);
