@@ -41,13 +41,7 @@ describe('fulfilment: one order from payment to completion', () => {
   });
   afterAll(() => t.close());
 
-  const get = (token: string, path: string) =>
-    t
-      .http()
-      .get(`/api/v1${path}`)
-      .set(as(token))
-      .expect(200)
-      .then((r) => r.body);
+  const get = (token: string, path: string) => w.get(token, path);
   const sql = (text: string, params: unknown[] = []) => t.dataSource.query(text, params);
   const reconciliationClean = async () =>
     expect((await pointsOf(t).reconcile()).mismatches).toEqual([]);
@@ -557,13 +551,7 @@ describe('fulfilment: commission settlement', () => {
   });
   afterAll(() => t.close());
 
-  const get = (token: string, path: string) =>
-    t
-      .http()
-      .get(`/api/v1${path}`)
-      .set(as(token))
-      .expect(200)
-      .then((r) => r.body);
+  const get = (token: string, path: string) => w.get(token, path);
 
   it('makes commission available when the window closes, and waits while a refund request is open', async () => {
     const leader = await w.leaderOf('settle-leader', w.points.east);

@@ -101,6 +101,15 @@ export async function fulfilmentWorld(t: TestApp) {
     return paid.body.order;
   };
 
+  /** A GET as the token's holder that must succeed; its body. */
+  const get = (token: string, path: string) =>
+    t
+      .http()
+      .get(`/api/v1${path}`)
+      .set(as(token))
+      .expect(200)
+      .then((r) => r.body);
+
   const runJob = (name: string) =>
     t.http().post(`/api/v1/admin/jobs/${name}/run`).set(as(admin)).expect(200);
 
@@ -108,12 +117,8 @@ export async function fulfilmentWorld(t: TestApp) {
   const deliverTo = async (leader: { token: string }) => {
     clock.advance(25 * HOUR_MS);
     await runJob('cut-off-campaigns');
-    const batches = await t
-      .http()
-      .get('/api/v1/leader/deliveries')
-      .set(as(leader.token))
-      .expect(200);
-    for (const batch of batches.body as { id: string }[]) {
+    const batches: { id: string }[] = await get(leader.token, '/leader/deliveries');
+    for (const batch of batches) {
       await t
         .http()
         .post(`/api/v1/admin/deliveries/${batch.id}/dispatch`)
@@ -133,16 +138,12 @@ export async function fulfilmentWorld(t: TestApp) {
     shopper: { token: string },
     orderId: string,
   ) => {
-    const order = await t
-      .http()
-      .get(`/api/v1/me/orders/${orderId}`)
-      .set(as(shopper.token))
-      .expect(200);
+    const { pickupCode } = await get(shopper.token, `/me/orders/${orderId}`);
     await t
       .http()
       .post('/api/v1/leader/pickups/verify')
       .set(as(leader.token))
-      .send({ code: order.body.pickupCode })
+      .send({ code: pickupCode })
       .expect(200);
   };
 
@@ -156,6 +157,7 @@ export async function fulfilmentWorld(t: TestApp) {
     leaderOf,
     campaign,
     buy,
+    get,
     runJob,
     deliverTo,
     handOver,
