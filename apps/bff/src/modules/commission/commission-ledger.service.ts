@@ -1,6 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { lineCommissionFen } from '@linli/domain';
 import { ErrorCode } from '@linli/shared';
+import { alreadyDecided } from '../../common/decision';
 import { AppException } from '../../common/errors/app-exception';
 import { decodeCursor, PageQuery, keysetPage } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
@@ -269,12 +270,7 @@ export class CommissionLedger {
     );
     if (!existing) throw AppException.notFound('Withdrawal', { withdrawalId });
     if (existing.status === decision) return toWithdrawal(existing);
-    throw new AppException(
-      HttpStatus.CONFLICT,
-      ErrorCode.AlreadyDecided,
-      'This withdrawal was already decided',
-      { status: existing.status },
-    );
+    throw alreadyDecided(existing.status);
   }
 
   private async move(

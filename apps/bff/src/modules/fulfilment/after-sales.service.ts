@@ -10,7 +10,8 @@ import { AuditService } from '../audit/audit.service';
 import { OrderTransitions } from '../group-buy/order-transitions.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { RefundRequestBody, RefundStatus, RefundView } from './dto/after-sales.dto';
-import { alreadyDecided, refundNotAllowed } from './fulfilment.exception';
+import { refundNotAllowed } from './fulfilment.exception';
+import { alreadyDecided } from '../../common/decision';
 import { OrderRefundsService, RefundedOrder } from './order-refunds.service';
 
 interface LockedOrder extends RefundedOrder {
@@ -100,11 +101,12 @@ export class AfterSalesService {
       [orderId],
     );
     const lines = body.lines.map((l) => ({ lineId: l.orderLineId, quantity: l.quantity }));
-    await this.refunds.preview(ctx, order, [
-      ...lines,
-      ...pending.map((p) => ({ lineId: p.line_id, quantity: p.quantity })),
-    ]);
-    const requestedFen = (await this.refunds.preview(ctx, order, lines)).moneyFen;
+    const { moneyFen: requestedFen } = await this.refunds.preview(
+      ctx,
+      order,
+      lines,
+      pending.map((p) => ({ lineId: p.line_id, quantity: p.quantity })),
+    );
     const [row] = await this.connection.query<{ id: string }>(
       ctx,
       `INSERT INTO refund_requests (order_id, member_id, reason, lines, requested_fen)

@@ -75,15 +75,15 @@ export class DeliveriesService {
 
   async list(
     ctx: RequestContext,
-    filter: { pickupPointId?: string; state?: BatchState; campaignId?: string },
+    filter: { pickupPointId?: string; states?: readonly BatchState[]; campaignId?: string },
   ): Promise<DeliveryBatch[]> {
     const rows = await this.connection.query<BatchRow>(
       ctx,
       `${SELECT_BATCH}
-       WHERE ($1::uuid IS NULL OR b.pickup_point_id = $1) AND ($2::text IS NULL OR b.state = $2)
+       WHERE ($1::uuid IS NULL OR b.pickup_point_id = $1) AND ($2::text[] IS NULL OR b.state = ANY($2))
          AND ($3::uuid IS NULL OR b.campaign_id = $3)
        ORDER BY c.pickup_date DESC, b.created_at DESC LIMIT 200`,
-      [filter.pickupPointId ?? null, filter.state ?? null, filter.campaignId ?? null],
+      [filter.pickupPointId ?? null, filter.states ?? null, filter.campaignId ?? null],
     );
     return rows.map(toBatch);
   }
@@ -183,24 +183,19 @@ export class DeliveriesService {
       'receive',
       { ready_at: now },
     );
-    const shoppers = await this.connection.query<{ id: string; member_id: string; name: string }>(
-      ctx,
-      `SELECT o.id, o.member_id, p.name FROM orders o JOIN pickup_points p ON p.id = o.pickup_point_id
-       WHERE o.id = ANY($1::uuid[])`,
-      [ready],
-    );
+    const received = await this.get(ctx, batchId);
     await this.notifications.notifyMany(
       ctx,
-      shoppers.map((o) => ({
-        memberId: o.member_id,
+      ready.map((o) => ({
+        memberId: o.memberId,
         kind: 'order_ready' as const,
         dedupeKey: `order-ready:${o.id}`,
         title: '到货啦，可以来提货了',
-        body: `你的团购已到「${o.name}」，出示提货码即可提货。`,
+        body: `你的团购已到「${received.pickupPointName}」，出示提货码即可提货。`,
         data: { orderId: o.id },
       })),
     );
-    return this.get(ctx, batchId);
+    return received;
   }
 
   private async batchOrders(

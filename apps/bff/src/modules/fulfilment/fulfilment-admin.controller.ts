@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../../common/auth/auth.decorators';
-import { DecisionRequest } from '../../common/decision.dto';
+import { DecisionRequest } from '../../common/decision';
 import { Ctx, RequestContext } from '../../common/request-context';
 import { Clock } from '../../common/clock';
 import { CommissionLedger } from '../commission/commission-ledger.service';
@@ -64,7 +64,7 @@ export class FulfilmentAdminController {
   @Get('deliveries')
   @ApiOkResponse({ type: DeliveryBatch, isArray: true })
   deliveryList(@Ctx() ctx: RequestContext, @Query() query: BatchQuery): Promise<DeliveryBatch[]> {
-    return this.deliveries.list(ctx, { state: query.state });
+    return this.deliveries.list(ctx, { states: query.state && [query.state] });
   }
 
   @Post('deliveries/:id/dispatch')

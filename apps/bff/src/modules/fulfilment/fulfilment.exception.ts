@@ -23,11 +23,6 @@ export const applicationPending = () =>
     'Your application is still being reviewed',
   );
 
-export const alreadyDecided = (status: string) =>
-  new AppException(HttpStatus.CONFLICT, ErrorCode.AlreadyDecided, 'This was already decided', {
-    status,
-  });
-
 export const pickupCodeInvalid = () =>
   new AppException(
     HttpStatus.NOT_FOUND,

@@ -37,13 +37,16 @@ export class LeaderDashboardService {
        FROM pickup_points p WHERE p.id = $1`,
       [pickupPointId, startOfBusinessDay(businessDay(now)), now],
     );
-    const batches = await this.deliveries.list(ctx, { pickupPointId });
+    const openBatches = await this.deliveries.list(ctx, {
+      pickupPointId,
+      states: ['packing', 'dispatched'],
+    });
     return {
       pickupPointId,
       pickupPointName: counts.name,
       readyForPickup: counts.ready,
       pickedUpToday: counts.picked_up_today,
-      openBatches: batches.filter((b) => b.state !== 'received'),
+      openBatches,
       liveCampaigns: counts.live,
       deliveringCampaigns: counts.delivering,
       commission: await this.commission.totals(ctx, pickupPointId),

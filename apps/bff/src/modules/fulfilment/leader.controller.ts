@@ -114,7 +114,7 @@ export class LeaderController {
     @Query() query: BatchQuery,
   ): Promise<DeliveryBatch[]> {
     const pickupPointId = await this.leaders.pointOf(ctx);
-    return this.deliveries.list(ctx, { pickupPointId, state: query.state });
+    return this.deliveries.list(ctx, { pickupPointId, states: query.state && [query.state] });
   }
 
   @Post('deliveries/:id/receive')

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
+import { alreadyDecided } from '../../common/decision';
 import { isUniqueViolation } from '../../common/errors/database-errors';
 import { AppException } from '../../common/errors/app-exception';
 import { RequestContext } from '../../common/request-context';
@@ -8,7 +9,6 @@ import { AuditService } from '../audit/audit.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { ApplicationStatus, LeaderApplication, LeaderApplicationRequest } from './dto/leader.dto';
 import {
-  alreadyDecided,
   alreadyLeader,
   applicationPending,
   notThisPointsLeader,

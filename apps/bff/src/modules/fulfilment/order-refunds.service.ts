@@ -58,7 +58,7 @@ export class OrderRefundsService {
   ) {}
 
   /** Refundable lines of an order with each one's share of points and commission. */
-  async lines(ctx: RequestContext, order: RefundedOrder) {
+  private async lines(ctx: RequestContext, order: RefundedOrder) {
     const rows = await this.connection.query<LineRow>(
       ctx,
       `SELECT l.id, l.quantity, l.refunded_quantity, l.payable_fen, l.points_discount_fen,
@@ -82,9 +82,19 @@ export class OrderRefundsService {
     }));
   }
 
-  /** What refunding `requested` would pay back before any shortfall; REFUND_QUANTITY_INVALID when it cannot. */
-  async preview(ctx: RequestContext, order: RefundedOrder, requested: RefundRequestLine[]) {
-    return plan(await this.lines(ctx, order), requested);
+  /**
+   * What refunding `requested` would pay back before any shortfall. REFUND_QUANTITY_INVALID
+   * when it asks for more units than are left once `promised` (pending requests) are set aside.
+   */
+  async preview(
+    ctx: RequestContext,
+    order: RefundedOrder,
+    requested: RefundRequestLine[],
+    promised: RefundRequestLine[] = [],
+  ) {
+    const lines = await this.lines(ctx, order);
+    plan(lines, [...requested, ...promised]);
+    return plan(lines, requested);
   }
 
   async refund(

@@ -15,8 +15,8 @@ import { nothingToPickUp, orderNotReady, pickupCodeInvalid } from './fulfilment.
 import { PickupAttemptsService } from './pickup-attempts.service';
 
 const DAY_MS = 86_400_000;
-/** States in which an order has been handed over. */
-const HANDED_OVER: readonly OrderState[] = ['picked_up', 'partially_refunded', 'completed'];
+/** States of an open order that has been handed over. */
+const HANDED_OVER: readonly OrderState[] = ['picked_up', 'partially_refunded'];
 
 /**
  * 核销: the leader of a pickup point hands goods over against the shopper's 8-digit code or
@@ -128,16 +128,14 @@ export class PickupsService {
       picked_up_at: now,
       after_sales_ends_at: new Date(now.getTime() + afterSalesDays * DAY_MS),
     });
-    await this.commission.freeze(ctx, moved);
-    const members = await this.connection.query<{ id: string; member_id: string }>(
+    await this.commission.freeze(
       ctx,
-      `SELECT id, member_id FROM orders WHERE id = ANY($1::uuid[])`,
-      [moved],
+      moved.map((o) => o.id),
     );
     await this.notifications.notifyMany(
       ctx,
-      members.map((o) => ({
-        memberId: o.member_id,
+      moved.map((o) => ({
+        memberId: o.memberId,
         kind: 'order_picked_up' as const,
         dedupeKey: `order-picked-up:${o.id}`,
         title: '已取货',

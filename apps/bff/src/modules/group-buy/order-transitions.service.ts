@@ -57,21 +57,22 @@ export class OrderTransitions {
     order.state = next;
   }
 
-  /** Moves every order of `ids` that `event` allows; returns the ids it moved. */
+  /** Moves every order of `ids` that `event` allows; returns those it moved, with their members. */
   async applyMany(
     ctx: RequestContext,
     ids: readonly string[],
     event: OrderEvent,
     stamps: Partial<Record<OrderStamp, Date>> = {},
-  ): Promise<string[]> {
+  ): Promise<{ id: string; memberId: string }[]> {
     if (ids.length === 0) return [];
     const columns = Object.keys(stamps) as OrderStamp[];
     const set = columns.map((column, i) => `, ${column} = $${i + 4}`).join('');
-    const rows = await this.connection.query<{ id: string }>(
+    const rows = await this.connection.query<{ id: string; member_id: string }>(
       ctx,
-      `UPDATE orders SET state = $2${set} WHERE id = ANY($1::uuid[]) AND state = ANY($3::text[]) RETURNING id`,
+      `UPDATE orders SET state = $2${set} WHERE id = ANY($1::uuid[]) AND state = ANY($3::text[])
+       RETURNING id, member_id`,
       [ids, ORDER_TRANSITIONS[event].to, statesAllowing(event), ...columns.map((c) => stamps[c])],
     );
-    return rows.map((r) => r.id);
+    return rows.map((r) => ({ id: r.id, memberId: r.member_id }));
   }
 }

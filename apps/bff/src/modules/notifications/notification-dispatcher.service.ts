@@ -3,12 +3,7 @@ import { Clock } from '../../common/clock';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { AppConfig } from '../../config/app-config';
-import {
-  NOTIFICATION_SENDER,
-  NotificationSender,
-  OutboundNotification,
-  SendOutcome,
-} from './notification-sender';
+import { NOTIFICATION_SENDER, NotificationSender, SendOutcome } from './notification-sender';
 import type { NotificationKind } from './notification-kinds';
 
 // Notices pushed at the same time: enough to keep a batch short, few enough to be polite.
@@ -50,7 +45,7 @@ export class NotificationDispatcher {
     for (let i = 0; i < due.length; i += PARALLEL_SENDS) {
       const sends = due
         .slice(i, i + PARALLEL_SENDS)
-        .map((row) => this.sender.send(toOutbound(row)));
+        .map(({ delivery_attempts: _attempts, ...notification }) => this.sender.send(notification));
       outcomes.push(...(await Promise.all(sends)));
     }
     const results = due.map((row, i) => this.resultOf(outcomes[i], row.delivery_attempts + 1, now));
@@ -88,22 +83,4 @@ export class NotificationDispatcher {
       error: outcome.reason,
     };
   }
-}
-
-function toOutbound(row: {
-  id: string;
-  kind: NotificationKind;
-  title: string;
-  body: string;
-  data: Record<string, unknown>;
-  openid: string;
-}): OutboundNotification {
-  return {
-    id: row.id,
-    kind: row.kind,
-    openid: row.openid,
-    title: row.title,
-    body: row.body,
-    data: row.data,
-  };
 }
