@@ -3,7 +3,7 @@
 // the raw guarded stock update at the same concurrency, in the same run. Checks for oversell.
 const { Pool } = require('pg');
 const { randomUUID } = require('node:crypto');
-const { createDatabase, startBff, call, load, apiFloor, report } = require('./support');
+const { createDatabase, startBff, cpuMeter, call, load, apiFloor, report } = require('./support');
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY || 16);
 const SECONDS = Number(process.env.BENCH_SECONDS || 5);
@@ -26,6 +26,7 @@ async function main() {
     const raw = await load({
       concurrency: CONCURRENCY,
       seconds: SECONDS,
+      cpu: cpuMeter({ databaseUrl: database.url }),
       op: async () => {
         const result = await pool.query(
           `UPDATE bench_stock SET stock = stock - 1 WHERE id = $1 AND stock >= 1`,
@@ -83,10 +84,12 @@ async function main() {
       );
       tokens.push(login.accessToken);
     }
+    const cpu = cpuMeter({ bffPid: bff.pid, databaseUrl: database.url });
     let next = 0;
     const api = await load({
       concurrency: CONCURRENCY,
       seconds: SECONDS,
+      cpu,
       op: () =>
         call(
           bff.base,
@@ -109,7 +112,11 @@ async function main() {
         [campaign.id],
       )
     ).rows;
-    const floor = await apiFloor(bff.base, auth, { concurrency: CONCURRENCY, seconds: SECONDS });
+    const floor = await apiFloor(bff.base, auth, {
+      concurrency: CONCURRENCY,
+      seconds: SECONDS,
+      cpu,
+    });
     report('Group-buy orders', raw, [
       ['API place order', api],
       ['API floor (1-query GET)', floor],

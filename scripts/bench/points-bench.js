@@ -3,12 +3,12 @@
 // earn (one journal insert + one lot update) at the same concurrency, in the same run.
 const { Pool } = require('pg');
 const { randomUUID } = require('node:crypto');
-const { createDatabase, startBff, call, load, apiFloor, report } = require('./support');
+const { createDatabase, startBff, cpuMeter, call, load, apiFloor, report } = require('./support');
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY || 16);
 const SECONDS = Number(process.env.BENCH_SECONDS || 5);
 
-async function rawEarn(databaseUrl) {
+async function rawEarn(databaseUrl, cpu) {
   const pool = new Pool({ connectionString: databaseUrl, max: CONCURRENCY });
   await pool.query(
     `CREATE TABLE bench_lots (member int PRIMARY KEY, remaining int NOT NULL CHECK (remaining >= 0))`,
@@ -21,6 +21,7 @@ async function rawEarn(databaseUrl) {
   const result = await load({
     concurrency: CONCURRENCY,
     seconds: SECONDS,
+    cpu,
     op: async (worker) => {
       const client = await pool.connect();
       try {
@@ -49,7 +50,8 @@ async function main() {
     console.log(
       `Points benchmark: ${CONCURRENCY} concurrent clients, ${SECONDS} s a phase, on 127.0.0.1`,
     );
-    const raw = await rawEarn(database.url);
+    const raw = await rawEarn(database.url, cpuMeter({ databaseUrl: database.url }));
+    const cpu = cpuMeter({ bffPid: bff.pid, databaseUrl: database.url });
 
     const { accessToken } = await call(bff.base, 'POST', '/admin/auth/login', bff.admin);
     const auth = { authorization: `Bearer ${accessToken}` };
@@ -73,15 +75,21 @@ async function main() {
     const earn = await load({
       concurrency: CONCURRENCY,
       seconds: SECONDS,
+      cpu,
       op: (worker) => adjust(worker, 5),
     });
     const spend = await load({
       concurrency: CONCURRENCY,
       seconds: SECONDS,
+      cpu,
       op: (worker) => adjust(worker, -1),
     });
 
-    const floor = await apiFloor(bff.base, auth, { concurrency: CONCURRENCY, seconds: SECONDS });
+    const floor = await apiFloor(bff.base, auth, {
+      concurrency: CONCURRENCY,
+      seconds: SECONDS,
+      cpu,
+    });
 
     const reconciliation = await call(
       bff.base,

@@ -1,6 +1,8 @@
 // Shared by the benchmark scripts: a database, the built BFF as a process, timed load loops.
-const { spawn } = require('node:child_process');
+const { execFileSync, spawn } = require('node:child_process');
+const fs = require('node:fs');
 const http = require('node:http');
+const os = require('node:os');
 const { randomBytes } = require('node:crypto');
 const net = require('node:net');
 const path = require('node:path');
@@ -72,11 +74,75 @@ async function startBff(databaseUrl, env = {}) {
   }
   return {
     base,
+    pid: child.pid,
     admin: { username: 'bench-admin', password: 'bench-admin-password' },
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
     },
+  };
+}
+
+const CLOCK_TICKS_PER_SECOND =
+  Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+/** Fields of /proc/<pid>/stat from field 3 on, or null once the process is gone. */
+function procStat(pid) {
+  try {
+    // The command name, field 2, is in parentheses and may hold spaces: count from the last ')'.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return null;
+  }
+}
+
+const ticksToMs = (ticks) => (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+
+/** CPU milliseconds (user + system) a process has used so far, or 0 once it is gone. */
+function processCpuMs(pid) {
+  const fields = procStat(pid);
+  return fields ? ticksToMs(Number(fields[11]) + Number(fields[12])) : 0;
+}
+
+/**
+ * CPU milliseconds used so far by every PostgreSQL server of this machine: each process's own
+ * time, plus, for each postmaster, the time of the backends that have already exited.
+ */
+function postgresCpuMs() {
+  const processes = fs
+    .readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres';
+      } catch {
+        return false;
+      }
+    });
+  const isPostgres = new Set(processes);
+  return processes.reduce((sum, pid) => {
+    const fields = procStat(pid);
+    if (!fields) return sum;
+    const own = Number(fields[11]) + Number(fields[12]);
+    const exitedChildren = isPostgres.has(fields[1]) ? 0 : Number(fields[13]) + Number(fields[14]);
+    return sum + ticksToMs(own + exitedChildren);
+  }, 0);
+}
+
+/**
+ * Where the CPU goes during a phase: this load client, the BFF process when given, and every
+ * PostgreSQL process of this machine when the database is local. A phase's throughput is bounded
+ * by the machine's cores divided by the CPU one operation costs across all of them.
+ */
+function cpuMeter({ bffPid, databaseUrl }) {
+  const local = ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(new URL(databaseUrl).hostname);
+  return () => {
+    const client = process.cpuUsage();
+    const sample = { client: (client.user + client.system) / 1000 };
+    if (bffPid) sample.bff = processCpuMs(bffPid);
+    if (local) sample.postgres = postgresCpuMs();
+    return sample;
   };
 }
 
@@ -120,14 +186,17 @@ function call(base, method, route, body, headers = {}) {
 
 /**
  * Runs `concurrency` workers, each calling `op(worker, i)` in a loop for `seconds`, after a
- * one-second warm-up. Returns throughput and latency percentiles; failures are counted.
+ * one-second warm-up. Returns throughput and latency percentiles; failures are counted. With a
+ * `cpu` meter, also the CPU milliseconds one operation cost in each process it measures.
  */
-async function load({ concurrency, seconds, op }) {
+async function load({ concurrency, seconds, op, cpu }) {
   const warmUntil = Date.now() + 1000;
   const stopAt = warmUntil + seconds * 1000;
   const latencies = [];
   let failures = 0;
   let firstError = null;
+  let cpuAtStart = null;
+  const warmUp = cpu && setTimeout(() => (cpuAtStart = cpu()), 1000);
   await Promise.all(
     Array.from({ length: concurrency }, async (_, worker) => {
       for (let i = 0; Date.now() < stopAt; i++) {
@@ -143,6 +212,8 @@ async function load({ concurrency, seconds, op }) {
       }
     }),
   );
+  clearTimeout(warmUp);
+  const cpuAtEnd = cpuAtStart && cpu();
   latencies.sort((a, b) => a - b);
   const pct = (p) =>
     latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
@@ -153,6 +224,14 @@ async function load({ concurrency, seconds, op }) {
     p99: pct(99),
     failures,
     firstError,
+    cpuMsPerOp:
+      cpuAtEnd &&
+      Object.fromEntries(
+        Object.keys(cpuAtEnd).map((name) => [
+          name,
+          (cpuAtEnd[name] - cpuAtStart[name]) / Math.max(latencies.length, 1),
+        ]),
+      ),
   };
 }
 
@@ -160,24 +239,40 @@ async function load({ concurrency, seconds, op }) {
  * The lightest authenticated route (one small read), loaded like the operation under test:
  * the ceiling any API operation can reach on this machine, printed beside it for context.
  */
-function apiFloor(base, auth, { concurrency, seconds }) {
+function apiFloor(base, auth, { concurrency, seconds, cpu }) {
   return load({
     concurrency,
     seconds,
+    cpu,
     op: () => call(base, 'GET', '/admin/points-policy', undefined, auth),
   });
 }
 
 function report(title, baseline, rows) {
+  const phases = [['raw SQL (baseline)', baseline], ...rows];
   console.log(`\n${title}`);
   console.log('  phase                         ops/s   vs raw     p50 ms   p99 ms   failures');
-  for (const [name, r] of [['raw SQL (baseline)', baseline], ...rows]) {
+  for (const [name, r] of phases) {
     const ratio = (r.perSecond / baseline.perSecond) * 100;
     console.log(
       `  ${name.padEnd(26)} ${r.perSecond.toFixed(0).padStart(8)} ${`${ratio.toFixed(0)}%`.padStart(8)} ${r.p50.toFixed(2).padStart(10)} ${r.p99.toFixed(2).padStart(8)} ${String(r.failures).padStart(10)}`,
     );
     if (r.firstError) console.log(`    first failure: ${r.firstError.message}`);
   }
+  const measured = phases.filter(([, r]) => r.cpuMsPerOp);
+  if (measured.length === 0) return;
+  const cores = os.availableParallelism();
+  const cell = (ms) => (ms === undefined ? '-' : ms.toFixed(2)).padStart(9);
+  console.log(
+    `\n  CPU ms per operation     postgres       BFF    client     total   ceiling on ${cores} cores`,
+  );
+  for (const [name, r] of measured) {
+    const { postgres, bff, client } = r.cpuMsPerOp;
+    const total = (postgres ?? 0) + (bff ?? 0) + client;
+    console.log(
+      `  ${name.padEnd(22)} ${cell(postgres)} ${cell(bff)} ${cell(client)} ${cell(total)} ${`${((cores * 1000) / total).toFixed(0)}/s`.padStart(10)}`,
+    );
+  }
 }
 
-module.exports = { ROOT, createDatabase, startBff, call, load, apiFloor, report };
+module.exports = { ROOT, createDatabase, startBff, cpuMeter, call, load, apiFloor, report };
