@@ -94,11 +94,12 @@ export class OrdersService {
       q.pointsToEarn,
       new Date(now.getTime() + PAYMENT_WINDOW_MS),
     ]);
-    await this.connection.query(
+    const inserted = await this.connection.query<Omit<LineRow, 'title'>>(
       ctx,
       `INSERT INTO order_lines (order_id, campaign_id, quantity, unit_price_fen, list_fen, tier_discount_fen,
          coupon_discount_fen, points_discount_fen, payable_fen)
-       SELECT $1, * FROM unnest($2::uuid[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[])`,
+       SELECT $1, * FROM unnest($2::uuid[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[])
+       RETURNING *`,
       [
         order.id,
         q.lines.map((l) => l.campaignId),
@@ -110,6 +111,11 @@ export class OrdersService {
         q.lines.map((l) => l.pointsDiscountFen),
         q.lines.map((l) => l.payableFen),
       ],
+    );
+    const titleOf = new Map(campaigns.map((c) => [c.id, c.title]));
+    const view = toView(
+      order,
+      inserted.map((line) => ({ ...line, title: titleOf.get(line.campaign_id) ?? '' })),
     );
     const lines = [...q.lines].sort((a, b) => (a.campaignId < b.campaignId ? -1 : 1));
     const limitOf = new Map(campaigns.map((c) => [c.id, c.per_member_limit]));
@@ -128,7 +134,6 @@ export class OrdersService {
     }
     if (q.pointsUsed > 0)
       await this.ledger.spend(ctx, memberId, { type: 'order', id: order.id }, q.pointsUsed);
-    const view = await this.get(ctx, memberId, order.id);
     // Stock last: a hot campaign's row stays locked from this update only until the commit.
     for (const line of lines) {
       const reserved = await this.connection.query(
@@ -151,14 +156,14 @@ export class OrdersService {
     ctx: RequestContext,
     memberId: string,
     amounts: unknown[],
-  ): Promise<{ id: string }> {
+  ): Promise<OrderRow> {
     for (let attempt = 0; attempt < PICKUP_CODE_TRIES; attempt += 1) {
-      const [order] = await this.connection.query<{ id: string }>(
+      const [order] = await this.connection.query<OrderRow>(
         ctx,
         `INSERT INTO orders (member_id, pickup_point_id, state, subtotal_fen, tier_discount_fen, coupon_discount_fen,
            points_used, points_discount_fen, payable_fen, points_to_earn, expires_at, pickup_code)
          SELECT $1, pickup_point_id, 'pending_payment', $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM members WHERE id = $1
-         ON CONFLICT DO NOTHING RETURNING id`,
+         ON CONFLICT DO NOTHING RETURNING *, created_at::text AS cursor_at`,
         [memberId, ...amounts, drawPickupCode(randomInt)],
       );
       if (order) return order;
@@ -199,42 +204,52 @@ export class OrdersService {
     const lines = await this.connection.query<LineRow>(
       ctx,
       `SELECT l.*, c.title FROM order_lines l JOIN campaigns c ON c.id = l.campaign_id
-       WHERE l.order_id = ANY($1::uuid[]) ORDER BY l.campaign_id`,
+       WHERE l.order_id = ANY($1::uuid[])`,
       [orders.map((o) => o.id)],
     );
-    return orders.map((o) => ({
-      id: o.id,
-      state: o.state,
-      pickupPointId: o.pickup_point_id,
-      expiresAt: o.expires_at.toISOString(),
-      paidAt: o.paid_at?.toISOString() ?? null,
-      createdAt: o.created_at.toISOString(),
-      lines: lines
-        .filter((l) => l.order_id === o.id)
-        .map((l) => ({
-          id: l.id,
-          refundedQuantity: l.refunded_quantity,
-          campaignId: l.campaign_id,
-          title: l.title,
-          quantity: l.quantity,
-          unitPrice: l.unit_price_fen,
-          amount: l.list_fen,
-          tierDiscount: l.tier_discount_fen,
-          couponDiscount: l.coupon_discount_fen,
-          pointsDiscount: l.points_discount_fen,
-          payable: l.payable_fen,
-        })),
-      subtotal: o.subtotal_fen,
-      tierDiscount: o.tier_discount_fen,
-      couponDiscount: o.coupon_discount_fen,
-      pointsUsed: o.points_used,
-      pointsDiscount: o.points_discount_fen,
-      payable: o.payable_fen,
-      pointsToEarn: o.points_to_earn,
-      pickupCode: SHOWS_PICKUP_CODE.includes(o.state) ? o.pickup_code : null,
-      pickedUpAt: o.picked_up_at?.toISOString() ?? null,
-      afterSalesEndsAt: o.after_sales_ends_at?.toISOString() ?? null,
-      refunded: o.refunded_fen,
-    }));
+    return orders.map((o) =>
+      toView(
+        o,
+        lines.filter((l) => l.order_id === o.id),
+      ),
+    );
   }
+}
+
+/** What the member sees of an order and its lines (ordered by campaign). */
+function toView(o: OrderRow, lines: LineRow[]): OrderView {
+  return {
+    id: o.id,
+    state: o.state,
+    pickupPointId: o.pickup_point_id,
+    expiresAt: o.expires_at.toISOString(),
+    paidAt: o.paid_at?.toISOString() ?? null,
+    createdAt: o.created_at.toISOString(),
+    lines: [...lines]
+      .sort((a, b) => (a.campaign_id < b.campaign_id ? -1 : a.campaign_id > b.campaign_id ? 1 : 0))
+      .map((l) => ({
+        id: l.id,
+        refundedQuantity: l.refunded_quantity,
+        campaignId: l.campaign_id,
+        title: l.title,
+        quantity: l.quantity,
+        unitPrice: l.unit_price_fen,
+        amount: l.list_fen,
+        tierDiscount: l.tier_discount_fen,
+        couponDiscount: l.coupon_discount_fen,
+        pointsDiscount: l.points_discount_fen,
+        payable: l.payable_fen,
+      })),
+    subtotal: o.subtotal_fen,
+    tierDiscount: o.tier_discount_fen,
+    couponDiscount: o.coupon_discount_fen,
+    pointsUsed: o.points_used,
+    pointsDiscount: o.points_discount_fen,
+    payable: o.payable_fen,
+    pointsToEarn: o.points_to_earn,
+    pickupCode: SHOWS_PICKUP_CODE.includes(o.state) ? o.pickup_code : null,
+    pickedUpAt: o.picked_up_at?.toISOString() ?? null,
+    afterSalesEndsAt: o.after_sales_ends_at?.toISOString() ?? null,
+    refunded: o.refunded_fen,
+  };
 }
