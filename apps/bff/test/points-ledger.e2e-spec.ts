@@ -100,6 +100,42 @@ describe('points ledger on PostgreSQL', () => {
     );
   });
 
+  it('holds only the lots a debit draws from, however many the member has', async () => {
+    const m = await p.newMember();
+    for (const key of ['lot-1', 'lot-2', 'lot-3', 'lot-4'])
+      await p.inTransaction((ctx) => p.ledger.adjust(ctx, m, 10, 'gift', key));
+    const lots: { id: string }[] = await t.dataSource.query(
+      `SELECT id FROM point_lots WHERE member_id = $1`,
+      [m],
+    );
+    let drawn!: () => void;
+    const debited = new Promise<void>((resolve) => (drawn = resolve));
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    // The debit's transaction stays open while another session tries each lot.
+    const debit = p.inTransaction(async (ctx) => {
+      await p.ledger.spend(ctx, m, source('o1'), 15);
+      drawn();
+      await finished;
+    });
+    await debited;
+    const free: boolean[] = [];
+    for (const lot of lots) {
+      free.push(
+        await t.dataSource
+          .query(`SELECT id FROM point_lots WHERE id = $1 FOR UPDATE NOWAIT`, [lot.id])
+          .then(
+            () => true,
+            () => false,
+          ),
+      );
+    }
+    finish();
+    await debit;
+    expect(free.filter((isFree) => !isFree)).toHaveLength(2);
+    expect((await p.wallet(m)).available).toBe(25);
+  });
+
   describe('under concurrency', () => {
     it('lets exactly the affordable ones of 200 concurrent spends succeed', async () => {
       const m = await p.newMember();

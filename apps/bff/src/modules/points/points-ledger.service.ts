@@ -208,7 +208,7 @@ export class PointsLedger {
          WHERE member_id = $1 AND source_type = $2 AND source_id = $3 AND state = 'pending' FOR UPDATE`,
         [memberId, earnSource.type, earnSource.id],
       );
-      const available = await this.availableLots(ctx, memberId);
+      const available = await this.availableLots(ctx, memberId, amount);
       const plan = allocateClawback(pending ?? null, available.map(toLot), amount);
       await this.moveLots(ctx, plan.allocations);
       return {
@@ -393,13 +393,24 @@ export class PointsLedger {
     return { lotId: lot.id, amount };
   }
 
-  private availableLots(ctx: RequestContext, memberId: string): Promise<LotRow[]> {
+  /**
+   * Locks and returns the member's earliest-expiring available lots, as many as it takes to
+   * cover `upTo` points (all of them when they do not). A member may hold hundreds of small
+   * lots; a debit only touches the few it draws from.
+   */
+  private availableLots(ctx: RequestContext, memberId: string, upTo: number): Promise<LotRow[]> {
     return this.connection.query<LotRow>(
       ctx,
       `SELECT id, remaining, expires_at FROM point_lots
-       WHERE member_id = $1 AND state = 'available' AND remaining > 0 AND expires_at >= $2
+       WHERE id IN (
+         SELECT id FROM (
+           SELECT id, SUM(remaining) OVER (ORDER BY expires_at, id) - remaining AS before
+           FROM point_lots
+           WHERE member_id = $1 AND state = 'available' AND remaining > 0 AND expires_at >= $2
+         ) running
+         WHERE before < $3)
        ORDER BY expires_at, id FOR UPDATE`,
-      [memberId, this.clock.now()],
+      [memberId, this.clock.now(), upTo],
     );
   }
 
@@ -408,7 +419,7 @@ export class PointsLedger {
     memberId: string,
     amount: number,
   ): Promise<Allocation[]> {
-    const lots = await this.availableLots(ctx, memberId);
+    const lots = await this.availableLots(ctx, memberId, amount);
     const plan = allocateSpend(lots.map(toLot), amount);
     if (!plan)
       throw pointsInsufficient(
