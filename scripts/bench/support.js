@@ -88,12 +88,25 @@ const WARM_UP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS || 5);
 const CLOCK_TICKS_PER_SECOND =
   Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 
-/** Fields of /proc/<pid>/stat from field 3 on, or null once the process is gone. */
+/**
+ * A process's name, parent and CPU clock ticks so far, its own and those of its children that
+ * have exited; null once it is gone.
+ */
 function procStat(pid) {
   try {
-    // The command name, field 2, is in parentheses and may hold spaces: count from the last ')'.
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // The name, field 2, is in parentheses and may hold spaces: the fields after it count from the last ')'.
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
+    return {
+      name,
+      parent: fields[1],
+      ownTicks: fields[11] + fields[12],
+      exitedChildrenTicks: fields[13] + fields[14],
+    };
   } catch {
     return null;
   }
@@ -103,8 +116,7 @@ const ticksToMs = (ticks) => (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
 
 /** CPU milliseconds (user + system) a process has used so far, or 0 once it is gone. */
 function processCpuMs(pid) {
-  const fields = procStat(pid);
-  return fields ? ticksToMs(Number(fields[11]) + Number(fields[12])) : 0;
+  return ticksToMs(procStat(pid)?.ownTicks ?? 0);
 }
 
 /**
@@ -112,24 +124,17 @@ function processCpuMs(pid) {
  * time, plus, for each postmaster, the time of the backends that have already exited.
  */
 function postgresCpuMs() {
-  const processes = fs
-    .readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres';
-      } catch {
-        return false;
-      }
-    });
-  const isPostgres = new Set(processes);
-  return processes.reduce((sum, pid) => {
-    const fields = procStat(pid);
-    if (!fields) return sum;
-    const own = Number(fields[11]) + Number(fields[12]);
-    const exitedChildren = isPostgres.has(fields[1]) ? 0 : Number(fields[13]) + Number(fields[14]);
-    return sum + ticksToMs(own + exitedChildren);
-  }, 0);
+  const postgres = new Map();
+  for (const entry of fs.readdirSync('/proc')) {
+    const stat = /^\d+$/.test(entry) && procStat(entry);
+    if (stat && stat.name === 'postgres') postgres.set(Number(entry), stat);
+  }
+  let ticks = 0;
+  for (const stat of postgres.values()) {
+    const isPostmaster = !postgres.has(stat.parent);
+    ticks += stat.ownTicks + (isPostmaster ? stat.exitedChildrenTicks : 0);
+  }
+  return ticksToMs(ticks);
 }
 
 /**

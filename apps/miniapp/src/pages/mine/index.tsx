@@ -6,6 +6,37 @@ import { useState } from 'react';
 import { devLoginEnabled, useAuthStore } from '../../stores/auth-store';
 import './index.scss';
 
+const MEMBER_LINKS = {
+  points: {
+    className: 'mine-points-link',
+    title: '我的积分',
+    extra: '查看',
+    url: '/subpackages/member/points/index',
+  },
+  notifications: {
+    className: 'mine-notifications-link',
+    title: '消息通知',
+    extra: '退款 · 到货 · 取货',
+    url: '/subpackages/member/notifications/index',
+  },
+  leader: {
+    className: 'mine-leader-link',
+    title: '团长工作台',
+    extra: '核销 · 分拣 · 佣金',
+    url: '/subpackages/leader/dashboard/index',
+  },
+  apply: {
+    className: 'mine-apply-link',
+    title: '申请成为团长',
+    extra: '为邻居服务',
+    url: '/subpackages/leader/apply/index',
+  },
+};
+
+/** Leaders open their workbench; everyone else may apply to become one. */
+const leaderLink = (roles: string[] | undefined) =>
+  roles?.includes('leader') ? MEMBER_LINKS.leader : MEMBER_LINKS.apply;
+
 export default function MinePage() {
   const { member, accessToken, loading, error, login, loadMe, logout } = useAuthStore();
   const [name, setName] = useState('alice');
@@ -25,36 +56,17 @@ export default function MinePage() {
           </View>
         </View>
         <Cell.Group>
-          <Cell
-            className="mine-points-link"
-            title="我的积分"
-            extra="查看"
-            clickable
-            onClick={() => void Taro.navigateTo({ url: '/subpackages/member/points/index' })}
-          />
-          <Cell
-            className="mine-notifications-link"
-            title="消息通知"
-            extra="退款 · 到货 · 取货"
-            clickable
-            onClick={() => void Taro.navigateTo({ url: '/subpackages/member/notifications/index' })}
-          />
-          {member.roles?.includes('leader') ? (
-            <Cell
-              className="mine-leader-link"
-              title="团长工作台"
-              extra="核销 · 分拣 · 佣金"
-              clickable
-              onClick={() => void Taro.navigateTo({ url: '/subpackages/leader/dashboard/index' })}
-            />
-          ) : (
-            <Cell
-              className="mine-apply-link"
-              title="申请成为团长"
-              extra="为邻居服务"
-              clickable
-              onClick={() => void Taro.navigateTo({ url: '/subpackages/leader/apply/index' })}
-            />
+          {[MEMBER_LINKS.points, MEMBER_LINKS.notifications, leaderLink(member.roles)].map(
+            (link) => (
+              <Cell
+                key={link.className}
+                className={link.className}
+                title={link.title}
+                extra={link.extra}
+                clickable
+                onClick={() => void Taro.navigateTo({ url: link.url })}
+              />
+            ),
           )}
         </Cell.Group>
         {error && <Text className="mine-error">{error}</Text>}
