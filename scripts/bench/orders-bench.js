@@ -9,6 +9,77 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY || 16);
 const SECONDS = Number(process.env.BENCH_SECONDS || 5);
 const BUYERS = Number(process.env.BENCH_BUYERS || 2000);
 
+/**
+ * The least any exactly-once order must write, in raw SQL from this client with no HTTP and no
+ * BFF, on the same hot row: claim the idempotency key, take the stock with the guarded update,
+ * read the member's units so far for the limit, insert the order and its line. Measured as one
+ * transaction of a statement per step, and as one data-modifying statement without the limit
+ * read: the shortest time the hot row can be held. An API that places orders does all of this
+ * and more, so these are ceilings for it.
+ */
+async function minimalOrders(pool, databaseUrl) {
+  await pool.query(`CREATE TABLE bench_keys (member int, key uuid, PRIMARY KEY (member, key))`);
+  await pool.query(`CREATE TABLE bench_orders (id uuid PRIMARY KEY, member int NOT NULL,
+    total_fen int NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`);
+  await pool.query(`CREATE TABLE bench_order_lines (order_id uuid REFERENCES bench_orders(id),
+    stock_id int REFERENCES bench_stock(id), member int NOT NULL, quantity int NOT NULL,
+    PRIMARY KEY (order_id, stock_id))`);
+  await pool.query(`CREATE INDEX ON bench_order_lines (stock_id, member)`);
+  const cpu = cpuMeter({ databaseUrl });
+  const stepByStep = await load({
+    concurrency: CONCURRENCY,
+    seconds: SECONDS,
+    cpu,
+    op: async (member) => {
+      const client = await pool.connect();
+      try {
+        const orderId = randomUUID();
+        await client.query('BEGIN');
+        await client.query(`INSERT INTO bench_keys VALUES ($1, $2)`, [member, randomUUID()]);
+        const taken = await client.query(
+          `UPDATE bench_stock SET stock = stock - 1 WHERE id = 1 AND stock >= 1 RETURNING stock`,
+        );
+        if (taken.rowCount !== 1) throw new Error('found no stock');
+        await client.query(
+          `SELECT COALESCE(SUM(quantity), 0) FROM bench_order_lines WHERE stock_id = 1 AND member = $1`,
+          [member],
+        );
+        await client.query(
+          `INSERT INTO bench_orders (id, member, total_fen) VALUES ($1, $2, 990)`,
+          [orderId, member],
+        );
+        await client.query(`INSERT INTO bench_order_lines VALUES ($1, 1, $2, 1)`, [
+          orderId,
+          member,
+        ]);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+  });
+  const oneStatement = await load({
+    concurrency: CONCURRENCY,
+    seconds: SECONDS,
+    cpu,
+    op: async (member) => {
+      const result = await pool.query(
+        `WITH claimed AS (INSERT INTO bench_keys VALUES ($1, $2) RETURNING member),
+         taken AS (UPDATE bench_stock SET stock = stock - 1
+           WHERE id = 1 AND stock >= 1 AND EXISTS (SELECT 1 FROM claimed) RETURNING id),
+         placed AS (INSERT INTO bench_orders (id, member, total_fen) SELECT $3, $1, 990 FROM taken RETURNING id)
+         INSERT INTO bench_order_lines SELECT id, 1, $1, 1 FROM placed`,
+        [member, randomUUID(), randomUUID()],
+      );
+      if (result.rowCount !== 1) throw new Error('found no stock');
+    },
+  });
+  return { stepByStep, oneStatement };
+}
+
 async function main() {
   const database = await createDatabase();
   const bff = await startBff(database.url, { DB_POOL_SIZE: String(Math.max(CONCURRENCY, 4)) });
@@ -35,6 +106,8 @@ async function main() {
         if (result.rowCount !== 1) throw new Error('raw update found no stock');
       },
     });
+
+    const minimal = await minimalOrders(pool, database.url);
 
     // API: members at one pickup point buying one unit each of one hot campaign.
     const { accessToken } = await call(bff.base, 'POST', '/admin/auth/login', bff.admin);
@@ -118,6 +191,8 @@ async function main() {
       cpu,
     });
     report('Group-buy orders', raw, [
+      ['SQL order, step by step', minimal.stepByStep],
+      ['SQL order, one statement', minimal.oneStatement],
       ['API place order', api],
       ['API floor (1-query GET)', floor],
     ]);

@@ -43,6 +43,56 @@ async function rawEarn(databaseUrl, cpu) {
   return result;
 }
 
+/**
+ * The least an exactly-once credit must write, in raw SQL from this client with no HTTP and no
+ * BFF: lock the member's account, claim the operation key, insert the lot and the journal
+ * entry, in one transaction. An API credit does all of this and more, so this is a ceiling for it.
+ */
+async function exactlyOnceEarn(databaseUrl, cpu) {
+  const pool = new Pool({ connectionString: databaseUrl, max: CONCURRENCY });
+  await pool.query(`CREATE TABLE bench_accounts (member int PRIMARY KEY)`);
+  await pool.query(`CREATE TABLE bench_operations (member int REFERENCES bench_accounts(member),
+    operation_key uuid, PRIMARY KEY (member, operation_key))`);
+  await pool.query(`CREATE TABLE bench_credit_lots (id uuid PRIMARY KEY,
+    member int NOT NULL REFERENCES bench_accounts(member), amount int NOT NULL CHECK (amount > 0),
+    remaining int NOT NULL CHECK (remaining >= 0), expires_at timestamptz NOT NULL)`);
+  await pool.query(`CREATE INDEX ON bench_credit_lots (member, expires_at)`);
+  await pool.query(`INSERT INTO bench_accounts SELECT generate_series(0, $1)`, [CONCURRENCY]);
+  const result = await load({
+    concurrency: CONCURRENCY,
+    seconds: SECONDS,
+    cpu,
+    op: async (worker) => {
+      const client = await pool.connect();
+      try {
+        const key = randomUUID();
+        const lotId = randomUUID();
+        await client.query('BEGIN');
+        await client.query(`SELECT member FROM bench_accounts WHERE member = $1 FOR UPDATE`, [
+          worker,
+        ]);
+        await client.query(`INSERT INTO bench_operations VALUES ($1, $2)`, [worker, key]);
+        await client.query(
+          `INSERT INTO bench_credit_lots VALUES ($1, $2, 5, 5, now() + interval '1 year')`,
+          [lotId, worker],
+        );
+        await client.query(
+          `INSERT INTO bench_journal (id, member, amount, operation_key) VALUES ($1, $2, 5, $3)`,
+          [lotId, worker, key],
+        );
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+  });
+  await pool.end();
+  return result;
+}
+
 async function main() {
   const database = await createDatabase();
   const bff = await startBff(database.url, { DB_POOL_SIZE: String(Math.max(CONCURRENCY, 4)) });
@@ -51,6 +101,10 @@ async function main() {
       `Points benchmark: ${CONCURRENCY} concurrent clients, ${SECONDS} s a phase, on 127.0.0.1`,
     );
     const raw = await rawEarn(database.url, cpuMeter({ databaseUrl: database.url }));
+    const exactlyOnce = await exactlyOnceEarn(
+      database.url,
+      cpuMeter({ databaseUrl: database.url }),
+    );
     const cpu = cpuMeter({ bffPid: bff.pid, databaseUrl: database.url });
 
     const { accessToken } = await call(bff.base, 'POST', '/admin/auth/login', bff.admin);
@@ -99,6 +153,7 @@ async function main() {
       auth,
     );
     report('Points ledger', raw, [
+      ['SQL exactly-once credit', exactlyOnce],
       ['API earn (credit)', earn],
       ['API spend (debit)', spend],
       ['API floor (1-query GET)', floor],
