@@ -44,11 +44,12 @@ async function rawEarn(databaseUrl, cpu) {
 }
 
 /**
- * The least an exactly-once credit must write, in raw SQL from this client with no HTTP and no
- * BFF: lock the member's account, claim the operation key, insert the lot and the journal
- * entry, in one transaction. An API credit does all of this and more, so this is a ceiling for it.
+ * The ledger's own writes for a credit, in raw SQL from this client with no HTTP and no BFF: lock
+ * the member's account, record the operation key, insert the lot and the journal entry, in one
+ * transaction. Between it and the API is what the request adds: HTTP, authentication, the
+ * Idempotency-Key record, the audit entry and the balance in the answer.
  */
-async function exactlyOnceEarn(databaseUrl, cpu) {
+async function ledgerCredit(databaseUrl, cpu) {
   const pool = new Pool({ connectionString: databaseUrl, max: CONCURRENCY });
   await pool.query(`CREATE TABLE bench_accounts (member int PRIMARY KEY)`);
   await pool.query(`CREATE TABLE bench_operations (member int REFERENCES bench_accounts(member),
@@ -142,10 +143,7 @@ async function main() {
     });
 
     // Last, so that the rows it writes are not vacuumed during the API phases.
-    const exactlyOnce = await exactlyOnceEarn(
-      database.url,
-      cpuMeter({ databaseUrl: database.url }),
-    );
+    const ledgerOnly = await ledgerCredit(database.url, cpuMeter({ databaseUrl: database.url }));
 
     const reconciliation = await call(
       bff.base,
@@ -155,7 +153,7 @@ async function main() {
       auth,
     );
     report('Points ledger', raw, [
-      ['SQL exactly-once credit', exactlyOnce],
+      ['SQL ledger credit', ledgerOnly],
       ['API earn (credit)', earn],
       ['API spend (debit)', spend],
       ['API floor (1-query GET)', floor],
