@@ -3,7 +3,16 @@
 // the raw guarded stock update at the same concurrency, in the same run. Checks for oversell.
 const { Pool } = require('pg');
 const { randomUUID } = require('node:crypto');
-const { createDatabase, startBff, cpuMeter, call, load, apiFloor, report } = require('./support');
+const {
+  createDatabase,
+  startBff,
+  cpuMeter,
+  inTransaction,
+  call,
+  load,
+  apiFloor,
+  report,
+} = require('./support');
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY || 16);
 const SECONDS = Number(process.env.BENCH_SECONDS || 5);
@@ -30,11 +39,9 @@ async function coreOrderWrites(pool, databaseUrl) {
     concurrency: CONCURRENCY,
     seconds: SECONDS,
     cpu,
-    op: async (member) => {
-      const client = await pool.connect();
-      try {
+    op: (member) =>
+      inTransaction(pool, async (client) => {
         const orderId = randomUUID();
-        await client.query('BEGIN');
         await client.query(`INSERT INTO bench_keys VALUES ($1, $2)`, [member, randomUUID()]);
         const taken = await client.query(
           `UPDATE bench_stock SET stock = stock - 1 WHERE id = 1 AND stock >= 1 RETURNING stock`,
@@ -52,14 +59,7 @@ async function coreOrderWrites(pool, databaseUrl) {
           orderId,
           member,
         ]);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw error;
-      } finally {
-        client.release();
-      }
-    },
+      }),
   });
   const oneStatement = await load({
     concurrency: CONCURRENCY,

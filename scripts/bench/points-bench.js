@@ -3,7 +3,16 @@
 // earn (one journal insert + one lot update) at the same concurrency, in the same run.
 const { Pool } = require('pg');
 const { randomUUID } = require('node:crypto');
-const { createDatabase, startBff, cpuMeter, call, load, apiFloor, report } = require('./support');
+const {
+  createDatabase,
+  startBff,
+  cpuMeter,
+  inTransaction,
+  call,
+  load,
+  apiFloor,
+  report,
+} = require('./support');
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY || 16);
 const SECONDS = Number(process.env.BENCH_SECONDS || 5);
@@ -22,10 +31,8 @@ async function rawEarn(databaseUrl, cpu) {
     concurrency: CONCURRENCY,
     seconds: SECONDS,
     cpu,
-    op: async (worker) => {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+    op: (worker) =>
+      inTransaction(pool, async (client) => {
         await client.query(
           `INSERT INTO bench_journal (id, member, amount, operation_key) VALUES ($1, $2, 1, $3)`,
           [randomUUID(), worker, randomUUID()],
@@ -33,11 +40,7 @@ async function rawEarn(databaseUrl, cpu) {
         await client.query(`UPDATE bench_lots SET remaining = remaining + 1 WHERE member = $1`, [
           worker,
         ]);
-        await client.query('COMMIT');
-      } finally {
-        client.release();
-      }
-    },
+      }),
   });
   await pool.end();
   return result;
@@ -63,12 +66,10 @@ async function ledgerCredit(databaseUrl, cpu) {
     concurrency: CONCURRENCY,
     seconds: SECONDS,
     cpu,
-    op: async (worker) => {
-      const client = await pool.connect();
-      try {
+    op: (worker) =>
+      inTransaction(pool, async (client) => {
         const key = randomUUID();
         const lotId = randomUUID();
-        await client.query('BEGIN');
         await client.query(`SELECT member FROM bench_accounts WHERE member = $1 FOR UPDATE`, [
           worker,
         ]);
@@ -81,14 +82,7 @@ async function ledgerCredit(databaseUrl, cpu) {
           `INSERT INTO bench_journal (id, member, amount, operation_key) VALUES ($1, $2, 5, $3)`,
           [lotId, worker, key],
         );
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw error;
-      } finally {
-        client.release();
-      }
-    },
+      }),
   });
   await pool.end();
   return result;

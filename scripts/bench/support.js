@@ -153,6 +153,21 @@ function cpuMeter({ bffPid, databaseUrl }) {
   };
 }
 
+/** Runs `work(client)` in one transaction on a client of the pool: the raw-SQL phases' unit of work. */
+async function inTransaction(pool, work) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await work(client);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
 // Keep-alive connections through node:http: a load client much lighter than fetch, so that
 // the client is not what limits the figures.
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
@@ -285,4 +300,14 @@ function report(title, baseline, rows) {
   }
 }
 
-module.exports = { ROOT, createDatabase, startBff, cpuMeter, call, load, apiFloor, report };
+module.exports = {
+  ROOT,
+  createDatabase,
+  startBff,
+  cpuMeter,
+  inTransaction,
+  call,
+  load,
+  apiFloor,
+  report,
+};
