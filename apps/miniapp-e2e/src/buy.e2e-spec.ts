@@ -1,43 +1,75 @@
 import { logInAs, useJourney } from './support/journey';
 import { screenshot, waitForText } from './support/screen';
-import { JOURNEY_ADMIN } from './support/stack';
+import { JOURNEY_ADMIN, Stack } from './support/stack';
+
+type Headers = Record<string, string>;
+
+async function operator(stack: Stack): Promise<Headers> {
+  const { accessToken } = await stack.api<{ accessToken: string }>(
+    'POST',
+    '/admin/auth/login',
+    JOURNEY_ADMIN,
+  );
+  return { authorization: `Bearer ${accessToken}` };
+}
+
+/** A product with one SKU and a live group-buy of it, as an operator would set them up. */
+async function liveGroupBuy(
+  stack: Stack,
+  auth: Headers,
+  offer: {
+    product: string;
+    sku: string;
+    priceFen: number;
+    title: string;
+    groupPriceFen: number;
+    perMemberLimit: number;
+    minBuyers: number;
+    pickupPointIds?: string[];
+  },
+): Promise<void> {
+  const product = await stack.api<{ skus: { id: string }[] }>(
+    'POST',
+    '/admin/products',
+    { name: offer.product, skus: [{ name: offer.sku, priceFen: offer.priceFen }] },
+    auth,
+  );
+  const now = Date.now();
+  const campaign = await stack.api<{ id: string }>(
+    'POST',
+    '/admin/campaigns',
+    {
+      skuId: product.skus[0].id,
+      title: offer.title,
+      groupPriceFen: offer.groupPriceFen,
+      stock: 50,
+      perMemberLimit: offer.perMemberLimit,
+      minBuyers: offer.minBuyers,
+      startsAt: new Date(now - 3_600_000).toISOString(),
+      cutsOffAt: new Date(now + 86_400_000).toISOString(),
+      pickupDate: new Date(now + 3 * 86_400_000).toISOString().slice(0, 10),
+      pickupPointIds: offer.pickupPointIds,
+    },
+    auth,
+  );
+  await stack.api('POST', `/admin/campaigns/${campaign.id}/publish`, undefined, auth);
+}
 
 describe('journey: a neighbour buys a group-buy with points', () => {
   const journey = useJourney();
 
   it('chooses a pickup point, checks out with points, pays and sees the order', async () => {
     const { stack } = journey;
-    const { accessToken: admin } = await stack.api<{ accessToken: string }>(
-      'POST',
-      '/admin/auth/login',
-      JOURNEY_ADMIN,
-    );
-    const auth = { authorization: `Bearer ${admin}` };
-    // A community, a pickup point and a live campaign, as an operator would set them up.
-    const product = await stack.api<{ skus: { id: string }[] }>(
-      'POST',
-      '/admin/products',
-      { name: '赣南脐橙', skus: [{ name: '5斤装', priceFen: 3_990 }] },
-      auth,
-    );
-    const now = Date.now();
-    const campaign = await stack.api<{ id: string }>(
-      'POST',
-      '/admin/campaigns',
-      {
-        skuId: product.skus[0].id,
-        title: '赣南脐橙 5斤装 团购',
-        groupPriceFen: 2_990,
-        stock: 50,
-        perMemberLimit: 3,
-        minBuyers: 2,
-        startsAt: new Date(now - 3_600_000).toISOString(),
-        cutsOffAt: new Date(now + 86_400_000).toISOString(),
-        pickupDate: new Date(now + 3 * 86_400_000).toISOString().slice(0, 10),
-      },
-      auth,
-    );
-    await stack.api('POST', `/admin/campaigns/${campaign.id}/publish`, undefined, auth);
+    const auth = await operator(stack);
+    await liveGroupBuy(stack, auth, {
+      product: '赣南脐橙',
+      sku: '5斤装',
+      priceFen: 3_990,
+      title: '赣南脐橙 5斤装 团购',
+      groupPriceFen: 2_990,
+      perMemberLimit: 3,
+      minBuyers: 2,
+    });
     await stack.sql(
       `WITH c AS (INSERT INTO communities (name, city) VALUES ('阳光花园', '杭州') RETURNING id)
        INSERT INTO pickup_points (community_id, name, address, latitude, longitude) SELECT id, '阳光花园东门自提点', '文三路 88 号', 30.2772, 120.1276 FROM c`,
@@ -87,5 +119,75 @@ describe('journey: a neighbour buys a group-buy with points', () => {
       },
     );
     expect(orders.items).toEqual([expect.objectContaining({ state: 'paid', pointsUsed: 500 })]);
+  });
+
+  it('sees their pickup point on 首页 and moves to another one, with its group-buys', async () => {
+    const { stack } = journey;
+    const auth = await operator(stack);
+    const [south, north] = (await stack.sql(
+      `WITH c AS (INSERT INTO communities (name, city) VALUES ('文三新村', '杭州') RETURNING id)
+       INSERT INTO pickup_points (community_id, name, address, latitude, longitude)
+       SELECT id, p.name, p.address, p.latitude, p.longitude FROM c, (VALUES
+         ('文三新村南门自提点', '文三路 102 号', 30.2775, 120.1279),
+         ('文三新村北门自提点', '学院路 9 号', 30.2801, 120.1282)) AS p(name, address, latitude, longitude)
+       RETURNING id`,
+    )) as { id: string }[];
+    // One group-buy offered only at each gate.
+    for (const [pickupPointId, title] of [
+      [south.id, '舟山带鱼 南门专享'],
+      [north.id, '舟山带鱼 北门专享'],
+    ]) {
+      await liveGroupBuy(stack, auth, {
+        product: '舟山带鱼',
+        sku: '1斤',
+        priceFen: 3_600,
+        title,
+        groupPriceFen: 2_800,
+        perMemberLimit: 2,
+        minBuyers: 1,
+        pickupPointIds: [pickupPointId],
+      });
+    }
+
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'zhaoyi');
+    await page.getByText('首页', { exact: true }).last().click();
+    const choose = (name: string) =>
+      page
+        .locator('.pickup-point')
+        .filter({ hasText: name })
+        .locator('.pickup-point__choose')
+        .click();
+    await choose('文三新村南门自提点');
+    await waitForText(page.locator('.pickup-point-bar__name'), '文三新村南门自提点');
+    await waitForText(page.locator('.campaign-card__title'), '舟山带鱼 南门专享');
+    expect(await page.locator('.campaign-card__title').allInnerTexts()).not.toContain(
+      '舟山带鱼 北门专享',
+    );
+
+    await page.locator('.pickup-point-bar__change').click();
+    await waitForText(
+      page
+        .locator('.pickup-point')
+        .filter({ hasText: '文三新村南门自提点' })
+        .locator('.pickup-point__choose'),
+      '当前',
+    );
+    await screenshot(page, 'journey-pickup-point-change.png');
+    await choose('文三新村北门自提点');
+    await waitForText(page.locator('.pickup-point-bar__name'), '文三新村北门自提点');
+    await waitForText(page.locator('.campaign-card__title'), '舟山带鱼 北门专享');
+    expect(await page.locator('.campaign-card__title').allInnerTexts()).not.toContain(
+      '舟山带鱼 南门专享',
+    );
+    await screenshot(page, 'journey-pickup-point-home.png');
+
+    const { accessToken } = await stack.api<{ accessToken: string }>('POST', '/auth/wechat-login', {
+      code: 'dev:zhaoyi',
+    });
+    const me = await stack.api<{ pickupPoint: { id: string } }>('GET', '/me', undefined, {
+      authorization: `Bearer ${accessToken}`,
+    });
+    expect(me.pickupPoint.id).toBe(north.id);
   });
 });

@@ -1,5 +1,5 @@
 import Taro from '@tarojs/taro';
-import type { NearbyPickupPoint, ShopperCampaign } from '@linli/api-contract';
+import type { NearbyPickupPoint, PickupPointSummary, ShopperCampaign } from '@linli/api-contract';
 import { ApiError } from '@linli/api-client';
 import { ErrorCode } from '@linli/shared';
 import { create } from 'zustand';
@@ -11,7 +11,10 @@ const DEMO_LOCATION = { latitude: 30.2772, longitude: 120.1276 };
 
 interface ShopState {
   campaigns: ShopperCampaign[];
-  needsPickupPoint: boolean;
+  /** The pickup point the shopper buys at; null until they choose one. */
+  pickupPoint: PickupPointSummary | null;
+  /** The nearby pickup points are shown: before the first choice, or to change it. */
+  choosingPickupPoint: boolean;
   nearby: NearbyPickupPoint[];
   loading: boolean;
   error: string | null;
@@ -19,6 +22,10 @@ interface ShopState {
   campaign: ShopperCampaign | null;
   loadCampaigns(): Promise<void>;
   openCampaign(campaignId: string): Promise<void>;
+  /** Lists the pickup points near the shopper to choose from. */
+  changePickupPoint(): Promise<void>;
+  /** Back to the campaigns without changing the pickup point. */
+  keepPickupPoint(): void;
   choosePickupPoint(pickupPointId: string): Promise<void>;
 }
 
@@ -33,7 +40,8 @@ async function whereAmI(): Promise<{ latitude: number; longitude: number }> {
 
 export const useShopStore = create<ShopState>()((set, get) => ({
   campaigns: [],
-  needsPickupPoint: false,
+  pickupPoint: null,
+  choosingPickupPoint: false,
   nearby: [],
   loading: false,
   error: null,
@@ -42,13 +50,17 @@ export const useShopStore = create<ShopState>()((set, get) => ({
   async loadCampaigns() {
     set({ loading: true, error: null });
     try {
-      const { items } = await api.campaigns.list();
-      set({ campaigns: items, needsPickupPoint: false, loading: false });
+      const [{ items }, me] = await Promise.all([api.campaigns.list(), api.me.get()]);
+      set({
+        campaigns: items,
+        pickupPoint: me.pickupPoint,
+        choosingPickupPoint: false,
+        loading: false,
+      });
     } catch (error) {
       if (error instanceof ApiError && error.code === ErrorCode.PickupPointRequired) {
-        const { latitude, longitude } = await whereAmI();
-        const nearby = await api.pickupPoints.nearby(latitude, longitude).catch(() => []);
-        set({ needsPickupPoint: true, nearby, campaigns: [], loading: false });
+        set({ campaigns: [], pickupPoint: null, loading: false });
+        await get().changePickupPoint();
         return;
       }
       set({ loading: false, error: messageFor(error, '团购加载失败') });
@@ -66,9 +78,20 @@ export const useShopStore = create<ShopState>()((set, get) => ({
     }
   },
 
+  async changePickupPoint() {
+    const { latitude, longitude } = await whereAmI();
+    const nearby = await api.pickupPoints.nearby(latitude, longitude).catch(() => []);
+    set({ nearby, choosingPickupPoint: true });
+  },
+
+  keepPickupPoint() {
+    set({ choosingPickupPoint: false });
+  },
+
   async choosePickupPoint(pickupPointId) {
     try {
-      await api.pickupPoints.choose(pickupPointId);
+      const me = await api.pickupPoints.choose(pickupPointId);
+      set({ pickupPoint: me.pickupPoint });
       await get().loadCampaigns();
     } catch (error) {
       set({ error: messageFor(error, '选择自提点失败') });

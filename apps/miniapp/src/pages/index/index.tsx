@@ -23,10 +23,59 @@ function CampaignCard({ campaign }: { campaign: ShopperCampaign }) {
   );
 }
 
+function distanceText(meters: number): string {
+  return meters < 1000 ? `${meters}米` : `${Math.round(meters / 100) / 10}公里`;
+}
+
+/** The nearby pickup points to choose from: the first time, or to move to another one. */
+function PickupPointChooser() {
+  const { nearby, pickupPoint, choosePickupPoint, keepPickupPoint } = useShopStore();
+  return (
+    <View className="page">
+      <Text className="section-title">选择离你最近的自提点</Text>
+      {nearby.map((point) => {
+        const current = point.id === pickupPoint?.id;
+        return (
+          <View key={point.id} className="pickup-point">
+            <View className="pickup-point__info">
+              <Text className="pickup-point__name">{point.name}</Text>
+              <Text className="pickup-point__address">
+                {point.address} · {distanceText(point.distanceMeters)}
+              </Text>
+            </View>
+            <Button
+              size="small"
+              type={current ? 'default' : 'primary'}
+              disabled={current}
+              className="pickup-point__choose"
+              onClick={() => void choosePickupPoint(point.id)}
+            >
+              {current ? '当前' : '选择'}
+            </Button>
+          </View>
+        );
+      })}
+      {nearby.length === 0 && <Text className="placeholder">附近还没有自提点</Text>}
+      {pickupPoint && (
+        <Button className="pickup-point-keep" fill="none" block onClick={keepPickupPoint}>
+          不换了
+        </Button>
+      )}
+    </View>
+  );
+}
+
 export default function IndexPage() {
   const loggedIn = useAuthStore((s) => Boolean(s.accessToken));
-  const { campaigns, needsPickupPoint, nearby, loading, error, loadCampaigns, choosePickupPoint } =
-    useShopStore();
+  const {
+    campaigns,
+    pickupPoint,
+    choosingPickupPoint,
+    loading,
+    error,
+    loadCampaigns,
+    changePickupPoint,
+  } = useShopStore();
 
   useDidShow(() => {
     if (loggedIn) void loadCampaigns();
@@ -47,38 +96,21 @@ export default function IndexPage() {
     );
   }
 
-  if (needsPickupPoint) {
-    return (
-      <View className="page">
-        <Text className="section-title">选择离你最近的自提点</Text>
-        {nearby.map((point) => (
-          <View key={point.id} className="pickup-point">
-            <View className="pickup-point__info">
-              <Text className="pickup-point__name">{point.name}</Text>
-              <Text className="pickup-point__address">
-                {point.address} ·{' '}
-                {point.distanceMeters < 1000
-                  ? `${point.distanceMeters}米`
-                  : `${Math.round(point.distanceMeters / 100) / 10}公里`}
-              </Text>
-            </View>
-            <Button
-              size="small"
-              type="primary"
-              className="pickup-point__choose"
-              onClick={() => void choosePickupPoint(point.id)}
-            >
-              选择
-            </Button>
-          </View>
-        ))}
-        {nearby.length === 0 && <Text className="placeholder">附近还没有自提点</Text>}
-      </View>
-    );
-  }
+  if (choosingPickupPoint) return <PickupPointChooser />;
 
   return (
     <View className="page">
+      {pickupPoint && (
+        <View className="pickup-point-bar">
+          <View className="pickup-point__info">
+            <Text className="pickup-point-bar__name">{pickupPoint.name}</Text>
+            <Text className="pickup-point__address">{pickupPoint.address}</Text>
+          </View>
+          <Text className="pickup-point-bar__change" onClick={() => void changePickupPoint()}>
+            切换
+          </Text>
+        </View>
+      )}
       {error && <Text className="index-error">{error}</Text>}
       {campaigns.map((campaign) => (
         <CampaignCard key={campaign.id} campaign={campaign} />
