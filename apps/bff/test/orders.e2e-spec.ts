@@ -148,9 +148,17 @@ describe('checkout and orders', () => {
       expect(res.body).toMatchObject({
         state: 'pending_payment',
         pickupPointId: points.east,
+        pickupPoint: { id: points.east, name: '东门', address: '文三路' },
         pointsUsed: 500,
         payable: 5_480,
       });
+      const [{ pickup_date }] = await t.dataSource.query(
+        `SELECT pickup_date FROM campaigns WHERE id = $1`,
+        [campaignId],
+      );
+      expect(res.body.lines).toEqual([
+        expect.objectContaining({ campaignId, pickupDate: pickup_date }),
+      ]);
       expect(new Date(res.body.expiresAt).getTime() - Date.now()).toBeGreaterThan(14 * 60_000);
       const [{ stock_left }] = await t.dataSource.query(
         `SELECT stock_left FROM campaigns WHERE id = $1`,

@@ -51,6 +51,7 @@ describe('journey: a leader hands over an order at the pickup point', () => {
       admin,
     );
     const now = Date.now();
+    const pickupDate = new Date(now + 24 * HOUR_MS).toISOString().slice(0, 10);
     const campaign = await stack.api<{ id: string }>(
       'POST',
       '/admin/campaigns',
@@ -63,7 +64,7 @@ describe('journey: a leader hands over an order at the pickup point', () => {
         minBuyers: 1,
         startsAt: new Date(now - HOUR_MS).toISOString(),
         cutsOffAt: new Date(now + HOUR_MS).toISOString(),
-        pickupDate: new Date(now + 24 * HOUR_MS).toISOString().slice(0, 10),
+        pickupDate,
       },
       admin,
     );
@@ -103,6 +104,8 @@ describe('journey: a leader hands over an order at the pickup point', () => {
     await shopperPage.locator('.order-card').first().click();
     const code = (await shopperPage.locator('.order-pickup-code').innerText()).replace(/\s/g, '');
     expect(code).toMatch(/^\d{8}$/);
+    await waitForText(shopperPage.locator('.order-pickup-point'), '翠苑一区自提点');
+    await waitForText(shopperPage.locator('.order-pickup-date'), pickupDate);
     await screenshot(shopperPage, 'journey-pickup-code.png');
 
     // The leader types it in at the pickup point.

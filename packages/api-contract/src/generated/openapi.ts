@@ -1396,6 +1396,11 @@ export interface components {
             payable: number;
             /** Format: uuid */
             id: string;
+            /**
+             * Format: date
+             * @description The day its goods can be picked up (提货日期)
+             */
+            pickupDate: string;
             /** @description Units refunded so far */
             refundedQuantity: number;
         };
@@ -1415,6 +1420,8 @@ export interface components {
             state: components["schemas"]["OrderState"];
             /** Format: uuid */
             pickupPointId: string;
+            /** @description Where the order is picked up */
+            pickupPoint: components["schemas"]["PickupPointSummary"];
             /**
              * Format: date-time
              * @description An unpaid order is cancelled at this moment

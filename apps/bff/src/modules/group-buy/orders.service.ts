@@ -30,6 +30,8 @@ interface OrderRow {
   id: string;
   state: OrderState;
   pickup_point_id: string;
+  pickup_point_name: string;
+  pickup_point_address: string;
   subtotal_fen: number;
   tier_discount_fen: number;
   coupon_discount_fen: number;
@@ -53,6 +55,7 @@ interface LineRow {
   order_id: string;
   campaign_id: string;
   title: string;
+  pickup_date: string;
   quantity: number;
   unit_price_fen: number;
   list_fen: number;
@@ -61,6 +64,11 @@ interface LineRow {
   points_discount_fen: number;
   payable_fen: number;
 }
+
+/** Orders, from the table or from rows just inserted, with where they are picked up. */
+const selectOrders = (source = 'orders') => `SELECT o.*, o.created_at::text AS cursor_at,
+    p.name AS pickup_point_name, p.address AS pickup_point_address
+  FROM ${source} o JOIN pickup_points p ON p.id = o.pickup_point_id`;
 
 const outOfStock = (campaignId: string) =>
   new AppException(HttpStatus.CONFLICT, ErrorCode.OutOfStock, 'Sold out, or not as many left', {
@@ -94,7 +102,7 @@ export class OrdersService {
       q.pointsToEarn,
       new Date(now.getTime() + PAYMENT_WINDOW_MS),
     ]);
-    const inserted = await this.connection.query<Omit<LineRow, 'title'>>(
+    const inserted = await this.connection.query<Omit<LineRow, 'title' | 'pickup_date'>>(
       ctx,
       `INSERT INTO order_lines (order_id, campaign_id, quantity, unit_price_fen, list_fen, tier_discount_fen,
          coupon_discount_fen, points_discount_fen, payable_fen)
@@ -112,10 +120,13 @@ export class OrdersService {
         q.lines.map((l) => l.payableFen),
       ],
     );
-    const titleOf = new Map(campaigns.map((c) => [c.id, c.title]));
+    const campaignOf = new Map(campaigns.map((c) => [c.id, c]));
     const view = toView(
       order,
-      inserted.map((line) => ({ ...line, title: titleOf.get(line.campaign_id) ?? '' })),
+      inserted.map((line) => {
+        const campaign = campaignOf.get(line.campaign_id);
+        return { ...line, title: campaign?.title ?? '', pickup_date: campaign?.pickup_date ?? '' };
+      }),
     );
     const lines = [...q.lines].sort((a, b) => (a.campaignId < b.campaignId ? -1 : 1));
     const limitOf = new Map(campaigns.map((c) => [c.id, c.per_member_limit]));
@@ -160,10 +171,12 @@ export class OrdersService {
     for (let attempt = 0; attempt < PICKUP_CODE_TRIES; attempt += 1) {
       const [order] = await this.connection.query<OrderRow>(
         ctx,
-        `INSERT INTO orders (member_id, pickup_point_id, state, subtotal_fen, tier_discount_fen, coupon_discount_fen,
-           points_used, points_discount_fen, payable_fen, points_to_earn, expires_at, pickup_code)
-         SELECT $1, pickup_point_id, 'pending_payment', $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM members WHERE id = $1
-         ON CONFLICT DO NOTHING RETURNING *, created_at::text AS cursor_at`,
+        `WITH placed AS (
+           INSERT INTO orders (member_id, pickup_point_id, state, subtotal_fen, tier_discount_fen, coupon_discount_fen,
+             points_used, points_discount_fen, payable_fen, points_to_earn, expires_at, pickup_code)
+           SELECT $1, pickup_point_id, 'pending_payment', $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM members WHERE id = $1
+           ON CONFLICT DO NOTHING RETURNING *)
+         ${selectOrders('placed')}`,
         [memberId, ...amounts, drawPickupCode(randomInt)],
       );
       if (order) return order;
@@ -175,7 +188,7 @@ export class OrdersService {
   async get(ctx: RequestContext, memberId: string, orderId: string): Promise<OrderView> {
     const [row] = await this.connection.query<OrderRow>(
       ctx,
-      `SELECT *, created_at::text AS cursor_at FROM orders WHERE id = $1 AND member_id = $2`,
+      `${selectOrders()} WHERE o.id = $1 AND o.member_id = $2`,
       [orderId, memberId],
     );
     if (!row) throw AppException.notFound('Order', { orderId });
@@ -187,9 +200,9 @@ export class OrdersService {
     const after = decodeCursor(page.cursor);
     const rows = await this.connection.query<OrderRow>(
       ctx,
-      `SELECT *, created_at::text AS cursor_at FROM orders
-       WHERE member_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
-       ORDER BY created_at DESC, id DESC LIMIT $4`,
+      `${selectOrders()}
+       WHERE o.member_id = $1 AND ($2::timestamptz IS NULL OR (o.created_at, o.id) < ($2::timestamptz, $3::uuid))
+       ORDER BY o.created_at DESC, o.id DESC LIMIT $4`,
       [memberId, after?.at ?? null, after?.id ?? null, page.limit + 1],
     );
     const { shown, nextCursor } = keysetPage(rows, page.limit);
@@ -203,7 +216,7 @@ export class OrdersService {
     if (orders.length === 0) return [];
     const lines = await this.connection.query<LineRow>(
       ctx,
-      `SELECT l.*, c.title FROM order_lines l JOIN campaigns c ON c.id = l.campaign_id
+      `SELECT l.*, c.title, c.pickup_date FROM order_lines l JOIN campaigns c ON c.id = l.campaign_id
        WHERE l.order_id = ANY($1::uuid[])`,
       [orders.map((o) => o.id)],
     );
@@ -222,6 +235,11 @@ function toView(o: OrderRow, lines: LineRow[]): OrderView {
     id: o.id,
     state: o.state,
     pickupPointId: o.pickup_point_id,
+    pickupPoint: {
+      id: o.pickup_point_id,
+      name: o.pickup_point_name,
+      address: o.pickup_point_address,
+    },
     expiresAt: o.expires_at.toISOString(),
     paidAt: o.paid_at?.toISOString() ?? null,
     createdAt: o.created_at.toISOString(),
@@ -232,6 +250,7 @@ function toView(o: OrderRow, lines: LineRow[]): OrderView {
         refundedQuantity: l.refunded_quantity,
         campaignId: l.campaign_id,
         title: l.title,
+        pickupDate: l.pickup_date,
         quantity: l.quantity,
         unitPrice: l.unit_price_fen,
         amount: l.list_fen,

@@ -10,6 +10,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { PickupPointSummary } from '../../pickup-points/dto/pickup-point.dto';
 import { ORDER_STATES, type OrderState } from '@linli/domain';
 
 export class OrderItemRequest {
@@ -63,6 +64,8 @@ export class QuoteResponse {
 
 export class OrderLineView extends QuoteLine {
   @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'date', description: 'The day its goods can be picked up (提货日期)' })
+  pickupDate!: string;
   @ApiProperty({ description: 'Units refunded so far' }) refundedQuantity!: number;
 }
 
@@ -71,6 +74,8 @@ export class OrderView extends QuoteResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: ORDER_STATES, enumName: 'OrderState' }) state!: OrderState;
   @ApiProperty({ format: 'uuid' }) pickupPointId!: string;
+  @ApiProperty({ type: PickupPointSummary, description: 'Where the order is picked up' })
+  pickupPoint!: PickupPointSummary;
   @ApiProperty({ format: 'date-time', description: 'An unpaid order is cancelled at this moment' })
   expiresAt!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) paidAt!: string | null;

@@ -1,11 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { MEMBER_TIERS, MemberTier } from '@linli/shared';
-
-export class PickupPointSummary {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty() name!: string;
-  @ApiProperty() address!: string;
-}
+import { PickupPointSummary } from '../../pickup-points/dto/pickup-point.dto';
 
 export class MeResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;

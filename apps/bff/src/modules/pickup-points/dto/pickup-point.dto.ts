@@ -14,6 +14,12 @@ export class NearbyQuery {
   lng!: number;
 }
 
+export class PickupPointSummary {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() address!: string;
+}
+
 export class NearbyPickupPoint {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() name!: string;

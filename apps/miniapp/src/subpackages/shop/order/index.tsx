@@ -12,11 +12,16 @@ import './index.scss';
 const CANCELLABLE: OrderView['state'][] = ['pending_payment', 'paid'];
 const AFTER_SALES: OrderView['state'][] = ['picked_up', 'partially_refunded'];
 
-function Row({ label, value }: { label: string; value: string }) {
+/** The days the order's goods can be picked up: one, unless its group-buys differ. */
+function pickupDates(order: OrderView): string {
+  return [...new Set(order.lines.map((line) => line.pickupDate))].sort().join('、');
+}
+
+function Row({ label, value, valueClass }: { label: string; value: string; valueClass?: string }) {
   return (
     <View className="order-row">
       <Text>{label}</Text>
-      <Text>{value}</Text>
+      <Text className={valueClass}>{value}</Text>
     </View>
   );
 }
@@ -112,6 +117,11 @@ export default function OrderPage() {
           </Text>
         </View>
         {order.pickedUpAt && <Row label="取货时间" value={formatDateTime(order.pickedUpAt)} />}
+      </View>
+      <View className="order-card">
+        <Row label="自提点" value={order.pickupPoint.name} valueClass="order-pickup-point" />
+        <Text className="order-pickup-address">{order.pickupPoint.address}</Text>
+        <Row label="提货日期" value={pickupDates(order)} valueClass="order-pickup-date" />
       </View>
       {order.state === 'ready_for_pickup' && order.pickupCode && (
         <PickupCode code={order.pickupCode} />
