@@ -174,6 +174,15 @@ describe('checkout and orders', () => {
         .set(as(buyer.accessToken))
         .expect(200);
       expect(mine.body).toEqual(res.body);
+
+      // Moving to another pickup point leaves the order where it was placed.
+      await shopperAt('order-buyer', points.west);
+      const afterMove = await t
+        .http()
+        .get(`/api/v1/me/orders/${res.body.id}`)
+        .set(as(buyer.accessToken))
+        .expect(200);
+      expect(afterMove.body.pickupPoint).toEqual(res.body.pickupPoint);
     });
 
     it('replays an order for the same key and refuses the key with another basket', async () => {
