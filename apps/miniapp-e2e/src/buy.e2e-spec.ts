@@ -13,7 +13,10 @@ async function operator(stack: Stack): Promise<Headers> {
   return { authorization: `Bearer ${accessToken}` };
 }
 
-/** A product with one SKU and a live group-buy of it, as an operator would set them up. */
+/**
+ * A product with one SKU and a live group-buy of it, as an operator would set them up; the
+ * group-buy's pickup date.
+ */
 async function liveGroupBuy(
   stack: Stack,
   auth: Headers,
@@ -27,7 +30,7 @@ async function liveGroupBuy(
     minBuyers: number;
     pickupPointIds?: string[];
   },
-): Promise<void> {
+): Promise<{ pickupDate: string }> {
   const product = await stack.api<{ skus: { id: string }[] }>(
     'POST',
     '/admin/products',
@@ -35,6 +38,7 @@ async function liveGroupBuy(
     auth,
   );
   const now = Date.now();
+  const pickupDate = new Date(now + 3 * 86_400_000).toISOString().slice(0, 10);
   const campaign = await stack.api<{ id: string }>(
     'POST',
     '/admin/campaigns',
@@ -47,12 +51,13 @@ async function liveGroupBuy(
       minBuyers: offer.minBuyers,
       startsAt: new Date(now - 3_600_000).toISOString(),
       cutsOffAt: new Date(now + 86_400_000).toISOString(),
-      pickupDate: new Date(now + 3 * 86_400_000).toISOString().slice(0, 10),
+      pickupDate,
       pickupPointIds: offer.pickupPointIds,
     },
     auth,
   );
   await stack.api('POST', `/admin/campaigns/${campaign.id}/publish`, undefined, auth);
+  return { pickupDate };
 }
 
 describe('journey: a neighbour buys a group-buy with points', () => {
@@ -61,7 +66,7 @@ describe('journey: a neighbour buys a group-buy with points', () => {
   it('chooses a pickup point, checks out with points, pays and sees the order', async () => {
     const { stack } = journey;
     const auth = await operator(stack);
-    await liveGroupBuy(stack, auth, {
+    const { pickupDate } = await liveGroupBuy(stack, auth, {
       product: '赣南脐橙',
       sku: '5斤装',
       priceFen: 3_990,
@@ -101,6 +106,10 @@ describe('journey: a neighbour buys a group-buy with points', () => {
     await page.locator('.campaign-detail-buy').click();
 
     await waitForText(page.locator('.checkout-payable .checkout-row__value'), '¥29.90');
+    await waitForText(
+      page.locator('.checkout-pickup .checkout-row__value'),
+      `${pickupDate} · 阳光花园东门自提点`,
+    );
     await page.locator('.checkout-points').click();
     await waitForText(page.locator('.checkout-points-row .checkout-row__value'), '-¥5.00');
     await waitForText(page.locator('.checkout-payable .checkout-row__value'), '¥24.90');

@@ -3,6 +3,7 @@ import { Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { yuan } from '../../../services/format';
 import { useCheckoutStore } from '../../../stores/checkout-store';
+import { useShopStore } from '../../../stores/shop-store';
 import './index.scss';
 
 function Row({ label, value, className }: { label: string; value: string; className?: string }) {
@@ -27,6 +28,7 @@ export default function CheckoutPage() {
     setUsePoints,
     submit,
   } = useCheckoutStore();
+  const pickupPoint = useShopStore((s) => s.pickupPoint);
   if (!campaign) {
     return (
       <View className="page placeholder">
@@ -47,6 +49,13 @@ export default function CheckoutPage() {
     <View className="page checkout">
       <View className="checkout-card">
         <Text className="checkout-card__title">{campaign.title}</Text>
+        {pickupPoint && (
+          <Row
+            className="checkout-pickup"
+            label="取货"
+            value={`${campaign.pickupDate} · ${pickupPoint.name}`}
+          />
+        )}
         <View className="checkout-row">
           <Text>数量（每人限 {campaign.perMemberLimit} 件）</Text>
           <InputNumber
