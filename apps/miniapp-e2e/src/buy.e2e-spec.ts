@@ -130,7 +130,7 @@ describe('journey: a neighbour buys a group-buy with points', () => {
     expect(orders.items).toEqual([expect.objectContaining({ state: 'paid', pointsUsed: 500 })]);
   });
 
-  it('sees their pickup point on 首页 and moves to another one, with its group-buys', async () => {
+  it('sees their pickup point and the live countdown on 首页, and moves to another point with its own group-buys', async () => {
     const { stack } = journey;
     const auth = await operator(stack);
     const [south, north] = (await stack.sql(
@@ -159,6 +159,7 @@ describe('journey: a neighbour buys a group-buy with points', () => {
     }
 
     const page = await journey.newPage();
+    await page.clock.install();
     await logInAs(page, stack, 'zhaoyi');
     await page.getByText('首页', { exact: true }).last().click();
     const choose = (name: string) =>
@@ -190,6 +191,22 @@ describe('journey: a neighbour buys a group-buy with points', () => {
       '舟山带鱼 南门专享',
     );
     await screenshot(page, 'journey-pickup-point-home.png');
+
+    // The countdown to the cut-off runs while the page stays open.
+    const countdown = page
+      .locator('.campaign-card')
+      .filter({ hasText: '舟山带鱼 北门专享' })
+      .locator('.campaign-countdown');
+    const minutesLeft = async () => {
+      const [, hours, minutes] = /(\d+)时(\d+)分/.exec(await countdown.innerText()) ?? [];
+      return Number(hours) * 60 + Number(minutes);
+    };
+    const shown = await countdown.innerText();
+    const before = await minutesLeft();
+    await page.clock.fastForward('02:00');
+    await countdown.filter({ hasNotText: shown }).waitFor();
+    // Two minutes, or three when a real minute also turned meanwhile.
+    expect([2, 3]).toContain(before - (await minutesLeft()));
 
     const { accessToken } = await stack.api<{ accessToken: string }>('POST', '/auth/wechat-login', {
       code: 'dev:zhaoyi',
