@@ -14,8 +14,7 @@ async function operator(stack: Stack): Promise<Headers> {
 }
 
 /**
- * A product with one SKU and a live group-buy of it, as an operator would set them up; the
- * group-buy's pickup date.
+ * A product with one SKU and a live group-buy of it, as an operator would set them up.
  */
 async function liveGroupBuy(
   stack: Stack,
@@ -30,7 +29,7 @@ async function liveGroupBuy(
     minBuyers: number;
     pickupPointIds?: string[];
   },
-): Promise<{ pickupDate: string }> {
+): Promise<{ id: string; pickupDate: string }> {
   const product = await stack.api<{ skus: { id: string }[] }>(
     'POST',
     '/admin/products',
@@ -57,7 +56,7 @@ async function liveGroupBuy(
     auth,
   );
   await stack.api('POST', `/admin/campaigns/${campaign.id}/publish`, undefined, auth);
-  return { pickupDate };
+  return { id: campaign.id, pickupDate };
 }
 
 describe('journey: a neighbour buys a group-buy with points', () => {
@@ -215,5 +214,54 @@ describe('journey: a neighbour buys a group-buy with points', () => {
       authorization: `Bearer ${accessToken}`,
     });
     expect(me.pickupPoint.id).toBe(north.id);
+  });
+  it('pays from the order page an order whose payment was left unfinished', async () => {
+    const { stack } = journey;
+    const auth = await operator(stack);
+    const campaign = await liveGroupBuy(stack, auth, {
+      product: '临安山核桃',
+      sku: '500g',
+      priceFen: 6_800,
+      title: '临安山核桃 团购',
+      groupPriceFen: 5_800,
+      perMemberLimit: 2,
+      minBuyers: 1,
+    });
+    const [point] = (await stack.sql(
+      `WITH c AS (INSERT INTO communities (name, city) VALUES ('古荡新村', '杭州') RETURNING id)
+       INSERT INTO pickup_points (community_id, name, address, latitude, longitude)
+       SELECT id, '古荡新村自提点', '古墩路 3 号', 30.2790, 120.1200 FROM c RETURNING id`,
+    )) as { id: string }[];
+    // The order is placed, then the WeChat Pay sheet is closed: it waits for payment.
+    const login = await stack.api<{ accessToken: string }>('POST', '/auth/wechat-login', {
+      code: 'dev:qianshu',
+    });
+    const shopper = { authorization: `Bearer ${login.accessToken}` };
+    await stack.api('PUT', '/me/pickup-point', { pickupPointId: point.id }, shopper);
+    const order = await stack.api<{ id: string }>(
+      'POST',
+      '/orders',
+      { items: [{ campaignId: campaign.id, quantity: 1 }] },
+      { ...shopper, 'idempotency-key': 'journey-unpaid-order' },
+    );
+
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'qianshu');
+    await page.getByText('订单', { exact: true }).last().click();
+    await waitForText(page.locator('.order-state').first(), '待支付');
+    await page.locator('.order-card').first().click();
+    await waitForText(page.locator('.order-pay__button'), '去支付 ¥58.00');
+    await screenshot(page, 'journey-order-unpaid.png');
+    await page.locator('.order-pay__button').click();
+    await waitForText(page.locator('.order-detail-state'), '已支付');
+    expect(await page.locator('.order-pay__button').count()).toBe(0);
+
+    const paid = await stack.api<{ state: string }>(
+      'GET',
+      `/me/orders/${order.id}`,
+      undefined,
+      shopper,
+    );
+    expect(paid.state).toBe('paid');
   });
 });

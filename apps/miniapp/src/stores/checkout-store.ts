@@ -1,9 +1,9 @@
-import Taro from '@tarojs/taro';
 import type { OrderView, QuoteResponse, ShopperCampaign } from '@linli/api-contract';
 import { create } from 'zustand';
 import { api } from '../services/api';
 import { messageFor } from '../services/error-messages';
 import { newIdempotencyKey } from '../services/idempotency-key';
+import { payOrder } from '../services/payment';
 
 interface CheckoutState {
   campaign: ShopperCampaign | null;
@@ -79,25 +79,17 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
     async submit() {
       if (get().submitting) return null;
       set({ submitting: true, error: null });
+      let placed = false;
       try {
         const order = await api.orders.create(requestBody(), get().idempotencyKey);
-        const payment = await api.orders.pay(order.id);
-        if (payment.kind === 'wechat') {
-          const { timeStamp, nonceStr, package: prepay, paySign } = payment;
-          if (!timeStamp || !nonceStr || !prepay || !paySign)
-            throw new Error('incomplete payment parameters');
-          await Taro.requestPayment({
-            timeStamp,
-            nonceStr,
-            package: prepay,
-            signType: 'RSA',
-            paySign,
-          });
-        }
+        placed = true;
+        const paid = await payOrder(order.id);
         set({ submitting: false });
-        return payment.order;
+        return paid;
       } catch (error) {
-        set({ submitting: false, error: messageFor(error, '下单失败，请重试') });
+        // Once placed, the order waits 15 minutes: paying again here or from 订单 pays that one.
+        const fallback = placed ? '支付未完成，订单已保留 15 分钟，可再次支付' : '下单失败，请重试';
+        set({ submitting: false, error: messageFor(error, fallback) });
         return null;
       }
     },

@@ -3,6 +3,7 @@ import { create } from 'zustand';
 import { api } from '../services/api';
 import { messageFor } from '../services/error-messages';
 import { newIdempotencyKey } from '../services/idempotency-key';
+import { payOrder } from '../services/payment';
 
 interface OrdersState {
   orders: OrderView[];
@@ -14,6 +15,8 @@ interface OrdersState {
   submitting: boolean;
   load(): Promise<void>;
   open(orderId: string): Promise<void>;
+  /** Pays the open order when it still awaits payment (the WeChat Pay sheet was closed). */
+  pay(): Promise<void>;
   cancel(): Promise<void>;
   /** Asks for units of some lines back; true once the request is recorded. */
   requestRefund(quantities: Record<string, number>, reason: string): Promise<boolean>;
@@ -48,6 +51,20 @@ export const useOrdersStore = create<OrdersState>()((set, get) => ({
     } catch (error) {
       set({ loading: false, error: messageFor(error, '订单加载失败') });
     }
+  },
+
+  async pay() {
+    const order = get().current;
+    if (!order) return;
+    set({ submitting: true });
+    let unpaid: string | null = null;
+    try {
+      await payOrder(order.id);
+    } catch (error) {
+      unpaid = messageFor(error, '支付未完成，请在截止前再试');
+    }
+    await get().open(order.id);
+    set({ submitting: false, ...(unpaid ? { error: unpaid } : {}) });
   },
 
   async cancel() {

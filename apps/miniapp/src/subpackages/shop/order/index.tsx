@@ -88,7 +88,7 @@ function RefundForm({ order }: { order: OrderView }) {
 
 export default function OrderPage() {
   const { id } = useRouter().params;
-  const { current: order, refunds, error, submitting, open, cancel } = useOrdersStore();
+  const { current: order, refunds, error, submitting, open, pay, cancel } = useOrdersStore();
 
   useDidShow(() => {
     if (id) void open(id);
@@ -170,6 +170,22 @@ export default function OrderPage() {
       )}
       {afterSalesOpen && <RefundForm order={order} />}
       {error && <Text className="order-error">{error}</Text>}
+      {order.state === 'pending_payment' && (
+        <View className="order-pay">
+          <Text className="order-pay__deadline">
+            请在 {formatDateTime(order.expiresAt).slice(11)} 前支付，超时订单自动取消
+          </Text>
+          <Button
+            className="order-pay__button"
+            type="primary"
+            block
+            loading={submitting}
+            onClick={() => void pay()}
+          >
+            去支付 {yuan(order.payable)}
+          </Button>
+        </View>
+      )}
       {CANCELLABLE.includes(order.state) && (
         <Button
           className="order-cancel"
