@@ -55,12 +55,11 @@ describe('api-client', () => {
   );
 
   it('shares one refresh among many requests that found the token expired', async () => {
-    let refreshCalls = 0;
+    const refreshes: unknown[] = [];
     const fake = await fakeBff((req, body, res) => {
       if (req.url === '/api/v1/auth/refresh') {
-        refreshCalls += 1;
-        expect(JSON.parse(body)).toEqual({ refreshToken: 'refresh-1' });
-        // Answer slowly, so that every request is waiting on the same refresh.
+        refreshes.push(JSON.parse(body));
+        // Answer slowly, so that most requests are waiting on the same refresh.
         return void setTimeout(
           () => json(res, 200, { accessToken: 'fresh', refreshToken: 'refresh-2' }),
           50,
@@ -74,8 +73,34 @@ describe('api-client', () => {
     const client = createApiClient({ baseURL: fake.url, tokenStore: store });
     const results = await Promise.all(Array.from({ length: 10 }, () => client.me.get()));
     expect(results).toEqual(Array(10).fill(me));
-    expect(refreshCalls).toBe(1);
+    expect(refreshes).toEqual([{ refreshToken: 'refresh-1' }]);
     expect(store.getRefreshToken()).toBe('refresh-2');
+  });
+
+  it('retries with the new token, without refreshing again, a request refused after a refresh finished', async () => {
+    const refreshes: unknown[] = [];
+    let refreshAnswered!: () => void;
+    const answered = new Promise<void>((resolve) => (refreshAnswered = resolve));
+    let staleRequests = 0;
+    const fake = await fakeBff((req, body, res) => {
+      if (req.url === '/api/v1/auth/refresh') {
+        refreshes.push(JSON.parse(body));
+        json(res, 200, { accessToken: 'fresh', refreshToken: 'refresh-2' });
+        return refreshAnswered();
+      }
+      if (req.headers.authorization === 'Bearer fresh') return json(res, 200, me);
+      const expired = () =>
+        json(res, 401, { error: { code: 'AUTH_TOKEN_EXPIRED', message: 'expired' } });
+      // The second stale request is refused only once the first one's refresh is done.
+      staleRequests += 1;
+      if (staleRequests === 1) expired();
+      else void answered.then(() => setTimeout(expired, 20));
+    });
+    server = fake.server;
+    const store = memoryStore('stale', 'refresh-1');
+    const client = createApiClient({ baseURL: fake.url, tokenStore: store });
+    expect(await Promise.all([client.me.get(), client.me.get()])).toEqual([me, me]);
+    expect(refreshes).toEqual([{ refreshToken: 'refresh-1' }]);
   });
 
   it('ends the session when the refresh is refused', async () => {

@@ -100,12 +100,16 @@ export function createApiClient(options: ApiClientOptions) {
   });
 
   const send = async <T>(config: RetriableConfig): Promise<T> => {
+    const sentWith = tokenStore.getAccessToken();
     try {
       return (await http.request<T>(config)).data;
     } catch (error) {
       const apiError = toApiError(error);
       if (apiError.code === ErrorCode.AuthTokenExpired && !config.retriedAfterRefresh) {
-        const accessToken = await refreshAccessToken();
+        // A refresh that finished while this request was out already gave a new token.
+        const current = tokenStore.getAccessToken();
+        const accessToken =
+          current !== null && current !== sentWith ? current : await refreshAccessToken();
         return send<T>({
           ...config,
           retriedAfterRefresh: true,
