@@ -81,7 +81,7 @@ export const useShopStore = create<ShopState>()((set, get) => ({
   async changePickupPoint() {
     const { latitude, longitude } = await whereAmI();
     const nearby = await api.pickupPoints.nearby(latitude, longitude).catch(() => []);
-    set({ nearby, choosingPickupPoint: true });
+    set({ nearby, choosingPickupPoint: true, error: null });
   },
 
   keepPickupPoint() {

@@ -29,10 +29,11 @@ function distanceText(meters: number): string {
 
 /** The nearby pickup points to choose from: the first time, or to move to another one. */
 function PickupPointChooser() {
-  const { nearby, pickupPoint, choosePickupPoint, keepPickupPoint } = useShopStore();
+  const { nearby, pickupPoint, error, choosePickupPoint, keepPickupPoint } = useShopStore();
   return (
     <View className="page">
       <Text className="section-title">选择离你最近的自提点</Text>
+      {error && <Text className="index-error">{error}</Text>}
       {nearby.map((point) => {
         const current = point.id === pickupPoint?.id;
         return (
