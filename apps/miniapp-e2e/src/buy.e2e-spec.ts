@@ -13,6 +13,37 @@ async function operator(stack: Stack): Promise<Headers> {
   return { authorization: `Bearer ${accessToken}` };
 }
 
+interface PlannedPoint {
+  name: string;
+  address: string;
+  latitude: number;
+  longitude: number;
+}
+
+/** A community in 杭州 with its pickup points, as an operator would set them up; their ids in order. */
+async function pickupPoints(
+  stack: Stack,
+  community: string,
+  points: PlannedPoint[],
+): Promise<string[]> {
+  const rows = (await stack.sql(
+    `WITH c AS (INSERT INTO communities (name, city) VALUES ($1, '杭州') RETURNING id)
+     INSERT INTO pickup_points (community_id, name, address, latitude, longitude)
+     SELECT c.id, p.name, p.address, p.latitude, p.longitude
+     FROM c, unnest($2::text[], $3::text[], $4::float8[], $5::float8[]) WITH ORDINALITY
+       AS p(name, address, latitude, longitude, n)
+     ORDER BY p.n RETURNING id`,
+    [
+      community,
+      points.map((p) => p.name),
+      points.map((p) => p.address),
+      points.map((p) => p.latitude),
+      points.map((p) => p.longitude),
+    ],
+  )) as { id: string }[];
+  return rows.map((row) => row.id);
+}
+
 /**
  * A product with one SKU and a live group-buy of it, as an operator would set them up.
  */
@@ -74,10 +105,14 @@ describe('journey: a neighbour buys a group-buy with points', () => {
       perMemberLimit: 3,
       minBuyers: 2,
     });
-    await stack.sql(
-      `WITH c AS (INSERT INTO communities (name, city) VALUES ('阳光花园', '杭州') RETURNING id)
-       INSERT INTO pickup_points (community_id, name, address, latitude, longitude) SELECT id, '阳光花园东门自提点', '文三路 88 号', 30.2772, 120.1276 FROM c`,
-    );
+    await pickupPoints(stack, '阳光花园', [
+      {
+        name: '阳光花园东门自提点',
+        address: '文三路 88 号',
+        latitude: 30.2772,
+        longitude: 120.1276,
+      },
+    ]);
 
     const page = await journey.newPage();
     await logInAs(page, stack, 'liuma');
@@ -132,18 +167,24 @@ describe('journey: a neighbour buys a group-buy with points', () => {
   it('sees their pickup point and the live countdown on 首页, and moves to another point with its own group-buys', async () => {
     const { stack } = journey;
     const auth = await operator(stack);
-    const [south, north] = (await stack.sql(
-      `WITH c AS (INSERT INTO communities (name, city) VALUES ('文三新村', '杭州') RETURNING id)
-       INSERT INTO pickup_points (community_id, name, address, latitude, longitude)
-       SELECT id, p.name, p.address, p.latitude, p.longitude FROM c, (VALUES
-         ('文三新村南门自提点', '文三路 102 号', 30.2775, 120.1279),
-         ('文三新村北门自提点', '学院路 9 号', 30.2801, 120.1282)) AS p(name, address, latitude, longitude)
-       RETURNING id`,
-    )) as { id: string }[];
+    const [south, north] = await pickupPoints(stack, '文三新村', [
+      {
+        name: '文三新村南门自提点',
+        address: '文三路 102 号',
+        latitude: 30.2775,
+        longitude: 120.1279,
+      },
+      {
+        name: '文三新村北门自提点',
+        address: '学院路 9 号',
+        latitude: 30.2801,
+        longitude: 120.1282,
+      },
+    ]);
     // One group-buy offered only at each gate.
     for (const [pickupPointId, title] of [
-      [south.id, '舟山带鱼 南门专享'],
-      [north.id, '舟山带鱼 北门专享'],
+      [south, '舟山带鱼 南门专享'],
+      [north, '舟山带鱼 北门专享'],
     ]) {
       await liveGroupBuy(stack, auth, {
         product: '舟山带鱼',
@@ -213,7 +254,7 @@ describe('journey: a neighbour buys a group-buy with points', () => {
     const me = await stack.api<{ pickupPoint: { id: string } }>('GET', '/me', undefined, {
       authorization: `Bearer ${accessToken}`,
     });
-    expect(me.pickupPoint.id).toBe(north.id);
+    expect(me.pickupPoint.id).toBe(north);
   });
   it('pays from the order page an order whose payment was left unfinished', async () => {
     const { stack } = journey;
@@ -227,17 +268,15 @@ describe('journey: a neighbour buys a group-buy with points', () => {
       perMemberLimit: 2,
       minBuyers: 1,
     });
-    const [point] = (await stack.sql(
-      `WITH c AS (INSERT INTO communities (name, city) VALUES ('古荡新村', '杭州') RETURNING id)
-       INSERT INTO pickup_points (community_id, name, address, latitude, longitude)
-       SELECT id, '古荡新村自提点', '古墩路 3 号', 30.2790, 120.1200 FROM c RETURNING id`,
-    )) as { id: string }[];
+    const [pointId] = await pickupPoints(stack, '古荡新村', [
+      { name: '古荡新村自提点', address: '古墩路 3 号', latitude: 30.279, longitude: 120.12 },
+    ]);
     // The order is placed, then the WeChat Pay sheet is closed: it waits for payment.
     const login = await stack.api<{ accessToken: string }>('POST', '/auth/wechat-login', {
       code: 'dev:qianshu',
     });
     const shopper = { authorization: `Bearer ${login.accessToken}` };
-    await stack.api('PUT', '/me/pickup-point', { pickupPointId: point.id }, shopper);
+    await stack.api('PUT', '/me/pickup-point', { pickupPointId: pointId }, shopper);
     const order = await stack.api<{ id: string }>(
       'POST',
       '/orders',
@@ -263,5 +302,49 @@ describe('journey: a neighbour buys a group-buy with points', () => {
       shopper,
     );
     expect(paid.state).toBe('paid');
+  });
+  it('scrolls 订单 back past the first page to the oldest order', async () => {
+    const { stack } = journey;
+    const auth = await operator(stack);
+    const campaign = await liveGroupBuy(stack, auth, {
+      product: '安吉白茶',
+      sku: '50g',
+      priceFen: 9_800,
+      title: '安吉白茶 团购',
+      groupPriceFen: 8_800,
+      perMemberLimit: 30,
+      minBuyers: 1,
+    });
+    const [pointId] = await pickupPoints(stack, '翠苑二区', [
+      { name: '翠苑二区自提点', address: '翠苑路 20 号', latitude: 30.281, longitude: 120.131 },
+    ]);
+    const login = await stack.api<{ accessToken: string }>('POST', '/auth/wechat-login', {
+      code: 'dev:sunmei',
+    });
+    const shopper = { authorization: `Bearer ${login.accessToken}` };
+    await stack.api('PUT', '/me/pickup-point', { pickupPointId: pointId }, shopper);
+    // One more order than a page holds, the first of them for 2 units.
+    for (let i = 0; i < 21; i++) {
+      await stack.api(
+        'POST',
+        '/orders',
+        { items: [{ campaignId: campaign.id, quantity: i === 0 ? 2 : 1 }] },
+        { ...shopper, 'idempotency-key': `journey-many-orders-${i}` },
+      );
+    }
+
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'sunmei');
+    await page.getByText('订单', { exact: true }).last().click();
+    await page.locator('.order-card').nth(19).waitFor();
+    expect(await page.locator('.order-card').count()).toBe(20);
+    expect(await page.locator('.orders-end').count()).toBe(0);
+
+    // The shopper swipes up over the list.
+    await page.mouse.move(187, 400);
+    await page.mouse.wheel(0, 20_000);
+    await waitForText(page.locator('.orders-end'), '没有更多了');
+    expect(await page.locator('.order-card').count()).toBe(21);
+    expect(await page.locator('.order-card').last().innerText()).toContain('x2');
   });
 });

@@ -5,8 +5,12 @@ import { messageFor } from '../services/error-messages';
 import { newIdempotencyKey } from '../services/idempotency-key';
 import { payOrder } from '../services/payment';
 
+const PAGE_SIZE = 20;
+
 interface OrdersState {
   orders: OrderView[];
+  /** Where the next, older page starts; null once every order is shown. */
+  nextCursor: string | null;
   loading: boolean;
   error: string | null;
   /** The order open on the detail page, with its after-sales requests. */
@@ -14,6 +18,7 @@ interface OrdersState {
   refunds: RefundView[];
   submitting: boolean;
   load(): Promise<void>;
+  loadMore(): Promise<void>;
   open(orderId: string): Promise<void>;
   /** Pays the open order when it still awaits payment (the WeChat Pay sheet was closed). */
   pay(): Promise<void>;
@@ -24,6 +29,7 @@ interface OrdersState {
 
 export const useOrdersStore = create<OrdersState>()((set, get) => ({
   orders: [],
+  nextCursor: null,
   loading: false,
   error: null,
   current: null,
@@ -33,7 +39,20 @@ export const useOrdersStore = create<OrdersState>()((set, get) => ({
   async load() {
     set({ loading: true });
     try {
-      set({ orders: (await api.orders.list({ limit: 20 })).items, loading: false, error: null });
+      const page = await api.orders.list({ limit: PAGE_SIZE });
+      set({ orders: page.items, nextCursor: page.nextCursor, loading: false, error: null });
+    } catch (error) {
+      set({ loading: false, error: messageFor(error, '订单加载失败') });
+    }
+  },
+
+  async loadMore() {
+    const { nextCursor, loading, orders } = get();
+    if (!nextCursor || loading) return;
+    set({ loading: true });
+    try {
+      const page = await api.orders.list({ limit: PAGE_SIZE, cursor: nextCursor });
+      set({ orders: [...orders, ...page.items], nextCursor: page.nextCursor, loading: false });
     } catch (error) {
       set({ loading: false, error: messageFor(error, '订单加载失败') });
     }

@@ -1,5 +1,5 @@
 import { Text, View } from '@tarojs/components';
-import Taro, { useDidShow } from '@tarojs/taro';
+import Taro, { useDidShow, useReachBottom } from '@tarojs/taro';
 import { formatDateTime, yuan } from '../../services/format';
 import { ORDER_STATE_LABELS } from '../../services/order-labels';
 import { useAuthStore } from '../../stores/auth-store';
@@ -8,11 +8,12 @@ import './index.scss';
 
 export default function OrdersPage() {
   const loggedIn = useAuthStore((s) => Boolean(s.accessToken));
-  const { orders, loading, error, load } = useOrdersStore();
+  const { orders, nextCursor, loading, error, load, loadMore } = useOrdersStore();
 
   useDidShow(() => {
     if (loggedIn) void load();
   });
+  useReachBottom(() => void loadMore());
 
   if (!loggedIn || (!loading && !error && orders.length === 0)) {
     return (
@@ -57,6 +58,11 @@ export default function OrdersPage() {
           </View>
         </View>
       ))}
+      {nextCursor ? (
+        loading && <Text className="orders-hint">加载更多…</Text>
+      ) : (
+        <Text className="orders-hint orders-end">没有更多了</Text>
+      )}
     </View>
   );
 }
