@@ -44,6 +44,16 @@ async function pickupPoints(
   return rows.map((row) => row.id);
 }
 
+/** A neighbour logged in through the API, as their phone would, at a pickup point: their headers. */
+async function shopperAt(stack: Stack, name: string, pickupPointId: string): Promise<Headers> {
+  const { accessToken } = await stack.api<{ accessToken: string }>('POST', '/auth/wechat-login', {
+    code: `dev:${name}`,
+  });
+  const shopper = { authorization: `Bearer ${accessToken}` };
+  await stack.api('PUT', '/me/pickup-point', { pickupPointId }, shopper);
+  return shopper;
+}
+
 /**
  * A product with one SKU and a live group-buy of it, as an operator would set them up.
  */
@@ -256,6 +266,7 @@ describe('journey: a neighbour buys a group-buy with points', () => {
     });
     expect(me.pickupPoint.id).toBe(north);
   });
+
   it('pays from the order page an order whose payment was left unfinished', async () => {
     const { stack } = journey;
     const auth = await operator(stack);
@@ -272,11 +283,7 @@ describe('journey: a neighbour buys a group-buy with points', () => {
       { name: '古荡新村自提点', address: '古墩路 3 号', latitude: 30.279, longitude: 120.12 },
     ]);
     // The order is placed, then the WeChat Pay sheet is closed: it waits for payment.
-    const login = await stack.api<{ accessToken: string }>('POST', '/auth/wechat-login', {
-      code: 'dev:qianshu',
-    });
-    const shopper = { authorization: `Bearer ${login.accessToken}` };
-    await stack.api('PUT', '/me/pickup-point', { pickupPointId: pointId }, shopper);
+    const shopper = await shopperAt(stack, 'qianshu', pointId);
     const order = await stack.api<{ id: string }>(
       'POST',
       '/orders',
@@ -303,6 +310,7 @@ describe('journey: a neighbour buys a group-buy with points', () => {
     );
     expect(paid.state).toBe('paid');
   });
+
   it('scrolls 订单 back past the first page to the oldest order', async () => {
     const { stack } = journey;
     const auth = await operator(stack);
@@ -318,11 +326,7 @@ describe('journey: a neighbour buys a group-buy with points', () => {
     const [pointId] = await pickupPoints(stack, '翠苑二区', [
       { name: '翠苑二区自提点', address: '翠苑路 20 号', latitude: 30.281, longitude: 120.131 },
     ]);
-    const login = await stack.api<{ accessToken: string }>('POST', '/auth/wechat-login', {
-      code: 'dev:sunmei',
-    });
-    const shopper = { authorization: `Bearer ${login.accessToken}` };
-    await stack.api('PUT', '/me/pickup-point', { pickupPointId: pointId }, shopper);
+    const shopper = await shopperAt(stack, 'sunmei', pointId);
     // One more order than a page holds, the first of them for 2 units.
     for (let i = 0; i < 21; i++) {
       await stack.api(
