@@ -345,6 +345,36 @@ describe('checkout and orders', () => {
       await notify({ ...genuine, orderId: randomUUID() }).expect(404);
     });
 
+    it('counts as buyers the neighbours who paid, not those yet to pay or who cancelled', async () => {
+      const campaignId = await newCampaign({ stock: 10, minBuyers: 3 });
+      const placeAndPay = async (token: string) => {
+        const placed = await order(token, { items: [{ campaignId, quantity: 1 }] }).expect(201);
+        await t.http().post(`/api/v1/orders/${placed.body.id}/pay`).set(as(token)).expect(200);
+        return placed.body.id as string;
+      };
+      const regular = await shopperAt('buyers-regular');
+      await placeAndPay(regular.accessToken);
+      await placeAndPay(regular.accessToken);
+      const waiting = await shopperAt('buyers-waiting');
+      await order(waiting.accessToken, { items: [{ campaignId, quantity: 1 }] }).expect(201);
+      const quitter = await shopperAt('buyers-quitter');
+      const quitterOrder = await placeAndPay(quitter.accessToken);
+      await t
+        .http()
+        .post(`/api/v1/orders/${quitterOrder}/cancel`)
+        .set(as(quitter.accessToken))
+        .expect(200);
+
+      const detail = await t
+        .http()
+        .get(`/api/v1/campaigns/${campaignId}`)
+        .set(as(waiting.accessToken))
+        .expect(200);
+      expect(detail.body).toMatchObject({ buyers: 1, minBuyers: 3, sold: 3 });
+      const list = await t.http().get('/api/v1/campaigns').set(as(waiting.accessToken)).expect(200);
+      expect(list.body.items.find((c: { id: string }) => c.id === campaignId).buyers).toBe(1);
+    });
+
     it('cancels an unpaid order, giving back stock, points and the member’s quantity', async () => {
       const campaignId = await newCampaign({ stock: 10, perMemberLimit: 2 });
       const buyer = await shopperAt('cancel-unpaid');

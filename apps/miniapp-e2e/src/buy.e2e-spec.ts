@@ -146,6 +146,7 @@ describe('journey: a neighbour buys a group-buy with points', () => {
     await page.locator('.campaign-card__title').first().click();
     await waitForText(page.locator('.campaign-detail-title'), '赣南脐橙 5斤装 团购');
     await waitForText(page.locator('.campaign-detail__card .campaign-price'), '¥29.90');
+    await waitForText(page.locator('.campaign-detail-buyers'), '0 位邻居已参团，还差 2 位成团');
     await screenshot(page, 'journey-campaign.png');
     await page.locator('.campaign-detail-buy').click();
 

@@ -1339,6 +1339,8 @@ export interface components {
             yourPriceFen: number;
             /** @description Units sold so far */
             sold: number;
+            /** @description Neighbours who have paid so far: the count the cut-off holds against minBuyers */
+            buyers: number;
             /** @description Seconds until cut-off (截团) */
             secondsToCutOff: number;
         };

@@ -210,7 +210,8 @@ export class CampaignsService {
       [now, pickupPointId, tier],
     );
     const { discountBps } = await this.benefitsOf(ctx, tier);
-    return rows.map((row) => this.forShopper(row, tier, discountBps, now));
+    const buyers = await this.buyersOf(ctx, rows);
+    return rows.map((row) => this.forShopper(row, tier, discountBps, now, buyers.get(row.id) ?? 0));
   }
 
   /** One campaign as the member sees it; 404 when it is not offered to them. */
@@ -222,7 +223,26 @@ export class CampaignsService {
     const place = await this.placeOf(ctx, memberId);
     const row = await this.visibleRow(ctx, place, campaignId);
     const { discountBps } = await this.benefitsOf(ctx, place.tier);
-    return this.forShopper(row, place.tier, discountBps, this.clock.now());
+    const buyers = await this.buyersOf(ctx, [row]);
+    return this.forShopper(row, place.tier, discountBps, this.clock.now(), buyers.get(row.id) ?? 0);
+  }
+
+  /**
+   * Members who have paid for each campaign and not had it cancelled or refunded: the buyers
+   * its cut-off counts against the minimum (成团人数).
+   */
+  private async buyersOf(ctx: RequestContext, rows: CampaignRow[]): Promise<Map<string, number>> {
+    if (rows.length === 0) return new Map();
+    const counts = await this.connection.query<{ campaign_id: string; buyers: number }>(
+      ctx,
+      `SELECT l.campaign_id, COUNT(DISTINCT o.member_id)::int AS buyers
+       FROM order_lines l JOIN orders o ON o.id = l.order_id
+       WHERE l.campaign_id = ANY($1::uuid[]) AND o.paid_at IS NOT NULL
+         AND o.state NOT IN ('cancelled', 'refunded')
+       GROUP BY l.campaign_id`,
+      [rows.map((row) => row.id)],
+    );
+    return new Map(counts.map((c) => [c.campaign_id, c.buyers]));
   }
 
   /** The campaign row when it is offered to the member (published, their pickup point, their tier). */
@@ -263,6 +283,7 @@ export class CampaignsService {
     tier: MemberTier,
     discountBps: number,
     now: Date,
+    buyers: number,
   ): ShopperCampaign {
     const tierPrice = row.tier_prices[tier];
     const yourPriceFen =
@@ -274,6 +295,7 @@ export class CampaignsService {
       ...toCampaign(row, now),
       yourPriceFen,
       sold: row.stock_total - row.stock_left,
+      buyers,
       secondsToCutOff: Math.max(0, Math.floor((row.cuts_off_at.getTime() - now.getTime()) / 1000)),
     };
   }

@@ -161,6 +161,10 @@ export class ShopperCampaign extends Campaign {
   @ApiProperty({ description: "The caller's price per unit, fen, after their tier" })
   yourPriceFen!: number;
   @ApiProperty({ description: 'Units sold so far' }) sold!: number;
+  @ApiProperty({
+    description: 'Neighbours who have paid so far: the count the cut-off holds against minBuyers',
+  })
+  buyers!: number;
   @ApiProperty({ description: 'Seconds until cut-off (截团)' }) secondsToCutOff!: number;
 }
 

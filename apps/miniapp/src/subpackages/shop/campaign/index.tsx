@@ -9,13 +9,20 @@ import './index.scss';
 
 const PAID_TIERS = ['silver', 'gold', 'diamond'] as const;
 
-function Row({ label, value }: { label: string; value: string }) {
+function Row({ label, value, valueClass }: { label: string; value: string; valueClass?: string }) {
   return (
     <View className="campaign-detail__row">
       <Text className="campaign-detail__label">{label}</Text>
-      <Text>{value}</Text>
+      <Text className={valueClass}>{value}</Text>
     </View>
   );
+}
+
+/** How many neighbours have paid, and how many more the group-buy needs to form. */
+function buyersText({ buyers, minBuyers }: { buyers: number; minBuyers: number }): string {
+  return buyers >= minBuyers
+    ? `${buyers} 位邻居已参团，已够成团人数`
+    : `${buyers} 位邻居已参团，还差 ${minBuyers - buyers} 位成团`;
 }
 
 export default function CampaignPage() {
@@ -67,7 +74,10 @@ export default function CampaignPage() {
         <Row label="截团时间" value={formatDateTime(campaign.cutsOffAt)} />
         <Row label="提货日期" value={`${campaign.pickupDate} 到自提点取货`} />
         {campaign.minBuyers > 1 && (
-          <Row label="成团条件" value={`${campaign.minBuyers} 位邻居参团，不成团自动退款`} />
+          <>
+            <Row label="成团条件" value={`${campaign.minBuyers} 位邻居参团，不成团自动退款`} />
+            <Row label="参团" value={buyersText(campaign)} valueClass="campaign-detail-buyers" />
+          </>
         )}
         <Row label="限购" value={`每人 ${campaign.perMemberLimit} 件`} />
         {campaign.tierDiscountApplies && <Row label="会员折扣" value="可叠加会员等级折扣" />}
