@@ -4,6 +4,8 @@
 const { Pool } = require('pg');
 const { randomUUID } = require('node:crypto');
 const {
+  CONCURRENCY,
+  SECONDS,
   createDatabase,
   startBff,
   cpuMeter,
@@ -14,8 +16,6 @@ const {
   report,
 } = require('./support');
 
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY || 16);
-const SECONDS = Number(process.env.BENCH_SECONDS || 5);
 const BUYERS = Number(process.env.BENCH_BUYERS || 2000);
 
 /**
@@ -36,8 +36,6 @@ async function coreOrderWrites(pool, databaseUrl) {
   await pool.query(`CREATE INDEX ON bench_order_lines (stock_id, member)`);
   const cpu = cpuMeter({ databaseUrl });
   const stepByStep = await load({
-    concurrency: CONCURRENCY,
-    seconds: SECONDS,
     cpu,
     op: (member) =>
       inTransaction(pool, async (client) => {
@@ -62,8 +60,6 @@ async function coreOrderWrites(pool, databaseUrl) {
       }),
   });
   const oneStatement = await load({
-    concurrency: CONCURRENCY,
-    seconds: SECONDS,
     cpu,
     op: async (member) => {
       const result = await pool.query(
@@ -95,8 +91,6 @@ async function main() {
     );
     await pool.query(`INSERT INTO bench_stock VALUES (1, 100000000)`);
     const raw = await load({
-      concurrency: CONCURRENCY,
-      seconds: SECONDS,
       cpu: cpuMeter({ databaseUrl: database.url }),
       op: async () => {
         const result = await pool.query(
@@ -158,8 +152,6 @@ async function main() {
     const cpu = cpuMeter({ bffPid: bff.pid, databaseUrl: database.url });
     let next = 0;
     const api = await load({
-      concurrency: CONCURRENCY,
-      seconds: SECONDS,
       cpu,
       op: () =>
         call(
@@ -183,11 +175,7 @@ async function main() {
         [campaign.id],
       )
     ).rows;
-    const floor = await apiFloor(bff.base, auth, {
-      concurrency: CONCURRENCY,
-      seconds: SECONDS,
-      cpu,
-    });
+    const floor = await apiFloor(bff.base, auth, cpu);
     // Last, so that the rows they write are not vacuumed during the API phases.
     const core = await coreOrderWrites(pool, database.url);
     report('Group-buy orders', raw, [

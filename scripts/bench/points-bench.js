@@ -4,6 +4,8 @@
 const { Pool } = require('pg');
 const { randomUUID } = require('node:crypto');
 const {
+  CONCURRENCY,
+  SECONDS,
   createDatabase,
   startBff,
   cpuMeter,
@@ -13,9 +15,6 @@ const {
   apiFloor,
   report,
 } = require('./support');
-
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY || 16);
-const SECONDS = Number(process.env.BENCH_SECONDS || 5);
 
 async function rawEarn(databaseUrl, cpu) {
   const pool = new Pool({ connectionString: databaseUrl, max: CONCURRENCY });
@@ -28,8 +27,6 @@ async function rawEarn(databaseUrl, cpu) {
     CONCURRENCY,
   ]);
   const result = await load({
-    concurrency: CONCURRENCY,
-    seconds: SECONDS,
     cpu,
     op: (worker) =>
       inTransaction(pool, async (client) => {
@@ -63,8 +60,6 @@ async function ledgerCredit(databaseUrl, cpu) {
   await pool.query(`CREATE INDEX ON bench_credit_lots (member, expires_at)`);
   await pool.query(`INSERT INTO bench_accounts SELECT generate_series(0, $1)`, [CONCURRENCY]);
   const result = await load({
-    concurrency: CONCURRENCY,
-    seconds: SECONDS,
     cpu,
     op: (worker) =>
       inTransaction(pool, async (client) => {
@@ -118,23 +113,15 @@ async function main() {
         },
       );
     const earn = await load({
-      concurrency: CONCURRENCY,
-      seconds: SECONDS,
       cpu,
       op: (worker) => adjust(worker, 5),
     });
     const spend = await load({
-      concurrency: CONCURRENCY,
-      seconds: SECONDS,
       cpu,
       op: (worker) => adjust(worker, -1),
     });
 
-    const floor = await apiFloor(bff.base, auth, {
-      concurrency: CONCURRENCY,
-      seconds: SECONDS,
-      cpu,
-    });
+    const floor = await apiFloor(bff.base, auth, cpu);
 
     // Last, so that the rows it writes are not vacuumed during the API phases.
     const ledgerOnly = await ledgerCredit(database.url, cpuMeter({ databaseUrl: database.url }));

@@ -83,6 +83,9 @@ async function startBff(databaseUrl, env = {}) {
   };
 }
 
+// Every timed phase of a benchmark runs this many clients for this long, after a warm-up.
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY || 16);
+const SECONDS = Number(process.env.BENCH_SECONDS || 5);
 const WARM_UP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS || 5);
 
 const CLOCK_TICKS_PER_SECOND =
@@ -207,23 +210,23 @@ function call(base, method, route, body, headers = {}) {
 }
 
 /**
- * Runs `concurrency` workers, each calling `op(worker, i)` in a loop for `seconds`, after a
- * warm-up of BENCH_WARMUP_SECONDS (5): the BFF's code paths are optimised by V8 only after some
- * thousands of calls, and a server that has just started is not what users meet. Returns
- * throughput and latency percentiles; failures are counted. With a `cpu` meter, also the CPU
- * milliseconds one operation cost in each process it measures.
+ * Runs BENCH_CONCURRENCY (16) workers, each calling `op(worker, i)` in a loop for BENCH_SECONDS
+ * (5), after a warm-up of BENCH_WARMUP_SECONDS (5): the BFF's code paths are optimised by V8
+ * only after some thousands of calls, and a server that has just started is not what users meet.
+ * Returns throughput and latency percentiles; failures are counted. With a `cpu` meter, also
+ * the CPU milliseconds one operation cost in each process it measures.
  */
-async function load({ concurrency, seconds, op, cpu }) {
+async function load({ op, cpu }) {
   const warmUpMs = WARM_UP_SECONDS * 1000;
   const warmUntil = Date.now() + warmUpMs;
-  const stopAt = warmUntil + seconds * 1000;
+  const stopAt = warmUntil + SECONDS * 1000;
   const latencies = [];
   let failures = 0;
   let firstError = null;
   let cpuAtStart = null;
   const warmUp = cpu && setTimeout(() => (cpuAtStart = cpu()), warmUpMs);
   await Promise.all(
-    Array.from({ length: concurrency }, async (_, worker) => {
+    Array.from({ length: CONCURRENCY }, async (_, worker) => {
       for (let i = 0; Date.now() < stopAt; i++) {
         const started = process.hrtime.bigint();
         try {
@@ -244,7 +247,7 @@ async function load({ concurrency, seconds, op, cpu }) {
     latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
   return {
     ops: latencies.length,
-    perSecond: latencies.length / seconds,
+    perSecond: latencies.length / SECONDS,
     p50: pct(50),
     p99: pct(99),
     failures,
@@ -264,13 +267,8 @@ async function load({ concurrency, seconds, op, cpu }) {
  * The lightest authenticated route (one small read), loaded like the operation under test:
  * the ceiling any API operation can reach on this machine, printed beside it for context.
  */
-function apiFloor(base, auth, { concurrency, seconds, cpu }) {
-  return load({
-    concurrency,
-    seconds,
-    cpu,
-    op: () => call(base, 'GET', '/admin/points-policy', undefined, auth),
-  });
+function apiFloor(base, auth, cpu) {
+  return load({ op: () => call(base, 'GET', '/admin/points-policy', undefined, auth), cpu });
 }
 
 function report(title, baseline, rows) {
@@ -302,6 +300,8 @@ function report(title, baseline, rows) {
 
 module.exports = {
   ROOT,
+  CONCURRENCY,
+  SECONDS,
   createDatabase,
   startBff,
   cpuMeter,

@@ -90,8 +90,8 @@ export const useShopStore = create<ShopState>()((set, get) => ({
 
   async choosePickupPoint(pickupPointId) {
     try {
-      const me = await api.pickupPoints.choose(pickupPointId);
-      set({ pickupPoint: me.pickupPoint });
+      await api.pickupPoints.choose(pickupPointId);
+      // Reads the campaigns and the pickup point they are for together.
       await get().loadCampaigns();
     } catch (error) {
       set({ error: messageFor(error, '选择自提点失败') });
