@@ -45,4 +45,51 @@ describe('journey: a neighbour checks their points after an operator adjusts the
     await page.getByText('全部', { exact: true }).click();
     await waitForText(page.locator('.points-entry__amount').first(), '-50');
   });
+
+  it('loads older entries as the neighbour scrolls, also after changing the filter mid-load', async () => {
+    const { stack } = journey;
+    const { member } = await stack.api<{ member: { id: string } }>('POST', '/auth/wechat-login', {
+      code: 'dev:zhaoli',
+    });
+    const { accessToken: admin } = await stack.api<{ accessToken: string }>(
+      'POST',
+      '/admin/auth/login',
+      JOURNEY_ADMIN,
+    );
+    // One more entry than a page holds; the oldest says so.
+    for (let i = 0; i < 21; i++) {
+      await stack.api(
+        'POST',
+        `/admin/members/${member.id}/points-adjustments`,
+        { points: 1, reason: i === 0 ? '最早的一笔' : `活动奖励 ${i}` },
+        { authorization: `Bearer ${admin}`, 'idempotency-key': `journey-scroll-${i}` },
+      );
+    }
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'zhaoli');
+    await page.locator('.mine-points-link').click();
+    await page.locator('.points-entry').nth(19).waitFor();
+    expect(await page.locator('.points-entry').count()).toBe(20);
+
+    // The next page is slow to come; meanwhile the neighbour picks another filter.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/\/me\/points\/entries\?.*cursor=/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.locator('.points-entry').last().scrollIntoViewIfNeeded();
+    await waitForText(page.locator('.points-hint').last(), '加载更多…');
+    await page.getByText('调整', { exact: true }).click();
+    await page.locator('.points-entry').nth(19).waitFor();
+    release();
+    await page.unroute(/\/me\/points\/entries\?.*cursor=/);
+
+    // Up a little, then down to the end again.
+    await page.locator('.points-entry').nth(10).scrollIntoViewIfNeeded();
+    await page.locator('.points-entry').last().scrollIntoViewIfNeeded();
+    await waitForText(page.locator('.points-hint').last(), '没有更多了');
+    expect(await page.locator('.points-entry').count()).toBe(21);
+    await waitForText(page.locator('.points-entry__reason').last(), '最早的一笔');
+  });
 });

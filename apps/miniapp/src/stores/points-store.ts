@@ -5,6 +5,12 @@ import { messageFor } from '../services/error-messages';
 
 const PAGE_SIZE = 20;
 
+/**
+ * Counts the lists shown: a page that arrives after another filter (or the same one again) was
+ * chosen belongs to a list no longer on screen and is dropped.
+ */
+let shown = 0;
+
 interface PointsState {
   wallet: PointsWallet | null;
   walletError: string | null;
@@ -40,14 +46,21 @@ export const usePointsStore = create<PointsState>()((set, get) => ({
   },
 
   async showEntries(filter) {
-    set({ filter, entries: [], nextCursor: null, entriesLoading: true, entriesError: null });
+    const list = ++shown;
+    set({
+      filter,
+      entries: [],
+      nextCursor: null,
+      entriesLoading: true,
+      loadingMore: false,
+      entriesError: null,
+    });
     try {
       const page = await api.points.entries({ type: filter ?? undefined, limit: PAGE_SIZE });
-      // A newer filter may have been chosen while this page was on its way.
-      if (get().filter !== filter) return;
+      if (list !== shown) return;
       set({ entries: page.items, nextCursor: page.nextCursor, entriesLoading: false });
     } catch (error) {
-      if (get().filter === filter)
+      if (list === shown)
         set({ entriesLoading: false, entriesError: messageFor(error, '记录加载失败') });
     }
   },
@@ -55,6 +68,7 @@ export const usePointsStore = create<PointsState>()((set, get) => ({
   async loadMore() {
     const { nextCursor, filter, loadingMore } = get();
     if (!nextCursor || loadingMore) return;
+    const list = shown;
     set({ loadingMore: true });
     try {
       const page = await api.points.entries({
@@ -62,14 +76,15 @@ export const usePointsStore = create<PointsState>()((set, get) => ({
         limit: PAGE_SIZE,
         cursor: nextCursor,
       });
-      if (get().filter !== filter) return;
+      if (list !== shown) return;
       set((state) => ({
         entries: [...state.entries, ...page.items],
         nextCursor: page.nextCursor,
         loadingMore: false,
       }));
     } catch (error) {
-      set({ loadingMore: false, entriesError: messageFor(error, '记录加载失败') });
+      if (list === shown)
+        set({ loadingMore: false, entriesError: messageFor(error, '记录加载失败') });
     }
   },
 }));
