@@ -17,7 +17,7 @@ const FILTERS: { type: PointsEntryType | null; label: string }[] = [
 ];
 
 const ENTRY_LABELS: Record<PointsEntryType, string> = {
-  earn: '购物获得',
+  earn: '奖励获得',
   spend: '抵扣使用',
   return: '退款退回',
   expire: '积分过期',
@@ -25,11 +25,18 @@ const ENTRY_LABELS: Record<PointsEntryType, string> = {
   adjust: '平台调整',
 };
 
+/** Points earned by an order say so; the others (gifts, rewards) go by their type. */
+function entryLabel(entry: PointsEntry): string {
+  return entry.type === 'earn' && entry.sourceType === 'order'
+    ? '购物获得'
+    : ENTRY_LABELS[entry.type];
+}
+
 function EntryRow({ entry }: { entry: PointsEntry }) {
   return (
     <View className="points-entry">
       <View className="points-entry__main">
-        <Text className="points-entry__title">{ENTRY_LABELS[entry.type]}</Text>
+        <Text className="points-entry__title">{entryLabel(entry)}</Text>
         {entry.reason && <Text className="points-entry__reason">{entry.reason}</Text>}
         <Text className="points-entry__time">{formatDateTime(entry.createdAt)}</Text>
       </View>
