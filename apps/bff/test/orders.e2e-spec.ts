@@ -472,6 +472,63 @@ describe('checkout and orders', () => {
       ]);
       expect(refunds).toEqual([{ reason: 'late-payment' }]);
     });
+
+    it('closes the payment window at the cut-off: paying after it is refused, and a payment arriving after it is refunded', async () => {
+      const clock = pointsOf(t).clock;
+      const cutsOffAt = new Date(clock.now().getTime() + 5 * 60_000);
+      const campaignId = await newCampaign({ stock: 10, cutsOffAt: cutsOffAt.toISOString() });
+      const buyer = await shopperAt('pay-at-cut-off');
+      const placed = await order(buyer.accessToken, {
+        items: [{ campaignId, quantity: 1 }],
+      }).expect(201);
+      expect(placed.body.expiresAt).toBe(cutsOffAt.toISOString());
+      // An order placed while its window could still run past the cut-off.
+      const other = await shopperAt('pay-at-cut-off-2');
+      const older = await order(other.accessToken, {
+        items: [{ campaignId, quantity: 1 }],
+      }).expect(201);
+      await t.dataSource.query(
+        `UPDATE orders SET expires_at = expires_at + interval '10 minutes' WHERE id = $1`,
+        [older.body.id],
+      );
+
+      // A minute past the cut-off, before the cut-off job has decided the campaign.
+      clock.advance(6 * 60_000);
+      for (const [id, token] of [
+        [placed.body.id, buyer.accessToken],
+        [older.body.id, other.accessToken],
+      ]) {
+        const refused = await t.http().post(`/api/v1/orders/${id}/pay`).set(as(token)).expect(409);
+        expect(refused.body.error).toMatchObject({
+          code: ErrorCode.OrderStateInvalid,
+          details: { state: 'pending_payment', event: 'pay' },
+        });
+      }
+      const [{ status }] = await t.dataSource.query(`SELECT status FROM campaigns WHERE id = $1`, [
+        campaignId,
+      ]);
+      expect(status).toBe('published');
+
+      // WeChat Pay confirms a payment started earlier only now: too late to join the group-buy.
+      await notify({
+        orderId: placed.body.id,
+        transactionId: `tx-after-cut-off-${randomUUID()}`,
+        amountFen: placed.body.payable,
+        paidAt: clock.now().toISOString(),
+      }).expect(200);
+      const after = await t
+        .http()
+        .get(`/api/v1/me/orders/${placed.body.id}`)
+        .set(as(buyer.accessToken))
+        .expect(200);
+      expect(after.body).toMatchObject({ state: 'cancelled', paidAt: null });
+      const refunds = await t.dataSource.query(
+        `SELECT reason, amount_fen FROM refunds WHERE order_id = $1`,
+        [placed.body.id],
+      );
+      expect(refunds).toEqual([{ reason: 'late-payment', amount_fen: placed.body.payable }]);
+      expect(await stockOf(campaignId)).toBe(9);
+    });
   });
 
   describe('flash sale', () => {

@@ -82,12 +82,12 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
     await new Promise((resolve) => server.close(resolve));
   });
 
-  const placeOrder = async () => {
+  const placeOrder = async (campaignOverrides: Record<string, unknown> = {}) => {
     const campaign = await t
       .http()
       .post('/api/v1/admin/campaigns')
       .auth(admin, { type: 'bearer' })
-      .send(liveCampaign(skuId))
+      .send(liveCampaign(skuId, campaignOverrides))
       .expect(201);
     await t
       .http()
@@ -101,7 +101,7 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       .set('Idempotency-Key', randomBytes(8).toString('hex'))
       .send({ items: [{ campaignId: campaign.body.id, quantity: 1 }] })
       .expect(201);
-    return order.body as { id: string; payable: number };
+    return order.body as { id: string; payable: number; expiresAt: string };
   };
 
   /** A notification as WeChat Pay sends it: the transaction sealed with the APIv3 key, the body signed by the platform. */
@@ -178,6 +178,26 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
     expect(call.authorization).toMatch(
       /^WECHATPAY2-SHA256-RSA2048 mchid="1900000001",.*serial_no="SERIAL01"$/,
     );
+  });
+
+  it('tells WeChat Pay to stop taking the payment at the cut-off when it comes before the 15 minutes', async () => {
+    const cutsOffAt = new Date(Date.now() + 5 * 60_000);
+    const order = await placeOrder({ cutsOffAt: cutsOffAt.toISOString() });
+    await t
+      .http()
+      .post(`/api/v1/orders/${order.id}/pay`)
+      .auth(buyer.accessToken, { type: 'bearer' })
+      .expect(200);
+    const call = calls.find(
+      (c) =>
+        c.path === '/v3/pay/transactions/jsapi' &&
+        c.body.out_trade_no === order.id.replace(/-/g, ''),
+    )!;
+    // RFC 3339 to the second, Beijing time, as the JSAPI order takes it.
+    const timeExpire = String(call.body.time_expire);
+    expect(timeExpire).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/);
+    expect(Date.parse(timeExpire)).toBe(Math.floor(cutsOffAt.getTime() / 1000) * 1000);
+    expect(Date.parse(order.expiresAt)).toBe(cutsOffAt.getTime());
   });
 
   it('accepts a genuine notification once and refuses forged, tampered and stale ones', async () => {

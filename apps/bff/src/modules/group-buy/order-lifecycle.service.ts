@@ -54,14 +54,20 @@ export class OrderLifecycleService {
       payable_fen: number;
       openid: string;
       expires_at: Date;
+      cuts_off_at: Date;
     }>(
       ctx,
-      `SELECT o.state, o.payable_fen, o.expires_at, m.openid FROM orders o JOIN members m ON m.id = o.member_id
+      `SELECT o.state, o.payable_fen, o.expires_at, m.openid,
+         (SELECT min(c.cuts_off_at) FROM order_lines l JOIN campaigns c ON c.id = l.campaign_id
+          WHERE l.order_id = o.id) AS cuts_off_at
+       FROM orders o JOIN members m ON m.id = o.member_id
        WHERE o.id = $1 AND o.member_id = $2`,
       [orderId, memberId],
     );
     if (!order) throw AppException.notFound('Order', { orderId });
-    if (order.state !== 'pending_payment' || order.expires_at <= this.clock.now())
+    // Orders placed before the window was capped at the cut-off may still run past it.
+    const payBy = order.expires_at < order.cuts_off_at ? order.expires_at : order.cuts_off_at;
+    if (order.state !== 'pending_payment' || payBy <= this.clock.now())
       throw orderStateInvalid(order.state, 'pay');
     return this.payments.start({
       orderId,
@@ -69,6 +75,7 @@ export class OrderLifecycleService {
       description: '邻里团购订单',
       openid: order.openid,
       notifyUrl: `${notifyBase}/${this.payments.name}`,
+      expiresAt: payBy,
     });
   }
 
@@ -242,13 +249,16 @@ export class OrderLifecycleService {
     return true;
   }
 
-  /** True once any campaign in the order has been decided at cut-off. */
+  /**
+   * True once any campaign in the order has reached its cut-off time, whether or not the
+   * cut-off job has decided it yet: the buyers it counts are those paid by then.
+   */
   private async cutOffPassed(ctx: RequestContext, orderId: string): Promise<boolean> {
     const decided = await this.connection.query(
       ctx,
       `SELECT 1 FROM order_lines l JOIN campaigns c ON c.id = l.campaign_id
-       WHERE l.order_id = $1 AND c.status <> 'published' LIMIT 1`,
-      [orderId],
+       WHERE l.order_id = $1 AND (c.status <> 'published' OR c.cuts_off_at <= $2) LIMIT 1`,
+      [orderId, this.clock.now()],
     );
     return decided.length > 0;
   }

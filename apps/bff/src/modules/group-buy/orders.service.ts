@@ -23,7 +23,7 @@ const SHOWS_PICKUP_CODE: readonly OrderState[] = [
 /** Tries at a pickup code before giving up; with 10^8 codes a second try is already rare. */
 const PICKUP_CODE_TRIES = 5;
 
-/** An unpaid order gives its stock back after this long. */
+/** An unpaid order gives its stock back after this long, or at its cut-off if that comes first. */
 export const PAYMENT_WINDOW_MS = 15 * 60_000;
 
 interface OrderRow {
@@ -92,6 +92,11 @@ export class OrdersService {
   async create(ctx: RequestContext, memberId: string, request: OrderRequest): Promise<OrderView> {
     const { quote: q, campaigns } = await this.checkout.price(ctx, memberId, request);
     const now = this.clock.now();
+    // Paying after the cut-off would join a group-buy already decided: the window closes then.
+    const payBy = Math.min(
+      now.getTime() + PAYMENT_WINDOW_MS,
+      ...campaigns.map((c) => c.cuts_off_at.getTime()),
+    );
     const order = await this.insertOrder(ctx, memberId, [
       q.subtotalFen,
       q.tierDiscountFen,
@@ -100,7 +105,7 @@ export class OrdersService {
       q.pointsDiscountFen,
       q.payableFen,
       q.pointsToEarn,
-      new Date(now.getTime() + PAYMENT_WINDOW_MS),
+      new Date(payBy),
     ]);
     const inserted = await this.connection.query<Omit<LineRow, 'title' | 'pickup_date'>>(
       ctx,

@@ -14,6 +14,8 @@ export interface PaymentRequest {
   openid: string;
   /** Where the provider sends its notification. */
   notifyUrl: string;
+  /** The last moment the payer may pay: the order's payment deadline, never after its cut-off. */
+  expiresAt: Date;
 }
 
 /** What the client does next: nothing (already paid), or call wx.requestPayment with these. */

@@ -41,6 +41,13 @@ const fromTradeNo = (tradeNo: string) =>
     : null;
 
 /**
+ * time_expire as WeChat Pay v3 reads it: RFC 3339 to the second, in Beijing time
+ * (yyyy-MM-DDTHH:mm:ss+08:00). Shanghai has kept UTC+8 without daylight saving since 1991.
+ */
+export const toWechatTime = (instant: Date) =>
+  `${new Date(instant.getTime() + 8 * 3_600_000).toISOString().slice(0, 19)}+08:00`;
+
+/**
  * WeChat Pay API v3 (JSAPI): prepay orders signed with the merchant key, notifications
  * verified with the platform public key and decrypted with the APIv3 key, refunds.
  */
@@ -93,6 +100,7 @@ export class WechatPayProvider implements PaymentProvider {
       description: request.description,
       out_trade_no: toTradeNo(request.orderId),
       notify_url: request.notifyUrl,
+      time_expire: toWechatTime(request.expiresAt),
       amount: { total: request.amountFen, currency: 'CNY' },
       payer: { openid: request.openid },
     };
