@@ -4,8 +4,10 @@ import { api } from './api';
 
 /**
  * Pays an order awaiting payment: the BFF either completes it at once (the sandbox in H5 and
- * the demo) or answers with the parameters of WeChat Pay's sheet. Resolves with the order once
- * the shopper has paid; rejects when they close the sheet, leaving the order to pay later.
+ * the demo) or answers with the parameters of WeChat Pay's sheet. Resolves with the order as
+ * the BFF holds it once the shopper has paid — not necessarily paid: a payment that came too
+ * late leaves it closed and refunded; rejects when they close the sheet, leaving the order to
+ * pay later.
  */
 export async function payOrder(orderId: string): Promise<OrderView> {
   const payment = await api.orders.pay(orderId);
@@ -14,6 +16,17 @@ export async function payOrder(orderId: string): Promise<OrderView> {
     if (!timeStamp || !nonceStr || !prepay || !paySign)
       throw new Error('incomplete payment parameters');
     await Taro.requestPayment({ timeStamp, nonceStr, package: prepay, signType: 'RSA', paySign });
+    // The order in the answer predates the payment; WeChat Pay's notification decides it.
+    return api.orders.get(orderId).catch(() => payment.order);
   }
   return payment.order;
+}
+
+/** What the shopper is told once paying is over: only a paid order is a success. */
+export function paymentOutcome(order: OrderView): { paid: boolean; message: string } {
+  if (order.state === 'paid') return { paid: true, message: '支付成功' };
+  if (order.state === 'pending_payment')
+    return { paid: false, message: '支付结果确认中，请稍后在订单中查看' };
+  if (order.refunded > 0) return { paid: false, message: '团购已截团，订单已关闭，款项将原路退回' };
+  return { paid: false, message: '订单已关闭' };
 }

@@ -17,7 +17,7 @@ interface CheckoutState {
   start(campaign: ShopperCampaign): Promise<void>;
   setQuantity(quantity: number): Promise<void>;
   setUsePoints(usePoints: boolean): Promise<void>;
-  /** Places the order and pays it; resolves with the order when paid. */
+  /** Places the order and pays it; resolves with the order as it stands after paying (paid, or closed if too late). */
   submit(): Promise<OrderView | null>;
 }
 
@@ -83,9 +83,9 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
       try {
         const order = await api.orders.create(requestBody(), get().idempotencyKey);
         placed = true;
-        const paid = await payOrder(order.id);
+        const afterPaying = await payOrder(order.id);
         set({ submitting: false });
-        return paid;
+        return afterPaying;
       } catch (error) {
         // Once placed, the order waits 15 minutes: paying again here or from 订单 pays that one.
         const fallback = placed ? '支付未完成，订单已保留 15 分钟，可再次支付' : '下单失败，请重试';

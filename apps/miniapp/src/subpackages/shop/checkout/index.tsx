@@ -2,6 +2,7 @@ import { Button, InputNumber, Switch } from '@nutui/nutui-react-taro';
 import { Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { yuan } from '../../../services/format';
+import { paymentOutcome } from '../../../services/payment';
 import { useCheckoutStore } from '../../../stores/checkout-store';
 import { useShopStore } from '../../../stores/shop-store';
 import './index.scss';
@@ -39,10 +40,16 @@ export default function CheckoutPage() {
 
   const pay = async () => {
     const order = await submit();
-    if (order) {
-      void Taro.showToast({ title: '支付成功', icon: 'success' });
+    if (!order) return;
+    const outcome = paymentOutcome(order);
+    if (outcome.paid) {
+      void Taro.showToast({ title: outcome.message, icon: 'success' });
       void Taro.switchTab({ url: '/pages/orders/index' });
+      return;
     }
+    // Not paid, or not confirmed yet: the order page shows where it stands and any refund.
+    void Taro.showToast({ title: outcome.message, icon: 'none', duration: 3000 });
+    void Taro.redirectTo({ url: `/subpackages/shop/order/index?id=${order.id}` });
   };
 
   return (
