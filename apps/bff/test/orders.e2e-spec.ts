@@ -318,6 +318,54 @@ describe('checkout and orders', () => {
       expect(again.body.error.code).toBe(ErrorCode.OrderStateInvalid);
     });
 
+    it('refunds a second payment of an order already paid, once, and keeps the order paid once', async () => {
+      const campaignId = await newCampaign({ stock: 10 });
+      const buyer = await shopperAt('pay-twice');
+      const placed = await order(buyer.accessToken, {
+        items: [{ campaignId, quantity: 1 }],
+      }).expect(201);
+      const paid = await t
+        .http()
+        .post(`/api/v1/orders/${placed.body.id}/pay`)
+        .set(as(buyer.accessToken))
+        .expect(200);
+      // The shopper also paid from a second device: another transaction for the same order.
+      const second = {
+        orderId: placed.body.id,
+        transactionId: `tx-second-${randomUUID()}`,
+        amountFen: placed.body.payable,
+        paidAt: new Date().toISOString(),
+      };
+      await notify(second).expect(200);
+      await notify(second).expect(200);
+
+      const refunds = await t.dataSource.query(
+        `SELECT reason, amount_fen FROM refunds WHERE order_id = $1`,
+        [placed.body.id],
+      );
+      expect(refunds).toEqual([
+        { reason: `duplicate-payment:${second.transactionId}`, amount_fen: placed.body.payable },
+      ]);
+      const payments = await t.dataSource.query(
+        `SELECT transaction_id FROM payments WHERE order_id = $1`,
+        [placed.body.id],
+      );
+      expect(payments).toEqual([{ transaction_id: expect.stringMatching(/^sandbox-/) }]);
+      const after = await t
+        .http()
+        .get(`/api/v1/me/orders/${placed.body.id}`)
+        .set(as(buyer.accessToken))
+        .expect(200);
+      expect(after.body).toMatchObject({
+        state: 'paid',
+        paidAt: paid.body.order.paidAt,
+        refunded: 0,
+      });
+      expect(
+        (await t.http().get('/api/v1/me/points').set(as(buyer.accessToken))).body.pending,
+      ).toBe(placed.body.pointsToEarn);
+    });
+
     it('refuses forged and mismatched notifications, leaving the order unpaid', async () => {
       const campaignId = await newCampaign({ stock: 10 });
       const buyer = await shopperAt('pay-forger');

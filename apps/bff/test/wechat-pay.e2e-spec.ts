@@ -243,4 +243,38 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       amount: { refund: order.payable, total: order.payable },
     });
   });
+
+  it('refunds a second WeChat Pay transaction for an order already paid, under a refund number of its own, once', async () => {
+    const order = await placeOrder();
+    const transaction = (id: string) => ({
+      out_trade_no: order.id.replace(/-/g, ''),
+      transaction_id: id,
+      trade_state: 'SUCCESS',
+      amount: { total: order.payable, payer_total: order.payable, currency: 'CNY' },
+      success_time: new Date().toISOString(),
+    });
+    await notification(transaction('4200000101')).expect(200);
+    const refundsBefore = calls.filter((c) => c.path === '/v3/refund/domestic/refunds').length;
+    await notification(transaction('4200000102')).expect(200);
+    await notification(transaction('4200000102')).expect(200);
+
+    const refunds = calls
+      .filter((c) => c.path === '/v3/refund/domestic/refunds')
+      .slice(refundsBefore);
+    expect(refunds.map((c) => c.body)).toEqual([
+      expect.objectContaining({
+        transaction_id: '4200000102',
+        out_refund_no: expect.stringMatching(
+          new RegExp(`^${order.id.replace(/-/g, '')}[0-9a-f]{16}$`),
+        ),
+        amount: { refund: order.payable, total: order.payable, currency: 'CNY' },
+      }),
+    ]);
+    const state = await t
+      .http()
+      .get(`/api/v1/me/orders/${order.id}`)
+      .auth(buyer.accessToken, { type: 'bearer' })
+      .expect(200);
+    expect(state.body).toMatchObject({ state: 'paid', refunded: 0 });
+  });
 });

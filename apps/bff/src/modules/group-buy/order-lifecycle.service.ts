@@ -81,15 +81,42 @@ export class OrderLifecycleService {
 
   /**
    * A provider says an order was paid. Exactly once per transaction; an amount that differs
-   * from the order is refused and logged; a payment for an order cancelled meanwhile is refunded.
+   * from the order is refused and logged; a payment for an order cancelled meanwhile is refunded,
+   * and so is a second payment for an order that already has one.
    */
   async recordPayment(ctx: RequestContext, notification: PaymentNotification): Promise<void> {
     const order = await this.lock(ctx, notification.orderId);
     if (!order) throw AppException.notFound('Order', { orderId: notification.orderId });
+    // Under the order's lock: the payment found here is the one every later notice sees.
+    const [earlier] = await this.connection.query<{ provider: string; transaction_id: string }>(
+      ctx,
+      `SELECT provider, transaction_id FROM payments WHERE order_id = $1`,
+      [order.id],
+    );
+    if (earlier) {
+      if (
+        earlier.provider === this.payments.name &&
+        earlier.transaction_id === notification.transactionId
+      )
+        return; // a replay of a notification already handled
+      // The shopper paid the same order twice (two sheets, two devices): the second goes back.
+      this.logger.warn(
+        { orderId: order.id, transactionId: notification.transactionId },
+        'second payment for an order already paid: refunding it',
+      );
+      await this.refundMoney(
+        ctx,
+        order.id,
+        notification.amountFen,
+        `duplicate-payment:${notification.transactionId}`,
+        { transactionId: notification.transactionId, totalFen: notification.amountFen },
+      );
+      return;
+    }
     const recorded = await this.connection.query(
       ctx,
       `INSERT INTO payments (order_id, provider, transaction_id, amount_fen, paid_at) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT DO NOTHING RETURNING id`,
+       ON CONFLICT (provider, transaction_id) DO NOTHING RETURNING id`,
       [
         order.id,
         this.payments.name,
@@ -98,7 +125,13 @@ export class OrderLifecycleService {
         notification.paidAt,
       ],
     );
-    if (recorded.length === 0) return; // a replay of a notification already handled
+    if (recorded.length === 0) {
+      this.logger.error(
+        { orderId: order.id, transactionId: notification.transactionId },
+        'transaction already recorded for another order: ignored',
+      );
+      return;
+    }
     if (notification.amountFen !== order.payable_fen) {
       this.logger.error(
         { orderId: order.id, expected: order.payable_fen, notified: notification.amountFen },
@@ -207,21 +240,28 @@ export class OrderLifecycleService {
   /**
    * Pays money back through the provider, once per (order, reason): the refund is recorded
    * before the provider is called, and the provider is asked with a refund number derived from
-   * the same pair, so a retry after a failure can never pay twice.
+   * the same pair, so a retry after a failure can never pay twice. The money comes from the
+   * order's payment, or from `surplus`, a further payment the order never counted (so its
+   * refunded total does not change).
    */
   async refundMoney(
     ctx: RequestContext,
     orderId: string,
     amountFen: number,
     reason: string,
+    surplus?: { transactionId: string; totalFen: number },
   ): Promise<boolean> {
     if (amountFen <= 0) return false;
-    const [payment] = await this.connection.query<{ transaction_id: string; amount_fen: number }>(
-      ctx,
-      `SELECT transaction_id, amount_fen FROM payments WHERE order_id = $1`,
-      [orderId],
-    );
-    if (!payment) throw new Error(`order ${orderId} has no payment to refund`);
+    let payment = surplus;
+    if (!payment) {
+      const [own] = await this.connection.query<{ transaction_id: string; amount_fen: number }>(
+        ctx,
+        `SELECT transaction_id, amount_fen FROM payments WHERE order_id = $1`,
+        [orderId],
+      );
+      if (!own) throw new Error(`order ${orderId} has no payment to refund`);
+      payment = { transactionId: own.transaction_id, totalFen: own.amount_fen };
+    }
     const recorded = await this.connection.query(
       ctx,
       `INSERT INTO refunds (order_id, reason, amount_fen, provider_refund_id) VALUES ($1, $2, $3, '')
@@ -229,16 +269,18 @@ export class OrderLifecycleService {
       [orderId, reason, amountFen],
     );
     if (recorded.length === 0) return false;
-    await this.connection.query(
-      ctx,
-      `UPDATE orders SET refunded_fen = refunded_fen + $2 WHERE id = $1`,
-      [orderId, amountFen],
-    );
+    if (!surplus) {
+      await this.connection.query(
+        ctx,
+        `UPDATE orders SET refunded_fen = refunded_fen + $2 WHERE id = $1`,
+        [orderId, amountFen],
+      );
+    }
     const { refundId } = await this.payments.refund({
       orderId,
-      transactionId: payment.transaction_id,
+      transactionId: payment.transactionId,
       amountFen,
-      totalFen: payment.amount_fen,
+      totalFen: payment.totalFen,
       reason,
     });
     await this.connection.query(
