@@ -486,6 +486,44 @@ describe('checkout and orders', () => {
       expect(await stockOf(campaignId)).toBe(10);
     });
 
+    it('answers a retried cancel with the same Idempotency-Key as the first time, refunding once', async () => {
+      const campaignId = await newCampaign({ stock: 10 });
+      const buyer = await shopperAt('cancel-retry');
+      const placed = await order(buyer.accessToken, {
+        items: [{ campaignId, quantity: 1 }],
+      }).expect(201);
+      await t
+        .http()
+        .post(`/api/v1/orders/${placed.body.id}/pay`)
+        .set(as(buyer.accessToken))
+        .expect(200);
+      const cancel = (token: string, key: string) =>
+        t
+          .http()
+          .post(`/api/v1/orders/${placed.body.id}/cancel`)
+          .set(as(token))
+          .set('Idempotency-Key', key);
+      const stranger = await shopperAt('cancel-retry-stranger');
+      await cancel(stranger.accessToken, randomUUID()).expect(404);
+
+      const key = randomUUID();
+      const first = await cancel(buyer.accessToken, key).expect(200);
+      expect(first.body).toMatchObject({ state: 'cancelled', refunded: placed.body.payable });
+      // The first answer was lost: the app tries again with the same key.
+      const retry = await cancel(buyer.accessToken, key).expect(200);
+      expect(retry.body).toEqual(first.body);
+      expect(retry.headers['idempotent-replayed']).toBe('true');
+      const refunds = await t.dataSource.query(
+        `SELECT reason, amount_fen FROM refunds WHERE order_id = $1`,
+        [placed.body.id],
+      );
+      expect(refunds).toEqual([{ reason: 'cancelled', amount_fen: placed.body.payable }]);
+      // Another action, another key: the order is already cancelled.
+      const again = await cancel(buyer.accessToken, randomUUID()).expect(409);
+      expect(again.body.error.code).toBe(ErrorCode.OrderStateInvalid);
+      expect(await stockOf(campaignId)).toBe(10);
+    });
+
     it('expires unpaid orders after 15 minutes, and refunds a payment that arrives too late', async () => {
       const campaignId = await newCampaign({ stock: 10 });
       const buyer = await shopperAt('expiring');

@@ -163,8 +163,13 @@ export function createApiClient(options: ApiClientOptions) {
         }),
       pay: (orderId: string) =>
         send<PaymentStartResponse>({ method: 'POST', url: `/orders/${orderId}/pay` }),
-      cancel: (orderId: string) =>
-        send<OrderView>({ method: 'POST', url: `/orders/${orderId}/cancel` }),
+      /** Once per key: retry with the same key after a network failure. */
+      cancel: (orderId: string, idempotencyKey: string) =>
+        send<OrderView>({
+          method: 'POST',
+          url: `/orders/${orderId}/cancel`,
+          headers: { 'Idempotency-Key': idempotencyKey },
+        }),
       list: (query: { limit?: number; cursor?: string } = {}) =>
         send<OrderPage>({ method: 'GET', url: '/me/orders', params: query }),
       get: (orderId: string) => send<OrderView>({ method: 'GET', url: `/me/orders/${orderId}` }),

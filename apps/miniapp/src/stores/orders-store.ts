@@ -17,6 +17,8 @@ interface OrdersState {
   current: OrderView | null;
   refunds: RefundView[];
   submitting: boolean;
+  /** The key of a cancel not yet answered, reused when the shopper tries again. */
+  cancelling: { orderId: string; key: string } | null;
   load(): Promise<void>;
   loadMore(): Promise<void>;
   open(orderId: string): Promise<void>;
@@ -35,6 +37,7 @@ export const useOrdersStore = create<OrdersState>()((set, get) => ({
   current: null,
   refunds: [],
   submitting: false,
+  cancelling: null,
 
   async load() {
     set({ loading: true });
@@ -89,9 +92,14 @@ export const useOrdersStore = create<OrdersState>()((set, get) => ({
   async cancel() {
     const order = get().current;
     if (!order) return;
-    set({ submitting: true });
+    // A retry after a lost answer sends the same key, so it gets that answer, not a 409.
+    const pending = get().cancelling;
+    const cancelling =
+      pending?.orderId === order.id ? pending : { orderId: order.id, key: newIdempotencyKey() };
+    set({ submitting: true, cancelling });
     try {
-      set({ current: await api.orders.cancel(order.id), submitting: false, error: null });
+      const current = await api.orders.cancel(order.id, cancelling.key);
+      set({ current, submitting: false, error: null, cancelling: null });
     } catch (error) {
       set({ submitting: false, error: messageFor(error, '取消失败，请重试') });
     }

@@ -78,8 +78,10 @@ export class OrdersController {
     return { ...start, order: await this.orders.get(ctx, ctx.memberId, id) };
   }
 
+  /** A retry with the same Idempotency-Key (after a lost answer) gets the first answer again. */
   @Post('orders/:id/cancel')
   @HttpCode(200)
+  @Idempotent()
   @ApiOkResponse({ type: OrderView })
   async cancel(@Ctx() ctx: RequestContext, @Param('id', uuid) id: string): Promise<OrderView> {
     await this.lifecycle.cancel(ctx, ctx.memberId, id);
