@@ -567,7 +567,10 @@ describe('checkout and orders', () => {
       const placed = await order(buyer.accessToken, {
         items: [{ campaignId, quantity: 1 }],
       }).expect(201);
-      expect(placed.body.expiresAt).toBe(cutsOffAt.toISOString());
+      expect(placed.body).toMatchObject({
+        expiresAt: cutsOffAt.toISOString(),
+        cutsOffAt: cutsOffAt.toISOString(),
+      });
       // An order placed while its window could still run past the cut-off.
       const other = await shopperAt('pay-at-cut-off-2');
       const older = await order(other.accessToken, {
@@ -607,7 +610,11 @@ describe('checkout and orders', () => {
         .get(`/api/v1/me/orders/${placed.body.id}`)
         .set(as(buyer.accessToken))
         .expect(200);
-      expect(after.body).toMatchObject({ state: 'cancelled', paidAt: null });
+      expect(after.body).toMatchObject({
+        state: 'cancelled',
+        paidAt: null,
+        cutsOffAt: cutsOffAt.toISOString(),
+      });
       const refunds = await t.dataSource.query(
         `SELECT reason, amount_fen FROM refunds WHERE order_id = $1`,
         [placed.body.id],

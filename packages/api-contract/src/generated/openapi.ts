@@ -1429,6 +1429,11 @@ export interface components {
              * @description An unpaid order is cancelled at this moment
              */
             expiresAt: string;
+            /**
+             * Format: date-time
+             * @description When its group-buys cut off (截团): it can be paid or cancelled only before then
+             */
+            cutsOffAt: string;
             /** Format: date-time */
             paidAt: string | null;
             /** Format: date-time */

@@ -56,6 +56,7 @@ interface LineRow {
   campaign_id: string;
   title: string;
   pickup_date: string;
+  cuts_off_at: Date;
   quantity: number;
   unit_price_fen: number;
   list_fen: number;
@@ -107,7 +108,9 @@ export class OrdersService {
       q.pointsToEarn,
       new Date(payBy),
     ]);
-    const inserted = await this.connection.query<Omit<LineRow, 'title' | 'pickup_date'>>(
+    const inserted = await this.connection.query<
+      Omit<LineRow, 'title' | 'pickup_date' | 'cuts_off_at'>
+    >(
       ctx,
       `INSERT INTO order_lines (order_id, campaign_id, quantity, unit_price_fen, list_fen, tier_discount_fen,
          coupon_discount_fen, points_discount_fen, payable_fen)
@@ -130,7 +133,12 @@ export class OrdersService {
       order,
       inserted.map((line) => {
         const campaign = campaignOf.get(line.campaign_id);
-        return { ...line, title: campaign?.title ?? '', pickup_date: campaign?.pickup_date ?? '' };
+        return {
+          ...line,
+          title: campaign?.title ?? '',
+          pickup_date: campaign?.pickup_date ?? '',
+          cuts_off_at: campaign?.cuts_off_at ?? order.expires_at,
+        };
       }),
     );
     const lines = [...q.lines].sort((a, b) => (a.campaignId < b.campaignId ? -1 : 1));
@@ -221,7 +229,7 @@ export class OrdersService {
     if (orders.length === 0) return [];
     const lines = await this.connection.query<LineRow>(
       ctx,
-      `SELECT l.*, c.title, c.pickup_date FROM order_lines l JOIN campaigns c ON c.id = l.campaign_id
+      `SELECT l.*, c.title, c.pickup_date, c.cuts_off_at FROM order_lines l JOIN campaigns c ON c.id = l.campaign_id
        WHERE l.order_id = ANY($1::uuid[])`,
       [orders.map((o) => o.id)],
     );
@@ -246,6 +254,7 @@ function toView(o: OrderRow, lines: LineRow[]): OrderView {
       address: o.pickup_point_address,
     },
     expiresAt: o.expires_at.toISOString(),
+    cutsOffAt: new Date(Math.min(...lines.map((l) => l.cuts_off_at.getTime()))).toISOString(),
     paidAt: o.paid_at?.toISOString() ?? null,
     createdAt: o.created_at.toISOString(),
     lines: [...lines]

@@ -78,6 +78,11 @@ export class OrderView extends QuoteResponse {
   pickupPoint!: PickupPointSummary;
   @ApiProperty({ format: 'date-time', description: 'An unpaid order is cancelled at this moment' })
   expiresAt!: string;
+  @ApiProperty({
+    format: 'date-time',
+    description: 'When its group-buys cut off (截团): it can be paid or cancelled only before then',
+  })
+  cutsOffAt!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) paidAt!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({

@@ -9,8 +9,22 @@ import { ORDER_STATE_LABELS, REFUND_STATUS_LABELS } from '../../../services/orde
 import { useOrdersStore } from '../../../stores/orders-store';
 import './index.scss';
 
-const CANCELLABLE: OrderView['state'][] = ['pending_payment', 'paid'];
 const AFTER_SALES: OrderView['state'][] = ['picked_up', 'partially_refunded'];
+
+/**
+ * What the shopper may still do, as the BFF would allow it: pay until the payment deadline
+ * (never past the cut-off); cancel an unpaid order, or a paid one before its cut-off.
+ */
+function actionsOf(order: OrderView, now: number): { pay: boolean; cancel: boolean } {
+  const beforeCutOff = new Date(order.cutsOffAt).getTime() > now;
+  return {
+    pay:
+      order.state === 'pending_payment' &&
+      new Date(order.expiresAt).getTime() > now &&
+      beforeCutOff,
+    cancel: order.state === 'pending_payment' || (order.state === 'paid' && beforeCutOff),
+  };
+}
 
 /** The days the order's goods can be picked up: one, unless its group-buys differ. */
 function pickupDates(order: OrderView): string {
@@ -102,6 +116,7 @@ export default function OrderPage() {
     );
   }
 
+  const actions = actionsOf(order, Date.now());
   const afterSalesOpen =
     AFTER_SALES.includes(order.state) &&
     order.afterSalesEndsAt !== null &&
@@ -170,7 +185,10 @@ export default function OrderPage() {
       )}
       {afterSalesOpen && <RefundForm order={order} />}
       {error && <Text className="order-error">{error}</Text>}
-      {order.state === 'pending_payment' && (
+      {order.state === 'pending_payment' && !actions.pay && (
+        <Text className="order-pay__deadline">已过支付时间，订单将自动取消</Text>
+      )}
+      {actions.pay && (
         <View className="order-pay">
           <Text className="order-pay__deadline">
             请在 {formatDateTime(order.expiresAt).slice(11)} 前支付，超时订单自动取消
@@ -186,7 +204,7 @@ export default function OrderPage() {
           </Button>
         </View>
       )}
-      {CANCELLABLE.includes(order.state) && (
+      {actions.cancel && (
         <Button
           className="order-cancel"
           block
