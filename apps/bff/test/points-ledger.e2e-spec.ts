@@ -171,6 +171,46 @@ describe('points ledger on PostgreSQL', () => {
       expect(n).toBe(1);
     });
 
+    it('answers 10 concurrent replays of one spend with the first result', async () => {
+      const m = await p.newMember();
+      await p.inTransaction((ctx) => p.ledger.adjust(ctx, m, 100, 'gift', 'same-spend-gift'));
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          p.inTransaction((ctx) => p.ledger.spend(ctx, m, source('same-spend'), 60)),
+        ),
+      );
+      const first = results.find((r) => !r.replayed)!;
+      expect(results.filter((r) => !r.replayed)).toHaveLength(1);
+      expect(results).toEqual(
+        results.map((r) => (r === first ? first : { ...first, replayed: true })),
+      );
+      expect((await p.wallet(m)).available).toBe(40);
+      const entries = await t.dataSource.query(
+        `SELECT id, amount FROM point_entries WHERE member_id = $1 AND type = 'spend'`,
+        [m],
+      );
+      expect(entries).toEqual([{ id: first.entryId, amount: -60 }]);
+      expect((await p.reconcile()).mismatches).toEqual([]);
+    });
+
+    it('credits once under 20 concurrent replays of one earn for a member with earlier activity', async () => {
+      const m = await p.newMember();
+      await p.inTransaction((ctx) => p.ledger.earnPending(ctx, m, source('earlier'), 10));
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          p.inTransaction((ctx) => p.ledger.earnPending(ctx, m, source('same-earn'), 80)),
+        ),
+      );
+      expect(results.filter((r) => !r.replayed)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.lotId)).size).toBe(1);
+      expect((await p.wallet(m)).pending).toBe(90);
+      const [{ n }] = await t.dataSource.query(
+        `SELECT count(*)::int AS n FROM point_entries WHERE member_id = $1 AND source_id = 'same-earn'`,
+        [m],
+      );
+      expect(n).toBe(1);
+    });
+
     it('keeps the invariants when spends race the expiry job', async () => {
       const members = await Promise.all(Array.from({ length: 20 }, () => p.newMember()));
       for (const [i, m] of members.entries()) {

@@ -343,37 +343,41 @@ export class PointsLedger {
   }
 
   /**
-   * Locks the member's account row (creating it on first use), and reads in the same round
-   * trip what operations need: the stored operation with this key, and the expiry policy.
+   * Locks the member's account row (creating it on first use) and reads the expiry policy in
+   * the same round trip, then reads the stored operation with this key. The operation is read
+   * in a statement of its own: under READ COMMITTED a statement that waited for the lock keeps
+   * the snapshot it started with, and would miss an operation that the lock holder committed.
    */
   private async lockAccount(
     ctx: RequestContext,
     memberId: string,
     operationKey: string | null = null,
   ): Promise<{ previous: { request: unknown; result: unknown } | null; expiryMonths: number }> {
-    const lockAndRead = () =>
-      this.connection.query<{ request: unknown; result: unknown; expiry_months: number }>(
+    const lock = () =>
+      this.connection.query<{ expiry_months: number }>(
         ctx,
-        `SELECT o.request, o.result, (SELECT expiry_months FROM points_policy WHERE id = 1) AS expiry_months
-         FROM point_accounts a
-         LEFT JOIN point_operations o ON o.member_id = a.member_id AND o.operation_key = $2
-         WHERE a.member_id = $1
-         FOR UPDATE OF a`,
-        [memberId, operationKey],
+        `SELECT (SELECT expiry_months FROM points_policy WHERE id = 1) AS expiry_months
+         FROM point_accounts WHERE member_id = $1 FOR UPDATE`,
+        [memberId],
       );
-    let [row] = await lockAndRead();
-    if (!row) {
+    let [account] = await lock();
+    if (!account) {
       await this.connection.query(
         ctx,
         `INSERT INTO point_accounts (member_id) VALUES ($1) ON CONFLICT DO NOTHING`,
         [memberId],
       );
-      [row] = await lockAndRead();
+      [account] = await lock();
     }
-    return {
-      previous: row.request === null ? null : { request: row.request, result: row.result },
-      expiryMonths: row.expiry_months,
-    };
+    let previous: { request: unknown; result: unknown } | null = null;
+    if (operationKey !== null) {
+      [previous = null] = await this.connection.query<{ request: unknown; result: unknown }>(
+        ctx,
+        `SELECT request, result FROM point_operations WHERE member_id = $1 AND operation_key = $2`,
+        [memberId, operationKey],
+      );
+    }
+    return { previous, expiryMonths: account.expiry_months };
   }
 
   private async creditAvailableLot(
