@@ -1,5 +1,8 @@
 import { ErrorCode } from '@linli/shared';
 import { Client } from 'pg';
+import { RequestContext } from '../src/common/request-context';
+import { TransactionalConnection } from '../src/common/transaction/transactional-connection';
+import { PurgeIdempotencyKeysJob } from '../src/modules/jobs/housekeeping.jobs';
 import { loginAdmin, loginMember, startTestApp, TestApp } from './support/test-app';
 
 describe('jobs run under an advisory lock, in batches, from the admin endpoint', () => {
@@ -93,6 +96,62 @@ describe('jobs run under an advisory lock, in batches, from the admin endpoint',
        WHERE a.job_name = 'purge-refresh-tokens'`,
     );
     expect(overlapping).toBe(0);
+  });
+
+  describe('when PostgreSQL aborts a batch as a deadlock victim', () => {
+    let job: PurgeIdempotencyKeysJob;
+    let realBatch: PurgeIdempotencyKeysJob['runBatch'];
+    // Does the batch's work, then loses a deadlock in the same transaction.
+    const deadlockedBatch = async (ctx: RequestContext, size: number) => {
+      await realBatch(ctx, size);
+      await t.app
+        .get(TransactionalConnection)
+        .query(
+          ctx,
+          `DO $$ BEGIN RAISE EXCEPTION 'deadlock detected' USING ERRCODE = 'deadlock_detected'; END $$`,
+        );
+      return 0;
+    };
+    beforeEach(() => {
+      job = t.app.get(PurgeIdempotencyKeysJob);
+      realBatch = job.runBatch.bind(job);
+    });
+    afterEach(() => jest.restoreAllMocks());
+
+    const oldKeys = (prefix: string, n: number) =>
+      t.dataSource.query(
+        `INSERT INTO idempotency_keys (scope, key, fingerprint, created_at)
+         SELECT 'member:deadlock', $1 || g, 'f', now() - interval '3 days' FROM generate_series(1, $2::int) g`,
+        [prefix, n],
+      );
+
+    it('runs the batch again and counts its work once', async () => {
+      await oldKeys('retried-', 30);
+      const batch = jest.spyOn(job, 'runBatch').mockImplementationOnce(deadlockedBatch);
+      const res = await run('purge-idempotency-keys').expect(200);
+      expect(res.body).toMatchObject({ status: 'succeeded', processed: 30, batches: 1 });
+      expect(batch).toHaveBeenCalledTimes(2);
+      const [{ n }] = await t.dataSource.query(
+        `SELECT count(*)::int AS n FROM idempotency_keys WHERE scope = 'member:deadlock'`,
+      );
+      expect(n).toBe(0);
+    });
+
+    it('fails the run, with nothing changed, when the batch keeps losing', async () => {
+      await oldKeys('stuck-', 5);
+      const batch = jest.spyOn(job, 'runBatch').mockImplementation(deadlockedBatch);
+      await run('purge-idempotency-keys').expect(500);
+      expect(batch).toHaveBeenCalledTimes(4);
+      const [last] = await t.dataSource.query(
+        `SELECT status, processed FROM job_runs WHERE job_name = 'purge-idempotency-keys'
+         ORDER BY started_at DESC LIMIT 1`,
+      );
+      expect(last).toEqual({ status: 'failed', processed: 0 });
+      const [{ n }] = await t.dataSource.query(
+        `SELECT count(*)::int AS n FROM idempotency_keys WHERE scope = 'member:deadlock'`,
+      );
+      expect(n).toBe(5);
+    });
   });
 
   it('answers an unknown job with JOB_NOT_FOUND and keeps members out', async () => {

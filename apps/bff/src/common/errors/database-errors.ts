@@ -36,3 +36,14 @@ export function isUniqueViolation(error: unknown): boolean {
     (error as { driverError?: { code?: string } } | null)?.driverError?.code;
   return code === '23505';
 }
+
+/**
+ * True when PostgreSQL aborted a transaction to break a deadlock (40P01) or because it could
+ * not serialise it (40001): the same transaction, run again, can succeed.
+ */
+export function isTransactionConflict(error: unknown): boolean {
+  const code =
+    (error as { code?: string } | null)?.code ??
+    (error as { driverError?: { code?: string } } | null)?.driverError?.code;
+  return code === '40P01' || code === '40001';
+}

@@ -1,12 +1,18 @@
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode } from '@linli/shared';
 import { DataSource } from 'typeorm';
 import { AppException } from '../../common/errors/app-exception';
+import { isTransactionConflict } from '../../common/errors/database-errors';
 import { Clock } from '../../common/clock';
 import { RequestContext } from '../../common/request-context';
 import { queryRows } from '../../common/transaction/query-rows';
 import { Job, JOBS } from './job';
 import { JobRunResult } from './dto/job-run.dto';
+
+/** How often a batch that lost a deadlock or a serialisation conflict is run again. */
+const BATCH_RETRIES = 3;
+const BATCH_RETRY_BASE_MS = 20;
 
 @Injectable()
 export class JobRunner {
@@ -59,6 +65,25 @@ export class JobRunner {
     }
   }
 
+  /**
+   * Runs one batch in its own transaction. A batch that PostgreSQL aborted as a deadlock
+   * victim or a serialisation failure was rolled back whole, so it is run again, after a
+   * jittered pause that lets the other transaction finish, a few times before the run fails.
+   */
+  private async runBatch(job: Job): Promise<number> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await this.dataSource.transaction((manager) =>
+          job.runBatch(RequestContext.forSystem(job.name, manager), job.batchSize),
+        );
+      } catch (error) {
+        if (attempt >= BATCH_RETRIES || !isTransactionConflict(error)) throw error;
+        this.logger.warn({ err: error, job: job.name, attempt: attempt + 1 }, 'batch retried');
+        await sleep(Math.ceil(Math.random() * BATCH_RETRY_BASE_MS * 2 ** attempt));
+      }
+    }
+  }
+
   private async runLocked(job: Job, trigger: 'schedule' | 'admin'): Promise<JobRunResult> {
     const startedAt = this.clock.now();
     const [{ id }] = await this.dataSource.query(
@@ -69,9 +94,7 @@ export class JobRunner {
     let batches = 0;
     try {
       for (;;) {
-        const count = await this.dataSource.transaction((manager) =>
-          job.runBatch(RequestContext.forSystem(job.name, manager), job.batchSize),
-        );
+        const count = await this.runBatch(job);
         processed += count;
         batches += 1;
         if (count < job.batchSize) break;

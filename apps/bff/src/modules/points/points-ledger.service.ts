@@ -273,13 +273,15 @@ export class PointsLedger {
   /**
    * Expires the lots of up to `limit` members whose expiry has passed. Safe to run while
    * members spend: each member is handled under their account lock, and each lot's expiry is
-   * recorded once. Returns how many members it handled.
+   * recorded once. Returns how many members it handled. The batch holds every account it
+   * locks until it commits, so it takes them in member id order.
    */
   async expireDue(ctx: RequestContext, limit: number): Promise<number> {
     const now = this.clock.now();
     const members = await this.connection.query<{ member_id: string }>(
       ctx,
-      `SELECT DISTINCT member_id FROM point_lots WHERE state = 'available' AND expires_at < $1 LIMIT $2`,
+      `SELECT DISTINCT member_id FROM point_lots WHERE state = 'available' AND expires_at < $1
+       ORDER BY member_id LIMIT $2`,
       [now, limit],
     );
     for (const { member_id: memberId } of members) {
