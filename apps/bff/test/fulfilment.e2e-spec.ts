@@ -364,6 +364,90 @@ describe('fulfilment: one order from payment to completion', () => {
     });
     await reconciliationClean();
   });
+
+  describe('when the lot that spent points came from expires before the refund', () => {
+    /**
+     * A shopper with 300 points in a lot that expires first and 1000 in a later one, and the
+     * clock at `beforeExpiry` ahead of the first lot's end: a spend of 500 draws all 300 from
+     * it and 200 from the later lot.
+     */
+    const shopperWithTwoLots = async (
+      name: string,
+      pickupPointId: string,
+      beforeExpiry: number,
+    ) => {
+      const shopper = await w.shopperAt(name, pickupPointId);
+      const points = pointsOf(t);
+      await points.inTransaction((ctx) =>
+        points.ledger.adjust(ctx, shopper.id, 300, 'gift', `${name}-early`),
+      );
+      w.clock.advance(40 * DAY_MS);
+      await points.inTransaction((ctx) =>
+        points.ledger.adjust(ctx, shopper.id, 1_000, 'gift', `${name}-late`),
+      );
+      const [{ expires_at: firstExpiry }] = await sql(
+        `SELECT min(expires_at) AS expires_at FROM point_lots WHERE member_id = $1`,
+        [shopper.id],
+      );
+      w.clock.advance(new Date(firstExpiry).getTime() - w.clock.now().getTime() - beforeExpiry);
+      return shopper;
+    };
+
+    it('reports as returned only the points that went back to a lot still valid', async () => {
+      const [{ id: north }] = await sql(
+        `INSERT INTO pickup_points (community_id, name, address, latitude, longitude)
+         SELECT community_id, '北门', '文三路', 30.27, 120.12 FROM pickup_points WHERE id = $1
+         RETURNING id`,
+        [w.points.east],
+      );
+      const leader = await w.leaderOf('expired-leader', north);
+      const dave = await shopperWithTwoLots('expired-dave', north, 4 * DAY_MS);
+      const milk = await w.campaign(w.skus.milk, { groupPriceFen: 2_000, minBuyers: 1 });
+      const order = await w.buy(dave, [{ campaignId: milk, quantity: 1 }], 500);
+      await w.deliverTo(leader);
+      await w.handOver(leader, dave, order.id);
+      w.clock.advance(4 * DAY_MS); // the early lot has expired; the window is still open
+      const request = await t
+        .http()
+        .post(`/api/v1/me/orders/${order.id}/refunds`)
+        .set(as(dave.token))
+        .set('Idempotency-Key', randomUUID())
+        .send({ lines: [{ orderLineId: order.lines[0].id, quantity: 1 }], reason: '坏了' })
+        .expect(201);
+      const approved = await t
+        .http()
+        .post(`/api/v1/admin/refunds/${request.body.id}/approve`)
+        .set(as(w.admin))
+        .send({})
+        .expect(200);
+      // 200 went back to the later lot; the 300 of the expired lot are forfeited.
+      expect(approved.body).toMatchObject({ status: 'approved', pointsReturned: 200 });
+      const [shown] = await get(dave.token, `/me/orders/${order.id}/refunds`);
+      expect(shown).toMatchObject({ id: request.body.id, pointsReturned: 200 });
+      const [stored] = await sql(`SELECT points_returned FROM refund_requests WHERE id = $1`, [
+        request.body.id,
+      ]);
+      expect(stored.points_returned).toBe(200);
+      expect((await get(dave.token, '/me/points')).available).toBe(1_000);
+      await reconciliationClean();
+    });
+
+    it('tells the shopper of a failed campaign only the points that came back', async () => {
+      const erin = await shopperWithTwoLots('expired-erin', w.points.west, 12 * HOUR_MS);
+      const apples = await w.campaign(w.skus.apples, { groupPriceFen: 2_000, minBuyers: 5 });
+      const order = await w.buy(erin, [{ campaignId: apples, quantity: 1 }], 500);
+      w.clock.advance(25 * HOUR_MS);
+      await w.runJob('cut-off-campaigns');
+      expect((await get(erin.token, `/me/orders/${order.id}`)).state).toBe('refunded');
+      const [notice] = await sql(
+        `SELECT body FROM notifications WHERE member_id = $1 AND kind = 'order_refunded'`,
+        [erin.id],
+      );
+      expect(notice.body).toContain('，200 积分已退回');
+      expect((await get(erin.token, '/me/points')).available).toBe(1_000);
+      await reconciliationClean();
+    });
+  });
 });
 
 describe('fulfilment: who may do what', () => {

@@ -25,6 +25,7 @@ export interface RefundedOrder {
 export interface RefundOutcome {
   /** Money paid back, after any points shortfall was kept back. */
   moneyFen: number;
+  /** Spent points given back to their lots; those of lots that have expired are not. */
   pointsReturned: number;
   pointsClawedBack: number;
   /** Money kept back for earned points that were already spent. */
@@ -106,14 +107,16 @@ export class OrderRefundsService {
     const refundPlan = plan(await this.lines(ctx, order), requested);
     const source = { type: 'order', id: order.id };
     const operation = `refund:${order.id}:${key}`;
+    // Points of lots that have expired since the order was paid are forfeited, not returned.
+    let pointsReturned = 0;
     if (refundPlan.pointsReturned > 0) {
-      await this.ledger.returnSpent(
+      ({ returned: pointsReturned } = await this.ledger.returnSpent(
         ctx,
         order.member_id,
         source,
         operation,
         refundPlan.pointsReturned,
-      );
+      ));
     }
     let shortfallFen = 0;
     if (refundPlan.pointsClawedBack > 0) {
@@ -143,7 +146,7 @@ export class OrderRefundsService {
     }
     return {
       moneyFen,
-      pointsReturned: refundPlan.pointsReturned,
+      pointsReturned,
       pointsClawedBack: refundPlan.pointsClawedBack,
       shortfallFen,
       refundsEverything: refundPlan.refundsEverything,
