@@ -84,6 +84,57 @@ describe('points over HTTP', () => {
       expect((await wallet(alice.accessToken)).body.available).toBe(520);
     });
 
+    describe('once the stored Idempotency-Key has been purged', () => {
+      const purge = (key: string) =>
+        t.dataSource.query(`DELETE FROM idempotency_keys WHERE scope LIKE 'admin:%' AND key = $1`, [
+          key,
+        ]);
+      const audited = async (entryId: string) =>
+        (
+          await t.dataSource.query(
+            `SELECT 1 FROM audit_log WHERE action = 'points.adjust' AND details->>'entryId' = $1`,
+            [entryId],
+          )
+        ).length;
+
+      it('replays the adjustment from the ledger, audited once', async () => {
+        const member = await loginMember(t, 'points-purged-replay');
+        const key = randomUUID();
+        const body = { points: 70, reason: '活动补发' };
+        const first = await adjust(member.member.id, body, key).expect(201);
+        await purge(key);
+        const replay = await adjust(member.member.id, body, key).expect(201);
+        expect(replay.body).toEqual(first.body);
+        expect((await wallet(member.accessToken)).body.available).toBe(70);
+        expect(await audited(first.body.entryId)).toBe(1);
+      });
+
+      it('refuses the key with a different body as a 422', async () => {
+        const member = await loginMember(t, 'points-purged-changed');
+        const key = randomUUID();
+        await adjust(member.member.id, { points: 70, reason: '活动补发' }, key).expect(201);
+        await purge(key);
+        const changed = await adjust(member.member.id, { points: 80, reason: '活动补发' }, key);
+        expect(changed.status).toBe(422);
+        expect(changed.body.error.code).toBe(ErrorCode.IdempotencyKeyReused);
+        expect((await wallet(member.accessToken)).body.available).toBe(70);
+      });
+    });
+
+    it("never shows the member the operator's id or key", async () => {
+      const member = await loginMember(t, 'points-opaque');
+      const key = `opaque-${randomUUID()}`;
+      const credit = await adjust(member.member.id, { points: 30, reason: '补偿' }, key).expect(
+        201,
+      );
+      const adminId = JSON.parse(Buffer.from(admin.split('.')[1], 'base64url').toString()).sub;
+      const [entry] = (await entries(member.accessToken).expect(200)).body.items;
+      expect(entry).toMatchObject({ id: credit.body.entryId, type: 'adjust', amount: 30 });
+      expect(entry.sourceId).toEqual(expect.any(String));
+      expect(entry.sourceId).not.toContain(adminId);
+      expect(entry.sourceId).not.toContain(key);
+    });
+
     it('never takes a member below zero', async () => {
       const res = await adjust(alice.member.id, { points: -521, reason: '扣减' }).expect(409);
       expect(res.body.error).toMatchObject({

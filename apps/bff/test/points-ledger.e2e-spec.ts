@@ -246,7 +246,8 @@ describe('points ledger on PostgreSQL', () => {
       for (const m of members) expect((await p.wallet(m)).available).toBe(5);
       const drewFromExpired = await t.dataSource.query(
         `SELECT 1 FROM point_entries e JOIN point_allocations a ON a.entry_id = e.id JOIN point_lots l ON l.id = a.lot_id
-         WHERE e.type = 'spend' AND l.source_id LIKE 'race-old-%'`,
+         WHERE e.type = 'spend' AND l.source_id IN (
+           SELECT id::text FROM point_entries WHERE operation_key LIKE 'adjust:race-old-%')`,
       );
       expect(drewFromExpired).toEqual([]);
       expect((await p.reconcile()).mismatches).toEqual([]);

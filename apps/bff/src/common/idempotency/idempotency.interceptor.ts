@@ -25,6 +25,14 @@ export interface IdempotentOptions {
   required?: boolean;
 }
 
+/** The same Idempotency-Key came with a different request (DESIGN.md section 3: a 422). */
+export const idempotencyKeyReused = () =>
+  new AppException(
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    ErrorCode.IdempotencyKeyReused,
+    'This Idempotency-Key was already used with a different request',
+  );
+
 /**
  * Marks a mutating route as exactly-once per `Idempotency-Key`: a replay returns the stored
  * first response, the same key with a different request is a 422.
@@ -106,13 +114,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       `SELECT fingerprint, response_body FROM idempotency_keys WHERE scope = $1 AND key = $2`,
       [scope, key],
     );
-    if (previous.fingerprint !== fingerprint) {
-      throw new AppException(
-        HttpStatus.UNPROCESSABLE_ENTITY,
-        ErrorCode.IdempotencyKeyReused,
-        'This Idempotency-Key was already used with a different request',
-      );
-    }
+    if (previous.fingerprint !== fingerprint) throw idempotencyKeyReused();
     return previous.response_body;
   }
 

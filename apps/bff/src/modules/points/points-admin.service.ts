@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { ErrorCode } from '@linli/shared';
 import { AppException } from '../../common/errors/app-exception';
+import { idempotencyKeyReused } from '../../common/idempotency/idempotency.interceptor';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { AuditService } from '../audit/audit.service';
@@ -27,18 +29,28 @@ export class PointsAdminService {
     ]);
     if (!member) throw AppException.notFound('Member');
     if (!ctx.idempotencyKey) throw new Error('points adjustments need the Idempotency-Key');
+    // The ledger's own operation key keeps the adjustment exactly-once after the stored
+    // Idempotency-Key response has been purged.
     const key = `${ctx.actor?.id}:${ctx.idempotencyKey}`;
-    const result = await this.ledger.adjust(ctx, memberId, request.points, request.reason, key);
-    await this.audit.record(
-      ctx,
-      'points.adjust',
-      { type: 'member', id: memberId },
-      {
-        points: request.points,
-        reason: request.reason,
-        entryId: result.entryId,
-      },
-    );
+    const result = await this.ledger
+      .adjust(ctx, memberId, request.points, request.reason, key)
+      .catch((error: unknown) => {
+        if (error instanceof AppException && error.code === ErrorCode.PointsOperationConflict)
+          throw idempotencyKeyReused();
+        throw error;
+      });
+    if (!result.replayed) {
+      await this.audit.record(
+        ctx,
+        'points.adjust',
+        { type: 'member', id: memberId },
+        {
+          points: request.points,
+          reason: request.reason,
+          entryId: result.entryId,
+        },
+      );
+    }
     return {
       entryId: result.entryId,
       points: request.points,

@@ -218,7 +218,11 @@ export class PointsLedger {
     });
   }
 
-  /** An operator's correction: a credit becomes a new available lot; a debit never goes below zero. */
+  /**
+   * An operator's correction: a credit becomes a new available lot; a debit never goes below
+   * zero. The member sees the adjustment's own entry id as its source, never `operationKey`,
+   * which may name the operator.
+   */
   adjust(
     ctx: RequestContext,
     memberId: string,
@@ -227,13 +231,13 @@ export class PointsLedger {
     operationKey: string,
   ) {
     assertPoints(amount, 'non-zero');
-    const source = { type: 'adjustment', id: operationKey };
     return this.once(
       ctx,
       memberId,
       `adjust:${operationKey}`,
       { amount, reason },
       async ({ entryId, expiryMonths }) => {
+        const source = { type: 'adjustment', id: entryId };
         let allocations: Allocation[];
         if (amount > 0) {
           allocations = [
