@@ -151,6 +151,8 @@ describe('points over HTTP', () => {
       [{ points: '10', reason: '文本' }],
       [{ points: 10 }],
       [{ points: 10, reason: 'x' }],
+      [{ points: 10, reason: '   ' }],
+      [{ points: 10, reason: '\u3000\u3000' }],
       [{ points: 10, reason: '多余', memberId: 'x' }],
     ])('refuses a bad body %j', async (body) => {
       expect((await adjust(alice.member.id, body).expect(400)).body.error.code).toBe(

@@ -1100,7 +1100,10 @@ export interface components {
              * @example 200
              */
             points: number;
-            /** @example 补偿：配送延误 */
+            /**
+             * @description Shown to the member; not only spaces
+             * @example 补偿：配送延误
+             */
             reason: string;
         };
         PointsAdjustmentResult: {

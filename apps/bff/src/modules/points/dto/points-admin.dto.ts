@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsInt, IsString, Length, Max, Min, NotEquals } from 'class-validator';
+import { IsInt, IsString, Length, Matches, Max, Min, NotEquals } from 'class-validator';
 
 export class PointsAdjustmentRequest {
   @ApiProperty({
@@ -12,9 +12,10 @@ export class PointsAdjustmentRequest {
   @Max(10_000_000)
   points!: number;
 
-  @ApiProperty({ example: '补偿：配送延误' })
+  @ApiProperty({ example: '补偿：配送延误', description: 'Shown to the member; not only spaces' })
   @IsString()
   @Length(2, 200)
+  @Matches(/\S/, { message: 'reason must say something, not only spaces' })
   reason!: string;
 }
 
