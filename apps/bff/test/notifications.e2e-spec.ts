@@ -128,7 +128,8 @@ describe('notifications: points about to expire', () => {
 
     const clock = t.app.get(Clock);
     const untilExpiry = () => new Date(expiresAt).getTime() - clock.now().getTime();
-    clock.advance(untilExpiry() - (noticeDays + 1) * 86_400_000);
+    // The evening of the day before the notice is due: expiry is one day too far off.
+    clock.advance(untilExpiry() - (noticeDays + 1) * 86_400_000 - 3_600_000);
     expect(await run()).toBe(0);
 
     clock.advance(2 * 86_400_000);
@@ -146,6 +147,41 @@ describe('notifications: points about to expire', () => {
         data: { points: 500, expiresOn: day },
       }),
     ]);
+  });
+
+  it('tells a member on the morning exactly the policy days before a month-end expiry', async () => {
+    const { member } = await loginMember(t, 'expiring-fang');
+    await t
+      .http()
+      .post(`/api/v1/admin/members/${member.id}/points-adjustments`)
+      .auth(admin, { type: 'bearer' })
+      .set('Idempotency-Key', randomUUID())
+      .send({ points: 120, reason: '新人礼包' })
+      .expect(201);
+    const [{ day, after }] = await t.dataSource.query(
+      `SELECT to_char(expires_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS day,
+              to_char((expires_at + interval '1 millisecond') AT TIME ZONE 'Asia/Shanghai', 'DD HH24:MI') AS after
+       FROM point_lots WHERE member_id = $1`,
+      [member.id],
+    );
+    const [{ expiry_notice_days: noticeDays }] = await t.dataSource.query(
+      `SELECT expiry_notice_days FROM points_policy WHERE id = 1`,
+    );
+    // The lot ends at 23:59:59 Shanghai on the last day of a month; the job runs at 10:00.
+    expect(after).toBe('01 00:00');
+    const morning = new Date(`${day}T10:00:00+08:00`).getTime() - noticeDays * 86_400_000;
+    const clock = t.app.get(Clock);
+    clock.advance(morning - clock.now().getTime());
+    await t
+      .http()
+      .post('/api/v1/admin/jobs/notify-expiring-points/run')
+      .auth(admin, { type: 'bearer' })
+      .expect(200);
+    const notices = await t.dataSource.query(
+      `SELECT title FROM notifications WHERE member_id = $1 AND kind = 'points_expiring'`,
+      [member.id],
+    );
+    expect(notices).toEqual([{ title: `120 积分将于 ${day} 过期` }]);
   });
 });
 

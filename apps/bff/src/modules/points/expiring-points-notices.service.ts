@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { businessDay, startOfBusinessDay } from '@linli/domain';
 import { Clock } from '../../common/clock';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
@@ -6,10 +7,12 @@ import { NotificationsService } from '../notifications/notifications.service';
 import { PointsPolicyService } from './points-policy.service';
 
 const noticeKey = (memberId: string, day: string) => `points-expiring:${memberId}:${day}`;
+const DAY_MS = 86_400_000;
 
 /**
- * Tells members, `expiryNoticeDays` ahead, how many points run out on each expiry day: one
- * notice per member and day, however often it runs. A policy of 0 days sends none.
+ * Tells members, `expiryNoticeDays` business days ahead, how many points run out on each
+ * expiry day: one notice per member and day, however often it runs. A policy of 0 days sends
+ * none.
  */
 @Injectable()
 export class ExpiringPointsNotices {
@@ -23,17 +26,24 @@ export class ExpiringPointsNotices {
   async noticeDue(ctx: RequestContext, limit: number): Promise<number> {
     const { expiryNoticeDays } = await this.policies.get(ctx);
     if (expiryNoticeDays === 0) return 0;
+    // Due: lots whose Shanghai expiry day is at most `expiryNoticeDays` after today. The bound
+    // is the end of that day, so the hour the job runs at does not matter: a lot that ends at
+    // 23:59:59 on day D is noticed from the start of day D - expiryNoticeDays.
+    const now = this.clock.now();
+    const horizon = new Date(
+      startOfBusinessDay(businessDay(now)).getTime() + (expiryNoticeDays + 1) * DAY_MS,
+    );
     const due = await this.connection.query<{ member_id: string; day: string; points: number }>(
       ctx,
       `SELECT l.member_id, to_char(l.expires_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS day,
               SUM(l.remaining)::int AS points
        FROM point_lots l
        WHERE l.state = 'available' AND l.remaining > 0
-         AND l.expires_at > $1 AND l.expires_at <= $1 + make_interval(days => $2)
+         AND l.expires_at > $1 AND l.expires_at < $2
          AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.dedupe_key =
                'points-expiring:' || l.member_id || ':' || to_char(l.expires_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD'))
        GROUP BY 1, 2 ORDER BY 2, 1 LIMIT $3`,
-      [this.clock.now(), expiryNoticeDays, limit],
+      [now, horizon, limit],
     );
     await this.notifications.notifyMany(
       ctx,
