@@ -21,7 +21,7 @@ export function CampaignPrices({ campaign }: { campaign: ShopperCampaign }) {
  * Seconds left, counting down every second from the figure the BFF gave (so a phone whose clock
  * is wrong still counts right), and starting again when a new figure arrives.
  */
-function useSecondsLeft(seconds: number): number {
+export function useSecondsLeft(seconds: number): number {
   const [elapsed, setElapsed] = useState(0);
   useEffect(() => {
     const from = Date.now();
@@ -32,10 +32,24 @@ function useSecondsLeft(seconds: number): number {
   return Math.max(0, seconds - elapsed);
 }
 
-/** How much is gone, as a bar, with the units left and the live time to cut-off. */
+/** Seconds from the campaign's start to its cut-off. */
+function sellingSeconds(campaign: ShopperCampaign): number {
+  return Math.floor((Date.parse(campaign.cutsOffAt) - Date.parse(campaign.startsAt)) / 1000);
+}
+
+/** The live time to the start of a scheduled group-buy, else to its cut-off. */
+function CampaignCountdown({ campaign }: { campaign: ShopperCampaign }) {
+  const secondsLeft = useSecondsLeft(campaign.secondsToCutOff);
+  const toStart = secondsLeft - sellingSeconds(campaign);
+  let text = '已截团';
+  if (campaign.state === 'scheduled' && toStart > 0) text = `距开团 ${countdown(toStart)}`;
+  else if (secondsLeft > 0) text = `距截团 ${countdown(secondsLeft)}`;
+  return <Text className="campaign-countdown">{text}</Text>;
+}
+
+/** How much is gone, as a bar, with the units left and the live countdown. */
 export function CampaignStock({ campaign }: { campaign: ShopperCampaign }) {
   const soldPct = Math.round((campaign.sold / campaign.stockTotal) * 100);
-  const secondsLeft = useSecondsLeft(campaign.secondsToCutOff);
   return (
     <View>
       <View className="campaign-stock">
@@ -45,9 +59,7 @@ export function CampaignStock({ campaign }: { campaign: ShopperCampaign }) {
         <Text>
           已团 {campaign.sold} 件 · 剩 {campaign.stockLeft} 件
         </Text>
-        <Text className="campaign-countdown">
-          {secondsLeft > 0 ? `距截团 ${countdown(secondsLeft)}` : '已截团'}
-        </Text>
+        <CampaignCountdown campaign={campaign} />
       </View>
     </View>
   );

@@ -2,6 +2,7 @@ import type { OrderView, QuoteResponse, ShopperCampaign } from '@linli/api-contr
 import { create } from 'zustand';
 import { api } from '../services/api';
 import { messageFor } from '../services/error-messages';
+import { formatDateTime } from '../services/format';
 import { newIdempotencyKey } from '../services/idempotency-key';
 import { payOrder } from '../services/payment';
 
@@ -79,16 +80,17 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
     async submit() {
       if (get().submitting) return null;
       set({ submitting: true, error: null });
-      let placed = false;
+      let placed: OrderView | null = null;
       try {
-        const order = await api.orders.create(requestBody(), get().idempotencyKey);
-        placed = true;
-        const afterPaying = await payOrder(order.id);
+        placed = await api.orders.create(requestBody(), get().idempotencyKey);
+        const afterPaying = await payOrder(placed.id);
         set({ submitting: false });
         return afterPaying;
       } catch (error) {
-        // Once placed, the order waits 15 minutes: paying again here or from 订单 pays that one.
-        const fallback = placed ? '支付未完成，订单已保留 15 分钟，可再次支付' : '下单失败，请重试';
+        // A placed order waits until its deadline: paying again here or from 订单 pays that one.
+        const fallback = placed
+          ? `支付未完成，订单保留至 ${formatDateTime(placed.expiresAt).slice(11)}，可再次支付`
+          : '下单失败，请重试';
         set({ submitting: false, error: messageFor(error, fallback) });
         return null;
       }

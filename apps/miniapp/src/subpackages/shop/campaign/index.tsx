@@ -80,7 +80,16 @@ export default function CampaignPage() {
           </>
         )}
         <Row label="限购" value={`每人 ${campaign.perMemberLimit} 件`} />
-        {campaign.tierDiscountApplies && <Row label="会员折扣" value="可叠加会员等级折扣" />}
+        {campaign.tierDiscountApplies && (
+          <Row
+            label="会员折扣"
+            value={
+              campaign.yourPriceFen < campaign.groupPriceFen
+                ? '已按你的会员等级优惠'
+                : '会员等级越高，折扣越多'
+            }
+          />
+        )}
       </View>
       {error && <Text className="campaign-detail__error">{error}</Text>}
       <View className="campaign-detail__bar">
