@@ -274,10 +274,17 @@ describe('fulfilment: one order from payment to completion', () => {
     await checkpoint(order.id, milkLine.payable, 0, 'regular');
 
     // Completion: the window closes; points, growth, tier and commission are released once.
+    const campaignStatuses = async () =>
+      (await sql(`SELECT status FROM campaigns WHERE id = ANY($1::uuid[])`, [[apples, milk]])).map(
+        (c: { status: string }) => c.status,
+      );
+    expect(await campaignStatuses()).toEqual(['delivering', 'delivering']);
     w.clock.advance(8 * DAY_MS);
     await w.runJob('complete-orders');
     await w.runJob('complete-orders');
     expect((await get(alice.token, `/me/orders/${order.id}`)).state).toBe('completed');
+    // Every order of both group-buys is finished: the campaigns close.
+    expect(await campaignStatuses()).toEqual(['closed', 'closed']);
     const kept = 60_090 - milkLine.payable;
     await checkpoint(order.id, milkLine.payable, Math.floor(kept / 100), 'silver');
     expect(await get(alice.token, '/me/points')).toMatchObject({

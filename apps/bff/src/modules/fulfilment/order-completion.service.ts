@@ -12,6 +12,7 @@ import { MemberTiersService } from '../tiers/member-tiers.service';
  * Closes orders whose after-sales window has ended, once each: the points they earned become
  * spendable, the growth they are worth (1 per yuan kept, floor) is recorded, and the leader's
  * commission becomes available. An order with a refund request still open waits for it.
+ * A delivering campaign closes once none of its orders is still open.
  */
 @Injectable()
 export class OrderCompletionService {
@@ -51,6 +52,25 @@ export class OrderCompletionService {
       ctx,
       due.map((o) => o.id),
     );
+    await this.closeFinishedCampaigns(
+      ctx,
+      due.map((o) => o.id),
+    );
     return due.length;
+  }
+
+  /** The delivering campaigns of these orders that have no order left to finish become closed. */
+  private async closeFinishedCampaigns(ctx: RequestContext, orderIds: string[]): Promise<void> {
+    if (orderIds.length === 0) return;
+    await this.connection.query(
+      ctx,
+      `UPDATE campaigns c SET status = 'closed'
+       WHERE c.status = 'delivering'
+         AND c.id IN (SELECT l.campaign_id FROM order_lines l WHERE l.order_id = ANY($1::uuid[]))
+         AND NOT EXISTS (
+           SELECT 1 FROM order_lines l JOIN orders o ON o.id = l.order_id
+           WHERE l.campaign_id = c.id AND o.state NOT IN ('completed', 'cancelled', 'refunded'))`,
+      [orderIds],
+    );
   }
 }
