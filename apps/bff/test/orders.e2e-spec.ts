@@ -1,5 +1,7 @@
 import { ErrorCode } from '@linli/shared';
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { TokenService } from '../src/common/auth/token.service';
 import {
   SandboxPaymentProvider,
@@ -316,6 +318,33 @@ describe('checkout and orders', () => {
         .set(as(buyer.accessToken))
         .expect(409);
       expect(again.body.error.code).toBe(ErrorCode.OrderStateInvalid);
+    });
+
+    it('sends the payment notification to the BFF itself, whatever Host the client names', async () => {
+      const received: string[] = [];
+      const elsewhere = createServer((req, res) => {
+        received.push(req.url ?? '');
+        res.end('{}');
+      });
+      await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+      try {
+        const campaignId = await newCampaign({ stock: 10 });
+        const buyer = await shopperAt('pay-forged-host');
+        const placed = await order(buyer.accessToken, {
+          items: [{ campaignId, quantity: 1 }],
+        }).expect(201);
+        const paid = await t
+          .http()
+          .post(`/api/v1/orders/${placed.body.id}/pay`)
+          .set(as(buyer.accessToken))
+          .set('Host', `127.0.0.1:${(elsewhere.address() as AddressInfo).port}`)
+          .expect(200);
+        expect(paid.body.order.state).toBe('paid');
+        expect(received).toEqual([]);
+      } finally {
+        elsewhere.closeAllConnections();
+        await new Promise((resolve) => elsewhere.close(resolve));
+      }
     });
 
     it('refunds a second payment of an order already paid, once, and keeps the order paid once', async () => {

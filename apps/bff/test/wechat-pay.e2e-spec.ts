@@ -58,6 +58,7 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       WECHATPAY_PRIVATE_KEY: merchant.privateKey,
       WECHATPAY_PLATFORM_PUBLIC_KEY: platform.publicKey,
       WECHATPAY_API_BASE: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      PUBLIC_BASE_URL: 'https://api.linli.example/',
     });
     admin = await loginAdmin(t);
     const points = await createPickupPoints(t);
@@ -147,12 +148,13 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       .send(body);
   };
 
-  it('creates a JSAPI prepay order signed by the merchant and returns requestPayment parameters signed too', async () => {
+  it('creates a JSAPI prepay order signed by the merchant, notified at the configured address, and returns requestPayment parameters signed too', async () => {
     const order = await placeOrder();
     const res = await t
       .http()
       .post(`/api/v1/orders/${order.id}/pay`)
       .auth(buyer.accessToken, { type: 'bearer' })
+      .set('Host', 'attacker.example')
       .expect(200);
     expect(res.body).toMatchObject({
       kind: 'wechat',
@@ -173,7 +175,8 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       mchid: '1900000001',
       out_trade_no: order.id.replace(/-/g, ''),
       amount: { total: order.payable, currency: 'CNY' },
-      notify_url: expect.stringMatching(/\/api\/v1\/payments\/notify\/wechat$/),
+      // The configured public address, not the Host the client sent.
+      notify_url: 'https://api.linli.example/api/v1/payments/notify/wechat',
     });
     expect(call.authorization).toMatch(
       /^WECHATPAY2-SHA256-RSA2048 mchid="1900000001",.*serial_no="SERIAL01"$/,

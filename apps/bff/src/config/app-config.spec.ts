@@ -48,6 +48,7 @@ describe('configuration', () => {
     expect((error as Error).message).toContain('JWT_ACCESS_SECRET must be set');
     expect((error as Error).message).toContain('AUTH_DEV_LOGIN must be off in production');
     expect((error as Error).message).toContain('DATABASE_URL must be set in production');
+    expect((error as Error).message).toContain('PUBLIC_BASE_URL must be set in production');
     expect((error as Error).message).toContain(
       'NOTIFICATION_PROVIDER must be wechat in production',
     );
@@ -62,6 +63,7 @@ describe('configuration', () => {
       MEMBER_CODE_SECRET: 'c'.repeat(40),
       PAYMENT_PROVIDER: 'wechat',
       NOTIFICATION_PROVIDER: 'wechat',
+      PUBLIC_BASE_URL: 'https://api.linli.example',
     });
     expect(config.NODE_ENV).toBe('production');
   });

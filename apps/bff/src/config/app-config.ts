@@ -226,6 +226,15 @@ export class AppConfig {
   @IsString()
   TRUST_PROXY?: string;
 
+  /**
+   * Where the outside world reaches this BFF, e.g. https://api.linli.example: payment
+   * notifications are sent to it. Unset: http://127.0.0.1 on the port the BFF listens on,
+   * which only a provider on the same machine (the sandbox) can reach.
+   */
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  PUBLIC_BASE_URL?: string;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 }
@@ -262,6 +271,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       problems.push('NOTIFICATION_PROVIDER must be wechat in production');
     if (config.AUTH_DEV_LOGIN) problems.push('AUTH_DEV_LOGIN must be off in production');
     if (!config.DATABASE_URL) problems.push('DATABASE_URL must be set in production');
+    if (!config.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL must be set in production');
     if (problems.length > 0)
       throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
