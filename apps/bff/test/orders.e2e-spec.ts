@@ -187,6 +187,38 @@ describe('checkout and orders', () => {
       expect(afterMove.body.pickupPoint).toEqual(res.body.pickupPoint);
     });
 
+    it('places the order at the pickup point the campaign was checked against, even if the member moves meanwhile', async () => {
+      const campaignId = await newCampaign({ stock: 10, pickupPointIds: [points.east] });
+      const buyer = await shopperAt('order-moving');
+      // Holds the order just after it has read the member's pickup point, before it reads the campaign.
+      const blocker = t.dataSource.createQueryRunner();
+      await blocker.connect();
+      let placed: Promise<{ status: number; body: { pickupPointId: string } }>;
+      try {
+        await blocker.startTransaction();
+        await blocker.query(`LOCK TABLE campaigns IN ACCESS EXCLUSIVE MODE`);
+        placed = order(buyer.accessToken, { items: [{ campaignId, quantity: 1 }] }).then((r) => r);
+        for (let waiting = 0; waiting === 0; ) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          [{ waiting }] = await t.dataSource.query(
+            `SELECT count(*)::int AS waiting FROM pg_locks WHERE relation = 'campaigns'::regclass AND NOT granted`,
+          );
+        }
+        await t
+          .http()
+          .put('/api/v1/me/pickup-point')
+          .set(as(buyer.accessToken))
+          .send({ pickupPointId: points.west })
+          .expect(200);
+        await blocker.commitTransaction();
+      } finally {
+        await blocker.release();
+      }
+      const res = await placed;
+      expect(res.status).toBe(201);
+      expect(res.body.pickupPointId).toBe(points.east);
+    });
+
     it('replays an order for the same key and refuses the key with another basket', async () => {
       const campaignId = await newCampaign({ stock: 10 });
       const buyer = await shopperAt('order-replayer');

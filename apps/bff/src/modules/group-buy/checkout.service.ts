@@ -7,7 +7,7 @@ import { RequestContext } from '../../common/request-context';
 import { PointsPolicyService } from '../points/points-policy.service';
 import { PointsWalletService } from '../points/points-wallet.service';
 import { MemberBenefitsService } from '../tiers/member-benefits.service';
-import { CampaignRow, CampaignsService, campaignState } from './campaigns.service';
+import { CampaignRow, CampaignsService, campaignState, MemberPlace } from './campaigns.service';
 import { OrderRequest, QuoteResponse } from './dto/order.dto';
 import {
   ordersCampaignsMismatch,
@@ -18,6 +18,8 @@ import {
 export interface PricedBasket {
   quote: Quote;
   campaigns: CampaignRow[];
+  /** The pickup point and tier the campaigns were checked and priced for. */
+  place: MemberPlace;
 }
 
 /** Prices a basket for a member: only live campaigns offered to them, within their limits. */
@@ -78,7 +80,7 @@ export class CheckoutService {
         memberDayMultiplierPct: benefits.memberDayMultiplierPct,
       },
     });
-    return { quote: priced, campaigns };
+    return { quote: priced, campaigns, place };
   }
 
   async quote(

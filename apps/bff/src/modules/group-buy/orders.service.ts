@@ -91,14 +91,16 @@ export class OrdersService {
    * order), so the hot campaign row is locked for as short a time as possible.
    */
   async create(ctx: RequestContext, memberId: string, request: OrderRequest): Promise<OrderView> {
-    const { quote: q, campaigns } = await this.checkout.price(ctx, memberId, request);
+    const { quote: q, campaigns, place } = await this.checkout.price(ctx, memberId, request);
     const now = this.clock.now();
     // Paying after the cut-off would join a group-buy already decided: the window closes then.
     const payBy = Math.min(
       now.getTime() + PAYMENT_WINDOW_MS,
       ...campaigns.map((c) => c.cuts_off_at.getTime()),
     );
-    const order = await this.insertOrder(ctx, memberId, [
+    // The pickup point the campaigns were offered at, not the member's current one, which a
+    // concurrent change of pickup point may have moved since.
+    const order = await this.insertOrder(ctx, memberId, place.pickupPointId, [
       q.subtotalFen,
       q.tierDiscountFen,
       q.couponDiscountFen,
@@ -179,6 +181,7 @@ export class OrdersService {
   private async insertOrder(
     ctx: RequestContext,
     memberId: string,
+    pickupPointId: string,
     amounts: unknown[],
   ): Promise<OrderRow> {
     for (let attempt = 0; attempt < PICKUP_CODE_TRIES; attempt += 1) {
@@ -187,10 +190,10 @@ export class OrdersService {
         `WITH placed AS (
            INSERT INTO orders (member_id, pickup_point_id, state, subtotal_fen, tier_discount_fen, coupon_discount_fen,
              points_used, points_discount_fen, payable_fen, points_to_earn, expires_at, pickup_code)
-           SELECT $1, pickup_point_id, 'pending_payment', $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM members WHERE id = $1
+           VALUES ($1, $2, 'pending_payment', $3, $4, $5, $6, $7, $8, $9, $10, $11)
            ON CONFLICT DO NOTHING RETURNING *)
          ${selectOrders('placed')}`,
-        [memberId, ...amounts, drawPickupCode(randomInt)],
+        [memberId, pickupPointId, ...amounts, drawPickupCode(randomInt)],
       );
       if (order) return order;
     }
