@@ -110,6 +110,40 @@ describe('checkout and orders', () => {
       expect(res.body.error.code).toBe(ErrorCode.ValidationFailed);
     });
 
+    it('refuses, in the quote and the order, a basket that comes to more than one order can hold', async () => {
+      const product = await t
+        .http()
+        .post('/api/v1/admin/products')
+        .set(as(admin))
+        .send({ name: '金条', skus: [{ name: '1公斤', priceFen: 100_000_000 }] })
+        .expect(201);
+      const campaignId = await newCampaign({
+        skuId: product.body.skus[0].id,
+        groupPriceFen: 100_000_000,
+        perMemberLimit: 99,
+      });
+      const buyer = await shopperAt('quote-too-large');
+      // 22 x 1,000,000 yuan = 2,200,000,000 fen: more than an order's amounts can hold.
+      const tooLarge = { items: [{ campaignId, quantity: 22 }] };
+      const quoted = await t
+        .http()
+        .post('/api/v1/orders/quote')
+        .set(as(buyer.accessToken))
+        .send(tooLarge)
+        .expect(400);
+      expect(quoted.body.error).toMatchObject({
+        code: ErrorCode.ValidationFailed,
+        details: { subtotal: 2_200_000_000, maxSubtotal: 2_147_483_647 },
+      });
+      const refused = await order(buyer.accessToken, tooLarge).expect(400);
+      expect(refused.body.error.code).toBe(ErrorCode.ValidationFailed);
+
+      const largest = await order(buyer.accessToken, {
+        items: [{ campaignId, quantity: 21 }],
+      }).expect(201);
+      expect(largest.body).toMatchObject({ subtotal: 2_100_000_000, payable: 2_100_000_000 });
+    });
+
     it('refuses campaigns that are not open or not offered to the member', async () => {
       const buyer = await shopperAt('quote-closed');
       const westOnly = await newCampaign({ pickupPointIds: [points.west] });

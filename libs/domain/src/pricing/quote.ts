@@ -64,6 +64,12 @@ export interface Quote {
   pointsToEarn: number;
 }
 
+/**
+ * The most one order may come to before discounts, in fen: an order's amounts are stored as
+ * 32-bit integers, and every other amount of a quote is at most its subtotal.
+ */
+export const MAX_ORDER_SUBTOTAL_FEN = 2_147_483_647;
+
 const sum = (values: number[]) => values.reduce((s, v) => s + v, 0);
 
 function assertWhole(name: string, value: number, min = 0): void {

@@ -1,5 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { quote, Quote } from '@linli/domain';
+import { MAX_ORDER_SUBTOTAL_FEN, quote, Quote } from '@linli/domain';
 import { ErrorCode } from '@linli/shared';
 import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
@@ -80,6 +80,14 @@ export class CheckoutService {
         memberDayMultiplierPct: benefits.memberDayMultiplierPct,
       },
     });
+    if (priced.subtotalFen > MAX_ORDER_SUBTOTAL_FEN) {
+      throw new AppException(
+        HttpStatus.BAD_REQUEST,
+        ErrorCode.ValidationFailed,
+        'The basket comes to more than one order can hold',
+        { subtotal: priced.subtotalFen, maxSubtotal: MAX_ORDER_SUBTOTAL_FEN },
+      );
+    }
     return { quote: priced, campaigns, place };
   }
 
