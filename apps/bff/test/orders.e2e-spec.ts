@@ -386,6 +386,26 @@ describe('checkout and orders', () => {
       expect(again.body.error.code).toBe(ErrorCode.OrderStateInvalid);
     });
 
+    it('earns points with the tier the member holds when paying, not the one they held when ordering', async () => {
+      const campaignId = await newCampaign({ stock: 10 });
+      const buyer = await shopperAt('pay-upgraded');
+      const placed = await order(buyer.accessToken, {
+        items: [{ campaignId, quantity: 1 }],
+      }).expect(201);
+      expect(placed.body).toMatchObject({ payable: 2_990, pointsToEarn: 29 }); // regular: x1.0
+      await t.dataSource.query(`UPDATE members SET tier = 'gold' WHERE id = $1`, [buyer.member.id]);
+      const paid = await t
+        .http()
+        .post(`/api/v1/orders/${placed.body.id}/pay`)
+        .set(as(buyer.accessToken))
+        .expect(200);
+      // floor(29 yuan x 1.5), on the price fixed when ordering
+      expect(paid.body.order).toMatchObject({ state: 'paid', payable: 2_990, pointsToEarn: 43 });
+      expect(
+        (await t.http().get('/api/v1/me/points').set(as(buyer.accessToken))).body.pending,
+      ).toBe(43);
+    });
+
     it('sends the payment notification to the BFF itself, whatever Host the client names', async () => {
       const received: string[] = [];
       const elsewhere = createServer((req, res) => {

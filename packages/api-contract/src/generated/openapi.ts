@@ -1384,6 +1384,7 @@ export interface components {
             pointsUsed: number;
             pointsDiscount: number;
             payable: number;
+            /** @description Points the payment earns. Before payment an estimate with the tier and member day of now; once paid, what the payment earned */
             pointsToEarn: number;
         };
         OrderLineView: {
@@ -1419,6 +1420,7 @@ export interface components {
             pointsUsed: number;
             pointsDiscount: number;
             payable: number;
+            /** @description Points the payment earns. Before payment an estimate with the tier and member day of now; once paid, what the payment earned */
             pointsToEarn: number;
             /** Format: uuid */
             id: string;

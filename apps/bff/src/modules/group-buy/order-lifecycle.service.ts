@@ -1,5 +1,5 @@
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
-import type { OrderState } from '@linli/domain';
+import { pointsToEarn, type OrderState } from '@linli/domain';
 import { ErrorCode } from '@linli/shared';
 import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
@@ -13,6 +13,8 @@ import {
 } from '../payments/payment-provider';
 import { CommissionLedger } from '../commission/commission-ledger.service';
 import { PointsLedger } from '../points/points-ledger.service';
+import { PointsPolicyService } from '../points/points-policy.service';
+import { MemberBenefitsService } from '../tiers/member-benefits.service';
 import { campaignNotOpen } from './group-buy.exception';
 import { OrderTransitions, orderStateInvalid } from './order-transitions.service';
 
@@ -39,6 +41,8 @@ export class OrderLifecycleService {
     private readonly clock: Clock,
     private readonly transitions: OrderTransitions,
     private readonly commission: CommissionLedger,
+    private readonly benefits: MemberBenefitsService,
+    private readonly policies: PointsPolicyService,
     @Inject(PAYMENT_PROVIDER) private readonly payments: PaymentProvider,
   ) {}
 
@@ -163,12 +167,29 @@ export class OrderLifecycleService {
     }
     await this.transitions.apply(ctx, order, 'pay', { paid_at: notification.paidAt });
     await this.commission.onPaid(ctx, order.id);
-    await this.ledger.earnPending(
-      ctx,
-      order.member_id,
-      { type: 'order', id: order.id },
-      order.points_to_earn,
-    );
+    await this.earnOnPayment(ctx, order);
+  }
+
+  /**
+   * Points are earned on payment, with the tier and member day of that moment: the figure the
+   * order was placed with was only an estimate. The order keeps what was earned, which is what
+   * refunds claw back.
+   */
+  private async earnOnPayment(ctx: RequestContext, order: LockedOrder): Promise<void> {
+    const policy = await this.policies.get(ctx);
+    const benefits = await this.benefits.of(ctx, order.member_id);
+    const earned = pointsToEarn({
+      paidFen: order.payable_fen,
+      pointsPerYuan: policy.earnPointsPerYuan,
+      tierMultiplierPct: benefits.pointsMultiplierPct,
+      memberDayMultiplierPct: benefits.memberDayMultiplierPct,
+    });
+    await this.connection.query(ctx, `UPDATE orders SET points_to_earn = $2 WHERE id = $1`, [
+      order.id,
+      earned,
+    ]);
+    order.points_to_earn = earned;
+    await this.ledger.earnPending(ctx, order.member_id, { type: 'order', id: order.id }, earned);
   }
 
   /** The shopper cancels: unpaid, or paid while every campaign in it is still before cut-off (full refund). */

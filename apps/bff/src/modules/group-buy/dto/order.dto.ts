@@ -59,7 +59,11 @@ export class QuoteResponse {
   @ApiProperty() pointsUsed!: number;
   @ApiProperty() pointsDiscount!: number;
   @ApiProperty() payable!: number;
-  @ApiProperty() pointsToEarn!: number;
+  @ApiProperty({
+    description:
+      'Points the payment earns. Before payment an estimate with the tier and member day of now; once paid, what the payment earned',
+  })
+  pointsToEarn!: number;
 }
 
 export class OrderLineView extends QuoteLine {
