@@ -1,4 +1,5 @@
 import { ErrorCode } from '@linli/shared';
+import { randomUUID } from 'node:crypto';
 import { RequestContext } from '../src/common/request-context';
 import { TransactionalConnection } from '../src/common/transaction/transactional-connection';
 import { CutOffService } from '../src/modules/fulfilment/cut-off.service';
@@ -151,5 +152,123 @@ describe('cut-off: a campaign that fails to form', () => {
       `SELECT campaign_id FROM delivery_batches ORDER BY campaign_id`,
     );
     expect(batches).toEqual([{ campaign_id: forming }]);
+  });
+});
+
+describe('cut-off: payments and cancels in flight', () => {
+  let t: TestApp;
+  let w: Awaited<ReturnType<typeof fulfilmentWorld>>;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    w = await fulfilmentWorld(t);
+    await w.leaderOf('flight-leader', w.points.east);
+  });
+  afterAll(() => t.close());
+
+  /** Until a statement touching `table` waits for a lock another transaction holds. */
+  const waitingOn = async (table: string) => {
+    for (let waiting = 0; waiting === 0; ) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      [{ waiting }] = await t.dataSource.query(
+        `SELECT count(*)::int AS waiting FROM pg_stat_activity
+         WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE $1`,
+        [`%${table}%`],
+      );
+    }
+  };
+  const campaignRow = async (id: string) =>
+    (
+      await t.dataSource.query(`SELECT status, buyers, decided_at FROM campaigns WHERE id = $1`, [
+        id,
+      ])
+    )[0];
+
+  it('leaves a campaign undecided while a payment checked before the cut-off is still being recorded, and decides it with that buyer on the next run', async () => {
+    const campaignId = await w.campaign(w.skus.apples, {
+      minBuyers: 1,
+      cutsOffAt: new Date(w.clock.now().getTime() + HOUR_MS).toISOString(),
+    });
+    const shopper = await w.shopperAt('flight-payer');
+    const placed = await t
+      .http()
+      .post('/api/v1/orders')
+      .set(as(shopper.token))
+      .set('Idempotency-Key', randomUUID())
+      .send({ items: [{ campaignId, quantity: 1 }] })
+      .expect(201);
+    await t.dataSource.query(
+      `INSERT INTO point_accounts (member_id) VALUES ($1) ON CONFLICT DO NOTHING`,
+      [shopper.id],
+    );
+    // Holds the payment once it has passed the cut-off check, when it credits the points.
+    const holder = t.dataSource.createQueryRunner();
+    await holder.connect();
+    let paying: Promise<{ status: number; body: { order: { state: string } } }>;
+    try {
+      await holder.startTransaction();
+      await holder.query(`SELECT 1 FROM point_accounts WHERE member_id = $1 FOR UPDATE`, [
+        shopper.id,
+      ]);
+      paying = t
+        .http()
+        .post(`/api/v1/orders/${placed.body.id}/pay`)
+        .set(as(shopper.token))
+        .then((r) => r);
+      await waitingOn('point_accounts');
+
+      w.clock.advance(2 * HOUR_MS);
+      await w.runJob('cut-off-campaigns');
+      expect(await campaignRow(campaignId)).toEqual({
+        status: 'published',
+        buyers: null,
+        decided_at: null,
+      });
+      await holder.commitTransaction();
+    } finally {
+      await holder.release();
+    }
+    const paid = await paying!;
+    expect(paid.status).toBe(200);
+    expect(paid.body.order.state).toBe('paid');
+
+    await w.runJob('cut-off-campaigns');
+    expect(await campaignRow(campaignId)).toMatchObject({ status: 'cut_off', buyers: 1 });
+    expect((await w.get(shopper.token, `/me/orders/${placed.body.id}`)).state).toBe('confirmed');
+  });
+
+  it('refuses a cancel that reaches a campaign while the cut-off job is counting its buyers', async () => {
+    const campaignId = await w.campaign(w.skus.milk, {
+      minBuyers: 1,
+      cutsOffAt: new Date(w.clock.now().getTime() + HOUR_MS).toISOString(),
+    });
+    const shopper = await w.shopperAt('flight-canceller');
+    const order = await w.buy(shopper, [{ campaignId, quantity: 1 }]);
+    const connection = t.app.get(TransactionalConnection);
+    let cancelling: Promise<{ status: number; body: { error: { code: string } } }>;
+    // The job locks the campaign at its cut-off, a moment after the shopper asked to cancel.
+    await connection.withTransaction(RequestContext.forSystem('cut-off-in-flight'), async (ctx) => {
+      await connection.query(ctx, `SELECT id FROM campaigns WHERE id = $1 FOR UPDATE`, [
+        campaignId,
+      ]);
+      cancelling = t
+        .http()
+        .post(`/api/v1/orders/${order.id}/cancel`)
+        .set(as(shopper.token))
+        .then((r) => r);
+      await waitingOn('campaigns');
+      w.clock.advance(2 * HOUR_MS);
+      await t.app.get(CutOffService).decideDue(ctx, 10);
+    });
+    expect(await campaignRow(campaignId)).toMatchObject({ status: 'cut_off', buyers: 1 });
+    const refused = await cancelling!;
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe(ErrorCode.CampaignNotOpen);
+    await w.runJob('cut-off-campaigns');
+    expect((await w.get(shopper.token, `/me/orders/${order.id}`)).state).toBe('confirmed');
+    const refunds = await t.dataSource.query(`SELECT 1 FROM refunds WHERE order_id = $1`, [
+      order.id,
+    ]);
+    expect(refunds).toEqual([]);
   });
 });

@@ -158,7 +158,7 @@ export class OrderLifecycleService {
       await this.refundMoney(ctx, order.id, notification.amountFen, 'late-payment');
       return;
     }
-    if (order.state === 'pending_payment' && (await this.cutOffPassed(ctx, order.id))) {
+    if (order.state === 'pending_payment' && (await this.closedCampaign(ctx, order.id))) {
       // Paid after its group-buy was already decided: too late to join it.
       this.logger.warn({ orderId: order.id }, 'payment after cut-off: cancelling and refunding');
       await this.release(ctx, order, 'expire');
@@ -198,13 +198,8 @@ export class OrderLifecycleService {
     if (!order || order.member_id !== memberId) throw AppException.notFound('Order', { orderId });
     if (order.state === 'paid') {
       // A paid order can be cancelled only while every campaign in it is still taking orders.
-      const [closed] = await this.connection.query<{ campaign_id: string }>(
-        ctx,
-        `SELECT l.campaign_id FROM order_lines l JOIN campaigns c ON c.id = l.campaign_id
-         WHERE l.order_id = $1 AND (c.status <> 'published' OR c.cuts_off_at <= $2) LIMIT 1`,
-        [orderId, this.clock.now()],
-      );
-      if (closed) throw campaignNotOpen(closed.campaign_id, 'cut_off');
+      const closed = await this.closedCampaign(ctx, orderId);
+      if (closed) throw campaignNotOpen(closed, 'cut_off');
     }
     await this.release(ctx, order, 'cancel');
   }
@@ -313,17 +308,27 @@ export class OrderLifecycleService {
   }
 
   /**
-   * True once any campaign in the order has reached its cut-off time, whether or not the
-   * cut-off job has decided it yet: the buyers it counts are those paid by then.
+   * The first campaign of the order that has reached its cut-off time, whether or not the
+   * cut-off job has decided it yet: the buyers it counts are those paid by then. The order's
+   * campaign rows stay key-share locked until the caller commits, so the job (which takes them
+   * FOR UPDATE SKIP LOCKED) cannot count the campaign's buyers while this order may still
+   * become paid or cancelled; it decides the campaign on a later run. The lock does not conflict
+   * with the stock updates of orders being placed.
    */
-  private async cutOffPassed(ctx: RequestContext, orderId: string): Promise<boolean> {
-    const decided = await this.connection.query(
+  private async closedCampaign(ctx: RequestContext, orderId: string): Promise<string | undefined> {
+    const now = this.clock.now();
+    const campaigns = await this.connection.query<{
+      id: string;
+      status: string;
+      cuts_off_at: Date;
+    }>(
       ctx,
-      `SELECT 1 FROM order_lines l JOIN campaigns c ON c.id = l.campaign_id
-       WHERE l.order_id = $1 AND (c.status <> 'published' OR c.cuts_off_at <= $2) LIMIT 1`,
-      [orderId, this.clock.now()],
+      `SELECT c.id, c.status, c.cuts_off_at FROM campaigns c
+       WHERE c.id IN (SELECT l.campaign_id FROM order_lines l WHERE l.order_id = $1)
+       ORDER BY c.id FOR KEY SHARE`,
+      [orderId],
     );
-    return decided.length > 0;
+    return campaigns.find((c) => c.status !== 'published' || c.cuts_off_at <= now)?.id;
   }
 
   private async lock(ctx: RequestContext, orderId: string): Promise<LockedOrder | undefined> {
