@@ -116,6 +116,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/communities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PickupPointsAdminController_communities"];
+        put?: never;
+        post: operations["PickupPointsAdminController_createCommunity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/pickup-points": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PickupPointsAdminController_pickupPoints"];
+        put?: never;
+        post: operations["PickupPointsAdminController_createPickupPoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/pickup-points/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["PickupPointsAdminController_updatePickupPoint"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/points": {
         parameters: {
             query?: never;
@@ -961,6 +1009,108 @@ export interface components {
         BindPickupPointRequest: {
             /** Format: uuid */
             pickupPointId: string;
+        };
+        CreateCommunityRequest: {
+            /**
+             * @description Not only spaces
+             * @example 阳光花园
+             */
+            name: string;
+            /**
+             * @description Not only spaces
+             * @example 杭州
+             */
+            city: string;
+        };
+        AdminCommunity: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            city: string;
+            /** @description Pickup points in the community */
+            pickupPointCount: number;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        AdminCommunityPage: {
+            items: components["schemas"]["AdminCommunity"][];
+            nextCursor: string | null;
+        };
+        CreatePickupPointRequest: {
+            /** Format: uuid */
+            communityId: string;
+            /**
+             * @description Not only spaces
+             * @example 阳光花园东门自提点
+             */
+            name: string;
+            /**
+             * @description Not only spaces
+             * @example 杭州市西湖区文三路 88 号
+             */
+            address: string;
+            /** @example 30.2772 */
+            latitude: number;
+            /** @example 120.1276 */
+            longitude: number;
+            /**
+             * @description Shown to shoppers as written
+             * @example 08:00-21:00
+             */
+            openingHours: string;
+        };
+        CommunitySummary: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            city: string;
+        };
+        LeaderSummary: {
+            /**
+             * Format: uuid
+             * @description The leader's member id
+             */
+            id: string;
+            nickname: string;
+        };
+        AdminPickupPoint: {
+            /** Format: uuid */
+            id: string;
+            community: components["schemas"]["CommunitySummary"];
+            name: string;
+            address: string;
+            latitude: number;
+            longitude: number;
+            openingHours: string;
+            /** @description The approved leader; null until one is approved, and until then shoppers neither see nor choose the point */
+            leader: components["schemas"]["LeaderSummary"] | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        UpdatePickupPointRequest: {
+            /**
+             * @description Not only spaces
+             * @example 阳光花园东门自提点
+             */
+            name?: string;
+            /**
+             * @description Not only spaces
+             * @example 杭州市西湖区文三路 88 号
+             */
+            address?: string;
+            /** @example 30.2772 */
+            latitude?: number;
+            /** @example 120.1276 */
+            longitude?: number;
+            /**
+             * @description Shown to shoppers as written
+             * @example 08:00-21:00
+             */
+            openingHours?: string;
+        };
+        AdminPickupPointPage: {
+            items: components["schemas"]["AdminPickupPoint"][];
+            nextCursor: string | null;
         };
         ExpiringPoints: {
             points: number;
@@ -1905,6 +2055,147 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["MeResponse"];
                 };
+            };
+        };
+    };
+    PickupPointsAdminController_communities: {
+        parameters: {
+            query?: {
+                limit?: unknown;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminCommunityPage"];
+                };
+            };
+        };
+    };
+    PickupPointsAdminController_createCommunity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCommunityRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminCommunity"];
+                };
+            };
+        };
+    };
+    PickupPointsAdminController_pickupPoints: {
+        parameters: {
+            query?: {
+                limit?: unknown;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description Only the points of this community */
+                communityId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminPickupPointPage"];
+                };
+            };
+            /** @description NOT_FOUND: no such community */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PickupPointsAdminController_createPickupPoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePickupPointRequest"];
+            };
+        };
+        responses: {
+            /** @description The new point has no leader until a leader application for it is approved */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminPickupPoint"];
+                };
+            };
+            /** @description NOT_FOUND: no such community */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PickupPointsAdminController_updatePickupPoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePickupPointRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminPickupPoint"];
+                };
+            };
+            /** @description NOT_FOUND: no such pickup point */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

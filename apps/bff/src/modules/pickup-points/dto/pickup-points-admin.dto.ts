@@ -1,0 +1,159 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsNumber, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { PageQuery } from '../../../common/pagination';
+
+/** Leading and trailing spaces of a typed-in name are dropped before it is checked and stored. */
+const trimmed = () =>
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
+const SAYS_SOMETHING = /\S/;
+const coordinate = { allowNaN: false, allowInfinity: false } as const;
+
+export class CreateCommunityRequest {
+  @ApiProperty({ example: '阳光花园', description: 'Not only spaces' })
+  @trimmed()
+  @IsString()
+  @Length(1, 80)
+  @Matches(SAYS_SOMETHING, { message: 'name must say something, not only spaces' })
+  name!: string;
+
+  @ApiProperty({ example: '杭州', description: 'Not only spaces' })
+  @trimmed()
+  @IsString()
+  @Length(1, 40)
+  @Matches(SAYS_SOMETHING, { message: 'city must say something, not only spaces' })
+  city!: string;
+}
+
+export class AdminCommunity {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() city!: string;
+  @ApiProperty({ description: 'Pickup points in the community' }) pickupPointCount!: number;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+export class AdminCommunityPage {
+  @ApiProperty({ type: AdminCommunity, isArray: true }) items!: AdminCommunity[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class UpdatePickupPointRequest {
+  @ApiPropertyOptional({ example: '阳光花园东门自提点', description: 'Not only spaces' })
+  @IsOptional()
+  @trimmed()
+  @IsString()
+  @Length(1, 80)
+  @Matches(SAYS_SOMETHING, { message: 'name must say something, not only spaces' })
+  name?: string;
+
+  @ApiPropertyOptional({ example: '杭州市西湖区文三路 88 号', description: 'Not only spaces' })
+  @IsOptional()
+  @trimmed()
+  @IsString()
+  @Length(1, 200)
+  @Matches(SAYS_SOMETHING, { message: 'address must say something, not only spaces' })
+  address?: string;
+
+  @ApiPropertyOptional({ minimum: -90, maximum: 90, example: 30.2772 })
+  @IsOptional()
+  @IsNumber(coordinate)
+  @Min(-90)
+  @Max(90)
+  latitude?: number;
+
+  @ApiPropertyOptional({ minimum: -180, maximum: 180, example: 120.1276 })
+  @IsOptional()
+  @IsNumber(coordinate)
+  @Min(-180)
+  @Max(180)
+  longitude?: number;
+
+  @ApiPropertyOptional({ example: '08:00-21:00', description: 'Shown to shoppers as written' })
+  @IsOptional()
+  @trimmed()
+  @IsString()
+  @Length(1, 100)
+  @Matches(SAYS_SOMETHING, { message: 'openingHours must say something, not only spaces' })
+  openingHours?: string;
+}
+
+export class CreatePickupPointRequest {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('4')
+  communityId!: string;
+
+  @ApiProperty({ example: '阳光花园东门自提点', description: 'Not only spaces' })
+  @trimmed()
+  @IsString()
+  @Length(1, 80)
+  @Matches(SAYS_SOMETHING, { message: 'name must say something, not only spaces' })
+  name!: string;
+
+  @ApiProperty({ example: '杭州市西湖区文三路 88 号', description: 'Not only spaces' })
+  @trimmed()
+  @IsString()
+  @Length(1, 200)
+  @Matches(SAYS_SOMETHING, { message: 'address must say something, not only spaces' })
+  address!: string;
+
+  @ApiProperty({ minimum: -90, maximum: 90, example: 30.2772 })
+  @IsNumber(coordinate)
+  @Min(-90)
+  @Max(90)
+  latitude!: number;
+
+  @ApiProperty({ minimum: -180, maximum: 180, example: 120.1276 })
+  @IsNumber(coordinate)
+  @Min(-180)
+  @Max(180)
+  longitude!: number;
+
+  @ApiProperty({ example: '08:00-21:00', description: 'Shown to shoppers as written' })
+  @trimmed()
+  @IsString()
+  @Length(1, 100)
+  @Matches(SAYS_SOMETHING, { message: 'openingHours must say something, not only spaces' })
+  openingHours!: string;
+}
+
+export class CommunitySummary {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() city!: string;
+}
+
+export class LeaderSummary {
+  @ApiProperty({ format: 'uuid', description: "The leader's member id" }) id!: string;
+  @ApiProperty() nickname!: string;
+}
+
+export class AdminPickupPoint {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ type: CommunitySummary }) community!: CommunitySummary;
+  @ApiProperty() name!: string;
+  @ApiProperty() address!: string;
+  @ApiProperty() latitude!: number;
+  @ApiProperty() longitude!: number;
+  @ApiProperty() openingHours!: string;
+  @ApiProperty({
+    type: LeaderSummary,
+    nullable: true,
+    description:
+      'The approved leader; null until one is approved, and until then shoppers neither see nor choose the point',
+  })
+  leader!: LeaderSummary | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+export class AdminPickupPointPage {
+  @ApiProperty({ type: AdminPickupPoint, isArray: true }) items!: AdminPickupPoint[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class PickupPointQuery extends PageQuery {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only the points of this community' })
+  @IsOptional()
+  @IsUUID('4')
+  communityId?: string;
+}
