@@ -131,12 +131,37 @@ async function main() {
       auth,
     );
     await call(bff.base, 'POST', `/admin/campaigns/${campaign.id}/publish`, undefined, auth);
-    const [{ id: pointId }] = (
-      await pool.query(
-        `WITH c AS (INSERT INTO communities (name, city) VALUES ('bench', 'bench') RETURNING id)
-         INSERT INTO pickup_points (community_id, name, address, latitude, longitude) SELECT id, 'bench', 'bench', 30, 120 FROM c RETURNING id`,
-      )
-    ).rows;
+    const community = await call(
+      bff.base,
+      'POST',
+      '/admin/communities',
+      { name: 'bench', city: 'bench' },
+      auth,
+    );
+    const { id: pointId } = await call(
+      bff.base,
+      'POST',
+      '/admin/pickup-points',
+      {
+        communityId: community.id,
+        name: 'bench',
+        address: 'bench',
+        latitude: 30,
+        longitude: 120,
+        openingHours: 'bench',
+      },
+      auth,
+    );
+    // Shoppers can choose only a pickup point that has a leader.
+    const leader = await call(bff.base, 'POST', '/auth/wechat-login', { code: 'dev:bench-leader' });
+    const application = await call(
+      bff.base,
+      'POST',
+      '/leader/applications',
+      { pickupPointId: pointId, realName: 'bench', phone: '13800000000' },
+      { authorization: `Bearer ${leader.accessToken}` },
+    );
+    await call(bff.base, 'POST', `/admin/leader-applications/${application.id}/approve`, {}, auth);
     const tokens = [];
     for (let i = 0; i < Math.min(BUYERS, CONCURRENCY * 8); i++) {
       const login = await call(bff.base, 'POST', '/auth/wechat-login', { code: `dev:buyer-${i}` });

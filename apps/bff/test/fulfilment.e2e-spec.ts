@@ -2,7 +2,7 @@ import { ErrorCode } from '@linli/shared';
 import { randomUUID } from 'node:crypto';
 import { DAY_MS, pointsOf } from './support/points-helpers';
 import { as, fulfilmentWorld, HOUR_MS } from './support/fulfilment-fixtures';
-import { startTestApp, TestApp } from './support/test-app';
+import { loginMember, startTestApp, TestApp } from './support/test-app';
 
 type World = Awaited<ReturnType<typeof fulfilmentWorld>>;
 interface Line {
@@ -584,7 +584,8 @@ describe('fulfilment: who may do what', () => {
   it('gives a pickup point one leader, and a leader one pickup point', async () => {
     const point = await createPoint(t);
     const apply = async (name: string, pickupPointId: string) => {
-      const shopper = await w.shopperAt(name);
+      const login = await loginMember(t, name);
+      const shopper = { id: login.member.id, token: login.accessToken };
       const res = await t
         .http()
         .post('/api/v1/leader/applications')
@@ -621,6 +622,7 @@ describe('fulfilment: who may do what', () => {
   });
 });
 
+/** A pickup point no one runs yet, for leaders to apply to. */
 async function createPoint(t: TestApp): Promise<{ id: string }> {
   const [community] = await t.dataSource.query(
     `INSERT INTO communities (name, city) VALUES ('新村', '杭州') RETURNING id`,

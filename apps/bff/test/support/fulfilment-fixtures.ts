@@ -1,20 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../../src/common/clock';
 import { MemberCodeService } from '../../src/modules/tiers/member-code.service';
-import { createPickupPoints, liveCampaign } from './group-buy-fixtures';
+import { approveLeader, createLeaderlessPickupPoints, liveCampaign } from './group-buy-fixtures';
 import { loginAdmin, loginMember, TestApp } from './test-app';
 
 export const HOUR_MS = 3_600_000;
 export const as = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /**
- * A community with two pickup points, each with an approved leader, and an admin: what the
- * fulfilment specs start from. Everything goes through the HTTP API as the real users would.
+ * A community with two pickup points that have no leader until `leaderOf` gives them one, and
+ * an admin: what the fulfilment specs start from. Everything goes through the HTTP API as the
+ * real users would.
  */
 export async function fulfilmentWorld(t: TestApp) {
   const admin = await loginAdmin(t);
   const clock = t.app.get(Clock);
-  const points = await createPickupPoints(t);
+  const points = await createLeaderlessPickupPoints(t);
   const product = await t
     .http()
     .post('/api/v1/admin/products')
@@ -40,21 +41,16 @@ export async function fulfilmentWorld(t: TestApp) {
     return { id: login.member.id, token: login.accessToken };
   };
 
+  /** A member applies to run the pickup point, is approved, and then shops there too. */
   const leaderOf = async (name: string, pickupPointId: string) => {
-    const leader = await shopperAt(name, pickupPointId);
-    const application = await t
-      .http()
-      .post('/api/v1/leader/applications')
-      .set(as(leader.token))
-      .send({ pickupPointId, realName: '王阿姨', phone: '13800000000' })
-      .expect(201);
+    const leader = await approveLeader(t, pickupPointId, name);
     await t
       .http()
-      .post(`/api/v1/admin/leader-applications/${application.body.id}/approve`)
-      .set(as(admin))
-      .send({})
+      .put('/api/v1/me/pickup-point')
+      .set(as(leader.accessToken))
+      .send({ pickupPointId })
       .expect(200);
-    return leader;
+    return { id: leader.member.id, token: leader.accessToken };
   };
 
   const campaign = async (skuId: string, overrides: Record<string, unknown> = {}) => {

@@ -1,21 +1,69 @@
 import { randomUUID } from 'node:crypto';
-import type { TestApp } from './test-app';
+import { loginAdmin, loginMember, type TestApp } from './test-app';
 
 const HOUR = 3_600_000;
 
-/** A community with two pickup points, as the shopper-facing group-buy specs need. */
-export async function createPickupPoints(t: TestApp): Promise<{ east: string; west: string }> {
-  const [community] = await t.dataSource.query(
-    `INSERT INTO communities (name, city) VALUES ('阳光花园', '杭州') RETURNING id`,
-  );
-  const insert = async (name: string) =>
+const as = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/**
+ * A community with two pickup points as an operator sets them up, neither with a leader
+ * yet: shoppers cannot choose them until a leader application is approved.
+ */
+export async function createLeaderlessPickupPoints(
+  t: TestApp,
+): Promise<{ east: string; west: string }> {
+  const admin = await loginAdmin(t);
+  const community = await t
+    .http()
+    .post('/api/v1/admin/communities')
+    .set(as(admin))
+    .send({ name: '阳光花园', city: '杭州' })
+    .expect(201);
+  const create = async (name: string) =>
     (
-      await t.dataSource.query(
-        `INSERT INTO pickup_points (community_id, name, address, latitude, longitude) VALUES ($1, $2, '文三路', 30.27, 120.12) RETURNING id`,
-        [community.id, name],
-      )
-    )[0].id as string;
-  return { east: await insert('东门'), west: await insert('西门') };
+      await t
+        .http()
+        .post('/api/v1/admin/pickup-points')
+        .set(as(admin))
+        .send({
+          communityId: community.body.id,
+          name,
+          address: '文三路',
+          latitude: 30.27,
+          longitude: 120.12,
+          openingHours: '08:00-21:00',
+        })
+        .expect(201)
+    ).body.id as string;
+  return { east: await create('东门'), west: await create('西门') };
+}
+
+/** Gives a pickup point a leader: a member applies to run it and the operator approves. */
+export async function approveLeader(t: TestApp, pickupPointId: string, name: string) {
+  const admin = await loginAdmin(t);
+  const leader = await loginMember(t, name);
+  const application = await t
+    .http()
+    .post('/api/v1/leader/applications')
+    .set(as(leader.accessToken))
+    .send({ pickupPointId, realName: '王阿姨', phone: '13800000000' })
+    .expect(201);
+  await t
+    .http()
+    .post(`/api/v1/admin/leader-applications/${application.body.id}/approve`)
+    .set(as(admin))
+    .send({})
+    .expect(200);
+  return leader;
+}
+
+/** A community with two pickup points, each run by a leader, as the shopper-facing group-buy specs need. */
+export async function createPickupPoints(t: TestApp): Promise<{ east: string; west: string }> {
+  const points = await createLeaderlessPickupPoints(t);
+  const suffix = randomUUID().slice(0, 8);
+  await approveLeader(t, points.east, `east-leader-${suffix}`);
+  await approveLeader(t, points.west, `west-leader-${suffix}`);
+  return points;
 }
 
 /** A campaign body that is live now, for an admin to post. */

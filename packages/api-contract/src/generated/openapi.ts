@@ -2025,6 +2025,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Only pickup points run by an approved leader */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2055,6 +2056,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["MeResponse"];
                 };
+            };
+            /** @description NOT_FOUND: no such pickup point, or one no leader runs yet */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../../common/auth/auth.decorators';
 import { Ctx, RequestContext } from '../../common/request-context';
 import { MeResponse } from '../members/dto/me.dto';
@@ -18,13 +18,20 @@ export class PickupPointsController {
   ) {}
 
   @Get('pickup-points')
-  @ApiOkResponse({ type: NearbyPickupPoint, isArray: true })
+  @ApiOkResponse({
+    type: NearbyPickupPoint,
+    isArray: true,
+    description: 'Only pickup points run by an approved leader',
+  })
   nearby(@Ctx() ctx: RequestContext, @Query() query: NearbyQuery): Promise<NearbyPickupPoint[]> {
     return this.pickupPoints.nearby(ctx, query.lat, query.lng);
   }
 
   @Put('me/pickup-point')
   @ApiOkResponse({ type: MeResponse })
+  @ApiNotFoundResponse({
+    description: 'NOT_FOUND: no such pickup point, or one no leader runs yet',
+  })
   async bind(
     @Ctx() ctx: RequestContext,
     @Body() body: BindPickupPointRequest,

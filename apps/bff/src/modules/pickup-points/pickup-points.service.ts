@@ -10,7 +10,10 @@ const NEARBY_LIMIT = 20;
 export class PickupPointsService {
   constructor(private readonly connection: TransactionalConnection) {}
 
-  /** The pickup points closest to a place, nearest first (great-circle distance). */
+  /**
+   * The pickup points closest to a place, nearest first (great-circle distance). Only points
+   * with an approved leader: at one without, nobody would hand the goods out.
+   */
   async nearby(ctx: RequestContext, lat: number, lng: number): Promise<NearbyPickupPoint[]> {
     const rows = await this.connection.query<{
       id: string;
@@ -28,6 +31,7 @@ export class PickupPointsService {
                 power(sin(radians(p.latitude - $1) / 2), 2) +
                 cos(radians($1)) * cos(radians(p.latitude)) * power(sin(radians(p.longitude - $2) / 2), 2))))::int AS distance
        FROM pickup_points p JOIN communities c ON c.id = p.community_id
+       WHERE p.leader_member_id IS NOT NULL
        ORDER BY distance, p.id LIMIT $3`,
       [lat, lng, NEARBY_LIMIT],
     );
@@ -43,12 +47,15 @@ export class PickupPointsService {
     }));
   }
 
-  /** Binds the member to one pickup point; they may move to another at any time. */
+  /**
+   * Binds the member to one pickup point; they may move to another at any time. A point
+   * without a leader answers as one that does not exist, as it is not listed either.
+   */
   async bind(ctx: RequestContext, memberId: string, pickupPointId: string): Promise<void> {
     const bound = await this.connection.query(
       ctx,
       `UPDATE members SET pickup_point_id = p.id FROM pickup_points p
-       WHERE members.id = $1 AND p.id = $2 RETURNING members.id`,
+       WHERE members.id = $1 AND p.id = $2 AND p.leader_member_id IS NOT NULL RETURNING members.id`,
       [memberId, pickupPointId],
     );
     if (bound.length === 0) throw AppException.notFound('Pickup point', { pickupPointId });
