@@ -1,5 +1,6 @@
 import { logInAs, useJourney } from './support/journey';
 import { screenshot, waitForText } from './support/screen';
+import { pickupPoints } from './support/pickup-points';
 import { JOURNEY_ADMIN, Stack } from './support/stack';
 
 type Headers = Record<string, string>;
@@ -11,37 +12,6 @@ async function operator(stack: Stack): Promise<Headers> {
     JOURNEY_ADMIN,
   );
   return { authorization: `Bearer ${accessToken}` };
-}
-
-interface PlannedPoint {
-  name: string;
-  address: string;
-  latitude: number;
-  longitude: number;
-}
-
-/** A community in 杭州 with its pickup points, as an operator would set them up; their ids in order. */
-async function pickupPoints(
-  stack: Stack,
-  community: string,
-  points: PlannedPoint[],
-): Promise<string[]> {
-  const rows = (await stack.sql(
-    `WITH c AS (INSERT INTO communities (name, city) VALUES ($1, '杭州') RETURNING id)
-     INSERT INTO pickup_points (community_id, name, address, latitude, longitude)
-     SELECT c.id, p.name, p.address, p.latitude, p.longitude
-     FROM c, unnest($2::text[], $3::text[], $4::float8[], $5::float8[]) WITH ORDINALITY
-       AS p(name, address, latitude, longitude, n)
-     ORDER BY p.n RETURNING id`,
-    [
-      community,
-      points.map((p) => p.name),
-      points.map((p) => p.address),
-      points.map((p) => p.latitude),
-      points.map((p) => p.longitude),
-    ],
-  )) as { id: string }[];
-  return rows.map((row) => row.id);
 }
 
 /** A neighbour logged in through the API, as their phone would, at a pickup point: their headers. */
@@ -115,7 +85,7 @@ describe('journey: a neighbour buys a group-buy with points', () => {
       perMemberLimit: 3,
       minBuyers: 2,
     });
-    await pickupPoints(stack, '阳光花园', [
+    await pickupPoints(stack, auth, '阳光花园', [
       {
         name: '阳光花园东门自提点',
         address: '文三路 88 号',
@@ -178,7 +148,7 @@ describe('journey: a neighbour buys a group-buy with points', () => {
   it('sees their pickup point and the live countdown on 首页, and moves to another point with its own group-buys', async () => {
     const { stack } = journey;
     const auth = await operator(stack);
-    const [south, north] = await pickupPoints(stack, '文三新村', [
+    const [south, north] = await pickupPoints(stack, auth, '文三新村', [
       {
         name: '文三新村南门自提点',
         address: '文三路 102 号',
@@ -280,7 +250,7 @@ describe('journey: a neighbour buys a group-buy with points', () => {
       perMemberLimit: 2,
       minBuyers: 1,
     });
-    const [pointId] = await pickupPoints(stack, '古荡新村', [
+    const [pointId] = await pickupPoints(stack, auth, '古荡新村', [
       { name: '古荡新村自提点', address: '古墩路 3 号', latitude: 30.279, longitude: 120.12 },
     ]);
     // The order is placed, then the WeChat Pay sheet is closed: it waits for payment.
@@ -324,7 +294,7 @@ describe('journey: a neighbour buys a group-buy with points', () => {
       perMemberLimit: 30,
       minBuyers: 1,
     });
-    const [pointId] = await pickupPoints(stack, '翠苑二区', [
+    const [pointId] = await pickupPoints(stack, auth, '翠苑二区', [
       { name: '翠苑二区自提点', address: '翠苑路 20 号', latitude: 30.281, longitude: 120.131 },
     ]);
     const shopper = await shopperAt(stack, 'sunmei', pointId);

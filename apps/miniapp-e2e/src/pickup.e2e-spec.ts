@@ -1,5 +1,6 @@
 import { logInAs, useJourney } from './support/journey';
 import { screenshot, waitForText } from './support/screen';
+import { approveLeader, pickupPoints } from './support/pickup-points';
 import { JOURNEY_ADMIN, Stack } from './support/stack';
 
 const HOUR_MS = 3_600_000;
@@ -27,21 +28,17 @@ describe('journey: a leader hands over an order at the pickup point', () => {
       JOURNEY_ADMIN,
     );
     const admin = { authorization: `Bearer ${accessToken}` };
-    const [point] = (await stack.sql(
-      `WITH c AS (INSERT INTO communities (name, city) VALUES ('翠苑', '杭州') RETURNING id)
-       INSERT INTO pickup_points (community_id, name, address, latitude, longitude)
-       SELECT id, '翠苑一区自提点', '翠苑路 1 号', 30.28, 120.13 FROM c RETURNING id`,
-    )) as { id: string }[];
-
-    // 周阿姨 applies to run the pickup point and the operator approves.
-    const leader = await neighbour(stack, 'zhouayi', point.id);
-    const application = await stack.api<{ id: string }>(
-      'POST',
-      '/leader/applications',
-      { pickupPointId: point.id, realName: '周阿姨', phone: '13812345678' },
-      leader.auth,
+    const [pointId] = await pickupPoints(
+      stack,
+      admin,
+      '翠苑',
+      [{ name: '翠苑一区自提点', address: '翠苑路 1 号', latitude: 30.28, longitude: 120.13 }],
+      { leaders: false },
     );
-    await stack.api('POST', `/admin/leader-applications/${application.id}/approve`, {}, admin);
+
+    // 周阿姨 applies to run the new pickup point, the operator approves, and she shops there too.
+    const leader = await approveLeader(stack, admin, pointId, 'zhouayi', '周阿姨');
+    await stack.api('PUT', '/me/pickup-point', { pickupPointId: pointId }, leader.auth);
 
     // A neighbour buys; the group-buy cuts off, forms, and the goods arrive.
     const product = await stack.api<{ skus: { id: string }[] }>(
@@ -69,7 +66,7 @@ describe('journey: a leader hands over an order at the pickup point', () => {
       admin,
     );
     await stack.api('POST', `/admin/campaigns/${campaign.id}/publish`, undefined, admin);
-    const shopper = await neighbour(stack, 'xiaochen', point.id);
+    const shopper = await neighbour(stack, 'xiaochen', pointId);
     const order = await stack.api<{ id: string }>(
       'POST',
       '/orders',
