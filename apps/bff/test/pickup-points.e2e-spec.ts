@@ -122,6 +122,21 @@ describe('pickup points', () => {
   it('shows a pickup point to shoppers once its leader is approved, and lets them choose it', async () => {
     const point = await insertPoint('新开点', 30.27705, 120.12705, null);
     const applicant = await loginMember(t, 'pp-applicant');
+    // A member who wants to run a point finds the ones near them still without a leader.
+    const vacant = () =>
+      t
+        .http()
+        .get('/api/v1/pickup-points?lat=30.2771&lng=120.1270&vacant=true')
+        .set({ authorization: `Bearer ${applicant.accessToken}` })
+        .expect(200)
+        .then((res) => res.body.map((p: { name: string }) => p.name));
+    expect(await vacant()).toContain('新开点');
+    expect(await vacant()).not.toContain('东门');
+    await t
+      .http()
+      .get('/api/v1/pickup-points?lat=30.2771&lng=120.1270&vacant=maybe')
+      .set(as)
+      .expect(400);
     const application = await t
       .http()
       .post('/api/v1/leader/applications')
@@ -144,6 +159,7 @@ describe('pickup points', () => {
       .send({})
       .expect(200);
     expect((await nearby())[0]).toBe('新开点');
+    expect(await vacant()).not.toContain('新开点');
     const bound = await t
       .http()
       .put('/api/v1/me/pickup-point')

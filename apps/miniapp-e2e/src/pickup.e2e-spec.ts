@@ -125,4 +125,44 @@ describe('journey: a leader hands over an order at the pickup point', () => {
     await waitForText(shopperPage.locator('.order-state').first(), '已取货');
     await screenshot(shopperPage, 'journey-pickup-done.png');
   });
+
+  it('lets a neighbour apply in the mini-program to run a new pickup point near them', async () => {
+    const { stack } = journey;
+    const { accessToken } = await stack.api<{ accessToken: string }>(
+      'POST',
+      '/admin/auth/login',
+      JOURNEY_ADMIN,
+    );
+    const admin = { authorization: `Bearer ${accessToken}` };
+    const [pointId] = await pickupPoints(
+      stack,
+      admin,
+      '翠苑三区',
+      [{ name: '翠苑三区新自提点', address: '翠苑路 3 号', latitude: 30.2775, longitude: 120.128 }],
+      { leaders: false },
+    );
+
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'qianshu');
+    await page.locator('.mine-apply-link').click();
+    await page.getByText('翠苑三区新自提点', { exact: true }).click();
+    await waitForText(page.locator('.apply-point.is-chosen .leader-accent'), '已选');
+    await page.locator('.apply-name input').fill('钱叔');
+    await page.locator('.apply-phone input').fill('13912345678');
+    await page.locator('.apply-submit').click();
+    await waitForText(page.locator('.apply-status').first(), '审核中');
+    await screenshot(page, 'journey-leader-apply.png');
+
+    const applications = await stack.api<{ id: string; pickupPointId: string }[]>(
+      'GET',
+      '/admin/leader-applications?status=pending',
+      undefined,
+      admin,
+    );
+    const application = applications.find((a) => a.pickupPointId === pointId);
+    expect(application).toBeDefined();
+    await stack.api('POST', `/admin/leader-applications/${application?.id}/approve`, {}, admin);
+    await page.reload();
+    await waitForText(page.locator('.leader-card__title').first(), '你的申请已通过');
+  });
 });

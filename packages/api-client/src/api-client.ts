@@ -140,8 +140,13 @@ export function createApiClient(options: ApiClientOptions) {
       get: () => send<MeResponse>({ method: 'GET', url: '/me' }),
     },
     pickupPoints: {
-      nearby: (lat: number, lng: number) =>
-        send<NearbyPickupPoint[]>({ method: 'GET', url: '/pickup-points', params: { lat, lng } }),
+      /** The points shoppers can choose; `vacant`: those still needing a leader. */
+      nearby: (lat: number, lng: number, { vacant = false }: { vacant?: boolean } = {}) =>
+        send<NearbyPickupPoint[]>({
+          method: 'GET',
+          url: '/pickup-points',
+          params: vacant ? { lat, lng, vacant } : { lat, lng },
+        }),
       choose: (pickupPointId: string) =>
         send<MeResponse>({ method: 'PUT', url: '/me/pickup-point', data: { pickupPointId } }),
     },

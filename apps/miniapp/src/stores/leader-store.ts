@@ -6,7 +6,7 @@ import type {
   LeaderDashboard,
   PickList,
   PickupOrder,
-  PickupPointSummary,
+  NearbyPickupPoint,
   VerifyPickupRequest,
   VerifyPickupResponse,
 } from '@linli/api-contract';
@@ -15,6 +15,7 @@ import { create } from 'zustand';
 import { api } from '../services/api';
 import { messageFor } from '../services/error-messages';
 import { newIdempotencyKey } from '../services/idempotency-key';
+import { whereAmI } from '../services/location';
 
 /** One verification the leader made, newest first on the verify page. */
 export interface VerifyOutcome {
@@ -32,8 +33,8 @@ interface LeaderState {
   pickLists: PickList[];
   deliveries: DeliveryBatch[];
   applications: LeaderApplication[];
-  /** The caller's own pickup point, the one an application is for. */
-  pickupPoint: PickupPointSummary | null;
+  /** Pickup points near the caller that still need a leader: what an application can be for. */
+  vacantPoints: NearbyPickupPoint[];
   loading: boolean;
   busy: boolean;
   error: string | null;
@@ -46,7 +47,7 @@ interface LeaderState {
   loadPickLists(): Promise<void>;
   loadDeliveries(): Promise<void>;
   receive(batchId: string): Promise<boolean>;
-  /** The caller's applications and the pickup point a new one would be for. */
+  /** The caller's applications and the nearby points a new one could be for. */
   loadApplications(): Promise<void>;
   apply(request: LeaderApplicationRequest): Promise<boolean>;
 }
@@ -74,7 +75,7 @@ export const useLeaderStore = create<LeaderState>()((set, get) => {
     pickLists: [],
     deliveries: [],
     applications: [],
-    pickupPoint: null,
+    vacantPoints: [],
     loading: false,
     busy: false,
     error: null,
@@ -128,8 +129,12 @@ export const useLeaderStore = create<LeaderState>()((set, get) => {
 
     loadApplications: () =>
       read(async () => {
-        const [applications, me] = await Promise.all([api.leader.applications(), api.me.get()]);
-        return { applications, pickupPoint: me.pickupPoint ?? null };
+        const { latitude, longitude } = await whereAmI();
+        const [applications, vacantPoints] = await Promise.all([
+          api.leader.applications(),
+          api.pickupPoints.nearby(latitude, longitude, { vacant: true }),
+        ]);
+        return { applications, vacantPoints };
       }, '申请记录加载失败'),
 
     async apply(request) {

@@ -1,13 +1,10 @@
-import Taro from '@tarojs/taro';
 import type { NearbyPickupPoint, PickupPointSummary, ShopperCampaign } from '@linli/api-contract';
 import { ApiError } from '@linli/api-client';
 import { ErrorCode } from '@linli/shared';
 import { create } from 'zustand';
 import { api } from '../services/api';
 import { messageFor } from '../services/error-messages';
-
-// Where the demo community is, for browsers that do not share their location.
-const DEMO_LOCATION = { latitude: 30.2772, longitude: 120.1276 };
+import { whereAmI } from '../services/location';
 
 interface ShopState {
   campaigns: ShopperCampaign[];
@@ -27,15 +24,6 @@ interface ShopState {
   /** Back to the campaigns without changing the pickup point. */
   keepPickupPoint(): void;
   choosePickupPoint(pickupPointId: string): Promise<void>;
-}
-
-async function whereAmI(): Promise<{ latitude: number; longitude: number }> {
-  try {
-    const { latitude, longitude } = await Taro.getLocation({ type: 'gcj02' });
-    return { latitude, longitude };
-  } catch {
-    return DEMO_LOCATION;
-  }
 }
 
 export const useShopStore = create<ShopState>()((set, get) => ({

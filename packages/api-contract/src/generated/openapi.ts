@@ -2018,6 +2018,8 @@ export interface operations {
             query: {
                 lat: number;
                 lng: number;
+                /** @description true: the points that still need a leader, for a member applying to run one, instead of the points shoppers can choose */
+                vacant?: boolean;
             };
             header?: never;
             path?: never;
@@ -2025,7 +2027,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Only pickup points run by an approved leader */
+            /** @description Pickup points run by an approved leader; with vacant=true, those still without a leader */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -21,10 +21,11 @@ export class PickupPointsController {
   @ApiOkResponse({
     type: NearbyPickupPoint,
     isArray: true,
-    description: 'Only pickup points run by an approved leader',
+    description:
+      'Pickup points run by an approved leader; with vacant=true, those still without a leader',
   })
   nearby(@Ctx() ctx: RequestContext, @Query() query: NearbyQuery): Promise<NearbyPickupPoint[]> {
-    return this.pickupPoints.nearby(ctx, query.lat, query.lng);
+    return this.pickupPoints.nearby(ctx, query.lat, query.lng, query.vacant ?? false);
   }
 
   @Put('me/pickup-point')

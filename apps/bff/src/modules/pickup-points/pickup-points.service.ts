@@ -12,9 +12,15 @@ export class PickupPointsService {
 
   /**
    * The pickup points closest to a place, nearest first (great-circle distance). Only points
-   * with an approved leader: at one without, nobody would hand the goods out.
+   * with an approved leader, as at one without nobody would hand the goods out; or, `vacant`,
+   * only those without one, for members applying to run a point.
    */
-  async nearby(ctx: RequestContext, lat: number, lng: number): Promise<NearbyPickupPoint[]> {
+  async nearby(
+    ctx: RequestContext,
+    lat: number,
+    lng: number,
+    vacant = false,
+  ): Promise<NearbyPickupPoint[]> {
     const rows = await this.connection.query<{
       id: string;
       name: string;
@@ -31,9 +37,9 @@ export class PickupPointsService {
                 power(sin(radians(p.latitude - $1) / 2), 2) +
                 cos(radians($1)) * cos(radians(p.latitude)) * power(sin(radians(p.longitude - $2) / 2), 2))))::int AS distance
        FROM pickup_points p JOIN communities c ON c.id = p.community_id
-       WHERE p.leader_member_id IS NOT NULL
+       WHERE (p.leader_member_id IS NULL) = $4
        ORDER BY distance, p.id LIMIT $3`,
-      [lat, lng, NEARBY_LIMIT],
+      [lat, lng, NEARBY_LIMIT, vacant],
     );
     return rows.map((r) => ({
       id: r.id,

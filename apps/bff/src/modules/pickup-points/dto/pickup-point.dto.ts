@@ -1,6 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsLatitude, IsLongitude, IsUUID } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsLatitude, IsLongitude, IsOptional, IsUUID } from 'class-validator';
 
 export class NearbyQuery {
   @ApiProperty({ example: 30.2772 })
@@ -12,6 +12,15 @@ export class NearbyQuery {
   @Type(() => Number)
   @IsLongitude()
   lng!: number;
+
+  @ApiPropertyOptional({
+    description:
+      'true: the points that still need a leader, for a member applying to run one, instead of the points shoppers can choose',
+  })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  vacant?: boolean;
 }
 
 export class PickupPointSummary {

@@ -10,10 +10,12 @@ import './index.scss';
 
 const MOBILE = /^1\d{10}$/;
 
-/** A member asks to lead their own pickup point; operators approve. */
+/** A member asks to run a nearby pickup point that has no leader yet; operators approve. */
 export default function ApplyPage() {
-  const { applications, pickupPoint, loading, busy, error, loadApplications, apply } =
+  const { applications, vacantPoints, loading, busy, error, loadApplications, apply } =
     useLeaderStore();
+  const [chosenId, setChosenId] = useState<string | null>(null);
+  const pickupPoint = vacantPoints.find((point) => point.id === chosenId) ?? null;
   const [realName, setRealName] = useState('');
   const [phone, setPhone] = useState('');
   const [note, setNote] = useState('');
@@ -57,22 +59,26 @@ export default function ApplyPage() {
       {!approved && !pending && (
         <View className="leader-card">
           <Text className="leader-card__title">申请信息</Text>
-          {pickupPoint ? (
-            <Text className="leader-muted apply-point">
-              自提点：{pickupPoint.name}（{pickupPoint.address}）
-            </Text>
-          ) : (
-            !loading && (
-              <View className="apply-point">
-                <Text className="leader-muted">请先在首页选择你要服务的自提点</Text>
-                <Button
-                  size="small"
-                  onClick={() => void Taro.switchTab({ url: '/pages/index/index' })}
-                >
-                  去选择
-                </Button>
+          <Text className="leader-muted">选择你要服务的自提点（附近还没有团长的）</Text>
+          {vacantPoints.map((point) => (
+            <View
+              key={point.id}
+              className={`apply-point ${point.id === chosenId ? 'is-chosen' : ''}`}
+              onClick={() => setChosenId(point.id)}
+            >
+              <View className="apply-point__info">
+                <Text className="apply-point__name">{point.name}</Text>
+                <Text className="leader-muted">
+                  {point.communityName} · {point.address}
+                </Text>
               </View>
-            )
+              <Text className="leader-accent">{point.id === chosenId ? '已选' : '选择'}</Text>
+            </View>
+          ))}
+          {!loading && vacantPoints.length === 0 && (
+            <Text className="leader-muted apply-no-point">
+              附近的自提点都已有团长，新自提点开放后可在这里申请
+            </Text>
           )}
           <Input
             className="apply-name"
