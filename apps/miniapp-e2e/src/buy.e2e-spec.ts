@@ -25,7 +25,8 @@ async function shopperAt(stack: Stack, name: string, pickupPointId: string): Pro
 }
 
 /**
- * A product with one SKU and a live group-buy of it, as an operator would set them up.
+ * A product with one SKU and a live group-buy of it, as an operator would set them up; with
+ * `startsInMs`, a group-buy scheduled to start that much later instead.
  */
 async function liveGroupBuy(
   stack: Stack,
@@ -39,6 +40,7 @@ async function liveGroupBuy(
     perMemberLimit: number;
     minBuyers: number;
     pickupPointIds?: string[];
+    startsInMs?: number;
   },
 ): Promise<{ id: string; pickupDate: string }> {
   const product = await stack.api<{ skus: { id: string }[] }>(
@@ -59,7 +61,7 @@ async function liveGroupBuy(
       stock: 50,
       perMemberLimit: offer.perMemberLimit,
       minBuyers: offer.minBuyers,
-      startsAt: new Date(now - 3_600_000).toISOString(),
+      startsAt: new Date(now + (offer.startsInMs ?? -3_600_000)).toISOString(),
       cutsOffAt: new Date(now + 86_400_000).toISOString(),
       pickupDate,
       pickupPointIds: offer.pickupPointIds,
@@ -280,6 +282,63 @@ describe('journey: a neighbour buys a group-buy with points', () => {
       shopper,
     );
     expect(paid.state).toBe('paid');
+  });
+
+  it('shows a group-buy not started yet as 即将开团, and an unpaid order past its deadline without 去支付', async () => {
+    const { stack } = journey;
+    const auth = await operator(stack);
+    const [pointId] = await pickupPoints(stack, auth, '文新', [
+      { name: '文新自提点', address: '文一西路 9 号', latitude: 30.2795, longitude: 120.1185 },
+    ]);
+    const soon = await liveGroupBuy(stack, auth, {
+      product: '东阳红糖',
+      sku: '1斤',
+      priceFen: 2_600,
+      title: '东阳红糖 团购',
+      groupPriceFen: 1_900,
+      perMemberLimit: 2,
+      minBuyers: 1,
+      pickupPointIds: [pointId],
+      startsInMs: 2 * 3_600_000,
+    });
+    const live = await liveGroupBuy(stack, auth, {
+      product: '舟山带鱼',
+      sku: '2条',
+      priceFen: 6_600,
+      title: '舟山带鱼 团购',
+      groupPriceFen: 5_200,
+      perMemberLimit: 2,
+      minBuyers: 1,
+      pickupPointIds: [pointId],
+    });
+    const shopper = await shopperAt(stack, 'fengjie', pointId);
+    await stack.api(
+      'POST',
+      '/orders',
+      { items: [{ campaignId: live.id, quantity: 1 }] },
+      { ...shopper, 'idempotency-key': 'journey-order-left-unpaid' },
+    );
+
+    const page = await journey.newPage();
+    await page.clock.install();
+    await logInAs(page, stack, 'fengjie');
+    // A neighbour opens a shared link to the group-buy before it starts.
+    await page.goto(`${stack.h5Url}/#/subpackages/shop/campaign/index?id=${soon.id}`);
+    await waitForText(page.locator('.campaign-detail-buy'), '即将开团');
+    expect(await page.locator('.campaign-countdown').innerText()).toMatch(/^距开团 1时5\d分$/);
+    await page.locator('.campaign-detail-buy').click();
+    expect(page.url()).toContain('/subpackages/shop/campaign/index');
+    await screenshot(page, 'journey-campaign-scheduled.png');
+
+    await page.goto(`${stack.h5Url}/#/pages/orders/index`);
+    await page.locator('.order-card').first().click();
+    await waitForText(page.locator('.order-pay__button'), '去支付 ¥52.00');
+    // The shopper comes back to the order after its 15 minutes have run out.
+    await page.clock.fastForward('16:00');
+    await page.goBack();
+    await page.locator('.order-card').first().click();
+    await waitForText(page.locator('.order-pay__deadline'), '已过支付时间，订单将自动取消');
+    expect(await page.locator('.order-pay__button').count()).toBe(0);
   });
 
   it('scrolls 订单 back past the first page to the oldest order', async () => {
