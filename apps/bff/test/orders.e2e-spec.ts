@@ -47,6 +47,8 @@ describe('checkout and orders', () => {
     if (key) req.set('Idempotency-Key', key);
     return req.send(body);
   };
+  const pay = (token: string, orderId: string) =>
+    t.http().post(`/api/v1/orders/${orderId}/pay`).set(as(token));
 
   beforeAll(async () => {
     // The flash sale queues a thousand requests for connections: let them wait rather than shed load.
@@ -345,11 +347,7 @@ describe('checkout and orders', () => {
       const placed = await order(buyer.accessToken, {
         items: [{ campaignId, quantity: 2 }],
       }).expect(201);
-      const paid = await t
-        .http()
-        .post(`/api/v1/orders/${placed.body.id}/pay`)
-        .set(as(buyer.accessToken))
-        .expect(200);
+      const paid = await pay(buyer.accessToken, placed.body.id).expect(200);
       expect(paid.body).toMatchObject({
         kind: 'completed',
         order: { state: 'paid', paidAt: expect.any(String) },
@@ -378,11 +376,7 @@ describe('checkout and orders', () => {
       expect(
         (await t.http().get('/api/v1/me/points').set(as(buyer.accessToken))).body.pending,
       ).toBe(placed.body.pointsToEarn);
-      const again = await t
-        .http()
-        .post(`/api/v1/orders/${placed.body.id}/pay`)
-        .set(as(buyer.accessToken))
-        .expect(409);
+      const again = await pay(buyer.accessToken, placed.body.id).expect(409);
       expect(again.body.error.code).toBe(ErrorCode.OrderStateInvalid);
     });
 
@@ -394,11 +388,7 @@ describe('checkout and orders', () => {
       }).expect(201);
       expect(placed.body).toMatchObject({ payable: 2_990, pointsToEarn: 29 }); // regular: x1.0
       await t.dataSource.query(`UPDATE members SET tier = 'gold' WHERE id = $1`, [buyer.member.id]);
-      const paid = await t
-        .http()
-        .post(`/api/v1/orders/${placed.body.id}/pay`)
-        .set(as(buyer.accessToken))
-        .expect(200);
+      const paid = await pay(buyer.accessToken, placed.body.id).expect(200);
       // floor(29 yuan x 1.5), on the price fixed when ordering
       expect(paid.body.order).toMatchObject({ state: 'paid', payable: 2_990, pointsToEarn: 43 });
       expect(
@@ -419,10 +409,7 @@ describe('checkout and orders', () => {
         const placed = await order(buyer.accessToken, {
           items: [{ campaignId, quantity: 1 }],
         }).expect(201);
-        const paid = await t
-          .http()
-          .post(`/api/v1/orders/${placed.body.id}/pay`)
-          .set(as(buyer.accessToken))
+        const paid = await pay(buyer.accessToken, placed.body.id)
           .set('Host', `127.0.0.1:${(elsewhere.address() as AddressInfo).port}`)
           .expect(200);
         expect(paid.body.order.state).toBe('paid');
@@ -439,11 +426,7 @@ describe('checkout and orders', () => {
       const placed = await order(buyer.accessToken, {
         items: [{ campaignId, quantity: 1 }],
       }).expect(201);
-      const paid = await t
-        .http()
-        .post(`/api/v1/orders/${placed.body.id}/pay`)
-        .set(as(buyer.accessToken))
-        .expect(200);
+      const paid = await pay(buyer.accessToken, placed.body.id).expect(200);
       // The shopper also paid from a second device: another transaction for the same order.
       const second = {
         orderId: placed.body.id,
@@ -512,7 +495,7 @@ describe('checkout and orders', () => {
       const campaignId = await newCampaign({ stock: 10, minBuyers: 3 });
       const placeAndPay = async (token: string) => {
         const placed = await order(token, { items: [{ campaignId, quantity: 1 }] }).expect(201);
-        await t.http().post(`/api/v1/orders/${placed.body.id}/pay`).set(as(token)).expect(200);
+        await pay(token, placed.body.id).expect(200);
         return placed.body.id as string;
       };
       const regular = await shopperAt('buyers-regular');
@@ -580,11 +563,7 @@ describe('checkout and orders', () => {
       const placed = await order(buyer.accessToken, {
         items: [{ campaignId, quantity: 1 }],
       }).expect(201);
-      await t
-        .http()
-        .post(`/api/v1/orders/${placed.body.id}/pay`)
-        .set(as(buyer.accessToken))
-        .expect(200);
+      await pay(buyer.accessToken, placed.body.id).expect(200);
       await t
         .http()
         .post(`/api/v1/orders/${placed.body.id}/cancel`)
@@ -607,11 +586,7 @@ describe('checkout and orders', () => {
       const placed = await order(buyer.accessToken, {
         items: [{ campaignId, quantity: 1 }],
       }).expect(201);
-      await t
-        .http()
-        .post(`/api/v1/orders/${placed.body.id}/pay`)
-        .set(as(buyer.accessToken))
-        .expect(200);
+      await pay(buyer.accessToken, placed.body.id).expect(200);
       const cancel = (token: string, key: string) =>
         t
           .http()
@@ -646,11 +621,7 @@ describe('checkout and orders', () => {
         items: [{ campaignId, quantity: 3 }],
       }).expect(201);
       pointsOf(t).clock.advance(16 * 60_000);
-      await t
-        .http()
-        .post(`/api/v1/orders/${placed.body.id}/pay`)
-        .set(as(buyer.accessToken))
-        .expect(409);
+      await pay(buyer.accessToken, placed.body.id).expect(409);
       const run = await t
         .http()
         .post('/api/v1/admin/jobs/cancel-unpaid-orders/run')
@@ -702,7 +673,7 @@ describe('checkout and orders', () => {
         [placed.body.id, buyer.accessToken],
         [older.body.id, other.accessToken],
       ]) {
-        const refused = await t.http().post(`/api/v1/orders/${id}/pay`).set(as(token)).expect(409);
+        const refused = await pay(token, id).expect(409);
         expect(refused.body.error).toMatchObject({
           code: ErrorCode.OrderStateInvalid,
           details: { state: 'pending_payment', event: 'pay' },

@@ -1,28 +1,9 @@
 import { logInAs, useJourney } from './support/journey';
 import { screenshot, waitForText } from './support/screen';
-import { pickupPoints } from './support/pickup-points';
-import { JOURNEY_ADMIN, Stack } from './support/stack';
+import { pickupPoints, shopperAt } from './support/pickup-points';
+import { operator, Stack } from './support/stack';
 
 type Headers = Record<string, string>;
-
-async function operator(stack: Stack): Promise<Headers> {
-  const { accessToken } = await stack.api<{ accessToken: string }>(
-    'POST',
-    '/admin/auth/login',
-    JOURNEY_ADMIN,
-  );
-  return { authorization: `Bearer ${accessToken}` };
-}
-
-/** A neighbour logged in through the API, as their phone would, at a pickup point: their headers. */
-async function shopperAt(stack: Stack, name: string, pickupPointId: string): Promise<Headers> {
-  const { accessToken } = await stack.api<{ accessToken: string }>('POST', '/auth/wechat-login', {
-    code: `dev:${name}`,
-  });
-  const shopper = { authorization: `Bearer ${accessToken}` };
-  await stack.api('PUT', '/me/pickup-point', { pickupPointId }, shopper);
-  return shopper;
-}
 
 /**
  * A product with one SKU and a live group-buy of it, as an operator would set them up; with
@@ -256,7 +237,7 @@ describe('journey: a neighbour buys a group-buy with points', () => {
       { name: '古荡新村自提点', address: '古墩路 3 号', latitude: 30.279, longitude: 120.12 },
     ]);
     // The order is placed, then the WeChat Pay sheet is closed: it waits for payment.
-    const shopper = await shopperAt(stack, 'qianshu', pointId);
+    const { auth: shopper } = await shopperAt(stack, 'qianshu', pointId);
     const order = await stack.api<{ id: string }>(
       'POST',
       '/orders',
@@ -311,7 +292,7 @@ describe('journey: a neighbour buys a group-buy with points', () => {
       minBuyers: 1,
       pickupPointIds: [pointId],
     });
-    const shopper = await shopperAt(stack, 'fengjie', pointId);
+    const { auth: shopper } = await shopperAt(stack, 'fengjie', pointId);
     await stack.api(
       'POST',
       '/orders',
@@ -356,7 +337,7 @@ describe('journey: a neighbour buys a group-buy with points', () => {
     const [pointId] = await pickupPoints(stack, auth, '翠苑二区', [
       { name: '翠苑二区自提点', address: '翠苑路 20 号', latitude: 30.281, longitude: 120.131 },
     ]);
-    const shopper = await shopperAt(stack, 'sunmei', pointId);
+    const { auth: shopper } = await shopperAt(stack, 'sunmei', pointId);
     // One more order than a page holds, the first of them for 2 units.
     for (let i = 0; i < 21; i++) {
       await stack.api(

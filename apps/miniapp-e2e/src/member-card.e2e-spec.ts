@@ -1,6 +1,6 @@
 import { logInAs, useJourney } from './support/journey';
 import { screenshot, waitForText } from './support/screen';
-import { JOURNEY_ADMIN } from './support/stack';
+import { operator } from './support/stack';
 
 describe('journey: a neighbour opens the 会员 tab', () => {
   const journey = useJourney();
@@ -22,18 +22,11 @@ describe('journey: a neighbour opens the 会员 tab', () => {
     const { member } = await stack.api<{ member: { id: string } }>('POST', '/auth/wechat-login', {
       code: 'dev:zhaoyi',
     });
-    const { accessToken } = await stack.api<{ accessToken: string }>(
-      'POST',
-      '/admin/auth/login',
-      JOURNEY_ADMIN,
-    );
     await stack.api(
       'POST',
       `/admin/members/${member.id}/tier`,
       { tier: 'gold', until: '2099-12-31', reason: '社区合伙人' },
-      {
-        authorization: `Bearer ${accessToken}`,
-      },
+      await operator(stack),
     );
 
     await page.getByText('我的', { exact: true }).last().click();

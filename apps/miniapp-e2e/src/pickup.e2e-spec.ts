@@ -1,33 +1,16 @@
 import { logInAs, useJourney } from './support/journey';
 import { screenshot, waitForText } from './support/screen';
-import { approveLeader, pickupPoints } from './support/pickup-points';
-import { JOURNEY_ADMIN, Stack } from './support/stack';
+import { approveLeader, pickupPoints, shopperAt } from './support/pickup-points';
+import { operator } from './support/stack';
 
 const HOUR_MS = 3_600_000;
-
-/** Logs a neighbour in through the API, as their phone would, and binds their pickup point. */
-async function neighbour(stack: Stack, name: string, pickupPointId: string) {
-  const login = await stack.api<{ accessToken: string; member: { id: string } }>(
-    'POST',
-    '/auth/wechat-login',
-    { code: `dev:${name}` },
-  );
-  const auth = { authorization: `Bearer ${login.accessToken}` };
-  await stack.api('PUT', '/me/pickup-point', { pickupPointId }, auth);
-  return { id: login.member.id, auth };
-}
 
 describe('journey: a leader hands over an order at the pickup point', () => {
   const journey = useJourney();
 
   it('confirms the delivery, verifies the pickup code, and the shopper sees the order picked up', async () => {
     const { stack } = journey;
-    const { accessToken } = await stack.api<{ accessToken: string }>(
-      'POST',
-      '/admin/auth/login',
-      JOURNEY_ADMIN,
-    );
-    const admin = { authorization: `Bearer ${accessToken}` };
+    const admin = await operator(stack);
     const [pointId] = await pickupPoints(
       stack,
       admin,
@@ -66,7 +49,7 @@ describe('journey: a leader hands over an order at the pickup point', () => {
       admin,
     );
     await stack.api('POST', `/admin/campaigns/${campaign.id}/publish`, undefined, admin);
-    const shopper = await neighbour(stack, 'xiaochen', pointId);
+    const shopper = await shopperAt(stack, 'xiaochen', pointId);
     const order = await stack.api<{ id: string }>(
       'POST',
       '/orders',
@@ -128,12 +111,7 @@ describe('journey: a leader hands over an order at the pickup point', () => {
 
   it('lets a neighbour apply in the mini-program to run a new pickup point near them', async () => {
     const { stack } = journey;
-    const { accessToken } = await stack.api<{ accessToken: string }>(
-      'POST',
-      '/admin/auth/login',
-      JOURNEY_ADMIN,
-    );
-    const admin = { authorization: `Bearer ${accessToken}` };
+    const admin = await operator(stack);
     const [pointId] = await pickupPoints(
       stack,
       admin,

@@ -1,6 +1,6 @@
 import { logInAs, useJourney } from './support/journey';
 import { screenshot, waitForText } from './support/screen';
-import { JOURNEY_ADMIN } from './support/stack';
+import { operator } from './support/stack';
 
 describe('journey: a neighbour checks their points after an operator adjusts them', () => {
   const journey = useJourney();
@@ -13,12 +13,7 @@ describe('journey: a neighbour checks their points after an operator adjusts the
     const { member } = await stack.api<{ member: { id: string } }>('POST', '/auth/wechat-login', {
       code: 'dev:wangayi',
     });
-    const { accessToken: admin } = await stack.api<{ accessToken: string }>(
-      'POST',
-      '/admin/auth/login',
-      JOURNEY_ADMIN,
-    );
-    const auth = { authorization: `Bearer ${admin}` };
+    const auth = await operator(stack);
     await stack.api(
       'POST',
       `/admin/members/${member.id}/points-adjustments`,
@@ -51,18 +46,14 @@ describe('journey: a neighbour checks their points after an operator adjusts the
     const { member } = await stack.api<{ member: { id: string } }>('POST', '/auth/wechat-login', {
       code: 'dev:zhaoli',
     });
-    const { accessToken: admin } = await stack.api<{ accessToken: string }>(
-      'POST',
-      '/admin/auth/login',
-      JOURNEY_ADMIN,
-    );
+    const admin = await operator(stack);
     // One more entry than a page holds; the oldest says so.
     for (let i = 0; i < 21; i++) {
       await stack.api(
         'POST',
         `/admin/members/${member.id}/points-adjustments`,
         { points: 1, reason: i === 0 ? '最早的一笔' : `活动奖励 ${i}` },
-        { authorization: `Bearer ${admin}`, 'idempotency-key': `journey-scroll-${i}` },
+        { ...admin, 'idempotency-key': `journey-scroll-${i}` },
       );
     }
     const page = await journey.newPage();

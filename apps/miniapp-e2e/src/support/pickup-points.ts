@@ -20,6 +20,17 @@ export async function member(stack: Stack, name: string): Promise<{ id: string; 
   return { id: login.member.id, auth: { authorization: `Bearer ${login.accessToken}` } };
 }
 
+/** A neighbour logged in through the API at a pickup point: their id and headers. */
+export async function shopperAt(
+  stack: Stack,
+  name: string,
+  pickupPointId: string,
+): Promise<{ id: string; auth: Headers }> {
+  const shopper = await member(stack, name);
+  await stack.api('PUT', '/me/pickup-point', { pickupPointId }, shopper.auth);
+  return shopper;
+}
+
 /** The member `name` applies to run the pickup point and the operator approves. */
 export async function approveLeader(
   stack: Stack,

@@ -8,6 +8,16 @@ const ROOT = resolve(__dirname, '../../../..');
 
 export const JOURNEY_ADMIN = { username: 'admin', password: 'journey-admin-password' };
 
+/** The operator logged in to the stack's BFF: the headers of their requests. */
+export async function operator(stack: Stack): Promise<Record<string, string>> {
+  const { accessToken } = await stack.api<{ accessToken: string }>(
+    'POST',
+    '/admin/auth/login',
+    JOURNEY_ADMIN,
+  );
+  return { authorization: `Bearer ${accessToken}` };
+}
+
 async function freePort(): Promise<number> {
   return new Promise((done) => {
     const server = createServer();
