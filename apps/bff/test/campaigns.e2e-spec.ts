@@ -125,6 +125,42 @@ describe('catalogue and campaigns', () => {
     ).toBe('scheduled');
   });
 
+  it('lists live campaigns a page at a time, those cutting off soonest first', async () => {
+    const day = 24 * 3_600_000;
+    const late = [];
+    // Cutting off after every other campaign here, the last one first in time of creation.
+    for (const days of [32, 30, 31]) {
+      const cutsOffAt = new Date(Date.now() + days * day).toISOString();
+      const pickupDate = new Date(Date.now() + (days + 2) * day).toISOString().slice(0, 10);
+      const c = (await create(liveCampaign(skuId, { cutsOffAt, pickupDate })).expect(201)).body;
+      await publish(c.id).expect(200);
+      late.push(c.id);
+    }
+    const whole = await t.http().get('/api/v1/campaigns?limit=100').set(as(shopper)).expect(200);
+    expect(whole.body.nextCursor).toBeNull();
+    const all = whole.body.items.map((c: { id: string }) => c.id);
+    expect(all.slice(-3)).toEqual([late[1], late[2], late[0]]);
+
+    const walked: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor ? `limit=2&cursor=${cursor}` : 'limit=2';
+      const page = await t.http().get(`/api/v1/campaigns?${query}`).set(as(shopper)).expect(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(2);
+      walked.push(...page.body.items.map((c: { id: string }) => c.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(walked).toEqual(all);
+
+    const bad = await t
+      .http()
+      .get('/api/v1/campaigns?cursor=nonsense')
+      .set(as(shopper))
+      .expect(400);
+    expect(bad.body.error.code).toBe(ErrorCode.ValidationFailed);
+    await t.http().get('/api/v1/campaigns?limit=0').set(as(shopper)).expect(400);
+  });
+
   it('asks a member without a pickup point to choose one', async () => {
     const newcomer = await loginMember(t, 'campaign-newcomer');
     const res = await t.http().get('/api/v1/campaigns').set(as(newcomer.accessToken)).expect(409);

@@ -362,4 +362,36 @@ describe('journey: a neighbour buys a group-buy with points', () => {
     expect(await page.locator('.order-card').count()).toBe(21);
     expect(await page.locator('.order-card').last().innerText()).toContain('x2');
   });
+
+  it('scrolls 首页 past the first 20 group-buys to the last one', async () => {
+    const { stack } = journey;
+    const auth = await operator(stack);
+    const [pointId] = await pickupPoints(stack, auth, '华星', [
+      { name: '华星自提点', address: '华星路 8 号', latitude: 30.2785, longitude: 120.1265 },
+    ]);
+    // 21 group-buys at this point, each cutting off after the one before.
+    for (let i = 1; i <= 21; i++) {
+      await liveGroupBuy(stack, auth, {
+        product: `农家土鸡蛋 ${i}`,
+        sku: '30枚',
+        priceFen: 4_500,
+        title: `土鸡蛋团 第${i}期`,
+        groupPriceFen: 3_600,
+        perMemberLimit: 2,
+        minBuyers: 1,
+        pickupPointIds: [pointId],
+      });
+    }
+    await shopperAt(stack, 'hualing', pointId);
+
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'hualing');
+    await page.getByText('首页', { exact: true }).last().click();
+    await page.locator('.campaign-card').nth(19).waitFor();
+    expect(await page.getByText('土鸡蛋团 第21期', { exact: true }).count()).toBe(0);
+
+    await page.locator('.campaign-card').last().scrollIntoViewIfNeeded();
+    await waitForText(page.locator('.index-end'), '今天的团购都在这里了');
+    await page.getByText('土鸡蛋团 第21期', { exact: true }).waitFor();
+  });
 });

@@ -151,7 +151,8 @@ export function createApiClient(options: ApiClientOptions) {
         send<MeResponse>({ method: 'PUT', url: '/me/pickup-point', data: { pickupPointId } }),
     },
     campaigns: {
-      list: () => send<ShopperCampaignList>({ method: 'GET', url: '/campaigns' }),
+      list: (query: { limit?: number; cursor?: string } = {}) =>
+        send<ShopperCampaignList>({ method: 'GET', url: '/campaigns', params: query }),
       get: (campaignId: string) =>
         send<ShopperCampaign>({ method: 'GET', url: `/campaigns/${campaignId}` }),
     },

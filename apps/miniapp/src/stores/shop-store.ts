@@ -6,8 +6,13 @@ import { api } from '../services/api';
 import { messageFor } from '../services/error-messages';
 import { whereAmI } from '../services/location';
 
+const PAGE_SIZE = 20;
+
 interface ShopState {
+  /** The live campaigns loaded so far, cutting off soonest first. */
   campaigns: ShopperCampaign[];
+  /** Where the next page of campaigns starts; null once all are loaded. */
+  campaignsCursor: string | null;
   /** The pickup point the shopper buys at; null until they choose one. */
   pickupPoint: PickupPointSummary | null;
   /** The nearby pickup points are shown: before the first choice, or to change it. */
@@ -18,6 +23,7 @@ interface ShopState {
   /** The campaign open on the detail page. */
   campaign: ShopperCampaign | null;
   loadCampaigns(): Promise<void>;
+  loadMoreCampaigns(): Promise<void>;
   openCampaign(campaignId: string): Promise<void>;
   /** Lists the pickup points near the shopper to choose from. */
   changePickupPoint(): Promise<void>;
@@ -28,6 +34,7 @@ interface ShopState {
 
 export const useShopStore = create<ShopState>()((set, get) => ({
   campaigns: [],
+  campaignsCursor: null,
   pickupPoint: null,
   choosingPickupPoint: false,
   nearby: [],
@@ -38,19 +45,41 @@ export const useShopStore = create<ShopState>()((set, get) => ({
   async loadCampaigns() {
     set({ loading: true, error: null });
     try {
-      const [{ items }, me] = await Promise.all([api.campaigns.list(), api.me.get()]);
+      const [page, me] = await Promise.all([
+        api.campaigns.list({ limit: PAGE_SIZE }),
+        api.me.get(),
+      ]);
       set({
-        campaigns: items,
+        campaigns: page.items,
+        campaignsCursor: page.nextCursor,
         pickupPoint: me.pickupPoint,
         choosingPickupPoint: false,
         loading: false,
       });
     } catch (error) {
       if (error instanceof ApiError && error.code === ErrorCode.PickupPointRequired) {
-        set({ campaigns: [], pickupPoint: null, loading: false });
+        set({ campaigns: [], campaignsCursor: null, pickupPoint: null, loading: false });
         await get().changePickupPoint();
         return;
       }
+      set({ loading: false, error: messageFor(error, '团购加载失败') });
+    }
+  },
+
+  async loadMoreCampaigns() {
+    const { campaignsCursor: cursor, loading } = get();
+    if (!cursor || loading) return;
+    set({ loading: true });
+    try {
+      const page = await api.campaigns.list({ limit: PAGE_SIZE, cursor });
+      // A reload meanwhile (another pickup point) started the list again.
+      if (get().campaignsCursor !== cursor) return;
+      set((state) => ({
+        campaigns: [...state.campaigns, ...page.items],
+        campaignsCursor: page.nextCursor,
+        loading: false,
+      }));
+    } catch (error) {
       set({ loading: false, error: messageFor(error, '团购加载失败') });
     }
   },

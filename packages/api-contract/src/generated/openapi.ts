@@ -1498,7 +1498,9 @@ export interface components {
             secondsToCutOff: number;
         };
         ShopperCampaignList: {
+            /** @description Cutting off soonest first */
             items: components["schemas"]["ShopperCampaign"][];
+            nextCursor: string | null;
         };
         OrderItemRequest: {
             /** Format: uuid */
@@ -2623,7 +2625,11 @@ export interface operations {
     };
     CampaignsController_list: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: unknown;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;

@@ -1,6 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../../common/auth/auth.decorators';
+import { PageQuery } from '../../common/pagination';
 import { Ctx, RequestContext } from '../../common/request-context';
 import {
   AdminCampaign,
@@ -59,8 +60,8 @@ export class CampaignsController {
 
   @Get()
   @ApiOkResponse({ type: ShopperCampaignList })
-  async list(@Ctx() ctx: RequestContext): Promise<ShopperCampaignList> {
-    return { items: await this.campaigns.listForMember(ctx, ctx.memberId) };
+  list(@Ctx() ctx: RequestContext, @Query() page: PageQuery): Promise<ShopperCampaignList> {
+    return this.campaigns.listForMember(ctx, ctx.memberId, page);
   }
 
   @Get(':id')

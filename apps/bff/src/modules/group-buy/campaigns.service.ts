@@ -3,6 +3,7 @@ import { businessDay, mulDivHalfUp } from '@linli/domain';
 import type { MemberTier } from '@linli/shared';
 import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
+import { decodeCursor, keysetPage, PageQuery } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { AuditService } from '../audit/audit.service';
@@ -46,11 +47,13 @@ export interface CampaignRow {
   tier_discount_applies: boolean;
   commission_bps: number;
   status: 'draft' | 'published' | 'cut_off' | 'delivering' | 'closed' | 'failed';
+  cursor_at: string;
 }
 
+// cursor_at: the keyset position of the shopper's list, which runs by cut-off.
 const CAMPAIGN_SELECT = `
   SELECT c.*, p.name AS product_name, s.name AS sku_name, p.images,
-         s.price_fen AS list_price_fen
+         s.price_fen AS list_price_fen, c.cuts_off_at::text AS cursor_at
   FROM campaigns c JOIN skus s ON s.id = c.sku_id JOIN products p ON p.id = s.product_id`;
 
 /** A published campaign is scheduled until it starts and live until its cut-off; the rest is stored. */
@@ -196,8 +199,16 @@ export class CampaignsService {
     };
   }
 
-  /** Live campaigns the member can buy at their pickup point, with their own price. */
-  async listForMember(ctx: RequestContext, memberId: string): Promise<ShopperCampaign[]> {
+  /**
+   * Live campaigns the member can buy at their pickup point, with their own price, the ones
+   * cutting off soonest first, a page at a time.
+   */
+  async listForMember(
+    ctx: RequestContext,
+    memberId: string,
+    page: PageQuery,
+  ): Promise<{ items: ShopperCampaign[]; nextCursor: string | null }> {
+    const after = decodeCursor(page.cursor);
     const { pickupPointId, tier } = await this.placeOf(ctx, memberId);
     const now = this.clock.now();
     const rows = await this.connection.query<CampaignRow>(
@@ -206,12 +217,19 @@ export class CampaignsService {
        WHERE c.status = 'published' AND c.starts_at <= $1 AND c.cuts_off_at > $1
          AND (c.pickup_point_ids IS NULL OR $2 = ANY(c.pickup_point_ids))
          AND (c.tiers IS NULL OR $3 = ANY(c.tiers))
-       ORDER BY c.cuts_off_at, c.id`,
-      [now, pickupPointId, tier],
+         AND ($4::timestamptz IS NULL OR (c.cuts_off_at, c.id) > ($4::timestamptz, $5::uuid))
+       ORDER BY c.cuts_off_at, c.id LIMIT $6`,
+      [now, pickupPointId, tier, after?.at ?? null, after?.id ?? null, page.limit + 1],
     );
+    const { shown, nextCursor } = keysetPage(rows, page.limit);
     const { discountBps } = await this.benefitsOf(ctx, tier);
-    const buyers = await this.buyersOf(ctx, rows);
-    return rows.map((row) => this.forShopper(row, tier, discountBps, now, buyers.get(row.id) ?? 0));
+    const buyers = await this.buyersOf(ctx, shown);
+    return {
+      items: shown.map((row) =>
+        this.forShopper(row, tier, discountBps, now, buyers.get(row.id) ?? 0),
+      ),
+      nextCursor,
+    };
   }
 
   /** One campaign as the member sees it; 404 when it is not offered to them. */

@@ -1,6 +1,6 @@
 import { Button } from '@nutui/nutui-react-taro';
 import { Text, View } from '@tarojs/components';
-import Taro, { useDidShow } from '@tarojs/taro';
+import Taro, { useDidShow, useReachBottom } from '@tarojs/taro';
 import type { ShopperCampaign } from '@linli/api-contract';
 import { BuyButton } from '../../components/buy-button';
 import { CampaignPrices, CampaignStock } from '../../components/campaign-parts';
@@ -70,16 +70,21 @@ export default function IndexPage() {
   const loggedIn = useAuthStore((s) => Boolean(s.accessToken));
   const {
     campaigns,
+    campaignsCursor,
     pickupPoint,
     choosingPickupPoint,
     loading,
     error,
     loadCampaigns,
+    loadMoreCampaigns,
     changePickupPoint,
   } = useShopStore();
 
   useDidShow(() => {
     if (loggedIn) void loadCampaigns();
+  });
+  useReachBottom(() => {
+    if (loggedIn && !choosingPickupPoint) void loadMoreCampaigns();
   });
 
   if (!loggedIn) {
@@ -116,6 +121,9 @@ export default function IndexPage() {
       {campaigns.map((campaign) => (
         <CampaignCard key={campaign.id} campaign={campaign} />
       ))}
+      {campaigns.length > 0 && !campaignsCursor && (
+        <Text className="index-end">今天的团购都在这里了</Text>
+      )}
       {!loading && !error && campaigns.length === 0 && (
         <View className="placeholder">
           <Text className="placeholder__title">今天的团购还没开始</Text>

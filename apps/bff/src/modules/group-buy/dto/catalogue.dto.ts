@@ -169,5 +169,7 @@ export class ShopperCampaign extends Campaign {
 }
 
 export class ShopperCampaignList {
-  @ApiProperty({ type: ShopperCampaign, isArray: true }) items!: ShopperCampaign[];
+  @ApiProperty({ type: ShopperCampaign, isArray: true, description: 'Cutting off soonest first' })
+  items!: ShopperCampaign[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
 }
