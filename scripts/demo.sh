@@ -52,6 +52,7 @@ cat <<TXT
     shoppers  alice, bob (阳光花园东门自提点), carol; any other name makes a new member
     leader    leader (王团长, runs 阳光花园东门自提点): alice's and bob's milk is on its way,
               confirm it on 团长工作台 → 到货确认, then hand it over on 核销提货
+    new leader  any new name: 我的 → 申请成为团长 for 阳光花园西门自提点, which has no leader yet
   Admin API   POST /api/v1/admin/auth/login  {"username":"$ADMIN_USERNAME","password":"$ADMIN_PASSWORD"}
 
   Ctrl-C stops everything.
