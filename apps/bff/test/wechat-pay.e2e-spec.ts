@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { ErrorCode } from '@linli/shared';
 import {
   createCipheriv,
@@ -42,8 +43,17 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
         res.setHeader('content-type', 'application/json');
         if (req.url === '/v3/pay/transactions/jsapi')
           return void res.end(JSON.stringify({ prepay_id: 'wx_prepay_1' }));
-        if (req.url === '/v3/refund/domestic/refunds')
-          return void res.end(JSON.stringify({ refund_id: 'wx_refund_1' }));
+        if (req.url === '/v3/refund/domestic/refunds') {
+          const body = JSON.parse(text);
+          return void res.end(
+            JSON.stringify({
+              refund_id: `wx-refund-${body.out_refund_no}`,
+              out_refund_no: body.out_refund_no,
+              status: 'PROCESSING',
+              user_received_account: '招商银行信用卡0403',
+            }),
+          );
+        }
         res.writeHead(404).end('{}');
       });
     });
@@ -108,11 +118,18 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
   /** A notification as WeChat Pay sends it: the transaction sealed with the APIv3 key, the body signed by the platform. */
   const notification = (
     transaction: object,
-    options: { timestamp?: number; signWith?: string } = {},
+    options: {
+      timestamp?: number;
+      signWith?: string;
+      path?: string;
+      eventType?: string;
+      tamper?: (body: string) => string;
+    } = {},
   ) => {
+    const kind = options.path ? 'refund' : 'transaction';
     const nonce = randomBytes(6).toString('hex');
     const cipher = createCipheriv('aes-256-gcm', Buffer.from(apiV3Key), Buffer.from(nonce));
-    cipher.setAAD(Buffer.from('transaction'));
+    cipher.setAAD(Buffer.from(kind));
     const sealed = Buffer.concat([
       cipher.update(JSON.stringify(transaction)),
       cipher.final(),
@@ -120,14 +137,14 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
     ]);
     const body = JSON.stringify({
       id: randomBytes(8).toString('hex'),
-      event_type: 'TRANSACTION.SUCCESS',
+      event_type: options.eventType ?? 'TRANSACTION.SUCCESS',
       resource_type: 'encrypt-resource',
       resource: {
         algorithm: 'AEAD_AES_256_GCM',
         ciphertext: sealed.toString('base64'),
-        associated_data: 'transaction',
+        associated_data: kind,
         nonce,
-        original_type: 'transaction',
+        original_type: kind,
       },
     });
     const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
@@ -137,7 +154,7 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       .sign(options.signWith ?? platform.privateKey, 'base64');
     return t
       .http()
-      .post('/api/v1/payments/notify/wechat')
+      .post(options.path ?? '/api/v1/payments/notify/wechat')
       .set({
         'content-type': 'application/json',
         'wechatpay-timestamp': timestamp,
@@ -145,7 +162,7 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
         'wechatpay-signature': signature,
         'wechatpay-serial': 'PLATFORM01',
       })
-      .send(body);
+      .send(options.tamper ? options.tamper(body) : body);
   };
 
   it('creates a JSAPI prepay order signed by the merchant, notified at the configured address, and returns requestPayment parameters signed too', async () => {
@@ -279,5 +296,161 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       .auth(buyer.accessToken, { type: 'bearer' })
       .expect(200);
     expect(state.body).toMatchObject({ state: 'paid', refunded: 0 });
+  });
+
+  describe('refunds, which WeChat Pay settles after answering', () => {
+    const tradeNo = (orderId: string) => orderId.replace(/-/g, '');
+
+    /** Pays the order by notification and cancels it: a full refund WeChat Pay answers PROCESSING. */
+    const paidAndCancelled = async (transactionId: string) => {
+      const order = await placeOrder();
+      await notification({
+        out_trade_no: tradeNo(order.id),
+        transaction_id: transactionId,
+        trade_state: 'SUCCESS',
+        amount: { total: order.payable, payer_total: order.payable, currency: 'CNY' },
+        success_time: new Date().toISOString(),
+      }).expect(200);
+      await t
+        .http()
+        .post(`/api/v1/orders/${order.id}/cancel`)
+        .auth(buyer.accessToken, { type: 'bearer' })
+        .expect(200);
+      const call = calls.find(
+        (c) => c.path === '/v3/refund/domestic/refunds' && c.body.transaction_id === transactionId,
+      )!;
+      return { order, refundId: `wx-refund-${call.body.out_refund_no}`, call };
+    };
+
+    const refundNotice = (
+      refund: Record<string, unknown>,
+      options: { signWith?: string; tamper?: (body: string) => string } = {},
+    ) =>
+      notification(
+        { mchid: '1900000001', transaction_id: '-', out_refund_no: '-', ...refund },
+        {
+          ...options,
+          path: '/api/v1/payments/refund-notify/wechat',
+          eventType: `REFUND.${String(refund.refund_status)}`,
+        },
+      );
+
+    const refundRow = async (orderId: string) => {
+      const [row] = await t.dataSource.query(
+        `SELECT status, settled_at, received_account, provider_refund_id FROM refunds WHERE order_id = $1`,
+        [orderId],
+      );
+      return row as {
+        status: string;
+        settled_at: Date | null;
+        received_account: string | null;
+        provider_refund_id: string;
+      };
+    };
+
+    const paymentRefunds = (token: string, query: string) =>
+      t.http().get(`/api/v1/admin/payment-refunds${query}`).auth(token, { type: 'bearer' });
+
+    it('keeps a refund answered PROCESSING as processing, asking for its outcome at the configured address', async () => {
+      const { order, refundId, call } = await paidAndCancelled('4200000201');
+      expect(call.body.notify_url).toBe(
+        'https://api.linli.example/api/v1/payments/refund-notify/wechat',
+      );
+      expect(await refundRow(order.id)).toEqual({
+        status: 'processing',
+        settled_at: null,
+        received_account: '招商银行信用卡0403',
+        provider_refund_id: refundId,
+      });
+    });
+
+    it('settles a refund on a signed REFUND.SUCCESS once, ignoring replays and later notices, and refuses forged, tampered and unknown ones', async () => {
+      const { order, refundId } = await paidAndCancelled('4200000301');
+      const success = {
+        out_trade_no: tradeNo(order.id),
+        refund_id: refundId,
+        refund_status: 'SUCCESS',
+        success_time: '2025-06-01T10:00:00+08:00',
+        user_received_account: '招商银行信用卡0403',
+        amount: { total: order.payable, refund: order.payable },
+      };
+
+      const forged = await refundNotice(success, { signWith: merchant.privateKey }).expect(400);
+      expect(forged.body.error.code).toBe(ErrorCode.PaymentNotificationInvalid);
+      await refundNotice(success, {
+        tamper: (body) => body.replace('REFUND.SUCCESS', 'REFUND.CLOSED'),
+      }).expect(400);
+      expect((await refundRow(order.id)).status).toBe('processing');
+
+      await refundNotice(success).expect(200);
+      const settled = await refundRow(order.id);
+      expect(settled).toMatchObject({ status: 'succeeded' });
+      expect(settled.settled_at?.toISOString()).toBe('2025-06-01T02:00:00.000Z');
+
+      // A replay, even one that arrives later with another time, and a contrary notice change nothing.
+      await refundNotice({ ...success, success_time: '2025-06-02T10:00:00+08:00' }).expect(200);
+      await refundNotice({ ...success, refund_status: 'ABNORMAL' }).expect(200);
+      expect(await refundRow(order.id)).toEqual(settled);
+
+      const unknown = await refundNotice({ ...success, refund_id: 'wx-refund-never-asked' }).expect(
+        404,
+      );
+      expect(unknown.body.error.code).toBe(ErrorCode.NotFound);
+    });
+
+    it('marks a refund abnormal on REFUND.ABNORMAL, logs it and lists it for operators only', async () => {
+      const errors = jest.spyOn(Logger.prototype, 'error');
+      const { order, refundId } = await paidAndCancelled('4200000401');
+      await refundNotice({
+        out_trade_no: tradeNo(order.id),
+        refund_id: refundId,
+        refund_status: 'ABNORMAL',
+        user_received_account: '招商银行信用卡0403',
+      }).expect(200);
+      expect(await refundRow(order.id)).toMatchObject({ status: 'abnormal', settled_at: null });
+      expect(errors).toHaveBeenCalledWith(
+        expect.objectContaining({ orderId: order.id, status: 'abnormal' }),
+        expect.stringContaining('did not reach the payer'),
+      );
+      errors.mockRestore();
+
+      const listed = await paymentRefunds(admin, '?status=abnormal&limit=100').expect(200);
+      expect(listed.body.items).toContainEqual(
+        expect.objectContaining({
+          orderId: order.id,
+          amount: order.payable,
+          reason: 'cancelled',
+          status: 'abnormal',
+          providerRefundId: refundId,
+          receivedAccount: '招商银行信用卡0403',
+          settledAt: null,
+        }),
+      );
+      expect(listed.body.items.every((r: { status: string }) => r.status === 'abnormal')).toBe(
+        true,
+      );
+      const processing = await paymentRefunds(admin, '?status=processing&limit=100').expect(200);
+      expect(processing.body.items.map((r: { orderId: string }) => r.orderId)).not.toContain(
+        order.id,
+      );
+
+      await paymentRefunds(buyer.accessToken, '?status=abnormal').expect(403);
+      await paymentRefunds(admin, '?status=lost').expect(400);
+    });
+
+    it('pages through refunds newest first with a cursor', async () => {
+      const first = await paymentRefunds(admin, '?limit=1').expect(200);
+      expect(first.body.items).toHaveLength(1);
+      expect(first.body.nextCursor).toEqual(expect.any(String));
+      const second = await paymentRefunds(
+        admin,
+        `?limit=1&cursor=${encodeURIComponent(first.body.nextCursor)}`,
+      ).expect(200);
+      expect(second.body.items).toHaveLength(1);
+      expect(second.body.items[0].id).not.toBe(first.body.items[0].id);
+      expect(Date.parse(second.body.items[0].createdAt)).toBeLessThanOrEqual(
+        Date.parse(first.body.items[0].createdAt),
+      );
+    });
   });
 });

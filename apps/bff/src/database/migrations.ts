@@ -4,6 +4,7 @@ import { MemberTiers1764200000000 } from './migrations/1764200000000-member-tier
 import { GroupBuy1764300000000 } from './migrations/1764300000000-group-buy';
 import { Fulfilment1764400000000 } from './migrations/1764400000000-fulfilment';
 import { NotificationDelivery1764500000000 } from './migrations/1764500000000-notification-delivery';
+import { RefundOutcome1764600000000 } from './migrations/1764600000000-refund-outcome';
 
 /** In the order they run; a migration that has landed is never edited. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   GroupBuy1764300000000,
   Fulfilment1764400000000,
   NotificationDelivery1764500000000,
+  RefundOutcome1764600000000,
 ];

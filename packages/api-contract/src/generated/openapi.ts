@@ -548,6 +548,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/payments/refund-notify/{provider}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["PaymentsController_refundNotify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/payment-refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PaymentRefundsAdminController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/leader/applications": {
         parameters: {
             query?: never;
@@ -1627,6 +1659,33 @@ export interface components {
         NotificationAck: {
             /** @example SUCCESS */
             code: string;
+        };
+        PaymentRefundView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            orderId: string;
+            /** @description Fen */
+            amount: number;
+            /** @description Why: cancelled, late-payment, cut-off, an after-sales request… */
+            reason: string;
+            /** @enum {string} */
+            status: "processing" | "succeeded" | "abnormal" | "closed";
+            /** @description The provider's refund id */
+            providerRefundId: string;
+            /** @description The account the money goes back to, as the provider words it */
+            receivedAccount: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When the provider settled it (succeeded, abnormal or closed)
+             */
+            settledAt: string | null;
+        };
+        PaymentRefundPage: {
+            items: components["schemas"]["PaymentRefundView"][];
+            nextCursor: string | null;
         };
         LeaderApplicationRequest: {
             /** Format: uuid */
@@ -2823,6 +2882,52 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NotificationAck"];
+                };
+            };
+        };
+    };
+    PaymentsController_refundNotify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationAck"];
+                };
+            };
+        };
+    };
+    PaymentRefundsAdminController_list: {
+        parameters: {
+            query?: {
+                limit?: unknown;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description abnormal and closed refunds never reached the payer: an operator must act */
+                status?: "processing" | "succeeded" | "abnormal" | "closed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentRefundPage"];
                 };
             };
         };

@@ -8,6 +8,8 @@ import { CampaignsService } from './campaigns.service';
 import { CancelUnpaidOrdersJob } from './cancel-unpaid-orders.job';
 import { CheckoutService } from './checkout.service';
 import { OrderLifecycleService } from './order-lifecycle.service';
+import { PaymentRefundsAdminController } from './payment-refunds-admin.controller';
+import { PaymentRefundsService } from './payment-refunds.service';
 import { PaymentsController } from './payments.controller';
 import { OrdersController } from './orders.controller';
 import { OrdersService } from './orders.service';
@@ -20,6 +22,7 @@ import { OrderTransitions } from './order-transitions.service';
     CampaignsController,
     OrdersController,
     PaymentsController,
+    PaymentRefundsAdminController,
   ],
   providers: [
     CampaignsService,
@@ -28,6 +31,7 @@ import { OrderTransitions } from './order-transitions.service';
     OrderLifecycleService,
     OrderTransitions,
     CancelUnpaidOrdersJob,
+    PaymentRefundsService,
   ],
   exports: [
     CampaignsService,

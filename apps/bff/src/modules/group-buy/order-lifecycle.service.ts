@@ -10,7 +10,9 @@ import {
   PaymentNotification,
   PaymentProvider,
   PaymentStart,
+  RefundNotification,
 } from '../payments/payment-provider';
+import { NotifyUrls } from '../payments/notify-urls';
 import { CommissionLedger } from '../commission/commission-ledger.service';
 import { PointsLedger } from '../points/points-ledger.service';
 import { PointsPolicyService } from '../points/points-policy.service';
@@ -44,6 +46,7 @@ export class OrderLifecycleService {
     private readonly benefits: MemberBenefitsService,
     private readonly policies: PointsPolicyService,
     @Inject(PAYMENT_PROVIDER) private readonly payments: PaymentProvider,
+    private readonly notifyUrls: NotifyUrls,
   ) {}
 
   /** Starts paying one of the member's orders; the sandbox confirms through the notify endpoint before this returns. */
@@ -51,7 +54,6 @@ export class OrderLifecycleService {
     ctx: RequestContext,
     memberId: string,
     orderId: string,
-    notifyBase: string,
   ): Promise<PaymentStart> {
     const [order] = await this.connection.query<{
       state: OrderState;
@@ -78,7 +80,7 @@ export class OrderLifecycleService {
       amountFen: order.payable_fen,
       description: '邻里团购订单',
       openid: order.openid,
-      notifyUrl: `${notifyBase}/${this.payments.name}`,
+      notifyUrl: this.notifyUrls.payment(this.payments.name),
       expiresAt: payBy,
     });
   }
@@ -292,19 +294,80 @@ export class OrderLifecycleService {
         [orderId, amountFen],
       );
     }
-    const { refundId } = await this.payments.refund({
+    const answer = await this.payments.refund({
       orderId,
       transactionId: payment.transactionId,
       amountFen,
       totalFen: payment.totalFen,
       reason,
+      notifyUrl: this.notifyUrls.refund(this.payments.name),
     });
     await this.connection.query(
       ctx,
-      `UPDATE refunds SET provider_refund_id = $3 WHERE order_id = $1 AND reason = $2`,
-      [orderId, reason, refundId],
+      `UPDATE refunds SET provider_refund_id = $3, status = $4, settled_at = $5, received_account = $6
+       WHERE order_id = $1 AND reason = $2`,
+      [orderId, reason, answer.refundId, answer.status, answer.settledAt, answer.receivedAccount],
     );
+    if (answer.status === 'abnormal' || answer.status === 'closed') {
+      this.logger.error(
+        { orderId, reason, refundId: answer.refundId, status: answer.status },
+        'refund did not reach the payer: an operator must act',
+      );
+    }
     return true;
+  }
+
+  /**
+   * A provider says how a refund ended. Only a refund still processing, or abnormal (an
+   * operator may have had it paid out another way since), moves; a replay, or a notice for a
+   * refund already settled, changes nothing. A refund this service never asked for is refused
+   * like a payment for an unknown order, so the provider keeps it visible.
+   */
+  async recordRefundOutcome(ctx: RequestContext, notification: RefundNotification): Promise<void> {
+    const moved = await this.connection.query<{ reason: string; amount_fen: number }>(
+      ctx,
+      `UPDATE refunds SET status = $3, settled_at = $4, received_account = coalesce($5, received_account)
+       WHERE order_id = $1 AND provider_refund_id = $2 AND status IN ('processing', 'abnormal')
+         AND status <> $3
+       RETURNING reason, amount_fen`,
+      [
+        notification.orderId,
+        notification.refundId,
+        notification.status,
+        notification.settledAt,
+        notification.receivedAccount,
+      ],
+    );
+    if (moved.length > 0) {
+      const [refund] = moved;
+      if (notification.status === 'succeeded') return;
+      this.logger.error(
+        {
+          orderId: notification.orderId,
+          refundId: notification.refundId,
+          reason: refund.reason,
+          amountFen: refund.amount_fen,
+          status: notification.status,
+          receivedAccount: notification.receivedAccount,
+        },
+        'refund did not reach the payer: an operator must act',
+      );
+      return;
+    }
+    const [known] = await this.connection.query(
+      ctx,
+      `SELECT 1 FROM refunds WHERE order_id = $1 AND provider_refund_id = $2`,
+      [notification.orderId, notification.refundId],
+    );
+    if (known) return;
+    this.logger.warn(
+      { orderId: notification.orderId, refundId: notification.refundId },
+      'refund notification for a refund not on record',
+    );
+    throw AppException.notFound('Refund', {
+      orderId: notification.orderId,
+      refundId: notification.refundId,
+    });
   }
 
   /**

@@ -1,6 +1,4 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
-import type { AddressInfo } from 'node:net';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -13,7 +11,7 @@ import { Idempotent } from '../../common/idempotency/idempotency.interceptor';
 import { PageQuery } from '../../common/pagination';
 import { Ctx, RequestContext } from '../../common/request-context';
 import { NoTransaction } from '../../common/transaction/transaction.interceptor';
-import { AppConfig } from '../../config/app-config';
+import { NotifyUrls } from '../payments/notify-urls';
 import { CheckoutService } from './checkout.service';
 import { OrderLifecycleService } from './order-lifecycle.service';
 import {
@@ -36,8 +34,7 @@ export class OrdersController {
     private readonly checkout: CheckoutService,
     private readonly orders: OrdersService,
     private readonly lifecycle: OrderLifecycleService,
-    private readonly config: AppConfig,
-    private readonly adapterHost: HttpAdapterHost,
+    private readonly notifyUrls: NotifyUrls,
   ) {}
 
   @Post('orders/quote')
@@ -66,7 +63,7 @@ export class OrdersController {
     @Ctx() ctx: RequestContext,
     @Param('id', uuid) id: string,
   ): Promise<PaymentStartResponse> {
-    const start = await this.lifecycle.startPayment(ctx, ctx.memberId, id, this.notifyBase());
+    const start = await this.lifecycle.startPayment(ctx, ctx.memberId, id);
     return { ...start, order: await this.orders.get(ctx, ctx.memberId, id) };
   }
 
@@ -78,17 +75,6 @@ export class OrdersController {
   async cancel(@Ctx() ctx: RequestContext, @Param('id', uuid) id: string): Promise<OrderView> {
     await this.lifecycle.cancel(ctx, ctx.memberId, id);
     return this.orders.get(ctx, ctx.memberId, id);
-  }
-
-  /**
-   * From configuration, never from the request: a client-chosen Host would decide where the
-   * provider sends its signed notifications.
-   */
-  private notifyBase(): string {
-    const base =
-      this.config.PUBLIC_BASE_URL?.replace(/\/+$/, '') ??
-      `http://127.0.0.1:${(this.adapterHost.httpAdapter.getHttpServer().address() as AddressInfo).port}`;
-    return `${base}/api/v1/payments/notify`;
   }
 
   @Get('me/orders')

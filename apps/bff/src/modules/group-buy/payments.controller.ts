@@ -13,7 +13,7 @@ export class NotificationAck {
   @ApiProperty({ example: 'SUCCESS' }) code!: 'SUCCESS';
 }
 
-/** Where payment providers confirm payments. Public: the signature is the authentication. */
+/** Where payment providers confirm payments and refunds. Public: the signature is the authentication. */
 @ApiTags('payments')
 @Controller('payments')
 @Public()
@@ -36,6 +36,23 @@ export class PaymentsController {
     const raw = (req as Request & { rawBody?: Buffer }).rawBody;
     if (!raw) throw invalidNotification('empty body');
     await this.lifecycle.recordPayment(ctx, this.provider.verify(req.headers, raw));
+    return { code: 'SUCCESS' };
+  }
+
+  /** How a refund ended: WeChat Pay settles refunds after answering the request. */
+  @Post('refund-notify/:provider')
+  @HttpCode(200)
+  @ApiOkResponse({ type: NotificationAck })
+  async refundNotify(
+    @Ctx() ctx: RequestContext,
+    @Param('provider') provider: string,
+    @Req() req: Request,
+  ): Promise<NotificationAck> {
+    if (provider !== this.provider.name)
+      throw AppException.notFound('Payment provider', { provider });
+    const raw = (req as Request & { rawBody?: Buffer }).rawBody;
+    if (!raw) throw invalidNotification('empty body');
+    await this.lifecycle.recordRefundOutcome(ctx, this.provider.verifyRefund(req.headers, raw));
     return { code: 'SUCCESS' };
   }
 }

@@ -6,6 +6,38 @@ export interface PaymentNotification {
   paidAt: Date;
 }
 
+/** Where a refund stands at the provider: asked and pending, or one of its final outcomes. */
+export type RefundStatus = 'processing' | 'succeeded' | 'abnormal' | 'closed';
+
+export interface RefundRequest {
+  orderId: string;
+  transactionId: string;
+  amountFen: number;
+  totalFen: number;
+  reason: string;
+  /** Where the provider sends the refund's final outcome, when it settles it later. */
+  notifyUrl: string;
+}
+
+/** The provider's answer to a refund request. */
+export interface RefundAnswer {
+  refundId: string;
+  status: RefundStatus;
+  /** When the money reached the payer, for a refund that succeeded at once. */
+  settledAt: Date | null;
+  /** The account the money goes back to, as the provider words it (e.g. 招商银行信用卡0403). */
+  receivedAccount: string | null;
+}
+
+/** The final outcome of a refund, as the provider notifies it. */
+export interface RefundNotification {
+  orderId: string;
+  refundId: string;
+  status: Exclude<RefundStatus, 'processing'>;
+  settledAt: Date | null;
+  receivedAccount: string | null;
+}
+
 export interface PaymentRequest {
   orderId: string;
   amountFen: number;
@@ -38,15 +70,12 @@ export interface PaymentProvider {
     headers: Record<string, string | string[] | undefined>,
     rawBody: Buffer,
   ): PaymentNotification;
-  refund(request: {
-    orderId: string;
-    transactionId: string;
-    amountFen: number;
-    totalFen: number;
-    reason: string;
-  }): Promise<{
-    refundId: string;
-  }>;
+  refund(request: RefundRequest): Promise<RefundAnswer>;
+  /** Checks a refund notification's signature and reads it; throws PAYMENT_NOTIFICATION_INVALID. */
+  verifyRefund(
+    headers: Record<string, string | string[] | undefined>,
+    rawBody: Buffer,
+  ): RefundNotification;
 }
 
 export const PAYMENT_PROVIDER = Symbol('PAYMENT_PROVIDER');

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
+import { NotifyUrls } from './notify-urls';
 import { PAYMENT_PROVIDER } from './payment-provider';
 import { SandboxPaymentProvider } from './sandbox-payment.provider';
 import { WechatPayProvider } from './wechat-pay.provider';
@@ -8,6 +9,7 @@ import { WechatPayProvider } from './wechat-pay.provider';
 @Module({
   providers: [
     SandboxPaymentProvider,
+    NotifyUrls,
     {
       provide: PAYMENT_PROVIDER,
       inject: [AppConfig, Clock, SandboxPaymentProvider],
@@ -15,6 +17,6 @@ import { WechatPayProvider } from './wechat-pay.provider';
         config.PAYMENT_PROVIDER === 'wechat' ? new WechatPayProvider(config, clock) : sandbox,
     },
   ],
-  exports: [PAYMENT_PROVIDER, SandboxPaymentProvider],
+  exports: [PAYMENT_PROVIDER, SandboxPaymentProvider, NotifyUrls],
 })
 export class PaymentsModule {}

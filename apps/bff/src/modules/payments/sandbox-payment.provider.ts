@@ -10,6 +10,8 @@ import {
   PaymentProvider,
   PaymentRequest,
   PaymentStart,
+  RefundAnswer,
+  RefundNotification,
 } from './payment-provider';
 
 export const SANDBOX_SIGNATURE_HEADER = 'x-sandbox-signature';
@@ -45,11 +47,7 @@ export class SandboxPaymentProvider implements PaymentProvider {
     headers: Record<string, string | string[] | undefined>,
     rawBody: Buffer,
   ): PaymentNotification {
-    const given = Buffer.from(String(headers[SANDBOX_SIGNATURE_HEADER] ?? ''));
-    const expected = Buffer.from(this.sign(rawBody));
-    if (given.length !== expected.length || !timingSafeEqual(given, expected))
-      throw invalidNotification('bad signature');
-    const body = JSON.parse(rawBody.toString('utf8'));
+    const body = this.open(headers, rawBody);
     if (
       typeof body.orderId !== 'string' ||
       typeof body.transactionId !== 'string' ||
@@ -65,8 +63,48 @@ export class SandboxPaymentProvider implements PaymentProvider {
     };
   }
 
-  async refund(): Promise<{ refundId: string }> {
-    return { refundId: `sandbox-refund-${randomUUID()}` };
+  /** The sandbox pays back at once: the refund is settled in its answer. */
+  async refund(): Promise<RefundAnswer> {
+    return {
+      refundId: `sandbox-refund-${randomUUID()}`,
+      status: 'succeeded',
+      settledAt: this.clock.now(),
+      receivedAccount: null,
+    };
+  }
+
+  verifyRefund(
+    headers: Record<string, string | string[] | undefined>,
+    rawBody: Buffer,
+  ): RefundNotification {
+    const body = this.open(headers, rawBody);
+    if (
+      typeof body.orderId !== 'string' ||
+      typeof body.refundId !== 'string' ||
+      !['succeeded', 'abnormal', 'closed'].includes(body.status)
+    ) {
+      throw invalidNotification('malformed body');
+    }
+    return {
+      orderId: body.orderId,
+      refundId: body.refundId,
+      status: body.status,
+      settledAt: body.status === 'succeeded' ? new Date(body.settledAt ?? this.clock.now()) : null,
+      receivedAccount: typeof body.receivedAccount === 'string' ? body.receivedAccount : null,
+    };
+  }
+
+  /** Checks the body's signature and parses it. */
+  private open(headers: Record<string, string | string[] | undefined>, rawBody: Buffer) {
+    const given = Buffer.from(String(headers[SANDBOX_SIGNATURE_HEADER] ?? ''));
+    const expected = Buffer.from(this.sign(rawBody));
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      throw invalidNotification('bad signature');
+    try {
+      return JSON.parse(rawBody.toString('utf8'));
+    } catch {
+      throw invalidNotification('malformed body');
+    }
   }
 
   sign(body: string | Buffer): string {

@@ -17,6 +17,10 @@ import {
   PaymentProvider,
   PaymentRequest,
   PaymentStart,
+  RefundAnswer,
+  RefundNotification,
+  RefundRequest,
+  RefundStatus,
 } from './payment-provider';
 import { invalidNotification } from './sandbox-payment.provider';
 
@@ -32,6 +36,14 @@ interface WechatPaySettings {
   platformPublicKey: KeyObject;
   apiBase: string;
 }
+
+/** WeChat Pay's refund states (create-refund answer and refund notifications). */
+const REFUND_STATUS = new Map<string | undefined, RefundStatus>([
+  ['SUCCESS', 'succeeded'],
+  ['PROCESSING', 'processing'],
+  ['ABNORMAL', 'abnormal'],
+  ['CLOSED', 'closed'],
+]);
 
 /** out_trade_no allows 32 characters: the order's UUID without dashes. */
 export const toTradeNo = (orderId: string) => orderId.replace(/-/g, '');
@@ -116,49 +128,13 @@ export class WechatPayProvider implements PaymentProvider {
     headers: Record<string, string | string[] | undefined>,
     rawBody: Buffer,
   ): PaymentNotification {
-    const header = (name: string) => {
-      const value = headers[name];
-      return Array.isArray(value) ? value[0] : value;
-    };
-    const timestamp = header('wechatpay-timestamp');
-    const nonce = header('wechatpay-nonce');
-    const signature = header('wechatpay-signature');
-    if (!timestamp || !nonce || !signature) throw invalidNotification('missing signature headers');
-    if (Math.abs(this.clock.now().getTime() / 1000 - Number(timestamp)) > MAX_NOTIFICATION_AGE_S) {
-      throw invalidNotification('stale notification');
-    }
-    const verifier = createVerify('RSA-SHA256').update(
-      `${timestamp}\n${nonce}\n${rawBody.toString('utf8')}\n`,
-    );
-    if (!verifier.verify(this.settings.platformPublicKey, signature, 'base64'))
-      throw invalidNotification('bad signature');
-
-    let transaction: {
+    const transaction = this.open<{
       out_trade_no?: string;
       transaction_id?: string;
       trade_state?: string;
       amount?: { total?: number };
       success_time?: string;
-    };
-    try {
-      const { resource } = JSON.parse(rawBody.toString('utf8'));
-      const sealed = Buffer.from(resource.ciphertext, 'base64');
-      const decipher = createDecipheriv(
-        'aes-256-gcm',
-        this.settings.apiV3Key,
-        Buffer.from(resource.nonce, 'utf8'),
-      );
-      decipher.setAAD(Buffer.from(resource.associated_data ?? '', 'utf8'));
-      decipher.setAuthTag(sealed.subarray(sealed.length - 16));
-      transaction = JSON.parse(
-        Buffer.concat([
-          decipher.update(sealed.subarray(0, sealed.length - 16)),
-          decipher.final(),
-        ]).toString('utf8'),
-      );
-    } catch {
-      throw invalidNotification('resource cannot be decrypted');
-    }
+    }>(headers, rawBody);
     const orderId = fromTradeNo(transaction.out_trade_no ?? '');
     if (
       transaction.trade_state !== 'SUCCESS' ||
@@ -180,21 +156,110 @@ export class WechatPayProvider implements PaymentProvider {
     };
   }
 
-  async refund(request: {
-    orderId: string;
-    transactionId: string;
-    amountFen: number;
-    totalFen: number;
-    reason: string;
-  }) {
-    const { data } = await this.post<{ refund_id: string }>('/v3/refund/domestic/refunds', {
+  /** A REFUND.SUCCESS / REFUND.ABNORMAL / REFUND.CLOSED notification, sealed like a payment's. */
+  verifyRefund(
+    headers: Record<string, string | string[] | undefined>,
+    rawBody: Buffer,
+  ): RefundNotification {
+    const refund = this.open<{
+      out_trade_no?: string;
+      refund_id?: string;
+      refund_status?: string;
+      success_time?: string;
+      user_received_account?: string;
+    }>(headers, rawBody);
+    const orderId = fromTradeNo(refund.out_trade_no ?? '');
+    const status = REFUND_STATUS.get(refund.refund_status);
+    if (!orderId || !refund.refund_id || !status || status === 'processing') {
+      this.logger.warn(
+        { refundStatus: refund.refund_status, tradeNo: refund.out_trade_no },
+        'notification is not a refund outcome',
+      );
+      throw invalidNotification('not a refund outcome');
+    }
+    return {
+      orderId,
+      refundId: refund.refund_id,
+      status,
+      settledAt:
+        status === 'succeeded'
+          ? new Date(refund.success_time ?? this.clock.now().toISOString())
+          : null,
+      receivedAccount: refund.user_received_account ?? null,
+    };
+  }
+
+  async refund(request: RefundRequest): Promise<RefundAnswer> {
+    const { data } = await this.post<{
+      refund_id: string;
+      status?: string;
+      success_time?: string;
+      user_received_account?: string;
+    }>('/v3/refund/domestic/refunds', {
       transaction_id: request.transactionId,
       // Same order and reason, same refund number: WeChat Pay refunds a number once.
       out_refund_no: `${toTradeNo(request.orderId)}${createHash('sha256').update(request.reason).digest('hex').slice(0, 16)}`,
       reason: request.reason.slice(0, 80),
+      notify_url: request.notifyUrl,
       amount: { refund: request.amountFen, total: request.totalFen, currency: 'CNY' },
     });
-    return { refundId: data.refund_id };
+    let status = REFUND_STATUS.get(data.status);
+    if (!status) {
+      // Not an answer this code knows: the notification will tell the outcome.
+      this.logger.warn({ refundId: data.refund_id, status: data.status }, 'unknown refund status');
+      status = 'processing';
+    }
+    return {
+      refundId: data.refund_id,
+      status,
+      settledAt:
+        status === 'succeeded'
+          ? new Date(data.success_time ?? this.clock.now().toISOString())
+          : null,
+      receivedAccount: data.user_received_account ?? null,
+    };
+  }
+
+  /**
+   * Checks a notification's platform signature and age, and decrypts its resource with the
+   * APIv3 key (AEAD_AES_256_GCM); payment and refund notifications are sealed alike.
+   */
+  private open<T>(headers: Record<string, string | string[] | undefined>, rawBody: Buffer): T {
+    const header = (name: string) => {
+      const value = headers[name];
+      return Array.isArray(value) ? value[0] : value;
+    };
+    const timestamp = header('wechatpay-timestamp');
+    const nonce = header('wechatpay-nonce');
+    const signature = header('wechatpay-signature');
+    if (!timestamp || !nonce || !signature) throw invalidNotification('missing signature headers');
+    if (Math.abs(this.clock.now().getTime() / 1000 - Number(timestamp)) > MAX_NOTIFICATION_AGE_S) {
+      throw invalidNotification('stale notification');
+    }
+    const verifier = createVerify('RSA-SHA256').update(
+      `${timestamp}\n${nonce}\n${rawBody.toString('utf8')}\n`,
+    );
+    if (!verifier.verify(this.settings.platformPublicKey, signature, 'base64'))
+      throw invalidNotification('bad signature');
+    try {
+      const { resource } = JSON.parse(rawBody.toString('utf8'));
+      const sealed = Buffer.from(resource.ciphertext, 'base64');
+      const decipher = createDecipheriv(
+        'aes-256-gcm',
+        this.settings.apiV3Key,
+        Buffer.from(resource.nonce, 'utf8'),
+      );
+      decipher.setAAD(Buffer.from(resource.associated_data ?? '', 'utf8'));
+      decipher.setAuthTag(sealed.subarray(sealed.length - 16));
+      return JSON.parse(
+        Buffer.concat([
+          decipher.update(sealed.subarray(0, sealed.length - 16)),
+          decipher.final(),
+        ]).toString('utf8'),
+      );
+    } catch {
+      throw invalidNotification('resource cannot be decrypted');
+    }
   }
 
   /** Calls the API with the merchant's request signature (WECHATPAY2-SHA256-RSA2048). */
