@@ -221,7 +221,7 @@ describe('journey: a neighbour buys a group-buy with points', () => {
     expect(me.pickupPoint.id).toBe(north);
   });
 
-  it('pays from the order page an order whose payment was left unfinished', async () => {
+  it('pays from the order page an order whose payment was left unfinished, and cancels it after asking', async () => {
     const { stack } = journey;
     const auth = await operator(stack);
     const campaign = await liveGroupBuy(stack, auth, {
@@ -256,13 +256,21 @@ describe('journey: a neighbour buys a group-buy with points', () => {
     await waitForText(page.locator('.order-detail-state'), '已支付');
     expect(await page.locator('.order-pay__button').count()).toBe(0);
 
-    const paid = await stack.api<{ state: string }>(
+    // 取消订单 asks first: 再想想 keeps the paid order, confirming cancels and refunds it.
+    await page.locator('.order-cancel').click();
+    await page.locator('.taro-modal__foot').getByText('再想想').click();
+    await waitForText(page.locator('.order-detail-state'), '已支付');
+    await page.locator('.order-cancel').click();
+    await page.locator('.taro-modal__foot').getByText('取消订单').click();
+    await waitForText(page.locator('.order-detail-state'), '已取消');
+
+    const cancelled = await stack.api<{ state: string }>(
       'GET',
       `/me/orders/${order.id}`,
       undefined,
       shopper,
     );
-    expect(paid.state).toBe('paid');
+    expect(cancelled.state).toBe('cancelled');
   });
 
   it('shows a group-buy not started yet as 即将开团, and an unpaid order past its deadline without 去支付', async () => {

@@ -36,7 +36,7 @@ describe('journey: a neighbour checks their points after an operator adjusts the
     await screenshot(page, 'journey-points-wallet.png');
 
     await page.getByText('过期', { exact: true }).click();
-    await waitForText(page.locator('.points-empty'), '还没有积分记录，参加团购就能赚积分');
+    await waitForText(page.locator('.points-empty'), '暂无过期记录');
     await page.getByText('全部', { exact: true }).click();
     await waitForText(page.locator('.points-entry__amount').first(), '-50');
   });

@@ -52,7 +52,9 @@ export default function OrdersPage() {
           )}
           <View className="order-card__foot">
             {order.pointsUsed > 0 && (
-              <Text className="order-card__points">积分抵扣 {order.pointsUsed}</Text>
+              <Text className="order-card__points">
+                积分抵扣 -{yuan(order.pointsDiscount)}（{order.pointsUsed} 积分）
+              </Text>
             )}
             <Text className="order-card__payable">实付 {yuan(order.payable)}</Text>
           </View>

@@ -108,7 +108,11 @@ export default function PointsWalletPage() {
         ))}
         {entriesLoading && <Text className="points-hint">加载中…</Text>}
         {!entriesLoading && !entriesError && entries.length === 0 && (
-          <Text className="points-hint points-empty">还没有积分记录，参加团购就能赚积分</Text>
+          <Text className="points-hint points-empty">
+            {filter === null
+              ? '还没有积分记录，参加团购就能赚积分'
+              : `暂无${FILTERS.find((f) => f.type === filter)?.label}记录`}
+          </Text>
         )}
         {entriesError && (
           <View className="points-hint">

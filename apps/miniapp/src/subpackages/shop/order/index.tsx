@@ -117,6 +117,19 @@ export default function OrderPage() {
   }
 
   const actions = actionsOf(order, Date.now());
+  /** Cancelling cannot be undone: a paid order is refunded and leaves its group-buy. */
+  const confirmCancel = async () => {
+    const { confirm } = await Taro.showModal({
+      title: '取消订单',
+      content:
+        order.state === 'paid'
+          ? '确定取消订单吗？款项和积分将原路退回，取消后不能恢复。'
+          : '确定取消这笔待支付的订单吗？',
+      confirmText: '取消订单',
+      cancelText: '再想想',
+    });
+    if (confirm) await cancel();
+  };
   const afterSalesOpen =
     AFTER_SALES.includes(order.state) &&
     order.afterSalesEndsAt !== null &&
@@ -154,7 +167,10 @@ export default function OrderPage() {
         <Row label="商品金额" value={yuan(order.subtotal)} />
         {order.tierDiscount > 0 && <Row label="会员折扣" value={`-${yuan(order.tierDiscount)}`} />}
         {order.pointsUsed > 0 && (
-          <Row label={`积分抵扣（${order.pointsUsed}）`} value={`-${yuan(order.pointsDiscount)}`} />
+          <Row
+            label={`积分抵扣（${order.pointsUsed} 积分）`}
+            value={`-${yuan(order.pointsDiscount)}`}
+          />
         )}
         <Row label="实付" value={yuan(order.payable)} />
         {order.refunded > 0 && <Row label="已退款" value={yuan(order.refunded)} />}
@@ -210,7 +226,7 @@ export default function OrderPage() {
           block
           fill="outline"
           loading={submitting}
-          onClick={() => void cancel()}
+          onClick={() => void confirmCancel()}
         >
           取消订单
         </Button>
