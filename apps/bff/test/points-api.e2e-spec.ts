@@ -290,6 +290,42 @@ describe('points over HTTP', () => {
     });
   });
 
+  it('marks the entries of points still pending, until the order completes or is cancelled', async () => {
+    const dora = await loginMember(t, 'points-dora');
+    const p = pointsOf(t);
+    const completes = { type: 'order', id: randomUUID() };
+    const cancelled = { type: 'order', id: randomUUID() };
+    await p.inTransaction((ctx) => p.ledger.earnPending(ctx, dora.member.id, completes, 40));
+    await p.inTransaction((ctx) => p.ledger.earnPending(ctx, dora.member.id, cancelled, 7));
+    const shown = async () =>
+      (await entries(dora.accessToken)).body.items.map(
+        (e: { type: string; amount: number; pending: boolean }) => [e.type, e.amount, e.pending],
+      );
+    expect(await shown()).toEqual(
+      expect.arrayContaining([
+        ['earn', 40, true],
+        ['earn', 7, true],
+      ]),
+    );
+
+    await p.inTransaction((ctx) => p.ledger.activate(ctx, dora.member.id, completes));
+    await p.inTransaction((ctx) => p.ledger.cancelPending(ctx, dora.member.id, cancelled));
+    const after = await shown();
+    expect(after).toHaveLength(3);
+    expect(after).toEqual(
+      expect.arrayContaining([
+        ['earn', 40, false],
+        ['earn', 7, true],
+        ['clawback', -7, true],
+      ]),
+    );
+    // The entries that moved the balance add up to it.
+    const credited = after
+      .filter(([, , pending]: [string, number, boolean]) => !pending)
+      .reduce((sum: number, [, amount]: [string, number, boolean]) => sum + amount, 0);
+    expect((await wallet(dora.accessToken)).body.available).toBe(credited);
+  });
+
   describe('expiry and reconciliation', () => {
     it('lists points expiring soon, expires them with the job, and reconciles', async () => {
       const carol = await loginMember(t, 'points-carol');

@@ -117,6 +117,14 @@ describe('journey: a neighbour buys a group-buy with points', () => {
     await waitForText(page.locator('.order-state').first(), '已支付');
     await waitForText(page.locator('.order-card__payable').first(), '实付 ¥24.90');
     await screenshot(page, 'journey-order-paid.png');
+    await waitForText(page.locator('.order-card__points').first(), '积分抵扣 -¥5.00（500 积分）');
+    // The points the order earns wait for it to complete: the wallet shows them as 待到账.
+    await page.getByText('我的', { exact: true }).last().click();
+    await page.locator('.mine-points-link').click();
+    await waitForText(page.locator('.points-entry__title').first(), '购物获得（待到账）');
+    await waitForText(page.locator('.points-entry__amount.is-pending').first(), '+24');
+    await waitForText(page.locator('.points-entry__title').nth(1), '抵扣使用');
+    await page.goBack();
     const orders = await stack.api<{ items: { state: string; pointsUsed: number }[] }>(
       'GET',
       '/me/orders',

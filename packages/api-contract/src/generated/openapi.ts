@@ -1174,6 +1174,8 @@ export interface components {
             reason: string | null;
             /** Format: date-time */
             createdAt: string;
+            /** @description True for an order's earnings not credited yet (its order has not completed) or cancelled before they were, and for that cancellation: entries that never moved the available balance */
+            pending: boolean;
         };
         PointsEntryPage: {
             items: components["schemas"]["PointsEntry"][];

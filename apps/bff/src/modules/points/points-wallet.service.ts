@@ -79,10 +79,17 @@ export class PointsWalletService {
       reason: string | null;
       created_at: Date;
       cursor_at: string;
+      pending: boolean;
     }>(
       ctx,
-      `SELECT id, type, amount, source_type, source_id, reason, created_at, created_at::text AS cursor_at
-       FROM point_entries
+      // Pending: an order's earnings while its lot waits for the order to complete (or was
+      // cancelled before), and the cancellation of such a lot; they never moved the balance.
+      `SELECT id, type, amount, source_type, source_id, reason, created_at, created_at::text AS cursor_at,
+              (operation_key LIKE 'cancel:%' OR (operation_key LIKE 'earn:%' AND EXISTS (
+                 SELECT 1 FROM point_lots l
+                 WHERE l.member_id = e.member_id AND l.source_type = e.source_type
+                   AND l.source_id = e.source_id AND l.state IN ('pending', 'cancelled')))) AS pending
+       FROM point_entries e
        WHERE member_id = $1
          AND ($2::text IS NULL OR type = $2)
          AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
@@ -100,6 +107,7 @@ export class PointsWalletService {
         sourceId: r.source_id,
         reason: r.reason,
         createdAt: r.created_at.toISOString(),
+        pending: r.pending,
       })),
       nextCursor,
     };

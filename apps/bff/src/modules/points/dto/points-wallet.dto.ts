@@ -27,6 +27,11 @@ export class PointsEntry {
   @ApiProperty() sourceId!: string;
   @ApiProperty({ nullable: true, type: String }) reason!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({
+    description:
+      "True for an order's earnings not credited yet (its order has not completed) or cancelled before they were, and for that cancellation: entries that never moved the available balance",
+  })
+  pending!: boolean;
 }
 
 export class PointsEntryPage {

@@ -25,8 +25,12 @@ const ENTRY_LABELS: Record<PointsEntryType, string> = {
   adjust: '平台调整',
 };
 
-/** Points earned by an order say so; the others (gifts, rewards) go by their type. */
+/**
+ * Points earned by an order say so, and whether they are still on their way (待到账, until the
+ * order completes); the others (gifts, rewards) go by their type.
+ */
 function entryLabel(entry: PointsEntry): string {
+  if (entry.pending) return entry.type === 'earn' ? '购物获得（待到账）' : '待到账积分取消';
   return entry.type === 'earn' && entry.sourceType === 'order'
     ? '购物获得'
     : ENTRY_LABELS[entry.type];
@@ -40,7 +44,9 @@ function EntryRow({ entry }: { entry: PointsEntry }) {
         {entry.reason && <Text className="points-entry__reason">{entry.reason}</Text>}
         <Text className="points-entry__time">{formatDateTime(entry.createdAt)}</Text>
       </View>
-      <Text className={`points-entry__amount ${entry.amount > 0 ? 'is-credit' : 'is-debit'}`}>
+      <Text
+        className={`points-entry__amount ${entry.pending ? 'is-pending' : entry.amount > 0 ? 'is-credit' : 'is-debit'}`}
+      >
         {entry.amount > 0 ? `+${entry.amount}` : entry.amount}
       </Text>
     </View>
