@@ -49,6 +49,18 @@ describe('checkout and orders', () => {
   };
   const pay = (token: string, orderId: string) =>
     t.http().post(`/api/v1/orders/${orderId}/pay`).set(as(token));
+  /** One unit of the campaign, ordered and paid through the sandbox: the order as placed. */
+  const paidOrder = async (token: string, campaignId: string) => {
+    const placed = await order(token, { items: [{ campaignId, quantity: 1 }] }).expect(201);
+    await pay(token, placed.body.id).expect(200);
+    return placed;
+  };
+  /** The order's refunds; the sandbox pays back at once, so each is settled when made. */
+  const refundsOf = (orderId: string) =>
+    t.dataSource.query(
+      `SELECT reason, amount_fen, status, settled_at IS NOT NULL AS settled FROM refunds WHERE order_id = $1`,
+      [orderId],
+    );
 
   beforeAll(async () => {
     // The flash sale queues a thousand requests for connections: let them wait rather than shed load.
@@ -560,21 +572,13 @@ describe('checkout and orders', () => {
     it('cancels a paid order before cut-off with a full refund, cancelling its pending points', async () => {
       const campaignId = await newCampaign({ stock: 10 });
       const buyer = await shopperAt('cancel-paid');
-      const placed = await order(buyer.accessToken, {
-        items: [{ campaignId, quantity: 1 }],
-      }).expect(201);
-      await pay(buyer.accessToken, placed.body.id).expect(200);
+      const placed = await paidOrder(buyer.accessToken, campaignId);
       await t
         .http()
         .post(`/api/v1/orders/${placed.body.id}/cancel`)
         .set(as(buyer.accessToken))
         .expect(200);
-      const refunds = await t.dataSource.query(
-        `SELECT reason, amount_fen, status, settled_at IS NOT NULL AS settled FROM refunds WHERE order_id = $1`,
-        [placed.body.id],
-      );
-      // The sandbox pays back at once: nothing is left for a notification to settle.
-      expect(refunds).toEqual([
+      expect(await refundsOf(placed.body.id)).toEqual([
         {
           reason: 'cancelled',
           amount_fen: placed.body.payable,
@@ -591,10 +595,7 @@ describe('checkout and orders', () => {
     it('answers a retried cancel with the same Idempotency-Key as the first time, refunding once', async () => {
       const campaignId = await newCampaign({ stock: 10 });
       const buyer = await shopperAt('cancel-retry');
-      const placed = await order(buyer.accessToken, {
-        items: [{ campaignId, quantity: 1 }],
-      }).expect(201);
-      await pay(buyer.accessToken, placed.body.id).expect(200);
+      const placed = await paidOrder(buyer.accessToken, campaignId);
       const cancel = (token: string, key: string) =>
         t
           .http()
@@ -611,12 +612,7 @@ describe('checkout and orders', () => {
       const retry = await cancel(buyer.accessToken, key).expect(200);
       expect(retry.body).toEqual(first.body);
       expect(retry.headers['idempotent-replayed']).toBe('true');
-      const refunds = await t.dataSource.query(
-        `SELECT reason, amount_fen, status, settled_at IS NOT NULL AS settled FROM refunds WHERE order_id = $1`,
-        [placed.body.id],
-      );
-      // The sandbox pays back at once: nothing is left for a notification to settle.
-      expect(refunds).toEqual([
+      expect(await refundsOf(placed.body.id)).toEqual([
         {
           reason: 'cancelled',
           amount_fen: placed.body.payable,

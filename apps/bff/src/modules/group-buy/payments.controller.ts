@@ -31,10 +31,7 @@ export class PaymentsController {
     @Param('provider') provider: string,
     @Req() req: Request,
   ): Promise<NotificationAck> {
-    if (provider !== this.provider.name)
-      throw AppException.notFound('Payment provider', { provider });
-    const raw = (req as Request & { rawBody?: Buffer }).rawBody;
-    if (!raw) throw invalidNotification('empty body');
+    const raw = this.signedBody(provider, req);
     await this.lifecycle.recordPayment(ctx, this.provider.verify(req.headers, raw));
     return { code: 'SUCCESS' };
   }
@@ -48,11 +45,17 @@ export class PaymentsController {
     @Param('provider') provider: string,
     @Req() req: Request,
   ): Promise<NotificationAck> {
+    const raw = this.signedBody(provider, req);
+    await this.lifecycle.recordRefundOutcome(ctx, this.provider.verifyRefund(req.headers, raw));
+    return { code: 'SUCCESS' };
+  }
+
+  /** The exact bytes the provider signed, for a notification addressed to this BFF's provider. */
+  private signedBody(provider: string, req: Request): Buffer {
     if (provider !== this.provider.name)
       throw AppException.notFound('Payment provider', { provider });
     const raw = (req as Request & { rawBody?: Buffer }).rawBody;
     if (!raw) throw invalidNotification('empty body');
-    await this.lifecycle.recordRefundOutcome(ctx, this.provider.verifyRefund(req.headers, raw));
-    return { code: 'SUCCESS' };
+    return raw;
   }
 }
