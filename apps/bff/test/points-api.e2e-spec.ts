@@ -260,6 +260,35 @@ describe('points over HTTP', () => {
       expect(audit.details.after.earnPointsPerYuan).toBe(2);
     });
 
+    it('audits what each of several concurrent saves replaced, as a chain of versions', async () => {
+      const saves = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          t
+            .http()
+            .put('/api/v1/admin/points-policy')
+            .auth(admin, { type: 'bearer' })
+            .send({ ...policy, earnPointsPerYuan: 3 + i }),
+        ),
+      );
+      expect(saves.map((r) => r.status)).toEqual(Array(8).fill(200));
+      const audits: { details: { before: { version: number }; after: { version: number } } }[] =
+        await t.dataSource.query(
+          `SELECT details FROM audit_log WHERE action = 'points-policy.update'
+           ORDER BY (details->'after'->>'version')::int`,
+        );
+      const chain = audits.slice(-8);
+      for (const { details } of chain)
+        expect(details.before.version).toBe(details.after.version - 1);
+      for (let i = 1; i < chain.length; i++)
+        expect(chain[i].details.before).toEqual(chain[i - 1].details.after);
+      await t
+        .http()
+        .put('/api/v1/admin/points-policy')
+        .auth(admin, { type: 'bearer' })
+        .send(policy)
+        .expect(200);
+    });
+
     it.each([
       [{ maxDeductionBps: 10000 }],
       [{ expiryMonths: 0 }],

@@ -57,11 +57,20 @@ export class PointsPolicyService {
     return toPolicy(row);
   }
 
+  /**
+   * Replaces the policy. The row is locked before it is read, so that of two operators saving
+   * at once, the second one's audit entry shows the first one's policy as what it replaced.
+   */
+
   async update(
     ctx: RequestContext,
     next: Omit<PointsPolicy, 'version' | 'updatedAt'>,
   ): Promise<PointsPolicy> {
-    const before = await this.get(ctx);
+    const [locked] = await this.connection.query<PolicyRow>(
+      ctx,
+      `SELECT * FROM points_policy WHERE id = 1 FOR UPDATE`,
+    );
+    const before = toPolicy(locked);
     const fields = Object.keys(COLUMNS) as (keyof typeof COLUMNS)[];
     const [row] = await this.connection.query<PolicyRow>(
       ctx,
