@@ -6,6 +6,7 @@ import {
   createVerify,
   generateKeyPairSync,
   randomBytes,
+  randomUUID,
 } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -436,6 +437,66 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
 
       await paymentRefunds(buyer.accessToken, '?status=abnormal').expect(403);
       await paymentRefunds(admin, '?status=lost').expect(400);
+    });
+
+    it('lets an operator record how an abnormal refund was paid out, once, audited', async () => {
+      const { order, refundId } = await paidAndCancelled('4200000501');
+      const [{ id }] = await t.dataSource.query(`SELECT id FROM refunds WHERE order_id = $1`, [
+        order.id,
+      ]);
+      const settle = (token: string, body: object, key = `settle-${id}`) =>
+        t
+          .http()
+          .post(`/api/v1/admin/payment-refunds/${id}/settle`)
+          .auth(token, { type: 'bearer' })
+          .set('Idempotency-Key', key)
+          .send(body);
+      const note = '已通过企业付款转至顾客微信零钱';
+      // Still processing: there is nothing for an operator to settle yet.
+      const early = await settle(admin, { note }, `early-${id}`).expect(409);
+      expect(early.body.error.code).toBe(ErrorCode.RefundNotAllowed);
+
+      await refundNotice({
+        out_trade_no: tradeNo(order.id),
+        refund_id: refundId,
+        refund_status: 'ABNORMAL',
+        user_received_account: '招商银行信用卡0501',
+      }).expect(200);
+      await settle(buyer.accessToken, { note }).expect(403);
+      await settle(admin, { note: '  ' }, `blank-${id}`).expect(400);
+      const settled = await settle(admin, { note }).expect(200);
+      expect(settled.body).toMatchObject({
+        id,
+        status: 'settled_by_operator',
+        operatorNote: note,
+        settledAt: expect.any(String),
+      });
+      const replay = await settle(admin, { note }).expect(200);
+      expect(replay.body).toEqual(settled.body);
+      const again = await settle(admin, { note }, `again-${id}`).expect(409);
+      expect(again.body.error.code).toBe(ErrorCode.RefundNotAllowed);
+      // A late notice from the provider does not reopen it.
+      await refundNotice({
+        out_trade_no: tradeNo(order.id),
+        refund_id: refundId,
+        refund_status: 'SUCCESS',
+      }).expect(200);
+      expect(await refundRow(order.id)).toMatchObject({ status: 'settled_by_operator' });
+      const audits = await t.dataSource.query(
+        `SELECT details FROM audit_log WHERE action = 'payment-refund.settle' AND target_id = $1`,
+        [id],
+      );
+      expect(audits).toEqual([{ details: { orderId: order.id, amountFen: order.payable, note } }]);
+      const listed = await paymentRefunds(admin, '?status=settled_by_operator&limit=100').expect(
+        200,
+      );
+      expect(listed.body.items.map((r: { id: string }) => r.id)).toContain(id);
+      await t
+        .http()
+        .post(`/api/v1/admin/payment-refunds/${randomUUID()}/settle`)
+        .auth(admin, { type: 'bearer' })
+        .send({ note })
+        .expect(404);
     });
 
     it('pages through refunds newest first with a cursor', async () => {

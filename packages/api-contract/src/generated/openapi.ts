@@ -580,6 +580,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/payment-refunds/{id}/settle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["PaymentRefundsAdminController_settle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/leader/applications": {
         parameters: {
             query?: never;
@@ -1672,7 +1688,7 @@ export interface components {
             /** @description Why: cancelled, late-payment, cut-off, an after-sales request… */
             reason: string;
             /** @enum {string} */
-            status: "processing" | "succeeded" | "abnormal" | "closed";
+            status: "processing" | "succeeded" | "abnormal" | "closed" | "settled_by_operator";
             /** @description The provider's refund id */
             providerRefundId: string;
             /** @description The account the money goes back to, as the provider words it */
@@ -1681,13 +1697,22 @@ export interface components {
             createdAt: string;
             /**
              * Format: date-time
-             * @description When the provider settled it (succeeded, abnormal or closed)
+             * @description When the provider settled it (succeeded, abnormal or closed), or the operator did
              */
             settledAt: string | null;
+            /** @description How an operator paid it out, when they did */
+            operatorNote: string | null;
         };
         PaymentRefundPage: {
             items: components["schemas"]["PaymentRefundView"][];
             nextCursor: string | null;
+        };
+        SettleRefundRequest: {
+            /**
+             * @description How the money reached the shopper, for the audit log
+             * @example 已通过企业付款转至顾客微信零钱
+             */
+            note: string;
         };
         LeaderApplicationRequest: {
             /** Format: uuid */
@@ -2916,7 +2941,7 @@ export interface operations {
                 /** @description nextCursor of the previous page */
                 cursor?: string;
                 /** @description abnormal and closed refunds never reached the payer: an operator must act */
-                status?: "processing" | "succeeded" | "abnormal" | "closed";
+                status?: "processing" | "succeeded" | "abnormal" | "closed" | "settled_by_operator";
             };
             header?: never;
             path?: never;
@@ -2931,6 +2956,45 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PaymentRefundPage"];
                 };
+            };
+        };
+    };
+    PaymentRefundsAdminController_settle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SettleRefundRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentRefundView"];
+                };
+            };
+            /** @description NOT_FOUND: no such refund */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description REFUND_NOT_ALLOWED: the refund is not abnormal or closed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -1,9 +1,23 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Roles } from '../../common/auth/auth.decorators';
+import { Idempotent } from '../../common/idempotency/idempotency.interceptor';
 import { Ctx, RequestContext } from '../../common/request-context';
-import { PaymentRefundPage, PaymentRefundQuery } from './dto/payment-refund.dto';
+import {
+  PaymentRefundPage,
+  PaymentRefundQuery,
+  PaymentRefundView,
+  SettleRefundRequest,
+} from './dto/payment-refund.dto';
 import { PaymentRefundsService } from './payment-refunds.service';
+
+const uuid = new ParseUUIDPipe({ version: '4' });
 
 /** Refunds as the payment provider sees them: ?status=abnormal lists those an operator must take up. */
 @ApiTags('admin')
@@ -17,5 +31,20 @@ export class PaymentRefundsAdminController {
   @ApiOkResponse({ type: PaymentRefundPage })
   list(@Ctx() ctx: RequestContext, @Query() query: PaymentRefundQuery): Promise<PaymentRefundPage> {
     return this.refunds.list(ctx, query);
+  }
+
+  /** The operator paid an abnormal or closed refund out another way, and says how. */
+  @Post('payment-refunds/:id/settle')
+  @HttpCode(200)
+  @Idempotent()
+  @ApiOkResponse({ type: PaymentRefundView })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND: no such refund' })
+  @ApiConflictResponse({ description: 'REFUND_NOT_ALLOWED: the refund is not abnormal or closed' })
+  settle(
+    @Ctx() ctx: RequestContext,
+    @Param('id', uuid) id: string,
+    @Body() body: SettleRefundRequest,
+  ): Promise<PaymentRefundView> {
+    return this.refunds.settleByOperator(ctx, id, body.note);
   }
 }

@@ -1,18 +1,29 @@
-import { Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { ErrorCode } from '@linli/shared';
+import { AppException } from '../../common/errors/app-exception';
 import { decodeCursor, keysetPage } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
-import type { RefundStatus } from '../payments/payment-provider';
-import { PaymentRefundPage, PaymentRefundQuery } from './dto/payment-refund.dto';
+import { AuditService } from '../audit/audit.service';
+import {
+  PaymentRefundPage,
+  PaymentRefundQuery,
+  PaymentRefundStatus,
+  PaymentRefundView,
+} from './dto/payment-refund.dto';
+
+const REFUND_COLUMNS = `id, order_id, amount_fen, reason, status, provider_refund_id, received_account,
+  operator_note, created_at, settled_at, created_at::text AS cursor_at`;
 
 interface RefundRow {
   id: string;
   order_id: string;
   amount_fen: number;
   reason: string;
-  status: RefundStatus;
+  status: PaymentRefundStatus;
   provider_refund_id: string;
   received_account: string | null;
+  operator_note: string | null;
   created_at: Date;
   settled_at: Date | null;
   cursor_at: string;
@@ -21,14 +32,16 @@ interface RefundRow {
 /** The operator's view of money paid back through the provider, newest first. */
 @Injectable()
 export class PaymentRefundsService {
-  constructor(private readonly connection: TransactionalConnection) {}
+  constructor(
+    private readonly connection: TransactionalConnection,
+    private readonly audit: AuditService,
+  ) {}
 
   async list(ctx: RequestContext, query: PaymentRefundQuery): Promise<PaymentRefundPage> {
     const after = decodeCursor(query.cursor);
     const rows = await this.connection.query<RefundRow>(
       ctx,
-      `SELECT id, order_id, amount_fen, reason, status, provider_refund_id, received_account,
-              created_at, settled_at, created_at::text AS cursor_at
+      `SELECT ${REFUND_COLUMNS}
        FROM refunds
        WHERE ($1::text IS NULL OR status = $1)
          AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
@@ -36,19 +49,63 @@ export class PaymentRefundsService {
       [query.status ?? null, after?.at ?? null, after?.id ?? null, query.limit + 1],
     );
     const { shown, nextCursor } = keysetPage(rows, query.limit);
-    return {
-      items: shown.map((r) => ({
-        id: r.id,
-        orderId: r.order_id,
-        amount: r.amount_fen,
-        reason: r.reason,
-        status: r.status,
-        providerRefundId: r.provider_refund_id,
-        receivedAccount: r.received_account,
-        createdAt: r.created_at.toISOString(),
-        settledAt: r.settled_at?.toISOString() ?? null,
-      })),
-      nextCursor,
-    };
+    return { items: shown.map(toView), nextCursor };
   }
+
+  /**
+   * Records that an operator paid an abnormal or closed refund out another way: the refund is
+   * then settled, with how, and audited. Any other refund is refused (409).
+   */
+  async settleByOperator(
+    ctx: RequestContext,
+    refundId: string,
+    note: string,
+  ): Promise<PaymentRefundView> {
+    const [settled] = await this.connection.query<RefundRow>(
+      ctx,
+      `UPDATE refunds SET status = 'settled_by_operator', settled_at = now(), operator_note = $2
+       WHERE id = $1 AND status IN ('abnormal', 'closed') RETURNING ${REFUND_COLUMNS}`,
+      [refundId, note],
+    );
+    if (!settled) {
+      const [found] = await this.connection.query<{ status: PaymentRefundStatus }>(
+        ctx,
+        `SELECT status FROM refunds WHERE id = $1`,
+        [refundId],
+      );
+      if (!found) throw AppException.notFound('Refund', { refundId });
+      throw new AppException(
+        HttpStatus.CONFLICT,
+        ErrorCode.RefundNotAllowed,
+        'Only an abnormal or closed refund can be settled by an operator',
+        { refundId, status: found.status },
+      );
+    }
+    await this.audit.record(
+      ctx,
+      'payment-refund.settle',
+      { type: 'refund', id: refundId },
+      {
+        orderId: settled.order_id,
+        amountFen: settled.amount_fen,
+        note,
+      },
+    );
+    return toView(settled);
+  }
+}
+
+function toView(r: RefundRow): PaymentRefundView {
+  return {
+    id: r.id,
+    orderId: r.order_id,
+    amount: r.amount_fen,
+    reason: r.reason,
+    status: r.status,
+    providerRefundId: r.provider_refund_id,
+    receivedAccount: r.received_account,
+    operatorNote: r.operator_note,
+    createdAt: r.created_at.toISOString(),
+    settledAt: r.settled_at?.toISOString() ?? null,
+  };
 }

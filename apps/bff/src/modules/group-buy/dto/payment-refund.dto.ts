@@ -1,13 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { PageQuery } from '../../../common/pagination';
 import type { RefundStatus } from '../../payments/payment-provider';
 
-export const PAYMENT_REFUND_STATUSES: readonly RefundStatus[] = [
+/** Where a refund stands: the provider's statuses, or paid out by an operator another way. */
+export type PaymentRefundStatus = RefundStatus | 'settled_by_operator';
+
+export const PAYMENT_REFUND_STATUSES: readonly PaymentRefundStatus[] = [
   'processing',
   'succeeded',
   'abnormal',
   'closed',
+  'settled_by_operator',
 ];
 
 export class PaymentRefundQuery extends PageQuery {
@@ -17,7 +22,22 @@ export class PaymentRefundQuery extends PageQuery {
   })
   @IsOptional()
   @IsIn(PAYMENT_REFUND_STATUSES)
-  status?: RefundStatus;
+  status?: PaymentRefundStatus;
+}
+
+/** An operator paid an abnormal or closed refund out another way (a transfer, cash at the point). */
+export class SettleRefundRequest {
+  @ApiProperty({
+    minLength: 2,
+    maxLength: 200,
+    description: 'How the money reached the shopper, for the audit log',
+    example: '已通过企业付款转至顾客微信零钱',
+  })
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @Length(2, 200)
+  @Matches(/\S/)
+  note!: string;
 }
 
 /** Money paid back through the payment provider, and where it stands there. */
@@ -27,7 +47,7 @@ export class PaymentRefundView {
   @ApiProperty({ description: 'Fen' }) amount!: number;
   @ApiProperty({ description: 'Why: cancelled, late-payment, cut-off, an after-sales request…' })
   reason!: string;
-  @ApiProperty({ enum: PAYMENT_REFUND_STATUSES }) status!: RefundStatus;
+  @ApiProperty({ enum: PAYMENT_REFUND_STATUSES }) status!: PaymentRefundStatus;
   @ApiProperty({ description: "The provider's refund id" }) providerRefundId!: string;
   @ApiProperty({
     nullable: true,
@@ -40,9 +60,16 @@ export class PaymentRefundView {
     format: 'date-time',
     nullable: true,
     type: String,
-    description: 'When the provider settled it (succeeded, abnormal or closed)',
+    description:
+      'When the provider settled it (succeeded, abnormal or closed), or the operator did',
   })
   settledAt!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'How an operator paid it out, when they did',
+  })
+  operatorNote!: string | null;
 }
 
 export class PaymentRefundPage {
