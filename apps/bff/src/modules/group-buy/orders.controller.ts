@@ -11,7 +11,6 @@ import { Idempotent } from '../../common/idempotency/idempotency.interceptor';
 import { PageQuery } from '../../common/pagination';
 import { Ctx, RequestContext } from '../../common/request-context';
 import { NoTransaction } from '../../common/transaction/transaction.interceptor';
-import { NotifyUrls } from '../payments/notify-urls';
 import { CheckoutService } from './checkout.service';
 import { OrderLifecycleService } from './order-lifecycle.service';
 import {
@@ -34,7 +33,6 @@ export class OrdersController {
     private readonly checkout: CheckoutService,
     private readonly orders: OrdersService,
     private readonly lifecycle: OrderLifecycleService,
-    private readonly notifyUrls: NotifyUrls,
   ) {}
 
   @Post('orders/quote')

@@ -73,25 +73,9 @@ export class SandboxPaymentProvider implements PaymentProvider {
     };
   }
 
-  verifyRefund(
-    headers: Record<string, string | string[] | undefined>,
-    rawBody: Buffer,
-  ): RefundNotification {
-    const body = this.open(headers, rawBody);
-    if (
-      typeof body.orderId !== 'string' ||
-      typeof body.refundId !== 'string' ||
-      !['succeeded', 'abnormal', 'closed'].includes(body.status)
-    ) {
-      throw invalidNotification('malformed body');
-    }
-    return {
-      orderId: body.orderId,
-      refundId: body.refundId,
-      status: body.status,
-      settledAt: body.status === 'succeeded' ? new Date(body.settledAt ?? this.clock.now()) : null,
-      receivedAccount: typeof body.receivedAccount === 'string' ? body.receivedAccount : null,
-    };
+  /** The sandbox settles every refund in its answer, so it never sends a refund notification. */
+  verifyRefund(): RefundNotification {
+    throw invalidNotification('the sandbox sends no refund notifications');
   }
 
   /** Checks the body's signature and parses it. */

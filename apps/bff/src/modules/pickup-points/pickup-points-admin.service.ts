@@ -99,7 +99,7 @@ export class PickupPointsAdminService {
       ctx,
       'community.create',
       { type: 'community', id: row.id },
-      { name: request.name, city: request.city },
+      { ...request },
     );
     return this.community(ctx, row.id);
   }
@@ -141,14 +141,7 @@ export class PickupPointsAdminService {
       ctx,
       'pickup-point.create',
       { type: 'pickup-point', id: row.id },
-      {
-        communityId: request.communityId,
-        name: request.name,
-        address: request.address,
-        latitude: request.latitude,
-        longitude: request.longitude,
-        openingHours: request.openingHours,
-      },
+      { ...request },
     );
     return this.pickupPoint(ctx, row.id);
   }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { PageQuery } from '../../../common/pagination';
+import { SaysSomething, Trimmed } from '../../../common/text-fields';
 import type { RefundStatus } from '../../payments/payment-provider';
 
 /** Where a refund stands: the provider's statuses, or paid out by an operator another way. */
@@ -33,10 +33,10 @@ export class SettleRefundRequest {
     description: 'How the money reached the shopper, for the audit log',
     example: '已通过企业付款转至顾客微信零钱',
   })
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @Trimmed()
   @IsString()
   @Length(2, 200)
-  @Matches(/\S/)
+  @SaysSomething()
   note!: string;
 }
 

@@ -1,27 +1,23 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsNumber, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { IsNumber, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { PageQuery } from '../../../common/pagination';
+import { SaysSomething, Trimmed } from '../../../common/text-fields';
 
-/** Leading and trailing spaces of a typed-in name are dropped before it is checked and stored. */
-const trimmed = () =>
-  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
-const SAYS_SOMETHING = /\S/;
 const coordinate = { allowNaN: false, allowInfinity: false } as const;
 
 export class CreateCommunityRequest {
   @ApiProperty({ example: '阳光花园', description: 'Not only spaces' })
-  @trimmed()
+  @Trimmed()
   @IsString()
   @Length(1, 80)
-  @Matches(SAYS_SOMETHING, { message: 'name must say something, not only spaces' })
+  @SaysSomething()
   name!: string;
 
   @ApiProperty({ example: '杭州', description: 'Not only spaces' })
-  @trimmed()
+  @Trimmed()
   @IsString()
   @Length(1, 40)
-  @Matches(SAYS_SOMETHING, { message: 'city must say something, not only spaces' })
+  @SaysSomething()
   city!: string;
 }
 
@@ -41,18 +37,18 @@ export class AdminCommunityPage {
 export class UpdatePickupPointRequest {
   @ApiPropertyOptional({ example: '阳光花园东门自提点', description: 'Not only spaces' })
   @IsOptional()
-  @trimmed()
+  @Trimmed()
   @IsString()
   @Length(1, 80)
-  @Matches(SAYS_SOMETHING, { message: 'name must say something, not only spaces' })
+  @SaysSomething()
   name?: string;
 
   @ApiPropertyOptional({ example: '杭州市西湖区文三路 88 号', description: 'Not only spaces' })
   @IsOptional()
-  @trimmed()
+  @Trimmed()
   @IsString()
   @Length(1, 200)
-  @Matches(SAYS_SOMETHING, { message: 'address must say something, not only spaces' })
+  @SaysSomething()
   address?: string;
 
   @ApiPropertyOptional({ minimum: -90, maximum: 90, example: 30.2772 })
@@ -71,10 +67,10 @@ export class UpdatePickupPointRequest {
 
   @ApiPropertyOptional({ example: '08:00-21:00', description: 'Shown to shoppers as written' })
   @IsOptional()
-  @trimmed()
+  @Trimmed()
   @IsString()
   @Length(1, 100)
-  @Matches(SAYS_SOMETHING, { message: 'openingHours must say something, not only spaces' })
+  @SaysSomething()
   openingHours?: string;
 }
 
@@ -84,17 +80,17 @@ export class CreatePickupPointRequest {
   communityId!: string;
 
   @ApiProperty({ example: '阳光花园东门自提点', description: 'Not only spaces' })
-  @trimmed()
+  @Trimmed()
   @IsString()
   @Length(1, 80)
-  @Matches(SAYS_SOMETHING, { message: 'name must say something, not only spaces' })
+  @SaysSomething()
   name!: string;
 
   @ApiProperty({ example: '杭州市西湖区文三路 88 号', description: 'Not only spaces' })
-  @trimmed()
+  @Trimmed()
   @IsString()
   @Length(1, 200)
-  @Matches(SAYS_SOMETHING, { message: 'address must say something, not only spaces' })
+  @SaysSomething()
   address!: string;
 
   @ApiProperty({ minimum: -90, maximum: 90, example: 30.2772 })
@@ -110,10 +106,10 @@ export class CreatePickupPointRequest {
   longitude!: number;
 
   @ApiProperty({ example: '08:00-21:00', description: 'Shown to shoppers as written' })
-  @trimmed()
+  @Trimmed()
   @IsString()
   @Length(1, 100)
-  @Matches(SAYS_SOMETHING, { message: 'openingHours must say something, not only spaces' })
+  @SaysSomething()
   openingHours!: string;
 }
 

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsInt, IsString, Length, Matches, Max, Min, NotEquals } from 'class-validator';
+import { IsInt, IsString, Length, Max, Min, NotEquals } from 'class-validator';
+import { SaysSomething } from '../../../common/text-fields';
 
 export class PointsAdjustmentRequest {
   @ApiProperty({
@@ -15,7 +16,7 @@ export class PointsAdjustmentRequest {
   @ApiProperty({ example: '补偿：配送延误', description: 'Shown to the member; not only spaces' })
   @IsString()
   @Length(2, 200)
-  @Matches(/\S/, { message: 'reason must say something, not only spaces' })
+  @SaysSomething()
   reason!: string;
 }
 
