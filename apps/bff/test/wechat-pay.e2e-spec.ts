@@ -10,6 +10,10 @@ import {
 } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Clock } from '../src/common/clock';
+import { RequestContext } from '../src/common/request-context';
+import { TransactionalConnection } from '../src/common/transaction/transactional-connection';
+import { RefundSender } from '../src/modules/group-buy/refund-sender.service';
 import { createPickupPoints, liveCampaign } from './support/group-buy-fixtures';
 import { loginAdmin, loginMember, startTestApp, TestApp } from './support/test-app';
 
@@ -25,6 +29,8 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
   const platform = pem();
   const apiV3Key = randomBytes(16).toString('hex'); // 32 characters
   const calls: { path: string; body: Record<string, unknown>; authorization: string }[] = [];
+  /** While set, the stand-in refuses refund requests as WeChat Pay does when it is overloaded. */
+  let refundsDown = false;
   let server: Server;
   let t: TestApp;
   let admin: string;
@@ -45,6 +51,10 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
         if (req.url === '/v3/pay/transactions/jsapi')
           return void res.end(JSON.stringify({ prepay_id: 'wx_prepay_1' }));
         if (req.url === '/v3/refund/domestic/refunds') {
+          if (refundsDown)
+            return void res
+              .writeHead(500)
+              .end(JSON.stringify({ code: 'SYSTEM_ERROR', message: '系统超时' }));
           const body = JSON.parse(text);
           return void res.end(
             JSON.stringify({
@@ -302,8 +312,8 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
   describe('refunds, which WeChat Pay settles after answering', () => {
     const tradeNo = (orderId: string) => orderId.replace(/-/g, '');
 
-    /** Pays the order by notification and cancels it: a full refund WeChat Pay answers PROCESSING. */
-    const paidAndCancelled = async (transactionId: string) => {
+    /** An order paid by a WeChat Pay notification of the given transaction. */
+    const paidOrder = async (transactionId: string) => {
       const order = await placeOrder();
       await notification({
         out_trade_no: tradeNo(order.id),
@@ -312,16 +322,34 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
         amount: { total: order.payable, payer_total: order.payable, currency: 'CNY' },
         success_time: new Date().toISOString(),
       }).expect(200);
-      await t
-        .http()
-        .post(`/api/v1/orders/${order.id}/cancel`)
-        .auth(buyer.accessToken, { type: 'bearer' })
-        .expect(200);
-      const call = calls.find(
+      return order;
+    };
+
+    const cancel = (orderId: string) =>
+      t.http().post(`/api/v1/orders/${orderId}/cancel`).auth(buyer.accessToken, { type: 'bearer' });
+
+    /** The refund requests WeChat Pay received for a transaction. */
+    const refundCalls = (transactionId: string) =>
+      calls.filter(
         (c) => c.path === '/v3/refund/domestic/refunds' && c.body.transaction_id === transactionId,
-      )!;
+      );
+
+    /** Pays the order by notification and cancels it: a full refund WeChat Pay answers PROCESSING. */
+    const paidAndCancelled = async (transactionId: string) => {
+      const order = await paidOrder(transactionId);
+      await cancel(order.id).expect(200);
+      const [call] = refundCalls(transactionId);
       return { order, refundId: `wx-refund-${call.body.out_refund_no}`, call };
     };
+
+    const runSendRefunds = async () =>
+      (
+        await t
+          .http()
+          .post('/api/v1/admin/jobs/send-refunds/run')
+          .auth(admin, { type: 'bearer' })
+          .expect(200)
+      ).body.processed as number;
 
     const refundNotice = (
       refund: Record<string, unknown>,
@@ -497,6 +525,124 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
         .auth(admin, { type: 'bearer' })
         .send({ note })
         .expect(404);
+    });
+
+    it('asks WeChat Pay for nothing when the cancellation that decided the refund does not commit', async () => {
+      const order = await paidOrder('4200000601');
+      // Fails the transaction at its commit, after everything the cancellation did.
+      await t.dataSource.query(`CREATE FUNCTION refuse_commit() RETURNS trigger LANGUAGE plpgsql
+        AS $$ BEGIN RAISE EXCEPTION 'commit refused'; END $$`);
+      await t.dataSource.query(`CREATE CONSTRAINT TRIGGER refuse_commit AFTER INSERT ON refunds
+        DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION refuse_commit()`);
+      try {
+        await cancel(order.id).expect(500);
+      } finally {
+        await t.dataSource.query(`DROP TRIGGER refuse_commit ON refunds`);
+        await t.dataSource.query(`DROP FUNCTION refuse_commit()`);
+      }
+      expect(refundCalls('4200000601')).toEqual([]);
+      expect(await refundRow(order.id)).toBeUndefined();
+      const kept = await t
+        .http()
+        .get(`/api/v1/me/orders/${order.id}`)
+        .auth(buyer.accessToken, { type: 'bearer' })
+        .expect(200);
+      expect(kept.body).toMatchObject({ state: 'paid', refunded: 0 });
+
+      await cancel(order.id).expect(200);
+      expect(refundCalls('4200000601')).toHaveLength(1);
+      expect((await refundRow(order.id)).status).toBe('processing');
+    });
+
+    it('cancels at once while WeChat Pay refuses refunds, and send-refunds asks again under the same refund number until it takes it', async () => {
+      const clock = t.app.get(Clock);
+      let moved = 0;
+      const advance = (ms: number) => {
+        clock.advance(ms);
+        moved += ms;
+      };
+      refundsDown = true;
+      try {
+        const order = await paidOrder('4200000701');
+        const cancelled = await cancel(order.id).expect(200);
+        expect(cancelled.body).toMatchObject({ state: 'cancelled', refunded: order.payable });
+        expect(refundCalls('4200000701')).toHaveLength(1);
+        const listed = await paymentRefunds(admin, '?status=requested').expect(200);
+        expect(listed.body.items).toEqual([
+          expect.objectContaining({
+            orderId: order.id,
+            status: 'requested',
+            providerRefundId: '',
+            attempts: 1,
+            lastError: expect.stringContaining('SYSTEM_ERROR 系统超时'),
+            nextAttemptAt: expect.any(String),
+          }),
+        ]);
+
+        expect(await runSendRefunds()).toBe(0); // not due yet
+        advance(61_000);
+        expect(await runSendRefunds()).toBe(1);
+        expect(refundCalls('4200000701')).toHaveLength(2);
+        expect(await runSendRefunds()).toBe(0); // the next attempt waits twice as long
+
+        refundsDown = false;
+        advance(121_000);
+        expect(await runSendRefunds()).toBe(1);
+        const asked = refundCalls('4200000701');
+        expect(asked).toHaveLength(3);
+        expect(new Set(asked.map((c) => c.body.out_refund_no)).size).toBe(1);
+        expect(asked.map((c) => c.body.amount)).toEqual(
+          Array(3).fill({ refund: order.payable, total: order.payable, currency: 'CNY' }),
+        );
+        const [taken] = (await paymentRefunds(admin, '?limit=50').expect(200)).body.items.filter(
+          (r: { orderId: string }) => r.orderId === order.id,
+        );
+        expect(taken).toMatchObject({
+          status: 'processing',
+          providerRefundId: `wx-refund-${asked[0].body.out_refund_no}`,
+          attempts: 3,
+          lastError: null,
+          nextAttemptAt: null,
+        });
+        advance(3_600_000);
+        expect(await runSendRefunds()).toBe(0);
+      } finally {
+        refundsDown = false;
+        clock.advance(-moved);
+      }
+    });
+
+    it('asks for a requested refund once however many senders reach it at the same moment', async () => {
+      refundsDown = true;
+      const order = await paidOrder('4200000801');
+      try {
+        await cancel(order.id).expect(200);
+      } finally {
+        refundsDown = false;
+      }
+      await t.dataSource.query(
+        `UPDATE refunds SET next_attempt_at = now() - interval '1 second' WHERE order_id = $1`,
+        [order.id],
+      );
+      const connection = t.app.get(TransactionalConnection);
+      const sender = t.app.get(RefundSender);
+      // Every sender has queued the refund before any of them commits and asks (each holds one
+      // of the pool's 10 connections until then).
+      const SENDERS = 6;
+      let allQueued!: () => void;
+      const barrier = new Promise<void>((resolve) => (allQueued = resolve));
+      let waiting = 0;
+      const senders = Array.from({ length: SENDERS }, () =>
+        connection.withTransaction(RequestContext.forSystem('test'), async (ctx) => {
+          const queued = await sender.sendDueAfterCommit(ctx, 50);
+          if (++waiting === SENDERS) allQueued();
+          await barrier;
+          return queued;
+        }),
+      );
+      expect(await Promise.all(senders)).toEqual(Array(SENDERS).fill(1));
+      expect(refundCalls('4200000801')).toHaveLength(2); // the refused one, then one more
+      expect((await refundRow(order.id)).status).toBe('processing');
     });
 
     it('pages through refunds newest first with a cursor', async () => {

@@ -20,6 +20,7 @@ export class RequestContext {
   manager: EntityManager | null = null;
   /** The request's Idempotency-Key, once the idempotency interceptor has claimed it. */
   idempotencyKey: string | null = null;
+  private readonly committedWork: Array<() => Promise<void>> = [];
 
   constructor(readonly requestId: string) {}
 
@@ -28,6 +29,22 @@ export class RequestContext {
     const ctx = new RequestContext(`${name}:${randomUUID()}`);
     ctx.manager = manager;
     return ctx;
+  }
+
+  /**
+   * Work for once the context's transaction has committed, such as calling a provider about
+   * what it decided; dropped if the transaction rolls back. The work must handle its own
+   * failures: the transaction is over by then.
+   */
+  afterCommit(work: () => Promise<void>): void {
+    if (!this.manager?.queryRunner?.isTransactionActive)
+      throw new Error('afterCommit needs a transaction in progress');
+    this.committedWork.push(work);
+  }
+
+  /** Takes the work queued by afterCommit, leaving none behind. */
+  takeCommittedWork(): Array<() => Promise<void>> {
+    return this.committedWork.splice(0);
   }
 
   get memberId(): string {

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { RequestContext } from '../common/request-context';
+import { TransactionalConnection } from '../common/transaction/transactional-connection';
 import { CutOffService } from '../modules/fulfilment/cut-off.service';
 import { DeliveriesService } from '../modules/fulfilment/deliveries.service';
 import { OrderLifecycleService } from '../modules/group-buy/order-lifecycle.service';
@@ -26,8 +27,9 @@ export const DEMO_DELIVERY = {
  */
 export async function seedDemoDelivery(app: INestApplication): Promise<void> {
   const dataSource = app.get(DataSource);
+  const connection = app.get(TransactionalConnection);
   const inTransaction = <T>(work: (ctx: RequestContext) => Promise<T>) =>
-    dataSource.transaction((manager) => work(RequestContext.forSystem('demo-seed', manager)));
+    connection.withTransaction(RequestContext.forSystem('demo-seed'), work);
   const [existing] = await dataSource.query(`SELECT 1 FROM campaigns WHERE id = $1`, [
     DEMO_DELIVERY.campaignId,
   ]);

@@ -5,6 +5,7 @@ import { GroupBuy1764300000000 } from './migrations/1764300000000-group-buy';
 import { Fulfilment1764400000000 } from './migrations/1764400000000-fulfilment';
 import { NotificationDelivery1764500000000 } from './migrations/1764500000000-notification-delivery';
 import { RefundOutcome1764600000000 } from './migrations/1764600000000-refund-outcome';
+import { RefundOutbox1764700000000 } from './migrations/1764700000000-refund-outbox';
 
 /** In the order they run; a migration that has landed is never edited. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Fulfilment1764400000000,
   NotificationDelivery1764500000000,
   RefundOutcome1764600000000,
+  RefundOutbox1764700000000,
 ];

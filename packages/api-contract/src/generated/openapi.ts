@@ -1688,9 +1688,18 @@ export interface components {
             /** @description Why: cancelled, late-payment, cut-off, an after-sales request… */
             reason: string;
             /** @enum {string} */
-            status: "processing" | "succeeded" | "abnormal" | "closed" | "settled_by_operator";
-            /** @description The provider's refund id */
+            status: "requested" | "processing" | "succeeded" | "abnormal" | "closed" | "settled_by_operator";
+            /** @description The provider's refund id; empty while requested */
             providerRefundId: string;
+            /** @description How many times the provider has been asked for it */
+            attempts: number;
+            /** @description Why the provider did not take it the last time it was asked, while requested */
+            lastError: string | null;
+            /**
+             * Format: date-time
+             * @description When it is asked for next, while requested
+             */
+            nextAttemptAt: string | null;
             /** @description The account the money goes back to, as the provider words it */
             receivedAccount: string | null;
             /** Format: date-time */
@@ -2941,7 +2950,7 @@ export interface operations {
                 /** @description nextCursor of the previous page */
                 cursor?: string;
                 /** @description abnormal and closed refunds never reached the payer: an operator must act */
-                status?: "processing" | "succeeded" | "abnormal" | "closed" | "settled_by_operator";
+                status?: "requested" | "processing" | "succeeded" | "abnormal" | "closed" | "settled_by_operator";
             };
             header?: never;
             path?: never;

@@ -23,19 +23,30 @@ export class TransactionalConnection {
     return queryRows<T>(this.manager(ctx), sql, parameters);
   }
 
-  /** Runs work in the context's transaction, opening one when there is none yet. */
+  /**
+   * Runs work in the context's transaction, opening one when there is none yet; the
+   * transaction that opens it runs the context's after-commit work once it has committed.
+   */
   async withTransaction<T>(
     ctx: RequestContext,
     work: (ctx: RequestContext) => Promise<T>,
   ): Promise<T> {
     if (ctx.manager?.queryRunner?.isTransactionActive) return work(ctx);
-    return this.dataSource.transaction(async (manager) => {
-      ctx.manager = manager;
-      try {
-        return await work(ctx);
-      } finally {
-        ctx.manager = null;
-      }
-    });
+    let result: T;
+    try {
+      result = await this.dataSource.transaction(async (manager) => {
+        ctx.manager = manager;
+        try {
+          return await work(ctx);
+        } finally {
+          ctx.manager = null;
+        }
+      });
+    } catch (error) {
+      ctx.takeCommittedWork();
+      throw error;
+    }
+    for (const committed of ctx.takeCommittedWork()) await committed();
+    return result;
   }
 }

@@ -14,6 +14,8 @@ import { PaymentsController } from './payments.controller';
 import { OrdersController } from './orders.controller';
 import { OrdersService } from './orders.service';
 import { OrderTransitions } from './order-transitions.service';
+import { RefundSender } from './refund-sender.service';
+import { SendRefundsJob } from './send-refunds.job';
 
 @Module({
   imports: [TiersModule, PointsModule, PaymentsModule, CommissionModule],
@@ -32,6 +34,8 @@ import { OrderTransitions } from './order-transitions.service';
     OrderTransitions,
     CancelUnpaidOrdersJob,
     PaymentRefundsService,
+    RefundSender,
+    SendRefundsJob,
   ],
   exports: [
     CampaignsService,
@@ -40,6 +44,7 @@ import { OrderTransitions } from './order-transitions.service';
     OrderLifecycleService,
     OrderTransitions,
     CancelUnpaidOrdersJob,
+    SendRefundsJob,
   ],
 })
 export class GroupBuyModule {}

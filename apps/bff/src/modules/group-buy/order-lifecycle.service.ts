@@ -19,6 +19,7 @@ import { PointsPolicyService } from '../points/points-policy.service';
 import { MemberBenefitsService } from '../tiers/member-benefits.service';
 import { campaignNotOpen } from './group-buy.exception';
 import { OrderTransitions, orderStateInvalid } from './order-transitions.service';
+import { RefundSender } from './refund-sender.service';
 
 interface LockedOrder {
   id: string;
@@ -47,6 +48,7 @@ export class OrderLifecycleService {
     private readonly policies: PointsPolicyService,
     @Inject(PAYMENT_PROVIDER) private readonly payments: PaymentProvider,
     private readonly notifyUrls: NotifyUrls,
+    private readonly refunds: RefundSender,
   ) {}
 
   /** Starts paying one of the member's orders; the sandbox confirms through the notify endpoint before this returns. */
@@ -256,11 +258,11 @@ export class OrderLifecycleService {
   }
 
   /**
-   * Pays money back through the provider, once per (order, reason): the refund is recorded
-   * before the provider is called, and the provider is asked with a refund number derived from
-   * the same pair, so a retry after a failure can never pay twice. The money comes from the
-   * order's payment, or from `surplus`, a further payment the order never counted (so its
-   * refunded total does not change).
+   * Pays money back, once per (order, reason): the refund is recorded as requested in the
+   * caller's transaction and asked of the provider once that has committed, under a refund
+   * number derived from the same pair, so neither a rollback nor a retry can pay twice. The
+   * money comes from the order's payment, or from `surplus`, a further payment the order never
+   * counted (so its refunded total does not change).
    */
   async refundMoney(
     ctx: RequestContext,
@@ -280,13 +282,15 @@ export class OrderLifecycleService {
       if (!own) throw new Error(`order ${orderId} has no payment to refund`);
       payment = { transactionId: own.transaction_id, totalFen: own.amount_fen };
     }
-    const recorded = await this.connection.query(
+    const [recorded] = await this.connection.query<{ id: string }>(
       ctx,
-      `INSERT INTO refunds (order_id, reason, amount_fen, provider_refund_id) VALUES ($1, $2, $3, '')
+      `INSERT INTO refunds (order_id, reason, amount_fen, provider_refund_id, status, transaction_id,
+         total_fen, next_attempt_at)
+       VALUES ($1, $2, $3, '', 'requested', $4, $5, $6)
        ON CONFLICT (order_id, reason) DO NOTHING RETURNING id`,
-      [orderId, reason, amountFen],
+      [orderId, reason, amountFen, payment.transactionId, payment.totalFen, this.clock.now()],
     );
-    if (recorded.length === 0) return false;
+    if (!recorded) return false;
     if (!surplus) {
       await this.connection.query(
         ctx,
@@ -294,26 +298,7 @@ export class OrderLifecycleService {
         [orderId, amountFen],
       );
     }
-    const answer = await this.payments.refund({
-      orderId,
-      transactionId: payment.transactionId,
-      amountFen,
-      totalFen: payment.totalFen,
-      reason,
-      notifyUrl: this.notifyUrls.refund(this.payments.name),
-    });
-    await this.connection.query(
-      ctx,
-      `UPDATE refunds SET provider_refund_id = $3, status = $4, settled_at = $5, received_account = $6
-       WHERE order_id = $1 AND reason = $2`,
-      [orderId, reason, answer.refundId, answer.status, answer.settledAt, answer.receivedAccount],
-    );
-    if (answer.status === 'abnormal' || answer.status === 'closed') {
-      this.logger.error(
-        { orderId, reason, refundId: answer.refundId, status: answer.status },
-        'refund did not reach the payer: an operator must act',
-      );
-    }
+    this.refunds.sendAfterCommit(ctx, recorded.id);
     return true;
   }
 

@@ -12,8 +12,9 @@ import {
   PaymentRefundView,
 } from './dto/payment-refund.dto';
 
-const REFUND_COLUMNS = `id, order_id, amount_fen, reason, status, provider_refund_id, received_account,
-  operator_note, created_at, settled_at, created_at::text AS cursor_at`;
+const REFUND_COLUMNS = `id, order_id, amount_fen, reason, status, provider_refund_id, attempts,
+  last_error, next_attempt_at, received_account, operator_note, created_at, settled_at,
+  created_at::text AS cursor_at`;
 
 interface RefundRow {
   id: string;
@@ -22,6 +23,9 @@ interface RefundRow {
   reason: string;
   status: PaymentRefundStatus;
   provider_refund_id: string;
+  attempts: number;
+  last_error: string | null;
+  next_attempt_at: Date | null;
   received_account: string | null;
   operator_note: string | null;
   created_at: Date;
@@ -103,6 +107,9 @@ function toView(r: RefundRow): PaymentRefundView {
     reason: r.reason,
     status: r.status,
     providerRefundId: r.provider_refund_id,
+    attempts: r.attempts,
+    lastError: r.last_error,
+    nextAttemptAt: r.status === 'requested' ? (r.next_attempt_at?.toISOString() ?? null) : null,
     receivedAccount: r.received_account,
     operatorNote: r.operator_note,
     createdAt: r.created_at.toISOString(),

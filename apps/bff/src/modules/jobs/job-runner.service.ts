@@ -7,6 +7,7 @@ import { isTransactionConflict } from '../../common/errors/database-errors';
 import { Clock } from '../../common/clock';
 import { RequestContext } from '../../common/request-context';
 import { queryRows } from '../../common/transaction/query-rows';
+import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { Job, JOBS } from './job';
 import { JobRunResult } from './dto/job-run.dto';
 
@@ -22,6 +23,7 @@ export class JobRunner {
   constructor(
     @Inject(JOBS) jobs: Job[],
     private readonly dataSource: DataSource,
+    private readonly connection: TransactionalConnection,
     private readonly clock: Clock,
   ) {
     this.jobs = new Map(jobs.map((job) => [job.name, job]));
@@ -66,15 +68,16 @@ export class JobRunner {
   }
 
   /**
-   * Runs one batch in its own transaction. A batch that PostgreSQL aborted as a deadlock
-   * victim or a serialisation failure was rolled back whole, so it is run again, after a
-   * jittered pause that lets the other transaction finish, a few times before the run fails.
+   * Runs one batch in its own transaction, then the work it left for after the commit. A batch
+   * that PostgreSQL aborted as a deadlock victim or a serialisation failure was rolled back
+   * whole, so it is run again, after a jittered pause that lets the other transaction finish, a
+   * few times before the run fails.
    */
   private async runBatch(job: Job): Promise<number> {
     for (let attempt = 0; ; attempt += 1) {
       try {
-        return await this.dataSource.transaction((manager) =>
-          job.runBatch(RequestContext.forSystem(job.name, manager), job.batchSize),
+        return await this.connection.withTransaction(RequestContext.forSystem(job.name), (ctx) =>
+          job.runBatch(ctx, job.batchSize),
         );
       } catch (error) {
         if (attempt >= BATCH_RETRIES || !isTransactionConflict(error)) throw error;

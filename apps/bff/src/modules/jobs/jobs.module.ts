@@ -6,6 +6,7 @@ import { CutOffCampaignsJob } from '../fulfilment/cut-off-campaigns.job';
 import { FulfilmentModule } from '../fulfilment/fulfilment.module';
 import { CancelUnpaidOrdersJob } from '../group-buy/cancel-unpaid-orders.job';
 import { GroupBuyModule } from '../group-buy/group-buy.module';
+import { SendRefundsJob } from '../group-buy/send-refunds.job';
 import { DispatchNotificationsJob } from '../notifications/dispatch-notifications.job';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { ExpirePointsJob } from '../points/expire-points.job';
@@ -26,6 +27,7 @@ const JOB_CLASSES = [
   NotifyExpiringPointsJob,
   RetainTiersJob,
   CancelUnpaidOrdersJob,
+  SendRefundsJob,
   CutOffCampaignsJob,
   CompleteOrdersJob,
   SettleCommissionsJob,

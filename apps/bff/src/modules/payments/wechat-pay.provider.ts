@@ -271,9 +271,21 @@ export class WechatPayProvider implements PaymentProvider {
     const authorization =
       `WECHATPAY2-SHA256-RSA2048 mchid="${this.settings.mchId}",nonce_str="${nonce}",` +
       `signature="${signature}",timestamp="${timestamp}",serial_no="${this.settings.serialNo}"`;
-    return this.http.post<T>(path, text, {
-      headers: { 'content-type': 'application/json', accept: 'application/json', authorization },
-    });
+    return this.http
+      .post<T>(path, text, {
+        headers: { 'content-type': 'application/json', accept: 'application/json', authorization },
+      })
+      .catch((error: unknown) => {
+        // WeChat Pay says why it refused in the body: { code, message }.
+        if (!axios.isAxiosError(error) || !error.response) throw error;
+        const { code, message } = (error.response.data ?? {}) as {
+          code?: string;
+          message?: string;
+        };
+        throw new Error(
+          `WeChat Pay answered ${error.response.status} to ${path}: ${code ?? '-'} ${message ?? ''}`.trim(),
+        );
+      });
   }
 
   private sign(message: string): string {

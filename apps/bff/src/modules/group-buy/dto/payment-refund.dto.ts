@@ -4,10 +4,14 @@ import { PageQuery } from '../../../common/pagination';
 import { SaysSomething, Trimmed } from '../../../common/text-fields';
 import type { RefundStatus } from '../../payments/payment-provider';
 
-/** Where a refund stands: the provider's statuses, or paid out by an operator another way. */
-export type PaymentRefundStatus = RefundStatus | 'settled_by_operator';
+/**
+ * Where a refund stands: requested (recorded, the provider not yet asked or not yet willing),
+ * the provider's statuses, or paid out by an operator another way.
+ */
+export type PaymentRefundStatus = 'requested' | RefundStatus | 'settled_by_operator';
 
 export const PAYMENT_REFUND_STATUSES: readonly PaymentRefundStatus[] = [
+  'requested',
   'processing',
   'succeeded',
   'abnormal',
@@ -48,7 +52,23 @@ export class PaymentRefundView {
   @ApiProperty({ description: 'Why: cancelled, late-payment, cut-off, an after-sales request…' })
   reason!: string;
   @ApiProperty({ enum: PAYMENT_REFUND_STATUSES }) status!: PaymentRefundStatus;
-  @ApiProperty({ description: "The provider's refund id" }) providerRefundId!: string;
+  @ApiProperty({ description: "The provider's refund id; empty while requested" })
+  providerRefundId!: string;
+  @ApiProperty({ description: 'How many times the provider has been asked for it' })
+  attempts!: number;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Why the provider did not take it the last time it was asked, while requested',
+  })
+  lastError!: string | null;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: 'When it is asked for next, while requested',
+  })
+  nextAttemptAt!: string | null;
   @ApiProperty({
     nullable: true,
     type: String,

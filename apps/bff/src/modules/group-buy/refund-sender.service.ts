@@ -1,0 +1,129 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Clock } from '../../common/clock';
+import { RequestContext } from '../../common/request-context';
+import { TransactionalConnection } from '../../common/transaction/transactional-connection';
+import { NotifyUrls } from '../payments/notify-urls';
+import { PAYMENT_PROVIDER, PaymentProvider } from '../payments/payment-provider';
+
+/** The first retry of a refund the provider did not take comes after this; each next one doubles it. */
+const FIRST_RETRY_MS = 60_000;
+const LONGEST_RETRY_MS = 60 * 60_000;
+/** From this many failed requests on, each further failure is logged as an error for operators. */
+const ATTEMPTS_BEFORE_ALARM = 3;
+
+interface ClaimedRefund {
+  id: string;
+  order_id: string;
+  reason: string;
+  amount_fen: number;
+  transaction_id: string;
+  total_fen: number;
+  attempts: number;
+}
+
+/**
+ * Asks the payment provider for refunds that committed transactions recorded as requested.
+ * A refund is claimed before it is asked for, by moving its next attempt into the future, so
+ * two senders never ask at once, and one that stopped mid-request is asked again later. The
+ * provider refunds a refund number once, so asking again never pays twice. No transaction is
+ * held while the provider answers.
+ */
+@Injectable()
+export class RefundSender {
+  private readonly logger = new Logger(RefundSender.name);
+
+  constructor(
+    private readonly connection: TransactionalConnection,
+    private readonly clock: Clock,
+    @Inject(PAYMENT_PROVIDER) private readonly payments: PaymentProvider,
+    private readonly notifyUrls: NotifyUrls,
+  ) {}
+
+  /** Asks for the refund once the context's transaction, which recorded it, has committed. */
+  sendAfterCommit(ctx: RequestContext, refundId: string): void {
+    ctx.afterCommit(() => this.send(refundId));
+  }
+
+  /**
+   * Queues up to `limit` requested refunds whose next attempt is due, to be asked for once the
+   * context's transaction has committed; how many it queued.
+   */
+  async sendDueAfterCommit(ctx: RequestContext, limit: number): Promise<number> {
+    const due = await this.connection.query<{ id: string }>(
+      ctx,
+      `SELECT id FROM refunds WHERE status = 'requested' AND next_attempt_at <= $1
+       ORDER BY next_attempt_at LIMIT $2`,
+      [this.clock.now(), limit],
+    );
+    for (const { id } of due) this.sendAfterCommit(ctx, id);
+    return due.length;
+  }
+
+  /** Asks the provider for one refund if it is still requested and due; never throws. */
+  private async send(refundId: string): Promise<void> {
+    const ctx = RequestContext.forSystem('send-refund');
+    try {
+      const refund = await this.claim(ctx, refundId);
+      if (refund) await this.ask(ctx, refund);
+    } catch (error) {
+      this.logger.error({ err: error, refundId }, 'refund could not be claimed or recorded');
+    }
+  }
+
+  private async claim(ctx: RequestContext, refundId: string): Promise<ClaimedRefund | undefined> {
+    const now = this.clock.now();
+    const [refund] = await this.connection.query<ClaimedRefund>(
+      ctx,
+      `UPDATE refunds SET attempts = attempts + 1,
+         next_attempt_at = $2::timestamptz + least($3::float8 * 2 ^ attempts, $4::float8) * interval '1 millisecond'
+       WHERE id = $1 AND status = 'requested' AND next_attempt_at <= $2
+       RETURNING id, order_id, reason, amount_fen, transaction_id, total_fen, attempts`,
+      [refundId, now, FIRST_RETRY_MS, LONGEST_RETRY_MS],
+    );
+    return refund;
+  }
+
+  private async ask(ctx: RequestContext, refund: ClaimedRefund): Promise<void> {
+    let answer;
+    try {
+      answer = await this.payments.refund({
+        orderId: refund.order_id,
+        transactionId: refund.transaction_id,
+        amountFen: refund.amount_fen,
+        totalFen: refund.total_fen,
+        reason: refund.reason,
+        notifyUrl: this.notifyUrls.refund(this.payments.name),
+      });
+    } catch (error) {
+      await this.connection.query(ctx, `UPDATE refunds SET last_error = $2 WHERE id = $1`, [
+        refund.id,
+        String((error as Error).message ?? error).slice(0, 500),
+      ]);
+      const details = { err: error, refundId: refund.id, attempts: refund.attempts };
+      if (refund.attempts >= ATTEMPTS_BEFORE_ALARM) {
+        this.logger.error(details, 'refund still not taken by the provider: will ask again');
+      } else {
+        this.logger.warn(details, 'refund not taken by the provider: will ask again');
+      }
+      return;
+    }
+    await this.connection.query(
+      ctx,
+      `UPDATE refunds SET provider_refund_id = $2, status = $3, settled_at = $4,
+         received_account = $5, last_error = NULL
+       WHERE id = $1 AND status = 'requested'`,
+      [refund.id, answer.refundId, answer.status, answer.settledAt, answer.receivedAccount],
+    );
+    if (answer.status === 'abnormal' || answer.status === 'closed') {
+      this.logger.error(
+        {
+          orderId: refund.order_id,
+          reason: refund.reason,
+          refundId: answer.refundId,
+          status: answer.status,
+        },
+        'refund did not reach the payer: an operator must act',
+      );
+    }
+  }
+}

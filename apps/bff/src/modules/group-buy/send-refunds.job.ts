@@ -1,0 +1,18 @@
+import { Injectable } from '@nestjs/common';
+import type { RequestContext } from '../../common/request-context';
+import type { Job } from '../jobs/job';
+import { RefundSender } from './refund-sender.service';
+
+/** Refunds the provider has not taken yet (it was down, or the BFF stopped) are asked for again. */
+@Injectable()
+export class SendRefundsJob implements Job {
+  readonly name = 'send-refunds';
+  readonly schedule = '* * * * *';
+  readonly batchSize = 50;
+
+  constructor(private readonly refunds: RefundSender) {}
+
+  runBatch(ctx: RequestContext, batchSize: number): Promise<number> {
+    return this.refunds.sendDueAfterCommit(ctx, batchSize);
+  }
+}
