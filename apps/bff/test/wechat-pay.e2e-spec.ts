@@ -645,6 +645,42 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       expect((await refundRow(order.id)).status).toBe('processing');
     });
 
+    it('lets an operator settle a refund WeChat Pay keeps refusing, but not while it is being sent, and it is never asked for again', async () => {
+      refundsDown = true;
+      const order = await paidOrder('4200000901');
+      try {
+        await cancel(order.id).expect(200);
+      } finally {
+        refundsDown = false;
+      }
+      const [{ id }] = await t.dataSource.query(`SELECT id FROM refunds WHERE order_id = $1`, [
+        order.id,
+      ]);
+      const settle = () =>
+        t
+          .http()
+          .post(`/api/v1/admin/payment-refunds/${id}/settle`)
+          .auth(admin, { type: 'bearer' })
+          .set('Idempotency-Key', randomUUID())
+          .send({ note: '微信支付持续拒绝退款，已转账至顾客微信零钱' });
+
+      await t.dataSource.query(`UPDATE refunds SET sending_since = now() WHERE id = $1`, [id]);
+      const busy = await settle().expect(409);
+      expect(busy.body.error.code).toBe(ErrorCode.RefundNotAllowed);
+
+      await t.dataSource.query(`UPDATE refunds SET sending_since = NULL WHERE id = $1`, [id]);
+      const settled = await settle().expect(200);
+      expect(settled.body).toMatchObject({ status: 'settled_by_operator', attempts: 1 });
+
+      await t.dataSource.query(
+        `UPDATE refunds SET next_attempt_at = now() - interval '1 second' WHERE id = $1`,
+        [id],
+      );
+      expect(await runSendRefunds()).toBe(0);
+      expect(refundCalls('4200000901')).toHaveLength(1);
+      expect((await refundRow(order.id)).status).toBe('settled_by_operator');
+    });
+
     it('pages through refunds newest first with a cursor', async () => {
       const first = await paymentRefunds(admin, '?limit=1').expect(200);
       expect(first.body.items).toHaveLength(1);

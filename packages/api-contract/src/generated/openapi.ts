@@ -2949,7 +2949,7 @@ export interface operations {
                 limit?: unknown;
                 /** @description nextCursor of the previous page */
                 cursor?: string;
-                /** @description abnormal and closed refunds never reached the payer: an operator must act */
+                /** @description abnormal and closed refunds never reached the payer, and requested ones with a lastError wait on the provider: an operator may act */
                 status?: "requested" | "processing" | "succeeded" | "abnormal" | "closed" | "settled_by_operator";
             };
             header?: never;
@@ -2998,7 +2998,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description REFUND_NOT_ALLOWED: the refund is not abnormal or closed */
+            /** @description REFUND_NOT_ALLOWED: the refund reached the payer, or is not refused and idle */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -33,13 +33,15 @@ export class PaymentRefundsAdminController {
     return this.refunds.list(ctx, query);
   }
 
-  /** The operator paid an abnormal or closed refund out another way, and says how. */
+  /** The operator paid a refund that did not reach the payer out another way, and says how. */
   @Post('payment-refunds/:id/settle')
   @HttpCode(200)
   @Idempotent()
   @ApiOkResponse({ type: PaymentRefundView })
   @ApiNotFoundResponse({ description: 'NOT_FOUND: no such refund' })
-  @ApiConflictResponse({ description: 'REFUND_NOT_ALLOWED: the refund is not abnormal or closed' })
+  @ApiConflictResponse({
+    description: 'REFUND_NOT_ALLOWED: the refund reached the payer, or is not refused and idle',
+  })
   settle(
     @Ctx() ctx: RequestContext,
     @Param('id', uuid) id: string,

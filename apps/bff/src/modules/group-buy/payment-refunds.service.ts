@@ -1,5 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { ErrorCode } from '@linli/shared';
+import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
 import { decodeCursor, keysetPage } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
@@ -11,6 +12,7 @@ import {
   PaymentRefundStatus,
   PaymentRefundView,
 } from './dto/payment-refund.dto';
+import { SENDING_ABANDONED_AFTER } from './refund-sender.service';
 
 const REFUND_COLUMNS = `id, order_id, amount_fen, reason, status, provider_refund_id, attempts,
   last_error, next_attempt_at, received_account, operator_note, created_at, settled_at,
@@ -39,6 +41,7 @@ export class PaymentRefundsService {
   constructor(
     private readonly connection: TransactionalConnection,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   async list(ctx: RequestContext, query: PaymentRefundQuery): Promise<PaymentRefundPage> {
@@ -57,8 +60,10 @@ export class PaymentRefundsService {
   }
 
   /**
-   * Records that an operator paid an abnormal or closed refund out another way: the refund is
-   * then settled, with how, and audited. Any other refund is refused (409).
+   * Records that an operator paid a refund out another way: the refund is then settled, with
+   * how, and audited. Only a refund that did not reach the payer may be: abnormal or closed at
+   * the provider, or still requested after the provider refused it, and not being sent right
+   * now (a sender's claim and this update exclude each other). Any other is refused (409).
    */
   async settleByOperator(
     ctx: RequestContext,
@@ -67,9 +72,13 @@ export class PaymentRefundsService {
   ): Promise<PaymentRefundView> {
     const [settled] = await this.connection.query<RefundRow>(
       ctx,
-      `UPDATE refunds SET status = 'settled_by_operator', settled_at = now(), operator_note = $2
-       WHERE id = $1 AND status IN ('abnormal', 'closed') RETURNING ${REFUND_COLUMNS}`,
-      [refundId, note],
+      `UPDATE refunds SET status = 'settled_by_operator', settled_at = $3, operator_note = $2,
+         sending_since = NULL
+       WHERE id = $1 AND (status IN ('abnormal', 'closed')
+         OR (status = 'requested' AND last_error IS NOT NULL AND (sending_since IS NULL
+           OR sending_since < $3::timestamptz - ${SENDING_ABANDONED_AFTER})))
+       RETURNING ${REFUND_COLUMNS}`,
+      [refundId, note, this.clock.now()],
     );
     if (!settled) {
       const [found] = await this.connection.query<{ status: PaymentRefundStatus }>(
@@ -81,7 +90,7 @@ export class PaymentRefundsService {
       throw new AppException(
         HttpStatus.CONFLICT,
         ErrorCode.RefundNotAllowed,
-        'Only an abnormal or closed refund can be settled by an operator',
+        'Only a refund that did not reach the payer (abnormal, closed, or refused by the provider and not being sent) can be settled by an operator',
         { refundId, status: found.status },
       );
     }

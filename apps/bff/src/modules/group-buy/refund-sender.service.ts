@@ -10,6 +10,11 @@ const FIRST_RETRY_MS = 60_000;
 const LONGEST_RETRY_MS = 60 * 60_000;
 /** From this many failed requests on, each further failure is logged as an error for operators. */
 const ATTEMPTS_BEFORE_ALARM = 3;
+/**
+ * A refund claimed longer ago than this is no longer being asked for (the provider's client
+ * gives up far sooner): its sender stopped, and the refund may be claimed, or settled, again.
+ */
+export const SENDING_ABANDONED_AFTER = `interval '2 minutes'`;
 
 interface ClaimedRefund {
   id: string;
@@ -23,10 +28,11 @@ interface ClaimedRefund {
 
 /**
  * Asks the payment provider for refunds that committed transactions recorded as requested.
- * A refund is claimed before it is asked for, by moving its next attempt into the future, so
- * two senders never ask at once, and one that stopped mid-request is asked again later. The
- * provider refunds a refund number once, so asking again never pays twice. No transaction is
- * held while the provider answers.
+ * A refund is claimed before it is asked for (sending_since, and its next attempt moved into
+ * the future), so two senders never ask at once and an operator cannot settle it meanwhile;
+ * one whose sender stopped mid-request is asked again later. The provider refunds a refund
+ * number once, so asking again never pays twice. No transaction is held while the provider
+ * answers.
  */
 @Injectable()
 export class RefundSender {
@@ -74,9 +80,10 @@ export class RefundSender {
     const now = this.clock.now();
     const [refund] = await this.connection.query<ClaimedRefund>(
       ctx,
-      `UPDATE refunds SET attempts = attempts + 1,
+      `UPDATE refunds SET attempts = attempts + 1, sending_since = $2,
          next_attempt_at = $2::timestamptz + least($3::float8 * 2 ^ attempts, $4::float8) * interval '1 millisecond'
        WHERE id = $1 AND status = 'requested' AND next_attempt_at <= $2
+         AND (sending_since IS NULL OR sending_since < $2::timestamptz - ${SENDING_ABANDONED_AFTER})
        RETURNING id, order_id, reason, amount_fen, transaction_id, total_fen, attempts`,
       [refundId, now, FIRST_RETRY_MS, LONGEST_RETRY_MS],
     );
@@ -95,10 +102,11 @@ export class RefundSender {
         notifyUrl: this.notifyUrls.refund(this.payments.name),
       });
     } catch (error) {
-      await this.connection.query(ctx, `UPDATE refunds SET last_error = $2 WHERE id = $1`, [
-        refund.id,
-        String((error as Error).message ?? error).slice(0, 500),
-      ]);
+      await this.connection.query(
+        ctx,
+        `UPDATE refunds SET last_error = $2, sending_since = NULL WHERE id = $1`,
+        [refund.id, String((error as Error).message ?? error).slice(0, 500)],
+      );
       const details = { err: error, refundId: refund.id, attempts: refund.attempts };
       if (refund.attempts >= ATTEMPTS_BEFORE_ALARM) {
         this.logger.error(details, 'refund still not taken by the provider: will ask again');
@@ -110,7 +118,7 @@ export class RefundSender {
     await this.connection.query(
       ctx,
       `UPDATE refunds SET provider_refund_id = $2, status = $3, settled_at = $4,
-         received_account = $5, last_error = NULL
+         received_account = $5, last_error = NULL, sending_since = NULL
        WHERE id = $1 AND status = 'requested'`,
       [refund.id, answer.refundId, answer.status, answer.settledAt, answer.receivedAccount],
     );

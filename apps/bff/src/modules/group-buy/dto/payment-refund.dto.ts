@@ -22,14 +22,18 @@ export const PAYMENT_REFUND_STATUSES: readonly PaymentRefundStatus[] = [
 export class PaymentRefundQuery extends PageQuery {
   @ApiPropertyOptional({
     enum: PAYMENT_REFUND_STATUSES,
-    description: 'abnormal and closed refunds never reached the payer: an operator must act',
+    description:
+      'abnormal and closed refunds never reached the payer, and requested ones with a lastError wait on the provider: an operator may act',
   })
   @IsOptional()
   @IsIn(PAYMENT_REFUND_STATUSES)
   status?: PaymentRefundStatus;
 }
 
-/** An operator paid an abnormal or closed refund out another way (a transfer, cash at the point). */
+/**
+ * An operator paid a refund that did not reach the payer out another way (a transfer, cash at
+ * the point).
+ */
 export class SettleRefundRequest {
   @ApiProperty({
     minLength: 2,
