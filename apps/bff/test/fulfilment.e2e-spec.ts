@@ -450,7 +450,7 @@ describe('fulfilment: one order from payment to completion', () => {
         `SELECT body FROM notifications WHERE member_id = $1 AND kind = 'order_refunded'`,
         [erin.id],
       );
-      expect(notice.body).toContain('，200 积分已退回');
+      expect(notice.body).toContain('将原路退回，200 积分已退回');
       expect((await get(erin.token, '/me/points')).available).toBe(1_000);
       await reconciliationClean();
     });

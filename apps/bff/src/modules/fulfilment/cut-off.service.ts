@@ -104,7 +104,7 @@ export class CutOffService {
         kind: 'order_refunded',
         dedupeKey: `order-refunded:${order.id}:${CAMPAIGN_FAILED}`,
         title: '团购未成团，已退款',
-        body: `「${failed.map((l) => l.title).join('、')}」未达到成团人数，${formatYuan(outcome.moneyFen)} 已原路退回${outcome.pointsReturned > 0 ? `，${outcome.pointsReturned} 积分已退回` : ''}。`,
+        body: `「${failed.map((l) => l.title).join('、')}」未达到成团人数，${formatYuan(outcome.moneyFen)} 将原路退回${outcome.pointsReturned > 0 ? `，${outcome.pointsReturned} 积分已退回` : ''}。`,
         data: { orderId: order.id, refundFen: outcome.moneyFen },
       });
       if (failed.length === lines.length) {
