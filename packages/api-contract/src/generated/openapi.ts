@@ -2998,7 +2998,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description REFUND_NOT_ALLOWED: the refund reached the payer, or is not refused and idle */
+            /** @description REFUND_NOT_ALLOWED: only an abnormal or closed refund, or a requested one the provider refused and nobody is sending, may be settled */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -40,7 +40,8 @@ export class PaymentRefundsAdminController {
   @ApiOkResponse({ type: PaymentRefundView })
   @ApiNotFoundResponse({ description: 'NOT_FOUND: no such refund' })
   @ApiConflictResponse({
-    description: 'REFUND_NOT_ALLOWED: the refund reached the payer, or is not refused and idle',
+    description:
+      'REFUND_NOT_ALLOWED: only an abnormal or closed refund, or a requested one the provider refused and nobody is sending, may be settled',
   })
   settle(
     @Ctx() ctx: RequestContext,
