@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { Clock } from '../src/common/clock';
 import { RequestContext } from '../src/common/request-context';
 import { TransactionalConnection } from '../src/common/transaction/transactional-connection';
-import { RefundSender } from '../src/modules/group-buy/refund-sender.service';
+import { ProviderRefunds } from '../src/modules/group-buy/provider-refunds.service';
 import { createPickupPoints, liveCampaign } from './support/group-buy-fixtures';
 import { loginAdmin, loginMember, startTestApp, TestApp } from './support/test-app';
 
@@ -625,7 +625,7 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
         [order.id],
       );
       const connection = t.app.get(TransactionalConnection);
-      const sender = t.app.get(RefundSender);
+      const sender = t.app.get(ProviderRefunds);
       // Every sender has queued the refund before any of them commits and asks (each holds one
       // of the pool's 10 connections until then).
       const SENDERS = 6;

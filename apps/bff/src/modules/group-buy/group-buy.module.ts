@@ -11,10 +11,10 @@ import { OrderLifecycleService } from './order-lifecycle.service';
 import { PaymentRefundsAdminController } from './payment-refunds-admin.controller';
 import { PaymentRefundsService } from './payment-refunds.service';
 import { PaymentsController } from './payments.controller';
+import { ProviderRefunds } from './provider-refunds.service';
 import { OrdersController } from './orders.controller';
 import { OrdersService } from './orders.service';
 import { OrderTransitions } from './order-transitions.service';
-import { RefundSender } from './refund-sender.service';
 import { SendRefundsJob } from './send-refunds.job';
 
 @Module({
@@ -34,7 +34,7 @@ import { SendRefundsJob } from './send-refunds.job';
     OrderTransitions,
     CancelUnpaidOrdersJob,
     PaymentRefundsService,
-    RefundSender,
+    ProviderRefunds,
     SendRefundsJob,
   ],
   exports: [

@@ -10,7 +10,6 @@ import {
   PaymentNotification,
   PaymentProvider,
   PaymentStart,
-  RefundNotification,
 } from '../payments/payment-provider';
 import { NotifyUrls } from '../payments/notify-urls';
 import { CommissionLedger } from '../commission/commission-ledger.service';
@@ -19,7 +18,7 @@ import { PointsPolicyService } from '../points/points-policy.service';
 import { MemberBenefitsService } from '../tiers/member-benefits.service';
 import { campaignNotOpen } from './group-buy.exception';
 import { OrderTransitions, orderStateInvalid } from './order-transitions.service';
-import { RefundSender } from './refund-sender.service';
+import { ProviderRefunds } from './provider-refunds.service';
 
 interface LockedOrder {
   id: string;
@@ -48,7 +47,7 @@ export class OrderLifecycleService {
     private readonly policies: PointsPolicyService,
     @Inject(PAYMENT_PROVIDER) private readonly payments: PaymentProvider,
     private readonly notifyUrls: NotifyUrls,
-    private readonly refunds: RefundSender,
+    private readonly refunds: ProviderRefunds,
   ) {}
 
   /** Starts paying one of the member's orders; the sandbox confirms through the notify endpoint before this returns. */
@@ -300,59 +299,6 @@ export class OrderLifecycleService {
     }
     this.refunds.sendAfterCommit(ctx, recorded.id);
     return true;
-  }
-
-  /**
-   * A provider says how a refund ended. Only a refund still processing, or abnormal (an
-   * operator may have had it paid out another way since), moves; a replay, or a notice for a
-   * refund already settled, changes nothing. A refund this service never asked for is refused
-   * like a payment for an unknown order, so the provider keeps it visible.
-   */
-  async recordRefundOutcome(ctx: RequestContext, notification: RefundNotification): Promise<void> {
-    const moved = await this.connection.query<{ reason: string; amount_fen: number }>(
-      ctx,
-      `UPDATE refunds SET status = $3, settled_at = $4, received_account = coalesce($5, received_account)
-       WHERE order_id = $1 AND provider_refund_id = $2 AND status IN ('processing', 'abnormal')
-         AND status <> $3
-       RETURNING reason, amount_fen`,
-      [
-        notification.orderId,
-        notification.refundId,
-        notification.status,
-        notification.settledAt,
-        notification.receivedAccount,
-      ],
-    );
-    if (moved.length > 0) {
-      const [refund] = moved;
-      if (notification.status === 'succeeded') return;
-      this.logger.error(
-        {
-          orderId: notification.orderId,
-          refundId: notification.refundId,
-          reason: refund.reason,
-          amountFen: refund.amount_fen,
-          status: notification.status,
-          receivedAccount: notification.receivedAccount,
-        },
-        'refund did not reach the payer: an operator must act',
-      );
-      return;
-    }
-    const [known] = await this.connection.query(
-      ctx,
-      `SELECT 1 FROM refunds WHERE order_id = $1 AND provider_refund_id = $2`,
-      [notification.orderId, notification.refundId],
-    );
-    if (known) return;
-    this.logger.warn(
-      { orderId: notification.orderId, refundId: notification.refundId },
-      'refund notification for a refund not on record',
-    );
-    throw AppException.notFound('Refund', {
-      orderId: notification.orderId,
-      refundId: notification.refundId,
-    });
   }
 
   /**

@@ -12,7 +12,7 @@ import {
   PaymentRefundStatus,
   PaymentRefundView,
 } from './dto/payment-refund.dto';
-import { SENDING_ABANDONED_AFTER } from './refund-sender.service';
+import { SENDING_ABANDONED_AFTER } from './provider-refunds.service';
 
 const REFUND_COLUMNS = `id, order_id, amount_fen, reason, status, provider_refund_id, attempts,
   last_error, next_attempt_at, received_account, operator_note, created_at, settled_at,

@@ -8,6 +8,7 @@ import { Ctx, RequestContext } from '../../common/request-context';
 import { PAYMENT_PROVIDER, PaymentProvider } from '../payments/payment-provider';
 import { invalidNotification } from '../payments/sandbox-payment.provider';
 import { OrderLifecycleService } from './order-lifecycle.service';
+import { ProviderRefunds } from './provider-refunds.service';
 
 export class NotificationAck {
   @ApiProperty({ example: 'SUCCESS' }) code!: 'SUCCESS';
@@ -20,6 +21,7 @@ export class NotificationAck {
 export class PaymentsController {
   constructor(
     private readonly lifecycle: OrderLifecycleService,
+    private readonly refunds: ProviderRefunds,
     @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
   ) {}
 
@@ -46,7 +48,7 @@ export class PaymentsController {
     @Req() req: Request,
   ): Promise<NotificationAck> {
     const raw = this.signedBody(provider, req);
-    await this.lifecycle.recordRefundOutcome(ctx, this.provider.verifyRefund(req.headers, raw));
+    await this.refunds.recordOutcome(ctx, this.provider.verifyRefund(req.headers, raw));
     return { code: 'SUCCESS' };
   }
 

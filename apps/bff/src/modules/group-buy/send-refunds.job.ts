@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { RequestContext } from '../../common/request-context';
 import type { Job } from '../jobs/job';
-import { RefundSender } from './refund-sender.service';
+import { ProviderRefunds } from './provider-refunds.service';
 
 /** Refunds the provider has not taken yet (it was down, or the BFF stopped) are asked for again. */
 @Injectable()
@@ -10,7 +10,7 @@ export class SendRefundsJob implements Job {
   readonly schedule = '* * * * *';
   readonly batchSize = 50;
 
-  constructor(private readonly refunds: RefundSender) {}
+  constructor(private readonly refunds: ProviderRefunds) {}
 
   runBatch(ctx: RequestContext, batchSize: number): Promise<number> {
     return this.refunds.sendDueAfterCommit(ctx, batchSize);

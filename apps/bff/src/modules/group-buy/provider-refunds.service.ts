@@ -1,9 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../common/clock';
+import { AppException } from '../../common/errors/app-exception';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { NotifyUrls } from '../payments/notify-urls';
-import { PAYMENT_PROVIDER, PaymentProvider } from '../payments/payment-provider';
+import {
+  PAYMENT_PROVIDER,
+  PaymentProvider,
+  RefundNotification,
+} from '../payments/payment-provider';
 
 /** The first retry of a refund the provider did not take comes after this; each next one doubles it. */
 const FIRST_RETRY_MS = 60_000;
@@ -27,7 +32,8 @@ interface ClaimedRefund {
 }
 
 /**
- * Asks the payment provider for refunds that committed transactions recorded as requested.
+ * Refunds at the payment provider: asks for those that committed transactions recorded as
+ * requested, and records how the provider says they ended.
  * A refund is claimed before it is asked for (sending_since, and its next attempt moved into
  * the future), so two senders never ask at once and an operator cannot settle it meanwhile;
  * one whose sender stopped mid-request is asked again later. The provider refunds a refund
@@ -35,8 +41,8 @@ interface ClaimedRefund {
  * answers.
  */
 @Injectable()
-export class RefundSender {
-  private readonly logger = new Logger(RefundSender.name);
+export class ProviderRefunds {
+  private readonly logger = new Logger(ProviderRefunds.name);
 
   constructor(
     private readonly connection: TransactionalConnection,
@@ -123,15 +129,67 @@ export class RefundSender {
       [refund.id, answer.refundId, answer.status, answer.settledAt, answer.receivedAccount],
     );
     if (answer.status === 'abnormal' || answer.status === 'closed') {
-      this.logger.error(
-        {
-          orderId: refund.order_id,
-          reason: refund.reason,
-          refundId: answer.refundId,
-          status: answer.status,
-        },
-        'refund did not reach the payer: an operator must act',
-      );
+      this.notReached({
+        orderId: refund.order_id,
+        reason: refund.reason,
+        amountFen: refund.amount_fen,
+        refundId: answer.refundId,
+        status: answer.status,
+      });
     }
+  }
+
+  /**
+   * A provider says how a refund ended. Only a refund still processing, or abnormal (an
+   * operator may have had it paid out another way since), moves; a replay, or a notice for a
+   * refund already settled, changes nothing. A refund this service never asked for is refused
+   * like a payment for an unknown order, so the provider keeps it visible.
+   */
+  async recordOutcome(ctx: RequestContext, notification: RefundNotification): Promise<void> {
+    const moved = await this.connection.query<{ reason: string; amount_fen: number }>(
+      ctx,
+      `UPDATE refunds SET status = $3, settled_at = $4, received_account = coalesce($5, received_account)
+       WHERE order_id = $1 AND provider_refund_id = $2 AND status IN ('processing', 'abnormal')
+         AND status <> $3
+       RETURNING reason, amount_fen`,
+      [
+        notification.orderId,
+        notification.refundId,
+        notification.status,
+        notification.settledAt,
+        notification.receivedAccount,
+      ],
+    );
+    if (moved.length > 0) {
+      const [refund] = moved;
+      if (notification.status === 'succeeded') return;
+      this.notReached({
+        orderId: notification.orderId,
+        refundId: notification.refundId,
+        reason: refund.reason,
+        amountFen: refund.amount_fen,
+        status: notification.status,
+        receivedAccount: notification.receivedAccount,
+      });
+      return;
+    }
+    const [known] = await this.connection.query(
+      ctx,
+      `SELECT 1 FROM refunds WHERE order_id = $1 AND provider_refund_id = $2`,
+      [notification.orderId, notification.refundId],
+    );
+    if (known) return;
+    this.logger.warn(
+      { orderId: notification.orderId, refundId: notification.refundId },
+      'refund notification for a refund not on record',
+    );
+    throw AppException.notFound('Refund', {
+      orderId: notification.orderId,
+      refundId: notification.refundId,
+    });
+  }
+
+  private notReached(details: Record<string, unknown>): void {
+    this.logger.error(details, 'refund did not reach the payer: an operator must act');
   }
 }
