@@ -1693,7 +1693,7 @@ export interface components {
             providerRefundId: string;
             /** @description How many times the provider has been asked for it */
             attempts: number;
-            /** @description Why the provider did not take it the last time it was asked, while requested */
+            /** @description Why the provider did not take it the last time it was asked; kept once an operator settles it */
             lastError: string | null;
             /**
              * Format: date-time

@@ -63,7 +63,8 @@ export class PaymentRefundView {
   @ApiProperty({
     nullable: true,
     type: String,
-    description: 'Why the provider did not take it the last time it was asked, while requested',
+    description:
+      'Why the provider did not take it the last time it was asked; kept once an operator settles it',
   })
   lastError!: string | null;
   @ApiProperty({
