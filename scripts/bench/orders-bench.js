@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // npm run bench:orders — one hot campaign, many concurrent buyers through the HTTP API, against
 // the raw guarded stock update at the same concurrency, in the same run. Checks for oversell.
-const { Pool } = require('pg');
 const { randomUUID } = require('node:crypto');
 const {
   CONCURRENCY,
@@ -9,6 +8,7 @@ const {
   createDatabase,
   startBff,
   cpuMeter,
+  sqlPool,
   inTransaction,
   call,
   load,
@@ -79,7 +79,7 @@ async function coreOrderWrites(pool, databaseUrl) {
 async function main() {
   const database = await createDatabase();
   const bff = await startBff(database.url, { DB_POOL_SIZE: String(Math.max(CONCURRENCY, 4)) });
-  const pool = new Pool({ connectionString: database.url, max: CONCURRENCY });
+  const pool = sqlPool(database.url);
   try {
     console.log(
       `Orders benchmark: ${CONCURRENCY} concurrent clients, ${SECONDS} s a phase, on 127.0.0.1`,

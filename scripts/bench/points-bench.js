@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // npm run bench:points — the points ledger through the HTTP API against the raw SQL of an
 // earn (one journal insert + one lot update) at the same concurrency, in the same run.
-const { Pool } = require('pg');
 const { randomUUID } = require('node:crypto');
 const {
   CONCURRENCY,
@@ -9,6 +8,7 @@ const {
   createDatabase,
   startBff,
   cpuMeter,
+  sqlPool,
   inTransaction,
   call,
   load,
@@ -17,7 +17,7 @@ const {
 } = require('./support');
 
 async function rawEarn(databaseUrl, cpu) {
-  const pool = new Pool({ connectionString: databaseUrl, max: CONCURRENCY });
+  const pool = sqlPool(databaseUrl);
   await pool.query(
     `CREATE TABLE bench_lots (member int PRIMARY KEY, remaining int NOT NULL CHECK (remaining >= 0))`,
   );
@@ -50,7 +50,7 @@ async function rawEarn(databaseUrl, cpu) {
  * Idempotency-Key record, the audit entry and the balance in the answer.
  */
 async function ledgerCredit(databaseUrl, cpu) {
-  const pool = new Pool({ connectionString: databaseUrl, max: CONCURRENCY });
+  const pool = sqlPool(databaseUrl);
   await pool.query(`CREATE TABLE bench_accounts (member int PRIMARY KEY)`);
   await pool.query(`CREATE TABLE bench_operations (member int REFERENCES bench_accounts(member),
     operation_key uuid, PRIMARY KEY (member, operation_key))`);

@@ -6,7 +6,7 @@ const os = require('node:os');
 const { randomBytes } = require('node:crypto');
 const net = require('node:net');
 const path = require('node:path');
-const { Client } = require('pg');
+const { Client, Pool } = require('pg');
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -154,6 +154,18 @@ function cpuMeter({ bffPid, databaseUrl }) {
     if (local) sample.postgres = postgresCpuMs();
     return sample;
   };
+}
+
+/**
+ * A pool for the raw-SQL phases, on the driver the BFF uses (built into dist by the bench
+ * scripts): each parameterised statement is prepared once per connection, as the BFF's are,
+ * so that raw SQL and the API are measured alike.
+ */
+function sqlPool(databaseUrl) {
+  const { PreparingClient } = require(
+    path.join(ROOT, 'dist/bff/apps/bff/src/database/preparing-client'),
+  );
+  return new Pool({ connectionString: databaseUrl, max: CONCURRENCY, Client: PreparingClient });
 }
 
 /** Runs `work(client)` in one transaction on a client of the pool: the raw-SQL phases' unit of work. */
@@ -305,6 +317,7 @@ module.exports = {
   createDatabase,
   startBff,
   cpuMeter,
+  sqlPool,
   inTransaction,
   call,
   load,

@@ -2,6 +2,7 @@ import type { DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { types } from 'pg';
 import { MIGRATIONS } from './migrations';
+import { PreparingClient } from './preparing-client';
 
 export type DatabaseSettings = Pick<
   AppConfig,
@@ -27,6 +28,7 @@ export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions
       statement_timeout: settings.DB_STATEMENT_TIMEOUT_MS,
       query_timeout: settings.DB_STATEMENT_TIMEOUT_MS + 1000,
       application_name: 'linli-bff',
+      Client: PreparingClient,
     },
   };
 }
