@@ -74,6 +74,27 @@ describe('Idempotency-Key on a value-creating route', () => {
     expect(await grantsOf()).toBe(before + 1);
   });
 
+  it('runs before-commit work last, after the response is stored, in the same transaction', async () => {
+    const key = randomUUID();
+    await grant(key, { amount: 3, note: 'closing-check' }).expect(201);
+    expect(
+      await t.dataSource.query(`SELECT response_stored FROM probe_closings WHERE key = $1`, [key]),
+    ).toEqual([{ response_stored: true }]);
+  });
+
+  it('keeps nothing, stored response included, when before-commit work refuses', async () => {
+    const key = randomUUID();
+    const before = await grantsOf();
+    const res = await grant(key, { amount: 4, note: 'closing-refused' }).expect(409);
+    expect(res.body.error.code).toBe(ErrorCode.OutOfStock);
+    expect(await grantsOf()).toBe(before);
+    expect(
+      await t.dataSource.query(`SELECT 1 FROM idempotency_keys WHERE key = $1`, [key]),
+    ).toEqual([]);
+    // The same key tried again does the work again, and is refused again: no replay of a success.
+    await grant(key, { amount: 4, note: 'closing-refused' }).expect(409);
+  });
+
   it('scopes keys to the caller', async () => {
     const other = await loginMember(t, 'idem-other');
     const key = randomUUID();

@@ -21,6 +21,7 @@ export class RequestContext {
   /** The request's Idempotency-Key, once the idempotency interceptor has claimed it. */
   idempotencyKey: string | null = null;
   private readonly committedWork: Array<() => Promise<void>> = [];
+  private readonly closingWork: Array<() => Promise<void>> = [];
 
   constructor(readonly requestId: string) {}
 
@@ -40,6 +41,22 @@ export class RequestContext {
     if (!this.manager?.queryRunner?.isTransactionActive)
       throw new Error('afterCommit needs a transaction in progress');
     this.committedWork.push(work);
+  }
+
+  /**
+   * Work for the very end of the context's transaction, after everything else the request
+   * writes (its stored Idempotency-Key response too) and just before the commit: a hot row
+   * it locks stays locked only for the commit. If it throws, the transaction rolls back.
+   */
+  beforeCommit(work: () => Promise<void>): void {
+    if (!this.manager?.queryRunner?.isTransactionActive)
+      throw new Error('beforeCommit needs a transaction in progress');
+    this.closingWork.push(work);
+  }
+
+  /** Takes the work queued by beforeCommit, leaving none behind. */
+  takeClosingWork(): Array<() => Promise<void>> {
+    return this.closingWork.splice(0);
   }
 
   /** Takes the work queued by afterCommit, leaving none behind. */

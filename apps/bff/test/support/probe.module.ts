@@ -1,6 +1,8 @@
-import { Body, Controller, HttpCode, Module, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Module, Post } from '@nestjs/common';
+import { ErrorCode } from '@linli/shared';
 import { IsInt, IsString, Max, Min } from 'class-validator';
 import { Roles } from '../../src/common/auth/auth.decorators';
+import { AppException } from '../../src/common/errors/app-exception';
 import { Idempotent } from '../../src/common/idempotency/idempotency.interceptor';
 import { Ctx, RequestContext } from '../../src/common/request-context';
 import { TransactionalConnection } from '../../src/common/transaction/transactional-connection';
@@ -11,7 +13,8 @@ export const PROBE_TABLE = `
     member_id uuid NOT NULL,
     amount int NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now()
-  )`;
+  );
+  CREATE TABLE probe_closings (key text PRIMARY KEY, response_stored boolean NOT NULL)`;
 
 class GrantRequest {
   @IsInt() @Min(1) @Max(1000) amount!: number;
@@ -38,6 +41,21 @@ class ProbeController {
     // Widen the window in which concurrent duplicates could slip through.
     await this.connection.query(ctx, `SELECT pg_sleep(0.05)`);
     if (body.note === 'fail-after-write') throw new Error('secret internal detail: disk on fire');
+    // Before-commit work: what it sees of the stored response, or a refusal that undoes it all.
+    if (body.note === 'closing-check') {
+      ctx.beforeCommit(async () => {
+        await this.connection.query(
+          ctx,
+          `INSERT INTO probe_closings SELECT key, response_body IS NOT NULL FROM idempotency_keys WHERE key = $1`,
+          [ctx.idempotencyKey],
+        );
+      });
+    }
+    if (body.note === 'closing-refused') {
+      ctx.beforeCommit(async () => {
+        throw new AppException(HttpStatus.CONFLICT, ErrorCode.OutOfStock, 'Sold out');
+      });
+    }
     return { grantId: row.id, amount: body.amount, at: row.created_at };
   }
 

@@ -25,7 +25,8 @@ export class TransactionalConnection {
 
   /**
    * Runs work in the context's transaction, opening one when there is none yet; the
-   * transaction that opens it runs the context's after-commit work once it has committed.
+   * transaction that opens it runs the context's before-commit work last, and its
+   * after-commit work once it has committed.
    */
   async withTransaction<T>(
     ctx: RequestContext,
@@ -37,12 +38,15 @@ export class TransactionalConnection {
       result = await this.dataSource.transaction(async (manager) => {
         ctx.manager = manager;
         try {
-          return await work(ctx);
+          const done = await work(ctx);
+          for (const closing of ctx.takeClosingWork()) await closing();
+          return done;
         } finally {
           ctx.manager = null;
         }
       });
     } catch (error) {
+      ctx.takeClosingWork();
       ctx.takeCommittedWork();
       throw error;
     }

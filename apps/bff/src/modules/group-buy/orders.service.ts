@@ -87,8 +87,9 @@ export class OrdersService {
 
   /**
    * Places an order awaiting payment, in the request's transaction: prices it, holds the
-   * member's quantities and points, and reserves stock last (guarded updates in campaign-id
-   * order), so the hot campaign row is locked for as short a time as possible.
+   * member's quantities and points, and reserves stock just before the commit (guarded
+   * updates in campaign-id order), so the hot campaign row is locked for as short a time as
+   * possible.
    */
   async create(ctx: RequestContext, memberId: string, request: OrderRequest): Promise<OrderView> {
     const { quote: q, campaigns, place } = await this.checkout.price(ctx, memberId, request);
@@ -160,17 +161,20 @@ export class OrdersService {
     }
     if (q.pointsUsed > 0)
       await this.ledger.spend(ctx, memberId, { type: 'order', id: order.id }, q.pointsUsed);
-    // Stock last: a hot campaign's row stays locked from this update only until the commit.
-    for (const line of lines) {
-      const reserved = await this.connection.query(
-        ctx,
-        `UPDATE campaigns SET stock_left = stock_left - $2
-         WHERE id = $1 AND stock_left >= $2 AND status = 'published' AND starts_at <= $3 AND cuts_off_at > $3
-         RETURNING id`,
-        [line.campaignId, line.quantity, now],
-      );
-      if (reserved.length === 0) throw outOfStock(line.campaignId);
-    }
+    // Stock last, after the stored response too: a hot campaign's row stays locked from this
+    // update only for the commit.
+    ctx.beforeCommit(async () => {
+      for (const line of lines) {
+        const reserved = await this.connection.query(
+          ctx,
+          `UPDATE campaigns SET stock_left = stock_left - $2
+           WHERE id = $1 AND stock_left >= $2 AND status = 'published' AND starts_at <= $3 AND cuts_off_at > $3
+           RETURNING id`,
+          [line.campaignId, line.quantity, now],
+        );
+        if (reserved.length === 0) throw outOfStock(line.campaignId);
+      }
+    });
     return view;
   }
 
