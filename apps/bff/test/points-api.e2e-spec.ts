@@ -319,13 +319,17 @@ describe('points over HTTP', () => {
     });
   });
 
-  it('marks the entries of points still pending, until the order completes or is cancelled', async () => {
+  it('marks the entries of points still pending, clawbacks from them too, until the order completes or is cancelled', async () => {
     const dora = await loginMember(t, 'points-dora');
     const p = pointsOf(t);
     const completes = { type: 'order', id: randomUUID() };
     const cancelled = { type: 'order', id: randomUUID() };
     await p.inTransaction((ctx) => p.ledger.earnPending(ctx, dora.member.id, completes, 40));
     await p.inTransaction((ctx) => p.ledger.earnPending(ctx, dora.member.id, cancelled, 7));
+    // Part of an order refunded before it completes: taken back from its pending lot.
+    await p.inTransaction((ctx) =>
+      p.ledger.clawBack(ctx, dora.member.id, completes, randomUUID(), 15),
+    );
     const shown = async () =>
       (await entries(dora.accessToken)).body.items.map(
         (e: { type: string; amount: number; pending: boolean }) => [e.type, e.amount, e.pending],
@@ -334,16 +338,18 @@ describe('points over HTTP', () => {
       expect.arrayContaining([
         ['earn', 40, true],
         ['earn', 7, true],
+        ['clawback', -15, true],
       ]),
     );
 
     await p.inTransaction((ctx) => p.ledger.activate(ctx, dora.member.id, completes));
     await p.inTransaction((ctx) => p.ledger.cancelPending(ctx, dora.member.id, cancelled));
     const after = await shown();
-    expect(after).toHaveLength(3);
+    expect(after).toHaveLength(4);
     expect(after).toEqual(
       expect.arrayContaining([
         ['earn', 40, false],
+        ['clawback', -15, false],
         ['earn', 7, true],
         ['clawback', -7, true],
       ]),

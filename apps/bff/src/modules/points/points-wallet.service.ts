@@ -82,13 +82,12 @@ export class PointsWalletService {
       pending: boolean;
     }>(
       ctx,
-      // Pending: an order's earnings while its lot waits for the order to complete (or was
-      // cancelled before), and the cancellation of such a lot; they never moved the balance.
+      // Pending: an entry that moved only a lot still waiting for its order to complete, or
+      // one cancelled before it did (an order's earnings, a clawback or the cancellation of
+      // such a lot); it never moved the balance. Once the lot becomes available, so do they.
       `SELECT id, type, amount, source_type, source_id, reason, created_at, created_at::text AS cursor_at,
-              (operation_key LIKE 'cancel:%' OR (operation_key LIKE 'earn:%' AND EXISTS (
-                 SELECT 1 FROM point_lots l
-                 WHERE l.member_id = e.member_id AND l.source_type = e.source_type
-                   AND l.source_id = e.source_id AND l.state IN ('pending', 'cancelled')))) AS pending
+              EXISTS (SELECT 1 FROM point_allocations a JOIN point_lots l ON l.id = a.lot_id
+                      WHERE a.entry_id = e.id AND l.state IN ('pending', 'cancelled')) AS pending
        FROM point_entries e
        WHERE member_id = $1
          AND ($2::text IS NULL OR type = $2)
