@@ -31,6 +31,8 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
   const calls: { path: string; body: Record<string, unknown>; authorization: string }[] = [];
   /** While set, the stand-in refuses refund requests as WeChat Pay does when it is overloaded. */
   let refundsDown = false;
+  /** While set, the stand-in refuses refund requests outright, as when the merchant's balance is short. */
+  let refundsRefused = false;
   let server: Server;
   let t: TestApp;
   let admin: string;
@@ -55,6 +57,10 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
             return void res
               .writeHead(500)
               .end(JSON.stringify({ code: 'SYSTEM_ERROR', message: '系统超时' }));
+          if (refundsRefused)
+            return void res
+              .writeHead(403)
+              .end(JSON.stringify({ code: 'NOT_ENOUGH', message: '基本账户余额不足' }));
           const body = JSON.parse(text);
           return void res.end(
             JSON.stringify({
@@ -575,6 +581,7 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
             providerRefundId: '',
             attempts: 1,
             lastError: expect.stringContaining('SYSTEM_ERROR 系统超时'),
+            lastRefused: false,
             nextAttemptAt: expect.any(String),
           }),
         ]);
@@ -645,7 +652,7 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       expect((await refundRow(order.id)).status).toBe('processing');
     });
 
-    it('lets an operator settle a refund WeChat Pay keeps refusing, but not while it is being sent, and it is never asked for again', async () => {
+    it('lets an operator settle a refund WeChat Pay refused, but not one it may have made nor one being sent, and it is never asked for again', async () => {
       refundsDown = true;
       const order = await paidOrder('4200000901');
       try {
@@ -664,20 +671,42 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
           .set('Idempotency-Key', randomUUID())
           .send({ note: '微信支付持续拒绝退款，已转账至顾客微信零钱' });
 
+      // A server error: WeChat Pay may have made the refund, so it is not for an operator to pay.
+      const unsure = await settle().expect(409);
+      expect(unsure.body.error.code).toBe(ErrorCode.RefundNotAllowed);
+
+      // Asked again, WeChat Pay refuses it outright: it paid nothing.
+      await t.dataSource.query(
+        `UPDATE refunds SET next_attempt_at = now() - interval '1 second' WHERE id = $1`,
+        [id],
+      );
+      refundsRefused = true;
+      try {
+        expect(await runSendRefunds()).toBe(1);
+      } finally {
+        refundsRefused = false;
+      }
+      const [refused] = (await paymentRefunds(admin, '?status=requested').expect(200)).body.items;
+      expect(refused).toMatchObject({
+        id,
+        lastRefused: true,
+        lastError: expect.stringContaining('NOT_ENOUGH'),
+      });
+
       await t.dataSource.query(`UPDATE refunds SET sending_since = now() WHERE id = $1`, [id]);
       const busy = await settle().expect(409);
       expect(busy.body.error.code).toBe(ErrorCode.RefundNotAllowed);
 
       await t.dataSource.query(`UPDATE refunds SET sending_since = NULL WHERE id = $1`, [id]);
       const settled = await settle().expect(200);
-      expect(settled.body).toMatchObject({ status: 'settled_by_operator', attempts: 1 });
+      expect(settled.body).toMatchObject({ status: 'settled_by_operator', attempts: 2 });
 
       await t.dataSource.query(
         `UPDATE refunds SET next_attempt_at = now() - interval '1 second' WHERE id = $1`,
         [id],
       );
       expect(await runSendRefunds()).toBe(0);
-      expect(refundCalls('4200000901')).toHaveLength(1);
+      expect(refundCalls('4200000901')).toHaveLength(2);
       expect((await refundRow(order.id)).status).toBe('settled_by_operator');
     });
 

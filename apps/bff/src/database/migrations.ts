@@ -6,6 +6,7 @@ import { Fulfilment1764400000000 } from './migrations/1764400000000-fulfilment';
 import { NotificationDelivery1764500000000 } from './migrations/1764500000000-notification-delivery';
 import { RefundOutcome1764600000000 } from './migrations/1764600000000-refund-outcome';
 import { RefundOutbox1764700000000 } from './migrations/1764700000000-refund-outbox';
+import { RefundRefused1764800000000 } from './migrations/1764800000000-refund-refused';
 
 /** In the order they run; a migration that has landed is never edited. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   NotificationDelivery1764500000000,
   RefundOutcome1764600000000,
   RefundOutbox1764700000000,
+  RefundRefused1764800000000,
 ];

@@ -1695,6 +1695,8 @@ export interface components {
             attempts: number;
             /** @description Why the provider did not take it the last time it was asked; kept once an operator settles it */
             lastError: string | null;
+            /** @description The provider refused it the last time it was asked, so it paid nothing: an operator may settle it another way. False after a timeout or a server error, when it may have paid */
+            lastRefused: boolean;
             /**
              * Format: date-time
              * @description When it is asked for next, while requested
@@ -2949,7 +2951,7 @@ export interface operations {
                 limit?: unknown;
                 /** @description nextCursor of the previous page */
                 cursor?: string;
-                /** @description abnormal and closed refunds never reached the payer, and requested ones with a lastError wait on the provider: an operator may act */
+                /** @description abnormal and closed refunds never reached the payer, and requested ones with lastRefused were refused by the provider: an operator may act */
                 status?: "requested" | "processing" | "succeeded" | "abnormal" | "closed" | "settled_by_operator";
             };
             header?: never;

@@ -15,7 +15,7 @@ import {
 import { SENDING_ABANDONED_AFTER } from './provider-refunds.service';
 
 const REFUND_COLUMNS = `id, order_id, amount_fen, reason, status, provider_refund_id, attempts,
-  last_error, next_attempt_at, received_account, operator_note, created_at, settled_at,
+  last_error, last_refused, next_attempt_at, received_account, operator_note, created_at, settled_at,
   created_at::text AS cursor_at`;
 
 interface RefundRow {
@@ -27,6 +27,7 @@ interface RefundRow {
   provider_refund_id: string;
   attempts: number;
   last_error: string | null;
+  last_refused: boolean;
   next_attempt_at: Date | null;
   received_account: string | null;
   operator_note: string | null;
@@ -62,7 +63,8 @@ export class PaymentRefundsService {
   /**
    * Records that an operator paid a refund out another way: the refund is then settled, with
    * how, and audited. Only a refund that did not reach the payer may be: abnormal or closed at
-   * the provider, or still requested after the provider refused it, and not being sent right
+   * the provider, or still requested after the provider refused it the last time it was asked
+   * (not after a timeout or a server error, when it may have paid), and not being sent right
    * now (a sender's claim and this update exclude each other). Any other is refused (409).
    */
   async settleByOperator(
@@ -75,7 +77,7 @@ export class PaymentRefundsService {
       `UPDATE refunds SET status = 'settled_by_operator', settled_at = $3, operator_note = $2,
          sending_since = NULL
        WHERE id = $1 AND (status IN ('abnormal', 'closed')
-         OR (status = 'requested' AND last_error IS NOT NULL AND (sending_since IS NULL
+         OR (status = 'requested' AND last_refused AND (sending_since IS NULL
            OR sending_since < $3::timestamptz - ${SENDING_ABANDONED_AFTER})))
        RETURNING ${REFUND_COLUMNS}`,
       [refundId, note, this.clock.now()],
@@ -90,7 +92,7 @@ export class PaymentRefundsService {
       throw new AppException(
         HttpStatus.CONFLICT,
         ErrorCode.RefundNotAllowed,
-        'Only a refund that did not reach the payer (abnormal, closed, or refused by the provider and not being sent) can be settled by an operator',
+        'Only a refund that did not reach the payer (abnormal, closed, or refused by the provider the last time it was asked and not being sent) can be settled by an operator',
         { refundId, status: found.status },
       );
     }
@@ -118,6 +120,7 @@ function toView(r: RefundRow): PaymentRefundView {
     providerRefundId: r.provider_refund_id,
     attempts: r.attempts,
     lastError: r.last_error,
+    lastRefused: r.last_refused,
     nextAttemptAt: r.status === 'requested' ? (r.next_attempt_at?.toISOString() ?? null) : null,
     receivedAccount: r.received_account,
     operatorNote: r.operator_note,

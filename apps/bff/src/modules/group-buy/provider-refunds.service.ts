@@ -8,6 +8,7 @@ import {
   PAYMENT_PROVIDER,
   PaymentProvider,
   RefundNotification,
+  RefundRefused,
 } from '../payments/payment-provider';
 
 /** The first retry of a refund the provider did not take comes after this; each next one doubles it. */
@@ -110,8 +111,12 @@ export class ProviderRefunds {
     } catch (error) {
       await this.connection.query(
         ctx,
-        `UPDATE refunds SET last_error = $2, sending_since = NULL WHERE id = $1`,
-        [refund.id, String((error as Error).message ?? error).slice(0, 500)],
+        `UPDATE refunds SET last_error = $2, last_refused = $3, sending_since = NULL WHERE id = $1`,
+        [
+          refund.id,
+          String((error as Error).message ?? error).slice(0, 500),
+          error instanceof RefundRefused,
+        ],
       );
       const details = { err: error, refundId: refund.id, attempts: refund.attempts };
       if (refund.attempts >= ATTEMPTS_BEFORE_ALARM) {
@@ -124,7 +129,7 @@ export class ProviderRefunds {
     await this.connection.query(
       ctx,
       `UPDATE refunds SET provider_refund_id = $2, status = $3, settled_at = $4,
-         received_account = $5, last_error = NULL, sending_since = NULL
+         received_account = $5, last_error = NULL, last_refused = false, sending_since = NULL
        WHERE id = $1 AND status = 'requested'`,
       [refund.id, answer.refundId, answer.status, answer.settledAt, answer.receivedAccount],
     );

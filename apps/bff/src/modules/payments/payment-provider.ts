@@ -19,6 +19,12 @@ export interface RefundRequest {
   notifyUrl: string;
 }
 
+/**
+ * The provider answered a refund request by refusing it (a request it will not carry out as
+ * sent, or cannot now): unlike after a timeout or a server error, it certainly paid nothing.
+ */
+export class RefundRefused extends Error {}
+
 /** The provider's answer to a refund request. */
 export interface RefundAnswer {
   refundId: string;

@@ -19,6 +19,7 @@ import {
   PaymentStart,
   RefundAnswer,
   RefundNotification,
+  RefundRefused,
   RefundRequest,
   RefundStatus,
 } from './payment-provider';
@@ -58,6 +59,16 @@ const fromTradeNo = (tradeNo: string) =>
  */
 export const toWechatTime = (instant: Date) =>
   `${new Date(instant.getTime() + 8 * 3_600_000).toISOString().slice(0, 19)}+08:00`;
+
+/** WeChat Pay answered a request with an error status, saying why in its body. */
+class WechatPayError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * WeChat Pay API v3 (JSAPI): prepay orders signed with the merchant key, notifications
@@ -202,6 +213,12 @@ export class WechatPayProvider implements PaymentProvider {
       reason: request.reason.slice(0, 80),
       notify_url: request.notifyUrl,
       amount: { refund: request.amountFen, total: request.totalFen, currency: 'CNY' },
+    }).catch((error: unknown) => {
+      // A 4xx refuses the request as sent (NOT_ENOUGH, PARAM_ERROR, …); after a 5xx, or no
+      // answer, WeChat Pay may have made the refund.
+      if (error instanceof WechatPayError && error.status < 500)
+        throw new RefundRefused(error.message);
+      throw error;
     });
     let status = REFUND_STATUS.get(data.status);
     if (!status) {
@@ -282,8 +299,9 @@ export class WechatPayProvider implements PaymentProvider {
           code?: string;
           message?: string;
         };
-        throw new Error(
+        throw new WechatPayError(
           `WeChat Pay answered ${error.response.status} to ${path}: ${code ?? '-'} ${message ?? ''}`.trim(),
+          error.response.status,
         );
       });
   }

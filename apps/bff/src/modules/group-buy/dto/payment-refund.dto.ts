@@ -23,7 +23,7 @@ export class PaymentRefundQuery extends PageQuery {
   @ApiPropertyOptional({
     enum: PAYMENT_REFUND_STATUSES,
     description:
-      'abnormal and closed refunds never reached the payer, and requested ones with a lastError wait on the provider: an operator may act',
+      'abnormal and closed refunds never reached the payer, and requested ones with lastRefused were refused by the provider: an operator may act',
   })
   @IsOptional()
   @IsIn(PAYMENT_REFUND_STATUSES)
@@ -67,6 +67,11 @@ export class PaymentRefundView {
       'Why the provider did not take it the last time it was asked; kept once an operator settles it',
   })
   lastError!: string | null;
+  @ApiProperty({
+    description:
+      'The provider refused it the last time it was asked, so it paid nothing: an operator may settle it another way. False after a timeout or a server error, when it may have paid',
+  })
+  lastRefused!: boolean;
   @ApiProperty({
     format: 'date-time',
     nullable: true,
