@@ -370,6 +370,11 @@ describe('fulfilment: one order from payment to completion', () => {
       cancelled: 160,
     });
     await reconciliationClean();
+    // Its only order refunded in full, the group-buy has nothing left to finish.
+    await w.runJob('complete-orders');
+    expect(await sql(`SELECT status FROM campaigns WHERE id = $1`, [milk])).toEqual([
+      { status: 'closed' },
+    ]);
   });
 
   describe('when the lot that spent points came from expires before the refund', () => {

@@ -52,25 +52,23 @@ export class OrderCompletionService {
       ctx,
       due.map((o) => o.id),
     );
-    await this.closeFinishedCampaigns(
-      ctx,
-      due.map((o) => o.id),
-    );
+    await this.closeFinishedCampaigns(ctx);
     return due.length;
   }
 
-  /** The delivering campaigns of these orders that have no order left to finish become closed. */
-  private async closeFinishedCampaigns(ctx: RequestContext, orderIds: string[]): Promise<void> {
-    if (orderIds.length === 0) return;
+  /**
+   * Every delivering campaign with no order left to finish becomes closed, whichever way its
+   * last order ended: completed here, or refunded in full by after-sales, which this job never
+   * picks up.
+   */
+  private async closeFinishedCampaigns(ctx: RequestContext): Promise<void> {
     await this.connection.query(
       ctx,
       `UPDATE campaigns c SET status = 'closed'
        WHERE c.status = 'delivering'
-         AND c.id IN (SELECT l.campaign_id FROM order_lines l WHERE l.order_id = ANY($1::uuid[]))
          AND NOT EXISTS (
            SELECT 1 FROM order_lines l JOIN orders o ON o.id = l.order_id
            WHERE l.campaign_id = c.id AND o.state NOT IN ('completed', 'cancelled', 'refunded'))`,
-      [orderIds],
     );
   }
 }
