@@ -34,7 +34,8 @@ describe('admin: communities and pickup points', () => {
   });
   const audit = (action: string, targetId: string) =>
     t.dataSource.query(
-      `SELECT actor_kind, details FROM audit_log WHERE action = $1 AND target_id = $2`,
+      `SELECT actor_kind, details FROM audit_log WHERE action = $1 AND target_id = $2
+       ORDER BY created_at, id`,
       [action, targetId],
     );
 

@@ -49,16 +49,18 @@ describe('PreparingClient', () => {
     expect((await prepared(pool)).filter((text) => text === count)).toHaveLength(1);
   });
 
-  it('reports a failing statement to its caller and still prepares the others', async () => {
+  it('reports a failing run to its caller and runs the statement it prepared again', async () => {
     const client = await pool.connect();
     try {
-      await expect(
-        client.query(`INSERT INTO shelves VALUES ($1, $2)`, [1, 'duplicate']),
-      ).rejects.toMatchObject({ code: '23505' });
-      await client.query(`INSERT INTO shelves VALUES ($1, $2)`, [3, 'tofu']);
+      const insert = `INSERT INTO shelves VALUES ($1, $2)`;
+      await expect(client.query(insert, [1, 'duplicate'])).rejects.toMatchObject({
+        code: '23505',
+      });
+      await client.query(insert, [3, 'tofu']);
       expect((await client.query(`SELECT label FROM shelves WHERE id = $1`, [3])).rows).toEqual([
         { label: 'tofu' },
       ]);
+      expect((await prepared(client)).filter((text) => text === insert)).toHaveLength(1);
     } finally {
       client.release();
     }

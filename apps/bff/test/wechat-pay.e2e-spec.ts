@@ -498,6 +498,13 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       }).expect(200);
       await settle(buyer.accessToken, { note }).expect(403);
       await settle(admin, { note: '  ' }, `blank-${id}`).expect(400);
+      // Recording a payout is exactly-once: the route needs an Idempotency-Key.
+      await t
+        .http()
+        .post(`/api/v1/admin/payment-refunds/${id}/settle`)
+        .auth(admin, { type: 'bearer' })
+        .send({ note })
+        .expect(400);
       const settled = await settle(admin, { note }).expect(200);
       expect(settled.body).toMatchObject({
         id,
@@ -529,6 +536,7 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
         .http()
         .post(`/api/v1/admin/payment-refunds/${randomUUID()}/settle`)
         .auth(admin, { type: 'bearer' })
+        .set('Idempotency-Key', randomUUID())
         .send({ note })
         .expect(404);
     });

@@ -11,6 +11,9 @@ export interface Actor {
   roles: Role[];
 }
 
+/** When, around its commit, a transaction runs work a request queued for it. */
+type TransactionMoment = 'beforeCommit' | 'afterCommit';
+
 /**
  * What a service needs to know about the request it serves: who asks, the request id for
  * logs, and the transaction the request runs in (one request = one transaction).
@@ -20,8 +23,10 @@ export class RequestContext {
   manager: EntityManager | null = null;
   /** The request's Idempotency-Key, once the idempotency interceptor has claimed it. */
   idempotencyKey: string | null = null;
-  private readonly committedWork: Array<() => Promise<void>> = [];
-  private readonly closingWork: Array<() => Promise<void>> = [];
+  private readonly queued: Record<TransactionMoment, Array<() => Promise<void>>> = {
+    beforeCommit: [],
+    afterCommit: [],
+  };
 
   constructor(readonly requestId: string) {}
 
@@ -38,9 +43,7 @@ export class RequestContext {
    * failures: the transaction is over by then.
    */
   afterCommit(work: () => Promise<void>): void {
-    if (!this.manager?.queryRunner?.isTransactionActive)
-      throw new Error('afterCommit needs a transaction in progress');
-    this.committedWork.push(work);
+    this.queue('afterCommit', work);
   }
 
   /**
@@ -49,19 +52,18 @@ export class RequestContext {
    * it locks stays locked only for the commit. If it throws, the transaction rolls back.
    */
   beforeCommit(work: () => Promise<void>): void {
+    this.queue('beforeCommit', work);
+  }
+
+  /** Takes the work queued for that moment of the transaction, leaving none behind. */
+  takeWork(moment: TransactionMoment): Array<() => Promise<void>> {
+    return this.queued[moment].splice(0);
+  }
+
+  private queue(moment: TransactionMoment, work: () => Promise<void>): void {
     if (!this.manager?.queryRunner?.isTransactionActive)
-      throw new Error('beforeCommit needs a transaction in progress');
-    this.closingWork.push(work);
-  }
-
-  /** Takes the work queued by beforeCommit, leaving none behind. */
-  takeClosingWork(): Array<() => Promise<void>> {
-    return this.closingWork.splice(0);
-  }
-
-  /** Takes the work queued by afterCommit, leaving none behind. */
-  takeCommittedWork(): Array<() => Promise<void>> {
-    return this.committedWork.splice(0);
+      throw new Error(`${moment} needs a transaction in progress`);
+    this.queued[moment].push(work);
   }
 
   get memberId(): string {

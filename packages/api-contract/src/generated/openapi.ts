@@ -1310,7 +1310,7 @@ export interface components {
             /** Format: uuid */
             entryId: string;
             points: number;
-            /** @description The member's available points after the adjustment */
+            /** @description The member's available points after the adjustment; a replay after its Idempotency-Key record has expired gives the balance at that time */
             available: number;
         };
         ReconciliationMismatch: {
@@ -3000,7 +3000,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description REFUND_NOT_ALLOWED: only an abnormal or closed refund, or a requested one the provider refused and nobody is sending, may be settled */
+            /** @description REFUND_NOT_ALLOWED: only an abnormal or closed refund, or a requested one the provider refused the last time it was asked and nobody is sending, may be settled */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -1,9 +1,7 @@
 /** True when an error means PostgreSQL cannot be reached, rather than a bad query. */
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  const code =
-    (error as { code?: string }).code ??
-    (error as { driverError?: { code?: string } }).driverError?.code;
+  const code = sqlStateOf(error);
   if (
     code &&
     [
@@ -31,10 +29,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 
 /** True when PostgreSQL refused a row because a unique index already holds its key. */
 export function isUniqueViolation(error: unknown): boolean {
-  const code =
-    (error as { code?: string } | null)?.code ??
-    (error as { driverError?: { code?: string } } | null)?.driverError?.code;
-  return code === '23505';
+  return sqlStateOf(error) === '23505';
 }
 
 /**
@@ -42,8 +37,14 @@ export function isUniqueViolation(error: unknown): boolean {
  * not serialise it (40001): the same transaction, run again, can succeed.
  */
 export function isTransactionConflict(error: unknown): boolean {
-  const code =
-    (error as { code?: string } | null)?.code ??
-    (error as { driverError?: { code?: string } } | null)?.driverError?.code;
+  const code = sqlStateOf(error);
   return code === '40P01' || code === '40001';
+}
+
+/** The error's code: PostgreSQL's SQLSTATE (from pg, or from TypeORM's wrapper), or Node's. */
+function sqlStateOf(error: unknown): string | undefined {
+  return (
+    (error as { code?: string } | null)?.code ??
+    (error as { driverError?: { code?: string } } | null)?.driverError?.code
+  );
 }

@@ -39,18 +39,18 @@ export class TransactionalConnection {
         ctx.manager = manager;
         try {
           const done = await work(ctx);
-          for (const closing of ctx.takeClosingWork()) await closing();
+          for (const closing of ctx.takeWork('beforeCommit')) await closing();
           return done;
         } finally {
           ctx.manager = null;
         }
       });
     } catch (error) {
-      ctx.takeClosingWork();
-      ctx.takeCommittedWork();
+      ctx.takeWork('beforeCommit');
+      ctx.takeWork('afterCommit');
       throw error;
     }
-    for (const committed of ctx.takeCommittedWork()) await committed();
+    for (const committed of ctx.takeWork('afterCommit')) await committed();
     return result;
   }
 }

@@ -26,7 +26,6 @@ interface LockedOrder {
   state: OrderState;
   payable_fen: number;
   points_used: number;
-  points_to_earn: number;
 }
 
 /**
@@ -180,7 +179,7 @@ export class OrderLifecycleService {
    */
   private async earnOnPayment(ctx: RequestContext, order: LockedOrder): Promise<void> {
     const policy = await this.policies.get(ctx);
-    const benefits = await this.benefits.of(ctx, order.member_id);
+    const benefits = await this.benefits.of(ctx, order.member_id, policy);
     const earned = pointsToEarn({
       paidFen: order.payable_fen,
       pointsPerYuan: policy.earnPointsPerYuan,
@@ -191,7 +190,6 @@ export class OrderLifecycleService {
       order.id,
       earned,
     ]);
-    order.points_to_earn = earned;
     await this.ledger.earnPending(ctx, order.member_id, { type: 'order', id: order.id }, earned);
   }
 
@@ -211,7 +209,7 @@ export class OrderLifecycleService {
   async expireUnpaid(ctx: RequestContext, limit: number): Promise<number> {
     const due = await this.connection.query<LockedOrder>(
       ctx,
-      `SELECT id, member_id, state, payable_fen, points_used, points_to_earn FROM orders
+      `SELECT id, member_id, state, payable_fen, points_used FROM orders
        WHERE state = 'pending_payment' AND expires_at <= $1 ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
       [this.clock.now(), limit],
     );
@@ -328,7 +326,7 @@ export class OrderLifecycleService {
   private async lock(ctx: RequestContext, orderId: string): Promise<LockedOrder | undefined> {
     const [order] = await this.connection.query<LockedOrder>(
       ctx,
-      `SELECT id, member_id, state, payable_fen, points_used, points_to_earn FROM orders WHERE id = $1 FOR UPDATE`,
+      `SELECT id, member_id, state, payable_fen, points_used FROM orders WHERE id = $1 FOR UPDATE`,
       [orderId],
     );
     return order;

@@ -36,12 +36,12 @@ export class PaymentRefundsAdminController {
   /** The operator paid a refund that did not reach the payer out another way, and says how. */
   @Post('payment-refunds/:id/settle')
   @HttpCode(200)
-  @Idempotent()
+  @Idempotent({ required: true })
   @ApiOkResponse({ type: PaymentRefundView })
   @ApiNotFoundResponse({ description: 'NOT_FOUND: no such refund' })
   @ApiConflictResponse({
     description:
-      'REFUND_NOT_ALLOWED: only an abnormal or closed refund, or a requested one the provider refused and nobody is sending, may be settled',
+      'REFUND_NOT_ALLOWED: only an abnormal or closed refund, or a requested one the provider refused the last time it was asked and nobody is sending, may be settled',
   })
   settle(
     @Ctx() ctx: RequestContext,

@@ -57,7 +57,7 @@ const fromTradeNo = (tradeNo: string) =>
  * time_expire as WeChat Pay v3 reads it: RFC 3339 to the second, in Beijing time
  * (yyyy-MM-DDTHH:mm:ss+08:00). Shanghai has kept UTC+8 without daylight saving since 1991.
  */
-export const toWechatTime = (instant: Date) =>
+const toWechatTime = (instant: Date) =>
   `${new Date(instant.getTime() + 8 * 3_600_000).toISOString().slice(0, 19)}+08:00`;
 
 /** WeChat Pay answered a request with an error status, saying why in its body. */

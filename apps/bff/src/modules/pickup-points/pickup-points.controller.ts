@@ -25,7 +25,7 @@ export class PickupPointsController {
       'Pickup points run by an approved leader; with vacant=true, those still without a leader',
   })
   nearby(@Ctx() ctx: RequestContext, @Query() query: NearbyQuery): Promise<NearbyPickupPoint[]> {
-    return this.pickupPoints.nearby(ctx, query.lat, query.lng, query.vacant ?? false);
+    return this.pickupPoints.nearby(ctx, query.lat, query.lng, query.vacant);
   }
 
   @Put('me/pickup-point')

@@ -49,10 +49,11 @@ export class PointsPolicyService {
     private readonly audit: AuditService,
   ) {}
 
-  async get(ctx: RequestContext): Promise<PointsPolicy> {
+  /** The policy; `lock` keeps its row locked until the transaction ends. */
+  async get(ctx: RequestContext, { lock = false } = {}): Promise<PointsPolicy> {
     const [row] = await this.connection.query<PolicyRow>(
       ctx,
-      `SELECT * FROM points_policy WHERE id = 1`,
+      `SELECT * FROM points_policy WHERE id = 1${lock ? ' FOR UPDATE' : ''}`,
     );
     return toPolicy(row);
   }
@@ -61,16 +62,11 @@ export class PointsPolicyService {
    * Replaces the policy. The row is locked before it is read, so that of two operators saving
    * at once, the second one's audit entry shows the first one's policy as what it replaced.
    */
-
   async update(
     ctx: RequestContext,
     next: Omit<PointsPolicy, 'version' | 'updatedAt'>,
   ): Promise<PointsPolicy> {
-    const [locked] = await this.connection.query<PolicyRow>(
-      ctx,
-      `SELECT * FROM points_policy WHERE id = 1 FOR UPDATE`,
-    );
-    const before = toPolicy(locked);
+    const before = await this.get(ctx, { lock: true });
     const fields = Object.keys(COLUMNS) as (keyof typeof COLUMNS)[];
     const [row] = await this.connection.query<PolicyRow>(
       ctx,

@@ -30,14 +30,15 @@ export class MemberBenefitsService {
     private readonly clock: Clock,
   ) {}
 
-  async of(ctx: RequestContext, memberId: string): Promise<MemberBenefits> {
+  /** `policy` when the caller already holds the points policy. */
+  async of(ctx: RequestContext, memberId: string, policy?: PointsPolicy): Promise<MemberBenefits> {
     const [member] = await this.connection.query<{ tier: MemberTier }>(
       ctx,
       `SELECT tier FROM members WHERE id = $1`,
       [memberId],
     );
     if (!member) throw AppException.notFound('Member');
-    return this.forTier(ctx, member.tier, await this.policies.get(ctx));
+    return this.forTier(ctx, member.tier, policy ?? (await this.policies.get(ctx)));
   }
 
   /** The same, for a caller that already knows the tier and holds the points policy. */

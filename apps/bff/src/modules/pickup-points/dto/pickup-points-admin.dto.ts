@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { IsNumber, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { PageQuery } from '../../../common/pagination';
 import { SaysSomething, Trimmed } from '../../../common/text-fields';
@@ -32,46 +32,6 @@ export class AdminCommunity {
 export class AdminCommunityPage {
   @ApiProperty({ type: AdminCommunity, isArray: true }) items!: AdminCommunity[];
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
-}
-
-export class UpdatePickupPointRequest {
-  @ApiPropertyOptional({ example: '阳光花园东门自提点', description: 'Not only spaces' })
-  @IsOptional()
-  @Trimmed()
-  @IsString()
-  @Length(1, 80)
-  @SaysSomething()
-  name?: string;
-
-  @ApiPropertyOptional({ example: '杭州市西湖区文三路 88 号', description: 'Not only spaces' })
-  @IsOptional()
-  @Trimmed()
-  @IsString()
-  @Length(1, 200)
-  @SaysSomething()
-  address?: string;
-
-  @ApiPropertyOptional({ minimum: -90, maximum: 90, example: 30.2772 })
-  @IsOptional()
-  @IsNumber(coordinate)
-  @Min(-90)
-  @Max(90)
-  latitude?: number;
-
-  @ApiPropertyOptional({ minimum: -180, maximum: 180, example: 120.1276 })
-  @IsOptional()
-  @IsNumber(coordinate)
-  @Min(-180)
-  @Max(180)
-  longitude?: number;
-
-  @ApiPropertyOptional({ example: '08:00-21:00', description: 'Shown to shoppers as written' })
-  @IsOptional()
-  @Trimmed()
-  @IsString()
-  @Length(1, 100)
-  @SaysSomething()
-  openingHours?: string;
 }
 
 export class CreatePickupPointRequest {
@@ -112,6 +72,11 @@ export class CreatePickupPointRequest {
   @SaysSomething()
   openingHours!: string;
 }
+
+/** Any of a pickup point's own fields; its community stays. */
+export class UpdatePickupPointRequest extends PartialType(
+  OmitType(CreatePickupPointRequest, ['communityId'] as const),
+) {}
 
 export class CommunitySummary {
   @ApiProperty({ format: 'uuid' }) id!: string;

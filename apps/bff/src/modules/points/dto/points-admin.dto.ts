@@ -23,7 +23,10 @@ export class PointsAdjustmentRequest {
 export class PointsAdjustmentResult {
   @ApiProperty({ format: 'uuid' }) entryId!: string;
   @ApiProperty() points!: number;
-  @ApiProperty({ description: "The member's available points after the adjustment" })
+  @ApiProperty({
+    description:
+      "The member's available points after the adjustment; a replay after its Idempotency-Key record has expired gives the balance at that time",
+  })
   available!: number;
 }
 
