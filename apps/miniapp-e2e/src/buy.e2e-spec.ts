@@ -1,7 +1,7 @@
 import { logInAs, useJourney } from './support/journey';
 import { screenshot, waitForText } from './support/screen';
 import { pickupPoints, shopperAt } from './support/pickup-points';
-import { operator, Stack } from './support/stack';
+import { member, operator, Stack } from './support/stack';
 
 type Headers = Record<string, string>;
 
@@ -79,12 +79,10 @@ describe('journey: a neighbour buys a group-buy with points', () => {
 
     const page = await journey.newPage();
     await logInAs(page, stack, 'liuma');
-    const { member } = await stack.api<{ member: { id: string } }>('POST', '/auth/wechat-login', {
-      code: 'dev:liuma',
-    });
+    const { id: memberId } = await member(stack, 'liuma');
     await stack.api(
       'POST',
-      `/admin/members/${member.id}/points-adjustments`,
+      `/admin/members/${memberId}/points-adjustments`,
       { points: 500, reason: '新人礼包' },
       {
         ...auth,
@@ -129,9 +127,7 @@ describe('journey: a neighbour buys a group-buy with points', () => {
       'GET',
       '/me/orders',
       undefined,
-      {
-        authorization: `Bearer ${(await stack.api<{ accessToken: string }>('POST', '/auth/wechat-login', { code: 'dev:liuma' })).accessToken}`,
-      },
+      (await member(stack, 'liuma')).auth,
     );
     expect(orders.items).toEqual([expect.objectContaining({ state: 'paid', pointsUsed: 500 })]);
   });
@@ -220,12 +216,8 @@ describe('journey: a neighbour buys a group-buy with points', () => {
     // Two minutes, or three when a real minute also turned meanwhile.
     expect([2, 3]).toContain(before - (await minutesLeft()));
 
-    const { accessToken } = await stack.api<{ accessToken: string }>('POST', '/auth/wechat-login', {
-      code: 'dev:zhaoyi',
-    });
-    const me = await stack.api<{ pickupPoint: { id: string } }>('GET', '/me', undefined, {
-      authorization: `Bearer ${accessToken}`,
-    });
+    const { auth: shopper } = await member(stack, 'zhaoyi');
+    const me = await stack.api<{ pickupPoint: { id: string } }>('GET', '/me', undefined, shopper);
     expect(me.pickupPoint.id).toBe(north);
   });
 
@@ -323,7 +315,12 @@ describe('journey: a neighbour buys a group-buy with points', () => {
     await page.goto(`${stack.h5Url}/#/subpackages/shop/campaign/index?id=${soon.id}`);
     await waitForText(page.locator('.campaign-detail-buy'), '即将开团');
     expect(await page.locator('.campaign-countdown').innerText()).toMatch(/^距开团 1时5\d分$/);
+    expect(await page.locator('.campaign-detail-buy').getAttribute('class')).toContain(
+      'nut-button-disabled',
+    );
     await page.locator('.campaign-detail-buy').click();
+    // Given the time a navigation would take, the neighbour is still on the group-buy.
+    await page.waitForTimeout(500);
     expect(page.url()).toContain('/subpackages/shop/campaign/index');
     await screenshot(page, 'journey-campaign-scheduled.png');
 

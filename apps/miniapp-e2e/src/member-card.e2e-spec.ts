@@ -1,6 +1,6 @@
 import { logInAs, useJourney } from './support/journey';
 import { screenshot, waitForText } from './support/screen';
-import { operator } from './support/stack';
+import { member, operator } from './support/stack';
 
 describe('journey: a neighbour opens the 会员 tab', () => {
   const journey = useJourney();
@@ -19,12 +19,10 @@ describe('journey: a neighbour opens the 会员 tab', () => {
     expect(await page.locator('.benefits-row:not(.benefits-head)').count()).toBe(4);
     await waitForText(page.locator('.benefits-row.is-current .benefits-cell').first(), '普通会员');
 
-    const { member } = await stack.api<{ member: { id: string } }>('POST', '/auth/wechat-login', {
-      code: 'dev:zhaoyi',
-    });
+    const { id: memberId } = await member(stack, 'zhaoyi');
     await stack.api(
       'POST',
-      `/admin/members/${member.id}/tier`,
+      `/admin/members/${memberId}/tier`,
       { tier: 'gold', until: '2099-12-31', reason: '社区合伙人' },
       await operator(stack),
     );

@@ -1,6 +1,6 @@
 import { logInAs, useJourney } from './support/journey';
 import { screenshot, waitForText } from './support/screen';
-import { operator } from './support/stack';
+import { member, operator } from './support/stack';
 
 describe('journey: a neighbour checks their points after an operator adjusts them', () => {
   const journey = useJourney();
@@ -10,19 +10,17 @@ describe('journey: a neighbour checks their points after an operator adjusts the
     const page = await journey.newPage();
     await logInAs(page, stack, 'wangayi');
 
-    const { member } = await stack.api<{ member: { id: string } }>('POST', '/auth/wechat-login', {
-      code: 'dev:wangayi',
-    });
+    const { id: memberId } = await member(stack, 'wangayi');
     const auth = await operator(stack);
     await stack.api(
       'POST',
-      `/admin/members/${member.id}/points-adjustments`,
+      `/admin/members/${memberId}/points-adjustments`,
       { points: 300, reason: '新人礼包' },
       { ...auth, 'idempotency-key': 'journey-credit-1' },
     );
     const after = await stack.api<{ available: number }>(
       'POST',
-      `/admin/members/${member.id}/points-adjustments`,
+      `/admin/members/${memberId}/points-adjustments`,
       { points: -50, reason: '误发更正' },
       { ...auth, 'idempotency-key': 'journey-debit-1' },
     );
@@ -43,15 +41,13 @@ describe('journey: a neighbour checks their points after an operator adjusts the
 
   it('loads older entries as the neighbour scrolls, also after changing the filter mid-load', async () => {
     const { stack } = journey;
-    const { member } = await stack.api<{ member: { id: string } }>('POST', '/auth/wechat-login', {
-      code: 'dev:zhaoli',
-    });
+    const { id: memberId } = await member(stack, 'zhaoli');
     const admin = await operator(stack);
     // One more entry than a page holds; the oldest says so.
     for (let i = 0; i < 21; i++) {
       await stack.api(
         'POST',
-        `/admin/members/${member.id}/points-adjustments`,
+        `/admin/members/${memberId}/points-adjustments`,
         { points: 1, reason: i === 0 ? '最早的一笔' : `活动奖励 ${i}` },
         { ...admin, 'idempotency-key': `journey-scroll-${i}` },
       );
@@ -73,8 +69,15 @@ describe('journey: a neighbour checks their points after an operator adjusts the
     await waitForText(page.locator('.points-hint').last(), '加载更多…');
     await page.getByText('调整', { exact: true }).click();
     await page.locator('.points-entry').nth(19).waitFor();
+    const stale = page.waitForResponse((res) => /cursor=/.test(res.url()));
     release();
     await page.unroute(/\/me\/points\/entries\?.*cursor=/);
+    // The held page of 全部 arrives after 调整 was chosen; given time to take it in, the page
+    // still shows the first page of 调整 alone.
+    await (await stale).finished();
+    await page.waitForTimeout(300);
+    expect(await page.locator('.points-entry').count()).toBe(20);
+    expect(await page.getByText('没有更多了', { exact: true }).count()).toBe(0);
 
     // Up a little, then down to the end again.
     await page.locator('.points-entry').nth(10).scrollIntoViewIfNeeded();

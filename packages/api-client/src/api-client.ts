@@ -141,11 +141,11 @@ export function createApiClient(options: ApiClientOptions) {
     },
     pickupPoints: {
       /** The points shoppers can choose; `vacant`: those still needing a leader. */
-      nearby: (lat: number, lng: number, { vacant = false }: { vacant?: boolean } = {}) =>
+      nearby: (lat: number, lng: number, { vacant }: { vacant?: boolean } = {}) =>
         send<NearbyPickupPoint[]>({
           method: 'GET',
           url: '/pickup-points',
-          params: vacant ? { lat, lng, vacant } : { lat, lng },
+          params: { lat, lng, vacant },
         }),
       choose: (pickupPointId: string) =>
         send<MeResponse>({ method: 'PUT', url: '/me/pickup-point', data: { pickupPointId } }),

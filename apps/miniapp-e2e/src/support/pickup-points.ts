@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Stack } from './stack';
+import { member, type Stack } from './stack';
 
 type Headers = Record<string, string>;
 
@@ -8,16 +8,6 @@ export interface PlannedPoint {
   address: string;
   latitude: number;
   longitude: number;
-}
-
-/** A member logged in through the API, as their phone would: their id and headers. */
-export async function member(stack: Stack, name: string): Promise<{ id: string; auth: Headers }> {
-  const login = await stack.api<{ accessToken: string; member: { id: string } }>(
-    'POST',
-    '/auth/wechat-login',
-    { code: `dev:${name}` },
-  );
-  return { id: login.member.id, auth: { authorization: `Bearer ${login.accessToken}` } };
 }
 
 /** A neighbour logged in through the API at a pickup point: their id and headers. */

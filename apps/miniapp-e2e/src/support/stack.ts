@@ -18,6 +18,19 @@ export async function operator(stack: Stack): Promise<Record<string, string>> {
   return { authorization: `Bearer ${accessToken}` };
 }
 
+/** A member logged in through the API, as their phone would: their id and headers. */
+export async function member(
+  stack: Stack,
+  name: string,
+): Promise<{ id: string; auth: Record<string, string> }> {
+  const login = await stack.api<{ accessToken: string; member: { id: string } }>(
+    'POST',
+    '/auth/wechat-login',
+    { code: `dev:${name}` },
+  );
+  return { id: login.member.id, auth: { authorization: `Bearer ${login.accessToken}` } };
+}
+
 async function freePort(): Promise<number> {
   return new Promise((done) => {
     const server = createServer();

@@ -18,6 +18,11 @@ export function formatDateTime(iso: string): string {
   return `${text.slice(0, 10)} ${text.slice(11, 16)}`;
 }
 
+/** 18:05 */
+export function formatTime(iso: string): string {
+  return shanghai(iso).slice(11, 16);
+}
+
 /** 2990 fen -> ¥29.90, in integers. */
 export const yuan = formatYuan;
 

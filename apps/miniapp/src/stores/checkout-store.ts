@@ -2,7 +2,7 @@ import type { OrderView, QuoteResponse, ShopperCampaign } from '@linli/api-contr
 import { create } from 'zustand';
 import { api } from '../services/api';
 import { messageFor } from '../services/error-messages';
-import { formatDateTime } from '../services/format';
+import { formatTime } from '../services/format';
 import { newIdempotencyKey } from '../services/idempotency-key';
 import { payOrder } from '../services/payment';
 
@@ -89,7 +89,7 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
       } catch (error) {
         // A placed order waits until its deadline: paying again here or from 订单 pays that one.
         const fallback = placed
-          ? `支付未完成，订单保留至 ${formatDateTime(placed.expiresAt).slice(11)}，可再次支付`
+          ? `支付未完成，订单保留至 ${formatTime(placed.expiresAt)}，可再次支付`
           : '下单失败，请重试';
         set({ submitting: false, error: messageFor(error, fallback) });
         return null;

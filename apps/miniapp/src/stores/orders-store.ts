@@ -7,6 +7,9 @@ import { payOrder } from '../services/payment';
 
 const PAGE_SIZE = 20;
 
+/** The key of a cancel not yet answered, reused when the shopper tries again. */
+let cancelling: { orderId: string; key: string } | null = null;
+
 interface OrdersState {
   orders: OrderView[];
   /** Where the next, older page starts; null once every order is shown. */
@@ -17,8 +20,6 @@ interface OrdersState {
   current: OrderView | null;
   refunds: RefundView[];
   submitting: boolean;
-  /** The key of a cancel not yet answered, reused when the shopper tries again. */
-  cancelling: { orderId: string; key: string } | null;
   load(): Promise<void>;
   loadMore(): Promise<void>;
   open(orderId: string): Promise<void>;
@@ -37,7 +38,6 @@ export const useOrdersStore = create<OrdersState>()((set, get) => ({
   current: null,
   refunds: [],
   submitting: false,
-  cancelling: null,
 
   async load() {
     set({ loading: true });
@@ -93,13 +93,14 @@ export const useOrdersStore = create<OrdersState>()((set, get) => ({
     const order = get().current;
     if (!order) return;
     // A retry after a lost answer sends the same key, so it gets that answer, not a 409.
-    const pending = get().cancelling;
-    const cancelling =
-      pending?.orderId === order.id ? pending : { orderId: order.id, key: newIdempotencyKey() };
-    set({ submitting: true, cancelling });
+    if (cancelling?.orderId !== order.id)
+      cancelling = { orderId: order.id, key: newIdempotencyKey() };
+    const { key } = cancelling;
+    set({ submitting: true });
     try {
-      const current = await api.orders.cancel(order.id, cancelling.key);
-      set({ current, submitting: false, error: null, cancelling: null });
+      const current = await api.orders.cancel(order.id, key);
+      cancelling = null;
+      set({ current, submitting: false, error: null });
     } catch (error) {
       set({ submitting: false, error: messageFor(error, '取消失败，请重试') });
     }

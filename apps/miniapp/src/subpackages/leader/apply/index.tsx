@@ -76,9 +76,7 @@ export default function ApplyPage() {
             </View>
           ))}
           {!loading && vacantPoints.length === 0 && (
-            <Text className="leader-muted apply-no-point">
-              附近的自提点都已有团长，新自提点开放后可在这里申请
-            </Text>
+            <Text className="leader-muted">附近的自提点都已有团长，新自提点开放后可在这里申请</Text>
           )}
           <Input
             className="apply-name"

@@ -4,7 +4,7 @@ import Taro, { useDidShow, useRouter } from '@tarojs/taro';
 import type { OrderView } from '@linli/api-contract';
 import { useState } from 'react';
 import { QrCode } from '../../../components/qr-code';
-import { formatDateTime, yuan } from '../../../services/format';
+import { formatDateTime, formatTime, yuan } from '../../../services/format';
 import { ORDER_STATE_LABELS, REFUND_STATUS_LABELS } from '../../../services/order-labels';
 import { useOrdersStore } from '../../../stores/orders-store';
 import './index.scss';
@@ -207,7 +207,7 @@ export default function OrderPage() {
       {actions.pay && (
         <View className="order-pay">
           <Text className="order-pay__deadline">
-            请在 {formatDateTime(order.expiresAt).slice(11)} 前支付，超时订单自动取消
+            请在 {formatTime(order.expiresAt)} 前支付，超时订单自动取消
           </Text>
           <Button
             className="order-pay__button"
