@@ -273,7 +273,7 @@ describe('journey: a neighbour buys a group-buy with points', () => {
     expect(cancelled.state).toBe('cancelled');
   });
 
-  it('shows a group-buy not started yet as 即将开团, and an unpaid order past its deadline without 去支付', async () => {
+  it('shows a group-buy not started yet as 即将开团 until it starts, and an unpaid order past its deadline without 去支付', async () => {
     const { stack } = journey;
     const auth = await operator(stack);
     const [pointId] = await pickupPoints(stack, auth, '文新', [
@@ -333,6 +333,16 @@ describe('journey: a neighbour buys a group-buy with points', () => {
     await page.locator('.order-card').first().click();
     await waitForText(page.locator('.order-pay__deadline'), '已过支付时间，订单将自动取消');
     expect(await page.locator('.order-pay__button').count()).toBe(0);
+
+    // Back on the group-buy, the neighbour waits past its start: countdown and button open together.
+    await page.goto(`${stack.h5Url}/#/subpackages/shop/campaign/index?id=${soon.id}`);
+    await waitForText(page.locator('.campaign-detail-buy'), '即将开团');
+    await page.clock.fastForward('02:00:00');
+    await waitForText(page.locator('.campaign-detail-buy'), '立即参团');
+    expect(await page.locator('.campaign-countdown').innerText()).toMatch(/^距截团 /);
+    expect(await page.locator('.campaign-detail-buy').getAttribute('class')).not.toContain(
+      'nut-button-disabled',
+    );
   });
 
   it('scrolls 订单 back past the first page to the oldest order', async () => {

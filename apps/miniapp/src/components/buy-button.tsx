@@ -2,17 +2,12 @@ import { Button } from '@nutui/nutui-react-taro';
 import Taro from '@tarojs/taro';
 import type { ShopperCampaign } from '@linli/api-contract';
 import { useCheckoutStore } from '../stores/checkout-store';
-import { useSecondsLeft } from './campaign-parts';
-
-const CLOSED_LABELS: Partial<Record<ShopperCampaign['state'], string>> = {
-  scheduled: '即将开团',
-  failed: '未成团',
-};
+import { CampaignClock, useCampaignClock } from './campaign-parts';
 
 /** Why the campaign cannot be joined now, or null while it is live with stock left. */
-function closedLabel(campaign: ShopperCampaign, secondsLeft: number): string | null {
-  if (campaign.state !== 'live') return CLOSED_LABELS[campaign.state] ?? '已截团';
-  if (secondsLeft === 0) return '已截团';
+function closedLabel(campaign: ShopperCampaign, { phase }: CampaignClock): string | null {
+  if (phase === 'scheduled') return '即将开团';
+  if (phase === 'over') return campaign.state === 'failed' ? '未成团' : '已截团';
   if (campaign.stockLeft === 0) return '已抢光';
   return null;
 }
@@ -30,7 +25,7 @@ export function BuyButton({
   className: string;
   size?: 'small' | 'large';
 }) {
-  const closed = closedLabel(campaign, useSecondsLeft(campaign.secondsToCutOff));
+  const closed = closedLabel(campaign, useCampaignClock(campaign));
   const buy = () => {
     void useCheckoutStore.getState().start(campaign);
     void Taro.navigateTo({ url: '/subpackages/shop/checkout/index' });

@@ -21,7 +21,7 @@ export function CampaignPrices({ campaign }: { campaign: ShopperCampaign }) {
  * Seconds left, counting down every second from the figure the BFF gave (so a phone whose clock
  * is wrong still counts right), and starting again when a new figure arrives.
  */
-export function useSecondsLeft(seconds: number): number {
+function useSecondsLeft(seconds: number): number {
   const [elapsed, setElapsed] = useState(0);
   useEffect(() => {
     const from = Date.now();
@@ -37,13 +37,39 @@ function sellingSeconds(campaign: ShopperCampaign): number {
   return Math.floor((Date.parse(campaign.cutsOffAt) - Date.parse(campaign.startsAt)) / 1000);
 }
 
-/** The live time to the start of a scheduled group-buy, else to its cut-off. */
-function CampaignCountdown({ campaign }: { campaign: ShopperCampaign }) {
+export interface CampaignClock {
+  /** Not started yet, taking orders, or no longer (cut off, failed, closed). */
+  phase: 'scheduled' | 'live' | 'over';
+  secondsLeft: number;
+  toStart: number;
+}
+
+/**
+ * Where the group-buy stands this second, counted from the BFF's figures: a scheduled one whose
+ * start has come is live, as the BFF then takes its orders, and one past its cut-off is over.
+ * The countdown and the buy button both read it, so they never disagree.
+ */
+export function useCampaignClock(campaign: ShopperCampaign): CampaignClock {
   const secondsLeft = useSecondsLeft(campaign.secondsToCutOff);
   const toStart = secondsLeft - sellingSeconds(campaign);
-  let text = '已截团';
-  if (campaign.state === 'scheduled' && toStart > 0) text = `距开团 ${countdown(toStart)}`;
-  else if (secondsLeft > 0) text = `距截团 ${countdown(secondsLeft)}`;
+  const open = (campaign.state === 'scheduled' || campaign.state === 'live') && secondsLeft > 0;
+  const phase = !open
+    ? 'over'
+    : campaign.state === 'scheduled' && toStart > 0
+      ? 'scheduled'
+      : 'live';
+  return { phase, secondsLeft, toStart };
+}
+
+/** The live time to the start of a scheduled group-buy, else to its cut-off. */
+function CampaignCountdown({ campaign }: { campaign: ShopperCampaign }) {
+  const { phase, secondsLeft, toStart } = useCampaignClock(campaign);
+  const text =
+    phase === 'scheduled'
+      ? `距开团 ${countdown(toStart)}`
+      : phase === 'live'
+        ? `距截团 ${countdown(secondsLeft)}`
+        : '已截团';
   return <Text className="campaign-countdown">{text}</Text>;
 }
 
