@@ -72,6 +72,18 @@ describe('points over HTTP', () => {
       ]);
     });
 
+    it('keeps the reason without the spaces around it', async () => {
+      const member = await loginMember(t, 'points-padded-reason');
+      await adjust(member.member.id, { points: 5, reason: ' \u3000生日礼 ' }).expect(201);
+      expect((await entries(member.accessToken)).body.items).toEqual([
+        expect.objectContaining({ amount: 5, reason: '生日礼' }),
+      ]);
+      expect(
+        (await adjust(member.member.id, { points: 5, reason: ' 礼 ' }).expect(400)).body.error
+          .details.fields,
+      ).toEqual({ reason: [expect.stringContaining('reason must be longer than or equal to 2')] });
+    });
+
     it('replays the same key and refuses it with a different body', async () => {
       const key = randomUUID();
       const first = await adjust(alice.member.id, { points: 20, reason: '补偿' }, key).expect(201);

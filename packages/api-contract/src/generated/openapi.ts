@@ -1301,7 +1301,7 @@ export interface components {
              */
             points: number;
             /**
-             * @description Shown to the member; not only spaces
+             * @description Shown to the member, without leading and trailing spaces; not only spaces
              * @example 补偿：配送延误
              */
             reason: string;

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsString, Length, Max, Min, NotEquals } from 'class-validator';
-import { SaysSomething } from '../../../common/text-fields';
+import { SaysSomething, Trimmed } from '../../../common/text-fields';
 
 export class PointsAdjustmentRequest {
   @ApiProperty({
@@ -13,7 +13,11 @@ export class PointsAdjustmentRequest {
   @Max(10_000_000)
   points!: number;
 
-  @ApiProperty({ example: '补偿：配送延误', description: 'Shown to the member; not only spaces' })
+  @ApiProperty({
+    example: '补偿：配送延误',
+    description: 'Shown to the member, without leading and trailing spaces; not only spaces',
+  })
+  @Trimmed()
   @IsString()
   @Length(2, 200)
   @SaysSomething()
