@@ -335,8 +335,15 @@ describe('journey: a neighbour buys a group-buy with points', () => {
     expect(await page.locator('.order-pay__button').count()).toBe(0);
 
     // Back on the group-buy, the neighbour waits past its start: countdown and button open together.
+    // The page shows what it knew at once and counts again from the BFF's fresh figures once they
+    // arrive; the page's clock moves on only after that, or the BFF's figures would undo the move.
+    const refreshed = page.waitForResponse((response) =>
+      response.url().endsWith(`/api/v1/campaigns/${soon.id}`),
+    );
     await page.goto(`${stack.h5Url}/#/subpackages/shop/campaign/index?id=${soon.id}`);
+    await refreshed;
     await waitForText(page.locator('.campaign-detail-buy'), '即将开团');
+    await page.waitForTimeout(300);
     await page.clock.fastForward('02:00:00');
     await waitForText(page.locator('.campaign-detail-buy'), '立即参团');
     expect(await page.locator('.campaign-countdown').innerText()).toMatch(/^距截团 /);

@@ -10,6 +10,7 @@ const workspace = (p: string) => path.join(root, p);
 const alias = {
   '@linli/api-client': workspace('packages/api-client/src/index.ts'),
   '@linli/api-contract': workspace('packages/api-contract/src/index.ts'),
+  '@linli/domain': workspace('libs/domain/src/index.ts'),
   '@linli/shared': workspace('libs/shared/src/index.ts'),
 };
 const compileInclude = [workspace('packages'), workspace('libs')];

@@ -2,6 +2,7 @@ import { Button, InputNumber, TextArea } from '@nutui/nutui-react-taro';
 import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow, useRouter } from '@tarojs/taro';
 import type { OrderView } from '@linli/api-contract';
+import { statesAllowing } from '@linli/domain';
 import { useState } from 'react';
 import { QrCode } from '../../../components/qr-code';
 import { formatDateTime, formatTime, yuan } from '../../../services/format';
@@ -9,7 +10,9 @@ import { ORDER_STATE_LABELS, REFUND_STATUS_LABELS } from '../../../services/orde
 import { useOrdersStore } from '../../../stores/orders-store';
 import './index.scss';
 
-const AFTER_SALES: OrderView['state'][] = ['picked_up', 'partially_refunded'];
+/** Whether the order's state lets `event` happen, by the order state machine the BFF applies. */
+const allows = (order: OrderView, event: 'pay' | 'cancel' | 'refund_part') =>
+  statesAllowing(event).includes(order.state);
 
 /**
  * What the shopper may still do, as the BFF would allow it: pay until the payment deadline
@@ -18,11 +21,8 @@ const AFTER_SALES: OrderView['state'][] = ['picked_up', 'partially_refunded'];
 function actionsOf(order: OrderView, now: number): { pay: boolean; cancel: boolean } {
   const beforeCutOff = new Date(order.cutsOffAt).getTime() > now;
   return {
-    pay:
-      order.state === 'pending_payment' &&
-      new Date(order.expiresAt).getTime() > now &&
-      beforeCutOff,
-    cancel: order.state === 'pending_payment' || (order.state === 'paid' && beforeCutOff),
+    pay: allows(order, 'pay') && new Date(order.expiresAt).getTime() > now && beforeCutOff,
+    cancel: allows(order, 'cancel') && (order.state !== 'paid' || beforeCutOff),
   };
 }
 
@@ -131,7 +131,7 @@ export default function OrderPage() {
     if (confirm) await cancel();
   };
   const afterSalesOpen =
-    AFTER_SALES.includes(order.state) &&
+    allows(order, 'refund_part') &&
     order.afterSalesEndsAt !== null &&
     new Date(order.afterSalesEndsAt).getTime() > Date.now();
 
