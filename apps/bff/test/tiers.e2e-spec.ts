@@ -134,6 +134,56 @@ describe('member tiers', () => {
       });
     });
 
+    it('refuses rules that leave out a tier members can hold', async () => {
+      const draft = await t
+        .http()
+        .post('/api/v1/admin/tier-rules')
+        .set(as(admin))
+        .send({})
+        .expect(201);
+      const tiers = draft.body.tiers.filter((tier: { code: string }) => tier.code !== 'diamond');
+      await t
+        .http()
+        .put(`/api/v1/admin/tier-rules/${draft.body.version}`)
+        .set(as(admin))
+        .send({ tiers })
+        .expect(200);
+      for (const action of ['simulate', 'publish']) {
+        const res = await t
+          .http()
+          .post(`/api/v1/admin/tier-rules/${draft.body.version}/${action}`)
+          .set(as(admin))
+          .expect(422);
+        expect(res.body.error).toMatchObject({
+          code: ErrorCode.TierRulesInvalid,
+          details: { problems: ['every tier must be listed; missing diamond'] },
+        });
+      }
+    });
+
+    it('refuses to publish a draft older than the version in force, which would undo it', async () => {
+      const draft = (await t.http().post('/api/v1/admin/tier-rules').set(as(admin)).send({})).body;
+      const newer = (await t.http().post('/api/v1/admin/tier-rules').set(as(admin)).send({})).body;
+      await t
+        .http()
+        .post(`/api/v1/admin/tier-rules/${newer.version}/publish`)
+        .set(as(admin))
+        .expect(200);
+      const res = await t
+        .http()
+        .post(`/api/v1/admin/tier-rules/${draft.version}/publish`)
+        .set(as(admin))
+        .expect(409);
+      expect(res.body.error).toMatchObject({
+        code: ErrorCode.TierRulesOutdated,
+        details: { version: draft.version, inForce: newer.version },
+      });
+      const list = await t.http().get('/api/v1/admin/tier-rules').set(as(admin)).expect(200);
+      expect(list.body.find((v: { version: number }) => v.version === draft.version).status).toBe(
+        'draft',
+      );
+    });
+
     it.each([
       ['an unknown tier code', { tiers: [{ code: 'platinum' }] }],
       ['a fractional threshold', { tiers: [{ code: 'regular', name: '普通', threshold: 0.5 }] }],
@@ -168,6 +218,8 @@ describe('member tiers', () => {
   describe('growth, upgrades and the member card', () => {
     it('upgrades at once, grants entry gifts of skipped tiers once, and shows it on the card', async () => {
       const m = await loginMember(t, 'tier-climber');
+      const versions = await t.http().get('/api/v1/admin/tier-rules').set(as(admin)).expect(200);
+      const inForce = versions.body.find((v: { status: string }) => v.status === 'published');
       await grow(m.member.id, 'big-order', 2_500);
       await grow(m.member.id, 'big-order', 2_500);
       const card = await t.http().get('/api/v1/me/member-card').set(as(m.accessToken)).expect(200);
@@ -186,7 +238,7 @@ describe('member tiers', () => {
             from: 'regular',
             to: 'gold',
             reason: 'upgrade',
-            ruleVersion: 2,
+            ruleVersion: inForce.version,
           }),
         ],
       });
@@ -349,6 +401,16 @@ describe('member tiers', () => {
       await post({ tier: 'platinum', until: '2030-01-01', reason: '测试' }).expect(400);
       await post({ tier: 'gold', until: '2030-13-01', reason: '测试' }).expect(400);
       await post({ tier: 'gold', until: 'soon', reason: '测试' }).expect(400);
+      // An end date already past would raise the member to a tier held for a year.
+      const past = await post({ tier: 'diamond', until: '2020-01-01', reason: '测试' }).expect(400);
+      expect(past.body.error.details.fields).toEqual({
+        until: ['until must be today or a later day'],
+      });
+      const [member] = await t.dataSource.query(
+        `SELECT tier, manual_tier FROM members WHERE id = $1`,
+        [m.member.id],
+      );
+      expect(member).toEqual({ tier: 'regular', manual_tier: null });
       await post({ tier: 'gold', until: '2030-01-01', reason: '测试' }, m.accessToken).expect(403);
     });
 

@@ -22,6 +22,7 @@ export enum ErrorCode {
   PointsOperationConflict = 'POINTS_OPERATION_CONFLICT',
   TierRulesPublished = 'TIER_RULES_PUBLISHED',
   TierRulesInvalid = 'TIER_RULES_INVALID',
+  TierRulesOutdated = 'TIER_RULES_OUTDATED',
   MemberCodeInvalid = 'MEMBER_CODE_INVALID',
   MemberCodeExpired = 'MEMBER_CODE_EXPIRED',
   PickupPointRequired = 'PICKUP_POINT_REQUIRED',

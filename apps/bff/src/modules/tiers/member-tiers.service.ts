@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable } from '@nestjs/common';
 import { evaluateRetention, evaluateUpgrade, TierRule, tierAnniversary } from '@linli/domain';
-import { MEMBER_TIER_NAMES, type MemberTier } from '@linli/shared';
+import { ErrorCode, MEMBER_TIER_NAMES, type MemberTier } from '@linli/shared';
 import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
 import { RequestContext } from '../../common/request-context';
@@ -205,6 +205,14 @@ export class MemberTiersService {
     tier: MemberTier,
     until: Date,
   ): Promise<void> {
+    if (until.getTime() <= this.clock.now().getTime()) {
+      throw new AppException(
+        HttpStatus.BAD_REQUEST,
+        ErrorCode.ValidationFailed,
+        'The request is not valid',
+        { fields: { until: ['until must be today or a later day'] } },
+      );
+    }
     const [member] = await this.connection.query<{ tier: MemberTier }>(
       ctx,
       `SELECT tier FROM members WHERE id = $1 FOR UPDATE`,

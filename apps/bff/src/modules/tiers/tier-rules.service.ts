@@ -7,7 +7,7 @@ import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { AuditService } from '../audit/audit.service';
 import { TierRuleDto, TierRulesVersion, TierSimulation } from './dto/tier-rules.dto';
-import { tierRulesInvalid, tierRulesPublished } from './tiers.exception';
+import { tierRulesInvalid, tierRulesOutdated, tierRulesPublished } from './tiers.exception';
 
 interface VersionRow {
   version: number;
@@ -25,7 +25,8 @@ const toVersion = (row: VersionRow): TierRulesVersion => ({
   publishedAt: row.published_at?.toISOString() ?? null,
 });
 
-// Versions are numbered one after another: creating one takes this lock for its transaction.
+// Versions are numbered one after another, and published in that order: creating or
+// publishing one takes this lock for its transaction.
 const VERSION_LOCK = 'linli:tier-rule-versions';
 
 /** Tier rules as versions: drafts are edited, then published; published versions never change. */
@@ -76,9 +77,7 @@ export class TierRulesService implements OnApplicationBootstrap {
 
   /** A new draft: the given tiers, or a copy of the rules in force. */
   async createDraft(ctx: RequestContext, tiers?: TierRuleDto[]): Promise<TierRulesVersion> {
-    await this.connection.query(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
-      VERSION_LOCK,
-    ]);
+    await this.lockVersions(ctx);
     const [row] = await this.connection.query<VersionRow>(
       ctx,
       `INSERT INTO tier_rule_versions (version, status, tiers, created_by)
@@ -117,11 +116,18 @@ export class TierRulesService implements OnApplicationBootstrap {
     return toVersion(row);
   }
 
+  /**
+   * Puts a draft in force. A draft older than the version in force is refused: it was copied
+   * from earlier rules, and publishing it would silently undo the newer version's changes.
+   */
   async publish(ctx: RequestContext, version: number): Promise<TierRulesVersion> {
+    await this.lockVersions(ctx);
     const existing = await this.get(ctx, version);
     if (existing.status === 'published') throw tierRulesPublished(version);
     const problems = rulesetProblems(existing.tiers);
     if (problems.length > 0) throw tierRulesInvalid(problems);
+    const inForce = await this.current(ctx);
+    if (inForce.version > version) throw tierRulesOutdated(version, inForce.version);
     const [row] = await this.connection.query<VersionRow>(
       ctx,
       `UPDATE tier_rule_versions SET status = 'published', published_by = $2, published_at = $3
@@ -131,6 +137,12 @@ export class TierRulesService implements OnApplicationBootstrap {
     if (!row) throw tierRulesPublished(version);
     await this.audit.record(ctx, 'tier-rules.publish', { type: 'tier-rules', id: String(version) });
     return toVersion(row);
+  }
+
+  private async lockVersions(ctx: RequestContext): Promise<void> {
+    await this.connection.query(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+      VERSION_LOCK,
+    ]);
   }
 
   /**
@@ -183,9 +195,14 @@ export class TierRulesService implements OnApplicationBootstrap {
   }
 }
 
-/** The domain's rule checks, plus what members need here: tiers in the order of the codes, starting at regular. */
+/**
+ * The domain's rule checks, plus what members need here: every tier a member can hold, in the
+ * order of the codes, starting at regular.
+ */
 export function rulesetProblems(tiers: TierRule[]): string[] {
   const problems = tierRuleProblems(tiers);
+  const missing = MEMBER_TIERS.filter((code) => !tiers.some((tier) => tier.code === code));
+  if (missing.length > 0) problems.push(`every tier must be listed; missing ${missing.join(', ')}`);
   const ranks = tiers.map((t) => MEMBER_TIERS.indexOf(t.code as MemberTier));
   if (tiers[0]?.code !== 'regular') problems.push('the first tier must be regular');
   if (ranks.some((rank, i) => i > 0 && rank <= ranks[i - 1]))

@@ -21,3 +21,11 @@ export const tierRulesInvalid = (problems: string[]) =>
       problems,
     },
   );
+
+export const tierRulesOutdated = (version: number, inForce: number) =>
+  new AppException(
+    HttpStatus.CONFLICT,
+    ErrorCode.TierRulesOutdated,
+    `Tier rules version ${inForce} was published after draft ${version}: make a new draft from the rules in force`,
+    { version, inForce },
+  );
