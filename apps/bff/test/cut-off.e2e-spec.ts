@@ -272,3 +272,67 @@ describe('cut-off: payments and cancels in flight', () => {
     expect(refunds).toEqual([]);
   });
 });
+
+describe('cut-off and after-sales when a point is worth other than a fen', () => {
+  let t: TestApp;
+  let w: Awaited<ReturnType<typeof fulfilmentWorld>>;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    w = await fulfilmentWorld(t);
+    // 200 points a yuan: 1,000 points take 500 fen off, more points than fen.
+    const {
+      version: _version,
+      updatedAt: _updatedAt,
+      ...policy
+    } = await w.get(w.admin, '/admin/points-policy');
+    await t
+      .http()
+      .put('/api/v1/admin/points-policy')
+      .set(as(w.admin))
+      .send({ ...policy, redeemPointsPerYuan: 200 })
+      .expect(200);
+  });
+  afterAll(() => t.close());
+
+  const shopperWithPoints = async (name: string, pickupPointId: string) => {
+    const shopper = await w.shopperAt(name, pickupPointId);
+    await pointsOf(t).inTransaction((ctx) =>
+      pointsOf(t).ledger.adjust(ctx, shopper.id, 1_000, 'gift', `gift-${shopper.id}`),
+    );
+    return shopper;
+  };
+
+  it('refunds a failed campaign paid partly in points, and decides the other campaigns', async () => {
+    await w.leaderOf('split-leader', w.points.east);
+    const apples = await w.campaign(w.skus.apples, { groupPriceFen: 2_000, minBuyers: 5 });
+    const milk = await w.campaign(w.skus.milk, { groupPriceFen: 1_000, minBuyers: 1 });
+    const fay = await shopperWithPoints('split-fay', w.points.east);
+    const hal = await w.shopperAt('split-hal');
+    const fayOrder = await w.buy(fay, [{ campaignId: apples, quantity: 1 }], 1_000);
+    expect(fayOrder).toMatchObject({ state: 'paid', pointsUsed: 1_000, pointsDiscount: 500 });
+    const halOrder = await w.buy(hal, [{ campaignId: milk, quantity: 1 }]);
+
+    w.clock.advance(25 * HOUR_MS);
+    await w.runJob('cut-off-campaigns');
+    expect((await w.get(fay.token, `/me/orders/${fayOrder.id}`)).state).toBe('refunded');
+    expect((await w.get(hal.token, `/me/orders/${halOrder.id}`)).state).toBe('confirmed');
+    expect((await w.get(fay.token, '/me/points')).available).toBe(1_000);
+  });
+
+  it('takes an after-sales refund of an order paid partly in points', async () => {
+    const leader = await w.leaderOf('split-leader-west', w.points.west);
+    const milk = await w.campaign(w.skus.milk, { groupPriceFen: 2_000, minBuyers: 1 });
+    const gus = await shopperWithPoints('split-gus', w.points.west);
+    const order = await w.buy(gus, [{ campaignId: milk, quantity: 1 }], 1_000);
+    await w.deliverTo(leader);
+    await w.handOver(leader, gus, order.id);
+    await t
+      .http()
+      .post(`/api/v1/me/orders/${order.id}/refunds`)
+      .set(as(gus.token))
+      .set('Idempotency-Key', randomUUID())
+      .send({ lines: [{ orderLineId: order.lines[0].id, quantity: 1 }], reason: '坏了' })
+      .expect(201);
+  });
+});

@@ -107,6 +107,32 @@ describe('order points over lines', () => {
   });
 });
 
+describe('order points over lines, when points and fen differ', () => {
+  it('splits more points spent than fen they took off (200 points a yuan)', () => {
+    expect(
+      splitOrderPoints({ pointsUsed: 1_000, pointsToEarn: 10 }, [
+        { pointsDiscountFen: 300, payableFen: 700 },
+        { pointsDiscountFen: 200, payableFen: 800 },
+      ]),
+    ).toEqual([
+      { pointsUsed: 600, pointsEarned: 5 },
+      { pointsUsed: 400, pointsEarned: 5 },
+    ]);
+  });
+
+  it('splits more points earned than fen paid (100 points a yuan, 1.2 times)', () => {
+    expect(
+      splitOrderPoints({ pointsUsed: 0, pointsToEarn: 1_200 }, [
+        { pointsDiscountFen: 0, payableFen: 600 },
+        { pointsDiscountFen: 0, payableFen: 400 },
+      ]),
+    ).toEqual([
+      { pointsUsed: 0, pointsEarned: 720 },
+      { pointsUsed: 0, pointsEarned: 480 },
+    ]);
+  });
+});
+
 describe('commission and shortfall', () => {
   it('takes basis points of the paid amount, half up', () => {
     expect(lineCommissionFen(1005, 1000)).toBe(101);

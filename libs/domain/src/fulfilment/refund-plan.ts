@@ -1,4 +1,4 @@
-import { allocateProRata, mulDivHalfUp } from '../pricing/money';
+import { mulDivHalfUp, splitProRata } from '../pricing/money';
 
 /** One order line as after-sales sees it: what it cost and what hangs on it. */
 export interface RefundableLine {
@@ -58,17 +58,19 @@ export function unitsShare(total: number, quantity: number, from: number, to: nu
 
 /**
  * Splits an order's points over its lines: points spent in proportion to each line's points
- * discount, points earned in proportion to what each line paid.
+ * discount, points earned in proportion to what each line paid. Points and fen are different
+ * units: at 200 points a yuan, 1,000 points take 500 fen off; an order can earn more points
+ * than it cost fen.
  */
 export function splitOrderPoints(
   order: { pointsUsed: number; pointsToEarn: number },
   lines: readonly { pointsDiscountFen: number; payableFen: number }[],
 ): { pointsUsed: number; pointsEarned: number }[] {
-  const used = allocateProRata(
+  const used = splitProRata(
     order.pointsUsed,
     lines.map((l) => l.pointsDiscountFen),
   );
-  const earned = allocateProRata(
+  const earned = splitProRata(
     order.pointsToEarn,
     lines.map((l) => l.payableFen),
   );

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { allocateProRata, mulDivHalfUp } from './money';
+import { allocateProRata, mulDivHalfUp, splitProRata } from './money';
 import { quote, QuoteInput } from './quote';
 
 describe('money arithmetic', () => {
@@ -33,6 +33,28 @@ describe('money arithmetic', () => {
           return (
             shares.reduce((s, x) => s + x, 0) === total &&
             shares.every((x, i) => x >= 0 && x <= weights[i])
+          );
+        },
+      ),
+    );
+    expect(() => allocateProRata(11, [5, 5])).toThrow(RangeError);
+  });
+
+  it('splits a total larger than the weights in the same proportions', () => {
+    expect(splitProRata(1_000, [300, 200])).toEqual([600, 400]);
+    expect(splitProRata(1_201, [600, 400])).toEqual([721, 480]);
+    fc.assert(
+      fc.property(
+        fc.array(fc.nat(10_000), { minLength: 1, maxLength: 6 }),
+        fc.nat(10_000_000),
+        (weights, total) => {
+          const sum = weights.reduce((s, w) => s + w, 0);
+          const shares = splitProRata(total, weights);
+          if (sum === 0) return shares.every((x) => x === 0);
+          // Each share is its exact proportion rounded down or up, and they add up to the total.
+          return (
+            shares.reduce((s, x) => s + x, 0) === total &&
+            shares.every((x, i) => Math.abs(x - (total * weights[i]) / sum) < 1)
           );
         },
       ),
