@@ -698,3 +698,94 @@ describe('fulfilment: commission settlement', () => {
     expect(await totals()).toMatchObject({ pending: 0, frozen: 0, available: 400, cancelled: 0 });
   });
 });
+
+describe('fulfilment: batches while orders are still moving', () => {
+  let t: TestApp;
+  let w: Awaited<ReturnType<typeof fulfilmentWorld>>;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    w = await fulfilmentWorld(t);
+  });
+  afterAll(() => t.close());
+
+  const dispatch = (batchId: string) =>
+    t.http().post(`/api/v1/admin/deliveries/${batchId}/dispatch`).set(as(w.admin));
+  const receive = (leader: { token: string }, batchId: string) =>
+    t.http().post(`/api/v1/leader/deliveries/${batchId}/receive`).set(as(leader.token));
+  const stateOf = async (shopper: { token: string }, orderId: string) =>
+    (await w.get(shopper.token, `/me/orders/${orderId}`)).state;
+
+  it('dispatches a batch only once every paid order of it is settled and on its pick list', async () => {
+    const leader = await w.leaderOf('late-leader', w.points.east);
+    const milk = await w.campaign(w.skus.milk, { groupPriceFen: 1_000, minBuyers: 1 });
+    const amy = await w.shopperAt('late-amy');
+    const ben = await w.shopperAt('late-ben');
+    const amyOrder = await w.buy(amy, [{ campaignId: milk, quantity: 1 }]);
+    const benOrder = await w.buy(ben, [{ campaignId: milk, quantity: 1 }]);
+    w.clock.advance(25 * HOUR_MS);
+
+    // At the cut-off something holds Amy's order for a moment (a last-second cancel, a
+    // payment notice sent again): the job passes over it and settles it on its next run.
+    const other = t.dataSource.createQueryRunner();
+    await other.connect();
+    await other.startTransaction();
+    await other.query(`SELECT id FROM orders WHERE id = $1 FOR UPDATE`, [amyOrder.id]);
+    await w.runJob('cut-off-campaigns');
+    await other.rollbackTransaction();
+    await other.release();
+    expect(await stateOf(amy, amyOrder.id)).toBe('paid');
+
+    const [batch] = await w.get(leader.token, '/leader/deliveries');
+    const early = await dispatch(batch.id).expect(409);
+    expect(early.body.error).toMatchObject({
+      code: ErrorCode.DeliveryStateInvalid,
+      details: { batchId: batch.id, state: 'packing', unsettledOrders: 1 },
+    });
+    await w.runJob('cut-off-campaigns');
+    expect((await dispatch(batch.id).expect(200)).body.orders).toBe(2);
+    await receive(leader, batch.id).expect(200);
+    expect(await stateOf(amy, amyOrder.id)).toBe('ready_for_pickup');
+    expect(await stateOf(ben, benOrder.id)).toBe('ready_for_pickup');
+  });
+
+  it('makes an order ready once both its batches are received, at the same moment or not', async () => {
+    const leader = await w.leaderOf('race-leader', w.points.west);
+    const rounds = 5;
+    const cutsOffAt = new Date(w.clock.now().getTime() + 24 * HOUR_MS).toISOString();
+    const orders: { id: string; shopper: { token: string } }[] = [];
+    for (let i = 0; i < rounds; i += 1) {
+      // Each round its own pair of group-buys, one neighbour buying both in one order.
+      const apples = await w.campaign(w.skus.apples, {
+        groupPriceFen: 2_000,
+        minBuyers: 1,
+        cutsOffAt,
+      });
+      const milk = await w.campaign(w.skus.milk, { groupPriceFen: 1_000, minBuyers: 1, cutsOffAt });
+      const shopper = await w.shopperAt(`race-shopper-${i}`, w.points.west);
+      const order = await w.buy(shopper, [
+        { campaignId: apples, quantity: 1 },
+        { campaignId: milk, quantity: 1 },
+      ]);
+      orders.push({ id: order.id, shopper });
+    }
+    w.clock.advance(25 * HOUR_MS);
+    await w.runJob('cut-off-campaigns');
+    const batches: { id: string }[] = await w.get(leader.token, '/leader/deliveries');
+    expect(batches).toHaveLength(2 * rounds);
+    for (const batch of batches) await dispatch(batch.id).expect(200);
+    const pickLists: { batch: { id: string }; orders: { orderId: string }[] }[] = await w.get(
+      leader.token,
+      '/leader/pick-lists',
+    );
+    for (const { id } of orders) {
+      const pair = pickLists.filter((list) => list.orders.some((o) => o.orderId === id));
+      expect(pair).toHaveLength(2);
+      // The leader taps 收货 on both batches of the order at once.
+      const received = await Promise.all(pair.map((list) => receive(leader, list.batch.id)));
+      expect(received.map((r) => r.status)).toEqual([200, 200]);
+    }
+    const states = await Promise.all(orders.map((o) => stateOf(o.shopper, o.id)));
+    expect(states).toEqual(Array(rounds).fill('ready_for_pickup'));
+  });
+});

@@ -7,7 +7,7 @@ import { TransactionalConnection } from '../../common/transaction/transactional-
 import { OrderTransitions } from '../group-buy/order-transitions.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { BatchState, DeliveryBatch, PickList } from './dto/fulfilment.dto';
-import { deliveryStateInvalid } from './fulfilment.exception';
+import { deliveryStateInvalid, pickListNotFinal } from './fulfilment.exception';
 
 interface BatchRow {
   id: string;
@@ -130,9 +130,23 @@ export class DeliveriesService {
     }));
   }
 
-  /** The platform sends a batch on its way; its confirmed orders are now being delivered. */
+  /**
+   * The platform sends a batch on its way; its confirmed orders are now being delivered. Not
+   * while a paid order of its campaign at its pickup point is still unsettled: it is not on the
+   * pick list yet, so its goods would not be on the way, and the order would never move on.
+   */
   async dispatch(ctx: RequestContext, batchId: string): Promise<DeliveryBatch> {
     const now = this.clock.now();
+    // Locking them waits for a cut-off run settling one right now, then sees it settled.
+    const unsettled = await this.connection.query<{ id: string }>(
+      ctx,
+      `SELECT o.id FROM delivery_batches b
+       JOIN order_lines l ON l.campaign_id = b.campaign_id
+       JOIN orders o ON o.id = l.order_id AND o.pickup_point_id = b.pickup_point_id
+       WHERE b.id = $1 AND b.state = 'packing' AND o.state = 'paid' ORDER BY o.id FOR UPDATE OF o`,
+      [batchId],
+    );
+    if (unsettled.length > 0) throw pickListNotFinal(batchId, unsettled.length);
     const [batch] = await this.connection.query<{ campaign_id: string; pickup_point_id: string }>(
       ctx,
       `UPDATE delivery_batches SET state = 'dispatched', dispatched_at = $2
@@ -168,13 +182,21 @@ export class DeliveriesService {
     );
     if (!batch) return this.unchanged(ctx, batchId, 'received', pickupPointId);
     const candidates = await this.batchOrders(ctx, batch, 'delivering');
+    // The orders are locked before their other batches are looked at: a receive of another
+    // batch of the same order at the same time has then either committed, and the next
+    // statement sees it, or waits here and then sees this batch received.
+    await this.connection.query(
+      ctx,
+      `SELECT id FROM orders WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+      [candidates],
+    );
     const arrived = await this.connection.query<{ id: string }>(
       ctx,
       `SELECT o.id FROM orders o WHERE o.id = ANY($1::uuid[]) AND NOT EXISTS (
          SELECT 1 FROM order_lines l JOIN delivery_batches b
            ON b.campaign_id = l.campaign_id AND b.pickup_point_id = o.pickup_point_id
          WHERE l.order_id = o.id AND l.refunded_quantity < l.quantity AND b.state <> 'received')
-       ORDER BY o.id FOR UPDATE OF o`,
+       ORDER BY o.id`,
       [candidates],
     );
     const ready = await this.transitions.applyMany(

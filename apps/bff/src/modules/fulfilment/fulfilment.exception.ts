@@ -51,6 +51,14 @@ export const deliveryStateInvalid = (batchId: string, state: string) =>
     { batchId, state },
   );
 
+export const pickListNotFinal = (batchId: string, unsettledOrders: number) =>
+  new AppException(
+    HttpStatus.CONFLICT,
+    ErrorCode.DeliveryStateInvalid,
+    'Orders of this batch are still being settled after the cut-off: dispatch it once they are on its pick list',
+    { batchId, state: 'packing', unsettledOrders },
+  );
+
 export const refundNotAllowed = (reason: 'state' | 'window_closed', details = {}) =>
   new AppException(
     HttpStatus.CONFLICT,
