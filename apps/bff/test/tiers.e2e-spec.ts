@@ -100,6 +100,30 @@ describe('member tiers', () => {
       await expect(
         t.dataSource.query(`UPDATE tier_rule_versions SET tiers = '[]' WHERE version = 2`),
       ).rejects.toThrow(/immutable/);
+
+      // The members the simulation said would move up move up, without waiting for more growth.
+      const upgrade = () =>
+        t.http().post('/api/v1/admin/jobs/upgrade-tiers/run').set(as(admin)).expect(200);
+      expect((await upgrade()).body.processed).toBe(1);
+      const tiersNow = await t.dataSource.query(
+        `SELECT id, tier FROM members WHERE id = ANY($1::uuid[]) ORDER BY tier DESC`,
+        [[near.member.id, far.member.id]],
+      );
+      expect(tiersNow).toEqual([
+        { id: near.member.id, tier: 'silver' },
+        { id: far.member.id, tier: 'regular' },
+      ]);
+      const card = await t.http().get('/api/v1/me/member-card').set(as(near.accessToken));
+      expect(card.body.history).toEqual([
+        expect.objectContaining({
+          from: 'regular',
+          to: 'silver',
+          reason: 'upgrade',
+          ruleVersion: 2,
+        }),
+      ]);
+      // Applied once: the next runs find nobody.
+      expect((await upgrade()).body.processed).toBe(0);
     });
 
     it('refuses to publish rules that do not hold together', async () => {

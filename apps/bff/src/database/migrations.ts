@@ -7,6 +7,7 @@ import { NotificationDelivery1764500000000 } from './migrations/1764500000000-no
 import { RefundOutcome1764600000000 } from './migrations/1764600000000-refund-outcome';
 import { RefundOutbox1764700000000 } from './migrations/1764700000000-refund-outbox';
 import { RefundRefused1764800000000 } from './migrations/1764800000000-refund-refused';
+import { TierRulesApplied1764900000000 } from './migrations/1764900000000-tier-rules-applied';
 
 /** In the order they run; a migration that has landed is never edited. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   RefundOutcome1764600000000,
   RefundOutbox1764700000000,
   RefundRefused1764800000000,
+  TierRulesApplied1764900000000,
 ];

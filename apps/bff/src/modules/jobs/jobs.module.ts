@@ -14,6 +14,7 @@ import { NotifyExpiringPointsJob } from '../points/notify-expiring-points.job';
 import { PointsModule } from '../points/points.module';
 import { RetainTiersJob } from '../tiers/retain-tiers.job';
 import { TiersModule } from '../tiers/tiers.module';
+import { UpgradeTiersJob } from '../tiers/upgrade-tiers.job';
 import { PurgeIdempotencyKeysJob, PurgeRefreshTokensJob } from './housekeeping.jobs';
 import { JOBS } from './job';
 import { JobRunner } from './job-runner.service';
@@ -26,6 +27,7 @@ const JOB_CLASSES = [
   ExpirePointsJob,
   NotifyExpiringPointsJob,
   RetainTiersJob,
+  UpgradeTiersJob,
   CancelUnpaidOrdersJob,
   SendRefundsJob,
   CutOffCampaignsJob,

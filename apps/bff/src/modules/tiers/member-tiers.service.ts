@@ -198,6 +198,44 @@ export class MemberTiersService {
     return due.length;
   }
 
+  /**
+   * Raises up to `limit` members whose rolling growth reaches a higher tier under the rules in
+   * force than the one they hold, as their next growth would (entry gifts once, a notice):
+   * published rules with a lower threshold move members up at once, as the simulation said.
+   * Once a batch finds fewer than `limit`, the version counts as applied and later runs cost
+   * one read. Members are taken in id order and waited for, never skipped.
+   */
+  async upgradeToRulesInForce(ctx: RequestContext, limit: number): Promise<number> {
+    const { version, tiers } = await this.rules.current(ctx);
+    const [applied] = await this.connection.query(
+      ctx,
+      `SELECT 1 FROM tier_rules_applied WHERE version = $1`,
+      [version],
+    );
+    if (applied) return 0;
+    const now = this.clock.now();
+    // width_bucket counts the thresholds the growth reaches: the 1-based tier it earns.
+    const due = await this.connection.query<{ id: string }>(
+      ctx,
+      `SELECT m.id FROM members m
+       JOIN (SELECT member_id, SUM(amount) AS growth FROM growth_events
+             WHERE occurred_at > $1::timestamptz - interval '12 months' GROUP BY member_id) g
+         ON g.member_id = m.id
+       WHERE width_bucket(g.growth, $2::int[]) > array_position($3::text[], m.tier)
+       ORDER BY m.id LIMIT $4 FOR UPDATE OF m`,
+      [now, tiers.map((t) => t.threshold), tiers.map((t) => t.code), limit],
+    );
+    for (const { id } of due) await this.upgrade(ctx, id);
+    if (due.length < limit) {
+      await this.connection.query(
+        ctx,
+        `INSERT INTO tier_rules_applied (version, applied_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+        [version, now],
+      );
+    }
+    return due.length;
+  }
+
   /** An operator sets a tier as a floor until a date: the member is raised to it at once if below. */
   async setManualTier(
     ctx: RequestContext,

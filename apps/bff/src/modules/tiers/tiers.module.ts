@@ -5,6 +5,7 @@ import { MemberCodeService } from './member-code.service';
 import { MemberTiersService } from './member-tiers.service';
 import { RetainTiersJob } from './retain-tiers.job';
 import { TierRulesService } from './tier-rules.service';
+import { UpgradeTiersJob } from './upgrade-tiers.job';
 import { MemberBenefitsService } from './member-benefits.service';
 import {
   MemberCardController,
@@ -21,6 +22,7 @@ import {
     MemberCodeService,
     MemberBenefitsService,
     RetainTiersJob,
+    UpgradeTiersJob,
   ],
   exports: [
     TierRulesService,
@@ -28,6 +30,7 @@ import {
     MemberCodeService,
     MemberBenefitsService,
     RetainTiersJob,
+    UpgradeTiersJob,
   ],
 })
 export class TiersModule {}
