@@ -626,6 +626,55 @@ describe('checkout and orders', () => {
       expect(await stockOf(campaignId)).toBe(10);
     });
 
+    it('places an order and cancels another of the same member and campaign at the same moment, both answered', async () => {
+      const campaignId = await newCampaign({ stock: 10, perMemberLimit: 5 });
+      const buyer = await shopperAt('cancel-while-ordering');
+      await pointsOf(t).inTransaction((ctx) =>
+        pointsOf(t).ledger.adjust(ctx, buyer.member.id, 1_000, 'gift', `gift-${randomUUID()}`),
+      );
+      const first = await order(buyer.accessToken, { items: [{ campaignId, quantity: 1 }] }).expect(
+        201,
+      );
+      const waitingForLocks = async (count: number) => {
+        for (let waiting = 0; waiting < count; ) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          [{ waiting }] = await t.dataSource.query(
+            `SELECT count(*)::int AS waiting FROM pg_stat_activity
+             WHERE wait_event_type = 'Lock' AND datname = current_database()`,
+          );
+        }
+      };
+      // Another points operation of the member holds their account for a moment: the new order
+      // has taken its member quantity and waits there, before its stock, as the cancel comes in.
+      const other = t.dataSource.createQueryRunner();
+      await other.connect();
+      let placing: Promise<{ status: number }>;
+      let cancelling: Promise<{ status: number }>;
+      try {
+        await other.startTransaction();
+        await other.query(`SELECT 1 FROM point_accounts WHERE member_id = $1 FOR UPDATE`, [
+          buyer.member.id,
+        ]);
+        placing = order(buyer.accessToken, {
+          items: [{ campaignId, quantity: 1 }],
+          pointsToUse: 100,
+        }).then((r) => r);
+        await waitingForLocks(1);
+        cancelling = t
+          .http()
+          .post(`/api/v1/orders/${first.body.id}/cancel`)
+          .set(as(buyer.accessToken))
+          .then((r) => r);
+        await waitingForLocks(2);
+        await other.commitTransaction();
+      } finally {
+        await other.release();
+      }
+      const [placed, cancelled] = await Promise.all([placing, cancelling]);
+      expect([placed.status, cancelled.status]).toEqual([201, 200]);
+      expect(await stockOf(campaignId)).toBe(9);
+    });
+
     it('expires unpaid orders after 15 minutes, and refunds a payment that arrives too late', async () => {
       const campaignId = await newCampaign({ stock: 10 });
       const buyer = await shopperAt('expiring');

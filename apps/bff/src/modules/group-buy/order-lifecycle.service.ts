@@ -35,6 +35,8 @@ interface LockedOrder {
 @Injectable()
 export class OrderLifecycleService {
   private readonly logger = new Logger(OrderLifecycleService.name);
+  /** Stock each transaction gives back, by campaign, until its before-commit pass. */
+  private readonly stockReturns = new WeakMap<object, Map<string, number>>();
 
   constructor(
     private readonly connection: TransactionalConnection,
@@ -227,15 +229,17 @@ export class OrderLifecycleService {
     await this.transitions.apply(ctx, order, event);
     await this.connection.query(
       ctx,
-      `UPDATE campaigns c SET stock_left = c.stock_left + l.quantity FROM order_lines l
-       WHERE l.order_id = $1 AND c.id = l.campaign_id`,
-      [order.id],
-    );
-    await this.connection.query(
-      ctx,
       `UPDATE campaign_member_quantities q SET quantity = q.quantity - l.quantity FROM order_lines l
        WHERE l.order_id = $1 AND q.campaign_id = l.campaign_id AND q.member_id = $2`,
       [order.id, order.member_id],
+    );
+    this.returnStock(
+      ctx,
+      await this.connection.query<{ campaign_id: string; quantity: number }>(
+        ctx,
+        `SELECT campaign_id, quantity FROM order_lines WHERE order_id = $1`,
+        [order.id],
+      ),
     );
     const source = { type: 'order', id: order.id };
     if (order.points_used > 0) {
@@ -252,6 +256,39 @@ export class OrderLifecycleService {
       await this.commission.cancelOrder(ctx, order.id);
       await this.refundMoney(ctx, order.id, order.payable_fen, 'cancelled');
     }
+  }
+
+  /**
+   * Gives stock back just before the commit, in campaign-id order, as placing an order takes it
+   * (member quantities, then points, then campaigns): a cancel and an order of the same member
+   * can never wait on each other in a cycle. Every order a transaction releases adds to one
+   * pass, so a batch of the expiry job too takes the campaign rows in order.
+   */
+  private returnStock(
+    ctx: RequestContext,
+    lines: readonly { campaign_id: string; quantity: number }[],
+  ): void {
+    const transaction = ctx.manager;
+    if (!transaction) throw new Error('stock is given back in a transaction');
+    let returns = this.stockReturns.get(transaction);
+    if (!returns) {
+      const pending = new Map<string, number>();
+      returns = pending;
+      this.stockReturns.set(transaction, pending);
+      ctx.beforeCommit(async () => {
+        this.stockReturns.delete(transaction);
+        const byCampaign = [...pending].sort(([a], [b]) => (a < b ? -1 : 1));
+        for (const [campaignId, quantity] of byCampaign) {
+          await this.connection.query(
+            ctx,
+            `UPDATE campaigns SET stock_left = stock_left + $2 WHERE id = $1`,
+            [campaignId, quantity],
+          );
+        }
+      });
+    }
+    for (const line of lines)
+      returns.set(line.campaign_id, (returns.get(line.campaign_id) ?? 0) + line.quantity);
   }
 
   /**
