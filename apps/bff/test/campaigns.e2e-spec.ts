@@ -186,6 +186,11 @@ describe('catalogue and campaigns', () => {
       { pickupDate: '2020-01-01' },
       'pickup cannot be before the cut-off day',
     ],
+    [
+      'more buyers to form than units',
+      { stock: 5, perMemberLimit: 1, minBuyers: 10 },
+      'more buyers are needed to form than there are units',
+    ],
   ])('refuses %s', async (_, change, problem) => {
     const res = await create(liveCampaign(skuId, change)).expect(422);
     expect(res.body.error).toMatchObject({
@@ -200,6 +205,16 @@ describe('catalogue and campaigns', () => {
     [{ tiers: ['vip'] }],
     [{ startsAt: 'tomorrow' }],
     [{ stockLeft: 5 }],
+    // ISO 8601's basic forms, which compare wrongly as text or which JavaScript cannot read.
+    [{ pickupDate: '20200101' }],
+    [{ pickupDate: '2027-12' }],
+    [{ cutsOffAt: '20271220T040000Z' }],
+    // A single value, or none, where a list is asked for.
+    [{ tiers: 'gold' }],
+    [{ tiers: [] }],
+    [{ tiers: ['gold', 'gold'] }],
+    [{ pickupPointIds: randomUUID() }],
+    [{ pickupPointIds: [] }],
   ])('refuses a malformed campaign %j', async (change) => {
     expect((await create(liveCampaign(skuId, change)).expect(400)).body.error.code).toBe(
       ErrorCode.ValidationFailed,

@@ -333,5 +333,8 @@ export function campaignProblems(request: CreateCampaignRequest): string[] {
   }
   if (request.perMemberLimit > request.stock)
     problems.push('the per-member limit is above the stock');
+  // Every buyer takes a unit at least: with fewer units than buyers the group can never form.
+  if (request.minBuyers > request.stock)
+    problems.push('more buyers are needed to form than there are units');
   return problems;
 }

@@ -4,11 +4,11 @@ import { MEMBER_TIERS, MemberTier } from '@linli/shared';
 import {
   ArrayMaxSize,
   ArrayMinSize,
+  ArrayUnique,
   IsArray,
   IsBoolean,
   IsIn,
   IsInt,
-  IsISO8601,
   IsOptional,
   IsString,
   IsUrl,
@@ -18,6 +18,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { IsDay, IsInstant } from '../../../common/date-fields';
 
 export class SkuRequest {
   @ApiProperty({ example: '5斤装' }) @IsString() @Length(1, 60) name!: string;
@@ -88,15 +89,18 @@ export class CreateCampaignRequest {
   @Min(1)
   @Max(100_000)
   minBuyers!: number;
-  @ApiProperty({ format: 'date-time' }) @IsISO8601({ strict: true }) startsAt!: string;
-  @ApiProperty({ format: 'date-time' }) @IsISO8601({ strict: true }) cutsOffAt!: string;
-  @ApiProperty({ example: '2026-12-01' }) @IsISO8601({ strict: true }) pickupDate!: string;
+  @ApiProperty({ format: 'date-time' }) @IsInstant() startsAt!: string;
+  @ApiProperty({ format: 'date-time' }) @IsInstant() cutsOffAt!: string;
+  @ApiProperty({ example: '2026-12-01' }) @IsDay() pickupDate!: string;
   @ApiPropertyOptional({
     type: String,
     isArray: true,
     description: 'Only at these pickup points; all when omitted',
   })
   @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
   @IsUUID('4', { each: true })
   pickupPointIds?: string[];
   @ApiPropertyOptional({
@@ -105,6 +109,9 @@ export class CreateCampaignRequest {
     description: 'Only for these tiers; all when omitted',
   })
   @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
   @IsIn(MEMBER_TIERS, { each: true })
   tiers?: MemberTier[];
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() tierDiscountApplies?: boolean;

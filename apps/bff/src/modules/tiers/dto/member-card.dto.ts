@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsString, Length, Matches } from 'class-validator';
+import { IsIn, IsString, Length } from 'class-validator';
+import { IsDay } from '../../../common/date-fields';
 import { MEMBER_TIERS, MemberTier } from '@linli/shared';
 import { TierRuleDto } from './tier-rules.dto';
 
@@ -53,8 +54,7 @@ export class ManualTierRequest {
     example: '2027-06-30',
     description: 'Last business day (Asia/Shanghai) the tier is a floor',
   })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/)
-  @IsISO8601({ strict: true })
+  @IsDay()
   until!: string;
 
   @ApiProperty({ example: '社区合伙人' })

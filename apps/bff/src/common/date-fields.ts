@@ -1,0 +1,24 @@
+import { applyDecorators } from '@nestjs/common';
+import { IsISO8601, Matches } from 'class-validator';
+
+/**
+ * A calendar day written YYYY-MM-DD, and one that exists. ISO 8601 also allows 20271220, which
+ * compares wrongly as text and which PostgreSQL reads as another day.
+ */
+export const IsDay = () =>
+  applyDecorators(
+    Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a day, YYYY-MM-DD' }),
+    IsISO8601({ strict: true }),
+  );
+
+/**
+ * An instant written as ISO 8601 in its extended form (2027-12-20T12:00:00+08:00): the basic
+ * form (20271220T040000Z) passes ISO 8601 but JavaScript cannot read it.
+ */
+export const IsInstant = () =>
+  applyDecorators(
+    Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/, {
+      message: '$property must be a date and time, YYYY-MM-DDTHH:MM…',
+    }),
+    IsISO8601({ strict: true }),
+  );
