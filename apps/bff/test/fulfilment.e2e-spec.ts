@@ -340,9 +340,9 @@ describe('fulfilment: one order from payment to completion', () => {
 
   it('approves small refunds at once and refuses them before pickup', async () => {
     const leader = await w.leaderOf('small-leader', w.points.west);
-    const milk = await w.campaign(w.skus.milk, { groupPriceFen: 800, minBuyers: 1 });
+    const milk = await w.campaign(w.skus.milk, { groupPriceFen: 400, minBuyers: 1 });
     const carol = await w.shopperAt('small-carol', w.points.west);
-    const order = await w.buy(carol, [{ campaignId: milk, quantity: 2 }]);
+    const order = await w.buy(carol, [{ campaignId: milk, quantity: 3 }]);
     const ask = (quantity: number) =>
       t
         .http()
@@ -356,18 +356,29 @@ describe('fulfilment: one order from payment to completion', () => {
     await w.handOver(leader, carol, order.id);
 
     const first = await ask(1).expect(201);
-    expect(first.body).toMatchObject({ status: 'approved', decidedBy: 'auto', refunded: 800 });
+    expect(first.body).toMatchObject({ status: 'approved', decidedBy: 'auto', refunded: 400 });
     const second = await ask(1).expect(201);
-    expect(second.body.status).toBe('approved');
+    expect(second.body).toMatchObject({ status: 'approved', decidedBy: 'auto', refunded: 400 });
+    // The order has had 800 of the 1,000 fen it may get back without an operator: the last
+    // unit, asked for apart, waits for one.
+    const third = await ask(1).expect(201);
+    expect(third.body).toMatchObject({ status: 'pending', decidedBy: null });
+    await t
+      .http()
+      .post(`/api/v1/admin/refunds/${third.body.id}/approve`)
+      .set(as(w.admin))
+      .set('Idempotency-Key', randomUUID())
+      .send({})
+      .expect(200);
     const refunded = await get(carol.token, `/me/orders/${order.id}`);
-    expect(refunded).toMatchObject({ state: 'refunded', refunded: 1_600 });
-    expect((await get(carol.token, `/me/orders/${order.id}/refunds`)).length).toBe(2);
+    expect(refunded).toMatchObject({ state: 'refunded', refunded: 1_200 });
+    expect((await get(carol.token, `/me/orders/${order.id}/refunds`)).length).toBe(3);
     const commission = await get(leader.token, '/leader/commissions');
     expect(commission.totals).toMatchObject({
       pending: 0,
       frozen: 0,
       available: 0,
-      cancelled: 160,
+      cancelled: 120,
     });
     await reconciliationClean();
     // Its only order refunded in full, the group-buy has nothing left to finish.

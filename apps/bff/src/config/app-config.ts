@@ -179,7 +179,7 @@ export class AppConfig {
   @Min(1)
   PICKUP_CODE_FAILURE_WINDOW_SECONDS = 600;
 
-  /** After-sales refunds below this many fen are approved without an operator. */
+  /** After-sales refunds are approved without an operator while an order's add up to less than this many fen. */
   @Type(() => Number)
   @IsInt()
   @Min(0)

@@ -119,7 +119,15 @@ export class AfterSalesService {
         requestedFen,
       ],
     );
-    if (requestedFen < this.config.REFUND_AUTO_APPROVE_BELOW_FEN) {
+    // The amount bounds what an order gets back without an operator, not each request: a
+    // refund split into small requests is looked at once their sum reaches it.
+    const [{ automatic }] = await this.connection.query<{ automatic: number }>(
+      ctx,
+      `SELECT COALESCE(SUM(requested_fen), 0)::int AS automatic FROM refund_requests
+       WHERE order_id = $1 AND status = 'approved' AND decided_by = 'auto'`,
+      [orderId],
+    );
+    if (automatic + requestedFen < this.config.REFUND_AUTO_APPROVE_BELOW_FEN) {
       return this.decideLocked(ctx, order, row.id, 'approved', 'auto', null);
     }
     return this.get(ctx, row.id);
