@@ -516,12 +516,18 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       expect(replay.body).toEqual(settled.body);
       const again = await settle(admin, { note }, `again-${id}`).expect(409);
       expect(again.body.error.code).toBe(ErrorCode.RefundNotAllowed);
-      // A late notice from the provider does not reopen it.
+      // A late notice from the provider does not reopen it, but says the money went out twice.
+      const errors = jest.spyOn(Logger.prototype, 'error');
       await refundNotice({
         out_trade_no: tradeNo(order.id),
         refund_id: refundId,
         refund_status: 'SUCCESS',
       }).expect(200);
+      expect(errors).toHaveBeenCalledWith(
+        expect.objectContaining({ orderId: order.id, amountFen: order.payable }),
+        expect.stringContaining('paid twice'),
+      );
+      errors.mockRestore();
       expect(await refundRow(order.id)).toMatchObject({ status: 'settled_by_operator' });
       const audits = await t.dataSource.query(
         `SELECT details FROM audit_log WHERE action = 'payment-refund.settle' AND target_id = $1`,

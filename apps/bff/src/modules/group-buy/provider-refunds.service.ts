@@ -178,12 +178,25 @@ export class ProviderRefunds {
       });
       return;
     }
-    const [known] = await this.connection.query(
+    const [known] = await this.connection.query<{ status: string; amount_fen: number }>(
       ctx,
-      `SELECT 1 FROM refunds WHERE order_id = $1 AND provider_refund_id = $2`,
+      `SELECT status, amount_fen FROM refunds WHERE order_id = $1 AND provider_refund_id = $2`,
       [notification.orderId, notification.refundId],
     );
-    if (known) return;
+    if (known) {
+      if (known.status === 'settled_by_operator' && notification.status === 'succeeded') {
+        // An operator paid it out another way, and the provider has now paid it too.
+        this.logger.error(
+          {
+            orderId: notification.orderId,
+            refundId: notification.refundId,
+            amountFen: known.amount_fen,
+          },
+          'refund paid by the provider after an operator paid it another way: paid twice, an operator must recover it',
+        );
+      }
+      return;
+    }
     this.logger.warn(
       { orderId: notification.orderId, refundId: notification.refundId },
       'refund notification for a refund not on record',
