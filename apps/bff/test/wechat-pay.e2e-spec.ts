@@ -633,6 +633,31 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       }
     });
 
+    it('leaves to its sender a refund being sent, and takes it over once that sender is gone', async () => {
+      refundsDown = true;
+      const order = await paidOrder('4200000751');
+      try {
+        await cancel(order.id).expect(200);
+      } finally {
+        refundsDown = false;
+      }
+      // Due again, and claimed a moment ago by a sender still waiting for the provider.
+      await t.dataSource.query(
+        `UPDATE refunds SET next_attempt_at = now() - interval '1 second', sending_since = now()
+         WHERE order_id = $1`,
+        [order.id],
+      );
+      expect(await runSendRefunds()).toBe(0);
+      expect(refundCalls('4200000751')).toHaveLength(1);
+      // That sender stopped (its instance went away) without an answer.
+      await t.dataSource.query(
+        `UPDATE refunds SET sending_since = now() - interval '3 minutes' WHERE order_id = $1`,
+        [order.id],
+      );
+      expect(await runSendRefunds()).toBe(1);
+      expect(refundCalls('4200000751')).toHaveLength(2);
+    });
+
     it('asks for a requested refund once however many senders reach it at the same moment', async () => {
       refundsDown = true;
       const order = await paidOrder('4200000801');

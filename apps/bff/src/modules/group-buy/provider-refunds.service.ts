@@ -65,6 +65,7 @@ export class ProviderRefunds {
     const due = await this.connection.query<{ id: string }>(
       ctx,
       `SELECT id FROM refunds WHERE status = 'requested' AND next_attempt_at <= $1
+         AND (sending_since IS NULL OR sending_since < $1::timestamptz - ${SENDING_ABANDONED_AFTER})
        ORDER BY next_attempt_at LIMIT $2`,
       [this.clock.now(), limit],
     );
