@@ -33,6 +33,8 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
   let refundsDown = false;
   /** While set, the stand-in refuses refund requests outright, as when the merchant's balance is short. */
   let refundsRefused = false;
+  /** While set, the stand-in turns refund requests away unread, as WeChat Pay does when asked too often. */
+  let refundsLimited = false;
   let server: Server;
   let t: TestApp;
   let admin: string;
@@ -61,6 +63,10 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
             return void res
               .writeHead(403)
               .end(JSON.stringify({ code: 'NOT_ENOUGH', message: '基本账户余额不足' }));
+          if (refundsLimited)
+            return void res
+              .writeHead(429)
+              .end(JSON.stringify({ code: 'FREQUENCY_LIMITED', message: '你的操作过于频繁' }));
           const body = JSON.parse(text);
           return void res.end(
             JSON.stringify({
@@ -747,6 +753,83 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       expect(await runSendRefunds()).toBe(0);
       expect(refundCalls('4200000901')).toHaveLength(2);
       expect((await refundRow(order.id)).status).toBe('settled_by_operator');
+    });
+
+    it('lets no operator settle a refund WeChat Pay may have made since it last refused it', async () => {
+      const refundOf = async (orderId: string) =>
+        (
+          await t.dataSource.query(
+            `SELECT id, attempts, last_refused FROM refunds WHERE order_id = $1`,
+            [orderId],
+          )
+        )[0];
+      const makeDue = (id: string) =>
+        t.dataSource.query(
+          `UPDATE refunds SET next_attempt_at = now() - interval '1 second' WHERE id = $1`,
+          [id],
+        );
+      const settle = (id: string) =>
+        t
+          .http()
+          .post(`/api/v1/admin/payment-refunds/${id}/settle`)
+          .auth(admin, { type: 'bearer' })
+          .set('Idempotency-Key', randomUUID())
+          .send({ note: '已转账至顾客微信零钱' });
+
+      // A server error (it may have paid), then a retry turned away unread (429): nothing
+      // says the refund was not made.
+      const limited = await paidOrder('4200000951');
+      refundsDown = true;
+      try {
+        await cancel(limited.id).expect(200);
+      } finally {
+        refundsDown = false;
+      }
+      const first = await refundOf(limited.id);
+      await makeDue(first.id);
+      refundsLimited = true;
+      try {
+        expect(await runSendRefunds()).toBe(1);
+      } finally {
+        refundsLimited = false;
+      }
+      expect(await refundOf(limited.id)).toMatchObject({ attempts: 2, last_refused: false });
+      expect((await settle(first.id).expect(409)).body.error.code).toBe(ErrorCode.RefundNotAllowed);
+
+      // Refused outright, then asked again: WeChat Pay makes it, but its answer is never
+      // recorded (the instance stops). The earlier refusal no longer counts.
+      const lost = await paidOrder('4200000952');
+      refundsRefused = true;
+      try {
+        await cancel(lost.id).expect(200);
+      } finally {
+        refundsRefused = false;
+      }
+      const second = await refundOf(lost.id);
+      expect(second).toMatchObject({ attempts: 1, last_refused: true });
+      await t.dataSource
+        .query(`CREATE FUNCTION lose_refund_answer() RETURNS trigger LANGUAGE plpgsql
+        AS $$ BEGIN RAISE EXCEPTION 'answer lost'; END $$`);
+      await t.dataSource.query(`CREATE TRIGGER lose_refund_answer BEFORE UPDATE ON refunds
+        FOR EACH ROW WHEN (NEW.provider_refund_id <> OLD.provider_refund_id)
+        EXECUTE FUNCTION lose_refund_answer()`);
+      try {
+        await makeDue(second.id);
+        await runSendRefunds();
+      } finally {
+        await t.dataSource.query(`DROP TRIGGER lose_refund_answer ON refunds`);
+        await t.dataSource.query(`DROP FUNCTION lose_refund_answer()`);
+      }
+      expect(refundCalls('4200000952')).toHaveLength(2);
+      const clock = t.app.get(Clock);
+      clock.advance(3 * 60_000); // the sender's claim is abandoned
+      try {
+        expect((await settle(second.id).expect(409)).body.error.code).toBe(
+          ErrorCode.RefundNotAllowed,
+        );
+      } finally {
+        clock.advance(-3 * 60_000);
+      }
     });
 
     it('pages through refunds newest first with a cursor', async () => {

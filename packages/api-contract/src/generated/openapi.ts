@@ -1695,7 +1695,7 @@ export interface components {
             attempts: number;
             /** @description Why the provider did not take it the last time it was asked; kept once an operator settles it */
             lastError: string | null;
-            /** @description The provider refused it the last time it was asked, so it paid nothing: an operator may settle it another way. False after a timeout or a server error, when it may have paid */
+            /** @description The provider refused it the last time it was asked, so it paid nothing: an operator may settle it another way. False while it is being asked, and after a timeout, a server error or a rate limit, when it may have paid */
             lastRefused: boolean;
             /**
              * Format: date-time

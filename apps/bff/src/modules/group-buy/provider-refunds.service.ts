@@ -88,7 +88,9 @@ export class ProviderRefunds {
     const now = this.clock.now();
     const [refund] = await this.connection.query<ClaimedRefund>(
       ctx,
-      `UPDATE refunds SET attempts = attempts + 1, sending_since = $2,
+      // Asking again makes the last refusal stale: until this attempt's answer is recorded the
+      // provider may have made the refund, so an operator may not settle it meanwhile.
+      `UPDATE refunds SET attempts = attempts + 1, sending_since = $2, last_refused = false,
          next_attempt_at = $2::timestamptz + least($3::float8 * 2 ^ attempts, $4::float8) * interval '1 millisecond'
        WHERE id = $1 AND status = 'requested' AND next_attempt_at <= $2
          AND (sending_since IS NULL OR sending_since < $2::timestamptz - ${SENDING_ABANDONED_AFTER})

@@ -214,9 +214,11 @@ export class WechatPayProvider implements PaymentProvider {
       notify_url: request.notifyUrl,
       amount: { refund: request.amountFen, total: request.totalFen, currency: 'CNY' },
     }).catch((error: unknown) => {
-      // A 4xx refuses the request as sent (NOT_ENOUGH, PARAM_ERROR, …); after a 5xx, or no
-      // answer, WeChat Pay may have made the refund.
-      if (error instanceof WechatPayError && error.status < 500)
+      // A 400, 403 or 404 refuses the refund as sent (PARAM_ERROR, NOT_ENOUGH, RESOURCE_NOT_EXISTS, …).
+      // After a 5xx, or no answer, WeChat Pay may have made the refund; a 401 (SIGN_ERROR) or a
+      // 429 (FREQUENCY_LIMITED) turns the request away before looking at the refund number, so it
+      // says nothing about an earlier attempt that may have made it.
+      if (error instanceof WechatPayError && [400, 403, 404].includes(error.status))
         throw new RefundRefused(error.message);
       throw error;
     });

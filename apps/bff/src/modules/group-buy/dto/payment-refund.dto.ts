@@ -69,7 +69,7 @@ export class PaymentRefundView {
   lastError!: string | null;
   @ApiProperty({
     description:
-      'The provider refused it the last time it was asked, so it paid nothing: an operator may settle it another way. False after a timeout or a server error, when it may have paid',
+      'The provider refused it the last time it was asked, so it paid nothing: an operator may settle it another way. False while it is being asked, and after a timeout, a server error or a rate limit, when it may have paid',
   })
   lastRefused!: boolean;
   @ApiProperty({
