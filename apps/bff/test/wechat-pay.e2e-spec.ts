@@ -142,7 +142,7 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
   const notification = (
     transaction: object,
     options: {
-      timestamp?: number;
+      timestamp?: number | string;
       signWith?: string;
       path?: string;
       eventType?: string;
@@ -150,11 +150,16 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
     } = {},
   ) => {
     const kind = options.path ? 'refund' : 'transaction';
+    // Every payment notice names the merchant and the app it is for.
+    const resource =
+      kind === 'transaction'
+        ? { appid: 'wx_app_1', mchid: '1900000001', ...transaction }
+        : transaction;
     const nonce = randomBytes(6).toString('hex');
     const cipher = createCipheriv('aes-256-gcm', Buffer.from(apiV3Key), Buffer.from(nonce));
     cipher.setAAD(Buffer.from(kind));
     const sealed = Buffer.concat([
-      cipher.update(JSON.stringify(transaction)),
+      cipher.update(JSON.stringify(resource)),
       cipher.final(),
       cipher.getAuthTag(),
     ]);
@@ -258,6 +263,10 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       400,
     );
     await notification({ ...transaction, trade_state: 'NOTPAY' }).expect(400);
+    // Genuine, but for another merchant or another app of ours; a timestamp that is no number.
+    await notification({ ...transaction, mchid: '1900000002' }).expect(400);
+    await notification({ ...transaction, appid: 'wx_other_app' }).expect(400);
+    await notification(transaction, { timestamp: 'soon' }).expect(400);
     const cheap = await notification({ ...transaction, amount: { total: 1 } }).expect(400);
     expect(cheap.body.error.code).toBe(ErrorCode.PaymentAmountMismatch);
 
@@ -418,6 +427,7 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
 
       const forged = await refundNotice(success, { signWith: merchant.privateKey }).expect(400);
       expect(forged.body.error.code).toBe(ErrorCode.PaymentNotificationInvalid);
+      await refundNotice({ ...success, mchid: '1900000002' }).expect(400);
       await refundNotice(success, {
         tamper: (body) => body.replace('REFUND.SUCCESS', 'REFUND.CLOSED'),
       }).expect(400);

@@ -27,6 +27,8 @@ import { invalidNotification } from './sandbox-payment.provider';
 
 // Notifications older than this are refused, so a captured one cannot be replayed later.
 const MAX_NOTIFICATION_AGE_S = 300;
+/** AEAD_AES_256_GCM seals every resource with a 16-byte tag after its ciphertext. */
+const GCM_TAG_BYTES = 16;
 
 interface WechatPaySettings {
   appId: string;
@@ -140,12 +142,22 @@ export class WechatPayProvider implements PaymentProvider {
     rawBody: Buffer,
   ): PaymentNotification {
     const transaction = this.open<{
+      appid?: string;
+      mchid?: string;
       out_trade_no?: string;
       transaction_id?: string;
       trade_state?: string;
       amount?: { total?: number };
       success_time?: string;
     }>(headers, rawBody);
+    // Sealed with our APIv3 key, yet for this merchant and app only.
+    if (transaction.appid !== this.settings.appId || transaction.mchid !== this.settings.mchId) {
+      this.logger.warn(
+        { appId: transaction.appid, mchId: transaction.mchid },
+        'payment notification for another merchant or app',
+      );
+      throw invalidNotification('another merchant or app');
+    }
     const orderId = fromTradeNo(transaction.out_trade_no ?? '');
     if (
       transaction.trade_state !== 'SUCCESS' ||
@@ -173,12 +185,17 @@ export class WechatPayProvider implements PaymentProvider {
     rawBody: Buffer,
   ): RefundNotification {
     const refund = this.open<{
+      mchid?: string;
       out_trade_no?: string;
       refund_id?: string;
       refund_status?: string;
       success_time?: string;
       user_received_account?: string;
     }>(headers, rawBody);
+    if (refund.mchid !== this.settings.mchId) {
+      this.logger.warn({ mchId: refund.mchid }, 'refund notification for another merchant');
+      throw invalidNotification('another merchant');
+    }
     const orderId = fromTradeNo(refund.out_trade_no ?? '');
     const status = REFUND_STATUS.get(refund.refund_status);
     if (!orderId || !refund.refund_id || !status || status === 'processing') {
@@ -252,6 +269,7 @@ export class WechatPayProvider implements PaymentProvider {
     const nonce = header('wechatpay-nonce');
     const signature = header('wechatpay-signature');
     if (!timestamp || !nonce || !signature) throw invalidNotification('missing signature headers');
+    if (!/^\d{1,12}$/.test(timestamp)) throw invalidNotification('malformed timestamp');
     if (Math.abs(this.clock.now().getTime() / 1000 - Number(timestamp)) > MAX_NOTIFICATION_AGE_S) {
       throw invalidNotification('stale notification');
     }
@@ -263,16 +281,18 @@ export class WechatPayProvider implements PaymentProvider {
     try {
       const { resource } = JSON.parse(rawBody.toString('utf8'));
       const sealed = Buffer.from(resource.ciphertext, 'base64');
+      if (sealed.length <= GCM_TAG_BYTES) throw new Error('no ciphertext');
       const decipher = createDecipheriv(
         'aes-256-gcm',
         this.settings.apiV3Key,
         Buffer.from(resource.nonce, 'utf8'),
+        { authTagLength: GCM_TAG_BYTES },
       );
       decipher.setAAD(Buffer.from(resource.associated_data ?? '', 'utf8'));
-      decipher.setAuthTag(sealed.subarray(sealed.length - 16));
+      decipher.setAuthTag(sealed.subarray(sealed.length - GCM_TAG_BYTES));
       return JSON.parse(
         Buffer.concat([
-          decipher.update(sealed.subarray(0, sealed.length - 16)),
+          decipher.update(sealed.subarray(0, sealed.length - GCM_TAG_BYTES)),
           decipher.final(),
         ]).toString('utf8'),
       );
