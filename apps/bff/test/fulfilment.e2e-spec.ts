@@ -597,6 +597,22 @@ describe('fulfilment: who may do what', () => {
     expect(forged.body.error.code).toBe(ErrorCode.RateLimited);
   });
 
+  it('checks no more wrong codes than the limit when they are sent all at once', async () => {
+    const leader = await w.leaderOf('brute-parallel', (await createPoint(t)).id);
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        t
+          .http()
+          .post('/api/v1/leader/pickups/verify')
+          .set(as(leader.token))
+          .send({ code: String(20_000_000 + i) }),
+      ),
+    );
+    const checked = answers.filter((r) => r.body.error?.code === ErrorCode.PickupCodeInvalid);
+    const paused = answers.filter((r) => r.status === 429);
+    expect({ checked: checked.length, paused: paused.length }).toEqual({ checked: 5, paused: 35 });
+  });
+
   it('gives a pickup point one leader, and a leader one pickup point', async () => {
     const point = await createPoint(t);
     const apply = async (name: string, pickupPointId: string) => {
@@ -635,6 +651,21 @@ describe('fulfilment: who may do what', () => {
       .send({ pickupPointId: point.id, realName: '李', phone: '123' })
       .expect(400);
     expect(invalid.body.error.code).toBe(ErrorCode.ValidationFailed);
+  });
+
+  it('takes the real name of an applicant without the spaces around it, and not spaces alone', async () => {
+    const point = await createPoint(t);
+    const applicant = await loginMember(t, 'name-spaces');
+    const apply = (realName: string) =>
+      t
+        .http()
+        .post('/api/v1/leader/applications')
+        .set(as(applicant.accessToken))
+        .send({ pickupPointId: point.id, realName, phone: '13900000001' });
+    for (const blank of ['  ', '\u3000\u3000', ' \t ']) {
+      expect((await apply(blank).expect(400)).body.error.code).toBe(ErrorCode.ValidationFailed);
+    }
+    expect((await apply(' 王阿姨 ').expect(201)).body.realName).toBe('王阿姨');
   });
 });
 

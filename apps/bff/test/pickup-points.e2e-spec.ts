@@ -56,7 +56,17 @@ describe('pickup points', () => {
     expect(res.body[2].distanceMeters).toBeGreaterThan(9_000);
   });
 
-  it.each(['', '?lat=30', '?lat=91&lng=120', '?lat=30&lng=abc'])('refuses %s', async (query) => {
+  it.each([
+    '',
+    '?lat=30',
+    '?lat=91&lng=120',
+    '?lat=30&lng=abc',
+    // Number() reads these as 0 (a search around 0,0) or as hexadecimal.
+    '?lat=&lng=',
+    '?lat=%20&lng=%20',
+    '?lat=30&lng=',
+    '?lat=0x1E&lng=120',
+  ])('refuses %s', async (query) => {
     const res = await t.http().get(`/api/v1/pickup-points${query}`).set(as).expect(400);
     expect(res.body.error.code).toBe(ErrorCode.ValidationFailed);
   });

@@ -1,16 +1,27 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import { SaysSomething, Trimmed } from '../../../common/text-fields';
 
 export const APPLICATION_STATUSES = ['pending', 'approved', 'rejected'] as const;
 export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 
 export class LeaderApplicationRequest {
   @ApiProperty({ format: 'uuid' }) @IsUUID('4') pickupPointId!: string;
-  @ApiProperty({ minLength: 2, maxLength: 20 }) @IsString() @Length(2, 20) realName!: string;
+  @ApiProperty({ minLength: 2, maxLength: 20 })
+  @Trimmed()
+  @IsString()
+  @Length(2, 20)
+  @SaysSomething()
+  realName!: string;
   @ApiProperty({ description: 'Mainland mobile number, 11 digits' })
   @Matches(/^1\d{10}$/)
   phone!: string;
-  @ApiPropertyOptional({ maxLength: 200 }) @IsOptional() @IsString() @MaxLength(200) note?: string;
+  @ApiPropertyOptional({ maxLength: 200 })
+  @IsOptional()
+  @Trimmed()
+  @IsString()
+  @MaxLength(200)
+  note?: string;
 }
 
 export class LeaderApplication {

@@ -1,15 +1,24 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsLatitude, IsLongitude, IsOptional, IsUUID } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsLatitude, IsLongitude, IsNumber, IsOptional, IsUUID } from 'class-validator';
+
+/**
+ * A coordinate in the query string: plain decimal text only. Number() would read '' and ' '
+ * as 0 (a search around 0,0) and '0x1E' as 30.
+ */
+const toCoordinate = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^[+-]?\d{1,3}(\.\d+)?$/.test(value) ? Number(value) : value;
 
 export class NearbyQuery {
   @ApiProperty({ example: 30.2772 })
-  @Type(() => Number)
+  @Transform(toCoordinate)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
   @IsLatitude()
   lat!: number;
 
   @ApiProperty({ example: 120.1276 })
-  @Type(() => Number)
+  @Transform(toCoordinate)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
   @IsLongitude()
   lng!: number;
 
