@@ -15,6 +15,7 @@ import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import { AppException } from './common/errors/app-exception';
 import { ErrorFilter } from './common/errors/error-filter';
+import { RefuseNulCharacters } from './common/text-fields';
 import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
 import { TransactionInterceptor } from './common/transaction/transaction.interceptor';
 import { AppConfig } from './config/app-config';
@@ -77,7 +78,7 @@ export async function createApp(
     ),
   );
   applyRoutePrefix(app);
-  app.useGlobalPipes(validationPipe);
+  app.useGlobalPipes(new RefuseNulCharacters(), validationPipe);
   app.useGlobalFilters(new ErrorFilter());
   // Order matters: the idempotency record is written inside the request's transaction.
   app.useGlobalInterceptors(app.get(TransactionInterceptor), app.get(IdempotencyInterceptor));

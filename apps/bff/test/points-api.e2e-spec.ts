@@ -166,6 +166,8 @@ describe('points over HTTP', () => {
       [{ points: 10, reason: '   ' }],
       [{ points: 10, reason: '\u3000\u3000' }],
       [{ points: 10, reason: '多余', memberId: 'x' }],
+      // PostgreSQL text cannot hold it.
+      [{ points: 10, reason: '补偿\u0000' }],
     ])('refuses a bad body %j', async (body) => {
       expect((await adjust(alice.member.id, body).expect(400)).body.error.code).toBe(
         ErrorCode.ValidationFailed,
@@ -222,14 +224,24 @@ describe('points over HTTP', () => {
       expect(mine.filter((id: string) => theirs.includes(id))).toEqual([]);
     });
 
-    it.each(['?type=bonus', '?limit=0', '?limit=101', '?cursor=garbage', '?extra=1'])(
-      'refuses %s',
-      async (query) => {
-        expect((await entries(bob.accessToken, query).expect(400)).body.error.code).toBe(
-          ErrorCode.ValidationFailed,
-        );
-      },
-    );
+    /** A cursor as the BFF writes them, with a timestamp that looks right but does not exist. */
+    const forged = (at: string) =>
+      `?cursor=${Buffer.from(JSON.stringify({ at, id: '2f1d7c8e-5b4a-4c3d-9e8f-7a6b5c4d3e2f' })).toString('base64url')}`;
+
+    it.each([
+      '?type=bonus',
+      '?limit=0',
+      '?limit=101',
+      '?cursor=garbage',
+      '?extra=1',
+      forged('2026-13-45 99:99:99'),
+      forged('2026-02-30 10:00:00+08'),
+      forged('2026-01-01 10:00:00+99'),
+    ])('refuses %s', async (query) => {
+      expect((await entries(bob.accessToken, query).expect(400)).body.error.code).toBe(
+        ErrorCode.ValidationFailed,
+      );
+    });
   });
 
   describe('points policy', () => {

@@ -31,7 +31,26 @@ export interface KeysetCursor {
 }
 
 const TIMESTAMP_TEXT =
-  /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)?$/;
+  /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?(?:[+-](\d{2})(?::?(\d{2}))?|Z)?$/;
+
+/** PostgreSQL's text of a real instant: the shape, and a calendar day, time and offset that exist. */
+function isTimestampText(at: unknown): at is string {
+  const m = typeof at === 'string' ? TIMESTAMP_TEXT.exec(at) : null;
+  if (!m) return false;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return (
+    year >= 1 &&
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    hour <= 23 &&
+    minute <= 59 &&
+    second <= 59 &&
+    (m[8] === undefined || (Number(m[8]) <= 15 && Number(m[9] ?? 0) <= 59))
+  );
+}
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function encodeCursor(cursor: KeysetCursor): string {
@@ -42,7 +61,7 @@ export function decodeCursor(cursor: string | undefined): KeysetCursor | null {
   if (!cursor) return null;
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (TIMESTAMP_TEXT.test(value?.at) && UUID.test(value?.id)) {
+    if (isTimestampText(value?.at) && UUID.test(value?.id)) {
       return { at: value.at, id: value.id };
     }
   } catch {
