@@ -2,6 +2,7 @@ import { ErrorCode } from '@linli/shared';
 import { RequestContext } from '../src/common/request-context';
 import { AppException } from '../src/common/errors/app-exception';
 import { TransactionalConnection } from '../src/common/transaction/transactional-connection';
+import { PointsPolicyService } from '../src/modules/points/points-policy.service';
 import { MemberBenefitsService } from '../src/modules/tiers/member-benefits.service';
 import { MemberCodeService } from '../src/modules/tiers/member-code.service';
 import { MemberTiersService } from '../src/modules/tiers/member-tiers.service';
@@ -443,21 +444,31 @@ describe('member tiers', () => {
       await grow(m.member.id, 'benefits-1', 600);
       const benefits = t.app.get(MemberBenefitsService);
       const ctx = RequestContext.forSystem('test');
-      const today = Number(
-        new Date(pointsOf(t).clock.now().getTime() + 8 * 3_600_000).toISOString().slice(8, 10),
-      );
       await t.dataSource.query(
-        `UPDATE points_policy SET member_day = $1, member_day_multiplier_pct = 200`,
-        [Math.min(today, 28)],
+        `UPDATE points_policy SET member_day = 18, member_day_multiplier_pct = 200`,
       );
-      const result = await benefits.of(ctx, m.member.id);
-      expect(result).toMatchObject({
+      const policy = await t.app.get(PointsPolicyService).get(ctx);
+      // Member day is the 18th in Shanghai: its last minute, and the first of the 19th.
+      const onTheDay = await benefits.of(
+        ctx,
+        m.member.id,
+        policy,
+        new Date('2026-03-18T23:59:00+08:00'),
+      );
+      expect(onTheDay).toMatchObject({
         tier: 'silver',
         discountBps: 9_800,
         pointsMultiplierPct: 120,
+        memberDayMultiplierPct: 200,
         exclusiveCampaigns: false,
       });
-      expect(result.memberDayMultiplierPct).toBe(today <= 28 ? 200 : 100);
+      const after = await benefits.of(
+        ctx,
+        m.member.id,
+        policy,
+        new Date('2026-03-19T00:00:00+08:00'),
+      );
+      expect(after.memberDayMultiplierPct).toBe(100);
     });
   });
 });

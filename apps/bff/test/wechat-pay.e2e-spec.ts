@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { pointsToEarn } from '@linli/domain';
 import { ErrorCode } from '@linli/shared';
 import {
   createCipheriv,
@@ -294,6 +295,47 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       transaction_id: '4200000001',
       amount: { refund: order.payable, total: order.payable },
     });
+  });
+
+  it('earns the member-day points of the day it was paid, though the notice arrives after midnight', async () => {
+    const order = await placeOrder();
+    const today = Number(new Date(Date.now() + 8 * 3_600_000).toISOString().slice(8, 10));
+    const memberDay = (today % 28) + 1; // any day but today
+    const [before] = await t.dataSource.query(
+      `SELECT member_day, member_day_multiplier_pct, earn_points_per_yuan FROM points_policy`,
+    );
+    await t.dataSource.query(
+      `UPDATE points_policy SET member_day = $1, member_day_multiplier_pct = 200`,
+      [memberDay],
+    );
+    try {
+      // Paid in the last minute of member day, in Shanghai; the notice is processed today.
+      await notification({
+        out_trade_no: order.id.replace(/-/g, ''),
+        transaction_id: '4200000061',
+        trade_state: 'SUCCESS',
+        amount: { total: order.payable, payer_total: order.payable, currency: 'CNY' },
+        success_time: `2026-10-${String(memberDay).padStart(2, '0')}T23:59:30+08:00`,
+      }).expect(200);
+    } finally {
+      await t.dataSource.query(
+        `UPDATE points_policy SET member_day = $1, member_day_multiplier_pct = $2`,
+        [before.member_day, before.member_day_multiplier_pct],
+      );
+    }
+    const paid = await t
+      .http()
+      .get(`/api/v1/me/orders/${order.id}`)
+      .auth(buyer.accessToken, { type: 'bearer' })
+      .expect(200);
+    expect(paid.body.pointsToEarn).toBe(
+      pointsToEarn({
+        paidFen: order.payable,
+        pointsPerYuan: before.earn_points_per_yuan,
+        tierMultiplierPct: 100,
+        memberDayMultiplierPct: 200,
+      }),
+    );
   });
 
   it('refunds a second WeChat Pay transaction for an order already paid, under a refund number of its own, once', async () => {

@@ -171,17 +171,21 @@ export class OrderLifecycleService {
     }
     await this.transitions.apply(ctx, order, 'pay', { paid_at: notification.paidAt });
     await this.commission.onPaid(ctx, order.id);
-    await this.earnOnPayment(ctx, order);
+    await this.earnOnPayment(ctx, order, notification.paidAt);
   }
 
   /**
-   * Points are earned on payment, with the tier and member day of that moment: the figure the
-   * order was placed with was only an estimate. The order keeps what was earned, which is what
-   * refunds claw back.
+   * Points are earned on payment, with the tier and member day of that moment, even when the
+   * provider's notice arrives after midnight: the figure the order was placed with was only an
+   * estimate. The order keeps what was earned, which is what refunds claw back.
    */
-  private async earnOnPayment(ctx: RequestContext, order: LockedOrder): Promise<void> {
+  private async earnOnPayment(
+    ctx: RequestContext,
+    order: LockedOrder,
+    paidAt: Date,
+  ): Promise<void> {
     const policy = await this.policies.get(ctx);
-    const benefits = await this.benefits.of(ctx, order.member_id, policy);
+    const benefits = await this.benefits.of(ctx, order.member_id, policy, paidAt);
     const earned = pointsToEarn({
       paidFen: order.payable_fen,
       pointsPerYuan: policy.earnPointsPerYuan,

@@ -6,7 +6,6 @@ import { AppException } from '../../common/errors/app-exception';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { PointsPolicy } from '../points/dto/points-policy.dto';
-import { PointsPolicyService } from '../points/points-policy.service';
 import { TierRulesService } from './tier-rules.service';
 
 export interface MemberBenefits {
@@ -26,30 +25,35 @@ export class MemberBenefitsService {
   constructor(
     private readonly connection: TransactionalConnection,
     private readonly rules: TierRulesService,
-    private readonly policies: PointsPolicyService,
     private readonly clock: Clock,
   ) {}
 
-  /** `policy` when the caller already holds the points policy. */
-  async of(ctx: RequestContext, memberId: string, policy?: PointsPolicy): Promise<MemberBenefits> {
+  /** What the member's tier and the day of `at` (a payment's time, say) give them. */
+  async of(
+    ctx: RequestContext,
+    memberId: string,
+    policy: PointsPolicy,
+    at: Date,
+  ): Promise<MemberBenefits> {
     const [member] = await this.connection.query<{ tier: MemberTier }>(
       ctx,
       `SELECT tier FROM members WHERE id = $1`,
       [memberId],
     );
     if (!member) throw AppException.notFound('Member');
-    return this.forTier(ctx, member.tier, policy ?? (await this.policies.get(ctx)));
+    return this.forTier(ctx, member.tier, policy, at);
   }
 
-  /** The same, for a caller that already knows the tier and holds the points policy. */
+  /** The same, for a caller that already knows the tier; today unless `at` says otherwise. */
   async forTier(
     ctx: RequestContext,
     code: MemberTier,
     policy: PointsPolicy,
+    at = this.clock.now(),
   ): Promise<MemberBenefits> {
     const { tiers } = await this.rules.current(ctx);
     const tier = tiers.find((t) => t.code === code) ?? tiers[0];
-    const dayOfMonth = Number(businessDay(this.clock.now()).slice(8, 10));
+    const dayOfMonth = Number(businessDay(at).slice(8, 10));
     return {
       tier: code,
       discountBps: tier.discountBps,
