@@ -127,25 +127,31 @@ describe('member tiers', () => {
       expect((await upgrade()).body.processed).toBe(0);
     });
 
-    it('refuses to publish rules that do not hold together', async () => {
+    type Tier = { code: string; threshold: number };
+    /** A draft of the rules in force, changed by `edit`; its version. */
+    const draftWith = async (edit: (tiers: Tier[]) => Tier[]): Promise<number> => {
       const draft = await t
         .http()
         .post('/api/v1/admin/tier-rules')
         .set(as(admin))
         .send({})
         .expect(201);
-      const tiers = draft.body.tiers.map((tier: { code: string }) =>
-        tier.code === 'gold' ? { ...tier, threshold: 100 } : tier,
-      );
       await t
         .http()
         .put(`/api/v1/admin/tier-rules/${draft.body.version}`)
         .set(as(admin))
-        .send({ tiers })
+        .send({ tiers: edit(draft.body.tiers) })
         .expect(200);
+      return draft.body.version;
+    };
+
+    it('refuses to publish rules that do not hold together', async () => {
+      const version = await draftWith((tiers) =>
+        tiers.map((tier) => (tier.code === 'gold' ? { ...tier, threshold: 100 } : tier)),
+      );
       const res = await t
         .http()
-        .post(`/api/v1/admin/tier-rules/${draft.body.version}/publish`)
+        .post(`/api/v1/admin/tier-rules/${version}/publish`)
         .set(as(admin))
         .expect(422);
       expect(res.body.error).toMatchObject({
@@ -160,23 +166,11 @@ describe('member tiers', () => {
     });
 
     it('refuses rules that leave out a tier members can hold', async () => {
-      const draft = await t
-        .http()
-        .post('/api/v1/admin/tier-rules')
-        .set(as(admin))
-        .send({})
-        .expect(201);
-      const tiers = draft.body.tiers.filter((tier: { code: string }) => tier.code !== 'diamond');
-      await t
-        .http()
-        .put(`/api/v1/admin/tier-rules/${draft.body.version}`)
-        .set(as(admin))
-        .send({ tiers })
-        .expect(200);
+      const version = await draftWith((tiers) => tiers.filter((tier) => tier.code !== 'diamond'));
       for (const action of ['simulate', 'publish']) {
         const res = await t
           .http()
-          .post(`/api/v1/admin/tier-rules/${draft.body.version}/${action}`)
+          .post(`/api/v1/admin/tier-rules/${version}/${action}`)
           .set(as(admin))
           .expect(422);
         expect(res.body.error).toMatchObject({
