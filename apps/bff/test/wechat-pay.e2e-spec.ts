@@ -36,6 +36,8 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
   let refundsRefused = false;
   /** While set, the stand-in turns refund requests away unread, as WeChat Pay does when asked too often. */
   let refundsLimited = false;
+  /** What the stand-in answers when asked about an order (by out_trade_no): absent, 404 ORDER_NOT_EXIST. */
+  const transactions = new Map<string, Record<string, unknown> | 'down'>();
   let server: Server;
   let t: TestApp;
   let admin: string;
@@ -49,10 +51,25 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       req.on('end', () => {
         calls.push({
           path: req.url ?? '',
-          body: JSON.parse(text),
+          body: text ? JSON.parse(text) : {},
           authorization: String(req.headers.authorization),
         });
         res.setHeader('content-type', 'application/json');
+        const queried = /^\/v3\/pay\/transactions\/out-trade-no\/(\w+)\?mchid=1900000001$/.exec(
+          req.url ?? '',
+        );
+        if (req.method === 'GET' && queried) {
+          const transaction = transactions.get(queried[1]);
+          if (transaction === 'down')
+            return void res
+              .writeHead(500)
+              .end(JSON.stringify({ code: 'SYSTEM_ERROR', message: '系统超时' }));
+          if (!transaction)
+            return void res
+              .writeHead(404)
+              .end(JSON.stringify({ code: 'ORDER_NOT_EXIST', message: '订单不存在' }));
+          return void res.end(JSON.stringify(transaction));
+        }
         if (req.url === '/v3/pay/transactions/jsapi')
           return void res.end(JSON.stringify({ prepay_id: 'wx_prepay_1' }));
         if (req.url === '/v3/refund/domestic/refunds') {
@@ -336,6 +353,66 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
         memberDayMultiplierPct: 200,
       }),
     );
+  });
+
+  it('asks WeChat Pay about an order past its deadline before cancelling it, and keeps one paid in time whose notices never came', async () => {
+    const clock = t.app.get(Clock);
+    const paidUnheard = await placeOrder();
+    const unpaid = await placeOrder();
+    const neverStarted = await placeOrder();
+    const unknown = await placeOrder();
+    const tradeNo = (orderId: string) => orderId.replace(/-/g, '');
+    transactions.set(tradeNo(paidUnheard.id), {
+      appid: 'wx_app_1',
+      mchid: '1900000001',
+      out_trade_no: tradeNo(paidUnheard.id),
+      transaction_id: '4200000071',
+      trade_state: 'SUCCESS',
+      amount: { total: paidUnheard.payable, payer_total: paidUnheard.payable, currency: 'CNY' },
+      success_time: new Date().toISOString(),
+    });
+    transactions.set(tradeNo(unpaid.id), {
+      appid: 'wx_app_1',
+      mchid: '1900000001',
+      out_trade_no: tradeNo(unpaid.id),
+      trade_state: 'NOTPAY',
+    });
+    transactions.set(tradeNo(unknown.id), 'down');
+    const stateOf = async (orderId: string) =>
+      (
+        await t
+          .http()
+          .get(`/api/v1/me/orders/${orderId}`)
+          .auth(buyer.accessToken, { type: 'bearer' })
+          .expect(200)
+      ).body.state;
+    const expire = () =>
+      t
+        .http()
+        .post('/api/v1/admin/jobs/cancel-unpaid-orders/run')
+        .auth(admin, { type: 'bearer' })
+        .expect(200);
+    clock.advance(16 * 60_000);
+    try {
+      await expire();
+      expect(await stateOf(paidUnheard.id)).toBe('paid');
+      expect(await stateOf(unpaid.id)).toBe('cancelled');
+      expect(await stateOf(neverStarted.id)).toBe('cancelled');
+      // WeChat Pay cannot tell now: the order waits, its stock still held, for the next run.
+      expect(await stateOf(unknown.id)).toBe('pending_payment');
+      transactions.delete(tradeNo(unknown.id));
+      await expire();
+      expect(await stateOf(unknown.id)).toBe('cancelled');
+    } finally {
+      clock.advance(-16 * 60_000);
+    }
+    // The notice that finally comes changes nothing.
+    await notification(transactions.get(tradeNo(paidUnheard.id)) as object).expect(200);
+    const [{ n }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM payments WHERE order_id = $1`,
+      [paidUnheard.id],
+    );
+    expect(n).toBe(1);
   });
 
   it('refunds a second WeChat Pay transaction for an order already paid, under a refund number of its own, once', async () => {

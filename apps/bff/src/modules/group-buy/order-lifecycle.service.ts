@@ -211,7 +211,13 @@ export class OrderLifecycleService {
     await this.release(ctx, order, 'cancel');
   }
 
-  /** Cancels up to `limit` orders whose payment window has passed, giving back stock and points. */
+  /**
+   * Settles up to `limit` orders whose payment window has passed: the provider is asked first,
+   * as a payment made in time may have gone unnotified (its notifications failing for a day);
+   * one it says was paid is recorded as its notification would have been, any other is
+   * cancelled, giving back stock and points. One the provider cannot tell about yet stays for
+   * the next run. How many it settled.
+   */
   async expireUnpaid(ctx: RequestContext, limit: number): Promise<number> {
     const due = await this.connection.query<LockedOrder>(
       ctx,
@@ -219,8 +225,21 @@ export class OrderLifecycleService {
        WHERE state = 'pending_payment' AND expires_at <= $1 ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
       [this.clock.now(), limit],
     );
-    for (const order of due) await this.release(ctx, order, 'expire');
-    return due.length;
+    let settled = 0;
+    for (const order of due) {
+      const payment = await this.payments.findPayment(order.id).catch((error: unknown) => {
+        this.logger.warn(
+          { err: error, orderId: order.id },
+          'cannot tell whether an unpaid order past its deadline was paid: asking again next run',
+        );
+        return undefined;
+      });
+      if (payment === undefined || (payment && payment.orderId !== order.id)) continue;
+      if (payment) await this.recordPayment(ctx, payment);
+      else await this.release(ctx, order, 'expire');
+      settled += 1;
+    }
+    return settled;
   }
 
   /** Cancels an order and gives back what it held: stock, the member's quantities, spent points; refunds a paid one. */

@@ -76,6 +76,12 @@ export interface PaymentProvider {
     headers: Record<string, string | string[] | undefined>,
     rawBody: Buffer,
   ): PaymentNotification;
+  /**
+   * Asks whether an order was paid, for one whose notification never came: its payment, or
+   * null when the provider has none (never started, not paid, closed). Throws when it cannot
+   * tell, as when it does not answer.
+   */
+  findPayment(orderId: string): Promise<PaymentNotification | null>;
   refund(request: RefundRequest): Promise<RefundAnswer>;
   /** Checks a refund notification's signature and reads it; throws PAYMENT_NOTIFICATION_INVALID. */
   verifyRefund(

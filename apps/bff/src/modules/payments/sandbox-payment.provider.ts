@@ -43,6 +43,11 @@ export class SandboxPaymentProvider implements PaymentProvider {
     return { kind: 'completed' };
   }
 
+  /** Every sandbox payment is confirmed before start() returns: one not notified was never made. */
+  async findPayment(): Promise<PaymentNotification | null> {
+    return null;
+  }
+
   verify(
     headers: Record<string, string | string[] | undefined>,
     rawBody: Buffer,

@@ -62,6 +62,17 @@ const fromTradeNo = (tradeNo: string) =>
 const toWechatTime = (instant: Date) =>
   `${new Date(instant.getTime() + 8 * 3_600_000).toISOString().slice(0, 19)}+08:00`;
 
+/** A payment as WeChat Pay describes it, in a notification or a query's answer. */
+interface WechatTransaction {
+  appid?: string;
+  mchid?: string;
+  out_trade_no?: string;
+  transaction_id?: string;
+  trade_state?: string;
+  amount?: { total?: number };
+  success_time?: string;
+}
+
 /** WeChat Pay answered a request with an error status, saying why in its body. */
 class WechatPayError extends Error {
   constructor(
@@ -129,7 +140,11 @@ export class WechatPayProvider implements PaymentProvider {
       amount: { total: request.amountFen, currency: 'CNY' },
       payer: { openid: request.openid },
     };
-    const { data } = await this.post<{ prepay_id: string }>('/v3/pay/transactions/jsapi', body);
+    const { data } = await this.call<{ prepay_id: string }>(
+      'POST',
+      '/v3/pay/transactions/jsapi',
+      body,
+    );
     const timeStamp = String(Math.floor(this.clock.now().getTime() / 1000));
     const nonceStr = randomBytes(16).toString('hex');
     const prepay = `prepay_id=${data.prepay_id}`;
@@ -141,20 +156,15 @@ export class WechatPayProvider implements PaymentProvider {
     headers: Record<string, string | string[] | undefined>,
     rawBody: Buffer,
   ): PaymentNotification {
-    const transaction = this.open<{
-      appid?: string;
-      mchid?: string;
-      out_trade_no?: string;
-      transaction_id?: string;
-      trade_state?: string;
-      amount?: { total?: number };
-      success_time?: string;
-    }>(headers, rawBody);
-    // Sealed with our APIv3 key, yet for this merchant and app only.
+    return this.paymentOf(this.open<WechatTransaction>(headers, rawBody));
+  }
+
+  /** A successful payment of an order of this merchant and app, as a notice or a query tells it. */
+  private paymentOf(transaction: WechatTransaction): PaymentNotification {
     if (transaction.appid !== this.settings.appId || transaction.mchid !== this.settings.mchId) {
       this.logger.warn(
         { appId: transaction.appid, mchId: transaction.mchid },
-        'payment notification for another merchant or app',
+        'payment for another merchant or app',
       );
       throw invalidNotification('another merchant or app');
     }
@@ -177,6 +187,28 @@ export class WechatPayProvider implements PaymentProvider {
       amountFen: transaction.amount?.total as number,
       paidAt: new Date(transaction.success_time ?? this.clock.now().toISOString()),
     };
+  }
+
+  /**
+   * Queries the order at WeChat Pay (by out_trade_no): its payment when SUCCESS; null when it
+   * has none (ORDER_NOT_EXIST, NOTPAY, CLOSED, PAYERROR, REVOKED). USERPAYING, a payer still
+   * entering their password, cannot be told yet, and throws like an error answer does.
+   */
+  async findPayment(orderId: string): Promise<PaymentNotification | null> {
+    const path = `/v3/pay/transactions/out-trade-no/${toTradeNo(orderId)}?mchid=${this.settings.mchId}`;
+    const transaction = await this.call<WechatTransaction>('GET', path).then(
+      ({ data }) => data,
+      (error: unknown) => {
+        if (error instanceof WechatPayError && error.status === 404) return null;
+        throw error;
+      },
+    );
+    if (!transaction || transaction.trade_state !== 'SUCCESS') {
+      if (transaction?.trade_state === 'USERPAYING')
+        throw new Error(`order ${orderId} is still being paid`);
+      return null;
+    }
+    return this.paymentOf(transaction);
   }
 
   /** A REFUND.SUCCESS / REFUND.ABNORMAL / REFUND.CLOSED notification, sealed like a payment's. */
@@ -218,12 +250,12 @@ export class WechatPayProvider implements PaymentProvider {
   }
 
   async refund(request: RefundRequest): Promise<RefundAnswer> {
-    const { data } = await this.post<{
+    const { data } = await this.call<{
       refund_id: string;
       status?: string;
       success_time?: string;
       user_received_account?: string;
-    }>('/v3/refund/domestic/refunds', {
+    }>('POST', '/v3/refund/domestic/refunds', {
       transaction_id: request.transactionId,
       // Same order and reason, same refund number: WeChat Pay refunds a number once.
       out_refund_no: `${toTradeNo(request.orderId)}${createHash('sha256').update(request.reason).digest('hex').slice(0, 16)}`,
@@ -302,16 +334,19 @@ export class WechatPayProvider implements PaymentProvider {
   }
 
   /** Calls the API with the merchant's request signature (WECHATPAY2-SHA256-RSA2048). */
-  private post<T>(path: string, body: object) {
-    const text = JSON.stringify(body);
+  private call<T>(method: 'GET' | 'POST', path: string, body?: object) {
+    const text = body === undefined ? '' : JSON.stringify(body);
     const timestamp = String(Math.floor(this.clock.now().getTime() / 1000));
     const nonce = randomBytes(16).toString('hex');
-    const signature = this.sign(`POST\n${path}\n${timestamp}\n${nonce}\n${text}\n`);
+    const signature = this.sign(`${method}\n${path}\n${timestamp}\n${nonce}\n${text}\n`);
     const authorization =
       `WECHATPAY2-SHA256-RSA2048 mchid="${this.settings.mchId}",nonce_str="${nonce}",` +
       `signature="${signature}",timestamp="${timestamp}",serial_no="${this.settings.serialNo}"`;
     return this.http
-      .post<T>(path, text, {
+      .request<T>({
+        method,
+        url: path,
+        data: body === undefined ? undefined : text,
         headers: { 'content-type': 'application/json', accept: 'application/json', authorization },
       })
       .catch((error: unknown) => {
