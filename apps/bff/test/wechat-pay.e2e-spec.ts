@@ -357,35 +357,39 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
 
   it('asks WeChat Pay about an order past its deadline before cancelling it, and keeps one paid in time whose notices never came', async () => {
     const clock = t.app.get(Clock);
+    const tradeNo = (orderId: string) => orderId.replace(/-/g, '');
+    const atWechat = (order: { id: string; payable: number }, state: string) => ({
+      appid: 'wx_app_1',
+      mchid: '1900000001',
+      out_trade_no: tradeNo(order.id),
+      transaction_id: `42000000${state === 'SUCCESS' ? '71' : '00'}`,
+      trade_state: state,
+      amount: { total: order.payable, payer_total: order.payable, currency: 'CNY' },
+      success_time: new Date().toISOString(),
+    });
+    // Placed one after another, so asked about in this order.
+    const unknown = await placeOrder();
     const paidUnheard = await placeOrder();
     const unpaid = await placeOrder();
     const neverStarted = await placeOrder();
-    const unknown = await placeOrder();
-    const tradeNo = (orderId: string) => orderId.replace(/-/g, '');
-    transactions.set(tradeNo(paidUnheard.id), {
-      appid: 'wx_app_1',
-      mchid: '1900000001',
-      out_trade_no: tradeNo(paidUnheard.id),
-      transaction_id: '4200000071',
-      trade_state: 'SUCCESS',
-      amount: { total: paidUnheard.payable, payer_total: paidUnheard.payable, currency: 'CNY' },
-      success_time: new Date().toISOString(),
-    });
-    transactions.set(tradeNo(unpaid.id), {
-      appid: 'wx_app_1',
-      mchid: '1900000001',
-      out_trade_no: tradeNo(unpaid.id),
-      trade_state: 'NOTPAY',
-    });
+    const paying = await placeOrder();
     transactions.set(tradeNo(unknown.id), 'down');
-    const stateOf = async (orderId: string) =>
-      (
-        await t
-          .http()
-          .get(`/api/v1/me/orders/${orderId}`)
-          .auth(buyer.accessToken, { type: 'bearer' })
-          .expect(200)
-      ).body.state;
+    transactions.set(tradeNo(paidUnheard.id), atWechat(paidUnheard, 'SUCCESS'));
+    transactions.set(tradeNo(unpaid.id), atWechat(unpaid, 'NOTPAY'));
+    transactions.set(tradeNo(paying.id), atWechat(paying, 'USERPAYING'));
+    const statesOf = async (...orders: { id: string }[]) =>
+      Promise.all(
+        orders.map(
+          async (order) =>
+            (
+              await t
+                .http()
+                .get(`/api/v1/me/orders/${order.id}`)
+                .auth(buyer.accessToken, { type: 'bearer' })
+                .expect(200)
+            ).body.state,
+        ),
+      );
     const expire = () =>
       t
         .http()
@@ -394,20 +398,28 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
         .expect(200);
     clock.advance(16 * 60_000);
     try {
+      // WeChat Pay does not answer about the first: it and those after it wait, stock held.
       await expire();
-      expect(await stateOf(paidUnheard.id)).toBe('paid');
-      expect(await stateOf(unpaid.id)).toBe('cancelled');
-      expect(await stateOf(neverStarted.id)).toBe('cancelled');
-      // WeChat Pay cannot tell now: the order waits, its stock still held, for the next run.
-      expect(await stateOf(unknown.id)).toBe('pending_payment');
+      expect(await statesOf(unknown, paidUnheard, unpaid, neverStarted, paying)).toEqual(
+        Array(5).fill('pending_payment'),
+      );
       transactions.delete(tradeNo(unknown.id));
       await expire();
-      expect(await stateOf(unknown.id)).toBe('cancelled');
+      expect(await statesOf(unknown, paidUnheard, unpaid, neverStarted, paying)).toEqual([
+        'cancelled',
+        'paid',
+        'cancelled',
+        'cancelled',
+        'pending_payment',
+      ]);
+      transactions.set(tradeNo(paying.id), atWechat(paying, 'PAYERROR'));
+      await expire();
+      expect(await statesOf(paying)).toEqual(['cancelled']);
     } finally {
       clock.advance(-16 * 60_000);
     }
     // The notice that finally comes changes nothing.
-    await notification(transactions.get(tradeNo(paidUnheard.id)) as object).expect(200);
+    await notification(atWechat(paidUnheard, 'SUCCESS')).expect(200);
     const [{ n }] = await t.dataSource.query(
       `SELECT count(*)::int AS n FROM payments WHERE order_id = $1`,
       [paidUnheard.id],

@@ -215,8 +215,9 @@ export class OrderLifecycleService {
    * Settles up to `limit` orders whose payment window has passed: the provider is asked first,
    * as a payment made in time may have gone unnotified (its notifications failing for a day);
    * one it says was paid is recorded as its notification would have been, any other is
-   * cancelled, giving back stock and points. One the provider cannot tell about yet stays for
-   * the next run. How many it settled.
+   * cancelled, giving back stock and points. One still being paid waits; when the provider does
+   * not answer, the rest of the batch waits for the next run rather than hold its orders
+   * locked through one timeout after another. How many it settled.
    */
   async expireUnpaid(ctx: RequestContext, limit: number): Promise<number> {
     const due = await this.connection.query<LockedOrder>(
@@ -227,16 +228,19 @@ export class OrderLifecycleService {
     );
     let settled = 0;
     for (const order of due) {
-      const payment = await this.payments.findPayment(order.id).catch((error: unknown) => {
+      let found: Awaited<ReturnType<PaymentProvider['findPayment']>>;
+      try {
+        found = await this.payments.findPayment(order.id);
+      } catch (error) {
         this.logger.warn(
           { err: error, orderId: order.id },
-          'cannot tell whether an unpaid order past its deadline was paid: asking again next run',
+          'the payment provider cannot tell whether an unpaid order past its deadline was paid: asking again next run',
         );
-        return undefined;
-      });
-      if (payment === undefined || (payment && payment.orderId !== order.id)) continue;
-      if (payment) await this.recordPayment(ctx, payment);
-      else await this.release(ctx, order, 'expire');
+        break;
+      }
+      if (found === 'paying' || (found !== 'unpaid' && found.orderId !== order.id)) continue;
+      if (found === 'unpaid') await this.release(ctx, order, 'expire');
+      else await this.recordPayment(ctx, found);
       settled += 1;
     }
     return settled;

@@ -77,11 +77,11 @@ export interface PaymentProvider {
     rawBody: Buffer,
   ): PaymentNotification;
   /**
-   * Asks whether an order was paid, for one whose notification never came: its payment, or
-   * null when the provider has none (never started, not paid, closed). Throws when it cannot
-   * tell, as when it does not answer.
+   * Asks whether an order was paid, for one whose notification never came: its payment;
+   * 'unpaid' when the provider has none (never started, not paid, closed); 'paying' while the
+   * payer is still at it. Throws when the provider does not answer.
    */
-  findPayment(orderId: string): Promise<PaymentNotification | null>;
+  findPayment(orderId: string): Promise<PaymentNotification | 'unpaid' | 'paying'>;
   refund(request: RefundRequest): Promise<RefundAnswer>;
   /** Checks a refund notification's signature and reads it; throws PAYMENT_NOTIFICATION_INVALID. */
   verifyRefund(

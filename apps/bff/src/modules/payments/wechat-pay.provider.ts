@@ -190,11 +190,11 @@ export class WechatPayProvider implements PaymentProvider {
   }
 
   /**
-   * Queries the order at WeChat Pay (by out_trade_no): its payment when SUCCESS; null when it
-   * has none (ORDER_NOT_EXIST, NOTPAY, CLOSED, PAYERROR, REVOKED). USERPAYING, a payer still
-   * entering their password, cannot be told yet, and throws like an error answer does.
+   * Queries the order at WeChat Pay (by out_trade_no): its payment when SUCCESS; 'paying' for
+   * USERPAYING (a payer still entering their password); 'unpaid' for any other state
+   * (NOTPAY, CLOSED, PAYERROR, REVOKED) and for ORDER_NOT_EXIST.
    */
-  async findPayment(orderId: string): Promise<PaymentNotification | null> {
+  async findPayment(orderId: string): Promise<PaymentNotification | 'unpaid' | 'paying'> {
     const path = `/v3/pay/transactions/out-trade-no/${toTradeNo(orderId)}?mchid=${this.settings.mchId}`;
     const transaction = await this.call<WechatTransaction>('GET', path).then(
       ({ data }) => data,
@@ -203,12 +203,8 @@ export class WechatPayProvider implements PaymentProvider {
         throw error;
       },
     );
-    if (!transaction || transaction.trade_state !== 'SUCCESS') {
-      if (transaction?.trade_state === 'USERPAYING')
-        throw new Error(`order ${orderId} is still being paid`);
-      return null;
-    }
-    return this.paymentOf(transaction);
+    if (transaction?.trade_state === 'SUCCESS') return this.paymentOf(transaction);
+    return transaction?.trade_state === 'USERPAYING' ? 'paying' : 'unpaid';
   }
 
   /** A REFUND.SUCCESS / REFUND.ABNORMAL / REFUND.CLOSED notification, sealed like a payment's. */
