@@ -179,3 +179,91 @@ describe('api-client', () => {
     expect(store.getAccessToken()).toBe('a');
   });
 });
+
+describe('api-client: a refresh that fails or outlives its session', () => {
+  let server: Server | undefined;
+  afterEach(
+    () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())),
+  );
+
+  it('keeps the session when the refresh call never reached the BFF (network blip)', async () => {
+    const fake = await fakeBff((req, _body, res) => {
+      // The refresh request dies on the wire: no HTTP answer, the refresh token was never used.
+      if (req.url === '/api/v1/auth/refresh') return void res.socket?.destroy();
+      json(res, 401, { error: { code: 'AUTH_TOKEN_EXPIRED', message: 'expired' } });
+    });
+    server = fake.server;
+    const store = memoryStore('stale', 'refresh-1');
+    const onSessionExpired = jest.fn();
+    const client = createApiClient({ baseURL: fake.url, tokenStore: store, onSessionExpired });
+    await expect(client.me.get()).rejects.toMatchObject({ code: ErrorCode.NetworkError });
+    // A network error can be tried again: the refresh token, never used, is kept.
+    expect(onSessionExpired).not.toHaveBeenCalled();
+    expect(store.getRefreshToken()).toBe('refresh-1');
+  });
+
+  it('keeps the session when the BFF answers the refresh with 503 / 429', async () => {
+    const fake = await fakeBff((req, _body, res) => {
+      if (req.url === '/api/v1/auth/refresh')
+        return json(res, 503, { error: { code: 'SERVICE_UNAVAILABLE', message: 'db down' } });
+      json(res, 401, { error: { code: 'AUTH_TOKEN_EXPIRED', message: 'expired' } });
+    });
+    server = fake.server;
+    const store = memoryStore('stale', 'refresh-1');
+    const onSessionExpired = jest.fn();
+    const client = createApiClient({ baseURL: fake.url, tokenStore: store, onSessionExpired });
+    await expect(client.me.get()).rejects.toMatchObject({ code: ErrorCode.ServiceUnavailable });
+    expect(onSessionExpired).not.toHaveBeenCalled();
+    expect(store.getRefreshToken()).toBe('refresh-1');
+  });
+
+  it('does not bring back the tokens of a member who logged out while their refresh was out', async () => {
+    let answerRefresh!: () => void;
+    let refreshArrived!: () => void;
+    const arrived = new Promise<void>((r) => (refreshArrived = r));
+    const fake = await fakeBff((req, _body, res) => {
+      if (req.url === '/api/v1/auth/refresh') {
+        answerRefresh = () => json(res, 200, { accessToken: 'alice-2', refreshToken: 'alice-r2' });
+        return refreshArrived();
+      }
+      if (req.headers.authorization === 'Bearer alice-2') return json(res, 200, me);
+      json(res, 401, { error: { code: 'AUTH_TOKEN_EXPIRED', message: 'expired' } });
+    });
+    server = fake.server;
+    const store = memoryStore('alice-1', 'alice-r1');
+    const client = createApiClient({ baseURL: fake.url, tokenStore: store });
+    const pending = client.me.get().catch(() => undefined);
+    await arrived;
+    store.clear(); // alice taps 退出登录 (the mini-program's logout sets both tokens to null)
+    answerRefresh();
+    await pending;
+    expect(store.getAccessToken()).toBeNull();
+    expect(store.getRefreshToken()).toBeNull();
+  });
+
+  it("does not replace bob's session with alice's when alice's refresh answers after bob logged in", async () => {
+    let answerRefresh!: () => void;
+    let refreshArrived!: () => void;
+    const arrived = new Promise<void>((r) => (refreshArrived = r));
+    const fake = await fakeBff((req, _body, res) => {
+      if (req.url === '/api/v1/auth/refresh') {
+        answerRefresh = () => json(res, 200, { accessToken: 'alice-2', refreshToken: 'alice-r2' });
+        return refreshArrived();
+      }
+      if (req.headers.authorization === 'Bearer alice-2') return json(res, 200, me);
+      json(res, 401, { error: { code: 'AUTH_TOKEN_EXPIRED', message: 'expired' } });
+    });
+    server = fake.server;
+    const store = memoryStore('alice-1', 'alice-r1');
+    const client = createApiClient({ baseURL: fake.url, tokenStore: store });
+    const alicesRequest = client.me.get();
+    await arrived;
+    store.clear(); // alice logs out ...
+    store.setTokens({ accessToken: 'bob-1', refreshToken: 'bob-r1' }); // ... and bob logs in
+    answerRefresh();
+    // alice's old request still resolves with alice's data, into a phone now logged in as bob
+    await alicesRequest.catch(() => undefined);
+    expect(store.getAccessToken()).toBe('bob-1');
+    expect(store.getRefreshToken()).toBe('bob-r1');
+  });
+});

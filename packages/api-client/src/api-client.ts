@@ -73,19 +73,28 @@ export function createApiClient(options: ApiClientOptions) {
     refreshing ??= (async () => {
       const refreshToken = tokenStore.getRefreshToken();
       if (!refreshToken) throw new ApiError(ErrorCode.AuthRequired, 401, 'Log in first');
+      // The session this refresh belongs to may end (log-out, another member logs in) while it is out.
+      const sameSession = () => tokenStore.getRefreshToken() === refreshToken;
+      let data: TokenPair;
       try {
-        const { data } = await http.post<TokenPair>(
+        ({ data } = await http.post<TokenPair>(
           '/auth/refresh',
           { refreshToken },
           { headers: { Authorization: undefined } },
-        );
-        tokenStore.setTokens(data);
-        return data.accessToken;
+        ));
       } catch (error) {
-        tokenStore.clear();
-        options.onSessionExpired?.();
-        throw toApiError(error);
+        const apiError = toApiError(error);
+        // Only the BFF refusing the refresh token ends the session; a network failure, a 5xx or a
+        // 429 leaves the unused refresh token for the next request to try again.
+        if ((apiError.status === 400 || apiError.status === 401) && sameSession()) {
+          tokenStore.clear();
+          options.onSessionExpired?.();
+        }
+        throw apiError;
       }
+      if (!sameSession()) throw new ApiError(ErrorCode.AuthRequired, 401, 'Logged out meanwhile');
+      tokenStore.setTokens(data);
+      return data.accessToken;
     })().finally(() => {
       refreshing = null;
     });

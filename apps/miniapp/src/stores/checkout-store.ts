@@ -31,11 +31,16 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
       ...(usePoints && pointsAvailable > 0 ? { pointsToUse: pointsAvailable } : {}),
     };
   };
+  // Only the answer to the latest change may be shown; until it comes, nothing can be paid.
+  let latestQuote = 0;
   const refreshQuote = async () => {
+    const asked = ++latestQuote;
+    set({ quote: null });
     try {
-      set({ quote: await api.orders.quote(requestBody()), error: null });
+      const quote = await api.orders.quote(requestBody());
+      if (asked === latestQuote) set({ quote, error: null });
     } catch (error) {
-      set({ quote: null, error: messageFor(error, '价格计算失败') });
+      if (asked === latestQuote) set({ quote: null, error: messageFor(error, '价格计算失败') });
     }
   };
 
@@ -78,7 +83,7 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
     },
 
     async submit() {
-      if (get().submitting) return null;
+      if (get().submitting || !get().quote) return null;
       set({ submitting: true, error: null });
       let placed: OrderView | null = null;
       try {
@@ -87,6 +92,12 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
         set({ submitting: false });
         return afterPaying;
       } catch (error) {
+        // A payment whose answer was lost may have gone through: what the BFF holds decides.
+        const now = placed ? await api.orders.get(placed.id).catch(() => null) : null;
+        if (now && now.state !== 'pending_payment') {
+          set({ submitting: false });
+          return now;
+        }
         // A placed order waits until its deadline: paying again here or from 订单 pays that one.
         const fallback = placed
           ? `支付未完成，订单保留至 ${formatTime(placed.expiresAt)}，可再次支付`

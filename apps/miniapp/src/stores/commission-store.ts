@@ -2,9 +2,13 @@ import type { CommissionEntry, CommissionTotals, Withdrawal } from '@linli/api-c
 import { create } from 'zustand';
 import { api } from '../services/api';
 import { messageFor } from '../services/error-messages';
+import { resetOnMemberChange } from './session';
 import { newIdempotencyKey } from '../services/idempotency-key';
 
 const PAGE_SIZE = 20;
+
+/** The key of a withdrawal not yet answered, reused when the leader tries the same amount again. */
+let withdrawing: { amount: number; key: string } | null = null;
 
 interface CommissionState {
   totals: CommissionTotals | null;
@@ -22,7 +26,18 @@ interface CommissionState {
   withdraw(amount: number): Promise<boolean>;
 }
 
-export const useCommissionStore = create<CommissionState>()((set, get) => ({
+/** What the store holds before anything is loaded, and again once the member changes. */
+const EMPTY: Pick<
+  CommissionState,
+  | 'totals'
+  | 'entries'
+  | 'nextCursor'
+  | 'withdrawals'
+  | 'loading'
+  | 'loadingMore'
+  | 'submitting'
+  | 'error'
+> = {
   totals: null,
   entries: [],
   nextCursor: null,
@@ -31,6 +46,10 @@ export const useCommissionStore = create<CommissionState>()((set, get) => ({
   loadingMore: false,
   submitting: false,
   error: null,
+};
+
+export const useCommissionStore = create<CommissionState>()((set, get) => ({
+  ...EMPTY,
 
   async load() {
     set({ loading: true });
@@ -70,9 +89,12 @@ export const useCommissionStore = create<CommissionState>()((set, get) => ({
   },
 
   async withdraw(amount) {
+    if (get().submitting) return false;
+    if (withdrawing?.amount !== amount) withdrawing = { amount, key: newIdempotencyKey() };
     set({ submitting: true });
     try {
-      await api.leader.withdraw(amount, newIdempotencyKey());
+      await api.leader.withdraw(amount, withdrawing.key);
+      withdrawing = null;
       set({ submitting: false, error: null });
       await get().load();
       return true;
@@ -82,3 +104,5 @@ export const useCommissionStore = create<CommissionState>()((set, get) => ({
     }
   },
 }));
+
+resetOnMemberChange(() => useCommissionStore.setState(EMPTY));

@@ -14,6 +14,7 @@ import { ErrorCode } from '@linli/shared';
 import { create } from 'zustand';
 import { api } from '../services/api';
 import { messageFor } from '../services/error-messages';
+import { resetOnMemberChange } from './session';
 import { newIdempotencyKey } from '../services/idempotency-key';
 import { whereAmI } from '../services/location';
 
@@ -56,6 +57,34 @@ function isForbidden(error: unknown): boolean {
   return error instanceof ApiError && error.code === ErrorCode.Forbidden;
 }
 
+/** What the store holds before anything is loaded, and again once the member changes. */
+const EMPTY: Pick<
+  LeaderState,
+  | 'dashboard'
+  | 'notLeader'
+  | 'readyOrders'
+  | 'outcomes'
+  | 'pickLists'
+  | 'deliveries'
+  | 'applications'
+  | 'vacantPoints'
+  | 'loading'
+  | 'busy'
+  | 'error'
+> = {
+  dashboard: null,
+  notLeader: false,
+  readyOrders: [],
+  outcomes: [],
+  pickLists: [],
+  deliveries: [],
+  applications: [],
+  vacantPoints: [],
+  loading: false,
+  busy: false,
+  error: null,
+};
+
 export const useLeaderStore = create<LeaderState>()((set, get) => {
   /** Runs one read, keeping its failure as the page's error (or as "not a leader"). */
   async function read(work: () => Promise<Partial<LeaderState>>, fallback: string) {
@@ -68,17 +97,7 @@ export const useLeaderStore = create<LeaderState>()((set, get) => {
   }
 
   return {
-    dashboard: null,
-    notLeader: false,
-    readyOrders: [],
-    outcomes: [],
-    pickLists: [],
-    deliveries: [],
-    applications: [],
-    vacantPoints: [],
-    loading: false,
-    busy: false,
-    error: null,
+    ...EMPTY,
 
     loadDashboard: () =>
       read(async () => ({ dashboard: await api.leader.dashboard() }), '工作台加载失败'),
@@ -154,3 +173,5 @@ export const useLeaderStore = create<LeaderState>()((set, get) => {
     },
   };
 });
+
+resetOnMemberChange(() => useLeaderStore.setState(EMPTY));

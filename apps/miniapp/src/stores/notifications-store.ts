@@ -2,6 +2,7 @@ import type { NotificationView } from '@linli/api-contract';
 import { create } from 'zustand';
 import { api } from '../services/api';
 import { messageFor } from '../services/error-messages';
+import { resetOnMemberChange } from './session';
 
 interface NotificationsState {
   items: NotificationView[];
@@ -13,11 +14,16 @@ interface NotificationsState {
 }
 
 /** What the BFF told the member: refunds, arrivals, pickups, decisions. */
-export const useNotificationsStore = create<NotificationsState>()((set, get) => ({
+/** What the store holds before anything is loaded, and again once the member changes. */
+const EMPTY: Pick<NotificationsState, 'items' | 'nextCursor' | 'loading' | 'error'> = {
   items: [],
   nextCursor: null,
   loading: false,
   error: null,
+};
+
+export const useNotificationsStore = create<NotificationsState>()((set, get) => ({
+  ...EMPTY,
 
   async load() {
     set({ loading: true });
@@ -41,3 +47,5 @@ export const useNotificationsStore = create<NotificationsState>()((set, get) => 
     }
   },
 }));
+
+resetOnMemberChange(() => useNotificationsStore.setState(EMPTY));

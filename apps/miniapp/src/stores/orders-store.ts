@@ -2,6 +2,7 @@ import type { OrderView, RefundView } from '@linli/api-contract';
 import { create } from 'zustand';
 import { api } from '../services/api';
 import { messageFor } from '../services/error-messages';
+import { resetOnMemberChange } from './session';
 import { newIdempotencyKey } from '../services/idempotency-key';
 import { payOrder } from '../services/payment';
 
@@ -9,6 +10,8 @@ const PAGE_SIZE = 20;
 
 /** The key of a cancel not yet answered, reused when the shopper tries again. */
 let cancelling: { orderId: string; key: string } | null = null;
+/** The after-sales request not yet answered, and its key, reused while it is asked for again. */
+let askingRefund: { request: string; key: string } | null = null;
 
 interface OrdersState {
   orders: OrderView[];
@@ -30,7 +33,11 @@ interface OrdersState {
   requestRefund(quantities: Record<string, number>, reason: string): Promise<boolean>;
 }
 
-export const useOrdersStore = create<OrdersState>()((set, get) => ({
+/** What the store holds before anything is loaded, and again once the member changes. */
+const EMPTY: Pick<
+  OrdersState,
+  'orders' | 'nextCursor' | 'loading' | 'error' | 'current' | 'refunds' | 'submitting'
+> = {
   orders: [],
   nextCursor: null,
   loading: false,
@@ -38,6 +45,10 @@ export const useOrdersStore = create<OrdersState>()((set, get) => ({
   current: null,
   refunds: [],
   submitting: false,
+};
+
+export const useOrdersStore = create<OrdersState>()((set, get) => ({
+  ...EMPTY,
 
   async load() {
     set({ loading: true });
@@ -86,7 +97,9 @@ export const useOrdersStore = create<OrdersState>()((set, get) => ({
       unpaid = messageFor(error, '支付未完成，请在截止前再试');
     }
     await get().open(order.id);
-    set({ submitting: false, ...(unpaid ? { error: unpaid } : {}) });
+    // A payment whose answer was lost may have gone through: only an order still unpaid says so.
+    const stillUnpaid = get().current?.state === 'pending_payment';
+    set({ submitting: false, ...(unpaid && stillUnpaid ? { error: unpaid } : {}) });
   },
 
   async cancel() {
@@ -115,9 +128,13 @@ export const useOrdersStore = create<OrdersState>()((set, get) => ({
       set({ error: '请选择要退的商品' });
       return false;
     }
+    // A retry of the same request after a lost answer sends the same key: one request, not two.
+    const request = JSON.stringify([order.id, lines, reason]);
+    if (askingRefund?.request !== request) askingRefund = { request, key: newIdempotencyKey() };
     set({ submitting: true });
     try {
-      await api.orders.requestRefund(order.id, { lines, reason }, newIdempotencyKey());
+      await api.orders.requestRefund(order.id, { lines, reason }, askingRefund.key);
+      askingRefund = null;
       set({ submitting: false, error: null });
       await get().open(order.id);
       return true;
@@ -127,3 +144,5 @@ export const useOrdersStore = create<OrdersState>()((set, get) => ({
     }
   },
 }));
+
+resetOnMemberChange(() => useOrdersStore.setState(EMPTY));

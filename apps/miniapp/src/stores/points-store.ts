@@ -2,6 +2,7 @@ import type { PointsEntry, PointsEntryType, PointsWallet } from '@linli/api-cont
 import { create } from 'zustand';
 import { api } from '../services/api';
 import { messageFor } from '../services/error-messages';
+import { resetOnMemberChange } from './session';
 
 const PAGE_SIZE = 20;
 
@@ -27,7 +28,18 @@ interface PointsState {
   loadMore(): Promise<void>;
 }
 
-export const usePointsStore = create<PointsState>()((set, get) => ({
+/** What the store holds before anything is loaded, and again once the member changes. */
+const EMPTY: Pick<
+  PointsState,
+  | 'wallet'
+  | 'walletError'
+  | 'entries'
+  | 'filter'
+  | 'nextCursor'
+  | 'entriesLoading'
+  | 'loadingMore'
+  | 'entriesError'
+> = {
   wallet: null,
   walletError: null,
   entries: [],
@@ -36,6 +48,10 @@ export const usePointsStore = create<PointsState>()((set, get) => ({
   entriesLoading: false,
   loadingMore: false,
   entriesError: null,
+};
+
+export const usePointsStore = create<PointsState>()((set, get) => ({
+  ...EMPTY,
 
   async loadWallet() {
     try {
@@ -88,3 +104,8 @@ export const usePointsStore = create<PointsState>()((set, get) => ({
     }
   },
 }));
+
+resetOnMemberChange(() => {
+  shown += 1; // a page still on its way belongs to the member before
+  usePointsStore.setState(EMPTY);
+});

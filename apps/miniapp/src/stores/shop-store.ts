@@ -4,6 +4,7 @@ import { ErrorCode } from '@linli/shared';
 import { create } from 'zustand';
 import { api } from '../services/api';
 import { messageFor } from '../services/error-messages';
+import { resetOnMemberChange } from './session';
 import { whereAmI } from '../services/location';
 
 const PAGE_SIZE = 20;
@@ -32,7 +33,18 @@ interface ShopState {
   choosePickupPoint(pickupPointId: string): Promise<void>;
 }
 
-export const useShopStore = create<ShopState>()((set, get) => ({
+/** What the store holds before anything is loaded, and again once the member changes. */
+const EMPTY: Pick<
+  ShopState,
+  | 'campaigns'
+  | 'campaignsCursor'
+  | 'pickupPoint'
+  | 'choosingPickupPoint'
+  | 'nearby'
+  | 'loading'
+  | 'error'
+  | 'campaign'
+> = {
   campaigns: [],
   campaignsCursor: null,
   pickupPoint: null,
@@ -41,6 +53,10 @@ export const useShopStore = create<ShopState>()((set, get) => ({
   loading: false,
   error: null,
   campaign: null,
+};
+
+export const useShopStore = create<ShopState>()((set, get) => ({
+  ...EMPTY,
 
   async loadCampaigns() {
     set({ loading: true, error: null });
@@ -115,3 +131,5 @@ export const useShopStore = create<ShopState>()((set, get) => ({
     }
   },
 }));
+
+resetOnMemberChange(() => useShopStore.setState(EMPTY));

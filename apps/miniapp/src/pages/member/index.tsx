@@ -14,19 +14,22 @@ const REASONS = { upgrade: '升级', retention: '保级调整', manual: '平台�
 
 export default function MemberPage() {
   const loggedIn = useAuthStore((s) => Boolean(s.accessToken));
-  const { card, error, load } = useMemberCardStore();
+  const { card, error, loads, load } = useMemberCardStore();
 
   useDidShow(() => {
     if (loggedIn) void load();
   });
 
   // The member code rotates every minute: fetch a fresh one when the shown one expires.
+  // After a failed refresh (loads moves on, card does not), try again in a few seconds.
   useEffect(() => {
     if (!card) return;
-    const wait = Math.max(1_000, new Date(card.memberCodeExpiresAt).getTime() - Date.now());
+    const wait = error
+      ? 5_000
+      : Math.max(1_000, new Date(card.memberCodeExpiresAt).getTime() - Date.now());
     const timer = setTimeout(() => void load(), wait);
     return () => clearTimeout(timer);
-  }, [card, load]);
+  }, [card, error, loads, load]);
 
   if (!loggedIn) {
     return (
@@ -76,6 +79,7 @@ export default function MemberPage() {
       </View>
 
       <View className="member-section member-code">
+        {error && <Text className="member-code__error">{error}，会员码正在重试刷新</Text>}
         <QrCode className="member-qr" code={card.memberCode} />
         <Text className="member-code__hint">取货时向团长出示会员码，每分钟自动刷新</Text>
       </View>

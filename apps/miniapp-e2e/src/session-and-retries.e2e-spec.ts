@@ -1,0 +1,244 @@
+import type { Page } from 'playwright-core';
+import { liveGroupBuy } from './support/group-buys';
+import { logInAs, useJourney } from './support/journey';
+import { approveLeader, pickupPoints, shopperAt } from './support/pickup-points';
+import { screenshot, waitForText } from './support/screen';
+import { member, operator } from './support/stack';
+
+const endsWith = (suffix: string) => (url: URL) => url.pathname.endsWith(suffix);
+
+/** Logs in on 我的 without reloading the page: the same app session, as on a shared phone. */
+async function logInInPlace(page: Page, name: string): Promise<void> {
+  await page.getByText('我的', { exact: true }).last().click();
+  await page.locator('.mine-name-input input').fill(name);
+  await page.locator('.mine-login').click();
+  await waitForText(page.locator('.mine-nickname'), name);
+}
+
+/** The text of the first match, or null when nothing matches. */
+async function shown(page: Page, selector: string): Promise<string | null> {
+  const found = page.locator(selector).first();
+  return (await found.count()) > 0 ? (await found.innerText()).trim() : null;
+}
+
+describe('journey: shared phones, slow networks and lost answers', () => {
+  const journey = useJourney();
+
+  it('shows the next member nothing of the one who logged out, while loading or after a failure', async () => {
+    const { stack } = journey;
+    const admin = await operator(stack);
+    const { id: aliceId } = await member(stack, 'alice');
+    await stack.api(
+      'POST',
+      `/admin/members/${aliceId}/tier`,
+      { tier: 'gold', until: '2099-12-31', reason: '社区合伙人' },
+      admin,
+    );
+    await member(stack, 'bob');
+    const page = await journey.newPage();
+    const aliceOnTheCard = async () => {
+      await page.getByText('会员', { exact: true }).last().click();
+      await waitForText(page.locator('.member-card__tier'), '金卡会员');
+      await page.getByText('我的', { exact: true }).last().click();
+      await page.locator('.mine-logout').click();
+    };
+
+    // Bob's card takes a while, as on a mobile network: meanwhile nothing of Alice's shows.
+    await logInAs(page, stack, 'alice');
+    await aliceOnTheCard();
+    await logInInPlace(page, 'bob');
+    await page.route(endsWith('/api/v1/me/member-card'), async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      await route.continue().catch(() => undefined);
+    });
+    await page.getByText('会员', { exact: true }).last().click();
+    await page.waitForTimeout(500);
+    expect(await shown(page, '.member-card__tier')).toBeNull();
+    await waitForText(page.locator('.member-card__tier'), '普通会员');
+    await page.unrouteAll();
+
+    // Bob's card cannot be read at all: he is told so, and never shown Alice's card instead.
+    await page.getByText('我的', { exact: true }).last().click();
+    await page.locator('.mine-logout').click();
+    await logInInPlace(page, 'alice');
+    await aliceOnTheCard();
+    await logInInPlace(page, 'bob');
+    await page.route(endsWith('/api/v1/me/member-card'), (route) =>
+      route.abort('internetdisconnected'),
+    );
+    await page.getByText('会员', { exact: true }).last().click();
+    await page.getByText('网络不太好', { exact: false }).first().waitFor();
+    expect(await shown(page, '.member-card__tier')).toBeNull();
+    await screenshot(page, 'journey-shared-phone.png');
+  });
+
+  it('charges the price shown: paying waits for the quote of the quantity chosen', async () => {
+    const { stack } = journey;
+    const admin = await operator(stack);
+    const [pointId] = await pickupPoints(stack, admin, '书香花园', [
+      { name: '书香花园自提点', address: '学院路 1 号', latitude: 30.2772, longitude: 120.1276 },
+    ]);
+    const campaign = await liveGroupBuy(stack, admin, {
+      product: '赣南脐橙',
+      sku: '5 斤装',
+      priceFen: 3_990,
+      title: '赣南脐橙 5 斤',
+      groupPriceFen: 2_990,
+      perMemberLimit: 3,
+      minBuyers: 1,
+      pickupPointIds: [pointId],
+    });
+    const shopper = await shopperAt(stack, 'carol', pointId);
+
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'carol');
+    await page.goto(`${stack.h5Url}/#/subpackages/shop/campaign/index?id=${campaign.id}`);
+    await page.locator('.campaign-detail-buy').click();
+    await waitForText(page.locator('.checkout-payable .checkout-row__value'), '¥29.90');
+    // The next quote takes a moment; the shopper taps + and then pay straight away.
+    await page.route(endsWith('/api/v1/orders/quote'), async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      await route.continue();
+    });
+    await page.locator('.checkout-quantity .nut-inputnumber-add').click();
+    await page.locator('.checkout-submit').click({ force: true });
+    await waitForText(page.locator('.checkout-submit'), '提交订单并支付 ¥59.80');
+    await page.locator('.checkout-submit').click();
+    await waitForText(page.locator('.order-state').first(), '已支付', 15_000);
+    const orders = await stack.api<{ items: { payable: number }[] }>(
+      'GET',
+      '/me/orders',
+      undefined,
+      shopper.auth,
+    );
+    expect(orders.items.map((order) => order.payable)).toEqual([5_980]);
+  });
+
+  it('counts a payment whose answer was lost as paid, not as 支付未完成', async () => {
+    const { stack } = journey;
+    const admin = await operator(stack);
+    const [pointId] = await pickupPoints(stack, admin, '西溪花园', [
+      { name: '西溪花园自提点', address: '学院路 5 号', latitude: 30.2762, longitude: 120.1266 },
+    ]);
+    const campaign = await liveGroupBuy(stack, admin, {
+      product: '五常大米',
+      sku: '10 斤装',
+      priceFen: 5_900,
+      title: '五常大米 10 斤',
+      groupPriceFen: 4_500,
+      perMemberLimit: 2,
+      minBuyers: 1,
+      pickupPointIds: [pointId],
+    });
+    const shopper = await shopperAt(stack, 'frank', pointId);
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'frank');
+    await page.goto(`${stack.h5Url}/#/subpackages/shop/campaign/index?id=${campaign.id}`);
+    await page.locator('.campaign-detail-buy').click();
+    await waitForText(page.locator('.checkout-payable .checkout-row__value'), '¥45.00');
+    // The BFF takes the payment; its answer is lost on the way back.
+    await page.route(
+      (url) => /\/api\/v1\/orders\/[^/]+\/pay$/.test(url.pathname),
+      async (route) => {
+        await route.fetch();
+        await route.abort('connectionreset');
+      },
+    );
+    await page.locator('.checkout-submit').click();
+    await waitForText(page.locator('.order-state').first(), '已支付', 15_000);
+    expect(await shown(page, '.checkout-error')).toBeNull();
+    const orders = await stack.api<{ items: { state: string }[] }>(
+      'GET',
+      '/me/orders',
+      undefined,
+      shopper.auth,
+    );
+    expect(orders.items.map((order) => order.state)).toEqual(['paid']);
+  });
+
+  it('asks for a withdrawal once though its answer was lost and the leader tapped again', async () => {
+    const { stack } = journey;
+    const admin = await operator(stack);
+    const [pointId] = await pickupPoints(
+      stack,
+      admin,
+      '桂花新村',
+      [{ name: '桂花新村自提点', address: '学院路 2 号', latitude: 30.2782, longitude: 120.1286 }],
+      { leaders: false },
+    );
+    await approveLeader(stack, admin, pointId, 'wangayi');
+    const campaign = await liveGroupBuy(stack, admin, {
+      product: '年货礼盒',
+      sku: '豪华装',
+      priceFen: 60_000,
+      title: '年货礼盒',
+      groupPriceFen: 50_000,
+      perMemberLimit: 1,
+      minBuyers: 1,
+      pickupPointIds: [pointId],
+    });
+    const shopper = await shopperAt(stack, 'dave', pointId);
+    const order = await stack.api<{ id: string }>(
+      'POST',
+      '/orders',
+      { items: [{ campaignId: campaign.id, quantity: 1 }] },
+      { ...shopper.auth, 'idempotency-key': 'journey-withdraw-order' },
+    );
+    await stack.api('POST', `/orders/${order.id}/pay`, undefined, shopper.auth);
+    // The after-sales window has closed: the commission can be withdrawn.
+    await stack.sql(`UPDATE commission_entries SET state = 'available'`);
+
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'wangayi');
+    await page.goto(`${stack.h5Url}/#/subpackages/leader/commission/index`);
+    await waitForText(page.locator('.commission-total__value'), '¥50.00');
+    let asked = 0;
+    await page.route(endsWith('/api/v1/leader/withdrawals'), async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      asked += 1;
+      if (asked > 1) return route.continue();
+      await route.fetch(); // recorded by the BFF, its answer lost on the way back
+      await route.abort('connectionreset');
+    });
+    await page.locator('.withdraw-amount input').fill('20');
+    await page.locator('.withdraw-submit').click();
+    await page.locator('.leader-error').waitFor();
+    await page.locator('.withdraw-submit').click();
+    await page.waitForTimeout(1_000);
+    expect(asked).toBe(2);
+    expect(await stack.sql(`SELECT amount_fen, status FROM commission_withdrawals`)).toEqual([
+      { amount_fen: 2_000, status: 'pending' },
+    ]);
+  });
+
+  it('keeps the member code rotating after a refresh that failed, saying so meanwhile', async () => {
+    const { stack } = journey;
+    const admin = await operator(stack);
+    const [pointId] = await pickupPoints(stack, admin, '东苑', [
+      { name: '东苑自提点', address: '学院路 3 号', latitude: 30.2792, longitude: 120.1296 },
+    ]);
+    await shopperAt(stack, 'erin', pointId);
+    const page = await journey.newPage();
+    await page.clock.install();
+    await logInAs(page, stack, 'erin');
+    await page.getByText('会员', { exact: true }).last().click();
+    await page.locator('.member-qr img').waitFor();
+    let reads = 0;
+    page.on('request', (request) => {
+      if (request.url().endsWith('/api/v1/me/member-card')) reads += 1;
+    });
+    // The refresh at the end of the minute fails (a lift, a tunnel).
+    await page.route(endsWith('/api/v1/me/member-card'), (route) =>
+      route.abort('internetdisconnected'),
+    );
+    await page.clock.fastForward('01:05');
+    await page.getByText('会员码正在重试刷新', { exact: false }).waitFor();
+    expect(reads).toBe(1);
+    // Back online: the next try, seconds later, brings a fresh code.
+    await page.unrouteAll();
+    await page.clock.fastForward('00:06');
+    await page.getByText('会员码正在重试刷新', { exact: false }).waitFor({ state: 'detached' });
+    expect(reads).toBe(2);
+    await page.locator('.member-qr img').waitFor();
+  });
+});
