@@ -639,6 +639,31 @@ describe('fulfilment: who may do what', () => {
       t.http().post(`/api/v1/admin/leader-applications/${id}/approve`).set(as(w.admin)).send({});
     const outcomes = await Promise.all([decide(first.id), decide(second.id)]);
     expect(outcomes.map((r) => r.status).sort()).toEqual([200, 409]);
+    // The one not chosen is turned down, told why, and free to apply for another point.
+    const chosen = outcomes[0].status === 200 ? first : second;
+    const turnedDown = chosen === first ? second : first;
+    const [application] = await t.dataSource.query(
+      `SELECT status, decision_note FROM leader_applications WHERE id = $1`,
+      [turnedDown.id],
+    );
+    expect(application).toEqual({ status: 'rejected', decision_note: '该自提点已有团长' });
+    const notices = await t
+      .http()
+      .get('/api/v1/me/notifications')
+      .set(as(turnedDown.shopper.token))
+      .expect(200);
+    expect(notices.body.items).toEqual([
+      expect.objectContaining({
+        title: '团长申请未通过',
+        body: expect.stringContaining('该自提点已有团长'),
+      }),
+    ]);
+    await t
+      .http()
+      .post('/api/v1/leader/applications')
+      .set(as(turnedDown.shopper.token))
+      .send({ pickupPointId: (await createPoint(t)).id, realName: '李叔', phone: '13900000000' })
+      .expect(201);
     const [{ n }] = await t.dataSource.query(
       `SELECT COUNT(*)::int AS n FROM pickup_points WHERE id = $1 AND leader_member_id IS NOT NULL`,
       [point.id],

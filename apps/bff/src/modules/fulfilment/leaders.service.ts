@@ -50,6 +50,9 @@ const toApplication = (r: ApplicationRow): LeaderApplication => ({
 });
 
 /** Who runs which pickup point: applications, the operator's decision, one leader per point. */
+/** Why the other applications for a point are turned down once it has its leader. */
+const POINT_TAKEN = '该自提点已有团长';
+
 @Injectable()
 export class LeadersService {
   constructor(
@@ -118,12 +121,24 @@ export class LeadersService {
    * Approves an application: the pickup point gets its leader by a guarded update, so two
    * approvals for one point can never both win, and a member leads one point at most.
    */
+  /**
+   * An operator's decision on an application. Approving makes the applicant the point's one
+   * leader and turns down the other applications still waiting for that point, which could
+   * never be approved and would keep their applicants from applying elsewhere. Decisions on
+   * the applications of one point are taken one at a time, under the point's row lock.
+   */
   async decide(
     ctx: RequestContext,
     applicationId: string,
     decision: 'approved' | 'rejected',
     note: string | null,
   ): Promise<LeaderApplication> {
+    await this.connection.query(
+      ctx,
+      `SELECT p.id FROM pickup_points p JOIN leader_applications a ON a.pickup_point_id = p.id
+       WHERE a.id = $1 FOR UPDATE OF p`,
+      [applicationId],
+    );
     const [row] = await this.connection.query<{ member_id: string; pickup_point_id: string }>(
       ctx,
       `UPDATE leader_applications SET status = $2, decision_note = $3, decided_at = $4
@@ -147,14 +162,38 @@ export class LeadersService {
         if (isUniqueViolation(error)) throw alreadyLeader();
         throw error;
       }
+      const others = await this.connection.query<{
+        id: string;
+        member_id: string;
+        pickup_point_id: string;
+      }>(
+        ctx,
+        `UPDATE leader_applications SET status = 'rejected', decision_note = $2, decided_at = $3
+         WHERE pickup_point_id = $1 AND status = 'pending' RETURNING id, member_id, pickup_point_id`,
+        [row.pickup_point_id, POINT_TAKEN, this.clock.now()],
+      );
+      for (const other of others)
+        await this.announce(ctx, other.id, other, 'rejected', POINT_TAKEN);
     }
+    await this.announce(ctx, applicationId, row, decision, note);
+    return this.get(ctx, applicationId);
+  }
+
+  /** Audits a decision and tells the applicant. */
+  private async announce(
+    ctx: RequestContext,
+    applicationId: string,
+    application: { member_id: string; pickup_point_id: string },
+    decision: 'approved' | 'rejected',
+    note: string | null,
+  ): Promise<void> {
     await this.audit.record(
       ctx,
       `leader-application.${decision === 'approved' ? 'approve' : 'reject'}`,
       { type: 'leader-application', id: applicationId },
-      { memberId: row.member_id, pickupPointId: row.pickup_point_id, note },
+      { memberId: application.member_id, pickupPointId: application.pickup_point_id, note },
     );
-    await this.notifications.notify(ctx, row.member_id, {
+    await this.notifications.notify(ctx, application.member_id, {
       kind: 'leader_application_decided',
       dedupeKey: `leader-application:${applicationId}`,
       title: decision === 'approved' ? '团长申请已通过' : '团长申请未通过',
@@ -164,7 +203,6 @@ export class LeadersService {
           : `很遗憾，这次没有通过。${note ?? ''}`,
       data: { applicationId },
     });
-    return this.get(ctx, applicationId);
   }
 
   private async get(ctx: RequestContext, applicationId: string): Promise<LeaderApplication> {
