@@ -1,5 +1,6 @@
 import { createApiClient, type TokenStore } from '@linli/api-client';
 import { useAuthStore } from '../stores/auth-store';
+import { currentSession } from '../stores/session';
 import { taroAdapter } from './taro-adapter';
 
 // Tokens live in the persisted auth store; the client reads them at request time.
@@ -11,10 +12,39 @@ const tokenStore: TokenStore = {
   clear: () => useAuthStore.setState({ accessToken: null, refreshToken: null }),
 };
 
+const never = new Promise<never>(() => undefined);
+
+/**
+ * The client, with the answers that arrive after the member changed (log-out, another member
+ * logging in) dropped: their promises never settle, so no store puts what one member asked
+ * for, or its error, in front of the next.
+ */
+function forCurrentMember<T extends object>(target: T): T {
+  return new Proxy(target, {
+    get(object, key) {
+      const value: unknown = Reflect.get(object, key);
+      if (typeof value === 'function') {
+        return (...args: unknown[]) => {
+          const asked = currentSession();
+          const result: unknown = value.apply(object, args);
+          if (!(result instanceof Promise)) return result;
+          return result.then(
+            (answer) => (asked === currentSession() ? answer : never),
+            (error: unknown) => (asked === currentSession() ? Promise.reject(error) : never),
+          );
+        };
+      }
+      return value !== null && typeof value === 'object' ? forCurrentMember(value) : value;
+    },
+  });
+}
+
 /** The one BFF client of the mini-program; stores call it, pages never do. */
-export const api = createApiClient({
-  baseURL: process.env.TARO_APP_API_BASE || '/api/v1',
-  adapter: taroAdapter,
-  tokenStore,
-  onSessionExpired: () => useAuthStore.getState().logout(),
-});
+export const api = forCurrentMember(
+  createApiClient({
+    baseURL: process.env.TARO_APP_API_BASE || '/api/v1',
+    adapter: taroAdapter,
+    tokenStore,
+    onSessionExpired: () => useAuthStore.getState().logout(),
+  }),
+);

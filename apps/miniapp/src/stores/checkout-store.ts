@@ -5,6 +5,7 @@ import { messageFor } from '../services/error-messages';
 import { formatTime } from '../services/format';
 import { newIdempotencyKey } from '../services/idempotency-key';
 import { payOrder } from '../services/payment';
+import { resetOnMemberChange } from './session';
 
 interface CheckoutState {
   campaign: ShopperCampaign | null;
@@ -21,6 +22,20 @@ interface CheckoutState {
   /** Places the order and pays it; resolves with the order as it stands after paying (paid, or closed if too late). */
   submit(): Promise<OrderView | null>;
 }
+
+/** What the store holds before a checkout starts, and again once the member changes. */
+const EMPTY: Pick<
+  CheckoutState,
+  'campaign' | 'quantity' | 'usePoints' | 'pointsAvailable' | 'quote' | 'submitting' | 'error'
+> = {
+  campaign: null,
+  quantity: 1,
+  usePoints: false,
+  pointsAvailable: 0,
+  quote: null,
+  submitting: false,
+  error: null,
+};
 
 export const useCheckoutStore = create<CheckoutState>()((set, get) => {
   const requestBody = () => {
@@ -44,21 +59,22 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
     }
   };
 
+  resetOnMemberChange(() => {
+    latestQuote += 1;
+    set({ ...EMPTY, idempotencyKey: newIdempotencyKey() });
+  });
+
   return {
-    campaign: null,
-    quantity: 1,
-    usePoints: false,
-    pointsAvailable: 0,
-    quote: null,
+    ...EMPTY,
     idempotencyKey: newIdempotencyKey(),
-    submitting: false,
-    error: null,
 
     async start(campaign) {
+      latestQuote += 1; // a quote still on its way is for another checkout
       set({
         campaign,
         quantity: 1,
         usePoints: false,
+        pointsAvailable: 0,
         quote: null,
         error: null,
         idempotencyKey: newIdempotencyKey(),

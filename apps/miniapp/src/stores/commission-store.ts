@@ -7,7 +7,10 @@ import { newIdempotencyKey } from '../services/idempotency-key';
 
 const PAGE_SIZE = 20;
 
-/** The key of a withdrawal not yet answered, reused when the leader tries the same amount again. */
+/**
+ * The key of a withdrawal not yet answered, reused when the leader tries the same amount again;
+ * dropped once the withdrawals are read again, which show whether it went through.
+ */
 let withdrawing: { amount: number; key: string } | null = null;
 
 interface CommissionState {
@@ -58,6 +61,8 @@ export const useCommissionStore = create<CommissionState>()((set, get) => ({
         api.leader.commissions({ limit: PAGE_SIZE }),
         api.leader.withdrawals(),
       ]);
+      // The withdrawals on screen now say whether one whose answer was lost went through.
+      withdrawing = null;
       set({
         totals: overview.totals,
         entries: overview.entries.items,
@@ -105,4 +110,7 @@ export const useCommissionStore = create<CommissionState>()((set, get) => ({
   },
 }));
 
-resetOnMemberChange(() => useCommissionStore.setState(EMPTY));
+resetOnMemberChange(() => {
+  withdrawing = null;
+  useCommissionStore.setState(EMPTY);
+});

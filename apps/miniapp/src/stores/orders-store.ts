@@ -73,6 +73,8 @@ export const useOrdersStore = create<OrdersState>()((set, get) => ({
   },
 
   async open(orderId) {
+    // The refunds read now show whether a request whose answer was lost went through.
+    askingRefund = null;
     if (get().current?.id !== orderId) set({ current: null, refunds: [] });
     set({ loading: true });
     try {
@@ -145,4 +147,8 @@ export const useOrdersStore = create<OrdersState>()((set, get) => ({
   },
 }));
 
-resetOnMemberChange(() => useOrdersStore.setState(EMPTY));
+resetOnMemberChange(() => {
+  cancelling = null;
+  askingRefund = null;
+  useOrdersStore.setState(EMPTY);
+});

@@ -24,9 +24,9 @@ export default function MemberPage() {
   // After a failed refresh (loads moves on, card does not), try again in a few seconds.
   useEffect(() => {
     if (!card) return;
-    const wait = error
-      ? 5_000
-      : Math.max(1_000, new Date(card.memberCodeExpiresAt).getTime() - Date.now());
+    const left = new Date(card.memberCodeExpiresAt).getTime() - Date.now();
+    // A phone whose clock runs ahead finds the code expired on arrival: a minute, not a busy loop.
+    const wait = error ? 5_000 : left > 1_000 ? left : 60_000;
     const timer = setTimeout(() => void load(), wait);
     return () => clearTimeout(timer);
   }, [card, error, loads, load]);
