@@ -36,8 +36,11 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
   let refundsRefused = false;
   /** While set, the stand-in turns refund requests away unread, as WeChat Pay does when asked too often. */
   let refundsLimited = false;
-  /** What the stand-in answers when asked about an order (by out_trade_no): absent, 404 ORDER_NOT_EXIST. */
-  const transactions = new Map<string, Record<string, unknown> | 'down'>();
+  /**
+   * What the stand-in answers when asked about an order (by out_trade_no): absent, 404
+   * ORDER_NOT_EXIST; 'slow', the same a second and a half later.
+   */
+  const transactions = new Map<string, Record<string, unknown> | 'down' | 'slow'>();
   let server: Server;
   let t: TestApp;
   let admin: string;
@@ -64,6 +67,14 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
             return void res
               .writeHead(500)
               .end(JSON.stringify({ code: 'SYSTEM_ERROR', message: '系统超时' }));
+          if (transaction === 'slow')
+            return void setTimeout(
+              () =>
+                res
+                  .writeHead(404)
+                  .end(JSON.stringify({ code: 'ORDER_NOT_EXIST', message: '订单不存在' })),
+              1_500,
+            );
           if (!transaction)
             return void res
               .writeHead(404)
@@ -312,6 +323,68 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       transaction_id: '4200000001',
       amount: { refund: order.payable, total: order.payable },
     });
+  });
+
+  it('settles unpaid orders past their deadline one by one, passing over one it cannot, holding no lock while WeChat Pay answers', async () => {
+    const clock = t.app.get(Clock);
+    const tradeNo = (orderId: string) => orderId.replace(/-/g, '');
+    const odd = await placeOrder();
+    const slow = await placeOrder();
+    const plain = await placeOrder();
+    // WeChat Pay says the first was paid, but not the order's amount: it cannot be recorded.
+    transactions.set(tradeNo(odd.id), {
+      appid: 'wx_app_1',
+      mchid: '1900000001',
+      out_trade_no: tradeNo(odd.id),
+      transaction_id: '4200000081',
+      trade_state: 'SUCCESS',
+      amount: { total: 1, payer_total: 1, currency: 'CNY' },
+      success_time: new Date().toISOString(),
+    });
+    transactions.set(tradeNo(slow.id), 'slow');
+    const stateOf = async (orderId: string) =>
+      (
+        await t
+          .http()
+          .get(`/api/v1/me/orders/${orderId}`)
+          .auth(buyer.accessToken, { type: 'bearer' })
+          .expect(200)
+      ).body.state;
+    clock.advance(16 * 60_000);
+    try {
+      const run = t
+        .http()
+        .post('/api/v1/admin/jobs/cancel-unpaid-orders/run')
+        .auth(admin, { type: 'bearer' })
+        .then((res) => res.status);
+      for (let waited = 0; !calls.some((c) => c.path.includes(tradeNo(slow.id))); waited += 10) {
+        if (waited > 5_000) throw new Error('WeChat Pay was never asked about the slow order');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      // While WeChat Pay takes its time about one order, the buyer's points account, quantities
+      // and orders are free: a points adjustment goes through at once.
+      const adjusted = t
+        .http()
+        .post(`/api/v1/admin/members/${buyer.member.id}/points-adjustments`)
+        .auth(admin, { type: 'bearer' })
+        .set('Idempotency-Key', randomUUID())
+        .send({ points: 1, reason: '测试' })
+        .then(() => 'adjusted');
+      expect(await Promise.race([adjusted, run.then(() => 'job finished first')])).toBe('adjusted');
+      expect(await run).toBe(200);
+      transactions.delete(tradeNo(slow.id));
+      await t
+        .http()
+        .post('/api/v1/admin/jobs/cancel-unpaid-orders/run')
+        .auth(admin, { type: 'bearer' })
+        .expect(200);
+      expect(await stateOf(odd.id)).toBe('pending_payment');
+      expect(await stateOf(slow.id)).toBe('cancelled');
+      expect(await stateOf(plain.id)).toBe('cancelled');
+    } finally {
+      clock.advance(-16 * 60_000);
+      transactions.delete(tradeNo(odd.id));
+    }
   });
 
   it('earns the member-day points of the day it was paid, though the notice arrives after midnight', async () => {

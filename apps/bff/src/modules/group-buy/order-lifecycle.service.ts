@@ -212,36 +212,63 @@ export class OrderLifecycleService {
   }
 
   /**
-   * Settles up to `limit` orders whose payment window has passed: the provider is asked first,
-   * as a payment made in time may have gone unnotified (its notifications failing for a day);
-   * one it says was paid is recorded as its notification would have been, any other is
-   * cancelled, giving back stock and points. One still being paid waits; when the provider does
-   * not answer, the rest of the batch waits for the next run rather than hold its orders
-   * locked through one timeout after another. How many it settled.
+   * Settles up to `limit` orders whose payment window has passed. The provider is asked about
+   * each first, holding no lock, as a payment made in time may have gone unnotified (its
+   * notifications failing for a day). Each order is then settled in a transaction of its own,
+   * if it is still unpaid: recorded as paid when the provider says so, else cancelled, giving
+   * back stock and points. One still being paid waits; one whose answer cannot be used, or
+   * whose settling fails, is logged and passed over; when the provider does not answer, the
+   * rest wait for the next run. How many it settled.
    */
   async expireUnpaid(ctx: RequestContext, limit: number): Promise<number> {
-    const due = await this.connection.query<LockedOrder>(
+    const now = this.clock.now();
+    const due = await this.connection.query<{ id: string }>(
       ctx,
-      `SELECT id, member_id, state, payable_fen, points_used FROM orders
-       WHERE state = 'pending_payment' AND expires_at <= $1 ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
-      [this.clock.now(), limit],
+      `SELECT id FROM orders WHERE state = 'pending_payment' AND expires_at <= $1
+       ORDER BY expires_at LIMIT $2`,
+      [now, limit],
     );
     let settled = 0;
-    for (const order of due) {
+    for (const { id } of due) {
       let found: Awaited<ReturnType<PaymentProvider['findPayment']>>;
       try {
-        found = await this.payments.findPayment(order.id);
+        found = await this.payments.findPayment(id);
       } catch (error) {
+        if (error instanceof AppException) {
+          this.logger.error(
+            { err: error, orderId: id },
+            'the provider says something unusable about an unpaid order',
+          );
+          continue;
+        }
         this.logger.warn(
-          { err: error, orderId: order.id },
+          { err: error, orderId: id },
           'the payment provider cannot tell whether an unpaid order past its deadline was paid: asking again next run',
         );
         break;
       }
-      if (found === 'paying' || (found !== 'unpaid' && found.orderId !== order.id)) continue;
-      if (found === 'unpaid') await this.release(ctx, order, 'expire');
-      else await this.recordPayment(ctx, found);
-      settled += 1;
+      if (found === 'paying' || (found !== 'unpaid' && found.orderId !== id)) continue;
+      const own = RequestContext.forSystem('expire-unpaid');
+      try {
+        const done = await this.connection.withTransaction(own, async () => {
+          const [order] = await this.connection.query<LockedOrder>(
+            own,
+            `SELECT id, member_id, state, payable_fen, points_used FROM orders
+             WHERE id = $1 AND state = 'pending_payment' AND expires_at <= $2 FOR UPDATE SKIP LOCKED`,
+            [id, now],
+          );
+          if (!order) return false;
+          if (found === 'unpaid') await this.release(own, order, 'expire');
+          else await this.recordPayment(own, found);
+          return true;
+        });
+        if (done) settled += 1;
+      } catch (error) {
+        this.logger.error(
+          { err: error, orderId: id },
+          'an unpaid order past its deadline could not be settled',
+        );
+      }
     }
     return settled;
   }
