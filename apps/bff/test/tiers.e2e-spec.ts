@@ -2,6 +2,7 @@ import { ErrorCode } from '@linli/shared';
 import { RequestContext } from '../src/common/request-context';
 import { AppException } from '../src/common/errors/app-exception';
 import { TransactionalConnection } from '../src/common/transaction/transactional-connection';
+import { PointsLedger } from '../src/modules/points/points-ledger.service';
 import { PointsPolicyService } from '../src/modules/points/points-policy.service';
 import { MemberBenefitsService } from '../src/modules/tiers/member-benefits.service';
 import { MemberCodeService } from '../src/modules/tiers/member-code.service';
@@ -463,6 +464,112 @@ describe('member tiers', () => {
         new Date('2026-03-19T00:00:00+08:00'),
       );
       expect(after.memberDayMultiplierPct).toBe(100);
+    });
+  });
+});
+
+describe('upgrade-tiers beside orders completing', () => {
+  let t: TestApp;
+  let admin: string;
+  const as = (token: string) => ({ authorization: `Bearer ${token}` });
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await loginAdmin(t);
+  });
+  afterAll(() => t.close());
+
+  const waitForLockWaits = async (count: number) => {
+    for (let i = 0; i < 500; i += 1) {
+      const [{ waiting }] = await t.dataSource.query(
+        `SELECT count(*)::int AS waiting FROM pg_stat_activity
+         WHERE wait_event_type = 'Lock' AND datname = current_database()`,
+      );
+      if (waiting >= count) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`never saw ${count} lock waits`);
+  };
+  const deadlocks = async (): Promise<number> => {
+    await t.dataSource.query(`SELECT pg_stat_clear_snapshot()`);
+    const [{ n }] = await t.dataSource.query(
+      `SELECT deadlocks::int AS n FROM pg_stat_database WHERE datname = current_database()`,
+    );
+    return n;
+  };
+
+  it('does not deadlock with an order of the same member completing while it runs', async () => {
+    const connection = t.app.get(TransactionalConnection);
+    const tiers = t.app.get(MemberTiersService);
+    const ledger = t.app.get(PointsLedger);
+    const inTransaction = <T>(work: (ctx: RequestContext) => Promise<T>) =>
+      connection.withTransaction(RequestContext.forSystem('test'), work);
+
+    const m = await loginMember(t, 'upgrade-beside-completion');
+    // 150 growth: regular under the default rules; the member has a points account.
+    await inTransaction((ctx) =>
+      tiers.recordGrowth(ctx, m.member.id, { type: 'order', id: 'g1' }, 150),
+    );
+    await inTransaction((ctx) =>
+      ledger.grant(ctx, m.member.id, { type: 'test', id: 'open-account' }, 1, 'test'),
+    );
+    // Rules with silver at 100 growth are published: the job is to raise the member to silver.
+    const draft = await t
+      .http()
+      .post('/api/v1/admin/tier-rules')
+      .set(as(admin))
+      .send({})
+      .expect(201);
+    const edited = draft.body.tiers.map((tier: { code: string }) =>
+      tier.code === 'silver' ? { ...tier, threshold: 100, retentionThreshold: 50 } : tier,
+    );
+    await t
+      .http()
+      .put(`/api/v1/admin/tier-rules/${draft.body.version}`)
+      .set(as(admin))
+      .send({ tiers: edited })
+      .expect(200);
+    await t
+      .http()
+      .post(`/api/v1/admin/tier-rules/${draft.body.version}/publish`)
+      .set(as(admin))
+      .expect(200);
+
+    const before = await deadlocks();
+    // What OrderCompletionService.completeDue does for one order of this member, in its order:
+    // ledger.activate (points account), then tiers.recordGrowth (the member).
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let activated!: () => void;
+    const activatedNow = new Promise<void>((resolve) => (activated = resolve));
+    const completing = inTransaction(async (ctx) => {
+      await ledger.activate(ctx, m.member.id, { type: 'order', id: 'o1' });
+      activated();
+      await gate;
+      await tiers.recordGrowth(ctx, m.member.id, { type: 'order', id: 'o1' }, 10);
+    }).then(
+      () => 'completed',
+      (error: { code?: string; driverError?: { code?: string } }) =>
+        `failed ${error.code ?? error.driverError?.code}`,
+    );
+    await activatedNow;
+    const upgrading = t
+      .http()
+      .post('/api/v1/admin/jobs/upgrade-tiers/run')
+      .set(as(admin))
+      .then((r) => r);
+    await waitForLockWaits(1); // the job holds the member and waits for the points account
+    open();
+    const [completed, upgraded] = await Promise.all([completing, upgrading]);
+    let after = await deadlocks();
+    for (let i = 0; i < 50 && after === before; i += 1) {
+      await new Promise((r) => setTimeout(r, 50));
+      after = await deadlocks();
+    }
+    expect({ completed, upgradeStatus: upgraded.status, deadlocks: after - before }).toEqual({
+      completed: 'completed',
+      upgradeStatus: 200,
+      deadlocks: 0,
     });
   });
 });

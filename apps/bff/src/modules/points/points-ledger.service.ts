@@ -354,6 +354,14 @@ export class PointsLedger {
    * in a statement of its own: under READ COMMITTED a statement that waited for the lock keeps
    * the snapshot it started with, and would miss an operation that the lock holder committed.
    */
+  /**
+   * Locks the member's points account for the caller's transaction, for work that goes on to
+   * lock the member's other rows: the ledger's own callers take the account first.
+   */
+  async holdAccount(ctx: RequestContext, memberId: string): Promise<void> {
+    await this.lockAccount(ctx, memberId);
+  }
+
   private async lockAccount(
     ctx: RequestContext,
     memberId: string,

@@ -203,7 +203,8 @@ export class MemberTiersService {
    * force than the one they hold, as their next growth would (entry gifts once, a notice):
    * published rules with a lower threshold move members up at once, as the simulation said.
    * Once a batch finds fewer than `limit`, the version counts as applied and later runs cost
-   * one read. Members are taken in id order and waited for, never skipped.
+   * one read. Each member is locked as it is upgraded, never skipped; one raised meanwhile by
+   * its own growth is left as it is.
    */
   async upgradeToRulesInForce(ctx: RequestContext, limit: number): Promise<number> {
     const { version, tiers } = await this.rules.current(ctx);
@@ -222,10 +223,14 @@ export class MemberTiersService {
              WHERE occurred_at > $1::timestamptz - interval '12 months' GROUP BY member_id) g
          ON g.member_id = m.id
        WHERE width_bucket(g.growth, $2::int[]) > array_position($3::text[], m.tier)
-       ORDER BY m.id LIMIT $4 FOR UPDATE OF m`,
+       ORDER BY m.id LIMIT $4`,
       [now, tiers.map((t) => t.threshold), tiers.map((t) => t.code), limit],
     );
-    for (const { id } of due) await this.upgrade(ctx, id);
+    for (const { id } of due) {
+      // Completing an order locks the points account, then the member: so does this.
+      await this.ledger.holdAccount(ctx, id);
+      await this.upgrade(ctx, id);
+    }
     if (due.length < limit) {
       await this.connection.query(
         ctx,
