@@ -678,6 +678,56 @@ describe('fulfilment: who may do what', () => {
     expect(invalid.body.error.code).toBe(ErrorCode.ValidationFailed);
   });
 
+  it('never leaves an application waiting for a point whose leader was approved meanwhile', async () => {
+    const taken = await createPoint(t);
+    const elsewhere = await createPoint(t);
+    const first = await loginMember(t, 'apply-first');
+    const late = await loginMember(t, 'apply-late');
+    const apply = (token: string, pickupPointId: string) =>
+      t
+        .http()
+        .post('/api/v1/leader/applications')
+        .set(as(token))
+        .send({ pickupPointId, realName: '李阿姨', phone: '13900000000' });
+    const firstApplication = (await apply(first.accessToken, taken.id).expect(201)).body;
+    // The late application is held between its checks and its insert (here by an undecided
+    // application of the same member elsewhere), while the operator approves the first.
+    const other = t.dataSource.createQueryRunner();
+    await other.connect();
+    await other.startTransaction();
+    await other.query(
+      `INSERT INTO leader_applications (member_id, pickup_point_id, real_name, phone)
+       VALUES ($1, $2, 'x', '13900000001')`,
+      [late.member.id, elsewhere.id],
+    );
+    const lateApplying = apply(late.accessToken, taken.id).then((r) => r);
+    for (let waiting = 0; waiting < 1; ) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      [{ waiting }] = await t.dataSource.query(
+        `SELECT count(*)::int AS waiting FROM pg_stat_activity
+         WHERE wait_event_type = 'Lock' AND datname = current_database()`,
+      );
+    }
+    const approving = t
+      .http()
+      .post(`/api/v1/admin/leader-applications/${firstApplication.id}/approve`)
+      .set(as(w.admin))
+      .send({})
+      .then((r) => r);
+    await Promise.race([approving, new Promise((resolve) => setTimeout(resolve, 500))]);
+    await other.rollbackTransaction();
+    await other.release();
+    await lateApplying;
+    expect((await approving).status).toBe(200);
+    const [{ waiting }] = await t.dataSource.query(
+      `SELECT count(*)::int AS waiting FROM leader_applications
+       WHERE pickup_point_id = $1 AND status = 'pending'`,
+      [taken.id],
+    );
+    expect(waiting).toBe(0);
+    await apply(late.accessToken, elsewhere.id).expect(201);
+  });
+
   it('takes the real name of an applicant without the spaces around it, and not spaces alone', async () => {
     const point = await createPoint(t);
     const applicant = await loginMember(t, 'name-spaces');

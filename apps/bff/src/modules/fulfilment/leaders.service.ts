@@ -49,10 +49,10 @@ const toApplication = (r: ApplicationRow): LeaderApplication => ({
   createdAt: r.created_at.toISOString(),
 });
 
-/** Who runs which pickup point: applications, the operator's decision, one leader per point. */
 /** Why the other applications for a point are turned down once it has its leader. */
 const POINT_TAKEN = '该自提点已有团长';
 
+/** Who runs which pickup point: applications, the operator's decision, one leader per point. */
 @Injectable()
 export class LeadersService {
   constructor(
@@ -74,9 +74,11 @@ export class LeadersService {
   }
 
   async apply(ctx: RequestContext, request: LeaderApplicationRequest): Promise<LeaderApplication> {
+    // Shared with other applicants, exclusive of a decision: an application cannot slip in for a
+    // point whose approval has just turned the waiting ones down.
     const [point] = await this.connection.query<{ leader_member_id: string | null }>(
       ctx,
-      `SELECT leader_member_id FROM pickup_points WHERE id = $1`,
+      `SELECT leader_member_id FROM pickup_points WHERE id = $1 FOR SHARE`,
       [request.pickupPointId],
     );
     if (!point)
@@ -118,14 +120,11 @@ export class LeadersService {
   }
 
   /**
-   * Approves an application: the pickup point gets its leader by a guarded update, so two
-   * approvals for one point can never both win, and a member leads one point at most.
-   */
-  /**
    * An operator's decision on an application. Approving makes the applicant the point's one
-   * leader and turns down the other applications still waiting for that point, which could
-   * never be approved and would keep their applicants from applying elsewhere. Decisions on
-   * the applications of one point are taken one at a time, under the point's row lock.
+   * leader by a guarded update (a member leads one point at most) and turns down the other
+   * applications still waiting for that point, which could never be approved and would keep
+   * their applicants from applying elsewhere. Decisions on the applications of one point are
+   * taken one at a time, under the point's row lock.
    */
   async decide(
     ctx: RequestContext,
