@@ -7,6 +7,7 @@ import { PointsPolicyService } from '../src/modules/points/points-policy.service
 import { MemberBenefitsService } from '../src/modules/tiers/member-benefits.service';
 import { MemberCodeService } from '../src/modules/tiers/member-code.service';
 import { MemberTiersService } from '../src/modules/tiers/member-tiers.service';
+import { TierRulesService } from '../src/modules/tiers/tier-rules.service';
 import { pointsOf } from './support/points-helpers';
 import { loginAdmin, loginMember, startTestApp, TestApp } from './support/test-app';
 
@@ -202,6 +203,51 @@ describe('member tiers', () => {
       expect(list.body.find((v: { version: number }) => v.version === draft.version).status).toBe(
         'draft',
       );
+    });
+
+    it('checks the very tiers it publishes, though an edit of the draft commits meanwhile', async () => {
+      const draft = await t
+        .http()
+        .post('/api/v1/admin/tier-rules')
+        .set(as(admin))
+        .send({})
+        .expect(201);
+      const version: number = draft.body.version;
+      const withoutDiamond = (draft.body.tiers as { code: string }[]).filter(
+        (tier) => tier.code !== 'diamond',
+      ) as never;
+      // A second operator's edit of the draft is saved, about to commit.
+      let commit!: () => void;
+      const committing = new Promise<void>((resolve) => (commit = resolve));
+      let saved!: () => void;
+      const savedNow = new Promise<void>((resolve) => (saved = resolve));
+      const editing = t.app
+        .get(TransactionalConnection)
+        .withTransaction(RequestContext.forSystem('test'), async (ctx) => {
+          await t.app.get(TierRulesService).updateDraft(ctx, version, withoutDiamond);
+          saved();
+          await committing;
+        });
+      await savedNow;
+      const publishing = t
+        .http()
+        .post(`/api/v1/admin/tier-rules/${version}/publish`)
+        .set(as(admin))
+        .then((res) => res);
+      for (let waiting = 0; waiting < 1; ) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        [{ waiting }] = await t.dataSource.query(
+          `SELECT count(*)::int AS waiting FROM pg_stat_activity
+           WHERE wait_event_type = 'Lock' AND datname = current_database()`,
+        );
+      }
+      commit();
+      await editing;
+      const published = await publishing;
+      expect(published.status).toBe(422);
+      expect(published.body.error.details.problems).toEqual([
+        'every tier must be listed; missing diamond',
+      ]);
     });
 
     it.each([

@@ -122,7 +122,15 @@ export class TierRulesService implements OnApplicationBootstrap {
    */
   async publish(ctx: RequestContext, version: number): Promise<TierRulesVersion> {
     await this.lockVersions(ctx);
-    const existing = await this.get(ctx, version);
+    // The row too, so that the tiers checked here are the tiers published, not an edit that
+    // commits in between.
+    const [locked] = await this.connection.query<VersionRow>(
+      ctx,
+      `SELECT * FROM tier_rule_versions WHERE version = $1 FOR UPDATE`,
+      [version],
+    );
+    if (!locked) throw AppException.notFound('Tier rules version', { version });
+    const existing = toVersion(locked);
     if (existing.status === 'published') throw tierRulesPublished(version);
     const problems = rulesetProblems(existing.tiers);
     if (problems.length > 0) throw tierRulesInvalid(problems);
