@@ -2558,6 +2558,13 @@ export interface operations {
                     "application/json": components["schemas"]["TierRulesVersion"];
                 };
             };
+            /** @description TIER_RULES_PUBLISHED: already published; TIER_RULES_OUTDATED: a newer version is in force (make a new draft from it) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description TIER_RULES_INVALID */
             422: {
                 headers: {
@@ -3486,7 +3493,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeliveryBatch"];
                 };
             };
-            /** @description ALREADY_DECIDED: decided the other way before */
+            /** @description DELIVERY_STATE_INVALID: not packing, or paid orders of its campaign at its point are still being settled after the cut-off (unsettledOrders) */
             409: {
                 headers: {
                     [name: string]: unknown;

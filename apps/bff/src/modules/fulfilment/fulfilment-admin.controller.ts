@@ -70,6 +70,10 @@ export class FulfilmentAdminController {
   @Post('deliveries/:id/dispatch')
   @HttpCode(200)
   @ApiOkResponse({ type: DeliveryBatch })
+  @ApiConflictResponse({
+    description:
+      'DELIVERY_STATE_INVALID: not packing, or paid orders of its campaign at its point are still being settled after the cut-off (unsettledOrders)',
+  })
   dispatch(@Ctx() ctx: RequestContext, @Param('id', uuid) id: string): Promise<DeliveryBatch> {
     return this.deliveries.dispatch(ctx, id);
   }

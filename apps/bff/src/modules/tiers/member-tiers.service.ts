@@ -9,7 +9,7 @@ import { NotificationsService } from '../notifications/notifications.service';
 import { PointsLedger, PointsSource } from '../points/points-ledger.service';
 import { MemberCard } from './dto/member-card.dto';
 import { MemberCodeService } from './member-code.service';
-import { TierRulesService } from './tier-rules.service';
+import { ROLLING_GROWTH, TierRulesService } from './tier-rules.service';
 
 interface TierChangeRow {
   id: string;
@@ -219,9 +219,7 @@ export class MemberTiersService {
     const due = await this.connection.query<{ id: string }>(
       ctx,
       `SELECT m.id FROM members m
-       JOIN (SELECT member_id, SUM(amount) AS growth FROM growth_events
-             WHERE occurred_at > $1::timestamptz - interval '12 months' GROUP BY member_id) g
-         ON g.member_id = m.id
+       JOIN (${ROLLING_GROWTH}) g ON g.member_id = m.id
        WHERE width_bucket(g.growth, $2::int[]) > array_position($3::text[], m.tier)
        ORDER BY m.id LIMIT $4`,
       [now, tiers.map((t) => t.threshold), tiers.map((t) => t.code), limit],

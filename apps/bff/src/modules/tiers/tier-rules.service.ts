@@ -25,6 +25,13 @@ const toVersion = (row: VersionRow): TierRulesVersion => ({
   publishedAt: row.published_at?.toISOString() ?? null,
 });
 
+/**
+ * Each member's growth over the rolling 12 months before `$1`: the figure tiers are reached by,
+ * for the simulation and for the upgrades that publishing brings.
+ */
+export const ROLLING_GROWTH = `SELECT member_id, SUM(amount) AS growth FROM growth_events
+  WHERE occurred_at > $1::timestamptz - interval '12 months' GROUP BY member_id`;
+
 // Versions are numbered one after another, and published in that order: creating or
 // publishing one takes this lock for its transaction.
 const VERSION_LOCK = 'linli:tier-rule-versions';
@@ -172,9 +179,7 @@ export class TierRulesService implements OnApplicationBootstrap {
     }>(
       ctx,
       // width_bucket counts the thresholds a value reaches: a tier index in one cheap step.
-      `WITH growth AS (
-         SELECT member_id, SUM(amount) AS growth FROM growth_events
-         WHERE occurred_at > $1::timestamptz - interval '12 months' GROUP BY member_id),
+      `WITH growth AS (${ROLLING_GROWTH}),
        evaluated AS (
          SELECT m.tier AS from_tier,
                 ($2::text[])[1 + GREATEST(

@@ -77,6 +77,10 @@ export class TierRulesController {
   @HttpCode(200)
   @ApiOkResponse({ type: TierRulesVersion })
   @ApiUnprocessableEntityResponse({ description: 'TIER_RULES_INVALID' })
+  @ApiConflictResponse({
+    description:
+      'TIER_RULES_PUBLISHED: already published; TIER_RULES_OUTDATED: a newer version is in force (make a new draft from it)',
+  })
   publish(
     @Ctx() ctx: RequestContext,
     @Param('version', ParseIntPipe) version: number,
