@@ -23,6 +23,11 @@ export class TransactionalConnection {
     return queryRows<T>(this.manager(ctx), sql, parameters);
   }
 
+  /** Takes a named lock, held until the context's transaction ends: work under one name runs one at a time. */
+  async lockForTransaction(ctx: RequestContext, name: string): Promise<void> {
+    await this.query(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [name]);
+  }
+
   /**
    * Runs work in the context's transaction, opening one when there is none yet; the
    * transaction that opens it runs the context's before-commit work last, and its

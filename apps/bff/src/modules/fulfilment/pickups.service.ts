@@ -69,9 +69,7 @@ export class PickupsService {
     // One verification of a leader at a time, held until its transaction ends, so after a wrong
     // code has been counted: codes sent in parallel are each checked against the count of the
     // ones before them, and cannot all slip in under the limit.
-    await this.connection.query(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
-      `linli:pickup-verify:${leaderId}`,
-    ]);
+    await this.connection.lockForTransaction(ctx, `linli:pickup-verify:${leaderId}`);
     await this.attempts.assertAllowed(leaderId);
     try {
       return request.code !== undefined

@@ -12,7 +12,7 @@ import {
   PaymentRefundStatus,
   PaymentRefundView,
 } from './dto/payment-refund.dto';
-import { SENDING_ABANDONED_AFTER } from './provider-refunds.service';
+import { notBeingSent } from './provider-refunds.service';
 
 const REFUND_COLUMNS = `id, order_id, amount_fen, reason, status, provider_refund_id, attempts,
   last_error, last_refused, next_attempt_at, received_account, operator_note, created_at, settled_at,
@@ -77,8 +77,7 @@ export class PaymentRefundsService {
       `UPDATE refunds SET status = 'settled_by_operator', settled_at = $3, operator_note = $2,
          sending_since = NULL
        WHERE id = $1 AND (status IN ('abnormal', 'closed')
-         OR (status = 'requested' AND last_refused AND (sending_since IS NULL
-           OR sending_since < $3::timestamptz - ${SENDING_ABANDONED_AFTER})))
+         OR (status = 'requested' AND last_refused AND ${notBeingSent('$3')}))
        RETURNING ${REFUND_COLUMNS}`,
       [refundId, note, this.clock.now()],
     );

@@ -17,10 +17,12 @@ const LONGEST_RETRY_MS = 60 * 60_000;
 /** From this many failed requests on, each further failure is logged as an error for operators. */
 const ATTEMPTS_BEFORE_ALARM = 3;
 /**
- * A refund claimed longer ago than this is no longer being asked for (the provider's client
- * gives up far sooner): its sender stopped, and the refund may be claimed, or settled, again.
+ * SQL: the refund is not being asked for at `now` (a SQL parameter). A claim older than two
+ * minutes no longer counts (the provider's client gives up far sooner): its sender stopped, and
+ * the refund may be claimed, or settled, again.
  */
-export const SENDING_ABANDONED_AFTER = `interval '2 minutes'`;
+export const notBeingSent = (now: string) =>
+  `(sending_since IS NULL OR sending_since < ${now}::timestamptz - interval '2 minutes')`;
 
 interface ClaimedRefund {
   id: string;
@@ -65,7 +67,7 @@ export class ProviderRefunds {
     const due = await this.connection.query<{ id: string }>(
       ctx,
       `SELECT id FROM refunds WHERE status = 'requested' AND next_attempt_at <= $1
-         AND (sending_since IS NULL OR sending_since < $1::timestamptz - ${SENDING_ABANDONED_AFTER})
+         AND ${notBeingSent('$1')}
        ORDER BY next_attempt_at LIMIT $2`,
       [this.clock.now(), limit],
     );
@@ -93,7 +95,7 @@ export class ProviderRefunds {
       `UPDATE refunds SET attempts = attempts + 1, sending_since = $2, last_refused = false,
          next_attempt_at = $2::timestamptz + least($3::float8 * 2 ^ attempts, $4::float8) * interval '1 millisecond'
        WHERE id = $1 AND status = 'requested' AND next_attempt_at <= $2
-         AND (sending_since IS NULL OR sending_since < $2::timestamptz - ${SENDING_ABANDONED_AFTER})
+         AND ${notBeingSent('$2')}
        RETURNING id, order_id, reason, amount_fen, transaction_id, total_fen, attempts`,
       [refundId, now, FIRST_RETRY_MS, LONGEST_RETRY_MS],
     );

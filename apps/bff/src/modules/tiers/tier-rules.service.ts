@@ -84,7 +84,7 @@ export class TierRulesService implements OnApplicationBootstrap {
 
   /** A new draft: the given tiers, or a copy of the rules in force. */
   async createDraft(ctx: RequestContext, tiers?: TierRuleDto[]): Promise<TierRulesVersion> {
-    await this.lockVersions(ctx);
+    await this.connection.lockForTransaction(ctx, VERSION_LOCK);
     const [row] = await this.connection.query<VersionRow>(
       ctx,
       `INSERT INTO tier_rule_versions (version, status, tiers, created_by)
@@ -128,7 +128,7 @@ export class TierRulesService implements OnApplicationBootstrap {
    * from earlier rules, and publishing it would silently undo the newer version's changes.
    */
   async publish(ctx: RequestContext, version: number): Promise<TierRulesVersion> {
-    await this.lockVersions(ctx);
+    await this.connection.lockForTransaction(ctx, VERSION_LOCK);
     // The row too, so that the tiers checked here are the tiers published, not an edit that
     // commits in between.
     const [locked] = await this.connection.query<VersionRow>(
@@ -152,12 +152,6 @@ export class TierRulesService implements OnApplicationBootstrap {
     if (!row) throw tierRulesPublished(version);
     await this.audit.record(ctx, 'tier-rules.publish', { type: 'tier-rules', id: String(version) });
     return toVersion(row);
-  }
-
-  private async lockVersions(ctx: RequestContext): Promise<void> {
-    await this.connection.query(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
-      VERSION_LOCK,
-    ]);
   }
 
   /**
