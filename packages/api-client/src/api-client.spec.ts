@@ -217,14 +217,18 @@ describe('api-client: a refresh that fails or outlives its session', () => {
     expect(store.getRefreshToken()).toBe('refresh-1');
   });
 
-  it('does not bring back the tokens of a member who logged out while their refresh was out', async () => {
-    let answerRefresh!: () => void;
-    let refreshArrived!: () => void;
-    const arrived = new Promise<void>((r) => (refreshArrived = r));
+  /**
+   * Alice's expired request sends her refresh, which the fake BFF holds until `answer()`; `out`
+   * resolves once it is on its way, and `request` is her request.
+   */
+  async function aliceRefreshing() {
+    let answer!: () => void;
+    let arrived!: () => void;
+    const out = new Promise<void>((resolve) => (arrived = resolve));
     const fake = await fakeBff((req, _body, res) => {
       if (req.url === '/api/v1/auth/refresh') {
-        answerRefresh = () => json(res, 200, { accessToken: 'alice-2', refreshToken: 'alice-r2' });
-        return refreshArrived();
+        answer = () => json(res, 200, { accessToken: 'alice-2', refreshToken: 'alice-r2' });
+        return arrived();
       }
       if (req.headers.authorization === 'Bearer alice-2') return json(res, 200, me);
       json(res, 401, { error: { code: 'AUTH_TOKEN_EXPIRED', message: 'expired' } });
@@ -232,37 +236,26 @@ describe('api-client: a refresh that fails or outlives its session', () => {
     server = fake.server;
     const store = memoryStore('alice-1', 'alice-r1');
     const client = createApiClient({ baseURL: fake.url, tokenStore: store });
-    const pending = client.me.get().catch(() => undefined);
-    await arrived;
+    const request = client.me.get().catch(() => undefined);
+    await out;
+    return { store, request, answer: () => answer() };
+  }
+
+  it('does not bring back the tokens of a member who logged out while their refresh was out', async () => {
+    const { store, request, answer } = await aliceRefreshing();
     store.clear(); // alice taps 退出登录 (the mini-program's logout sets both tokens to null)
-    answerRefresh();
-    await pending;
+    answer();
+    await request;
     expect(store.getAccessToken()).toBeNull();
     expect(store.getRefreshToken()).toBeNull();
   });
 
   it("does not replace bob's session with alice's when alice's refresh answers after bob logged in", async () => {
-    let answerRefresh!: () => void;
-    let refreshArrived!: () => void;
-    const arrived = new Promise<void>((r) => (refreshArrived = r));
-    const fake = await fakeBff((req, _body, res) => {
-      if (req.url === '/api/v1/auth/refresh') {
-        answerRefresh = () => json(res, 200, { accessToken: 'alice-2', refreshToken: 'alice-r2' });
-        return refreshArrived();
-      }
-      if (req.headers.authorization === 'Bearer alice-2') return json(res, 200, me);
-      json(res, 401, { error: { code: 'AUTH_TOKEN_EXPIRED', message: 'expired' } });
-    });
-    server = fake.server;
-    const store = memoryStore('alice-1', 'alice-r1');
-    const client = createApiClient({ baseURL: fake.url, tokenStore: store });
-    const alicesRequest = client.me.get();
-    await arrived;
+    const { store, request, answer } = await aliceRefreshing();
     store.clear(); // alice logs out ...
     store.setTokens({ accessToken: 'bob-1', refreshToken: 'bob-r1' }); // ... and bob logs in
-    answerRefresh();
-    // alice's old request still resolves with alice's data, into a phone now logged in as bob
-    await alicesRequest.catch(() => undefined);
+    answer();
+    await request;
     expect(store.getAccessToken()).toBe('bob-1');
     expect(store.getRefreshToken()).toBe('bob-r1');
   });
