@@ -245,7 +245,13 @@ describe('journey: shared phones, slow networks and lost answers', () => {
         await route.abort('connectionreset');
       },
     );
+    // 订单 is read slowly: until it comes, it says it is loading, not that there is nothing more.
+    await page.route(endsWith('/api/v1/me/orders'), async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await route.continue().catch(() => undefined);
+    });
     await page.locator('.checkout-submit').click();
+    await waitForText(page.locator('.orders-hint'), '加载中…');
     await waitForText(page.locator('.order-state').first(), '已支付', 15_000);
     expect(await shown(page, '.checkout-error')).toBeNull();
     const orders = await stack.api<{ items: { state: string }[] }>(

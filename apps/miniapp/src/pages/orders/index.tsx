@@ -60,7 +60,9 @@ export default function OrdersPage() {
           </View>
         </View>
       ))}
-      {nextCursor ? (
+      {loading && orders.length === 0 ? (
+        <Text className="orders-hint">加载中…</Text>
+      ) : nextCursor ? (
         loading && <Text className="orders-hint">加载更多…</Text>
       ) : (
         <Text className="orders-hint orders-end">没有更多了</Text>
