@@ -31,6 +31,11 @@ describe('member tiers', () => {
   const as = (token: string) => ({ authorization: `Bearer ${token}` });
 
   describe('tier rules as versions', () => {
+    type Tier = { code: string; threshold: number };
+    /** A new draft, a copy of the rules in force. */
+    const newDraft = async (): Promise<{ version: number; tiers: Tier[] }> =>
+      (await t.http().post('/api/v1/admin/tier-rules').set(as(admin)).send({}).expect(201)).body;
+
     it('starts with the default tiers published as version 1', async () => {
       const res = await t.http().get('/api/v1/admin/tier-rules').set(as(admin)).expect(200);
       expect(res.body).toHaveLength(1);
@@ -129,22 +134,16 @@ describe('member tiers', () => {
       expect((await upgrade()).body.processed).toBe(0);
     });
 
-    type Tier = { code: string; threshold: number };
     /** A draft of the rules in force, changed by `edit`; its version. */
     const draftWith = async (edit: (tiers: Tier[]) => Tier[]): Promise<number> => {
-      const draft = await t
-        .http()
-        .post('/api/v1/admin/tier-rules')
-        .set(as(admin))
-        .send({})
-        .expect(201);
+      const draft = await newDraft();
       await t
         .http()
-        .put(`/api/v1/admin/tier-rules/${draft.body.version}`)
+        .put(`/api/v1/admin/tier-rules/${draft.version}`)
         .set(as(admin))
-        .send({ tiers: edit(draft.body.tiers) })
+        .send({ tiers: edit(draft.tiers) })
         .expect(200);
-      return draft.body.version;
+      return draft.version;
     };
 
     it('refuses to publish rules that do not hold together', async () => {
@@ -183,8 +182,8 @@ describe('member tiers', () => {
     });
 
     it('refuses to publish a draft older than the version in force, which would undo it', async () => {
-      const draft = (await t.http().post('/api/v1/admin/tier-rules').set(as(admin)).send({})).body;
-      const newer = (await t.http().post('/api/v1/admin/tier-rules').set(as(admin)).send({})).body;
+      const draft = await newDraft();
+      const newer = await newDraft();
       await t
         .http()
         .post(`/api/v1/admin/tier-rules/${newer.version}/publish`)
@@ -206,16 +205,8 @@ describe('member tiers', () => {
     });
 
     it('checks the very tiers it publishes, though an edit of the draft commits meanwhile', async () => {
-      const draft = await t
-        .http()
-        .post('/api/v1/admin/tier-rules')
-        .set(as(admin))
-        .send({})
-        .expect(201);
-      const version: number = draft.body.version;
-      const withoutDiamond = (draft.body.tiers as { code: string }[]).filter(
-        (tier) => tier.code !== 'diamond',
-      ) as never;
+      const { version, tiers } = await newDraft();
+      const withoutDiamond = tiers.filter((tier) => tier.code !== 'diamond') as never;
       // A second operator's edit of the draft is saved, about to commit.
       let commit!: () => void;
       const committing = new Promise<void>((resolve) => (commit = resolve));
