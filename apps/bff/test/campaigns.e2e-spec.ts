@@ -209,6 +209,9 @@ describe('catalogue and campaigns', () => {
     [{ pickupDate: '20200101' }],
     [{ pickupDate: '2027-12' }],
     [{ cutsOffAt: '20271220T040000Z' }],
+    // A time of day with no offset: which instant it names depends on the server's time zone.
+    [{ cutsOffAt: '2027-12-20T12:00:00' }],
+    [{ startsAt: '2027-12-20T12:00' }],
     // A single value, or none, where a list is asked for.
     [{ tiers: 'gold' }],
     [{ tiers: [] }],

@@ -12,13 +12,15 @@ export const IsDay = () =>
   );
 
 /**
- * An instant written as ISO 8601 in its extended form (2027-12-20T12:00:00+08:00): the basic
- * form (20271220T040000Z) passes ISO 8601 but JavaScript cannot read it.
+ * An instant written as ISO 8601 in its extended form with its offset (2027-12-20T12:00:00+08:00
+ * or …Z). The basic form (20271220T040000Z) passes ISO 8601 but JavaScript cannot read it, and a
+ * time of day without an offset names a different instant in every time zone.
  */
 export const IsInstant = () =>
   applyDecorators(
-    Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/, {
-      message: '$property must be a date and time, YYYY-MM-DDTHH:MM…',
+    Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, {
+      message:
+        '$property must be a date and time with its offset, YYYY-MM-DDTHH:MM[:SS]±HH:MM or Z',
     }),
     IsISO8601({ strict: true }),
   );
