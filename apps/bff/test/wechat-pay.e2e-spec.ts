@@ -47,6 +47,27 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
   let skuId: string;
   let buyer: { accessToken: string; member: { id: string } };
 
+  /** Now in seconds, as WeChat Pay tells it: time moves for it as it does for the BFF's clock. */
+  const wechatNow = () => Math.floor(t.app.get(Clock).now().getTime() / 1000);
+  /** The headers by which the platform signs a body (an answer or a notification). */
+  const signatureOf = (
+    body: string,
+    {
+      timestamp = wechatNow(),
+      key = platform.privateKey,
+    }: { timestamp?: number | string; key?: string } = {},
+  ) => {
+    const nonce = randomBytes(8).toString('hex');
+    return {
+      'wechatpay-timestamp': String(timestamp),
+      'wechatpay-nonce': nonce,
+      'wechatpay-signature': createSign('RSA-SHA256')
+        .update(`${timestamp}\n${nonce}\n${body}\n`)
+        .sign(key, 'base64'),
+      'wechatpay-serial': 'PLATFORM01',
+    };
+  };
+
   beforeAll(async () => {
     server = createServer((req, res) => {
       let text = '';
@@ -57,56 +78,44 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
           body: text ? JSON.parse(text) : {},
           authorization: String(req.headers.authorization),
         });
-        res.setHeader('content-type', 'application/json');
+        const answer = (status: number, body: object) => {
+          const json = JSON.stringify(body);
+          res
+            .writeHead(status, { 'content-type': 'application/json', ...signatureOf(json) })
+            .end(json);
+        };
         const queried = /^\/v3\/pay\/transactions\/out-trade-no\/(\w+)\?mchid=1900000001$/.exec(
           req.url ?? '',
         );
         if (req.method === 'GET' && queried) {
           const transaction = transactions.get(queried[1]);
           if (transaction === 'down')
-            return void res
-              .writeHead(500)
-              .end(JSON.stringify({ code: 'SYSTEM_ERROR', message: '系统超时' }));
+            return answer(500, { code: 'SYSTEM_ERROR', message: '系统超时' });
           if (transaction === 'slow')
             return void setTimeout(
-              () =>
-                res
-                  .writeHead(404)
-                  .end(JSON.stringify({ code: 'ORDER_NOT_EXIST', message: '订单不存在' })),
+              () => answer(404, { code: 'ORDER_NOT_EXIST', message: '订单不存在' }),
               1_500,
             );
-          if (!transaction)
-            return void res
-              .writeHead(404)
-              .end(JSON.stringify({ code: 'ORDER_NOT_EXIST', message: '订单不存在' }));
-          return void res.end(JSON.stringify(transaction));
+          if (!transaction) return answer(404, { code: 'ORDER_NOT_EXIST', message: '订单不存在' });
+          return answer(200, transaction);
         }
         if (req.url === '/v3/pay/transactions/jsapi')
-          return void res.end(JSON.stringify({ prepay_id: 'wx_prepay_1' }));
+          return answer(200, { prepay_id: 'wx_prepay_1' });
         if (req.url === '/v3/refund/domestic/refunds') {
-          if (refundsDown)
-            return void res
-              .writeHead(500)
-              .end(JSON.stringify({ code: 'SYSTEM_ERROR', message: '系统超时' }));
+          if (refundsDown) return answer(500, { code: 'SYSTEM_ERROR', message: '系统超时' });
           if (refundsRefused)
-            return void res
-              .writeHead(403)
-              .end(JSON.stringify({ code: 'NOT_ENOUGH', message: '基本账户余额不足' }));
+            return answer(403, { code: 'NOT_ENOUGH', message: '基本账户余额不足' });
           if (refundsLimited)
-            return void res
-              .writeHead(429)
-              .end(JSON.stringify({ code: 'FREQUENCY_LIMITED', message: '你的操作过于频繁' }));
+            return answer(429, { code: 'FREQUENCY_LIMITED', message: '你的操作过于频繁' });
           const body = JSON.parse(text);
-          return void res.end(
-            JSON.stringify({
-              refund_id: `wx-refund-${body.out_refund_no}`,
-              out_refund_no: body.out_refund_no,
-              status: 'PROCESSING',
-              user_received_account: '招商银行信用卡0403',
-            }),
-          );
+          return answer(200, {
+            refund_id: `wx-refund-${body.out_refund_no}`,
+            out_refund_no: body.out_refund_no,
+            status: 'PROCESSING',
+            user_received_account: '招商银行信用卡0403',
+          });
         }
-        res.writeHead(404).end('{}');
+        answer(404, {});
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -204,20 +213,12 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
         original_type: kind,
       },
     });
-    const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
-    const headerNonce = randomBytes(8).toString('hex');
-    const signature = createSign('RSA-SHA256')
-      .update(`${timestamp}\n${headerNonce}\n${body}\n`)
-      .sign(options.signWith ?? platform.privateKey, 'base64');
     return t
       .http()
       .post(options.path ?? '/api/v1/payments/notify/wechat')
       .set({
         'content-type': 'application/json',
-        'wechatpay-timestamp': timestamp,
-        'wechatpay-nonce': headerNonce,
-        'wechatpay-signature': signature,
-        'wechatpay-serial': 'PLATFORM01',
+        ...signatureOf(body, { timestamp: options.timestamp, key: options.signWith }),
       })
       .send(options.tamper ? options.tamper(body) : body);
   };
