@@ -68,6 +68,24 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
     };
   };
 
+  /**
+   * While set, what the stand-in sends in place of each successful answer: given the body WeChat
+   * Pay would sign, the body and signature headers that reach the BFF instead.
+   */
+  let forge: ((body: string) => { body: string; headers: object }) | undefined;
+  /** Successful answers as one without the platform key could send them. */
+  const forgeries = {
+    unsigned: (body: string) => ({ body, headers: {} }),
+    'signed with another key': (body: string) => ({
+      body,
+      headers: signatureOf(body, { key: merchant.privateKey }),
+    }),
+    'signed ten minutes ago': (body: string) => ({
+      body,
+      headers: signatureOf(body, { timestamp: wechatNow() - 600 }),
+    }),
+  };
+
   beforeAll(async () => {
     server = createServer((req, res) => {
       let text = '';
@@ -80,9 +98,11 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
         });
         const answer = (status: number, body: object) => {
           const json = JSON.stringify(body);
+          const sent =
+            status < 300 && forge ? forge(json) : { body: json, headers: signatureOf(json) };
           res
-            .writeHead(status, { 'content-type': 'application/json', ...signatureOf(json) })
-            .end(json);
+            .writeHead(status, { 'content-type': 'application/json', ...sent.headers })
+            .end(sent.body);
         };
         const queried = /^\/v3\/pay\/transactions\/out-trade-no\/(\w+)\?mchid=1900000001$/.exec(
           req.url ?? '',
@@ -175,6 +195,22 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       .expect(201);
     return order.body as { id: string; payable: number; expiresAt: string };
   };
+
+  const stateOf = async (orderId: string) =>
+    (
+      await t
+        .http()
+        .get(`/api/v1/me/orders/${orderId}`)
+        .auth(buyer.accessToken, { type: 'bearer' })
+        .expect(200)
+    ).body.state;
+
+  const expireUnpaid = () =>
+    t
+      .http()
+      .post('/api/v1/admin/jobs/cancel-unpaid-orders/run')
+      .auth(admin, { type: 'bearer' })
+      .expect(200);
 
   /** A notification as WeChat Pay sends it: the transaction sealed with the APIv3 key, the body signed by the platform. */
   const notification = (
@@ -278,6 +314,22 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
     expect(Date.parse(order.expiresAt)).toBe(cutsOffAt.getTime());
   });
 
+  it('gives the payer nothing to pay with from a prepay answer WeChat Pay did not sign', async () => {
+    const order = await placeOrder();
+    forge = forgeries.unsigned;
+    try {
+      const res = await t
+        .http()
+        .post(`/api/v1/orders/${order.id}/pay`)
+        .auth(buyer.accessToken, { type: 'bearer' })
+        .expect(500);
+      expect(res.body.paySign).toBeUndefined();
+    } finally {
+      forge = undefined;
+    }
+    expect(await stateOf(order.id)).toBe('pending_payment');
+  });
+
   it('accepts a genuine notification once and refuses forged, tampered and stale ones', async () => {
     const order = await placeOrder();
     const transaction = {
@@ -343,14 +395,6 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       success_time: new Date().toISOString(),
     });
     transactions.set(tradeNo(slow.id), 'slow');
-    const stateOf = async (orderId: string) =>
-      (
-        await t
-          .http()
-          .get(`/api/v1/me/orders/${orderId}`)
-          .auth(buyer.accessToken, { type: 'bearer' })
-          .expect(200)
-      ).body.state;
     clock.advance(16 * 60_000);
     try {
       const run = t
@@ -374,11 +418,7 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       expect(await Promise.race([adjusted, run.then(() => 'job finished first')])).toBe('adjusted');
       expect(await run).toBe(200);
       transactions.delete(tradeNo(slow.id));
-      await t
-        .http()
-        .post('/api/v1/admin/jobs/cancel-unpaid-orders/run')
-        .auth(admin, { type: 'bearer' })
-        .expect(200);
+      await expireUnpaid();
       expect(await stateOf(odd.id)).toBe('pending_payment');
       expect(await stateOf(slow.id)).toBe('cancelled');
       expect(await stateOf(plain.id)).toBe('cancelled');
@@ -452,33 +492,16 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
     transactions.set(tradeNo(unpaid.id), atWechat(unpaid, 'NOTPAY'));
     transactions.set(tradeNo(paying.id), atWechat(paying, 'USERPAYING'));
     const statesOf = async (...orders: { id: string }[]) =>
-      Promise.all(
-        orders.map(
-          async (order) =>
-            (
-              await t
-                .http()
-                .get(`/api/v1/me/orders/${order.id}`)
-                .auth(buyer.accessToken, { type: 'bearer' })
-                .expect(200)
-            ).body.state,
-        ),
-      );
-    const expire = () =>
-      t
-        .http()
-        .post('/api/v1/admin/jobs/cancel-unpaid-orders/run')
-        .auth(admin, { type: 'bearer' })
-        .expect(200);
+      Promise.all(orders.map((order) => stateOf(order.id)));
     clock.advance(16 * 60_000);
     try {
       // WeChat Pay does not answer about the first: it and those after it wait, stock held.
-      await expire();
+      await expireUnpaid();
       expect(await statesOf(unknown, paidUnheard, unpaid, neverStarted, paying)).toEqual(
         Array(5).fill('pending_payment'),
       );
       transactions.delete(tradeNo(unknown.id));
-      await expire();
+      await expireUnpaid();
       expect(await statesOf(unknown, paidUnheard, unpaid, neverStarted, paying)).toEqual([
         'cancelled',
         'paid',
@@ -487,7 +510,7 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
         'pending_payment',
       ]);
       transactions.set(tradeNo(paying.id), atWechat(paying, 'PAYERROR'));
-      await expire();
+      await expireUnpaid();
       expect(await statesOf(paying)).toEqual(['cancelled']);
     } finally {
       clock.advance(-16 * 60_000);
@@ -499,6 +522,63 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       [paidUnheard.id],
     );
     expect(n).toBe(1);
+  });
+
+  it('neither records as paid nor cancels an order past its deadline on an answer WeChat Pay did not sign as sent, and asks again on the next run', async () => {
+    const clock = t.app.get(Clock);
+    const order = await placeOrder();
+    const tradeNo = order.id.replace(/-/g, '');
+    transactions.set(tradeNo, {
+      appid: 'wx_app_1',
+      mchid: '1900000001',
+      out_trade_no: tradeNo,
+      transaction_id: '4200001001',
+      trade_state: 'SUCCESS',
+      amount: { total: order.payable, payer_total: order.payable, currency: 'CNY' },
+      success_time: new Date().toISOString(),
+    });
+    const warnings = jest.spyOn(Logger.prototype, 'warn');
+    clock.advance(16 * 60_000);
+    try {
+      for (const forgery of [
+        ...Object.values(forgeries),
+        // WeChat Pay's signed answer that the order is not paid, altered to say it is.
+        (body: string) => ({ body, headers: signatureOf(body.replace('"SUCCESS"', '"NOTPAY"')) }),
+      ]) {
+        forge = forgery;
+        await expireUnpaid();
+        expect(await stateOf(order.id)).toBe('pending_payment');
+      }
+      const unsigned = warnings.mock.calls.filter(([details]) =>
+        (details as { path?: string } | undefined)?.path?.includes(tradeNo),
+      );
+      expect(
+        unsigned.map(([details, message]) => [(details as { reason: string }).reason, message]),
+      ).toEqual(
+        ['missing signature headers', 'bad signature', 'stale signature', 'bad signature'].map(
+          (reason) => [reason, expect.stringContaining('not signed by the platform')],
+        ),
+      );
+      const [{ n }] = await t.dataSource.query(
+        `SELECT count(*)::int AS n FROM payments WHERE order_id = $1`,
+        [order.id],
+      );
+      expect(n).toBe(0);
+
+      forge = undefined;
+      await expireUnpaid();
+      expect(await stateOf(order.id)).toBe('paid');
+      const paid = await t.dataSource.query(
+        `SELECT transaction_id FROM payments WHERE order_id = $1`,
+        [order.id],
+      );
+      expect(paid).toEqual([{ transaction_id: '4200001001' }]);
+    } finally {
+      forge = undefined;
+      warnings.mockRestore();
+      clock.advance(-16 * 60_000);
+      transactions.delete(tradeNo);
+    }
   });
 
   it('refunds a second WeChat Pay transaction for an order already paid, under a refund number of its own, once', async () => {
@@ -1045,6 +1125,50 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       } finally {
         clock.advance(-3 * 60_000);
       }
+    });
+
+    it('takes no outcome, nor a refusal, from a refund answer WeChat Pay did not sign as sent: the refund stays requested and is asked for again under the same number', async () => {
+      const clock = t.app.get(Clock);
+      const order = await paidOrder('4200001101');
+      // WeChat Pay took the refund for processing; its answer is altered to say it is done.
+      forge = (body) => ({
+        body: body.replace('"PROCESSING"', '"SUCCESS"'),
+        headers: signatureOf(body),
+      });
+      try {
+        const cancelled = await cancel(order.id).expect(200);
+        expect(cancelled.body).toMatchObject({ state: 'cancelled', refunded: order.payable });
+      } finally {
+        forge = undefined;
+      }
+      expect(await refundRow(order.id)).toMatchObject({
+        status: 'requested',
+        settled_at: null,
+        provider_refund_id: '',
+      });
+      const [requested] = (
+        await paymentRefunds(admin, '?status=requested&limit=100').expect(200)
+      ).body.items.filter((r: { orderId: string }) => r.orderId === order.id);
+      expect(requested).toMatchObject({
+        attempts: 1,
+        lastRefused: false,
+        lastError: expect.stringContaining('not signed by the platform'),
+      });
+
+      clock.advance(61_000);
+      try {
+        await runSendRefunds();
+      } finally {
+        clock.advance(-61_000);
+      }
+      const asked = refundCalls('4200001101');
+      expect(asked).toHaveLength(2);
+      expect(asked[1].body.out_refund_no).toBe(asked[0].body.out_refund_no);
+      expect(await refundRow(order.id)).toMatchObject({
+        status: 'processing',
+        settled_at: null,
+        provider_refund_id: `wx-refund-${asked[0].body.out_refund_no}`,
+      });
     });
 
     it('pages through refunds newest first with a cursor', async () => {

@@ -79,7 +79,8 @@ export interface PaymentProvider {
   /**
    * Asks whether an order was paid, for one whose notification never came: its payment;
    * 'unpaid' when the provider has none (never started, not paid, closed); 'paying' while the
-   * payer is still at it. Throws when the provider does not answer.
+   * payer is still at it. Throws when the provider does not answer, or gives an answer that
+   * cannot be taken as its own (not signed by it).
    */
   findPayment(orderId: string): Promise<PaymentNotification | 'unpaid' | 'paying'>;
   refund(request: RefundRequest): Promise<RefundAnswer>;

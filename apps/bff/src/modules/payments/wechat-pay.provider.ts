@@ -25,8 +25,9 @@ import {
 } from './payment-provider';
 import { invalidNotification } from './sandbox-payment.provider';
 
-// Notifications older than this are refused, so a captured one cannot be replayed later.
-const MAX_NOTIFICATION_AGE_S = 300;
+// What the platform signed longer ago than this (a notification, an answer) is refused, so a
+// captured one cannot be replayed later; WeChat Pay asks for the same five minutes.
+const MAX_SIGNATURE_AGE_S = 300;
 /** AEAD_AES_256_GCM seals every resource with a 16-byte tag after its ciphertext. */
 const GCM_TAG_BYTES = 16;
 
@@ -73,6 +74,22 @@ interface WechatTransaction {
   success_time?: string;
 }
 
+/** The first value of a header, as Node and axios give them (lower-case names). */
+const headerOf = (headers: Record<string, unknown>, name: string) => {
+  const value = headers[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return typeof first === 'string' ? first : undefined;
+};
+
+/** An error answer's { code, message }, or nothing when its body is not JSON. */
+const parsed = (body: unknown): object => {
+  try {
+    return JSON.parse(Buffer.from(body as Buffer).toString('utf8')) ?? {};
+  } catch {
+    return {};
+  }
+};
+
 /** WeChat Pay answered a request with an error status, saying why in its body. */
 class WechatPayError extends Error {
   constructor(
@@ -84,8 +101,9 @@ class WechatPayError extends Error {
 }
 
 /**
- * WeChat Pay API v3 (JSAPI): prepay orders signed with the merchant key, notifications
- * verified with the platform public key and decrypted with the APIv3 key, refunds.
+ * WeChat Pay API v3 (JSAPI): prepay orders signed with the merchant key, notifications and
+ * answers verified with the platform public key, notifications decrypted with the APIv3 key,
+ * refunds.
  */
 export class WechatPayProvider implements PaymentProvider {
   readonly name = 'wechat';
@@ -289,23 +307,8 @@ export class WechatPayProvider implements PaymentProvider {
    * APIv3 key (AEAD_AES_256_GCM); payment and refund notifications are sealed alike.
    */
   private open<T>(headers: Record<string, string | string[] | undefined>, rawBody: Buffer): T {
-    const header = (name: string) => {
-      const value = headers[name];
-      return Array.isArray(value) ? value[0] : value;
-    };
-    const timestamp = header('wechatpay-timestamp');
-    const nonce = header('wechatpay-nonce');
-    const signature = header('wechatpay-signature');
-    if (!timestamp || !nonce || !signature) throw invalidNotification('missing signature headers');
-    if (!/^\d{1,12}$/.test(timestamp)) throw invalidNotification('malformed timestamp');
-    if (Math.abs(this.clock.now().getTime() / 1000 - Number(timestamp)) > MAX_NOTIFICATION_AGE_S) {
-      throw invalidNotification('stale notification');
-    }
-    const verifier = createVerify('RSA-SHA256').update(
-      `${timestamp}\n${nonce}\n${rawBody.toString('utf8')}\n`,
-    );
-    if (!verifier.verify(this.settings.platformPublicKey, signature, 'base64'))
-      throw invalidNotification('bad signature');
+    const unsigned = this.unsigned(headers, rawBody);
+    if (unsigned) throw invalidNotification(unsigned);
     try {
       const { resource } = JSON.parse(rawBody.toString('utf8'));
       const sealed = Buffer.from(resource.ciphertext, 'base64');
@@ -329,8 +332,35 @@ export class WechatPayProvider implements PaymentProvider {
     }
   }
 
-  /** Calls the API with the merchant's request signature (WECHATPAY2-SHA256-RSA2048). */
-  private call<T>(method: 'GET' | 'POST', path: string, body?: object) {
+  /**
+   * Why a body the platform sends (a notification, an answer) cannot be taken as the platform's,
+   * or null when it can: Wechatpay-Signature must be its RSA-SHA256 signature, by the platform
+   * key, of `${Wechatpay-Timestamp}\n${Wechatpay-Nonce}\n${body}\n` over the raw body, made
+   * within the last five minutes.
+   */
+  private unsigned(headers: Record<string, unknown>, body: Buffer): string | null {
+    const timestamp = headerOf(headers, 'wechatpay-timestamp');
+    const nonce = headerOf(headers, 'wechatpay-nonce');
+    const signature = headerOf(headers, 'wechatpay-signature');
+    if (!timestamp || !nonce || !signature) return 'missing signature headers';
+    if (!/^\d{1,12}$/.test(timestamp)) return 'malformed timestamp';
+    if (Math.abs(this.clock.now().getTime() / 1000 - Number(timestamp)) > MAX_SIGNATURE_AGE_S)
+      return 'stale signature';
+    const verifier = createVerify('RSA-SHA256')
+      .update(`${timestamp}\n${nonce}\n`)
+      .update(body)
+      .update('\n');
+    return verifier.verify(this.settings.platformPublicKey, signature, 'base64')
+      ? null
+      : 'bad signature';
+  }
+
+  /**
+   * Calls the API with the merchant's request signature (WECHATPAY2-SHA256-RSA2048). A
+   * successful answer counts only once its platform signature is checked: one that fails is
+   * taken as no answer at all, so no caller reads a payment, a non-payment or a refund into it.
+   */
+  private async call<T>(method: 'GET' | 'POST', path: string, body?: object): Promise<{ data: T }> {
     const text = body === undefined ? '' : JSON.stringify(body);
     const timestamp = String(Math.floor(this.clock.now().getTime() / 1000));
     const nonce = randomBytes(16).toString('hex');
@@ -338,17 +368,22 @@ export class WechatPayProvider implements PaymentProvider {
     const authorization =
       `WECHATPAY2-SHA256-RSA2048 mchid="${this.settings.mchId}",nonce_str="${nonce}",` +
       `signature="${signature}",timestamp="${timestamp}",serial_no="${this.settings.serialNo}"`;
-    return this.http
-      .request<T>({
+    const answer = await this.http
+      .request<Buffer>({
         method,
         url: path,
         data: body === undefined ? undefined : text,
         headers: { 'content-type': 'application/json', accept: 'application/json', authorization },
+        // The raw bytes: the signature is over the body exactly as sent.
+        responseType: 'arraybuffer',
       })
       .catch((error: unknown) => {
-        // WeChat Pay says why it refused in the body: { code, message }.
+        // WeChat Pay says why it refused in the body: { code, message }. Error answers are taken
+        // by their status unverified: WeChat Pay signs only answers to requests whose signature
+        // it accepted, so a 401 or a gateway's 5xx comes unsigned. A forged 404 can therefore
+        // still pass an order as unpaid, and a forged 400/403/404 a refund as refused.
         if (!axios.isAxiosError(error) || !error.response) throw error;
-        const { code, message } = (error.response.data ?? {}) as {
+        const { code, message } = parsed(error.response.data) as {
           code?: string;
           message?: string;
         };
@@ -357,6 +392,20 @@ export class WechatPayProvider implements PaymentProvider {
           error.response.status,
         );
       });
+    const unsigned = this.unsigned(answer.headers, answer.data);
+    if (unsigned) {
+      this.logger.warn(
+        {
+          path,
+          status: answer.status,
+          serial: headerOf(answer.headers, 'wechatpay-serial'),
+          reason: unsigned,
+        },
+        'answer not signed by the platform: taken as no answer',
+      );
+      throw new Error(`WeChat Pay's answer to ${path} is not signed by the platform: ${unsigned}`);
+    }
+    return { data: JSON.parse(answer.data.toString('utf8')) as T };
   }
 
   private sign(message: string): string {
