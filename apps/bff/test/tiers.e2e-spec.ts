@@ -356,6 +356,28 @@ describe('member tiers', () => {
       expect(codeOf(() => codes.verify(body.memberCode))).toBe(ErrorCode.MemberCodeExpired);
     });
 
+    it('says for how many seconds the member code stays valid, counted on its own clock and not on the phone', async () => {
+      const m = await loginMember(t, 'tier-clock-behind');
+      const clock = pointsOf(t).clock;
+      // The phone's clock (this process's) is ten minutes behind the BFF's.
+      clock.advance(10 * 60_000);
+      const before = clock.now().getTime();
+      const { body } = await t
+        .http()
+        .get('/api/v1/me/member-card')
+        .set(as(m.accessToken))
+        .expect(200);
+      const after = clock.now().getTime();
+      const expiresAt = Date.parse(body.memberCodeExpiresAt);
+      expect(expiresAt - Date.now()).toBeGreaterThan(9 * 60_000);
+      expect(body.memberCodeSecondsLeft).toBeGreaterThanOrEqual(
+        Math.max(1, Math.ceil((expiresAt - after) / 1000)),
+      );
+      expect(body.memberCodeSecondsLeft).toBeLessThanOrEqual(
+        Math.min(60, Math.ceil((expiresAt - before) / 1000)),
+      );
+    });
+
     it('is for members only', async () => {
       await t.http().get('/api/v1/me/member-card').expect(401);
       await t.http().get('/api/v1/me/member-card').set(as(admin)).expect(403);

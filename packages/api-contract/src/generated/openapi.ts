@@ -1403,8 +1403,13 @@ export interface components {
             history: components["schemas"]["TierChange"][];
             /** @description Signed, rotates every 60 s; shown as a QR code for the leader to scan */
             memberCode: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the member code rotates, by the BFF's clock
+             */
             memberCodeExpiresAt: string;
+            /** @description Seconds the member code stays valid from this answer, by the BFF's clock (rounded up). Clients count these down from the arrival of the answer to know when to fetch the next code, rather than comparing memberCodeExpiresAt with the phone's own clock, which may be off */
+            memberCodeSecondsLeft: number;
         };
         ManualTierRequest: {
             tier: components["schemas"]["MemberTier"];

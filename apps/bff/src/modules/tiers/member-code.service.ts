@@ -21,12 +21,21 @@ export class MemberCodeService {
     private readonly clock: Clock,
   ) {}
 
-  issue(memberId: string): { memberCode: string; memberCodeExpiresAt: string } {
-    const window = Math.floor(this.clock.now().getTime() / WINDOW_MS);
+  issue(memberId: string): {
+    memberCode: string;
+    memberCodeExpiresAt: string;
+    memberCodeSecondsLeft: number;
+  } {
+    const now = this.clock.now().getTime();
+    const window = Math.floor(now / WINDOW_MS);
     const payload = `${PREFIX}.${memberId.replace(/-/g, '')}.${window}`;
+    const expiresAt = (window + 1) * WINDOW_MS;
     return {
       memberCode: `${payload}.${this.sign(payload)}`,
-      memberCodeExpiresAt: new Date((window + 1) * WINDOW_MS).toISOString(),
+      memberCodeExpiresAt: new Date(expiresAt).toISOString(),
+      // Rounded up, so that a phone counting it down asks for the next code once this one has
+      // rotated, never just before (and never sooner than a second from now).
+      memberCodeSecondsLeft: Math.ceil((expiresAt - now) / 1000),
     };
   }
 

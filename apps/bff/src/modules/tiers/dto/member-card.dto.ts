@@ -42,7 +42,21 @@ export class MemberCard {
     description: 'Signed, rotates every 60 s; shown as a QR code for the leader to scan',
   })
   memberCode!: string;
-  @ApiProperty({ format: 'date-time' }) memberCodeExpiresAt!: string;
+  @ApiProperty({
+    format: 'date-time',
+    description: "When the member code rotates, by the BFF's clock",
+  })
+  memberCodeExpiresAt!: string;
+  @ApiProperty({
+    type: 'integer',
+    minimum: 1,
+    maximum: 60,
+    description:
+      "Seconds the member code stays valid from this answer, by the BFF's clock (rounded up). " +
+      'Clients count these down from the arrival of the answer to know when to fetch the next ' +
+      "code, rather than comparing memberCodeExpiresAt with the phone's own clock, which may be off",
+  })
+  memberCodeSecondsLeft!: number;
 }
 
 export class ManualTierRequest {
