@@ -1,6 +1,16 @@
+import qrcode from 'qrcode-generator';
 import { logInAs, useJourney } from './support/journey';
+import { approveLeader, pickupPoints } from './support/pickup-points';
 import { screenshot, waitForText } from './support/screen';
 import { member, operator } from './support/stack';
+
+/** The image the member page shows for a code, as its QR component draws it. */
+function qrImageOf(code: string): string {
+  const qr = qrcode(0, 'M');
+  qr.addData(code);
+  qr.make();
+  return qr.createDataURL(6, 8);
+}
 
 describe('journey: a neighbour opens the 会员 tab', () => {
   const journey = useJourney();
@@ -37,4 +47,63 @@ describe('journey: a neighbour opens the 会员 tab', () => {
     );
     await screenshot(page, 'journey-member-card.png');
   });
+
+  it('shows a fresh member code once the BFF stops taking the old one, on a phone whose clock is ten minutes behind', async () => {
+    const { stack } = journey;
+    const admin = await operator(stack);
+    const [pointId] = await pickupPoints(
+      stack,
+      admin,
+      '西溪',
+      [
+        {
+          name: '西溪花园自提点',
+          address: '文二西路 8 号',
+          latitude: 30.2741,
+          longitude: 120.0946,
+        },
+      ],
+      { leaders: false },
+    );
+    const leader = await approveLeader(stack, admin, pointId, 'xixi-leader', '孙阿姨');
+    // What the BFF answers the leader who scans a code: a valid code of a neighbour with nothing
+    // ready here names them (NOTHING_TO_PICK_UP), and hands nothing over.
+    const scan = async (memberCode: string) => {
+      const res = await fetch(`${stack.bffUrl}/api/v1/leader/pickups/verify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...leader.auth },
+        body: JSON.stringify({ memberCode }),
+      });
+      return ((await res.json()) as { error?: { code: string } }).error?.code;
+    };
+
+    const page = await journey.newPage();
+    await page.clock.install({ time: Date.now() - 10 * 60_000 });
+    const received: string[] = [];
+    page.on('response', async (response) => {
+      if (response.url().endsWith('/api/v1/me/member-card') && response.ok()) {
+        received.push(((await response.json()) as { memberCode: string }).memberCode);
+      }
+    });
+    const shownCode = async () => {
+      const src = await page.locator('.member-qr img').getAttribute('src');
+      return received.find((code) => qrImageOf(code) === src);
+    };
+    await logInAs(page, stack, 'sunmei');
+    await page.getByText('会员', { exact: true }).last().click();
+    await page.locator('.member-qr img').waitFor();
+    const first = await shownCode();
+    expect(first).toBeDefined();
+    expect(await scan(first as string)).toBe('NOTHING_TO_PICK_UP');
+
+    // The BFF's minute, and the few seconds it allows a code scanned just after, run out.
+    for (let tries = 0; (await scan(first as string)) !== 'MEMBER_CODE_EXPIRED'; tries++) {
+      if (tries === 100) throw new Error('the BFF still takes the first member code');
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+    const now = await shownCode();
+    expect(now).toBeDefined();
+    expect(now).not.toBe(first);
+    expect(await scan(now as string)).toBe('NOTHING_TO_PICK_UP');
+  }, 180_000);
 });

@@ -6,6 +6,12 @@ import { resetOnMemberChange } from './session';
 
 interface MemberCardState {
   card: MemberCard | null;
+  /**
+   * When the card's member code rotates, on this phone's clock: the seconds the BFF said it
+   * stays valid, counted from the answer's arrival. The phone's clock may be minutes off the
+   * BFF's, so memberCodeExpiresAt is not compared with it.
+   */
+  codeRotatesAt: number;
   loading: boolean;
   error: string | null;
   /** Counts finished loads, failed ones too, so that the page schedules the next one after each. */
@@ -13,7 +19,7 @@ interface MemberCardState {
   load(): Promise<void>;
 }
 
-const initial = { card: null, loading: false, error: null, loads: 0 };
+const initial = { card: null, codeRotatesAt: 0, loading: false, error: null, loads: 0 };
 
 export const useMemberCardStore = create<MemberCardState>()((set) => ({
   ...initial,
@@ -22,7 +28,8 @@ export const useMemberCardStore = create<MemberCardState>()((set) => ({
     set({ loading: true });
     try {
       const card = await api.memberCard.get();
-      set((s) => ({ card, loading: false, error: null, loads: s.loads + 1 }));
+      const codeRotatesAt = Date.now() + card.memberCodeSecondsLeft * 1000;
+      set((s) => ({ card, codeRotatesAt, loading: false, error: null, loads: s.loads + 1 }));
     } catch (error) {
       set((s) => ({
         loading: false,

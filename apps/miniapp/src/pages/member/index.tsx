@@ -14,22 +14,20 @@ const REASONS = { upgrade: '升级', retention: '保级调整', manual: '平台�
 
 export default function MemberPage() {
   const loggedIn = useAuthStore((s) => Boolean(s.accessToken));
-  const { card, error, loads, load } = useMemberCardStore();
+  const { card, codeRotatesAt, error, loads, load } = useMemberCardStore();
 
   useDidShow(() => {
     if (loggedIn) void load();
   });
 
-  // The member code rotates every minute: fetch a fresh one when the shown one expires.
+  // The member code rotates every minute: fetch a fresh one when the BFF said the shown one expires.
   // After a failed refresh (loads moves on, card does not), try again in a few seconds.
   useEffect(() => {
     if (!card) return;
-    const left = new Date(card.memberCodeExpiresAt).getTime() - Date.now();
-    // A phone whose clock runs ahead finds the code expired on arrival: a minute, not a busy loop.
-    const wait = error ? 5_000 : left > 1_000 ? left : 60_000;
+    const wait = error ? 5_000 : Math.max(1_000, codeRotatesAt - Date.now());
     const timer = setTimeout(() => void load(), wait);
     return () => clearTimeout(timer);
-  }, [card, error, loads, load]);
+  }, [card, codeRotatesAt, error, loads, load]);
 
   if (!loggedIn) {
     return (
