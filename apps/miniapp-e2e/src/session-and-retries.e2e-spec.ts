@@ -85,11 +85,14 @@ describe('journey: shared phones, slow networks and lost answers', () => {
     await member(stack, 'dan-late');
     const page = await journey.newPage();
     await logInAs(page, stack, 'carol-late');
+    // Carol's card is held on a slow network until Dan's attempt has failed; Dan's cannot be read.
     let reads = 0;
+    let releaseCarol = () => undefined as void;
+    const carolHeld = new Promise<void>((resolve) => (releaseCarol = resolve));
     await page.route(endsWith('/api/v1/me/member-card'), async (route) => {
       reads += 1;
-      if (reads > 1) return route.abort('internetdisconnected'); // Dan's card cannot be read
-      await new Promise((resolve) => setTimeout(resolve, 3_000)); // Carol's, on a slow network
+      if (reads > 1) return route.abort('internetdisconnected');
+      await carolHeld;
       await route.continue().catch(() => undefined);
     });
     await page.getByText('会员', { exact: true }).last().click();
@@ -98,7 +101,12 @@ describe('journey: shared phones, slow networks and lost answers', () => {
     await logInInPlace(page, 'dan-late');
     await page.getByText('会员', { exact: true }).last().click();
     await page.getByText('网络不太好', { exact: false }).first().waitFor();
-    await page.waitForTimeout(3_500); // Carol's answer has come back by now
+    const carolAnswered = page.waitForResponse(
+      (response) => response.url().endsWith('/api/v1/me/member-card') && response.ok(),
+    );
+    releaseCarol();
+    await carolAnswered;
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200))); // the page reads it
     expect(await shown(page, '.member-card__tier')).toBeNull();
   });
 
