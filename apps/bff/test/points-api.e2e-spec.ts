@@ -425,6 +425,26 @@ describe('points over HTTP', () => {
       expect(report.body.accounts).toBeGreaterThanOrEqual(3);
     });
 
+    it('lists points as expiring soon from the morning the policy days before their last day', async () => {
+      const gina = await loginMember(t, 'points-gina');
+      await adjust(gina.member.id, { points: 120, reason: '到期提醒' }).expect(201);
+      const [{ expires_at: expiresAt, day, soonDays }] = await t.dataSource.query(
+        `SELECT l.expires_at, to_char(l.expires_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS day,
+                p.expiring_soon_days AS "soonDays"
+         FROM point_lots l, points_policy p WHERE l.member_id = $1`,
+        [gina.member.id],
+      );
+      const clock = pointsOf(t).clock;
+      // The evening before that morning: the last day is one day too far off.
+      const eveningBefore = new Date(`${day}T23:00:00+08:00`).getTime() - (soonDays + 1) * DAY_MS;
+      clock.advance(eveningBefore - clock.now().getTime());
+      expect((await wallet(gina.accessToken)).body.expiringSoon).toEqual([]);
+      clock.advance(11 * 3_600_000); // 10:00 the next morning
+      expect((await wallet(gina.accessToken)).body.expiringSoon).toEqual([
+        { points: 120, expiresAt: new Date(expiresAt).toISOString() },
+      ]);
+    });
+
     it('names the account whose lots disagree with the journal', async () => {
       const dave = await loginMember(t, 'points-dave');
       await adjust(dave.member.id, { points: 50, reason: '对账测试' }).expect(201);

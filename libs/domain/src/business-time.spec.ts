@@ -1,4 +1,4 @@
-import { businessDay, startOfBusinessDay } from './business-time';
+import { businessDay, endOfBusinessDaysAhead, startOfBusinessDay } from './business-time';
 
 describe('business time (Asia/Shanghai)', () => {
   it('puts 15:59:59 UTC on the same Shanghai day and 16:00 UTC on the next', () => {
@@ -19,6 +19,21 @@ describe('business time (Asia/Shanghai)', () => {
       day = businessDay(new Date(start.getTime() + 86_400_000));
     }
     expect(day).toBe('2029-01-01');
+  });
+
+  it('ends "within N days" with the whole Nth Shanghai day after today, whatever the hour', () => {
+    const end = new Date('2026-05-02T00:00:00+08:00'); // 1 May is 30 days after 1 April
+    for (const now of [
+      '2026-04-01T00:00:00+08:00',
+      '2026-04-01T10:00:00+08:00',
+      '2026-04-01T23:59:59.999+08:00',
+    ])
+      expect(endOfBusinessDaysAhead(new Date(now), 30)).toEqual(end);
+    expect(endOfBusinessDaysAhead(new Date('2026-04-01T10:00:00+08:00'), 0)).toEqual(
+      new Date('2026-04-02T00:00:00+08:00'),
+    );
+    expect(() => endOfBusinessDaysAhead(new Date(), -1)).toThrow(RangeError);
+    expect(() => endOfBusinessDaysAhead(new Date(), 1.5)).toThrow(RangeError);
   });
 
   it('refuses days that do not exist', () => {

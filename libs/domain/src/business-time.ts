@@ -1,8 +1,9 @@
 /** Linli's business days, month ends and expiry instants are those of Shanghai. */
 export const BUSINESS_TIME_ZONE = 'Asia/Shanghai';
 
-// Shanghai has kept UTC+8 without daylight saving since 1991.
+// Shanghai has kept UTC+8 without daylight saving since 1991: every business day is 24 hours.
 const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
+const DAY_MS = 86_400_000;
 
 /** The business day (YYYY-MM-DD) an instant falls on. */
 export function businessDay(instant: Date): string {
@@ -17,4 +18,14 @@ export function startOfBusinessDay(day: string): Date {
     throw new RangeError(`Not a day: ${day}`);
   }
   return new Date(start.getTime() - SHANGHAI_OFFSET_MS);
+}
+
+/**
+ * The instant the business day `days` days after the one `instant` falls on ends (the next
+ * one starts): what comes before it comes "within `days` days" of `instant`, counted in whole
+ * Shanghai days whatever the hour, so the last day counts all day long.
+ */
+export function endOfBusinessDaysAhead(instant: Date, days: number): Date {
+  if (!Number.isInteger(days) || days < 0) throw new RangeError('days must be a whole number');
+  return new Date(startOfBusinessDay(businessDay(instant)).getTime() + (days + 1) * DAY_MS);
 }

@@ -1224,7 +1224,7 @@ export interface components {
              */
             expiryMonths: number;
             /**
-             * @description The wallet shows points expiring within this many days
+             * @description The wallet shows points expiring within this many days: by the end of the Shanghai day this many days from today
              * @example 30
              */
             expiringSoonDays: number;
@@ -1274,7 +1274,7 @@ export interface components {
              */
             expiryMonths: number;
             /**
-             * @description The wallet shows points expiring within this many days
+             * @description The wallet shows points expiring within this many days: by the end of the Shanghai day this many days from today
              * @example 30
              */
             expiringSoonDays: number;

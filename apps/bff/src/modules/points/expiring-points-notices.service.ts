@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { businessDay, startOfBusinessDay } from '@linli/domain';
+import { endOfBusinessDaysAhead } from '@linli/domain';
 import { Clock } from '../../common/clock';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
@@ -7,7 +7,6 @@ import { NotificationsService } from '../notifications/notifications.service';
 import { PointsPolicyService } from './points-policy.service';
 
 const noticeKey = (memberId: string, day: string) => `points-expiring:${memberId}:${day}`;
-const DAY_MS = 86_400_000;
 
 /**
  * Tells members, `expiryNoticeDays` business days ahead, how many points run out on each
@@ -30,9 +29,7 @@ export class ExpiringPointsNotices {
     // is the end of that day, so the hour the job runs at does not matter: a lot that ends at
     // 23:59:59 on day D is noticed from the start of day D - expiryNoticeDays.
     const now = this.clock.now();
-    const horizon = new Date(
-      startOfBusinessDay(businessDay(now)).getTime() + (expiryNoticeDays + 1) * DAY_MS,
-    );
+    const horizon = endOfBusinessDaysAhead(now, expiryNoticeDays);
     const due = await this.connection.query<{ member_id: string; day: string; points: number }>(
       ctx,
       `SELECT l.member_id, to_char(l.expires_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS day,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { endOfBusinessDaysAhead } from '@linli/domain';
 import { Clock } from '../../common/clock';
 import { decodeCursor, keysetPage } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
@@ -45,13 +46,15 @@ export class PointsWalletService {
            AS lifetime_earned`,
       [memberId, now],
     );
+    // Soon: by the end of the Shanghai day `expiringSoonDays` after today, as the expiry
+    // notices count, so a lot ending at 23:59:59 on that day shows from the morning.
     const expiring = await this.connection.query<{ expires_at: Date; points: number }>(
       ctx,
       `SELECT expires_at, SUM(remaining)::int AS points FROM point_lots
        WHERE member_id = $1 AND state = 'available' AND remaining > 0
-         AND expires_at >= $2 AND expires_at <= $2::timestamptz + make_interval(days => $3)
+         AND expires_at >= $2 AND expires_at < $3
        GROUP BY expires_at ORDER BY expires_at`,
-      [memberId, now, expiringSoonDays],
+      [memberId, now, endOfBusinessDaysAhead(now, expiringSoonDays)],
     );
     return {
       available: balances.available,

@@ -44,7 +44,8 @@ export class UpdatePointsPolicyRequest {
   expiryMonths!: number;
 
   @ApiProperty({
-    description: 'The wallet shows points expiring within this many days',
+    description:
+      'The wallet shows points expiring within this many days: by the end of the Shanghai day this many days from today',
     example: 30,
   })
   @IsInt()
