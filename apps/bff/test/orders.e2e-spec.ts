@@ -769,6 +769,51 @@ describe('checkout and orders', () => {
       expect(refunds).toEqual([{ reason: 'late-payment', amount_fen: placed.body.payable }]);
       expect(await stockOf(campaignId)).toBe(9);
     });
+
+    it('keeps a payment made before the cut-off whose notice arrives after it, and counts its buyer', async () => {
+      const clock = pointsOf(t).clock;
+      const cutsOffAt = new Date(clock.now().getTime() + 5 * 60_000);
+      const campaignId = await newCampaign({
+        stock: 10,
+        minBuyers: 1,
+        cutsOffAt: cutsOffAt.toISOString(),
+      });
+      const buyer = await shopperAt('paid-at-cut-off');
+      const placed = await order(buyer.accessToken, {
+        items: [{ campaignId, quantity: 1 }],
+      }).expect(201);
+
+      // Paid a second before the cut-off; the provider's notice comes a few seconds after it,
+      // before the cut-off job has decided the campaign.
+      clock.advance(5 * 60_000 + 5_000);
+      await notify({
+        orderId: placed.body.id,
+        transactionId: `tx-in-time-${randomUUID()}`,
+        amountFen: placed.body.payable,
+        paidAt: new Date(cutsOffAt.getTime() - 1_000).toISOString(),
+      }).expect(200);
+      const paid = await t
+        .http()
+        .get(`/api/v1/me/orders/${placed.body.id}`)
+        .set(as(buyer.accessToken))
+        .expect(200);
+      expect(paid.body).toMatchObject({ state: 'paid', refunded: 0 });
+      expect(await refundsOf(placed.body.id)).toEqual([]);
+
+      await t.http().post('/api/v1/admin/jobs/cut-off-campaigns/run').set(as(admin)).expect(200);
+      const [campaign] = await t.dataSource.query(
+        `SELECT status, buyers FROM campaigns WHERE id = $1`,
+        [campaignId],
+      );
+      expect(campaign).toEqual({ status: 'cut_off', buyers: 1 });
+      const confirmed = await t
+        .http()
+        .get(`/api/v1/me/orders/${placed.body.id}`)
+        .set(as(buyer.accessToken))
+        .expect(200);
+      expect(confirmed.body.state).toBe('confirmed');
+      expect(await stockOf(campaignId)).toBe(9);
+    });
   });
 
   describe('flash sale', () => {

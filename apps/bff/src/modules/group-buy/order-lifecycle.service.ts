@@ -162,8 +162,12 @@ export class OrderLifecycleService {
       await this.refundMoney(ctx, order.id, notification.amountFen, 'late-payment');
       return;
     }
-    if (order.state === 'pending_payment' && (await this.closedCampaign(ctx, order.id))) {
-      // Paid after its group-buy was already decided: too late to join it.
+    // A payment made before the cut-off joins the group-buy while the cut-off job has not
+    // decided it yet, however late the provider's notice comes; one made after, or reaching a
+    // group-buy already decided, is too late. The earlier of the two clocks counts.
+    const now = this.clock.now();
+    const paidBy = notification.paidAt < now ? notification.paidAt : now;
+    if (await this.closedCampaign(ctx, order.id, paidBy)) {
       this.logger.warn({ orderId: order.id }, 'payment after cut-off: cancelling and refunding');
       await this.release(ctx, order, 'expire');
       await this.refundMoney(ctx, order.id, notification.amountFen, 'late-payment');
@@ -205,7 +209,7 @@ export class OrderLifecycleService {
     if (!order || order.member_id !== memberId) throw AppException.notFound('Order', { orderId });
     if (order.state === 'paid') {
       // A paid order can be cancelled only while every campaign in it is still taking orders.
-      const closed = await this.closedCampaign(ctx, orderId);
+      const closed = await this.closedCampaign(ctx, orderId, this.clock.now());
       if (closed) throw campaignNotOpen(closed, 'cut_off');
     }
     await this.release(ctx, order, 'cancel');
@@ -391,15 +395,19 @@ export class OrderLifecycleService {
   }
 
   /**
-   * The first campaign of the order that has reached its cut-off time, whether or not the
-   * cut-off job has decided it yet: the buyers it counts are those paid by then. The order's
+   * The first campaign of the order that is decided, or whose cut-off time has come by `at`,
+   * whether or not the cut-off job has decided it yet: the buyers it counts are those paid by
+   * then. The order's
    * campaign rows stay key-share locked until the caller commits, so the job (which takes them
    * FOR UPDATE SKIP LOCKED) cannot count the campaign's buyers while this order may still
    * become paid or cancelled; it decides the campaign on a later run. The lock does not conflict
    * with the stock updates of orders being placed.
    */
-  private async closedCampaign(ctx: RequestContext, orderId: string): Promise<string | undefined> {
-    const now = this.clock.now();
+  private async closedCampaign(
+    ctx: RequestContext,
+    orderId: string,
+    at: Date,
+  ): Promise<string | undefined> {
     const campaigns = await this.connection.query<{
       id: string;
       status: string;
@@ -411,7 +419,7 @@ export class OrderLifecycleService {
        ORDER BY c.id FOR KEY SHARE`,
       [orderId],
     );
-    return campaigns.find((c) => c.status !== 'published' || c.cuts_off_at <= now)?.id;
+    return campaigns.find((c) => c.status !== 'published' || c.cuts_off_at <= at)?.id;
   }
 
   private async lock(ctx: RequestContext, orderId: string): Promise<LockedOrder | undefined> {
