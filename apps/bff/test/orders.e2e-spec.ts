@@ -770,7 +770,7 @@ describe('checkout and orders', () => {
       expect(await stockOf(campaignId)).toBe(9);
     });
 
-    it('keeps a payment made before the cut-off whose notice arrives after it, and counts its buyer', async () => {
+    it('decides a group-buy once its unpaid orders are settled, so a payment made just before the cut-off counts however late its notice comes', async () => {
       const clock = pointsOf(t).clock;
       const cutsOffAt = new Date(clock.now().getTime() + 5 * 60_000);
       const campaignId = await newCampaign({
@@ -782,10 +782,22 @@ describe('checkout and orders', () => {
       const placed = await order(buyer.accessToken, {
         items: [{ campaignId, quantity: 1 }],
       }).expect(201);
+      const idle = await shopperAt('unpaid-at-cut-off');
+      await order(idle.accessToken, { items: [{ campaignId, quantity: 1 }] }).expect(201);
+      const runJob = (name: string) =>
+        t.http().post(`/api/v1/admin/jobs/${name}/run`).set(as(admin)).expect(200);
+      const campaign = async () =>
+        (
+          await t.dataSource.query(`SELECT status, buyers FROM campaigns WHERE id = $1`, [
+            campaignId,
+          ])
+        )[0];
 
-      // Paid a second before the cut-off; the provider's notice comes a few seconds after it,
-      // before the cut-off job has decided the campaign.
+      // Paid a second before the cut-off; the cut-off job runs at the cut-off, while the
+      // provider's notice is still on its way.
       clock.advance(5 * 60_000 + 5_000);
+      await runJob('cut-off-campaigns');
+      expect(await campaign()).toEqual({ status: 'published', buyers: null });
       await notify({
         orderId: placed.body.id,
         transactionId: `tx-in-time-${randomUUID()}`,
@@ -800,12 +812,12 @@ describe('checkout and orders', () => {
       expect(paid.body).toMatchObject({ state: 'paid', refunded: 0 });
       expect(await refundsOf(placed.body.id)).toEqual([]);
 
-      await t.http().post('/api/v1/admin/jobs/cut-off-campaigns/run').set(as(admin)).expect(200);
-      const [campaign] = await t.dataSource.query(
-        `SELECT status, buyers FROM campaigns WHERE id = $1`,
-        [campaignId],
-      );
-      expect(campaign).toEqual({ status: 'cut_off', buyers: 1 });
+      // The neighbour's order, never paid, is looked up and cancelled; then the campaign is decided.
+      await runJob('cut-off-campaigns');
+      expect(await campaign()).toEqual({ status: 'published', buyers: null });
+      await runJob('cancel-unpaid-orders');
+      await runJob('cut-off-campaigns');
+      expect(await campaign()).toEqual({ status: 'cut_off', buyers: 1 });
       const confirmed = await t
         .http()
         .get(`/api/v1/me/orders/${placed.body.id}`)
@@ -813,6 +825,26 @@ describe('checkout and orders', () => {
         .expect(200);
       expect(confirmed.body.state).toBe('confirmed');
       expect(await stockOf(campaignId)).toBe(9);
+    });
+
+    it('decides a group-buy 15 minutes after its cut-off even while an unpaid order cannot be settled', async () => {
+      const clock = pointsOf(t).clock;
+      const cutsOffAt = new Date(clock.now().getTime() + 5 * 60_000);
+      const campaignId = await newCampaign({ minBuyers: 1, cutsOffAt: cutsOffAt.toISOString() });
+      const buyer = await shopperAt('unsettled-at-cut-off');
+      await order(buyer.accessToken, { items: [{ campaignId, quantity: 1 }] }).expect(201);
+      const status = async () =>
+        (await t.dataSource.query(`SELECT status FROM campaigns WHERE id = $1`, [campaignId]))[0]
+          .status;
+      const cutOff = () =>
+        t.http().post('/api/v1/admin/jobs/cut-off-campaigns/run').set(as(admin)).expect(200);
+
+      clock.advance(5 * 60_000 + 14 * 60_000);
+      await cutOff();
+      expect(await status()).toBe('published');
+      clock.advance(60_000);
+      await cutOff();
+      expect(await status()).toBe('failed');
     });
   });
 

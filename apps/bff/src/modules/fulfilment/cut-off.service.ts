@@ -16,6 +16,9 @@ interface PaidOrder extends RefundedOrder {
 /** The refund key of lines whose campaign failed to form. */
 export const CAMPAIGN_FAILED = 'campaign-failed';
 
+/** The longest a campaign's decision waits past its cut-off for its unpaid orders to be settled. */
+export const UNPAID_ORDERS_WAIT_MS = 15 * 60_000;
+
 /**
  * Cut-off (截团). A campaign whose cut-off has passed is decided once, under its row lock:
  * it forms when enough members paid, otherwise it fails. Then each paid order whose campaigns
@@ -41,13 +44,22 @@ export class CutOffService {
     return Math.max(decided, settled);
   }
 
+  /**
+   * Decides campaigns past their cut-off once none of their orders awaits payment: an unpaid
+   * order may have been paid just before the cut-off, its notice still on its way, and the
+   * unpaid-orders job asks the provider about each one at the cut-off. One the provider cannot
+   * tell about holds the decision back for UNPAID_ORDERS_WAIT_MS at most.
+   */
   async decideDue(ctx: RequestContext, limit: number): Promise<number> {
     const now = this.clock.now();
     const due = await this.connection.query<{ id: string }>(
       ctx,
-      `SELECT id FROM campaigns WHERE status = 'published' AND cuts_off_at <= $1
-       ORDER BY cuts_off_at, id LIMIT $2 FOR UPDATE SKIP LOCKED`,
-      [now, limit],
+      `SELECT c.id FROM campaigns c WHERE c.status = 'published' AND c.cuts_off_at <= $1
+         AND (c.cuts_off_at <= $1::timestamptz - $3 * interval '1 millisecond' OR NOT EXISTS (
+           SELECT 1 FROM order_lines l JOIN orders o ON o.id = l.order_id
+           WHERE l.campaign_id = c.id AND o.state = 'pending_payment'))
+       ORDER BY c.cuts_off_at, c.id LIMIT $2 FOR UPDATE OF c SKIP LOCKED`,
+      [now, limit, UNPAID_ORDERS_WAIT_MS],
     );
     for (const { id } of due) {
       // Buyers are members with a paid order; nobody can order or cancel while the row is locked.
