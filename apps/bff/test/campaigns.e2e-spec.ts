@@ -224,8 +224,17 @@ describe('catalogue and campaigns', () => {
     );
   });
 
-  it('answers 404 for an unknown SKU or campaign and keeps shoppers out of the admin routes', async () => {
+  it('answers 404 for an unknown SKU, pickup point or campaign and keeps shoppers out of the admin routes', async () => {
     await create(liveCampaign(randomUUID())).expect(404);
+    // A campaign offered at a pickup point that does not exist would be offered nowhere.
+    const unknownPoint = randomUUID();
+    const nowhere = await create(
+      liveCampaign(skuId, { pickupPointIds: [points.east, unknownPoint] }),
+    ).expect(404);
+    expect(nowhere.body.error).toMatchObject({
+      code: ErrorCode.NotFound,
+      details: { pickupPointIds: [unknownPoint] },
+    });
     await publish(randomUUID()).expect(404);
     await t
       .http()

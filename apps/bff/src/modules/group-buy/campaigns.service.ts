@@ -136,6 +136,17 @@ export class CampaignsService {
       [request.skuId],
     );
     if (!sku) throw AppException.notFound('SKU', { skuId: request.skuId });
+    if (request.pickupPointIds) {
+      const known = await this.connection.query<{ id: string }>(
+        ctx,
+        `SELECT id FROM pickup_points WHERE id = ANY($1::uuid[])`,
+        [request.pickupPointIds],
+      );
+      const unknown = request.pickupPointIds.filter((id) => !known.some((p) => p.id === id));
+      // Offered only at points that do not exist, a campaign would be offered nowhere.
+      if (unknown.length > 0)
+        throw AppException.notFound('Pickup point', { pickupPointIds: unknown });
+    }
     const problems = campaignProblems(request);
     if (problems.length > 0) throw campaignInvalid(problems);
     const [row] = await this.connection.query<{ id: string }>(
