@@ -108,6 +108,24 @@ describe('checkout and orders', () => {
       ]);
     });
 
+    it('refuses to quote more than the member may still buy, counting what they already ordered', async () => {
+      const campaignId = await newCampaign({ perMemberLimit: 3 });
+      const buyer = await shopperAt('quote-limit-left');
+      await order(buyer.accessToken, { items: [{ campaignId, quantity: 2 }] }).expect(201);
+      const quote = (quantity: number) =>
+        t
+          .http()
+          .post('/api/v1/orders/quote')
+          .set(as(buyer.accessToken))
+          .send({ items: [{ campaignId, quantity }] });
+      await quote(1).expect(200);
+      const refused = await quote(2).expect(409);
+      expect(refused.body.error).toMatchObject({
+        code: ErrorCode.PurchaseLimitExceeded,
+        details: { campaignId, limit: 3, alreadyOrdered: 2 },
+      });
+    });
+
     it.each([
       ['an empty basket', { items: [] }],
       ['a zero quantity', { items: [{ campaignId: randomUUID(), quantity: 0 }] }],
@@ -185,6 +203,55 @@ describe('checkout and orders', () => {
   });
 
   describe('placing orders', () => {
+    it('refuses an order whose price is no longer the one the shopper saw, and takes nothing', async () => {
+      const campaignId = await newCampaign({ stock: 10 });
+      const buyer = await shopperAt('price-changed');
+      await pointsOf(t).inTransaction((ctx) =>
+        pointsOf(t).ledger.adjust(ctx, buyer.member.id, 500, 'gift', 'price-changed-gift'),
+      );
+      const basket = { items: [{ campaignId, quantity: 2 }], pointsToUse: 500 };
+      const quoted = await t
+        .http()
+        .post('/api/v1/orders/quote')
+        .set(as(buyer.accessToken))
+        .send(basket)
+        .expect(200);
+      expect(quoted.body.payable).toBe(5_480);
+      // Meanwhile 300 of the points are taken back: 200 are left to use, the order comes to more.
+      await pointsOf(t).inTransaction((ctx) =>
+        pointsOf(t).ledger.adjust(ctx, buyer.member.id, -300, 'correction', 'price-changed-fix'),
+      );
+      const refused = await order(buyer.accessToken, {
+        ...basket,
+        expectedPayable: quoted.body.payable,
+      }).expect(409);
+      expect(refused.body.error).toMatchObject({
+        code: ErrorCode.PriceChanged,
+        details: { expectedPayable: 5_480, payable: 5_780 },
+      });
+      const [{ stock_left }] = await t.dataSource.query(
+        `SELECT stock_left FROM campaigns WHERE id = $1`,
+        [campaignId],
+      );
+      expect(stock_left).toBe(10);
+      const wallet = await t.http().get('/api/v1/me/points').set(as(buyer.accessToken)).expect(200);
+      expect(wallet.body.available).toBe(200);
+      const placed = await order(buyer.accessToken, { ...basket, expectedPayable: 5_780 }).expect(
+        201,
+      );
+      expect(placed.body).toMatchObject({ payable: 5_780, pointsUsed: 200 });
+    });
+
+    it.each([[-1], [1.5], ['5480']])('refuses an expected payable of %j', async (expected) => {
+      const campaignId = await newCampaign();
+      const buyer = await shopperAt(`expected-bad-${randomUUID().slice(0, 6)}`);
+      const res = await order(buyer.accessToken, {
+        items: [{ campaignId, quantity: 1 }],
+        expectedPayable: expected,
+      }).expect(400);
+      expect(res.body.error.code).toBe(ErrorCode.ValidationFailed);
+    });
+
     it('reserves stock, spends points and awaits payment for 15 minutes', async () => {
       const campaignId = await newCampaign({ stock: 10 });
       const buyer = await shopperAt('order-buyer');

@@ -375,4 +375,62 @@ describe('journey: a neighbour buys a group-buy with points', () => {
     await waitForText(page.locator('.index-end'), '今天的团购都在这里了');
     await page.getByText('土鸡蛋团 第21期', { exact: true }).waitFor();
   });
+
+  it('is shown the new amount, not charged it, when points are used elsewhere before paying', async () => {
+    const { stack } = journey;
+    const auth = await operator(stack);
+    const [pointId] = await pickupPoints(stack, auth, '紫金港', [
+      { name: '紫金港自提点', address: '余杭塘路 3 号', latitude: 30.2955, longitude: 120.0855 },
+    ]);
+    const campaign = await liveGroupBuy(stack, auth, {
+      product: '临安山核桃',
+      sku: '500克',
+      priceFen: 5_900,
+      title: '临安山核桃 500克',
+      groupPriceFen: 4_900,
+      perMemberLimit: 2,
+      minBuyers: 1,
+      pickupPointIds: [pointId],
+    });
+    const shopper = await shopperAt(stack, 'zijin', pointId);
+    const adjust = (points: number, key: string) =>
+      stack.api(
+        'POST',
+        `/admin/members/${shopper.id}/points-adjustments`,
+        { points, reason: points > 0 ? '新人礼包' : '积分更正' },
+        { ...auth, 'idempotency-key': key },
+      );
+    await adjust(500, 'journey-zijin-gift');
+
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'zijin');
+    await page.goto(`${stack.h5Url}/#/subpackages/shop/campaign/index?id=${campaign.id}`);
+    await page.locator('.campaign-detail-buy').click();
+    await page.locator('.checkout-points').click();
+    await waitForText(page.locator('.checkout-submit'), '提交订单并支付 ¥44.00');
+    // While the checkout is open, 300 of the points are taken back.
+    await adjust(-300, 'journey-zijin-fix');
+    await page.locator('.checkout-submit').click();
+
+    await waitForText(page.locator('.checkout-error'), '价格有变动，请确认新的应付金额后再提交');
+    await waitForText(page.locator('.checkout-submit'), '提交订单并支付 ¥47.00');
+    await waitForText(page.getByText('使用积分（可用 200）'), '使用积分（可用 200）');
+    const none = await stack.api<{ items: unknown[] }>(
+      'GET',
+      '/me/orders',
+      undefined,
+      shopper.auth,
+    );
+    expect(none.items).toEqual([]);
+
+    await page.locator('.checkout-submit').click();
+    await waitForText(page.locator('.order-card__payable').first(), '实付 ¥47.00');
+    const orders = await stack.api<{ items: { state: string; payable: number }[] }>(
+      'GET',
+      '/me/orders',
+      undefined,
+      shopper.auth,
+    );
+    expect(orders.items).toEqual([expect.objectContaining({ state: 'paid', payable: 4_700 })]);
+  });
 });

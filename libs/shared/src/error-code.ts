@@ -30,6 +30,7 @@ export enum ErrorCode {
   CampaignInvalid = 'CAMPAIGN_INVALID',
   PurchaseLimitExceeded = 'PURCHASE_LIMIT_EXCEEDED',
   OutOfStock = 'OUT_OF_STOCK',
+  PriceChanged = 'PRICE_CHANGED',
   OrderCampaignsMismatch = 'ORDER_CAMPAIGNS_MISMATCH',
   LeaderApplicationPending = 'LEADER_APPLICATION_PENDING',
   PickupPointTaken = 'PICKUP_POINT_TAKEN',

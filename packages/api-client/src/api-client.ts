@@ -14,6 +14,7 @@ import type {
   NotificationPage,
   OrderPage,
   OrderRequest,
+  PlaceOrderRequest,
   OrderView,
   PaymentStartResponse,
   PickList,
@@ -169,7 +170,7 @@ export function createApiClient(options: ApiClientOptions) {
       quote: (body: OrderRequest) =>
         send<QuoteResponse>({ method: 'POST', url: '/orders/quote', data: body }),
       /** Exactly once per key: retry with the same key after a network failure. */
-      create: (body: OrderRequest, idempotencyKey: string) =>
+      create: (body: PlaceOrderRequest, idempotencyKey: string) =>
         send<OrderView>({
           method: 'POST',
           url: '/orders',

@@ -43,6 +43,7 @@ export type AdminCampaign = Schemas['AdminCampaign'];
 export type ShopperCampaign = Schemas['ShopperCampaign'];
 export type ShopperCampaignList = Schemas['ShopperCampaignList'];
 export type OrderRequest = Schemas['OrderRequest'];
+export type PlaceOrderRequest = Schemas['PlaceOrderRequest'];
 export type QuoteResponse = Schemas['QuoteResponse'];
 export type OrderView = Schemas['OrderView'];
 export type OrderPage = Schemas['OrderPage'];

@@ -1,4 +1,6 @@
 import type { OrderView, QuoteResponse, ShopperCampaign } from '@linli/api-contract';
+import { ApiError } from '@linli/api-client';
+import { ErrorCode } from '@linli/shared';
 import { create } from 'zustand';
 import { api } from '../services/api';
 import { messageFor } from '../services/error-messages';
@@ -59,6 +61,11 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
     }
   };
 
+  const refreshPointsAvailable = async () => {
+    const wallet = await api.points.wallet().catch(() => null);
+    set({ pointsAvailable: wallet?.available ?? 0 });
+  };
+
   resetOnMemberChange(() => {
     latestQuote += 1;
     set({ ...EMPTY, idempotencyKey: newIdempotencyKey() });
@@ -79,8 +86,7 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
         error: null,
         idempotencyKey: newIdempotencyKey(),
       });
-      const wallet = await api.points.wallet().catch(() => null);
-      set({ pointsAvailable: wallet?.available ?? 0 });
+      await refreshPointsAvailable();
       await refreshQuote();
     },
 
@@ -99,15 +105,27 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
     },
 
     async submit() {
-      if (get().submitting || !get().quote) return null;
+      const { quote, submitting } = get();
+      if (submitting || !quote) return null;
       set({ submitting: true, error: null });
       let placed: OrderView | null = null;
       try {
-        placed = await api.orders.create(requestBody(), get().idempotencyKey);
+        // The order is placed only at the price shown; any other is refused and shown instead.
+        placed = await api.orders.create(
+          { ...requestBody(), expectedPayable: quote.payable },
+          get().idempotencyKey,
+        );
         const afterPaying = await payOrder(placed.id);
         set({ submitting: false });
         return afterPaying;
       } catch (error) {
+        if (error instanceof ApiError && error.code === ErrorCode.PriceChanged) {
+          set({ idempotencyKey: newIdempotencyKey() });
+          await refreshPointsAvailable();
+          await refreshQuote();
+          set({ submitting: false, error: messageFor(error) });
+          return null;
+        }
         // A payment whose answer was lost may have gone through: what the BFF holds decides.
         const now = placed ? await api.orders.get(placed.id).catch(() => null) : null;
         if (now && now.state !== 'pending_payment') {

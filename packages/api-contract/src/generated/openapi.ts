@@ -1594,6 +1594,15 @@ export interface components {
             /** @description Points the payment earns. Before payment an estimate with the tier and member day of now; once paid, what the payment earned */
             pointsToEarn: number;
         };
+        PlaceOrderRequest: {
+            items: components["schemas"]["OrderItemRequest"][];
+            /** Format: uuid */
+            couponId?: string;
+            /** @description Points the shopper wants to use; the quote says how many apply */
+            pointsToUse?: number;
+            /** @description The payable of the quote the shopper saw, in fen. When the order would come to another amount (points used elsewhere meanwhile, a new tier or policy), it is refused with PRICE_CHANGED and nothing is taken */
+            expectedPayable?: number;
+        };
         OrderLineView: {
             /** Format: uuid */
             campaignId: string;
@@ -1970,7 +1979,7 @@ export interface components {
             finishedAt: string;
         };
         /** @enum {string} */
-        ErrorCode: "VALIDATION_FAILED" | "AUTH_REQUIRED" | "AUTH_TOKEN_INVALID" | "AUTH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "RATE_LIMITED" | "IDEMPOTENCY_KEY_REUSED" | "WECHAT_LOGIN_FAILED" | "WECHAT_UNAVAILABLE" | "DEV_LOGIN_DISABLED" | "ADMIN_LOGIN_FAILED" | "JOB_NOT_FOUND" | "JOB_ALREADY_RUNNING" | "POINTS_INSUFFICIENT" | "POINTS_OPERATION_CONFLICT" | "TIER_RULES_PUBLISHED" | "TIER_RULES_INVALID" | "TIER_RULES_OUTDATED" | "MEMBER_CODE_INVALID" | "MEMBER_CODE_EXPIRED" | "PICKUP_POINT_REQUIRED" | "CAMPAIGN_NOT_OPEN" | "CAMPAIGN_INVALID" | "PURCHASE_LIMIT_EXCEEDED" | "OUT_OF_STOCK" | "ORDER_CAMPAIGNS_MISMATCH" | "LEADER_APPLICATION_PENDING" | "PICKUP_POINT_TAKEN" | "ALREADY_LEADER" | "PICKUP_CODE_INVALID" | "NOTHING_TO_PICK_UP" | "ORDER_NOT_READY" | "DELIVERY_STATE_INVALID" | "REFUND_NOT_ALLOWED" | "REFUND_QUANTITY_INVALID" | "ALREADY_DECIDED" | "WITHDRAWAL_BELOW_MINIMUM" | "COMMISSION_INSUFFICIENT" | "COUPON_NOT_FOUND" | "ORDER_STATE_INVALID" | "PAYMENT_NOTIFICATION_INVALID" | "PAYMENT_AMOUNT_MISMATCH" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR" | "NETWORK_ERROR";
+        ErrorCode: "VALIDATION_FAILED" | "AUTH_REQUIRED" | "AUTH_TOKEN_INVALID" | "AUTH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "RATE_LIMITED" | "IDEMPOTENCY_KEY_REUSED" | "WECHAT_LOGIN_FAILED" | "WECHAT_UNAVAILABLE" | "DEV_LOGIN_DISABLED" | "ADMIN_LOGIN_FAILED" | "JOB_NOT_FOUND" | "JOB_ALREADY_RUNNING" | "POINTS_INSUFFICIENT" | "POINTS_OPERATION_CONFLICT" | "TIER_RULES_PUBLISHED" | "TIER_RULES_INVALID" | "TIER_RULES_OUTDATED" | "MEMBER_CODE_INVALID" | "MEMBER_CODE_EXPIRED" | "PICKUP_POINT_REQUIRED" | "CAMPAIGN_NOT_OPEN" | "CAMPAIGN_INVALID" | "PURCHASE_LIMIT_EXCEEDED" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "ORDER_CAMPAIGNS_MISMATCH" | "LEADER_APPLICATION_PENDING" | "PICKUP_POINT_TAKEN" | "ALREADY_LEADER" | "PICKUP_CODE_INVALID" | "NOTHING_TO_PICK_UP" | "ORDER_NOT_READY" | "DELIVERY_STATE_INVALID" | "REFUND_NOT_ALLOWED" | "REFUND_QUANTITY_INVALID" | "ALREADY_DECIDED" | "WITHDRAWAL_BELOW_MINIMUM" | "COMMISSION_INSUFFICIENT" | "COUPON_NOT_FOUND" | "ORDER_STATE_INVALID" | "PAYMENT_NOTIFICATION_INVALID" | "PAYMENT_AMOUNT_MISMATCH" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR" | "NETWORK_ERROR";
         ErrorBody: {
             error: {
                 code: components["schemas"]["ErrorCode"];
@@ -2797,6 +2806,13 @@ export interface operations {
                     "application/json": components["schemas"]["QuoteResponse"];
                 };
             };
+            /** @description PURCHASE_LIMIT_EXCEEDED (counting what the member already ordered), CAMPAIGN_NOT_OPEN */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     OrdersController_create: {
@@ -2808,7 +2824,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["OrderRequest"];
+                "application/json": components["schemas"]["PlaceOrderRequest"];
             };
         };
         responses: {
@@ -2820,7 +2836,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderView"];
                 };
             };
-            /** @description OUT_OF_STOCK, PURCHASE_LIMIT_EXCEEDED, CAMPAIGN_NOT_OPEN, POINTS_INSUFFICIENT */
+            /** @description OUT_OF_STOCK, PURCHASE_LIMIT_EXCEEDED, CAMPAIGN_NOT_OPEN, POINTS_INSUFFICIENT, PRICE_CHANGED (expectedPayable is not what the order comes to) */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -4,6 +4,7 @@ import { ErrorCode } from '@linli/shared';
 import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
 import { RequestContext } from '../../common/request-context';
+import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { PointsPolicyService } from '../points/points-policy.service';
 import { PointsWalletService } from '../points/points-wallet.service';
 import { MemberBenefitsService } from '../tiers/member-benefits.service';
@@ -30,6 +31,7 @@ export class CheckoutService {
     private readonly benefits: MemberBenefitsService,
     private readonly policies: PointsPolicyService,
     private readonly wallet: PointsWalletService,
+    private readonly connection: TransactionalConnection,
     private readonly clock: Clock,
   ) {}
 
@@ -97,10 +99,36 @@ export class CheckoutService {
     request: OrderRequest,
   ): Promise<QuoteResponse> {
     const { quote: q, campaigns } = await this.price(ctx, memberId, request);
+    // The order would be refused past the member's limit, counting their earlier orders: so is the quote.
+    const ordered = await this.alreadyOrdered(
+      ctx,
+      memberId,
+      campaigns.map((c) => c.id),
+    );
+    for (const [i, c] of campaigns.entries()) {
+      const before = ordered.get(c.id) ?? 0;
+      if (before + request.items[i].quantity > c.per_member_limit)
+        throw purchaseLimitExceeded(c.id, c.per_member_limit, before);
+    }
     return toQuoteResponse(
       q,
       campaigns.map((c) => c.title),
     );
+  }
+
+  /** Units of each campaign the member holds in orders not cancelled. */
+  async alreadyOrdered(
+    ctx: RequestContext,
+    memberId: string,
+    campaignIds: string[],
+  ): Promise<Map<string, number>> {
+    const rows = await this.connection.query<{ campaign_id: string; quantity: number }>(
+      ctx,
+      `SELECT campaign_id, quantity FROM campaign_member_quantities
+       WHERE member_id = $1 AND campaign_id = ANY($2::uuid[])`,
+      [memberId, campaignIds],
+    );
+    return new Map(rows.map((r) => [r.campaign_id, r.quantity]));
   }
 }
 

@@ -30,7 +30,7 @@ export const campaignInvalid = (problems: string[]) =>
     },
   );
 
-export const purchaseLimitExceeded = (campaignId: string, limit: number) =>
+export const purchaseLimitExceeded = (campaignId: string, limit: number, alreadyOrdered = 0) =>
   new AppException(
     HttpStatus.CONFLICT,
     ErrorCode.PurchaseLimitExceeded,
@@ -38,7 +38,16 @@ export const purchaseLimitExceeded = (campaignId: string, limit: number) =>
     {
       campaignId,
       limit,
+      alreadyOrdered,
     },
+  );
+
+export const priceChanged = (expectedPayable: number, payable: number) =>
+  new AppException(
+    HttpStatus.CONFLICT,
+    ErrorCode.PriceChanged,
+    'The order no longer comes to the amount quoted',
+    { expectedPayable, payable },
   );
 
 export const ordersCampaignsMismatch = (campaignIds: string[]) =>

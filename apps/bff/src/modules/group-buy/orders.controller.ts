@@ -17,6 +17,7 @@ import {
   OrderPage,
   OrderRequest,
   OrderView,
+  PlaceOrderRequest,
   PaymentStartResponse,
   QuoteResponse,
 } from './dto/order.dto';
@@ -38,6 +39,10 @@ export class OrdersController {
   @Post('orders/quote')
   @HttpCode(200)
   @ApiOkResponse({ type: QuoteResponse })
+  @ApiConflictResponse({
+    description:
+      'PURCHASE_LIMIT_EXCEEDED (counting what the member already ordered), CAMPAIGN_NOT_OPEN',
+  })
   quote(@Ctx() ctx: RequestContext, @Body() body: OrderRequest): Promise<QuoteResponse> {
     return this.checkout.quote(ctx, ctx.memberId, body);
   }
@@ -46,9 +51,10 @@ export class OrdersController {
   @Idempotent({ required: true })
   @ApiCreatedResponse({ type: OrderView })
   @ApiConflictResponse({
-    description: 'OUT_OF_STOCK, PURCHASE_LIMIT_EXCEEDED, CAMPAIGN_NOT_OPEN, POINTS_INSUFFICIENT',
+    description:
+      'OUT_OF_STOCK, PURCHASE_LIMIT_EXCEEDED, CAMPAIGN_NOT_OPEN, POINTS_INSUFFICIENT, PRICE_CHANGED (expectedPayable is not what the order comes to)',
   })
-  create(@Ctx() ctx: RequestContext, @Body() body: OrderRequest): Promise<OrderView> {
+  create(@Ctx() ctx: RequestContext, @Body() body: PlaceOrderRequest): Promise<OrderView> {
     return this.orders.create(ctx, ctx.memberId, body);
   }
 

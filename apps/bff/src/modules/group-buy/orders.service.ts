@@ -9,8 +9,8 @@ import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { PointsLedger } from '../points/points-ledger.service';
 import { CheckoutService } from './checkout.service';
-import { OrderPage, OrderRequest, OrderView } from './dto/order.dto';
-import { purchaseLimitExceeded } from './group-buy.exception';
+import { OrderPage, OrderView, PlaceOrderRequest } from './dto/order.dto';
+import { priceChanged, purchaseLimitExceeded } from './group-buy.exception';
 
 /** While the code means something to the leader: from payment until pickup. */
 const SHOWS_PICKUP_CODE: readonly OrderState[] = [
@@ -91,8 +91,14 @@ export class OrdersService {
    * updates in campaign-id order), so the hot campaign row is locked for as short a time as
    * possible.
    */
-  async create(ctx: RequestContext, memberId: string, request: OrderRequest): Promise<OrderView> {
+  async create(
+    ctx: RequestContext,
+    memberId: string,
+    request: PlaceOrderRequest,
+  ): Promise<OrderView> {
     const { quote: q, campaigns, place } = await this.checkout.price(ctx, memberId, request);
+    if (request.expectedPayable !== undefined && request.expectedPayable !== q.payableFen)
+      throw priceChanged(request.expectedPayable, q.payableFen);
     const now = this.clock.now();
     // Paying after the cut-off would join a group-buy already decided: the window closes then.
     const payBy = Math.min(
@@ -156,8 +162,14 @@ export class OrdersService {
          RETURNING quantity`,
         [line.campaignId, memberId, line.quantity, limitOf.get(line.campaignId)],
       );
-      if (held.length === 0)
-        throw purchaseLimitExceeded(line.campaignId, limitOf.get(line.campaignId) ?? 0);
+      if (held.length === 0) {
+        const ordered = await this.checkout.alreadyOrdered(ctx, memberId, [line.campaignId]);
+        throw purchaseLimitExceeded(
+          line.campaignId,
+          limitOf.get(line.campaignId) ?? 0,
+          ordered.get(line.campaignId) ?? 0,
+        );
+      }
     }
     if (q.pointsUsed > 0)
       await this.ledger.spend(ctx, memberId, { type: 'order', id: order.id }, q.pointsUsed);

@@ -38,6 +38,17 @@ export class OrderRequest {
   pointsToUse?: number;
 }
 
+export class PlaceOrderRequest extends OrderRequest {
+  @ApiPropertyOptional({
+    description:
+      'The payable of the quote the shopper saw, in fen. When the order would come to another amount (points used elsewhere meanwhile, a new tier or policy), it is refused with PRICE_CHANGED and nothing is taken',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  expectedPayable?: number;
+}
+
 export class QuoteLine {
   @ApiProperty({ format: 'uuid' }) campaignId!: string;
   @ApiProperty() title!: string;
