@@ -1,5 +1,6 @@
 import { ErrorCode } from '@linli/shared';
 import { randomUUID } from 'node:crypto';
+import { PAYMENT_PROVIDER, PaymentProvider } from '../src/modules/payments/payment-provider';
 import { DAY_MS, pointsOf } from './support/points-helpers';
 import { as, fulfilmentWorld, HOUR_MS } from './support/fulfilment-fixtures';
 import { loginMember, startTestApp, TestApp } from './support/test-app';
@@ -355,8 +356,12 @@ describe('fulfilment: one order from payment to completion', () => {
     await w.deliverTo(leader);
     await w.handOver(leader, carol, order.id);
 
+    const refundsAsked = jest.spyOn(t.app.get<PaymentProvider>(PAYMENT_PROVIDER), 'refund');
     const first = await ask(1).expect(201);
     expect(first.body).toMatchObject({ status: 'approved', decidedBy: 'auto', refunded: 400 });
+    // The payer reads why in the provider's refund message.
+    expect(refundsAsked.mock.calls.map(([r]) => r.payerReason)).toEqual(['售后退款，货款原路退回']);
+    refundsAsked.mockRestore();
     const second = await ask(1).expect(201);
     expect(second.body).toMatchObject({ status: 'approved', decidedBy: 'auto', refunded: 400 });
     // The order has had 800 of the 1,000 fen it may get back without an operator: the last

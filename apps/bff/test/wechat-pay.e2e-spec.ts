@@ -699,6 +699,50 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       });
     });
 
+    it('tells the payer in words why the money comes back, as WeChat Pay shows the reason in its refund message', async () => {
+      const { call: cancelled } = await paidAndCancelled('4200001201');
+
+      const paid = await paidOrder('4200001202');
+      await notification({
+        out_trade_no: tradeNo(paid.id),
+        transaction_id: '4200001203',
+        trade_state: 'SUCCESS',
+        amount: { total: paid.payable, payer_total: paid.payable, currency: 'CNY' },
+        success_time: new Date().toISOString(),
+      }).expect(200);
+      const [paidTwice] = refundCalls('4200001203');
+
+      const clock = t.app.get(Clock);
+      const failing = await placeOrder({
+        minBuyers: 2,
+        cutsOffAt: new Date(clock.now().getTime() + 3_600_000).toISOString(),
+      });
+      await notification({
+        out_trade_no: tradeNo(failing.id),
+        transaction_id: '4200001204',
+        trade_state: 'SUCCESS',
+        amount: { total: failing.payable, payer_total: failing.payable, currency: 'CNY' },
+        success_time: new Date().toISOString(),
+      }).expect(200);
+      clock.advance(2 * 3_600_000);
+      try {
+        await t
+          .http()
+          .post('/api/v1/admin/jobs/cut-off-campaigns/run')
+          .auth(admin, { type: 'bearer' })
+          .expect(200);
+      } finally {
+        clock.advance(-2 * 3_600_000);
+      }
+      const [unformed] = refundCalls('4200001204');
+
+      expect([cancelled, paidTwice, unformed].map((call) => call.body.reason)).toEqual([
+        '订单已取消，货款原路退回',
+        '重复付款，多付的一笔原路退回',
+        '团购未成团，货款原路退回',
+      ]);
+    });
+
     it('settles a refund on a signed REFUND.SUCCESS once, ignoring replays and later notices, and refuses forged, tampered and unknown ones', async () => {
       const { order, refundId } = await paidAndCancelled('4200000301');
       const success = {

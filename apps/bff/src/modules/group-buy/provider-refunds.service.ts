@@ -24,6 +24,20 @@ const ATTEMPTS_BEFORE_ALARM = 3;
 export const notBeingSent = (now: string) =>
   `(sending_since IS NULL OR sending_since < ${now}::timestamptz - interval '2 minutes')`;
 
+/**
+ * Why money goes back, as the payer reads it in the provider's refund message (WeChat Pay shows
+ * the reason it is sent, 80 bytes at most), by the kind of refund: its reason up to any ':'.
+ */
+const PAYER_REASONS: Record<string, string> = {
+  cancelled: '订单已取消，货款原路退回',
+  'late-payment': '订单已关闭，付款原路退回',
+  'duplicate-payment': '重复付款，多付的一笔原路退回',
+  'campaign-failed': '团购未成团，货款原路退回',
+  'after-sales': '售后退款，货款原路退回',
+};
+
+const payerReason = (reason: string) => PAYER_REASONS[reason.split(':')[0]] ?? '退款';
+
 interface ClaimedRefund {
   id: string;
   order_id: string;
@@ -111,6 +125,7 @@ export class ProviderRefunds {
         amountFen: refund.amount_fen,
         totalFen: refund.total_fen,
         reason: refund.reason,
+        payerReason: payerReason(refund.reason),
         notifyUrl: this.notifyUrls.refund(this.payments.name),
       });
     } catch (error) {

@@ -14,7 +14,10 @@ export interface RefundRequest {
   transactionId: string;
   amountFen: number;
   totalFen: number;
+  /** What the refund is for, in the BFF's words: an order has one refund per reason. */
   reason: string;
+  /** Why the money comes back, as the payer reads it in the provider's refund message. */
+  payerReason: string;
   /** Where the provider sends the refund's final outcome, when it settles it later. */
   notifyUrl: string;
 }

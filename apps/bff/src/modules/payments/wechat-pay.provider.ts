@@ -273,7 +273,7 @@ export class WechatPayProvider implements PaymentProvider {
       transaction_id: request.transactionId,
       // Same order and reason, same refund number: WeChat Pay refunds a number once.
       out_refund_no: `${toTradeNo(request.orderId)}${createHash('sha256').update(request.reason).digest('hex').slice(0, 16)}`,
-      reason: request.reason.slice(0, 80),
+      reason: request.payerReason,
       notify_url: request.notifyUrl,
       amount: { refund: request.amountFen, total: request.totalFen, currency: 'CNY' },
     }).catch((error: unknown) => {
