@@ -747,6 +747,42 @@ describe('fulfilment: who may do what', () => {
     }
     expect((await apply(' 王阿姨 ').expect(201)).body.realName).toBe('王阿姨');
   });
+
+  it('takes a refund reason and a decision note without the spaces around them, and not spaces alone', async () => {
+    const point = await createPoint(t);
+    const leader = await w.leaderOf('words-leader', point.id);
+    const milk = await w.campaign(w.skus.milk, { groupPriceFen: 4_000, minBuyers: 1 });
+    const dora = await w.shopperAt('words-dora', point.id);
+    const order = await w.buy(dora, [{ campaignId: milk, quantity: 2 }]);
+    await w.deliverTo(leader);
+    await w.handOver(leader, dora, order.id);
+    const ask = (reason: string) =>
+      t
+        .http()
+        .post(`/api/v1/me/orders/${order.id}/refunds`)
+        .set(as(dora.token))
+        .set('Idempotency-Key', randomUUID())
+        .send({ lines: [{ orderLineId: order.lines[0].id, quantity: 1 }], reason });
+    for (const blank of ['    ', '\u3000\u3000', ' \t ']) {
+      expect((await ask(blank).expect(400)).body.error.code).toBe(ErrorCode.ValidationFailed);
+    }
+    const request = await ask(' 漏了 ').expect(201);
+    expect(request.body.reason).toBe('漏了');
+
+    const reject = (note: string) =>
+      t
+        .http()
+        .post(`/api/v1/admin/refunds/${request.body.id}/reject`)
+        .set(as(w.admin))
+        .send({ note });
+    expect((await reject('  ').expect(400)).body.error.code).toBe(ErrorCode.ValidationFailed);
+    expect((await reject(' 照片看不出问题 ').expect(200)).body.decisionNote).toBe('照片看不出问题');
+    const notices = await w.get(dora.token, '/me/notifications');
+    expect(notices.items[0]).toMatchObject({
+      title: '售后申请未通过',
+      body: '原因：照片看不出问题',
+    });
+  });
 });
 
 /** A pickup point no one runs yet, for leaders to apply to. */

@@ -3,13 +3,19 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ErrorCode } from '@linli/shared';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { AppException } from './errors/app-exception';
+import { SaysSomething, Trimmed } from './text-fields';
 
 /** An operator's approve or reject, with an optional note the other side reads. */
 export class DecisionRequest {
-  @ApiPropertyOptional({ maxLength: 200 })
+  @ApiPropertyOptional({
+    maxLength: 200,
+    description: 'Without leading and trailing spaces; not only spaces',
+  })
   @IsOptional()
+  @Trimmed()
   @IsString()
   @MaxLength(200)
+  @SaysSomething()
   note?: string;
 }
 

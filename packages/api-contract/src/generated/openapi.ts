@@ -1903,6 +1903,7 @@ export interface components {
             createdAt: string;
         };
         DecisionRequest: {
+            /** @description Without leading and trailing spaces; not only spaces */
             note?: string;
         };
         RefundLineRequest: {
@@ -1939,6 +1940,7 @@ export interface components {
         };
         RefundRequestBody: {
             lines: components["schemas"]["RefundLineRequest"][];
+            /** @description Read by an operator, without leading and trailing spaces; not only spaces */
             reason: string;
         };
         NotificationView: {

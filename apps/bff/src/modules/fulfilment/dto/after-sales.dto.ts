@@ -13,6 +13,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { SaysSomething, Trimmed } from '../../../common/text-fields';
 
 export const REFUND_STATUSES = ['pending', 'approved', 'rejected'] as const;
 export type RefundStatus = (typeof REFUND_STATUSES)[number];
@@ -30,7 +31,16 @@ export class RefundRequestBody {
   @ArrayMaxSize(20)
   lines!: RefundLineRequest[];
 
-  @ApiProperty({ minLength: 2, maxLength: 200 }) @IsString() @Length(2, 200) reason!: string;
+  @ApiProperty({
+    minLength: 2,
+    maxLength: 200,
+    description: 'Read by an operator, without leading and trailing spaces; not only spaces',
+  })
+  @Trimmed()
+  @IsString()
+  @Length(2, 200)
+  @SaysSomething()
+  reason!: string;
 }
 
 export class RefundView {
