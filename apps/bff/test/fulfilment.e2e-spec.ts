@@ -855,6 +855,58 @@ describe('fulfilment: commission settlement', () => {
     expect((await w.runJob('complete-orders')).body.processed).toBe(2);
     expect(await totals()).toMatchObject({ pending: 0, frozen: 0, available: 400, cancelled: 0 });
   });
+
+  it("writes an operator's withdrawal decisions down in the audit log, once each", async () => {
+    const leader = await w.leaderOf('payout-leader', w.points.west);
+    const apples = await w.campaign(w.skus.apples, { groupPriceFen: 30_000, minBuyers: 1 });
+    const ivy = await w.shopperAt('payout-ivy', w.points.west);
+    const order = await w.buy(ivy, [{ campaignId: apples, quantity: 1 }]);
+    await w.deliverTo(leader);
+    await w.handOver(leader, ivy, order.id);
+    w.clock.advance(8 * DAY_MS);
+    await w.runJob('settle-commissions');
+    const withdraw = async (amount: number) =>
+      (
+        await t
+          .http()
+          .post('/api/v1/leader/withdrawals')
+          .set(as(leader.token))
+          .set('Idempotency-Key', randomUUID())
+          .send({ amount })
+          .expect(201)
+      ).body.id as string;
+    const paid = await withdraw(1_000);
+    const refused = await withdraw(2_000);
+    const decide = (id: string, decision: 'approve' | 'reject', note: string) =>
+      t
+        .http()
+        .post(`/api/v1/admin/withdrawals/${id}/${decision}`)
+        .set(as(w.admin))
+        .send({ note })
+        .expect(200);
+    await decide(paid, 'approve', '已转账');
+    await decide(paid, 'approve', '已转账'); // again: nothing more happens
+    await decide(refused, 'reject', '银行卡信息有误');
+
+    const entries = await t.dataSource.query(
+      `SELECT actor_kind, action, target_id, details FROM audit_log
+       WHERE target_type = 'withdrawal' ORDER BY created_at, action`,
+    );
+    expect(entries).toEqual([
+      {
+        actor_kind: 'admin',
+        action: 'withdrawal.approve',
+        target_id: paid,
+        details: { pickupPointId: w.points.west, amount: 1_000, note: '已转账' },
+      },
+      {
+        actor_kind: 'admin',
+        action: 'withdrawal.reject',
+        target_id: refused,
+        details: { pickupPointId: w.points.west, amount: 2_000, note: '银行卡信息有误' },
+      },
+    ]);
+  });
 });
 
 describe('fulfilment: batches while orders are still moving', () => {

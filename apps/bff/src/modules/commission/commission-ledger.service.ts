@@ -7,6 +7,7 @@ import { decodeCursor, PageQuery, keysetPage } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { AppConfig } from '../../config/app-config';
+import { AuditService } from '../audit/audit.service';
 import {
   CommissionEntryPage,
   CommissionTotals,
@@ -46,6 +47,7 @@ export class CommissionLedger {
   constructor(
     private readonly connection: TransactionalConnection,
     private readonly config: AppConfig,
+    private readonly audit: AuditService,
   ) {}
 
   /** Pending commission for every line of a paid order, at each campaign's rate; once per line. */
@@ -248,7 +250,10 @@ export class CommissionLedger {
     return rows.map(toWithdrawal);
   }
 
-  /** An operator pays a withdrawal out (approve) or turns it down; a decided one stays decided. */
+  /**
+   * An operator pays a withdrawal out (approve) or turns it down, audited; a decided one stays
+   * decided.
+   */
   async decideWithdrawal(
     ctx: RequestContext,
     withdrawalId: string,
@@ -262,7 +267,15 @@ export class CommissionLedger {
        WHERE id = $1 AND status = 'pending' RETURNING *`,
       [withdrawalId, decision, note, now],
     );
-    if (row) return toWithdrawal(row);
+    if (row) {
+      await this.audit.record(
+        ctx,
+        `withdrawal.${decision === 'approved' ? 'approve' : 'reject'}`,
+        { type: 'withdrawal', id: row.id },
+        { pickupPointId: row.pickup_point_id, amount: row.amount_fen, note },
+      );
+      return toWithdrawal(row);
+    }
     const [existing] = await this.connection.query<WithdrawalRow>(
       ctx,
       `SELECT * FROM commission_withdrawals WHERE id = $1`,
