@@ -8,6 +8,7 @@ import { RefundOutcome1764600000000 } from './migrations/1764600000000-refund-ou
 import { RefundOutbox1764700000000 } from './migrations/1764700000000-refund-outbox';
 import { RefundRefused1764800000000 } from './migrations/1764800000000-refund-refused';
 import { TierRulesApplied1764900000000 } from './migrations/1764900000000-tier-rules-applied';
+import { JobScanIndexes1765000000000 } from './migrations/1765000000000-job-scan-indexes';
 
 /** In the order they run; a migration that has landed is never edited. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   RefundOutbox1764700000000,
   RefundRefused1764800000000,
   TierRulesApplied1764900000000,
+  JobScanIndexes1765000000000,
 ];
