@@ -22,6 +22,12 @@ const json = (res: ServerResponse, status: number, body: unknown) => {
   res.end(JSON.stringify(body));
 };
 
+const base64url = (part: object) => Buffer.from(JSON.stringify(part)).toString('base64url');
+
+/** A token shaped as the BFF's, issued to `member`: the client reads whose it is, nothing more. */
+const token = (member: string, id: string) =>
+  `${base64url({ alg: 'HS256' })}.${base64url({ sub: member, jti: id })}.signature`;
+
 function memoryStore(
   access: string | null,
   refresh: string | null,
@@ -37,6 +43,9 @@ function memoryStore(
     clear: () => Object.assign(state, { access: null, refresh: null, cleared: true }),
   };
 }
+
+const stale = token('m1', 'stale');
+const fresh = token('m1', 'fresh');
 
 const me = {
   id: 'm1',
@@ -61,15 +70,15 @@ describe('api-client', () => {
         refreshes.push(JSON.parse(body));
         // Answer slowly, so that most requests are waiting on the same refresh.
         return void setTimeout(
-          () => json(res, 200, { accessToken: 'fresh', refreshToken: 'refresh-2' }),
+          () => json(res, 200, { accessToken: fresh, refreshToken: 'refresh-2' }),
           50,
         );
       }
-      if (req.headers.authorization === 'Bearer fresh') return json(res, 200, me);
+      if (req.headers.authorization === `Bearer ${fresh}`) return json(res, 200, me);
       json(res, 401, { error: { code: 'AUTH_TOKEN_EXPIRED', message: 'expired' } });
     });
     server = fake.server;
-    const store = memoryStore('stale', 'refresh-1');
+    const store = memoryStore(stale, 'refresh-1');
     const client = createApiClient({ baseURL: fake.url, tokenStore: store });
     const results = await Promise.all(Array.from({ length: 10 }, () => client.me.get()));
     expect(results).toEqual(Array(10).fill(me));
@@ -85,10 +94,10 @@ describe('api-client', () => {
     const fake = await fakeBff((req, body, res) => {
       if (req.url === '/api/v1/auth/refresh') {
         refreshes.push(JSON.parse(body));
-        json(res, 200, { accessToken: 'fresh', refreshToken: 'refresh-2' });
+        json(res, 200, { accessToken: fresh, refreshToken: 'refresh-2' });
         return refreshAnswered();
       }
-      if (req.headers.authorization === 'Bearer fresh') return json(res, 200, me);
+      if (req.headers.authorization === `Bearer ${fresh}`) return json(res, 200, me);
       const expired = () =>
         json(res, 401, { error: { code: 'AUTH_TOKEN_EXPIRED', message: 'expired' } });
       // The second stale request is refused only once the first one's refresh is done.
@@ -97,7 +106,7 @@ describe('api-client', () => {
       else void answered.then(() => setTimeout(expired, 20));
     });
     server = fake.server;
-    const store = memoryStore('stale', 'refresh-1');
+    const store = memoryStore(stale, 'refresh-1');
     const client = createApiClient({ baseURL: fake.url, tokenStore: store });
     expect(await Promise.all([client.me.get(), client.me.get()])).toEqual([me, me]);
     expect(refreshes).toEqual([{ refreshToken: 'refresh-1' }]);
@@ -258,5 +267,125 @@ describe('api-client: a refresh that fails or outlives its session', () => {
     await request;
     expect(store.getAccessToken()).toBe('bob-1');
     expect(store.getRefreshToken()).toBe('bob-r1');
+  });
+});
+
+type SavedTokens = { access: string | null; refresh: string | null };
+
+/**
+ * The tabs of one browser, holding `saved` at first: each keeps the tokens in memory and saves
+ * them to the storage all of them share, which `reload` reads again.
+ */
+function browserTabs(saved: SavedTokens) {
+  const tab = (): TokenStore => {
+    const memory = { ...saved };
+    const save = (tokens: SavedTokens) => {
+      Object.assign(memory, tokens);
+      Object.assign(saved, tokens);
+    };
+    return {
+      getAccessToken: () => memory.access,
+      getRefreshToken: () => memory.refresh,
+      setTokens: (t) => save({ access: t.accessToken, refresh: t.refreshToken }),
+      clear: () => save({ access: null, refresh: null }),
+      reload: () => Object.assign(memory, saved),
+    };
+  };
+  return { saved, tab };
+}
+
+describe('api-client: one member in two tabs sharing the storage', () => {
+  let server: Server | undefined;
+  afterEach(
+    () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())),
+  );
+
+  const alice1 = token('alice', 'access-1');
+  const alice2 = token('alice', 'access-2');
+  const aliceR1 = token('alice', 'refresh-1');
+  const aliceR2 = token('alice', 'refresh-2');
+  const refused = { error: { code: 'REFRESH_TOKEN_INVALID', message: 'Log in again' } };
+  const expired = { error: { code: 'AUTH_TOKEN_EXPIRED', message: 'expired' } };
+
+  /** The BFF: `refresh` answers the refresh tokens it is sent; alice2 is the live access token. */
+  async function bff(refresh: (refreshToken: string, res: ServerResponse) => void) {
+    const sent: { refreshes: string[]; authorizations: string[] } = {
+      refreshes: [],
+      authorizations: [],
+    };
+    const fake = await fakeBff((req, body, res) => {
+      if (req.url === '/api/v1/auth/refresh') {
+        const { refreshToken } = JSON.parse(body) as { refreshToken: string };
+        sent.refreshes.push(refreshToken);
+        return refresh(refreshToken, res);
+      }
+      sent.authorizations.push(req.headers.authorization ?? '');
+      if (req.headers.authorization === `Bearer ${alice2}`) return json(res, 200, me);
+      json(res, 401, expired);
+    });
+    server = fake.server;
+    return { url: fake.url, sent };
+  }
+
+  it('goes on with the session another tab renewed, rather than refresh its used-up token', async () => {
+    const { url, sent } = await bff((refreshToken, res) =>
+      // As the BFF does, each refresh token works once.
+      sent.refreshes.indexOf(refreshToken) === sent.refreshes.length - 1
+        ? json(res, 200, { accessToken: alice2, refreshToken: aliceR2 })
+        : json(res, 401, refused),
+    );
+    const tabs = browserTabs({ access: alice1, refresh: aliceR1 });
+    const [first, second] = [tabs.tab(), tabs.tab()];
+    const onSessionExpired = jest.fn();
+    const open = (tab: TokenStore) =>
+      createApiClient({ baseURL: url, tokenStore: tab, onSessionExpired });
+    expect(await open(first).me.get()).toEqual(me);
+    expect(await open(second).me.get()).toEqual(me);
+    expect(sent.refreshes).toEqual([aliceR1]);
+    expect(second.getAccessToken()).toBe(alice2);
+    expect(onSessionExpired).not.toHaveBeenCalled();
+  });
+
+  it('goes on with the session another tab renewed while its own refresh of the same token was out', async () => {
+    const tabs = browserTabs({ access: alice1, refresh: aliceR1 });
+    const [first, second] = [tabs.tab(), tabs.tab()];
+    const { url, sent } = await bff((_refreshToken, res) => {
+      // The first tab's refresh of the same token came first: its answer is saved meanwhile.
+      first.setTokens({ accessToken: alice2, refreshToken: aliceR2 });
+      json(res, 401, refused);
+    });
+    const onSessionExpired = jest.fn();
+    const client = createApiClient({ baseURL: url, tokenStore: second, onSessionExpired });
+    expect(await client.me.get()).toEqual(me);
+    expect(sent.refreshes).toEqual([aliceR1]);
+    expect(second.getRefreshToken()).toBe(aliceR2);
+    expect(onSessionExpired).not.toHaveBeenCalled();
+  });
+
+  it('ends the session in every tab when its refresh is refused and no tab renewed it', async () => {
+    const { url } = await bff((_refreshToken, res) => json(res, 401, refused));
+    const tabs = browserTabs({ access: alice1, refresh: aliceR1 });
+    const onSessionExpired = jest.fn();
+    const client = createApiClient({ baseURL: url, tokenStore: tabs.tab(), onSessionExpired });
+    await expect(client.me.get()).rejects.toMatchObject({ code: ErrorCode.RefreshTokenInvalid });
+    expect(onSessionExpired).toHaveBeenCalledTimes(1);
+    expect(tabs.saved).toEqual({ access: null, refresh: null });
+  });
+
+  it("never sends one member's request with, nor replaces, the session another member started in another tab", async () => {
+    const bob1 = token('bob', 'access-1');
+    const bobR1 = token('bob', 'refresh-1');
+    const { url, sent } = await bff((_refreshToken, res) =>
+      json(res, 200, { accessToken: alice2, refreshToken: aliceR2 }),
+    );
+    const tabs = browserTabs({ access: alice1, refresh: aliceR1 });
+    const [first, second] = [tabs.tab(), tabs.tab()];
+    const client = createApiClient({ baseURL: url, tokenStore: second });
+    // In the first tab alice logs out, and bob logs in.
+    first.clear();
+    first.setTokens({ accessToken: bob1, refreshToken: bobR1 });
+    await expect(client.me.get()).rejects.toMatchObject({ code: ErrorCode.AuthRequired });
+    expect(sent.authorizations).toEqual([`Bearer ${alice1}`]);
+    expect(tabs.saved).toEqual({ access: bob1, refresh: bobR1 });
   });
 });

@@ -41,6 +41,11 @@ export interface TokenStore {
   getRefreshToken(): string | null;
   setTokens(tokens: TokenPair): void;
   clear(): void;
+  /**
+   * Takes up what other instances sharing the storage (the tabs of a browser) saved since: the
+   * session they renewed, a log-out, another member's log-in. None where the app runs once.
+   */
+  reload?(): void;
 }
 
 export interface ApiClientOptions {
@@ -59,6 +64,36 @@ interface RetriableConfig extends AxiosRequestConfig {
 
 export type ApiClient = ReturnType<typeof createApiClient>;
 
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** The member a token was issued to (its `sub`), read but not verified: the BFF verifies it. */
+function memberOf(token: string | null): string | undefined {
+  // Decoded here, as not every mini-program runtime has atob.
+  let json = '';
+  let bits = 0;
+  let value = 0;
+  for (const char of token?.split('.')[1] ?? '') {
+    value = (value << 6) | BASE64URL.indexOf(char);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      json += String.fromCharCode((value >> bits) & 0xff);
+      value &= (1 << bits) - 1;
+    }
+  }
+  try {
+    return (JSON.parse(json) as { sub?: string }).sub;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `token` is a session of the member `other` was issued to. */
+function sameMember(token: string | null, other: string | null): token is string {
+  const member = memberOf(token);
+  return member !== undefined && member === memberOf(other);
+}
+
 export function createApiClient(options: ApiClientOptions) {
   const { tokenStore } = options;
   const http: AxiosInstance = axios.create({
@@ -68,10 +103,21 @@ export function createApiClient(options: ApiClientOptions) {
     headers: { 'Content-Type': 'application/json' },
   });
 
+  /**
+   * The access token the store holds now, reloaded, where it is no longer `held` but the same
+   * member's: another request or tab renewed the session, or the member logged in again there.
+   */
+  const renewedSince = (held: string | null): string | null => {
+    tokenStore.reload?.();
+    const current = tokenStore.getAccessToken();
+    return current !== held && sameMember(current, held) ? current : null;
+  };
+
   // Many requests may find the access token expired at once: they all wait on one refresh.
   let refreshing: Promise<string> | null = null;
   const refreshAccessToken = (): Promise<string> => {
     refreshing ??= (async () => {
+      const accessToken = tokenStore.getAccessToken();
       const refreshToken = tokenStore.getRefreshToken();
       if (!refreshToken) throw new ApiError(ErrorCode.AuthRequired, 401, 'Log in first');
       // The session this refresh belongs to may end (log-out, another member logs in) while it is out.
@@ -87,9 +133,15 @@ export function createApiClient(options: ApiClientOptions) {
         const apiError = toApiError(error);
         // Only the BFF refusing the refresh token ends the session; a network failure, a 5xx or a
         // 429 leaves the unused refresh token for the next request to try again.
-        if ((apiError.status === 400 || apiError.status === 401) && sameSession()) {
-          tokenStore.clear();
-          options.onSessionExpired?.();
+        if (apiError.status === 400 || apiError.status === 401) {
+          // Another tab may have renewed the session with this same refresh token, which the BFF
+          // takes only once: its tokens are this tab's too.
+          const renewed = renewedSince(accessToken);
+          if (renewed) return renewed;
+          if (sameSession()) {
+            tokenStore.clear();
+            options.onSessionExpired?.();
+          }
         }
         throw apiError;
       }
@@ -116,10 +168,12 @@ export function createApiClient(options: ApiClientOptions) {
     } catch (error) {
       const apiError = toApiError(error);
       if (apiError.code === ErrorCode.AuthTokenExpired && !config.retriedAfterRefresh) {
-        // A refresh that finished while this request was out already gave a new token.
-        const current = tokenStore.getAccessToken();
-        const accessToken =
-          current !== null && current !== sentWith ? current : await refreshAccessToken();
+        // A refresh that finished while this request was out, here or in another tab, already
+        // gave a new token; a request is never sent again as another member.
+        const renewed = renewedSince(sentWith);
+        if (!renewed && tokenStore.getAccessToken() !== sentWith)
+          throw new ApiError(ErrorCode.AuthRequired, 401, 'Logged out meanwhile');
+        const accessToken = renewed ?? (await refreshAccessToken());
         return send<T>({
           ...config,
           retriedAfterRefresh: true,
