@@ -1,19 +1,11 @@
 import type { Page } from 'playwright-core';
 import { liveGroupBuy } from './support/group-buys';
-import { logInAs, useJourney } from './support/journey';
+import { logInAs, logInInPlace, useJourney } from './support/journey';
 import { approveLeader, pickupPoints, shopperAt } from './support/pickup-points';
 import { screenshot, waitForText } from './support/screen';
 import { member, operator } from './support/stack';
 
 const endsWith = (suffix: string) => (url: URL) => url.pathname.endsWith(suffix);
-
-/** Logs in on 我的 without reloading the page: the same app session, as on a shared phone. */
-async function logInInPlace(page: Page, name: string): Promise<void> {
-  await page.getByText('我的', { exact: true }).last().click();
-  await page.locator('.mine-name-input input').fill(name);
-  await page.locator('.mine-login').click();
-  await waitForText(page.locator('.mine-nickname'), name);
-}
 
 /** The text of the first match, or null when nothing matches. */
 async function shown(page: Page, selector: string): Promise<string | null> {
