@@ -10,6 +10,8 @@ const tokenStore: TokenStore = {
   setTokens: ({ accessToken, refreshToken }) =>
     useAuthStore.setState({ accessToken, refreshToken }),
   clear: () => useAuthStore.setState({ accessToken: null, refreshToken: null }),
+  // The tabs of a browser share the storage, and each may renew the session; WeChat runs one app.
+  reload: process.env.TARO_ENV === 'h5' ? () => void useAuthStore.persist.rehydrate() : undefined,
 };
 
 const never = new Promise<never>(() => undefined);

@@ -78,3 +78,10 @@ export const useAuthStore = create<AuthState>()(
     },
   ),
 );
+
+// The tabs of a browser share the storage: the session one renews, ends or starts is all of theirs.
+if (process.env.TARO_ENV === 'h5') {
+  window.addEventListener('storage', (event) => {
+    if (event.key === useAuthStore.persist.getOptions().name) void useAuthStore.persist.rehydrate();
+  });
+}

@@ -1,0 +1,73 @@
+import type { Page } from 'playwright-core';
+import { logInAs, logInInPlace, useJourney } from './support/journey';
+import { waitForText } from './support/screen';
+import { member, type Stack } from './support/stack';
+
+/** Taps a tab of the tab bar. */
+const open = (page: Page, tab: '会员' | '我的') =>
+  page.getByText(tab, { exact: true }).last().click();
+
+/** Waits, asking the BFF every half second, until the access tokens `name` holds have expired. */
+async function accessTokensExpired(stack: Stack, name: string): Promise<void> {
+  // Issued after theirs with the same lifetime, this one expires last.
+  const { auth } = await member(stack, name);
+  for (let attempt = 0; attempt < 60; attempt++) {
+    const expired = await stack.api('GET', '/me', undefined, auth).then(
+      () => false,
+      (error: Error) => {
+        if (error.message.includes('AUTH_TOKEN_EXPIRED')) return true;
+        throw error;
+      },
+    );
+    if (expired) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`the access tokens of ${name} did not expire`);
+}
+
+describe('journey: one member in two tabs of a browser', () => {
+  // Access tokens expire after 10 seconds, so that a journey sees its tabs refresh them.
+  const journey = useJourney({ JWT_ACCESS_TTL_SECONDS: '10' });
+
+  it('keeps the member logged in in both tabs when one tab has renewed their session', async () => {
+    const { stack } = journey;
+    const [first, second] = await journey.newTabs();
+    await logInAs(first, stack, 'lily');
+    await second.goto(stack.h5Url);
+    await open(second, '我的');
+    await waitForText(second.locator('.mine-nickname'), 'lily');
+
+    // The session outlives its access token: the first tab renews it, and the refresh token both
+    // tabs were given is used up.
+    await accessTokensExpired(stack, 'lily');
+    const renewed = first.waitForResponse((res) => res.url().endsWith('/api/v1/auth/refresh'));
+    await open(first, '会员');
+    await waitForText(first.locator('.member-card__tier'), '普通会员');
+    expect((await renewed).status()).toBe(200);
+
+    // The second tab goes on with the renewed session, and the first is still logged in.
+    await open(second, '会员');
+    await waitForText(second.locator('.member-card__tier'), '普通会员');
+    await open(second, '我的');
+    await waitForText(second.locator('.mine-nickname'), 'lily');
+    await open(first, '我的');
+    await waitForText(first.locator('.mine-nickname'), 'lily');
+  });
+
+  it('logs the member out in every tab when they log out in one, and in the next member', async () => {
+    const { stack } = journey;
+    const [first, second] = await journey.newTabs();
+    await logInAs(first, stack, 'rose');
+    await second.goto(stack.h5Url);
+    await open(second, '会员');
+    await waitForText(second.locator('.member-card__tier'), '普通会员');
+
+    await open(first, '我的');
+    await first.locator('.mine-logout').click();
+    await waitForText(second.locator('.placeholder__title'), '登录后查看会员卡');
+
+    await logInInPlace(first, 'tom');
+    await open(second, '我的');
+    await waitForText(second.locator('.mine-nickname'), 'tom');
+  });
+});
