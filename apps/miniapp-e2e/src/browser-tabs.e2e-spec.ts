@@ -54,6 +54,49 @@ describe('journey: one member in two tabs of a browser', () => {
     await waitForText(first.locator('.mine-nickname'), 'lily');
   });
 
+  it('keeps the member logged in in both tabs when both find their session expired at once', async () => {
+    const { stack } = journey;
+    const [first, second] = await journey.newTabs();
+    await logInAs(first, stack, 'ivy');
+    await second.goto(stack.h5Url);
+    await open(second, '我的');
+    await waitForText(second.locator('.mine-nickname'), 'ivy');
+    await accessTokensExpired(stack, 'ivy');
+
+    // The first tab's refresh reaches the BFF, and its answer is slow to come back.
+    let reached!: () => void;
+    const refreshReached = new Promise<void>((resolve) => (reached = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await first.route(
+      (url) => url.pathname.endsWith('/api/v1/auth/refresh'),
+      async (route) => {
+        const response = await route.fetch();
+        reached();
+        await released;
+        await route.fulfill({ response });
+      },
+    );
+    await open(first, '会员');
+    await refreshReached;
+    // Meanwhile the second tab needs the session too: the answer comes once it waits for its
+    // turn, or has been logged out.
+    await open(second, '会员');
+    await second.waitForFunction(
+      async () =>
+        document.querySelector('.placeholder__title') !== null ||
+        ((await navigator.locks.query()).pending ?? []).length > 0,
+      undefined,
+      { polling: 100 },
+    );
+    release();
+
+    await waitForText(first.locator('.member-card__tier'), '普通会员');
+    await waitForText(second.locator('.member-card__tier'), '普通会员');
+    await open(first, '我的');
+    await waitForText(first.locator('.mine-nickname'), 'ivy');
+  });
+
   it('logs the member out in every tab when they log out in one, and in the next member', async () => {
     const { stack } = journey;
     const [first, second] = await journey.newTabs();

@@ -294,6 +294,24 @@ function browserTabs(saved: SavedTokens) {
   return { saved, tab };
 }
 
+/**
+ * Runs one task at a time, as the browser's Web Locks do for its tabs; `queued` resolves once a
+ * task has had to wait for its turn.
+ */
+function oneAtATime() {
+  let last: Promise<unknown> = Promise.resolve();
+  let running = 0;
+  let waited!: () => void;
+  const queued = new Promise<void>((resolve) => (waited = resolve));
+  const lock = <T>(task: () => Promise<T>): Promise<T> => {
+    if (running++ > 0) waited();
+    const turn = last.then(task).finally(() => (running -= 1));
+    last = turn.catch(() => undefined);
+    return turn;
+  };
+  return { lock, queued };
+}
+
 describe('api-client: one member in two tabs sharing the storage', () => {
   let server: Server | undefined;
   afterEach(
@@ -370,6 +388,48 @@ describe('api-client: one member in two tabs sharing the storage', () => {
     await expect(client.me.get()).rejects.toMatchObject({ code: ErrorCode.RefreshTokenInvalid });
     expect(onSessionExpired).toHaveBeenCalledTimes(1);
     expect(tabs.saved).toEqual({ access: null, refresh: null });
+  });
+
+  it('does not undo a log-out in another tab with a refresh that was out meanwhile', async () => {
+    const tabs = browserTabs({ access: alice1, refresh: aliceR1 });
+    const [first, second] = [tabs.tab(), tabs.tab()];
+    const { url } = await bff((_refreshToken, res) => {
+      first.clear(); // alice logs out in the first tab while the second tab's refresh is out
+      json(res, 200, { accessToken: alice2, refreshToken: aliceR2 });
+    });
+    const client = createApiClient({ baseURL: url, tokenStore: second });
+    await expect(client.me.get()).rejects.toMatchObject({ code: ErrorCode.AuthRequired });
+    expect(tabs.saved).toEqual({ access: null, refresh: null });
+  });
+
+  it('lets one tab refresh at a time: tabs that find the session expired together both go on with it', async () => {
+    const tabs = browserTabs({ access: alice1, refresh: aliceR1 });
+    const [first, second] = [tabs.tab(), tabs.tab()];
+    let answerFirst!: () => void;
+    let arrived!: () => void;
+    const firstOut = new Promise<void>((resolve) => (arrived = resolve));
+    const { url, sent } = await bff((_refreshToken, res) => {
+      // As the BFF does, the refresh token works once: for the first tab's refresh.
+      if (sent.refreshes.length > 1) return json(res, 401, refused);
+      answerFirst = () => json(res, 200, { accessToken: alice2, refreshToken: aliceR2 });
+      arrived();
+    });
+    const { lock, queued } = oneAtATime();
+    const onSessionExpired = jest.fn();
+    const open = (tab: TokenStore) =>
+      createApiClient({ baseURL: url, tokenStore: tab, onSessionExpired, refreshLock: lock });
+    const firstRequest = open(first).me.get();
+    await firstOut;
+    const secondRequest = open(second)
+      .me.get()
+      .catch((error: unknown) => error);
+    // The first tab's refresh is answered once the second tab waits for its turn, or gave up.
+    await Promise.race([queued, secondRequest]);
+    answerFirst();
+    expect(await firstRequest).toEqual(me);
+    expect(await secondRequest).toEqual(me);
+    expect(sent.refreshes).toEqual([aliceR1]);
+    expect(onSessionExpired).not.toHaveBeenCalled();
   });
 
   it("never sends one member's request with, nor replaces, the session another member started in another tab", async () => {

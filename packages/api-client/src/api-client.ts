@@ -55,6 +55,12 @@ export interface ApiClientOptions {
   tokenStore: TokenStore;
   /** Called when the session cannot be refreshed and the user must log in again. */
   onSessionExpired?: () => void;
+  /**
+   * Runs each refresh alone among the clients sharing the token storage (the tabs of a browser),
+   * so that one renews the session and the others take it up rather than spend its used-up
+   * refresh token. None where the app runs once.
+   */
+  refreshLock?: (refresh: () => Promise<string>) => Promise<string>;
   timeoutMs?: number;
 }
 
@@ -104,24 +110,31 @@ export function createApiClient(options: ApiClientOptions) {
   });
 
   /**
-   * The access token the store holds now, reloaded, where it is no longer `held` but the same
-   * member's: another request or tab renewed the session, or the member logged in again there.
+   * What to use instead of `held`, read again from the store and the storage it shares: nothing
+   * while `held` is still the session's; the newer access token where another request or tab
+   * renewed the same member's session; a refusal where the member logged out or another logged in
+   * meanwhile, as nothing is sent again as another member, nor saved over their session.
    */
   const renewedSince = (held: string | null): string | null => {
     tokenStore.reload?.();
     const current = tokenStore.getAccessToken();
-    return current !== held && sameMember(current, held) ? current : null;
+    if (current === held) return null;
+    if (sameMember(current, held)) return current;
+    throw new ApiError(ErrorCode.AuthRequired, 401, 'Logged out meanwhile');
   };
+
+  const alone = options.refreshLock ?? ((refresh) => refresh());
 
   // Many requests may find the access token expired at once: they all wait on one refresh.
   let refreshing: Promise<string> | null = null;
   const refreshAccessToken = (): Promise<string> => {
-    refreshing ??= (async () => {
-      const accessToken = tokenStore.getAccessToken();
+    const held = tokenStore.getAccessToken();
+    refreshing ??= alone(async () => {
+      // Another tab may have renewed the session while this one waited for its turn.
+      const renewedMeanwhile = renewedSince(held);
+      if (renewedMeanwhile) return renewedMeanwhile;
       const refreshToken = tokenStore.getRefreshToken();
       if (!refreshToken) throw new ApiError(ErrorCode.AuthRequired, 401, 'Log in first');
-      // The session this refresh belongs to may end (log-out, another member logs in) while it is out.
-      const sameSession = () => tokenStore.getRefreshToken() === refreshToken;
       let data: TokenPair;
       try {
         ({ data } = await http.post<TokenPair>(
@@ -134,21 +147,21 @@ export function createApiClient(options: ApiClientOptions) {
         // Only the BFF refusing the refresh token ends the session; a network failure, a 5xx or a
         // 429 leaves the unused refresh token for the next request to try again.
         if (apiError.status === 400 || apiError.status === 401) {
-          // Another tab may have renewed the session with this same refresh token, which the BFF
-          // takes only once: its tokens are this tab's too.
-          const renewed = renewedSince(accessToken);
-          if (renewed) return renewed;
-          if (sameSession()) {
-            tokenStore.clear();
-            options.onSessionExpired?.();
-          }
+          // Where tabs cannot take turns, another may have renewed the session with this same
+          // refresh token, which the BFF takes once: its tokens are this tab's too.
+          const renewedElsewhere = renewedSince(held);
+          if (renewedElsewhere) return renewedElsewhere;
+          tokenStore.clear();
+          options.onSessionExpired?.();
         }
         throw apiError;
       }
-      if (!sameSession()) throw new ApiError(ErrorCode.AuthRequired, 401, 'Logged out meanwhile');
+      // The session may have ended (log-out, another member's log-in) while the refresh was out.
+      const renewedElsewhere = renewedSince(held);
+      if (renewedElsewhere) return renewedElsewhere;
       tokenStore.setTokens(data);
       return data.accessToken;
-    })().finally(() => {
+    }).finally(() => {
       refreshing = null;
     });
     return refreshing;
@@ -169,11 +182,8 @@ export function createApiClient(options: ApiClientOptions) {
       const apiError = toApiError(error);
       if (apiError.code === ErrorCode.AuthTokenExpired && !config.retriedAfterRefresh) {
         // A refresh that finished while this request was out, here or in another tab, already
-        // gave a new token; a request is never sent again as another member.
-        const renewed = renewedSince(sentWith);
-        if (!renewed && tokenStore.getAccessToken() !== sentWith)
-          throw new ApiError(ErrorCode.AuthRequired, 401, 'Logged out meanwhile');
-        const accessToken = renewed ?? (await refreshAccessToken());
+        // gave a new token.
+        const accessToken = renewedSince(sentWith) ?? (await refreshAccessToken());
         return send<T>({
           ...config,
           retriedAfterRefresh: true,

@@ -3,6 +3,9 @@ import { useAuthStore } from '../stores/auth-store';
 import { currentSession } from '../stores/session';
 import { taroAdapter } from './taro-adapter';
 
+// In H5 the tabs of a browser share the storage, and the session in it; WeChat runs the app once.
+const browserTabs = process.env.TARO_ENV === 'h5';
+
 // Tokens live in the persisted auth store; the client reads them at request time.
 const tokenStore: TokenStore = {
   getAccessToken: () => useAuthStore.getState().accessToken,
@@ -10,8 +13,7 @@ const tokenStore: TokenStore = {
   setTokens: ({ accessToken, refreshToken }) =>
     useAuthStore.setState({ accessToken, refreshToken }),
   clear: () => useAuthStore.setState({ accessToken: null, refreshToken: null }),
-  // The tabs of a browser share the storage, and each may renew the session; WeChat runs one app.
-  reload: process.env.TARO_ENV === 'h5' ? () => void useAuthStore.persist.rehydrate() : undefined,
+  reload: browserTabs ? () => void useAuthStore.persist.rehydrate() : undefined,
 };
 
 const never = new Promise<never>(() => undefined);
@@ -48,5 +50,10 @@ export const api = forCurrentMember(
     adapter: taroAdapter,
     tokenStore,
     onSessionExpired: () => useAuthStore.getState().logout(),
+    // Web Locks, where the browser has them (secure pages), let tabs renew the session in turn.
+    refreshLock:
+      browserTabs && 'locks' in navigator
+        ? async (refresh) => navigator.locks.request('linli-refresh', refresh)
+        : undefined,
   }),
 );
