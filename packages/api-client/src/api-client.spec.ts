@@ -7,14 +7,25 @@ import { createApiClient, TokenStore } from './api-client';
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
 
+/** The fake BFF of the running spec, closed after it. */
+let server: Server | undefined;
+afterEach(
+  () =>
+    new Promise<void>((resolve) => {
+      if (server) server.close(() => resolve());
+      else resolve();
+      server = undefined;
+    }),
+);
+
 async function fakeBff(handler: Handler): Promise<{ url: string; server: Server }> {
-  const server = createServer((req, res) => {
+  const bff = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk) => (body += chunk));
     req.on('end', () => handler(req, body, res));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`, server };
+  await new Promise<void>((resolve) => bff.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(bff.address() as AddressInfo).port}/api/v1`, server: bff };
 }
 
 const json = (res: ServerResponse, status: number, body: unknown) => {
@@ -58,11 +69,6 @@ const me = {
 };
 
 describe('api-client', () => {
-  let server: Server | undefined;
-  afterEach(
-    () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())),
-  );
-
   it('shares one refresh among many requests that found the token expired', async () => {
     const refreshes: unknown[] = [];
     const fake = await fakeBff((req, body, res) => {
@@ -190,11 +196,6 @@ describe('api-client', () => {
 });
 
 describe('api-client: a refresh that fails or outlives its session', () => {
-  let server: Server | undefined;
-  afterEach(
-    () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())),
-  );
-
   it('keeps the session when the refresh call never reached the BFF (network blip)', async () => {
     const fake = await fakeBff((req, _body, res) => {
       // The refresh request dies on the wire: no HTTP answer, the refresh token was never used.
@@ -300,12 +301,12 @@ function browserTabs(saved: SavedTokens) {
  */
 function oneAtATime() {
   let last: Promise<unknown> = Promise.resolve();
-  let running = 0;
+  let unfinished = 0;
   let waited!: () => void;
   const queued = new Promise<void>((resolve) => (waited = resolve));
   const lock = <T>(task: () => Promise<T>): Promise<T> => {
-    if (running++ > 0) waited();
-    const turn = last.then(task).finally(() => (running -= 1));
+    if (unfinished++ > 0) waited();
+    const turn = last.then(task).finally(() => (unfinished -= 1));
     last = turn.catch(() => undefined);
     return turn;
   };
@@ -313,11 +314,6 @@ function oneAtATime() {
 }
 
 describe('api-client: one member in two tabs sharing the storage', () => {
-  let server: Server | undefined;
-  afterEach(
-    () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())),
-  );
-
   const alice1 = token('alice', 'access-1');
   const alice2 = token('alice', 'access-2');
   const aliceR1 = token('alice', 'refresh-1');
