@@ -118,6 +118,30 @@ describe('member log-in, tokens and roles', () => {
     expect(replay.body.error.code).toBe(ErrorCode.RefreshTokenInvalid);
   });
 
+  it('ends a session on log-out: its refresh token is refused after, and other sessions go on', async () => {
+    const phone = await loginMember(t, 'dora');
+    const tablet = await loginMember(t, 'dora');
+    const logOut = (refreshToken: string) =>
+      t.http().post('/api/v1/auth/logout').send({ refreshToken });
+    await logOut(phone.refreshToken).expect(204);
+    await logOut(phone.refreshToken).expect(204); // once more, as a retry after a lost answer
+    const refused = await t
+      .http()
+      .post('/api/v1/auth/refresh')
+      .send({ refreshToken: phone.refreshToken })
+      .expect(401);
+    expect(refused.body.error.code).toBe(ErrorCode.RefreshTokenInvalid);
+    await t
+      .http()
+      .post('/api/v1/auth/refresh')
+      .send({ refreshToken: tablet.refreshToken })
+      .expect(200);
+    expect((await logOut('not-a-refresh-token').expect(401)).body.error.code).toBe(
+      ErrorCode.RefreshTokenInvalid,
+    );
+    await logOut(phone.accessToken).expect(401);
+  });
+
   it('lets only one of many concurrent refreshes with the same token succeed', async () => {
     const login = await loginMember(t, 'erin');
     const results = await Promise.all(

@@ -29,4 +29,22 @@ describe('journey: a neighbour logs in on 我的', () => {
     const { member } = await res.json();
     expect(member.nickname).toBe('xiaomei');
   });
+
+  it('ends the session at the BFF on 退出登录: the refresh token left on the phone is refused', async () => {
+    await logInAs(page, journey.stack, 'xiaolin');
+    // Taro keeps { data } in localStorage; the auth store's data is its own JSON.
+    const stored = await page.evaluate(() => localStorage.getItem('linli-auth'));
+    const { data } = JSON.parse(stored ?? '{}') as { data: string };
+    const { refreshToken } = (JSON.parse(data) as { state: { refreshToken: string } }).state;
+    const loggedOut = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/logout'));
+    await page.locator('.mine-logout').click();
+    expect((await loggedOut).status()).toBe(204);
+    await page.locator('.mine-login').waitFor();
+    const refresh = await fetch(`${journey.stack.bffUrl}/api/v1/auth/refresh`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refreshToken }),
+    });
+    expect(refresh.status).toBe(401);
+  });
 });

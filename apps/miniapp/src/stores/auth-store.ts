@@ -64,6 +64,7 @@ export const useAuthStore = create<AuthState>()(
       },
 
       logout() {
+        void api.auth.logout(); // ends the session at the BFF too, without waiting for it
         set({ accessToken: null, refreshToken: null, member: null, error: null });
       },
     }),

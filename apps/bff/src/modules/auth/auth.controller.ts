@@ -1,5 +1,11 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import {
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { Public } from '../../common/auth/auth.decorators';
 import { Ctx, RequestContext } from '../../common/request-context';
@@ -34,5 +40,14 @@ export class AuthController {
   @ApiOkResponse({ type: TokenPair })
   refresh(@Ctx() ctx: RequestContext, @Body() body: RefreshRequest): Promise<TokenPair> {
     return this.auth.refresh(ctx, body.refreshToken);
+  }
+
+  /** Logging out on a device ends its session at the BFF too; retrying it is harmless. */
+  @Post('logout')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: "The session's refresh token is refused from now on" })
+  @ApiUnauthorizedResponse({ description: 'REFRESH_TOKEN_INVALID: not a refresh token of ours' })
+  async logout(@Ctx() ctx: RequestContext, @Body() body: RefreshRequest): Promise<void> {
+    await this.auth.logout(ctx, body.refreshToken);
   }
 }

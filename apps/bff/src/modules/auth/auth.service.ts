@@ -78,6 +78,19 @@ export class AuthService {
     return this.issueTokens(ctx, used[0].member_id);
   }
 
+  /**
+   * Ends the session of a refresh token: it is refused from now on. The access token issued with
+   * it stays valid until it expires (JWT_ACCESS_TTL_SECONDS); other sessions of the member go on.
+   */
+  async logout(ctx: RequestContext, refreshToken: string): Promise<void> {
+    const { tokenId } = this.tokens.verifyRefresh(refreshToken);
+    await this.connection.query(
+      ctx,
+      `UPDATE refresh_tokens SET used_at = now() WHERE id = $1 AND used_at IS NULL`,
+      [tokenId],
+    );
+  }
+
   async rolesOf(ctx: RequestContext, memberId: string): Promise<Role[]> {
     const leads = await this.connection.query(
       ctx,
