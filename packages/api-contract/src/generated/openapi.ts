@@ -20,6 +20,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AuditController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/wechat-login": {
         parameters: {
             query?: never;
@@ -1007,6 +1023,33 @@ export interface components {
              *       "database": "up"
              *     } */
             checks: Record<string, never>;
+        };
+        AuditActor: {
+            /** @enum {string} */
+            kind: "admin" | "member" | "system";
+            /** @description The operator or member; for the system, the request or job run */
+            id: string;
+        };
+        AuditTarget: {
+            type: string;
+            id: string;
+        };
+        AuditEntry: {
+            /** Format: uuid */
+            id: string;
+            actor: components["schemas"]["AuditActor"];
+            action: string;
+            target: components["schemas"]["AuditTarget"];
+            /** @description What changed, by action */
+            details: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            createdAt: string;
+        };
+        AuditLogPage: {
+            items: components["schemas"]["AuditEntry"][];
+            nextCursor: string | null;
         };
         WechatLoginRequest: {
             /** @description The code from wx.login; `dev:<name>` with the dev provider on */
@@ -2039,6 +2082,35 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    AuditController_list: {
+        parameters: {
+            query?: {
+                limit?: unknown;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description What was changed: member, campaign, refund, … */
+                targetType?: string;
+                /** @description Which one, with targetType or alone */
+                targetId?: string;
+                /** @description The change: points.adjust, campaign.publish, … */
+                action?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditLogPage"];
+                };
             };
         };
     };
