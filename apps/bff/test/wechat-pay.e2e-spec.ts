@@ -41,6 +41,14 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
    * ORDER_NOT_EXIST; 'slow', the same a second and a half later.
    */
   const transactions = new Map<string, Record<string, unknown> | 'down' | 'slow'>();
+  /**
+   * What the stand-in answers when asked about a refund (by out_refund_no): each refund it took,
+   * as it answered the request, until a test moves it on; 'down', a server error; absent, 404
+   * RESOURCE_NOT_EXISTS.
+   */
+  const refundsAtWechat = new Map<string, Record<string, unknown> | 'down'>();
+  /** While set, what the stand-in does when asked about a refund (by out_refund_no), before it answers. */
+  let beforeRefundAnswer: ((outRefundNo: string) => Promise<unknown> | undefined) | undefined;
   let server: Server;
   let t: TestApp;
   let admin: string;
@@ -119,6 +127,15 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
           if (!transaction) return answer(404, { code: 'ORDER_NOT_EXIST', message: '订单不存在' });
           return answer(200, transaction);
         }
+        const refundQueried = /^\/v3\/refund\/domestic\/refunds\/(\w+)$/.exec(req.url ?? '');
+        if (req.method === 'GET' && refundQueried) {
+          const refund = refundsAtWechat.get(refundQueried[1]);
+          if (refund === 'down') return answer(500, { code: 'SYSTEM_ERROR', message: '系统超时' });
+          if (!refund) return answer(404, { code: 'RESOURCE_NOT_EXISTS', message: '退款单不存在' });
+          return void Promise.resolve(beforeRefundAnswer?.(refundQueried[1])).then(() =>
+            answer(200, refund),
+          );
+        }
         if (req.url === '/v3/pay/transactions/jsapi')
           return answer(200, { prepay_id: 'wx_prepay_1' });
         if (req.url === '/v3/refund/domestic/refunds') {
@@ -128,12 +145,16 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
           if (refundsLimited)
             return answer(429, { code: 'FREQUENCY_LIMITED', message: '你的操作过于频繁' });
           const body = JSON.parse(text);
-          return answer(200, {
+          const refund = {
             refund_id: `wx-refund-${body.out_refund_no}`,
             out_refund_no: body.out_refund_no,
+            transaction_id: body.transaction_id,
+            out_trade_no: body.out_refund_no.slice(0, 32),
             status: 'PROCESSING',
             user_received_account: '招商银行信用卡0403',
-          });
+          };
+          refundsAtWechat.set(body.out_refund_no, refund);
+          return answer(200, refund);
         }
         answer(404, {});
       });
@@ -645,7 +666,8 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       const order = await paidOrder(transactionId);
       await cancel(order.id).expect(200);
       const [call] = refundCalls(transactionId);
-      return { order, refundId: `wx-refund-${call.body.out_refund_no}`, call };
+      const refundNo = String(call.body.out_refund_no);
+      return { order, refundId: `wx-refund-${refundNo}`, refundNo, call };
     };
 
     const runSendRefunds = async () =>
@@ -1212,6 +1234,154 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
         status: 'processing',
         settled_at: null,
         provider_refund_id: `wx-refund-${asked[0].body.out_refund_no}`,
+      });
+    });
+
+    describe('whose notice never comes', () => {
+      /** The times WeChat Pay was asked how a refund ended. */
+      const lookups = (outRefundNo: string) =>
+        calls.filter((c) => c.path === `/v3/refund/domestic/refunds/${outRefundNo}`);
+      /** WeChat Pay moves a refund it took on to another state, as a later query will show. */
+      const moveAtWechat = (outRefundNo: string, refund: Record<string, unknown>) =>
+        refundsAtWechat.set(outRefundNo, {
+          ...(refundsAtWechat.get(outRefundNo) as object),
+          ...refund,
+        });
+      /** The operator alarm a refund that did not reach the payer raises, for one order. */
+      const alarmsFor = (errors: jest.SpyInstance, orderId: string) =>
+        errors.mock.calls.filter(
+          ([details, message]) =>
+            (details as { orderId?: string } | undefined)?.orderId === orderId &&
+            String(message).includes('did not reach the payer'),
+        );
+
+      let moved = 0;
+      const advance = (ms: number) => {
+        t.app.get(Clock).advance(ms);
+        moved += ms;
+      };
+      afterEach(() => {
+        t.app.get(Clock).advance(-moved);
+        moved = 0;
+        forge = undefined;
+        beforeRefundAnswer = undefined;
+      });
+
+      it('asks WeChat Pay how a refund ended 10 minutes after it answered PROCESSING, and records the outcome as its notice would', async () => {
+        const succeeded = await paidAndCancelled('4200001301');
+        const abnormal = await paidAndCancelled('4200001302');
+        const pending = await paidAndCancelled('4200001303');
+        const [succeededNo, abnormalNo, pendingNo] = [succeeded, abnormal, pending].map(
+          (r) => r.refundNo,
+        );
+        moveAtWechat(succeededNo, {
+          status: 'SUCCESS',
+          success_time: '2025-06-01T10:00:00+08:00',
+        });
+        moveAtWechat(abnormalNo, {
+          status: 'ABNORMAL',
+          user_received_account: '招商银行信用卡0501',
+        });
+        const errors = jest.spyOn(Logger.prototype, 'error');
+        try {
+          // Its notice may still be on its way: WeChat Pay is not asked yet.
+          advance(9 * 60_000);
+          await runSendRefunds();
+          expect([succeededNo, abnormalNo, pendingNo].map((no) => lookups(no).length)).toEqual([
+            0, 0, 0,
+          ]);
+          expect((await refundRow(succeeded.order.id)).status).toBe('processing');
+
+          advance(2 * 60_000);
+          await runSendRefunds();
+          expect([succeededNo, abnormalNo, pendingNo].map((no) => lookups(no).length)).toEqual([
+            1, 1, 1,
+          ]);
+          const settled = await refundRow(succeeded.order.id);
+          expect(settled).toMatchObject({ status: 'succeeded' });
+          expect(settled.settled_at?.toISOString()).toBe('2025-06-01T02:00:00.000Z');
+          expect(await refundRow(abnormal.order.id)).toMatchObject({
+            status: 'abnormal',
+            settled_at: null,
+            received_account: '招商银行信用卡0501',
+          });
+          expect(alarmsFor(errors, abnormal.order.id)).toEqual([
+            [
+              expect.objectContaining({ status: 'abnormal', refundId: abnormal.refundId }),
+              expect.any(String),
+            ],
+          ]);
+          expect(alarmsFor(errors, succeeded.order.id)).toEqual([]);
+          // Still processing at WeChat Pay: asked about again 10 minutes later, not before.
+          expect((await refundRow(pending.order.id)).status).toBe('processing');
+          await runSendRefunds();
+          advance(9 * 60_000);
+          await runSendRefunds();
+          expect(lookups(pendingNo)).toHaveLength(1);
+          advance(2 * 60_000);
+          await runSendRefunds();
+          expect(lookups(pendingNo)).toHaveLength(2);
+          // Settled refunds are not asked about again, and what a late notice says changes nothing.
+          expect(lookups(succeededNo)).toHaveLength(1);
+          expect(lookups(abnormalNo)).toHaveLength(1);
+          await refundNotice({
+            out_trade_no: tradeNo(abnormal.order.id),
+            refund_id: abnormal.refundId,
+            refund_status: 'ABNORMAL',
+          }).expect(200);
+          expect(alarmsFor(errors, abnormal.order.id)).toHaveLength(1);
+        } finally {
+          errors.mockRestore();
+        }
+      });
+
+      it('settles a refund once when its notice comes while WeChat Pay is being asked about it', async () => {
+        const { order, refundId, refundNo } = await paidAndCancelled('4200001401');
+        moveAtWechat(refundNo, { status: 'ABNORMAL' });
+        const errors = jest.spyOn(Logger.prototype, 'error');
+        // WeChat Pay sends the notice, and it is recorded, before it answers the query.
+        beforeRefundAnswer = (outRefundNo) =>
+          outRefundNo === refundNo
+            ? refundNotice({
+                out_trade_no: tradeNo(order.id),
+                refund_id: refundId,
+                refund_status: 'ABNORMAL',
+              }).expect(200)
+            : undefined;
+        try {
+          advance(11 * 60_000);
+          await runSendRefunds();
+          expect(lookups(refundNo)).toHaveLength(1);
+          expect(await refundRow(order.id)).toMatchObject({ status: 'abnormal' });
+          expect(alarmsFor(errors, order.id)).toHaveLength(1);
+        } finally {
+          errors.mockRestore();
+        }
+      });
+
+      it('leaves a refund processing while WeChat Pay does not answer how it ended, or not with its signature, and asks again on the next run', async () => {
+        const { order, refundNo: outRefundNo } = await paidAndCancelled('4200001501');
+        const atWechat = refundsAtWechat.get(outRefundNo) as object;
+        refundsAtWechat.set(outRefundNo, 'down');
+        advance(11 * 60_000);
+        await runSendRefunds();
+        expect(lookups(outRefundNo)).toHaveLength(1);
+        expect(await refundRow(order.id)).toMatchObject({ status: 'processing', settled_at: null });
+
+        refundsAtWechat.set(outRefundNo, { ...atWechat, status: 'SUCCESS' });
+        for (const forgery of Object.values(forgeries)) {
+          // Only the answer about this refund is forged: others due are answered as sent.
+          forge = (body) =>
+            body.includes(outRefundNo) ? forgery(body) : { body, headers: signatureOf(body) };
+          await runSendRefunds();
+          expect(await refundRow(order.id)).toMatchObject({ status: 'processing' });
+        }
+        expect(lookups(outRefundNo)).toHaveLength(4);
+
+        forge = undefined;
+        await runSendRefunds();
+        expect(lookups(outRefundNo)).toHaveLength(5);
+        expect(await refundRow(order.id)).toMatchObject({ status: 'succeeded' });
       });
     });
 

@@ -17,6 +17,11 @@ const LONGEST_RETRY_MS = 60 * 60_000;
 /** From this many failed requests on, each further failure is logged as an error for operators. */
 const ATTEMPTS_BEFORE_ALARM = 3;
 /**
+ * A refund the provider took as processing is asked about when its outcome has not been notified
+ * this long after (WeChat Pay settles most within minutes), and again as often while it stays so.
+ */
+const LOOK_UP_AFTER_MS = 10 * 60_000;
+/**
  * SQL: the refund is not being asked for at `now` (a SQL parameter). A claim older than two
  * minutes no longer counts (the provider's client gives up far sooner): its sender stopped, and
  * the refund may be claimed, or settled, again.
@@ -38,6 +43,9 @@ const PAYER_REASONS: Record<string, string> = {
 
 const payerReason = (reason: string) => PAYER_REASONS[reason.split(':')[0]] ?? '退款';
 
+/** When a refund the provider took as processing at `at` is asked about, if no notice came. */
+const lookUpFrom = (at: Date) => new Date(at.getTime() + LOOK_UP_AFTER_MS);
+
 interface ClaimedRefund {
   id: string;
   order_id: string;
@@ -50,7 +58,10 @@ interface ClaimedRefund {
 
 /**
  * Refunds at the payment provider: asks for those that committed transactions recorded as
- * requested, and records how the provider says they ended.
+ * requested, and records how the provider says they ended, in a notification or, when that does
+ * not come, when asked.
+ * next_attempt_at is when the provider is next asked about a refund: for it (requested), or how
+ * it ended (processing).
  * A refund is claimed before it is asked for (sending_since, and its next attempt moved into
  * the future), so two senders never ask at once and an operator cannot settle it meanwhile;
  * one whose sender stopped mid-request is asked again later. The provider refunds a refund
@@ -146,12 +157,21 @@ export class ProviderRefunds {
       }
       return;
     }
+    const answered = this.clock.now();
     await this.connection.query(
       ctx,
       `UPDATE refunds SET provider_refund_id = $2, status = $3, settled_at = $4,
-         received_account = $5, last_error = NULL, last_refused = false, sending_since = NULL
+         received_account = $5, last_error = NULL, last_refused = false, sending_since = NULL,
+         next_attempt_at = $6
        WHERE id = $1 AND status = 'requested'`,
-      [refund.id, answer.refundId, answer.status, answer.settledAt, answer.receivedAccount],
+      [
+        refund.id,
+        answer.refundId,
+        answer.status,
+        answer.settledAt,
+        answer.receivedAccount,
+        answer.status === 'processing' ? lookUpFrom(answered) : null,
+      ],
     );
     if (answer.status === 'abnormal' || answer.status === 'closed') {
       this.notReached({
@@ -162,6 +182,92 @@ export class ProviderRefunds {
         status: answer.status,
       });
     }
+  }
+
+  /**
+   * Asks the provider how up to `limit` refunds ended that it took as processing and whose
+   * outcome was not notified by their next_attempt_at (the notify URL was down, a notice was
+   * lost: WeChat Pay stops sending after a day). Each is asked about holding no lock, then its
+   * outcome is recorded in a transaction of its own exactly as its notification would be, so a
+   * notification and a query that cross settle it once. One still processing, one the provider
+   * says something unusable about, or whose outcome cannot be recorded, is asked about again
+   * LOOK_UP_AFTER_MS later. When the provider does not answer, or not with an answer that can be
+   * taken as its own, the refund stays as it is and the rest wait for the next run. How many it
+   * settled.
+   */
+  async settleUnnotified(ctx: RequestContext, limit: number): Promise<number> {
+    const due = await this.connection.query<{ id: string; order_id: string; reason: string }>(
+      ctx,
+      // Refunds taken before next_attempt_at was kept for them have none: due since they began.
+      `SELECT id, order_id, reason FROM refunds
+       WHERE status = 'processing' AND coalesce(next_attempt_at, created_at) <= $1
+       ORDER BY coalesce(next_attempt_at, created_at) LIMIT $2`,
+      [this.clock.now(), limit],
+    );
+    let settled = 0;
+    for (const refund of due) {
+      const details = { refundId: refund.id, orderId: refund.order_id };
+      let outcome: RefundNotification | undefined;
+      try {
+        const found = await this.payments.findRefund({
+          orderId: refund.order_id,
+          reason: refund.reason,
+        });
+        if (!found) {
+          this.logger.error(
+            details,
+            'the payment provider has no record of a refund it took: an operator must look',
+          );
+        } else if (found.status !== 'processing') {
+          outcome = {
+            orderId: refund.order_id,
+            refundId: found.refundId,
+            status: found.status,
+            settledAt: found.settledAt,
+            receivedAccount: found.receivedAccount,
+          };
+        }
+      } catch (error) {
+        if (!(error instanceof AppException)) {
+          this.logger.warn(
+            { ...details, err: error },
+            'the payment provider cannot tell how a refund ended: asking again next run',
+          );
+          break;
+        }
+        this.logger.error(
+          { ...details, err: error },
+          'the payment provider says something unusable about a refund',
+        );
+      }
+      const own = RequestContext.forSystem('settle-unnotified-refund');
+      if (outcome) {
+        const notified = outcome;
+        try {
+          await this.connection.withTransaction(own, () => this.recordOutcome(own, notified));
+          settled += 1;
+          continue;
+        } catch (error) {
+          this.logger.error(
+            { ...details, err: error },
+            'the outcome of a refund could not be recorded: asking again later',
+          );
+        }
+      }
+      await this.connection
+        .query(
+          own,
+          `UPDATE refunds SET next_attempt_at = $2 WHERE id = $1 AND status = 'processing'`,
+          [refund.id, lookUpFrom(this.clock.now())],
+        )
+        .catch((error: unknown) =>
+          this.logger.error(
+            { ...details, err: error },
+            'the next look-up of a refund could not be set',
+          ),
+        );
+    }
+    return settled;
   }
 
   /**

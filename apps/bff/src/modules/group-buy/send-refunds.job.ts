@@ -3,7 +3,10 @@ import type { RequestContext } from '../../common/request-context';
 import type { Job } from '../jobs/job';
 import { ProviderRefunds } from './provider-refunds.service';
 
-/** Refunds the provider has not taken yet (it was down, or the BFF stopped) are asked for again. */
+/**
+ * Refunds the provider has not taken yet (it was down, or the BFF stopped) are asked for again;
+ * those it took but whose outcome it has not notified are asked about.
+ */
 @Injectable()
 export class SendRefundsJob implements Job {
   readonly name = 'send-refunds';
@@ -12,7 +15,8 @@ export class SendRefundsJob implements Job {
 
   constructor(private readonly refunds: ProviderRefunds) {}
 
-  runBatch(ctx: RequestContext, batchSize: number): Promise<number> {
-    return this.refunds.sendDueAfterCommit(ctx, batchSize);
+  async runBatch(ctx: RequestContext, batchSize: number): Promise<number> {
+    const settled = await this.refunds.settleUnnotified(ctx, batchSize);
+    return settled + (await this.refunds.sendDueAfterCommit(ctx, batchSize));
   }
 }

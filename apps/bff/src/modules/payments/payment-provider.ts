@@ -87,6 +87,13 @@ export interface PaymentProvider {
    */
   findPayment(orderId: string): Promise<PaymentNotification | 'unpaid' | 'paying'>;
   refund(request: RefundRequest): Promise<RefundAnswer>;
+  /**
+   * Asks how a refund stands, for one taken as processing whose notification has not come: the
+   * refund as the provider now describes it (by the same order and reason as it was requested
+   * under); null when the provider has no such refund. Throws when the provider does not answer,
+   * or gives an answer that cannot be taken as its own (not signed by it).
+   */
+  findRefund(refund: Pick<RefundRequest, 'orderId' | 'reason'>): Promise<RefundAnswer | null>;
   /** Checks a refund notification's signature and reads it; throws PAYMENT_NOTIFICATION_INVALID. */
   verifyRefund(
     headers: Record<string, string | string[] | undefined>,

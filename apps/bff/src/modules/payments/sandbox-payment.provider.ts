@@ -78,6 +78,11 @@ export class SandboxPaymentProvider implements PaymentProvider {
     };
   }
 
+  /** Every sandbox refund is settled in the answer to its request: one still open was never made. */
+  async findRefund(): Promise<null> {
+    return null;
+  }
+
   /** The sandbox settles every refund in its answer, so it never sends a refund notification. */
   verifyRefund(): RefundNotification {
     throw invalidNotification('the sandbox sends no refund notifications');

@@ -74,6 +74,23 @@ interface WechatTransaction {
   success_time?: string;
 }
 
+/** A refund as WeChat Pay describes it, in the answer to a refund request or a refund query. */
+interface WechatRefund {
+  refund_id: string;
+  out_refund_no?: string;
+  status?: string;
+  success_time?: string;
+  user_received_account?: string;
+}
+
+/**
+ * out_refund_no (64 characters at most): the order's trade number and a digest of the refund's
+ * reason, so the same order and reason always make the same refund number, which WeChat Pay
+ * refunds once.
+ */
+const toRefundNo = (orderId: string, reason: string) =>
+  `${toTradeNo(orderId)}${createHash('sha256').update(reason).digest('hex').slice(0, 16)}`;
+
 /** The first value of a header, as Node and axios give them (lower-case names). */
 const headerOf = (headers: Record<string, unknown>, name: string) => {
   const value = headers[name];
@@ -264,15 +281,10 @@ export class WechatPayProvider implements PaymentProvider {
   }
 
   async refund(request: RefundRequest): Promise<RefundAnswer> {
-    const { data } = await this.call<{
-      refund_id: string;
-      status?: string;
-      success_time?: string;
-      user_received_account?: string;
-    }>('POST', '/v3/refund/domestic/refunds', {
+    const { data } = await this.call<WechatRefund>('POST', '/v3/refund/domestic/refunds', {
       transaction_id: request.transactionId,
       // Same order and reason, same refund number: WeChat Pay refunds a number once.
-      out_refund_no: `${toTradeNo(request.orderId)}${createHash('sha256').update(request.reason).digest('hex').slice(0, 16)}`,
+      out_refund_no: toRefundNo(request.orderId, request.reason),
       reason: request.payerReason,
       notify_url: request.notifyUrl,
       amount: { refund: request.amountFen, total: request.totalFen, currency: 'CNY' },
@@ -285,20 +297,58 @@ export class WechatPayProvider implements PaymentProvider {
         throw new RefundRefused(error.message);
       throw error;
     });
-    let status = REFUND_STATUS.get(data.status);
+    return this.refundOf(data);
+  }
+
+  /**
+   * Queries a refund at WeChat Pay by its refund number; its answer reads like the answer to the
+   * refund request. A 404 (RESOURCE_NOT_EXISTS) means WeChat Pay has no such refund.
+   */
+  async findRefund({
+    orderId,
+    reason,
+  }: Pick<RefundRequest, 'orderId' | 'reason'>): Promise<RefundAnswer | null> {
+    const refundNo = toRefundNo(orderId, reason);
+    const refund = await this.call<WechatRefund>(
+      'GET',
+      `/v3/refund/domestic/refunds/${refundNo}`,
+    ).then(
+      ({ data }) => data,
+      (error: unknown) => {
+        if (error instanceof WechatPayError && error.status === 404) return null;
+        throw error;
+      },
+    );
+    if (!refund) return null;
+    if (refund.out_refund_no !== refundNo || !refund.refund_id) {
+      this.logger.warn(
+        { asked: refundNo, answered: refund.out_refund_no, refundId: refund.refund_id },
+        'refund query answered about another refund',
+      );
+      throw invalidNotification('not the refund asked about');
+    }
+    return this.refundOf(refund);
+  }
+
+  /** Where a refund stands, as WeChat Pay's answer to a refund request or query tells it. */
+  private refundOf(refund: WechatRefund): RefundAnswer {
+    let status = REFUND_STATUS.get(refund.status);
     if (!status) {
-      // Not an answer this code knows: the notification will tell the outcome.
-      this.logger.warn({ refundId: data.refund_id, status: data.status }, 'unknown refund status');
+      // Not a status this code knows: still processing, until a notification or a query tells more.
+      this.logger.warn(
+        { refundId: refund.refund_id, status: refund.status },
+        'unknown refund status',
+      );
       status = 'processing';
     }
     return {
-      refundId: data.refund_id,
+      refundId: refund.refund_id,
       status,
       settledAt:
         status === 'succeeded'
-          ? new Date(data.success_time ?? this.clock.now().toISOString())
+          ? new Date(refund.success_time ?? this.clock.now().toISOString())
           : null,
-      receivedAccount: data.user_received_account ?? null,
+      receivedAccount: refund.user_received_account ?? null,
     };
   }
 
@@ -381,7 +431,8 @@ export class WechatPayProvider implements PaymentProvider {
         // WeChat Pay says why it refused in the body: { code, message }. Error answers are taken
         // by their status unverified: WeChat Pay signs only answers to requests whose signature
         // it accepted, so a 401 or a gateway's 5xx comes unsigned. A forged 404 can therefore
-        // still pass an order as unpaid, and a forged 400/403/404 a refund as refused.
+        // still pass an order as unpaid or a refund as unknown, and a forged 400/403/404 a refund
+        // as refused.
         if (!axios.isAxiosError(error) || !error.response) throw error;
         const { code, message } = parsed(error.response.data) as {
           code?: string;
