@@ -1,4 +1,4 @@
-import { ErrorCode } from '@linli/shared';
+import { ErrorCode, formatYuan } from '@linli/shared';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -55,6 +55,11 @@ describe('checkout and orders', () => {
     await pay(token, placed.body.id).expect(200);
     return placed;
   };
+  /** What the shopper was told about one order. */
+  const noticesAbout = async (token: string, orderId: string) =>
+    (
+      await t.http().get('/api/v1/me/notifications?limit=100').set(as(token)).expect(200)
+    ).body.items.filter((n: { data: { orderId?: string } }) => n.data.orderId === orderId);
   /** The order's refunds; the sandbox pays back at once, so each is settled when made. */
   const refundsOf = (orderId: string) =>
     t.dataSource.query(
@@ -761,16 +766,27 @@ describe('checkout and orders', () => {
           .state,
       ).toBe('cancelled');
       expect(await stockOf(campaignId)).toBe(10);
-      await notify({
+      const late = {
         orderId: placed.body.id,
         transactionId: 'tx-late',
         amountFen: placed.body.payable,
         paidAt: new Date().toISOString(),
-      }).expect(200);
+      };
+      await notify(late).expect(200);
+      await notify(late).expect(200); // the provider repeats its notice
       const refunds = await t.dataSource.query(`SELECT reason FROM refunds WHERE order_id = $1`, [
         placed.body.id,
       ]);
       expect(refunds).toEqual([{ reason: 'late-payment' }]);
+      // The shopper paid: they are told, once, that the money goes back.
+      expect(await noticesAbout(buyer.accessToken, placed.body.id)).toEqual([
+        expect.objectContaining({
+          kind: 'order_refunded',
+          title: '订单已关闭，付款将退回',
+          body: `付款到账时订单已取消，${formatYuan(placed.body.payable)} 将原路退回。`,
+          data: { orderId: placed.body.id, refundFen: placed.body.payable },
+        }),
+      ]);
     });
 
     it('closes the payment window at the cut-off: paying after it is refused, and a payment arriving after it is refunded', async () => {
@@ -813,12 +829,14 @@ describe('checkout and orders', () => {
       expect(status).toBe('published');
 
       // WeChat Pay confirms a payment started earlier only now: too late to join the group-buy.
-      await notify({
+      const late = {
         orderId: placed.body.id,
         transactionId: `tx-after-cut-off-${randomUUID()}`,
         amountFen: placed.body.payable,
         paidAt: clock.now().toISOString(),
-      }).expect(200);
+      };
+      await notify(late).expect(200);
+      await notify(late).expect(200); // the provider repeats its notice
       const after = await t
         .http()
         .get(`/api/v1/me/orders/${placed.body.id}`)
@@ -834,6 +852,14 @@ describe('checkout and orders', () => {
         [placed.body.id],
       );
       expect(refunds).toEqual([{ reason: 'late-payment', amount_fen: placed.body.payable }]);
+      expect(await noticesAbout(buyer.accessToken, placed.body.id)).toEqual([
+        expect.objectContaining({
+          kind: 'order_refunded',
+          title: '订单已关闭，付款将退回',
+          body: `付款到账时团购已截团，订单已关闭，${formatYuan(placed.body.payable)} 将原路退回。`,
+          data: { orderId: placed.body.id, refundFen: placed.body.payable },
+        }),
+      ]);
       expect(await stockOf(campaignId)).toBe(9);
     });
 

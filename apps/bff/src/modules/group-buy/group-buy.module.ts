@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CommissionModule } from '../commission/commission.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { PaymentsModule } from '../payments/payments.module';
 import { PointsModule } from '../points/points.module';
 import { TiersModule } from '../tiers/tiers.module';
@@ -18,7 +19,7 @@ import { OrderTransitions } from './order-transitions.service';
 import { SendRefundsJob } from './send-refunds.job';
 
 @Module({
-  imports: [TiersModule, PointsModule, PaymentsModule, CommissionModule],
+  imports: [TiersModule, PointsModule, PaymentsModule, CommissionModule, NotificationsModule],
   controllers: [
     CatalogueAdminController,
     CampaignsController,

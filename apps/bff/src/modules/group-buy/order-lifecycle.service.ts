@@ -1,6 +1,6 @@
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { pointsToEarn, type OrderState } from '@linli/domain';
-import { ErrorCode } from '@linli/shared';
+import { ErrorCode, formatYuan } from '@linli/shared';
 import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
 import { RequestContext } from '../../common/request-context';
@@ -13,12 +13,16 @@ import {
 } from '../payments/payment-provider';
 import { NotifyUrls } from '../payments/notify-urls';
 import { CommissionLedger } from '../commission/commission-ledger.service';
+import { NotificationsService } from '../notifications/notifications.service';
 import { PointsLedger } from '../points/points-ledger.service';
 import { PointsPolicyService } from '../points/points-policy.service';
 import { MemberBenefitsService } from '../tiers/member-benefits.service';
 import { campaignNotOpen } from './group-buy.exception';
 import { OrderTransitions, orderStateInvalid } from './order-transitions.service';
 import { ProviderRefunds } from './provider-refunds.service';
+
+/** The refund key of a payment that came when its order no longer took it. */
+const LATE_PAYMENT = 'late-payment';
 
 interface LockedOrder {
   id: string;
@@ -49,6 +53,7 @@ export class OrderLifecycleService {
     @Inject(PAYMENT_PROVIDER) private readonly payments: PaymentProvider,
     private readonly notifyUrls: NotifyUrls,
     private readonly refunds: ProviderRefunds,
+    private readonly notifications: NotificationsService,
   ) {}
 
   /** Starts paying one of the member's orders; the sandbox confirms through the notify endpoint before this returns. */
@@ -159,7 +164,7 @@ export class OrderLifecycleService {
         { orderId: order.id, state: order.state },
         'payment for an order no longer awaiting it: refunding',
       );
-      await this.refundMoney(ctx, order.id, notification.amountFen, 'late-payment');
+      await this.refundLatePayment(ctx, order, notification.amountFen, '订单已取消');
       return;
     }
     // A payment made before the cut-off joins the group-buy while the cut-off job has not
@@ -170,12 +175,33 @@ export class OrderLifecycleService {
     if (await this.closedCampaign(ctx, order.id, paidBy)) {
       this.logger.warn({ orderId: order.id }, 'payment after cut-off: cancelling and refunding');
       await this.release(ctx, order, 'expire');
-      await this.refundMoney(ctx, order.id, notification.amountFen, 'late-payment');
+      await this.refundLatePayment(ctx, order, notification.amountFen, '团购已截团，订单已关闭');
       return;
     }
     await this.transitions.apply(ctx, order, 'pay', { paid_at: notification.paidAt });
     await this.commission.onPaid(ctx, order.id);
     await this.earnOnPayment(ctx, order, notification.paidAt);
+  }
+
+  /**
+   * Pays back a payment that came when its order no longer took it, and tells the shopper, who
+   * paid and got nothing: once, however often the provider repeats its notice. `closed` says
+   * what the payment found.
+   */
+  private async refundLatePayment(
+    ctx: RequestContext,
+    order: LockedOrder,
+    amountFen: number,
+    closed: string,
+  ): Promise<void> {
+    await this.refundMoney(ctx, order.id, amountFen, LATE_PAYMENT);
+    await this.notifications.notify(ctx, order.member_id, {
+      kind: 'order_refunded',
+      dedupeKey: `order-refunded:${order.id}:${LATE_PAYMENT}`,
+      title: '订单已关闭，付款将退回',
+      body: `付款到账时${closed}，${formatYuan(amountFen)} 将原路退回。`,
+      data: { orderId: order.id, refundFen: amountFen },
+    });
   }
 
   /**
