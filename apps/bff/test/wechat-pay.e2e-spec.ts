@@ -990,8 +990,12 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
           providerRefundId: `wx-refund-${asked[0].body.out_refund_no}`,
           attempts: 3,
           lastError: null,
-          nextAttemptAt: null,
+          nextAttemptAt: expect.any(String),
         });
+        // When the provider is asked how it ended, if its notice has not come by then: in 10 minutes.
+        const lookUpIn = new Date(taken.nextAttemptAt).getTime() - clock.now().getTime();
+        expect(lookUpIn).toBeGreaterThan(9 * 60_000);
+        expect(lookUpIn).toBeLessThanOrEqual(10 * 60_000);
         advance(3_600_000);
         expect(await runSendRefunds()).toBe(0);
       } finally {

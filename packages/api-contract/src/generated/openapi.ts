@@ -1772,7 +1772,7 @@ export interface components {
             lastRefused: boolean;
             /**
              * Format: date-time
-             * @description When it is asked for next, while requested
+             * @description While requested, when it is asked for next; while processing, when the provider is next asked how it ended if its notification has not come
              */
             nextAttemptAt: string | null;
             /** @description The account the money goes back to, as the provider words it */

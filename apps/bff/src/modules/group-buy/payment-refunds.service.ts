@@ -120,7 +120,11 @@ function toView(r: RefundRow): PaymentRefundView {
     attempts: r.attempts,
     lastError: r.last_error,
     lastRefused: r.last_refused,
-    nextAttemptAt: r.status === 'requested' ? (r.next_attempt_at?.toISOString() ?? null) : null,
+    // While requested: the next request; while processing: the next look-up of its outcome.
+    nextAttemptAt:
+      r.status === 'requested' || r.status === 'processing'
+        ? (r.next_attempt_at?.toISOString() ?? null)
+        : null,
     receivedAccount: r.received_account,
     operatorNote: r.operator_note,
     createdAt: r.created_at.toISOString(),

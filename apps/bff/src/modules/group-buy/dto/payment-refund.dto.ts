@@ -76,7 +76,8 @@ export class PaymentRefundView {
     format: 'date-time',
     nullable: true,
     type: String,
-    description: 'When it is asked for next, while requested',
+    description:
+      'While requested, when it is asked for next; while processing, when the provider is next asked how it ended if its notification has not come',
   })
   nextAttemptAt!: string | null;
   @ApiProperty({
