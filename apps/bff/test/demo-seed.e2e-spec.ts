@@ -69,17 +69,20 @@ describe('demo seed', () => {
       .get('/api/v1/leader/deliveries')
       .auth(leader, { type: 'bearer' })
       .expect(200);
-    expect(deliveries.body).toEqual([
-      expect.objectContaining({
-        title: '鲜牛奶 1L 团购',
-        state: 'dispatched',
-        quantity: 2,
-        orders: 2,
-      }),
-    ]);
+    expect(deliveries.body).toEqual({
+      items: [
+        expect.objectContaining({
+          title: '鲜牛奶 1L 团购',
+          state: 'dispatched',
+          quantity: 2,
+          orders: 2,
+        }),
+      ],
+      nextCursor: null,
+    });
     await t
       .http()
-      .post(`/api/v1/leader/deliveries/${deliveries.body[0].id}/receive`)
+      .post(`/api/v1/leader/deliveries/${deliveries.body.items[0].id}/receive`)
       .auth(leader, { type: 'bearer' })
       .expect(200);
     const orders = await t

@@ -155,7 +155,7 @@ describe('fulfilment: one order from payment to completion', () => {
     await checkpoint(order.id, 0, 0, 'regular');
 
     // Delivery: the platform dispatches, the leader receives batch by batch.
-    const batches = await get(w.admin, '/admin/deliveries?state=packing');
+    const { items: batches } = await get(w.admin, '/admin/deliveries?state=packing');
     const appleBatch = batches.find((b: { campaignId: string }) => b.campaignId === apples);
     const milkBatch = batches.find((b: { campaignId: string }) => b.campaignId === milk);
     const receive = (id: string) =>
@@ -326,7 +326,9 @@ describe('fulfilment: one order from payment to completion', () => {
     );
     const results = await Promise.all(Array.from({ length: 8 }, () => withdraw(available)));
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
-    const [requested] = await get(w.admin, '/admin/withdrawals?status=pending');
+    const {
+      items: [requested],
+    } = await get(w.admin, '/admin/withdrawals?status=pending');
     await t
       .http()
       .post(`/api/v1/admin/withdrawals/${requested.id}/approve`)
@@ -511,7 +513,9 @@ describe('fulfilment: who may do what', () => {
       .expect(403);
     await t.http().get('/api/v1/leader/pickups').set(as(w.admin)).expect(403);
 
-    const [eastBatch] = await t
+    const {
+      items: [eastBatch],
+    } = await t
       .http()
       .get('/api/v1/leader/deliveries')
       .set(as(eastLeader.token))
@@ -519,7 +523,7 @@ describe('fulfilment: who may do what', () => {
       .then((r) => r.body);
     expect(
       (await t.http().get('/api/v1/leader/deliveries').set(as(westLeader.token)).expect(200)).body,
-    ).toEqual([]);
+    ).toEqual({ items: [], nextCursor: null });
     expect(
       (await t.http().get('/api/v1/leader/pick-lists').set(as(westLeader.token)).expect(200)).body,
     ).toEqual([]);
@@ -541,10 +545,10 @@ describe('fulfilment: who may do what', () => {
 
     expect(
       (await t.http().get('/api/v1/leader/pickups').set(as(westLeader.token)).expect(200)).body,
-    ).toEqual([]);
+    ).toEqual({ items: [], nextCursor: null });
     const eastReady = (
       await t.http().get('/api/v1/leader/pickups').set(as(eastLeader.token)).expect(200)
-    ).body;
+    ).body.items;
     expect(eastReady.map((o: { id: string }) => o.id)).toEqual([order.id]);
     expect(JSON.stringify(eastReady)).not.toContain(order.pickupCode);
 
@@ -946,7 +950,9 @@ describe('fulfilment: batches while orders are still moving', () => {
     await other.release();
     expect(await stateOf(amy, amyOrder.id)).toBe('paid');
 
-    const [batch] = await w.get(leader.token, '/leader/deliveries');
+    const {
+      items: [batch],
+    } = await w.get(leader.token, '/leader/deliveries');
     const early = await dispatch(batch.id).expect(409);
     expect(early.body.error).toMatchObject({
       code: ErrorCode.DeliveryStateInvalid,
@@ -981,7 +987,10 @@ describe('fulfilment: batches while orders are still moving', () => {
     }
     w.clock.advance(25 * HOUR_MS);
     await w.runJob('cut-off-campaigns');
-    const batches: { id: string }[] = await w.get(leader.token, '/leader/deliveries');
+    const { items: batches }: { items: { id: string }[] } = await w.get(
+      leader.token,
+      '/leader/deliveries?limit=100',
+    );
     expect(batches).toHaveLength(2 * rounds);
     for (const batch of batches) await dispatch(batch.id).expect(200);
     const pickLists: { batch: { id: string }; orders: { orderId: string }[] }[] = await w.get(

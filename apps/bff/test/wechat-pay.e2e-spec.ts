@@ -1403,5 +1403,24 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
         Date.parse(first.body.items[0].createdAt),
       );
     });
+
+    it('keeps to the status asked for from page to page, and refuses a cursor it did not give', async () => {
+      const whole = await paymentRefunds(admin, '?status=processing&limit=100').expect(200);
+      expect(whole.body.nextCursor).toBeNull();
+      expect(whole.body.items.length).toBeGreaterThan(1);
+      const seen: { id: string; status: string }[] = [];
+      let cursor: string | null = null;
+      do {
+        const after: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+        const page = await paymentRefunds(admin, `?status=processing&limit=1${after}`).expect(200);
+        expect(page.body.items).toHaveLength(1);
+        seen.push(...page.body.items);
+        cursor = page.body.nextCursor;
+      } while (cursor && seen.length <= whole.body.items.length);
+      expect(seen).toEqual(whole.body.items);
+      expect(seen.every((r) => r.status === 'processing')).toBe(true);
+      const bad = await paymentRefunds(admin, '?status=processing&cursor=not-a-cursor').expect(400);
+      expect(bad.body.error.code).toBe(ErrorCode.ValidationFailed);
+    });
   });
 });

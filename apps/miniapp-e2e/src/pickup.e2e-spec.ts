@@ -63,7 +63,9 @@ describe('journey: a leader hands over an order at the pickup point', () => {
       [campaign.id],
     );
     await stack.api('POST', '/admin/jobs/cut-off-campaigns/run', undefined, admin);
-    const [batch] = await stack.api<{ id: string }[]>('GET', '/admin/deliveries', undefined, admin);
+    const {
+      items: [batch],
+    } = await stack.api<{ items: { id: string }[] }>('GET', '/admin/deliveries', undefined, admin);
     await stack.api('POST', `/admin/deliveries/${batch.id}/dispatch`, undefined, admin);
 
     // The goods arrive: the leader confirms the batch on their phone.
@@ -131,12 +133,9 @@ describe('journey: a leader hands over an order at the pickup point', () => {
     await waitForText(page.locator('.apply-status').first(), '审核中');
     await screenshot(page, 'journey-leader-apply.png');
 
-    const applications = await stack.api<{ id: string; pickupPointId: string }[]>(
-      'GET',
-      '/admin/leader-applications?status=pending',
-      undefined,
-      admin,
-    );
+    const { items: applications } = await stack.api<{
+      items: { id: string; pickupPointId: string }[];
+    }>('GET', '/admin/leader-applications?status=pending', undefined, admin);
     const application = applications.find((a) => a.pickupPointId === pointId);
     expect(application).toBeDefined();
     await stack.api('POST', `/admin/leader-applications/${application?.id}/approve`, {}, admin);

@@ -193,6 +193,38 @@ describe('api-client', () => {
     ]);
     expect(store.getAccessToken()).toBe('a');
   });
+
+  it("asks for a leader's lists a page at a time, with their filter, and gives back the page", async () => {
+    const seen: { url?: string; params?: unknown }[] = [];
+    const adapter: AxiosAdapter = async (config) => {
+      seen.push({ url: config.url, params: config.params });
+      return {
+        data: { items: [], nextCursor: 'next' },
+        status: 200,
+        statusText: 'OK',
+        headers: {},
+        config,
+      };
+    };
+    const client = createApiClient({
+      baseURL: 'https://bff.example/api/v1',
+      adapter,
+      tokenStore: memoryStore('a', 'r'),
+    });
+    const pages = [
+      await client.leader.pickups({ state: 'picked_up', limit: 20, cursor: 'c1' }),
+      await client.leader.deliveries({ state: 'dispatched', limit: 5 }),
+      await client.leader.withdrawals({ limit: 20, cursor: 'c3' }),
+      await client.leader.pickups(),
+    ];
+    expect(pages).toEqual(Array(4).fill({ items: [], nextCursor: 'next' }));
+    expect(seen).toEqual([
+      { url: '/leader/pickups', params: { state: 'picked_up', limit: 20, cursor: 'c1' } },
+      { url: '/leader/deliveries', params: { state: 'dispatched', limit: 5 } },
+      { url: '/leader/withdrawals', params: { limit: 20, cursor: 'c3' } },
+      { url: '/leader/pickups', params: {} },
+    ]);
+  });
 });
 
 describe('api-client: a refresh that fails or outlives its session', () => {

@@ -4,6 +4,7 @@ import type {
   AdminLoginResponse,
   CommissionOverview,
   DeliveryBatch,
+  DeliveryBatchPage,
   LeaderApplication,
   LeaderApplicationRequest,
   LeaderDashboard,
@@ -18,7 +19,7 @@ import type {
   OrderView,
   PaymentStartResponse,
   PickList,
-  PickupOrder,
+  PickupOrderPage,
   PointsEntryPage,
   PointsEntryType,
   PointsWallet,
@@ -32,6 +33,7 @@ import type {
   VerifyPickupResponse,
   WechatLoginRequest,
   Withdrawal,
+  WithdrawalPage,
 } from '@linli/api-contract';
 import { ErrorCode } from '@linli/api-contract';
 import { ApiError, toApiError } from './api-error';
@@ -279,8 +281,9 @@ export function createApiClient(options: ApiClientOptions) {
         send<LeaderApplication>({ method: 'POST', url: '/leader/applications', data: body }),
       applications: () => send<LeaderApplication[]>({ method: 'GET', url: '/leader/applications' }),
       dashboard: () => send<LeaderDashboard>({ method: 'GET', url: '/leader/dashboard' }),
-      pickups: (state: OrderView['state'] = 'ready_for_pickup') =>
-        send<PickupOrder[]>({ method: 'GET', url: '/leader/pickups', params: { state } }),
+      /** The point's orders in one state (ready for pickup unless told), oldest first. */
+      pickups: (query: { state?: OrderView['state']; limit?: number; cursor?: string } = {}) =>
+        send<PickupOrderPage>({ method: 'GET', url: '/leader/pickups', params: query }),
       /** One code or one member code; a retry with the same key returns the first result. */
       verify: (body: VerifyPickupRequest, idempotencyKey: string) =>
         send<VerifyPickupResponse>({
@@ -291,8 +294,10 @@ export function createApiClient(options: ApiClientOptions) {
         }),
       pickLists: (campaignId?: string) =>
         send<PickList[]>({ method: 'GET', url: '/leader/pick-lists', params: { campaignId } }),
-      deliveries: (state?: DeliveryBatch['state']) =>
-        send<DeliveryBatch[]>({ method: 'GET', url: '/leader/deliveries', params: { state } }),
+      /** The point's delivery batches, newest first. */
+      deliveries: (
+        query: { state?: DeliveryBatch['state']; limit?: number; cursor?: string } = {},
+      ) => send<DeliveryBatchPage>({ method: 'GET', url: '/leader/deliveries', params: query }),
       receive: (batchId: string) =>
         send<DeliveryBatch>({ method: 'POST', url: `/leader/deliveries/${batchId}/receive` }),
       commissions: (query: { limit?: number; cursor?: string } = {}) =>
@@ -304,7 +309,9 @@ export function createApiClient(options: ApiClientOptions) {
           data: { amount },
           headers: { 'Idempotency-Key': idempotencyKey },
         }),
-      withdrawals: () => send<Withdrawal[]>({ method: 'GET', url: '/leader/withdrawals' }),
+      /** The point's withdrawals, newest first. */
+      withdrawals: (query: { limit?: number; cursor?: string } = {}) =>
+        send<WithdrawalPage>({ method: 'GET', url: '/leader/withdrawals', params: query }),
     },
     memberCard: {
       get: () => send<MemberCard>({ method: 'GET', url: '/me/member-card' }),

@@ -21,9 +21,11 @@ export class PageQuery {
 }
 
 /**
- * Keyset position: newest-first lists order by (created_at DESC, id DESC). `at` is
- * PostgreSQL's own text of the timestamp (`created_at::text`), which keeps the microseconds
- * a JavaScript Date would drop.
+ * Keyset position in a list ordered by a timestamp and then id, both the same way: newest first
+ * (`(created_at, id) < (at, id)`, `ORDER BY created_at DESC, id DESC`) or oldest first (`>`,
+ * ascending), the id telling apart rows made at the same instant. `at` is PostgreSQL's own text
+ * of the timestamp (`created_at::text`), which keeps the microseconds a JavaScript Date would
+ * drop.
  */
 export interface KeysetCursor {
   at: string;
@@ -71,8 +73,9 @@ export function decodeCursor(cursor: string | undefined): KeysetCursor | null {
 }
 
 /**
- * One page of a newest-first list read with `LIMIT limit + 1` and `created_at::text AS
- * cursor_at`: the rows to show, and the cursor of the next page when there is one.
+ * One page of a list read in its keyset order, either way, with `LIMIT limit + 1` and the
+ * timestamp's text as `cursor_at`: the rows to show, and the cursor of the next page when
+ * there is one.
  */
 export function keysetPage<R extends { id: string; cursor_at: string }>(
   rows: R[],

@@ -9,6 +9,7 @@ import { RefundOutbox1764700000000 } from './migrations/1764700000000-refund-out
 import { RefundRefused1764800000000 } from './migrations/1764800000000-refund-refused';
 import { TierRulesApplied1764900000000 } from './migrations/1764900000000-tier-rules-applied';
 import { JobScanIndexes1765000000000 } from './migrations/1765000000000-job-scan-indexes';
+import { ListPageIndexes1765100000000 } from './migrations/1765100000000-list-page-indexes';
 
 /** In the order they run; a migration that has landed is never edited. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   RefundRefused1764800000000,
   TierRulesApplied1764900000000,
   JobScanIndexes1765000000000,
+  ListPageIndexes1765100000000,
 ];

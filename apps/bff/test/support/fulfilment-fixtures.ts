@@ -113,7 +113,10 @@ export async function fulfilmentWorld(t: TestApp) {
   const deliverTo = async (leader: { token: string }) => {
     clock.advance(25 * HOUR_MS);
     await runJob('cut-off-campaigns');
-    const batches: { id: string }[] = await get(leader.token, '/leader/deliveries');
+    const { items: batches }: { items: { id: string }[] } = await get(
+      leader.token,
+      '/leader/deliveries?limit=100',
+    );
     for (const batch of batches) {
       await t
         .http()

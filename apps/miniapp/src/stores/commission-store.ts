@@ -57,7 +57,7 @@ export const useCommissionStore = create<CommissionState>()((set, get) => ({
   async load() {
     set({ loading: true });
     try {
-      const [overview, withdrawals] = await Promise.all([
+      const [overview, { items: withdrawals }] = await Promise.all([
         api.leader.commissions({ limit: PAGE_SIZE }),
         api.leader.withdrawals(),
       ]);

@@ -103,7 +103,7 @@ export const useLeaderStore = create<LeaderState>()((set, get) => {
       read(async () => ({ dashboard: await api.leader.dashboard() }), '工作台加载失败'),
 
     loadReadyOrders: () =>
-      read(async () => ({ readyOrders: await api.leader.pickups('ready_for_pickup') }), '加载失败'),
+      read(async () => ({ readyOrders: (await api.leader.pickups()).items }), '加载失败'),
 
     async verify(request) {
       const input = request.code ?? '会员码';
@@ -128,7 +128,7 @@ export const useLeaderStore = create<LeaderState>()((set, get) => {
       read(async () => ({ pickLists: await api.leader.pickLists() }), '分拣单加载失败'),
 
     loadDeliveries: () =>
-      read(async () => ({ deliveries: await api.leader.deliveries() }), '到货批次加载失败'),
+      read(async () => ({ deliveries: (await api.leader.deliveries()).items }), '到货批次加载失败'),
 
     async receive(batchId) {
       set({ busy: true });

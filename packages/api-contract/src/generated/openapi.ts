@@ -1899,6 +1899,10 @@ export interface components {
             /** Format: date-time */
             pickedUpAt: string | null;
         };
+        PickupOrderPage: {
+            items: components["schemas"]["PickupOrder"][];
+            nextCursor: string | null;
+        };
         VerifyPickupRequest: {
             /** @description 8-digit pickup code */
             code?: string;
@@ -1921,6 +1925,10 @@ export interface components {
             batch: components["schemas"]["DeliveryBatch"];
             productName: string;
             orders: components["schemas"]["PickListOrder"][];
+        };
+        DeliveryBatchPage: {
+            items: components["schemas"]["DeliveryBatch"][];
+            nextCursor: string | null;
         };
         CommissionEntry: {
             /** Format: uuid */
@@ -1961,6 +1969,14 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        WithdrawalPage: {
+            items: components["schemas"]["Withdrawal"][];
+            nextCursor: string | null;
+        };
+        LeaderApplicationPage: {
+            items: components["schemas"]["LeaderApplication"][];
+            nextCursor: string | null;
+        };
         DecisionRequest: {
             /** @description Without leading and trailing spaces; not only spaces */
             note?: string;
@@ -1996,6 +2012,10 @@ export interface components {
             shortfall: number | null;
             /** Format: date-time */
             createdAt: string;
+        };
+        RefundPage: {
+            items: components["schemas"]["RefundView"][];
+            nextCursor: string | null;
         };
         RefundRequestBody: {
             lines: components["schemas"]["RefundLineRequest"][];
@@ -3255,6 +3275,9 @@ export interface operations {
     LeaderController_pickupList: {
         parameters: {
             query?: {
+                limit?: unknown;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
                 state?: "pending_payment" | "paid" | "confirmed" | "delivering" | "ready_for_pickup" | "picked_up" | "completed" | "cancelled" | "refunded" | "partially_refunded";
             };
             header?: never;
@@ -3263,12 +3286,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Oldest first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PickupOrder"][];
+                    "application/json": components["schemas"]["PickupOrderPage"];
                 };
             };
             /** @description FORBIDDEN: the caller leads no pickup point */
@@ -3348,6 +3372,9 @@ export interface operations {
     LeaderController_deliveryList: {
         parameters: {
             query?: {
+                limit?: unknown;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
                 state?: "packing" | "dispatched" | "received";
             };
             header?: never;
@@ -3356,12 +3383,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Newest first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeliveryBatch"][];
+                    "application/json": components["schemas"]["DeliveryBatchPage"];
                 };
             };
             /** @description FORBIDDEN: the caller leads no pickup point */
@@ -3440,19 +3468,24 @@ export interface operations {
     };
     LeaderController_withdrawals: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: unknown;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Newest first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Withdrawal"][];
+                    "application/json": components["schemas"]["WithdrawalPage"];
                 };
             };
             /** @description FORBIDDEN: the caller leads no pickup point */
@@ -3504,6 +3537,9 @@ export interface operations {
     FulfilmentAdminController_applications: {
         parameters: {
             query?: {
+                limit?: unknown;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
                 status?: "pending" | "approved" | "rejected";
             };
             header?: never;
@@ -3512,12 +3548,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Oldest first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["LeaderApplication"][];
+                    "application/json": components["schemas"]["LeaderApplicationPage"];
                 };
             };
             /** @description ALREADY_DECIDED: decided the other way before */
@@ -3596,6 +3633,9 @@ export interface operations {
     FulfilmentAdminController_deliveryList: {
         parameters: {
             query?: {
+                limit?: unknown;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
                 state?: "packing" | "dispatched" | "received";
             };
             header?: never;
@@ -3604,12 +3644,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Newest first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeliveryBatch"][];
+                    "application/json": components["schemas"]["DeliveryBatchPage"];
                 };
             };
             /** @description ALREADY_DECIDED: decided the other way before */
@@ -3652,6 +3693,9 @@ export interface operations {
     FulfilmentAdminController_refunds: {
         parameters: {
             query?: {
+                limit?: unknown;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
                 status?: "pending" | "approved" | "rejected";
             };
             header?: never;
@@ -3660,12 +3704,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Oldest first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RefundView"][];
+                    "application/json": components["schemas"]["RefundPage"];
                 };
             };
             /** @description ALREADY_DECIDED: decided the other way before */
@@ -3744,6 +3789,9 @@ export interface operations {
     FulfilmentAdminController_withdrawals: {
         parameters: {
             query?: {
+                limit?: unknown;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
                 status?: "pending" | "approved" | "rejected";
             };
             header?: never;
@@ -3752,12 +3800,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Oldest first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Withdrawal"][];
+                    "application/json": components["schemas"]["WithdrawalPage"];
                 };
             };
             /** @description ALREADY_DECIDED: decided the other way before */

@@ -12,6 +12,7 @@ import {
   CommissionEntryPage,
   CommissionTotals,
   Withdrawal,
+  WithdrawalPage,
   WithdrawalStatus,
 } from './dto/commission.dto';
 
@@ -236,18 +237,35 @@ export class CommissionLedger {
     return toWithdrawal(row);
   }
 
+  /**
+   * Withdrawals of one pickup point or all, in one status or any: a leader reads their own
+   * newest first; the operator's queue is oldest first, so that the longest waiting are paid
+   * first.
+   */
   async withdrawals(
     ctx: RequestContext,
     filter: { pickupPointId?: string; status?: WithdrawalStatus },
-  ): Promise<Withdrawal[]> {
-    const rows = await this.connection.query<WithdrawalRow>(
+    page: PageQuery,
+    order: 'newest-first' | 'oldest-first',
+  ): Promise<WithdrawalPage> {
+    const after = decodeCursor(page.cursor);
+    const [beyond, direction] = order === 'oldest-first' ? ['>', 'ASC'] : ['<', 'DESC'];
+    const rows = await this.connection.query<WithdrawalRow & { cursor_at: string }>(
       ctx,
-      `SELECT * FROM commission_withdrawals
+      `SELECT *, created_at::text AS cursor_at FROM commission_withdrawals
        WHERE ($1::uuid IS NULL OR pickup_point_id = $1) AND ($2::text IS NULL OR status = $2)
-       ORDER BY created_at DESC LIMIT 200`,
-      [filter.pickupPointId ?? null, filter.status ?? null],
+         AND ($3::timestamptz IS NULL OR (created_at, id) ${beyond} ($3::timestamptz, $4::uuid))
+       ORDER BY created_at ${direction}, id ${direction} LIMIT $5`,
+      [
+        filter.pickupPointId ?? null,
+        filter.status ?? null,
+        after?.at ?? null,
+        after?.id ?? null,
+        page.limit + 1,
+      ],
     );
-    return rows.map(toWithdrawal);
+    const { shown, nextCursor } = keysetPage(rows, page.limit);
+    return { items: shown.map(toWithdrawal), nextCursor };
   }
 
   /**

@@ -3,13 +3,20 @@ import type { OrderState } from '@linli/domain';
 import { formatYuan } from '@linli/shared';
 import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
+import { decodeCursor, keysetPage } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../audit/audit.service';
 import { OrderTransitions } from '../group-buy/order-transitions.service';
 import { NotificationsService } from '../notifications/notifications.service';
-import { RefundRequestBody, RefundStatus, RefundView } from './dto/after-sales.dto';
+import {
+  RefundPage,
+  RefundQuery,
+  RefundRequestBody,
+  RefundStatus,
+  RefundView,
+} from './dto/after-sales.dto';
 import { refundNotAllowed } from './fulfilment.exception';
 import { alreadyDecided } from '../../common/decision';
 import { OrderRefundsService, RefundedOrder } from './order-refunds.service';
@@ -35,6 +42,7 @@ interface RequestRow {
   points_clawed_back: number | null;
   shortfall_fen: number | null;
   created_at: Date;
+  cursor_at: string;
 }
 
 const toView = (r: RequestRow): RefundView => ({
@@ -58,6 +66,7 @@ const toView = (r: RequestRow): RefundView => ({
 const SELECT_REQUEST = `
   SELECT r.id, r.order_id, r.member_id, r.reason, r.requested_fen, r.status, r.decided_by, r.decision_note,
          r.decided_at, r.refunded_fen, r.points_returned, r.points_clawed_back, r.shortfall_fen, r.created_at,
+         r.created_at::text AS cursor_at,
          (SELECT json_agg(json_build_object('orderLineId', x.line_id, 'quantity', x.quantity))
           FROM jsonb_to_recordset(r.lines) AS x(line_id uuid, quantity int)) AS lines
   FROM refund_requests r`;
@@ -142,13 +151,19 @@ export class AfterSalesService {
     return rows.map(toView);
   }
 
-  async list(ctx: RequestContext, status?: RefundStatus): Promise<RefundView[]> {
+  /** The operator's queue: oldest first, so that the longest waiting are decided first. */
+  async list(ctx: RequestContext, query: RefundQuery): Promise<RefundPage> {
+    const after = decodeCursor(query.cursor);
     const rows = await this.connection.query<RequestRow>(
       ctx,
-      `${SELECT_REQUEST} WHERE ($1::text IS NULL OR r.status = $1) ORDER BY r.created_at LIMIT 200`,
-      [status ?? null],
+      `${SELECT_REQUEST}
+       WHERE ($1::text IS NULL OR r.status = $1)
+         AND ($2::timestamptz IS NULL OR (r.created_at, r.id) > ($2::timestamptz, $3::uuid))
+       ORDER BY r.created_at, r.id LIMIT $4`,
+      [query.status ?? null, after?.at ?? null, after?.id ?? null, query.limit + 1],
     );
-    return rows.map(toView);
+    const { shown, nextCursor } = keysetPage(rows, query.limit);
+    return { items: shown.map(toView), nextCursor };
   }
 
   /** An operator's decision on a request; deciding the same way again returns it unchanged. */

@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import type { OrderState } from '@linli/domain';
 import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
+import { decodeCursor, keysetPage, PageQuery } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { OrderTransitions } from '../group-buy/order-transitions.service';
 import { NotificationsService } from '../notifications/notifications.service';
-import { BatchState, DeliveryBatch, PickList } from './dto/fulfilment.dto';
+import { BatchState, DeliveryBatch, DeliveryBatchPage, PickList } from './dto/fulfilment.dto';
 import { deliveryStateInvalid, pickListNotFinal } from './fulfilment.exception';
 
 interface BatchRow {
@@ -23,6 +24,7 @@ interface BatchRow {
   orders: number;
   dispatched_at: Date | null;
   received_at: Date | null;
+  cursor_at: string;
 }
 
 /** Orders still to be handed over: neither cancelled nor refunded in full. */
@@ -31,6 +33,7 @@ const LIVE_ORDER = `o.state NOT IN ('cancelled', 'refunded', 'pending_payment', 
 const SELECT_BATCH = `
   SELECT b.id, b.campaign_id, c.title, s.name AS sku_name, p.name AS product_name, c.pickup_date,
          b.pickup_point_id, pp.name AS pickup_point_name, b.state, b.dispatched_at, b.received_at,
+         b.created_at::text AS cursor_at,
          COALESCE(t.quantity, 0)::int AS quantity, COALESCE(t.orders, 0)::int AS orders
   FROM delivery_batches b
   JOIN campaigns c ON c.id = b.campaign_id
@@ -73,17 +76,38 @@ export class DeliveriesService {
     private readonly clock: Clock,
   ) {}
 
+  /** Batches newest first (made at their cut-off), of one pickup point or all, in one state or any. */
   async list(
     ctx: RequestContext,
-    filter: { pickupPointId?: string; states?: readonly BatchState[]; campaignId?: string },
-  ): Promise<DeliveryBatch[]> {
+    filter: { pickupPointId?: string; state?: BatchState },
+    page: PageQuery,
+  ): Promise<DeliveryBatchPage> {
+    const after = decodeCursor(page.cursor);
     const rows = await this.connection.query<BatchRow>(
       ctx,
       `${SELECT_BATCH}
-       WHERE ($1::uuid IS NULL OR b.pickup_point_id = $1) AND ($2::text[] IS NULL OR b.state = ANY($2))
-         AND ($3::uuid IS NULL OR b.campaign_id = $3)
-       ORDER BY c.pickup_date DESC, b.created_at DESC LIMIT 200`,
-      [filter.pickupPointId ?? null, filter.states ?? null, filter.campaignId ?? null],
+       WHERE ($1::uuid IS NULL OR b.pickup_point_id = $1) AND ($2::text IS NULL OR b.state = $2)
+         AND ($3::timestamptz IS NULL OR (b.created_at, b.id) < ($3::timestamptz, $4::uuid))
+       ORDER BY b.created_at DESC, b.id DESC LIMIT $5`,
+      [
+        filter.pickupPointId ?? null,
+        filter.state ?? null,
+        after?.at ?? null,
+        after?.id ?? null,
+        page.limit + 1,
+      ],
+    );
+    const { shown, nextCursor } = keysetPage(rows, page.limit);
+    return { items: shown.map(toBatch), nextCursor };
+  }
+
+  /** The batches of a pickup point not received yet: the few on their way, latest pickup first. */
+  async open(ctx: RequestContext, pickupPointId: string): Promise<DeliveryBatch[]> {
+    const rows = await this.connection.query<BatchRow>(
+      ctx,
+      `${SELECT_BATCH} WHERE b.pickup_point_id = $1 AND b.state <> 'received'
+       ORDER BY c.pickup_date DESC, b.created_at DESC, b.id DESC`,
+      [pickupPointId],
     );
     return rows.map(toBatch);
   }

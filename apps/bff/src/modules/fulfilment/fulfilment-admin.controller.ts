@@ -5,12 +5,12 @@ import { DecisionRequest } from '../../common/decision';
 import { Ctx, RequestContext } from '../../common/request-context';
 import { Clock } from '../../common/clock';
 import { CommissionLedger } from '../commission/commission-ledger.service';
-import { Withdrawal, WithdrawalQuery } from '../commission/dto/commission.dto';
+import { Withdrawal, WithdrawalPage, WithdrawalQuery } from '../commission/dto/commission.dto';
 import { AfterSalesService } from './after-sales.service';
 import { DeliveriesService } from './deliveries.service';
-import { RefundQuery, RefundView } from './dto/after-sales.dto';
-import { BatchQuery, DeliveryBatch } from './dto/fulfilment.dto';
-import { ApplicationQuery, LeaderApplication } from './dto/leader.dto';
+import { RefundPage, RefundQuery, RefundView } from './dto/after-sales.dto';
+import { BatchQuery, DeliveryBatch, DeliveryBatchPage } from './dto/fulfilment.dto';
+import { ApplicationQuery, LeaderApplication, LeaderApplicationPage } from './dto/leader.dto';
 import { LeadersService } from './leaders.service';
 
 const uuid = new ParseUUIDPipe({ version: '4' });
@@ -31,12 +31,12 @@ export class FulfilmentAdminController {
   ) {}
 
   @Get('leader-applications')
-  @ApiOkResponse({ type: LeaderApplication, isArray: true })
+  @ApiOkResponse({ type: LeaderApplicationPage, description: 'Oldest first' })
   applications(
     @Ctx() ctx: RequestContext,
     @Query() query: ApplicationQuery,
-  ): Promise<LeaderApplication[]> {
-    return this.leaders.list(ctx, query.status);
+  ): Promise<LeaderApplicationPage> {
+    return this.leaders.list(ctx, query);
   }
 
   @Post('leader-applications/:id/approve')
@@ -62,9 +62,9 @@ export class FulfilmentAdminController {
   }
 
   @Get('deliveries')
-  @ApiOkResponse({ type: DeliveryBatch, isArray: true })
-  deliveryList(@Ctx() ctx: RequestContext, @Query() query: BatchQuery): Promise<DeliveryBatch[]> {
-    return this.deliveries.list(ctx, { states: query.state && [query.state] });
+  @ApiOkResponse({ type: DeliveryBatchPage, description: 'Newest first' })
+  deliveryList(@Ctx() ctx: RequestContext, @Query() query: BatchQuery): Promise<DeliveryBatchPage> {
+    return this.deliveries.list(ctx, { state: query.state }, query);
   }
 
   @Post('deliveries/:id/dispatch')
@@ -79,9 +79,9 @@ export class FulfilmentAdminController {
   }
 
   @Get('refunds')
-  @ApiOkResponse({ type: RefundView, isArray: true })
-  refunds(@Ctx() ctx: RequestContext, @Query() query: RefundQuery): Promise<RefundView[]> {
-    return this.afterSales.list(ctx, query.status);
+  @ApiOkResponse({ type: RefundPage, description: 'Oldest first' })
+  refunds(@Ctx() ctx: RequestContext, @Query() query: RefundQuery): Promise<RefundPage> {
+    return this.afterSales.list(ctx, query);
   }
 
   @Post('refunds/:id/approve')
@@ -107,9 +107,12 @@ export class FulfilmentAdminController {
   }
 
   @Get('withdrawals')
-  @ApiOkResponse({ type: Withdrawal, isArray: true })
-  withdrawals(@Ctx() ctx: RequestContext, @Query() query: WithdrawalQuery): Promise<Withdrawal[]> {
-    return this.commission.withdrawals(ctx, { status: query.status });
+  @ApiOkResponse({ type: WithdrawalPage, description: 'Oldest first' })
+  withdrawals(
+    @Ctx() ctx: RequestContext,
+    @Query() query: WithdrawalQuery,
+  ): Promise<WithdrawalPage> {
+    return this.commission.withdrawals(ctx, { status: query.status }, query, 'oldest-first');
   }
 
   @Post('withdrawals/:id/approve')

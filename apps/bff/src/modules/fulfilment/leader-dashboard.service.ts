@@ -37,10 +37,7 @@ export class LeaderDashboardService {
        FROM pickup_points p WHERE p.id = $1`,
       [pickupPointId, startOfBusinessDay(businessDay(now)), now],
     );
-    const openBatches = await this.deliveries.list(ctx, {
-      pickupPointId,
-      states: ['packing', 'dispatched'],
-    });
+    const openBatches = await this.deliveries.open(ctx, pickupPointId);
     return {
       pickupPointId,
       pickupPointName: counts.name,

@@ -16,16 +16,18 @@ import { CommissionLedger } from '../commission/commission-ledger.service';
 import {
   CommissionOverview,
   Withdrawal,
+  WithdrawalPage,
   WithdrawalRequest,
 } from '../commission/dto/commission.dto';
 import { DeliveriesService } from './deliveries.service';
 import {
   BatchQuery,
   DeliveryBatch,
+  DeliveryBatchPage,
   LeaderDashboard,
   PickList,
   PickListQuery,
-  PickupOrder,
+  PickupOrderPage,
   PickupQuery,
   VerifyPickupRequest,
   VerifyPickupResponse,
@@ -77,15 +79,16 @@ export class LeaderController {
   }
 
   @Get('pickups')
-  @ApiOkResponse({ type: PickupOrder, isArray: true })
+  @ApiOkResponse({ type: PickupOrderPage, description: 'Oldest first' })
   async pickupList(
     @Ctx() ctx: RequestContext,
     @Query() query: PickupQuery,
-  ): Promise<PickupOrder[]> {
+  ): Promise<PickupOrderPage> {
     return this.pickups.list(
       ctx,
       await this.leaders.pointOf(ctx),
       query.state ?? 'ready_for_pickup',
+      query,
     );
   }
 
@@ -108,13 +111,13 @@ export class LeaderController {
   }
 
   @Get('deliveries')
-  @ApiOkResponse({ type: DeliveryBatch, isArray: true })
+  @ApiOkResponse({ type: DeliveryBatchPage, description: 'Newest first' })
   async deliveryList(
     @Ctx() ctx: RequestContext,
     @Query() query: BatchQuery,
-  ): Promise<DeliveryBatch[]> {
+  ): Promise<DeliveryBatchPage> {
     const pickupPointId = await this.leaders.pointOf(ctx);
-    return this.deliveries.list(ctx, { pickupPointId, states: query.state && [query.state] });
+    return this.deliveries.list(ctx, { pickupPointId, state: query.state }, query);
   }
 
   @Post('deliveries/:id/receive')
@@ -148,8 +151,9 @@ export class LeaderController {
   }
 
   @Get('withdrawals')
-  @ApiOkResponse({ type: Withdrawal, isArray: true })
-  async withdrawals(@Ctx() ctx: RequestContext): Promise<Withdrawal[]> {
-    return this.commission.withdrawals(ctx, { pickupPointId: await this.leaders.pointOf(ctx) });
+  @ApiOkResponse({ type: WithdrawalPage, description: 'Newest first' })
+  async withdrawals(@Ctx() ctx: RequestContext, @Query() page: PageQuery): Promise<WithdrawalPage> {
+    const pickupPointId = await this.leaders.pointOf(ctx);
+    return this.commission.withdrawals(ctx, { pickupPointId }, page, 'newest-first');
   }
 }

@@ -3,11 +3,18 @@ import { Clock } from '../../common/clock';
 import { alreadyDecided } from '../../common/decision';
 import { isUniqueViolation } from '../../common/errors/database-errors';
 import { AppException } from '../../common/errors/app-exception';
+import { decodeCursor, keysetPage } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { AuditService } from '../audit/audit.service';
 import { NotificationsService } from '../notifications/notifications.service';
-import { ApplicationStatus, LeaderApplication, LeaderApplicationRequest } from './dto/leader.dto';
+import {
+  ApplicationQuery,
+  ApplicationStatus,
+  LeaderApplication,
+  LeaderApplicationPage,
+  LeaderApplicationRequest,
+} from './dto/leader.dto';
 import {
   alreadyLeader,
   applicationPending,
@@ -28,10 +35,12 @@ interface ApplicationRow {
   decision_note: string | null;
   decided_at: Date | null;
   created_at: Date;
+  cursor_at: string;
 }
 
 const SELECT_APPLICATION = `
-  SELECT a.*, m.nickname, p.name AS pickup_point_name FROM leader_applications a
+  SELECT a.*, a.created_at::text AS cursor_at, m.nickname, p.name AS pickup_point_name
+  FROM leader_applications a
   JOIN members m ON m.id = a.member_id JOIN pickup_points p ON p.id = a.pickup_point_id`;
 
 const toApplication = (r: ApplicationRow): LeaderApplication => ({
@@ -110,13 +119,19 @@ export class LeadersService {
     return rows.map(toApplication);
   }
 
-  async list(ctx: RequestContext, status?: ApplicationStatus): Promise<LeaderApplication[]> {
+  /** The operator's queue: oldest first, so that the longest waiting are decided first. */
+  async list(ctx: RequestContext, query: ApplicationQuery): Promise<LeaderApplicationPage> {
+    const after = decodeCursor(query.cursor);
     const rows = await this.connection.query<ApplicationRow>(
       ctx,
-      `${SELECT_APPLICATION} WHERE ($1::text IS NULL OR a.status = $1) ORDER BY a.created_at LIMIT 200`,
-      [status ?? null],
+      `${SELECT_APPLICATION}
+       WHERE ($1::text IS NULL OR a.status = $1)
+         AND ($2::timestamptz IS NULL OR (a.created_at, a.id) > ($2::timestamptz, $3::uuid))
+       ORDER BY a.created_at, a.id LIMIT $4`,
+      [query.status ?? null, after?.at ?? null, after?.id ?? null, query.limit + 1],
     );
-    return rows.map(toApplication);
+    const { shown, nextCursor } = keysetPage(rows, query.limit);
+    return { items: shown.map(toApplication), nextCursor };
   }
 
   /**

@@ -3,6 +3,7 @@ import type { OrderState } from '@linli/domain';
 import { ErrorCode } from '@linli/shared';
 import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
+import { decodeCursor, keysetPage, PageQuery } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { CommissionLedger } from '../commission/commission-ledger.service';
@@ -10,7 +11,12 @@ import { OrderTransitions } from '../group-buy/order-transitions.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { PointsPolicyService } from '../points/points-policy.service';
 import { MemberCodeService } from '../tiers/member-code.service';
-import { PickupOrder, VerifyPickupRequest, VerifyPickupResponse } from './dto/fulfilment.dto';
+import {
+  PickupOrder,
+  PickupOrderPage,
+  VerifyPickupRequest,
+  VerifyPickupResponse,
+} from './dto/fulfilment.dto';
 import { nothingToPickUp, orderNotReady, pickupCodeInvalid } from './fulfilment.exception';
 import { PickupAttemptsService } from './pickup-attempts.service';
 
@@ -36,21 +42,30 @@ export class PickupsService {
     private readonly clock: Clock,
   ) {}
 
+  /** The point's orders in one state, oldest first: those waiting longest come first. */
   async list(
     ctx: RequestContext,
     pickupPointId: string,
     state: OrderState,
-  ): Promise<PickupOrder[]> {
-    const rows = await this.connection.query<{ id: string }>(
+    page: PageQuery,
+  ): Promise<PickupOrderPage> {
+    const after = decodeCursor(page.cursor);
+    const rows = await this.connection.query<{ id: string; cursor_at: string }>(
       ctx,
-      `SELECT id FROM orders WHERE pickup_point_id = $1 AND state = $2
-       ORDER BY ready_at NULLS LAST, created_at LIMIT 200`,
-      [pickupPointId, state],
+      `SELECT id, created_at::text AS cursor_at FROM orders
+       WHERE pickup_point_id = $1 AND state = $2
+         AND ($3::timestamptz IS NULL OR (created_at, id) > ($3::timestamptz, $4::uuid))
+       ORDER BY created_at, id LIMIT $5`,
+      [pickupPointId, state, after?.at ?? null, after?.id ?? null, page.limit + 1],
     );
-    return this.views(
-      ctx,
-      rows.map((r) => r.id),
-    );
+    const { shown, nextCursor } = keysetPage(rows, page.limit);
+    return {
+      items: await this.views(
+        ctx,
+        shown.map((r) => r.id),
+      ),
+      nextCursor,
+    };
   }
 
   async verify(
@@ -167,7 +182,7 @@ export class PickupsService {
        FROM orders o JOIN members m ON m.id = o.member_id
        JOIN order_lines l ON l.order_id = o.id JOIN campaigns c ON c.id = l.campaign_id
        WHERE o.id = ANY($1::uuid[])
-       GROUP BY o.id, m.nickname ORDER BY o.ready_at NULLS LAST, o.created_at`,
+       GROUP BY o.id, m.nickname ORDER BY o.created_at, o.id`,
       [orderIds],
     );
     return rows.map((r) => ({

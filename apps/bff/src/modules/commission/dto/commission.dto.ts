@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { PageQuery } from '../../../common/pagination';
 
 export const WITHDRAWAL_STATUSES = ['pending', 'approved', 'rejected'] as const;
 export type WithdrawalStatus = (typeof WITHDRAWAL_STATUSES)[number];
@@ -58,7 +59,12 @@ export class Withdrawal {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
 
-export class WithdrawalQuery {
+export class WithdrawalPage {
+  @ApiProperty({ type: Withdrawal, isArray: true }) items!: Withdrawal[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class WithdrawalQuery extends PageQuery {
   @ApiPropertyOptional({ enum: WITHDRAWAL_STATUSES })
   @IsOptional()
   @IsIn(WITHDRAWAL_STATUSES)

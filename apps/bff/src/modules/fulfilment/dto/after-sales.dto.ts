@@ -13,6 +13,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { PageQuery } from '../../../common/pagination';
 import { SaysSomething, Trimmed } from '../../../common/text-fields';
 
 export const REFUND_STATUSES = ['pending', 'approved', 'rejected'] as const;
@@ -69,7 +70,12 @@ export class RefundView {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
 
-export class RefundQuery {
+export class RefundPage {
+  @ApiProperty({ type: RefundView, isArray: true }) items!: RefundView[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class RefundQuery extends PageQuery {
   @ApiPropertyOptional({ enum: REFUND_STATUSES })
   @IsOptional()
   @IsIn(REFUND_STATUSES)

@@ -9,6 +9,7 @@ import {
   MaxLength,
   ValidateIf,
 } from 'class-validator';
+import { PageQuery } from '../../../common/pagination';
 import { CommissionTotals } from '../../commission/dto/commission.dto';
 
 export const BATCH_STATES = ['packing', 'dispatched', 'received'] as const;
@@ -29,7 +30,12 @@ export class DeliveryBatch {
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) receivedAt!: string | null;
 }
 
-export class BatchQuery {
+export class DeliveryBatchPage {
+  @ApiProperty({ type: DeliveryBatch, isArray: true }) items!: DeliveryBatch[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class BatchQuery extends PageQuery {
   @ApiPropertyOptional({ enum: BATCH_STATES })
   @IsOptional()
   @IsIn(BATCH_STATES)
@@ -71,7 +77,12 @@ export class PickupOrder {
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) pickedUpAt!: string | null;
 }
 
-export class PickupQuery {
+export class PickupOrderPage {
+  @ApiProperty({ type: PickupOrder, isArray: true }) items!: PickupOrder[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class PickupQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ORDER_STATES, default: 'ready_for_pickup' })
   @IsOptional()
   @IsIn(ORDER_STATES)

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import { PageQuery } from '../../../common/pagination';
 import { SaysSomething, Trimmed } from '../../../common/text-fields';
 
 export const APPLICATION_STATUSES = ['pending', 'approved', 'rejected'] as const;
@@ -39,7 +40,12 @@ export class LeaderApplication {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
 
-export class ApplicationQuery {
+export class LeaderApplicationPage {
+  @ApiProperty({ type: LeaderApplication, isArray: true }) items!: LeaderApplication[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class ApplicationQuery extends PageQuery {
   @ApiPropertyOptional({ enum: APPLICATION_STATUSES })
   @IsOptional()
   @IsIn(APPLICATION_STATUSES)
