@@ -1,5 +1,6 @@
 import { logInAs, useJourney } from './support/journey';
 import { screenshot, waitForText } from './support/screen';
+import { liveGroupBuy } from './support/group-buys';
 import { approveLeader, pickupPoints, shopperAt } from './support/pickup-points';
 import { operator } from './support/stack';
 
@@ -109,6 +110,114 @@ describe('journey: a leader hands over an order at the pickup point', () => {
     await shopperPage.goto(`${stack.h5Url}/#/pages/orders/index`);
     await waitForText(shopperPage.locator('.order-state').first(), '已取货');
     await screenshot(shopperPage, 'journey-pickup-done.png');
+  });
+
+  it('shows a leader every waiting order, delivery and withdrawal as they scroll past the first page', async () => {
+    const { stack } = journey;
+    const admin = await operator(stack);
+    const [pointId] = await pickupPoints(
+      stack,
+      admin,
+      '古荡',
+      [{ name: '古荡自提点', address: '古荡路 5 号', latitude: 30.279, longitude: 120.125 }],
+      { leaders: false },
+    );
+    const leader = await approveLeader(stack, admin, pointId, 'lilaoshi', '李老师');
+    const walnuts = await liveGroupBuy(stack, admin, {
+      product: '临安山核桃',
+      sku: '500g',
+      priceFen: 6_800,
+      title: '山核桃 团购',
+      groupPriceFen: 5_800,
+      perMemberLimit: 30,
+      minBuyers: 1,
+      pickupPointIds: [pointId],
+    });
+    // One order more than a page holds arrives at the point.
+    const shopper = await shopperAt(stack, 'zhangsao', pointId);
+    for (let i = 0; i < 21; i++) {
+      const order = await stack.api<{ id: string }>(
+        'POST',
+        '/orders',
+        { items: [{ campaignId: walnuts.id, quantity: 1 }] },
+        { ...shopper.auth, 'idempotency-key': `journey-waiting-${i}` },
+      );
+      await stack.api('POST', `/orders/${order.id}/pay`, undefined, shopper.auth);
+    }
+    await stack.sql(
+      `UPDATE campaigns SET cuts_off_at = now() - interval '1 minute' WHERE id = $1`,
+      [walnuts.id],
+    );
+    await stack.api('POST', '/admin/jobs/cut-off-campaigns/run', undefined, admin);
+    const { items: batches } = await stack.api<{ items: { id: string; campaignId: string }[] }>(
+      'GET',
+      '/admin/deliveries?state=packing',
+      undefined,
+      admin,
+    );
+    const batch = batches.find((b) => b.campaignId === walnuts.id);
+    await stack.api('POST', `/admin/deliveries/${batch?.id}/dispatch`, undefined, admin);
+    await stack.api('POST', `/leader/deliveries/${batch?.id}/receive`, undefined, leader.auth);
+    // Twenty later group-buys are being packed for the point.
+    const later: string[] = [];
+    for (let i = 1; i <= 20; i++) {
+      const { id } = await liveGroupBuy(stack, admin, {
+        product: `龙井茶 ${i}`,
+        sku: '100g',
+        priceFen: 9_800,
+        title: `龙井茶 第${i}期`,
+        groupPriceFen: 8_800,
+        perMemberLimit: 2,
+        minBuyers: 1,
+        pickupPointIds: [pointId],
+      });
+      later.push(id);
+    }
+    await stack.sql(
+      `INSERT INTO delivery_batches (campaign_id, pickup_point_id) SELECT unnest($1::uuid[]), $2`,
+      [later, pointId],
+    );
+    // 21 withdrawals asked for over the past days, the oldest of ¥10.20.
+    await stack.sql(
+      `INSERT INTO commission_withdrawals (pickup_point_id, leader_member_id, amount_fen, created_at)
+       SELECT $1, $2, 1000 + i, now() - i * interval '1 hour' FROM generate_series(0, 20) AS i`,
+      [pointId, leader.id],
+    );
+
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'lilaoshi');
+    const swipeUp = async () => {
+      await page.mouse.move(187, 400);
+      await page.mouse.wheel(0, 20_000);
+    };
+
+    await page.goto(`${stack.h5Url}/#/subpackages/leader/verify/index`);
+    const waiting = page.locator('.verify-ready .verify-order');
+    await waiting.nth(19).waitFor();
+    expect(await waiting.count()).toBe(20);
+    await swipeUp();
+    await waitForText(page.locator('.verify-ready .leader-end'), '没有更多了');
+    expect(await waiting.count()).toBe(21);
+
+    await page.goto(`${stack.h5Url}/#/subpackages/leader/deliveries/index`);
+    const deliveries = page.locator('.delivery');
+    await deliveries.nth(19).waitFor();
+    expect(await deliveries.count()).toBe(20);
+    await swipeUp();
+    await waitForText(page.locator('.leader-deliveries .leader-end'), '没有更多了');
+    expect(await deliveries.count()).toBe(21);
+    // The oldest, received before the others were made, comes last.
+    expect(await deliveries.last().innerText()).toContain('山核桃 团购');
+
+    await page.goto(`${stack.h5Url}/#/subpackages/leader/commission/index`);
+    const withdrawals = page.locator('.withdrawal');
+    await withdrawals.nth(19).waitFor();
+    expect(await withdrawals.count()).toBe(20);
+    await page.locator('.withdrawals-more').click();
+    await withdrawals.nth(20).waitFor();
+    expect(await withdrawals.last().innerText()).toContain('¥10.20');
+    expect(await page.locator('.withdrawals-more').count()).toBe(0);
+    await screenshot(page, 'journey-leader-withdrawals-more.png');
   });
 
   it('lets a neighbour apply in the mini-program to run a new pickup point near them', async () => {

@@ -4,6 +4,7 @@ import { api } from '../services/api';
 import { messageFor } from '../services/error-messages';
 import { resetOnMemberChange } from './session';
 import { newIdempotencyKey } from '../services/idempotency-key';
+import { emptyList, type ListReader, type PagedList, pagedList } from './paged-list';
 
 const PAGE_SIZE = 20;
 
@@ -17,7 +18,8 @@ interface CommissionState {
   totals: CommissionTotals | null;
   entries: CommissionEntry[];
   nextCursor: string | null;
-  withdrawals: Withdrawal[];
+  /** The point's withdrawals, newest first. */
+  withdrawals: PagedList<Withdrawal>;
   loading: boolean;
   loadingMore: boolean;
   submitting: boolean;
@@ -25,6 +27,8 @@ interface CommissionState {
   /** Totals, the newest ledger entries and the withdrawals, from the start. */
   load(): Promise<void>;
   loadMore(): Promise<void>;
+  /** The next, older page of withdrawals. */
+  loadMoreWithdrawals(): Promise<void>;
   /** Asks for amount fen to be paid out; true once the request is recorded. */
   withdraw(amount: number): Promise<boolean>;
 }
@@ -44,12 +48,18 @@ const EMPTY: Pick<
   totals: null,
   entries: [],
   nextCursor: null,
-  withdrawals: [],
+  withdrawals: emptyList(),
   loading: false,
   loadingMore: false,
   submitting: false,
   error: null,
 };
+
+const withdrawals: ListReader = pagedList(
+  (cursor) => api.leader.withdrawals({ limit: PAGE_SIZE, cursor }),
+  () => useCommissionStore.getState().withdrawals,
+  (list) => useCommissionStore.setState({ withdrawals: list }),
+);
 
 export const useCommissionStore = create<CommissionState>()((set, get) => ({
   ...EMPTY,
@@ -57,9 +67,9 @@ export const useCommissionStore = create<CommissionState>()((set, get) => ({
   async load() {
     set({ loading: true });
     try {
-      const [overview, { items: withdrawals }] = await Promise.all([
+      const [overview] = await Promise.all([
         api.leader.commissions({ limit: PAGE_SIZE }),
-        api.leader.withdrawals(),
+        withdrawals.load(),
       ]);
       // The withdrawals on screen now say whether one whose answer was lost went through.
       withdrawing = null;
@@ -67,7 +77,6 @@ export const useCommissionStore = create<CommissionState>()((set, get) => ({
         totals: overview.totals,
         entries: overview.entries.items,
         nextCursor: overview.entries.nextCursor,
-        withdrawals,
         loading: false,
         error: null,
       });
@@ -93,6 +102,14 @@ export const useCommissionStore = create<CommissionState>()((set, get) => ({
     }
   },
 
+  async loadMoreWithdrawals() {
+    try {
+      await withdrawals.loadMore();
+    } catch (error) {
+      set({ error: messageFor(error, '提现记录加载失败') });
+    }
+  },
+
   async withdraw(amount) {
     if (get().submitting) return false;
     if (withdrawing?.amount !== amount) withdrawing = { amount, key: newIdempotencyKey() };
@@ -112,5 +129,6 @@ export const useCommissionStore = create<CommissionState>()((set, get) => ({
 
 resetOnMemberChange(() => {
   withdrawing = null;
+  withdrawals.reset();
   useCommissionStore.setState(EMPTY);
 });

@@ -17,6 +17,9 @@ import { messageFor } from '../services/error-messages';
 import { resetOnMemberChange } from './session';
 import { newIdempotencyKey } from '../services/idempotency-key';
 import { whereAmI } from '../services/location';
+import { emptyList, type ListReader, type PagedList, pagedList } from './paged-list';
+
+const PAGE_SIZE = 20;
 
 /** One verification the leader made, newest first on the verify page. */
 export interface VerifyOutcome {
@@ -29,10 +32,12 @@ interface LeaderState {
   dashboard: LeaderDashboard | null;
   /** The caller leads no pickup point: the pages offer the application instead. */
   notLeader: boolean;
-  readyOrders: PickupOrder[];
+  /** Orders waiting at the point, longest waiting first. */
+  readyOrders: PagedList<PickupOrder>;
   outcomes: VerifyOutcome[];
   pickLists: PickList[];
-  deliveries: DeliveryBatch[];
+  /** The point's batches, newest first. */
+  deliveries: PagedList<DeliveryBatch>;
   applications: LeaderApplication[];
   /** Pickup points near the caller that still need a leader: what an application can be for. */
   vacantPoints: NearbyPickupPoint[];
@@ -41,12 +46,14 @@ interface LeaderState {
   error: string | null;
   loadDashboard(): Promise<void>;
   loadReadyOrders(): Promise<void>;
+  loadMoreReadyOrders(): Promise<void>;
   /** Verifies one pickup code or member code; the outcome is kept for the leader to read. */
   verify(request: VerifyPickupRequest): Promise<VerifyOutcome>;
   /** Verifies several pickup codes one after another, each with its own outcome. */
   verifyMany(codes: string[]): Promise<void>;
   loadPickLists(): Promise<void>;
   loadDeliveries(): Promise<void>;
+  loadMoreDeliveries(): Promise<void>;
   receive(batchId: string): Promise<boolean>;
   /** The caller's applications and the nearby points a new one could be for. */
   loadApplications(): Promise<void>;
@@ -74,16 +81,27 @@ const EMPTY: Pick<
 > = {
   dashboard: null,
   notLeader: false,
-  readyOrders: [],
+  readyOrders: emptyList(),
   outcomes: [],
   pickLists: [],
-  deliveries: [],
+  deliveries: emptyList(),
   applications: [],
   vacantPoints: [],
   loading: false,
   busy: false,
   error: null,
 };
+
+const readyOrders: ListReader = pagedList(
+  (cursor) => api.leader.pickups({ limit: PAGE_SIZE, cursor }),
+  () => useLeaderStore.getState().readyOrders,
+  (list) => useLeaderStore.setState({ readyOrders: list }),
+);
+const deliveries: ListReader = pagedList(
+  (cursor) => api.leader.deliveries({ limit: PAGE_SIZE, cursor }),
+  () => useLeaderStore.getState().deliveries,
+  (list) => useLeaderStore.setState({ deliveries: list }),
+);
 
 export const useLeaderStore = create<LeaderState>()((set, get) => {
   /** Runs one read, keeping its failure as the page's error (or as "not a leader"). */
@@ -96,14 +114,31 @@ export const useLeaderStore = create<LeaderState>()((set, get) => {
     }
   }
 
+  /** Reads a list from its first page, as `read` does. */
+  const readFirst = (list: ListReader, fallback: string) =>
+    read(async () => {
+      await list.load();
+      return {};
+    }, fallback);
+
+  /** Reads the next page of a list, keeping its failure as the page's error. */
+  async function readMore(list: ListReader, fallback: string) {
+    try {
+      await list.loadMore();
+    } catch (error) {
+      set({ error: messageFor(error, fallback) });
+    }
+  }
+
   return {
     ...EMPTY,
 
     loadDashboard: () =>
       read(async () => ({ dashboard: await api.leader.dashboard() }), '工作台加载失败'),
 
-    loadReadyOrders: () =>
-      read(async () => ({ readyOrders: (await api.leader.pickups()).items }), '加载失败'),
+    loadReadyOrders: () => readFirst(readyOrders, '加载失败'),
+
+    loadMoreReadyOrders: () => readMore(readyOrders, '加载失败'),
 
     async verify(request) {
       const input = request.code ?? '会员码';
@@ -127,8 +162,9 @@ export const useLeaderStore = create<LeaderState>()((set, get) => {
     loadPickLists: () =>
       read(async () => ({ pickLists: await api.leader.pickLists() }), '分拣单加载失败'),
 
-    loadDeliveries: () =>
-      read(async () => ({ deliveries: (await api.leader.deliveries()).items }), '到货批次加载失败'),
+    loadDeliveries: () => readFirst(deliveries, '到货批次加载失败'),
+
+    loadMoreDeliveries: () => readMore(deliveries, '到货批次加载失败'),
 
     async receive(batchId) {
       set({ busy: true });
@@ -137,7 +173,10 @@ export const useLeaderStore = create<LeaderState>()((set, get) => {
         set((state) => ({
           busy: false,
           error: null,
-          deliveries: state.deliveries.map((batch) => (batch.id === batchId ? received : batch)),
+          deliveries: {
+            ...state.deliveries,
+            items: state.deliveries.items.map((batch) => (batch.id === batchId ? received : batch)),
+          },
         }));
         return true;
       } catch (error) {
@@ -174,4 +213,8 @@ export const useLeaderStore = create<LeaderState>()((set, get) => {
   };
 });
 
-resetOnMemberChange(() => useLeaderStore.setState(EMPTY));
+resetOnMemberChange(() => {
+  readyOrders.reset();
+  deliveries.reset();
+  useLeaderStore.setState(EMPTY);
+});

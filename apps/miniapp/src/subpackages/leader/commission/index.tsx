@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { fenFromYuan, formatDateTime, yuan } from '../../../services/format';
 import { COMMISSION_STATE_LABELS, DECISION_LABELS } from '../../../services/order-labels';
 import { useCommissionStore } from '../../../stores/commission-store';
+import { ListEnd } from '../list-end';
 import '../leader.scss';
 import './index.scss';
 
@@ -57,8 +58,18 @@ function WithdrawalForm() {
 
 /** Commission by state, the ledger per order and the withdrawals. */
 export default function CommissionPage() {
-  const { totals, entries, nextCursor, withdrawals, loading, loadingMore, error, load, loadMore } =
-    useCommissionStore();
+  const {
+    totals,
+    entries,
+    nextCursor,
+    withdrawals,
+    loading,
+    loadingMore,
+    error,
+    load,
+    loadMore,
+    loadMoreWithdrawals,
+  } = useCommissionStore();
   useDidShow(() => void load());
   useReachBottom(() => void loadMore());
 
@@ -87,10 +98,10 @@ export default function CommissionPage() {
       </View>
       <WithdrawalForm />
       {error && <Text className="leader-error">{error}</Text>}
-      {withdrawals.length > 0 && (
+      {withdrawals.items.length > 0 && (
         <View className="leader-card">
           <Text className="leader-card__title">提现记录</Text>
-          {withdrawals.map((withdrawal) => (
+          {withdrawals.items.map((withdrawal) => (
             <View key={withdrawal.id} className="leader-row withdrawal">
               <Text>
                 {yuan(withdrawal.amount)}{' '}
@@ -99,6 +110,18 @@ export default function CommissionPage() {
               <Text className="leader-accent">{DECISION_LABELS[withdrawal.status]}</Text>
             </View>
           ))}
+          {withdrawals.nextCursor && (
+            <Button
+              className="withdrawals-more"
+              block
+              fill="none"
+              size="small"
+              loading={withdrawals.loadingMore}
+              onClick={() => void loadMoreWithdrawals()}
+            >
+              查看更早的提现记录
+            </Button>
+          )}
         </View>
       )}
       <View className="leader-card">
@@ -123,9 +146,7 @@ export default function CommissionPage() {
             </View>
           </View>
         ))}
-        {nextCursor && (
-          <Text className="leader-empty">{loadingMore ? '加载中…' : '上拉加载更多'}</Text>
-        )}
+        <ListEnd list={{ nextCursor, loadingMore }} shown={entries.length} />
       </View>
     </View>
   );

@@ -1,10 +1,11 @@
 import { Button } from '@nutui/nutui-react-taro';
 import { Text, View } from '@tarojs/components';
-import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
+import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro';
 import type { DeliveryBatch } from '@linli/api-contract';
 import { formatDateTime } from '../../../services/format';
 import { DELIVERY_STATE_LABELS } from '../../../services/order-labels';
 import { useLeaderStore } from '../../../stores/leader-store';
+import { ListEnd } from '../list-end';
 import { NotLeader } from '../not-leader';
 import '../leader.scss';
 
@@ -16,9 +17,19 @@ function when(batch: DeliveryBatch): string {
 
 /** The leader confirms each batch on arrival; its orders then wait for pickup. */
 export default function DeliveriesPage() {
-  const { deliveries, loading, busy, notLeader, error, loadDeliveries, receive } = useLeaderStore();
+  const {
+    deliveries,
+    loading,
+    busy,
+    notLeader,
+    error,
+    loadDeliveries,
+    loadMoreDeliveries,
+    receive,
+  } = useLeaderStore();
   useDidShow(() => void loadDeliveries());
   usePullDownRefresh(() => void loadDeliveries().finally(() => Taro.stopPullDownRefresh()));
+  useReachBottom(() => void loadMoreDeliveries());
 
   const confirm = async (batch: DeliveryBatch) => {
     const { confirm: sure } = await Taro.showModal({
@@ -33,10 +44,10 @@ export default function DeliveriesPage() {
   return (
     <View className="page leader-deliveries">
       {error && <Text className="leader-error">{error}</Text>}
-      {!loading && !error && deliveries.length === 0 && (
+      {!loading && !error && deliveries.items.length === 0 && (
         <Text className="leader-empty">暂时没有配送批次</Text>
       )}
-      {deliveries.map((batch) => (
+      {deliveries.items.map((batch) => (
         <View key={batch.id} className="leader-card delivery">
           <View className="leader-row">
             <Text className="leader-card__title">
@@ -62,6 +73,7 @@ export default function DeliveriesPage() {
           )}
         </View>
       ))}
+      <ListEnd list={deliveries} shown={deliveries.items.length} />
     </View>
   );
 }

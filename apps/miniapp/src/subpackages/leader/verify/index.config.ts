@@ -1,1 +1,1 @@
-export default definePageConfig({ navigationBarTitleText: '核销提货' });
+export default definePageConfig({ navigationBarTitleText: '核销提货', onReachBottomDistance: 80 });

@@ -1,9 +1,10 @@
 import { Button, Input, TextArea } from '@nutui/nutui-react-taro';
 import { Text, View } from '@tarojs/components';
-import Taro, { useDidShow } from '@tarojs/taro';
+import Taro, { useDidShow, useReachBottom } from '@tarojs/taro';
 import type { PickupOrder } from '@linli/api-contract';
 import { useState } from 'react';
 import { type VerifyOutcome, useLeaderStore } from '../../../stores/leader-store';
+import { ListEnd } from '../list-end';
 import { NotLeader } from '../not-leader';
 import '../leader.scss';
 import './index.scss';
@@ -51,11 +52,21 @@ function Outcome({ outcome }: { outcome: VerifyOutcome }) {
 }
 
 export default function VerifyPage() {
-  const { readyOrders, outcomes, busy, notLeader, error, loadReadyOrders, verify, verifyMany } =
-    useLeaderStore();
+  const {
+    readyOrders,
+    outcomes,
+    busy,
+    notLeader,
+    error,
+    loadReadyOrders,
+    loadMoreReadyOrders,
+    verify,
+    verifyMany,
+  } = useLeaderStore();
   const [code, setCode] = useState('');
   const [batch, setBatch] = useState('');
   useDidShow(() => void loadReadyOrders());
+  useReachBottom(() => void loadMoreReadyOrders());
 
   if (notLeader) return <NotLeader />;
 
@@ -132,12 +143,16 @@ export default function VerifyPage() {
       {outcomes.map((outcome, index) => (
         <Outcome key={`${outcomes.length - index}`} outcome={outcome} />
       ))}
-      <View className="leader-card">
-        <Text className="leader-card__title">待取货（{readyOrders.length}）</Text>
-        {readyOrders.length === 0 && <Text className="leader-empty">货都取完了</Text>}
-        {readyOrders.map((order) => (
+      <View className="leader-card verify-ready">
+        <Text className="leader-card__title">
+          待取货（{readyOrders.items.length}
+          {readyOrders.nextCursor ? '+' : ''}）
+        </Text>
+        {readyOrders.items.length === 0 && <Text className="leader-empty">货都取完了</Text>}
+        {readyOrders.items.map((order) => (
           <OrderLines key={order.id} order={order} />
         ))}
+        <ListEnd list={readyOrders} shown={readyOrders.items.length} />
       </View>
       {error && <Text className="leader-error">{error}</Text>}
     </View>
