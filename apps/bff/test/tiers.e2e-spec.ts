@@ -8,6 +8,7 @@ import { MemberBenefitsService } from '../src/modules/tiers/member-benefits.serv
 import { MemberCodeService } from '../src/modules/tiers/member-code.service';
 import { MemberTiersService } from '../src/modules/tiers/member-tiers.service';
 import { TierRulesService } from '../src/modules/tiers/tier-rules.service';
+import { HOUR_MS } from './support/fulfilment-fixtures';
 import { pointsOf } from './support/points-helpers';
 import { loginAdmin, loginMember, startTestApp, TestApp } from './support/test-app';
 
@@ -491,6 +492,28 @@ describe('member tiers', () => {
       );
       expect(member).toEqual({ tier: 'regular', manual_tier: null });
       await post({ tier: 'gold', until: '2030-01-01', reason: '测试' }, m.accessToken).expect(403);
+    });
+
+    it('reviews the growth from 12 months before the anniversary up to the review, which runs hours after it', async () => {
+      const early = await loginMember(t, 'retain-early');
+      const late = await loginMember(t, 'retain-late');
+      const tierOf = async (token: string) =>
+        (await t.http().get('/api/v1/me/member-card').set(as(token)).expect(200)).body;
+      const clock = pointsOf(t).clock;
+      await grow(early.member.id, 'early-1', 2_000);
+      await grow(late.member.id, 'late-1', 2_000);
+      clock.advance(HOUR_MS);
+      // Earned an hour after reaching gold: meets gold's retention threshold at the anniversary.
+      await grow(early.member.id, 'early-2', 1_200);
+      const { tierReviewAt } = await tierOf(early.accessToken);
+      // Earned an hour after the anniversary: enough growth for gold again.
+      clock.advance(Date.parse(tierReviewAt) + HOUR_MS - clock.now().getTime());
+      await grow(late.member.id, 'late-2', 2_000);
+      // The job runs once a day, this time two hours after the anniversary.
+      clock.advance(HOUR_MS);
+      await runRetention();
+      expect((await tierOf(early.accessToken)).tier).toBe('gold');
+      expect(await tierOf(late.accessToken)).toMatchObject({ tier: 'gold', growth: 2_000 });
     });
 
     it('gives other modules the benefits of the tier and of member day', async () => {

@@ -119,8 +119,12 @@ export class MemberTiersService {
 
   /**
    * Reviews up to `limit` members whose tier anniversary has come: each keeps the tier when
-   * their rolling growth meets its retention threshold, else drops one tier (never below a
-   * manual floor in force). Set-based: one read and two writes per batch, whatever its size.
+   * their growth from 12 months before the anniversary up to now meets its retention
+   * threshold, else drops one tier (never below a manual floor in force). The job runs hours
+   * after an anniversary: growth earned just after reaching the tier still counts, though more
+   * than 12 months old by then, and so does growth earned since the anniversary (on its day,
+   * as the card shows it), which may have reached the tier again. Set-based: one read and two
+   * writes per batch, whatever its size.
    */
   async reviewDue(ctx: RequestContext, limit: number): Promise<number> {
     const now = this.clock.now();
@@ -137,7 +141,8 @@ export class MemberTiersService {
          SELECT id, tier, tier_review_at, manual_tier, manual_tier_until FROM members
          WHERE tier_review_at <= $1 ORDER BY tier_review_at LIMIT $2 FOR UPDATE SKIP LOCKED)
        SELECT due.*, COALESCE((SELECT SUM(g.amount) FROM growth_events g
-                               WHERE g.member_id = due.id AND g.occurred_at > $1::timestamptz - interval '12 months'), 0)::int AS growth
+                               WHERE g.member_id = due.id
+                                 AND g.occurred_at > due.tier_review_at - interval '12 months'), 0)::int AS growth
        FROM due`,
       [now, limit],
     );
