@@ -1,3 +1,4 @@
+import { businessDay } from '@linli/domain';
 import { ErrorCode } from '@linli/shared';
 import { RequestContext } from '../src/common/request-context';
 import { AppException } from '../src/common/errors/app-exception';
@@ -9,7 +10,7 @@ import { MemberCodeService } from '../src/modules/tiers/member-code.service';
 import { MemberTiersService } from '../src/modules/tiers/member-tiers.service';
 import { TierRulesService } from '../src/modules/tiers/tier-rules.service';
 import { HOUR_MS } from './support/fulfilment-fixtures';
-import { pointsOf } from './support/points-helpers';
+import { DAY_MS, pointsOf } from './support/points-helpers';
 import { loginAdmin, loginMember, startTestApp, TestApp } from './support/test-app';
 
 describe('member tiers', () => {
@@ -514,6 +515,41 @@ describe('member tiers', () => {
       await runRetention();
       expect((await tierOf(early.accessToken)).tier).toBe('gold');
       expect(await tierOf(late.accessToken)).toMatchObject({ tier: 'gold', growth: 2_000 });
+    });
+
+    it('reviews a tier kept by a manual floor when the floor ends, not a year later', async () => {
+      const partner = await loginMember(t, 'retain-partner');
+      const clock = pointsOf(t).clock;
+      // Gold by hand, until a month after the anniversary of setting it.
+      const until = businessDay(new Date(clock.now().getTime() + YEAR_MS + 30 * DAY_MS));
+      await t
+        .http()
+        .post(`/api/v1/admin/members/${partner.member.id}/tier`)
+        .set(as(admin))
+        .send({ tier: 'gold', until, reason: '社区合伙人' })
+        .expect(200);
+      clock.advance(YEAR_MS);
+      await runRetention();
+      const held = await t
+        .http()
+        .get('/api/v1/me/member-card')
+        .set(as(partner.accessToken))
+        .expect(200);
+      expect(held.body).toMatchObject({ tier: 'gold', growth: 0 });
+
+      clock.advance(31 * DAY_MS);
+      await runRetention();
+      const card = await t
+        .http()
+        .get('/api/v1/me/member-card')
+        .set(as(partner.accessToken))
+        .expect(200);
+      expect(card.body.tier).toBe('silver');
+      expect(card.body.history[0]).toMatchObject({
+        from: 'gold',
+        to: 'silver',
+        reason: 'retention',
+      });
     });
 
     it('gives other modules the benefits of the tier and of member day', async () => {

@@ -89,9 +89,29 @@ describe('retention at the anniversary', () => {
     expect(evaluateRetention(DEFAULT_TIERS, DIAMOND, 0, now, floor)).toEqual({
       tierIndex: DIAMOND,
       dropped: false,
+      heldByFloorUntil: floor.until,
     });
     const ended = { tierIndex: DIAMOND, until: new Date('2027-05-31T16:00:00Z') };
     expect(evaluateRetention(DEFAULT_TIERS, DIAMOND, 0, now, ended)).toEqual({
+      tierIndex: GOLD,
+      dropped: true,
+    });
+  });
+
+  it('says until when a manual floor alone holds the tier, so that it is reviewed when the floor ends', () => {
+    const floor = { tierIndex: GOLD, until: new Date('2027-06-30T15:59:59.999Z') };
+    expect(evaluateRetention(DEFAULT_TIERS, GOLD, 0, now, floor)).toEqual({
+      tierIndex: GOLD,
+      dropped: false,
+      heldByFloorUntil: floor.until,
+    });
+    // Growth that keeps the tier keeps it for a year, whatever the floor.
+    expect(evaluateRetention(DEFAULT_TIERS, GOLD, 1_200, now, floor)).toEqual({
+      tierIndex: GOLD,
+      dropped: false,
+    });
+    // A floor below the tier does not hold it.
+    expect(evaluateRetention(DEFAULT_TIERS, DIAMOND, 0, now, floor)).toEqual({
       tierIndex: GOLD,
       dropped: true,
     });

@@ -52,12 +52,18 @@ export function tierAnniversary(reachedAt: Date, years = 1): Date {
 export interface RetentionDecision {
   tierIndex: number;
   dropped: boolean;
+  /**
+   * Set when only a manual floor kept the tier: it holds until the floor ends, and is
+   * reviewed then rather than a year on.
+   */
+  heldByFloorUntil?: Date;
 }
 
 /**
  * At a tier's anniversary: a member whose rolling 12-month growth is below the tier's
  * retention threshold drops one tier — never more, never below a manual floor still in force,
- * and never below what their growth reaches anyway.
+ * and never below what their growth reaches anyway. A tier kept only by a floor is kept until
+ * the floor's end date.
  */
 export function evaluateRetention(
   tiers: readonly TierRule[],
@@ -75,5 +81,9 @@ export function evaluateRetention(
     floorIndex,
     Math.min(tierIndexForGrowth(tiers, growth12m), currentIndex),
   );
+  // Growth below the retention threshold reaches a lower tier: only the floor keeps this one.
+  if (next === currentIndex && floor) {
+    return { tierIndex: next, dropped: false, heldByFloorUntil: floor.until };
+  }
   return { tierIndex: next, dropped: next < currentIndex };
 }

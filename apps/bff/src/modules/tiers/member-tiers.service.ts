@@ -120,11 +120,12 @@ export class MemberTiersService {
   /**
    * Reviews up to `limit` members whose tier anniversary has come: each keeps the tier when
    * their growth from 12 months before the anniversary up to now meets its retention
-   * threshold, else drops one tier (never below a manual floor in force). The job runs hours
-   * after an anniversary: growth earned just after reaching the tier still counts, though more
-   * than 12 months old by then, and so does growth earned since the anniversary (on its day,
-   * as the card shows it), which may have reached the tier again. Set-based: one read and two
-   * writes per batch, whatever its size.
+   * threshold, else drops one tier, never below a manual floor in force; a tier such a floor
+   * alone kept is reviewed again when the floor ends. The job runs hours after an
+   * anniversary: growth earned just after reaching the tier still counts, though more than 12
+   * months old by then, and so does growth earned since the anniversary (on its day, as the
+   * card shows it), which may have reached the tier again. Set-based: one read and two writes
+   * per batch, whatever its size.
    */
   async reviewDue(ctx: RequestContext, limit: number): Promise<number> {
     const now = this.clock.now();
@@ -166,13 +167,14 @@ export class MemberTiersService {
         from: m.tier,
         to: tiers[decision.tierIndex].code as MemberTier,
         dropped: decision.dropped,
-        // A kept tier is reviewed again a year on; a new tier a year from now; the base tier never.
+        // A kept tier is reviewed again a year on, or when the manual floor that alone kept it
+        // ends; a new tier a year from now; the base tier never.
         nextReview:
           decision.tierIndex === 0
             ? null
             : decision.dropped
               ? tierAnniversary(now)
-              : tierAnniversary(m.tier_review_at),
+              : (decision.heldByFloorUntil ?? tierAnniversary(m.tier_review_at)),
       };
     });
     await this.connection.query(
