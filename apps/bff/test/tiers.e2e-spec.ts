@@ -552,6 +552,29 @@ describe('member tiers', () => {
       });
     });
 
+    it('grants the entry gifts of the thresholds growth crosses under a manual tier, once each', async () => {
+      const m = await loginMember(t, 'manual-then-growth');
+      const until = businessDay(new Date(pointsOf(t).clock.now().getTime() + 2 * YEAR_MS));
+      await t
+        .http()
+        .post(`/api/v1/admin/members/${m.member.id}/tier`)
+        .set(as(admin))
+        .send({ tier: 'gold', until, reason: '社区合伙人' })
+        .expect(200);
+      const available = async () =>
+        (await t.http().get('/api/v1/me/points').set(as(m.accessToken)).expect(200)).body.available;
+      expect(await available()).toBe(0);
+      // Growth passes silver and gold, both held by hand: 100 + 300.
+      await grow(m.member.id, 'manual-1', 2_100);
+      expect(await available()).toBe(400);
+      await grow(m.member.id, 'manual-2', 100);
+      expect(await available()).toBe(400);
+      // Then diamond, reached by growth: 800 more.
+      await grow(m.member.id, 'manual-3', 4_000);
+      expect(await available()).toBe(1_200);
+      expect((await pointsOf(t).reconcile()).mismatches).toEqual([]);
+    });
+
     it('gives other modules the benefits of the tier and of member day', async () => {
       const m = await loginMember(t, 'benefits');
       await grow(m.member.id, 'benefits-1', 600);

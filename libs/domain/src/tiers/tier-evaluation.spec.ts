@@ -59,6 +59,23 @@ describe('upgrades', () => {
     });
   });
 
+  it('owes the gift of each threshold growth crosses below a tier held by hand', () => {
+    // Gold held by hand: growth from 0 to 2,100 passes silver and gold.
+    expect(evaluateUpgrade(DEFAULT_TIERS, GOLD, 2_100, none, 0)).toEqual({
+      tierIndex: GOLD,
+      entryGiftsFor: [SILVER, GOLD],
+    });
+    expect(evaluateUpgrade(DEFAULT_TIERS, GOLD, 2_100, none, 1_900)).toEqual({
+      tierIndex: GOLD,
+      entryGiftsFor: [GOLD],
+    });
+    // Growth that crosses no threshold owes nothing, though those gifts were never granted.
+    expect(evaluateUpgrade(DEFAULT_TIERS, GOLD, 2_200, none, 2_100)).toEqual({
+      tierIndex: GOLD,
+      entryGiftsFor: [],
+    });
+  });
+
   it('never downgrades: that is retention’s business', () => {
     expect(evaluateUpgrade(DEFAULT_TIERS, GOLD, 100, none)).toEqual({
       tierIndex: GOLD,

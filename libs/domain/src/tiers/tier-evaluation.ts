@@ -17,21 +17,24 @@ export interface UpgradeDecision {
 /**
  * Upgrades are immediate: a member moves to the highest tier their rolling 12-month growth
  * reaches, and is owed the entry gift of every tier above their current one up to it, unless
- * that gift was granted before.
+ * that gift was granted before. Growth that rose from `growthBefore` also owes the gifts of the
+ * thresholds it crossed below the tier held: a tier held by hand (a manual floor) was entered
+ * without them.
  */
 export function evaluateUpgrade(
   tiers: readonly TierRule[],
   currentIndex: number,
   growth12m: number,
   giftsGranted: ReadonlySet<string>,
+  growthBefore = growth12m,
 ): UpgradeDecision {
   const reached = tierIndexForGrowth(tiers, growth12m);
-  if (reached <= currentIndex) return { tierIndex: currentIndex, entryGiftsFor: [] };
+  const from = Math.min(currentIndex, tierIndexForGrowth(tiers, growthBefore));
   const entryGiftsFor: number[] = [];
-  for (let i = currentIndex + 1; i <= reached; i++) {
+  for (let i = from + 1; i <= reached; i++) {
     if (tiers[i].entryGiftPoints > 0 && !giftsGranted.has(tiers[i].code)) entryGiftsFor.push(i);
   }
-  return { tierIndex: reached, entryGiftsFor };
+  return { tierIndex: Math.max(reached, currentIndex), entryGiftsFor };
 }
 
 /**

@@ -40,13 +40,13 @@ export class MemberTiersService {
     if (!Number.isSafeInteger(amount) || amount <= 0)
       throw new RangeError(`growth must be a positive integer, got ${amount}`);
     await this.connection.withTransaction(ctx, async () => {
-      await this.connection.query(
+      const recorded = await this.connection.query(
         ctx,
         `INSERT INTO growth_events (member_id, amount, kind, source_type, source_id, occurred_at)
-         VALUES ($1, $2, 'grant', $3, $4, $5) ON CONFLICT DO NOTHING`,
+         VALUES ($1, $2, 'grant', $3, $4, $5) ON CONFLICT DO NOTHING RETURNING id`,
         [memberId, amount, source.type, source.id, this.clock.now()],
       );
-      await this.upgrade(ctx, memberId);
+      await this.upgrade(ctx, memberId, recorded.length > 0 ? amount : 0);
     });
   }
 
@@ -324,8 +324,12 @@ export class MemberTiersService {
     );
   }
 
-  /** Moves the member up to the tier their growth reaches, granting each entry gift once. */
-  private async upgrade(ctx: RequestContext, memberId: string): Promise<void> {
+  /**
+   * Moves the member up to the tier their growth reaches, granting each entry gift once: those
+   * of the tiers passed on the way, and those of the thresholds `gained` (growth just recorded)
+   * crossed below a tier held by hand.
+   */
+  private async upgrade(ctx: RequestContext, memberId: string, gained = 0): Promise<void> {
     const [member] = await this.connection.query<{ tier: MemberTier }>(
       ctx,
       `SELECT tier FROM members WHERE id = $1 FOR UPDATE`,
@@ -341,21 +345,24 @@ export class MemberTiersService {
       0,
       tiers.findIndex((t) => t.code === member.tier),
     );
+    const growth = await this.growth12m(ctx, memberId);
     const decision = evaluateUpgrade(
       tiers,
       current,
-      await this.growth12m(ctx, memberId),
+      growth,
       new Set(gifts.map((g) => g.tier)),
+      growth - gained,
     );
-    if (decision.tierIndex === current) return;
-    await this.raiseTier(
-      ctx,
-      memberId,
-      member.tier,
-      tiers[decision.tierIndex].code as MemberTier,
-      'upgrade',
-      version,
-    );
+    if (decision.tierIndex > current) {
+      await this.raiseTier(
+        ctx,
+        memberId,
+        member.tier,
+        tiers[decision.tierIndex].code as MemberTier,
+        'upgrade',
+        version,
+      );
+    }
     for (const giftIndex of decision.entryGiftsFor) {
       const tier = tiers[giftIndex];
       const granted = await this.connection.query(
