@@ -148,6 +148,24 @@ describe('member tiers', () => {
       return draft.version;
     };
 
+    it('simulates what publishing does: a member keeps the tier held, whatever the new thresholds', async () => {
+      const holder = await loginMember(t, 'tier-sim-holder');
+      await grow(holder.member.id, 'sim-holder-1', 600);
+      // Silver asks for more growth than the member has: their silver is held till its anniversary.
+      const version = await draftWith((tiers) =>
+        tiers.map((tier) => (tier.code === 'silver' ? { ...tier, threshold: 1_000 } : tier)),
+      );
+      const simulation = await t
+        .http()
+        .post(`/api/v1/admin/tier-rules/${version}/simulate`)
+        .set(as(admin))
+        .expect(200);
+      expect(simulation.body.moving).toBe(0);
+      expect(simulation.body.movements).toContainEqual(
+        expect.objectContaining({ from: 'silver', to: 'silver' }),
+      );
+    });
+
     it('refuses to publish rules that do not hold together', async () => {
       const version = await draftWith((tiers) =>
         tiers.map((tier) => (tier.code === 'gold' ? { ...tier, threshold: 100 } : tier)),

@@ -155,41 +155,33 @@ export class TierRulesService implements OnApplicationBootstrap {
   }
 
   /**
-   * What a version would do to today's members, without writing anything: each member's
-   * tier by their rolling 12-month growth under the version (never below a manual floor in
-   * force), counted by (current tier, new tier). One pass over members and growth in SQL.
+   * What publishing a version would do to today's members, without writing anything: each
+   * member is raised to the tier their rolling 12-month growth reaches under the version, as
+   * the upgrade-tiers job would, and keeps the tier they hold otherwise (a tier is held until
+   * its anniversary, and never dropped by more than one then). Counted by (current tier, new
+   * tier). One pass over members and growth in SQL.
    */
   async simulate(ctx: RequestContext, version: number): Promise<TierSimulation> {
     const { tiers } = await this.get(ctx, version);
     const problems = rulesetProblems(tiers);
     if (problems.length > 0) throw tierRulesInvalid(problems);
     const now = this.clock.now();
-    // 1-based, as array_position counts.
-    const rank = (code: string) => MEMBER_TIERS.indexOf(code as MemberTier) + 1;
     const rows = await this.connection.query<{
       from_tier: MemberTier;
       to_tier: MemberTier;
       members: number;
     }>(
       ctx,
-      // width_bucket counts the thresholds a value reaches: a tier index in one cheap step.
+      // width_bucket counts the thresholds a value reaches: the 1-based tier it earns, as
+      // array_position gives the 1-based tier held.
       `WITH growth AS (${ROLLING_GROWTH}),
        evaluated AS (
          SELECT m.tier AS from_tier,
-                ($2::text[])[1 + GREATEST(
-                  width_bucket(COALESCE(g.growth, 0), $3::int[]) - 1,
-                  CASE WHEN m.manual_tier_until > $1
-                       THEN width_bucket(array_position($5::text[], m.manual_tier), $4::int[]) - 1
-                       ELSE 0 END)] AS to_tier
+                ($2::text[])[GREATEST(width_bucket(COALESCE(g.growth, 0), $3::int[]),
+                                      array_position($2::text[], m.tier))] AS to_tier
          FROM members m LEFT JOIN growth g ON g.member_id = m.id)
        SELECT from_tier, to_tier, count(*)::int AS members FROM evaluated GROUP BY 1, 2 ORDER BY 1, 2`,
-      [
-        now,
-        tiers.map((t) => t.code),
-        tiers.map((t) => t.threshold),
-        tiers.map((t) => rank(t.code)),
-        [...MEMBER_TIERS],
-      ],
+      [now, tiers.map((t) => t.code), tiers.map((t) => t.threshold)],
     );
     const movements = rows.map((r) => ({ from: r.from_tier, to: r.to_tier, members: r.members }));
     return {
