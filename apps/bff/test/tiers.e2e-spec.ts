@@ -732,3 +732,33 @@ describe('upgrade-tiers beside orders completing', () => {
     });
   });
 });
+
+describe('growth over the rolling 12 months', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('counts 12 months of the Shanghai calendar, in the early hours of 29 February too', async () => {
+    const m = await loginMember(t, 'leap-day');
+    const points = pointsOf(t);
+    const moveTo = (instant: string) =>
+      points.clock.advance(Date.parse(instant) - points.clock.now().getTime());
+    moveTo('2027-02-28T12:00:00+08:00');
+    await points.inTransaction((ctx) =>
+      t.app
+        .get(MemberTiersService)
+        .recordGrowth(ctx, m.member.id, { type: 'order', id: 'leap-1' }, 600),
+    );
+    // 05:00 on 29 February in Shanghai, still the 28th in UTC: 2027 has no 29 February, so the
+    // 12 months began at 05:00 on 28 February 2027, Shanghai time.
+    moveTo('2028-02-29T05:00:00+08:00');
+    const card = await t
+      .http()
+      .get('/api/v1/me/member-card')
+      .set({ authorization: `Bearer ${m.accessToken}` })
+      .expect(200);
+    expect(card.body).toMatchObject({ tier: 'silver', growth: 600, growthToNext: 1_400 });
+  });
+});

@@ -9,7 +9,7 @@ import { NotificationsService } from '../notifications/notifications.service';
 import { PointsLedger, PointsSource } from '../points/points-ledger.service';
 import { MemberCard } from './dto/member-card.dto';
 import { MemberCodeService } from './member-code.service';
-import { ROLLING_GROWTH, TierRulesService } from './tier-rules.service';
+import { ROLLING_GROWTH, TierRulesService, yearBefore } from './tier-rules.service';
 
 interface TierChangeRow {
   id: string;
@@ -66,7 +66,7 @@ export class MemberTiersService {
     const [row] = await this.connection.query<{ growth: number }>(
       ctx,
       `SELECT COALESCE(SUM(amount), 0)::int AS growth FROM growth_events
-       WHERE member_id = $1 AND occurred_at > $2::timestamptz - interval '12 months'`,
+       WHERE member_id = $1 AND occurred_at > ${yearBefore('$2::timestamptz')}`,
       [memberId, this.clock.now()],
     );
     return row.growth;
@@ -143,7 +143,7 @@ export class MemberTiersService {
          WHERE tier_review_at <= $1 ORDER BY tier_review_at LIMIT $2 FOR UPDATE SKIP LOCKED)
        SELECT due.*, COALESCE((SELECT SUM(g.amount) FROM growth_events g
                                WHERE g.member_id = due.id
-                                 AND g.occurred_at > due.tier_review_at - interval '12 months'), 0)::int AS growth
+                                 AND g.occurred_at > ${yearBefore('due.tier_review_at')}), 0)::int AS growth
        FROM due`,
       [now, limit],
     );

@@ -1,5 +1,5 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { DEFAULT_TIERS, TierRule, tierRuleProblems } from '@linli/domain';
+import { BUSINESS_TIME_ZONE, DEFAULT_TIERS, TierRule, tierRuleProblems } from '@linli/domain';
 import { MEMBER_TIERS, MemberTier } from '@linli/shared';
 import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
@@ -26,11 +26,19 @@ const toVersion = (row: VersionRow): TierRulesVersion => ({
 });
 
 /**
+ * SQL for the instant 12 months before `instant` (SQL), on Shanghai's calendar whatever the
+ * session's time zone: in UTC, 05:00 on 29 February in Shanghai is still the 28th, and its
+ * 12 months would start a day late.
+ */
+export const yearBefore = (instant: string) =>
+  `((${instant} AT TIME ZONE '${BUSINESS_TIME_ZONE}') - interval '12 months') AT TIME ZONE '${BUSINESS_TIME_ZONE}'`;
+
+/**
  * Each member's growth over the rolling 12 months before `$1`: the figure tiers are reached by,
  * for the simulation and for the upgrades that publishing brings.
  */
 export const ROLLING_GROWTH = `SELECT member_id, SUM(amount) AS growth FROM growth_events
-  WHERE occurred_at > $1::timestamptz - interval '12 months' GROUP BY member_id`;
+  WHERE occurred_at > ${yearBefore('$1::timestamptz')} GROUP BY member_id`;
 
 // Versions are numbered one after another, and published in that order: creating or
 // publishing one takes this lock for its transaction.
