@@ -1,5 +1,5 @@
 import { seedDemoDelivery } from '../src/database/demo-delivery';
-import { seedDemo } from '../src/database/demo-seed';
+import { DEMO, seedDemo } from '../src/database/demo-seed';
 import { startTestApp, TestApp } from './support/test-app';
 
 describe('demo seed', () => {
@@ -23,6 +23,16 @@ describe('demo seed', () => {
     await seedDemo(t.dataSource, t.config);
     await seedDemoDelivery(t.app);
     expect(await count()).toEqual(before);
+  });
+
+  it('refuses to seed a production database, where its admin password is published', async () => {
+    await t.dataSource.query(`DELETE FROM admin_users`);
+    const production = { ...t.config, NODE_ENV: 'production' as const, ADMIN_PASSWORD: undefined };
+    await expect(seedDemo(t.dataSource, production)).rejects.toThrow(
+      'The demo data is not for production',
+    );
+    await t.http().post('/api/v1/admin/auth/login').send(DEMO.admin).expect(401);
+    await seedDemo(t.dataSource, t.config);
   });
 
   it('lets alice buy at once from her pickup point', async () => {

@@ -1,5 +1,16 @@
 import { ConfigError, loadConfig } from './app-config';
 
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  DATABASE_URL: 'postgres://db/linli',
+  JWT_ACCESS_SECRET: 'a'.repeat(40),
+  JWT_REFRESH_SECRET: 'b'.repeat(40),
+  MEMBER_CODE_SECRET: 'c'.repeat(40),
+  PAYMENT_PROVIDER: 'wechat',
+  NOTIFICATION_PROVIDER: 'wechat',
+  PUBLIC_BASE_URL: 'https://api.linli.example',
+};
+
 describe('configuration', () => {
   it('starts with safe defaults for development', () => {
     const config = loadConfig({});
@@ -54,17 +65,14 @@ describe('configuration', () => {
     );
   });
 
+  it('refuses the demo seed in production, which opens an admin account with a published password', () => {
+    expect(() => loadConfig({ ...PRODUCTION, DEMO_SEED: 'true' })).toThrow(
+      'DEMO_SEED must be off in production',
+    );
+  });
+
   it('accepts a complete production configuration', () => {
-    const config = loadConfig({
-      NODE_ENV: 'production',
-      DATABASE_URL: 'postgres://db/linli',
-      JWT_ACCESS_SECRET: 'a'.repeat(40),
-      JWT_REFRESH_SECRET: 'b'.repeat(40),
-      MEMBER_CODE_SECRET: 'c'.repeat(40),
-      PAYMENT_PROVIDER: 'wechat',
-      NOTIFICATION_PROVIDER: 'wechat',
-      PUBLIC_BASE_URL: 'https://api.linli.example',
-    });
+    const config = loadConfig(PRODUCTION);
     expect(config.NODE_ENV).toBe('production');
   });
 });

@@ -270,6 +270,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (config.NOTIFICATION_PROVIDER === 'recording')
       problems.push('NOTIFICATION_PROVIDER must be wechat in production');
     if (config.AUTH_DEV_LOGIN) problems.push('AUTH_DEV_LOGIN must be off in production');
+    if (config.DEMO_SEED) problems.push('DEMO_SEED must be off in production');
     if (!config.DATABASE_URL) problems.push('DATABASE_URL must be set in production');
     if (!config.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL must be set in production');
     if (problems.length > 0)

@@ -93,11 +93,16 @@ export const DEMO = {
 
 const DAY_MS = 86_400_000;
 
-/** Demo data, safe to apply again and again: rows are keyed by fixed ids and never duplicated. */
+/**
+ * Demo data, safe to apply again and again: rows are keyed by fixed ids and never duplicated.
+ * Never in production: without ADMIN_PASSWORD it opens the admin account with the password
+ * above, which the README gives to anyone.
+ */
 export async function seedDemo(
   dataSource: DataSource,
-  config: Pick<AppConfig, 'ADMIN_USERNAME' | 'ADMIN_PASSWORD'>,
+  config: Pick<AppConfig, 'NODE_ENV' | 'ADMIN_USERNAME' | 'ADMIN_PASSWORD'>,
 ): Promise<void> {
+  if (config.NODE_ENV === 'production') throw new Error('The demo data is not for production');
   await dataSource.transaction(async (manager) => {
     const { community, pickupPoints, leader, shoppers } = DEMO;
     await manager.query(
