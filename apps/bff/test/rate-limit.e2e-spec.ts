@@ -1,7 +1,11 @@
 import { ErrorCode } from '@linli/shared';
 import { randomBytes } from 'node:crypto';
 import { createTestDatabase, TestDatabase } from './support/test-database';
-import { startTestApp, TestApp } from './support/test-app';
+import { startTestApp, TEST_ADMIN, TestApp } from './support/test-app';
+
+/** An admin log-in from a client address, as a proxy on this machine forwards it. */
+const adminLogIn = (t: TestApp, from: string, body: { username: string; password: string }) =>
+  t.http().post('/api/v1/admin/auth/login').set('X-Forwarded-For', from).send(body);
 
 describe('log-in rate limit in process memory', () => {
   let t: TestApp;
@@ -28,6 +32,33 @@ describe('log-in rate limit in process memory', () => {
   });
 });
 
+describe('wrong admin passwords counted per account, from whatever address they come', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({
+      TRUST_PROXY: 'loopback',
+      LOGIN_RATE_LIMIT: '2',
+      ADMIN_LOGIN_FAILURE_LIMIT: '5',
+    });
+  });
+  afterAll(() => t.close());
+
+  it('pauses an account after its limit of wrong passwords, however many addresses guess at once', async () => {
+    const guesses = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        adminLogIn(t, `203.0.113.${i + 1}`, { ...TEST_ADMIN, password: `guess-${i}` }),
+      ),
+    );
+    expect(guesses.filter((r) => r.status === 401)).toHaveLength(5);
+    expect(guesses.filter((r) => r.status === 429)).toHaveLength(7);
+    const right = await adminLogIn(t, '203.0.113.100', TEST_ADMIN).expect(429);
+    expect(right.body.error.code).toBe(ErrorCode.RateLimited);
+    await adminLogIn(t, '203.0.113.101', { username: 'other', password: 'wrong-password' }).expect(
+      401,
+    );
+  });
+});
+
 describe('log-in rate limit shared through Redis by two BFF instances', () => {
   let database: TestDatabase;
   let first: TestApp;
@@ -39,6 +70,8 @@ describe('log-in rate limit shared through Redis by two BFF instances', () => {
       REDIS_KEY_PREFIX: `linli-test-${randomBytes(6).toString('hex')}:`,
       LOGIN_RATE_LIMIT: '4',
       LOGIN_RATE_WINDOW_SECONDS: '60',
+      TRUST_PROXY: 'loopback',
+      ADMIN_LOGIN_FAILURE_LIMIT: '5',
     };
     first = await startTestApp(env, { database });
     second = await startTestApp(env, { database });
@@ -60,5 +93,17 @@ describe('log-in rate limit shared through Redis by two BFF instances', () => {
       statuses.push(res.status);
     }
     expect(statuses).toEqual([401, 401, 401, 401, 429, 429]);
+  });
+
+  it("counts an account's wrong passwords on both instances against one limit", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const res = await adminLogIn(i % 2 === 0 ? first : second, `198.51.100.${i + 1}`, {
+        username: 'operator',
+        password: 'wrong-password',
+      });
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
   });
 });

@@ -168,6 +168,20 @@ export class AppConfig {
   @Min(1)
   LOGIN_RATE_WINDOW_SECONDS = 60;
 
+  /**
+   * Wrong passwords an admin account may be given per window, from any number of addresses,
+   * before its log-in pauses until the window ends.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  ADMIN_LOGIN_FAILURE_LIMIT = 10;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  ADMIN_LOGIN_FAILURE_WINDOW_SECONDS = 900;
+
   /** Wrong pickup codes a leader may enter per window before verification pauses. */
   @Type(() => Number)
   @IsInt()

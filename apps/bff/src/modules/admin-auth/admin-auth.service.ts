@@ -1,8 +1,12 @@
-import { HttpStatus, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ErrorCode } from '@linli/shared';
+import type Redis from 'ioredis';
 import { AppConfig } from '../../config/app-config';
 import { TokenService } from '../../common/auth/token.service';
+import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
+import { FailureCounter } from '../../common/rate-limit/failure-counter';
+import { REDIS } from '../../common/redis';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { AdminLoginResponse } from './dto/admin-login.dto';
@@ -14,12 +18,23 @@ const UNKNOWN_USER_HASH = 'scrypt$00000000000000000000000000000000$' + '0'.repea
 @Injectable()
 export class AdminAuthService implements OnApplicationBootstrap {
   private readonly logger = new Logger(AdminAuthService.name);
+  /** Wrong passwords by username, whatever address they come from. */
+  private readonly failures: FailureCounter;
 
   constructor(
     private readonly connection: TransactionalConnection,
     private readonly tokens: TokenService,
     private readonly config: AppConfig,
-  ) {}
+    clock: Clock,
+    @Inject(REDIS) redis: Redis | null,
+  ) {
+    this.failures = new FailureCounter(
+      redis,
+      clock,
+      `${config.REDIS_KEY_PREFIX}admin-login-failures:`,
+      config.ADMIN_LOGIN_FAILURE_WINDOW_SECONDS * 1000,
+    );
+  }
 
   /** The first admin comes from configuration; an existing account is left as it is. */
   async onApplicationBootstrap(): Promise<void> {
@@ -34,11 +49,26 @@ export class AdminAuthService implements OnApplicationBootstrap {
     if (created.length > 0) this.logger.log({ username }, 'bootstrap admin created');
   }
 
+  /**
+   * The per-address limit alone lets guesses spread over many addresses through (an IPv6 range
+   * holds billions), so each account takes only so many wrong passwords per window. Every
+   * attempt counts as a failure before the password is checked, and a right one is taken back
+   * after: guesses sent all at once cannot slip past the limit. Unknown usernames count alike.
+   */
   async login(
     ctx: RequestContext,
     username: string,
     password: string,
   ): Promise<AdminLoginResponse> {
+    const limit = this.config.ADMIN_LOGIN_FAILURE_LIMIT;
+    if ((await this.failures.record(username)) > limit) {
+      throw new AppException(
+        HttpStatus.TOO_MANY_REQUESTS,
+        ErrorCode.RateLimited,
+        'Too many wrong passwords for this account: wait a while before trying again',
+        { limit },
+      );
+    }
     const [admin] = await this.connection.query<{ id: string; password_hash: string }>(
       ctx,
       `SELECT id, password_hash FROM admin_users WHERE username = $1`,
@@ -52,6 +82,7 @@ export class AdminAuthService implements OnApplicationBootstrap {
         'Wrong username or password',
       );
     }
+    await this.failures.forgive(username);
     return {
       accessToken: this.tokens.signAccess({ kind: 'admin', id: admin.id, roles: ['admin'] }),
     };
