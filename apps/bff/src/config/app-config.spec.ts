@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseEnv } from 'node:util';
 import { ConfigError, loadConfig } from './app-config';
 
 const PRODUCTION = {
@@ -63,6 +66,21 @@ describe('configuration', () => {
     expect((error as Error).message).toContain(
       'NOTIFICATION_PROVIDER must be wechat in production',
     );
+  });
+
+  it('refuses in production the placeholder secrets that .env.example shows to anyone', () => {
+    const text = readFileSync(join(__dirname, '../../.env.example'), 'utf8');
+    const example = parseEnv(text) as Record<string, string>;
+    const { JWT_ACCESS_SECRET, JWT_REFRESH_SECRET, MEMBER_CODE_SECRET } = example;
+    let error: unknown;
+    try {
+      loadConfig({ ...PRODUCTION, JWT_ACCESS_SECRET, JWT_REFRESH_SECRET, MEMBER_CODE_SECRET });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    for (const name of ['JWT_ACCESS_SECRET', 'JWT_REFRESH_SECRET', 'MEMBER_CODE_SECRET'])
+      expect((error as Error).message).toContain(`${name} must be set`);
   });
 
   it('refuses the demo seed in production, which opens an admin account with a published password', () => {

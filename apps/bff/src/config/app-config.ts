@@ -273,12 +273,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (config.NODE_ENV === 'production') {
     const problems: string[] = [];
-    if (config.JWT_ACCESS_SECRET === DEV_ACCESS_SECRET)
-      problems.push('JWT_ACCESS_SECRET must be set');
-    if (config.JWT_REFRESH_SECRET === DEV_REFRESH_SECRET)
-      problems.push('JWT_REFRESH_SECRET must be set');
-    if (config.MEMBER_CODE_SECRET === DEV_MEMBER_CODE_SECRET)
-      problems.push('MEMBER_CODE_SECRET must be set');
+    // Anyone can read the development defaults and .env.example's change-me placeholders, and
+    // sign admin tokens or member codes with them.
+    const published = (secret: string, devDefault: string) =>
+      secret === devDefault || secret.startsWith('change-me');
+    if (published(config.JWT_ACCESS_SECRET, DEV_ACCESS_SECRET))
+      problems.push('JWT_ACCESS_SECRET must be set to a secret of this deployment');
+    if (published(config.JWT_REFRESH_SECRET, DEV_REFRESH_SECRET))
+      problems.push('JWT_REFRESH_SECRET must be set to a secret of this deployment');
+    if (published(config.MEMBER_CODE_SECRET, DEV_MEMBER_CODE_SECRET))
+      problems.push('MEMBER_CODE_SECRET must be set to a secret of this deployment');
     if (config.PAYMENT_PROVIDER === 'sandbox')
       problems.push('PAYMENT_PROVIDER must be wechat in production');
     if (config.NOTIFICATION_PROVIDER === 'recording')
