@@ -278,6 +278,10 @@ describe('member tiers', () => {
     it('answers 404 for an unknown version and 400 for a malformed one', async () => {
       await t.http().get('/api/v1/admin/tier-rules/999').set(as(admin)).expect(404);
       await t.http().get('/api/v1/admin/tier-rules/two').set(as(admin)).expect(400);
+      // Past what a version number can be (int4): as malformed, where it answered 500.
+      const huge = await t.http().get('/api/v1/admin/tier-rules/2147483648').set(as(admin));
+      expect(huge.status).toBe(400);
+      expect(huge.body.error.code).toBe(ErrorCode.ValidationFailed);
     });
 
     it('is for admins only', async () => {

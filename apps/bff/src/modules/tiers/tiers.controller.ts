@@ -1,4 +1,6 @@
 import {
+  ArgumentMetadata,
+  BadRequestException,
   Body,
   Controller,
   Get,
@@ -30,6 +32,16 @@ import {
 import { MemberTiersService } from './member-tiers.service';
 import { TierRulesService } from './tier-rules.service';
 
+/** A version number, whole and within the int column that holds it: 400 for anything else. */
+class VersionPipe extends ParseIntPipe {
+  override async transform(value: string, metadata: ArgumentMetadata): Promise<number> {
+    const version = await super.transform(value, metadata);
+    if (Math.abs(version) > 2_147_483_647)
+      throw new BadRequestException('The version number is out of range');
+    return version;
+  }
+}
+
 @ApiTags('admin')
 @ApiBearerAuth()
 @Controller('admin/tier-rules')
@@ -47,7 +59,7 @@ export class TierRulesController {
   @ApiOkResponse({ type: TierRulesVersion })
   get(
     @Ctx() ctx: RequestContext,
-    @Param('version', ParseIntPipe) version: number,
+    @Param('version', VersionPipe) version: number,
   ): Promise<TierRulesVersion> {
     return this.rules.get(ctx, version);
   }
@@ -67,7 +79,7 @@ export class TierRulesController {
   @ApiConflictResponse({ description: 'TIER_RULES_PUBLISHED' })
   update(
     @Ctx() ctx: RequestContext,
-    @Param('version', ParseIntPipe) version: number,
+    @Param('version', VersionPipe) version: number,
     @Body() body: TierRulesRequest,
   ): Promise<TierRulesVersion> {
     return this.rules.updateDraft(ctx, version, body.tiers);
@@ -83,7 +95,7 @@ export class TierRulesController {
   })
   publish(
     @Ctx() ctx: RequestContext,
-    @Param('version', ParseIntPipe) version: number,
+    @Param('version', VersionPipe) version: number,
   ): Promise<TierRulesVersion> {
     return this.rules.publish(ctx, version);
   }
@@ -93,7 +105,7 @@ export class TierRulesController {
   @ApiOkResponse({ type: TierSimulation })
   simulate(
     @Ctx() ctx: RequestContext,
-    @Param('version', ParseIntPipe) version: number,
+    @Param('version', VersionPipe) version: number,
   ): Promise<TierSimulation> {
     return this.rules.simulate(ctx, version);
   }
