@@ -1,7 +1,7 @@
 import { Button, InputNumber, TextArea } from '@nutui/nutui-react-taro';
 import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow, useRouter } from '@tarojs/taro';
-import type { OrderView } from '@linli/api-contract';
+import type { OrderLineView, OrderView, RefundView } from '@linli/api-contract';
 import { statesAllowing } from '@linli/domain';
 import { useState } from 'react';
 import { QrCode } from '../../../components/qr-code';
@@ -52,11 +52,30 @@ function PickupCode({ code }: { code: string }) {
   );
 }
 
-function RefundForm({ order }: { order: OrderView }) {
+/**
+ * The units of each line still open to an after-sales request: neither refunded nor asked for
+ * by a request waiting for review, as the BFF refuses those twice.
+ */
+function refundableUnits(
+  order: OrderView,
+  refunds: RefundView[],
+): { line: OrderLineView; units: number }[] {
+  const asked = new Map<string, number>();
+  for (const refund of refunds.filter((r) => r.status === 'pending'))
+    for (const { orderLineId, quantity } of refund.lines)
+      asked.set(orderLineId, (asked.get(orderLineId) ?? 0) + quantity);
+  return order.lines
+    .map((line) => ({
+      line,
+      units: line.quantity - line.refundedQuantity - (asked.get(line.id) ?? 0),
+    }))
+    .filter(({ units }) => units > 0);
+}
+
+function RefundForm({ refundable }: { refundable: { line: OrderLineView; units: number }[] }) {
   const { submitting, requestRefund } = useOrdersStore();
   const [quantities, setQuantities] = useState<Record<string, number>>({});
   const [reason, setReason] = useState('');
-  const refundable = order.lines.filter((l) => l.quantity > l.refundedQuantity);
   const submit = async () => {
     if (await requestRefund(quantities, reason.trim())) {
       setQuantities({});
@@ -67,14 +86,14 @@ function RefundForm({ order }: { order: OrderView }) {
   return (
     <View className="order-card refund-form">
       <Text className="order-card__title">申请售后</Text>
-      {refundable.map((line) => (
+      {refundable.map(({ line, units }) => (
         <View key={line.id} className="order-row">
           <Text>{line.title}</Text>
           <InputNumber
             className="refund-quantity"
             value={quantities[line.id] ?? 0}
             min={0}
-            max={line.quantity - line.refundedQuantity}
+            max={units}
             onChange={(value) => setQuantities({ ...quantities, [line.id]: Number(value) })}
           />
         </View>
@@ -134,6 +153,7 @@ export default function OrderPage() {
     allows(order, 'refund_part') &&
     order.afterSalesEndsAt !== null &&
     new Date(order.afterSalesEndsAt).getTime() > Date.now();
+  const refundable = refundableUnits(order, refunds);
 
   return (
     <View className="page order-detail">
@@ -199,7 +219,7 @@ export default function OrderPage() {
           ))}
         </View>
       )}
-      {afterSalesOpen && <RefundForm order={order} />}
+      {afterSalesOpen && refundable.length > 0 && <RefundForm refundable={refundable} />}
       {error && <Text className="order-error">{error}</Text>}
       {order.state === 'pending_payment' && !actions.pay && (
         <Text className="order-pay__deadline">已过支付时间，订单将自动取消</Text>

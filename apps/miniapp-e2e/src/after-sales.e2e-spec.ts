@@ -1,0 +1,88 @@
+import { logInAs, useJourney } from './support/journey';
+import { screenshot, waitForText } from './support/screen';
+import { approveLeader, pickupPoints, shopperAt } from './support/pickup-points';
+import { liveGroupBuy } from './support/group-buys';
+import { operator } from './support/stack';
+
+describe('journey: a neighbour asks for money back after picking up', () => {
+  const journey = useJourney();
+
+  it('is offered only the units not already asked for while a request waits for review', async () => {
+    const { stack } = journey;
+    const admin = await operator(stack);
+    const [pointId] = await pickupPoints(
+      stack,
+      admin,
+      '德胜新村',
+      [{ name: '德胜新村自提点', address: '德胜路 6 号', latitude: 30.2772, longitude: 120.1276 }],
+      { leaders: false },
+    );
+    const leader = await approveLeader(stack, admin, pointId, 'sunayi', '孙阿姨');
+    const campaign = await liveGroupBuy(stack, admin, {
+      product: '千岛湖鱼头',
+      sku: '2斤',
+      priceFen: 4_800,
+      title: '千岛湖鱼头 团购',
+      groupPriceFen: 3_900,
+      perMemberLimit: 3,
+      minBuyers: 1,
+      pickupPointIds: [pointId],
+    });
+    // Two fish heads bought, delivered and picked up.
+    const shopper = await shopperAt(stack, 'xiaozhou', pointId);
+    const order = await stack.api<{ id: string }>(
+      'POST',
+      '/orders',
+      { items: [{ campaignId: campaign.id, quantity: 2 }] },
+      { ...shopper.auth, 'idempotency-key': 'journey-after-sales-order' },
+    );
+    await stack.api('POST', `/orders/${order.id}/pay`, undefined, shopper.auth);
+    await stack.sql(
+      `UPDATE campaigns SET cuts_off_at = now() - interval '1 minute' WHERE id = $1`,
+      [campaign.id],
+    );
+    await stack.api('POST', '/admin/jobs/cut-off-campaigns/run', undefined, admin);
+    const [batch] = await stack.api<{ id: string }[]>('GET', '/admin/deliveries', undefined, admin);
+    await stack.api('POST', `/admin/deliveries/${batch.id}/dispatch`, undefined, admin);
+    await stack.api('POST', `/leader/deliveries/${batch.id}/receive`, undefined, leader.auth);
+    const { pickupCode } = await stack.api<{ pickupCode: string }>(
+      'GET',
+      `/me/orders/${order.id}`,
+      undefined,
+      shopper.auth,
+    );
+    await stack.api(
+      'POST',
+      '/leader/pickups/verify',
+      { code: pickupCode },
+      { ...leader.auth, 'idempotency-key': 'journey-after-sales-pickup' },
+    );
+
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'xiaozhou');
+    await page.goto(`${stack.h5Url}/#/subpackages/shop/order/index?id=${order.id}`);
+    await waitForText(page.locator('.order-detail-state'), '已取货');
+
+    // One of the two was bad: ¥39 is more than is refunded without review, so it waits.
+    const add = page.locator('.refund-quantity .nut-inputnumber-add');
+    await add.click();
+    await page.locator('.refund-reason textarea').fill('有一个鱼头不新鲜');
+    await page.locator('.refund-submit').click();
+    await page.getByText('已提交', { exact: true }).waitFor({ timeout: 10_000 });
+    await waitForText(page.locator('.refund-status'), '审核中');
+
+    // The other one is all there is left to ask for.
+    await add.click();
+    await add.click();
+    expect(await page.locator('.refund-quantity input').inputValue()).toBe('1');
+    await page.locator('.refund-reason textarea').fill('另一个也不新鲜');
+    await page.locator('.refund-submit').click();
+    await page.locator('.refund-item').nth(1).waitFor({ timeout: 10_000 });
+    expect(await page.locator('.refund-status').allInnerTexts()).toEqual(['审核中', '审核中']);
+
+    // Both units are asked for: nothing is left to request until the operator decides.
+    await page.locator('.refund-form').waitFor({ state: 'detached', timeout: 10_000 });
+    expect(await page.locator('.order-error').count()).toBe(0);
+    await screenshot(page, 'journey-after-sales-pending.png');
+  });
+});
