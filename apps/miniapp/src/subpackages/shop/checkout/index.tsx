@@ -10,7 +10,7 @@ import './index.scss';
 function Row({ label, value, className }: { label: string; value: string; className?: string }) {
   return (
     <View className={`checkout-row ${className ?? ''}`}>
-      <Text>{label}</Text>
+      <Text className="checkout-row__label">{label}</Text>
       <Text className="checkout-row__value">{value}</Text>
     </View>
   );

@@ -34,8 +34,8 @@ function pickupDates(order: OrderView): string {
 function Row({ label, value, valueClass }: { label: string; value: string; valueClass?: string }) {
   return (
     <View className="order-row">
-      <Text>{label}</Text>
-      <Text className={valueClass}>{value}</Text>
+      <Text className="order-row__label">{label}</Text>
+      <Text className={`order-row__value ${valueClass ?? ''}`}>{value}</Text>
     </View>
   );
 }

@@ -1,0 +1,98 @@
+import type { Locator } from 'playwright-core';
+import { logInAs, useJourney } from './support/journey';
+import { screenshot, waitForText } from './support/screen';
+import { approveLeader, pickupPoints, shopperAt } from './support/pickup-points';
+import { liveGroupBuy } from './support/group-buys';
+import { operator } from './support/stack';
+
+/** How many lines the text of an element takes on screen. */
+function linesOf(locator: Locator): Promise<number> {
+  return locator.evaluate((element) => {
+    const range = document.createRange();
+    range.selectNodeContents(element);
+    const rects = Array.from(range.getClientRects()).filter((rect) => rect.width > 0);
+    return new Set(rects.map((rect) => Math.round(rect.top))).size;
+  });
+}
+
+const POINT = '翠苑一区西门菜鸟驿站旁边的邻里便利店自提点（文三路公交站对面）';
+const TITLE = '千岛湖有机鱼头 2斤装 新鲜现杀 冰鲜直达 次日送到自提点 团购特惠';
+
+describe('journey: long names on a 375 px phone', () => {
+  const journey = useJourney();
+
+  it('keeps each short label on one line beside a long pickup point or group-buy name', async () => {
+    const { stack } = journey;
+    const admin = await operator(stack);
+    const [pointId] = await pickupPoints(
+      stack,
+      admin,
+      '翠苑',
+      [{ name: POINT, address: '翠苑路 1 号', latitude: 30.2772, longitude: 120.1276 }],
+      { leaders: false },
+    );
+    await approveLeader(stack, admin, pointId, 'wuayi', '吴阿姨');
+    const delivered = await liveGroupBuy(stack, admin, {
+      product: '千岛湖鱼头',
+      sku: '2斤',
+      priceFen: 4_800,
+      title: TITLE,
+      groupPriceFen: 3_900,
+      perMemberLimit: 2,
+      minBuyers: 1,
+      pickupPointIds: [pointId],
+    });
+    await liveGroupBuy(stack, admin, {
+      product: '龙井虾仁',
+      sku: '300g',
+      priceFen: 8_800,
+      title: '龙井虾仁 团购',
+      groupPriceFen: 6_800,
+      perMemberLimit: 2,
+      minBuyers: 1,
+      pickupPointIds: [pointId],
+    });
+    // An order of the fish heads, cut off and on the lorry to the pickup point.
+    const shopper = await shopperAt(stack, 'xiaoqian', pointId);
+    const order = await stack.api<{ id: string }>(
+      'POST',
+      '/orders',
+      { items: [{ campaignId: delivered.id, quantity: 1 }] },
+      { ...shopper.auth, 'idempotency-key': 'journey-narrow-order' },
+    );
+    await stack.api('POST', `/orders/${order.id}/pay`, undefined, shopper.auth);
+    await stack.sql(
+      `UPDATE campaigns SET cuts_off_at = now() - interval '1 minute' WHERE id = $1`,
+      [delivered.id],
+    );
+    await stack.api('POST', '/admin/jobs/cut-off-campaigns/run', undefined, admin);
+    const [batch] = await stack.api<{ id: string }[]>('GET', '/admin/deliveries', undefined, admin);
+    await stack.api('POST', `/admin/deliveries/${batch.id}/dispatch`, undefined, admin);
+
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'xiaoqian');
+    await page.getByText('首页', { exact: true }).last().click();
+    await page.locator('.campaign-card__buy').first().click();
+    await waitForText(page.locator('.checkout-card__title'), '龙井虾仁 团购');
+    await page.locator('.checkout-payable').waitFor();
+    await screenshot(page, 'journey-narrow-checkout.png');
+    expect(await linesOf(page.locator('.checkout-pickup > :first-child'))).toBe(1);
+
+    await page.goto(`${stack.h5Url}/#/subpackages/shop/order/index?id=${order.id}`);
+    await waitForText(page.locator('.order-detail-state'), '配送中');
+    await screenshot(page, 'journey-narrow-order.png');
+    const pointRow = page.locator('.order-row').filter({ hasText: POINT });
+    expect(await linesOf(pointRow.locator(':scope > :first-child'))).toBe(1);
+
+    const leaderPage = await journey.newPage();
+    await logInAs(leaderPage, stack, 'wuayi');
+    await leaderPage.locator('.mine-leader-link').click();
+    const batchState = leaderPage.locator('.leader-dashboard .leader-accent').first();
+    await waitForText(batchState, '已发车');
+    await screenshot(leaderPage, 'journey-narrow-dashboard.png');
+    expect(await linesOf(batchState)).toBe(1);
+    await leaderPage.locator('.dashboard-deliveries').click();
+    await waitForText(leaderPage.locator('.delivery-state'), '已发车');
+    expect(await linesOf(leaderPage.locator('.delivery-state'))).toBe(1);
+  });
+});
