@@ -3,6 +3,7 @@ import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { MEMBER_TIER_NAMES } from '@linli/shared';
 import { useState } from 'react';
+import { comeBackAfterLogin } from '../../services/after-login';
 import { devLoginEnabled, useAuthStore } from '../../stores/auth-store';
 import './index.scss';
 
@@ -44,6 +45,11 @@ export default function MinePage() {
   useDidShow(() => {
     if (accessToken) void loadMe();
   });
+
+  const logIn = async () => {
+    await login(devLoginEnabled ? name : undefined);
+    if (useAuthStore.getState().accessToken) comeBackAfterLogin();
+  };
 
   if (member && accessToken) {
     return (
@@ -99,7 +105,7 @@ export default function MinePage() {
         block
         loading={loading}
         disabled={devLoginEnabled && !name.trim()}
-        onClick={() => void login(devLoginEnabled ? name : undefined)}
+        onClick={() => void logIn()}
       >
         {devLoginEnabled ? '登录' : '微信一键登录'}
       </Button>

@@ -1,5 +1,6 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow, useReachBottom } from '@tarojs/taro';
+import { LogInFirst } from '../../components/log-in-first';
 import { formatDateTime, yuan } from '../../services/format';
 import { ORDER_STATE_LABELS } from '../../services/order-labels';
 import { useAuthStore } from '../../stores/auth-store';
@@ -13,9 +14,12 @@ export default function OrdersPage() {
   useDidShow(() => {
     if (loggedIn) void load();
   });
-  useReachBottom(() => void loadMore());
+  useReachBottom(() => {
+    if (loggedIn) void loadMore();
+  });
 
-  if (!loggedIn || (!loading && !error && orders.length === 0)) {
+  if (!loggedIn) return <LogInFirst title="登录后查看订单和取货码" />;
+  if (!loading && !error && orders.length === 0) {
     return (
       <View className="page placeholder">
         <Text className="placeholder__title">还没有订单</Text>

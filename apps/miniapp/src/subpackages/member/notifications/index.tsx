@@ -1,7 +1,9 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow, useReachBottom } from '@tarojs/taro';
 import type { NotificationView } from '@linli/api-contract';
+import { LogInFirst } from '../../../components/log-in-first';
 import { formatDateTime } from '../../../services/format';
+import { useAuthStore } from '../../../stores/auth-store';
 import { useNotificationsStore } from '../../../stores/notifications-store';
 import './index.scss';
 
@@ -16,9 +18,16 @@ function open(notice: NotificationView) {
 }
 
 export default function NotificationsPage() {
+  const loggedIn = useAuthStore((s) => Boolean(s.accessToken));
   const { items, loading, error, load, loadMore } = useNotificationsStore();
-  useDidShow(() => void load());
-  useReachBottom(() => void loadMore());
+  useDidShow(() => {
+    if (loggedIn) void load();
+  });
+  useReachBottom(() => {
+    if (loggedIn) void loadMore();
+  });
+
+  if (!loggedIn) return <LogInFirst title="登录后查看消息" />;
 
   if (!loading && !error && items.length === 0) {
     return (

@@ -2,6 +2,8 @@ import { Button } from '@nutui/nutui-react-taro';
 import { Text, View } from '@tarojs/components';
 import { useDidShow, useReachBottom } from '@tarojs/taro';
 import type { PointsEntry, PointsEntryType } from '@linli/api-contract';
+import { LogInFirst } from '../../../components/log-in-first';
+import { useAuthStore } from '../../../stores/auth-store';
 import { usePointsStore } from '../../../stores/points-store';
 import { formatDate, formatDateTime } from '../../../services/format';
 import './index.scss';
@@ -54,6 +56,7 @@ function EntryRow({ entry }: { entry: PointsEntry }) {
 }
 
 export default function PointsWalletPage() {
+  const loggedIn = useAuthStore((s) => Boolean(s.accessToken));
   const store = usePointsStore();
   const {
     wallet,
@@ -67,10 +70,15 @@ export default function PointsWalletPage() {
   } = store;
 
   useDidShow(() => {
+    if (!loggedIn) return;
     void store.loadWallet();
     void store.showEntries(filter);
   });
-  useReachBottom(() => void store.loadMore());
+  useReachBottom(() => {
+    if (loggedIn) void store.loadMore();
+  });
+
+  if (!loggedIn) return <LogInFirst title="登录后查看积分" />;
 
   return (
     <View className="points">

@@ -3,7 +3,9 @@ import { useDidShow, useRouter } from '@tarojs/taro';
 import { MEMBER_TIER_NAMES } from '@linli/shared';
 import { BuyButton } from '../../../components/buy-button';
 import { CampaignPrices, CampaignStock } from '../../../components/campaign-parts';
+import { LogInFirst } from '../../../components/log-in-first';
 import { formatDateTime, yuan } from '../../../services/format';
+import { useAuthStore } from '../../../stores/auth-store';
 import { useShopStore } from '../../../stores/shop-store';
 import './index.scss';
 
@@ -27,10 +29,13 @@ function buyersText({ buyers, minBuyers }: { buyers: number; minBuyers: number }
 
 export default function CampaignPage() {
   const { id } = useRouter().params;
+  const loggedIn = useAuthStore((s) => Boolean(s.accessToken));
   const { campaign, error, openCampaign } = useShopStore();
   useDidShow(() => {
-    if (id) void openCampaign(id);
+    if (id && loggedIn) void openCampaign(id);
   });
+
+  if (!loggedIn) return <LogInFirst title="登录后参团" />;
 
   if (!campaign || campaign.id !== id) {
     return (

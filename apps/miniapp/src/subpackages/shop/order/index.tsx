@@ -4,9 +4,11 @@ import Taro, { useDidShow, useRouter } from '@tarojs/taro';
 import type { OrderLineView, OrderView, RefundView } from '@linli/api-contract';
 import { statesAllowing } from '@linli/domain';
 import { useState } from 'react';
+import { LogInFirst } from '../../../components/log-in-first';
 import { QrCode } from '../../../components/qr-code';
 import { formatDateTime, formatTime, yuan } from '../../../services/format';
 import { ORDER_STATE_LABELS, REFUND_STATUS_LABELS } from '../../../services/order-labels';
+import { useAuthStore } from '../../../stores/auth-store';
 import { useOrdersStore } from '../../../stores/orders-store';
 import './index.scss';
 
@@ -121,11 +123,14 @@ function RefundForm({ refundable }: { refundable: { line: OrderLineView; units: 
 
 export default function OrderPage() {
   const { id } = useRouter().params;
+  const loggedIn = useAuthStore((s) => Boolean(s.accessToken));
   const { current: order, refunds, error, submitting, open, pay, cancel } = useOrdersStore();
 
   useDidShow(() => {
-    if (id) void open(id);
+    if (id && loggedIn) void open(id);
   });
+
+  if (!loggedIn) return <LogInFirst title="登录后查看订单" />;
 
   if (!order || order.id !== id) {
     return (
