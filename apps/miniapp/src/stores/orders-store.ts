@@ -75,7 +75,7 @@ export const useOrdersStore = create<OrdersState>()((set, get) => ({
   async open(orderId) {
     // The refunds read now show whether a request whose answer was lost went through.
     askingRefund = null;
-    if (get().current?.id !== orderId) set({ current: null, refunds: [] });
+    if (get().current?.id !== orderId) set({ current: null, refunds: [], error: null });
     set({ loading: true });
     try {
       const [current, refunds] = await Promise.all([

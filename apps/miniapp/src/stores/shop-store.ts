@@ -103,7 +103,7 @@ export const useShopStore = create<ShopState>()((set, get) => ({
   async openCampaign(campaignId) {
     // What the list already knows shows at once; the detail read brings it up to date.
     const listed = get().campaigns.find((campaign) => campaign.id === campaignId) ?? null;
-    if (get().campaign?.id !== campaignId) set({ campaign: listed });
+    if (get().campaign?.id !== campaignId) set({ campaign: listed, error: null });
     try {
       set({ campaign: await api.campaigns.get(campaignId), error: null });
     } catch (error) {

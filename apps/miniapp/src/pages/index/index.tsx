@@ -4,6 +4,7 @@ import Taro, { useDidShow, useReachBottom } from '@tarojs/taro';
 import type { ShopperCampaign } from '@linli/api-contract';
 import { BuyButton } from '../../components/buy-button';
 import { CampaignPrices, CampaignStock } from '../../components/campaign-parts';
+import { LoadFailed } from '../../components/load-failed';
 import { useAuthStore } from '../../stores/auth-store';
 import { useShopStore } from '../../stores/shop-store';
 import './index.scss';
@@ -117,7 +118,12 @@ export default function IndexPage() {
           </Text>
         </View>
       )}
-      {error && <Text className="index-error">{error}</Text>}
+      {error &&
+        (campaigns.length === 0 ? (
+          <LoadFailed message={error} retrying={loading} onRetry={() => void loadCampaigns()} />
+        ) : (
+          <Text className="index-error">{error}</Text>
+        ))}
       {campaigns.map((campaign) => (
         <CampaignCard key={campaign.id} campaign={campaign} />
       ))}

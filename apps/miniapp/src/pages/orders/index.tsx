@@ -1,5 +1,6 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow, useReachBottom } from '@tarojs/taro';
+import { LoadFailed } from '../../components/load-failed';
 import { LogInFirst } from '../../components/log-in-first';
 import { formatDateTime, yuan } from '../../services/format';
 import { ORDER_STATE_LABELS } from '../../services/order-labels';
@@ -19,6 +20,13 @@ export default function OrdersPage() {
   });
 
   if (!loggedIn) return <LogInFirst title="登录后查看订单和取货码" />;
+  if (error && orders.length === 0) {
+    return (
+      <View className="page placeholder">
+        <LoadFailed message={error} retrying={loading} onRetry={() => void load()} />
+      </View>
+    );
+  }
   if (!loading && !error && orders.length === 0) {
     return (
       <View className="page placeholder">

@@ -1,6 +1,7 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow, useReachBottom } from '@tarojs/taro';
 import type { NotificationView } from '@linli/api-contract';
+import { LoadFailed } from '../../../components/load-failed';
 import { LogInFirst } from '../../../components/log-in-first';
 import { formatDateTime } from '../../../services/format';
 import { useAuthStore } from '../../../stores/auth-store';
@@ -29,10 +30,14 @@ export default function NotificationsPage() {
 
   if (!loggedIn) return <LogInFirst title="登录后查看消息" />;
 
-  if (!loading && !error && items.length === 0) {
+  if (items.length === 0) {
     return (
       <View className="page placeholder">
-        <Text>暂时没有消息</Text>
+        {error ? (
+          <LoadFailed message={error} retrying={loading} onRetry={() => void load()} />
+        ) : (
+          <Text className="notifications-empty">{loading ? '加载中…' : '暂时没有消息'}</Text>
+        )}
       </View>
     );
   }

@@ -3,6 +3,7 @@ import { useDidShow, useRouter } from '@tarojs/taro';
 import { MEMBER_TIER_NAMES } from '@linli/shared';
 import { BuyButton } from '../../../components/buy-button';
 import { CampaignPrices, CampaignStock } from '../../../components/campaign-parts';
+import { LoadFailed } from '../../../components/load-failed';
 import { LogInFirst } from '../../../components/log-in-first';
 import { formatDateTime, yuan } from '../../../services/format';
 import { useAuthStore } from '../../../stores/auth-store';
@@ -40,7 +41,11 @@ export default function CampaignPage() {
   if (!campaign || campaign.id !== id) {
     return (
       <View className="page placeholder">
-        <Text>{error ?? '加载中…'}</Text>
+        {error && id ? (
+          <LoadFailed message={error} onRetry={() => void openCampaign(id)} />
+        ) : (
+          <Text>加载中…</Text>
+        )}
       </View>
     );
   }

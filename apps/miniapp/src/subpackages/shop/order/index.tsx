@@ -4,6 +4,7 @@ import Taro, { useDidShow, useRouter } from '@tarojs/taro';
 import type { OrderLineView, OrderView, RefundView } from '@linli/api-contract';
 import { statesAllowing } from '@linli/domain';
 import { useState } from 'react';
+import { LoadFailed } from '../../../components/load-failed';
 import { LogInFirst } from '../../../components/log-in-first';
 import { QrCode } from '../../../components/qr-code';
 import { formatDateTime, formatTime, yuan } from '../../../services/format';
@@ -124,7 +125,16 @@ function RefundForm({ refundable }: { refundable: { line: OrderLineView; units: 
 export default function OrderPage() {
   const { id } = useRouter().params;
   const loggedIn = useAuthStore((s) => Boolean(s.accessToken));
-  const { current: order, refunds, error, submitting, open, pay, cancel } = useOrdersStore();
+  const {
+    current: order,
+    refunds,
+    loading,
+    error,
+    submitting,
+    open,
+    pay,
+    cancel,
+  } = useOrdersStore();
 
   useDidShow(() => {
     if (id && loggedIn) void open(id);
@@ -135,7 +145,11 @@ export default function OrderPage() {
   if (!order || order.id !== id) {
     return (
       <View className="page placeholder">
-        <Text>{error ?? '加载中…'}</Text>
+        {error && id ? (
+          <LoadFailed message={error} retrying={loading} onRetry={() => void open(id)} />
+        ) : (
+          <Text>加载中…</Text>
+        )}
       </View>
     );
   }

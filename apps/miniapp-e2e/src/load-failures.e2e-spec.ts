@@ -1,0 +1,84 @@
+import type { Page } from 'playwright-core';
+import { logInAs, useJourney } from './support/journey';
+import { screenshot, waitForText } from './support/screen';
+import { pickupPoints, shopperAt } from './support/pickup-points';
+import { liveGroupBuy } from './support/group-buys';
+import { operator } from './support/stack';
+
+/** The first time the page asks the BFF for `path` (and only then), the connection drops. */
+async function dropFirst(page: Page, path: string): Promise<void> {
+  let dropped = false;
+  await page.route(
+    (url) => url.pathname === `/api/v1${path}`,
+    async (route) => {
+      if (dropped || route.request().method() !== 'GET') return route.fallback();
+      dropped = true;
+      await route.abort('connectionreset');
+    },
+  );
+}
+
+describe('journey: a neighbour on a bad connection', () => {
+  const journey = useJourney();
+
+  it('is offered 重试 on each page that could not load, and sees it once it loads', async () => {
+    const { stack } = journey;
+    const admin = await operator(stack);
+    const [pointId] = await pickupPoints(stack, admin, '三墩', [
+      { name: '三墩自提点', address: '三墩路 1 号', latitude: 30.2772, longitude: 120.1276 },
+    ]);
+    const campaign = await liveGroupBuy(stack, admin, {
+      product: '塘栖枇杷',
+      sku: '3斤',
+      priceFen: 6_900,
+      title: '塘栖枇杷 团购',
+      groupPriceFen: 5_500,
+      perMemberLimit: 2,
+      minBuyers: 1,
+      pickupPointIds: [pointId],
+    });
+    const shopper = await shopperAt(stack, 'xiaowu', pointId);
+    const order = await stack.api<{ id: string }>(
+      'POST',
+      '/orders',
+      { items: [{ campaignId: campaign.id, quantity: 1 }] },
+      { ...shopper.auth, 'idempotency-key': 'journey-load-failures-order' },
+    );
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'xiaowu');
+    const retry = page.locator('.load-failed__retry');
+    // Each page opened afresh, as from a message or a shared link: nothing loaded before.
+    const openAfresh = async (hash: string) => {
+      await page.goto(`${stack.h5Url}/#${hash}`);
+      await page.reload();
+    };
+
+    await dropFirst(page, '/me/orders');
+    await openAfresh('/pages/orders/index');
+    await retry.waitFor({ timeout: 10_000 });
+    expect(await page.getByText('没有更多了').count()).toBe(0);
+    await screenshot(page, 'journey-orders-retry.png');
+    await retry.click();
+    await waitForText(page.locator('.order-line__title'), '塘栖枇杷 团购');
+
+    await dropFirst(page, `/me/orders/${order.id}`);
+    await openAfresh(`/subpackages/shop/order/index?id=${order.id}`);
+    await retry.click({ timeout: 10_000 });
+    await waitForText(page.locator('.order-detail-state'), '待支付');
+
+    await dropFirst(page, `/campaigns/${campaign.id}`);
+    await openAfresh(`/subpackages/shop/campaign/index?id=${campaign.id}`);
+    await retry.click({ timeout: 10_000 });
+    await waitForText(page.locator('.campaign-detail-title'), '塘栖枇杷 团购');
+
+    await dropFirst(page, '/campaigns');
+    await openAfresh('/pages/index/index');
+    await retry.click({ timeout: 10_000 });
+    await waitForText(page.locator('.campaign-card__title'), '塘栖枇杷 团购');
+
+    await dropFirst(page, '/me/notifications');
+    await openAfresh('/subpackages/member/notifications/index');
+    await retry.click({ timeout: 10_000 });
+    await waitForText(page.locator('.notifications-empty'), '暂时没有消息');
+  });
+});
