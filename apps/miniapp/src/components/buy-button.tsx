@@ -1,6 +1,6 @@
 import { Button } from '@nutui/nutui-react-taro';
-import Taro from '@tarojs/taro';
 import type { ShopperCampaign } from '@linli/api-contract';
+import { useOpenPage } from '../hooks/use-open-page';
 import { useCheckoutStore } from '../stores/checkout-store';
 import { CampaignClock, useCampaignClock } from './campaign-parts';
 
@@ -26,10 +26,11 @@ export function BuyButton({
   size?: 'small' | 'large';
 }) {
   const closed = closedLabel(campaign, useCampaignClock(campaign));
-  const buy = () => {
-    void useCheckoutStore.getState().start(campaign);
-    void Taro.navigateTo({ url: '/subpackages/shop/checkout/index' });
-  };
+  const openPage = useOpenPage();
+  const buy = () =>
+    openPage('/subpackages/shop/checkout/index', () => {
+      void useCheckoutStore.getState().start(campaign);
+    });
   return (
     <Button
       className={className}

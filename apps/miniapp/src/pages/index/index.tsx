@@ -5,13 +5,14 @@ import type { ShopperCampaign } from '@linli/api-contract';
 import { BuyButton } from '../../components/buy-button';
 import { CampaignPrices, CampaignStock } from '../../components/campaign-parts';
 import { LoadFailed } from '../../components/load-failed';
+import { useOpenPage } from '../../hooks/use-open-page';
 import { useAuthStore } from '../../stores/auth-store';
 import { useShopStore } from '../../stores/shop-store';
 import './index.scss';
 
 function CampaignCard({ campaign }: { campaign: ShopperCampaign }) {
-  const open = () =>
-    void Taro.navigateTo({ url: `/subpackages/shop/campaign/index?id=${campaign.id}` });
+  const openPage = useOpenPage();
+  const open = () => openPage(`/subpackages/shop/campaign/index?id=${campaign.id}`);
   return (
     <View className="campaign-card">
       <View className="campaign-card__open" onClick={open}>

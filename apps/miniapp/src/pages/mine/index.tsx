@@ -1,8 +1,9 @@
 import { Button, Cell, Input } from '@nutui/nutui-react-taro';
 import { Text, View } from '@tarojs/components';
-import Taro, { useDidShow } from '@tarojs/taro';
+import { useDidShow } from '@tarojs/taro';
 import { MEMBER_TIER_NAMES } from '@linli/shared';
 import { useState } from 'react';
+import { useOpenPage } from '../../hooks/use-open-page';
 import { comeBackAfterLogin } from '../../services/after-login';
 import { devLoginEnabled, useAuthStore } from '../../stores/auth-store';
 import './index.scss';
@@ -41,6 +42,7 @@ const leaderLink = (roles: string[] | undefined) =>
 export default function MinePage() {
   const { member, accessToken, loading, error, login, loadMe, logout } = useAuthStore();
   const [name, setName] = useState('alice');
+  const openPage = useOpenPage();
 
   useDidShow(() => {
     if (accessToken) void loadMe();
@@ -70,7 +72,7 @@ export default function MinePage() {
                 title={link.title}
                 extra={link.extra}
                 clickable
-                onClick={() => void Taro.navigateTo({ url: link.url })}
+                onClick={() => openPage(link.url)}
               />
             ),
           )}

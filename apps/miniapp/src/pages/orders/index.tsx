@@ -1,7 +1,8 @@
 import { Text, View } from '@tarojs/components';
-import Taro, { useDidShow, useReachBottom } from '@tarojs/taro';
+import { useDidShow, useReachBottom } from '@tarojs/taro';
 import { LoadFailed } from '../../components/load-failed';
 import { LogInFirst } from '../../components/log-in-first';
+import { useOpenPage } from '../../hooks/use-open-page';
 import { formatDateTime, yuan } from '../../services/format';
 import { ORDER_STATE_LABELS } from '../../services/order-labels';
 import { useAuthStore } from '../../stores/auth-store';
@@ -11,6 +12,7 @@ import './index.scss';
 export default function OrdersPage() {
   const loggedIn = useAuthStore((s) => Boolean(s.accessToken));
   const { orders, nextCursor, loading, error, load, loadMore } = useOrdersStore();
+  const openPage = useOpenPage();
 
   useDidShow(() => {
     if (loggedIn) void load();
@@ -43,9 +45,7 @@ export default function OrdersPage() {
         <View
           key={order.id}
           className="order-card"
-          onClick={() =>
-            void Taro.navigateTo({ url: `/subpackages/shop/order/index?id=${order.id}` })
-          }
+          onClick={() => openPage(`/subpackages/shop/order/index?id=${order.id}`)}
         >
           <View className="order-card__head">
             <Text className="order-card__time">{formatDateTime(order.createdAt)}</Text>

@@ -3,24 +3,27 @@ import Taro, { useDidShow, useReachBottom } from '@tarojs/taro';
 import type { NotificationView } from '@linli/api-contract';
 import { LoadFailed } from '../../../components/load-failed';
 import { LogInFirst } from '../../../components/log-in-first';
+import { useOpenPage } from '../../../hooks/use-open-page';
 import { formatDateTime } from '../../../services/format';
 import { useAuthStore } from '../../../stores/auth-store';
 import { useNotificationsStore } from '../../../stores/notifications-store';
 import './index.scss';
 
 /** Opens what a notice is about: its order, the member card, or the points wallet. */
-function open(notice: NotificationView) {
-  const orderId = notice.data.orderId;
-  if (typeof orderId === 'string')
-    void Taro.navigateTo({ url: `/subpackages/shop/order/index?id=${orderId}` });
-  else if (notice.kind === 'tier_changed') void Taro.switchTab({ url: '/pages/member/index' });
-  else if (notice.kind === 'points_expiring')
-    void Taro.navigateTo({ url: '/subpackages/member/points/index' });
+function useOpenNotice(): (notice: NotificationView) => void {
+  const openPage = useOpenPage();
+  return (notice) => {
+    const orderId = notice.data.orderId;
+    if (typeof orderId === 'string') openPage(`/subpackages/shop/order/index?id=${orderId}`);
+    else if (notice.kind === 'tier_changed') void Taro.switchTab({ url: '/pages/member/index' });
+    else if (notice.kind === 'points_expiring') openPage('/subpackages/member/points/index');
+  };
 }
 
 export default function NotificationsPage() {
   const loggedIn = useAuthStore((s) => Boolean(s.accessToken));
   const { items, loading, error, load, loadMore } = useNotificationsStore();
+  const open = useOpenNotice();
   useDidShow(() => {
     if (loggedIn) void load();
   });
