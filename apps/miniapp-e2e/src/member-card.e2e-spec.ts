@@ -9,7 +9,8 @@ function qrImageOf(code: string): string {
   const qr = qrcode(0, 'M');
   qr.addData(code);
   qr.make();
-  return qr.createDataURL(6, 8);
+  const cell = Math.ceil(180 / (qr.getModuleCount() + 4));
+  return qr.createDataURL(cell, cell * 2);
 }
 
 describe('journey: a neighbour opens the 会员 tab', () => {

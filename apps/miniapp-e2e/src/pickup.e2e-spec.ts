@@ -89,6 +89,13 @@ describe('journey: a leader hands over an order at the pickup point', () => {
     expect(code).toMatch(/^\d{8}$/);
     await waitForText(shopperPage.locator('.order-pickup-point'), '翠苑一区自提点');
     await waitForText(shopperPage.locator('.order-pickup-date'), pickupDate);
+    // The QR fills its square, as the member code's does, so it sits centred under 提货码.
+    const fit = await shopperPage.locator('.pickup__qr').evaluate((square) => {
+      const outer = square.getBoundingClientRect();
+      const image = square.querySelector('img')?.getBoundingClientRect();
+      return image && { width: image.width / outer.width, left: image.left - outer.left };
+    });
+    expect(fit).toEqual({ width: 1, left: 0 });
     await screenshot(shopperPage, 'journey-pickup-code.png');
 
     // The leader types it in at the pickup point.
