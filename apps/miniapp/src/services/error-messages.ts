@@ -34,6 +34,11 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
   [ErrorCode.CommissionInsufficient]: '可提现佣金不足',
 };
 
+/** The BFF turned the caller away from a leader's route: they lead no pickup point. */
+export function isForbidden(error: unknown): boolean {
+  return error instanceof ApiError && error.code === ErrorCode.Forbidden;
+}
+
 /** What a shopper reads when something goes wrong: plain Chinese, never a code. */
 export function messageFor(error: unknown, fallback = '出错了，请重试'): string {
   return error instanceof ApiError ? (MESSAGES[error.code] ?? fallback) : fallback;

@@ -1,7 +1,7 @@
 import type { CommissionEntry, CommissionTotals, Withdrawal } from '@linli/api-contract';
 import { create } from 'zustand';
 import { api } from '../services/api';
-import { messageFor } from '../services/error-messages';
+import { isForbidden, messageFor } from '../services/error-messages';
 import { resetOnMemberChange } from './session';
 import { newIdempotencyKey } from '../services/idempotency-key';
 import { emptyList, type ListReader, type PagedList, pagedList } from './paged-list';
@@ -23,6 +23,8 @@ interface CommissionState {
   loading: boolean;
   loadingMore: boolean;
   submitting: boolean;
+  /** The BFF said the member leads no pickup point. */
+  notLeader: boolean;
   error: string | null;
   /** Totals, the newest ledger entries and the withdrawals, from the start. */
   load(): Promise<void>;
@@ -43,6 +45,7 @@ const EMPTY: Pick<
   | 'loading'
   | 'loadingMore'
   | 'submitting'
+  | 'notLeader'
   | 'error'
 > = {
   totals: null,
@@ -52,6 +55,7 @@ const EMPTY: Pick<
   loading: false,
   loadingMore: false,
   submitting: false,
+  notLeader: false,
   error: null,
 };
 
@@ -78,10 +82,15 @@ export const useCommissionStore = create<CommissionState>()((set, get) => ({
         entries: overview.entries.items,
         nextCursor: overview.entries.nextCursor,
         loading: false,
+        notLeader: false,
         error: null,
       });
     } catch (error) {
-      set({ loading: false, error: messageFor(error, '佣金加载失败') });
+      set({
+        loading: false,
+        notLeader: isForbidden(error),
+        error: messageFor(error, '佣金加载失败'),
+      });
     }
   },
 

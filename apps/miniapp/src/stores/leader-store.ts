@@ -1,4 +1,3 @@
-import { ApiError } from '@linli/api-client';
 import type {
   DeliveryBatch,
   LeaderApplication,
@@ -10,10 +9,9 @@ import type {
   VerifyPickupRequest,
   VerifyPickupResponse,
 } from '@linli/api-contract';
-import { ErrorCode } from '@linli/shared';
 import { create } from 'zustand';
 import { api } from '../services/api';
-import { messageFor } from '../services/error-messages';
+import { isForbidden, messageFor } from '../services/error-messages';
 import { resetOnMemberChange } from './session';
 import { newIdempotencyKey } from '../services/idempotency-key';
 import { whereAmI } from '../services/location';
@@ -58,10 +56,6 @@ interface LeaderState {
   /** The caller's applications and the nearby points a new one could be for. */
   loadApplications(): Promise<void>;
   apply(request: LeaderApplicationRequest): Promise<boolean>;
-}
-
-function isForbidden(error: unknown): boolean {
-  return error instanceof ApiError && error.code === ErrorCode.Forbidden;
 }
 
 /** What the store holds before anything is loaded, and again once the member changes. */

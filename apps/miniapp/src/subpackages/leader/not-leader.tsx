@@ -1,6 +1,9 @@
 import { Button } from '@nutui/nutui-react-taro';
 import { Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
+import type { ReactElement } from 'react';
+import { LogInFirst } from '../../components/log-in-first';
+import { useAuthStore } from '../../stores/auth-store';
 
 /** What a leader page shows a member who leads no pickup point. */
 export function NotLeader() {
@@ -17,4 +20,14 @@ export function NotLeader() {
       </Button>
     </View>
   );
+}
+
+/**
+ * What a leader page shows instead of its own content to someone who cannot use it: the way to
+ * log in (and back), or to apply when the BFF said they lead no pickup point; null for a leader.
+ */
+export function useLeaderGate(notLeader: boolean): ReactElement | null {
+  const loggedIn = useAuthStore((s) => Boolean(s.accessToken));
+  if (!loggedIn) return <LogInFirst title="登录后使用团长工作台" />;
+  return notLeader ? <NotLeader /> : null;
 }

@@ -5,7 +5,9 @@ import { useState } from 'react';
 import { fenFromYuan, formatDateTime, yuan } from '../../../services/format';
 import { COMMISSION_STATE_LABELS, DECISION_LABELS } from '../../../services/order-labels';
 import { useCommissionStore } from '../../../stores/commission-store';
+import { LoadFailed } from '../../../components/load-failed';
 import { ListEnd } from '../list-end';
+import { useLeaderGate } from '../not-leader';
 import '../leader.scss';
 import './index.scss';
 
@@ -65,6 +67,7 @@ export default function CommissionPage() {
     withdrawals,
     loading,
     loadingMore,
+    notLeader,
     error,
     load,
     loadMore,
@@ -73,10 +76,16 @@ export default function CommissionPage() {
   useDidShow(() => void load());
   useReachBottom(() => void loadMore());
 
+  const gate = useLeaderGate(notLeader);
+  if (gate) return gate;
   if (!totals) {
     return (
       <View className="page placeholder">
-        <Text>{error ?? '加载中…'}</Text>
+        {error ? (
+          <LoadFailed message={error} retrying={loading} onRetry={() => void load()} />
+        ) : (
+          <Text>加载中…</Text>
+        )}
       </View>
     );
   }

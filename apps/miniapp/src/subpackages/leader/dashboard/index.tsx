@@ -4,7 +4,7 @@ import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
 import { yuan } from '../../../services/format';
 import { DELIVERY_STATE_LABELS } from '../../../services/order-labels';
 import { useLeaderStore } from '../../../stores/leader-store';
-import { NotLeader } from '../not-leader';
+import { useLeaderGate } from '../not-leader';
 import '../leader.scss';
 import './index.scss';
 
@@ -25,7 +25,8 @@ export default function LeaderDashboardPage() {
   useDidShow(() => void loadDashboard());
   usePullDownRefresh(() => void loadDashboard().finally(() => Taro.stopPullDownRefresh()));
 
-  if (notLeader) return <NotLeader />;
+  const gate = useLeaderGate(notLeader);
+  if (gate) return gate;
   if (!dashboard) {
     return (
       <View className="page placeholder">

@@ -6,7 +6,7 @@ import { formatDateTime } from '../../../services/format';
 import { DELIVERY_STATE_LABELS } from '../../../services/order-labels';
 import { useLeaderStore } from '../../../stores/leader-store';
 import { ListEnd } from '../list-end';
-import { NotLeader } from '../not-leader';
+import { useLeaderGate } from '../not-leader';
 import '../leader.scss';
 
 function when(batch: DeliveryBatch): string {
@@ -40,7 +40,8 @@ export default function DeliveriesPage() {
       void Taro.showToast({ title: '已通知取货', icon: 'success' });
   };
 
-  if (notLeader) return <NotLeader />;
+  const gate = useLeaderGate(notLeader);
+  if (gate) return gate;
   return (
     <View className="page leader-deliveries">
       {error && <Text className="leader-error">{error}</Text>}

@@ -2,7 +2,7 @@ import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
 import { DELIVERY_STATE_LABELS, ORDER_STATE_LABELS } from '../../../services/order-labels';
 import { useLeaderStore } from '../../../stores/leader-store';
-import { NotLeader } from '../not-leader';
+import { useLeaderGate } from '../not-leader';
 import '../leader.scss';
 
 /** One list per campaign delivered here: what to hand to whom. */
@@ -11,7 +11,8 @@ export default function PickListsPage() {
   useDidShow(() => void loadPickLists());
   usePullDownRefresh(() => void loadPickLists().finally(() => Taro.stopPullDownRefresh()));
 
-  if (notLeader) return <NotLeader />;
+  const gate = useLeaderGate(notLeader);
+  if (gate) return gate;
   return (
     <View className="page leader-pick-lists">
       {error && <Text className="leader-error">{error}</Text>}

@@ -5,7 +5,7 @@ import type { PickupOrder } from '@linli/api-contract';
 import { useState } from 'react';
 import { type VerifyOutcome, useLeaderStore } from '../../../stores/leader-store';
 import { ListEnd } from '../list-end';
-import { NotLeader } from '../not-leader';
+import { useLeaderGate } from '../not-leader';
 import '../leader.scss';
 import './index.scss';
 
@@ -68,7 +68,8 @@ export default function VerifyPage() {
   useDidShow(() => void loadReadyOrders());
   useReachBottom(() => void loadMoreReadyOrders());
 
-  if (notLeader) return <NotLeader />;
+  const gate = useLeaderGate(notLeader);
+  if (gate) return gate;
 
   const scan = async () => {
     let scanned: string;
