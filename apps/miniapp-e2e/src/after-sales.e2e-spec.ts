@@ -1,7 +1,7 @@
 import { logInAs, useJourney } from './support/journey';
 import { screenshot, waitForText } from './support/screen';
 import { approveLeader, pickupPoints, shopperAt } from './support/pickup-points';
-import { liveGroupBuy } from './support/group-buys';
+import { cutOffAndDispatch, liveGroupBuy, paidOrder } from './support/group-buys';
 import { operator } from './support/stack';
 
 describe('journey: a neighbour asks for money back after picking up', () => {
@@ -30,24 +30,18 @@ describe('journey: a neighbour asks for money back after picking up', () => {
     });
     // Two fish heads bought, delivered and picked up.
     const shopper = await shopperAt(stack, 'xiaozhou', pointId);
-    const order = await stack.api<{ id: string }>(
-      'POST',
-      '/orders',
-      { items: [{ campaignId: campaign.id, quantity: 2 }] },
-      { ...shopper.auth, 'idempotency-key': 'journey-after-sales-order' },
+    const orderId = await paidOrder(
+      stack,
+      shopper.auth,
+      campaign.id,
+      'journey-after-sales-order',
+      2,
     );
-    await stack.api('POST', `/orders/${order.id}/pay`, undefined, shopper.auth);
-    await stack.sql(
-      `UPDATE campaigns SET cuts_off_at = now() - interval '1 minute' WHERE id = $1`,
-      [campaign.id],
-    );
-    await stack.api('POST', '/admin/jobs/cut-off-campaigns/run', undefined, admin);
-    const [batch] = await stack.api<{ id: string }[]>('GET', '/admin/deliveries', undefined, admin);
-    await stack.api('POST', `/admin/deliveries/${batch.id}/dispatch`, undefined, admin);
-    await stack.api('POST', `/leader/deliveries/${batch.id}/receive`, undefined, leader.auth);
+    const batchId = await cutOffAndDispatch(stack, admin, campaign.id);
+    await stack.api('POST', `/leader/deliveries/${batchId}/receive`, undefined, leader.auth);
     const { pickupCode } = await stack.api<{ pickupCode: string }>(
       'GET',
-      `/me/orders/${order.id}`,
+      `/me/orders/${orderId}`,
       undefined,
       shopper.auth,
     );
@@ -60,7 +54,7 @@ describe('journey: a neighbour asks for money back after picking up', () => {
 
     const page = await journey.newPage();
     await logInAs(page, stack, 'xiaozhou');
-    await page.goto(`${stack.h5Url}/#/subpackages/shop/order/index?id=${order.id}`);
+    await page.goto(`${stack.h5Url}/#/subpackages/shop/order/index?id=${orderId}`);
     await waitForText(page.locator('.order-detail-state'), '已取货');
 
     // One of the two was bad: ¥39 is more than is refunded without review, so it waits.

@@ -2,7 +2,7 @@ import type { Locator } from 'playwright-core';
 import { logInAs, useJourney } from './support/journey';
 import { screenshot, waitForText } from './support/screen';
 import { approveLeader, pickupPoints, shopperAt } from './support/pickup-points';
-import { liveGroupBuy } from './support/group-buys';
+import { cutOffAndDispatch, liveGroupBuy, paidOrder } from './support/group-buys';
 import { operator } from './support/stack';
 
 /** How many lines the text of an element takes on screen. */
@@ -54,20 +54,8 @@ describe('journey: long names on a 375 px phone', () => {
     });
     // An order of the fish heads, cut off and on the lorry to the pickup point.
     const shopper = await shopperAt(stack, 'xiaoqian', pointId);
-    const order = await stack.api<{ id: string }>(
-      'POST',
-      '/orders',
-      { items: [{ campaignId: delivered.id, quantity: 1 }] },
-      { ...shopper.auth, 'idempotency-key': 'journey-narrow-order' },
-    );
-    await stack.api('POST', `/orders/${order.id}/pay`, undefined, shopper.auth);
-    await stack.sql(
-      `UPDATE campaigns SET cuts_off_at = now() - interval '1 minute' WHERE id = $1`,
-      [delivered.id],
-    );
-    await stack.api('POST', '/admin/jobs/cut-off-campaigns/run', undefined, admin);
-    const [batch] = await stack.api<{ id: string }[]>('GET', '/admin/deliveries', undefined, admin);
-    await stack.api('POST', `/admin/deliveries/${batch.id}/dispatch`, undefined, admin);
+    const orderId = await paidOrder(stack, shopper.auth, delivered.id, 'journey-narrow-order');
+    await cutOffAndDispatch(stack, admin, delivered.id);
 
     const page = await journey.newPage();
     await logInAs(page, stack, 'xiaoqian');
@@ -78,7 +66,7 @@ describe('journey: long names on a 375 px phone', () => {
     await screenshot(page, 'journey-narrow-checkout.png');
     expect(await linesOf(page.locator('.checkout-pickup > :first-child'))).toBe(1);
 
-    await page.goto(`${stack.h5Url}/#/subpackages/shop/order/index?id=${order.id}`);
+    await page.goto(`${stack.h5Url}/#/subpackages/shop/order/index?id=${orderId}`);
     await waitForText(page.locator('.order-detail-state'), '配送中');
     await screenshot(page, 'journey-narrow-order.png');
     const pointRow = page.locator('.order-row').filter({ hasText: POINT });

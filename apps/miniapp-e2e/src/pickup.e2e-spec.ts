@@ -1,6 +1,6 @@
 import { logInAs, useJourney } from './support/journey';
 import { screenshot, waitForText } from './support/screen';
-import { liveGroupBuy } from './support/group-buys';
+import { cutOffAndDispatch, liveGroupBuy, paidOrder } from './support/group-buys';
 import { approveLeader, pickupPoints, shopperAt } from './support/pickup-points';
 import { operator } from './support/stack';
 
@@ -51,23 +51,8 @@ describe('journey: a leader hands over an order at the pickup point', () => {
     );
     await stack.api('POST', `/admin/campaigns/${campaign.id}/publish`, undefined, admin);
     const shopper = await shopperAt(stack, 'xiaochen', pointId);
-    const order = await stack.api<{ id: string }>(
-      'POST',
-      '/orders',
-      { items: [{ campaignId: campaign.id, quantity: 1 }] },
-      { ...shopper.auth, 'idempotency-key': 'journey-pickup-order' },
-    );
-    await stack.api('POST', `/orders/${order.id}/pay`, undefined, shopper.auth);
-    // The cut-off time comes: the operator's clock is not ours to move, so the campaign's is.
-    await stack.sql(
-      `UPDATE campaigns SET cuts_off_at = now() - interval '1 minute' WHERE id = $1`,
-      [campaign.id],
-    );
-    await stack.api('POST', '/admin/jobs/cut-off-campaigns/run', undefined, admin);
-    const {
-      items: [batch],
-    } = await stack.api<{ items: { id: string }[] }>('GET', '/admin/deliveries', undefined, admin);
-    await stack.api('POST', `/admin/deliveries/${batch.id}/dispatch`, undefined, admin);
+    await paidOrder(stack, shopper.auth, campaign.id, 'journey-pickup-order');
+    await cutOffAndDispatch(stack, admin, campaign.id);
 
     // The goods arrive: the leader confirms the batch on their phone.
     const leaderPage = await journey.newPage();
@@ -143,28 +128,10 @@ describe('journey: a leader hands over an order at the pickup point', () => {
     // One order more than a page holds arrives at the point.
     const shopper = await shopperAt(stack, 'zhangsao', pointId);
     for (let i = 0; i < 21; i++) {
-      const order = await stack.api<{ id: string }>(
-        'POST',
-        '/orders',
-        { items: [{ campaignId: walnuts.id, quantity: 1 }] },
-        { ...shopper.auth, 'idempotency-key': `journey-waiting-${i}` },
-      );
-      await stack.api('POST', `/orders/${order.id}/pay`, undefined, shopper.auth);
+      await paidOrder(stack, shopper.auth, walnuts.id, `journey-waiting-${i}`);
     }
-    await stack.sql(
-      `UPDATE campaigns SET cuts_off_at = now() - interval '1 minute' WHERE id = $1`,
-      [walnuts.id],
-    );
-    await stack.api('POST', '/admin/jobs/cut-off-campaigns/run', undefined, admin);
-    const { items: batches } = await stack.api<{ items: { id: string; campaignId: string }[] }>(
-      'GET',
-      '/admin/deliveries?state=packing',
-      undefined,
-      admin,
-    );
-    const batch = batches.find((b) => b.campaignId === walnuts.id);
-    await stack.api('POST', `/admin/deliveries/${batch?.id}/dispatch`, undefined, admin);
-    await stack.api('POST', `/leader/deliveries/${batch?.id}/receive`, undefined, leader.auth);
+    const batchId = await cutOffAndDispatch(stack, admin, walnuts.id);
+    await stack.api('POST', `/leader/deliveries/${batchId}/receive`, undefined, leader.auth);
     // Twenty later group-buys are being packed for the point.
     const later: string[] = [];
     for (let i = 1; i <= 20; i++) {

@@ -49,3 +49,46 @@ export async function liveGroupBuy(
   await stack.api('POST', `/admin/campaigns/${campaign.id}/publish`, undefined, auth);
   return { id: campaign.id, pickupDate };
 }
+
+/** An order of the group-buy placed and paid by a neighbour through the API: its id. */
+export async function paidOrder(
+  stack: Stack,
+  shopper: Headers,
+  campaignId: string,
+  idempotencyKey: string,
+  quantity = 1,
+): Promise<string> {
+  const order = await stack.api<{ id: string }>(
+    'POST',
+    '/orders',
+    { items: [{ campaignId, quantity }] },
+    { ...shopper, 'idempotency-key': idempotencyKey },
+  );
+  await stack.api('POST', `/orders/${order.id}/pay`, undefined, shopper);
+  return order.id;
+}
+
+/**
+ * The group-buy's cut-off comes (the BFF's clock is not the journey's to move, so the
+ * campaign's is), the cut-off job decides it and the operator dispatches its batch: the batch's id.
+ */
+export async function cutOffAndDispatch(
+  stack: Stack,
+  admin: Headers,
+  campaignId: string,
+): Promise<string> {
+  await stack.sql(`UPDATE campaigns SET cuts_off_at = now() - interval '1 minute' WHERE id = $1`, [
+    campaignId,
+  ]);
+  await stack.api('POST', '/admin/jobs/cut-off-campaigns/run', undefined, admin);
+  const { items } = await stack.api<{ items: { id: string; campaignId: string }[] }>(
+    'GET',
+    '/admin/deliveries?state=packing&limit=100',
+    undefined,
+    admin,
+  );
+  const batch = items.find((b) => b.campaignId === campaignId);
+  if (!batch) throw new Error(`no batch is being packed for campaign ${campaignId}`);
+  await stack.api('POST', `/admin/deliveries/${batch.id}/dispatch`, undefined, admin);
+  return batch.id;
+}
