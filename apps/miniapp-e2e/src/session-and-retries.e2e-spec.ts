@@ -81,9 +81,12 @@ describe('journey: shared phones, slow networks and lost answers', () => {
     let reads = 0;
     let releaseCarol = () => undefined as void;
     const carolHeld = new Promise<void>((resolve) => (releaseCarol = resolve));
+    let carolAnswered: Promise<unknown> = Promise.resolve();
     await page.route(endsWith('/api/v1/me/member-card'), async (route) => {
       reads += 1;
       if (reads > 1) return route.abort('internetdisconnected');
+      // Settles once Carol's answer has reached the page (or her request has ended otherwise).
+      carolAnswered = route.request().response();
       await carolHeld;
       await route.continue().catch(() => undefined);
     });
@@ -93,9 +96,6 @@ describe('journey: shared phones, slow networks and lost answers', () => {
     await logInInPlace(page, 'dan-late');
     await page.getByText('会员', { exact: true }).last().click();
     await page.getByText('网络不太好', { exact: false }).first().waitFor();
-    const carolAnswered = page.waitForResponse(
-      (response) => response.url().endsWith('/api/v1/me/member-card') && response.ok(),
-    );
     releaseCarol();
     await carolAnswered;
     await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200))); // the page reads it
