@@ -370,13 +370,21 @@ describe('fulfilment: one order from payment to completion', () => {
     // unit, asked for apart, waits for one.
     const third = await ask(1).expect(201);
     expect(third.body).toMatchObject({ status: 'pending', decidedBy: null });
-    await t
+    const approved = await t
       .http()
       .post(`/api/v1/admin/refunds/${third.body.id}/approve`)
       .set(as(w.admin))
       .set('Idempotency-Key', randomUUID())
       .send({})
       .expect(200);
+    // The operator sees which operator decided; the shopper, only that an operator did.
+    expect(approved.body.decidedBy).not.toMatch(/^(auto|operator)$/);
+    const seen = await get(carol.token, `/me/orders/${order.id}/refunds`);
+    expect(seen.map((r: { decidedBy: string }) => r.decidedBy).sort()).toEqual([
+      'auto',
+      'auto',
+      'operator',
+    ]);
     const refunded = await get(carol.token, `/me/orders/${order.id}`);
     expect(refunded).toMatchObject({ state: 'refunded', refunded: 1_200 });
     expect((await get(carol.token, `/me/orders/${order.id}/refunds`)).length).toBe(3);

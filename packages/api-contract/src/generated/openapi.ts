@@ -1999,7 +1999,7 @@ export interface components {
             requested: number;
             /** @enum {string} */
             status: "pending" | "approved" | "rejected";
-            /** @description 'auto' or the admin */
+            /** @description 'auto', or the admin who decided (to the shopper: 'operator') */
             decidedBy: string | null;
             decisionNote: string | null;
             /** Format: date-time */

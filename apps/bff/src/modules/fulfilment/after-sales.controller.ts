@@ -14,6 +14,12 @@ import { RefundRequestBody, RefundView } from './dto/after-sales.dto';
 
 const uuid = new ParseUUIDPipe({ version: '4' });
 
+/** A request as its shopper sees it: decided automatically or by an operator, not by whom. */
+const asShopperSees = (view: RefundView): RefundView => ({
+  ...view,
+  decidedBy: view.decidedBy === null || view.decidedBy === 'auto' ? view.decidedBy : 'operator',
+});
+
 @ApiTags('group-buy')
 @ApiBearerAuth()
 @Controller('me/orders/:id/refunds')
@@ -30,12 +36,15 @@ export class AfterSalesController {
     @Param('id', uuid) orderId: string,
     @Body() body: RefundRequestBody,
   ): Promise<RefundView> {
-    return this.afterSales.request(ctx, orderId, body);
+    return this.afterSales.request(ctx, orderId, body).then(asShopperSees);
   }
 
   @Get()
   @ApiOkResponse({ type: RefundView, isArray: true })
-  list(@Ctx() ctx: RequestContext, @Param('id', uuid) orderId: string): Promise<RefundView[]> {
-    return this.afterSales.forOrder(ctx, orderId, ctx.memberId);
+  async list(
+    @Ctx() ctx: RequestContext,
+    @Param('id', uuid) orderId: string,
+  ): Promise<RefundView[]> {
+    return (await this.afterSales.forOrder(ctx, orderId, ctx.memberId)).map(asShopperSees);
   }
 }

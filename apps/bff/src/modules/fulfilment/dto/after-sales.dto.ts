@@ -53,7 +53,11 @@ export class RefundView {
   @ApiProperty({ description: 'Money the request asks back, fen, before any points shortfall' })
   requested!: number;
   @ApiProperty({ enum: REFUND_STATUSES }) status!: RefundStatus;
-  @ApiProperty({ nullable: true, type: String, description: "'auto' or the admin" })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: "'auto', or the admin who decided (to the shopper: 'operator')",
+  })
   decidedBy!: string | null;
   @ApiProperty({ nullable: true, type: String }) decisionNote!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) decidedAt!: string | null;
