@@ -14,7 +14,17 @@ export const PROBE_TABLE = `
     amount int NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now()
   );
-  CREATE TABLE probe_closings (key text PRIMARY KEY, response_stored boolean NOT NULL)`;
+  CREATE TABLE probe_closings (key text PRIMARY KEY, response_stored boolean NOT NULL);
+  CREATE TABLE probe_rows (id int PRIMARY KEY, n int NOT NULL DEFAULT 0);
+  INSERT INTO probe_rows (id) VALUES (1), (2)`;
+
+/** The advisory lock /probe/lock-pair waits on between its two rows: a test holds it to line requests up. */
+export const PROBE_GATE = 4242;
+
+class LockPairRequest {
+  @IsInt() first!: number;
+  @IsInt() second!: number;
+}
 
 class GrantRequest {
   @IsInt() @Min(1) @Max(1000) amount!: number;
@@ -57,6 +67,27 @@ class ProbeController {
       });
     }
     return { grantId: row.id, amount: body.amount, at: row.created_at };
+  }
+
+  /** Updates one probe row, waits at the gate, then updates the other: two in opposite orders deadlock. */
+  @Post('lock-pair')
+  @HttpCode(200)
+  async lockPair(@Ctx() ctx: RequestContext, @Body() body: LockPairRequest) {
+    await this.connection.query(ctx, `UPDATE probe_rows SET n = n + 1 WHERE id = $1`, [body.first]);
+    await this.connection.query(ctx, `SELECT pg_advisory_xact_lock_shared($1)`, [PROBE_GATE]);
+    await this.connection.query(ctx, `UPDATE probe_rows SET n = n + 1 WHERE id = $1`, [
+      body.second,
+    ]);
+    return { done: true };
+  }
+
+  /** A statement that runs past the statement timeout. */
+  @Post('slow')
+  @HttpCode(200)
+  async slow(@Ctx() ctx: RequestContext) {
+    await this.connection.query(ctx, `SET LOCAL statement_timeout = 50`);
+    await this.connection.query(ctx, `SELECT pg_sleep(2)`);
+    return { done: true };
   }
 
   @Post('crash')

@@ -41,6 +41,14 @@ export function isTransactionConflict(error: unknown): boolean {
   return code === '40P01' || code === '40001';
 }
 
+/**
+ * True when PostgreSQL gave up on a statement that can succeed when sent again: a deadlock or
+ * serialisation failure it broke, or a statement cancelled by the statement timeout (57014).
+ */
+export function isTransientDatabaseFailure(error: unknown): boolean {
+  return isTransactionConflict(error) || sqlStateOf(error) === '57014';
+}
+
 /** The error's code: PostgreSQL's SQLSTATE (from pg, or from TypeORM's wrapper), or Node's. */
 function sqlStateOf(error: unknown): string | undefined {
   return (

@@ -10,7 +10,7 @@ import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { ErrorBody, ErrorCode } from '@linli/shared';
 import { AppException } from './app-exception';
-import { isDatabaseUnavailable } from './database-errors';
+import { isDatabaseUnavailable, isTransientDatabaseFailure } from './database-errors';
 
 const STATUS_CODES: Partial<Record<number, ErrorCode>> = {
   400: ErrorCode.ValidationFailed,
@@ -26,6 +26,8 @@ const STATUS_CODES: Partial<Record<number, ErrorCode>> = {
 interface RenderedError {
   status: number;
   body: ErrorBody;
+  /** Seconds after which the same request may well succeed (the Retry-After header). */
+  retryAfterSeconds?: number;
 }
 
 /** Renders every error as `{ error: { code, message, details } }`; internals never leave. */
@@ -78,6 +80,16 @@ export function renderError(error: unknown): RenderedError {
       },
     };
   }
+  // Its transaction rolled back whole: the same request, sent again, can succeed.
+  if (isTransientDatabaseFailure(error)) {
+    return {
+      status: HttpStatus.SERVICE_UNAVAILABLE,
+      body: {
+        error: { code: ErrorCode.ServiceUnavailable, message: 'Service busy, try again' },
+      },
+      retryAfterSeconds: 1,
+    };
+  }
   return {
     status: HttpStatus.INTERNAL_SERVER_ERROR,
     body: { error: { code: ErrorCode.InternalError, message: 'Internal error' } },
@@ -92,13 +104,16 @@ export class ErrorFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const response = http.getResponse<Response>();
     const request = http.getRequest<Request>();
-    const { status, body } = renderError(error);
+    const { status, body, retryAfterSeconds } = renderError(error);
     if (status >= 500) {
       this.logger.error(
         { err: error, requestId: request.id, code: body.error.code },
         `${request.method} ${request.originalUrl} failed`,
       );
     }
-    if (!response.headersSent) response.status(status).json(body);
+    if (response.headersSent) return;
+    if (retryAfterSeconds !== undefined)
+      response.setHeader('Retry-After', String(retryAfterSeconds));
+    response.status(status).json(body);
   }
 }
