@@ -21,3 +21,12 @@ export class RedisCloser implements OnApplicationShutdown {
     await this.redis?.quit().catch(() => undefined);
   }
 }
+
+/** True when an error means Redis cannot be reached (a command gave up on reconnecting), rather than a bad command. */
+export function isRedisUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return (
+    error.name === 'MaxRetriesPerRequestError' ||
+    /^Connection is closed\.?$|Stream isn't writeable/.test(error.message)
+  );
+}

@@ -9,6 +9,7 @@ import {
 import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { ErrorBody, ErrorCode } from '@linli/shared';
+import { isRedisUnavailable } from '../redis';
 import { AppException } from './app-exception';
 import { isDatabaseUnavailable, isTransientDatabaseFailure } from './database-errors';
 
@@ -72,7 +73,7 @@ export function renderError(error: unknown): RenderedError {
       },
     };
   }
-  if (isDatabaseUnavailable(error)) {
+  if (isDatabaseUnavailable(error) || isRedisUnavailable(error)) {
     return {
       status: HttpStatus.SERVICE_UNAVAILABLE,
       body: {
