@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 
@@ -6,11 +6,15 @@ export const REDIS = Symbol('REDIS');
 
 export function createRedis(config: AppConfig): Redis | null {
   if (!config.REDIS_URL) return null;
-  return new Redis(config.REDIS_URL, {
+  const redis = new Redis(config.REDIS_URL, {
     maxRetriesPerRequest: 2,
     enableOfflineQueue: true,
     lazyConnect: false,
   });
+  // While Redis is away the client reconnects by itself; requests that need it answer 503.
+  const logger = new Logger('Redis');
+  redis.on('error', (error: Error) => logger.warn({ err: error }, 'Redis cannot be reached'));
+  return redis;
 }
 
 @Injectable()
