@@ -1,8 +1,11 @@
 import { ErrorCode } from '@linli/shared';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { RequestContext } from '../src/common/request-context';
 import { TransactionalConnection } from '../src/common/transaction/transactional-connection';
 import { PurgeIdempotencyKeysJob } from '../src/modules/jobs/housekeeping.jobs';
+import { JobRunner } from '../src/modules/jobs/job-runner.service';
+import { createTestDatabase, TestDatabase } from './support/test-database';
 import { loginAdmin, loginMember, startTestApp, TestApp } from './support/test-app';
 
 describe('jobs run under an advisory lock, in batches, from the admin endpoint', () => {
@@ -163,5 +166,73 @@ describe('jobs run under an advisory lock, in batches, from the admin endpoint',
       (await run('purge-refresh-tokens', member.accessToken).expect(403)).body.error.code,
     ).toBe(ErrorCode.Forbidden);
     await t.http().post('/api/v1/admin/jobs/purge-refresh-tokens/run').expect(401);
+  });
+});
+
+describe('when the BFF stops while a job runs', () => {
+  let database: TestDatabase;
+  let t: TestApp;
+  let other: Client;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    t = await startTestApp({}, { database });
+    other = new Client({ connectionString: database.url });
+    await other.connect();
+  });
+  afterAll(async () => {
+    await other.end();
+    await database.drop();
+  });
+
+  it('lets the running batch commit, starts no other, and records how far the run got', async () => {
+    await t.dataSource.query(
+      `INSERT INTO idempotency_keys (scope, key, fingerprint, created_at)
+       SELECT 'member:stopping', 'old-' || g, 'f', now() - interval '3 days' FROM generate_series(1, 12000) g`,
+    );
+    const job = t.app.get(PurgeIdempotencyKeysJob);
+    const realBatch = job.runBatch.bind(job);
+    const connection = t.app.get(TransactionalConnection);
+    let entered!: () => void;
+    const batchEntered = new Promise<void>((resolve) => (entered = resolve));
+    // The first batch does its work, then waits on a lock another session holds.
+    await other.query(`SELECT pg_advisory_lock(424242)`);
+    jest.spyOn(job, 'runBatch').mockImplementationOnce(async (ctx, size) => {
+      const done = await realBatch(ctx, size);
+      entered();
+      await connection.query(ctx, `SELECT pg_advisory_xact_lock(424242)`);
+      return done;
+    });
+    const running = t.app
+      .get(JobRunner)
+      .run('purge-idempotency-keys', 'schedule')
+      .then(
+        () => 'finished',
+        (error: Error) => error.message,
+      );
+    await batchEntered;
+
+    // SIGTERM: the app closes while the batch waits; the batch is let go a moment later.
+    const closing = t.app.close();
+    await Promise.race([closing, sleep(1000)]);
+    await other.query(`SELECT pg_advisory_unlock(424242)`);
+    await closing;
+    await running;
+
+    const runs = await other.query(
+      `SELECT status, processed, batches, finished_at IS NOT NULL AS finished FROM job_runs
+       WHERE job_name = 'purge-idempotency-keys'`,
+    );
+    expect(runs.rows).toEqual([
+      expect.objectContaining({ status: 'failed', processed: 5000, batches: 1, finished: true }),
+    ]);
+    const left = await other.query(
+      `SELECT count(*)::int AS n FROM idempotency_keys WHERE scope = 'member:stopping'`,
+    );
+    expect(left.rows[0].n).toBe(7000);
+    // The job's lock went with the BFF: another instance can run it.
+    const lock = await other.query(
+      `SELECT pg_try_advisory_lock(hashtextextended('linli:job:purge-idempotency-keys', 0)) AS locked`,
+    );
+    expect(lock.rows[0].locked).toBe(true);
   });
 });

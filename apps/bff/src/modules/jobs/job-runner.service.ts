@@ -19,6 +19,8 @@ const BATCH_RETRY_BASE_MS = 20;
 export class JobRunner {
   private readonly logger = new Logger(JobRunner.name);
   private readonly jobs: Map<string, Job>;
+  private readonly running = new Set<Promise<unknown>>();
+  private stopping = false;
 
   constructor(
     @Inject(JOBS) jobs: Job[],
@@ -41,6 +43,35 @@ export class JobRunner {
     const job = this.jobs.get(name);
     if (!job)
       throw new AppException(HttpStatus.NOT_FOUND, ErrorCode.JobNotFound, `No job named ${name}`);
+    if (this.stopping) throw this.stoppedError(name);
+    const run = this.runUnderLock(job, trigger);
+    this.running.add(run);
+    void run.then(
+      () => this.running.delete(run),
+      () => this.running.delete(run),
+    );
+    return run;
+  }
+
+  /**
+   * For a BFF that stops: no job starts any more, and each running job ends after the batch
+   * it is in (committed, and counted in its job_runs record), before the database closes.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.allSettled([...this.running]);
+  }
+
+  private stoppedError(name: string): AppException {
+    return new AppException(
+      HttpStatus.SERVICE_UNAVAILABLE,
+      ErrorCode.ServiceUnavailable,
+      `${name} stopped: the BFF is shutting down`,
+    );
+  }
+
+  private async runUnderLock(job: Job, trigger: 'schedule' | 'admin'): Promise<JobRunResult> {
+    const name = job.name;
     const lockHolder = this.dataSource.createQueryRunner();
     await lockHolder.connect();
     try {
@@ -101,6 +132,7 @@ export class JobRunner {
         processed += count;
         batches += 1;
         if (count < job.batchSize) break;
+        if (this.stopping) throw this.stoppedError(job.name);
       }
     } catch (error) {
       await this.dataSource.query(

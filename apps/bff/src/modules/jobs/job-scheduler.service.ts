@@ -1,9 +1,9 @@
 import {
+  BeforeApplicationShutdown,
   HttpStatus,
   Injectable,
   Logger,
   OnApplicationBootstrap,
-  OnApplicationShutdown,
 } from '@nestjs/common';
 import { CronJob } from 'cron';
 import { AppConfig } from '../../config/app-config';
@@ -11,9 +11,12 @@ import { AppException } from '../../common/errors/app-exception';
 import { BUSINESS_TIME_ZONE } from '../../common/clock';
 import { JobRunner } from './job-runner.service';
 
-/** Fires each job on its cron schedule; the advisory lock keeps N instances to one run. */
+/**
+ * Fires each job on its cron schedule; the advisory lock keeps N instances to one run. A BFF
+ * that stops fires no more jobs and waits for the running ones to end their current batch.
+ */
 @Injectable()
-export class JobScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(JobScheduler.name);
   private readonly crons: CronJob[] = [];
 
@@ -35,15 +38,20 @@ export class JobScheduler implements OnApplicationBootstrap, OnApplicationShutdo
     }
   }
 
-  onApplicationShutdown(): void {
+  async beforeApplicationShutdown(): Promise<void> {
     for (const cron of this.crons) cron.stop();
+    await this.runner.stop();
   }
 
   private async fire(name: string): Promise<void> {
     try {
       await this.runner.run(name, 'schedule');
     } catch (error) {
-      if (error instanceof AppException && error.status === HttpStatus.CONFLICT) return;
+      if (
+        error instanceof AppException &&
+        (error.status === HttpStatus.CONFLICT || error.status === HttpStatus.SERVICE_UNAVAILABLE)
+      )
+        return;
       this.logger.error({ err: error, job: name }, 'scheduled job failed');
     }
   }
