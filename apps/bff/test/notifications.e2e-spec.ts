@@ -273,6 +273,21 @@ describe('notifications: WeChat subscribe messages', () => {
     expect(fake.tokenRequests.at(-1)).toEqual({ force_refresh: true });
   });
 
+  it('forces one fresh token for all the sends WeChat refused with the same stale one', async () => {
+    fake.expireToken();
+    const before = fake.tokenRequests.length;
+    // The late send is refused with the stale token after the other has been sent again with a
+    // fresh one: it uses that fresh token too, where a second forced refresh would be asked for.
+    await outbox(t)([
+      notice(member.id, 'ready-late', { title: '迟到：到货啦' }),
+      notice(member.id, 'ready-on-time'),
+    ]);
+    await dispatch();
+    expect(await deliveryOf(t, 'ready-late')).toMatchObject({ delivery: 'sent' });
+    expect(await deliveryOf(t, 'ready-on-time')).toMatchObject({ delivery: 'sent' });
+    expect(fake.tokenRequests.slice(before)).toEqual([{ force_refresh: true }]);
+  });
+
   it('retries a failing send after growing waits and gives up after the last try', async () => {
     const clock = t.app.get(Clock);
     await outbox(t)([notice(member.id, 'ready-broken', { title: '故障：到货啦' })]);

@@ -74,7 +74,8 @@ export interface FakeSubscribeMessages {
 /**
  * A local stand-in for WeChat's stable-token and subscribeMessage.send APIs. A message whose
  * first field contains "拒收" is refused as unsubscribed (43101); one containing "故障" gets a
- * system error (-1).
+ * system error (-1); one containing "迟到" gets its answer only once the next message is
+ * delivered.
  */
 export async function startFakeSubscribeMessages(
   appId: string,
@@ -84,16 +85,20 @@ export async function startFakeSubscribeMessages(
   const tokenRequests: FakeSubscribeMessages['tokenRequests'] = [];
   let tokenNumber = 0;
   let staleBelow = 0;
+  let late: (() => void)[] = [];
   const server: Server = createServer((req: IncomingMessage, res) => {
     let raw = '';
     req.on('data', (chunk) => (raw += chunk));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const body = raw ? JSON.parse(raw) : {};
-      const send = (answer: unknown) => {
+      const answer = (body: unknown) => {
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify(answer));
+        res.end(JSON.stringify(body));
       };
+      const first = String(Object.values(body.data ?? {})[0]?.['value' as never] ?? '');
+      const send = (body: unknown) =>
+        first.includes('迟到') ? late.push(() => answer(body)) : answer(body);
       if (url.pathname === '/cgi-bin/stable_token') {
         tokenRequests.push({ force_refresh: Boolean(body.force_refresh) });
         if (body.appid !== appId || body.secret !== secret)
@@ -105,12 +110,15 @@ export async function startFakeSubscribeMessages(
         const token = Number((url.searchParams.get('access_token') ?? '').replace('token-', ''));
         if (!token || token <= staleBelow)
           return send({ errcode: 40001, errmsg: 'invalid credential' });
-        const first = String(Object.values(body.data ?? {})[0]?.['value' as never] ?? '');
         if (first.includes('拒收'))
           return send({ errcode: 43101, errmsg: 'user refuse to accept the msg' });
         if (first.includes('故障')) return send({ errcode: -1, errmsg: 'system error' });
         delivered.push(body);
-        return send({ errcode: 0, errmsg: 'ok' });
+        send({ errcode: 0, errmsg: 'ok' });
+        const answers = late;
+        late = [];
+        for (const release of answers) release();
+        return;
       }
       res.writeHead(404).end();
     });

@@ -84,9 +84,10 @@ export class WechatSubscribeSender implements NotificationSender {
     const template = this.templates[notification.kind];
     if (!template) return { status: 'skipped', reason: `no template for ${notification.kind}` };
     try {
-      let answer = await this.post(notification, template, false);
+      const first = await this.post(notification, template, null);
+      let answer = first.answer;
       if (answer.errcode && TOKEN_REFUSED.has(answer.errcode))
-        answer = await this.post(notification, template, true);
+        ({ answer } = await this.post(notification, template, first.accessToken));
       if (!answer.errcode) return { status: 'sent' };
       const reason = `WeChat ${answer.errcode}: ${answer.errmsg ?? ''}`;
       if (UNDELIVERABLE.has(answer.errcode)) return { status: 'skipped', reason };
@@ -99,12 +100,13 @@ export class WechatSubscribeSender implements NotificationSender {
     }
   }
 
+  /** Sends with the cached token, or with a newer one than `refusedToken` when WeChat refused it. */
   private async post(
     notification: OutboundNotification,
     template: Template,
-    freshToken: boolean,
-  ): Promise<WechatAnswer> {
-    const accessToken = await this.accessToken(freshToken);
+    refusedToken: string | null,
+  ): Promise<{ answer: WechatAnswer; accessToken: string }> {
+    const accessToken = await this.accessToken(refusedToken);
     const response = await this.http.post<WechatAnswer>(
       '/cgi-bin/message/subscribe/send',
       {
@@ -119,13 +121,20 @@ export class WechatSubscribeSender implements NotificationSender {
       },
       { params: { access_token: accessToken } },
     );
-    return this.answer(response.status, response.data);
+    return { answer: this.answer(response.status, response.data), accessToken };
   }
 
-  /** The cached token, or one fetch shared by every send that needs a new one at once. */
-  private accessToken(forceRefresh: boolean): Promise<string> {
-    if (!forceRefresh && this.token && this.token.until > Date.now())
-      return Promise.resolve(this.token.value);
+  /**
+   * The cached token, or one fetch shared by every send that needs a new one at once. A send
+   * whose token WeChat refused forces a new one only while that token is still the cached one:
+   * the sends refused with the same token share one forced refresh (WeChat allows only a few a
+   * day), and a send refused after it came back uses its token.
+   */
+  private accessToken(refusedToken: string | null): Promise<string> {
+    const cached = this.token;
+    if (cached && cached.until > Date.now() && cached.value !== refusedToken)
+      return Promise.resolve(cached.value);
+    const forceRefresh = refusedToken !== null && (cached?.value ?? refusedToken) === refusedToken;
     if (!this.tokenRequest || (forceRefresh && !this.tokenRequestForced)) {
       this.tokenRequestForced = forceRefresh;
       this.tokenRequest = this.fetchToken(forceRefresh).finally(() => (this.tokenRequest = null));
