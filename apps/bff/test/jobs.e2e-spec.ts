@@ -159,6 +159,45 @@ describe('jobs run under an advisory lock, in batches, from the admin endpoint',
     });
   });
 
+  it('stops a run that lost its lock (its session ended) after the batch in hand', async () => {
+    await t.dataSource.query(
+      `INSERT INTO idempotency_keys (scope, key, fingerprint, created_at)
+       SELECT 'member:lost-lock', 'old-' || g, 'f', now() - interval '3 days' FROM generate_series(1, 12000) g`,
+    );
+    const job = t.app.get(PurgeIdempotencyKeysJob);
+    const realBatch = job.runBatch.bind(job);
+    const connection = t.app.get(TransactionalConnection);
+    // The session holding the job's lock ends while the first batch runs (an idle-session
+    // timeout, a proxy dropping it): another instance may take the lock from then on.
+    jest.spyOn(job, 'runBatch').mockImplementationOnce(async (ctx, size) => {
+      const done = await realBatch(ctx, size);
+      await connection.query(
+        ctx,
+        `SELECT pg_terminate_backend(pid) FROM pg_locks
+         WHERE locktype = 'advisory' AND granted
+           AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      );
+      return done;
+    });
+    try {
+      const res = await run('purge-idempotency-keys');
+      expect(res.status).toBe(500);
+      const [last] = await t.dataSource.query(
+        `SELECT status, processed, batches FROM job_runs WHERE job_name = 'purge-idempotency-keys'
+         ORDER BY started_at DESC LIMIT 1`,
+      );
+      expect(last).toEqual({ status: 'failed', processed: 5000, batches: 1 });
+      // Nothing stops the next run.
+      await run('purge-idempotency-keys').expect(200);
+      const [{ n }] = await t.dataSource.query(
+        `SELECT count(*)::int AS n FROM idempotency_keys WHERE scope = 'member:lost-lock'`,
+      );
+      expect(n).toBe(0);
+    } finally {
+      jest.restoreAllMocks();
+    }
+  });
+
   it('answers an unknown job with JOB_NOT_FOUND and keeps members out', async () => {
     expect((await run('no-such-job').expect(404)).body.error.code).toBe(ErrorCode.JobNotFound);
     const member = await loginMember(t, 'job-curious');

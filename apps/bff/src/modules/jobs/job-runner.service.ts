@@ -1,7 +1,7 @@
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode } from '@linli/shared';
-import { DataSource } from 'typeorm';
+import { DataSource, QueryRunner } from 'typeorm';
 import { AppException } from '../../common/errors/app-exception';
 import { isTransactionConflict } from '../../common/errors/database-errors';
 import { Clock } from '../../common/clock';
@@ -86,15 +86,31 @@ export class JobRunner {
           `${name} is already running`,
         );
       }
+      let lockLost = false;
       try {
-        return await this.runLocked(job, trigger);
+        return await this.runLocked(job, trigger, async () => {
+          lockLost = !(await this.holdsLock(lockHolder));
+          if (lockLost) throw new Error(`${name} lost its lock: its database session ended`);
+        });
       } finally {
-        await lockHolder.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [
-          `linli:job:${name}`,
-        ]);
+        // A session that ended took its lock with it: there is nothing left to unlock.
+        if (!lockLost)
+          await lockHolder.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [
+            `linli:job:${name}`,
+          ]);
       }
     } finally {
       await lockHolder.release();
+    }
+  }
+
+  /** The lock is the session's for as long as the session lasts. */
+  private async holdsLock(lockHolder: QueryRunner): Promise<boolean> {
+    try {
+      await lockHolder.query(`SELECT 1`);
+      return true;
+    } catch {
+      return false;
     }
   }
 
@@ -118,7 +134,16 @@ export class JobRunner {
     }
   }
 
-  private async runLocked(job: Job, trigger: 'schedule' | 'admin'): Promise<JobRunResult> {
+  /**
+   * Runs the batches one after the other. Each batch starts only while the run still holds the
+   * job's lock (`stillLocked` throws when not): once it is gone, another instance may be running
+   * the job.
+   */
+  private async runLocked(
+    job: Job,
+    trigger: 'schedule' | 'admin',
+    stillLocked: () => Promise<void>,
+  ): Promise<JobRunResult> {
     const startedAt = this.clock.now();
     const [{ id }] = await this.dataSource.query(
       `INSERT INTO job_runs (job_name, trigger, status, started_at) VALUES ($1, $2, 'running', $3) RETURNING id`,
@@ -128,6 +153,7 @@ export class JobRunner {
     let batches = 0;
     try {
       for (;;) {
+        if (batches > 0) await stillLocked();
         const count = await this.runBatch(job);
         processed += count;
         batches += 1;
