@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import axios, { AxiosInstance } from 'axios';
 import { AppConfig, ConfigError } from '../../config/app-config';
-import type { NotificationKind } from './notification-kinds';
+import { NOTIFICATION_KINDS, NotificationKind } from './notification-kinds';
 import {
   NotificationSender,
   OutboundNotification,
@@ -36,6 +36,10 @@ export function parseTemplates(json: string): Partial<Record<NotificationKind, T
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
     throw new ConfigError('WECHAT_SUBSCRIBE_TEMPLATES must be a JSON object');
   for (const [kind, template] of Object.entries(parsed)) {
+    if (!(NOTIFICATION_KINDS as readonly string[]).includes(kind))
+      throw new ConfigError(
+        `WECHAT_SUBSCRIBE_TEMPLATES.${kind} is not a kind of notice (${NOTIFICATION_KINDS.join(', ')})`,
+      );
     const t = template as Partial<Template> | null;
     if (![t?.templateId, t?.title, t?.body].every((v) => typeof v === 'string' && v.length > 0))
       throw new ConfigError(
