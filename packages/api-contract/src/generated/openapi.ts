@@ -4003,6 +4003,13 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description SERVICE_UNAVAILABLE: the BFF is shutting down */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
 }

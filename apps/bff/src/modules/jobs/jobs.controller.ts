@@ -1,5 +1,11 @@
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiOkResponse,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Roles } from '../../common/auth/auth.decorators';
 import { NoTransaction } from '../../common/transaction/transaction.interceptor';
 import { JobRunResult, JobSummary } from './dto/job-run.dto';
@@ -25,6 +31,7 @@ export class JobsController {
   @NoTransaction()
   @ApiOkResponse({ type: JobRunResult })
   @ApiConflictResponse({ description: 'JOB_ALREADY_RUNNING' })
+  @ApiServiceUnavailableResponse({ description: 'SERVICE_UNAVAILABLE: the BFF is shutting down' })
   run(@Param('name') name: string): Promise<JobRunResult> {
     return this.runner.run(name, 'admin');
   }
