@@ -171,12 +171,24 @@ describe('jobs run under an advisory lock, in batches, from the admin endpoint',
     // timeout, a proxy dropping it): another instance may take the lock from then on.
     jest.spyOn(job, 'runBatch').mockImplementationOnce(async (ctx, size) => {
       const done = await realBatch(ctx, size);
-      await connection.query(
+      // The session holding this job's lock (its key split in two 32-bit halves, as pg_locks
+      // shows it), ended; the batch goes on once that session is gone.
+      const [ended] = await connection.query<{ pid: number }>(
         ctx,
-        `SELECT pg_terminate_backend(pid) FROM pg_locks
-         WHERE locktype = 'advisory' AND granted
-           AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+        `WITH lock AS (SELECT hashtextextended('linli:job:purge-idempotency-keys', 0) AS key)
+         SELECT l.pid, pg_terminate_backend(l.pid) FROM pg_locks l, lock
+         WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+           AND l.classid::text::bigint = (lock.key >> 32) & 4294967295
+           AND l.objid::text::bigint = lock.key & 4294967295`,
       );
+      for (let check = 0; check < 200; check += 1) {
+        const alive = await connection.query(ctx, `SELECT 1 FROM pg_stat_activity WHERE pid = $1`, [
+          ended.pid,
+        ]);
+        if (alive.length === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
       return done;
     });
     try {
