@@ -15,6 +15,7 @@ import { Clock } from '../src/common/clock';
 import { RequestContext } from '../src/common/request-context';
 import { TransactionalConnection } from '../src/common/transaction/transactional-connection';
 import { ProviderRefunds } from '../src/modules/group-buy/provider-refunds.service';
+import { toTradeNo } from '../src/modules/payments/wechat-pay.provider';
 import { createPickupPoints, liveCampaign } from './support/group-buy-fixtures';
 import { loginAdmin, loginMember, startTestApp, TestApp } from './support/test-app';
 
@@ -24,6 +25,19 @@ const pem = () =>
     publicKeyEncoding: { type: 'spki', format: 'pem' },
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
   });
+
+/** A payment of the whole order as WeChat Pay describes it, in a notice or a query's answer. */
+const successfulPayment = (
+  order: { id: string; payable: number },
+  transactionId: string,
+  successTime = new Date().toISOString(),
+) => ({
+  out_trade_no: toTradeNo(order.id),
+  transaction_id: transactionId,
+  trade_state: 'SUCCESS',
+  amount: { total: order.payable, payer_total: order.payable, currency: 'CNY' },
+  success_time: successTime,
+});
 
 describe('WeChat Pay v3, against a local stand-in with locally generated keys', () => {
   const merchant = pem();
@@ -305,7 +319,7 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
     expect(call.body).toMatchObject({
       appid: 'wx_app_1',
       mchid: '1900000001',
-      out_trade_no: order.id.replace(/-/g, ''),
+      out_trade_no: toTradeNo(order.id),
       amount: { total: order.payable, currency: 'CNY' },
       // The configured public address, not the Host the client sent.
       notify_url: 'https://api.linli.example/api/v1/payments/notify/wechat',
@@ -324,9 +338,7 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       .auth(buyer.accessToken, { type: 'bearer' })
       .expect(200);
     const call = calls.find(
-      (c) =>
-        c.path === '/v3/pay/transactions/jsapi' &&
-        c.body.out_trade_no === order.id.replace(/-/g, ''),
+      (c) => c.path === '/v3/pay/transactions/jsapi' && c.body.out_trade_no === toTradeNo(order.id),
     )!;
     // RFC 3339 to the second, Beijing time, as the JSAPI order takes it.
     const timeExpire = String(call.body.time_expire);
@@ -353,13 +365,7 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
 
   it('accepts a genuine notification once and refuses forged, tampered and stale ones', async () => {
     const order = await placeOrder();
-    const transaction = {
-      out_trade_no: order.id.replace(/-/g, ''),
-      transaction_id: '4200000001',
-      trade_state: 'SUCCESS',
-      amount: { total: order.payable, payer_total: order.payable, currency: 'CNY' },
-      success_time: new Date().toISOString(),
-    };
+    const transaction = successfulPayment(order, '4200000001');
     const forged = await notification(transaction, { signWith: merchant.privateKey }).expect(400);
     expect(forged.body.error.code).toBe(ErrorCode.PaymentNotificationInvalid);
     await notification(transaction, { timestamp: Math.floor(Date.now() / 1000) - 3600 }).expect(
@@ -401,21 +407,20 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
 
   it('settles unpaid orders past their deadline one by one, passing over one it cannot, holding no lock while WeChat Pay answers', async () => {
     const clock = t.app.get(Clock);
-    const tradeNo = (orderId: string) => orderId.replace(/-/g, '');
     const odd = await placeOrder();
     const slow = await placeOrder();
     const plain = await placeOrder();
     // WeChat Pay says the first was paid, but not the order's amount: it cannot be recorded.
-    transactions.set(tradeNo(odd.id), {
+    transactions.set(toTradeNo(odd.id), {
       appid: 'wx_app_1',
       mchid: '1900000001',
-      out_trade_no: tradeNo(odd.id),
+      out_trade_no: toTradeNo(odd.id),
       transaction_id: '4200000081',
       trade_state: 'SUCCESS',
       amount: { total: 1, payer_total: 1, currency: 'CNY' },
       success_time: new Date().toISOString(),
     });
-    transactions.set(tradeNo(slow.id), 'slow');
+    transactions.set(toTradeNo(slow.id), 'slow');
     clock.advance(16 * 60_000);
     try {
       const run = t
@@ -423,7 +428,7 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
         .post('/api/v1/admin/jobs/cancel-unpaid-orders/run')
         .auth(admin, { type: 'bearer' })
         .then((res) => res.status);
-      for (let waited = 0; !calls.some((c) => c.path.includes(tradeNo(slow.id))); waited += 10) {
+      for (let waited = 0; !calls.some((c) => c.path.includes(toTradeNo(slow.id))); waited += 10) {
         if (waited > 5_000) throw new Error('WeChat Pay was never asked about the slow order');
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
@@ -438,14 +443,14 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
         .then(() => 'adjusted');
       expect(await Promise.race([adjusted, run.then(() => 'job finished first')])).toBe('adjusted');
       expect(await run).toBe(200);
-      transactions.delete(tradeNo(slow.id));
+      transactions.delete(toTradeNo(slow.id));
       await expireUnpaid();
       expect(await stateOf(odd.id)).toBe('pending_payment');
       expect(await stateOf(slow.id)).toBe('cancelled');
       expect(await stateOf(plain.id)).toBe('cancelled');
     } finally {
       clock.advance(-16 * 60_000);
-      transactions.delete(tradeNo(odd.id));
+      transactions.delete(toTradeNo(odd.id));
     }
   });
 
@@ -462,13 +467,13 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
     );
     try {
       // Paid in the last minute of member day, in Shanghai; the notice is processed today.
-      await notification({
-        out_trade_no: order.id.replace(/-/g, ''),
-        transaction_id: '4200000061',
-        trade_state: 'SUCCESS',
-        amount: { total: order.payable, payer_total: order.payable, currency: 'CNY' },
-        success_time: `2026-10-${String(memberDay).padStart(2, '0')}T23:59:30+08:00`,
-      }).expect(200);
+      await notification(
+        successfulPayment(
+          order,
+          '4200000061',
+          `2026-10-${String(memberDay).padStart(2, '0')}T23:59:30+08:00`,
+        ),
+      ).expect(200);
     } finally {
       await t.dataSource.query(
         `UPDATE points_policy SET member_day = $1, member_day_multiplier_pct = $2`,
@@ -492,11 +497,10 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
 
   it('asks WeChat Pay about an order past its deadline before cancelling it, and keeps one paid in time whose notices never came', async () => {
     const clock = t.app.get(Clock);
-    const tradeNo = (orderId: string) => orderId.replace(/-/g, '');
     const atWechat = (order: { id: string; payable: number }, state: string) => ({
       appid: 'wx_app_1',
       mchid: '1900000001',
-      out_trade_no: tradeNo(order.id),
+      out_trade_no: toTradeNo(order.id),
       transaction_id: `42000000${state === 'SUCCESS' ? '71' : '00'}`,
       trade_state: state,
       amount: { total: order.payable, payer_total: order.payable, currency: 'CNY' },
@@ -508,10 +512,10 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
     const unpaid = await placeOrder();
     const neverStarted = await placeOrder();
     const paying = await placeOrder();
-    transactions.set(tradeNo(unknown.id), 'down');
-    transactions.set(tradeNo(paidUnheard.id), atWechat(paidUnheard, 'SUCCESS'));
-    transactions.set(tradeNo(unpaid.id), atWechat(unpaid, 'NOTPAY'));
-    transactions.set(tradeNo(paying.id), atWechat(paying, 'USERPAYING'));
+    transactions.set(toTradeNo(unknown.id), 'down');
+    transactions.set(toTradeNo(paidUnheard.id), atWechat(paidUnheard, 'SUCCESS'));
+    transactions.set(toTradeNo(unpaid.id), atWechat(unpaid, 'NOTPAY'));
+    transactions.set(toTradeNo(paying.id), atWechat(paying, 'USERPAYING'));
     const statesOf = async (...orders: { id: string }[]) =>
       Promise.all(orders.map((order) => stateOf(order.id)));
     clock.advance(16 * 60_000);
@@ -521,7 +525,7 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       expect(await statesOf(unknown, paidUnheard, unpaid, neverStarted, paying)).toEqual(
         Array(5).fill('pending_payment'),
       );
-      transactions.delete(tradeNo(unknown.id));
+      transactions.delete(toTradeNo(unknown.id));
       await expireUnpaid();
       expect(await statesOf(unknown, paidUnheard, unpaid, neverStarted, paying)).toEqual([
         'cancelled',
@@ -530,7 +534,7 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
         'cancelled',
         'pending_payment',
       ]);
-      transactions.set(tradeNo(paying.id), atWechat(paying, 'PAYERROR'));
+      transactions.set(toTradeNo(paying.id), atWechat(paying, 'PAYERROR'));
       await expireUnpaid();
       expect(await statesOf(paying)).toEqual(['cancelled']);
     } finally {
@@ -548,7 +552,7 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
   it('neither records as paid nor cancels an order past its deadline on an answer WeChat Pay did not sign as sent, and asks again on the next run', async () => {
     const clock = t.app.get(Clock);
     const order = await placeOrder();
-    const tradeNo = order.id.replace(/-/g, '');
+    const tradeNo = toTradeNo(order.id);
     transactions.set(tradeNo, {
       appid: 'wx_app_1',
       mchid: '1900000001',
@@ -604,13 +608,7 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
 
   it('refunds a second WeChat Pay transaction for an order already paid, under a refund number of its own, once', async () => {
     const order = await placeOrder();
-    const transaction = (id: string) => ({
-      out_trade_no: order.id.replace(/-/g, ''),
-      transaction_id: id,
-      trade_state: 'SUCCESS',
-      amount: { total: order.payable, payer_total: order.payable, currency: 'CNY' },
-      success_time: new Date().toISOString(),
-    });
+    const transaction = (id: string) => successfulPayment(order, id);
     await notification(transaction('4200000101')).expect(200);
     const refundsBefore = calls.filter((c) => c.path === '/v3/refund/domestic/refunds').length;
     await notification(transaction('4200000102')).expect(200);
@@ -622,9 +620,7 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
     expect(refunds.map((c) => c.body)).toEqual([
       expect.objectContaining({
         transaction_id: '4200000102',
-        out_refund_no: expect.stringMatching(
-          new RegExp(`^${order.id.replace(/-/g, '')}[0-9a-f]{16}$`),
-        ),
+        out_refund_no: expect.stringMatching(new RegExp(`^${toTradeNo(order.id)}[0-9a-f]{16}$`)),
         amount: { refund: order.payable, total: order.payable, currency: 'CNY' },
       }),
     ]);
@@ -637,18 +633,10 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
   });
 
   describe('refunds, which WeChat Pay settles after answering', () => {
-    const tradeNo = (orderId: string) => orderId.replace(/-/g, '');
-
     /** An order paid by a WeChat Pay notification of the given transaction. */
     const paidOrder = async (transactionId: string) => {
       const order = await placeOrder();
-      await notification({
-        out_trade_no: tradeNo(order.id),
-        transaction_id: transactionId,
-        trade_state: 'SUCCESS',
-        amount: { total: order.payable, payer_total: order.payable, currency: 'CNY' },
-        success_time: new Date().toISOString(),
-      }).expect(200);
+      await notification(successfulPayment(order, transactionId)).expect(200);
       return order;
     };
 
@@ -725,13 +713,7 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       const { call: cancelled } = await paidAndCancelled('4200001201');
 
       const paid = await paidOrder('4200001202');
-      await notification({
-        out_trade_no: tradeNo(paid.id),
-        transaction_id: '4200001203',
-        trade_state: 'SUCCESS',
-        amount: { total: paid.payable, payer_total: paid.payable, currency: 'CNY' },
-        success_time: new Date().toISOString(),
-      }).expect(200);
+      await notification(successfulPayment(paid, '4200001203')).expect(200);
       const [paidTwice] = refundCalls('4200001203');
 
       const clock = t.app.get(Clock);
@@ -739,13 +721,7 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
         minBuyers: 2,
         cutsOffAt: new Date(clock.now().getTime() + 3_600_000).toISOString(),
       });
-      await notification({
-        out_trade_no: tradeNo(failing.id),
-        transaction_id: '4200001204',
-        trade_state: 'SUCCESS',
-        amount: { total: failing.payable, payer_total: failing.payable, currency: 'CNY' },
-        success_time: new Date().toISOString(),
-      }).expect(200);
+      await notification(successfulPayment(failing, '4200001204')).expect(200);
       clock.advance(2 * 3_600_000);
       try {
         await t
@@ -768,7 +744,7 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
     it('settles a refund on a signed REFUND.SUCCESS once, ignoring replays and later notices, and refuses forged, tampered and unknown ones', async () => {
       const { order, refundId } = await paidAndCancelled('4200000301');
       const success = {
-        out_trade_no: tradeNo(order.id),
+        out_trade_no: toTradeNo(order.id),
         refund_id: refundId,
         refund_status: 'SUCCESS',
         success_time: '2025-06-01T10:00:00+08:00',
@@ -804,7 +780,7 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       const errors = jest.spyOn(Logger.prototype, 'error');
       const { order, refundId } = await paidAndCancelled('4200000401');
       await refundNotice({
-        out_trade_no: tradeNo(order.id),
+        out_trade_no: toTradeNo(order.id),
         refund_id: refundId,
         refund_status: 'ABNORMAL',
         user_received_account: '招商银行信用卡0403',
@@ -858,7 +834,7 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       expect(early.body.error.code).toBe(ErrorCode.RefundNotAllowed);
 
       await refundNotice({
-        out_trade_no: tradeNo(order.id),
+        out_trade_no: toTradeNo(order.id),
         refund_id: refundId,
         refund_status: 'ABNORMAL',
         user_received_account: '招商银行信用卡0501',
@@ -886,7 +862,7 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       // A late notice from the provider does not reopen it, but says the money went out twice.
       const errors = jest.spyOn(Logger.prototype, 'error');
       await refundNotice({
-        out_trade_no: tradeNo(order.id),
+        out_trade_no: toTradeNo(order.id),
         refund_id: refundId,
         refund_status: 'SUCCESS',
       }).expect(200);
@@ -1329,7 +1305,7 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
           expect(lookups(succeededNo)).toHaveLength(1);
           expect(lookups(abnormalNo)).toHaveLength(1);
           await refundNotice({
-            out_trade_no: tradeNo(abnormal.order.id),
+            out_trade_no: toTradeNo(abnormal.order.id),
             refund_id: abnormal.refundId,
             refund_status: 'ABNORMAL',
           }).expect(200);
@@ -1347,7 +1323,7 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
         beforeRefundAnswer = (outRefundNo) =>
           outRefundNo === refundNo
             ? refundNotice({
-                out_trade_no: tradeNo(order.id),
+                out_trade_no: toTradeNo(order.id),
                 refund_id: refundId,
                 refund_status: 'ABNORMAL',
               }).expect(200)
