@@ -31,6 +31,8 @@ describe('member tiers', () => {
   afterAll(() => t.close());
 
   const as = (token: string) => ({ authorization: `Bearer ${token}` });
+  const memberCard = (token: string) =>
+    t.http().get('/api/v1/me/member-card').set(as(token)).expect(200);
 
   describe('tier rules as versions', () => {
     type Tier = { code: string; threshold: number };
@@ -303,7 +305,7 @@ describe('member tiers', () => {
       const inForce = versions.body.find((v: { status: string }) => v.status === 'published');
       await grow(m.member.id, 'big-order', 2_500);
       await grow(m.member.id, 'big-order', 2_500);
-      const card = await t.http().get('/api/v1/me/member-card').set(as(m.accessToken)).expect(200);
+      const card = await memberCard(m.accessToken);
       expect(card.body).toMatchObject({
         tier: 'gold',
         growth: 2_500,
@@ -346,18 +348,14 @@ describe('member tiers', () => {
         .withTransaction(RequestContext.forSystem('test'), (ctx) =>
           tiers.reverseGrowth(ctx, m.member.id, { type: 'order', id: 'to-refund' }),
         );
-      const card = await t.http().get('/api/v1/me/member-card').set(as(m.accessToken)).expect(200);
+      const card = await memberCard(m.accessToken);
       expect(card.body).toMatchObject({ tier: 'silver', growth: 0 });
     });
 
     it('issues a member code that only the BFF can verify, and that expires', async () => {
       const m = await loginMember(t, 'tier-scanned');
       const codes = t.app.get(MemberCodeService);
-      const { body } = await t
-        .http()
-        .get('/api/v1/me/member-card')
-        .set(as(m.accessToken))
-        .expect(200);
+      const { body } = await memberCard(m.accessToken);
       expect(new Date(body.memberCodeExpiresAt).getTime() - Date.now()).toBeLessThanOrEqual(60_000);
       expect(codes.verify(body.memberCode)).toBe(m.member.id);
 
@@ -386,11 +384,7 @@ describe('member tiers', () => {
       // The phone's clock (this process's) is ten minutes behind the BFF's.
       clock.advance(10 * 60_000);
       const before = clock.now().getTime();
-      const { body } = await t
-        .http()
-        .get('/api/v1/me/member-card')
-        .set(as(m.accessToken))
-        .expect(200);
+      const { body } = await memberCard(m.accessToken);
       const after = clock.now().getTime();
       const expiresAt = Date.parse(body.memberCodeExpiresAt);
       expect(expiresAt - Date.now()).toBeGreaterThan(9 * 60_000);
@@ -425,17 +419,9 @@ describe('member tiers', () => {
       const run = await runRetention();
       expect(run.body.processed).toBeGreaterThanOrEqual(2);
 
-      const keeperCard = await t
-        .http()
-        .get('/api/v1/me/member-card')
-        .set(as(keeper.accessToken))
-        .expect(200);
+      const keeperCard = await memberCard(keeper.accessToken);
       expect(keeperCard.body).toMatchObject({ tier: 'gold', growth: 1_300 });
-      const slipperCard = await t
-        .http()
-        .get('/api/v1/me/member-card')
-        .set(as(slipper.accessToken))
-        .expect(200);
+      const slipperCard = await memberCard(slipper.accessToken);
       expect(slipperCard.body.tier).toBe('gold');
       expect(slipperCard.body.history[0]).toMatchObject({
         from: 'diamond',
@@ -476,11 +462,7 @@ describe('member tiers', () => {
       });
       pointsOf(t).clock.advance(YEAR_MS);
       await runRetention();
-      const card = await t
-        .http()
-        .get('/api/v1/me/member-card')
-        .set(as(vip.accessToken))
-        .expect(200);
+      const card = await memberCard(vip.accessToken);
       expect(card.body.tier).toBe('diamond');
       const simulation = await t
         .http()
@@ -520,8 +502,7 @@ describe('member tiers', () => {
     it('reviews the growth from 12 months before the anniversary up to the review, which runs hours after it', async () => {
       const early = await loginMember(t, 'retain-early');
       const late = await loginMember(t, 'retain-late');
-      const tierOf = async (token: string) =>
-        (await t.http().get('/api/v1/me/member-card').set(as(token)).expect(200)).body;
+      const tierOf = async (token: string) => (await memberCard(token)).body;
       const clock = pointsOf(t).clock;
       await grow(early.member.id, 'early-1', 2_000);
       await grow(late.member.id, 'late-1', 2_000);
@@ -552,20 +533,12 @@ describe('member tiers', () => {
         .expect(200);
       clock.advance(YEAR_MS);
       await runRetention();
-      const held = await t
-        .http()
-        .get('/api/v1/me/member-card')
-        .set(as(partner.accessToken))
-        .expect(200);
+      const held = await memberCard(partner.accessToken);
       expect(held.body).toMatchObject({ tier: 'gold', growth: 0 });
 
       clock.advance(31 * DAY_MS);
       await runRetention();
-      const card = await t
-        .http()
-        .get('/api/v1/me/member-card')
-        .set(as(partner.accessToken))
-        .expect(200);
+      const card = await memberCard(partner.accessToken);
       expect(card.body.tier).toBe('silver');
       expect(card.body.history[0]).toMatchObject({
         from: 'gold',
