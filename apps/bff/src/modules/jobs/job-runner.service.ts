@@ -73,7 +73,8 @@ export class JobRunner {
   private async runUnderLock(job: Job, trigger: 'schedule' | 'admin'): Promise<JobRunResult> {
     const name = job.name;
     const lockHolder = this.dataSource.createQueryRunner();
-    await lockHolder.connect();
+    const lockSession = (await lockHolder.connect()) as { end(): Promise<void> };
+    let lockLost = false;
     try {
       const [{ locked }] = await lockHolder.query(
         `SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked`,
@@ -86,7 +87,6 @@ export class JobRunner {
           `${name} is already running`,
         );
       }
-      let lockLost = false;
       try {
         return await this.runLocked(job, trigger, async () => {
           lockLost = !(await this.holdsLock(lockHolder));
@@ -100,6 +100,8 @@ export class JobRunner {
           ]);
       }
     } finally {
+      // A session that lost its lock is closed, not handed back to the pool for a request to find dead.
+      if (lockLost) await lockSession.end().catch(() => undefined);
       await lockHolder.release();
     }
   }
