@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Page, Response } from 'playwright-core';
 import { liveGroupBuy } from './support/group-buys';
 import { logInAs, logInInPlace, useJourney } from './support/journey';
 import { approveLeader, pickupPoints, shopperAt } from './support/pickup-points';
@@ -81,23 +81,29 @@ describe('journey: shared phones, slow networks and lost answers', () => {
     let reads = 0;
     let releaseCarol = () => undefined as void;
     const carolHeld = new Promise<void>((resolve) => (releaseCarol = resolve));
-    let carolAnswered: Promise<unknown> = Promise.resolve();
+    let carolAnswered: Promise<Response | null> = Promise.resolve(null);
+    let carolAsked = () => undefined as void;
+    const carolAsking = new Promise<void>((resolve) => (carolAsked = resolve));
     await page.route(endsWith('/api/v1/me/member-card'), async (route) => {
       reads += 1;
       if (reads > 1) return route.abort('internetdisconnected');
-      // Settles once Carol's answer has reached the page (or her request has ended otherwise).
+      // Carol's answer once it has reached the page; null when her request ended otherwise.
       carolAnswered = route.request().response();
+      carolAsked();
       await carolHeld;
       await route.continue().catch(() => undefined);
     });
     await page.getByText('会员', { exact: true }).last().click();
+    // The card page is open and Carol's request is on its way before she leaves it.
+    await carolAsking;
     await page.getByText('我的', { exact: true }).last().click();
     await page.locator('.mine-logout').click();
     await logInInPlace(page, 'dan-late');
     await page.getByText('会员', { exact: true }).last().click();
     await page.getByText('网络不太好', { exact: false }).first().waitFor();
     releaseCarol();
-    await carolAnswered;
+    // Carol's answer did reach the page, so the check below is about the page dropping it.
+    expect((await carolAnswered)?.status()).toBe(200);
     await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200))); // the page reads it
     expect(await shown(page, '.member-card__tier')).toBeNull();
   });
