@@ -7,6 +7,7 @@ const {
   SECONDS,
   createDatabase,
   startBff,
+  startBareHttpServer,
   cpuMeter,
   sqlPool,
   inTransaction,
@@ -100,6 +101,12 @@ async function main() {
         if (result.rowCount !== 1) throw new Error('raw update found no stock');
       },
     });
+    const bare = await startBareHttpServer('take-stock', database.url);
+    const bareUpdate = await load({
+      cpu: cpuMeter({ bffPid: bare.pid, databaseUrl: database.url }),
+      op: () => call(bare.base, 'POST', '/take-stock', {}),
+    });
+    await bare.stop();
 
     // API: members at one pickup point buying one unit each of one hot campaign.
     const { accessToken } = await call(bff.base, 'POST', '/admin/auth/login', bff.admin);
@@ -204,6 +211,7 @@ async function main() {
     // Last, so that the rows they write are not vacuumed during the API phases.
     const core = await coreOrderWrites(pool, database.url);
     report('Group-buy orders', raw, [
+      ['raw update over bare HTTP', bareUpdate],
       ['SQL order, step by step', core.stepByStep],
       ['SQL order, one statement', core.oneStatement],
       ['API place order', api],

@@ -7,6 +7,7 @@ const {
   SECONDS,
   createDatabase,
   startBff,
+  startBareHttpServer,
   cpuMeter,
   sqlPool,
   inTransaction,
@@ -91,6 +92,12 @@ async function main() {
       `Points benchmark: ${CONCURRENCY} concurrent clients, ${SECONDS} s a phase, on 127.0.0.1`,
     );
     const raw = await rawEarn(database.url, cpuMeter({ databaseUrl: database.url }));
+    const bare = await startBareHttpServer('earn', database.url);
+    const bareEarn = await load({
+      cpu: cpuMeter({ bffPid: bare.pid, databaseUrl: database.url }),
+      op: (worker) => call(bare.base, 'POST', '/earn', { worker }),
+    });
+    await bare.stop();
     const cpu = cpuMeter({ bffPid: bff.pid, databaseUrl: database.url });
 
     const { accessToken } = await call(bff.base, 'POST', '/admin/auth/login', bff.admin);
@@ -134,6 +141,7 @@ async function main() {
       auth,
     );
     report('Points ledger', raw, [
+      ['raw earn over bare HTTP', bareEarn],
       ['SQL ledger credit', ledgerOnly],
       ['API earn (credit)', earn],
       ['API spend (debit)', spend],

@@ -83,6 +83,32 @@ async function startBff(databaseUrl, env = {}) {
   };
 }
 
+/**
+ * scripts/bench/bare-http-server.js as a process, answering every request with one raw-SQL
+ * operation (`earn` or `take-stock`), until stop().
+ */
+async function startBareHttpServer(operation, databaseUrl) {
+  const child = spawn(
+    'node',
+    [path.join(__dirname, 'bare-http-server.js'), operation, databaseUrl],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const port = await new Promise((resolve, reject) => {
+    child.stdout.once('data', (data) => resolve(Number(String(data).trim())));
+    child.once('exit', (code) => reject(new Error(`bare HTTP server exited with ${code}`)));
+  });
+  return {
+    base: `http://127.0.0.1:${port}`,
+    pid: child.pid,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
+
 // Every timed phase of a benchmark runs this many clients for this long, after a warm-up.
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY || 16);
 const SECONDS = Number(process.env.BENCH_SECONDS || 5);
@@ -299,7 +325,7 @@ function report(title, baseline, rows) {
   const cores = os.availableParallelism();
   const cell = (ms) => (ms === undefined ? '-' : ms.toFixed(2)).padStart(9);
   console.log(
-    `\n  CPU ms per operation     postgres       BFF    client     total   ceiling on ${cores} cores`,
+    `\n  CPU ms per operation     postgres    server    client     total   ceiling on ${cores} cores`,
   );
   for (const [name, r] of measured) {
     const { postgres, bff, client } = r.cpuMsPerOp;
@@ -316,6 +342,7 @@ module.exports = {
   SECONDS,
   createDatabase,
   startBff,
+  startBareHttpServer,
   cpuMeter,
   sqlPool,
   inTransaction,
