@@ -159,6 +159,44 @@ describe('jobs run under an advisory lock, in batches, from the admin endpoint',
     });
   });
 
+  it('records a run that ended with its process (killed, out of memory) as failed when the job next runs', async () => {
+    const [{ id: killed }] = await t.dataSource.query(
+      `INSERT INTO job_runs (job_name, trigger, status, processed, batches, started_at)
+       VALUES ('purge-refresh-tokens', 'schedule', 'running', 1000, 1, now() - interval '1 hour')
+       RETURNING id`,
+    );
+    // While another instance runs the job, its run is left alone.
+    const otherInstance = new Client({ connectionString: t.database.url });
+    await otherInstance.connect();
+    try {
+      await otherInstance.query(
+        `SELECT pg_advisory_lock(hashtextextended('linli:job:purge-refresh-tokens', 0))`,
+      );
+      await run('purge-refresh-tokens').expect(409);
+      const [meanwhile] = await t.dataSource.query(`SELECT status FROM job_runs WHERE id = $1`, [
+        killed,
+      ]);
+      expect(meanwhile.status).toBe('running');
+    } finally {
+      await otherInstance.end();
+    }
+
+    const next = await run('purge-refresh-tokens').expect(200);
+    const [ended] = await t.dataSource.query(
+      `SELECT status, processed, batches, error, finished_at FROM job_runs WHERE id = $1`,
+      [killed],
+    );
+    expect(ended).toMatchObject({
+      status: 'failed',
+      processed: 1000,
+      batches: 1,
+      error: 'ended without finishing: its process stopped during the run',
+    });
+    expect(new Date(ended.finished_at).getTime()).toBeLessThanOrEqual(
+      new Date(next.body.startedAt).getTime(),
+    );
+  });
+
   it('stops a run that lost its lock (its session ended) after the batch in hand', async () => {
     await t.dataSource.query(
       `INSERT INTO idempotency_keys (scope, key, fingerprint, created_at)

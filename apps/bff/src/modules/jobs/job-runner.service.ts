@@ -147,9 +147,14 @@ export class JobRunner {
     stillLocked: () => Promise<void>,
   ): Promise<JobRunResult> {
     const startedAt = this.clock.now();
+    // The job's lock is this run's, so a run of the job still marked running ended with its
+    // process (killed, out of memory) without recording it: it is recorded as failed here.
     const [{ id }] = await this.dataSource.query(
-      `INSERT INTO job_runs (job_name, trigger, status, started_at) VALUES ($1, $2, 'running', $3) RETURNING id`,
-      [job.name, trigger, startedAt],
+      `WITH abandoned AS (
+         UPDATE job_runs SET status = 'failed', error = $4, finished_at = $3
+         WHERE job_name = $1 AND status = 'running')
+       INSERT INTO job_runs (job_name, trigger, status, started_at) VALUES ($1, $2, 'running', $3) RETURNING id`,
+      [job.name, trigger, startedAt, 'ended without finishing: its process stopped during the run'],
     );
     let processed = 0;
     let batches = 0;
