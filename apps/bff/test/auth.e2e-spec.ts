@@ -151,6 +151,52 @@ describe('member log-in, tokens and roles', () => {
     );
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
     expect(results.filter((r) => r.status === 401)).toHaveLength(19);
+    // A race of one app's own refreshes is not a stolen token: the session goes on.
+    const winner = results.find((r) => r.status === 200)!;
+    await t
+      .http()
+      .post('/api/v1/auth/refresh')
+      .send({ refreshToken: winner.body.refreshToken })
+      .expect(200);
+  });
+
+  it('ends the whole session when a used refresh token comes back later, as a stolen copy would', async () => {
+    const phone = await loginMember(t, 'gina');
+    const tablet = await loginMember(t, 'gina');
+    const refresh = (refreshToken: string) =>
+      t.http().post('/api/v1/auth/refresh').send({ refreshToken });
+    const rotated = (await refresh(phone.refreshToken).expect(200)).body;
+    // A minute on, someone presents the phone's first token again.
+    await t.dataSource.query(
+      `UPDATE refresh_tokens SET used_at = used_at - interval '1 minute' WHERE used_at IS NOT NULL`,
+    );
+    const reused = await refresh(phone.refreshToken).expect(401);
+    expect(reused.body.error.code).toBe(ErrorCode.RefreshTokenInvalid);
+    // Whoever holds the session's current token cannot go on with it either.
+    await refresh(rotated.refreshToken).expect(401);
+    // The member's other sessions go on.
+    await refresh(tablet.refreshToken).expect(200);
+  });
+
+  it('ends the whole session on log-out, also when the app logs out with an earlier token of it', async () => {
+    const login = await loginMember(t, 'hana');
+    const rotated = (
+      await t
+        .http()
+        .post('/api/v1/auth/refresh')
+        .send({ refreshToken: login.refreshToken })
+        .expect(200)
+    ).body;
+    await t
+      .http()
+      .post('/api/v1/auth/logout')
+      .send({ refreshToken: login.refreshToken })
+      .expect(204);
+    await t
+      .http()
+      .post('/api/v1/auth/refresh')
+      .send({ refreshToken: rotated.refreshToken })
+      .expect(401);
   });
 
   it('refuses an access token used as a refresh token', async () => {

@@ -10,6 +10,7 @@ import { RefundRefused1764800000000 } from './migrations/1764800000000-refund-re
 import { TierRulesApplied1764900000000 } from './migrations/1764900000000-tier-rules-applied';
 import { JobScanIndexes1765000000000 } from './migrations/1765000000000-job-scan-indexes';
 import { ListPageIndexes1765100000000 } from './migrations/1765100000000-list-page-indexes';
+import { RefreshTokenSessions1765200000000 } from './migrations/1765200000000-refresh-token-sessions';
 
 /** In the order they run; a migration that has landed is never edited. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   TierRulesApplied1764900000000,
   JobScanIndexes1765000000000,
   ListPageIndexes1765100000000,
+  RefreshTokenSessions1765200000000,
 ];

@@ -2185,6 +2185,13 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
+            /** @description REFRESH_TOKEN_INVALID: not ours, expired, logged out or used already (a used token that comes back later ends its session) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description RATE_LIMITED */
             429: {
                 headers: {
@@ -2207,7 +2214,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The session's refresh token is refused from now on */
+            /** @description The session's refresh tokens, the given one and any later, are refused from now on */
             204: {
                 headers: {
                     [name: string]: unknown;

@@ -9,6 +9,7 @@ import {
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { Public } from '../../common/auth/auth.decorators';
 import { Ctx, RequestContext } from '../../common/request-context';
+import { NoTransaction } from '../../common/transaction/transaction.interceptor';
 import { AuthService } from './auth.service';
 import {
   LoginResponse,
@@ -35,9 +36,18 @@ export class AuthController {
     return this.auth.wechatLogin(ctx, body);
   }
 
+  /**
+   * Statement by statement, not one transaction: ending the session of a token that came back
+   * must stick although the answer is a 401.
+   */
   @Post('refresh')
+  @NoTransaction()
   @HttpCode(200)
   @ApiOkResponse({ type: TokenPair })
+  @ApiUnauthorizedResponse({
+    description:
+      'REFRESH_TOKEN_INVALID: not ours, expired, logged out or used already (a used token that comes back later ends its session)',
+  })
   refresh(@Ctx() ctx: RequestContext, @Body() body: RefreshRequest): Promise<TokenPair> {
     return this.auth.refresh(ctx, body.refreshToken);
   }
@@ -45,7 +55,10 @@ export class AuthController {
   /** Logging out on a device ends its session at the BFF too; retrying it is harmless. */
   @Post('logout')
   @HttpCode(204)
-  @ApiNoContentResponse({ description: "The session's refresh token is refused from now on" })
+  @ApiNoContentResponse({
+    description:
+      "The session's refresh tokens, the given one and any later, are refused from now on",
+  })
   @ApiUnauthorizedResponse({ description: 'REFRESH_TOKEN_INVALID: not a refresh token of ours' })
   async logout(@Ctx() ctx: RequestContext, @Body() body: RefreshRequest): Promise<void> {
     await this.auth.logout(ctx, body.refreshToken);

@@ -11,6 +11,12 @@ import { DEV_CODE_PREFIX, DEV_NAME_PATTERN, devOpenid } from './dev-login';
 import { LoginResponse, TokenPair, WechatLoginRequest } from './dto/wechat-login.dto';
 import { WechatIdentity, WechatSessionProvider } from './wechat-session.provider';
 
+/**
+ * A used refresh token that comes back within this many seconds of its use is taken for a race of
+ * the app's own refreshes (two pages asking at once, a retry after a lost answer), not a theft.
+ */
+const REFRESH_RACE_SECONDS = 30;
+
 const INVITE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
 export function newInviteCode(): string {
@@ -58,35 +64,62 @@ export class AuthService {
     return { ...tokens, member: { id: member.id, nickname: member.nickname, tier: member.tier } };
   }
 
+  /**
+   * Each refresh token works once: it is exchanged for the next token of its session. A used token
+   * that comes back later than a race of the app's own refreshes could bring it is taken for a
+   * stolen copy, and ends its session: whoever holds the session's current token logs in again.
+   */
   async refresh(ctx: RequestContext, refreshToken: string): Promise<TokenPair> {
     const { tokenId } = this.tokens.verifyRefresh(refreshToken);
-    // Each refresh token works once: the guarded update makes a replayed or raced token fail.
-    const used = await this.connection.query<{ member_id: string }>(
+    // The guarded update makes a replayed or raced token fail; the same statement hands its
+    // session on, so that a token is never used up without its successor being issued.
+    const [next] = await this.connection.query<{ id: string; member_id: string }>(
       ctx,
-      `UPDATE refresh_tokens SET used_at = now()
-       WHERE id = $1 AND used_at IS NULL AND expires_at > now()
-       RETURNING member_id`,
-      [tokenId],
+      `WITH used AS (
+         UPDATE refresh_tokens SET used_at = now()
+         WHERE id = $1 AND used_at IS NULL AND expires_at > now()
+         RETURNING member_id, session_id)
+       INSERT INTO refresh_tokens (member_id, session_id, expires_at)
+       SELECT member_id, session_id, now() + make_interval(secs => $2) FROM used
+       RETURNING id, member_id`,
+      [tokenId, this.config.JWT_REFRESH_TTL_SECONDS],
     );
-    if (used.length === 0) {
+    if (!next) {
+      const ended = await this.connection.query<{ member_id: string }>(
+        ctx,
+        `UPDATE refresh_tokens SET used_at = now()
+         WHERE used_at IS NULL AND session_id = (
+           SELECT session_id FROM refresh_tokens
+           WHERE id = $1 AND used_at < now() - make_interval(secs => $2))
+         RETURNING member_id`,
+        [tokenId, REFRESH_RACE_SECONDS],
+      );
+      if (ended.length > 0) {
+        this.logger.warn(
+          { memberId: ended[0].member_id },
+          'a used refresh token came back: its session is ended',
+        );
+      }
       throw new AppException(
         HttpStatus.UNAUTHORIZED,
         ErrorCode.RefreshTokenInvalid,
         'Log in again',
       );
     }
-    return this.issueTokens(ctx, used[0].member_id);
+    return this.signTokens(ctx, next.member_id, next.id);
   }
 
   /**
-   * Ends the session of a refresh token: it is refused from now on. The access token issued with
-   * it stays valid until it expires (JWT_ACCESS_TTL_SECONDS); other sessions of the member go on.
+   * Ends the session of a refresh token, whichever of its tokens the app holds: they are refused
+   * from now on. The access token issued with it stays valid until it expires
+   * (JWT_ACCESS_TTL_SECONDS); other sessions of the member go on.
    */
   async logout(ctx: RequestContext, refreshToken: string): Promise<void> {
     const { tokenId } = this.tokens.verifyRefresh(refreshToken);
     await this.connection.query(
       ctx,
-      `UPDATE refresh_tokens SET used_at = now() WHERE id = $1 AND used_at IS NULL`,
+      `UPDATE refresh_tokens SET used_at = now()
+       WHERE used_at IS NULL AND session_id = (SELECT session_id FROM refresh_tokens WHERE id = $1)`,
       [tokenId],
     );
   }
@@ -100,17 +133,26 @@ export class AuthService {
     return leads.length > 0 ? ['shopper', 'leader'] : ['shopper'];
   }
 
+  /** The tokens of a new session. */
   private async issueTokens(ctx: RequestContext, memberId: string): Promise<TokenPair> {
-    const actor: Actor = { kind: 'member', id: memberId, roles: await this.rolesOf(ctx, memberId) };
     const [row] = await this.connection.query<{ id: string }>(
       ctx,
       `INSERT INTO refresh_tokens (member_id, expires_at)
        VALUES ($1, now() + make_interval(secs => $2)) RETURNING id`,
       [memberId, this.config.JWT_REFRESH_TTL_SECONDS],
     );
+    return this.signTokens(ctx, memberId, row.id);
+  }
+
+  private async signTokens(
+    ctx: RequestContext,
+    memberId: string,
+    refreshTokenId: string,
+  ): Promise<TokenPair> {
+    const actor: Actor = { kind: 'member', id: memberId, roles: await this.rolesOf(ctx, memberId) };
     return {
       accessToken: this.tokens.signAccess(actor),
-      refreshToken: this.tokens.signRefresh(memberId, row.id),
+      refreshToken: this.tokens.signRefresh(memberId, refreshTokenId),
     };
   }
 
