@@ -45,4 +45,20 @@ describe('a Redis outage', () => {
     await t.http().post('/api/v1/auth/wechat-login').send({ code: 'dev:redis-2' }).expect(200);
     await t.http().post('/api/v1/admin/auth/login').send(TEST_ADMIN).expect(200);
   });
+
+  it('answers log-ins 503 at once while Redis hangs (takes connections, answers nothing), rather than keeping them waiting', async () => {
+    proxy.setMode('blackhole');
+    const member = await t.http().post('/api/v1/auth/wechat-login').send({ code: 'dev:redis-3' });
+    expect(member.status).toBe(503);
+    expect(member.body.error.code).toBe(ErrorCode.ServiceUnavailable);
+
+    proxy.setMode('forward');
+    for (let attempt = 0; ; attempt += 1) {
+      const back = await t.http().post('/api/v1/auth/wechat-login').send({ code: 'dev:redis-3' });
+      if (back.status === 200) break;
+      // The client reconnects by itself, within a second or so of Redis answering again.
+      if (attempt === 40) throw new Error(`still ${back.status} once Redis answers`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }, 8_000);
 });
