@@ -41,7 +41,15 @@ const successfulPayment = (
 
 describe('WeChat Pay v3, against a local stand-in with locally generated keys', () => {
   const merchant = pem();
-  const platform = pem();
+  /**
+   * The keys WeChat Pay signs with, each named in Wechatpay-Serial: a platform certificate by its
+   * serial number and WeChat Pay's public key by its id, both in use while it moves a merchant
+   * from the one to the other (or rotates a key).
+   */
+  const platform = { serial: '5157F09EFDC096DE15EBE81A47057A7232F1B8E1', ...pem() };
+  const nextPlatform = { serial: 'PUB_KEY_ID_0119000000012025012300000000000001', ...pem() };
+  /** A serial the BFF has no key for, as when WeChat Pay starts signing with a key not yet configured. */
+  const unknownSerial = 'PUB_KEY_ID_0119000000012026060100000000000009';
   const apiV3Key = randomBytes(16).toString('hex'); // 32 characters
   const calls: { path: string; body: Record<string, unknown>; authorization: string }[] = [];
   /** While set, the stand-in refuses refund requests as WeChat Pay does when it is overloaded. */
@@ -77,7 +85,8 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
     {
       timestamp = wechatNow(),
       key = platform.privateKey,
-    }: { timestamp?: number | string; key?: string } = {},
+      serial = platform.serial,
+    }: { timestamp?: number | string; key?: string; serial?: string } = {},
   ) => {
     const nonce = randomBytes(8).toString('hex');
     return {
@@ -86,7 +95,7 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       'wechatpay-signature': createSign('RSA-SHA256')
         .update(`${timestamp}\n${nonce}\n${body}\n`)
         .sign(key, 'base64'),
-      'wechatpay-serial': 'PLATFORM01',
+      'wechatpay-serial': serial,
     };
   };
 
@@ -105,6 +114,15 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
     'signed ten minutes ago': (body: string) => ({
       body,
       headers: signatureOf(body, { timestamp: wechatNow() - 600 }),
+    }),
+    // A genuine platform signature, under a serial the BFF has no key for.
+    'signed under an unknown serial': (body: string) => ({
+      body,
+      headers: signatureOf(body, { serial: unknownSerial }),
+    }),
+    'signed by one platform key under the serial of the other': (body: string) => ({
+      body,
+      headers: signatureOf(body, { key: nextPlatform.privateKey }),
     }),
   };
 
@@ -182,7 +200,10 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       WECHATPAY_SERIAL_NO: 'SERIAL01',
       WECHATPAY_API_V3_KEY: apiV3Key,
       WECHATPAY_PRIVATE_KEY: merchant.privateKey,
-      WECHATPAY_PLATFORM_PUBLIC_KEY: platform.publicKey,
+      WECHATPAY_PLATFORM_PUBLIC_KEYS: JSON.stringify({
+        [platform.serial]: platform.publicKey,
+        [nextPlatform.serial]: nextPlatform.publicKey,
+      }),
       WECHATPAY_API_BASE: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
       PUBLIC_BASE_URL: 'https://api.linli.example/',
     });
@@ -253,6 +274,7 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
     options: {
       timestamp?: number | string;
       signWith?: string;
+      serial?: string;
       path?: string;
       eventType?: string;
       tamper?: (body: string) => string;
@@ -289,7 +311,11 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       .post(options.path ?? '/api/v1/payments/notify/wechat')
       .set({
         'content-type': 'application/json',
-        ...signatureOf(body, { timestamp: options.timestamp, key: options.signWith }),
+        ...signatureOf(body, {
+          timestamp: options.timestamp,
+          key: options.signWith,
+          serial: options.serial,
+        }),
       })
       .send(options.tamper ? options.tamper(body) : body);
   };
@@ -403,6 +429,94 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       transaction_id: '4200000001',
       amount: { refund: order.payable, total: order.payable },
     });
+  });
+
+  it('records a payment whose notice is signed by the second platform key, under its serial, as while WeChat Pay rotates its keys', async () => {
+    const order = await placeOrder();
+    await notification(successfulPayment(order, '4200000021'), {
+      signWith: nextPlatform.privateKey,
+      serial: nextPlatform.serial,
+    }).expect(200);
+    expect(await stateOf(order.id)).toBe('paid');
+  });
+
+  it('refuses a notice under a serial it has no key for, whichever key signed it, and warns naming the serial; the order stays unpaid', async () => {
+    const order = await placeOrder();
+    const transaction = successfulPayment(order, '4200000022');
+    const warnings = jest.spyOn(Logger.prototype, 'warn');
+    try {
+      // A key the BFF was never given, and each configured one: none is tried in the named key's stead.
+      for (const signWith of [pem().privateKey, platform.privateKey, nextPlatform.privateKey]) {
+        const refused = await notification(transaction, { signWith, serial: unknownSerial }).expect(
+          400,
+        );
+        expect(refused.body.error.code).toBe(ErrorCode.PaymentNotificationInvalid);
+      }
+      const named = warnings.mock.calls.filter(
+        ([details]) => (details as { serial?: string } | undefined)?.serial === unknownSerial,
+      );
+      expect(named).toEqual(
+        Array(3).fill([
+          { serial: unknownSerial },
+          expect.stringContaining('WECHATPAY_PLATFORM_PUBLIC_KEYS'),
+        ]),
+      );
+    } finally {
+      warnings.mockRestore();
+    }
+    expect(await stateOf(order.id)).toBe('pending_payment');
+  });
+
+  it('refuses a notice signed by one platform key under the serial of the other; the order stays unpaid', async () => {
+    const order = await placeOrder();
+    const transaction = successfulPayment(order, '4200000023');
+    for (const [signer, named] of [
+      [nextPlatform, platform],
+      [platform, nextPlatform],
+    ]) {
+      const refused = await notification(transaction, {
+        signWith: signer.privateKey,
+        serial: named.serial,
+      }).expect(400);
+      expect(refused.body.error.code).toBe(ErrorCode.PaymentNotificationInvalid);
+    }
+    expect(await stateOf(order.id)).toBe('pending_payment');
+  });
+
+  it('takes answers signed by either platform key under its serial: a prepay order, and an order paid whose notices never came', async () => {
+    const clock = t.app.get(Clock);
+    for (const [signer, transactionId] of [
+      [platform, '4200000031'],
+      [nextPlatform, '4200000032'],
+    ] as const) {
+      forge = (body) => ({
+        body,
+        headers: signatureOf(body, { key: signer.privateKey, serial: signer.serial }),
+      });
+      const order = await placeOrder();
+      const tradeNo = toTradeNo(order.id);
+      try {
+        const started = await t
+          .http()
+          .post(`/api/v1/orders/${order.id}/pay`)
+          .auth(buyer.accessToken, { type: 'bearer' })
+          .expect(200);
+        expect(started.body.package).toBe('prepay_id=wx_prepay_1');
+
+        transactions.set(tradeNo, {
+          appid: 'wx_app_1',
+          mchid: '1900000001',
+          ...successfulPayment(order, transactionId),
+        });
+        clock.advance(16 * 60_000);
+        await expireUnpaid();
+        expect(await stateOf(order.id)).toBe('paid');
+      } finally {
+        forge = undefined;
+        clock.advance(-16 * 60_000);
+        transactions.delete(tradeNo);
+      }
+    }
   });
 
   it('settles unpaid orders past their deadline one by one, passing over one it cannot, holding no lock while WeChat Pay answers', async () => {
@@ -580,9 +694,14 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       expect(
         unsigned.map(([details, message]) => [(details as { reason: string }).reason, message]),
       ).toEqual(
-        ['missing signature headers', 'bad signature', 'stale signature', 'bad signature'].map(
-          (reason) => [reason, expect.stringContaining('not signed by the platform')],
-        ),
+        [
+          'missing signature headers',
+          'bad signature',
+          'stale signature',
+          'unknown platform key',
+          'bad signature',
+          'bad signature',
+        ].map((reason) => [reason, expect.stringContaining('not signed by the platform')]),
       );
       const [{ n }] = await t.dataSource.query(
         `SELECT count(*)::int AS n FROM payments WHERE order_id = $1`,
@@ -669,7 +788,7 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
 
     const refundNotice = (
       refund: Record<string, unknown>,
-      options: { signWith?: string; tamper?: (body: string) => string } = {},
+      options: { signWith?: string; serial?: string; tamper?: (body: string) => string } = {},
     ) =>
       notification(
         { mchid: '1900000001', transaction_id: '-', out_refund_no: '-', ...refund },
@@ -774,6 +893,31 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
         404,
       );
       expect(unknown.body.error.code).toBe(ErrorCode.NotFound);
+    });
+
+    it("settles a refund whose notice is signed by the second platform key under its serial, and refuses one under a serial it has no key for or the other key's", async () => {
+      const { order, refundId } = await paidAndCancelled('4200000311');
+      const success = {
+        out_trade_no: toTradeNo(order.id),
+        refund_id: refundId,
+        refund_status: 'SUCCESS',
+        success_time: '2025-06-01T10:00:00+08:00',
+        amount: { total: order.payable, refund: order.payable },
+      };
+      for (const serial of [unknownSerial, platform.serial]) {
+        const refused = await refundNotice(success, {
+          signWith: nextPlatform.privateKey,
+          serial,
+        }).expect(400);
+        expect(refused.body.error.code).toBe(ErrorCode.PaymentNotificationInvalid);
+      }
+      expect((await refundRow(order.id)).status).toBe('processing');
+
+      await refundNotice(success, {
+        signWith: nextPlatform.privateKey,
+        serial: nextPlatform.serial,
+      }).expect(200);
+      expect(await refundRow(order.id)).toMatchObject({ status: 'succeeded' });
     });
 
     it('marks a refund abnormal on REFUND.ABNORMAL, logs it and lists it for operators only', async () => {
@@ -1356,11 +1500,12 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
           await runSendRefunds();
           expect(await refundRow(order.id)).toMatchObject({ status: 'processing' });
         }
-        expect(lookups(outRefundNo)).toHaveLength(4);
+        const forged = Object.keys(forgeries).length;
+        expect(lookups(outRefundNo)).toHaveLength(1 + forged);
 
         forge = undefined;
         await runSendRefunds();
-        expect(lookups(outRefundNo)).toHaveLength(5);
+        expect(lookups(outRefundNo)).toHaveLength(2 + forged);
         expect(await refundRow(order.id)).toMatchObject({ status: 'succeeded' });
       });
     });

@@ -39,7 +39,7 @@ describe('error logs', () => {
         WECHATPAY_SERIAL_NO: 'MERCHANT01',
         WECHATPAY_API_V3_KEY: 'k'.repeat(32),
         WECHATPAY_PRIVATE_KEY: pem().privateKey,
-        WECHATPAY_PLATFORM_PUBLIC_KEY: pem().publicKey,
+        WECHATPAY_PLATFORM_PUBLIC_KEYS: JSON.stringify({ PUB_KEY_ID_01: pem().publicKey }),
         WECHATPAY_API_BASE: `http://127.0.0.1:${port}`,
       }),
       new Clock(),

@@ -89,6 +89,16 @@ describe('configuration', () => {
     );
   });
 
+  it('refuses the single WeChat Pay platform key of earlier versions, saying what to set instead', () => {
+    expect(() =>
+      loadConfig({ WECHATPAY_PLATFORM_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\\nMIIB…' }),
+    ).toThrow(
+      new ConfigError(
+        'Invalid configuration:\n  WECHATPAY_PLATFORM_PUBLIC_KEY is no longer read: set WECHATPAY_PLATFORM_PUBLIC_KEYS to {"<its Wechatpay-Serial>": "<its PEM>"}',
+      ),
+    );
+  });
+
   it('accepts a complete production configuration', () => {
     const config = loadConfig(PRODUCTION);
     expect(config.NODE_ENV).toBe('production');

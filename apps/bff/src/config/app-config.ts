@@ -131,10 +131,13 @@ export class AppConfig {
   @IsString()
   WECHATPAY_PRIVATE_KEY?: string;
 
-  /** WeChat Pay platform public key (PEM) that signs notifications. */
+  /**
+   * The keys WeChat Pay signs notifications and answers with, by the serial it names each with
+   * in Wechatpay-Serial, as JSON: {"PUB_KEY_ID_…": "-----BEGIN PUBLIC KEY-----\n…"}.
+   */
   @IsOptional()
   @IsString()
-  WECHATPAY_PLATFORM_PUBLIC_KEY?: string;
+  WECHATPAY_PLATFORM_PUBLIC_KEYS?: string;
 
   @IsUrl({ require_tld: false, require_protocol: true })
   WECHATPAY_API_BASE = 'https://api.mch.weixin.qq.com';
@@ -265,12 +268,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   );
   const config = plainToInstance(AppConfig, present, { exposeDefaultValues: true });
   const errors = validateSync(config, { whitelist: true });
-  if (errors.length > 0) {
-    const lines = errors.map(
-      (e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`,
+  const lines = errors.map(
+    (e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`,
+  );
+  // The one platform key of earlier versions came without the serial WeChat Pay names it by:
+  // refused rather than ignored, so that an upgrade is not left without a key it reads.
+  if (env.WECHATPAY_PLATFORM_PUBLIC_KEY)
+    lines.push(
+      'WECHATPAY_PLATFORM_PUBLIC_KEY is no longer read: set WECHATPAY_PLATFORM_PUBLIC_KEYS to {"<its Wechatpay-Serial>": "<its PEM>"}',
     );
-    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
-  }
+  if (lines.length > 0) throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   if (config.NODE_ENV === 'production') {
     const problems: string[] = [];
     // Anyone can read the development defaults and .env.example's change-me placeholders, and

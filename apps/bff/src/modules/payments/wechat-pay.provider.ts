@@ -11,7 +11,7 @@ import {
   randomBytes,
 } from 'node:crypto';
 import { Clock } from '../../common/clock';
-import { AppConfig } from '../../config/app-config';
+import { AppConfig, ConfigError } from '../../config/app-config';
 import {
   PaymentNotification,
   PaymentProvider,
@@ -37,8 +37,45 @@ interface WechatPaySettings {
   serialNo: string;
   apiV3Key: Buffer;
   privateKey: KeyObject;
-  platformPublicKey: KeyObject;
+  /** The platform's keys by the serial WeChat Pay names each with in Wechatpay-Serial. */
+  platformKeys: Map<string, KeyObject>;
   apiBase: string;
+}
+
+/** A PEM as an environment variable may hold it, its newlines written as \n. */
+const pemOf = (text: string) => text.replace(/\\n/g, '\n');
+
+/**
+ * WECHATPAY_PLATFORM_PUBLIC_KEYS: the keys WeChat Pay signs with (a platform certificate, or its
+ * public key, in PEM) by the serial it names each with: the certificate's serial number, or the
+ * public key's id (PUB_KEY_ID_…). It signs with two while it rotates a key or moves a merchant
+ * from platform certificates to its public key, so both must be configured meanwhile.
+ */
+export function platformKeys(json: string): Map<string, KeyObject> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    parsed = undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new ConfigError(
+      'WECHATPAY_PLATFORM_PUBLIC_KEYS must be a JSON object of each WeChat Pay platform key (PEM) by its serial: {"<Wechatpay-Serial>": "<PEM>"}',
+    );
+  const keys = new Map<string, KeyObject>();
+  for (const [serial, pem] of Object.entries(parsed)) {
+    if (!serial.trim())
+      throw new ConfigError('WECHATPAY_PLATFORM_PUBLIC_KEYS names a key without its serial');
+    try {
+      keys.set(serial, createPublicKey(pemOf(String(pem))));
+    } catch {
+      throw new ConfigError(
+        `WECHATPAY_PLATFORM_PUBLIC_KEYS.${serial} is not a public key or certificate in PEM`,
+      );
+    }
+  }
+  if (keys.size === 0) throw new ConfigError('WECHATPAY_PLATFORM_PUBLIC_KEYS names no key');
+  return keys;
 }
 
 /** WeChat Pay's refund states (create-refund answer and refund notifications). */
@@ -119,8 +156,8 @@ class WechatPayError extends Error {
 
 /**
  * WeChat Pay API v3 (JSAPI): prepay orders signed with the merchant key, notifications and
- * answers verified with the platform public key, notifications decrypted with the APIv3 key,
- * refunds.
+ * answers verified with the platform key their serial names, notifications decrypted with the
+ * APIv3 key, refunds.
  */
 export class WechatPayProvider implements PaymentProvider {
   readonly name = 'wechat';
@@ -138,7 +175,7 @@ export class WechatPayProvider implements PaymentProvider {
       WECHATPAY_SERIAL_NO,
       WECHATPAY_API_V3_KEY,
       WECHATPAY_PRIVATE_KEY,
-      WECHATPAY_PLATFORM_PUBLIC_KEY,
+      WECHATPAY_PLATFORM_PUBLIC_KEYS,
     } = config;
     if (
       !WECHAT_APP_ID ||
@@ -146,10 +183,10 @@ export class WechatPayProvider implements PaymentProvider {
       !WECHATPAY_SERIAL_NO ||
       !WECHATPAY_API_V3_KEY ||
       !WECHATPAY_PRIVATE_KEY ||
-      !WECHATPAY_PLATFORM_PUBLIC_KEY
+      !WECHATPAY_PLATFORM_PUBLIC_KEYS
     ) {
-      throw new Error(
-        'PAYMENT_PROVIDER=wechat needs WECHAT_APP_ID, WECHATPAY_MCH_ID, WECHATPAY_SERIAL_NO, WECHATPAY_API_V3_KEY, WECHATPAY_PRIVATE_KEY and WECHATPAY_PLATFORM_PUBLIC_KEY',
+      throw new ConfigError(
+        'PAYMENT_PROVIDER=wechat needs WECHAT_APP_ID, WECHATPAY_MCH_ID, WECHATPAY_SERIAL_NO, WECHATPAY_API_V3_KEY, WECHATPAY_PRIVATE_KEY and WECHATPAY_PLATFORM_PUBLIC_KEYS',
       );
     }
     this.settings = {
@@ -157,8 +194,8 @@ export class WechatPayProvider implements PaymentProvider {
       mchId: WECHATPAY_MCH_ID,
       serialNo: WECHATPAY_SERIAL_NO,
       apiV3Key: Buffer.from(WECHATPAY_API_V3_KEY, 'utf8'),
-      privateKey: createPrivateKey(WECHATPAY_PRIVATE_KEY.replace(/\\n/g, '\n')),
-      platformPublicKey: createPublicKey(WECHATPAY_PLATFORM_PUBLIC_KEY.replace(/\\n/g, '\n')),
+      privateKey: createPrivateKey(pemOf(WECHATPAY_PRIVATE_KEY)),
+      platformKeys: platformKeys(WECHATPAY_PLATFORM_PUBLIC_KEYS),
       apiBase: config.WECHATPAY_API_BASE,
     };
     this.http = axios.create({ baseURL: this.settings.apiBase, timeout: 10_000 });
@@ -385,24 +422,35 @@ export class WechatPayProvider implements PaymentProvider {
   /**
    * Why a body the platform sends (a notification, an answer) cannot be taken as the platform's,
    * or null when it can: Wechatpay-Signature must be its RSA-SHA256 signature, by the platform
-   * key, of `${Wechatpay-Timestamp}\n${Wechatpay-Nonce}\n${body}\n` over the raw body, made
-   * within the last five minutes.
+   * key Wechatpay-Serial names, of `${Wechatpay-Timestamp}\n${Wechatpay-Nonce}\n${body}\n` over
+   * the raw body, made within the last five minutes.
    */
   private unsigned(headers: Record<string, unknown>, body: Buffer): string | null {
     const timestamp = headerOf(headers, 'wechatpay-timestamp');
     const nonce = headerOf(headers, 'wechatpay-nonce');
     const signature = headerOf(headers, 'wechatpay-signature');
-    if (!timestamp || !nonce || !signature) return 'missing signature headers';
+    const serial = headerOf(headers, 'wechatpay-serial');
+    if (!timestamp || !nonce || !signature || !serial) return 'missing signature headers';
     if (!/^\d{1,12}$/.test(timestamp)) return 'malformed timestamp';
     if (Math.abs(this.clock.now().getTime() / 1000 - Number(timestamp)) > MAX_SIGNATURE_AGE_S)
       return 'stale signature';
+    // Only the key the serial names, never another in its stead: a serial the BFF has no key for
+    // is refused and warned about, so that a new key gets noticed and added.
+    const key = this.settings.platformKeys.get(serial);
+    if (!key) {
+      // Most likely a key WeChat Pay has started signing with: until it is configured, each
+      // notice and answer it signs is refused.
+      this.logger.warn(
+        { serial },
+        'signed by a platform key not configured: add it to WECHATPAY_PLATFORM_PUBLIC_KEYS',
+      );
+      return 'unknown platform key';
+    }
     const verifier = createVerify('RSA-SHA256')
       .update(`${timestamp}\n${nonce}\n`)
       .update(body)
       .update('\n');
-    return verifier.verify(this.settings.platformPublicKey, signature, 'base64')
-      ? null
-      : 'bad signature';
+    return verifier.verify(key, signature, 'base64') ? null : 'bad signature';
   }
 
   /**
