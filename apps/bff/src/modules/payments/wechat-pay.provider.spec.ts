@@ -50,6 +50,18 @@ describe('WECHATPAY_PLATFORM_PUBLIC_KEYS', () => {
       () => JSON.stringify({ PUB_KEY_ID_01: publicPem().slice(0, 200) }),
       'WECHATPAY_PLATFORM_PUBLIC_KEYS.PUB_KEY_ID_01 is not a public key or certificate in PEM',
     ],
+    [
+      'a private key, as the merchant key pasted in the wrong place',
+      () =>
+        JSON.stringify({
+          PUB_KEY_ID_01: generateKeyPairSync('rsa', {
+            modulusLength: 2048,
+            publicKeyEncoding: { type: 'spki', format: 'pem' },
+            privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+          }).privateKey,
+        }),
+      'WECHATPAY_PLATFORM_PUBLIC_KEYS.PUB_KEY_ID_01 is a private key: give the public key or certificate WeChat Pay signs with',
+    ],
     ['no key at all', () => '{}', 'WECHATPAY_PLATFORM_PUBLIC_KEYS names no key'],
   ])('refuses %s, naming the variable', (_, value, message) => {
     expect(() => platformKeys(value())).toThrow(new ConfigError(message));

@@ -66,6 +66,11 @@ export function platformKeys(json: string): Map<string, KeyObject> {
   for (const [serial, pem] of Object.entries(parsed)) {
     if (!serial.trim())
       throw new ConfigError('WECHATPAY_PLATFORM_PUBLIC_KEYS names a key without its serial');
+    // A public key would be derived from a private one, then check nothing WeChat Pay signs.
+    if (/PRIVATE KEY-----/.test(String(pem)))
+      throw new ConfigError(
+        `WECHATPAY_PLATFORM_PUBLIC_KEYS.${serial} is a private key: give the public key or certificate WeChat Pay signs with`,
+      );
     try {
       keys.set(serial, createPublicKey(pemOf(String(pem))));
     } catch {
