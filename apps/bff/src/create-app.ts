@@ -48,6 +48,20 @@ export function applyRoutePrefix(app: INestApplication): void {
 }
 
 /**
+ * Connections waiting to be accepted: a burst of clients (a flash sale opening) connects faster
+ * than a busy event loop accepts, and beyond Node's default of 511 the kernel drops connection
+ * attempts, or resets connections it had taken up, whose requests then fail.
+ */
+const LISTEN_BACKLOG = 4096;
+
+/** Listens on the port and address, as main.ts and the e2e tests both do. */
+export async function listen(app: INestApplication, port: number, host: string): Promise<void> {
+  // Nest hands its arguments on to http.Server#listen(port, host, backlog).
+  const listenWithBacklog = app.listen.bind(app) as (...args: unknown[]) => Promise<unknown>;
+  await listenWithBacklog(port, host, LISTEN_BACKLOG);
+}
+
+/**
  * Builds the whole BFF on a database: migrations applied, the demo seeded when asked,
  * every global concern in place. main.ts and the e2e tests both start it this way.
  */

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
-import { createApp } from './create-app';
+import { createApp, listen } from './create-app';
 import { RunningPostgres, startEmbeddedPostgres } from './database/embedded-postgres';
 
 async function main(): Promise<void> {
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     await embedded?.stop();
     throw error;
   });
-  await app.listen(config.PORT, '0.0.0.0');
+  await listen(app, config.PORT, '0.0.0.0');
   process.stdout.write(
     `Linli BFF listening on http://127.0.0.1:${config.PORT}/api/v1 (docs at /api/docs)\n`,
   );

@@ -3,7 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
-import { createApp } from '../../src/create-app';
+import { createApp, listen } from '../../src/create-app';
 import { createTestDatabase, TestDatabase } from './test-database';
 
 export const TEST_ADMIN = { username: 'admin', password: 'test-admin-password' };
@@ -41,7 +41,7 @@ export async function startTestApp(
     { ...config, DATABASE_URL: config.DATABASE_URL ?? db.url },
     extraModules,
   );
-  await app.listen(0, '127.0.0.1');
+  await listen(app, 0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   const baseUrl = `http://127.0.0.1:${port}`;
   return {
