@@ -55,11 +55,19 @@ describe('checkout and orders', () => {
     await pay(token, placed.body.id).expect(200);
     return placed;
   };
-  /** What the shopper was told about one order. */
+  /** What the shopper was told about one order, newest first. */
   const noticesAbout = async (token: string, orderId: string) =>
     (
       await t.http().get('/api/v1/me/notifications?limit=100').set(as(token)).expect(200)
     ).body.items.filter((n: { data: { orderId?: string } }) => n.data.orderId === orderId);
+  /** What the shopper is told once the whole order's money is back: at once, in the sandbox. */
+  const moneyBack = (placed: { id: string; payable: number; lines: { title: string }[] }) =>
+    expect.objectContaining({
+      kind: 'refund_settled',
+      title: '退款已到账',
+      body: `「${placed.lines[0].title}」订单退款 ${formatYuan(placed.payable)} 已到账。`,
+      data: { orderId: placed.id, refundFen: placed.payable },
+    });
   /** The order's refunds; the sandbox pays back at once, so each is settled when made. */
   const refundsOf = (orderId: string) =>
     t.dataSource.query(
@@ -658,6 +666,9 @@ describe('checkout and orders', () => {
           settled: true,
         },
       ]);
+      expect(await noticesAbout(buyer.accessToken, placed.body.id)).toEqual([
+        moneyBack(placed.body),
+      ]);
       expect(
         (await t.http().get('/api/v1/me/points').set(as(buyer.accessToken))).body.pending,
       ).toBe(0);
@@ -778,8 +789,9 @@ describe('checkout and orders', () => {
         placed.body.id,
       ]);
       expect(refunds).toEqual([{ reason: 'late-payment' }]);
-      // The shopper paid: they are told, once, that the money goes back.
+      // The shopper paid: they are told, once, that the money goes back, and that it is back.
       expect(await noticesAbout(buyer.accessToken, placed.body.id)).toEqual([
+        moneyBack(placed.body),
         expect.objectContaining({
           kind: 'order_refunded',
           title: '订单已关闭，付款将退回',
@@ -853,6 +865,7 @@ describe('checkout and orders', () => {
       );
       expect(refunds).toEqual([{ reason: 'late-payment', amount_fen: placed.body.payable }]);
       expect(await noticesAbout(buyer.accessToken, placed.body.id)).toEqual([
+        moneyBack(placed.body),
         expect.objectContaining({
           kind: 'order_refunded',
           title: '订单已关闭，付款将退回',

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { pointsToEarn } from '@linli/domain';
-import { ErrorCode } from '@linli/shared';
+import { ErrorCode, formatYuan } from '@linli/shared';
 import {
   createCipheriv,
   createSign,
@@ -15,9 +15,12 @@ import { Clock } from '../src/common/clock';
 import { RequestContext } from '../src/common/request-context';
 import { TransactionalConnection } from '../src/common/transaction/transactional-connection';
 import { ProviderRefunds } from '../src/modules/group-buy/provider-refunds.service';
+import { RecordingNotificationSender } from '../src/modules/notifications/recording-notification.sender';
 import { toTradeNo } from '../src/modules/payments/wechat-pay.provider';
 import { createPickupPoints, liveCampaign } from './support/group-buy-fixtures';
 import { loginAdmin, loginMember, startTestApp, TestApp } from './support/test-app';
+
+const HOUR_MS = 3_600_000;
 
 const pem = () =>
   generateKeyPairSync('rsa', {
@@ -249,7 +252,12 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       .set('Idempotency-Key', randomBytes(8).toString('hex'))
       .send({ items: [{ campaignId: campaign.body.id, quantity: 1 }] })
       .expect(201);
-    return order.body as { id: string; payable: number; expiresAt: string };
+    return order.body as {
+      id: string;
+      payable: number;
+      expiresAt: string;
+      lines: { title: string }[];
+    };
   };
 
   const stateOf = async (orderId: string) =>
@@ -815,6 +823,54 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
     const paymentRefunds = (token: string, query: string) =>
       t.http().get(`/api/v1/admin/payment-refunds${query}`).auth(token, { type: 'bearer' });
 
+    /** What the buyer was told about one order, oldest first. */
+    const noticesAbout = async (orderId: string) =>
+      (
+        (
+          await t
+            .http()
+            .get('/api/v1/me/notifications?limit=100')
+            .auth(buyer.accessToken, { type: 'bearer' })
+            .expect(200)
+        ).body.items as { kind: string; title: string; body: string; data: { orderId?: string } }[]
+      )
+        .filter((n) => n.data.orderId === orderId)
+        .reverse();
+
+    /** A refund's outcome as WeChat Pay notifies it. */
+    const outcome = (
+      refund: { order: { id: string }; refundId: string },
+      status: 'SUCCESS' | 'ABNORMAL' | 'CLOSED',
+      account = '招商银行信用卡0403',
+    ) => ({
+      out_trade_no: toTradeNo(refund.order.id),
+      refund_id: refund.refundId,
+      refund_status: status,
+      ...(status === 'SUCCESS' ? { success_time: '2025-06-01T10:00:00+08:00' } : {}),
+      user_received_account: account,
+    });
+
+    /** How the shopper is told a refund of one order has come back. */
+    const arrived = (
+      order: { id: string; payable: number; lines: { title: string }[] },
+      to: string,
+    ) =>
+      expect.objectContaining({
+        kind: 'refund_settled',
+        title: '退款已到账',
+        body: `「${order.lines[0].title}」订单退款 ${formatYuan(order.payable)} 已到账，退至${to}。`,
+        data: { orderId: order.id, refundFen: order.payable },
+      });
+
+    /** How the shopper is told a refund of one order could not go back and needs the platform. */
+    const needsHelp = (order: { id: string; payable: number; lines: { title: string }[] }) =>
+      expect.objectContaining({
+        kind: 'refund_settled',
+        title: '退款需平台协助',
+        body: `「${order.lines[0].title}」订单退款 ${formatYuan(order.payable)} 未能退回原支付账户，平台工作人员会尽快联系你处理。`,
+        data: { orderId: order.id, refundFen: order.payable },
+      });
+
     it('keeps a refund answered PROCESSING as processing, asking for its outcome at the configured address', async () => {
       const { order, refundId, call } = await paidAndCancelled('4200000201');
       expect(call.body.notify_url).toBe(
@@ -1032,6 +1088,55 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
         .set('Idempotency-Key', randomUUID())
         .send({ note })
         .expect(404);
+    });
+
+    it('tells the shopper once that a second payment of a paid order goes back, and once that it is back', async () => {
+      const order = await paidOrder('4200001801');
+      await notification(successfulPayment(order, '4200001802')).expect(200);
+      await notification(successfulPayment(order, '4200001802')).expect(200);
+      const [call] = refundCalls('4200001802');
+      const refund = { order, refundId: `wx-refund-${String(call.body.out_refund_no)}` };
+      await refundNotice(outcome(refund, 'SUCCESS', '支付用户零钱')).expect(200);
+      await refundNotice(outcome(refund, 'SUCCESS', '支付用户零钱')).expect(200);
+
+      expect(await noticesAbout(order.id)).toEqual([
+        expect.objectContaining({
+          kind: 'order_refunded',
+          title: '重复付款，多付的一笔将退回',
+          body: `订单已付款，又收到一笔 ${formatYuan(order.payable)} 的付款，这笔将原路退回。`,
+          data: { orderId: order.id, refundFen: order.payable },
+        }),
+        arrived(order, '支付用户零钱'),
+      ]);
+    });
+
+    it('tells the shopper once that a refund WeChat Pay could not make needs the platform, lists it for operators, and tells them too once it is made after all', async () => {
+      const abnormal = await paidAndCancelled('4200001901');
+      const closed = await paidAndCancelled('4200001902');
+      await refundNotice(outcome(abnormal, 'ABNORMAL')).expect(200);
+      await refundNotice(outcome(abnormal, 'ABNORMAL')).expect(200);
+      await refundNotice(outcome(closed, 'CLOSED')).expect(200);
+      await refundNotice(outcome(closed, 'CLOSED')).expect(200);
+
+      expect(await noticesAbout(abnormal.order.id)).toEqual([needsHelp(abnormal.order)]);
+      expect(await noticesAbout(closed.order.id)).toEqual([needsHelp(closed.order)]);
+      for (const [status, { order }] of [
+        ['abnormal', abnormal],
+        ['closed', closed],
+      ] as const) {
+        const listed = await paymentRefunds(admin, `?status=${status}&limit=100`).expect(200);
+        expect(listed.body.items).toContainEqual(
+          expect.objectContaining({ orderId: order.id, status, amount: order.payable }),
+        );
+      }
+
+      // The merchant sends it again to another account from WeChat Pay's merchant platform.
+      await refundNotice(outcome(abnormal, 'SUCCESS', '支付用户零钱')).expect(200);
+      await refundNotice(outcome(abnormal, 'SUCCESS', '支付用户零钱')).expect(200);
+      expect(await noticesAbout(abnormal.order.id)).toEqual([
+        needsHelp(abnormal.order),
+        arrived(abnormal.order, '支付用户零钱'),
+      ]);
     });
 
     it('asks WeChat Pay for nothing when the cancellation that decided the refund does not commit', async () => {
@@ -1361,6 +1466,40 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       });
     });
 
+    it('pages through refunds newest first with a cursor', async () => {
+      const first = await paymentRefunds(admin, '?limit=1').expect(200);
+      expect(first.body.items).toHaveLength(1);
+      expect(first.body.nextCursor).toEqual(expect.any(String));
+      const second = await paymentRefunds(
+        admin,
+        `?limit=1&cursor=${encodeURIComponent(first.body.nextCursor)}`,
+      ).expect(200);
+      expect(second.body.items).toHaveLength(1);
+      expect(second.body.items[0].id).not.toBe(first.body.items[0].id);
+      expect(Date.parse(second.body.items[0].createdAt)).toBeLessThanOrEqual(
+        Date.parse(first.body.items[0].createdAt),
+      );
+    });
+
+    it('keeps to the status asked for from page to page, and refuses a cursor it did not give', async () => {
+      const whole = await paymentRefunds(admin, '?status=processing&limit=100').expect(200);
+      expect(whole.body.nextCursor).toBeNull();
+      expect(whole.body.items.length).toBeGreaterThan(1);
+      const seen: { id: string; status: string }[] = [];
+      let cursor: string | null = null;
+      do {
+        const after: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+        const page = await paymentRefunds(admin, `?status=processing&limit=1${after}`).expect(200);
+        expect(page.body.items).toHaveLength(1);
+        seen.push(...page.body.items);
+        cursor = page.body.nextCursor;
+      } while (cursor && seen.length <= whole.body.items.length);
+      expect(seen).toEqual(whole.body.items);
+      expect(seen.every((r) => r.status === 'processing')).toBe(true);
+      const bad = await paymentRefunds(admin, '?status=processing&cursor=not-a-cursor').expect(400);
+      expect(bad.body.error.code).toBe(ErrorCode.ValidationFailed);
+    });
+
     describe('whose notice never comes', () => {
       /** The times WeChat Pay was asked how a refund ended. */
       const lookups = (outRefundNo: string) =>
@@ -1508,40 +1647,43 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
         expect(lookups(outRefundNo)).toHaveLength(2 + forged);
         expect(await refundRow(order.id)).toMatchObject({ status: 'succeeded' });
       });
-    });
 
-    it('pages through refunds newest first with a cursor', async () => {
-      const first = await paymentRefunds(admin, '?limit=1').expect(200);
-      expect(first.body.items).toHaveLength(1);
-      expect(first.body.nextCursor).toEqual(expect.any(String));
-      const second = await paymentRefunds(
-        admin,
-        `?limit=1&cursor=${encodeURIComponent(first.body.nextCursor)}`,
-      ).expect(200);
-      expect(second.body.items).toHaveLength(1);
-      expect(second.body.items[0].id).not.toBe(first.body.items[0].id);
-      expect(Date.parse(second.body.items[0].createdAt)).toBeLessThanOrEqual(
-        Date.parse(first.body.items[0].createdAt),
-      );
-    });
+      it('tells the shopper once that the money is back, however often WeChat Pay says so and the look-up finds it, and pushes it to their phone once', async () => {
+        const notified = await paidAndCancelled('4200002001');
+        const lookedUp = await paidAndCancelled('4200002002');
+        await refundNotice(outcome(notified, 'SUCCESS')).expect(200);
+        await refundNotice(outcome(notified, 'SUCCESS')).expect(200);
+        moveAtWechat(lookedUp.refundNo, {
+          status: 'SUCCESS',
+          success_time: '2025-06-01T10:00:00+08:00',
+        });
+        advance(11 * 60_000);
+        await runSendRefunds();
+        await runSendRefunds();
+        advance(HOUR_MS);
+        await runSendRefunds();
+        // Its notice comes after all, once the look-up has settled it.
+        await refundNotice(outcome(lookedUp, 'SUCCESS')).expect(200);
+        expect([notified, lookedUp].map((r) => lookups(r.refundNo).length)).toEqual([0, 1]);
+        for (const { order } of [notified, lookedUp])
+          expect(await noticesAbout(order.id)).toEqual([arrived(order, '招商银行信用卡0403')]);
 
-    it('keeps to the status asked for from page to page, and refuses a cursor it did not give', async () => {
-      const whole = await paymentRefunds(admin, '?status=processing&limit=100').expect(200);
-      expect(whole.body.nextCursor).toBeNull();
-      expect(whole.body.items.length).toBeGreaterThan(1);
-      const seen: { id: string; status: string }[] = [];
-      let cursor: string | null = null;
-      do {
-        const after: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
-        const page = await paymentRefunds(admin, `?status=processing&limit=1${after}`).expect(200);
-        expect(page.body.items).toHaveLength(1);
-        seen.push(...page.body.items);
-        cursor = page.body.nextCursor;
-      } while (cursor && seen.length <= whole.body.items.length);
-      expect(seen).toEqual(whole.body.items);
-      expect(seen.every((r) => r.status === 'processing')).toBe(true);
-      const bad = await paymentRefunds(admin, '?status=processing&cursor=not-a-cursor').expect(400);
-      expect(bad.body.error.code).toBe(ErrorCode.ValidationFailed);
+        const dispatch = () =>
+          t
+            .http()
+            .post('/api/v1/admin/jobs/dispatch-notifications/run')
+            .auth(admin, { type: 'bearer' })
+            .expect(200);
+        await dispatch();
+        await dispatch();
+        const orders = [notified.order.id, lookedUp.order.id];
+        const pushed = t.app
+          .get(RecordingNotificationSender)
+          .sent.filter((n) => orders.includes(String(n.data.orderId)));
+        expect(pushed.map((n) => [n.kind, n.data.orderId])).toEqual(
+          orders.map((orderId) => ['refund_settled', orderId]),
+        );
+      });
     });
   });
 });

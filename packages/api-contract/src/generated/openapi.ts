@@ -2026,7 +2026,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            kind: "order_refunded" | "order_ready" | "order_picked_up" | "refund_decided" | "leader_application_decided" | "tier_changed" | "points_expiring";
+            kind: "order_refunded" | "refund_settled" | "order_ready" | "order_picked_up" | "refund_decided" | "leader_application_decided" | "tier_changed" | "points_expiring";
             title: string;
             body: string;
             data: {

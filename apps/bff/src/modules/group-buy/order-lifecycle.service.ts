@@ -117,13 +117,7 @@ export class OrderLifecycleService {
         { orderId: order.id, transactionId: notification.transactionId },
         'second payment for an order already paid: refunding it',
       );
-      await this.refundMoney(
-        ctx,
-        order.id,
-        notification.amountFen,
-        `duplicate-payment:${notification.transactionId}`,
-        { transactionId: notification.transactionId, totalFen: notification.amountFen },
-      );
+      await this.refundDuplicatePayment(ctx, order, notification);
       return;
     }
     const recorded = await this.connection.query(
@@ -201,6 +195,30 @@ export class OrderLifecycleService {
       title: '订单已关闭，付款将退回',
       body: `付款到账时${closed}，${formatYuan(amountFen)} 将原路退回。`,
       data: { orderId: order.id, refundFen: amountFen },
+    });
+  }
+
+  /**
+   * Pays back a further payment of an order already paid, and tells the shopper, who sees the
+   * money twice on their statement: once per payment, however often the provider repeats its
+   * notice.
+   */
+  private async refundDuplicatePayment(
+    ctx: RequestContext,
+    order: LockedOrder,
+    payment: PaymentNotification,
+  ): Promise<void> {
+    const reason = `duplicate-payment:${payment.transactionId}`;
+    await this.refundMoney(ctx, order.id, payment.amountFen, reason, {
+      transactionId: payment.transactionId,
+      totalFen: payment.amountFen,
+    });
+    await this.notifications.notify(ctx, order.member_id, {
+      kind: 'order_refunded',
+      dedupeKey: `order-refunded:${order.id}:${reason}`,
+      title: '重复付款，多付的一笔将退回',
+      body: `订单已付款，又收到一笔 ${formatYuan(payment.amountFen)} 的付款，这笔将原路退回。`,
+      data: { orderId: order.id, refundFen: payment.amountFen },
     });
   }
 

@@ -1,14 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { formatYuan } from '@linli/shared';
 import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
+import { NotificationsService } from '../notifications/notifications.service';
 import { NotifyUrls } from '../payments/notify-urls';
 import {
   PAYMENT_PROVIDER,
   PaymentProvider,
   RefundNotification,
   RefundRefused,
+  RefundStatus,
 } from '../payments/payment-provider';
 
 /** The first retry of a refund the provider did not take comes after this; each next one doubles it. */
@@ -46,6 +49,18 @@ const payerReason = (reason: string) => PAYER_REASONS[reason.split(':')[0]] ?? '
 /** When a refund the provider took as processing at `at` is asked about, if no notice came. */
 const lookUpFrom = (at: Date) => new Date(at.getTime() + LOOK_UP_AFTER_MS);
 
+/** A refund the provider has just ended, as its payer is told about it. */
+interface EndedRefund {
+  id: string;
+  order_id: string;
+  reason: string;
+  amount_fen: number;
+  provider_refund_id: string;
+  received_account: string | null;
+}
+
+const ENDED_REFUND = 'id, order_id, reason, amount_fen, provider_refund_id, received_account';
+
 interface ClaimedRefund {
   id: string;
   order_id: string;
@@ -77,6 +92,7 @@ export class ProviderRefunds {
     private readonly clock: Clock,
     @Inject(PAYMENT_PROVIDER) private readonly payments: PaymentProvider,
     private readonly notifyUrls: NotifyUrls,
+    private readonly notifications: NotificationsService,
   ) {}
 
   /** Asks for the refund once the context's transaction, which recorded it, has committed. */
@@ -158,30 +174,26 @@ export class ProviderRefunds {
       return;
     }
     const answered = this.clock.now();
-    await this.connection.query(
-      ctx,
-      `UPDATE refunds SET provider_refund_id = $2, status = $3, settled_at = $4,
-         received_account = $5, last_error = NULL, last_refused = false, sending_since = NULL,
-         next_attempt_at = $6
-       WHERE id = $1 AND status = 'requested'`,
-      [
-        refund.id,
-        answer.refundId,
-        answer.status,
-        answer.settledAt,
-        answer.receivedAccount,
-        answer.status === 'processing' ? lookUpFrom(answered) : null,
-      ],
-    );
-    if (answer.status === 'abnormal' || answer.status === 'closed') {
-      this.notReached({
-        orderId: refund.order_id,
-        reason: refund.reason,
-        amountFen: refund.amount_fen,
-        refundId: answer.refundId,
-        status: answer.status,
-      });
-    }
+    // The refund's outcome and what its payer is told of it commit together.
+    await this.connection.withTransaction(ctx, async () => {
+      const [taken] = await this.connection.query<EndedRefund>(
+        ctx,
+        `UPDATE refunds SET provider_refund_id = $2, status = $3, settled_at = $4,
+           received_account = $5, last_error = NULL, last_refused = false, sending_since = NULL,
+           next_attempt_at = $6
+         WHERE id = $1 AND status = 'requested'
+         RETURNING ${ENDED_REFUND}`,
+        [
+          refund.id,
+          answer.refundId,
+          answer.status,
+          answer.settledAt,
+          answer.receivedAccount,
+          answer.status === 'processing' ? lookUpFrom(answered) : null,
+        ],
+      );
+      if (taken && answer.status !== 'processing') await this.ended(ctx, taken, answer.status);
+    });
   }
 
   /**
@@ -277,12 +289,12 @@ export class ProviderRefunds {
    * like a payment for an unknown order, so the provider keeps it visible.
    */
   async recordOutcome(ctx: RequestContext, notification: RefundNotification): Promise<void> {
-    const moved = await this.connection.query<{ reason: string; amount_fen: number }>(
+    const [moved] = await this.connection.query<EndedRefund>(
       ctx,
       `UPDATE refunds SET status = $3, settled_at = $4, received_account = coalesce($5, received_account)
        WHERE order_id = $1 AND provider_refund_id = $2 AND status IN ('processing', 'abnormal')
          AND status <> $3
-       RETURNING reason, amount_fen`,
+       RETURNING ${ENDED_REFUND}`,
       [
         notification.orderId,
         notification.refundId,
@@ -291,17 +303,8 @@ export class ProviderRefunds {
         notification.receivedAccount,
       ],
     );
-    if (moved.length > 0) {
-      const [refund] = moved;
-      if (notification.status === 'succeeded') return;
-      this.notReached({
-        orderId: notification.orderId,
-        refundId: notification.refundId,
-        reason: refund.reason,
-        amountFen: refund.amount_fen,
-        status: notification.status,
-        receivedAccount: notification.receivedAccount,
-      });
+    if (moved) {
+      await this.ended(ctx, moved, notification.status);
       return;
     }
     const [known] = await this.connection.query<{ status: string; amount_fen: number }>(
@@ -333,7 +336,49 @@ export class ProviderRefunds {
     });
   }
 
-  private notReached(details: Record<string, unknown>): void {
-    this.logger.error(details, 'refund did not reach the payer: an operator must act');
+  /**
+   * The provider ended a refund: its payer is told, once per refund and outcome however often the
+   * provider says so, that the money is back or that the platform takes the refund up; one that
+   * did not reach them is an alarm for operators.
+   */
+  private async ended(
+    ctx: RequestContext,
+    refund: EndedRefund,
+    status: Exclude<RefundStatus, 'processing'>,
+  ): Promise<void> {
+    const reached = status === 'succeeded';
+    if (!reached) {
+      this.logger.error(
+        {
+          orderId: refund.order_id,
+          refundId: refund.provider_refund_id,
+          reason: refund.reason,
+          amountFen: refund.amount_fen,
+          status,
+          receivedAccount: refund.received_account,
+        },
+        'refund did not reach the payer: an operator must act',
+      );
+    }
+    const [order] = await this.connection.query<{ member_id: string; goods: string }>(
+      ctx,
+      `SELECT o.member_id, string_agg(c.title, '、' ORDER BY c.title) AS goods
+       FROM orders o JOIN order_lines l ON l.order_id = o.id JOIN campaigns c ON c.id = l.campaign_id
+       WHERE o.id = $1 GROUP BY o.member_id`,
+      [refund.order_id],
+    );
+    const money = `「${order.goods}」订单退款 ${formatYuan(refund.amount_fen)}`;
+    const account = refund.received_account ? `，退至${refund.received_account}` : '';
+    await this.notifications.notify(ctx, order.member_id, {
+      kind: 'refund_settled',
+      dedupeKey: `refund-settled:${refund.id}:${reached ? 'arrived' : 'not-reached'}`,
+      ...(reached
+        ? { title: '退款已到账', body: `${money} 已到账${account}。` }
+        : {
+            title: '退款需平台协助',
+            body: `${money} 未能退回原支付账户，平台工作人员会尽快联系你处理。`,
+          }),
+      data: { orderId: refund.order_id, refundFen: refund.amount_fen },
+    });
   }
 }

@@ -1,6 +1,11 @@
-/** What members are told about. */
+/**
+ * What members are told about. order_refunded: money of an order goes back (decided, not yet
+ * back); refund_settled: how the payment provider ended such a refund (the money is back, or it
+ * could not go back and the platform takes it up).
+ */
 export const NOTIFICATION_KINDS = [
   'order_refunded',
+  'refund_settled',
   'order_ready',
   'order_picked_up',
   'refund_decided',
