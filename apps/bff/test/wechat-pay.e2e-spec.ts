@@ -21,6 +21,7 @@ import { createPickupPoints, liveCampaign } from './support/group-buy-fixtures';
 import { loginAdmin, loginMember, startTestApp, TestApp } from './support/test-app';
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 
 const pem = () =>
   generateKeyPairSync('rsa', {
@@ -1575,10 +1576,10 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
             ],
           ]);
           expect(alarmsFor(errors, succeeded.order.id)).toEqual([]);
-          // Still processing at WeChat Pay: asked about again 10 minutes later, not before.
+          // Still processing at WeChat Pay: asked about again, twice as long after, not before.
           expect((await refundRow(pending.order.id)).status).toBe('processing');
           await runSendRefunds();
-          advance(9 * 60_000);
+          advance(19 * 60_000);
           await runSendRefunds();
           expect(lookups(pendingNo)).toHaveLength(1);
           advance(2 * 60_000);
@@ -1683,6 +1684,154 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
         expect(pushed.map((n) => [n.kind, n.data.orderId])).toEqual(
           orders.map((orderId) => ['refund_settled', orderId]),
         );
+      });
+
+      describe('for days', () => {
+        /** Where the order's refund stands and when WeChat Pay is next asked about it, as operators see it. */
+        const nextLookUp = async (orderId: string) => {
+          const listed = await paymentRefunds(admin, '?limit=100').expect(200);
+          const refund = listed.body.items.find((r: { orderId: string }) => r.orderId === orderId);
+          return {
+            status: refund.status as string,
+            at: refund.nextAttemptAt === null ? null : Date.parse(refund.nextAttemptAt),
+          };
+        };
+        /** Moves the clock to the refund's next look-up and runs send-refunds: how often it was asked. */
+        const lookUpDue = async (refund: { order: { id: string }; refundNo: string }) => {
+          const { at } = await nextLookUp(refund.order.id);
+          advance((at ?? 0) - t.app.get(Clock).now().getTime());
+          await runSendRefunds();
+          return lookups(refund.refundNo).length;
+        };
+        /** Lets send-refunds ask about the refund, each time it is due, until it stops: how often it asked. */
+        const lookUpUntilStalled = async (refund: { order: { id: string }; refundNo: string }) => {
+          let asked = 0;
+          // Well past 3 days of look-ups, in case they never stop.
+          for (let round = 0; round < 40; round += 1) {
+            if ((await nextLookUp(refund.order.id)).status !== 'processing') break;
+            asked = await lookUpDue(refund);
+          }
+          return asked;
+        };
+
+        it('asks WeChat Pay how a refund still processing ended 10, 20, 40, 80, 160 minutes apart, then every 4 hours, and shows when it asks next', async () => {
+          const clock = t.app.get(Clock);
+          const before = clock.now().getTime();
+          const refund = await paidAndCancelled('4200002101');
+          const after = clock.now().getTime();
+          const first = (await nextLookUp(refund.order.id)).at ?? 0;
+          expect(first).toBeGreaterThanOrEqual(before + 10 * 60_000);
+          expect(first).toBeLessThanOrEqual(after + 10 * 60_000);
+          advance(first - 60_000 - clock.now().getTime());
+          await runSendRefunds();
+          expect(lookups(refund.refundNo)).toHaveLength(0);
+
+          const waits: number[] = [];
+          let at = first;
+          for (let asked = 1; asked <= 8; asked += 1) {
+            expect(await lookUpDue(refund)).toBe(asked);
+            const next = await nextLookUp(refund.order.id);
+            expect(next.status).toBe('processing');
+            waits.push(Math.round(((next.at ?? 0) - at) / 60_000));
+            at = next.at ?? 0;
+          }
+          expect(waits).toEqual([20, 40, 80, 160, 240, 240, 240, 240]);
+        });
+
+        it('stops asking after 3 days without an outcome and lists the refund as stalled for operators, which a late notice still settles', async () => {
+          const clock = t.app.get(Clock);
+          const refund = await paidAndCancelled('4200002201');
+          const takenAt = clock.now().getTime();
+          const errors = jest.spyOn(Logger.prototype, 'error');
+          try {
+            // Asked 10, 30, 70, 150, 310 minutes after it was taken, then every 4 hours to 3 days.
+            expect(await lookUpUntilStalled(refund)).toBe(22);
+            const waited = clock.now().getTime() - takenAt;
+            expect(waited).toBeGreaterThanOrEqual(3 * DAY_MS);
+            expect(waited).toBeLessThan(3 * DAY_MS + 4 * HOUR_MS);
+            expect(errors).toHaveBeenCalledWith(
+              expect.objectContaining({ orderId: refund.order.id }),
+              expect.stringContaining('an operator must look'),
+            );
+          } finally {
+            errors.mockRestore();
+          }
+          // Every refund WeChat Pay took before and never settled has stalled by now too.
+          const listed = await paymentRefunds(admin, '?status=stalled&limit=100').expect(200);
+          const stalled = listed.body.items.find(
+            (r: { orderId: string }) => r.orderId === refund.order.id,
+          );
+          expect(stalled).toEqual(
+            expect.objectContaining({
+              orderId: refund.order.id,
+              status: 'stalled',
+              providerRefundId: refund.refundId,
+              nextAttemptAt: null,
+              settledAt: null,
+            }),
+          );
+          advance(DAY_MS);
+          await runSendRefunds();
+          expect(lookups(refund.refundNo)).toHaveLength(22);
+
+          // WeChat Pay may still pay it: it is not for an operator to pay another way.
+          const settle = await t
+            .http()
+            .post(`/api/v1/admin/payment-refunds/${stalled.id}/settle`)
+            .auth(admin, { type: 'bearer' })
+            .set('Idempotency-Key', randomUUID())
+            .send({ note: '已转账至顾客微信零钱' })
+            .expect(409);
+          expect(settle.body.error.code).toBe(ErrorCode.RefundNotAllowed);
+
+          expect(await noticesAbout(refund.order.id)).toEqual([]);
+          await refundNotice(outcome(refund, 'SUCCESS')).expect(200);
+          expect(await refundRow(refund.order.id)).toMatchObject({ status: 'succeeded' });
+          expect(await noticesAbout(refund.order.id)).toEqual([
+            arrived(refund.order, '招商银行信用卡0403'),
+          ]);
+        });
+
+        it('lets an operator have a stalled refund looked up again, and records what WeChat Pay says then', async () => {
+          const refund = await paidAndCancelled('4200002301');
+          const asked = await lookUpUntilStalled(refund);
+          const [{ id }] = await t.dataSource.query(`SELECT id FROM refunds WHERE order_id = $1`, [
+            refund.order.id,
+          ]);
+          const lookUp = (token: string, refundId = id) =>
+            t
+              .http()
+              .post(`/api/v1/admin/payment-refunds/${refundId}/look-up`)
+              .auth(token, { type: 'bearer' });
+          await lookUp(buyer.accessToken).expect(403);
+          await lookUp(admin, randomUUID()).expect(404);
+
+          moveAtWechat(refund.refundNo, {
+            status: 'SUCCESS',
+            success_time: '2025-06-04T10:00:00+08:00',
+          });
+          const resumed = await lookUp(admin).expect(200);
+          expect(resumed.body).toMatchObject({ id, status: 'processing' });
+          expect(Date.parse(resumed.body.nextAttemptAt)).toBeLessThanOrEqual(
+            t.app.get(Clock).now().getTime(),
+          );
+          const again = await lookUp(admin).expect(409);
+          expect(again.body.error.code).toBe(ErrorCode.RefundNotAllowed);
+
+          await runSendRefunds();
+          expect(lookups(refund.refundNo)).toHaveLength(asked + 1);
+          expect(await refundRow(refund.order.id)).toMatchObject({ status: 'succeeded' });
+          expect(await noticesAbout(refund.order.id)).toEqual([
+            arrived(refund.order, '招商银行信用卡0403'),
+          ]);
+          const audits = await t.dataSource.query(
+            `SELECT details FROM audit_log WHERE action = 'payment-refund.look-up' AND target_id = $1`,
+            [id],
+          );
+          expect(audits).toEqual([
+            { details: { orderId: refund.order.id, amountFen: refund.order.payable } },
+          ]);
+        });
       });
     });
   });

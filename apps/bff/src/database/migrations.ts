@@ -11,6 +11,7 @@ import { TierRulesApplied1764900000000 } from './migrations/1764900000000-tier-r
 import { JobScanIndexes1765000000000 } from './migrations/1765000000000-job-scan-indexes';
 import { ListPageIndexes1765100000000 } from './migrations/1765100000000-list-page-indexes';
 import { RefreshTokenSessions1765200000000 } from './migrations/1765200000000-refresh-token-sessions';
+import { RefundLookUps1765300000000 } from './migrations/1765300000000-refund-look-ups';
 
 /** In the order they run; a migration that has landed is never edited. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   JobScanIndexes1765000000000,
   ListPageIndexes1765100000000,
   RefreshTokenSessions1765200000000,
+  RefundLookUps1765300000000,
 ];

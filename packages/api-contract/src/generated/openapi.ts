@@ -628,6 +628,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/payment-refunds/{id}/look-up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["PaymentRefundsAdminController_lookUp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/leader/applications": {
         parameters: {
             query?: never;
@@ -1761,7 +1777,7 @@ export interface components {
             /** @description Why: cancelled, late-payment, cut-off, an after-sales request… */
             reason: string;
             /** @enum {string} */
-            status: "requested" | "processing" | "succeeded" | "abnormal" | "closed" | "settled_by_operator";
+            status: "requested" | "processing" | "stalled" | "succeeded" | "abnormal" | "closed" | "settled_by_operator";
             /** @description The provider's refund id; empty while requested */
             providerRefundId: string;
             /** @description How many times the provider has been asked for it */
@@ -1772,7 +1788,7 @@ export interface components {
             lastRefused: boolean;
             /**
              * Format: date-time
-             * @description While requested, when it is asked for next; while processing, when the provider is next asked how it ended if its notification has not come
+             * @description While requested, when it is asked for next; while processing, when the provider is next asked how it ended if its notification has not come (10 minutes after it took it, then twice as long after each time, up to 4 hours)
              */
             nextAttemptAt: string | null;
             /** @description The account the money goes back to, as the provider words it */
@@ -3132,8 +3148,8 @@ export interface operations {
                 limit?: unknown;
                 /** @description nextCursor of the previous page */
                 cursor?: string;
-                /** @description abnormal and closed refunds never reached the payer, and requested ones with lastRefused were refused by the provider: an operator may act */
-                status?: "requested" | "processing" | "succeeded" | "abnormal" | "closed" | "settled_by_operator";
+                /** @description abnormal and closed refunds never reached the payer, and requested ones with lastRefused were refused by the provider: an operator may act. stalled ones have had no outcome from the provider for 3 days and are no longer asked about: an operator looks at the provider, and may have it asked again */
+                status?: "requested" | "processing" | "stalled" | "succeeded" | "abnormal" | "closed" | "settled_by_operator";
             };
             header?: never;
             path?: never;
@@ -3182,6 +3198,41 @@ export interface operations {
                 content?: never;
             };
             /** @description REFUND_NOT_ALLOWED: only an abnormal or closed refund, or a requested one the provider refused the last time it was asked and nobody is sending, may be settled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PaymentRefundsAdminController_lookUp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentRefundView"];
+                };
+            };
+            /** @description NOT_FOUND: no such refund */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description REFUND_NOT_ALLOWED: only a stalled refund is looked up again */
             409: {
                 headers: {
                     [name: string]: unknown;

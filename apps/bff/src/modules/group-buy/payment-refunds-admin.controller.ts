@@ -19,7 +19,10 @@ import { PaymentRefundsService } from './payment-refunds.service';
 
 const uuid = new ParseUUIDPipe({ version: '4' });
 
-/** Refunds as the payment provider sees them: ?status=abnormal lists those an operator must take up. */
+/**
+ * Refunds as the payment provider sees them: ?status=abnormal (and closed) lists those that did
+ * not reach the payer, ?status=stalled those the provider has given no outcome for in days.
+ */
 @ApiTags('admin')
 @ApiBearerAuth()
 @Controller('admin')
@@ -49,5 +52,17 @@ export class PaymentRefundsAdminController {
     @Body() body: SettleRefundRequest,
   ): Promise<PaymentRefundView> {
     return this.refunds.settleByOperator(ctx, id, body.note);
+  }
+
+  /** The provider is asked again, from the next send-refunds run, how a stalled refund ended. */
+  @Post('payment-refunds/:id/look-up')
+  @HttpCode(200)
+  @ApiOkResponse({ type: PaymentRefundView })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND: no such refund' })
+  @ApiConflictResponse({
+    description: 'REFUND_NOT_ALLOWED: only a stalled refund is looked up again',
+  })
+  lookUp(@Ctx() ctx: RequestContext, @Param('id', uuid) id: string): Promise<PaymentRefundView> {
+    return this.refunds.lookUpAgain(ctx, id);
   }
 }

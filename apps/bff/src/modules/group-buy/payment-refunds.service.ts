@@ -65,7 +65,8 @@ export class PaymentRefundsService {
    * how, and audited. Only a refund that did not reach the payer may be: abnormal or closed at
    * the provider, or still requested after the provider refused it the last time it was asked
    * (not after a timeout or a server error, when it may have paid), and not being sent right
-   * now (a sender's claim and this update exclude each other). Any other is refused (409).
+   * now (a sender's claim and this update exclude each other). Any other is refused (409): a
+   * stalled one too, as the provider may still pay it.
    */
   async settleByOperator(
     ctx: RequestContext,
@@ -82,17 +83,12 @@ export class PaymentRefundsService {
       [refundId, note, this.clock.now()],
     );
     if (!settled) {
-      const [found] = await this.connection.query<{ status: PaymentRefundStatus }>(
-        ctx,
-        `SELECT status FROM refunds WHERE id = $1`,
-        [refundId],
-      );
-      if (!found) throw AppException.notFound('Refund', { refundId });
+      const status = await this.statusOf(ctx, refundId);
       throw new AppException(
         HttpStatus.CONFLICT,
         ErrorCode.RefundNotAllowed,
         'Only a refund that did not reach the payer (abnormal, closed, or refused by the provider the last time it was asked and not being sent) can be settled by an operator',
-        { refundId, status: found.status },
+        { refundId, status },
       );
     }
     await this.audit.record(
@@ -106,6 +102,49 @@ export class PaymentRefundsService {
       },
     );
     return toView(settled);
+  }
+
+  /**
+   * An operator has the provider asked again how a stalled refund ended (they saw at the
+   * provider that it has moved on, or want to know whether it has): it is processing again, due
+   * at once, and its look-ups start over. Audited. Any refund not stalled is refused (409).
+   */
+  async lookUpAgain(ctx: RequestContext, refundId: string): Promise<PaymentRefundView> {
+    const now = this.clock.now();
+    const [resumed] = await this.connection.query<RefundRow>(
+      ctx,
+      `UPDATE refunds SET status = 'processing', look_ups = 0, look_ups_since = $2, next_attempt_at = $2
+       WHERE id = $1 AND status = 'stalled'
+       RETURNING ${REFUND_COLUMNS}`,
+      [refundId, now],
+    );
+    if (!resumed) {
+      const status = await this.statusOf(ctx, refundId);
+      throw new AppException(
+        HttpStatus.CONFLICT,
+        ErrorCode.RefundNotAllowed,
+        'Only a stalled refund can be looked up again',
+        { refundId, status },
+      );
+    }
+    await this.audit.record(
+      ctx,
+      'payment-refund.look-up',
+      { type: 'refund', id: refundId },
+      { orderId: resumed.order_id, amountFen: resumed.amount_fen },
+    );
+    return toView(resumed);
+  }
+
+  /** Where a refund stands; 404 when there is no such refund. */
+  private async statusOf(ctx: RequestContext, refundId: string): Promise<PaymentRefundStatus> {
+    const [found] = await this.connection.query<{ status: PaymentRefundStatus }>(
+      ctx,
+      `SELECT status FROM refunds WHERE id = $1`,
+      [refundId],
+    );
+    if (!found) throw AppException.notFound('Refund', { refundId });
+    return found.status;
   }
 }
 

@@ -21,9 +21,17 @@ const LONGEST_RETRY_MS = 60 * 60_000;
 const ATTEMPTS_BEFORE_ALARM = 3;
 /**
  * A refund the provider took as processing is asked about when its outcome has not been notified
- * this long after (WeChat Pay settles most within minutes), and again as often while it stays so.
+ * this long after (WeChat Pay settles most within minutes); while it stays so, each next look-up
+ * waits twice as long as the last, up to LONGEST_LOOK_UP_WAIT_MS.
  */
-const LOOK_UP_AFTER_MS = 10 * 60_000;
+const FIRST_LOOK_UP_MS = 10 * 60_000;
+const LONGEST_LOOK_UP_WAIT_MS = 4 * 60 * 60_000;
+/**
+ * A refund still without an outcome this long after its look-ups began is stalled: asking on
+ * will not tell more (WeChat Pay pays back even to a bank card within a few working days), so
+ * it is left to an operator, and to the provider's notice should it still come.
+ */
+const STALLED_AFTER_MS = 3 * 24 * 60 * 60_000;
 /**
  * SQL: the refund is not being asked for at `now` (a SQL parameter). A claim older than two
  * minutes no longer counts (the provider's client gives up far sooner): its sender stopped, and
@@ -46,8 +54,8 @@ const PAYER_REASONS: Record<string, string> = {
 
 const payerReason = (reason: string) => PAYER_REASONS[reason.split(':')[0]] ?? '退款';
 
-/** When a refund the provider took as processing at `at` is asked about, if no notice came. */
-const lookUpFrom = (at: Date) => new Date(at.getTime() + LOOK_UP_AFTER_MS);
+/** When a refund the provider took as processing at `at` is first asked about, if no notice came. */
+const lookUpFrom = (at: Date) => new Date(at.getTime() + FIRST_LOOK_UP_MS);
 
 /** A refund the provider has just ended, as its payer is told about it. */
 interface EndedRefund {
@@ -60,6 +68,14 @@ interface EndedRefund {
 }
 
 const ENDED_REFUND = 'id, order_id, reason, amount_fen, provider_refund_id, received_account';
+
+/** A refund whose outcome is due to be asked about. */
+interface DueRefund {
+  id: string;
+  order_id: string;
+  reason: string;
+  look_ups_since: Date;
+}
 
 interface ClaimedRefund {
   id: string;
@@ -76,7 +92,7 @@ interface ClaimedRefund {
  * requested, and records how the provider says they ended, in a notification or, when that does
  * not come, when asked.
  * next_attempt_at is when the provider is next asked about a refund: for it (requested), or how
- * it ended (processing).
+ * it ended (processing); a stalled one is no longer asked about.
  * A refund is claimed before it is asked for (sending_since, and its next attempt moved into
  * the future), so two senders never ask at once and an operator cannot settle it meanwhile;
  * one whose sender stopped mid-request is asked again later. The provider refunds a refund
@@ -174,13 +190,14 @@ export class ProviderRefunds {
       return;
     }
     const answered = this.clock.now();
+    const processing = answer.status === 'processing';
     // The refund's outcome and what its payer is told of it commit together.
     await this.connection.withTransaction(ctx, async () => {
       const [taken] = await this.connection.query<EndedRefund>(
         ctx,
         `UPDATE refunds SET provider_refund_id = $2, status = $3, settled_at = $4,
            received_account = $5, last_error = NULL, last_refused = false, sending_since = NULL,
-           next_attempt_at = $6
+           next_attempt_at = $6, look_ups_since = $7
          WHERE id = $1 AND status = 'requested'
          RETURNING ${ENDED_REFUND}`,
         [
@@ -189,7 +206,8 @@ export class ProviderRefunds {
           answer.status,
           answer.settledAt,
           answer.receivedAccount,
-          answer.status === 'processing' ? lookUpFrom(answered) : null,
+          processing ? lookUpFrom(answered) : null,
+          processing ? answered : null,
         ],
       );
       if (taken && answer.status !== 'processing') await this.ended(ctx, taken, answer.status);
@@ -203,17 +221,16 @@ export class ProviderRefunds {
    * outcome is recorded in a transaction of its own exactly as its notification would be, so a
    * notification and a query that cross settle it once. One still processing, one the provider
    * says something unusable about, or whose outcome cannot be recorded, is asked about again
-   * LOOK_UP_AFTER_MS later. When the provider does not answer, or not with an answer that can be
+   * later (lookUpLater). When the provider does not answer, or not with an answer that can be
    * taken as its own, the refund stays as it is and the rest wait for the next run. How many it
    * settled.
    */
   async settleUnnotified(ctx: RequestContext, limit: number): Promise<number> {
-    const due = await this.connection.query<{ id: string; order_id: string; reason: string }>(
+    const due = await this.connection.query<DueRefund>(
       ctx,
-      // Refunds taken before next_attempt_at was kept for them have none: due since they began.
-      `SELECT id, order_id, reason FROM refunds
-       WHERE status = 'processing' AND coalesce(next_attempt_at, created_at) <= $1
-       ORDER BY coalesce(next_attempt_at, created_at) LIMIT $2`,
+      `SELECT id, order_id, reason, look_ups_since FROM refunds
+       WHERE status = 'processing' AND next_attempt_at <= $1
+       ORDER BY next_attempt_at LIMIT $2`,
       [this.clock.now(), limit],
     );
     let settled = 0;
@@ -266,33 +283,60 @@ export class ProviderRefunds {
           );
         }
       }
-      await this.connection
-        .query(
-          own,
-          `UPDATE refunds SET next_attempt_at = $2 WHERE id = $1 AND status = 'processing'`,
-          [refund.id, lookUpFrom(this.clock.now())],
-        )
-        .catch((error: unknown) =>
-          this.logger.error(
-            { ...details, err: error },
-            'the next look-up of a refund could not be set',
-          ),
-        );
+      await this.lookUpLater(own, refund).catch((error: unknown) =>
+        this.logger.error(
+          { ...details, err: error },
+          'the next look-up of a refund could not be set',
+        ),
+      );
     }
     return settled;
   }
 
   /**
-   * A provider says how a refund ended. Only a refund still processing, or abnormal (an
-   * operator may have had it paid out another way since), moves; a replay, or a notice for a
-   * refund already settled, changes nothing. A refund this service never asked for is refused
-   * like a payment for an unknown order, so the provider keeps it visible.
+   * A refund a look-up did not settle is asked about again twice as long after as the last time
+   * (up to LONGEST_LOOK_UP_WAIT_MS), or, once STALLED_AFTER_MS have passed since its look-ups
+   * began, no more: it is stalled, listed for operators and logged as an error for them.
+   */
+  private async lookUpLater(ctx: RequestContext, refund: DueRefund): Promise<void> {
+    const now = this.clock.now();
+    if (now.getTime() - refund.look_ups_since.getTime() < STALLED_AFTER_MS) {
+      await this.connection.query(
+        ctx,
+        `UPDATE refunds SET look_ups = look_ups + 1,
+           next_attempt_at = $2::timestamptz + least($3::float8 * 2 ^ (look_ups + 1), $4::float8) * interval '1 millisecond'
+         WHERE id = $1 AND status = 'processing'`,
+        [refund.id, now, FIRST_LOOK_UP_MS, LONGEST_LOOK_UP_WAIT_MS],
+      );
+      return;
+    }
+    const stalled = await this.connection.query(
+      ctx,
+      `UPDATE refunds SET status = 'stalled', look_ups = look_ups + 1, next_attempt_at = NULL
+       WHERE id = $1 AND status = 'processing' RETURNING id`,
+      [refund.id],
+    );
+    if (stalled.length > 0) {
+      this.logger.error(
+        { refundId: refund.id, orderId: refund.order_id, lookUpsSince: refund.look_ups_since },
+        'refund still without an outcome after days of asking: no longer asked about, an operator must look',
+      );
+    }
+  }
+
+  /**
+   * A provider says how a refund ended. Only a refund still processing, stalled (no longer asked
+   * about, but the provider may still end it), or abnormal (an operator may have had it paid out
+   * another way since), moves; a replay, or a notice for a refund already settled, changes
+   * nothing. A refund this service never asked for is refused like a payment for an unknown
+   * order, so the provider keeps it visible.
    */
   async recordOutcome(ctx: RequestContext, notification: RefundNotification): Promise<void> {
     const [moved] = await this.connection.query<EndedRefund>(
       ctx,
       `UPDATE refunds SET status = $3, settled_at = $4, received_account = coalesce($5, received_account)
-       WHERE order_id = $1 AND provider_refund_id = $2 AND status IN ('processing', 'abnormal')
+       WHERE order_id = $1 AND provider_refund_id = $2
+         AND status IN ('processing', 'stalled', 'abnormal')
          AND status <> $3
        RETURNING ${ENDED_REFUND}`,
       [

@@ -6,13 +6,15 @@ import type { RefundStatus } from '../../payments/payment-provider';
 
 /**
  * Where a refund stands: requested (recorded, the provider not yet asked or not yet willing),
- * the provider's statuses, or paid out by an operator another way.
+ * the provider's statuses, stalled (processing at the provider with no outcome after days of
+ * asking, and no longer asked about), or paid out by an operator another way.
  */
-export type PaymentRefundStatus = 'requested' | RefundStatus | 'settled_by_operator';
+export type PaymentRefundStatus = 'requested' | RefundStatus | 'stalled' | 'settled_by_operator';
 
 export const PAYMENT_REFUND_STATUSES: readonly PaymentRefundStatus[] = [
   'requested',
   'processing',
+  'stalled',
   'succeeded',
   'abnormal',
   'closed',
@@ -23,7 +25,7 @@ export class PaymentRefundQuery extends PageQuery {
   @ApiPropertyOptional({
     enum: PAYMENT_REFUND_STATUSES,
     description:
-      'abnormal and closed refunds never reached the payer, and requested ones with lastRefused were refused by the provider: an operator may act',
+      'abnormal and closed refunds never reached the payer, and requested ones with lastRefused were refused by the provider: an operator may act. stalled ones have had no outcome from the provider for 3 days and are no longer asked about: an operator looks at the provider, and may have it asked again',
   })
   @IsOptional()
   @IsIn(PAYMENT_REFUND_STATUSES)
@@ -77,7 +79,7 @@ export class PaymentRefundView {
     nullable: true,
     type: String,
     description:
-      'While requested, when it is asked for next; while processing, when the provider is next asked how it ended if its notification has not come',
+      'While requested, when it is asked for next; while processing, when the provider is next asked how it ended if its notification has not come (10 minutes after it took it, then twice as long after each time, up to 4 hours)',
   })
   nextAttemptAt!: string | null;
   @ApiProperty({
