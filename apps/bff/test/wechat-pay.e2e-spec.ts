@@ -1058,6 +1058,16 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       });
       const replay = await settle(admin, { note }).expect(200);
       expect(replay.body).toEqual(settled.body);
+      // The shopper is told once, without the operator's note, which is for the platform.
+      expect(await noticesAbout(order.id)).toEqual([
+        needsHelp(order),
+        expect.objectContaining({
+          kind: 'refund_settled',
+          title: '退款已由平台退还',
+          body: `「${order.lines[0].title}」订单退款 ${formatYuan(order.payable)} 已由平台工作人员通过其他方式退还给你。`,
+          data: { orderId: order.id, refundFen: order.payable },
+        }),
+      ]);
       const again = await settle(admin, { note }, `again-${id}`).expect(409);
       expect(again.body.error.code).toBe(ErrorCode.RefundNotAllowed);
       // A late notice from the provider does not reopen it, but says the money went out twice.

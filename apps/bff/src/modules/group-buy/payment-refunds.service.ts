@@ -12,7 +12,7 @@ import {
   PaymentRefundStatus,
   PaymentRefundView,
 } from './dto/payment-refund.dto';
-import { notBeingSent } from './provider-refunds.service';
+import { notBeingSent, ProviderRefunds } from './provider-refunds.service';
 
 const REFUND_COLUMNS = `id, order_id, amount_fen, reason, status, provider_refund_id, attempts,
   last_error, last_refused, next_attempt_at, received_account, operator_note, created_at, settled_at,
@@ -43,6 +43,7 @@ export class PaymentRefundsService {
     private readonly connection: TransactionalConnection,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly providerRefunds: ProviderRefunds,
   ) {}
 
   async list(ctx: RequestContext, query: PaymentRefundQuery): Promise<PaymentRefundPage> {
@@ -101,6 +102,7 @@ export class PaymentRefundsService {
         note,
       },
     );
+    await this.providerRefunds.tellPayer(ctx, settled, 'paid-by-operator');
     return toView(settled);
   }
 

@@ -404,6 +404,18 @@ export class ProviderRefunds {
         'refund did not reach the payer: an operator must act',
       );
     }
+    await this.tellPayer(ctx, refund, reached ? 'arrived' : 'not-reached');
+  }
+
+  /**
+   * Tells the payer how their refund ended, once per refund and outcome: the money is back, it
+   * could not go back and the platform's staff take it up, or they paid it out another way.
+   */
+  async tellPayer(
+    ctx: RequestContext,
+    refund: Pick<EndedRefund, 'id' | 'order_id' | 'amount_fen' | 'received_account'>,
+    outcome: 'arrived' | 'not-reached' | 'paid-by-operator',
+  ): Promise<void> {
     const [order] = await this.connection.query<{ member_id: string; goods: string }>(
       ctx,
       `SELECT o.member_id, string_agg(c.title, '、' ORDER BY c.title) AS goods
@@ -413,15 +425,21 @@ export class ProviderRefunds {
     );
     const money = `「${order.goods}」订单退款 ${formatYuan(refund.amount_fen)}`;
     const account = refund.received_account ? `，退至${refund.received_account}` : '';
+    const told = {
+      arrived: { title: '退款已到账', body: `${money} 已到账${account}。` },
+      'not-reached': {
+        title: '退款需平台协助',
+        body: `${money} 未能退回原支付账户，平台工作人员会尽快联系你处理。`,
+      },
+      'paid-by-operator': {
+        title: '退款已由平台退还',
+        body: `${money} 已由平台工作人员通过其他方式退还给你。`,
+      },
+    }[outcome];
     await this.notifications.notify(ctx, order.member_id, {
       kind: 'refund_settled',
-      dedupeKey: `refund-settled:${refund.id}:${reached ? 'arrived' : 'not-reached'}`,
-      ...(reached
-        ? { title: '退款已到账', body: `${money} 已到账${account}。` }
-        : {
-            title: '退款需平台协助',
-            body: `${money} 未能退回原支付账户，平台工作人员会尽快联系你处理。`,
-          }),
+      dedupeKey: `refund-settled:${refund.id}:${outcome}`,
+      ...told,
       data: { orderId: refund.order_id, refundFen: refund.amount_fen },
     });
   }
