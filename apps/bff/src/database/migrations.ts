@@ -12,6 +12,7 @@ import { JobScanIndexes1765000000000 } from './migrations/1765000000000-job-scan
 import { ListPageIndexes1765100000000 } from './migrations/1765100000000-list-page-indexes';
 import { RefreshTokenSessions1765200000000 } from './migrations/1765200000000-refresh-token-sessions';
 import { RefundLookUps1765300000000 } from './migrations/1765300000000-refund-look-ups';
+import { PointAccountVersion1765400000000 } from './migrations/1765400000000-point-account-version';
 
 /** In the order they run; a migration that has landed is never edited. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   ListPageIndexes1765100000000,
   RefreshTokenSessions1765200000000,
   RefundLookUps1765300000000,
+  PointAccountVersion1765400000000,
 ];

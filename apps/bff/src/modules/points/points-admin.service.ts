@@ -3,7 +3,6 @@ import { ErrorCode } from '@linli/shared';
 import { AppException } from '../../common/errors/app-exception';
 import { idempotencyKeyReused } from '../../common/idempotency/idempotency.interceptor';
 import { RequestContext } from '../../common/request-context';
-import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { AuditService } from '../audit/audit.service';
 import { PointsAdjustmentRequest, PointsAdjustmentResult } from './dto/points-admin.dto';
 import { PointsLedger } from './points-ledger.service';
@@ -12,7 +11,6 @@ import { PointsWalletService } from './points-wallet.service';
 @Injectable()
 export class PointsAdminService {
   constructor(
-    private readonly connection: TransactionalConnection,
     private readonly ledger: PointsLedger,
     private readonly wallet: PointsWalletService,
     private readonly audit: AuditService,
@@ -24,13 +22,10 @@ export class PointsAdminService {
     memberId: string,
     request: PointsAdjustmentRequest,
   ): Promise<PointsAdjustmentResult> {
-    const [member] = await this.connection.query(ctx, `SELECT id FROM members WHERE id = $1`, [
-      memberId,
-    ]);
-    if (!member) throw AppException.notFound('Member');
     if (!ctx.idempotencyKey) throw new Error('points adjustments need the Idempotency-Key');
     // The ledger's own operation key keeps the adjustment exactly-once after the stored
-    // Idempotency-Key response has been purged.
+    // Idempotency-Key response has been purged. The ledger answers 404 for a member who does
+    // not exist, as it locks their account.
     const key = `${ctx.actor?.id}:${ctx.idempotencyKey}`;
     const result = await this.ledger
       .adjust(ctx, memberId, request.points, request.reason, key)

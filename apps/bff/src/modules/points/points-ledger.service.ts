@@ -9,6 +9,7 @@ import {
   lotExpiresAt,
 } from '@linli/domain';
 import { Clock } from '../../common/clock';
+import { AppException } from '../../common/errors/app-exception';
 import { stableJson } from '../../common/idempotency/stable-json';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
@@ -349,12 +350,6 @@ export class PointsLedger {
   }
 
   /**
-   * Locks the member's account row (creating it on first use) and reads the expiry policy in
-   * the same round trip, then reads the stored operation with this key. The operation is read
-   * in a statement of its own: under READ COMMITTED a statement that waited for the lock keeps
-   * the snapshot it started with, and would miss an operation that the lock holder committed.
-   */
-  /**
    * Locks the member's points account for the caller's transaction, for work that goes on to
    * lock the member's other rows: the ledger's own callers take the account first.
    */
@@ -362,30 +357,49 @@ export class PointsLedger {
     await this.lockAccount(ctx, memberId);
   }
 
+  /**
+   * Locks the member's account row (creating it on first use), and reads the expiry policy and
+   * the stored operation with this key, in one statement; a member who does not exist is 404.
+   * Under READ COMMITTED that statement reads with the snapshot it started with: if it waited
+   * for the lock, an operation that the lock holder committed meanwhile is not in it. Every lock
+   * raises the account's version by one, so a version that rose by more than one since the
+   * snapshot says that another operation went first; the operation is then read again, in a
+   * statement of its own, whose snapshot comes after the lock.
+   */
   private async lockAccount(
     ctx: RequestContext,
     memberId: string,
     operationKey: string | null = null,
-  ): Promise<{ previous: { request: unknown; result: unknown } | null; expiryMonths: number }> {
-    const lock = () =>
-      this.connection.query<{ expiry_months: number }>(
-        ctx,
-        `SELECT (SELECT expiry_months FROM points_policy WHERE id = 1) AS expiry_months
-         FROM point_accounts WHERE member_id = $1 FOR UPDATE`,
-        [memberId],
-      );
-    let [account] = await lock();
-    if (!account) {
-      await this.connection.query(
-        ctx,
-        `INSERT INTO point_accounts (member_id) VALUES ($1) ON CONFLICT DO NOTHING`,
-        [memberId],
-      );
-      [account] = await lock();
-    }
-    let previous: { request: unknown; result: unknown } | null = null;
-    if (operationKey !== null) {
-      [previous = null] = await this.connection.query<{ request: unknown; result: unknown }>(
+  ): Promise<{ previous: StoredOperation | null; expiryMonths: number }> {
+    const [account] = await this.connection.query<{
+      up_to_date: boolean;
+      expiry_months: number;
+      request: unknown;
+      result: unknown;
+    }>(
+      ctx,
+      `WITH seen AS (
+         -- The account as this statement's snapshot has it.
+         SELECT version FROM point_accounts WHERE member_id = $1),
+       account AS (
+         -- Creates the account of an existing member, or locks the one there is (waiting for
+         -- the operation that holds it); either way its version goes up by one.
+         INSERT INTO point_accounts (member_id) SELECT id FROM members WHERE id = $1
+         ON CONFLICT (member_id) DO UPDATE SET version = point_accounts.version + 1
+         RETURNING version)
+       SELECT account.version = COALESCE((SELECT version + 1 FROM seen), 0) AS up_to_date,
+              (SELECT expiry_months FROM points_policy WHERE id = 1) AS expiry_months,
+              operation.request, operation.result
+       FROM account
+       LEFT JOIN point_operations operation
+         ON operation.member_id = $1 AND operation.operation_key = $2`,
+      [memberId, operationKey],
+    );
+    if (!account) throw AppException.notFound('Member');
+    let previous: StoredOperation | null =
+      account.request === null ? null : { request: account.request, result: account.result };
+    if (operationKey !== null && !account.up_to_date) {
+      [previous = null] = await this.connection.query<StoredOperation>(
         ctx,
         `SELECT request, result FROM point_operations WHERE member_id = $1 AND operation_key = $2`,
         [memberId, operationKey],
@@ -519,4 +533,10 @@ interface Journal {
   source: PointsSource;
   allocations: Allocation[];
   reason?: string;
+}
+
+/** A request and the result it was answered with, as a keyed operation stores them. */
+interface StoredOperation {
+  request: unknown;
+  result: unknown;
 }
