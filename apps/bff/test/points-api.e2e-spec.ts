@@ -470,4 +470,29 @@ describe('points over HTTP', () => {
         .expect(403);
     });
   });
+
+  describe('the balance an adjustment answers', () => {
+    it('counts only spendable points, after a debit and after a credit', async () => {
+      const erin = await loginMember(t, 'points-erin');
+      const p = pointsOf(t);
+      await adjust(erin.member.id, { points: 100, reason: '早期赠送' }).expect(201);
+      const [{ expires_at }] = await t.dataSource.query(
+        `SELECT expires_at FROM point_lots WHERE member_id = $1`,
+        [erin.member.id],
+      );
+      // The first lot has expired (the job has not run yet); pending points do not count.
+      p.clock.advance(new Date(expires_at).getTime() - p.clock.now().getTime() + DAY_MS);
+      await p.inTransaction((ctx) =>
+        p.ledger.earnPending(ctx, erin.member.id, { type: 'order', id: randomUUID() }, 40),
+      );
+      await adjust(erin.member.id, { points: 30, reason: '补偿一' }).expect(201);
+      const second = await adjust(erin.member.id, { points: 50, reason: '补偿二' }).expect(201);
+      expect(second.body.available).toBe(80);
+      const debit = await adjust(erin.member.id, { points: -45, reason: '扣减' }).expect(201);
+      expect(debit.body).toEqual({ entryId: expect.any(String), points: -45, available: 35 });
+      const credit = await adjust(erin.member.id, { points: 5, reason: '补偿三' }).expect(201);
+      expect(credit.body.available).toBe(40);
+      expect((await wallet(erin.accessToken)).body).toMatchObject({ available: 40, pending: 40 });
+    });
+  });
 });

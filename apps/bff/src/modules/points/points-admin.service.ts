@@ -49,7 +49,8 @@ export class PointsAdminService {
     return {
       entryId: result.entryId,
       points: request.points,
-      available: await this.wallet.available(ctx, memberId),
+      // A replay moved nothing: the balance is read as it is now.
+      available: result.available ?? (await this.wallet.available(ctx, memberId)),
     };
   }
 }

@@ -63,15 +63,10 @@ export class PointsLedger {
     const key = `earn:${source.type}:${source.id}`;
     return this.once(ctx, memberId, key, { amount }, async () => {
       if (amount === 0) return { result: { amount: 0, lotId: null as string | null } };
-      const [lot] = await this.connection.query<{ id: string }>(
-        ctx,
-        `INSERT INTO point_lots (member_id, source_type, source_id, amount, remaining, state)
-         VALUES ($1, $2, $3, $4, $4, 'pending') RETURNING id`,
-        [memberId, source.type, source.id, amount],
-      );
+      const credit = newLot(amount, { state: 'pending', availableFrom: null, expiresAt: null });
       return {
-        result: { amount, lotId: lot.id as string | null },
-        journal: { type: 'earn' as const, source, allocations: [{ lotId: lot.id, amount }] },
+        result: { amount, lotId: credit.allocations[0].lotId as string | null },
+        journal: { type: 'earn' as const, source, ...credit },
       };
     });
   }
@@ -131,10 +126,9 @@ export class PointsLedger {
       { amount },
       async ({ entryId }) => {
         const allocations = await this.planSpend(ctx, memberId, amount);
-        await this.moveLots(ctx, allocations);
         return {
           result: { spent: amount, entryId },
-          journal: { type: 'spend' as const, source, allocations },
+          journal: { type: 'spend' as const, source, allocations, lots: 'move' as const },
         };
       },
     );
@@ -182,10 +176,14 @@ export class PointsLedger {
         this.clock.now(),
       );
       await this.lockLots(ctx, plan.allocations);
-      await this.moveLots(ctx, plan.allocations);
       return {
         result: { returned: plan.returned, forfeited: plan.forfeited },
-        journal: { type: 'return' as const, source: spendSource, allocations: plan.allocations },
+        journal: {
+          type: 'return' as const,
+          source: spendSource,
+          allocations: plan.allocations,
+          lots: 'move' as const,
+        },
       };
     });
   }
@@ -211,10 +209,14 @@ export class PointsLedger {
       );
       const available = await this.availableLots(ctx, memberId, amount);
       const plan = allocateClawback(pending ?? null, available.map(toLot), amount);
-      await this.moveLots(ctx, plan.allocations);
       return {
         result: { clawedBack: plan.clawedBack, shortfall: plan.shortfall },
-        journal: { type: 'clawback' as const, source: earnSource, allocations: plan.allocations },
+        journal: {
+          type: 'clawback' as const,
+          source: earnSource,
+          allocations: plan.allocations,
+          lots: 'move' as const,
+        },
       };
     });
   }
@@ -222,7 +224,8 @@ export class PointsLedger {
   /**
    * An operator's correction: a credit becomes a new available lot; a debit never goes below
    * zero. The member sees the adjustment's own entry id as its source, never `operationKey`,
-   * which may name the operator.
+   * which may name the operator. `available` is the member's spendable points right after the
+   * adjustment, null on a replay (which moved nothing).
    */
   adjust(
     ctx: RequestContext,
@@ -232,28 +235,27 @@ export class PointsLedger {
     operationKey: string,
   ) {
     assertPoints(amount, 'non-zero');
-    return this.once(
+    return this.runOnce(
       ctx,
       memberId,
       `adjust:${operationKey}`,
       { amount, reason },
       async ({ entryId, expiryMonths }) => {
         const source = { type: 'adjustment', id: entryId };
-        let allocations: Allocation[];
-        if (amount > 0) {
-          allocations = [
-            await this.creditAvailableLot(ctx, memberId, source, amount, expiryMonths),
-          ];
-        } else {
-          allocations = await this.planSpend(ctx, memberId, -amount);
-          await this.moveLots(ctx, allocations);
-        }
+        const lots =
+          amount > 0
+            ? this.availableCredit(amount, expiryMonths)
+            : {
+                allocations: await this.planSpend(ctx, memberId, -amount),
+                lots: 'move' as const,
+              };
         return {
           result: { adjusted: amount, entryId },
-          journal: { type: 'adjust' as const, source, allocations, reason },
+          journal: { type: 'adjust' as const, source, ...lots, reason },
         };
       },
-    );
+      { withAvailable: true },
+    ).then(({ result, replayed, available }) => ({ ...result, replayed, available }));
   }
 
   /** Credits points that are spendable at once (a gift, a reward): an available lot and an earn entry. */
@@ -266,13 +268,15 @@ export class PointsLedger {
   ) {
     assertPoints(amount, 'positive');
     const key = `grant:${source.type}:${source.id}`;
-    return this.once(ctx, memberId, key, { amount, reason }, async ({ entryId, expiryMonths }) => {
-      const allocation = await this.creditAvailableLot(ctx, memberId, source, amount, expiryMonths);
-      return {
-        result: { granted: amount, entryId },
-        journal: { type: 'earn' as const, source, allocations: [allocation], reason },
-      };
-    });
+    return this.once(ctx, memberId, key, { amount, reason }, async ({ entryId, expiryMonths }) => ({
+      result: { granted: amount, entryId },
+      journal: {
+        type: 'earn' as const,
+        source,
+        ...this.availableCredit(amount, expiryMonths),
+        reason,
+      },
+    }));
   }
 
   /**
@@ -325,27 +329,44 @@ export class PointsLedger {
    * replayed (the same values) or refused (different values); otherwise the work runs and its
    * journal entry and result are recorded together.
    */
-  private once<R extends object>(
+  private async once<R extends object>(
     ctx: RequestContext,
     memberId: string,
     operationKey: string,
     request: Record<string, unknown>,
-    work: (context: {
-      entryId: string;
-      expiryMonths: number;
-    }) => Promise<{ result: R; journal?: Journal }>,
+    work: OperationWork<R>,
   ): Promise<R & { replayed: boolean }> {
+    const { result, replayed } = await this.runOnce(ctx, memberId, operationKey, request, work);
+    return { ...result, replayed };
+  }
+
+  /** once(), telling apart the result and whether it was replayed; `withAvailable` adds the balance after the work. */
+  private runOnce<R extends object>(
+    ctx: RequestContext,
+    memberId: string,
+    operationKey: string,
+    request: Record<string, unknown>,
+    work: OperationWork<R>,
+    { withAvailable = false } = {},
+  ): Promise<{ result: R; replayed: boolean; available: number | null }> {
     return this.connection.withTransaction(ctx, async () => {
       const { previous, expiryMonths } = await this.lockAccount(ctx, memberId, operationKey);
       if (previous) {
         if (stableJson(previous.request) !== stableJson(request))
           throw pointsOperationConflict(operationKey);
-        return { ...(previous.result as R), replayed: true };
+        return { result: previous.result as R, replayed: true, available: null };
       }
       const entryId = randomUUID();
       const { result, journal } = await work({ entryId, expiryMonths });
-      await this.record(ctx, memberId, operationKey, { request, result }, journal ?? null, entryId);
-      return { ...result, replayed: false };
+      const available = await this.record(
+        ctx,
+        memberId,
+        operationKey,
+        { request, result },
+        journal ?? null,
+        { entryId, availableAt: withAvailable ? this.clock.now() : null },
+      );
+      return { result, replayed: false, available };
     });
   }
 
@@ -408,21 +429,14 @@ export class PointsLedger {
     return { previous, expiryMonths: account.expiry_months };
   }
 
-  private async creditAvailableLot(
-    ctx: RequestContext,
-    memberId: string,
-    source: PointsSource,
-    amount: number,
-    expiryMonths: number,
-  ): Promise<Allocation> {
+  /** A credit spendable from now: a new available lot with the policy's expiry. */
+  private availableCredit(amount: number, expiryMonths: number) {
     const now = this.clock.now();
-    const [lot] = await this.connection.query<{ id: string }>(
-      ctx,
-      `INSERT INTO point_lots (member_id, source_type, source_id, amount, remaining, state, available_from, expires_at)
-       VALUES ($1, $2, $3, $4, $4, 'available', $5, $6) RETURNING id`,
-      [memberId, source.type, source.id, amount, now, lotExpiresAt(now, expiryMonths)],
-    );
-    return { lotId: lot.id, amount };
+    return newLot(amount, {
+      state: 'available',
+      availableFrom: now,
+      expiresAt: lotExpiresAt(now, expiryMonths),
+    });
   }
 
   /**
@@ -482,32 +496,58 @@ export class PointsLedger {
   }
 
   /**
-   * Writes, in one statement, the journal entry with its allocations (when points moved) and
-   * the operation's stored result (when it is a keyed operation).
+   * Writes, in one statement, the journal entry with its allocations (when points moved), what
+   * they do to the lots (`journal.lots`) and the operation's stored result (when it is a keyed
+   * operation). With `availableAt`, answers the member's spendable points at that time once
+   * these writes are in; null without it.
    */
   private async record(
     ctx: RequestContext,
     memberId: string,
     operationKey: string,
-    operation: { request: unknown; result: unknown } | null,
+    operation: StoredOperation | null,
     journal: Journal | null,
-    entryId: string = randomUUID(),
-  ): Promise<void> {
-    const moved = journal?.allocations.filter((a) => a.amount !== 0) ?? [];
-    const amount = moved.reduce((sum, a) => sum + a.amount, 0);
-    const writeEntry = journal !== null && moved.length > 0;
-    if (!writeEntry && !operation) return;
-    await this.connection.query(
+    { entryId = randomUUID(), availableAt = null as Date | null } = {},
+  ): Promise<number | null> {
+    const allocated = journal?.allocations.filter((a) => a.amount !== 0) ?? [];
+    const amount = allocated.reduce((sum, a) => sum + a.amount, 0);
+    const writeEntry = journal !== null && allocated.length > 0;
+    if (!writeEntry && !operation && !availableAt) return null;
+    const lots = journal?.lots;
+    const created = typeof lots === 'object' ? lots.create : null;
+    const moved = lots === 'move' ? allocated : [];
+    const [written] = await this.connection.query<{ available: number | null }>(
       ctx,
-      `WITH entry AS (
+      `WITH created AS (
+         -- A credit's new lot: the entry's one allocation, so its source and amount.
+         INSERT INTO point_lots (id, member_id, source_type, source_id, amount, remaining, state,
+           available_from, expires_at)
+         SELECT $14, $2, $6, $7, $4, $4, $15, $16, $17 WHERE $14::uuid IS NOT NULL
+         RETURNING id, remaining, state, expires_at),
+       moved AS (
+         -- Lots the caller holds locked give or take back the allocations; their CHECK
+         -- constraints refuse a remainder below 0 or above the lot's amount.
+         UPDATE point_lots l SET remaining = l.remaining + m.amount
+         FROM unnest($18::uuid[], $19::int[]) AS m(lot_id, amount) WHERE l.id = m.lot_id
+         RETURNING l.id, l.remaining, l.state, l.expires_at),
+       entry AS (
          INSERT INTO point_entries (id, member_id, type, amount, operation_key, source_type, source_id, reason)
          SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE $9::boolean
          RETURNING id),
        allocations AS (
          INSERT INTO point_allocations (entry_id, lot_id, amount)
-         SELECT entry.id, m.lot_id, m.amount FROM entry, unnest($10::uuid[], $11::int[]) AS m(lot_id, amount))
-       INSERT INTO point_operations (member_id, operation_key, request, result)
-       SELECT $2, $5, $12, $13 WHERE $12::jsonb IS NOT NULL`,
+         SELECT entry.id, m.lot_id, m.amount FROM entry, unnest($10::uuid[], $11::int[]) AS m(lot_id, amount)),
+       operation AS (
+         INSERT INTO point_operations (member_id, operation_key, request, result)
+         SELECT $2, $5, $12, $13 WHERE $12::jsonb IS NOT NULL)
+       -- A statement does not see its own writes: the lots written above count as they were
+       -- written, every other lot of the member as this statement's snapshot has it (the
+       -- account lock keeps any other operation from changing them).
+       SELECT CASE WHEN $20::timestamptz IS NOT NULL THEN (
+           (SELECT COALESCE(SUM(remaining), 0) FROM point_lots
+            WHERE member_id = $2 AND state = 'available' AND expires_at >= $20 AND id <> ALL($18::uuid[]))
+         + (SELECT COALESCE(SUM(remaining), 0) FROM (SELECT * FROM created UNION ALL SELECT * FROM moved) w
+            WHERE state = 'available' AND expires_at >= $20))::int END AS available`,
       [
         entryId,
         memberId,
@@ -518,13 +558,45 @@ export class PointsLedger {
         journal?.source.id ?? null,
         journal?.reason ?? null,
         writeEntry,
-        moved.map((a) => a.lotId),
-        moved.map((a) => a.amount),
+        allocated.map((a) => a.lotId),
+        allocated.map((a) => a.amount),
         operation ? stableJson(operation.request) : null,
         operation ? JSON.stringify(operation.result) : null,
+        created ? allocated[0].lotId : null,
+        created?.state ?? null,
+        created?.availableFrom ?? null,
+        created?.expiresAt ?? null,
+        moved.map((a) => a.lotId),
+        moved.map((a) => a.amount),
+        availableAt,
       ],
     );
+    return written.available;
   }
+}
+
+/** A request and the result it was answered with, as a keyed operation stores them. */
+interface StoredOperation {
+  request: unknown;
+  result: unknown;
+}
+
+/** What an operation does once it holds the account and knows it is not a replay. */
+type OperationWork<R> = (context: {
+  entryId: string;
+  expiryMonths: number;
+}) => Promise<{ result: R; journal?: Journal }>;
+
+/** A lot a credit creates; it holds all its points from the start. */
+interface NewLot {
+  state: 'pending' | 'available';
+  availableFrom: Date | null;
+  expiresAt: Date | null;
+}
+
+/** A credit's allocation to the new lot it creates, with that lot, for a journal entry. */
+function newLot(amount: number, lot: NewLot): Pick<Journal, 'allocations' | 'lots'> {
+  return { allocations: [{ lotId: randomUUID(), amount }], lots: { create: lot } };
 }
 
 /** The journal entry an operation writes: its type, what it is about, the lots it moved. */
@@ -533,10 +605,10 @@ interface Journal {
   source: PointsSource;
   allocations: Allocation[];
   reason?: string;
-}
-
-/** A request and the result it was answered with, as a keyed operation stores them. */
-interface StoredOperation {
-  request: unknown;
-  result: unknown;
+  /**
+   * What the statement that records the entry does to the lots: `move` adds the allocations to
+   * lots the operation holds locked; `create` makes the new lot of a credit's one allocation.
+   * Absent when the operation has moved them already.
+   */
+  lots?: 'move' | { create: NewLot };
 }
