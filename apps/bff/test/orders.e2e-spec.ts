@@ -387,6 +387,111 @@ describe('checkout and orders', () => {
       await order(other.accessToken, { items: [{ campaignId, quantity: 2 }] }).expect(201);
     });
 
+    describe('of several campaigns', () => {
+      // An order's campaigns are cut off together: these share one cut-off, after the other
+      // campaigns of this file, whose place in the shopper's list they leave as it was.
+      const cutsOffAt = new Date(Date.now() + 48 * 3_600_000).toISOString();
+      const stockOf = async (campaignId: string) =>
+        (
+          await t.dataSource.query(`SELECT stock_left FROM campaigns WHERE id = $1`, [campaignId])
+        )[0].stock_left;
+      const heldBy = async (memberId: string) =>
+        Object.fromEntries(
+          (
+            await t.dataSource.query(
+              `SELECT campaign_id, quantity FROM campaign_member_quantities WHERE member_id = $1 AND quantity > 0`,
+              [memberId],
+            )
+          ).map((r: { campaign_id: string; quantity: number }) => [r.campaign_id, r.quantity]),
+        );
+
+      it("reserves each campaign's stock and holds the member's quantity of each", async () => {
+        const a = await newCampaign({ stock: 5, cutsOffAt });
+        const b = await newCampaign({ stock: 5, cutsOffAt });
+        const buyer = await shopperAt('basket-two');
+        const placed = await order(buyer.accessToken, {
+          items: [
+            { campaignId: b, quantity: 1 },
+            { campaignId: a, quantity: 2 },
+          ],
+        }).expect(201);
+        expect(placed.body.lines.map((l: { campaignId: string }) => l.campaignId)).toEqual(
+          [a, b].sort(),
+        );
+        expect(placed.body).toMatchObject({ subtotal: 3 * 2_990, payable: 3 * 2_990 });
+        expect([await stockOf(a), await stockOf(b)]).toEqual([3, 4]);
+        expect(await heldBy(buyer.member.id)).toEqual({ [a]: 2, [b]: 1 });
+      });
+
+      it('refuses the order when one campaign has too few left, naming it, and takes nothing', async () => {
+        const a = await newCampaign({ stock: 5, cutsOffAt });
+        const b = await newCampaign({ stock: 1, perMemberLimit: 1, minBuyers: 1, cutsOffAt });
+        const other = await shopperAt('basket-first-buyer');
+        await order(other.accessToken, { items: [{ campaignId: b, quantity: 1 }] }).expect(201);
+        const buyer = await shopperAt('basket-sold-out');
+        const refused = await order(buyer.accessToken, {
+          items: [
+            { campaignId: a, quantity: 1 },
+            { campaignId: b, quantity: 1 },
+          ],
+        }).expect(409);
+        expect(refused.body.error).toMatchObject({
+          code: ErrorCode.OutOfStock,
+          details: { campaignId: b },
+        });
+        expect([await stockOf(a), await stockOf(b)]).toEqual([5, 0]);
+        expect(await heldBy(buyer.member.id)).toEqual({});
+        const orders = await t.http().get('/api/v1/me/orders').set(as(buyer.accessToken));
+        expect(orders.body.items).toEqual([]);
+      });
+
+      it('refuses the order past the limit of one campaign, naming it, and takes nothing', async () => {
+        const a = await newCampaign({ stock: 10, perMemberLimit: 3, cutsOffAt });
+        const b = await newCampaign({ stock: 10, perMemberLimit: 3, cutsOffAt });
+        const buyer = await shopperAt('basket-limit');
+        await order(buyer.accessToken, { items: [{ campaignId: a, quantity: 2 }] }).expect(201);
+        const refused = await order(buyer.accessToken, {
+          items: [
+            { campaignId: b, quantity: 1 },
+            { campaignId: a, quantity: 2 },
+          ],
+        }).expect(409);
+        expect(refused.body.error).toMatchObject({
+          code: ErrorCode.PurchaseLimitExceeded,
+          details: { campaignId: a, limit: 3, alreadyOrdered: 2 },
+        });
+        expect([await stockOf(a), await stockOf(b)]).toEqual([8, 10]);
+        expect(await heldBy(buyer.member.id)).toEqual({ [a]: 2 });
+      });
+
+      it('answers for the first item refused, in the order the member listed them', async () => {
+        const westOnly = await newCampaign({ pickupPointIds: [points.west], cutsOffAt });
+        const upcoming = await newCampaign({
+          startsAt: new Date(Date.now() + 3_600_000).toISOString(),
+          cutsOffAt,
+        });
+        const buyer = await shopperAt('basket-refused');
+        const basket = (first: string, second: string) => ({
+          items: [
+            { campaignId: first, quantity: 1 },
+            { campaignId: second, quantity: 1 },
+          ],
+        });
+        const notOffered = await order(buyer.accessToken, basket(westOnly, upcoming)).expect(404);
+        expect(notOffered.body.error.details).toEqual({ campaignId: westOnly });
+        const notOpen = await t
+          .http()
+          .post('/api/v1/orders/quote')
+          .set(as(buyer.accessToken))
+          .send(basket(upcoming, westOnly))
+          .expect(409);
+        expect(notOpen.body.error).toMatchObject({
+          code: ErrorCode.CampaignNotOpen,
+          details: { campaignId: upcoming, state: 'scheduled' },
+        });
+      });
+    });
+
     it('shows a member only their own orders, newest first, a page at a time', async () => {
       const campaignId = await newCampaign({ stock: 50, perMemberLimit: 10 });
       const buyer = await shopperAt('order-lister');

@@ -7,8 +7,8 @@ import { decodeCursor, keysetPage, PageQuery } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { AuditService } from '../audit/audit.service';
-import { PointsPolicyService } from '../points/points-policy.service';
-import { MemberBenefitsService } from '../tiers/member-benefits.service';
+import { PointsPolicy } from '../points/dto/points-policy.dto';
+import { MemberBenefits, MemberBenefitsService } from '../tiers/member-benefits.service';
 import {
   AdminCampaign,
   Campaign,
@@ -23,6 +23,13 @@ import { campaignInvalid, campaignNotOpen, pickupPointRequired } from './group-b
 export interface MemberPlace {
   pickupPointId: string;
   tier: MemberTier;
+}
+
+/** Where and as what a member shops, what their tier gives them today, and the points policy. */
+export interface Shopper {
+  place: MemberPlace;
+  benefits: MemberBenefits;
+  policy: PointsPolicy;
 }
 
 export interface CampaignRow {
@@ -94,7 +101,6 @@ export class CampaignsService {
   constructor(
     private readonly connection: TransactionalConnection,
     private readonly benefits: MemberBenefitsService,
-    private readonly policies: PointsPolicyService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
@@ -220,7 +226,10 @@ export class CampaignsService {
     page: PageQuery,
   ): Promise<{ items: ShopperCampaign[]; nextCursor: string | null }> {
     const after = decodeCursor(page.cursor);
-    const { pickupPointId, tier } = await this.placeOf(ctx, memberId);
+    const {
+      place: { pickupPointId, tier },
+      benefits: { discountBps },
+    } = await this.shopperOf(ctx, memberId);
     const now = this.clock.now();
     const rows = await this.connection.query<CampaignRow>(
       ctx,
@@ -233,7 +242,6 @@ export class CampaignsService {
       [now, pickupPointId, tier, after?.at ?? null, after?.id ?? null, page.limit + 1],
     );
     const { shown, nextCursor } = keysetPage(rows, page.limit);
-    const { discountBps } = await this.benefitsOf(ctx, tier);
     const buyers = await this.buyersOf(ctx, shown);
     return {
       items: shown.map((row) =>
@@ -249,9 +257,11 @@ export class CampaignsService {
     memberId: string,
     campaignId: string,
   ): Promise<ShopperCampaign> {
-    const place = await this.placeOf(ctx, memberId);
+    const {
+      place,
+      benefits: { discountBps },
+    } = await this.shopperOf(ctx, memberId);
     const row = await this.visibleRow(ctx, place, campaignId);
-    const { discountBps } = await this.benefitsOf(ctx, place.tier);
     const buyers = await this.buyersOf(ctx, [row]);
     return this.forShopper(row, place.tier, discountBps, this.clock.now(), buyers.get(row.id) ?? 0);
   }
@@ -280,31 +290,35 @@ export class CampaignsService {
     place: MemberPlace,
     campaignId: string,
   ): Promise<CampaignRow> {
-    const [row] = await this.connection.query<CampaignRow>(
-      ctx,
-      `${CAMPAIGN_SELECT}
-       WHERE c.id = $1 AND c.status <> 'draft'
-         AND (c.pickup_point_ids IS NULL OR $2 = ANY(c.pickup_point_ids))
-         AND (c.tiers IS NULL OR $3 = ANY(c.tiers))`,
-      [campaignId, place.pickupPointId, place.tier],
-    );
+    const [row] = await this.visibleRows(ctx, place, [campaignId]);
     if (!row) throw AppException.notFound('Campaign', { campaignId });
     return row;
   }
 
-  /** Where and as what the member shops; PICKUP_POINT_REQUIRED before they choose a pickup point. */
-  async placeOf(ctx: RequestContext, memberId: string): Promise<MemberPlace> {
-    const [member] = await this.connection.query<{
-      pickup_point_id: string | null;
-      tier: MemberTier;
-    }>(ctx, `SELECT pickup_point_id, tier FROM members WHERE id = $1`, [memberId]);
-    if (!member) throw AppException.notFound('Member');
-    if (!member.pickup_point_id) throw pickupPointRequired();
-    return { pickupPointId: member.pickup_point_id, tier: member.tier };
+  /** The rows of those campaigns that are offered to the member, in one read; the others are missing. */
+  async visibleRows(
+    ctx: RequestContext,
+    place: MemberPlace,
+    campaignIds: string[],
+  ): Promise<CampaignRow[]> {
+    return this.connection.query<CampaignRow>(
+      ctx,
+      `${CAMPAIGN_SELECT}
+       WHERE c.id = ANY($1::uuid[]) AND c.status <> 'draft'
+         AND (c.pickup_point_ids IS NULL OR $2 = ANY(c.pickup_point_ids))
+         AND (c.tiers IS NULL OR $3 = ANY(c.tiers))`,
+      [campaignIds, place.pickupPointId, place.tier],
+    );
   }
 
-  private async benefitsOf(ctx: RequestContext, tier: MemberTier) {
-    return this.benefits.forTier(ctx, tier, await this.policies.get(ctx));
+  /**
+   * Where and as what the member shops, with what their tier gives them today and the points
+   * policy, in one read; PICKUP_POINT_REQUIRED before they choose a pickup point.
+   */
+  async shopperOf(ctx: RequestContext, memberId: string): Promise<Shopper> {
+    const { tier, pickupPointId, benefits, policy } = await this.benefits.standing(ctx, memberId);
+    if (!pickupPointId) throw pickupPointRequired();
+    return { place: { pickupPointId, tier }, benefits, policy };
   }
 
   private forShopper(

@@ -5,9 +5,7 @@ import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
-import { PointsPolicyService } from '../points/points-policy.service';
 import { PointsWalletService } from '../points/points-wallet.service';
-import { MemberBenefitsService } from '../tiers/member-benefits.service';
 import { CampaignRow, CampaignsService, campaignState, MemberPlace } from './campaigns.service';
 import { OrderRequest, QuoteResponse } from './dto/order.dto';
 import {
@@ -28,8 +26,6 @@ export interface PricedBasket {
 export class CheckoutService {
   constructor(
     private readonly campaigns: CampaignsService,
-    private readonly benefits: MemberBenefitsService,
-    private readonly policies: PointsPolicyService,
     private readonly wallet: PointsWalletService,
     private readonly connection: TransactionalConnection,
     private readonly clock: Clock,
@@ -47,10 +43,13 @@ export class CheckoutService {
     if (request.couponId)
       throw new AppException(HttpStatus.NOT_FOUND, ErrorCode.CouponNotFound, 'Coupon not found');
     const now = this.clock.now();
-    const place = await this.campaigns.placeOf(ctx, memberId);
+    const { place, benefits, policy } = await this.campaigns.shopperOf(ctx, memberId);
+    const rows = await this.campaigns.visibleRows(ctx, place, ids);
     const campaigns: CampaignRow[] = [];
+    // Item by item, as the member listed them: the first item refused is the one answered.
     for (const item of request.items) {
-      const row = await this.campaigns.visibleRow(ctx, place, item.campaignId);
+      const row = rows.find((r) => r.id === item.campaignId);
+      if (!row) throw AppException.notFound('Campaign', { campaignId: item.campaignId });
       const state = campaignState(row, now);
       if (state !== 'live') throw campaignNotOpen(row.id, state);
       if (item.quantity > row.per_member_limit)
@@ -60,8 +59,6 @@ export class CheckoutService {
     // One order is cut off, delivered and picked up together.
     if (campaigns.some((c) => c.cuts_off_at.getTime() !== campaigns[0].cuts_off_at.getTime()))
       throw ordersCampaignsMismatch(campaigns.map((c) => c.id));
-    const policy = await this.policies.get(ctx);
-    const benefits = await this.benefits.forTier(ctx, place.tier, policy);
     const priced = quote({
       lines: request.items.map((item, i) => ({
         campaignId: item.campaignId,

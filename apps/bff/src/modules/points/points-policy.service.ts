@@ -4,7 +4,7 @@ import { TransactionalConnection } from '../../common/transaction/transactional-
 import { AuditService } from '../audit/audit.service';
 import { PointsPolicy } from './dto/points-policy.dto';
 
-interface PolicyRow {
+export interface PolicyRow {
   earn_points_per_yuan: number;
   redeem_points_per_yuan: number;
   max_deduction_bps: number;
@@ -30,7 +30,10 @@ const COLUMNS: Record<keyof Omit<PointsPolicy, 'version' | 'updatedAt'>, keyof P
   memberDayMultiplierPct: 'member_day_multiplier_pct',
 };
 
-function toPolicy(row: PolicyRow): PointsPolicy {
+/** The policy's one row. */
+export const POINTS_POLICY = `SELECT * FROM points_policy WHERE id = 1`;
+
+export function toPolicy(row: PolicyRow): PointsPolicy {
   const policy = Object.fromEntries(
     Object.entries(COLUMNS).map(([field, column]) => [field, row[column]]),
   );
@@ -53,7 +56,7 @@ export class PointsPolicyService {
   async get(ctx: RequestContext, { lock = false } = {}): Promise<PointsPolicy> {
     const [row] = await this.connection.query<PolicyRow>(
       ctx,
-      `SELECT * FROM points_policy WHERE id = 1${lock ? ' FOR UPDATE' : ''}`,
+      `${POINTS_POLICY}${lock ? ' FOR UPDATE' : ''}`,
     );
     return toPolicy(row);
   }

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { businessDay } from '@linli/domain';
+import { businessDay, TierRule } from '@linli/domain';
 import type { MemberTier } from '@linli/shared';
 import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { PointsPolicy } from '../points/dto/points-policy.dto';
-import { TierRulesService } from './tier-rules.service';
+import { POINTS_POLICY, PolicyRow, toPolicy } from '../points/points-policy.service';
+import { CURRENT_TIER_RULES, TierRulesService } from './tier-rules.service';
 
 export interface MemberBenefits {
   tier: MemberTier;
@@ -17,6 +18,14 @@ export interface MemberBenefits {
   memberDayMultiplierPct: number;
   birthdayGiftPoints: number;
   exclusiveCampaigns: boolean;
+}
+
+/** A member as a request that prices or rewards for them sees them, and the points policy. */
+export interface MemberStanding {
+  tier: MemberTier;
+  pickupPointId: string | null;
+  benefits: MemberBenefits;
+  policy: PointsPolicy;
 }
 
 /** The one place other modules ask what a member's tier and today give them. */
@@ -52,15 +61,53 @@ export class MemberBenefitsService {
     at = this.clock.now(),
   ): Promise<MemberBenefits> {
     const { tiers } = await this.rules.current(ctx);
-    const tier = tiers.find((t) => t.code === code) ?? tiers[0];
-    const dayOfMonth = Number(businessDay(at).slice(8, 10));
+    return benefitsOf(tiers, code, policy, at);
+  }
+
+  /**
+   * The member's tier and pickup point, what the tier and the day of `at` give them under the
+   * rules in force, and the points policy, read in one statement. 404 for an unknown member.
+   */
+  async standing(
+    ctx: RequestContext,
+    memberId: string,
+    at = this.clock.now(),
+  ): Promise<MemberStanding> {
+    const [row] = await this.connection.query<
+      PolicyRow & { tier: MemberTier; pickup_point_id: string | null; tier_rules: TierRule[] }
+    >(
+      ctx,
+      `SELECT m.tier, m.pickup_point_id, rules.tiers AS tier_rules, policy.*
+       FROM members m, (${CURRENT_TIER_RULES}) rules, (${POINTS_POLICY}) policy
+       WHERE m.id = $1`,
+      [memberId],
+    );
+    if (!row) throw AppException.notFound('Member');
+    const policy = toPolicy(row);
     return {
-      tier: code,
-      discountBps: tier.discountBps,
-      pointsMultiplierPct: tier.pointsMultiplierPct,
-      memberDayMultiplierPct: policy.memberDay === dayOfMonth ? policy.memberDayMultiplierPct : 100,
-      birthdayGiftPoints: tier.birthdayGiftPoints,
-      exclusiveCampaigns: tier.exclusiveCampaigns,
+      tier: row.tier,
+      pickupPointId: row.pickup_point_id,
+      benefits: benefitsOf(row.tier_rules, row.tier, policy, at),
+      policy,
     };
   }
+}
+
+/** What a tier and the day of `at` give under these rules and this policy. */
+function benefitsOf(
+  tiers: readonly TierRule[],
+  code: MemberTier,
+  policy: PointsPolicy,
+  at: Date,
+): MemberBenefits {
+  const tier = tiers.find((t) => t.code === code) ?? tiers[0];
+  const dayOfMonth = Number(businessDay(at).slice(8, 10));
+  return {
+    tier: code,
+    discountBps: tier.discountBps,
+    pointsMultiplierPct: tier.pointsMultiplierPct,
+    memberDayMultiplierPct: policy.memberDay === dayOfMonth ? policy.memberDayMultiplierPct : 100,
+    birthdayGiftPoints: tier.birthdayGiftPoints,
+    exclusiveCampaigns: tier.exclusiveCampaigns,
+  };
 }

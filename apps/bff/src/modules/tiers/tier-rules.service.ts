@@ -40,6 +40,10 @@ export const yearBefore = (instant: string) =>
 export const ROLLING_GROWTH = `SELECT member_id, SUM(amount) AS growth FROM growth_events
   WHERE occurred_at > ${yearBefore('$1::timestamptz')} GROUP BY member_id`;
 
+/** The rules in force: the latest published version. */
+export const CURRENT_TIER_RULES = `SELECT version, tiers FROM tier_rule_versions
+  WHERE status = 'published' ORDER BY version DESC LIMIT 1`;
+
 // Versions are numbered one after another, and published in that order: creating or
 // publishing one takes this lock for its transaction.
 const VERSION_LOCK = 'linli:tier-rule-versions';
@@ -65,10 +69,7 @@ export class TierRulesService implements OnApplicationBootstrap {
 
   /** The rules in force: the latest published version. */
   async current(ctx: RequestContext): Promise<{ version: number; tiers: TierRule[] }> {
-    const [row] = await this.connection.query<VersionRow>(
-      ctx,
-      `SELECT version, tiers FROM tier_rule_versions WHERE status = 'published' ORDER BY version DESC LIMIT 1`,
-    );
+    const [row] = await this.connection.query<VersionRow>(ctx, CURRENT_TIER_RULES);
     return { version: row.version, tiers: row.tiers };
   }
 
