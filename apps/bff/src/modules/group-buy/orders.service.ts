@@ -66,6 +66,9 @@ interface LineRow {
   payable_fen: number;
 }
 
+/** An order line as inserted, before its campaign's title, pickup date and cut-off are added. */
+type InsertedLine = Omit<LineRow, 'title' | 'pickup_date' | 'cuts_off_at'>;
+
 /** Orders, from the table or from rows just inserted, with where they are picked up. */
 const selectOrders = (source = 'orders') => `SELECT o.*, o.created_at::text AS cursor_at,
     p.name AS pickup_point_name, p.address AS pickup_point_address
@@ -107,26 +110,21 @@ export class OrdersService {
     );
     // The pickup point the campaigns were offered at, not the member's current one, which a
     // concurrent change of pickup point may have moved since.
-    const order = await this.insertOrder(ctx, memberId, place.pickupPointId, [
-      q.subtotalFen,
-      q.tierDiscountFen,
-      q.couponDiscountFen,
-      q.pointsUsed,
-      q.pointsDiscountFen,
-      q.payableFen,
-      q.pointsToEarn,
-      new Date(payBy),
-    ]);
-    const inserted = await this.connection.query<
-      Omit<LineRow, 'title' | 'pickup_date' | 'cuts_off_at'>
-    >(
+    const { lines: inserted, ...order } = await this.insertOrder(
       ctx,
-      `INSERT INTO order_lines (order_id, campaign_id, quantity, unit_price_fen, list_fen, tier_discount_fen,
-         coupon_discount_fen, points_discount_fen, payable_fen)
-       SELECT $1, * FROM unnest($2::uuid[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[])
-       RETURNING *`,
+      memberId,
+      place.pickupPointId,
       [
-        order.id,
+        q.subtotalFen,
+        q.tierDiscountFen,
+        q.couponDiscountFen,
+        q.pointsUsed,
+        q.pointsDiscountFen,
+        q.payableFen,
+        q.pointsToEarn,
+        new Date(payBy),
+      ],
+      [
         q.lines.map((l) => l.campaignId),
         q.lines.map((l) => l.quantity),
         q.lines.map((l) => l.unitPriceFen),
@@ -152,30 +150,43 @@ export class OrdersService {
     );
     const lines = [...q.lines].sort((a, b) => (a.campaignId < b.campaignId ? -1 : 1));
     const limitOf = new Map(campaigns.map((c) => [c.id, c.per_member_limit]));
-    for (const line of lines) {
-      const held = await this.connection.query(
-        ctx,
-        `INSERT INTO campaign_member_quantities (campaign_id, member_id, quantity) VALUES ($1, $2, $3)
-         ON CONFLICT (campaign_id, member_id) DO UPDATE
-           SET quantity = campaign_member_quantities.quantity + EXCLUDED.quantity
-           WHERE campaign_member_quantities.quantity + EXCLUDED.quantity <= $4
-         RETURNING quantity`,
-        [line.campaignId, memberId, line.quantity, limitOf.get(line.campaignId)],
+    // The member's quantities, in campaign-id order (the order every request takes these rows
+    // in), after the lines, whose foreign keys have share-locked the campaigns. A quantity the
+    // limit refuses is left as it was and not returned.
+    const held = await this.connection.query<{ campaign_id: string }>(
+      ctx,
+      `INSERT INTO campaign_member_quantities (campaign_id, member_id, quantity)
+       SELECT l.campaign_id, $1, l.quantity
+       FROM unnest($2::uuid[], $3::int[]) WITH ORDINALITY AS l(campaign_id, quantity, n) ORDER BY l.n
+       ON CONFLICT (campaign_id, member_id) DO UPDATE
+         SET quantity = campaign_member_quantities.quantity + EXCLUDED.quantity
+         WHERE campaign_member_quantities.quantity + EXCLUDED.quantity
+           <= ($4::int[])[array_position($2::uuid[], EXCLUDED.campaign_id)]
+       RETURNING campaign_id`,
+      [
+        memberId,
+        lines.map((l) => l.campaignId),
+        lines.map((l) => l.quantity),
+        lines.map((l) => limitOf.get(l.campaignId)),
+      ],
+    );
+    const refused = lines.find((l) => !held.some((h) => h.campaign_id === l.campaignId));
+    if (refused) {
+      const ordered = await this.checkout.alreadyOrdered(ctx, memberId, [refused.campaignId]);
+      throw purchaseLimitExceeded(
+        refused.campaignId,
+        limitOf.get(refused.campaignId) ?? 0,
+        ordered.get(refused.campaignId) ?? 0,
       );
-      if (held.length === 0) {
-        const ordered = await this.checkout.alreadyOrdered(ctx, memberId, [line.campaignId]);
-        throw purchaseLimitExceeded(
-          line.campaignId,
-          limitOf.get(line.campaignId) ?? 0,
-          ordered.get(line.campaignId) ?? 0,
-        );
-      }
     }
     if (q.pointsUsed > 0)
       await this.ledger.spend(ctx, memberId, { type: 'order', id: order.id }, q.pointsUsed);
     // Stock last, after the stored response too: a hot campaign's row stays locked from this
     // update only for the commit.
     ctx.beforeCommit(async () => {
+      // One guarded update per campaign, in campaign-id order. One statement for them all
+      // would first have to lock the rows in that order and then update each again, doing more
+      // work while it holds a hot campaign's row.
       for (const line of lines) {
         const reserved = await this.connection.query(
           ctx,
@@ -191,25 +202,33 @@ export class OrdersService {
   }
 
   /**
-   * Inserts the order with a random 8-digit pickup code. A code already used by an open order
-   * of the same pickup point is skipped by the unique index (ON CONFLICT), never by a read first.
+   * Inserts the order with a random 8-digit pickup code, and its lines, in one statement. A
+   * code already used by an open order of the same pickup point is skipped by the unique index
+   * (ON CONFLICT), never by a read first; the lines are written only with the order.
    */
   private async insertOrder(
     ctx: RequestContext,
     memberId: string,
     pickupPointId: string,
     amounts: unknown[],
-  ): Promise<OrderRow> {
+    lineColumns: unknown[][],
+  ): Promise<OrderRow & { lines: InsertedLine[] }> {
     for (let attempt = 0; attempt < PICKUP_CODE_TRIES; attempt += 1) {
-      const [order] = await this.connection.query<OrderRow>(
+      const [order] = await this.connection.query<OrderRow & { lines: InsertedLine[] }>(
         ctx,
         `WITH placed AS (
            INSERT INTO orders (member_id, pickup_point_id, state, subtotal_fen, tier_discount_fen, coupon_discount_fen,
              points_used, points_discount_fen, payable_fen, points_to_earn, expires_at, pickup_code)
            VALUES ($1, $2, 'pending_payment', $3, $4, $5, $6, $7, $8, $9, $10, $11)
-           ON CONFLICT DO NOTHING RETURNING *)
-         ${selectOrders('placed')}`,
-        [memberId, pickupPointId, ...amounts, drawPickupCode(randomInt)],
+           ON CONFLICT DO NOTHING RETURNING *),
+         lines AS (
+           INSERT INTO order_lines (order_id, campaign_id, quantity, unit_price_fen, list_fen, tier_discount_fen,
+             coupon_discount_fen, points_discount_fen, payable_fen)
+           SELECT placed.id, l.* FROM placed,
+             unnest($12::uuid[], $13::int[], $14::int[], $15::int[], $16::int[], $17::int[], $18::int[], $19::int[]) AS l
+           RETURNING *)
+         SELECT o.*, (SELECT json_agg(lines) FROM lines) AS lines FROM (${selectOrders('placed')}) o`,
+        [memberId, pickupPointId, ...amounts, drawPickupCode(randomInt), ...lineColumns],
       );
       if (order) return order;
     }
