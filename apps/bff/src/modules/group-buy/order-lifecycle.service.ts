@@ -15,7 +15,6 @@ import { NotifyUrls } from '../payments/notify-urls';
 import { CommissionLedger } from '../commission/commission-ledger.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { PointsLedger } from '../points/points-ledger.service';
-import { PointsPolicyService } from '../points/points-policy.service';
 import { MemberBenefitsService } from '../tiers/member-benefits.service';
 import { campaignNotOpen } from './group-buy.exception';
 import { OrderTransitions, orderStateInvalid } from './order-transitions.service';
@@ -49,7 +48,6 @@ export class OrderLifecycleService {
     private readonly transitions: OrderTransitions,
     private readonly commission: CommissionLedger,
     private readonly benefits: MemberBenefitsService,
-    private readonly policies: PointsPolicyService,
     @Inject(PAYMENT_PROVIDER) private readonly payments: PaymentProvider,
     private readonly notifyUrls: NotifyUrls,
     private readonly refunds: ProviderRefunds,
@@ -172,9 +170,13 @@ export class OrderLifecycleService {
       await this.refundLatePayment(ctx, order, notification.amountFen, '团购已截团，订单已关闭');
       return;
     }
-    await this.transitions.apply(ctx, order, 'pay', { paid_at: notification.paidAt });
+    const earned = await this.pointsEarned(ctx, order, notification.paidAt);
+    await this.transitions.apply(ctx, order, 'pay', {
+      paid_at: notification.paidAt,
+      points_to_earn: earned,
+    });
     await this.commission.onPaid(ctx, order.id);
-    await this.earnOnPayment(ctx, order, notification.paidAt);
+    await this.ledger.earnPending(ctx, order.member_id, { type: 'order', id: order.id }, earned);
   }
 
   /**
@@ -225,26 +227,21 @@ export class OrderLifecycleService {
   /**
    * Points are earned on payment, with the tier and member day of that moment, even when the
    * provider's notice arrives after midnight: the figure the order was placed with was only an
-   * estimate. The order keeps what was earned, which is what refunds claw back.
+   * estimate. The order keeps what was earned (recorded as it becomes paid), which is what
+   * refunds claw back.
    */
-  private async earnOnPayment(
+  private async pointsEarned(
     ctx: RequestContext,
     order: LockedOrder,
     paidAt: Date,
-  ): Promise<void> {
-    const policy = await this.policies.get(ctx);
-    const benefits = await this.benefits.of(ctx, order.member_id, policy, paidAt);
-    const earned = pointsToEarn({
+  ): Promise<number> {
+    const { policy, benefits } = await this.benefits.standing(ctx, order.member_id, paidAt);
+    return pointsToEarn({
       paidFen: order.payable_fen,
       pointsPerYuan: policy.earnPointsPerYuan,
       tierMultiplierPct: benefits.pointsMultiplierPct,
       memberDayMultiplierPct: benefits.memberDayMultiplierPct,
     });
-    await this.connection.query(ctx, `UPDATE orders SET points_to_earn = $2 WHERE id = $1`, [
-      order.id,
-      earned,
-    ]);
-    await this.ledger.earnPending(ctx, order.member_id, { type: 'order', id: order.id }, earned);
   }
 
   /** The shopper cancels: unpaid, or paid while every campaign in it is still before cut-off (full refund). */

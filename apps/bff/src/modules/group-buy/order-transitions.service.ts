@@ -21,6 +21,9 @@ export type OrderStamp =
   | 'after_sales_ends_at'
   | 'completed_at';
 
+/** What an order records as it moves on: when, and on payment the points it earns. */
+export type OrderRecord = Partial<Record<OrderStamp, Date>> & { points_to_earn?: number };
+
 export const orderStateInvalid = (state: OrderState, event: OrderEvent) =>
   new AppException(
     HttpStatus.CONFLICT,
@@ -43,7 +46,7 @@ export class OrderTransitions {
     ctx: RequestContext,
     order: { id: string; state: OrderState },
     event: OrderEvent,
-    stamps: Partial<Record<OrderStamp, Date>> = {},
+    stamps: OrderRecord = {},
   ): Promise<void> {
     let next: OrderState;
     try {
@@ -62,10 +65,10 @@ export class OrderTransitions {
     ctx: RequestContext,
     ids: readonly string[],
     event: OrderEvent,
-    stamps: Partial<Record<OrderStamp, Date>> = {},
+    stamps: OrderRecord = {},
   ): Promise<{ id: string; memberId: string }[]> {
     if (ids.length === 0) return [];
-    const columns = Object.keys(stamps) as OrderStamp[];
+    const columns = Object.keys(stamps) as (keyof OrderRecord)[];
     const set = columns.map((column, i) => `, ${column} = $${i + 4}`).join('');
     const rows = await this.connection.query<{ id: string; member_id: string }>(
       ctx,
