@@ -6,36 +6,14 @@
 //   node scripts/bench/bare-http-server.js <earn|take-stock> <database url>
 // prints its port on stdout once it listens.
 const http = require('node:http');
-const { randomUUID } = require('node:crypto');
-const { sqlPool, inTransaction } = require('./support');
+const { sqlPool } = require('./support');
+const { rawOperations } = require('./raw-operations');
 
 const [operation, databaseUrl] = process.argv.slice(2);
 const pool = sqlPool(databaseUrl);
-
-const operations = {
-  // The raw earn of points-bench.js: one journal insert and one lot update in a transaction.
-  earn: (worker) =>
-    inTransaction(pool, async (client) => {
-      await client.query(
-        `INSERT INTO bench_journal (id, member, amount, operation_key) VALUES ($1, $2, 1, $3)`,
-        [randomUUID(), worker, randomUUID()],
-      );
-      await client.query(`UPDATE bench_lots SET remaining = remaining + 1 WHERE member = $1`, [
-        worker,
-      ]);
-    }),
-  // The raw stock update of orders-bench.js.
-  'take-stock': async () => {
-    const result = await pool.query(
-      `UPDATE bench_stock SET stock = stock - 1 WHERE id = $1 AND stock >= 1`,
-      [1],
-    );
-    if (result.rowCount !== 1) throw new Error('found no stock');
-  },
-};
-
-const run = operations[operation];
-if (!run) throw new Error(`unknown operation ${operation}`);
+const runOperation = rawOperations[operation];
+if (!runOperation) throw new Error(`unknown operation ${operation}`);
+const run = (worker) => runOperation(pool, worker);
 
 const server = http.createServer((request, response) => {
   let text = '';

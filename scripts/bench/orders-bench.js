@@ -16,6 +16,7 @@ const {
   apiFloor,
   report,
 } = require('./support');
+const { rawOperations } = require('./raw-operations');
 
 const BUYERS = Number(process.env.BENCH_BUYERS || 2000);
 
@@ -93,13 +94,7 @@ async function main() {
     await pool.query(`INSERT INTO bench_stock VALUES (1, 100000000)`);
     const raw = await load({
       cpu: cpuMeter({ databaseUrl: database.url }),
-      op: async () => {
-        const result = await pool.query(
-          `UPDATE bench_stock SET stock = stock - 1 WHERE id = $1 AND stock >= 1`,
-          [1],
-        );
-        if (result.rowCount !== 1) throw new Error('raw update found no stock');
-      },
+      op: () => rawOperations['take-stock'](pool),
     });
     const bare = await startBareHttpServer('take-stock', database.url);
     const bareUpdate = await load({

@@ -16,6 +16,7 @@ const {
   apiFloor,
   report,
 } = require('./support');
+const { rawOperations } = require('./raw-operations');
 
 async function rawEarn(databaseUrl, cpu) {
   const pool = sqlPool(databaseUrl);
@@ -29,16 +30,7 @@ async function rawEarn(databaseUrl, cpu) {
   ]);
   const result = await load({
     cpu,
-    op: (worker) =>
-      inTransaction(pool, async (client) => {
-        await client.query(
-          `INSERT INTO bench_journal (id, member, amount, operation_key) VALUES ($1, $2, 1, $3)`,
-          [randomUUID(), worker, randomUUID()],
-        );
-        await client.query(`UPDATE bench_lots SET remaining = remaining + 1 WHERE member = $1`, [
-          worker,
-        ]);
-      }),
+    op: (worker) => rawOperations.earn(pool, worker),
   });
   await pool.end();
   return result;
