@@ -4,7 +4,6 @@ import { RequestContext } from '../src/common/request-context';
 import { AppException } from '../src/common/errors/app-exception';
 import { TransactionalConnection } from '../src/common/transaction/transactional-connection';
 import { PointsLedger } from '../src/modules/points/points-ledger.service';
-import { PointsPolicyService } from '../src/modules/points/points-policy.service';
 import { MemberBenefitsService } from '../src/modules/tiers/member-benefits.service';
 import { MemberCodeService } from '../src/modules/tiers/member-code.service';
 import { MemberTiersService } from '../src/modules/tiers/member-tiers.service';
@@ -578,12 +577,10 @@ describe('member tiers', () => {
       await t.dataSource.query(
         `UPDATE points_policy SET member_day = 18, member_day_multiplier_pct = 200`,
       );
-      const policy = await t.app.get(PointsPolicyService).get(ctx);
       // Member day is the 18th in Shanghai: its last minute, and the first of the 19th.
-      const onTheDay = await benefits.of(
+      const { benefits: onTheDay } = await benefits.standing(
         ctx,
         m.member.id,
-        policy,
         new Date('2026-03-18T23:59:00+08:00'),
       );
       expect(onTheDay).toMatchObject({
@@ -593,10 +590,9 @@ describe('member tiers', () => {
         memberDayMultiplierPct: 200,
         exclusiveCampaigns: false,
       });
-      const after = await benefits.of(
+      const { benefits: after } = await benefits.standing(
         ctx,
         m.member.id,
-        policy,
         new Date('2026-03-19T00:00:00+08:00'),
       );
       expect(after.memberDayMultiplierPct).toBe(100);

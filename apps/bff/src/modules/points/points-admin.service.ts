@@ -49,8 +49,7 @@ export class PointsAdminService {
     return {
       entryId: result.entryId,
       points: request.points,
-      // A replay moved nothing: the balance is read as it is now.
-      available: result.available ?? (await this.wallet.available(ctx, memberId)),
+      available: await this.wallet.available(ctx, memberId),
     };
   }
 }

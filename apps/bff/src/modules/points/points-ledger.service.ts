@@ -224,8 +224,7 @@ export class PointsLedger {
   /**
    * An operator's correction: a credit becomes a new available lot; a debit never goes below
    * zero. The member sees the adjustment's own entry id as its source, never `operationKey`,
-   * which may name the operator. `available` is the member's spendable points right after the
-   * adjustment, null on a replay (which moved nothing).
+   * which may name the operator.
    */
   adjust(
     ctx: RequestContext,
@@ -235,7 +234,7 @@ export class PointsLedger {
     operationKey: string,
   ) {
     assertPoints(amount, 'non-zero');
-    return this.runOnce(
+    return this.once(
       ctx,
       memberId,
       `adjust:${operationKey}`,
@@ -254,8 +253,7 @@ export class PointsLedger {
           journal: { type: 'adjust' as const, source, ...lots, reason },
         };
       },
-      { withAvailable: true },
-    ).then(({ result, replayed, available }) => ({ ...result, replayed, available }));
+    );
   }
 
   /** Credits points that are spendable at once (a gift, a reward): an available lot and an earn entry. */
@@ -329,44 +327,24 @@ export class PointsLedger {
    * replayed (the same values) or refused (different values); otherwise the work runs and its
    * journal entry and result are recorded together.
    */
-  private async once<R extends object>(
+  private once<R extends object>(
     ctx: RequestContext,
     memberId: string,
     operationKey: string,
     request: Record<string, unknown>,
     work: OperationWork<R>,
   ): Promise<R & { replayed: boolean }> {
-    const { result, replayed } = await this.runOnce(ctx, memberId, operationKey, request, work);
-    return { ...result, replayed };
-  }
-
-  /** once(), telling apart the result and whether it was replayed; `withAvailable` adds the balance after the work. */
-  private runOnce<R extends object>(
-    ctx: RequestContext,
-    memberId: string,
-    operationKey: string,
-    request: Record<string, unknown>,
-    work: OperationWork<R>,
-    { withAvailable = false } = {},
-  ): Promise<{ result: R; replayed: boolean; available: number | null }> {
     return this.connection.withTransaction(ctx, async () => {
       const { previous, expiryMonths } = await this.lockAccount(ctx, memberId, operationKey);
       if (previous) {
         if (stableJson(previous.request) !== stableJson(request))
           throw pointsOperationConflict(operationKey);
-        return { result: previous.result as R, replayed: true, available: null };
+        return { ...(previous.result as R), replayed: true };
       }
       const entryId = randomUUID();
       const { result, journal } = await work({ entryId, expiryMonths });
-      const available = await this.record(
-        ctx,
-        memberId,
-        operationKey,
-        { request, result },
-        journal ?? null,
-        { entryId, availableAt: withAvailable ? this.clock.now() : null },
-      );
-      return { result, replayed: false, available };
+      await this.record(ctx, memberId, operationKey, { request, result }, journal ?? null, entryId);
+      return { ...result, replayed: false };
     });
   }
 
@@ -498,8 +476,7 @@ export class PointsLedger {
   /**
    * Writes, in one statement, the journal entry with its allocations (when points moved), what
    * they do to the lots (`journal.lots`) and the operation's stored result (when it is a keyed
-   * operation). With `availableAt`, answers the member's spendable points at that time once
-   * these writes are in; null without it.
+   * operation).
    */
   private async record(
     ctx: RequestContext,
@@ -507,47 +484,36 @@ export class PointsLedger {
     operationKey: string,
     operation: StoredOperation | null,
     journal: Journal | null,
-    { entryId = randomUUID(), availableAt = null as Date | null } = {},
-  ): Promise<number | null> {
+    entryId: string = randomUUID(),
+  ): Promise<void> {
     const allocated = journal?.allocations.filter((a) => a.amount !== 0) ?? [];
     const amount = allocated.reduce((sum, a) => sum + a.amount, 0);
     const writeEntry = journal !== null && allocated.length > 0;
-    if (!writeEntry && !operation && !availableAt) return null;
+    if (!writeEntry && !operation) return;
     const lots = journal?.lots;
     const created = typeof lots === 'object' ? lots.create : null;
     const moved = lots === 'move' ? allocated : [];
-    const [written] = await this.connection.query<{ available: number | null }>(
+    await this.connection.query(
       ctx,
       `WITH created AS (
          -- A credit's new lot: the entry's one allocation, so its source and amount.
          INSERT INTO point_lots (id, member_id, source_type, source_id, amount, remaining, state,
            available_from, expires_at)
-         SELECT $14, $2, $6, $7, $4, $4, $15, $16, $17 WHERE $14::uuid IS NOT NULL
-         RETURNING id, remaining, state, expires_at),
+         SELECT $14, $2, $6, $7, $4, $4, $15, $16, $17 WHERE $14::uuid IS NOT NULL),
        moved AS (
          -- Lots the caller holds locked give or take back the allocations; their CHECK
          -- constraints refuse a remainder below 0 or above the lot's amount.
          UPDATE point_lots l SET remaining = l.remaining + m.amount
-         FROM unnest($18::uuid[], $19::int[]) AS m(lot_id, amount) WHERE l.id = m.lot_id
-         RETURNING l.id, l.remaining, l.state, l.expires_at),
+         FROM unnest($18::uuid[], $19::int[]) AS m(lot_id, amount) WHERE l.id = m.lot_id),
        entry AS (
          INSERT INTO point_entries (id, member_id, type, amount, operation_key, source_type, source_id, reason)
          SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE $9::boolean
          RETURNING id),
        allocations AS (
          INSERT INTO point_allocations (entry_id, lot_id, amount)
-         SELECT entry.id, m.lot_id, m.amount FROM entry, unnest($10::uuid[], $11::int[]) AS m(lot_id, amount)),
-       operation AS (
-         INSERT INTO point_operations (member_id, operation_key, request, result)
-         SELECT $2, $5, $12, $13 WHERE $12::jsonb IS NOT NULL)
-       -- A statement does not see its own writes: the lots written above count as they were
-       -- written, every other lot of the member as this statement's snapshot has it (the
-       -- account lock keeps any other operation from changing them).
-       SELECT CASE WHEN $20::timestamptz IS NOT NULL THEN (
-           (SELECT COALESCE(SUM(remaining), 0) FROM point_lots
-            WHERE member_id = $2 AND state = 'available' AND expires_at >= $20 AND id <> ALL($18::uuid[]))
-         + (SELECT COALESCE(SUM(remaining), 0) FROM (SELECT * FROM created UNION ALL SELECT * FROM moved) w
-            WHERE state = 'available' AND expires_at >= $20))::int END AS available`,
+         SELECT entry.id, m.lot_id, m.amount FROM entry, unnest($10::uuid[], $11::int[]) AS m(lot_id, amount))
+       INSERT INTO point_operations (member_id, operation_key, request, result)
+       SELECT $2, $5, $12, $13 WHERE $12::jsonb IS NOT NULL`,
       [
         entryId,
         memberId,
@@ -568,10 +534,8 @@ export class PointsLedger {
         created?.expiresAt ?? null,
         moved.map((a) => a.lotId),
         moved.map((a) => a.amount),
-        availableAt,
       ],
     );
-    return written.available;
   }
 }
 

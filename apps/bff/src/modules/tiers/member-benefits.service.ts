@@ -7,7 +7,7 @@ import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { PointsPolicy } from '../points/dto/points-policy.dto';
 import { POINTS_POLICY, PolicyRow, toPolicy } from '../points/points-policy.service';
-import { CURRENT_TIER_RULES, TierRulesService } from './tier-rules.service';
+import { CURRENT_TIER_RULES } from './tier-rules.service';
 
 export interface MemberBenefits {
   tier: MemberTier;
@@ -33,36 +33,8 @@ export interface MemberStanding {
 export class MemberBenefitsService {
   constructor(
     private readonly connection: TransactionalConnection,
-    private readonly rules: TierRulesService,
     private readonly clock: Clock,
   ) {}
-
-  /** What the member's tier and the day of `at` (a payment's time, say) give them. */
-  async of(
-    ctx: RequestContext,
-    memberId: string,
-    policy: PointsPolicy,
-    at: Date,
-  ): Promise<MemberBenefits> {
-    const [member] = await this.connection.query<{ tier: MemberTier }>(
-      ctx,
-      `SELECT tier FROM members WHERE id = $1`,
-      [memberId],
-    );
-    if (!member) throw AppException.notFound('Member');
-    return this.forTier(ctx, member.tier, policy, at);
-  }
-
-  /** The same, for a caller that already knows the tier; today unless `at` says otherwise. */
-  async forTier(
-    ctx: RequestContext,
-    code: MemberTier,
-    policy: PointsPolicy,
-    at = this.clock.now(),
-  ): Promise<MemberBenefits> {
-    const { tiers } = await this.rules.current(ctx);
-    return benefitsOf(tiers, code, policy, at);
-  }
 
   /**
    * The member's tier and pickup point, what the tier and the day of `at` give them under the
