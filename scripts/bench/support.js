@@ -44,7 +44,11 @@ async function createDatabase() {
 async function startBff(databaseUrl, env = {}) {
   const port = await freePort();
   let output = '';
-  const child = spawn('node', ['dist/bff/apps/bff/src/main.js'], {
+  // BENCH_CPU_PROFILE=<folder>: the BFF writes a V8 CPU profile there when it stops.
+  const profile = process.env.BENCH_CPU_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROFILE)}`]
+    : [];
+  const child = spawn('node', [...profile, 'dist/bff/apps/bff/src/main.js'], {
     cwd: ROOT,
     env: {
       ...process.env,
