@@ -59,6 +59,24 @@ describe('points ledger on PostgreSQL', () => {
     expect((await p.wallet(m)).available).toBe(30);
   });
 
+  it('draws a debit from as many one-point lots as it takes, and names the whole balance when they fall short', async () => {
+    const m = await p.newMember();
+    await p.inTransaction((ctx) => p.ledger.adjust(ctx, m, 4, 'gift', 'used-up'));
+    await p.inTransaction((ctx) => p.ledger.spend(ctx, m, source('o1'), 4));
+    for (const key of ['a', 'b', 'c', 'd', 'e'])
+      await p.inTransaction((ctx) => p.ledger.adjust(ctx, m, 1, 'gift', key));
+
+    await p.inTransaction((ctx) => p.ledger.spend(ctx, m, source('o2'), 3));
+    expect((await p.wallet(m)).available).toBe(2);
+    const error = await p
+      .inTransaction((ctx) => p.ledger.spend(ctx, m, source('o3'), 3))
+      .catch((e) => e);
+    expect(error.code).toBe(ErrorCode.PointsInsufficient);
+    expect(error.details).toEqual({ needed: 3, available: 2 });
+    await p.inTransaction((ctx) => p.ledger.spend(ctx, m, source('o4'), 2));
+    expect((await p.wallet(m)).available).toBe(0);
+  });
+
   it('expires lots after their month end, shows them as expiring before, and forfeits returns to them', async () => {
     const m = await p.newMember();
     await p.inTransaction((ctx) => p.ledger.adjust(ctx, m, 100, 'gift', 'exp-1'));

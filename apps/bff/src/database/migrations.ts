@@ -13,6 +13,7 @@ import { ListPageIndexes1765100000000 } from './migrations/1765100000000-list-pa
 import { RefreshTokenSessions1765200000000 } from './migrations/1765200000000-refresh-token-sessions';
 import { RefundLookUps1765300000000 } from './migrations/1765300000000-refund-look-ups';
 import { PointAccountVersion1765400000000 } from './migrations/1765400000000-point-account-version';
+import { SpendableLotsIndex1765500000000 } from './migrations/1765500000000-spendable-lots-index';
 
 /** In the order they run; a migration that has landed is never edited. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   RefreshTokenSessions1765200000000,
   RefundLookUps1765300000000,
   PointAccountVersion1765400000000,
+  SpendableLotsIndex1765500000000,
 ];

@@ -419,8 +419,9 @@ export class PointsLedger {
 
   /**
    * Locks and returns the member's earliest-expiring available lots, as many as it takes to
-   * cover `upTo` points (all of them when they do not). A member may hold hundreds of small
-   * lots; a debit only touches the few it draws from.
+   * cover `upTo` points (all of them when they do not). A member may hold hundreds of lots;
+   * every spendable lot holds at least one point, so the first `upTo` of them in the
+   * spendable-lots index are all a debit can draw from, and it reads no more.
    */
   private availableLots(ctx: RequestContext, memberId: string, upTo: number): Promise<LotRow[]> {
     return this.connection.query<LotRow>(
@@ -429,8 +430,11 @@ export class PointsLedger {
        WHERE id IN (
          SELECT id FROM (
            SELECT id, SUM(remaining) OVER (ORDER BY expires_at, id) - remaining AS before
-           FROM point_lots
-           WHERE member_id = $1 AND state = 'available' AND remaining > 0 AND expires_at >= $2
+           FROM (
+             SELECT id, remaining, expires_at FROM point_lots
+             WHERE member_id = $1 AND state = 'available' AND remaining > 0 AND expires_at >= $2
+             ORDER BY expires_at, id LIMIT $3
+           ) earliest
          ) running
          WHERE before < $3)
        ORDER BY expires_at, id FOR UPDATE`,

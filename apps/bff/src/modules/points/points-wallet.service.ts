@@ -16,12 +16,12 @@ export class PointsWalletService {
     private readonly clock: Clock,
   ) {}
 
-  /** Spendable points now: the remainders of available, unexpired lots. */
+  /** Spendable points now: the remainders of available, unexpired lots (read from the spendable-lots index). */
   async available(ctx: RequestContext, memberId: string): Promise<number> {
     const [row] = await this.connection.query<{ available: number }>(
       ctx,
       `SELECT COALESCE(SUM(remaining), 0)::int AS available FROM point_lots
-       WHERE member_id = $1 AND state = 'available' AND expires_at >= $2`,
+       WHERE member_id = $1 AND state = 'available' AND remaining > 0 AND expires_at >= $2`,
       [memberId, this.clock.now()],
     );
     return row.available;
@@ -38,7 +38,8 @@ export class PointsWalletService {
       ctx,
       `SELECT
          COALESCE((SELECT SUM(remaining) FROM point_lots
-                   WHERE member_id = $1 AND state = 'available' AND expires_at >= $2), 0)::int AS available,
+                   WHERE member_id = $1 AND state = 'available' AND remaining > 0 AND expires_at >= $2), 0)::int
+           AS available,
          COALESCE((SELECT SUM(remaining) FROM point_lots WHERE member_id = $1 AND state = 'pending'), 0)::int AS pending,
          (COALESCE((SELECT SUM(amount) FROM point_entries
                     WHERE member_id = $1 AND (type IN ('earn', 'clawback') OR (type = 'adjust' AND amount > 0))), 0)
