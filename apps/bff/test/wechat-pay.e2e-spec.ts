@@ -1017,6 +1017,66 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       await paymentRefunds(admin, '?status=lost').expect(400);
     });
 
+    it("shows the shopper, on the order, where each refund's money is", async () => {
+      const orderOf = async (orderId: string) =>
+        (
+          await t
+            .http()
+            .get(`/api/v1/me/orders/${orderId}`)
+            .auth(buyer.accessToken, { type: 'bearer' })
+            .expect(200)
+        ).body as { moneyBack: unknown[] };
+      const back = await paidAndCancelled('4200002601');
+      const lost = await paidAndCancelled('4200002602');
+      const moneyBack = (state: string, more: object = {}) => [
+        {
+          amount: back.order.payable,
+          state,
+          account: null,
+          settledAt: null,
+          createdAt: expect.any(String),
+          ...more,
+        },
+      ];
+      expect((await orderOf(back.order.id)).moneyBack).toEqual(moneyBack('on_the_way'));
+
+      await refundNotice(outcome(back, 'SUCCESS', '招商银行信用卡0601')).expect(200);
+      expect((await orderOf(back.order.id)).moneyBack).toEqual(
+        moneyBack('arrived', {
+          account: '招商银行信用卡0601',
+          settledAt: '2025-06-01T02:00:00.000Z',
+        }),
+      );
+
+      await refundNotice(outcome(lost, 'ABNORMAL')).expect(200);
+      expect((await orderOf(lost.order.id)).moneyBack).toEqual(moneyBack('not_reached'));
+      const [{ id }] = await t.dataSource.query(`SELECT id FROM refunds WHERE order_id = $1`, [
+        lost.order.id,
+      ]);
+      await t
+        .http()
+        .post(`/api/v1/admin/payment-refunds/${id}/settle`)
+        .auth(admin, { type: 'bearer' })
+        .set('Idempotency-Key', `settle-${id}`)
+        .send({ note: '已通过企业付款转至顾客微信零钱' })
+        .expect(200);
+      const paidOut = (await orderOf(lost.order.id)).moneyBack;
+      expect(paidOut).toEqual(moneyBack('paid_by_operator', { settledAt: expect.any(String) }));
+
+      // The list of orders says the same.
+      const listed = (
+        await t
+          .http()
+          .get('/api/v1/me/orders?limit=100')
+          .auth(buyer.accessToken, { type: 'bearer' })
+          .expect(200)
+      ).body.items as { id: string; moneyBack: unknown[] }[];
+      expect(listed.find((o) => o.id === lost.order.id)?.moneyBack).toEqual(paidOut);
+      expect(listed.find((o) => o.id === back.order.id)?.moneyBack).toEqual(
+        (await orderOf(back.order.id)).moneyBack,
+      );
+    });
+
     it('lets an operator record how an abnormal refund was paid out, once, audited', async () => {
       const { order, refundId } = await paidAndCancelled('4200000501');
       const [{ id }] = await t.dataSource.query(`SELECT id FROM refunds WHERE order_id = $1`, [

@@ -214,6 +214,17 @@ describe('journey: a neighbour buys a group-buy with points', () => {
     await page.locator('.order-cancel').click();
     await page.locator('.taro-modal__foot').getByText('取消订单').click();
     await waitForText(page.locator('.order-detail-state'), '已取消');
+    await waitForText(page.locator('.money-back .order-row > *'), '退款 ¥58.00');
+    await waitForText(page.locator('.money-back-state'), '退款中');
+    // The sandbox pays back as soon as the cancellation commits: the order, opened again, says
+    // where the money went.
+    await page.goBack();
+    await page.locator('.order-card').first().click();
+    await waitForText(page.locator('.money-back-state'), '已到账');
+    await page
+      .locator('.money-back .refund-item__detail', { hasText: /^已退回原支付账户，\d/ })
+      .first()
+      .waitFor({ state: 'visible' });
 
     const cancelled = await stack.api<{ state: string }>(
       'GET',

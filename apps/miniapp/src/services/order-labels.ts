@@ -1,6 +1,7 @@
 import type {
   CommissionEntry,
   DeliveryBatch,
+  MoneyBackState,
   OrderView,
   RefundView,
   Withdrawal,
@@ -23,6 +24,13 @@ export const REFUND_STATUS_LABELS: Record<RefundView['status'], string> = {
   pending: '审核中',
   approved: '已退款',
   rejected: '未通过',
+};
+
+export const MONEY_BACK_STATE_LABELS: Record<MoneyBackState, string> = {
+  on_the_way: '退款中',
+  arrived: '已到账',
+  not_reached: '需平台协助',
+  paid_by_operator: '已由平台退还',
 };
 
 export const DELIVERY_STATE_LABELS: Record<DeliveryBatch['state'], string> = {

@@ -1703,6 +1703,26 @@ export interface components {
         };
         /** @enum {string} */
         OrderState: "pending_payment" | "paid" | "confirmed" | "delivering" | "ready_for_pickup" | "picked_up" | "completed" | "cancelled" | "refunded" | "partially_refunded";
+        /**
+         * @description on_the_way: the payment provider is returning it; arrived: it is back in the payer's account; not_reached: it could not go back, and the platform's staff take it up; paid_by_operator: the platform paid it out another way
+         * @enum {string}
+         */
+        MoneyBackState: "on_the_way" | "arrived" | "not_reached" | "paid_by_operator";
+        MoneyBackView: {
+            /** @description Fen */
+            amount: number;
+            /** @description on_the_way: the payment provider is returning it; arrived: it is back in the payer's account; not_reached: it could not go back, and the platform's staff take it up; paid_by_operator: the platform paid it out another way */
+            state: components["schemas"]["MoneyBackState"];
+            /** @description The account it arrived in, as the payment provider names it */
+            account: string | null;
+            /**
+             * Format: date-time
+             * @description When it arrived, could not go back, or was paid out another way
+             */
+            settledAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
         OrderView: {
             lines: components["schemas"]["OrderLineView"][];
             subtotal: number;
@@ -1745,6 +1765,8 @@ export interface components {
             afterSalesEndsAt: string | null;
             /** @description Money refunded so far, fen */
             refunded: number;
+            /** @description Each refund of money for the order, oldest first, and how far it has got */
+            moneyBack: components["schemas"]["MoneyBackView"][];
         };
         PaymentStartResponse: {
             /**

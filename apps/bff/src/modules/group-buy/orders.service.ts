@@ -9,7 +9,14 @@ import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { PointsLedger } from '../points/points-ledger.service';
 import { CheckoutService } from './checkout.service';
-import { OrderPage, OrderView, PlaceOrderRequest } from './dto/order.dto';
+import {
+  MoneyBackState,
+  MoneyBackView,
+  OrderPage,
+  OrderView,
+  PlaceOrderRequest,
+} from './dto/order.dto';
+import { PaymentRefundStatus } from './dto/payment-refund.dto';
 import { priceChanged, purchaseLimitExceeded } from './group-buy.exception';
 
 /** While the code means something to the leader: from payment until pickup. */
@@ -263,25 +270,65 @@ export class OrdersService {
     };
   }
 
+  /** Orders as the member sees them, with their lines and the refunds of their money. */
   private async withLines(ctx: RequestContext, orders: OrderRow[]): Promise<OrderView[]> {
     if (orders.length === 0) return [];
+    const ids = orders.map((o) => o.id);
     const lines = await this.connection.query<LineRow>(
       ctx,
       `SELECT l.*, c.title, c.pickup_date, c.cuts_off_at FROM order_lines l JOIN campaigns c ON c.id = l.campaign_id
        WHERE l.order_id = ANY($1::uuid[])`,
-      [orders.map((o) => o.id)],
+      [ids],
+    );
+    const refunds = await this.connection.query<RefundRow>(
+      ctx,
+      `SELECT order_id, amount_fen, status, received_account, settled_at, created_at FROM refunds
+       WHERE order_id = ANY($1::uuid[]) ORDER BY created_at, id`,
+      [ids],
     );
     return orders.map((o) =>
       toView(
         o,
         lines.filter((l) => l.order_id === o.id),
+        refunds.filter((r) => r.order_id === o.id).map(toMoneyBack),
       ),
     );
   }
 }
 
+interface RefundRow {
+  order_id: string;
+  amount_fen: number;
+  status: PaymentRefundStatus;
+  received_account: string | null;
+  settled_at: Date | null;
+  created_at: Date;
+}
+
+/** A refund as its payer sees it: on its way until the provider, or an operator, settles it. */
+const MONEY_BACK_STATE: Record<PaymentRefundStatus, MoneyBackState> = {
+  requested: 'on_the_way',
+  processing: 'on_the_way',
+  stalled: 'on_the_way',
+  succeeded: 'arrived',
+  abnormal: 'not_reached',
+  closed: 'not_reached',
+  settled_by_operator: 'paid_by_operator',
+};
+
+function toMoneyBack(r: RefundRow): MoneyBackView {
+  const state = MONEY_BACK_STATE[r.status];
+  return {
+    amount: r.amount_fen,
+    state,
+    account: state === 'arrived' ? r.received_account : null,
+    settledAt: state === 'on_the_way' ? null : (r.settled_at?.toISOString() ?? null),
+    createdAt: r.created_at.toISOString(),
+  };
+}
+
 /** What the member sees of an order and its lines (ordered by campaign). */
-function toView(o: OrderRow, lines: LineRow[]): OrderView {
+function toView(o: OrderRow, lines: LineRow[], moneyBack: MoneyBackView[] = []): OrderView {
   return {
     id: o.id,
     state: o.state,
@@ -322,5 +369,6 @@ function toView(o: OrderRow, lines: LineRow[]): OrderView {
     pickedUpAt: o.picked_up_at?.toISOString() ?? null,
     afterSalesEndsAt: o.after_sales_ends_at?.toISOString() ?? null,
     refunded: o.refunded_fen,
+    moneyBack,
   };
 }

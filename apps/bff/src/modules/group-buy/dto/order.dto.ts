@@ -84,6 +84,40 @@ export class OrderLineView extends QuoteLine {
   @ApiProperty({ description: 'Units refunded so far' }) refundedQuantity!: number;
 }
 
+/** How far a refund of money has got, as the payer sees it. */
+export const MONEY_BACK_STATES = [
+  'on_the_way',
+  'arrived',
+  'not_reached',
+  'paid_by_operator',
+] as const;
+export type MoneyBackState = (typeof MONEY_BACK_STATES)[number];
+
+export class MoneyBackView {
+  @ApiProperty({ description: 'Fen' }) amount!: number;
+  @ApiProperty({
+    enum: MONEY_BACK_STATES,
+    enumName: 'MoneyBackState',
+    description:
+      "on_the_way: the payment provider is returning it; arrived: it is back in the payer's account; not_reached: it could not go back, and the platform's staff take it up; paid_by_operator: the platform paid it out another way",
+  })
+  state!: MoneyBackState;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'The account it arrived in, as the payment provider names it',
+  })
+  account!: string | null;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: 'When it arrived, could not go back, or was paid out another way',
+  })
+  settledAt!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
 export class OrderView extends QuoteResponse {
   @ApiProperty({ type: OrderLineView, isArray: true }) declare lines: OrderLineView[];
   @ApiProperty({ format: 'uuid' }) id!: string;
@@ -116,6 +150,12 @@ export class OrderView extends QuoteResponse {
   })
   afterSalesEndsAt!: string | null;
   @ApiProperty({ description: 'Money refunded so far, fen' }) refunded!: number;
+  @ApiProperty({
+    type: MoneyBackView,
+    isArray: true,
+    description: 'Each refund of money for the order, oldest first, and how far it has got',
+  })
+  moneyBack!: MoneyBackView[];
 }
 
 export class OrderPage {

@@ -1,14 +1,18 @@
 import { Button, InputNumber, TextArea } from '@nutui/nutui-react-taro';
 import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow, useRouter } from '@tarojs/taro';
-import type { OrderLineView, OrderView, RefundView } from '@linli/api-contract';
+import type { MoneyBackView, OrderLineView, OrderView, RefundView } from '@linli/api-contract';
 import { statesAllowing } from '@linli/domain';
 import { useState } from 'react';
 import { LoadFailed } from '../../../components/load-failed';
 import { LogInFirst } from '../../../components/log-in-first';
 import { QrCode } from '../../../components/qr-code';
 import { formatDateTime, formatTime, yuan } from '../../../services/format';
-import { ORDER_STATE_LABELS, REFUND_STATUS_LABELS } from '../../../services/order-labels';
+import {
+  MONEY_BACK_STATE_LABELS,
+  ORDER_STATE_LABELS,
+  REFUND_STATUS_LABELS,
+} from '../../../services/order-labels';
 import { useAuthStore } from '../../../stores/auth-store';
 import { useOrdersStore } from '../../../stores/orders-store';
 import './index.scss';
@@ -51,6 +55,33 @@ function PickupCode({ code }: { code: string }) {
       <QrCode className="pickup__qr" code={code} />
       <Text className="order-pickup-code">{`${code.slice(0, 4)} ${code.slice(4)}`}</Text>
       <Text className="pickup__hint">到自提点出示给团长，或让团长扫会员码</Text>
+    </View>
+  );
+}
+
+/** Where the money of each refund is: on its way, back in the shopper's account, or with the platform's staff. */
+function MoneyBack({ refunds }: { refunds: MoneyBackView[] }) {
+  const detail = (refund: MoneyBackView) =>
+    ({
+      on_the_way: '正在退回原支付账户，到账后会通知你',
+      arrived: `已退回${refund.account ?? '原支付账户'}${refund.settledAt ? `，${formatDateTime(refund.settledAt)}` : ''}`,
+      not_reached: '未能退回原支付账户，平台工作人员会尽快联系你处理',
+      paid_by_operator: '已由平台工作人员通过其他方式退还给你',
+    })[refund.state];
+  return (
+    <View className="order-card money-back">
+      <Text className="order-card__title">退款去向</Text>
+      {refunds.map((refund, i) => (
+        <View key={`${refund.createdAt}-${i}`} className="refund-item">
+          <View className="order-row">
+            <Text>退款 {yuan(refund.amount)}</Text>
+            <Text className={`money-back-state money-back-state--${refund.state}`}>
+              {MONEY_BACK_STATE_LABELS[refund.state]}
+            </Text>
+          </View>
+          <Text className="refund-item__detail">{detail(refund)}</Text>
+        </View>
+      ))}
     </View>
   );
 }
@@ -215,6 +246,7 @@ export default function OrderPage() {
         {order.refunded > 0 && <Row label="已退款" value={yuan(order.refunded)} />}
         <Row label="下单时间" value={formatDateTime(order.createdAt)} />
       </View>
+      {order.moneyBack.length > 0 && <MoneyBack refunds={order.moneyBack} />}
       {refunds.length > 0 && (
         <View className="order-card">
           <Text className="order-card__title">售后进度</Text>
