@@ -225,6 +225,7 @@ describe('journey: a neighbour buys a group-buy with points', () => {
       .locator('.money-back .refund-item__detail', { hasText: /^已退回原支付账户，\d/ })
       .first()
       .waitFor({ state: 'visible' });
+    await screenshot(page, 'journey-order-money-back.png');
 
     const cancelled = await stack.api<{ state: string }>(
       'GET',
