@@ -216,7 +216,7 @@ async function main() {
       `  stock taken ${stock - stockLeft}, units ordered ${ordered}: ${stock - stockLeft === ordered && stockLeft >= 0 ? 'no oversell' : 'OVERSOLD'}`,
     );
     console.log(
-      `  target: API at least 40% of raw -> ${((api.perSecond / raw.perSecond) * 100).toFixed(0)}%`,
+      `  target: API at least 40% of raw -> ${((api.perSecond / raw.perSecond) * 100).toFixed(0)}% (the API's own floor, a 1-query GET: ${((floor.perSecond / raw.perSecond) * 100).toFixed(0)}%)`,
     );
   } finally {
     await pool.end();

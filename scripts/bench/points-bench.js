@@ -143,7 +143,7 @@ async function main() {
       `  reconciliation: ${reconciliation.accounts} accounts, ${reconciliation.mismatches.length} mismatches`,
     );
     console.log(
-      `  target: API at least 50% of raw -> earn ${((earn.perSecond / raw.perSecond) * 100).toFixed(0)}%, spend ${((spend.perSecond / raw.perSecond) * 100).toFixed(0)}%`,
+      `  target: API at least 50% of raw -> earn ${((earn.perSecond / raw.perSecond) * 100).toFixed(0)}%, spend ${((spend.perSecond / raw.perSecond) * 100).toFixed(0)}% (the API's own floor, a 1-query GET: ${((floor.perSecond / raw.perSecond) * 100).toFixed(0)}%)`,
     );
   } finally {
     await bff.stop();
