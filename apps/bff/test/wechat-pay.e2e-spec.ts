@@ -1075,6 +1075,22 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       expect(listed.find((o) => o.id === back.order.id)?.moneyBack).toEqual(
         (await orderOf(back.order.id)).moneyBack,
       );
+
+      // An operator the shopper asks finds that order's refunds, and only those.
+      const ofOrder = await paymentRefunds(admin, `?orderId=${back.order.id}`).expect(200);
+      expect(ofOrder.body.items).toEqual([
+        expect.objectContaining({
+          orderId: back.order.id,
+          status: 'succeeded',
+          receivedAccount: '招商银行信用卡0601',
+        }),
+      ]);
+      const none = await paymentRefunds(admin, `?orderId=${lost.order.id}&status=succeeded`).expect(
+        200,
+      );
+      expect(none.body.items).toEqual([]);
+      await paymentRefunds(admin, '?orderId=not-an-order').expect(400);
+      await paymentRefunds(buyer.accessToken, `?orderId=${back.order.id}`).expect(403);
     });
 
     it('lets an operator record how an abnormal refund was paid out, once, audited', async () => {

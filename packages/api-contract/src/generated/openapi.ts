@@ -3172,6 +3172,8 @@ export interface operations {
                 cursor?: string;
                 /** @description abnormal and closed refunds never reached the payer, and requested ones with lastRefused were refused by the provider: an operator may act. stalled ones have had no outcome from the provider for 3 days and are no longer asked about: an operator looks at the provider, and may have it asked again */
                 status?: "requested" | "processing" | "stalled" | "succeeded" | "abnormal" | "closed" | "settled_by_operator";
+                /** @description One order's refunds: where the money of a shopper's order went */
+                orderId?: string;
             };
             header?: never;
             path?: never;

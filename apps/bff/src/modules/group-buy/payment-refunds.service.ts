@@ -52,10 +52,16 @@ export class PaymentRefundsService {
       ctx,
       `SELECT ${REFUND_COLUMNS}
        FROM refunds
-       WHERE ($1::text IS NULL OR status = $1)
+       WHERE ($1::text IS NULL OR status = $1) AND ($5::uuid IS NULL OR order_id = $5)
          AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
        ORDER BY created_at DESC, id DESC LIMIT $4`,
-      [query.status ?? null, after?.at ?? null, after?.id ?? null, query.limit + 1],
+      [
+        query.status ?? null,
+        after?.at ?? null,
+        after?.id ?? null,
+        query.limit + 1,
+        query.orderId ?? null,
+      ],
     );
     const { shown, nextCursor } = keysetPage(rows, query.limit);
     return { items: shown.map(toView), nextCursor };

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { PageQuery } from '../../../common/pagination';
 import { SaysSomething, Trimmed } from '../../../common/text-fields';
 import type { RefundStatus } from '../../payments/payment-provider';
@@ -30,6 +30,14 @@ export class PaymentRefundQuery extends PageQuery {
   @IsOptional()
   @IsIn(PAYMENT_REFUND_STATUSES)
   status?: PaymentRefundStatus;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: "One order's refunds: where the money of a shopper's order went",
+  })
+  @IsOptional()
+  @IsUUID('4')
+  orderId?: string;
 }
 
 /**
