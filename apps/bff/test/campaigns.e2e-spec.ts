@@ -125,6 +125,80 @@ describe('catalogue and campaigns', () => {
     ).toBe('scheduled');
   });
 
+  it('offers a member-exclusive campaign to the tiers whose benefits include it under the rules in force', async () => {
+    const silver = await loginMember(t, 'campaign-silver');
+    await t.dataSource.query(`UPDATE members SET tier = 'silver' WHERE id = $1`, [
+      silver.member.id,
+    ]);
+    const gold = await loginMember(t, 'campaign-gold-exclusive');
+    await t.dataSource.query(`UPDATE members SET tier = 'gold' WHERE id = $1`, [gold.member.id]);
+    for (const member of [silver, gold])
+      await t
+        .http()
+        .put('/api/v1/me/pickup-point')
+        .set(as(member.accessToken))
+        .send({ pickupPointId: points.east })
+        .expect(200);
+    const exclusive = (await create(liveCampaign(skuId, { exclusive: true })).expect(201)).body;
+    expect(exclusive.exclusive).toBe(true);
+    await publish(exclusive.id).expect(200);
+    const listed = async (token: string) =>
+      (await t.http().get('/api/v1/campaigns?limit=100').set(as(token)).expect(200)).body.items.map(
+        (c: { id: string }) => c.id,
+      );
+    const order = (token: string) =>
+      t
+        .http()
+        .post('/api/v1/orders')
+        .set(as(token))
+        .set('Idempotency-Key', randomUUID())
+        .send({ items: [{ campaignId: exclusive.id, quantity: 1 }] });
+
+    // By default Gold and Diamond have the benefit; Silver and Regular do not.
+    expect(await listed(gold.accessToken)).toContain(exclusive.id);
+    const seen = await t
+      .http()
+      .get(`/api/v1/campaigns/${exclusive.id}`)
+      .set(as(gold.accessToken))
+      .expect(200);
+    expect(seen.body.exclusive).toBe(true);
+    await order(gold.accessToken).expect(201);
+    for (const token of [silver.accessToken, shopper]) {
+      expect(await listed(token)).not.toContain(exclusive.id);
+      await t.http().get(`/api/v1/campaigns/${exclusive.id}`).set(as(token)).expect(404);
+      await order(token).expect(404);
+      await t
+        .http()
+        .post('/api/v1/orders/quote')
+        .set(as(token))
+        .send({ items: [{ campaignId: exclusive.id, quantity: 1 }] })
+        .expect(404);
+    }
+
+    // Rules that give Silver the benefit open the campaign to Silver members once published.
+    const draft = (
+      await t.http().post('/api/v1/admin/tier-rules').set(as(admin)).send({}).expect(201)
+    ).body as { version: number; tiers: { code: string; exclusiveCampaigns: boolean }[] };
+    const tiers = draft.tiers.map((tier) =>
+      tier.code === 'silver' ? { ...tier, exclusiveCampaigns: true } : tier,
+    );
+    await t
+      .http()
+      .put(`/api/v1/admin/tier-rules/${draft.version}`)
+      .set(as(admin))
+      .send({ tiers })
+      .expect(200);
+    expect(await listed(silver.accessToken)).not.toContain(exclusive.id);
+    await t
+      .http()
+      .post(`/api/v1/admin/tier-rules/${draft.version}/publish`)
+      .set(as(admin))
+      .expect(200);
+    expect(await listed(silver.accessToken)).toContain(exclusive.id);
+    await order(silver.accessToken).expect(201);
+    expect(await listed(shopper)).not.toContain(exclusive.id);
+  });
+
   it('lists live campaigns a page at a time, those cutting off soonest first', async () => {
     const day = 24 * 3_600_000;
     const late = [];
@@ -203,6 +277,7 @@ describe('catalogue and campaigns', () => {
     [{ groupPriceFen: 19.9 }],
     [{ stock: 0 }],
     [{ tiers: ['vip'] }],
+    [{ exclusive: 'yes' }],
     [{ startsAt: 'tomorrow' }],
     [{ stockLeft: 5 }],
     // ISO 8601's basic forms, which compare wrongly as text or which JavaScript cannot read.

@@ -172,6 +172,60 @@ describe('journey: a neighbour buys a group-buy with points', () => {
     expect(me.pickupPoint.id).toBe(north);
   });
 
+  it('shows a member-exclusive group-buy, marked 会员专享, to a Gold member and not to a Regular one', async () => {
+    const { stack } = journey;
+    const auth = await operator(stack);
+    const [pointId] = await pickupPoints(stack, auth, '翠苑', [
+      { name: '翠苑一区自提点', address: '学院路 28 号', latitude: 30.2901, longitude: 120.1302 },
+    ]);
+    await liveGroupBuy(stack, auth, {
+      product: '阳澄湖大闸蟹',
+      sku: '4两 6只装',
+      priceFen: 26_800,
+      title: '阳澄湖大闸蟹 会员专享团',
+      groupPriceFen: 19_900,
+      perMemberLimit: 2,
+      minBuyers: 1,
+      pickupPointIds: [pointId],
+      exclusive: true,
+    });
+    await liveGroupBuy(stack, auth, {
+      product: '舟山带鱼',
+      sku: '2斤装',
+      priceFen: 8_800,
+      title: '舟山带鱼 2斤装 团购',
+      groupPriceFen: 6_900,
+      perMemberLimit: 2,
+      minBuyers: 1,
+      pickupPointIds: [pointId],
+    });
+    const gold = await shopperAt(stack, 'cuiyuan-gold', pointId);
+    await stack.api(
+      'POST',
+      `/admin/members/${gold.id}/tier`,
+      { tier: 'gold', until: '2099-12-31', reason: '社区合伙人' },
+      auth,
+    );
+    await shopperAt(stack, 'cuiyuan-regular', pointId);
+
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'cuiyuan-regular');
+    await page.getByText('首页', { exact: true }).last().click();
+    await waitForText(page.locator('.campaign-card__title'), '舟山带鱼 2斤装 团购');
+    expect(await page.locator('.campaign-card__title', { hasText: '会员专享团' }).count()).toBe(0);
+    expect(await page.locator('.exclusive-badge').count()).toBe(0);
+
+    const goldPage = await journey.newPage();
+    await logInAs(goldPage, stack, 'cuiyuan-gold');
+    await goldPage.getByText('首页', { exact: true }).last().click();
+    await waitForText(goldPage.locator('.campaign-card__title'), '阳澄湖大闸蟹 会员专享团');
+    await waitForText(goldPage.locator('.campaign-card .exclusive-badge'), '会员专享');
+    await goldPage.locator('.campaign-card__title', { hasText: '会员专享团' }).click();
+    await waitForText(goldPage.locator('.campaign-detail-title'), '阳澄湖大闸蟹 会员专享团');
+    await waitForText(goldPage.locator('.campaign-detail__card .exclusive-badge'), '会员专享');
+    await screenshot(goldPage, 'journey-campaign-exclusive.png');
+  });
+
   it('pays from the order page an order whose payment was left unfinished, and cancels it after asking', async () => {
     const { stack } = journey;
     const auth = await operator(stack);

@@ -29,6 +29,7 @@ describe('journey: a neighbour opens the 会员 tab', () => {
     expect(await qr.getAttribute('src')).toMatch(/^data:image\/gif;base64,/);
     expect(await page.locator('.benefits-row:not(.benefits-head)').count()).toBe(4);
     await waitForText(page.locator('.benefits-row.is-current .benefits-cell').first(), '普通会员');
+    await waitForText(page.locator('.benefits-note'), '金卡会员、钻石会员可参加会员专享团购');
 
     const { id: memberId } = await member(stack, 'zhaoyi');
     await stack.api(

@@ -14,6 +14,7 @@ import { RefreshTokenSessions1765200000000 } from './migrations/1765200000000-re
 import { RefundLookUps1765300000000 } from './migrations/1765300000000-refund-look-ups';
 import { PointAccountVersion1765400000000 } from './migrations/1765400000000-point-account-version';
 import { SpendableLotsIndex1765500000000 } from './migrations/1765500000000-spendable-lots-index';
+import { ExclusiveCampaigns1765600000000 } from './migrations/1765600000000-exclusive-campaigns';
 
 /** In the order they run; a migration that has landed is never edited. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   RefundLookUps1765300000000,
   PointAccountVersion1765400000000,
   SpendableLotsIndex1765500000000,
+  ExclusiveCampaigns1765600000000,
 ];

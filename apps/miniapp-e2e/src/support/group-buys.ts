@@ -19,6 +19,7 @@ export async function liveGroupBuy(
     minBuyers: number;
     pickupPointIds?: string[];
     startsInMs?: number;
+    exclusive?: boolean;
   },
 ): Promise<{ id: string; pickupDate: string }> {
   const product = await stack.api<{ skus: { id: string }[] }>(
@@ -43,6 +44,7 @@ export async function liveGroupBuy(
       cutsOffAt: new Date(now + 86_400_000).toISOString(),
       pickupDate,
       pickupPointIds: offer.pickupPointIds,
+      exclusive: offer.exclusive,
     },
     auth,
   );

@@ -4,6 +4,11 @@ import { useEffect, useState } from 'react';
 import { countdown, yuan } from '../services/format';
 import './campaign-parts.scss';
 
+/** 会员专享: a campaign offered only to the tiers whose benefits include it. */
+export function ExclusiveBadge({ campaign }: { campaign: ShopperCampaign }) {
+  return campaign.exclusive ? <Text className="exclusive-badge">会员专享</Text> : null;
+}
+
 /** The caller's price, the group price when the tier beats it, and the list price struck out. */
 export function CampaignPrices({ campaign }: { campaign: ShopperCampaign }) {
   return (

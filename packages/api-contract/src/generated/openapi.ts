@@ -1554,6 +1554,11 @@ export interface components {
             pickupPointIds?: string[];
             /** @description Only for these tiers; all when omitted */
             tiers?: string[];
+            /**
+             * @description 会员专享: only for members whose tier has the exclusiveCampaigns benefit under the tier rules in force
+             * @default false
+             */
+            exclusive: boolean;
             /** @default true */
             tierDiscountApplies: boolean;
             /**
@@ -1588,6 +1593,8 @@ export interface components {
             /** @example 2026-12-01 */
             pickupDate: string;
             tierDiscountApplies: boolean;
+            /** @description 会员专享: offered only to members whose tier has the exclusiveCampaigns benefit */
+            exclusive: boolean;
             /** Format: uuid */
             skuId: string;
             pickupPointIds: string[] | null;
@@ -1618,6 +1625,8 @@ export interface components {
             /** @example 2026-12-01 */
             pickupDate: string;
             tierDiscountApplies: boolean;
+            /** @description 会员专享: offered only to members whose tier has the exclusiveCampaigns benefit */
+            exclusive: boolean;
             /** @description The caller's price per unit, fen, after their tier */
             yourPriceFen: number;
             /** @description Units sold so far */

@@ -23,6 +23,8 @@ import { campaignInvalid, campaignNotOpen, pickupPointRequired } from './group-b
 export interface MemberPlace {
   pickupPointId: string;
   tier: MemberTier;
+  /** Whether the member's tier is offered member-exclusive campaigns (会员专享). */
+  exclusiveCampaigns: boolean;
 }
 
 /** Where and as what a member shops, what their tier gives them today, and the points policy. */
@@ -52,6 +54,7 @@ export interface CampaignRow {
   pickup_point_ids: string[] | null;
   tiers: MemberTier[] | null;
   tier_discount_applies: boolean;
+  exclusive: boolean;
   commission_bps: number;
   status: 'draft' | 'published' | 'cut_off' | 'delivering' | 'closed' | 'failed';
   cursor_at: string;
@@ -92,6 +95,7 @@ function toCampaign(row: CampaignRow, now: Date): Campaign {
     cutsOffAt: row.cuts_off_at.toISOString(),
     pickupDate: row.pickup_date,
     tierDiscountApplies: row.tier_discount_applies,
+    exclusive: row.exclusive,
   };
 }
 
@@ -158,8 +162,9 @@ export class CampaignsService {
     const [row] = await this.connection.query<{ id: string }>(
       ctx,
       `INSERT INTO campaigns (sku_id, title, group_price_fen, tier_prices, stock_total, stock_left, per_member_limit,
-         min_buyers, starts_at, cuts_off_at, pickup_date, pickup_point_ids, tiers, tier_discount_applies, commission_bps)
-       VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+         min_buyers, starts_at, cuts_off_at, pickup_date, pickup_point_ids, tiers, tier_discount_applies, commission_bps,
+         exclusive)
+       VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
       [
         request.skuId,
         request.title,
@@ -175,6 +180,7 @@ export class CampaignsService {
         request.tiers ?? null,
         request.tierDiscountApplies ?? true,
         request.commissionBps ?? 1000,
+        request.exclusive ?? false,
       ],
     );
     await this.audit.record(
@@ -227,7 +233,7 @@ export class CampaignsService {
   ): Promise<{ items: ShopperCampaign[]; nextCursor: string | null }> {
     const after = decodeCursor(page.cursor);
     const {
-      place: { pickupPointId, tier },
+      place: { pickupPointId, tier, exclusiveCampaigns },
       benefits: { discountBps },
     } = await this.shopperOf(ctx, memberId);
     const now = this.clock.now();
@@ -236,10 +242,18 @@ export class CampaignsService {
       `${CAMPAIGN_SELECT}
        WHERE c.status = 'published' AND c.starts_at <= $1 AND c.cuts_off_at > $1
          AND (c.pickup_point_ids IS NULL OR $2 = ANY(c.pickup_point_ids))
-         AND (c.tiers IS NULL OR $3 = ANY(c.tiers))
+         AND (c.tiers IS NULL OR $3 = ANY(c.tiers)) AND (NOT c.exclusive OR $7)
          AND ($4::timestamptz IS NULL OR (c.cuts_off_at, c.id) > ($4::timestamptz, $5::uuid))
        ORDER BY c.cuts_off_at, c.id LIMIT $6`,
-      [now, pickupPointId, tier, after?.at ?? null, after?.id ?? null, page.limit + 1],
+      [
+        now,
+        pickupPointId,
+        tier,
+        after?.at ?? null,
+        after?.id ?? null,
+        page.limit + 1,
+        exclusiveCampaigns,
+      ],
     );
     const { shown, nextCursor } = keysetPage(rows, page.limit);
     const buyers = await this.buyersOf(ctx, shown);
@@ -284,7 +298,10 @@ export class CampaignsService {
     return new Map(counts.map((c) => [c.campaign_id, c.buyers]));
   }
 
-  /** The campaign row when it is offered to the member (published, their pickup point, their tier). */
+  /**
+   * The campaign row when it is offered to the member (published, their pickup point, their
+   * tier, and their tier's benefit when it is member-exclusive).
+   */
   async visibleRow(
     ctx: RequestContext,
     place: MemberPlace,
@@ -306,8 +323,8 @@ export class CampaignsService {
       `${CAMPAIGN_SELECT}
        WHERE c.id = ANY($1::uuid[]) AND c.status <> 'draft'
          AND (c.pickup_point_ids IS NULL OR $2 = ANY(c.pickup_point_ids))
-         AND (c.tiers IS NULL OR $3 = ANY(c.tiers))`,
-      [campaignIds, place.pickupPointId, place.tier],
+         AND (c.tiers IS NULL OR $3 = ANY(c.tiers)) AND (NOT c.exclusive OR $4)`,
+      [campaignIds, place.pickupPointId, place.tier, place.exclusiveCampaigns],
     );
   }
 
@@ -318,7 +335,11 @@ export class CampaignsService {
   async shopperOf(ctx: RequestContext, memberId: string): Promise<Shopper> {
     const { tier, pickupPointId, benefits, policy } = await this.benefits.standing(ctx, memberId);
     if (!pickupPointId) throw pickupPointRequired();
-    return { place: { pickupPointId, tier }, benefits, policy };
+    return {
+      place: { pickupPointId, tier, exclusiveCampaigns: benefits.exclusiveCampaigns },
+      benefits,
+      policy,
+    };
   }
 
   private forShopper(

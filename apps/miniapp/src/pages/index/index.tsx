@@ -3,7 +3,7 @@ import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow, useReachBottom } from '@tarojs/taro';
 import type { ShopperCampaign } from '@linli/api-contract';
 import { BuyButton } from '../../components/buy-button';
-import { CampaignPrices, CampaignStock } from '../../components/campaign-parts';
+import { CampaignPrices, CampaignStock, ExclusiveBadge } from '../../components/campaign-parts';
 import { LoadFailed } from '../../components/load-failed';
 import { useOpenPage } from '../../hooks/use-open-page';
 import { useAuthStore } from '../../stores/auth-store';
@@ -16,6 +16,7 @@ function CampaignCard({ campaign }: { campaign: ShopperCampaign }) {
   return (
     <View className="campaign-card">
       <View className="campaign-card__open" onClick={open}>
+        <ExclusiveBadge campaign={campaign} />
         <Text className="campaign-card__title">{campaign.title}</Text>
         <CampaignPrices campaign={campaign} />
         <CampaignStock campaign={campaign} />

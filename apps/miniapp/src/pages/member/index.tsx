@@ -103,6 +103,15 @@ export default function MemberPage() {
             <Text className="benefits-cell">{tier.birthdayGiftPoints}</Text>
           </View>
         ))}
+        {card.tiers.some((tier) => tier.exclusiveCampaigns) && (
+          <Text className="benefits-note">
+            {card.tiers
+              .filter((tier) => tier.exclusiveCampaigns)
+              .map((tier) => MEMBER_TIER_NAMES[tier.code as MemberTier])
+              .join('、')}
+            可参加会员专享团购
+          </Text>
+        )}
       </View>
 
       <View className="member-section">

@@ -114,6 +114,14 @@ export class CreateCampaignRequest {
   @ArrayUnique()
   @IsIn(MEMBER_TIERS, { each: true })
   tiers?: MemberTier[];
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      '会员专享: only for members whose tier has the exclusiveCampaigns benefit under the tier rules in force',
+  })
+  @IsOptional()
+  @IsBoolean()
+  exclusive?: boolean;
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() tierDiscountApplies?: boolean;
   @ApiPropertyOptional({
     default: 1000,
@@ -155,6 +163,10 @@ export class Campaign {
   @ApiProperty({ format: 'date-time' }) cutsOffAt!: string;
   @ApiProperty({ example: '2026-12-01' }) pickupDate!: string;
   @ApiProperty() tierDiscountApplies!: boolean;
+  @ApiProperty({
+    description: '会员专享: offered only to members whose tier has the exclusiveCampaigns benefit',
+  })
+  exclusive!: boolean;
 }
 
 export class AdminCampaign extends Campaign {

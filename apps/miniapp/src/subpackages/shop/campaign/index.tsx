@@ -2,7 +2,7 @@ import { Image, Swiper, SwiperItem, Text, View } from '@tarojs/components';
 import { useDidShow, useRouter } from '@tarojs/taro';
 import { MEMBER_TIER_NAMES } from '@linli/shared';
 import { BuyButton } from '../../../components/buy-button';
-import { CampaignPrices, CampaignStock } from '../../../components/campaign-parts';
+import { CampaignPrices, CampaignStock, ExclusiveBadge } from '../../../components/campaign-parts';
 import { LoadFailed } from '../../../components/load-failed';
 import { LogInFirst } from '../../../components/log-in-first';
 import { formatDateTime, yuan } from '../../../services/format';
@@ -65,6 +65,7 @@ export default function CampaignPage() {
         </Swiper>
       )}
       <View className="campaign-detail__card">
+        <ExclusiveBadge campaign={campaign} />
         <Text className="campaign-detail-title">{campaign.title}</Text>
         <Text className="campaign-detail__sku">
           {campaign.productName} · {campaign.skuName}
