@@ -696,10 +696,12 @@ describe('checkout and orders', () => {
         return placed.body.id as string;
       };
       const regular = await shopperAt('buyers-regular');
-      await placeAndPay(regular.accessToken);
-      await placeAndPay(regular.accessToken);
+      const first = await placeAndPay(regular.accessToken);
+      const second = await placeAndPay(regular.accessToken);
       const waiting = await shopperAt('buyers-waiting');
-      await order(waiting.accessToken, { items: [{ campaignId, quantity: 1 }] }).expect(201);
+      const unpaid = (
+        await order(waiting.accessToken, { items: [{ campaignId, quantity: 1 }] }).expect(201)
+      ).body.id as string;
       const quitter = await shopperAt('buyers-quitter');
       const quitterOrder = await placeAndPay(quitter.accessToken);
       await t
@@ -714,8 +716,80 @@ describe('checkout and orders', () => {
         .set(as(waiting.accessToken))
         .expect(200);
       expect(detail.body).toMatchObject({ buyers: 1, minBuyers: 3, sold: 3 });
-      const list = await t.http().get('/api/v1/campaigns').set(as(waiting.accessToken)).expect(200);
-      expect(list.body.items.find((c: { id: string }) => c.id === campaignId).buyers).toBe(1);
+      const buyers = async () => {
+        const list = await t
+          .http()
+          .get('/api/v1/campaigns?limit=100')
+          .set(as(waiting.accessToken))
+          .expect(200);
+        return list.body.items.find((c: { id: string }) => c.id === campaignId).buyers as number;
+      };
+      expect(await buyers()).toBe(1);
+
+      // A neighbour with two paid orders is a buyer until both are cancelled.
+      const cancel = (id: string) =>
+        t.http().post(`/api/v1/orders/${id}/cancel`).set(as(regular.accessToken)).expect(200);
+      await cancel(first);
+      expect(await buyers()).toBe(1);
+      await cancel(second);
+      expect(await buyers()).toBe(0);
+      await pay(waiting.accessToken, unpaid).expect(200);
+      expect(await buyers()).toBe(1);
+    });
+
+    it('keeps counting buyers right under concurrent payments and cancellations', async () => {
+      const campaignId = await newCampaign({ stock: 200, perMemberLimit: 3 });
+      const shoppers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => shopperAt(`buyers-race-${i}`)),
+      );
+      const placed = await Promise.all(
+        shoppers.flatMap((s) =>
+          [1, 2].map(async () => ({
+            token: s.accessToken,
+            id: (await order(s.accessToken, { items: [{ campaignId, quantity: 1 }] }).expect(201))
+              .body.id as string,
+          })),
+        ),
+      );
+      // Every order is paid, and every third one cancelled, all at once: some cancellations
+      // reach an order before its payment, some after.
+      const answers = await Promise.all(
+        placed.flatMap((o, i) => [
+          pay(o.token, o.id),
+          ...(i % 3 === 0 ? [t.http().post(`/api/v1/orders/${o.id}/cancel`).set(as(o.token))] : []),
+        ]),
+      );
+      // A payment that reaches an order already cancelled is refused (409); nothing fails.
+      expect(
+        answers.filter((a) => a.status !== 200 && a.status !== 409).map((a) => a.body),
+      ).toEqual([]);
+      // Then another third, all paid by now, are cancelled at once.
+      await Promise.all(
+        placed
+          .filter((_, i) => i % 3 === 1)
+          .map((o) => t.http().post(`/api/v1/orders/${o.id}/cancel`).set(as(o.token)).expect(200)),
+      );
+      const [{ exact }] = await t.dataSource.query(
+        `SELECT COUNT(DISTINCT o.member_id)::int AS exact FROM orders o JOIN order_lines l ON l.order_id = o.id
+         WHERE l.campaign_id = $1 AND o.paid_at IS NOT NULL AND o.state NOT IN ('cancelled', 'refunded')`,
+        [campaignId],
+      );
+      expect(exact).toBeGreaterThan(0);
+      const shown = await t
+        .http()
+        .get(`/api/v1/campaigns/${campaignId}`)
+        .set(as(shoppers[0].accessToken))
+        .expect(200);
+      expect(shown.body.buyers).toBe(exact);
+      const [{ wrong }] = await t.dataSource.query(
+        `SELECT COUNT(*)::int AS wrong FROM campaign_buyers b
+         FULL JOIN (SELECT o.member_id, COUNT(*)::int AS n FROM orders o JOIN order_lines l ON l.order_id = o.id
+                    WHERE l.campaign_id = $1 AND o.paid_at IS NOT NULL AND o.state NOT IN ('cancelled', 'refunded')
+                    GROUP BY o.member_id) paid ON paid.member_id = b.member_id AND b.campaign_id = $1
+         WHERE (b.campaign_id = $1 OR b.campaign_id IS NULL) AND COALESCE(b.paid_orders, 0) <> COALESCE(paid.n, 0)`,
+        [campaignId],
+      );
+      expect(wrong).toBe(0);
     });
 
     it('cancels an unpaid order, giving back stock, points and the member’s quantity', async () => {

@@ -15,6 +15,7 @@ import { RefundLookUps1765300000000 } from './migrations/1765300000000-refund-lo
 import { PointAccountVersion1765400000000 } from './migrations/1765400000000-point-account-version';
 import { SpendableLotsIndex1765500000000 } from './migrations/1765500000000-spendable-lots-index';
 import { ExclusiveCampaigns1765600000000 } from './migrations/1765600000000-exclusive-campaigns';
+import { CampaignBuyers1765700000000 } from './migrations/1765700000000-campaign-buyers';
 
 /** In the order they run; a migration that has landed is never edited. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   PointAccountVersion1765400000000,
   SpendableLotsIndex1765500000000,
   ExclusiveCampaigns1765600000000,
+  CampaignBuyers1765700000000,
 ];

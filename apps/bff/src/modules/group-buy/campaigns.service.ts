@@ -288,11 +288,9 @@ export class CampaignsService {
     if (rows.length === 0) return new Map();
     const counts = await this.connection.query<{ campaign_id: string; buyers: number }>(
       ctx,
-      `SELECT l.campaign_id, COUNT(DISTINCT o.member_id)::int AS buyers
-       FROM order_lines l JOIN orders o ON o.id = l.order_id
-       WHERE l.campaign_id = ANY($1::uuid[]) AND o.paid_at IS NOT NULL
-         AND o.state NOT IN ('cancelled', 'refunded')
-       GROUP BY l.campaign_id`,
+      `SELECT campaign_id, COUNT(*)::int AS buyers FROM campaign_buyers
+       WHERE campaign_id = ANY($1::uuid[]) AND paid_orders > 0
+       GROUP BY campaign_id`,
       [rows.map((row) => row.id)],
     );
     return new Map(counts.map((c) => [c.campaign_id, c.buyers]));

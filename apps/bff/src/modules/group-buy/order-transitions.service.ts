@@ -60,7 +60,10 @@ export class OrderTransitions {
     order.state = next;
   }
 
-  /** Moves every order of `ids` that `event` allows; returns those it moved, with their members. */
+  /**
+   * Moves every order of `ids` that `event` allows; returns those it moved, with their members.
+   * The same statement counts the paid orders it moves into or out of their campaigns' buyers.
+   */
   async applyMany(
     ctx: RequestContext,
     ids: readonly string[],
@@ -70,12 +73,38 @@ export class OrderTransitions {
     if (ids.length === 0) return [];
     const columns = Object.keys(stamps) as (keyof OrderRecord)[];
     const set = columns.map((column, i) => `, ${column} = $${i + 4}`).join('');
+    const update = `UPDATE orders SET state = $2${set} WHERE id = ANY($1::uuid[]) AND state = ANY($3::text[])
+       RETURNING id, member_id, paid_at IS NOT NULL AS paid`;
+    const buyers = buyersChange(event);
+    // The paid orders moved, by campaign and member.
+    const paidMoved = `SELECT l.campaign_id, m.member_id, COUNT(*)::int AS orders
+      FROM moved m JOIN order_lines l ON l.order_id = m.id WHERE m.paid
+      GROUP BY l.campaign_id, m.member_id ORDER BY l.campaign_id, m.member_id`;
+    const count = {
+      0: null,
+      1: `INSERT INTO campaign_buyers AS b (campaign_id, member_id, paid_orders) ${paidMoved}
+          ON CONFLICT (campaign_id, member_id) DO UPDATE SET paid_orders = b.paid_orders + EXCLUDED.paid_orders`,
+      [-1]: `UPDATE campaign_buyers b SET paid_orders = b.paid_orders - p.orders FROM (${paidMoved}) p
+          WHERE b.campaign_id = p.campaign_id AND b.member_id = p.member_id`,
+    }[buyers];
     const rows = await this.connection.query<{ id: string; member_id: string }>(
       ctx,
-      `UPDATE orders SET state = $2${set} WHERE id = ANY($1::uuid[]) AND state = ANY($3::text[])
-       RETURNING id, member_id`,
+      count === null
+        ? update
+        : `WITH moved AS (${update}), counted AS (${count}) SELECT id, member_id FROM moved`,
       [ids, ORDER_TRANSITIONS[event].to, statesAllowing(event), ...columns.map((c) => stamps[c])],
     );
     return rows.map((r) => ({ id: r.id, memberId: r.member_id }));
   }
+}
+
+/**
+ * What `event` does to the paid orders it moves, as its campaigns count buyers (paid, neither
+ * cancelled nor refunded): payment adds them, ending in cancelled or refunded takes them away,
+ * and the rest move between counted states. Cancelled and refunded orders move no more.
+ */
+function buyersChange(event: OrderEvent): 1 | -1 | 0 {
+  if (event === 'pay') return 1;
+  const to: OrderState = ORDER_TRANSITIONS[event].to;
+  return to === 'cancelled' || to === 'refunded' ? -1 : 0;
 }
