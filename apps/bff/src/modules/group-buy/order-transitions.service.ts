@@ -80,13 +80,14 @@ export class OrderTransitions {
     const paidMoved = `SELECT l.campaign_id, m.member_id, COUNT(*)::int AS orders
       FROM moved m JOIN order_lines l ON l.order_id = m.id WHERE m.paid
       GROUP BY l.campaign_id, m.member_id ORDER BY l.campaign_id, m.member_id`;
-    const count = {
-      0: null,
-      1: `INSERT INTO campaign_buyers AS b (campaign_id, member_id, paid_orders) ${paidMoved}
-          ON CONFLICT (campaign_id, member_id) DO UPDATE SET paid_orders = b.paid_orders + EXCLUDED.paid_orders`,
-      [-1]: `UPDATE campaign_buyers b SET paid_orders = b.paid_orders - p.orders FROM (${paidMoved}) p
-          WHERE b.campaign_id = p.campaign_id AND b.member_id = p.member_id`,
-    }[buyers];
+    const count =
+      buyers === 1
+        ? `INSERT INTO campaign_buyers AS b (campaign_id, member_id, paid_orders) ${paidMoved}
+           ON CONFLICT (campaign_id, member_id) DO UPDATE SET paid_orders = b.paid_orders + EXCLUDED.paid_orders`
+        : buyers === -1
+          ? `UPDATE campaign_buyers b SET paid_orders = b.paid_orders - p.orders FROM (${paidMoved}) p
+             WHERE b.campaign_id = p.campaign_id AND b.member_id = p.member_id`
+          : null;
     const rows = await this.connection.query<{ id: string; member_id: string }>(
       ctx,
       count === null
