@@ -23,8 +23,6 @@ import { campaignInvalid, campaignNotOpen, pickupPointRequired } from './group-b
 export interface MemberPlace {
   pickupPointId: string;
   tier: MemberTier;
-  /** Whether the member's tier is offered member-exclusive campaigns (会员专享). */
-  exclusiveCampaigns: boolean;
 }
 
 /** Where and as what a member shops, what their tier gives them today, and the points policy. */
@@ -233,8 +231,8 @@ export class CampaignsService {
   ): Promise<{ items: ShopperCampaign[]; nextCursor: string | null }> {
     const after = decodeCursor(page.cursor);
     const {
-      place: { pickupPointId, tier, exclusiveCampaigns },
-      benefits: { discountBps },
+      place: { pickupPointId, tier },
+      benefits: { discountBps, exclusiveCampaigns },
     } = await this.shopperOf(ctx, memberId);
     const now = this.clock.now();
     const rows = await this.connection.query<CampaignRow>(
@@ -271,13 +269,11 @@ export class CampaignsService {
     memberId: string,
     campaignId: string,
   ): Promise<ShopperCampaign> {
-    const {
-      place,
-      benefits: { discountBps },
-    } = await this.shopperOf(ctx, memberId);
-    const row = await this.visibleRow(ctx, place, campaignId);
+    const { place, benefits } = await this.shopperOf(ctx, memberId);
+    const row = await this.visibleRow(ctx, { place, benefits }, campaignId);
     const buyers = await this.buyersOf(ctx, [row]);
-    return this.forShopper(row, place.tier, discountBps, this.clock.now(), buyers.get(row.id) ?? 0);
+    const now = this.clock.now();
+    return this.forShopper(row, place.tier, benefits.discountBps, now, buyers.get(row.id) ?? 0);
   }
 
   /**
@@ -302,10 +298,10 @@ export class CampaignsService {
    */
   async visibleRow(
     ctx: RequestContext,
-    place: MemberPlace,
+    shopper: Pick<Shopper, 'place' | 'benefits'>,
     campaignId: string,
   ): Promise<CampaignRow> {
-    const [row] = await this.visibleRows(ctx, place, [campaignId]);
+    const [row] = await this.visibleRows(ctx, shopper, [campaignId]);
     if (!row) throw AppException.notFound('Campaign', { campaignId });
     return row;
   }
@@ -313,7 +309,7 @@ export class CampaignsService {
   /** The rows of those campaigns that are offered to the member, in one read; the others are missing. */
   async visibleRows(
     ctx: RequestContext,
-    place: MemberPlace,
+    { place, benefits }: Pick<Shopper, 'place' | 'benefits'>,
     campaignIds: string[],
   ): Promise<CampaignRow[]> {
     return this.connection.query<CampaignRow>(
@@ -322,7 +318,7 @@ export class CampaignsService {
        WHERE c.id = ANY($1::uuid[]) AND c.status <> 'draft'
          AND (c.pickup_point_ids IS NULL OR $2 = ANY(c.pickup_point_ids))
          AND (c.tiers IS NULL OR $3 = ANY(c.tiers)) AND (NOT c.exclusive OR $4)`,
-      [campaignIds, place.pickupPointId, place.tier, place.exclusiveCampaigns],
+      [campaignIds, place.pickupPointId, place.tier, benefits.exclusiveCampaigns],
     );
   }
 
@@ -333,11 +329,7 @@ export class CampaignsService {
   async shopperOf(ctx: RequestContext, memberId: string): Promise<Shopper> {
     const { tier, pickupPointId, benefits, policy } = await this.benefits.standing(ctx, memberId);
     if (!pickupPointId) throw pickupPointRequired();
-    return {
-      place: { pickupPointId, tier, exclusiveCampaigns: benefits.exclusiveCampaigns },
-      benefits,
-      policy,
-    };
+    return { place: { pickupPointId, tier }, benefits, policy };
   }
 
   private forShopper(

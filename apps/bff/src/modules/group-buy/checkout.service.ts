@@ -44,7 +44,7 @@ export class CheckoutService {
       throw new AppException(HttpStatus.NOT_FOUND, ErrorCode.CouponNotFound, 'Coupon not found');
     const now = this.clock.now();
     const { place, benefits, policy } = await this.campaigns.shopperOf(ctx, memberId);
-    const rows = await this.campaigns.visibleRows(ctx, place, ids);
+    const rows = await this.campaigns.visibleRows(ctx, { place, benefits }, ids);
     const campaigns: CampaignRow[] = [];
     // Item by item, as the member listed them: the first item refused is the one answered.
     for (const item of request.items) {
