@@ -74,7 +74,11 @@ describe('catalogue and campaigns', () => {
       .get(`/api/v1/campaigns/${draft.body.id}`)
       .set(as(shopper))
       .expect(200);
-    expect(detail.body.id).toBe(draft.body.id);
+    expect(detail.body).toMatchObject({
+      id: draft.body.id,
+      description: '现摘现发',
+      images: ['https://img.example/orange.jpg'],
+    });
     await publish(draft.body.id).expect(409);
   });
 

@@ -84,7 +84,11 @@ describe('checkout and orders', () => {
       .http()
       .post('/api/v1/admin/products')
       .set(as(admin))
-      .send({ name: '赣南脐橙', skus: [{ name: '5斤装', priceFen: 3_990 }] })
+      .send({
+        name: '赣南脐橙',
+        images: ['https://img.example/orange.jpg', 'https://img.example/box.jpg'],
+        skus: [{ name: '5斤装', priceFen: 3_990 }],
+      })
       .expect(201);
     skuId = product.body.skus[0].id;
   });
@@ -287,7 +291,11 @@ describe('checkout and orders', () => {
         [campaignId],
       );
       expect(res.body.lines).toEqual([
-        expect.objectContaining({ campaignId, pickupDate: pickup_date }),
+        expect.objectContaining({
+          campaignId,
+          pickupDate: pickup_date,
+          image: 'https://img.example/orange.jpg',
+        }),
       ]);
       expect(new Date(res.body.expiresAt).getTime() - Date.now()).toBeGreaterThan(14 * 60_000);
       const [{ stock_left }] = await t.dataSource.query(

@@ -1575,6 +1575,8 @@ export interface components {
             title: string;
             productName: string;
             skuName: string;
+            /** @description The product's description */
+            description: string;
             images: string[];
             /** @description List price per unit, fen */
             listPriceFen: number;
@@ -1607,6 +1609,8 @@ export interface components {
             title: string;
             productName: string;
             skuName: string;
+            /** @description The product's description */
+            description: string;
             images: string[];
             /** @description List price per unit, fen */
             listPriceFen: number;
@@ -1702,6 +1706,8 @@ export interface components {
             payable: number;
             /** Format: uuid */
             id: string;
+            /** @description The product's first picture */
+            image: string | null;
             /**
              * Format: date
              * @description The day its goods can be picked up (提货日期)

@@ -38,6 +38,7 @@ export interface CampaignRow {
   title: string;
   product_name: string;
   sku_name: string;
+  description: string;
   images: string[];
   list_price_fen: number;
   group_price_fen: number;
@@ -60,7 +61,7 @@ export interface CampaignRow {
 
 // cursor_at: the keyset position of the shopper's list, which runs by cut-off.
 const CAMPAIGN_SELECT = `
-  SELECT c.*, p.name AS product_name, s.name AS sku_name, p.images,
+  SELECT c.*, p.name AS product_name, s.name AS sku_name, p.description, p.images,
          s.price_fen AS list_price_fen, c.cuts_off_at::text AS cursor_at
   FROM campaigns c JOIN skus s ON s.id = c.sku_id JOIN products p ON p.id = s.product_id`;
 
@@ -80,6 +81,7 @@ function toCampaign(row: CampaignRow, now: Date): Campaign {
     title: row.title,
     productName: row.product_name,
     skuName: row.sku_name,
+    description: row.description,
     images: row.images,
     listPriceFen: row.list_price_fen,
     groupPriceFen: row.group_price_fen,

@@ -62,6 +62,7 @@ interface LineRow {
   order_id: string;
   campaign_id: string;
   title: string;
+  image: string | null;
   pickup_date: string;
   cuts_off_at: Date;
   quantity: number;
@@ -73,8 +74,8 @@ interface LineRow {
   payable_fen: number;
 }
 
-/** An order line as inserted, before its campaign's title, pickup date and cut-off are added. */
-type InsertedLine = Omit<LineRow, 'title' | 'pickup_date' | 'cuts_off_at'>;
+/** An order line as inserted, before its campaign's title, picture, pickup date and cut-off are added. */
+type InsertedLine = Omit<LineRow, 'title' | 'image' | 'pickup_date' | 'cuts_off_at'>;
 
 /** Orders, from the table or from rows just inserted, with where they are picked up. */
 const selectOrders = (source = 'orders') => `SELECT o.*, o.created_at::text AS cursor_at,
@@ -150,6 +151,7 @@ export class OrdersService {
         return {
           ...line,
           title: campaign?.title ?? '',
+          image: campaign?.images[0] ?? null,
           pickup_date: campaign?.pickup_date ?? '',
           cuts_off_at: campaign?.cuts_off_at ?? order.expires_at,
         };
@@ -276,7 +278,8 @@ export class OrdersService {
     const ids = orders.map((o) => o.id);
     const lines = await this.connection.query<LineRow>(
       ctx,
-      `SELECT l.*, c.title, c.pickup_date, c.cuts_off_at FROM order_lines l JOIN campaigns c ON c.id = l.campaign_id
+      `SELECT l.*, c.title, p.images->>0 AS image, c.pickup_date, c.cuts_off_at FROM order_lines l
+       JOIN campaigns c ON c.id = l.campaign_id JOIN skus s ON s.id = c.sku_id JOIN products p ON p.id = s.product_id
        WHERE l.order_id = ANY($1::uuid[])`,
       [ids],
     );
@@ -349,6 +352,7 @@ function toView(o: OrderRow, lines: LineRow[], moneyBack: MoneyBackView[] = []):
         refundedQuantity: l.refunded_quantity,
         campaignId: l.campaign_id,
         title: l.title,
+        image: l.image,
         pickupDate: l.pickup_date,
         quantity: l.quantity,
         unitPrice: l.unit_price_fen,

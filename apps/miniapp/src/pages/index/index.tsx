@@ -1,5 +1,5 @@
 import { Button } from '@nutui/nutui-react-taro';
-import { Text, View } from '@tarojs/components';
+import { Image, Text, View } from '@tarojs/components';
 import Taro, { useDidShow, useReachBottom } from '@tarojs/taro';
 import type { ShopperCampaign } from '@linli/api-contract';
 import { BuyButton } from '../../components/buy-button';
@@ -13,13 +13,17 @@ import './index.scss';
 function CampaignCard({ campaign }: { campaign: ShopperCampaign }) {
   const openPage = useOpenPage();
   const open = () => openPage(`/subpackages/shop/campaign/index?id=${campaign.id}`);
+  const [cover] = campaign.images;
   return (
     <View className="campaign-card">
       <View className="campaign-card__open" onClick={open}>
-        <ExclusiveBadge campaign={campaign} />
-        <Text className="campaign-card__title">{campaign.title}</Text>
-        <CampaignPrices campaign={campaign} />
-        <CampaignStock campaign={campaign} />
+        {cover && <Image className="campaign-card-cover" src={cover} mode="aspectFill" lazyLoad />}
+        <View className="campaign-card__body">
+          <ExclusiveBadge campaign={campaign} />
+          <Text className="campaign-card__title">{campaign.title}</Text>
+          <CampaignPrices campaign={campaign} />
+          <CampaignStock campaign={campaign} />
+        </View>
       </View>
       <BuyButton className="campaign-card__buy" campaign={campaign} size="small" />
     </View>

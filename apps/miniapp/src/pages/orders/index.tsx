@@ -2,6 +2,7 @@ import { Text, View } from '@tarojs/components';
 import { useDidShow, useReachBottom } from '@tarojs/taro';
 import { LoadFailed } from '../../components/load-failed';
 import { LogInFirst } from '../../components/log-in-first';
+import { OrderLineProduct } from '../../components/order-line-product';
 import { useOpenPage } from '../../hooks/use-open-page';
 import { formatDateTime, yuan } from '../../services/format';
 import { ORDER_STATE_LABELS } from '../../services/order-labels';
@@ -55,7 +56,7 @@ export default function OrdersPage() {
           </View>
           {order.lines.map((line) => (
             <View key={line.campaignId} className="order-line">
-              <Text className="order-line__title">{line.title}</Text>
+              <OrderLineProduct line={line} />
               <Text>x{line.quantity}</Text>
             </View>
           ))}

@@ -150,6 +150,7 @@ export class Campaign {
   @ApiProperty() title!: string;
   @ApiProperty() productName!: string;
   @ApiProperty() skuName!: string;
+  @ApiProperty({ description: "The product's description" }) description!: string;
   @ApiProperty({ type: String, isArray: true }) images!: string[];
   @ApiProperty({ description: 'List price per unit, fen' }) listPriceFen!: number;
   @ApiProperty({ description: 'Group price per unit, fen' }) groupPriceFen!: number;

@@ -79,6 +79,8 @@ export class QuoteResponse {
 
 export class OrderLineView extends QuoteLine {
   @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ type: String, nullable: true, description: "The product's first picture" })
+  image!: string | null;
   @ApiProperty({ format: 'date', description: 'The day its goods can be picked up (提货日期)' })
   pickupDate!: string;
   @ApiProperty({ description: 'Units refunded so far' }) refundedQuantity!: number;

@@ -102,6 +102,12 @@ export default function CampaignPage() {
           />
         )}
       </View>
+      {campaign.description.trim() !== '' && (
+        <View className="campaign-detail__card">
+          <Text className="campaign-detail__heading">商品介绍</Text>
+          <Text className="campaign-detail-description">{campaign.description}</Text>
+        </View>
+      )}
       {error && <Text className="campaign-detail__error">{error}</Text>}
       <View className="campaign-detail__bar">
         <BuyButton className="campaign-detail-buy" campaign={campaign} size="large" />

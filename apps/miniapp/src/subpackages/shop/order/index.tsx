@@ -6,6 +6,7 @@ import { statesAllowing } from '@linli/domain';
 import { useState } from 'react';
 import { LoadFailed } from '../../../components/load-failed';
 import { LogInFirst } from '../../../components/log-in-first';
+import { OrderLineProduct } from '../../../components/order-line-product';
 import { QrCode } from '../../../components/qr-code';
 import { formatDateTime, formatTime, yuan } from '../../../services/format';
 import {
@@ -227,7 +228,7 @@ export default function OrderPage() {
       <View className="order-card">
         {order.lines.map((line) => (
           <View key={line.id} className="order-row">
-            <Text className="order-line__title">{line.title}</Text>
+            <OrderLineProduct line={line} />
             <Text>
               x{line.quantity}
               {line.refundedQuantity > 0 ? `（已退 ${line.refundedQuantity}）` : ''}
