@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Serves the H5 build of the mini-program and forwards /api to the BFF, so that the app and
-// its API share one origin, as they do behind the production gateway.
+// its API share one origin, as they do behind the production gateway; also the demo's product
+// pictures under /demo-media/.
 // Usage: node scripts/h5-server.js --root dist/miniapp/h5 --port 10086 --api http://127.0.0.1:3000
 const http = require('node:http');
 const fs = require('node:fs');
@@ -20,6 +21,10 @@ const TYPES = {
   '.ttf': 'font/ttf',
   '.map': 'application/json',
 };
+
+// The demo's product pictures, where a deployment's come from its media storage.
+const DEMO_MEDIA_PATH = '/demo-media/';
+const DEMO_MEDIA_DIR = path.join(__dirname, 'demo-media') + path.sep;
 
 function arg(name, fallback) {
   const index = process.argv.indexOf(`--${name}`);
@@ -54,6 +59,16 @@ function startH5Server({ root, port, api }) {
       return;
     }
     const pathname = decodeURIComponent(new URL(req.url, 'http://h5').pathname);
+    if (pathname.startsWith(DEMO_MEDIA_PATH)) {
+      const media = path.join(DEMO_MEDIA_DIR, pathname.slice(DEMO_MEDIA_PATH.length));
+      if (!media.startsWith(DEMO_MEDIA_DIR) || !fs.existsSync(media))
+        return void res.writeHead(404).end();
+      res.writeHead(200, {
+        'content-type': TYPES[path.extname(media)] ?? 'application/octet-stream',
+        'cache-control': 'public, max-age=86400',
+      });
+      return void fs.createReadStream(media).pipe(res);
+    }
     let file = path.join(rootDir, pathname);
     if (!file.startsWith(rootDir)) return void res.writeHead(403).end();
     if (!fs.existsSync(file) || fs.statSync(file).isDirectory())

@@ -46,10 +46,14 @@ describe('demo seed', () => {
       .get('/api/v1/campaigns')
       .auth(login.body.accessToken, { type: 'bearer' })
       .expect(200);
-    expect(list.body.items.map((c: { productName: string }) => c.productName)).toEqual([
-      '赣南脐橙',
-      '散养土鸡蛋',
-      '有机菠菜',
+    expect(list.body.items).toEqual([
+      expect.objectContaining({
+        productName: '赣南脐橙',
+        description: '果园直发，酸甜多汁',
+        images: ['/demo-media/orange.svg'],
+      }),
+      expect.objectContaining({ productName: '散养土鸡蛋', images: ['/demo-media/eggs.svg'] }),
+      expect.objectContaining({ productName: '有机菠菜', images: ['/demo-media/spinach.svg'] }),
     ]);
     const leader = await t
       .http()

@@ -1,5 +1,5 @@
 import { logInAs, useJourney } from './support/journey';
-import { screenshot, waitForText } from './support/screen';
+import { expectPicture, screenshot, waitForText } from './support/screen';
 import { pickupPoints, shopperAt } from './support/pickup-points';
 import { liveGroupBuy } from './support/group-buys';
 import { member, operator } from './support/stack';
@@ -18,6 +18,8 @@ describe('journey: a neighbour buys a group-buy with points', () => {
       groupPriceFen: 2_990,
       perMemberLimit: 3,
       minBuyers: 2,
+      description: '果园直发，酸甜多汁',
+      images: [`${stack.h5Url}/demo-media/orange.svg`],
     });
     await pickupPoints(stack, auth, '阳光花园', [
       {
@@ -45,10 +47,13 @@ describe('journey: a neighbour buys a group-buy with points', () => {
     await page.locator('.pickup-point__choose').first().click();
     await waitForText(page.locator('.campaign-card__title'), '赣南脐橙 5斤装 团购');
     await waitForText(page.locator('.campaign-card .campaign-price'), '¥29.90');
+    await expectPicture(page.locator('.campaign-card-cover img'));
     await page.locator('.campaign-card__title').first().click();
     await waitForText(page.locator('.campaign-detail-title'), '赣南脐橙 5斤装 团购');
     await waitForText(page.locator('.campaign-detail__card .campaign-price'), '¥29.90');
     await waitForText(page.locator('.campaign-detail-buyers'), '0 位邻居已参团，还差 2 位成团');
+    await waitForText(page.locator('.campaign-detail-description'), '果园直发，酸甜多汁');
+    await expectPicture(page.locator('.campaign-detail__image img').first());
     await screenshot(page, 'journey-campaign.png');
     await page.locator('.campaign-detail-buy').click();
 
@@ -65,6 +70,7 @@ describe('journey: a neighbour buys a group-buy with points', () => {
 
     await waitForText(page.locator('.order-state').first(), '已支付');
     await waitForText(page.locator('.order-card__payable').first(), '实付 ¥24.90');
+    await expectPicture(page.locator('.order-line-product__picture img').first());
     await screenshot(page, 'journey-order-paid.png');
     await waitForText(page.locator('.order-card__points').first(), '积分抵扣 -¥5.00（500 积分）');
     // The points the order earns wait for it to complete: the wallet shows them as 待到账.

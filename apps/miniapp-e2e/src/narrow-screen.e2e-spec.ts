@@ -1,6 +1,6 @@
 import type { Locator } from 'playwright-core';
 import { logInAs, useJourney } from './support/journey';
-import { screenshot, waitForText } from './support/screen';
+import { expectPicture, screenshot, waitForText } from './support/screen';
 import { approveLeader, pickupPoints, shopperAt } from './support/pickup-points';
 import { cutOffAndDispatch, liveGroupBuy, paidOrder } from './support/group-buys';
 import { operator } from './support/stack';
@@ -51,6 +51,7 @@ describe('journey: long names on a 375 px phone', () => {
       perMemberLimit: 2,
       minBuyers: 1,
       pickupPointIds: [pointId],
+      images: [`${stack.h5Url}/demo-media/orange.svg`],
     });
     // An order of the fish heads, cut off and on the lorry to the pickup point.
     const shopper = await shopperAt(stack, 'xiaoqian', pointId);
@@ -60,6 +61,12 @@ describe('journey: long names on a 375 px phone', () => {
     const page = await journey.newPage();
     await logInAs(page, stack, 'xiaoqian');
     await page.getByText('首页', { exact: true }).last().click();
+    // Beside its picture, a card's stock and countdown each stay whole.
+    const pictured = page.locator('.campaign-card').filter({ hasText: '龙井虾仁 团购' });
+    await expectPicture(pictured.locator('.campaign-card-cover img'));
+    await screenshot(page, 'journey-narrow-home.png');
+    for (const part of await pictured.locator('.campaign-stock__meta > *').all())
+      expect(await linesOf(part)).toBe(1);
     await page.locator('.campaign-card__buy').first().click();
     await waitForText(page.locator('.checkout-card__title'), '龙井虾仁 团购');
     await page.locator('.checkout-payable').waitFor();

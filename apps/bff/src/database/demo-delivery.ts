@@ -6,7 +6,7 @@ import { CutOffService } from '../modules/fulfilment/cut-off.service';
 import { DeliveriesService } from '../modules/fulfilment/deliveries.service';
 import { OrderLifecycleService } from '../modules/group-buy/order-lifecycle.service';
 import { OrdersService } from '../modules/group-buy/orders.service';
-import { DEMO } from './demo-seed';
+import { DEMO, DEMO_MEDIA } from './demo-seed';
 
 /** A group-buy that has already cut off and is on its way to 阳光花园东门自提点. */
 export const DEMO_DELIVERY = {
@@ -38,10 +38,10 @@ export async function seedDemoDelivery(app: INestApplication): Promise<void> {
   const d = DEMO_DELIVERY;
   await dataSource.transaction(async (manager) => {
     const q = (sql: string, params: unknown[]) => manager.query(sql, params);
-    await q(`INSERT INTO products (id, name, description) VALUES ($1, $2, '牧场直送，当天灌装')`, [
-      d.productId,
-      d.name,
-    ]);
+    await q(
+      `INSERT INTO products (id, name, description, images) VALUES ($1, $2, '牧场直送，当天灌装', $3)`,
+      [d.productId, d.name, JSON.stringify([`${DEMO_MEDIA}milk.svg`])],
+    );
     await q(`INSERT INTO skus (id, product_id, name, price_fen) VALUES ($1, $2, $3, $4)`, [
       d.skuId,
       d.productId,

@@ -4,6 +4,9 @@ import type { AppConfig } from '../config/app-config';
 import { hashPassword } from '../modules/admin-auth/password-hash';
 import { devOpenid } from '../modules/auth/dev-login';
 
+/** Where the demo's product pictures are served: by the H5 server, beside the app (scripts/demo-media). */
+export const DEMO_MEDIA = '/demo-media/';
+
 export const DEMO = {
   community: { id: '0b6f3c1e-0000-4000-8000-000000000001', name: '阳光花园', city: '杭州' },
   pickupPoints: [
@@ -57,6 +60,7 @@ export const DEMO = {
       skuId: '0b6f3c1e-0000-4000-8000-000000000311',
       campaignId: '0b6f3c1e-0000-4000-8000-000000000321',
       name: '赣南脐橙',
+      image: `${DEMO_MEDIA}orange.svg`,
       description: '果园直发，酸甜多汁',
       sku: '5斤装',
       listFen: 3_990,
@@ -69,6 +73,7 @@ export const DEMO = {
       skuId: '0b6f3c1e-0000-4000-8000-000000000312',
       campaignId: '0b6f3c1e-0000-4000-8000-000000000322',
       name: '散养土鸡蛋',
+      image: `${DEMO_MEDIA}eggs.svg`,
       description: '山林散养，30 枚装',
       sku: '30枚',
       listFen: 3_200,
@@ -81,6 +86,7 @@ export const DEMO = {
       skuId: '0b6f3c1e-0000-4000-8000-000000000313',
       campaignId: '0b6f3c1e-0000-4000-8000-000000000323',
       name: '有机菠菜',
+      image: `${DEMO_MEDIA}spinach.svg`,
       description: '当天采摘，500 克',
       sku: '500g',
       listFen: 880,
@@ -141,8 +147,9 @@ export async function seedDemo(
     const cutOff = new Date(now + 2 * DAY_MS);
     for (const product of DEMO.products) {
       await manager.query(
-        `INSERT INTO products (id, name, description) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING`,
-        [product.id, product.name, product.description],
+        `INSERT INTO products (id, name, description, images) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (id) DO UPDATE SET images = EXCLUDED.images WHERE products.images = '[]'::jsonb`,
+        [product.id, product.name, product.description, JSON.stringify([product.image])],
       );
       await manager.query(
         `INSERT INTO skus (id, product_id, name, price_fen) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING`,

@@ -20,12 +20,19 @@ export async function liveGroupBuy(
     pickupPointIds?: string[];
     startsInMs?: number;
     exclusive?: boolean;
+    description?: string;
+    images?: string[];
   },
 ): Promise<{ id: string; pickupDate: string }> {
   const product = await stack.api<{ skus: { id: string }[] }>(
     'POST',
     '/admin/products',
-    { name: offer.product, skus: [{ name: offer.sku, priceFen: offer.priceFen }] },
+    {
+      name: offer.product,
+      description: offer.description,
+      images: offer.images,
+      skus: [{ name: offer.sku, priceFen: offer.priceFen }],
+    },
     auth,
   );
   const now = Date.now();

@@ -19,3 +19,26 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   );
   await page.screenshot({ path: artifactPath(name), fullPage: true });
 }
+
+/** Waits until a picture has been fetched and drawn, as a person would see it. */
+export async function expectPicture(image: Locator, timeoutMs = 10_000): Promise<void> {
+  await image.waitFor({ state: 'visible', timeout: timeoutMs });
+  await image.evaluate(
+    (element: HTMLImageElement, waitMs) =>
+      new Promise<void>((resolve, reject) => {
+        const drawn = () => element.complete && element.naturalWidth > 0;
+        const timer = setTimeout(
+          () => reject(new Error(`picture ${element.src} not shown`)),
+          waitMs,
+        );
+        const check = () => {
+          if (!drawn()) return;
+          clearTimeout(timer);
+          resolve();
+        };
+        element.addEventListener('load', check);
+        check();
+      }),
+    timeoutMs,
+  );
+}
