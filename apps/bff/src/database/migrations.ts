@@ -16,6 +16,7 @@ import { PointAccountVersion1765400000000 } from './migrations/1765400000000-poi
 import { SpendableLotsIndex1765500000000 } from './migrations/1765500000000-spendable-lots-index';
 import { ExclusiveCampaigns1765600000000 } from './migrations/1765600000000-exclusive-campaigns';
 import { CampaignBuyers1765700000000 } from './migrations/1765700000000-campaign-buyers';
+import { MemberSearchIndexes1765800000000 } from './migrations/1765800000000-member-search-indexes';
 
 /** In the order they run; a migration that has landed is never edited. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   SpendableLotsIndex1765500000000,
   ExclusiveCampaigns1765600000000,
   CampaignBuyers1765700000000,
+  MemberSearchIndexes1765800000000,
 ];

@@ -116,6 +116,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["MembersAdminController_search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/members/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["MembersAdminController_view"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/pickup-points": {
         parameters: {
             query?: never;
@@ -1117,6 +1149,207 @@ export interface components {
             /** Format: date-time */
             memberSince: string;
         };
+        MemberPickupPoint: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
+        AdminMemberSummary: {
+            /** Format: uuid */
+            id: string;
+            nickname: string;
+            tier: components["schemas"]["MemberTier"];
+            pickupPoint: components["schemas"]["MemberPickupPoint"] | null;
+            inviteCode: string;
+            /** @description Points spendable now */
+            pointsAvailable: number;
+            /** Format: date-time */
+            memberSince: string;
+            /** Format: date-time */
+            lastLoginAt: string;
+        };
+        AdminMemberPage: {
+            items: components["schemas"]["AdminMemberSummary"][];
+            nextCursor: string | null;
+        };
+        MemberReference: {
+            /** Format: uuid */
+            id: string;
+            nickname: string;
+        };
+        ManualTierFloor: {
+            tier: components["schemas"]["MemberTier"];
+            /**
+             * Format: date-time
+             * @description The floor holds until this instant
+             */
+            until: string;
+        };
+        TierChange: {
+            from: components["schemas"]["MemberTier"];
+            to: components["schemas"]["MemberTier"];
+            /** @enum {string} */
+            reason: "upgrade" | "retention" | "manual";
+            ruleVersion: number;
+            /** Format: date-time */
+            at: string;
+        };
+        ExpiringPoints: {
+            points: number;
+            /**
+             * Format: date-time
+             * @description Last moment the points can be used
+             */
+            expiresAt: string;
+        };
+        PointsWallet: {
+            /** @description Spendable now */
+            available: number;
+            /** @description Earned by orders not yet completed */
+            pending: number;
+            expiringSoon: components["schemas"]["ExpiringPoints"][];
+            /** @description Everything ever credited, less what was taken back */
+            lifetimeEarned: number;
+        };
+        /** @enum {string} */
+        PointsEntryType: "earn" | "spend" | "expire" | "return" | "clawback" | "adjust";
+        PointsEntry: {
+            /** Format: uuid */
+            id: string;
+            type: components["schemas"]["PointsEntryType"];
+            /** @description Signed: credits positive, debits negative */
+            amount: number;
+            sourceType: string;
+            sourceId: string;
+            reason: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description True for an order's earnings not credited yet (its order has not completed) or cancelled before they were, and for that cancellation: entries that never moved the available balance */
+            pending: boolean;
+        };
+        OrderLineView: {
+            /** Format: uuid */
+            campaignId: string;
+            title: string;
+            quantity: number;
+            /** @description Group price per unit, fen */
+            unitPrice: number;
+            /** @description unitPrice x quantity */
+            amount: number;
+            tierDiscount: number;
+            couponDiscount: number;
+            pointsDiscount: number;
+            payable: number;
+            /** Format: uuid */
+            id: string;
+            /** @description The product's first picture */
+            image: string | null;
+            /**
+             * Format: date
+             * @description The day its goods can be picked up (提货日期)
+             */
+            pickupDate: string;
+            /** @description Units refunded so far */
+            refundedQuantity: number;
+        };
+        /** @enum {string} */
+        OrderState: "pending_payment" | "paid" | "confirmed" | "delivering" | "ready_for_pickup" | "picked_up" | "completed" | "cancelled" | "refunded" | "partially_refunded";
+        /**
+         * @description on_the_way: the payment provider is returning it; arrived: it is back in the payer's account; not_reached: it could not go back, and the platform's staff take it up; paid_by_operator: the platform paid it out another way
+         * @enum {string}
+         */
+        MoneyBackState: "on_the_way" | "arrived" | "not_reached" | "paid_by_operator";
+        MoneyBackView: {
+            /** @description Fen */
+            amount: number;
+            /** @description on_the_way: the payment provider is returning it; arrived: it is back in the payer's account; not_reached: it could not go back, and the platform's staff take it up; paid_by_operator: the platform paid it out another way */
+            state: components["schemas"]["MoneyBackState"];
+            /** @description The account it arrived in, as the payment provider names it */
+            account: string | null;
+            /**
+             * Format: date-time
+             * @description When it arrived, could not go back, or was paid out another way
+             */
+            settledAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        AdminMemberOrder: {
+            lines: components["schemas"]["OrderLineView"][];
+            subtotal: number;
+            tierDiscount: number;
+            couponDiscount: number;
+            pointsUsed: number;
+            pointsDiscount: number;
+            payable: number;
+            /** @description Points the payment earns. Before payment an estimate with the tier and member day of now; once paid, what the payment earned */
+            pointsToEarn: number;
+            /** Format: uuid */
+            id: string;
+            state: components["schemas"]["OrderState"];
+            /** Format: uuid */
+            pickupPointId: string;
+            /** @description Where the order is picked up */
+            pickupPoint: components["schemas"]["PickupPointSummary"];
+            /**
+             * Format: date-time
+             * @description An unpaid order is cancelled at this moment
+             */
+            expiresAt: string;
+            /**
+             * Format: date-time
+             * @description When its group-buys cut off (截团): it can be paid or cancelled only before then
+             */
+            cutsOffAt: string;
+            /** Format: date-time */
+            paidAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            pickedUpAt: string | null;
+            /**
+             * Format: date-time
+             * @description After-sales requests are taken until then
+             */
+            afterSalesEndsAt: string | null;
+            /** @description Money refunded so far, fen */
+            refunded: number;
+            /** @description Each refund of money for the order, oldest first, and how far it has got */
+            moneyBack: components["schemas"]["MoneyBackView"][];
+        };
+        AdminMemberView: {
+            /** Format: uuid */
+            id: string;
+            nickname: string;
+            tier: components["schemas"]["MemberTier"];
+            roles: ("shopper" | "leader")[];
+            pickupPoint: components["schemas"]["PickupPointSummary"] | null;
+            inviteCode: string;
+            /** Format: date-time */
+            memberSince: string;
+            /** Format: date-time */
+            lastLoginAt: string;
+            /** @description Who invited them */
+            invitedBy: components["schemas"]["MemberReference"] | null;
+            /** @description Growth in the last 12 months */
+            growth: number;
+            nextTier: components["schemas"]["MemberTier"] | null;
+            /** @description Growth still needed for the next tier; 0 at the top */
+            growthToNext: number;
+            /** Format: date-time */
+            tierReviewAt: string | null;
+            /** @description A floor set by an operator */
+            manualTier: components["schemas"]["ManualTierFloor"] | null;
+            /** @description Newest first, the last 20 */
+            tierHistory: components["schemas"]["TierChange"][];
+            points: components["schemas"]["PointsWallet"];
+            /** @description Newest first, the last 10 */
+            recentPointEntries: components["schemas"]["PointsEntry"][];
+            /** @description Orders placed, in every state */
+            orderCount: number;
+            /** @description Newest first, the last 5 */
+            recentOrders: components["schemas"]["AdminMemberOrder"][];
+        };
         NearbyPickupPoint: {
             /** Format: uuid */
             id: string;
@@ -1234,39 +1467,6 @@ export interface components {
         AdminPickupPointPage: {
             items: components["schemas"]["AdminPickupPoint"][];
             nextCursor: string | null;
-        };
-        ExpiringPoints: {
-            points: number;
-            /**
-             * Format: date-time
-             * @description Last moment the points can be used
-             */
-            expiresAt: string;
-        };
-        PointsWallet: {
-            /** @description Spendable now */
-            available: number;
-            /** @description Earned by orders not yet completed */
-            pending: number;
-            expiringSoon: components["schemas"]["ExpiringPoints"][];
-            /** @description Everything ever credited, less what was taken back */
-            lifetimeEarned: number;
-        };
-        /** @enum {string} */
-        PointsEntryType: "earn" | "spend" | "expire" | "return" | "clawback" | "adjust";
-        PointsEntry: {
-            /** Format: uuid */
-            id: string;
-            type: components["schemas"]["PointsEntryType"];
-            /** @description Signed: credits positive, debits negative */
-            amount: number;
-            sourceType: string;
-            sourceId: string;
-            reason: string | null;
-            /** Format: date-time */
-            createdAt: string;
-            /** @description True for an order's earnings not credited yet (its order has not completed) or cancelled before they were, and for that cancellation: entries that never moved the available balance */
-            pending: boolean;
         };
         PointsEntryPage: {
             items: components["schemas"]["PointsEntry"][];
@@ -1449,15 +1649,6 @@ export interface components {
             movements: components["schemas"]["TierMovement"][];
             /** Format: date-time */
             evaluatedAt: string;
-        };
-        TierChange: {
-            from: components["schemas"]["MemberTier"];
-            to: components["schemas"]["MemberTier"];
-            /** @enum {string} */
-            reason: "upgrade" | "retention" | "manual";
-            ruleVersion: number;
-            /** Format: date-time */
-            at: string;
         };
         MemberCard: {
             tier: components["schemas"]["MemberTier"];
@@ -1690,53 +1881,6 @@ export interface components {
             pointsToUse?: number;
             /** @description The payable of the quote the shopper saw, in fen. When the order would come to another amount (points used elsewhere meanwhile, a new tier or policy), it is refused with PRICE_CHANGED and nothing is taken */
             expectedPayable?: number;
-        };
-        OrderLineView: {
-            /** Format: uuid */
-            campaignId: string;
-            title: string;
-            quantity: number;
-            /** @description Group price per unit, fen */
-            unitPrice: number;
-            /** @description unitPrice x quantity */
-            amount: number;
-            tierDiscount: number;
-            couponDiscount: number;
-            pointsDiscount: number;
-            payable: number;
-            /** Format: uuid */
-            id: string;
-            /** @description The product's first picture */
-            image: string | null;
-            /**
-             * Format: date
-             * @description The day its goods can be picked up (提货日期)
-             */
-            pickupDate: string;
-            /** @description Units refunded so far */
-            refundedQuantity: number;
-        };
-        /** @enum {string} */
-        OrderState: "pending_payment" | "paid" | "confirmed" | "delivering" | "ready_for_pickup" | "picked_up" | "completed" | "cancelled" | "refunded" | "partially_refunded";
-        /**
-         * @description on_the_way: the payment provider is returning it; arrived: it is back in the payer's account; not_reached: it could not go back, and the platform's staff take it up; paid_by_operator: the platform paid it out another way
-         * @enum {string}
-         */
-        MoneyBackState: "on_the_way" | "arrived" | "not_reached" | "paid_by_operator";
-        MoneyBackView: {
-            /** @description Fen */
-            amount: number;
-            /** @description on_the_way: the payment provider is returning it; arrived: it is back in the payer's account; not_reached: it could not go back, and the platform's staff take it up; paid_by_operator: the platform paid it out another way */
-            state: components["schemas"]["MoneyBackState"];
-            /** @description The account it arrived in, as the payment provider names it */
-            account: string | null;
-            /**
-             * Format: date-time
-             * @description When it arrived, could not go back, or was paid out another way
-             */
-            settledAt: string | null;
-            /** Format: date-time */
-            createdAt: string;
         };
         OrderView: {
             lines: components["schemas"]["OrderLineView"][];
@@ -2329,6 +2473,63 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["MeResponse"];
                 };
+            };
+        };
+    };
+    MembersAdminController_search: {
+        parameters: {
+            query?: {
+                limit?: unknown;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description Part of the nickname (any case), the whole invite code, or the whole member id */
+                q?: string;
+                tier?: components["schemas"]["MemberTier"];
+                /** @description Only the members bound to this pickup point */
+                pickupPointId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest members first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminMemberPage"];
+                };
+            };
+        };
+    };
+    MembersAdminController_view: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminMemberView"];
+                };
+            };
+            /** @description NOT_FOUND: no such member */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -15,6 +15,6 @@ export class MembersController {
   @Get()
   @ApiOkResponse({ type: MeResponse })
   me(@Ctx() ctx: RequestContext): Promise<MeResponse> {
-    return this.members.me(ctx);
+    return this.members.profile(ctx, ctx.memberId);
   }
 }

@@ -23,14 +23,15 @@ export class MembersService {
     private readonly auth: AuthService,
   ) {}
 
-  async me(ctx: RequestContext): Promise<MeResponse> {
+  /** The member's profile, as they see it on 我的. */
+  async profile(ctx: RequestContext, memberId: string): Promise<MeResponse> {
     const [row] = await this.connection.query<MeRow>(
       ctx,
       `SELECT m.id, m.nickname, m.tier, m.invite_code, m.created_at,
               p.id AS pickup_point_id, p.name AS pickup_point_name, p.address AS pickup_point_address
        FROM members m LEFT JOIN pickup_points p ON p.id = m.pickup_point_id
        WHERE m.id = $1`,
-      [ctx.memberId],
+      [memberId],
     );
     if (!row) throw AppException.notFound('Member');
     const roles = await this.auth.rolesOf(ctx, row.id);

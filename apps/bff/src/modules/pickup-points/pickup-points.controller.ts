@@ -38,6 +38,6 @@ export class PickupPointsController {
     @Body() body: BindPickupPointRequest,
   ): Promise<MeResponse> {
     await this.pickupPoints.bind(ctx, ctx.memberId, body.pickupPointId);
-    return this.members.me(ctx);
+    return this.members.profile(ctx, ctx.memberId);
   }
 }
