@@ -328,4 +328,102 @@ describe('catalogue and campaigns', () => {
       .send({ name: 'x', skus: [{ name: 'y', priceFen: 1 }] })
       .expect(403);
   });
+
+  describe('operator lists', () => {
+    const list = (route: string, query: Record<string, string | number> = {}, token = admin) =>
+      t.http().get(`/api/v1/admin/${route}`).query(query).set(as(token));
+
+    it('lists products newest first with their SKUs, by part of the name', async () => {
+      const addProduct = async (name: string) =>
+        (
+          await t
+            .http()
+            .post('/api/v1/admin/products')
+            .set(as(admin))
+            .send({
+              name,
+              skus: [
+                { name: '大份', priceFen: 2_000 },
+                { name: '小份', priceFen: 1_000 },
+              ],
+            })
+            .expect(201)
+        ).body;
+      const older = await addProduct('List 杨梅 东魁');
+      const newer = await addProduct('list 杨梅 荸荠种');
+
+      const first = await list('products', { q: 'LIST 杨梅', limit: 1 }).expect(200);
+      expect(first.body.items).toEqual([newer]);
+      const second = await list('products', {
+        q: 'LIST 杨梅',
+        limit: 1,
+        cursor: first.body.nextCursor,
+      }).expect(200);
+      expect(second.body).toEqual({ items: [older], nextCursor: null });
+      expect((await list('products', { q: '杨梅%' }).expect(200)).body.items).toEqual([]);
+    });
+
+    it('lists campaigns in every state, the latest cut-off first, by state and part of the title', async () => {
+      const hour = 3_600_000;
+      const at = (ms: number) => new Date(Date.now() + ms).toISOString();
+      const titled = (title: string, overrides: Record<string, unknown> = {}) =>
+        create(liveCampaign(skuId, { title, ...overrides })).expect(201);
+      const draft = await titled('States 草稿', { cutsOffAt: at(30 * hour) });
+      const scheduled = await titled('States 预告', {
+        startsAt: at(2 * hour),
+        cutsOffAt: at(40 * hour),
+      });
+      await publish(scheduled.body.id).expect(200);
+      const live = await titled('States 进行中', { cutsOffAt: at(20 * hour) });
+      await publish(live.body.id).expect(200);
+
+      const all = await list('campaigns', { q: 'states' }).expect(200);
+      expect(
+        all.body.items.map((c: { title: string; state: string }) => [c.title, c.state]),
+      ).toEqual([
+        ['States 预告', 'scheduled'],
+        ['States 草稿', 'draft'],
+        ['States 进行中', 'live'],
+      ]);
+      for (const [state, id] of [
+        ['draft', draft.body.id],
+        ['scheduled', scheduled.body.id],
+        ['live', live.body.id],
+      ]) {
+        const byState = await list('campaigns', { q: 'states', state }).expect(200);
+        expect(byState.body.items.map((c: { id: string }) => c.id)).toEqual([id]);
+      }
+      expect(
+        (await list('campaigns', { q: 'states', state: 'closed' }).expect(200)).body.items,
+      ).toEqual([]);
+      const page = await list('campaigns', { q: 'states', limit: 2 }).expect(200);
+      const rest = await list('campaigns', {
+        q: 'states',
+        limit: 2,
+        cursor: page.body.nextCursor,
+      }).expect(200);
+      expect([...page.body.items, ...rest.body.items]).toEqual(all.body.items);
+      expect(rest.body.nextCursor).toBeNull();
+      expect(all.body.items[0]).toEqual(
+        (await t.http().get(`/api/v1/admin/campaigns/${scheduled.body.id}`).set(as(admin))).body,
+      );
+    });
+
+    it('refuses bad list queries, and shoppers', async () => {
+      const bad: [string, Record<string, string | number>][] = [
+        ['products', { q: ' ' }],
+        ['products', { q: 'x'.repeat(65) }],
+        ['products', { cursor: 'nope' }],
+        ['campaigns', { state: 'selling' }],
+        ['campaigns', { limit: 101 }],
+      ];
+      for (const [route, query] of bad) {
+        expect((await list(route, query).expect(400)).body.error.code).toBe(
+          ErrorCode.ValidationFailed,
+        );
+      }
+      await list('products', {}, shopper).expect(403);
+      await list('campaigns', {}, shopper).expect(403);
+    });
+  });
 });

@@ -1,7 +1,8 @@
-import { ArgumentMetadata, HttpStatus, PipeTransform } from '@nestjs/common';
+import { applyDecorators, ArgumentMetadata, HttpStatus, PipeTransform } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ErrorCode } from '@linli/shared';
 import { Transform } from 'class-transformer';
-import { Matches, ValidationArguments } from 'class-validator';
+import { IsOptional, IsString, Matches, MaxLength, ValidationArguments } from 'class-validator';
 import { AppException } from './errors/app-exception';
 
 /** Leading and trailing spaces of a typed-in text are dropped before it is checked and stored. */
@@ -41,3 +42,17 @@ export class RefuseNulCharacters implements PipeTransform {
     return value;
   }
 }
+
+/** An ILIKE pattern for text containing `part`, whose `%`, `_` and `\` are taken as themselves. */
+export const containing = (part: string) => `%${part.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** An optional search text of a list's query: trimmed, more than spaces, at most 64 characters. */
+export const SearchText = (description: string) =>
+  applyDecorators(
+    ApiPropertyOptional({ description, minLength: 1, maxLength: 64 }),
+    IsOptional(),
+    Trimmed(),
+    IsString(),
+    SaysSomething(),
+    MaxLength(64),
+  );

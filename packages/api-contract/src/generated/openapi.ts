@@ -411,7 +411,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        get: operations["CatalogueAdminController_products"];
         put?: never;
         post: operations["CatalogueAdminController_createProduct"];
         delete?: never;
@@ -427,7 +427,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        get: operations["CatalogueAdminController_listCampaigns"];
         put?: never;
         post: operations["CatalogueAdminController_createCampaign"];
         delete?: never;
@@ -1717,6 +1717,10 @@ export interface components {
             images: string[];
             skus: components["schemas"]["Sku"][];
         };
+        ProductPage: {
+            items: components["schemas"]["Product"][];
+            nextCursor: string | null;
+        };
         TierPrices: {
             silver?: number;
             gold?: number;
@@ -1793,6 +1797,10 @@ export interface components {
             pickupPointIds: string[] | null;
             tiers: string[] | null;
             commissionBps: number;
+        };
+        AdminCampaignPage: {
+            items: components["schemas"]["AdminCampaign"][];
+            nextCursor: string | null;
         };
         ShopperCampaign: {
             /** Format: uuid */
@@ -3060,6 +3068,32 @@ export interface operations {
             };
         };
     };
+    CatalogueAdminController_products: {
+        parameters: {
+            query?: {
+                limit?: unknown;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description Part of the product name, any case */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductPage"];
+                };
+            };
+        };
+    };
     CatalogueAdminController_createProduct: {
         parameters: {
             query?: never;
@@ -3079,6 +3113,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Product"];
+                };
+            };
+        };
+    };
+    CatalogueAdminController_listCampaigns: {
+        parameters: {
+            query?: {
+                limit?: unknown;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description Part of the title, any case */
+                q?: string;
+                state?: components["schemas"]["CampaignState"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The latest cut-off first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminCampaignPage"];
                 };
             };
         };

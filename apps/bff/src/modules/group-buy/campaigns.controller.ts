@@ -5,9 +5,13 @@ import { PageQuery } from '../../common/pagination';
 import { Ctx, RequestContext } from '../../common/request-context';
 import {
   AdminCampaign,
+  AdminCampaignPage,
+  AdminCampaignQuery,
   CreateCampaignRequest,
   CreateProductRequest,
   Product,
+  ProductPage,
+  ProductQuery,
   ShopperCampaign,
   ShopperCampaignList,
 } from './dto/catalogue.dto';
@@ -28,6 +32,12 @@ export class CatalogueAdminController {
     return this.campaigns.createProduct(ctx, body);
   }
 
+  @Get('products')
+  @ApiOkResponse({ type: ProductPage, description: 'Newest first' })
+  products(@Ctx() ctx: RequestContext, @Query() query: ProductQuery): Promise<ProductPage> {
+    return this.campaigns.products(ctx, query);
+  }
+
   @Post('campaigns')
   @ApiOkResponse({ type: AdminCampaign })
   createCampaign(
@@ -35,6 +45,15 @@ export class CatalogueAdminController {
     @Body() body: CreateCampaignRequest,
   ): Promise<AdminCampaign> {
     return this.campaigns.createCampaign(ctx, body);
+  }
+
+  @Get('campaigns')
+  @ApiOkResponse({ type: AdminCampaignPage, description: 'The latest cut-off first' })
+  listCampaigns(
+    @Ctx() ctx: RequestContext,
+    @Query() query: AdminCampaignQuery,
+  ): Promise<AdminCampaignPage> {
+    return this.campaigns.adminCampaigns(ctx, query);
   }
 
   @Get('campaigns/:id')

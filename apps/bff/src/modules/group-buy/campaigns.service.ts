@@ -5,17 +5,22 @@ import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
 import { decodeCursor, keysetPage, PageQuery } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
+import { containing } from '../../common/text-fields';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { AuditService } from '../audit/audit.service';
 import { PointsPolicy } from '../points/dto/points-policy.dto';
 import { MemberBenefits, MemberBenefitsService } from '../tiers/member-benefits.service';
 import {
   AdminCampaign,
+  AdminCampaignPage,
+  AdminCampaignQuery,
   Campaign,
   CampaignState,
   CreateCampaignRequest,
   CreateProductRequest,
   Product,
+  ProductPage,
+  ProductQuery,
   ShopperCampaign,
 } from './dto/catalogue.dto';
 import { campaignInvalid, campaignNotOpen, pickupPointRequired } from './group-buy.exception';
@@ -96,6 +101,16 @@ function toCampaign(row: CampaignRow, now: Date): Campaign {
     pickupDate: row.pickup_date,
     tierDiscountApplies: row.tier_discount_applies,
     exclusive: row.exclusive,
+  };
+}
+
+function toAdminCampaign(row: CampaignRow, now: Date): AdminCampaign {
+  return {
+    ...toCampaign(row, now),
+    skuId: row.sku_id,
+    pickupPointIds: row.pickup_point_ids,
+    tiers: row.tiers,
+    commissionBps: row.commission_bps,
   };
 }
 
@@ -206,6 +221,74 @@ export class CampaignsService {
     return this.adminCampaign(ctx, campaignId);
   }
 
+  /** Products, newest first, with their SKUs. */
+  async products(ctx: RequestContext, query: ProductQuery): Promise<ProductPage> {
+    const after = decodeCursor(query.cursor);
+    const rows = await this.connection.query<{
+      id: string;
+      name: string;
+      description: string;
+      images: string[];
+      skus: Product['skus'];
+      cursor_at: string;
+    }>(
+      ctx,
+      `SELECT p.id, p.name, p.description, p.images, p.created_at::text AS cursor_at,
+              (SELECT json_agg(json_build_object('id', s.id, 'name', s.name, 'priceFen', s.price_fen)
+                               ORDER BY s.created_at, s.name)
+               FROM skus s WHERE s.product_id = p.id) AS skus
+       FROM products p
+       WHERE ($1::text IS NULL OR p.name ILIKE $1)
+         AND ($2::timestamptz IS NULL OR (p.created_at, p.id) < ($2::timestamptz, $3::uuid))
+       ORDER BY p.created_at DESC, p.id DESC
+       LIMIT $4`,
+      [
+        query.q === undefined ? null : containing(query.q),
+        after?.at ?? null,
+        after?.id ?? null,
+        query.limit + 1,
+      ],
+    );
+    const { shown, nextCursor } = keysetPage(rows, query.limit);
+    return {
+      items: shown.map(({ cursor_at: _cursor, ...product }) => ({
+        ...product,
+        skus: product.skus ?? [],
+      })),
+      nextCursor,
+    };
+  }
+
+  /** Campaigns in every state, the latest cut-off first, narrowed by title and by state. */
+  async adminCampaigns(ctx: RequestContext, query: AdminCampaignQuery): Promise<AdminCampaignPage> {
+    const after = decodeCursor(query.cursor);
+    const now = this.clock.now();
+    // The states campaignState gives, as conditions on the stored status and the times.
+    const rows = await this.connection.query<CampaignRow>(
+      ctx,
+      `${CAMPAIGN_SELECT}
+       WHERE ($1::text IS NULL OR c.title ILIKE $1)
+         AND ($2::text IS NULL
+              OR (c.status = 'published' AND CASE WHEN $3 < c.starts_at THEN 'scheduled'
+                                                  WHEN $3 < c.cuts_off_at THEN 'live'
+                                                  ELSE 'cut_off' END = $2)
+              OR (c.status <> 'published' AND c.status = $2))
+         AND ($4::timestamptz IS NULL OR (c.cuts_off_at, c.id) < ($4::timestamptz, $5::uuid))
+       ORDER BY c.cuts_off_at DESC, c.id DESC
+       LIMIT $6`,
+      [
+        query.q === undefined ? null : containing(query.q),
+        query.state ?? null,
+        now,
+        after?.at ?? null,
+        after?.id ?? null,
+        query.limit + 1,
+      ],
+    );
+    const { shown, nextCursor } = keysetPage(rows, query.limit);
+    return { items: shown.map((row) => toAdminCampaign(row, now)), nextCursor };
+  }
+
   async adminCampaign(ctx: RequestContext, campaignId: string): Promise<AdminCampaign> {
     const [row] = await this.connection.query<CampaignRow>(
       ctx,
@@ -213,13 +296,7 @@ export class CampaignsService {
       [campaignId],
     );
     if (!row) throw AppException.notFound('Campaign', { campaignId });
-    return {
-      ...toCampaign(row, this.clock.now()),
-      skuId: row.sku_id,
-      pickupPointIds: row.pickup_point_ids,
-      tiers: row.tiers,
-      commissionBps: row.commission_bps,
-    };
+    return toAdminCampaign(row, this.clock.now());
   }
 
   /**

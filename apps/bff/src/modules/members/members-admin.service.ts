@@ -3,6 +3,7 @@ import type { MemberTier } from '@linli/shared';
 import { Clock } from '../../common/clock';
 import { decodeCursor, keysetPage } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
+import { containing } from '../../common/text-fields';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { OrderView } from '../group-buy/dto/order.dto';
 import { OrdersService } from '../group-buy/orders.service';
@@ -29,9 +30,6 @@ interface SearchRow {
   points_available: number;
 }
 
-/** A LIKE pattern's wildcards, and its escape character, taken literally. */
-const literalForLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 /** Members as the operator finds and reads them. */
 @Injectable()
 export class MembersAdminService {
@@ -56,7 +54,7 @@ export class MembersAdminService {
                 AS points_available
        FROM members m LEFT JOIN pickup_points p ON p.id = m.pickup_point_id
        WHERE ($2::text IS NULL OR m.id::text = lower($2) OR upper(m.invite_code) = upper($2)
-              OR m.nickname ILIKE '%' || $3 || '%')
+              OR m.nickname ILIKE $3)
          AND ($4::text IS NULL OR m.tier = $4)
          AND ($5::uuid IS NULL OR m.pickup_point_id = $5)
          AND ($6::timestamptz IS NULL OR (m.created_at, m.id) < ($6::timestamptz, $7::uuid))
@@ -65,7 +63,7 @@ export class MembersAdminService {
       [
         this.clock.now(),
         query.q ?? null,
-        query.q === undefined ? null : literalForLike(query.q),
+        query.q === undefined ? null : containing(query.q),
         query.tier ?? null,
         query.pickupPointId ?? null,
         after?.at ?? null,

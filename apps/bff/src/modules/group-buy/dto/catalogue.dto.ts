@@ -19,6 +19,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsDay, IsInstant } from '../../../common/date-fields';
+import { PageQuery } from '../../../common/pagination';
+import { SearchText } from '../../../common/text-fields';
 
 export class SkuRequest {
   @ApiProperty({ example: '5斤装' }) @IsString() @Length(1, 60) name!: string;
@@ -58,6 +60,15 @@ export class Product {
   @ApiProperty() description!: string;
   @ApiProperty({ type: String, isArray: true }) images!: string[];
   @ApiProperty({ type: Sku, isArray: true }) skus!: Sku[];
+}
+
+export class ProductPage {
+  @ApiProperty({ type: Product, isArray: true }) items!: Product[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class ProductQuery extends PageQuery {
+  @SearchText('Part of the product name, any case') q?: string;
 }
 
 export class TierPrices {
@@ -175,6 +186,20 @@ export class AdminCampaign extends Campaign {
   @ApiProperty({ type: String, isArray: true, nullable: true }) pickupPointIds!: string[] | null;
   @ApiProperty({ type: String, isArray: true, nullable: true }) tiers!: string[] | null;
   @ApiProperty() commissionBps!: number;
+}
+
+export class AdminCampaignPage {
+  @ApiProperty({ type: AdminCampaign, isArray: true }) items!: AdminCampaign[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class AdminCampaignQuery extends PageQuery {
+  @SearchText('Part of the title, any case') q?: string;
+
+  @ApiPropertyOptional({ enum: CAMPAIGN_STATES, enumName: 'CampaignState' })
+  @IsOptional()
+  @IsIn(CAMPAIGN_STATES)
+  state?: CampaignState;
 }
 
 export class ShopperCampaign extends Campaign {

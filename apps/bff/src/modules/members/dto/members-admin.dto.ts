@@ -1,24 +1,15 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { MEMBER_TIERS, MemberTier } from '@linli/shared';
-import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { PageQuery } from '../../../common/pagination';
-import { SaysSomething, Trimmed } from '../../../common/text-fields';
+import { SearchText } from '../../../common/text-fields';
 import { OrderView } from '../../group-buy/dto/order.dto';
 import { PointsEntry, PointsWallet } from '../../points/dto/points-wallet.dto';
 import { TierChange } from '../../tiers/dto/member-card.dto';
 import { MeResponse } from './me.dto';
 
 export class MemberSearchQuery extends PageQuery {
-  @ApiPropertyOptional({
-    description: 'Part of the nickname (any case), the whole invite code, or the whole member id',
-    minLength: 1,
-    maxLength: 64,
-  })
-  @IsOptional()
-  @Trimmed()
-  @IsString()
-  @SaysSomething()
-  @MaxLength(64)
+  @SearchText('Part of the nickname (any case), the whole invite code, or the whole member id')
   q?: string;
 
   @ApiPropertyOptional({ enum: MEMBER_TIERS, enumName: 'MemberTier' })
