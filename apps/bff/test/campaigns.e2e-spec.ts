@@ -329,6 +329,109 @@ describe('catalogue and campaigns', () => {
       .expect(403);
   });
 
+  describe('stock changes', () => {
+    const changeStock = (id: string, body: object, key: string | null = randomUUID()) => {
+      const req = t.http().post(`/api/v1/admin/campaigns/${id}/stock`).set(as(admin));
+      if (key) req.set('Idempotency-Key', key);
+      return req.send(body);
+    };
+
+    it('adds units to an open campaign and takes unsold ones out, once per key, in the audit log', async () => {
+      const draft = await create(liveCampaign(skuId, { stock: 10 })).expect(201);
+      const id = draft.body.id as string;
+      await publish(id).expect(200);
+      const key = randomUUID();
+      const added = await changeStock(id, { change: 5, reason: '供应商追加到货' }, key).expect(200);
+      expect(added.body).toMatchObject({ stockTotal: 15, stockLeft: 15, state: 'live' });
+      const replay = await changeStock(id, { change: 5, reason: '供应商追加到货' }, key).expect(
+        200,
+      );
+      expect(replay.headers['idempotent-replayed']).toBe('true');
+      expect(replay.body).toEqual(added.body);
+      await changeStock(id, { change: 6, reason: '供应商追加到货' }, key).expect(422);
+
+      await t
+        .http()
+        .post('/api/v1/orders')
+        .set(as(shopper))
+        .set('Idempotency-Key', randomUUID())
+        .send({ items: [{ campaignId: id, quantity: 3 }] })
+        .expect(201);
+      const shown = await t.http().get(`/api/v1/campaigns/${id}`).set(as(shopper)).expect(200);
+      expect(shown.body).toMatchObject({ stockTotal: 15, stockLeft: 12 });
+
+      const takenOut = await changeStock(id, { change: -12, reason: '临时下架' }).expect(200);
+      expect(takenOut.body).toMatchObject({ stockTotal: 3, stockLeft: 0 });
+      const tooMany = await changeStock(id, { change: -1, reason: '临时下架' }).expect(409);
+      expect(tooMany.body.error).toMatchObject({
+        code: ErrorCode.OutOfStock,
+        details: { campaignId: id, stockLeft: 0 },
+      });
+
+      const log = await t
+        .http()
+        .get('/api/v1/admin/audit-log')
+        .query({ targetId: id })
+        .set(as(admin))
+        .expect(200);
+      expect(
+        log.body.items
+          .filter((e: { action: string }) => e.action === 'campaign.stock')
+          .map((e: { details: object }) => e.details),
+      ).toEqual([
+        { change: -12, reason: '临时下架' },
+        { change: 5, reason: '供应商追加到货' },
+      ]);
+    });
+
+    it('keeps a campaign at one unit at least, and leaves campaigns that are closed as they are', async () => {
+      const draft = await create(liveCampaign(skuId, { stock: 5 })).expect(201);
+      const emptied = await changeStock(draft.body.id, { change: -5, reason: '不卖了' }).expect(
+        422,
+      );
+      expect(emptied.body.error.code).toBe(ErrorCode.CampaignInvalid);
+      expect(
+        (await changeStock(draft.body.id, { change: -4, reason: '少进点货' }).expect(200)).body,
+      ).toMatchObject({ state: 'draft', stockTotal: 1, stockLeft: 1 });
+
+      const over = await create(liveCampaign(skuId)).expect(201);
+      await publish(over.body.id).expect(200);
+      await t.dataSource.query(
+        `UPDATE campaigns SET cuts_off_at = now() - interval '1 minute' WHERE id = $1`,
+        [over.body.id],
+      );
+      const late = await changeStock(over.body.id, { change: 5, reason: '补货' }).expect(409);
+      expect(late.body.error).toMatchObject({
+        code: ErrorCode.CampaignNotOpen,
+        details: { state: 'cut_off' },
+      });
+    });
+
+    it('refuses bad changes, unknown campaigns and shoppers', async () => {
+      const draft = await create(liveCampaign(skuId)).expect(201);
+      for (const body of [
+        { change: 0, reason: '补货' },
+        { change: 1.5, reason: '补货' },
+        { change: 2_000_000, reason: '补货' },
+        { change: 5, reason: '   ' },
+        { change: 5 },
+      ]) {
+        expect((await changeStock(draft.body.id, body).expect(400)).body.error.code).toBe(
+          ErrorCode.ValidationFailed,
+        );
+      }
+      await changeStock(draft.body.id, { change: 5, reason: '补货' }, null).expect(400);
+      await changeStock(randomUUID(), { change: 5, reason: '补货' }).expect(404);
+      await t
+        .http()
+        .post(`/api/v1/admin/campaigns/${draft.body.id}/stock`)
+        .set(as(shopper))
+        .set('Idempotency-Key', randomUUID())
+        .send({ change: 5, reason: '补货' })
+        .expect(403);
+    });
+  });
+
   describe('operator lists', () => {
     const list = (route: string, query: Record<string, string | number> = {}, token = admin) =>
       t.http().get(`/api/v1/admin/${route}`).query(query).set(as(token));

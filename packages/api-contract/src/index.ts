@@ -46,6 +46,7 @@ export type ProductPage = Schemas['ProductPage'];
 export type CreateCampaignRequest = Schemas['CreateCampaignRequest'];
 export type AdminCampaign = Schemas['AdminCampaign'];
 export type AdminCampaignPage = Schemas['AdminCampaignPage'];
+export type StockChangeRequest = Schemas['StockChangeRequest'];
 export type ShopperCampaign = Schemas['ShopperCampaign'];
 export type ShopperCampaignList = Schemas['ShopperCampaignList'];
 export type OrderRequest = Schemas['OrderRequest'];

@@ -452,6 +452,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/campaigns/{id}/stock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["CatalogueAdminController_changeStock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/campaigns/{id}/publish": {
         parameters: {
             query?: never;
@@ -1801,6 +1817,18 @@ export interface components {
         AdminCampaignPage: {
             items: components["schemas"]["AdminCampaign"][];
             nextCursor: string | null;
+        };
+        StockChangeRequest: {
+            /**
+             * @description Units to add (positive), or to take out of those still unsold (negative); sold units stay sold
+             * @example 50
+             */
+            change: number;
+            /**
+             * @description Kept in the audit log
+             * @example 供应商追加到货
+             */
+            reason: string;
         };
         ShopperCampaign: {
             /** Format: uuid */
@@ -3185,6 +3213,38 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["AdminCampaign"];
                 };
+            };
+        };
+    };
+    CatalogueAdminController_changeStock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StockChangeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminCampaign"];
+                };
+            };
+            /** @description OUT_OF_STOCK: fewer units unsold than taken out; CAMPAIGN_NOT_OPEN: cut off or ended */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../../common/auth/auth.decorators';
+import { Idempotent } from '../../common/idempotency/idempotency.interceptor';
 import { PageQuery } from '../../common/pagination';
 import { Ctx, RequestContext } from '../../common/request-context';
 import {
@@ -14,6 +15,7 @@ import {
   ProductQuery,
   ShopperCampaign,
   ShopperCampaignList,
+  StockChangeRequest,
 } from './dto/catalogue.dto';
 import { CampaignsService } from './campaigns.service';
 
@@ -60,6 +62,22 @@ export class CatalogueAdminController {
   @ApiOkResponse({ type: AdminCampaign })
   getCampaign(@Ctx() ctx: RequestContext, @Param('id', uuid) id: string): Promise<AdminCampaign> {
     return this.campaigns.adminCampaign(ctx, id);
+  }
+
+  @Post('campaigns/:id/stock')
+  @HttpCode(200)
+  @Idempotent({ required: true })
+  @ApiOkResponse({ type: AdminCampaign })
+  @ApiConflictResponse({
+    description:
+      'OUT_OF_STOCK: fewer units unsold than taken out; CAMPAIGN_NOT_OPEN: cut off or ended',
+  })
+  changeStock(
+    @Ctx() ctx: RequestContext,
+    @Param('id', uuid) id: string,
+    @Body() body: StockChangeRequest,
+  ): Promise<AdminCampaign> {
+    return this.campaigns.changeStock(ctx, id, body);
   }
 
   @Post('campaigns/:id/publish')

@@ -22,8 +22,14 @@ import {
   ProductPage,
   ProductQuery,
   ShopperCampaign,
+  StockChangeRequest,
 } from './dto/catalogue.dto';
-import { campaignInvalid, campaignNotOpen, pickupPointRequired } from './group-buy.exception';
+import {
+  campaignInvalid,
+  campaignNotOpen,
+  notEnoughUnsold,
+  pickupPointRequired,
+} from './group-buy.exception';
 
 export interface MemberPlace {
   pickupPointId: string;
@@ -218,6 +224,41 @@ export class CampaignsService {
       throw campaignNotOpen(campaignId, campaign.state);
     }
     await this.audit.record(ctx, 'campaign.publish', { type: 'campaign', id: campaignId });
+    return this.adminCampaign(ctx, campaignId);
+  }
+
+  /**
+   * Adds units to a campaign that is still open, or takes unsold ones out: its total and what
+   * is left move together in one guarded update, so units sold stay sold and what is left never
+   * goes below zero, whatever orders are taking or returning meanwhile.
+   */
+  async changeStock(
+    ctx: RequestContext,
+    campaignId: string,
+    request: StockChangeRequest,
+  ): Promise<AdminCampaign> {
+    const changed = await this.connection.query(
+      ctx,
+      `UPDATE campaigns SET stock_total = stock_total + $2, stock_left = stock_left + $2
+       WHERE id = $1 AND status IN ('draft', 'published') AND cuts_off_at > $3
+         AND stock_left + $2 >= 0 AND stock_total + $2 > 0
+       RETURNING id`,
+      [campaignId, request.change, this.clock.now()],
+    );
+    if (changed.length === 0) {
+      const campaign = await this.adminCampaign(ctx, campaignId);
+      if (!['draft', 'scheduled', 'live'].includes(campaign.state))
+        throw campaignNotOpen(campaignId, campaign.state);
+      if (campaign.stockTotal + request.change <= 0)
+        throw campaignInvalid(['a campaign keeps at least one unit']);
+      throw notEnoughUnsold(campaignId, campaign.stockLeft);
+    }
+    await this.audit.record(
+      ctx,
+      'campaign.stock',
+      { type: 'campaign', id: campaignId },
+      { change: request.change, reason: request.reason },
+    );
     return this.adminCampaign(ctx, campaignId);
   }
 

@@ -57,3 +57,12 @@ export const ordersCampaignsMismatch = (campaignIds: string[]) =>
     'Group-buys with different cut-off times go in separate orders',
     { campaignIds },
   );
+
+/** An operator took out more units than are unsold: sold ones stay sold. */
+export const notEnoughUnsold = (campaignId: string, stockLeft: number) =>
+  new AppException(
+    HttpStatus.CONFLICT,
+    ErrorCode.OutOfStock,
+    `Only ${stockLeft} units are unsold`,
+    { campaignId, stockLeft },
+  );

@@ -16,11 +16,12 @@ import {
   Length,
   Max,
   Min,
+  NotEquals,
   ValidateNested,
 } from 'class-validator';
 import { IsDay, IsInstant } from '../../../common/date-fields';
 import { PageQuery } from '../../../common/pagination';
-import { SearchText } from '../../../common/text-fields';
+import { SaysSomething, SearchText, Trimmed } from '../../../common/text-fields';
 
 export class SkuRequest {
   @ApiProperty({ example: '5斤装' }) @IsString() @Length(1, 60) name!: string;
@@ -186,6 +187,26 @@ export class AdminCampaign extends Campaign {
   @ApiProperty({ type: String, isArray: true, nullable: true }) pickupPointIds!: string[] | null;
   @ApiProperty({ type: String, isArray: true, nullable: true }) tiers!: string[] | null;
   @ApiProperty() commissionBps!: number;
+}
+
+export class StockChangeRequest {
+  @ApiProperty({
+    description:
+      'Units to add (positive), or to take out of those still unsold (negative); sold units stay sold',
+    example: 50,
+  })
+  @IsInt()
+  @NotEquals(0)
+  @Min(-1_000_000)
+  @Max(1_000_000)
+  change!: number;
+
+  @ApiProperty({ example: '供应商追加到货', description: 'Kept in the audit log' })
+  @Trimmed()
+  @IsString()
+  @Length(2, 200)
+  @SaysSomething()
+  reason!: string;
 }
 
 export class AdminCampaignPage {
