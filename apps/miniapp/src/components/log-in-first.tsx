@@ -1,7 +1,7 @@
 import { Button } from '@nutui/nutui-react-taro';
 import { Text, View } from '@tarojs/components';
 import { useRouter } from '@tarojs/taro';
-import { logInAndComeBack, pageUrl } from '../services/after-login';
+import { logInAndComeBack, pageUrl } from '../services/come-back';
 
 /**
  * What a page of the member's own (a shared group-buy, a message about an order) shows before

@@ -23,6 +23,8 @@ interface ShopState {
   error: string | null;
   /** The campaign open on the detail page. */
   campaign: ShopperCampaign | null;
+  /** The detail page's campaign cannot be shown before the member chooses a pickup point. */
+  campaignNeedsPickupPoint: boolean;
   loadCampaigns(): Promise<void>;
   loadMoreCampaigns(): Promise<void>;
   openCampaign(campaignId: string): Promise<void>;
@@ -44,6 +46,7 @@ const EMPTY: Pick<
   | 'loading'
   | 'error'
   | 'campaign'
+  | 'campaignNeedsPickupPoint'
 > = {
   campaigns: [],
   campaignsCursor: null,
@@ -53,6 +56,7 @@ const EMPTY: Pick<
   loading: false,
   error: null,
   campaign: null,
+  campaignNeedsPickupPoint: false,
 };
 
 export const useShopStore = create<ShopState>()((set, get) => ({
@@ -105,9 +109,15 @@ export const useShopStore = create<ShopState>()((set, get) => ({
     const listed = get().campaigns.find((campaign) => campaign.id === campaignId) ?? null;
     if (get().campaign?.id !== campaignId) set({ campaign: listed, error: null });
     try {
-      set({ campaign: await api.campaigns.get(campaignId), error: null });
+      const campaign = await api.campaigns.get(campaignId);
+      set({ campaign, error: null, campaignNeedsPickupPoint: false });
     } catch (error) {
-      set({ error: messageFor(error, '团购加载失败') });
+      const needsPickupPoint =
+        error instanceof ApiError && error.code === ErrorCode.PickupPointRequired;
+      set({
+        error: messageFor(error, '团购加载失败'),
+        campaignNeedsPickupPoint: needsPickupPoint,
+      });
     }
   },
 

@@ -5,6 +5,7 @@ import type { ShopperCampaign } from '@linli/api-contract';
 import { BuyButton } from '../../components/buy-button';
 import { CampaignPrices, CampaignStock, ExclusiveBadge } from '../../components/campaign-parts';
 import { LoadFailed } from '../../components/load-failed';
+import { comeBack } from '../../services/come-back';
 import { useOpenPage } from '../../hooks/use-open-page';
 import { useAuthStore } from '../../stores/auth-store';
 import { useShopStore } from '../../stores/shop-store';
@@ -34,6 +35,11 @@ function distanceText(meters: number): string {
   return meters < 1000 ? `${meters}米` : `${Math.round(meters / 100) / 10}公里`;
 }
 
+/** Back to the page that sent the member here to choose, once they have a pickup point. */
+function comeBackOnceChosen(): void {
+  if (useShopStore.getState().pickupPoint) comeBack();
+}
+
 /** The nearby pickup points to choose from: the first time, or to move to another one. */
 function PickupPointChooser() {
   const { nearby, pickupPoint, error, choosePickupPoint, keepPickupPoint } = useShopStore();
@@ -56,7 +62,7 @@ function PickupPointChooser() {
               type={current ? 'default' : 'primary'}
               disabled={current}
               className="pickup-point__choose"
-              onClick={() => void choosePickupPoint(point.id)}
+              onClick={() => void choosePickupPoint(point.id).then(comeBackOnceChosen)}
             >
               {current ? '当前' : '选择'}
             </Button>

@@ -4,7 +4,7 @@ import { useDidShow } from '@tarojs/taro';
 import { MEMBER_TIER_NAMES } from '@linli/shared';
 import { useState } from 'react';
 import { useOpenPage } from '../../hooks/use-open-page';
-import { comeBackAfterLogin } from '../../services/after-login';
+import { comeBack } from '../../services/come-back';
 import { devLoginEnabled, useAuthStore } from '../../stores/auth-store';
 import './index.scss';
 
@@ -50,7 +50,7 @@ export default function MinePage() {
 
   const logIn = async () => {
     await login(devLoginEnabled ? name : undefined);
-    if (useAuthStore.getState().accessToken) comeBackAfterLogin();
+    if (useAuthStore.getState().accessToken) comeBack();
   };
 
   if (member && accessToken) {

@@ -1,6 +1,6 @@
 import Taro from '@tarojs/taro';
 
-/** The page a member left for 我的 to log in, to be shown again once they have. */
+/** The page a member left to log in or to choose a pickup point, to be shown again once they have. */
 let comeBackTo: string | null = null;
 
 /** The page's own URL, without the stamp the H5 router adds to each visit. */
@@ -13,14 +13,19 @@ export function pageUrl(path: string, params: Record<string, string | undefined>
   return query ? `${page}?${query}` : page;
 }
 
-/** Goes to 我的 to log in; once logged in, comeBackAfterLogin shows `url` again. */
-export function logInAndComeBack(url: string): void {
+function leaveFor(tab: string, url: string): void {
   comeBackTo = url;
-  void Taro.switchTab({ url: '/pages/mine/index' });
+  void Taro.switchTab({ url: tab });
 }
 
-/** Shows the page the member went to log in from, if any. */
-export function comeBackAfterLogin(): void {
+/** Goes to 我的 to log in; once logged in, comeBack shows `url` again. */
+export const logInAndComeBack = (url: string) => leaveFor('/pages/mine/index', url);
+
+/** Goes to 首页 to choose a pickup point; once chosen, comeBack shows `url` again. */
+export const choosePickupPointAndComeBack = (url: string) => leaveFor('/pages/index/index', url);
+
+/** Shows the page the member left to log in or to choose a pickup point, if any. */
+export function comeBack(): void {
   const url = comeBackTo;
   comeBackTo = null;
   if (!url) return;
