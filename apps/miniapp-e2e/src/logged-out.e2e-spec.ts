@@ -1,8 +1,8 @@
-import { useJourney } from './support/journey';
+import { logInAs, useJourney } from './support/journey';
 import { screenshot, waitForText } from './support/screen';
 import { pickupPoints, shopperAt } from './support/pickup-points';
 import { liveGroupBuy } from './support/group-buys';
-import { operator } from './support/stack';
+import { member, operator } from './support/stack';
 
 describe('journey: a neighbour who is not logged in', () => {
   const journey = useJourney();
@@ -49,6 +49,70 @@ describe('journey: a neighbour who is not logged in', () => {
     await page.locator('.mine-name-input input').fill('laoxu');
     await page.locator('.mine-login').click();
     await waitForText(page.locator('.order-detail-state'), '待支付');
+  });
+
+  it("joins through a neighbour's shared group-buy and becomes the neighbour's invitee", async () => {
+    const { stack } = journey;
+    const admin = await operator(stack);
+    const [pointId] = await pickupPoints(stack, admin, '翠苑', [
+      { name: '翠苑三区自提点', address: '翠苑路 3 号', latitude: 30.2772, longitude: 120.1276 },
+    ]);
+    const campaign = await liveGroupBuy(stack, admin, {
+      product: '临安山核桃',
+      sku: '500g',
+      priceFen: 8_800,
+      title: '临安山核桃 团购',
+      groupPriceFen: 6_800,
+      perMemberLimit: 2,
+      minBuyers: 3,
+      pickupPointIds: [pointId],
+    });
+    const sharer = await shopperAt(stack, 'xiaomei', pointId);
+    const { inviteCode } = await stack.api<{ inviteCode: string }>(
+      'GET',
+      '/me',
+      undefined,
+      sharer.auth,
+    );
+
+    // 小美 copies the group-buy's link for the building's chat.
+    const sharing = await journey.newPage();
+    await logInAs(sharing, stack, 'xiaomei');
+    await sharing.goto(`${stack.h5Url}/#/subpackages/shop/campaign/index?id=${campaign.id}`);
+    await waitForText(sharing.locator('.campaign-detail-title'), '临安山核桃 团购');
+    await sharing.locator('.campaign-detail-invite').click();
+    await sharing.getByText('链接已复制，发给邻居一起参团').waitFor();
+    const link = await sharing.evaluate(
+      () => JSON.parse(localStorage.getItem('taro_clipboard') ?? '{}').data as string,
+    );
+    expect(link).toBe(
+      `${stack.h5Url}/#/subpackages/shop/campaign/index?id=${campaign.id}&inviter=${inviteCode}`,
+    );
+
+    // 小新, new to Linli, opens it, logs in from it, chooses a pickup point from it and is back
+    // on the group-buy each time.
+    const joining = await journey.newPage();
+    await joining.goto(link);
+    await joining.locator('.log-in-first__go').click();
+    await joining.locator('.mine-name-input input').fill('xiaoxin');
+    await joining.locator('.mine-login').click();
+    await waitForText(joining.locator('.placeholder__title'), '先选择你的自提点，再参团');
+    await joining.locator('.campaign-choose-point').click();
+    await joining
+      .locator('.pickup-point')
+      .filter({ hasText: '翠苑三区自提点' })
+      .locator('.pickup-point__choose')
+      .click();
+    await waitForText(joining.locator('.campaign-detail-title'), '临安山核桃 团购');
+    await screenshot(joining, 'journey-invited-campaign.png');
+    const { id: joinedId } = await member(stack, 'xiaoxin');
+    const joined = await stack.api<{ invitedBy: { id: string; nickname: string } | null }>(
+      'GET',
+      `/admin/members/${joinedId}`,
+      undefined,
+      admin,
+    );
+    expect(joined.invitedBy).toEqual({ id: sharer.id, nickname: 'xiaomei' });
   });
 
   it('is asked on 订单 to log in, not told they have no orders', async () => {

@@ -1,3 +1,4 @@
 export * from './error-code';
 export * from './member-tier';
 export * from './money';
+export * from './invite-code';

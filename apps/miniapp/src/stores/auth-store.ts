@@ -1,6 +1,6 @@
 import Taro from '@tarojs/taro';
 import type { MeResponse } from '@linli/api-contract';
-import type { MemberTier } from '@linli/shared';
+import { INVITE_CODE_PATTERN, type MemberTier } from '@linli/shared';
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
 import { api } from '../services/api';
@@ -13,6 +13,8 @@ export interface SessionMember {
   tier: MemberTier;
   /** 'leader' once the member runs a pickup point. */
   roles: MeResponse['roles'];
+  /** Carried by the group-buys they share: a neighbour who joins through one is their invitee. */
+  inviteCode?: string;
 }
 
 interface AuthState {
@@ -21,6 +23,10 @@ interface AuthState {
   member: SessionMember | null;
   loading: boolean;
   error: string | null;
+  /** The invite code of the link that brought someone not logged in, sent with their log-in. */
+  inviter: string | null;
+  /** Keeps the invite code of a shared link opened before logging in; anything else is ignored. */
+  rememberInviter(code: string | undefined): void;
   /** Logs in: with a name through the dev provider where offered, else with wx.login. */
   login(name?: string): Promise<void>;
   /** Refreshes the member from the BFF. */
@@ -38,13 +44,21 @@ export const useAuthStore = create<AuthState>()(
       member: null,
       loading: false,
       error: null,
+      inviter: null,
+
+      rememberInviter(code) {
+        const inviter = code?.trim().toUpperCase();
+        if (inviter && INVITE_CODE_PATTERN.test(inviter) && !useAuthStore.getState().accessToken)
+          set({ inviter });
+      },
 
       async login(name) {
         set({ loading: true, error: null });
         try {
           const code = devLoginEnabled && name ? `dev:${name.trim()}` : (await Taro.login()).code;
-          const { member } = await api.auth.wechatLogin({ code });
-          set({ member: { ...member, roles: ['shopper'] }, loading: false });
+          const inviteCode = useAuthStore.getState().inviter ?? undefined;
+          const { member } = await api.auth.wechatLogin({ code, inviteCode });
+          set({ member: { ...member, roles: ['shopper'] }, loading: false, inviter: null });
           await useAuthStore.getState().loadMe();
         } catch (error) {
           set({ loading: false, error: messageFor(error, '登录失败，请重试') });
@@ -55,7 +69,13 @@ export const useAuthStore = create<AuthState>()(
         try {
           const me = await api.me.get();
           set({
-            member: { id: me.id, nickname: me.nickname, tier: me.tier, roles: me.roles },
+            member: {
+              id: me.id,
+              nickname: me.nickname,
+              tier: me.tier,
+              roles: me.roles,
+              inviteCode: me.inviteCode,
+            },
             error: null,
           });
         } catch (error) {
@@ -71,10 +91,11 @@ export const useAuthStore = create<AuthState>()(
     {
       name: 'linli-auth',
       storage: taroStorage,
-      partialize: ({ accessToken, refreshToken, member }) => ({
+      partialize: ({ accessToken, refreshToken, member, inviter }) => ({
         accessToken,
         refreshToken,
         member,
+        inviter,
       }),
     },
   ),

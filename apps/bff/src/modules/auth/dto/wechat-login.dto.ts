@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length, Matches } from 'class-validator';
-import { MEMBER_TIERS, MemberTier } from '@linli/shared';
+import { INVITE_CODE_PATTERN, MEMBER_TIERS, MemberTier } from '@linli/shared';
 
 export class WechatLoginRequest {
   @ApiProperty({ description: 'The code from wx.login; `dev:<name>` with the dev provider on' })
@@ -13,7 +13,7 @@ export class WechatLoginRequest {
   })
   @IsOptional()
   @IsString()
-  @Matches(/^[A-Z0-9]{6,12}$/)
+  @Matches(INVITE_CODE_PATTERN)
   inviteCode?: string;
 }
 

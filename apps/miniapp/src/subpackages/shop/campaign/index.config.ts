@@ -1,1 +1,4 @@
-export default definePageConfig({ navigationBarTitleText: '团购详情' });
+export default definePageConfig({
+  navigationBarTitleText: '团购详情',
+  enableShareAppMessage: true,
+});

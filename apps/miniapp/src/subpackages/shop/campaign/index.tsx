@@ -1,11 +1,15 @@
+import { Button } from '@nutui/nutui-react-taro';
 import { Image, Swiper, SwiperItem, Text, View } from '@tarojs/components';
-import { useDidShow, useRouter } from '@tarojs/taro';
+import { useDidShow, useRouter, useShareAppMessage } from '@tarojs/taro';
 import { MEMBER_TIER_NAMES } from '@linli/shared';
 import { BuyButton } from '../../../components/buy-button';
 import { CampaignPrices, CampaignStock, ExclusiveBadge } from '../../../components/campaign-parts';
+import { InviteButton } from '../../../components/invite-button';
 import { LoadFailed } from '../../../components/load-failed';
 import { LogInFirst } from '../../../components/log-in-first';
+import { choosePickupPointAndComeBack, pageUrl } from '../../../services/come-back';
 import { formatDateTime, yuan } from '../../../services/format';
+import { campaignSharePath } from '../../../services/share';
 import { useAuthStore } from '../../../stores/auth-store';
 import { useShopStore } from '../../../stores/shop-store';
 import './index.scss';
@@ -29,14 +33,47 @@ function buyersText({ buyers, minBuyers }: { buyers: number; minBuyers: number }
 }
 
 export default function CampaignPage() {
-  const { id } = useRouter().params;
+  const { path, params } = useRouter();
+  const { id, inviter } = params;
   const loggedIn = useAuthStore((s) => Boolean(s.accessToken));
-  const { campaign, error, openCampaign } = useShopStore();
+  const inviteCode = useAuthStore((s) => s.member?.inviteCode);
+  const {
+    campaign,
+    error,
+    openCampaign,
+    campaignNeedsPickupPoint: needsPickupPoint,
+  } = useShopStore();
   useDidShow(() => {
+    useAuthStore.getState().rememberInviter(inviter);
     if (id && loggedIn) void openCampaign(id);
+  });
+  useShareAppMessage(() => {
+    const shown = campaign?.id === id ? campaign : null;
+    const missing = shown ? shown.minBuyers - shown.buyers : 0;
+    return {
+      title: shown
+        ? `${missing > 0 ? `还差 ${missing} 位成团｜` : ''}${shown.title} ${yuan(shown.groupPriceFen)}`
+        : '邻里团购',
+      path: campaignSharePath(id ?? '', inviteCode),
+      imageUrl: shown?.images[0],
+    };
   });
 
   if (!loggedIn) return <LogInFirst title="登录后参团" />;
+  if (needsPickupPoint) {
+    return (
+      <View className="page placeholder">
+        <Text className="placeholder__title">先选择你的自提点，再参团</Text>
+        <Button
+          className="campaign-choose-point"
+          type="primary"
+          onClick={() => choosePickupPointAndComeBack(pageUrl(path, params))}
+        >
+          选择自提点
+        </Button>
+      </View>
+    );
+  }
 
   if (!campaign || campaign.id !== id) {
     return (
@@ -110,6 +147,11 @@ export default function CampaignPage() {
       )}
       {error && <Text className="campaign-detail__error">{error}</Text>}
       <View className="campaign-detail__bar">
+        <InviteButton
+          className="campaign-detail-invite"
+          campaignId={campaign.id}
+          inviteCode={inviteCode}
+        />
         <BuyButton className="campaign-detail-buy" campaign={campaign} size="large" />
       </View>
     </View>

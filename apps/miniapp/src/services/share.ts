@@ -1,0 +1,17 @@
+import Taro from '@tarojs/taro';
+
+/**
+ * The path of a group-buy's page as a member shares it: a neighbour who opens it and joins
+ * Linli becomes the sharer's invitee.
+ */
+export function campaignSharePath(campaignId: string, inviteCode: string | undefined): string {
+  const inviter = inviteCode ? `&inviter=${encodeURIComponent(inviteCode)}` : '';
+  return `/subpackages/shop/campaign/index?id=${encodeURIComponent(campaignId)}${inviter}`;
+}
+
+/** In a browser, which has no share sheet: the page's address goes on the clipboard, for a chat. */
+export async function copyShareLink(path: string): Promise<void> {
+  const { origin, pathname } = window.location;
+  await Taro.setClipboardData({ data: `${origin}${pathname}#${path}` });
+  void Taro.showToast({ title: '链接已复制，发给邻居一起参团', icon: 'none' });
+}
