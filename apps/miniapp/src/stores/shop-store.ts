@@ -107,7 +107,8 @@ export const useShopStore = create<ShopState>()((set, get) => ({
   async openCampaign(campaignId) {
     // What the list already knows shows at once; the detail read brings it up to date.
     const listed = get().campaigns.find((campaign) => campaign.id === campaignId) ?? null;
-    if (get().campaign?.id !== campaignId) set({ campaign: listed, error: null });
+    if (get().campaign?.id !== campaignId)
+      set({ campaign: listed, error: null, campaignNeedsPickupPoint: false });
     try {
       const campaign = await api.campaigns.get(campaignId);
       set({ campaign, error: null, campaignNeedsPickupPoint: false });
