@@ -445,9 +445,10 @@ describe('catalogue and campaigns', () => {
             .set(as(admin))
             .send({
               name,
+              // Listed in the operator's order, not by name.
               skus: [
-                { name: '大份', priceFen: 2_000 },
                 { name: '小份', priceFen: 1_000 },
+                { name: '大份', priceFen: 2_000 },
               ],
             })
             .expect(201)

@@ -17,6 +17,7 @@ import { SpendableLotsIndex1765500000000 } from './migrations/1765500000000-spen
 import { ExclusiveCampaigns1765600000000 } from './migrations/1765600000000-exclusive-campaigns';
 import { CampaignBuyers1765700000000 } from './migrations/1765700000000-campaign-buyers';
 import { MemberSearchIndexes1765800000000 } from './migrations/1765800000000-member-search-indexes';
+import { SkuPositions1765900000000 } from './migrations/1765900000000-sku-positions';
 
 /** In the order they run; a migration that has landed is never edited. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   ExclusiveCampaigns1765600000000,
   CampaignBuyers1765700000000,
   MemberSearchIndexes1765800000000,
+  SkuPositions1765900000000,
 ];

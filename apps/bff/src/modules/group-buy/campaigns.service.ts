@@ -136,10 +136,18 @@ export class CampaignsService {
       `INSERT INTO products (name, description, images) VALUES ($1, $2, $3) RETURNING id`,
       [request.name, request.description ?? '', JSON.stringify(request.images ?? [])],
     );
-    const skus = await this.connection.query<{ id: string; name: string; price_fen: number }>(
+    const skus = await this.connection.query<{
+      id: string;
+      name: string;
+      price_fen: number;
+      position: number;
+    }>(
       ctx,
-      `INSERT INTO skus (product_id, name, price_fen)
-       SELECT $1, name, price FROM unnest($2::text[], $3::int[]) AS s(name, price) RETURNING id, name, price_fen`,
+      `INSERT INTO skus (product_id, name, price_fen, position)
+       SELECT $1, name, price, position
+       FROM unnest($2::text[], $3::int[]) WITH ORDINALITY AS s(name, price, position)
+       ORDER BY position
+       RETURNING id, name, price_fen, position`,
       [product.id, request.skus.map((s) => s.name), request.skus.map((s) => s.priceFen)],
     );
     await this.audit.record(
@@ -153,7 +161,9 @@ export class CampaignsService {
       name: request.name,
       description: request.description ?? '',
       images: request.images ?? [],
-      skus: skus.map((s) => ({ id: s.id, name: s.name, priceFen: s.price_fen })),
+      skus: skus
+        .sort((a, b) => a.position - b.position)
+        .map((s) => ({ id: s.id, name: s.name, priceFen: s.price_fen })),
     };
   }
 
@@ -276,7 +286,7 @@ export class CampaignsService {
       ctx,
       `SELECT p.id, p.name, p.description, p.images, p.created_at::text AS cursor_at,
               (SELECT json_agg(json_build_object('id', s.id, 'name', s.name, 'priceFen', s.price_fen)
-                               ORDER BY s.created_at, s.name)
+                               ORDER BY s.position, s.created_at)
                FROM skus s WHERE s.product_id = p.id) AS skus
        FROM products p
        WHERE ($1::text IS NULL OR p.name ILIKE $1)
