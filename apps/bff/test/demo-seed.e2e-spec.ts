@@ -105,13 +105,17 @@ describe('demo seed', () => {
       .auth(alice, { type: 'bearer' })
       .expect(200);
     const milk = orders.body.items.find((o: { state: string }) => o.state === 'ready_for_pickup');
-    await t
+    const verified = await t
       .http()
       .post('/api/v1/leader/pickups/verify')
       .auth(leader, { type: 'bearer' })
       .set('Idempotency-Key', 'demo-verify-alice')
       .send({ code: milk.pickupCode })
       .expect(200);
+    // What the leader hands over, with its picture to pick it out by.
+    expect(verified.body.orders[0].lines).toEqual([
+      { title: '鲜牛奶 1L 团购', image: '/demo-media/milk.svg', quantity: 1, refundedQuantity: 0 },
+    ]);
     const after = await t
       .http()
       .get(`/api/v1/me/orders/${milk.id}`)

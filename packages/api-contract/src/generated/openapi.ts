@@ -2116,6 +2116,8 @@ export interface components {
         };
         PickupLine: {
             title: string;
+            /** @description The product's first picture */
+            image: string | null;
             quantity: number;
             refundedQuantity: number;
         };

@@ -173,14 +173,15 @@ export class PickupsService {
       pickup_code: string;
       ready_at: Date | null;
       picked_up_at: Date | null;
-      lines: { title: string; quantity: number; refundedQuantity: number }[];
+      lines: { title: string; image: string | null; quantity: number; refundedQuantity: number }[];
     }>(
       ctx,
       `SELECT o.id, m.nickname, o.state, o.pickup_code, o.ready_at, o.picked_up_at,
-              json_agg(json_build_object('title', c.title, 'quantity', l.quantity,
+              json_agg(json_build_object('title', c.title, 'image', p.images->>0, 'quantity', l.quantity,
                 'refundedQuantity', l.refunded_quantity) ORDER BY c.title) AS lines
        FROM orders o JOIN members m ON m.id = o.member_id
        JOIN order_lines l ON l.order_id = o.id JOIN campaigns c ON c.id = l.campaign_id
+       JOIN skus s ON s.id = c.sku_id JOIN products p ON p.id = s.product_id
        WHERE o.id = ANY($1::uuid[])
        GROUP BY o.id, m.nickname ORDER BY o.created_at, o.id`,
       [orderIds],

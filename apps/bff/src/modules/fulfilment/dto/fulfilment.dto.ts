@@ -62,6 +62,8 @@ export class PickListQuery {
 
 export class PickupLine {
   @ApiProperty() title!: string;
+  @ApiProperty({ type: String, nullable: true, description: "The product's first picture" })
+  image!: string | null;
   @ApiProperty() quantity!: number;
   @ApiProperty() refundedQuantity!: number;
 }

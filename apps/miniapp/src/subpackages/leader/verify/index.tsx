@@ -3,6 +3,7 @@ import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow, useReachBottom } from '@tarojs/taro';
 import type { PickupOrder } from '@linli/api-contract';
 import { useState } from 'react';
+import { OrderLineProduct } from '../../../components/order-line-product';
 import { type VerifyOutcome, useLeaderStore } from '../../../stores/leader-store';
 import { ListEnd } from '../list-end';
 import { useLeaderGate } from '../not-leader';
@@ -19,9 +20,10 @@ function OrderLines({ order }: { order: PickupOrder }) {
         <Text className="leader-muted">尾号 {order.codeHint}</Text>
       </View>
       {order.lines.map((line) => (
-        <Text key={line.title} className="leader-muted verify-order__line">
-          {line.title} x{line.quantity - line.refundedQuantity}
-        </Text>
+        <View key={line.title} className="leader-row verify-order__line">
+          <OrderLineProduct line={line} />
+          <Text className="leader-muted">x{line.quantity - line.refundedQuantity}</Text>
+        </View>
       ))}
     </View>
   );
