@@ -350,18 +350,19 @@ describe('catalogue and campaigns', () => {
       expect(replay.body).toEqual(added.body);
       await changeStock(id, { change: 6, reason: '供应商追加到货' }, key).expect(422);
 
-      await t
+      const placed = await t
         .http()
         .post('/api/v1/orders')
         .set(as(shopper))
         .set('Idempotency-Key', randomUUID())
         .send({ items: [{ campaignId: id, quantity: 3 }] })
         .expect(201);
+      await t.http().post(`/api/v1/orders/${placed.body.id}/pay`).set(as(shopper)).expect(200);
       const shown = await t.http().get(`/api/v1/campaigns/${id}`).set(as(shopper)).expect(200);
       expect(shown.body).toMatchObject({ stockTotal: 15, stockLeft: 12 });
 
       const takenOut = await changeStock(id, { change: -12, reason: '临时下架' }).expect(200);
-      expect(takenOut.body).toMatchObject({ stockTotal: 3, stockLeft: 0 });
+      expect(takenOut.body).toMatchObject({ stockTotal: 3, stockLeft: 0, sold: 3, buyers: 1 });
       const tooMany = await changeStock(id, { change: -1, reason: '临时下架' }).expect(409);
       expect(tooMany.body.error).toMatchObject({
         code: ErrorCode.OutOfStock,

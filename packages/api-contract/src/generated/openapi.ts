@@ -1808,6 +1808,10 @@ export interface components {
             tierDiscountApplies: boolean;
             /** @description 会员专享: offered only to members whose tier has the exclusiveCampaigns benefit */
             exclusive: boolean;
+            /** @description Units sold so far */
+            sold: number;
+            /** @description Neighbours who have paid so far: the count the cut-off holds against minBuyers */
+            buyers: number;
             /** Format: uuid */
             skuId: string;
             pickupPointIds: string[] | null;
@@ -1858,12 +1862,12 @@ export interface components {
             tierDiscountApplies: boolean;
             /** @description 会员专享: offered only to members whose tier has the exclusiveCampaigns benefit */
             exclusive: boolean;
-            /** @description The caller's price per unit, fen, after their tier */
-            yourPriceFen: number;
             /** @description Units sold so far */
             sold: number;
             /** @description Neighbours who have paid so far: the count the cut-off holds against minBuyers */
             buyers: number;
+            /** @description The caller's price per unit, fen, after their tier */
+            yourPriceFen: number;
             /** @description Seconds until cut-off (截团) */
             secondsToCutOff: number;
         };

@@ -86,7 +86,7 @@ export function campaignState(
   return now < row.cuts_off_at ? 'live' : 'cut_off';
 }
 
-function toCampaign(row: CampaignRow, now: Date): Campaign {
+function toCampaign(row: CampaignRow, now: Date, buyers: number): Campaign {
   return {
     id: row.id,
     title: row.title,
@@ -107,12 +107,14 @@ function toCampaign(row: CampaignRow, now: Date): Campaign {
     pickupDate: row.pickup_date,
     tierDiscountApplies: row.tier_discount_applies,
     exclusive: row.exclusive,
+    sold: row.stock_total - row.stock_left,
+    buyers,
   };
 }
 
-function toAdminCampaign(row: CampaignRow, now: Date): AdminCampaign {
+function toAdminCampaign(row: CampaignRow, now: Date, buyers: number): AdminCampaign {
   return {
-    ...toCampaign(row, now),
+    ...toCampaign(row, now, buyers),
     skuId: row.sku_id,
     pickupPointIds: row.pickup_point_ids,
     tiers: row.tiers,
@@ -337,7 +339,11 @@ export class CampaignsService {
       ],
     );
     const { shown, nextCursor } = keysetPage(rows, query.limit);
-    return { items: shown.map((row) => toAdminCampaign(row, now)), nextCursor };
+    const buyers = await this.buyersOf(ctx, shown);
+    return {
+      items: shown.map((row) => toAdminCampaign(row, now, buyers.get(row.id) ?? 0)),
+      nextCursor,
+    };
   }
 
   async adminCampaign(ctx: RequestContext, campaignId: string): Promise<AdminCampaign> {
@@ -347,7 +353,8 @@ export class CampaignsService {
       [campaignId],
     );
     if (!row) throw AppException.notFound('Campaign', { campaignId });
-    return toAdminCampaign(row, this.clock.now());
+    const buyers = await this.buyersOf(ctx, [row]);
+    return toAdminCampaign(row, this.clock.now(), buyers.get(row.id) ?? 0);
   }
 
   /**
@@ -476,10 +483,8 @@ export class CampaignsService {
         ? mulDivHalfUp(row.group_price_fen, discountBps, 10_000)
         : row.group_price_fen);
     return {
-      ...toCampaign(row, now),
+      ...toCampaign(row, now, buyers),
       yourPriceFen,
-      sold: row.stock_total - row.stock_left,
-      buyers,
       secondsToCutOff: Math.max(0, Math.floor((row.cuts_off_at.getTime() - now.getTime()) / 1000)),
     };
   }

@@ -180,6 +180,11 @@ export class Campaign {
     description: '会员专享: offered only to members whose tier has the exclusiveCampaigns benefit',
   })
   exclusive!: boolean;
+  @ApiProperty({ description: 'Units sold so far' }) sold!: number;
+  @ApiProperty({
+    description: 'Neighbours who have paid so far: the count the cut-off holds against minBuyers',
+  })
+  buyers!: number;
 }
 
 export class AdminCampaign extends Campaign {
@@ -226,11 +231,6 @@ export class AdminCampaignQuery extends PageQuery {
 export class ShopperCampaign extends Campaign {
   @ApiProperty({ description: "The caller's price per unit, fen, after their tier" })
   yourPriceFen!: number;
-  @ApiProperty({ description: 'Units sold so far' }) sold!: number;
-  @ApiProperty({
-    description: 'Neighbours who have paid so far: the count the cut-off holds against minBuyers',
-  })
-  buyers!: number;
   @ApiProperty({ description: 'Seconds until cut-off (截团)' }) secondsToCutOff!: number;
 }
 
