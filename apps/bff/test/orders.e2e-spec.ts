@@ -382,11 +382,34 @@ describe('checkout and orders', () => {
     it('holds the per-member limit across orders, and stops at the stock', async () => {
       const campaignId = await newCampaign({ stock: 4, perMemberLimit: 3 });
       const buyer = await shopperAt('order-limited');
-      await order(buyer.accessToken, { items: [{ campaignId, quantity: 2 }] }).expect(201);
+      const yourQuantity = async () => {
+        const detail = await t
+          .http()
+          .get(`/api/v1/campaigns/${campaignId}`)
+          .set(as(buyer.accessToken))
+          .expect(200);
+        const list = await t.http().get('/api/v1/campaigns?limit=100').set(as(buyer.accessToken));
+        const listed = list.body.items.find((c: { id: string }) => c.id === campaignId);
+        expect(listed.yourQuantity).toBe(detail.body.yourQuantity);
+        return detail.body.yourQuantity;
+      };
+      expect(await yourQuantity()).toBe(0);
+      const first = await order(buyer.accessToken, { items: [{ campaignId, quantity: 2 }] }).expect(
+        201,
+      );
+      // The shopper is shown what they hold already, so as not to ask for more than the limit.
+      expect(await yourQuantity()).toBe(2);
       const over = await order(buyer.accessToken, { items: [{ campaignId, quantity: 2 }] }).expect(
         409,
       );
       expect(over.body.error.code).toBe(ErrorCode.PurchaseLimitExceeded);
+      await t
+        .http()
+        .post(`/api/v1/orders/${first.body.id}/cancel`)
+        .set(as(buyer.accessToken))
+        .expect(200);
+      expect(await yourQuantity()).toBe(0);
+      await order(buyer.accessToken, { items: [{ campaignId, quantity: 2 }] }).expect(201);
       const other = await shopperAt('order-other');
       const sold = await order(other.accessToken, { items: [{ campaignId, quantity: 3 }] }).expect(
         409,

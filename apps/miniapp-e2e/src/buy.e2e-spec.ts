@@ -10,7 +10,7 @@ describe('journey: a neighbour buys a group-buy with points', () => {
   it('chooses a pickup point, checks out with points, pays and sees the order', async () => {
     const { stack } = journey;
     const auth = await operator(stack);
-    const { pickupDate } = await liveGroupBuy(stack, auth, {
+    const { id: campaignId, pickupDate } = await liveGroupBuy(stack, auth, {
       product: '赣南脐橙',
       sku: '5斤装',
       priceFen: 3_990,
@@ -87,6 +87,12 @@ describe('journey: a neighbour buys a group-buy with points', () => {
       (await member(stack, 'liuma')).auth,
     );
     expect(orders.items).toEqual([expect.objectContaining({ state: 'paid', pointsUsed: 500 })]);
+
+    // Back on the group-buy, she is shown the unit she holds against its limit of 3.
+    await page.goto(`${stack.h5Url}/#/subpackages/shop/campaign/index?id=${campaignId}`);
+    await waitForText(page.locator('.campaign-detail-limit'), '每人 3 件，你已买 1 件');
+    await page.locator('.campaign-detail-buy').click();
+    await waitForText(page.locator('.checkout-limit'), '数量（每人限 3 件，还可买 2 件）');
   });
 
   it('sees their pickup point and the live countdown on 首页, and moves to another point with its own group-buys', async () => {

@@ -4,11 +4,15 @@ import { useOpenPage } from '../hooks/use-open-page';
 import { useCheckoutStore } from '../stores/checkout-store';
 import { CampaignClock, useCampaignClock } from './campaign-parts';
 
-/** Why the campaign cannot be joined now, or null while it is live with stock left. */
+/**
+ * Why the campaign cannot be joined now, or null while it is live with stock left and the
+ * member may still buy some.
+ */
 function closedLabel(campaign: ShopperCampaign, { phase }: CampaignClock): string | null {
   if (phase === 'scheduled') return '即将开团';
   if (phase === 'over') return campaign.state === 'failed' ? '未成团' : '已截团';
   if (campaign.stockLeft === 0) return '已抢光';
+  if (campaign.yourQuantity >= campaign.perMemberLimit) return '已达限购';
   return null;
 }
 

@@ -9,6 +9,13 @@ import { newIdempotencyKey } from '../services/idempotency-key';
 import { payOrder } from '../services/payment';
 import { resetOnMemberChange } from './session';
 
+/**
+ * Units of the campaign the member may still order: its limit less what they hold already
+ * (at least one: 立即参团 is not offered to a member at the limit).
+ */
+export const mayStillBuy = (campaign: Pick<ShopperCampaign, 'perMemberLimit' | 'yourQuantity'>) =>
+  Math.max(1, campaign.perMemberLimit - campaign.yourQuantity);
+
 interface CheckoutState {
   campaign: ShopperCampaign | null;
   quantity: number;
@@ -91,7 +98,8 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
     },
 
     async setQuantity(quantity) {
-      const limit = get().campaign?.perMemberLimit ?? 1;
+      const { campaign } = get();
+      const limit = campaign ? mayStillBuy(campaign) : 1;
       set({
         quantity: Math.max(1, Math.min(limit, quantity)),
         idempotencyKey: newIdempotencyKey(),

@@ -1868,6 +1868,8 @@ export interface components {
             buyers: number;
             /** @description The caller's price per unit, fen, after their tier */
             yourPriceFen: number;
+            /** @description Units the caller holds in their orders of it that are not cancelled: perMemberLimit counts them */
+            yourQuantity: number;
             /** @description Seconds until cut-off (截团) */
             secondsToCutOff: number;
         };

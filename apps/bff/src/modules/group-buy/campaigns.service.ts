@@ -392,9 +392,17 @@ export class CampaignsService {
     );
     const { shown, nextCursor } = keysetPage(rows, page.limit);
     const buyers = await this.buyersOf(ctx, shown);
+    const ordered = await this.alreadyOrdered(
+      ctx,
+      memberId,
+      shown.map((row) => row.id),
+    );
     return {
       items: shown.map((row) =>
-        this.forShopper(row, tier, discountBps, now, buyers.get(row.id) ?? 0),
+        this.forShopper(row, tier, discountBps, now, {
+          buyers: buyers.get(row.id) ?? 0,
+          yourQuantity: ordered.get(row.id) ?? 0,
+        }),
       ),
       nextCursor,
     };
@@ -409,8 +417,27 @@ export class CampaignsService {
     const { place, benefits } = await this.shopperOf(ctx, memberId);
     const row = await this.visibleRow(ctx, { place, benefits }, campaignId);
     const buyers = await this.buyersOf(ctx, [row]);
+    const ordered = await this.alreadyOrdered(ctx, memberId, [row.id]);
     const now = this.clock.now();
-    return this.forShopper(row, place.tier, benefits.discountBps, now, buyers.get(row.id) ?? 0);
+    return this.forShopper(row, place.tier, benefits.discountBps, now, {
+      buyers: buyers.get(row.id) ?? 0,
+      yourQuantity: ordered.get(row.id) ?? 0,
+    });
+  }
+
+  /** Units of each campaign the member holds in orders not cancelled: what its limit counts. */
+  async alreadyOrdered(
+    ctx: RequestContext,
+    memberId: string,
+    campaignIds: string[],
+  ): Promise<Map<string, number>> {
+    const rows = await this.connection.query<{ campaign_id: string; quantity: number }>(
+      ctx,
+      `SELECT campaign_id, quantity FROM campaign_member_quantities
+       WHERE member_id = $1 AND campaign_id = ANY($2::uuid[])`,
+      [memberId, campaignIds],
+    );
+    return new Map(rows.map((r) => [r.campaign_id, r.quantity]));
   }
 
   /**
@@ -474,7 +501,7 @@ export class CampaignsService {
     tier: MemberTier,
     discountBps: number,
     now: Date,
-    buyers: number,
+    { buyers, yourQuantity }: { buyers: number; yourQuantity: number },
   ): ShopperCampaign {
     const tierPrice = row.tier_prices[tier];
     const yourPriceFen =
@@ -485,6 +512,7 @@ export class CampaignsService {
     return {
       ...toCampaign(row, now, buyers),
       yourPriceFen,
+      yourQuantity,
       secondsToCutOff: Math.max(0, Math.floor((row.cuts_off_at.getTime() - now.getTime()) / 1000)),
     };
   }

@@ -4,7 +4,6 @@ import { ErrorCode } from '@linli/shared';
 import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
 import { RequestContext } from '../../common/request-context';
-import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { PointsWalletService } from '../points/points-wallet.service';
 import { CampaignRow, CampaignsService, campaignState, MemberPlace } from './campaigns.service';
 import { OrderRequest, QuoteResponse } from './dto/order.dto';
@@ -27,7 +26,6 @@ export class CheckoutService {
   constructor(
     private readonly campaigns: CampaignsService,
     private readonly wallet: PointsWalletService,
-    private readonly connection: TransactionalConnection,
     private readonly clock: Clock,
   ) {}
 
@@ -97,7 +95,7 @@ export class CheckoutService {
   ): Promise<QuoteResponse> {
     const { quote: q, campaigns } = await this.price(ctx, memberId, request);
     // The order would be refused past the member's limit, counting their earlier orders: so is the quote.
-    const ordered = await this.alreadyOrdered(
+    const ordered = await this.campaigns.alreadyOrdered(
       ctx,
       memberId,
       campaigns.map((c) => c.id),
@@ -111,21 +109,6 @@ export class CheckoutService {
       q,
       campaigns.map((c) => c.title),
     );
-  }
-
-  /** Units of each campaign the member holds in orders not cancelled. */
-  async alreadyOrdered(
-    ctx: RequestContext,
-    memberId: string,
-    campaignIds: string[],
-  ): Promise<Map<string, number>> {
-    const rows = await this.connection.query<{ campaign_id: string; quantity: number }>(
-      ctx,
-      `SELECT campaign_id, quantity FROM campaign_member_quantities
-       WHERE member_id = $1 AND campaign_id = ANY($2::uuid[])`,
-      [memberId, campaignIds],
-    );
-    return new Map(rows.map((r) => [r.campaign_id, r.quantity]));
   }
 }
 

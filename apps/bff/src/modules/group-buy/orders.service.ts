@@ -8,6 +8,7 @@ import { decodeCursor, PageQuery, keysetPage } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { PointsLedger } from '../points/points-ledger.service';
+import { CampaignsService } from './campaigns.service';
 import { CheckoutService } from './checkout.service';
 import {
   MoneyBackState,
@@ -92,6 +93,7 @@ export class OrdersService {
   constructor(
     private readonly connection: TransactionalConnection,
     private readonly checkout: CheckoutService,
+    private readonly campaigns: CampaignsService,
     private readonly ledger: PointsLedger,
     private readonly clock: Clock,
   ) {}
@@ -181,7 +183,7 @@ export class OrdersService {
     );
     const refused = lines.find((l) => !held.some((h) => h.campaign_id === l.campaignId));
     if (refused) {
-      const ordered = await this.checkout.alreadyOrdered(ctx, memberId, [refused.campaignId]);
+      const ordered = await this.campaigns.alreadyOrdered(ctx, memberId, [refused.campaignId]);
       throw purchaseLimitExceeded(
         refused.campaignId,
         limitOf.get(refused.campaignId) ?? 0,

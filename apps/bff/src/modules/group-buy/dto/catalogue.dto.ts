@@ -231,6 +231,11 @@ export class AdminCampaignQuery extends PageQuery {
 export class ShopperCampaign extends Campaign {
   @ApiProperty({ description: "The caller's price per unit, fen, after their tier" })
   yourPriceFen!: number;
+  @ApiProperty({
+    description:
+      'Units the caller holds in their orders of it that are not cancelled: perMemberLimit counts them',
+  })
+  yourQuantity!: number;
   @ApiProperty({ description: 'Seconds until cut-off (截团)' }) secondsToCutOff!: number;
 }
 

@@ -127,7 +127,11 @@ export default function CampaignPage() {
             <Row label="参团" value={buyersText(campaign)} valueClass="campaign-detail-buyers" />
           </>
         )}
-        <Row label="限购" value={`每人 ${campaign.perMemberLimit} 件`} />
+        <Row
+          label="限购"
+          value={`每人 ${campaign.perMemberLimit} 件${campaign.yourQuantity > 0 ? `，你已买 ${campaign.yourQuantity} 件` : ''}`}
+          valueClass="campaign-detail-limit"
+        />
         {campaign.tierDiscountApplies && (
           <Row
             label="会员折扣"

@@ -3,7 +3,7 @@ import { Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { yuan } from '../../../services/format';
 import { paymentOutcome } from '../../../services/payment';
-import { useCheckoutStore } from '../../../stores/checkout-store';
+import { mayStillBuy, useCheckoutStore } from '../../../stores/checkout-store';
 import { useShopStore } from '../../../stores/shop-store';
 import './index.scss';
 
@@ -64,12 +64,15 @@ export default function CheckoutPage() {
           />
         )}
         <View className="checkout-row">
-          <Text>数量（每人限 {campaign.perMemberLimit} 件）</Text>
+          <Text className="checkout-limit">
+            数量（每人限 {campaign.perMemberLimit} 件
+            {campaign.yourQuantity > 0 ? `，还可买 ${mayStillBuy(campaign)} 件` : ''}）
+          </Text>
           <InputNumber
             className="checkout-quantity"
             value={quantity}
             min={1}
-            max={campaign.perMemberLimit}
+            max={mayStillBuy(campaign)}
             onChange={(value) => void setQuantity(Number(value))}
           />
         </View>
