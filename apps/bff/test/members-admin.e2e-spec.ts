@@ -209,8 +209,94 @@ describe('operators finding and reading members', () => {
     expect(res.body.recentOrders[0]).toEqual(seen);
   });
 
+  it("pages through a member's whole points journal and orders, newest first", async () => {
+    const hua = await loginMember(t, 'pages-hua');
+    await t
+      .http()
+      .put('/api/v1/me/pickup-point')
+      .set(as(hua.accessToken))
+      .send({ pickupPointId: points.west })
+      .expect(200);
+    for (const [change, reason] of [
+      [100, '第一笔'],
+      [-30, '第二笔'],
+      [50, '第三笔'],
+    ] as const)
+      await adjust(hua.member.id, change, reason);
+    const entries = (query: Record<string, string | number>) =>
+      t
+        .http()
+        .get(`/api/v1/admin/members/${hua.member.id}/points/entries`)
+        .query(query)
+        .set(as(admin));
+    const first = await entries({ limit: 2 }).expect(200);
+    const rest = await entries({ limit: 2, cursor: first.body.nextCursor }).expect(200);
+    expect(
+      [...first.body.items, ...rest.body.items].map((e: { reason: string }) => e.reason),
+    ).toEqual(['第三笔', '第二笔', '第一笔']);
+    expect(rest.body.nextCursor).toBeNull();
+    // The same journal the member pages in their wallet.
+    const own = await t
+      .http()
+      .get('/api/v1/me/points/entries?limit=2')
+      .set(as(hua.accessToken))
+      .expect(200);
+    expect(first.body).toEqual(own.body);
+    await entries({ type: 'lottery' }).expect(400);
+
+    const product = await t
+      .http()
+      .post('/api/v1/admin/products')
+      .set(as(admin))
+      .send({ name: '东魁杨梅', skus: [{ name: '2斤', priceFen: 6_800 }] })
+      .expect(201);
+    const placed: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const campaign = await t
+        .http()
+        .post('/api/v1/admin/campaigns')
+        .set(as(admin))
+        .send(liveCampaign(product.body.skus[0].id))
+        .expect(201);
+      await t
+        .http()
+        .post(`/api/v1/admin/campaigns/${campaign.body.id}/publish`)
+        .set(as(admin))
+        .expect(200);
+      const order = await t
+        .http()
+        .post('/api/v1/orders')
+        .set(as(hua.accessToken))
+        .set('Idempotency-Key', randomUUID())
+        .send({ items: [{ campaignId: campaign.body.id, quantity: 1 }] })
+        .expect(201);
+      placed.push(order.body.id);
+    }
+    const orders = (query: Record<string, string | number>) =>
+      t.http().get(`/api/v1/admin/members/${hua.member.id}/orders`).query(query).set(as(admin));
+    const page = await orders({ limit: 2 }).expect(200);
+    const next = await orders({ limit: 2, cursor: page.body.nextCursor }).expect(200);
+    const seen = [...page.body.items, ...next.body.items];
+    expect(seen.map((o: { id: string }) => o.id)).toEqual([...placed].reverse());
+    for (const order of seen) expect(order).not.toHaveProperty('pickupCode');
+  });
+
   it('answers 404 for a member who does not exist and 400 for what is not a member id', async () => {
     expect((await view(randomUUID()).expect(404)).body.error.code).toBe('NOT_FOUND');
     expect((await view('whole-gao').expect(400)).body.error.code).toBe('VALIDATION_FAILED');
+    for (const route of ['points/entries', 'orders']) {
+      await t
+        .http()
+        .get(`/api/v1/admin/members/${randomUUID()}/${route}`)
+        .set(as(admin))
+        .expect(404);
+      await t.http().get(`/api/v1/admin/members/nobody/${route}`).set(as(admin)).expect(400);
+      const shopper = await loginMember(t, 'nosy-again');
+      await t
+        .http()
+        .get(`/api/v1/admin/members/${shopper.member.id}/${route}`)
+        .set(as(shopper.accessToken))
+        .expect(403);
+    }
   });
 });

@@ -38,6 +38,7 @@ export type AdminMemberSummary = Schemas['AdminMemberSummary'];
 export type AdminMemberPage = Schemas['AdminMemberPage'];
 export type AdminMemberView = Schemas['AdminMemberView'];
 export type AdminMemberOrder = Schemas['AdminMemberOrder'];
+export type AdminMemberOrderPage = Schemas['AdminMemberOrderPage'];
 export type NearbyPickupPoint = Schemas['NearbyPickupPoint'];
 export type BindPickupPointRequest = Schemas['BindPickupPointRequest'];
 export type Product = Schemas['Product'];

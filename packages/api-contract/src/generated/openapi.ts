@@ -148,6 +148,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/members/{id}/points/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["MembersAdminController_pointEntries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/members/{id}/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["MembersAdminController_orders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/pickup-points": {
         parameters: {
             query?: never;
@@ -1366,6 +1398,14 @@ export interface components {
             /** @description Newest first, the last 5 */
             recentOrders: components["schemas"]["AdminMemberOrder"][];
         };
+        PointsEntryPage: {
+            items: components["schemas"]["PointsEntry"][];
+            nextCursor: string | null;
+        };
+        AdminMemberOrderPage: {
+            items: components["schemas"]["AdminMemberOrder"][];
+            nextCursor: string | null;
+        };
         NearbyPickupPoint: {
             /** Format: uuid */
             id: string;
@@ -1482,10 +1522,6 @@ export interface components {
         };
         AdminPickupPointPage: {
             items: components["schemas"]["AdminPickupPoint"][];
-            nextCursor: string | null;
-        };
-        PointsEntryPage: {
-            items: components["schemas"]["PointsEntry"][];
             nextCursor: string | null;
         };
         PointsPolicy: {
@@ -2566,6 +2602,73 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AdminMemberView"];
+                };
+            };
+            /** @description NOT_FOUND: no such member */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MembersAdminController_pointEntries: {
+        parameters: {
+            query?: {
+                limit?: unknown;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                type?: components["schemas"]["PointsEntryType"];
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PointsEntryPage"];
+                };
+            };
+            /** @description NOT_FOUND: no such member */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MembersAdminController_orders: {
+        parameters: {
+            query?: {
+                limit?: unknown;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminMemberOrderPage"];
                 };
             };
             /** @description NOT_FOUND: no such member */

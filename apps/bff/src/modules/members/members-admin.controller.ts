@@ -2,8 +2,17 @@ import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../../common/auth/auth.decorators';
 import { Ctx, RequestContext } from '../../common/request-context';
-import { AdminMemberPage, AdminMemberView, MemberSearchQuery } from './dto/members-admin.dto';
+import { PageQuery } from '../../common/pagination';
+import { PointsEntryPage, PointsEntryQuery } from '../points/dto/points-wallet.dto';
+import {
+  AdminMemberOrderPage,
+  AdminMemberPage,
+  AdminMemberView,
+  MemberSearchQuery,
+} from './dto/members-admin.dto';
 import { MembersAdminService } from './members-admin.service';
+
+const uuid = new ParseUUIDPipe({ version: '4' });
 
 /** Finding a member and reading their whole account, as an operator answering them does. */
 @ApiTags('admin')
@@ -22,10 +31,29 @@ export class MembersAdminController {
   @Get(':id')
   @ApiOkResponse({ type: AdminMemberView })
   @ApiNotFoundResponse({ description: 'NOT_FOUND: no such member' })
-  view(
-    @Ctx() ctx: RequestContext,
-    @Param('id', new ParseUUIDPipe({ version: '4' })) id: string,
-  ): Promise<AdminMemberView> {
+  view(@Ctx() ctx: RequestContext, @Param('id', uuid) id: string): Promise<AdminMemberView> {
     return this.members.view(ctx, id);
+  }
+
+  @Get(':id/points/entries')
+  @ApiOkResponse({ type: PointsEntryPage, description: 'Newest first' })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND: no such member' })
+  pointEntries(
+    @Ctx() ctx: RequestContext,
+    @Param('id', uuid) id: string,
+    @Query() query: PointsEntryQuery,
+  ): Promise<PointsEntryPage> {
+    return this.members.pointEntries(ctx, id, query);
+  }
+
+  @Get(':id/orders')
+  @ApiOkResponse({ type: AdminMemberOrderPage, description: 'Newest first' })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND: no such member' })
+  orders(
+    @Ctx() ctx: RequestContext,
+    @Param('id', uuid) id: string,
+    @Query() query: PageQuery,
+  ): Promise<AdminMemberOrderPage> {
+    return this.members.orderPage(ctx, id, query);
   }
 }

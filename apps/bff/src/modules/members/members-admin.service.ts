@@ -1,16 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import type { MemberTier } from '@linli/shared';
 import { Clock } from '../../common/clock';
-import { decodeCursor, keysetPage } from '../../common/pagination';
+import { AppException } from '../../common/errors/app-exception';
+import { decodeCursor, keysetPage, PageQuery } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
 import { containing } from '../../common/text-fields';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { OrderView } from '../group-buy/dto/order.dto';
 import { OrdersService } from '../group-buy/orders.service';
+import { PointsEntryPage, PointsEntryQuery } from '../points/dto/points-wallet.dto';
 import { PointsWalletService } from '../points/points-wallet.service';
 import { MemberTiersService } from '../tiers/member-tiers.service';
 import {
   AdminMemberOrder,
+  AdminMemberOrderPage,
   AdminMemberPage,
   AdminMemberView,
   MemberSearchQuery,
@@ -88,6 +91,34 @@ export class MembersAdminService {
       })),
       nextCursor,
     };
+  }
+
+  /** A member's points journal, newest first, as their wallet pages it; 404 for no such member. */
+  async pointEntries(
+    ctx: RequestContext,
+    memberId: string,
+    query: PointsEntryQuery,
+  ): Promise<PointsEntryPage> {
+    await this.mustExist(ctx, memberId);
+    return this.wallet.entries(ctx, memberId, query);
+  }
+
+  /** A member's orders, newest first, without their pickup codes; 404 for no such member. */
+  async orderPage(
+    ctx: RequestContext,
+    memberId: string,
+    query: PageQuery,
+  ): Promise<AdminMemberOrderPage> {
+    await this.mustExist(ctx, memberId);
+    const page = await this.orders.list(ctx, memberId, query);
+    return { items: page.items.map(withoutPickupCode), nextCursor: page.nextCursor };
+  }
+
+  private async mustExist(ctx: RequestContext, memberId: string): Promise<void> {
+    const [member] = await this.connection.query(ctx, `SELECT 1 FROM members WHERE id = $1`, [
+      memberId,
+    ]);
+    if (!member) throw AppException.notFound('Member');
   }
 
   /** One member whole: profile, tier and its history, points, and latest orders. */

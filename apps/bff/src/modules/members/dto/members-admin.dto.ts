@@ -62,6 +62,11 @@ export class ManualTierFloor {
 /** A member's order as an operator sees it: without the pickup code, which is the member's to show. */
 export class AdminMemberOrder extends OmitType(OrderView, ['pickupCode'] as const) {}
 
+export class AdminMemberOrderPage {
+  @ApiProperty({ type: AdminMemberOrder, isArray: true }) items!: AdminMemberOrder[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
 /** Everything about one member an operator needs to answer them or adjust their account. */
 export class AdminMemberView extends MeResponse {
   @ApiProperty({ format: 'date-time' }) lastLoginAt!: string;
