@@ -19,6 +19,33 @@ describe('operators finding and reading members', () => {
       .set('Idempotency-Key', randomUUID())
       .send({ points: pointsChange, reason })
       .expect(201);
+  const bindTo = (token: string, pickupPointId: string) =>
+    t.http().put('/api/v1/me/pickup-point').set(as(token)).send({ pickupPointId }).expect(200);
+  /** A live campaign of the SKU, published: its id. */
+  const openCampaign = async (skuId: string) => {
+    const campaign = await t
+      .http()
+      .post('/api/v1/admin/campaigns')
+      .set(as(admin))
+      .send(liveCampaign(skuId, { tierDiscountApplies: false }))
+      .expect(201);
+    await t
+      .http()
+      .post(`/api/v1/admin/campaigns/${campaign.body.id}/publish`)
+      .set(as(admin))
+      .expect(200);
+    return campaign.body.id as string;
+  };
+  const placeOrder = async (token: string, campaignId: string, quantity: number) =>
+    (
+      await t
+        .http()
+        .post('/api/v1/orders')
+        .set(as(token))
+        .set('Idempotency-Key', randomUUID())
+        .send({ items: [{ campaignId, quantity }] })
+        .expect(201)
+    ).body as { id: string; payable: number };
   const inviteCodeOf = async (token: string) =>
     (await t.http().get('/api/v1/me').set(as(token)).expect(200)).body.inviteCode as string;
   const names = (body: { items: { nickname: string }[] }) => body.items.map((m) => m.nickname);
@@ -51,12 +78,7 @@ describe('operators finding and reading members', () => {
 
   it('finds a member by their whole invite code or id, with what a list needs to tell them apart', async () => {
     const dora = await loginMember(t, 'find-dora');
-    await t
-      .http()
-      .put('/api/v1/me/pickup-point')
-      .set(as(dora.accessToken))
-      .send({ pickupPointId: points.east })
-      .expect(200);
+    await bindTo(dora.accessToken, points.east);
     await adjust(dora.member.id, 120, '活动奖励');
     const code = await inviteCodeOf(dora.accessToken);
 
@@ -84,12 +106,7 @@ describe('operators finding and reading members', () => {
   it('narrows the list to a tier and to a pickup point', async () => {
     const erin = await loginMember(t, 'narrow-erin');
     const fay = await loginMember(t, 'narrow-fay');
-    await t
-      .http()
-      .put('/api/v1/me/pickup-point')
-      .set(as(fay.accessToken))
-      .send({ pickupPointId: points.west })
-      .expect(200);
+    await bindTo(fay.accessToken, points.west);
     const until = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
     await t
       .http()
@@ -136,12 +153,7 @@ describe('operators finding and reading members', () => {
       .send({ code: 'dev:whole-gao', inviteCode: await inviteCodeOf(inviter.accessToken) })
       .expect(200);
     const gao = invited.body as { accessToken: string; member: { id: string } };
-    await t
-      .http()
-      .put('/api/v1/me/pickup-point')
-      .set(as(gao.accessToken))
-      .send({ pickupPointId: points.east })
-      .expect(200);
+    await bindTo(gao.accessToken, points.east);
     await adjust(gao.member.id, 300, '新人礼包');
     await adjust(gao.member.id, -50, '误发更正');
     const until = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
@@ -157,24 +169,7 @@ describe('operators finding and reading members', () => {
       .set(as(admin))
       .send({ name: '赣南脐橙', skus: [{ name: '5斤装', priceFen: 3_990 }] })
       .expect(201);
-    const campaign = await t
-      .http()
-      .post('/api/v1/admin/campaigns')
-      .set(as(admin))
-      .send(liveCampaign(product.body.skus[0].id, { tierDiscountApplies: false }))
-      .expect(201);
-    await t
-      .http()
-      .post(`/api/v1/admin/campaigns/${campaign.body.id}/publish`)
-      .set(as(admin))
-      .expect(200);
-    const order = await t
-      .http()
-      .post('/api/v1/orders')
-      .set(as(gao.accessToken))
-      .set('Idempotency-Key', randomUUID())
-      .send({ items: [{ campaignId: campaign.body.id, quantity: 2 }] })
-      .expect(201);
+    const order = await placeOrder(gao.accessToken, await openCampaign(product.body.skus[0].id), 2);
 
     const res = await view(gao.member.id).expect(200);
     expect(res.body).toMatchObject({
@@ -194,9 +189,9 @@ describe('operators finding and reading members', () => {
       orderCount: 1,
       recentOrders: [
         expect.objectContaining({
-          id: order.body.id,
+          id: order.id,
           state: 'pending_payment',
-          payable: order.body.payable,
+          payable: order.payable,
         }),
       ],
     });
@@ -211,12 +206,7 @@ describe('operators finding and reading members', () => {
 
   it("pages through a member's whole points journal and orders, newest first", async () => {
     const hua = await loginMember(t, 'pages-hua');
-    await t
-      .http()
-      .put('/api/v1/me/pickup-point')
-      .set(as(hua.accessToken))
-      .send({ pickupPointId: points.west })
-      .expect(200);
+    await bindTo(hua.accessToken, points.west);
     for (const [change, reason] of [
       [100, '第一笔'],
       [-30, '第二笔'],
@@ -252,25 +242,8 @@ describe('operators finding and reading members', () => {
       .expect(201);
     const placed: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const campaign = await t
-        .http()
-        .post('/api/v1/admin/campaigns')
-        .set(as(admin))
-        .send(liveCampaign(product.body.skus[0].id))
-        .expect(201);
-      await t
-        .http()
-        .post(`/api/v1/admin/campaigns/${campaign.body.id}/publish`)
-        .set(as(admin))
-        .expect(200);
-      const order = await t
-        .http()
-        .post('/api/v1/orders')
-        .set(as(hua.accessToken))
-        .set('Idempotency-Key', randomUUID())
-        .send({ items: [{ campaignId: campaign.body.id, quantity: 1 }] })
-        .expect(201);
-      placed.push(order.body.id);
+      const campaignId = await openCampaign(product.body.skus[0].id);
+      placed.push((await placeOrder(hua.accessToken, campaignId, 1)).id);
     }
     const orders = (query: Record<string, string | number>) =>
       t.http().get(`/api/v1/admin/members/${hua.member.id}/orders`).query(query).set(as(admin));
