@@ -14,21 +14,12 @@ export function InviteButton({
   inviteCode: string | undefined;
   className: string;
 }) {
-  if (process.env.TARO_ENV === 'weapp') {
-    return (
-      <Button className={className} fill="outline" type="primary" size="large" openType="share">
-        邀请邻居
-      </Button>
-    );
-  }
+  const share =
+    process.env.TARO_ENV === 'weapp'
+      ? { openType: 'share' as const }
+      : { onClick: () => void copyShareLink(campaignSharePath(campaignId, inviteCode)) };
   return (
-    <Button
-      className={className}
-      fill="outline"
-      type="primary"
-      size="large"
-      onClick={() => void copyShareLink(campaignSharePath(campaignId, inviteCode))}
-    >
+    <Button className={className} fill="outline" type="primary" size="large" {...share}>
       邀请邻居
     </Button>
   );

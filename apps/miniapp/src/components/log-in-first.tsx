@@ -1,24 +1,54 @@
 import { Button } from '@nutui/nutui-react-taro';
 import { Text, View } from '@tarojs/components';
 import { useRouter } from '@tarojs/taro';
-import { logInAndComeBack, pageUrl } from '../services/come-back';
+import { choosePickupPointAndComeBack, logInAndComeBack, pageUrl } from '../services/come-back';
 
 /**
- * What a page of the member's own (a shared group-buy, a message about an order) shows before
- * they log in: the way to log in, and back to this page after.
+ * What a page shows before the member has done what it needs: the way there, and back to
+ * this page after.
  */
-export function LogInFirst({ title }: { title: string }) {
+function FirstThis({
+  title,
+  className,
+  action,
+  leave,
+}: {
+  title: string;
+  className: string;
+  action: string;
+  leave: (url: string) => void;
+}) {
   const { path, params } = useRouter();
   return (
     <View className="page placeholder log-in-first">
       <Text className="placeholder__title">{title}</Text>
-      <Button
-        className="log-in-first__go"
-        type="primary"
-        onClick={() => logInAndComeBack(pageUrl(path, params))}
-      >
-        去登录
+      <Button className={className} type="primary" onClick={() => leave(pageUrl(path, params))}>
+        {action}
       </Button>
     </View>
+  );
+}
+
+/** A page of the member's own (a shared group-buy, a message about an order), before they log in. */
+export function LogInFirst({ title }: { title: string }) {
+  return (
+    <FirstThis
+      title={title}
+      className="log-in-first__go"
+      action="去登录"
+      leave={logInAndComeBack}
+    />
+  );
+}
+
+/** A group-buy's page for a member who has not chosen a pickup point yet. */
+export function ChoosePickupPointFirst() {
+  return (
+    <FirstThis
+      title="先选择你的自提点，再参团"
+      className="campaign-choose-point"
+      action="选择自提点"
+      leave={choosePickupPointAndComeBack}
+    />
   );
 }

@@ -1,4 +1,3 @@
-import { Button } from '@nutui/nutui-react-taro';
 import { Image, Swiper, SwiperItem, Text, View } from '@tarojs/components';
 import { useDidShow, useRouter, useShareAppMessage } from '@tarojs/taro';
 import { MEMBER_TIER_NAMES } from '@linli/shared';
@@ -6,8 +5,7 @@ import { BuyButton } from '../../../components/buy-button';
 import { CampaignPrices, CampaignStock, ExclusiveBadge } from '../../../components/campaign-parts';
 import { InviteButton } from '../../../components/invite-button';
 import { LoadFailed } from '../../../components/load-failed';
-import { LogInFirst } from '../../../components/log-in-first';
-import { choosePickupPointAndComeBack, pageUrl } from '../../../services/come-back';
+import { ChoosePickupPointFirst, LogInFirst } from '../../../components/log-in-first';
 import { formatDateTime, yuan } from '../../../services/format';
 import { campaignSharePath } from '../../../services/share';
 import { useAuthStore } from '../../../stores/auth-store';
@@ -33,8 +31,7 @@ function buyersText({ buyers, minBuyers }: { buyers: number; minBuyers: number }
 }
 
 export default function CampaignPage() {
-  const { path, params } = useRouter();
-  const { id, inviter } = params;
+  const { id, inviter } = useRouter().params;
   const loggedIn = useAuthStore((s) => Boolean(s.accessToken));
   const inviteCode = useAuthStore((s) => s.member?.inviteCode);
   const {
@@ -60,20 +57,7 @@ export default function CampaignPage() {
   });
 
   if (!loggedIn) return <LogInFirst title="登录后参团" />;
-  if (needsPickupPoint) {
-    return (
-      <View className="page placeholder">
-        <Text className="placeholder__title">先选择你的自提点，再参团</Text>
-        <Button
-          className="campaign-choose-point"
-          type="primary"
-          onClick={() => choosePickupPointAndComeBack(pageUrl(path, params))}
-        >
-          选择自提点
-        </Button>
-      </View>
-    );
-  }
+  if (needsPickupPoint) return <ChoosePickupPointFirst />;
 
   if (!campaign || campaign.id !== id) {
     return (
