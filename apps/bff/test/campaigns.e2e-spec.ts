@@ -433,6 +433,212 @@ describe('catalogue and campaigns', () => {
     });
   });
 
+  describe('editing', () => {
+    const update = (id: string, body: object, token = admin) =>
+      t.http().patch(`/api/v1/admin/campaigns/${id}`).set(as(token)).send(body);
+    const withdraw = (id: string, token = admin) =>
+      t.http().post(`/api/v1/admin/campaigns/${id}/withdraw`).set(as(token));
+    const auditOf = async (id: string, action: string) =>
+      (
+        await t
+          .http()
+          .get('/api/v1/admin/audit-log')
+          .query({ targetId: id })
+          .set(as(admin))
+          .expect(200)
+      ).body.items
+        .filter((e: { action: string }) => e.action === action)
+        .map((e: { details: object }) => e.details);
+
+    it('changes a draft field by field, checks it as a whole, and audits what changed', async () => {
+      const draft = await create(
+        liveCampaign(skuId, { title: '改价团', stock: 10, pickupPointIds: [points.west] }),
+      ).expect(201);
+      const id = draft.body.id as string;
+      const changed = await update(id, {
+        title: '改价团 第二版',
+        groupPriceFen: 2_500,
+        stock: 20,
+        pickupPointIds: null,
+        tierPrices: { gold: 2_000 },
+      }).expect(200);
+      expect(changed.body).toMatchObject({
+        ...draft.body,
+        title: '改价团 第二版',
+        groupPriceFen: 2_500,
+        stockTotal: 20,
+        stockLeft: 20,
+        pickupPointIds: null,
+        tierPrices: { gold: 2_000 },
+      });
+      expect(await auditOf(id, 'campaign.update')).toEqual([
+        {
+          before: {
+            title: '改价团',
+            groupPriceFen: 2_990,
+            stock: 10,
+            pickupPointIds: [points.west],
+            tierPrices: {},
+          },
+          after: {
+            title: '改价团 第二版',
+            groupPriceFen: 2_500,
+            stock: 20,
+            pickupPointIds: null,
+            tierPrices: { gold: 2_000 },
+          },
+        },
+      ]);
+
+      // Checked with what it keeps: a limit above the stock, or a cut-off before the start.
+      const tooMany = await update(id, { perMemberLimit: 30 }).expect(422);
+      expect(tooMany.body.error).toMatchObject({
+        code: ErrorCode.CampaignInvalid,
+        details: { problems: ['the per-member limit is above the stock'] },
+      });
+      const backwards = await update(id, {
+        cutsOffAt: new Date(Date.now() - 2 * 3_600_000).toISOString(),
+      }).expect(422);
+      expect(backwards.body.error.details.problems).toContain(
+        'the cut-off must come after the start',
+      );
+      await update(id, { pickupPointIds: [randomUUID()] }).expect(404);
+      await update(id, { skuId: randomUUID() }).expect(404);
+      const unchanged = await t.http().get(`/api/v1/admin/campaigns/${id}`).set(as(admin));
+      expect(unchanged.body).toEqual(changed.body);
+
+      await publish(id).expect(200);
+      const shown = await t.http().get(`/api/v1/campaigns/${id}`).set(as(shopper)).expect(200);
+      expect(shown.body).toMatchObject({ title: '改价团 第二版', groupPriceFen: 2_500 });
+    });
+
+    it('withdraws a campaign nobody holds units of, to be changed and published again', async () => {
+      const draft = await create(liveCampaign(skuId, { title: '撤回团' })).expect(201);
+      const id = draft.body.id as string;
+      await publish(id).expect(200);
+      const live = await update(id, { title: '撤回团 改' }).expect(409);
+      expect(live.body.error).toMatchObject({
+        code: ErrorCode.CampaignNotDraft,
+        details: { campaignId: id, state: 'live' },
+      });
+
+      expect((await withdraw(id).expect(200)).body).toMatchObject({ state: 'draft' });
+      await t.http().get(`/api/v1/campaigns/${id}`).set(as(shopper)).expect(404);
+      const listed = await t.http().get('/api/v1/campaigns').set(as(shopper)).expect(200);
+      expect(listed.body.items.map((c: { id: string }) => c.id)).not.toContain(id);
+      const notOpen = await withdraw(id).expect(409);
+      expect(notOpen.body.error).toMatchObject({
+        code: ErrorCode.CampaignNotOpen,
+        details: { state: 'draft' },
+      });
+
+      await update(id, { title: '撤回团 改' }).expect(200);
+      await publish(id).expect(200);
+      const placed = await t
+        .http()
+        .post('/api/v1/orders')
+        .set(as(shopper))
+        .set('Idempotency-Key', randomUUID())
+        .send({ items: [{ campaignId: id, quantity: 2 }] })
+        .expect(201);
+      expect(placed.body.lines[0].title).toBe('撤回团 改');
+      const ordered = await withdraw(id).expect(409);
+      expect(ordered.body.error).toMatchObject({
+        code: ErrorCode.CampaignOrdered,
+        details: { campaignId: id, sold: 2 },
+      });
+      // Once the unpaid order is cancelled, nobody holds a unit and it may be withdrawn again.
+      await t.http().post(`/api/v1/orders/${placed.body.id}/cancel`).set(as(shopper)).expect(200);
+      await withdraw(id).expect(200);
+      expect(await auditOf(id, 'campaign.withdraw')).toHaveLength(2);
+    });
+
+    it('refuses empty or bad changes, unknown campaigns, closed ones and shoppers', async () => {
+      const draft = await create(liveCampaign(skuId)).expect(201);
+      for (const body of [
+        {},
+        { title: null },
+        { title: '' },
+        { groupPriceFen: 0 },
+        { stock: 1.5 },
+        { tiers: ['platinum'] },
+        { pickupPointIds: [] },
+        { startsAt: 'tomorrow' },
+        { colour: 'red' },
+      ]) {
+        expect((await update(draft.body.id, body).expect(400)).body.error.code).toBe(
+          ErrorCode.ValidationFailed,
+        );
+      }
+      await update(randomUUID(), { title: '无此团' }).expect(404);
+      await withdraw(randomUUID()).expect(404);
+      await update(draft.body.id, { title: '顾客改' }, shopper).expect(403);
+      await withdraw(draft.body.id, shopper).expect(403);
+
+      const over = await create(liveCampaign(skuId)).expect(201);
+      await publish(over.body.id).expect(200);
+      await t.dataSource.query(
+        `UPDATE campaigns SET cuts_off_at = now() - interval '1 minute' WHERE id = $1`,
+        [over.body.id],
+      );
+      const late = await withdraw(over.body.id).expect(409);
+      expect(late.body.error).toMatchObject({
+        code: ErrorCode.CampaignNotOpen,
+        details: { state: 'cut_off' },
+      });
+    });
+
+    it('changes a product’s name, description and pictures wherever its campaigns show them', async () => {
+      const product = await t
+        .http()
+        .post('/api/v1/admin/products')
+        .set(as(admin))
+        .send({ name: '杨梅', description: '旧描述', skus: [{ name: '2斤', priceFen: 5_000 }] })
+        .expect(201);
+      const campaign = await create(liveCampaign(product.body.skus[0].id)).expect(201);
+      await publish(campaign.body.id).expect(200);
+      const patch = (id: string, body: object, token = admin) =>
+        t.http().patch(`/api/v1/admin/products/${id}`).set(as(token)).send(body);
+
+      const changed = await patch(product.body.id, {
+        description: '东魁杨梅，当天采摘',
+        images: ['https://img.example/bayberry.jpg'],
+      }).expect(200);
+      expect(changed.body).toEqual({
+        ...product.body,
+        description: '东魁杨梅，当天采摘',
+        images: ['https://img.example/bayberry.jpg'],
+      });
+      const shown = await t
+        .http()
+        .get(`/api/v1/campaigns/${campaign.body.id}`)
+        .set(as(shopper))
+        .expect(200);
+      expect(shown.body).toMatchObject({
+        productName: '杨梅',
+        description: '东魁杨梅，当天采摘',
+        images: ['https://img.example/bayberry.jpg'],
+      });
+      expect(await auditOf(product.body.id, 'product.update')).toEqual([
+        {
+          before: { description: '旧描述', images: [] },
+          after: {
+            description: '东魁杨梅，当天采摘',
+            images: ['https://img.example/bayberry.jpg'],
+          },
+        },
+      ]);
+
+      for (const body of [{}, { name: '' }, { images: ['not a url'] }, { skus: [] }]) {
+        expect((await patch(product.body.id, body).expect(400)).body.error.code).toBe(
+          ErrorCode.ValidationFailed,
+        );
+      }
+      await patch(randomUUID(), { name: '无此商品' }).expect(404);
+      await patch(product.body.id, { name: '顾客改' }, shopper).expect(403);
+    });
+  });
+
   describe('operator lists', () => {
     const list = (route: string, query: Record<string, string | number> = {}, token = admin) =>
       t.http().get(`/api/v1/admin/${route}`).query(query).set(as(token));

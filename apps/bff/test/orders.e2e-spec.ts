@@ -55,6 +55,22 @@ describe('checkout and orders', () => {
     await pay(token, placed.body.id).expect(200);
     return placed;
   };
+  /** Many shoppers at the east pickup point, written straight to the database, with their tokens. */
+  const buyersAtEast = (count: number): Promise<{ id: string; token: string }[]> => {
+    const tokens = t.app.get(TokenService);
+    return Promise.all(
+      Array.from({ length: count }, async () => {
+        const [row] = await t.dataSource.query(
+          `INSERT INTO members (openid, nickname, invite_code, pickup_point_id) VALUES ($1, 'buyer', $2, $3) RETURNING id`,
+          [`buyer_${randomUUID()}`, `B${randomUUID().slice(0, 9).toUpperCase()}`, points.east],
+        );
+        return {
+          id: row.id,
+          token: tokens.signAccess({ kind: 'member', id: row.id, roles: ['shopper'] }),
+        };
+      }),
+    );
+  };
   /** What the shopper was told about one order, newest first. */
   const noticesAbout = async (token: string, orderId: string) =>
     (
@@ -1170,23 +1186,7 @@ describe('checkout and orders', () => {
       'round %i: never oversells 100 units to 1,000 concurrent buyers, some replaying or cancelling, and holds every limit',
       async () => {
         const campaignId = await newCampaign({ stock: 100, perMemberLimit: 3 });
-        const tokens = t.app.get(TokenService);
-        const buyers: { id: string; token: string }[] = await Promise.all(
-          Array.from({ length: 1000 }, async (_, i) => {
-            const [row] = await t.dataSource.query(
-              `INSERT INTO members (openid, nickname, invite_code, pickup_point_id) VALUES ($1, 'flash', $2, $3) RETURNING id`,
-              [
-                `flash_${i}_${randomUUID()}`,
-                `F${randomUUID().slice(0, 9).toUpperCase()}`,
-                points.east,
-              ],
-            );
-            return {
-              id: row.id,
-              token: tokens.signAccess({ kind: 'member', id: row.id, roles: ['shopper'] }),
-            };
-          }),
-        );
+        const buyers = await buyersAtEast(1000);
         const attempts = buyers.map((buyer, i) => ({
           buyer,
           quantity: 1 + (i % 3),
@@ -1261,20 +1261,7 @@ describe('checkout and orders', () => {
 
     it('moves the stock by exactly the changes an operator makes while 300 buyers order and some cancel, never overselling', async () => {
       const campaignId = await newCampaign({ stock: 50, perMemberLimit: 3 });
-      const tokens = t.app.get(TokenService);
-      const buyers = await Promise.all(
-        Array.from({ length: 300 }, async (_, i) => {
-          const [row] = await t.dataSource.query(
-            `INSERT INTO members (openid, nickname, invite_code, pickup_point_id) VALUES ($1, 'restock', $2, $3) RETURNING id`,
-            [
-              `restock_${i}_${randomUUID()}`,
-              `R${randomUUID().slice(0, 9).toUpperCase()}`,
-              points.east,
-            ],
-          );
-          return tokens.signAccess({ kind: 'member', id: row.id, roles: ['shopper'] });
-        }),
-      );
+      const buyers = (await buyersAtEast(300)).map((b) => b.token);
       // 20 top-ups of 3 and 20 take-outs of 4, each sent three times with its key.
       const changes = Array.from({ length: 40 }, (_, i) => ({
         change: i % 2 === 0 ? 3 : -4,
@@ -1330,5 +1317,65 @@ describe('checkout and orders', () => {
       expect(stock_left).toBeGreaterThanOrEqual(0);
       expect(ordered).toBe(stock_total - stock_left);
     });
+
+    // The withdrawal is sent first, among the buyers or after most of them: five rounds, each
+    // on a fresh campaign.
+    it.each([0, 1, 10, 25, 40])(
+      'after %i of 50 buyers: a withdrawal either takes the campaign back before any order or is refused after one',
+      async (sentAfter) => {
+        const campaignId = await newCampaign({ stock: 100 });
+        const buyers = await buyersAtEast(50);
+        // A request is sent when it is first awaited: then() sends each in this order.
+        const buy = (b: { token: string }) =>
+          order(b.token, { items: [{ campaignId, quantity: 1 }] }).then((res) => res);
+        const before = buyers.slice(0, sentAfter).map(buy);
+        const withdrawing = t
+          .http()
+          .post(`/api/v1/admin/campaigns/${campaignId}/withdraw`)
+          .set(as(admin))
+          .then((res) => res);
+        const after = buyers.slice(sentAfter).map(buy);
+        const [bought, withdrawn] = await Promise.all([
+          Promise.all([...before, ...after]),
+          withdrawing,
+        ]);
+
+        const placed = bought.filter((r) => r.status === 201).length;
+        const [{ stock_left, status }] = await t.dataSource.query(
+          `SELECT stock_left, status FROM campaigns WHERE id = $1`,
+          [campaignId],
+        );
+        const [{ held }] = await t.dataSource.query(
+          `SELECT COALESCE(SUM(l.quantity), 0)::int AS held FROM order_lines l JOIN orders o ON o.id = l.order_id
+           WHERE l.campaign_id = $1 AND o.state <> 'cancelled'`,
+          [campaignId],
+        );
+        expect(held).toBe(placed);
+        expect(stock_left).toBe(100 - placed);
+        if (withdrawn.status === 200) {
+          expect(status).toBe('draft');
+          expect(placed).toBe(0);
+        } else {
+          expect(withdrawn.body.error).toMatchObject({
+            code: ErrorCode.CampaignOrdered,
+            details: { campaignId },
+          });
+          expect(status).toBe('published');
+          expect(placed).toBeGreaterThan(0);
+        }
+        // An order the withdrawal overtook is refused as not open, or at its stock update.
+        expect(
+          bought
+            .filter((r) => r.status !== 201)
+            .filter(
+              (r) =>
+                r.status !== 404 &&
+                r.body.error?.code !== ErrorCode.CampaignNotOpen &&
+                r.body.error?.code !== ErrorCode.OutOfStock,
+            )
+            .map((r) => [r.status, r.body]),
+        ).toEqual([]);
+      },
+    );
   });
 });

@@ -28,6 +28,8 @@ export enum ErrorCode {
   PickupPointRequired = 'PICKUP_POINT_REQUIRED',
   CampaignNotOpen = 'CAMPAIGN_NOT_OPEN',
   CampaignInvalid = 'CAMPAIGN_INVALID',
+  CampaignNotDraft = 'CAMPAIGN_NOT_DRAFT',
+  CampaignOrdered = 'CAMPAIGN_ORDERED',
   PurchaseLimitExceeded = 'PURCHASE_LIMIT_EXCEEDED',
   OutOfStock = 'OUT_OF_STOCK',
   PriceChanged = 'PRICE_CHANGED',

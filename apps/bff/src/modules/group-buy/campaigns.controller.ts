@@ -1,4 +1,14 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../../common/auth/auth.decorators';
 import { Idempotent } from '../../common/idempotency/idempotency.interceptor';
@@ -16,6 +26,8 @@ import {
   ShopperCampaign,
   ShopperCampaignList,
   StockChangeRequest,
+  UpdateCampaignRequest,
+  UpdateProductRequest,
 } from './dto/catalogue.dto';
 import { CampaignsService } from './campaigns.service';
 
@@ -32,6 +44,16 @@ export class CatalogueAdminController {
   @ApiOkResponse({ type: Product })
   createProduct(@Ctx() ctx: RequestContext, @Body() body: CreateProductRequest): Promise<Product> {
     return this.campaigns.createProduct(ctx, body);
+  }
+
+  @Patch('products/:id')
+  @ApiOkResponse({ type: Product })
+  updateProduct(
+    @Ctx() ctx: RequestContext,
+    @Param('id', uuid) id: string,
+    @Body() body: UpdateProductRequest,
+  ): Promise<Product> {
+    return this.campaigns.updateProduct(ctx, id, body);
   }
 
   @Get('products')
@@ -64,6 +86,19 @@ export class CatalogueAdminController {
     return this.campaigns.adminCampaign(ctx, id);
   }
 
+  @Patch('campaigns/:id')
+  @ApiOkResponse({ type: AdminCampaign })
+  @ApiConflictResponse({
+    description: 'CAMPAIGN_NOT_DRAFT: published campaigns are withdrawn first',
+  })
+  updateCampaign(
+    @Ctx() ctx: RequestContext,
+    @Param('id', uuid) id: string,
+    @Body() body: UpdateCampaignRequest,
+  ): Promise<AdminCampaign> {
+    return this.campaigns.updateCampaign(ctx, id, body);
+  }
+
   @Post('campaigns/:id/stock')
   @HttpCode(200)
   @Idempotent({ required: true })
@@ -85,6 +120,18 @@ export class CatalogueAdminController {
   @ApiOkResponse({ type: AdminCampaign })
   publish(@Ctx() ctx: RequestContext, @Param('id', uuid) id: string): Promise<AdminCampaign> {
     return this.campaigns.publish(ctx, id);
+  }
+
+  /** Back to a draft, to be changed and published again: only before anyone has ordered. */
+  @Post('campaigns/:id/withdraw')
+  @HttpCode(200)
+  @ApiOkResponse({ type: AdminCampaign })
+  @ApiConflictResponse({
+    description:
+      'CAMPAIGN_ORDERED: neighbours hold units of it; CAMPAIGN_NOT_OPEN: a draft, or cut off',
+  })
+  withdraw(@Ctx() ctx: RequestContext, @Param('id', uuid) id: string): Promise<AdminCampaign> {
+    return this.campaigns.withdraw(ctx, id);
   }
 }
 

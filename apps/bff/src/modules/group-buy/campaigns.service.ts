@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable } from '@nestjs/common';
 import { businessDay, mulDivHalfUp } from '@linli/domain';
-import type { MemberTier } from '@linli/shared';
+import { ErrorCode, type MemberTier } from '@linli/shared';
 import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
 import { decodeCursor, keysetPage, PageQuery } from '../../common/pagination';
@@ -23,10 +23,14 @@ import {
   ProductQuery,
   ShopperCampaign,
   StockChangeRequest,
+  UpdateCampaignRequest,
+  UpdateProductRequest,
 } from './dto/catalogue.dto';
 import {
   campaignInvalid,
+  campaignNotDraft,
   campaignNotOpen,
+  campaignOrdered,
   notEnoughUnsold,
   pickupPointRequired,
 } from './group-buy.exception';
@@ -36,6 +40,15 @@ interface ShopperCounts {
   buyers: number;
   yourQuantity: number;
 }
+
+/** A campaign as an operator writes it, with null for "at every pickup point" and "for every tier". */
+type CampaignFields = Omit<CreateCampaignRequest, 'pickupPointIds' | 'tiers'> & {
+  pickupPointIds: string[] | null;
+  tiers: MemberTier[] | null;
+};
+
+const PRODUCT_FIELDS = ['name', 'description', 'images'] as const;
+type ProductField = (typeof PRODUCT_FIELDS)[number];
 
 export interface MemberPlace {
   pickupPointId: string;
@@ -81,6 +94,27 @@ const CAMPAIGN_SELECT = `
   SELECT c.*, p.name AS product_name, s.name AS sku_name, p.description, p.images,
          s.price_fen AS list_price_fen, c.cuts_off_at::text AS cursor_at
   FROM campaigns c JOIN skus s ON s.id = c.sku_id JOIN products p ON p.id = s.product_id`;
+
+interface ProductRow {
+  id: string;
+  name: string;
+  description: string;
+  images: string[];
+  skus: Product['skus'] | null;
+  cursor_at: string;
+}
+
+// cursor_at: the keyset position of the operator's list, newest first.
+const PRODUCT_SELECT = `
+  SELECT p.id, p.name, p.description, p.images, p.created_at::text AS cursor_at,
+         (SELECT json_agg(json_build_object('id', s.id, 'name', s.name, 'priceFen', s.price_fen)
+                          ORDER BY s.position, s.created_at)
+          FROM skus s WHERE s.product_id = p.id) AS skus
+  FROM products p`;
+
+function toProduct({ cursor_at: _cursor, ...row }: ProductRow): Product {
+  return { ...row, skus: row.skus ?? [] };
+}
 
 /** A published campaign is scheduled until it starts and live until its cut-off; the rest is stored. */
 export function campaignState(
@@ -175,52 +209,69 @@ export class CampaignsService {
     };
   }
 
+  /** Changes a product's name, description or pictures, wherever its campaigns show them. */
+  async updateProduct(
+    ctx: RequestContext,
+    productId: string,
+    request: UpdateProductRequest,
+  ): Promise<Product> {
+    const given = PRODUCT_FIELDS.filter(
+      (field) => request[field] !== undefined && request[field] !== null,
+    );
+    if (given.length === 0) {
+      throw new AppException(
+        HttpStatus.BAD_REQUEST,
+        ErrorCode.ValidationFailed,
+        'Say what to change: name, description or images',
+      );
+    }
+    const [before] = await this.connection.query<Pick<Product, ProductField>>(
+      ctx,
+      `SELECT name, description, images FROM products WHERE id = $1 FOR UPDATE`,
+      [productId],
+    );
+    if (!before) throw AppException.notFound('Product', { productId });
+    await this.connection.query(
+      ctx,
+      `UPDATE products SET name = COALESCE($2, name), description = COALESCE($3, description),
+         images = COALESCE($4::jsonb, images)
+       WHERE id = $1`,
+      [
+        productId,
+        request.name ?? null,
+        request.description ?? null,
+        request.images === undefined ? null : JSON.stringify(request.images),
+      ],
+    );
+    await this.audit.record(
+      ctx,
+      'product.update',
+      { type: 'product', id: productId },
+      {
+        before: Object.fromEntries(given.map((field) => [field, before[field]])),
+        after: Object.fromEntries(given.map((field) => [field, request[field]])),
+      },
+    );
+    return this.product(ctx, productId);
+  }
+
   async createCampaign(
     ctx: RequestContext,
     request: CreateCampaignRequest,
   ): Promise<AdminCampaign> {
-    const [sku] = await this.connection.query<{ price_fen: number }>(
-      ctx,
-      `SELECT price_fen FROM skus WHERE id = $1`,
-      [request.skuId],
-    );
-    if (!sku) throw AppException.notFound('SKU', { skuId: request.skuId });
-    if (request.pickupPointIds) {
-      const known = await this.connection.query<{ id: string }>(
-        ctx,
-        `SELECT id FROM pickup_points WHERE id = ANY($1::uuid[])`,
-        [request.pickupPointIds],
-      );
-      const unknown = request.pickupPointIds.filter((id) => !known.some((p) => p.id === id));
-      // Offered only at points that do not exist, a campaign would be offered nowhere.
-      if (unknown.length > 0)
-        throw AppException.notFound('Pickup point', { pickupPointIds: unknown });
-    }
-    const problems = campaignProblems(request);
-    if (problems.length > 0) throw campaignInvalid(problems);
+    const fields: CampaignFields = {
+      ...request,
+      pickupPointIds: request.pickupPointIds ?? null,
+      tiers: request.tiers ?? null,
+    };
+    await this.checkCampaign(ctx, fields);
     const [row] = await this.connection.query<{ id: string }>(
       ctx,
       `INSERT INTO campaigns (sku_id, title, group_price_fen, tier_prices, stock_total, stock_left, per_member_limit,
          min_buyers, starts_at, cuts_off_at, pickup_date, pickup_point_ids, tiers, tier_discount_applies, commission_bps,
          exclusive)
        VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
-      [
-        request.skuId,
-        request.title,
-        request.groupPriceFen,
-        JSON.stringify(request.tierPrices ?? {}),
-        request.stock,
-        request.perMemberLimit,
-        request.minBuyers,
-        request.startsAt,
-        request.cutsOffAt,
-        request.pickupDate,
-        request.pickupPointIds ?? null,
-        request.tiers ?? null,
-        request.tierDiscountApplies ?? true,
-        request.commissionBps ?? 1000,
-        request.exclusive ?? false,
-      ],
+      campaignColumns(fields),
     );
     await this.audit.record(
       ctx,
@@ -229,6 +280,105 @@ export class CampaignsService {
       { title: request.title },
     );
     return this.adminCampaign(ctx, row.id);
+  }
+
+  /**
+   * Changes any of a draft's fields; a scheduled or live campaign nobody has ordered from is
+   * withdrawn to a draft first. The draft is locked while it is checked as a whole and written.
+   */
+  async updateCampaign(
+    ctx: RequestContext,
+    campaignId: string,
+    request: UpdateCampaignRequest,
+  ): Promise<AdminCampaign> {
+    // null lifts a restriction; for any other field it says nothing, as when it is left out.
+    const given = (Object.keys(request) as (keyof UpdateCampaignRequest)[]).filter(
+      (field) =>
+        request[field] !== undefined &&
+        (request[field] !== null || field === 'pickupPointIds' || field === 'tiers'),
+    );
+    if (given.length === 0) {
+      throw new AppException(
+        HttpStatus.BAD_REQUEST,
+        ErrorCode.ValidationFailed,
+        'Say what to change',
+      );
+    }
+    const [row] = await this.connection.query<CampaignRow>(
+      ctx,
+      `${CAMPAIGN_SELECT} WHERE c.id = $1 FOR UPDATE OF c`,
+      [campaignId],
+    );
+    if (!row) throw AppException.notFound('Campaign', { campaignId });
+    if (row.status !== 'draft')
+      throw campaignNotDraft(campaignId, campaignState(row, this.clock.now()));
+    const before = campaignFields(row);
+    const after: CampaignFields = { ...before };
+    for (const field of given) Object.assign(after, { [field]: request[field] });
+    await this.checkCampaign(ctx, after);
+    await this.connection.query(
+      ctx,
+      `UPDATE campaigns SET sku_id = $1, title = $2, group_price_fen = $3, tier_prices = $4,
+         stock_total = $5, stock_left = $5, per_member_limit = $6, min_buyers = $7, starts_at = $8,
+         cuts_off_at = $9, pickup_date = $10, pickup_point_ids = $11, tiers = $12,
+         tier_discount_applies = $13, commission_bps = $14, exclusive = $15
+       WHERE id = $16 AND status = 'draft'`,
+      [...campaignColumns(after), campaignId],
+    );
+    await this.audit.record(
+      ctx,
+      'campaign.update',
+      { type: 'campaign', id: campaignId },
+      {
+        before: Object.fromEntries(given.map((field) => [field, before[field]])),
+        after: Object.fromEntries(given.map((field) => [field, after[field]])),
+      },
+    );
+    return this.adminCampaign(ctx, campaignId);
+  }
+
+  /**
+   * Takes a scheduled or live campaign back to a draft while no order holds any of its units:
+   * shoppers stop seeing it, and an order racing the withdrawal fails at its stock update,
+   * which needs the campaign published.
+   */
+  async withdraw(ctx: RequestContext, campaignId: string): Promise<AdminCampaign> {
+    const withdrawn = await this.connection.query(
+      ctx,
+      `UPDATE campaigns SET status = 'draft'
+       WHERE id = $1 AND status = 'published' AND cuts_off_at > $2 AND stock_left = stock_total
+       RETURNING id`,
+      [campaignId, this.clock.now()],
+    );
+    if (withdrawn.length === 0) {
+      const campaign = await this.adminCampaign(ctx, campaignId);
+      if (campaign.state !== 'scheduled' && campaign.state !== 'live')
+        throw campaignNotOpen(campaignId, campaign.state);
+      throw campaignOrdered(campaignId, campaign.sold);
+    }
+    await this.audit.record(ctx, 'campaign.withdraw', { type: 'campaign', id: campaignId });
+    return this.adminCampaign(ctx, campaignId);
+  }
+
+  /** 404 for an unknown SKU or pickup point, 422 for a campaign that cannot run as asked. */
+  private async checkCampaign(ctx: RequestContext, fields: CampaignFields): Promise<void> {
+    const [sku] = await this.connection.query(ctx, `SELECT 1 FROM skus WHERE id = $1`, [
+      fields.skuId,
+    ]);
+    if (!sku) throw AppException.notFound('SKU', { skuId: fields.skuId });
+    if (fields.pickupPointIds) {
+      const known = await this.connection.query<{ id: string }>(
+        ctx,
+        `SELECT id FROM pickup_points WHERE id = ANY($1::uuid[])`,
+        [fields.pickupPointIds],
+      );
+      const unknown = fields.pickupPointIds.filter((id) => !known.some((p) => p.id === id));
+      // Offered only at points that do not exist, a campaign would be offered nowhere.
+      if (unknown.length > 0)
+        throw AppException.notFound('Pickup point', { pickupPointIds: unknown });
+    }
+    const problems = campaignProblems(fields);
+    if (problems.length > 0) throw campaignInvalid(problems);
   }
 
   async publish(ctx: RequestContext, campaignId: string): Promise<AdminCampaign> {
@@ -283,20 +433,9 @@ export class CampaignsService {
   /** Products, newest first, with their SKUs. */
   async products(ctx: RequestContext, query: ProductQuery): Promise<ProductPage> {
     const after = decodeCursor(query.cursor);
-    const rows = await this.connection.query<{
-      id: string;
-      name: string;
-      description: string;
-      images: string[];
-      skus: Product['skus'];
-      cursor_at: string;
-    }>(
+    const rows = await this.connection.query<ProductRow>(
       ctx,
-      `SELECT p.id, p.name, p.description, p.images, p.created_at::text AS cursor_at,
-              (SELECT json_agg(json_build_object('id', s.id, 'name', s.name, 'priceFen', s.price_fen)
-                               ORDER BY s.position, s.created_at)
-               FROM skus s WHERE s.product_id = p.id) AS skus
-       FROM products p
+      `${PRODUCT_SELECT}
        WHERE ($1::text IS NULL OR p.name ILIKE $1)
          AND ($2::timestamptz IS NULL OR (p.created_at, p.id) < ($2::timestamptz, $3::uuid))
        ORDER BY p.created_at DESC, p.id DESC
@@ -310,12 +449,19 @@ export class CampaignsService {
     );
     const { shown, nextCursor } = keysetPage(rows, query.limit);
     return {
-      items: shown.map(({ cursor_at: _cursor, ...product }) => ({
-        ...product,
-        skus: product.skus ?? [],
-      })),
+      items: shown.map(toProduct),
       nextCursor,
     };
+  }
+
+  private async product(ctx: RequestContext, productId: string): Promise<Product> {
+    const [row] = await this.connection.query<ProductRow>(
+      ctx,
+      `${PRODUCT_SELECT} WHERE p.id = $1`,
+      [productId],
+    );
+    if (!row) throw AppException.notFound('Product', { productId });
+    return toProduct(row);
   }
 
   /** Campaigns in every state, the latest cut-off first, narrowed by title and by state. */
@@ -540,7 +686,9 @@ export class CampaignsService {
 }
 
 /** What makes a campaign impossible to run as asked. */
-export function campaignProblems(request: CreateCampaignRequest): string[] {
+export function campaignProblems(
+  request: Omit<CreateCampaignRequest, 'pickupPointIds' | 'tiers'>,
+): string[] {
   const problems: string[] = [];
   const starts = new Date(request.startsAt);
   const cutsOff = new Date(request.cutsOffAt);
@@ -557,4 +705,46 @@ export function campaignProblems(request: CreateCampaignRequest): string[] {
   if (request.minBuyers > request.stock)
     problems.push('more buyers are needed to form than there are units');
   return problems;
+}
+
+/** The values of a campaign's columns, in the order createCampaign and updateCampaign write them. */
+function campaignColumns(fields: CampaignFields): unknown[] {
+  return [
+    fields.skuId,
+    fields.title,
+    fields.groupPriceFen,
+    JSON.stringify(fields.tierPrices ?? {}),
+    fields.stock,
+    fields.perMemberLimit,
+    fields.minBuyers,
+    fields.startsAt,
+    fields.cutsOffAt,
+    fields.pickupDate,
+    fields.pickupPointIds,
+    fields.tiers,
+    fields.tierDiscountApplies ?? true,
+    fields.commissionBps ?? 1000,
+    fields.exclusive ?? false,
+  ];
+}
+
+/** A draft's fields as an operator writes them (a draft has sold nothing: its stock is its total). */
+function campaignFields(row: CampaignRow): CampaignFields {
+  return {
+    skuId: row.sku_id,
+    title: row.title,
+    groupPriceFen: row.group_price_fen,
+    tierPrices: row.tier_prices,
+    stock: row.stock_total,
+    perMemberLimit: row.per_member_limit,
+    minBuyers: row.min_buyers,
+    startsAt: row.starts_at.toISOString(),
+    cutsOffAt: row.cuts_off_at.toISOString(),
+    pickupDate: row.pickup_date,
+    pickupPointIds: row.pickup_point_ids,
+    tiers: row.tiers,
+    exclusive: row.exclusive,
+    tierDiscountApplies: row.tier_discount_applies,
+    commissionBps: row.commission_bps,
+  };
 }

@@ -20,6 +20,24 @@ export const campaignNotOpen = (campaignId: string, state: string) =>
     },
   );
 
+/** Only a draft is edited: a published campaign is withdrawn to a draft first. */
+export const campaignNotDraft = (campaignId: string, state: string) =>
+  new AppException(
+    HttpStatus.CONFLICT,
+    ErrorCode.CampaignNotDraft,
+    'Only a draft campaign can be changed: withdraw it first',
+    { campaignId, state },
+  );
+
+/** Once a neighbour holds units of a campaign, it runs to its cut-off. */
+export const campaignOrdered = (campaignId: string, sold: number) =>
+  new AppException(
+    HttpStatus.CONFLICT,
+    ErrorCode.CampaignOrdered,
+    'Neighbours have ordered from this group-buy: it runs to its cut-off',
+    { campaignId, sold },
+  );
+
 export const campaignInvalid = (problems: string[]) =>
   new AppException(
     HttpStatus.UNPROCESSABLE_ENTITY,

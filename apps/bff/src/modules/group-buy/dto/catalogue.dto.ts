@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { MEMBER_TIERS, MemberTier } from '@linli/shared';
 import {
@@ -48,6 +48,11 @@ export class CreateProductRequest {
   @ArrayMaxSize(20)
   skus!: SkuRequest[];
 }
+
+/** Any of a product's own fields; its SKUs stay as they are. */
+export class UpdateProductRequest extends PartialType(
+  OmitType(CreateProductRequest, ['skus'] as const),
+) {}
 
 export class Sku {
   @ApiProperty({ format: 'uuid' }) id!: string;
@@ -144,6 +149,40 @@ export class CreateCampaignRequest {
   @Min(0)
   @Max(5000)
   commissionBps?: number;
+}
+
+/**
+ * Any of a draft campaign's fields. `pickupPointIds` or `tiers` set to null lift that
+ * restriction; `tierPrices` replaces the per-tier prices as a whole (`{}` for none).
+ */
+export class UpdateCampaignRequest extends PartialType(
+  OmitType(CreateCampaignRequest, ['pickupPointIds', 'tiers'] as const),
+) {
+  @ApiPropertyOptional({
+    type: String,
+    isArray: true,
+    nullable: true,
+    description: 'Only at these pickup points; null for all',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsUUID('4', { each: true })
+  pickupPointIds?: string[] | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    isArray: true,
+    nullable: true,
+    description: 'Only for these tiers; null for all',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsIn(MEMBER_TIERS, { each: true })
+  tiers?: MemberTier[] | null;
 }
 
 export const CAMPAIGN_STATES = [
