@@ -321,3 +321,69 @@ describe('notifications: WeChat subscribe messages', () => {
     expect(await dispatch()).toMatchObject({ processed: 0 });
   });
 });
+
+describe('notifications: the inbox', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  const as = (token: string) => ({ authorization: `Bearer ${token}` });
+  const unread = async (token: string) =>
+    (await t.http().get('/api/v1/me/notifications/unread').set(as(token)).expect(200)).body.unread;
+  const markRead = (token: string, ids: unknown) =>
+    t.http().post('/api/v1/me/notifications/read').set(as(token)).send({ ids });
+
+  it('counts what the member has not read, and marks what they have seen read, once', async () => {
+    const [reader, neighbour] = await Promise.all(
+      ['inbox-reader', 'inbox-neighbour'].map((name) => loginMember(t, name)),
+    );
+    const token = reader.accessToken;
+    await outbox(t)([
+      ...[1, 2, 3].map((i) => notice(reader.member.id, `inbox-${i}-${randomUUID()}`)),
+      notice(neighbour.member.id, `inbox-other-${randomUUID()}`),
+    ]);
+    expect(await unread(token)).toBe(3);
+    const inbox = await t.http().get('/api/v1/me/notifications').set(as(token)).expect(200);
+    expect(inbox.body.items.map((n: { read: boolean }) => n.read)).toEqual([false, false, false]);
+    const [newest, ...older] = inbox.body.items.map((n: { id: string }) => n.id);
+
+    expect((await markRead(token, older).expect(200)).body).toEqual({ unread: 1 });
+    expect((await markRead(token, older).expect(200)).body).toEqual({ unread: 1 });
+    const after = await t.http().get('/api/v1/me/notifications').set(as(token)).expect(200);
+    expect(after.body.items.map((n: { read: boolean }) => n.read)).toEqual([false, true, true]);
+    const [{ read_at }] = await t.dataSource.query(
+      `SELECT read_at FROM notifications WHERE id = $1`,
+      [older[0]],
+    );
+    expect(read_at).not.toBeNull();
+
+    // Another member's notice is not theirs to mark: it stays unread for its member.
+    const theirs = await t
+      .http()
+      .get('/api/v1/me/notifications')
+      .set(as(neighbour.accessToken))
+      .expect(200);
+    expect((await markRead(token, [theirs.body.items[0].id, newest]).expect(200)).body).toEqual({
+      unread: 0,
+    });
+    expect(await unread(neighbour.accessToken)).toBe(1);
+  });
+
+  it('refuses bad lists of ids, and callers without a log-in', async () => {
+    const { accessToken } = await loginMember(t, 'inbox-bad');
+    const id = randomUUID();
+    for (const ids of [undefined, [], 'x', ['not-a-uuid'], [id, id], Array(101).fill(id)]) {
+      expect((await markRead(accessToken, ids).expect(400)).body.error.code).toBe(
+        'VALIDATION_FAILED',
+      );
+    }
+    await t.http().get('/api/v1/me/notifications/unread').expect(401);
+    await t
+      .http()
+      .post('/api/v1/me/notifications/read')
+      .send({ ids: [id] })
+      .expect(401);
+  });
+});

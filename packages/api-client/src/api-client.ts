@@ -29,6 +29,7 @@ import type {
   ShopperCampaign,
   ShopperCampaignList,
   TokenPair,
+  UnreadCount,
   VerifyPickupRequest,
   VerifyPickupResponse,
   WechatLoginRequest,
@@ -275,6 +276,10 @@ export function createApiClient(options: ApiClientOptions) {
     notifications: {
       list: (query: { limit?: number; cursor?: string } = {}) =>
         send<NotificationPage>({ method: 'GET', url: '/me/notifications', params: query }),
+      unread: () => send<UnreadCount>({ method: 'GET', url: '/me/notifications/unread' }),
+      /** Seen: read from now on; answers how many are still unread. */
+      markRead: (ids: string[]) =>
+        send<UnreadCount>({ method: 'POST', url: '/me/notifications/read', data: { ids } }),
     },
     leader: {
       apply: (body: LeaderApplicationRequest) =>

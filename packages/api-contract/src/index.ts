@@ -63,6 +63,7 @@ export type PaymentStartResponse = Schemas['PaymentStartResponse'];
 export type OrderLineView = Schemas['OrderLineView'];
 export type NotificationView = Schemas['NotificationView'];
 export type NotificationPage = Schemas['NotificationPage'];
+export type UnreadCount = Schemas['UnreadCount'];
 export type LeaderApplicationRequest = Schemas['LeaderApplicationRequest'];
 export type LeaderApplication = Schemas['LeaderApplication'];
 export type LeaderApplicationPage = Schemas['LeaderApplicationPage'];

@@ -18,6 +18,7 @@ import { ExclusiveCampaigns1765600000000 } from './migrations/1765600000000-excl
 import { CampaignBuyers1765700000000 } from './migrations/1765700000000-campaign-buyers';
 import { MemberSearchIndexes1765800000000 } from './migrations/1765800000000-member-search-indexes';
 import { SkuPositions1765900000000 } from './migrations/1765900000000-sku-positions';
+import { UnreadNotifications1766000000000 } from './migrations/1766000000000-unread-notifications';
 
 /** In the order they run; a migration that has landed is never edited. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   CampaignBuyers1765700000000,
   MemberSearchIndexes1765800000000,
   SkuPositions1765900000000,
+  UnreadNotifications1766000000000,
 ];

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { Clock } from '../../common/clock';
 import { decodeCursor, PageQuery, keysetPage } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
-import { NotificationPage } from './dto/notification.dto';
+import { NotificationPage, UnreadCount } from './dto/notification.dto';
 import type { NotificationKind } from './notification-kinds';
 
 export interface NewNotification {
@@ -20,7 +21,10 @@ export interface NewNotification {
  */
 @Injectable()
 export class NotificationsService {
-  constructor(private readonly connection: TransactionalConnection) {}
+  constructor(
+    private readonly connection: TransactionalConnection,
+    private readonly clock: Clock,
+  ) {}
 
   async notify(ctx: RequestContext, memberId: string, notice: NewNotification): Promise<void> {
     await this.notifyMany(ctx, [{ memberId, ...notice }]);
@@ -78,5 +82,25 @@ export class NotificationsService {
       })),
       nextCursor,
     };
+  }
+
+  async unread(ctx: RequestContext, memberId: string): Promise<UnreadCount> {
+    const [{ unread }] = await this.connection.query<UnreadCount>(
+      ctx,
+      `SELECT COUNT(*)::int AS unread FROM notifications WHERE member_id = $1 AND read_at IS NULL`,
+      [memberId],
+    );
+    return { unread };
+  }
+
+  /** Marks those of the member's notices read that are not yet; answers what is left unread. */
+  async markRead(ctx: RequestContext, memberId: string, ids: string[]): Promise<UnreadCount> {
+    await this.connection.query(
+      ctx,
+      `UPDATE notifications SET read_at = $3
+       WHERE member_id = $1 AND id = ANY($2::uuid[]) AND read_at IS NULL`,
+      [memberId, ids, this.clock.now()],
+    );
+    return this.unread(ctx, memberId);
   }
 }

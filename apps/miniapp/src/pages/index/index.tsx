@@ -8,6 +8,7 @@ import { LoadFailed } from '../../components/load-failed';
 import { comeBack } from '../../services/come-back';
 import { useOpenPage } from '../../hooks/use-open-page';
 import { useAuthStore } from '../../stores/auth-store';
+import { useNotificationsStore } from '../../stores/notifications-store';
 import { useShopStore } from '../../stores/shop-store';
 import './index.scss';
 
@@ -92,9 +93,12 @@ export default function IndexPage() {
     loadMoreCampaigns,
     changePickupPoint,
   } = useShopStore();
+  const loadUnread = useNotificationsStore((s) => s.loadUnread);
 
   useDidShow(() => {
-    if (loggedIn) void loadCampaigns();
+    if (!loggedIn) return;
+    void loadCampaigns();
+    void loadUnread();
   });
   useReachBottom(() => {
     if (loggedIn && !choosingPickupPoint) void loadMoreCampaigns();

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { useOpenPage } from '../../hooks/use-open-page';
 import { comeBack } from '../../services/come-back';
 import { devLoginEnabled, useAuthStore } from '../../stores/auth-store';
+import { useNotificationsStore } from '../../stores/notifications-store';
 import './index.scss';
 
 const MEMBER_LINKS = {
@@ -43,9 +44,12 @@ export default function MinePage() {
   const { member, accessToken, loading, error, login, loadMe, logout } = useAuthStore();
   const [name, setName] = useState('alice');
   const openPage = useOpenPage();
+  const { unread, loadUnread } = useNotificationsStore();
 
   useDidShow(() => {
-    if (accessToken) void loadMe();
+    if (!accessToken) return;
+    void loadMe();
+    void loadUnread();
   });
 
   const logIn = async () => {
@@ -70,7 +74,13 @@ export default function MinePage() {
                 key={link.className}
                 className={link.className}
                 title={link.title}
-                extra={link.extra}
+                extra={
+                  link === MEMBER_LINKS.notifications && unread > 0 ? (
+                    <Text className="mine-unread">{`${unread} 条新消息`}</Text>
+                  ) : (
+                    link.extra
+                  )
+                }
                 clickable
                 onClick={() => openPage(link.url)}
               />

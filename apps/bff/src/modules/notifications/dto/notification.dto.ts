@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsUUID } from 'class-validator';
 import { NOTIFICATION_KINDS, type NotificationKind } from '../notification-kinds';
 
 export class NotificationView {
@@ -15,4 +16,22 @@ export class NotificationView {
 export class NotificationPage {
   @ApiProperty({ type: NotificationView, isArray: true }) items!: NotificationView[];
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class UnreadCount {
+  @ApiProperty({ description: "The member's notices not read yet" }) unread!: number;
+}
+
+export class MarkReadRequest {
+  @ApiProperty({
+    type: String,
+    isArray: true,
+    description: 'Notices the member has now seen; ids not theirs change nothing',
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @ArrayUnique()
+  @IsUUID('4', { each: true })
+  ids!: string[];
 }

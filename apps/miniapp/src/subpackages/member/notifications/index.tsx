@@ -48,7 +48,11 @@ export default function NotificationsPage() {
     <View className="page notifications">
       {error && <Text className="notifications-error">{error}</Text>}
       {items.map((notice) => (
-        <View key={notice.id} className="notice" onClick={() => open(notice)}>
+        <View
+          key={notice.id}
+          className={notice.read ? 'notice' : 'notice notice--unread'}
+          onClick={() => open(notice)}
+        >
           <View className="notice__head">
             <Text className="notice__title">{notice.title}</Text>
             <Text className="notice__time">{formatDateTime(notice.createdAt)}</Text>

@@ -1,0 +1,50 @@
+import { logInAs, useJourney } from './support/journey';
+import { approveLeader, pickupPoints } from './support/pickup-points';
+import { screenshot, waitForText } from './support/screen';
+import { operator } from './support/stack';
+
+describe('journey: a neighbour sees what is new in their messages', () => {
+  const journey = useJourney();
+
+  it('counts unread notices on 我的 and its tab until the neighbour has opened them', async () => {
+    const { stack } = journey;
+    const admin = await operator(stack);
+    const [pointId] = await pickupPoints(
+      stack,
+      admin,
+      '春晓苑',
+      [{ name: '春晓苑南门自提点', address: '春晓路 8 号', latitude: 30.28, longitude: 120.13 }],
+      { leaders: false },
+    );
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'xiaolin');
+    await waitForText(
+      page.locator('.mine-notifications-link .nut-cell-extra'),
+      '退款 · 到货 · 取货',
+    );
+    expect(await page.locator('.taro-tabbar-badge').count()).toBe(0);
+
+    // The operator approves xiaolin's application to run the point: a notice for xiaolin.
+    await approveLeader(stack, admin, pointId, 'xiaolin');
+    await page.getByText('首页', { exact: true }).last().click();
+    await waitForText(page.locator('.taro-tabbar-badge'), '1');
+    await page.getByText('我的', { exact: true }).last().click();
+    await waitForText(page.locator('.mine-unread'), '1 条新消息');
+    await screenshot(page, 'journey-unread-notices.png');
+
+    await page.locator('.mine-notifications-link').click();
+    await waitForText(page.locator('.notice--unread .notice__title'), '团长申请已通过');
+    await screenshot(page, 'journey-unread-inbox.png');
+    // Opened, the notice is read: 我的 and its tab count nothing new.
+    await page.goBack();
+    await waitForText(
+      page.locator('.mine-notifications-link .nut-cell-extra'),
+      '退款 · 到货 · 取货',
+    );
+    expect(await page.locator('.mine-unread').count()).toBe(0);
+    expect(await page.locator('.taro-tabbar-badge').count()).toBe(0);
+    await page.locator('.mine-notifications-link').click();
+    await page.locator('.notice').first().waitFor();
+    expect(await page.locator('.notice--unread').count()).toBe(0);
+  });
+});
