@@ -7,7 +7,7 @@ import { decodeCursor, keysetPage, PageQuery } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
 import { containing } from '../../common/text-fields';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
-import { AuditService } from '../audit/audit.service';
+import { AuditService, fieldChanges } from '../audit/audit.service';
 import { PointsPolicy } from '../points/dto/points-policy.dto';
 import { MemberBenefits, MemberBenefitsService } from '../tiers/member-benefits.service';
 import {
@@ -247,10 +247,7 @@ export class CampaignsService {
       ctx,
       'product.update',
       { type: 'product', id: productId },
-      {
-        before: Object.fromEntries(given.map((field) => [field, before[field]])),
-        after: Object.fromEntries(given.map((field) => [field, request[field]])),
-      },
+      fieldChanges(given, before, request),
     );
     return this.product(ctx, productId);
   }
@@ -329,10 +326,7 @@ export class CampaignsService {
       ctx,
       'campaign.update',
       { type: 'campaign', id: campaignId },
-      {
-        before: Object.fromEntries(given.map((field) => [field, before[field]])),
-        after: Object.fromEntries(given.map((field) => [field, after[field]])),
-      },
+      fieldChanges(given, before, after),
     );
     return this.adminCampaign(ctx, campaignId);
   }

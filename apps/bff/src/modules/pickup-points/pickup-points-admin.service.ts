@@ -4,7 +4,7 @@ import { AppException } from '../../common/errors/app-exception';
 import { decodeCursor, keysetPage, PageQuery } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
-import { AuditService } from '../audit/audit.service';
+import { AuditService, fieldChanges } from '../audit/audit.service';
 import {
   AdminCommunity,
   AdminCommunityPage,
@@ -188,10 +188,7 @@ export class PickupPointsAdminService {
       ctx,
       'pickup-point.update',
       { type: 'pickup-point', id: pickupPointId },
-      {
-        before: Object.fromEntries(given.map((field) => [field, previous[field]])),
-        after: Object.fromEntries(given.map((field) => [field, request[field]])),
-      },
+      fieldChanges(given, previous, request),
     );
     return this.pickupPoint(ctx, pickupPointId);
   }
