@@ -3,6 +3,7 @@ import Taro from '@tarojs/taro';
 import { create } from 'zustand';
 import { api } from '../services/api';
 import { messageFor } from '../services/error-messages';
+import { useAuthStore } from './auth-store';
 import { resetOnMemberChange } from './session';
 
 /** Where 我的 sits in the tab bar (app.config.ts). */
@@ -17,7 +18,10 @@ interface NotificationsState {
   error: string | null;
   load(): Promise<void>;
   loadMore(): Promise<void>;
-  /** Counts the unread notices and shows the count on the 我的 tab: for tab pages to call. */
+  /**
+   * Counts the unread notices (none when logged out) and shows the count on the 我的 tab: for
+   * tab pages to call.
+   */
   loadUnread(): Promise<void>;
 }
 
@@ -83,6 +87,12 @@ export const useNotificationsStore = create<NotificationsState>()((set, get) => 
     },
 
     async loadUnread() {
+      if (!useAuthStore.getState().accessToken) {
+        // Logged out where no tab bar was shown: the badge goes now.
+        set({ unread: 0 });
+        badgeMineTab(0);
+        return;
+      }
       try {
         const { unread } = await api.notifications.unread();
         set({ unread });

@@ -96,9 +96,8 @@ export default function IndexPage() {
   const loadUnread = useNotificationsStore((s) => s.loadUnread);
 
   useDidShow(() => {
-    if (!loggedIn) return;
-    void loadCampaigns();
     void loadUnread();
+    if (loggedIn) void loadCampaigns();
   });
   useReachBottom(() => {
     if (loggedIn && !choosingPickupPoint) void loadMoreCampaigns();

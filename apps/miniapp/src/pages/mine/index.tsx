@@ -47,14 +47,15 @@ export default function MinePage() {
   const { unread, loadUnread } = useNotificationsStore();
 
   useDidShow(() => {
-    if (!accessToken) return;
-    void loadMe();
     void loadUnread();
+    if (accessToken) void loadMe();
   });
 
   const logIn = async () => {
     await login(devLoginEnabled ? name : undefined);
-    if (useAuthStore.getState().accessToken) comeBack();
+    if (!useAuthStore.getState().accessToken) return;
+    void loadUnread();
+    comeBack();
   };
 
   if (member && accessToken) {
