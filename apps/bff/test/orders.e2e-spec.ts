@@ -569,6 +569,63 @@ describe('checkout and orders', () => {
         (await t.http().get('/api/v1/me/orders').set(as(stranger.accessToken))).body.items,
       ).toEqual([]);
     });
+
+    it('shows one tab of a member’s orders at a time: to pay, to pick up, picked up, refunded', async () => {
+      const campaignId = await newCampaign({ stock: 50, perMemberLimit: 10 });
+      const buyer = await shopperAt('order-tabs');
+      const place = async () =>
+        (await order(buyer.accessToken, { items: [{ campaignId, quantity: 1 }] }).expect(201)).body
+          .id as string;
+      const unpaid = await place();
+      const [paid, later] = [await place(), await place()];
+      for (const id of [paid, later]) await pay(buyer.accessToken, id).expect(200);
+      const cancelled = await place();
+      await t
+        .http()
+        .post(`/api/v1/orders/${cancelled}/cancel`)
+        .set(as(buyer.accessToken))
+        .expect(200);
+      // Picked up and partly refunded after-sales, as fulfilment leaves them.
+      const [pickedUp, partlyRefunded] = [await place(), await place()];
+      await t.dataSource.query(
+        `UPDATE orders SET state = CASE id WHEN $1 THEN 'picked_up' ELSE 'partially_refunded' END
+         WHERE id IN ($1, $2)`,
+        [pickedUp, partlyRefunded],
+      );
+      const tab = async (query: string, token = buyer.accessToken, path = '/api/v1/me/orders') =>
+        (await t.http().get(`${path}?${query}`).set(as(token)).expect(200)).body;
+      const ids = async (query: string) =>
+        (await tab(query)).items.map((o: { id: string }) => o.id);
+
+      expect(await ids('stage=to_pay')).toEqual([unpaid]);
+      expect(await ids('stage=to_pick_up')).toEqual([later, paid]);
+      expect(await ids('stage=picked_up')).toEqual([pickedUp]);
+      expect(await ids('stage=refunded')).toEqual([partlyRefunded]);
+      expect(await ids('')).toEqual([partlyRefunded, pickedUp, cancelled, later, paid, unpaid]);
+      const first = await tab('stage=to_pick_up&limit=1');
+      expect(first.items.map((o: { id: string }) => o.id)).toEqual([later]);
+      const rest = await tab(`stage=to_pick_up&limit=1&cursor=${first.nextCursor}`);
+      expect(rest).toMatchObject({
+        items: [expect.objectContaining({ id: paid })],
+        nextCursor: null,
+      });
+      // The operator's view of the member's orders has the same tabs.
+      const forOperator = await tab(
+        'stage=to_pick_up',
+        admin,
+        `/api/v1/admin/members/${buyer.member.id}/orders`,
+      );
+      expect(forOperator.items.map((o: { id: string }) => o.id)).toEqual([later, paid]);
+
+      for (const stage of ['cancelled', 'paid', '']) {
+        const bad = await t
+          .http()
+          .get(`/api/v1/me/orders?stage=${stage}`)
+          .set(as(buyer.accessToken))
+          .expect(400);
+        expect(bad.body.error.code).toBe(ErrorCode.ValidationFailed);
+      }
+    });
   });
 
   describe('payment, cancellation and expiry', () => {

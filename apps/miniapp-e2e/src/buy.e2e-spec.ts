@@ -422,6 +422,67 @@ describe('journey: a neighbour buys a group-buy with points', () => {
     expect(await page.locator('.order-card').last().innerText()).toContain('x2');
   });
 
+  it('shows 订单 a tab at a time, keeping to the tab chosen last while an earlier one loads', async () => {
+    const { stack } = journey;
+    const auth = await operator(stack);
+    const campaign = await liveGroupBuy(stack, auth, {
+      product: '千岛湖鱼头',
+      sku: '1只',
+      priceFen: 6_800,
+      title: '千岛湖鱼头 团购',
+      groupPriceFen: 5_800,
+      perMemberLimit: 5,
+      minBuyers: 1,
+    });
+    const [pointId] = await pickupPoints(stack, auth, '古荡新村', [
+      { name: '古荡新村自提点', address: '古墩路 6 号', latitude: 30.282, longitude: 120.112 },
+    ]);
+    const { auth: shopper } = await shopperAt(stack, 'qianyu', pointId);
+    const place = (key: string) =>
+      stack.api<{ id: string }>(
+        'POST',
+        '/orders',
+        { items: [{ campaignId: campaign.id, quantity: 1 }] },
+        { ...shopper, 'idempotency-key': key },
+      );
+    const paid = await place('journey-tabs-paid');
+    await stack.api('POST', `/orders/${paid.id}/pay`, undefined, shopper);
+    await place('journey-tabs-unpaid');
+
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'qianyu');
+    await page.getByText('订单', { exact: true }).last().click();
+    await page.locator('.order-card').nth(1).waitFor();
+    const states = () => page.locator('.order-card .order-state').allInnerTexts();
+
+    await page.locator('.orders-tab', { hasText: '待付款' }).click();
+    await waitForText(page.locator('.order-card .order-state'), '待支付');
+    expect(await states()).toEqual(['待支付']);
+    await page.locator('.orders-tab', { hasText: '已取货' }).click();
+    await waitForText(page.locator('.orders-tab-empty'), '没有已取货的订单');
+
+    // 待付款 is slow to come; meanwhile the neighbour picks 待取货.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/\/me\/orders\?.*stage=to_pay/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.locator('.orders-tab', { hasText: '待付款' }).click();
+    await page.locator('.orders-tab', { hasText: '待取货' }).click();
+    await waitForText(page.locator('.order-card .order-state'), '已支付');
+    const stale = page.waitForResponse((res) => /stage=to_pay/.test(res.url()));
+    release();
+    await (await stale).finished();
+    await page.waitForTimeout(300);
+    expect(await states()).toEqual(['已支付']);
+    await screenshot(page, 'journey-orders-tab.png');
+
+    await page.locator('.orders-tab', { hasText: '全部' }).click();
+    await page.locator('.order-card').nth(1).waitFor();
+    expect(await states()).toEqual(['待支付', '已支付']);
+  });
+
   it('scrolls 首页 past the first 20 group-buys to the last one', async () => {
     const { stack } = journey;
     const auth = await operator(stack);

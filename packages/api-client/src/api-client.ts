@@ -14,6 +14,7 @@ import type {
   NearbyPickupPoint,
   NotificationPage,
   OrderPage,
+  OrderStage,
   OrderRequest,
   PlaceOrderRequest,
   OrderView,
@@ -259,7 +260,8 @@ export function createApiClient(options: ApiClientOptions) {
           url: `/orders/${orderId}/cancel`,
           headers: { 'Idempotency-Key': idempotencyKey },
         }),
-      list: (query: { limit?: number; cursor?: string } = {}) =>
+      /** Newest first: all of the member's orders, or those of one stage (a tab of the list). */
+      list: (query: { limit?: number; cursor?: string; stage?: OrderStage } = {}) =>
         send<OrderPage>({ method: 'GET', url: '/me/orders', params: query }),
       get: (orderId: string) => send<OrderView>({ method: 'GET', url: `/me/orders/${orderId}` }),
       /** After-sales for some or all lines; exactly once per key. */

@@ -59,6 +59,7 @@ export type OrderView = Schemas['OrderView'];
 export type MoneyBackView = Schemas['MoneyBackView'];
 export type MoneyBackState = Schemas['MoneyBackState'];
 export type OrderPage = Schemas['OrderPage'];
+export type OrderStage = Schemas['OrderStage'];
 export type PaymentStartResponse = Schemas['PaymentStartResponse'];
 export type OrderLineView = Schemas['OrderLineView'];
 export type NotificationView = Schemas['NotificationView'];

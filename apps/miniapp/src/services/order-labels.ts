@@ -2,6 +2,7 @@ import type {
   CommissionEntry,
   DeliveryBatch,
   MoneyBackState,
+  OrderStage,
   OrderView,
   RefundView,
   Withdrawal,
@@ -18,6 +19,14 @@ export const ORDER_STATE_LABELS: Record<OrderView['state'], string> = {
   cancelled: '已取消',
   refunded: '已退款',
   partially_refunded: '部分退款',
+};
+
+/** The tabs of the order list, in the order they are shown after 全部. */
+export const ORDER_STAGE_LABELS: Record<OrderStage, string> = {
+  to_pay: '待付款',
+  to_pick_up: '待取货',
+  picked_up: '已取货',
+  refunded: '退款',
 };
 
 export const REFUND_STATUS_LABELS: Record<RefundView['status'], string> = {

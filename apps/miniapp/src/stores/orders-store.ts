@@ -1,4 +1,4 @@
-import type { OrderView, RefundView } from '@linli/api-contract';
+import type { OrderStage, OrderView, RefundView } from '@linli/api-contract';
 import { create } from 'zustand';
 import { api } from '../services/api';
 import { messageFor } from '../services/error-messages';
@@ -8,12 +8,20 @@ import { payOrder } from '../services/payment';
 
 const PAGE_SIZE = 20;
 
+/**
+ * Counts the lists shown: a page that arrives after another tab (or the same one again) was
+ * chosen belongs to a list no longer on screen and is dropped.
+ */
+let shown = 0;
+
 /** The key of a cancel not yet answered, reused when the shopper tries again. */
 let cancelling: { orderId: string; key: string } | null = null;
 /** The after-sales request not yet answered, and its key, reused while it is asked for again. */
 let askingRefund: { request: string; key: string } | null = null;
 
 interface OrdersState {
+  /** The tab of the list: the orders of one stage, or all of them (null). */
+  stage: OrderStage | null;
   orders: OrderView[];
   /** Where the next, older page starts; null once every order is shown. */
   nextCursor: string | null;
@@ -23,7 +31,10 @@ interface OrdersState {
   current: OrderView | null;
   refunds: RefundView[];
   submitting: boolean;
+  /** Reads the list of the tab shown again from its newest order, keeping it on screen meanwhile. */
   load(): Promise<void>;
+  /** Shows another tab, from its newest order. */
+  showStage(stage: OrderStage | null): Promise<void>;
   loadMore(): Promise<void>;
   open(orderId: string): Promise<void>;
   /** Pays the open order when it still awaits payment (the WeChat Pay sheet was closed). */
@@ -36,8 +47,9 @@ interface OrdersState {
 /** What the store holds before anything is loaded, and again once the member changes. */
 const EMPTY: Pick<
   OrdersState,
-  'orders' | 'nextCursor' | 'loading' | 'error' | 'current' | 'refunds' | 'submitting'
+  'stage' | 'orders' | 'nextCursor' | 'loading' | 'error' | 'current' | 'refunds' | 'submitting'
 > = {
+  stage: null,
   orders: [],
   nextCursor: null,
   loading: false,
@@ -51,24 +63,41 @@ export const useOrdersStore = create<OrdersState>()((set, get) => ({
   ...EMPTY,
 
   async load() {
+    const list = ++shown;
     set({ loading: true });
     try {
-      const page = await api.orders.list({ limit: PAGE_SIZE });
+      const page = await api.orders.list({ limit: PAGE_SIZE, stage: get().stage ?? undefined });
+      if (list !== shown) return;
       set({ orders: page.items, nextCursor: page.nextCursor, loading: false, error: null });
     } catch (error) {
-      set({ loading: false, error: messageFor(error, '订单加载失败') });
+      if (list === shown) set({ loading: false, error: messageFor(error, '订单加载失败') });
     }
   },
 
+  async showStage(stage) {
+    set({ stage, orders: [], nextCursor: null, error: null });
+    await get().load();
+  },
+
   async loadMore() {
-    const { nextCursor, loading, orders } = get();
+    const { nextCursor, loading, stage } = get();
     if (!nextCursor || loading) return;
+    const list = shown;
     set({ loading: true });
     try {
-      const page = await api.orders.list({ limit: PAGE_SIZE, cursor: nextCursor });
-      set({ orders: [...orders, ...page.items], nextCursor: page.nextCursor, loading: false });
+      const page = await api.orders.list({
+        limit: PAGE_SIZE,
+        cursor: nextCursor,
+        stage: stage ?? undefined,
+      });
+      if (list !== shown) return;
+      set((state) => ({
+        orders: [...state.orders, ...page.items],
+        nextCursor: page.nextCursor,
+        loading: false,
+      }));
     } catch (error) {
-      set({ loading: false, error: messageFor(error, '订单加载失败') });
+      if (list === shown) set({ loading: false, error: messageFor(error, '订单加载失败') });
     }
   },
 
@@ -148,6 +177,7 @@ export const useOrdersStore = create<OrdersState>()((set, get) => ({
 }));
 
 resetOnMemberChange(() => {
+  shown += 1; // a page still on its way belongs to the member before
   cancelling = null;
   askingRefund = null;
   useOrdersStore.setState(EMPTY);

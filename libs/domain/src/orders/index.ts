@@ -1,1 +1,2 @@
 export * from './order-state';
+export * from './order-stage';

@@ -1466,6 +1466,8 @@ export interface components {
             items: components["schemas"]["PointsEntry"][];
             nextCursor: string | null;
         };
+        /** @enum {string} */
+        OrderStage: "to_pay" | "to_pick_up" | "picked_up" | "refunded";
         AdminMemberOrderPage: {
             items: components["schemas"]["AdminMemberOrder"][];
             nextCursor: string | null;
@@ -2767,6 +2769,8 @@ export interface operations {
                 limit?: unknown;
                 /** @description nextCursor of the previous page */
                 cursor?: string;
+                /** @description Only the orders of one tab: to_pay (pending_payment); to_pick_up (paid, confirmed, delivering, ready_for_pickup); picked_up (picked_up, completed); refunded (refunded, partially_refunded) */
+                stage?: components["schemas"]["OrderStage"];
             };
             header?: never;
             path: {
@@ -3731,6 +3735,8 @@ export interface operations {
                 limit?: unknown;
                 /** @description nextCursor of the previous page */
                 cursor?: string;
+                /** @description Only the orders of one tab: to_pay (pending_payment); to_pick_up (paid, confirmed, delivering, ready_for_pickup); picked_up (picked_up, completed); refunded (refunded, partially_refunded) */
+                stage?: components["schemas"]["OrderStage"];
             };
             header?: never;
             path?: never;

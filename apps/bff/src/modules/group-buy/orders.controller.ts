@@ -8,12 +8,12 @@ import {
 } from '@nestjs/swagger';
 import { Roles } from '../../common/auth/auth.decorators';
 import { Idempotent } from '../../common/idempotency/idempotency.interceptor';
-import { PageQuery } from '../../common/pagination';
 import { Ctx, RequestContext } from '../../common/request-context';
 import { NoTransaction } from '../../common/transaction/transaction.interceptor';
 import { CheckoutService } from './checkout.service';
 import { OrderLifecycleService } from './order-lifecycle.service';
 import {
+  OrderListQuery,
   OrderPage,
   OrderRequest,
   OrderView,
@@ -83,7 +83,7 @@ export class OrdersController {
 
   @Get('me/orders')
   @ApiOkResponse({ type: OrderPage })
-  list(@Ctx() ctx: RequestContext, @Query() query: PageQuery): Promise<OrderPage> {
+  list(@Ctx() ctx: RequestContext, @Query() query: OrderListQuery): Promise<OrderPage> {
     return this.orders.list(ctx, ctx.memberId, query);
   }
 

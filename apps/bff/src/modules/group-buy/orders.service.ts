@@ -1,10 +1,10 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { drawPickupCode, type OrderState } from '@linli/domain';
+import { drawPickupCode, ORDER_STAGES, type OrderState } from '@linli/domain';
 import { randomInt } from 'node:crypto';
 import { ErrorCode } from '@linli/shared';
 import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
-import { decodeCursor, PageQuery, keysetPage } from '../../common/pagination';
+import { decodeCursor, keysetPage } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { PointsLedger } from '../points/points-ledger.service';
@@ -13,6 +13,7 @@ import { CheckoutService } from './checkout.service';
 import {
   MoneyBackState,
   MoneyBackView,
+  OrderListQuery,
   OrderPage,
   OrderView,
   PlaceOrderRequest,
@@ -258,14 +259,22 @@ export class OrdersService {
     return view;
   }
 
-  async list(ctx: RequestContext, memberId: string, page: PageQuery): Promise<OrderPage> {
+  /** The member's orders, newest first, all of them or those of one stage (a tab of the list). */
+  async list(ctx: RequestContext, memberId: string, page: OrderListQuery): Promise<OrderPage> {
     const after = decodeCursor(page.cursor);
     const rows = await this.connection.query<OrderRow>(
       ctx,
       `${selectOrders()}
        WHERE o.member_id = $1 AND ($2::timestamptz IS NULL OR (o.created_at, o.id) < ($2::timestamptz, $3::uuid))
+         AND ($5::text[] IS NULL OR o.state = ANY($5::text[]))
        ORDER BY o.created_at DESC, o.id DESC LIMIT $4`,
-      [memberId, after?.at ?? null, after?.id ?? null, page.limit + 1],
+      [
+        memberId,
+        after?.at ?? null,
+        after?.id ?? null,
+        page.limit + 1,
+        page.stage ? ORDER_STAGES[page.stage] : null,
+      ],
     );
     const { shown, nextCursor } = keysetPage(rows, page.limit);
     return {

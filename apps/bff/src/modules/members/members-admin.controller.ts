@@ -2,7 +2,7 @@ import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../../common/auth/auth.decorators';
 import { Ctx, RequestContext } from '../../common/request-context';
-import { PageQuery } from '../../common/pagination';
+import { OrderListQuery } from '../group-buy/dto/order.dto';
 import { PointsEntryPage, PointsEntryQuery } from '../points/dto/points-wallet.dto';
 import {
   AdminMemberOrderPage,
@@ -52,7 +52,7 @@ export class MembersAdminController {
   orders(
     @Ctx() ctx: RequestContext,
     @Param('id', uuid) id: string,
-    @Query() query: PageQuery,
+    @Query() query: OrderListQuery,
   ): Promise<AdminMemberOrderPage> {
     return this.members.orderPage(ctx, id, query);
   }

@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import type { MemberTier } from '@linli/shared';
 import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
-import { decodeCursor, keysetPage, PageQuery } from '../../common/pagination';
+import { decodeCursor, keysetPage } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
 import { containing } from '../../common/text-fields';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
-import { OrderView } from '../group-buy/dto/order.dto';
+import { OrderListQuery, OrderView } from '../group-buy/dto/order.dto';
 import { OrdersService } from '../group-buy/orders.service';
 import { PointsEntryPage, PointsEntryQuery } from '../points/dto/points-wallet.dto';
 import { PointsWalletService } from '../points/points-wallet.service';
@@ -107,7 +107,7 @@ export class MembersAdminService {
   async orderPage(
     ctx: RequestContext,
     memberId: string,
-    query: PageQuery,
+    query: OrderListQuery,
   ): Promise<AdminMemberOrderPage> {
     await this.mustExist(ctx, memberId);
     const page = await this.orders.list(ctx, memberId, query);

@@ -1,18 +1,28 @@
 import { Text, View } from '@tarojs/components';
 import { useDidShow, useReachBottom } from '@tarojs/taro';
+import type { OrderStage } from '@linli/api-contract';
 import { LoadFailed } from '../../components/load-failed';
 import { LogInFirst } from '../../components/log-in-first';
 import { OrderLineProduct } from '../../components/order-line-product';
 import { useOpenPage } from '../../hooks/use-open-page';
 import { formatDateTime, yuan } from '../../services/format';
-import { ORDER_STATE_LABELS } from '../../services/order-labels';
+import { ORDER_STAGE_LABELS, ORDER_STATE_LABELS } from '../../services/order-labels';
 import { useAuthStore } from '../../stores/auth-store';
 import { useOrdersStore } from '../../stores/orders-store';
 import './index.scss';
 
+/** 全部, then one tab per stage. */
+const TABS: { stage: OrderStage | null; label: string }[] = [
+  { stage: null, label: '全部' },
+  ...(Object.keys(ORDER_STAGE_LABELS) as OrderStage[]).map((stage) => ({
+    stage,
+    label: ORDER_STAGE_LABELS[stage],
+  })),
+];
+
 export default function OrdersPage() {
   const loggedIn = useAuthStore((s) => Boolean(s.accessToken));
-  const { orders, nextCursor, loading, error, load, loadMore } = useOrdersStore();
+  const { stage, orders, nextCursor, loading, error, load, showStage, loadMore } = useOrdersStore();
   const openPage = useOpenPage();
 
   useDidShow(() => {
@@ -23,24 +33,51 @@ export default function OrdersPage() {
   });
 
   if (!loggedIn) return <LogInFirst title="登录后查看订单和取货码" />;
+
+  const tabs = (
+    <View className="chips orders-tabs">
+      {TABS.map((tab) => (
+        <Text
+          key={tab.label}
+          className={`chip orders-tab ${stage === tab.stage ? 'is-active' : ''}`}
+          onClick={() => void showStage(tab.stage)}
+        >
+          {tab.label}
+        </Text>
+      ))}
+    </View>
+  );
   if (error && orders.length === 0) {
     return (
-      <View className="page placeholder">
-        <LoadFailed message={error} retrying={loading} onRetry={() => void load()} />
+      <View className="page">
+        {tabs}
+        <View className="placeholder">
+          <LoadFailed message={error} retrying={loading} onRetry={() => void load()} />
+        </View>
       </View>
     );
   }
   if (!loading && !error && orders.length === 0) {
     return (
-      <View className="page placeholder">
-        <Text className="placeholder__title">还没有订单</Text>
-        <Text>参加团购后，订单和取货码会出现在这里</Text>
+      <View className="page">
+        {tabs}
+        <View className="placeholder">
+          {stage === null ? (
+            <>
+              <Text className="placeholder__title">还没有订单</Text>
+              <Text>参加团购后，订单和取货码会出现在这里</Text>
+            </>
+          ) : (
+            <Text className="placeholder__title orders-tab-empty">{`没有${ORDER_STAGE_LABELS[stage]}的订单`}</Text>
+          )}
+        </View>
       </View>
     );
   }
 
   return (
     <View className="page">
+      {tabs}
       {error && <Text className="orders-error">{error}</Text>}
       {orders.map((order) => (
         <View

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
+  IsIn,
   IsInt,
   IsOptional,
   IsUUID,
@@ -10,8 +11,15 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { PageQuery } from '../../../common/pagination';
 import { PickupPointSummary } from '../../pickup-points/dto/pickup-point.dto';
-import { ORDER_STATES, type OrderState } from '@linli/domain';
+import {
+  ORDER_STAGE_NAMES,
+  ORDER_STAGES,
+  ORDER_STATES,
+  type OrderStage,
+  type OrderState,
+} from '@linli/domain';
 
 export class OrderItemRequest {
   @ApiProperty({ format: 'uuid' }) @IsUUID('4') campaignId!: string;
@@ -158,6 +166,19 @@ export class OrderView extends QuoteResponse {
     description: 'Each refund of money for the order, oldest first, and how far it has got',
   })
   moneyBack!: MoneyBackView[];
+}
+
+export class OrderListQuery extends PageQuery {
+  @ApiPropertyOptional({
+    enum: ORDER_STAGE_NAMES,
+    enumName: 'OrderStage',
+    description: `Only the orders of one tab: ${Object.entries(ORDER_STAGES)
+      .map(([stage, states]) => `${stage} (${states.join(', ')})`)
+      .join('; ')}`,
+  })
+  @IsOptional()
+  @IsIn(ORDER_STAGE_NAMES)
+  stage?: OrderStage;
 }
 
 export class OrderPage {

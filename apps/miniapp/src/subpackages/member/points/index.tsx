@@ -104,11 +104,11 @@ export default function PointsWalletPage() {
         </View>
       )}
 
-      <View className="points-filters">
+      <View className="chips points-filters">
         {FILTERS.map((f) => (
           <Text
             key={f.label}
-            className={`points-filter ${filter === f.type ? 'is-active' : ''}`}
+            className={`chip points-filter ${filter === f.type ? 'is-active' : ''}`}
             onClick={() => void store.showEntries(f.type)}
           >
             {f.label}
