@@ -572,4 +572,44 @@ describe('journey: a neighbour buys a group-buy with points', () => {
     );
     expect(orders.items).toEqual([expect.objectContaining({ state: 'paid', payable: 4_700 })]);
   });
+
+  it('is told a group-buy was withdrawn while its checkout was open, and on its page', async () => {
+    const { stack } = journey;
+    const auth = await operator(stack);
+    const [pointId] = await pickupPoints(stack, auth, '骆家庄', [
+      { name: '骆家庄自提点', address: '丰潭路 1 号', latitude: 30.29, longitude: 120.1 },
+    ]);
+    const campaign = await liveGroupBuy(stack, auth, {
+      product: '西湖藕粉',
+      sku: '300克',
+      priceFen: 3_600,
+      title: '西湖藕粉 300克',
+      groupPriceFen: 2_800,
+      perMemberLimit: 2,
+      minBuyers: 1,
+      pickupPointIds: [pointId],
+    });
+    await shopperAt(stack, 'luojia', pointId);
+
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'luojia');
+    await page.goto(`${stack.h5Url}/#/subpackages/shop/campaign/index?id=${campaign.id}`);
+    await page.locator('.campaign-detail-buy').click();
+    await waitForText(page.locator('.checkout-submit'), '提交订单并支付 ¥28.00');
+    // Published by mistake: the operator takes it back before anyone has ordered.
+    await stack.api('POST', `/admin/campaigns/${campaign.id}/withdraw`, undefined, auth);
+    await page.locator('.checkout-submit').click();
+    await waitForText(page.locator('.checkout-error'), '这个团购已下架，或不在你的自提点');
+
+    await page.goBack();
+    await waitForText(
+      page.locator('.campaign-gone .placeholder__title'),
+      '这个团购已下架，或不在你的自提点',
+    );
+    expect(await page.locator('.campaign-detail-buy').count()).toBe(0);
+    await screenshot(page, 'journey-campaign-gone.png');
+    await page.locator('.campaign-gone__home').click();
+    await page.locator('.index-end, .placeholder__title').first().waitFor();
+    expect(await page.getByText('西湖藕粉 300克').count()).toBe(0);
+  });
 });

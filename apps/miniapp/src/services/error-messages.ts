@@ -34,6 +34,19 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
   [ErrorCode.CommissionInsufficient]: '可提现佣金不足',
 };
 
+/** What a shopper reads when a group-buy is no longer offered to them. */
+export const CAMPAIGN_GONE = '这个团购已下架，或不在你的自提点';
+
+/**
+ * Why a group-buy could not be shown or bought: the BFF answers 404 for one withdrawn, or not
+ * offered at the member's pickup point or tier.
+ */
+export function campaignMessageFor(error: unknown, fallback: string): string {
+  return error instanceof ApiError && error.code === ErrorCode.NotFound
+    ? CAMPAIGN_GONE
+    : messageFor(error, fallback);
+}
+
 /** The BFF turned the caller away from a leader's route: they lead no pickup point. */
 export function isForbidden(error: unknown): boolean {
   return error instanceof ApiError && error.code === ErrorCode.Forbidden;

@@ -3,7 +3,7 @@ import { ApiError } from '@linli/api-client';
 import { ErrorCode } from '@linli/shared';
 import { create } from 'zustand';
 import { api } from '../services/api';
-import { messageFor } from '../services/error-messages';
+import { campaignMessageFor, messageFor } from '../services/error-messages';
 import { formatTime } from '../services/format';
 import { newIdempotencyKey } from '../services/idempotency-key';
 import { payOrder } from '../services/payment';
@@ -64,7 +64,8 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
       const quote = await api.orders.quote(requestBody());
       if (asked === latestQuote) set({ quote, error: null });
     } catch (error) {
-      if (asked === latestQuote) set({ quote: null, error: messageFor(error, '价格计算失败') });
+      if (asked === latestQuote)
+        set({ quote: null, error: campaignMessageFor(error, '价格计算失败') });
     }
   };
 
@@ -144,7 +145,7 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
         const fallback = placed
           ? `支付未完成，订单保留至 ${formatTime(placed.expiresAt)}，可再次支付`
           : '下单失败，请重试';
-        set({ submitting: false, error: messageFor(error, fallback) });
+        set({ submitting: false, error: campaignMessageFor(error, fallback) });
         return null;
       }
     },

@@ -25,6 +25,8 @@ interface ShopState {
   campaign: ShopperCampaign | null;
   /** The detail page's campaign cannot be shown before the member chooses a pickup point. */
   campaignNeedsPickupPoint: boolean;
+  /** The detail page's campaign is not offered to the member (any more): withdrawn, or elsewhere. */
+  campaignGone: boolean;
   loadCampaigns(): Promise<void>;
   loadMoreCampaigns(): Promise<void>;
   openCampaign(campaignId: string): Promise<void>;
@@ -47,6 +49,7 @@ const EMPTY: Pick<
   | 'error'
   | 'campaign'
   | 'campaignNeedsPickupPoint'
+  | 'campaignGone'
 > = {
   campaigns: [],
   campaignsCursor: null,
@@ -57,6 +60,7 @@ const EMPTY: Pick<
   error: null,
   campaign: null,
   campaignNeedsPickupPoint: false,
+  campaignGone: false,
 };
 
 export const useShopStore = create<ShopState>()((set, get) => ({
@@ -108,16 +112,20 @@ export const useShopStore = create<ShopState>()((set, get) => ({
     // What the list already knows shows at once; the detail read brings it up to date.
     const listed = get().campaigns.find((campaign) => campaign.id === campaignId) ?? null;
     if (get().campaign?.id !== campaignId)
-      set({ campaign: listed, error: null, campaignNeedsPickupPoint: false });
+      set({ campaign: listed, error: null, campaignNeedsPickupPoint: false, campaignGone: false });
     try {
       const campaign = await api.campaigns.get(campaignId);
-      set({ campaign, error: null, campaignNeedsPickupPoint: false });
+      set({ campaign, error: null, campaignNeedsPickupPoint: false, campaignGone: false });
     } catch (error) {
-      const needsPickupPoint =
-        error instanceof ApiError && error.code === ErrorCode.PickupPointRequired;
+      const code = error instanceof ApiError ? error.code : null;
+      // What the list showed of a campaign no longer offered is not shown as if it still were.
+      if (code === ErrorCode.NotFound) {
+        set({ campaign: null, error: null, campaignGone: true });
+        return;
+      }
       set({
         error: messageFor(error, '团购加载失败'),
-        campaignNeedsPickupPoint: needsPickupPoint,
+        campaignNeedsPickupPoint: code === ErrorCode.PickupPointRequired,
       });
     }
   },

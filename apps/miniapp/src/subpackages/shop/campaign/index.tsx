@@ -1,11 +1,13 @@
+import { Button } from '@nutui/nutui-react-taro';
 import { Image, Swiper, SwiperItem, Text, View } from '@tarojs/components';
-import { useDidShow, useRouter, useShareAppMessage } from '@tarojs/taro';
+import Taro, { useDidShow, useRouter, useShareAppMessage } from '@tarojs/taro';
 import { MEMBER_TIER_NAMES } from '@linli/shared';
 import { BuyButton } from '../../../components/buy-button';
 import { CampaignPrices, CampaignStock, ExclusiveBadge } from '../../../components/campaign-parts';
 import { InviteButton } from '../../../components/invite-button';
 import { LoadFailed } from '../../../components/load-failed';
 import { ChoosePickupPointFirst, LogInFirst } from '../../../components/log-in-first';
+import { CAMPAIGN_GONE } from '../../../services/error-messages';
 import { formatDateTime, yuan } from '../../../services/format';
 import { campaignSharePath } from '../../../services/share';
 import { useAuthStore } from '../../../stores/auth-store';
@@ -39,6 +41,7 @@ export default function CampaignPage() {
     error,
     openCampaign,
     campaignNeedsPickupPoint: needsPickupPoint,
+    campaignGone,
   } = useShopStore();
   useDidShow(() => {
     useAuthStore.getState().rememberInviter(inviter);
@@ -58,6 +61,20 @@ export default function CampaignPage() {
 
   if (!loggedIn) return <LogInFirst title="登录后参团" />;
   if (needsPickupPoint) return <ChoosePickupPointFirst />;
+  if (campaignGone) {
+    return (
+      <View className="page placeholder campaign-gone">
+        <Text className="placeholder__title">{CAMPAIGN_GONE}</Text>
+        <Button
+          className="campaign-gone__home"
+          type="primary"
+          onClick={() => void Taro.switchTab({ url: '/pages/index/index' })}
+        >
+          看看其他团购
+        </Button>
+      </View>
+    );
+  }
 
   if (!campaign || campaign.id !== id) {
     return (
