@@ -97,7 +97,9 @@ describe('journey: a neighbour who is not logged in', () => {
     await joining.locator('.mine-name-input input').fill('xiaoxin');
     await joining.locator('.mine-login').click();
     await waitForText(joining.locator('.placeholder__title'), '先选择你的自提点，再参团');
-    await joining.locator('.campaign-choose-point').click();
+    // The group-buy's page opened from the link may still be on its way out behind the one
+    // shown again: the newest is the last.
+    await joining.locator('.campaign-choose-point').last().click();
     await joining
       .locator('.pickup-point')
       .filter({ hasText: '翠苑三区自提点' })
