@@ -637,6 +637,58 @@ describe('catalogue and campaigns', () => {
       await patch(randomUUID(), { name: '无此商品' }).expect(404);
       await patch(product.body.id, { name: '顾客改' }, shopper).expect(403);
     });
+
+    it('adds a SKU after a product’s others, and renames one or changes its list price', async () => {
+      const product = await t
+        .http()
+        .post('/api/v1/admin/products')
+        .set(as(admin))
+        .send({ name: '东魁杨梅', skus: [{ name: '1斤', priceFen: 3_000 }] })
+        .expect(201);
+      const addSku = (id: string, body: object, token = admin) =>
+        t.http().post(`/api/v1/admin/products/${id}/skus`).set(as(token)).send(body);
+      const patchSku = (id: string, body: object, token = admin) =>
+        t.http().patch(`/api/v1/admin/skus/${id}`).set(as(token)).send(body);
+
+      const added = await addSku(product.body.id, { name: '3斤礼盒', priceFen: 8_800 }).expect(201);
+      expect(added.body.skus.map((k: { name: string }) => k.name)).toEqual(['1斤', '3斤礼盒']);
+      const [small, box] = added.body.skus as { id: string }[];
+      const campaign = await create(liveCampaign(box.id, { groupPriceFen: 6_800 })).expect(201);
+      await publish(campaign.body.id).expect(200);
+
+      const changed = await patchSku(box.id, { name: '3斤装', priceFen: 9_800 }).expect(200);
+      expect(changed.body.skus).toEqual([
+        { id: small.id, name: '1斤', priceFen: 3_000 },
+        { id: box.id, name: '3斤装', priceFen: 9_800 },
+      ]);
+      const shown = await t
+        .http()
+        .get(`/api/v1/campaigns/${campaign.body.id}`)
+        .set(as(shopper))
+        .expect(200);
+      expect(shown.body).toMatchObject({
+        skuName: '3斤装',
+        listPriceFen: 9_800,
+        groupPriceFen: 6_800,
+      });
+      expect(await auditOf(box.id, 'sku.update')).toEqual([
+        { before: { name: '3斤礼盒', priceFen: 8_800 }, after: { name: '3斤装', priceFen: 9_800 } },
+      ]);
+      expect(await auditOf(box.id, 'sku.create')).toEqual([
+        { productId: product.body.id, name: '3斤礼盒', priceFen: 8_800 },
+      ]);
+
+      for (const body of [{}, { name: '' }, { priceFen: 0 }, { priceFen: 1.5 }, { stock: 3 }]) {
+        expect((await patchSku(box.id, body).expect(400)).body.error.code).toBe(
+          ErrorCode.ValidationFailed,
+        );
+      }
+      await addSku(product.body.id, { name: '5斤' }).expect(400);
+      await addSku(randomUUID(), { name: '5斤', priceFen: 1_000 }).expect(404);
+      await patchSku(randomUUID(), { name: '无此规格' }).expect(404);
+      await addSku(product.body.id, { name: '5斤', priceFen: 1_000 }, shopper).expect(403);
+      await patchSku(box.id, { name: '顾客改' }, shopper).expect(403);
+    });
   });
 
   describe('operator lists', () => {

@@ -468,6 +468,38 @@ export interface paths {
         patch: operations["CatalogueAdminController_updateProduct"];
         trace?: never;
     };
+    "/api/v1/admin/products/{id}/skus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["CatalogueAdminController_addSku"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/skus/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["CatalogueAdminController_updateSku"];
+        trace?: never;
+    };
     "/api/v1/admin/campaigns": {
         parameters: {
             query?: never;
@@ -1840,6 +1872,15 @@ export interface components {
             name?: string;
             description?: string;
             images?: string[];
+        };
+        UpdateSkuRequest: {
+            /** @example 5斤装 */
+            name?: string;
+            /**
+             * @description List price in fen
+             * @example 3990
+             */
+            priceFen?: number;
         };
         ProductPage: {
             items: components["schemas"]["Product"][];
@@ -3389,6 +3430,57 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+        };
+    };
+    CatalogueAdminController_addSku: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SkuRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+        };
+    };
+    CatalogueAdminController_updateSku: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSkuRequest"];
+            };
+        };
+        responses: {
+            /** @description The product the SKU belongs to */
             200: {
                 headers: {
                     [name: string]: unknown;

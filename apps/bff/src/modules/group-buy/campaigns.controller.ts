@@ -25,9 +25,11 @@ import {
   ProductQuery,
   ShopperCampaign,
   ShopperCampaignList,
+  SkuRequest,
   StockChangeRequest,
   UpdateCampaignRequest,
   UpdateProductRequest,
+  UpdateSkuRequest,
 } from './dto/catalogue.dto';
 import { CampaignsService } from './campaigns.service';
 
@@ -54,6 +56,26 @@ export class CatalogueAdminController {
     @Body() body: UpdateProductRequest,
   ): Promise<Product> {
     return this.campaigns.updateProduct(ctx, id, body);
+  }
+
+  @Post('products/:id/skus')
+  @ApiOkResponse({ type: Product })
+  addSku(
+    @Ctx() ctx: RequestContext,
+    @Param('id', uuid) id: string,
+    @Body() body: SkuRequest,
+  ): Promise<Product> {
+    return this.campaigns.addSku(ctx, id, body);
+  }
+
+  @Patch('skus/:id')
+  @ApiOkResponse({ type: Product, description: 'The product the SKU belongs to' })
+  updateSku(
+    @Ctx() ctx: RequestContext,
+    @Param('id', uuid) id: string,
+    @Body() body: UpdateSkuRequest,
+  ): Promise<Product> {
+    return this.campaigns.updateSku(ctx, id, body);
   }
 
   @Get('products')

@@ -22,9 +22,11 @@ import {
   ProductPage,
   ProductQuery,
   ShopperCampaign,
+  SkuRequest,
   StockChangeRequest,
   UpdateCampaignRequest,
   UpdateProductRequest,
+  UpdateSkuRequest,
 } from './dto/catalogue.dto';
 import {
   campaignInvalid,
@@ -48,6 +50,7 @@ type CampaignFields = Omit<CreateCampaignRequest, 'pickupPointIds' | 'tiers'> & 
 };
 
 const PRODUCT_FIELDS = ['name', 'description', 'images'] as const;
+const SKU_FIELDS = ['name', 'priceFen'] as const;
 type ProductField = (typeof PRODUCT_FIELDS)[number];
 
 export interface MemberPlace {
@@ -250,6 +253,60 @@ export class CampaignsService {
       fieldChanges(given, before, request),
     );
     return this.product(ctx, productId);
+  }
+
+  /** Adds a SKU to a product, after the ones it has. */
+  async addSku(ctx: RequestContext, productId: string, request: SkuRequest): Promise<Product> {
+    const [sku] = await this.connection.query<{ id: string }>(
+      ctx,
+      `INSERT INTO skus (product_id, name, price_fen, position)
+       SELECT p.id, $2, $3, COALESCE((SELECT MAX(position) + 1 FROM skus WHERE product_id = p.id), 1)
+       FROM products p WHERE p.id = $1
+       RETURNING id`,
+      [productId, request.name, request.priceFen],
+    );
+    if (!sku) throw AppException.notFound('Product', { productId });
+    await this.audit.record(
+      ctx,
+      'sku.create',
+      { type: 'sku', id: sku.id },
+      { productId, name: request.name, priceFen: request.priceFen },
+    );
+    return this.product(ctx, productId);
+  }
+
+  /** Renames a SKU or changes its list price (the price its campaigns show struck through). */
+  async updateSku(ctx: RequestContext, skuId: string, request: UpdateSkuRequest): Promise<Product> {
+    const given = SKU_FIELDS.filter(
+      (field) => request[field] !== undefined && request[field] !== null,
+    );
+    if (given.length === 0) {
+      throw new AppException(
+        HttpStatus.BAD_REQUEST,
+        ErrorCode.ValidationFailed,
+        'Say what to change: name or priceFen',
+      );
+    }
+    const [before] = await this.connection.query<{
+      product_id: string;
+      name: string;
+      priceFen: number;
+    }>(ctx, `SELECT product_id, name, price_fen AS "priceFen" FROM skus WHERE id = $1 FOR UPDATE`, [
+      skuId,
+    ]);
+    if (!before) throw AppException.notFound('SKU', { skuId });
+    await this.connection.query(
+      ctx,
+      `UPDATE skus SET name = COALESCE($2, name), price_fen = COALESCE($3, price_fen) WHERE id = $1`,
+      [skuId, request.name ?? null, request.priceFen ?? null],
+    );
+    await this.audit.record(
+      ctx,
+      'sku.update',
+      { type: 'sku', id: skuId },
+      fieldChanges(given, before, request),
+    );
+    return this.product(ctx, before.product_id);
   }
 
   async createCampaign(

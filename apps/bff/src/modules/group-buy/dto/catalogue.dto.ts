@@ -54,6 +54,9 @@ export class UpdateProductRequest extends PartialType(
   OmitType(CreateProductRequest, ['skus'] as const),
 ) {}
 
+/** A SKU's name or list price; the group prices of its campaigns stay as they are. */
+export class UpdateSkuRequest extends PartialType(SkuRequest) {}
+
 export class Sku {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() name!: string;
