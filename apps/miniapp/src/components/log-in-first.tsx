@@ -1,7 +1,6 @@
-import { Button } from '@nutui/nutui-react-taro';
-import { Text, View } from '@tarojs/components';
 import { useRouter } from '@tarojs/taro';
 import { choosePickupPointAndComeBack, logInAndComeBack, pageUrl } from '../services/come-back';
+import { WayOn } from './way-on';
 
 /**
  * What a page shows before the member has done what it needs: the way there, and back to
@@ -20,12 +19,13 @@ function FirstThis({
 }) {
   const { path, params } = useRouter();
   return (
-    <View className="page placeholder log-in-first">
-      <Text className="placeholder__title">{title}</Text>
-      <Button className={className} type="primary" onClick={() => leave(pageUrl(path, params))}>
-        {action}
-      </Button>
-    </View>
+    <WayOn
+      className="log-in-first"
+      title={title}
+      action={action}
+      actionClassName={className}
+      onAction={() => leave(pageUrl(path, params))}
+    />
   );
 }
 

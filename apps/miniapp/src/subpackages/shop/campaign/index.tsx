@@ -1,4 +1,3 @@
-import { Button } from '@nutui/nutui-react-taro';
 import { Image, Swiper, SwiperItem, Text, View } from '@tarojs/components';
 import Taro, { useDidShow, useRouter, useShareAppMessage } from '@tarojs/taro';
 import { MEMBER_TIER_NAMES } from '@linli/shared';
@@ -7,6 +6,7 @@ import { CampaignPrices, CampaignStock, ExclusiveBadge } from '../../../componen
 import { InviteButton } from '../../../components/invite-button';
 import { LoadFailed } from '../../../components/load-failed';
 import { ChoosePickupPointFirst, LogInFirst } from '../../../components/log-in-first';
+import { WayOn } from '../../../components/way-on';
 import { CAMPAIGN_GONE } from '../../../services/error-messages';
 import { formatDateTime, yuan } from '../../../services/format';
 import { campaignSharePath } from '../../../services/share';
@@ -63,16 +63,13 @@ export default function CampaignPage() {
   if (needsPickupPoint) return <ChoosePickupPointFirst />;
   if (campaignGone) {
     return (
-      <View className="page placeholder campaign-gone">
-        <Text className="placeholder__title">{CAMPAIGN_GONE}</Text>
-        <Button
-          className="campaign-gone__home"
-          type="primary"
-          onClick={() => void Taro.switchTab({ url: '/pages/index/index' })}
-        >
-          看看其他团购
-        </Button>
-      </View>
+      <WayOn
+        className="campaign-gone"
+        title={CAMPAIGN_GONE}
+        action="看看其他团购"
+        actionClassName="campaign-gone__home"
+        onAction={() => void Taro.switchTab({ url: '/pages/index/index' })}
+      />
     );
   }
 
