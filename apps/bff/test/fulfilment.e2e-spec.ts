@@ -232,7 +232,11 @@ describe('fulfilment: one order from payment to completion', () => {
       .set('Idempotency-Key', randomUUID())
       .send({ lines: [{ orderLineId: milkLine.id, quantity: 1 }], reason: '牛奶漏了' })
       .expect(201);
-    expect(request.body).toMatchObject({ status: 'pending', requested: milkLine.payable });
+    expect(request.body).toMatchObject({
+      status: 'pending',
+      requested: milkLine.payable,
+      moneyBack: null,
+    });
     const twice = await t
       .http()
       .post(`/api/v1/me/orders/${order.id}/refunds`)
@@ -260,8 +264,19 @@ describe('fulfilment: one order from payment to completion', () => {
     });
     const refunds = await sql(`SELECT amount_fen FROM refunds WHERE order_id = $1`, [order.id]);
     expect(refunds).toEqual([{ amount_fen: milkLine.payable }]);
+    expect(approved.body.moneyBack).toMatchObject({ amount: milkLine.payable });
     const afterRefund = await get(alice.token, `/me/orders/${order.id}`);
     expect(afterRefund).toMatchObject({ state: 'partially_refunded', refunded: milkLine.payable });
+    // The request says where its money is, as the order does: the sandbox pays back at once.
+    expect(afterRefund.moneyBack).toEqual([
+      expect.objectContaining({ amount: milkLine.payable, state: 'arrived' }),
+    ]);
+    const [asked] = await get(alice.token, `/me/orders/${order.id}/refunds`);
+    expect(asked.moneyBack).toEqual(afterRefund.moneyBack[0]);
+    const decided = await get(w.admin, '/admin/refunds?status=approved');
+    expect(decided.items.find((r: { id: string }) => r.id === request.body.id).moneyBack).toEqual(
+      afterRefund.moneyBack[0],
+    );
     expect(await get(alice.token, '/me/points')).toMatchObject({
       available: 9_000 + milkUsed,
       pending: 600 - milkEarned,

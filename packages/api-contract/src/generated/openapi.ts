@@ -2436,6 +2436,8 @@ export interface components {
             pointsClawedBack: number | null;
             /** @description Money kept back for earned points already spent, fen */
             shortfall: number | null;
+            /** @description Where the money paid back is: none until the request is approved with money to return */
+            moneyBack: components["schemas"]["MoneyBackView"] | null;
             /** Format: date-time */
             createdAt: string;
         };

@@ -8,6 +8,7 @@ import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../audit/audit.service';
+import { MoneyBackRow, toMoneyBack } from '../group-buy/money-back';
 import { OrderTransitions } from '../group-buy/order-transitions.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import {
@@ -43,6 +44,12 @@ interface RequestRow {
   shortfall_fen: number | null;
   created_at: Date;
   cursor_at: string;
+  /** The payment refund an approval made, when it had money to return. */
+  money_amount_fen: number | null;
+  money_status: MoneyBackRow['status'] | null;
+  money_received_account: string | null;
+  money_settled_at: Date | null;
+  money_created_at: Date | null;
 }
 
 const toView = (r: RequestRow): RefundView => ({
@@ -60,16 +67,34 @@ const toView = (r: RequestRow): RefundView => ({
   pointsReturned: r.points_returned,
   pointsClawedBack: r.points_clawed_back,
   shortfall: r.shortfall_fen,
+  moneyBack:
+    r.money_status === null
+      ? null
+      : toMoneyBack({
+          amount_fen: r.money_amount_fen ?? 0,
+          status: r.money_status,
+          received_account: r.money_received_account,
+          settled_at: r.money_settled_at,
+          created_at: r.money_created_at ?? r.created_at,
+        }),
   createdAt: r.created_at.toISOString(),
 });
+
+/** The refund key of the lines an approved after-sales request pays back: one refund per request. */
+const AFTER_SALES_REFUND = 'after-sales:';
+const afterSalesRefundKey = (requestId: string) => `${AFTER_SALES_REFUND}${requestId}`;
 
 const SELECT_REQUEST = `
   SELECT r.id, r.order_id, r.member_id, r.reason, r.requested_fen, r.status, r.decided_by, r.decision_note,
          r.decided_at, r.refunded_fen, r.points_returned, r.points_clawed_back, r.shortfall_fen, r.created_at,
          r.created_at::text AS cursor_at,
          (SELECT json_agg(json_build_object('orderLineId', x.line_id, 'quantity', x.quantity))
-          FROM jsonb_to_recordset(r.lines) AS x(line_id uuid, quantity int)) AS lines
-  FROM refund_requests r`;
+          FROM jsonb_to_recordset(r.lines) AS x(line_id uuid, quantity int)) AS lines,
+         f.amount_fen AS money_amount_fen, f.status AS money_status,
+         f.received_account AS money_received_account, f.settled_at AS money_settled_at,
+         f.created_at AS money_created_at
+  FROM refund_requests r
+  LEFT JOIN refunds f ON f.order_id = r.order_id AND f.reason = '${AFTER_SALES_REFUND}' || r.id::text`;
 
 const AFTER_SALES_STATES: readonly OrderState[] = ['picked_up', 'partially_refunded'];
 
@@ -220,7 +245,7 @@ export class AfterSalesService {
       ctx,
       order,
       request.lines.map((l) => ({ lineId: l.line_id, quantity: l.quantity })),
-      `after-sales:${requestId}`,
+      afterSalesRefundKey(requestId),
     );
     await this.connection.query(
       ctx,

@@ -11,15 +11,14 @@ import { PointsLedger } from '../points/points-ledger.service';
 import { CampaignsService } from './campaigns.service';
 import { CheckoutService } from './checkout.service';
 import {
-  MoneyBackState,
   MoneyBackView,
   OrderListQuery,
   OrderPage,
   OrderView,
   PlaceOrderRequest,
 } from './dto/order.dto';
-import { PaymentRefundStatus } from './dto/payment-refund.dto';
 import { priceChanged, purchaseLimitExceeded } from './group-buy.exception';
+import { MoneyBackRow, toMoneyBack } from './money-back';
 
 /** While the code means something to the leader: from payment until pickup. */
 const SHOWS_PICKUP_CODE: readonly OrderState[] = [
@@ -294,7 +293,7 @@ export class OrdersService {
        WHERE l.order_id = ANY($1::uuid[])`,
       [ids],
     );
-    const refunds = await this.connection.query<RefundRow>(
+    const refunds = await this.connection.query<MoneyBackRow & { order_id: string }>(
       ctx,
       `SELECT order_id, amount_fen, status, received_account, settled_at, created_at FROM refunds
        WHERE order_id = ANY($1::uuid[]) ORDER BY created_at, id`,
@@ -308,37 +307,6 @@ export class OrdersService {
       ),
     );
   }
-}
-
-interface RefundRow {
-  order_id: string;
-  amount_fen: number;
-  status: PaymentRefundStatus;
-  received_account: string | null;
-  settled_at: Date | null;
-  created_at: Date;
-}
-
-/** A refund as its payer sees it: on its way until the provider, or an operator, settles it. */
-const MONEY_BACK_STATE: Record<PaymentRefundStatus, MoneyBackState> = {
-  requested: 'on_the_way',
-  processing: 'on_the_way',
-  stalled: 'on_the_way',
-  succeeded: 'arrived',
-  abnormal: 'not_reached',
-  closed: 'not_reached',
-  settled_by_operator: 'paid_by_operator',
-};
-
-function toMoneyBack(r: RefundRow): MoneyBackView {
-  const state = MONEY_BACK_STATE[r.status];
-  return {
-    amount: r.amount_fen,
-    state,
-    account: state === 'arrived' ? r.received_account : null,
-    settledAt: state === 'on_the_way' ? null : (r.settled_at?.toISOString() ?? null),
-    createdAt: r.created_at.toISOString(),
-  };
 }
 
 /** What the member sees of an order and its lines (ordered by campaign). */

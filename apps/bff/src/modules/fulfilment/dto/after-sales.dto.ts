@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { MoneyBackView } from '../../group-buy/dto/order.dto';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -71,6 +72,13 @@ export class RefundView {
     description: 'Money kept back for earned points already spent, fen',
   })
   shortfall!: number | null;
+  @ApiProperty({
+    type: MoneyBackView,
+    nullable: true,
+    description:
+      'Where the money paid back is: none until the request is approved with money to return',
+  })
+  moneyBack!: MoneyBackView | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
 
