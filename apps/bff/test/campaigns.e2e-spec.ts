@@ -45,6 +45,13 @@ describe('catalogue and campaigns', () => {
     t.http().post('/api/v1/admin/campaigns').set(as(admin)).send(body);
   const publish = (id: string) =>
     t.http().post(`/api/v1/admin/campaigns/${id}/publish`).set(as(admin));
+  const placeOrder = (token: string, campaignId: string, quantity = 1) =>
+    t
+      .http()
+      .post('/api/v1/orders')
+      .set(as(token))
+      .set('Idempotency-Key', randomUUID())
+      .send({ items: [{ campaignId, quantity }] });
 
   it('creates a draft, publishes it, and shows it live with the caller’s price', async () => {
     const draft = await create(liveCampaign(skuId, { tierPrices: { gold: 2_500 } })).expect(201);
@@ -150,13 +157,7 @@ describe('catalogue and campaigns', () => {
       (await t.http().get('/api/v1/campaigns?limit=100').set(as(token)).expect(200)).body.items.map(
         (c: { id: string }) => c.id,
       );
-    const order = (token: string) =>
-      t
-        .http()
-        .post('/api/v1/orders')
-        .set(as(token))
-        .set('Idempotency-Key', randomUUID())
-        .send({ items: [{ campaignId: exclusive.id, quantity: 1 }] });
+    const order = (token: string) => placeOrder(token, exclusive.id);
 
     // By default Gold and Diamond have the benefit; Silver and Regular do not.
     expect(await listed(gold.accessToken)).toContain(exclusive.id);
@@ -350,13 +351,7 @@ describe('catalogue and campaigns', () => {
       expect(replay.body).toEqual(added.body);
       await changeStock(id, { change: 6, reason: '供应商追加到货' }, key).expect(422);
 
-      const placed = await t
-        .http()
-        .post('/api/v1/orders')
-        .set(as(shopper))
-        .set('Idempotency-Key', randomUUID())
-        .send({ items: [{ campaignId: id, quantity: 3 }] })
-        .expect(201);
+      const placed = await placeOrder(shopper, id, 3).expect(201);
       await t.http().post(`/api/v1/orders/${placed.body.id}/pay`).set(as(shopper)).expect(200);
       const shown = await t.http().get(`/api/v1/campaigns/${id}`).set(as(shopper)).expect(200);
       expect(shown.body).toMatchObject({ stockTotal: 15, stockLeft: 12 });
@@ -534,13 +529,7 @@ describe('catalogue and campaigns', () => {
 
       await update(id, { title: '撤回团 改' }).expect(200);
       await publish(id).expect(200);
-      const placed = await t
-        .http()
-        .post('/api/v1/orders')
-        .set(as(shopper))
-        .set('Idempotency-Key', randomUUID())
-        .send({ items: [{ campaignId: id, quantity: 2 }] })
-        .expect(201);
+      const placed = await placeOrder(shopper, id, 2).expect(201);
       expect(placed.body.lines[0].title).toBe('撤回团 改');
       const ordered = await withdraw(id).expect(409);
       expect(ordered.body.error).toMatchObject({

@@ -4,18 +4,6 @@ import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { AuditEntry, AuditLogPage, AuditLogQuery } from './dto/audit-log.dto';
 
-/** An audit entry's details for an edit: the fields it changed, as they were and as they are. */
-export function fieldChanges<F extends string>(
-  fields: readonly F[],
-  before: Partial<Record<F, unknown>>,
-  after: Partial<Record<F, unknown>>,
-): { before: Record<string, unknown>; after: Record<string, unknown> } {
-  return {
-    before: Object.fromEntries(fields.map((field) => [field, before[field]])),
-    after: Object.fromEntries(fields.map((field) => [field, after[field]])),
-  };
-}
-
 /** Who changed what: written in the same transaction as the change it describes. */
 @Injectable()
 export class AuditService {

@@ -1,13 +1,14 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { businessDay, mulDivHalfUp } from '@linli/domain';
-import { ErrorCode, type MemberTier } from '@linli/shared';
+import type { MemberTier } from '@linli/shared';
 import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
 import { decodeCursor, keysetPage, PageQuery } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
 import { containing } from '../../common/text-fields';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
-import { AuditService, fieldChanges } from '../audit/audit.service';
+import { fieldChanges, fieldsToChange } from '../../common/edits';
+import { AuditService } from '../audit/audit.service';
 import { PointsPolicy } from '../points/dto/points-policy.dto';
 import { MemberBenefits, MemberBenefitsService } from '../tiers/member-benefits.service';
 import {
@@ -51,6 +52,23 @@ type CampaignFields = Omit<CreateCampaignRequest, 'pickupPointIds' | 'tiers'> & 
 
 const PRODUCT_FIELDS = ['name', 'description', 'images'] as const;
 const SKU_FIELDS = ['name', 'priceFen'] as const;
+const CAMPAIGN_FIELDS = [
+  'skuId',
+  'title',
+  'groupPriceFen',
+  'tierPrices',
+  'stock',
+  'perMemberLimit',
+  'minBuyers',
+  'startsAt',
+  'cutsOffAt',
+  'pickupDate',
+  'pickupPointIds',
+  'tiers',
+  'exclusive',
+  'tierDiscountApplies',
+  'commissionBps',
+] as const satisfies readonly (keyof UpdateCampaignRequest)[];
 type ProductField = (typeof PRODUCT_FIELDS)[number];
 
 export interface MemberPlace {
@@ -218,16 +236,7 @@ export class CampaignsService {
     productId: string,
     request: UpdateProductRequest,
   ): Promise<Product> {
-    const given = PRODUCT_FIELDS.filter(
-      (field) => request[field] !== undefined && request[field] !== null,
-    );
-    if (given.length === 0) {
-      throw new AppException(
-        HttpStatus.BAD_REQUEST,
-        ErrorCode.ValidationFailed,
-        'Say what to change: name, description or images',
-      );
-    }
+    const given = fieldsToChange(request, PRODUCT_FIELDS);
     const [before] = await this.connection.query<Pick<Product, ProductField>>(
       ctx,
       `SELECT name, description, images FROM products WHERE id = $1 FOR UPDATE`,
@@ -277,16 +286,7 @@ export class CampaignsService {
 
   /** Renames a SKU or changes its list price (the price its campaigns show struck through). */
   async updateSku(ctx: RequestContext, skuId: string, request: UpdateSkuRequest): Promise<Product> {
-    const given = SKU_FIELDS.filter(
-      (field) => request[field] !== undefined && request[field] !== null,
-    );
-    if (given.length === 0) {
-      throw new AppException(
-        HttpStatus.BAD_REQUEST,
-        ErrorCode.ValidationFailed,
-        'Say what to change: name or priceFen',
-      );
-    }
+    const given = fieldsToChange(request, SKU_FIELDS);
     const [before] = await this.connection.query<{
       product_id: string;
       name: string;
@@ -345,19 +345,8 @@ export class CampaignsService {
     campaignId: string,
     request: UpdateCampaignRequest,
   ): Promise<AdminCampaign> {
-    // null lifts a restriction; for any other field it says nothing, as when it is left out.
-    const given = (Object.keys(request) as (keyof UpdateCampaignRequest)[]).filter(
-      (field) =>
-        request[field] !== undefined &&
-        (request[field] !== null || field === 'pickupPointIds' || field === 'tiers'),
-    );
-    if (given.length === 0) {
-      throw new AppException(
-        HttpStatus.BAD_REQUEST,
-        ErrorCode.ValidationFailed,
-        'Say what to change',
-      );
-    }
+    // null lifts a pickup-point or tier restriction.
+    const given = fieldsToChange(request, CAMPAIGN_FIELDS, ['pickupPointIds', 'tiers']);
     const [row] = await this.connection.query<CampaignRow>(
       ctx,
       `${CAMPAIGN_SELECT} WHERE c.id = $1 FOR UPDATE OF c`,

@@ -1,10 +1,10 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
-import { ErrorCode } from '@linli/shared';
+import { Injectable } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception';
 import { decodeCursor, keysetPage, PageQuery } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
-import { AuditService, fieldChanges } from '../audit/audit.service';
+import { fieldChanges, fieldsToChange } from '../../common/edits';
+import { AuditService } from '../audit/audit.service';
 import {
   AdminCommunity,
   AdminCommunityPage,
@@ -152,16 +152,7 @@ export class PickupPointsAdminService {
     pickupPointId: string,
     request: UpdatePickupPointRequest,
   ): Promise<AdminPickupPoint> {
-    const given = EDITABLE.filter(
-      (field) => request[field] !== undefined && request[field] !== null,
-    );
-    if (given.length === 0) {
-      throw new AppException(
-        HttpStatus.BAD_REQUEST,
-        ErrorCode.ValidationFailed,
-        'Say what to change: name, address, latitude, longitude or openingHours',
-      );
-    }
+    const given = fieldsToChange(request, EDITABLE);
     const [before] = await this.connection.query<PickupPointRow>(
       ctx,
       `${SELECT_PICKUP_POINT} WHERE p.id = $1 FOR UPDATE OF p`,
