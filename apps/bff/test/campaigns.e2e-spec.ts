@@ -45,6 +45,9 @@ describe('catalogue and campaigns', () => {
     t.http().post('/api/v1/admin/campaigns').set(as(admin)).send(body);
   const publish = (id: string) =>
     t.http().post(`/api/v1/admin/campaigns/${id}/publish`).set(as(admin));
+  /** A campaign as a shopper sees it. */
+  const shopperView = (id: string, token = shopper) =>
+    t.http().get(`/api/v1/campaigns/${id}`).set(as(token));
   const placeOrder = (token: string, campaignId: string, quantity = 1) =>
     t
       .http()
@@ -76,11 +79,7 @@ describe('catalogue and campaigns', () => {
     });
     expect(mine.secondsToCutOff).toBeGreaterThan(23 * 3600);
 
-    const detail = await t
-      .http()
-      .get(`/api/v1/campaigns/${draft.body.id}`)
-      .set(as(shopper))
-      .expect(200);
+    const detail = await shopperView(draft.body.id).expect(200);
     expect(detail.body).toMatchObject({
       id: draft.body.id,
       description: '现摘现发',
@@ -130,10 +129,8 @@ describe('catalogue and campaigns', () => {
     expect(ids).not.toContain(west.id);
     expect(ids).not.toContain(diamond.id);
     expect(ids).not.toContain(later.id);
-    await t.http().get(`/api/v1/campaigns/${west.id}`).set(as(shopper)).expect(404);
-    expect(
-      (await t.http().get(`/api/v1/campaigns/${later.id}`).set(as(shopper)).expect(200)).body.state,
-    ).toBe('scheduled');
+    await shopperView(west.id).expect(404);
+    expect((await shopperView(later.id).expect(200)).body.state).toBe('scheduled');
   });
 
   it('offers a member-exclusive campaign to the tiers whose benefits include it under the rules in force', async () => {
@@ -161,16 +158,12 @@ describe('catalogue and campaigns', () => {
 
     // By default Gold and Diamond have the benefit; Silver and Regular do not.
     expect(await listed(gold.accessToken)).toContain(exclusive.id);
-    const seen = await t
-      .http()
-      .get(`/api/v1/campaigns/${exclusive.id}`)
-      .set(as(gold.accessToken))
-      .expect(200);
+    const seen = await shopperView(exclusive.id, gold.accessToken).expect(200);
     expect(seen.body.exclusive).toBe(true);
     await order(gold.accessToken).expect(201);
     for (const token of [silver.accessToken, shopper]) {
       expect(await listed(token)).not.toContain(exclusive.id);
-      await t.http().get(`/api/v1/campaigns/${exclusive.id}`).set(as(token)).expect(404);
+      await shopperView(exclusive.id, token).expect(404);
       await order(token).expect(404);
       await t
         .http()
@@ -353,7 +346,7 @@ describe('catalogue and campaigns', () => {
 
       const placed = await placeOrder(shopper, id, 3).expect(201);
       await t.http().post(`/api/v1/orders/${placed.body.id}/pay`).set(as(shopper)).expect(200);
-      const shown = await t.http().get(`/api/v1/campaigns/${id}`).set(as(shopper)).expect(200);
+      const shown = await shopperView(id).expect(200);
       expect(shown.body).toMatchObject({ stockTotal: 15, stockLeft: 12 });
 
       const takenOut = await changeStock(id, { change: -12, reason: '临时下架' }).expect(200);
@@ -503,7 +496,7 @@ describe('catalogue and campaigns', () => {
       expect(unchanged.body).toEqual(changed.body);
 
       await publish(id).expect(200);
-      const shown = await t.http().get(`/api/v1/campaigns/${id}`).set(as(shopper)).expect(200);
+      const shown = await shopperView(id).expect(200);
       expect(shown.body).toMatchObject({ title: '改价团 第二版', groupPriceFen: 2_500 });
     });
 
@@ -518,7 +511,7 @@ describe('catalogue and campaigns', () => {
       });
 
       expect((await withdraw(id).expect(200)).body).toMatchObject({ state: 'draft' });
-      await t.http().get(`/api/v1/campaigns/${id}`).set(as(shopper)).expect(404);
+      await shopperView(id).expect(404);
       const listed = await t.http().get('/api/v1/campaigns').set(as(shopper)).expect(200);
       expect(listed.body.items.map((c: { id: string }) => c.id)).not.toContain(id);
       const notOpen = await withdraw(id).expect(409);
@@ -598,11 +591,7 @@ describe('catalogue and campaigns', () => {
         description: '东魁杨梅，当天采摘',
         images: ['https://img.example/bayberry.jpg'],
       });
-      const shown = await t
-        .http()
-        .get(`/api/v1/campaigns/${campaign.body.id}`)
-        .set(as(shopper))
-        .expect(200);
+      const shown = await shopperView(campaign.body.id).expect(200);
       expect(shown.body).toMatchObject({
         productName: '杨梅',
         description: '东魁杨梅，当天采摘',
@@ -650,11 +639,7 @@ describe('catalogue and campaigns', () => {
         { id: small.id, name: '1斤', priceFen: 3_000 },
         { id: box.id, name: '3斤装', priceFen: 9_800 },
       ]);
-      const shown = await t
-        .http()
-        .get(`/api/v1/campaigns/${campaign.body.id}`)
-        .set(as(shopper))
-        .expect(200);
+      const shown = await shopperView(campaign.body.id).expect(200);
       expect(shown.body).toMatchObject({
         skuName: '3斤装',
         listPriceFen: 9_800,
