@@ -334,6 +334,8 @@ describe('notifications: the inbox', () => {
     (await t.http().get('/api/v1/me/notifications/unread').set(as(token)).expect(200)).body.unread;
   const markRead = (token: string, ids: unknown) =>
     t.http().post('/api/v1/me/notifications/read').set(as(token)).send({ ids });
+  const markAllRead = (token: string, upTo: unknown) =>
+    t.http().post('/api/v1/me/notifications/read-all').set(as(token)).send({ upTo });
 
   it('counts what the member has not read, and marks what they have seen read, once', async () => {
     const [reader, neighbour] = await Promise.all(
@@ -371,6 +373,44 @@ describe('notifications: the inbox', () => {
     expect(await unread(neighbour.accessToken)).toBe(1);
   });
 
+  it('marks every notice up to the newest one seen read, older pages included, and none that came after', async () => {
+    const [reader, neighbour] = await Promise.all(
+      ['inbox-all-reader', 'inbox-all-neighbour'].map((name) => loginMember(t, name)),
+    );
+    const token = reader.accessToken;
+    // Three days of notices, oldest first, then one for the neighbour.
+    const days = [3, 2, 1];
+    for (const day of days) {
+      const key = `inbox-all-${day}-${randomUUID()}`;
+      await outbox(t)([notice(reader.member.id, key)]);
+      await t.dataSource.query(
+        `UPDATE notifications SET created_at = now() - make_interval(days => $2) WHERE dedupe_key = $1`,
+        [key, day],
+      );
+    }
+    await outbox(t)([notice(neighbour.member.id, `inbox-all-other-${randomUUID()}`)]);
+    const page = async (accessToken: string) =>
+      (await t.http().get('/api/v1/me/notifications').set(as(accessToken)).expect(200)).body
+        .items as { id: string; read: boolean }[];
+    const [newest, middle] = await page(token);
+    const theirs = (await page(neighbour.accessToken))[0];
+
+    // Someone else's notice as the newest seen: nothing of anyone's changes.
+    expect((await markAllRead(token, theirs.id).expect(200)).body).toEqual({ unread: 3 });
+    expect((await markAllRead(token, randomUUID()).expect(200)).body).toEqual({ unread: 3 });
+    expect(await unread(neighbour.accessToken)).toBe(1);
+
+    // Seen down to the middle one (as if the newest had come in after the inbox showed).
+    expect((await markAllRead(token, middle.id).expect(200)).body).toEqual({ unread: 1 });
+    expect((await page(token)).map((n) => n.read)).toEqual([false, true, true]);
+    // A notice arriving now stays unread when the inbox, shown before it came, is marked read.
+    await outbox(t)([notice(reader.member.id, `inbox-all-later-${randomUUID()}`)]);
+    expect((await markAllRead(token, newest.id).expect(200)).body).toEqual({ unread: 1 });
+    expect((await page(token)).map((n) => n.read)).toEqual([false, true, true, true]);
+    expect((await markAllRead(token, newest.id).expect(200)).body).toEqual({ unread: 1 });
+    expect(await unread(neighbour.accessToken)).toBe(1);
+  });
+
   it('refuses bad lists of ids, and callers without a log-in', async () => {
     const { accessToken } = await loginMember(t, 'inbox-bad');
     const id = randomUUID();
@@ -379,7 +419,13 @@ describe('notifications: the inbox', () => {
         'VALIDATION_FAILED',
       );
     }
+    for (const upTo of [undefined, 'x', 42]) {
+      expect((await markAllRead(accessToken, upTo).expect(400)).body.error.code).toBe(
+        'VALIDATION_FAILED',
+      );
+    }
     await t.http().get('/api/v1/me/notifications/unread').expect(401);
+    await t.http().post('/api/v1/me/notifications/read-all').send({ upTo: id }).expect(401);
     await t
       .http()
       .post('/api/v1/me/notifications/read')

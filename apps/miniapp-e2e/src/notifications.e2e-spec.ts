@@ -1,7 +1,7 @@
 import { logInAs, useJourney } from './support/journey';
 import { approveLeader, pickupPoints } from './support/pickup-points';
 import { screenshot, waitForText } from './support/screen';
-import { operator } from './support/stack';
+import { member, operator } from './support/stack';
 
 describe('journey: a neighbour sees what is new in their messages', () => {
   const journey = useJourney();
@@ -38,6 +38,43 @@ describe('journey: a neighbour sees what is new in their messages', () => {
     await page.locator('.taro-tabbar-badge').waitFor({ state: 'detached' });
     await page.locator('.mine-notifications-link').click();
     await page.locator('.notice').first().waitFor();
+    // Shown again, the inbox reloads: what it showed before, unread then, is read now.
+    await page.waitForFunction(() => document.querySelectorAll('.notice--unread').length === 0);
+  });
+
+  it('marks a long backlog read all at once, older pages not yet scrolled to included', async () => {
+    const { stack } = journey;
+    const { id } = await member(stack, 'xiaofang');
+    // A month away from the app: 25 arrivals, one a day, that no route writes on its own.
+    await stack.sql(
+      `INSERT INTO notifications (member_id, kind, dedupe_key, title, body, created_at)
+       SELECT $1, 'order_ready', 'backlog-' || d, '到货啦', '第 ' || d || ' 天的团购到了自提点', now() - make_interval(days => d)
+       FROM generate_series(1, 25) d`,
+      [id],
+    );
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'xiaofang');
+    await waitForText(page.locator('.mine-unread'), '25 条新消息');
+
+    // The first page is seen and so read; the 5 older ones are still to come.
+    await page.locator('.mine-notifications-link').click();
+    await waitForText(page.locator('.notifications-unread__count'), '还有 5 条未读');
+    expect(await page.locator('.notice--unread').count()).toBe(20);
+    await screenshot(page, 'journey-inbox-backlog.png');
+    await page.locator('.notifications-unread__all').click();
+    await page.locator('.notifications-unread').waitFor({ state: 'detached' });
     expect(await page.locator('.notice--unread').count()).toBe(0);
+
+    await page.goBack();
+    await waitForText(
+      page.locator('.mine-notifications-link .nut-cell-extra'),
+      '退款 · 到货 · 取货',
+    );
+    await page.locator('.taro-tabbar-badge').waitFor({ state: 'detached' });
+    const [{ unread }] = (await stack.sql(
+      `SELECT COUNT(*)::int AS unread FROM notifications WHERE member_id = $1 AND read_at IS NULL`,
+      [id],
+    )) as { unread: number }[];
+    expect(unread).toBe(0);
   });
 });

@@ -282,6 +282,9 @@ export function createApiClient(options: ApiClientOptions) {
       /** Seen: read from now on; answers how many are still unread. */
       markRead: (ids: string[]) =>
         send<UnreadCount>({ method: 'POST', url: '/me/notifications/read', data: { ids } }),
+      /** 全部已读: every notice up to the newest one seen, older pages included. */
+      markAllRead: (upTo: string) =>
+        send<UnreadCount>({ method: 'POST', url: '/me/notifications/read-all', data: { upTo } }),
     },
     leader: {
       apply: (body: LeaderApplicationRequest) =>

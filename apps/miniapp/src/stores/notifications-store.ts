@@ -23,6 +23,11 @@ interface NotificationsState {
    * tab pages to call.
    */
   loadUnread(): Promise<void>;
+  /**
+   * 全部已读: every notice up to the newest one shown, older pages not yet scrolled to
+   * included; one that arrived since stays unread.
+   */
+  markAllRead(): Promise<void>;
 }
 
 /** What the store holds before anything is loaded, and again once the member changes. */
@@ -83,6 +88,21 @@ export const useNotificationsStore = create<NotificationsState>()((set, get) => 
         await markShownRead(page.items);
       } catch (error) {
         set({ loading: false, error: messageFor(error, '消息加载失败') });
+      }
+    },
+
+    async markAllRead() {
+      const newest = get().items[0];
+      if (!newest) return;
+      try {
+        const { unread } = await api.notifications.markAllRead(newest.id);
+        set((state) => ({
+          unread,
+          error: null,
+          items: state.items.map((n) => (n.read ? n : { ...n, read: true })),
+        }));
+      } catch (error) {
+        set({ error: messageFor(error, '没能标记为已读，请重试') });
       }
     },
 

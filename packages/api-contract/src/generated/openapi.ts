@@ -1172,6 +1172,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["NotificationsController_markAllRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/jobs": {
         parameters: {
             query?: never;
@@ -2475,6 +2491,13 @@ export interface components {
         MarkReadRequest: {
             /** @description Notices the member has now seen; ids not theirs change nothing */
             ids: string[];
+        };
+        MarkAllReadRequest: {
+            /**
+             * Format: uuid
+             * @description The newest notice the member has seen: it and every older one are read; notices that arrived after it stay unread. A notice not theirs changes nothing
+             */
+            upTo: string;
         };
         JobSummary: {
             name: string;
@@ -4816,6 +4839,29 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["MarkReadRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+        };
+    };
+    NotificationsController_markAllRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkAllReadRequest"];
             };
         };
         responses: {

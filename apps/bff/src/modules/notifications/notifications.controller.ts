@@ -3,7 +3,12 @@ import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../../common/auth/auth.decorators';
 import { PageQuery } from '../../common/pagination';
 import { Ctx, RequestContext } from '../../common/request-context';
-import { MarkReadRequest, NotificationPage, UnreadCount } from './dto/notification.dto';
+import {
+  MarkAllReadRequest,
+  MarkReadRequest,
+  NotificationPage,
+  UnreadCount,
+} from './dto/notification.dto';
 import { NotificationsService } from './notifications.service';
 
 @ApiTags('notifications')
@@ -31,5 +36,13 @@ export class NotificationsController {
   @ApiOkResponse({ type: UnreadCount })
   markRead(@Ctx() ctx: RequestContext, @Body() body: MarkReadRequest): Promise<UnreadCount> {
     return this.notifications.markRead(ctx, ctx.memberId, body.ids);
+  }
+
+  /** 全部已读: the inbox up to the newest notice shown, older pages not yet scrolled to included. */
+  @Post('read-all')
+  @HttpCode(200)
+  @ApiOkResponse({ type: UnreadCount })
+  markAllRead(@Ctx() ctx: RequestContext, @Body() body: MarkAllReadRequest): Promise<UnreadCount> {
+    return this.notifications.markAllRead(ctx, ctx.memberId, body.upTo);
   }
 }

@@ -103,4 +103,21 @@ export class NotificationsService {
     );
     return this.unread(ctx, memberId);
   }
+
+  /**
+   * Marks read every unread notice of the member up to one they have seen, in the inbox's
+   * order (created_at, id): a notice that arrived since stays unread. A notice not theirs
+   * changes nothing.
+   */
+  async markAllRead(ctx: RequestContext, memberId: string, upTo: string): Promise<UnreadCount> {
+    await this.connection.query(
+      ctx,
+      `UPDATE notifications n SET read_at = $3
+       FROM notifications seen
+       WHERE seen.id = $2 AND seen.member_id = $1
+         AND n.member_id = $1 AND n.read_at IS NULL AND (n.created_at, n.id) <= (seen.created_at, seen.id)`,
+      [memberId, upTo, this.clock.now()],
+    );
+    return this.unread(ctx, memberId);
+  }
 }

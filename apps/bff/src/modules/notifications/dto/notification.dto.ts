@@ -35,3 +35,13 @@ export class MarkReadRequest {
   @IsUUID('4', { each: true })
   ids!: string[];
 }
+
+export class MarkAllReadRequest {
+  @ApiProperty({
+    format: 'uuid',
+    description:
+      'The newest notice the member has seen: it and every older one are read; notices that arrived after it stay unread. A notice not theirs changes nothing',
+  })
+  @IsUUID('4')
+  upTo!: string;
+}

@@ -22,7 +22,7 @@ function useOpenNotice(): (notice: NotificationView) => void {
 
 export default function NotificationsPage() {
   const loggedIn = useAuthStore((s) => Boolean(s.accessToken));
-  const { items, loading, error, load, loadMore } = useNotificationsStore();
+  const { items, unread, loading, error, load, loadMore, markAllRead } = useNotificationsStore();
   const open = useOpenNotice();
   useDidShow(() => {
     if (loggedIn) void load();
@@ -47,6 +47,15 @@ export default function NotificationsPage() {
   return (
     <View className="page notifications">
       {error && <Text className="notifications-error">{error}</Text>}
+      {unread > 0 && (
+        // Older unread notices than those shown, marked read only when scrolled to: or all at once.
+        <View className="notifications-unread">
+          <Text className="notifications-unread__count">{`还有 ${unread} 条未读`}</Text>
+          <Text className="notifications-unread__all" onClick={() => void markAllRead()}>
+            全部已读
+          </Text>
+        </View>
+      )}
       {items.map((notice) => (
         <View
           key={notice.id}
