@@ -76,5 +76,19 @@ describe('journey: a neighbour sees what is new in their messages', () => {
       [id],
     )) as { unread: number }[];
     expect(unread).toBe(0);
+
+    // Whichever tab the neighbour goes to next counts what has come in since, and badges 我的.
+    const arrives = (day: string) =>
+      stack.sql(
+        `INSERT INTO notifications (member_id, kind, dedupe_key, title, body)
+         VALUES ($1, 'order_ready', $2, '到货啦', '团购到了自提点')`,
+        [id, `arrival-${day}`],
+      );
+    await arrives('monday');
+    await page.getByText('订单', { exact: true }).last().click();
+    await waitForText(page.locator('.taro-tabbar-badge'), '1');
+    await arrives('tuesday');
+    await page.getByText('会员', { exact: true }).last().click();
+    await waitForText(page.locator('.taro-tabbar-badge'), '2');
   });
 });

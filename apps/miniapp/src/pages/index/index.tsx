@@ -8,8 +8,8 @@ import { LoadFailed } from '../../components/load-failed';
 import { comeBack } from '../../services/come-back';
 import { useOpenPage } from '../../hooks/use-open-page';
 import { useAuthStore } from '../../stores/auth-store';
-import { useNotificationsStore } from '../../stores/notifications-store';
 import { useShopStore } from '../../stores/shop-store';
+import { useUnreadBadge } from '../../hooks/use-unread-badge';
 import './index.scss';
 
 function CampaignCard({ campaign }: { campaign: ShopperCampaign }) {
@@ -93,10 +93,9 @@ export default function IndexPage() {
     loadMoreCampaigns,
     changePickupPoint,
   } = useShopStore();
-  const loadUnread = useNotificationsStore((s) => s.loadUnread);
+  useUnreadBadge();
 
   useDidShow(() => {
-    void loadUnread();
     if (loggedIn) void loadCampaigns();
   });
   useReachBottom(() => {

@@ -8,6 +8,7 @@ import { formatDate } from '../../services/format';
 import { discountLabel, multiplierLabel, TIER_COLORS } from '../../services/tier-format';
 import { useAuthStore } from '../../stores/auth-store';
 import { useMemberCardStore } from '../../stores/member-card-store';
+import { useUnreadBadge } from '../../hooks/use-unread-badge';
 import './index.scss';
 
 const REASONS = { upgrade: '升级', retention: '保级调整', manual: '平台设置' } as const;
@@ -16,6 +17,7 @@ export default function MemberPage() {
   const loggedIn = useAuthStore((s) => Boolean(s.accessToken));
   const { card, codeRotatesAt, error, loads, load } = useMemberCardStore();
 
+  useUnreadBadge();
   useDidShow(() => {
     if (loggedIn) void load();
   });

@@ -7,6 +7,7 @@ import { useOpenPage } from '../../hooks/use-open-page';
 import { comeBack } from '../../services/come-back';
 import { devLoginEnabled, useAuthStore } from '../../stores/auth-store';
 import { useNotificationsStore } from '../../stores/notifications-store';
+import { useUnreadBadge } from '../../hooks/use-unread-badge';
 import './index.scss';
 
 const MEMBER_LINKS = {
@@ -44,10 +45,10 @@ export default function MinePage() {
   const { member, accessToken, loading, error, login, loadMe, logout } = useAuthStore();
   const [name, setName] = useState('alice');
   const openPage = useOpenPage();
-  const { unread, loadUnread } = useNotificationsStore();
+  const unread = useUnreadBadge();
+  const loadUnread = useNotificationsStore((s) => s.loadUnread);
 
   useDidShow(() => {
-    void loadUnread();
     if (accessToken) void loadMe();
   });
 

@@ -9,6 +9,7 @@ import { formatDateTime, yuan } from '../../services/format';
 import { ORDER_STAGE_LABELS, ORDER_STATE_LABELS } from '../../services/order-labels';
 import { useAuthStore } from '../../stores/auth-store';
 import { useOrdersStore } from '../../stores/orders-store';
+import { useUnreadBadge } from '../../hooks/use-unread-badge';
 import './index.scss';
 
 /** 全部, then one tab per stage. */
@@ -25,6 +26,7 @@ export default function OrdersPage() {
   const { stage, orders, nextCursor, loading, error, load, showStage, loadMore } = useOrdersStore();
   const openPage = useOpenPage();
 
+  useUnreadBadge();
   useDidShow(() => {
     if (loggedIn) void load();
   });
