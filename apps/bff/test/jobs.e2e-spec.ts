@@ -29,6 +29,7 @@ describe('jobs run under an advisory lock, in batches, from the admin endpoint',
     expect(res.body.map((j: { name: string }) => j.name)).toEqual([
       'expire-points',
       'notify-expiring-points',
+      'reconcile-points',
       'retain-tiers',
       'upgrade-tiers',
       'cancel-unpaid-orders',

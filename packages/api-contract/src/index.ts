@@ -28,6 +28,7 @@ export type UpdatePointsPolicyRequest = Schemas['UpdatePointsPolicyRequest'];
 export type PointsAdjustmentRequest = Schemas['PointsAdjustmentRequest'];
 export type PointsAdjustmentResult = Schemas['PointsAdjustmentResult'];
 export type ReconciliationReport = Schemas['ReconciliationReport'];
+export type ReconciliationRun = Schemas['ReconciliationRun'];
 export type TierRule = Schemas['TierRuleDto'];
 export type TierRulesVersion = Schemas['TierRulesVersion'];
 export type TierSimulation = Schemas['TierSimulation'];

@@ -19,6 +19,7 @@ import { CampaignBuyers1765700000000 } from './migrations/1765700000000-campaign
 import { MemberSearchIndexes1765800000000 } from './migrations/1765800000000-member-search-indexes';
 import { SkuPositions1765900000000 } from './migrations/1765900000000-sku-positions';
 import { UnreadNotifications1766000000000 } from './migrations/1766000000000-unread-notifications';
+import { PointsReconciliations1766100000000 } from './migrations/1766100000000-points-reconciliations';
 
 /** In the order they run; a migration that has landed is never edited. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   MemberSearchIndexes1765800000000,
   SkuPositions1765900000000,
   UnreadNotifications1766000000000,
+  PointsReconciliations1766100000000,
 ];

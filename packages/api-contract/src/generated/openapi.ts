@@ -340,6 +340,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/points/reconciliations/latest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PointsAdminController_latestReconciliation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/tier-rules": {
         parameters: {
             query?: never;
@@ -1765,6 +1781,23 @@ export interface components {
             mismatches: components["schemas"]["ReconciliationMismatch"][];
             /** Format: date-time */
             checkedAt: string;
+        };
+        ReconciliationRun: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            startedAt: string;
+            /**
+             * Format: date-time
+             * @description Null while it is still running
+             */
+            finishedAt: string | null;
+            /** @description Accounts checked so far, in member-id order */
+            accountsChecked: number;
+            /** @description Accounts there are now: with accountsChecked, how far it has got */
+            accounts: number;
+            /** @description Found so far; each account as it was when its slice was checked */
+            mismatches: components["schemas"]["ReconciliationMismatch"][];
         };
         TierRuleDto: {
             code: components["schemas"]["MemberTier"];
@@ -3193,6 +3226,39 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ReconciliationReport"];
                 };
+            };
+            /** @description SERVICE_UNAVAILABLE: the ledger is too large to check within the statement timeout; points/reconciliations/latest has the nightly check */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PointsAdminController_latestReconciliation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReconciliationRun"];
+                };
+            };
+            /** @description NOT_FOUND: no reconciliation has run yet */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -12,6 +12,7 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { ExpirePointsJob } from '../points/expire-points.job';
 import { NotifyExpiringPointsJob } from '../points/notify-expiring-points.job';
 import { PointsModule } from '../points/points.module';
+import { ReconcilePointsJob } from '../points/reconcile-points.job';
 import { RetainTiersJob } from '../tiers/retain-tiers.job';
 import { TiersModule } from '../tiers/tiers.module';
 import { UpgradeTiersJob } from '../tiers/upgrade-tiers.job';
@@ -26,6 +27,7 @@ const HOUSEKEEPING_JOBS = [PurgeIdempotencyKeysJob, PurgeRefreshTokensJob];
 const JOB_CLASSES = [
   ExpirePointsJob,
   NotifyExpiringPointsJob,
+  ReconcilePointsJob,
   RetainTiersJob,
   UpgradeTiersJob,
   CancelUnpaidOrdersJob,

@@ -3,7 +3,9 @@ import {
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiNotFoundResponse,
   ApiOkResponse,
+  ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import { Roles } from '../../common/auth/auth.decorators';
@@ -13,6 +15,7 @@ import {
   PointsAdjustmentRequest,
   PointsAdjustmentResult,
   ReconciliationReport,
+  ReconciliationRun,
 } from './dto/points-admin.dto';
 import { PointsPolicy, UpdatePointsPolicyRequest } from './dto/points-policy.dto';
 import { PointsAdminService } from './points-admin.service';
@@ -57,9 +60,26 @@ export class PointsAdminController {
     return this.admin.adjust(ctx, memberId, body);
   }
 
+  /** Every account in one statement: for a ledger small enough to check while the operator waits. */
   @Get('points/reconciliation')
   @ApiOkResponse({ type: ReconciliationReport })
+  @ApiServiceUnavailableResponse({
+    description:
+      'SERVICE_UNAVAILABLE: the ledger is too large to check within the statement timeout; points/reconciliations/latest has the nightly check',
+  })
   reconcile(@Ctx() ctx: RequestContext): Promise<ReconciliationReport> {
     return this.reconciliation.run(ctx);
+  }
+
+  /**
+   * The nightly check (job `reconcile-points`), slice by slice over every account: the run in
+   * progress, with how far it has got, or else the last to finish. For a ledger too large to
+   * check in one request.
+   */
+  @Get('points/reconciliations/latest')
+  @ApiOkResponse({ type: ReconciliationRun })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND: no reconciliation has run yet' })
+  latestReconciliation(@Ctx() ctx: RequestContext): Promise<ReconciliationRun> {
+    return this.reconciliation.latest(ctx);
   }
 }

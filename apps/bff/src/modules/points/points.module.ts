@@ -10,6 +10,7 @@ import { PointsLedger } from './points-ledger.service';
 import { PointsPolicyService } from './points-policy.service';
 import { PointsReconciliationService } from './points-reconciliation.service';
 import { PointsWalletService } from './points-wallet.service';
+import { ReconcilePointsJob } from './reconcile-points.job';
 
 @Module({
   imports: [NotificationsModule],
@@ -23,6 +24,7 @@ import { PointsWalletService } from './points-wallet.service';
     ExpirePointsJob,
     ExpiringPointsNotices,
     NotifyExpiringPointsJob,
+    ReconcilePointsJob,
   ],
   exports: [
     PointsLedger,
@@ -31,6 +33,7 @@ import { PointsWalletService } from './points-wallet.service';
     PointsReconciliationService,
     ExpirePointsJob,
     NotifyExpiringPointsJob,
+    ReconcilePointsJob,
   ],
 })
 export class PointsModule {}

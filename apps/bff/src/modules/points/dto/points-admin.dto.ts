@@ -45,3 +45,25 @@ export class ReconciliationReport {
   mismatches!: ReconciliationMismatch[];
   @ApiProperty({ format: 'date-time' }) checkedAt!: string;
 }
+
+export class ReconciliationRun {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'date-time' }) startedAt!: string;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: 'Null while it is still running',
+  })
+  finishedAt!: string | null;
+  @ApiProperty({ description: 'Accounts checked so far, in member-id order' })
+  accountsChecked!: number;
+  @ApiProperty({ description: 'Accounts there are now: with accountsChecked, how far it has got' })
+  accounts!: number;
+  @ApiProperty({
+    type: ReconciliationMismatch,
+    isArray: true,
+    description: 'Found so far; each account as it was when its slice was checked',
+  })
+  mismatches!: ReconciliationMismatch[];
+}

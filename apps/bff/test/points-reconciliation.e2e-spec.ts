@@ -1,0 +1,151 @@
+import { ErrorCode } from '@linli/shared';
+import { randomUUID } from 'node:crypto';
+import { loginAdmin, loginMember, startTestApp, TestApp } from './support/test-app';
+
+describe('points reconciliation, slice by slice (job reconcile-points)', () => {
+  let t: TestApp;
+  let admin: string;
+  let neighbours: { accessToken: string; member: { id: string } }[];
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await loginAdmin(t);
+    // 1,230 accounts opened with nothing in them yet, and three neighbours who earn and spend.
+    await t.dataSource.query(
+      `WITH m AS (
+         INSERT INTO members (openid, nickname, invite_code)
+         SELECT 'reconcile-' || g, '邻居' || g, 'RC' || g FROM generate_series(1, 1230) g RETURNING id)
+       INSERT INTO point_accounts (member_id) SELECT id FROM m`,
+    );
+    neighbours = [];
+    for (const name of ['reconcile-a', 'reconcile-b', 'reconcile-c']) {
+      const neighbour = await loginMember(t, name);
+      await adjust(neighbour.member.id, 100).expect(201);
+      await adjust(neighbour.member.id, -30).expect(201);
+      neighbours.push(neighbour);
+    }
+  });
+  afterAll(() => t.close());
+
+  const adjust = (memberId: string, points: number) =>
+    t
+      .http()
+      .post(`/api/v1/admin/members/${memberId}/points-adjustments`)
+      .auth(admin, { type: 'bearer' })
+      .set('Idempotency-Key', randomUUID())
+      .send({ points, reason: '对账' });
+  const runJob = async () =>
+    (
+      await t
+        .http()
+        .post('/api/v1/admin/jobs/reconcile-points/run')
+        .auth(admin, { type: 'bearer' })
+        .expect(200)
+    ).body as { processed: number; batches: number };
+  const latest = (token = admin) =>
+    t.http().get('/api/v1/admin/points/reconciliations/latest').auth(token, { type: 'bearer' });
+  const accountCount = async () =>
+    (
+      (await t.dataSource.query(`SELECT count(*)::int AS n FROM point_accounts`)) as {
+        n: number;
+      }[]
+    )[0].n;
+  /** Takes a point from one of the member's lots behind the journal's back; answers how to put it back. */
+  const tamper = async (memberId: string) => {
+    const [[lot]] = await t.dataSource.query(
+      `UPDATE point_lots SET remaining = remaining - 1
+       WHERE id = (SELECT id FROM point_lots WHERE member_id = $1 AND remaining > 0 LIMIT 1)
+       RETURNING id`,
+      [memberId],
+    );
+    return () =>
+      t.dataSource.query(`UPDATE point_lots SET remaining = remaining + 1 WHERE id = $1`, [lot.id]);
+  };
+  const allocationsDisagree = (memberId: string) => ({
+    memberId,
+    problems: expect.arrayContaining([expect.stringMatching(/allocations sum to/)]),
+  });
+
+  it('has nothing to show before the first run, and shows nothing to shoppers', async () => {
+    expect((await latest().expect(404)).body.error.code).toBe(ErrorCode.NotFound);
+    await latest(neighbours[0].accessToken).expect(403);
+  });
+
+  it('checks every account 500 at a time, naming the one whose lots disagree, as the one-request check does', async () => {
+    const [, tampered] = neighbours;
+    const putBack = await tamper(tampered.member.id);
+    const accounts = await accountCount();
+    expect(accounts).toBeGreaterThan(1_230);
+
+    expect(await runJob()).toMatchObject({
+      name: 'reconcile-points',
+      processed: accounts,
+      batches: Math.floor(accounts / 500) + 1,
+    });
+    const report = (await latest().expect(200)).body;
+    expect(report).toEqual({
+      id: expect.any(String),
+      startedAt: expect.any(String),
+      finishedAt: expect.any(String),
+      accountsChecked: accounts,
+      accounts,
+      mismatches: [allocationsDisagree(tampered.member.id)],
+    });
+    const live = await t
+      .http()
+      .get('/api/v1/admin/points/reconciliation')
+      .auth(admin, { type: 'bearer' })
+      .expect(200);
+    expect(live.body.mismatches).toEqual(report.mismatches);
+
+    // Put right, the next run starts afresh and, with neighbours earning and spending all the
+    // while, finds nothing: each slice reads one snapshot, where an operation is whole or absent.
+    await putBack();
+    const [run] = await Promise.all([
+      runJob(),
+      ...Array.from({ length: 60 }, (_, i) =>
+        adjust(neighbours[i % 3].member.id, i % 2 === 0 ? 7 : -3).expect(201),
+      ),
+    ]);
+    expect(run.processed).toBe(accounts);
+    const next = (await latest().expect(200)).body;
+    expect(next.id).not.toBe(report.id);
+    expect(next).toMatchObject({ accountsChecked: accounts, mismatches: [] });
+  });
+
+  it('goes on from where a stopped run got to, showing how far it got meanwhile', async () => {
+    const [first, middle, last] = [...neighbours].sort((a, b) =>
+      a.member.id < b.member.id ? -1 : 1,
+    );
+    // A run stopped once it had checked the accounts up to the middle neighbour's.
+    const [{ n: checkedBefore }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM point_accounts WHERE member_id <= $1`,
+      [middle.member.id],
+    );
+    const [{ id: stopped }] = await t.dataSource.query(
+      `INSERT INTO points_reconciliations (started_at, checked_through, accounts_checked)
+       VALUES (now() - interval '1 hour', $1, $2) RETURNING id`,
+      [middle.member.id, checkedBefore],
+    );
+    const accounts = await accountCount();
+    expect((await latest().expect(200)).body).toMatchObject({
+      id: stopped,
+      finishedAt: null,
+      accountsChecked: checkedBefore,
+      accounts,
+    });
+    const putBack = [await tamper(first.member.id), await tamper(last.member.id)];
+    try {
+      expect((await runJob()).processed).toBe(accounts - checkedBefore);
+      // The first neighbour's account was checked before the stop; only the last one's is new.
+      expect((await latest().expect(200)).body).toMatchObject({
+        id: stopped,
+        finishedAt: expect.any(String),
+        accountsChecked: accounts,
+        mismatches: [allocationsDisagree(last.member.id)],
+      });
+    } finally {
+      for (const undo of putBack) await undo();
+    }
+  });
+});
