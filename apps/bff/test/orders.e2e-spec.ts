@@ -628,6 +628,104 @@ describe('checkout and orders', () => {
     });
   });
 
+  describe('operators looking orders up', () => {
+    it('finds any order by its id, saying whose it is and hiding its pickup code', async () => {
+      const campaignId = await newCampaign();
+      const buyer = await shopperAt('lookup-buyer');
+      const placed = await paidOrder(buyer.accessToken, campaignId);
+      const own = (
+        await t.http().get(`/api/v1/me/orders/${placed.body.id}`).set(as(buyer.accessToken))
+      ).body;
+      expect(own.pickupCode).toMatch(/^\d{8}$/);
+
+      const seen = await t
+        .http()
+        .get(`/api/v1/admin/orders/${placed.body.id}`)
+        .set(as(admin))
+        .expect(200);
+      const { pickupCode: _code, ...shared } = own;
+      expect(seen.body).toEqual({
+        ...shared,
+        memberId: buyer.member.id,
+        memberNickname: 'lookup-buyer',
+      });
+      expect(seen.body).not.toHaveProperty('pickupCode');
+
+      await t.http().get(`/api/v1/admin/orders/${randomUUID()}`).set(as(admin)).expect(404);
+      await t.http().get('/api/v1/admin/orders/not-an-id').set(as(admin)).expect(400);
+      await t
+        .http()
+        .get(`/api/v1/admin/orders/${placed.body.id}`)
+        .set(as(buyer.accessToken))
+        .expect(403);
+    });
+
+    it('lists the orders of one campaign, newest first, a stage and a page at a time', async () => {
+      // One cut-off for both, as an order of two campaigns needs, after the file's other ones.
+      const cutsOffAt = new Date(Date.now() + 48 * 3_600_000).toISOString();
+      const roomy = { stock: 50, perMemberLimit: 10, cutsOffAt };
+      const [campaignId, otherCampaignId] = [await newCampaign(roomy), await newCampaign(roomy)];
+      const [ann, ben] = [await shopperAt('campaign-ann'), await shopperAt('campaign-ben')];
+      const annPaid = (await paidOrder(ann.accessToken, campaignId)).body.id;
+      const benUnpaid = (
+        await order(ben.accessToken, { items: [{ campaignId, quantity: 2 }] }).expect(201)
+      ).body.id;
+      // Both campaigns in one order: it is an order of each.
+      const both = (
+        await order(ben.accessToken, {
+          items: [
+            { campaignId, quantity: 1 },
+            { campaignId: otherCampaignId, quantity: 1 },
+          ],
+        }).expect(201)
+      ).body.id;
+      const onlyOther = (await paidOrder(ann.accessToken, otherCampaignId)).body.id;
+
+      const list = async (id: string, query = '') =>
+        (
+          await t
+            .http()
+            .get(`/api/v1/admin/campaigns/${id}/orders?${query}`)
+            .set(as(admin))
+            .expect(200)
+        ).body;
+      const ids = async (id: string, query = '') =>
+        (await list(id, query)).items.map((o: { id: string }) => o.id);
+
+      expect(await ids(campaignId)).toEqual([both, benUnpaid, annPaid]);
+      expect(await ids(otherCampaignId)).toEqual([onlyOther, both]);
+      expect(await ids(campaignId, 'stage=to_pay')).toEqual([both, benUnpaid]);
+      expect(await ids(campaignId, 'stage=to_pick_up')).toEqual([annPaid]);
+      const first = await list(campaignId, 'limit=2');
+      expect(first.items.map((o: { memberNickname: string }) => o.memberNickname)).toEqual([
+        'campaign-ben',
+        'campaign-ben',
+      ]);
+      expect(first.items[0]).not.toHaveProperty('pickupCode');
+      expect(await list(campaignId, `limit=2&cursor=${first.nextCursor}`)).toMatchObject({
+        items: [expect.objectContaining({ id: annPaid, memberId: ann.member.id })],
+        nextCursor: null,
+      });
+
+      await t
+        .http()
+        .get(`/api/v1/admin/campaigns/${randomUUID()}/orders`)
+        .set(as(admin))
+        .expect(404);
+      const bad = await t
+        .http()
+        .get(`/api/v1/admin/campaigns/${campaignId}/orders?stage=paid`)
+        .set(as(admin))
+        .expect(400);
+      expect(bad.body.error.code).toBe(ErrorCode.ValidationFailed);
+      await t
+        .http()
+        .get(`/api/v1/admin/campaigns/${campaignId}/orders`)
+        .set(as(ann.accessToken))
+        .expect(403);
+    });
+  });
+
   describe('payment, cancellation and expiry', () => {
     const stockOf = async (id: string) =>
       (await t.dataSource.query(`SELECT stock_left FROM campaigns WHERE id = $1`, [id]))[0]

@@ -724,6 +724,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/orders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["OrdersAdminController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/campaigns/{id}/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["OrdersAdminController_campaignOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/payments/notify/{provider}": {
         parameters: {
             query?: never;
@@ -2218,6 +2250,56 @@ export interface components {
         };
         OrderPage: {
             items: components["schemas"]["OrderView"][];
+            nextCursor: string | null;
+        };
+        AdminOrder: {
+            lines: components["schemas"]["OrderLineView"][];
+            subtotal: number;
+            tierDiscount: number;
+            couponDiscount: number;
+            pointsUsed: number;
+            pointsDiscount: number;
+            payable: number;
+            /** @description Points the payment earns. Before payment an estimate with the tier and member day of now; once paid, what the payment earned */
+            pointsToEarn: number;
+            /** Format: uuid */
+            id: string;
+            state: components["schemas"]["OrderState"];
+            /** Format: uuid */
+            pickupPointId: string;
+            /** @description Where the order is picked up */
+            pickupPoint: components["schemas"]["PickupPointSummary"];
+            /**
+             * Format: date-time
+             * @description An unpaid order is cancelled at this moment
+             */
+            expiresAt: string;
+            /**
+             * Format: date-time
+             * @description When its group-buys cut off (截团): it can be paid or cancelled only before then
+             */
+            cutsOffAt: string;
+            /** Format: date-time */
+            paidAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            pickedUpAt: string | null;
+            /**
+             * Format: date-time
+             * @description After-sales requests are taken until then
+             */
+            afterSalesEndsAt: string | null;
+            /** @description Money refunded so far, fen */
+            refunded: number;
+            /** @description Each refund of money for the order, oldest first, and how far it has got */
+            moneyBack: components["schemas"]["MoneyBackView"][];
+            /** Format: uuid */
+            memberId: string;
+            memberNickname: string;
+        };
+        AdminOrderPage: {
+            items: components["schemas"]["AdminOrder"][];
             nextCursor: string | null;
         };
         NotificationAck: {
@@ -3955,6 +4037,69 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["OrderView"];
                 };
+            };
+        };
+    };
+    OrdersAdminController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminOrder"];
+                };
+            };
+            /** @description NOT_FOUND: no such order */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OrdersAdminController_campaignOrders: {
+        parameters: {
+            query?: {
+                limit?: unknown;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description Only the orders of one tab: to_pay (pending_payment); to_pick_up (paid, confirmed, delivering, ready_for_pickup); picked_up (picked_up, completed); refunded (refunded, partially_refunded) */
+                stage?: components["schemas"]["OrderStage"];
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminOrderPage"];
+                };
+            };
+            /** @description NOT_FOUND: no such campaign */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -13,6 +13,7 @@ import { PaymentRefundsAdminController } from './payment-refunds-admin.controlle
 import { PaymentRefundsService } from './payment-refunds.service';
 import { PaymentsController } from './payments.controller';
 import { ProviderRefunds } from './provider-refunds.service';
+import { OrdersAdminController } from './orders-admin.controller';
 import { OrdersController } from './orders.controller';
 import { OrdersService } from './orders.service';
 import { OrderTransitions } from './order-transitions.service';
@@ -24,6 +25,7 @@ import { SendRefundsJob } from './send-refunds.job';
     CatalogueAdminController,
     CampaignsController,
     OrdersController,
+    OrdersAdminController,
     PaymentsController,
     PaymentRefundsAdminController,
   ],

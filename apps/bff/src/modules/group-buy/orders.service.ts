@@ -11,6 +11,8 @@ import { PointsLedger } from '../points/points-ledger.service';
 import { CampaignsService } from './campaigns.service';
 import { CheckoutService } from './checkout.service';
 import {
+  AdminOrder,
+  AdminOrderPage,
   MoneyBackView,
   OrderListQuery,
   OrderPage,
@@ -36,6 +38,7 @@ export const PAYMENT_WINDOW_MS = 15 * 60_000;
 
 interface OrderRow {
   id: string;
+  member_id: string;
   state: OrderState;
   pickup_point_id: string;
   pickup_point_name: string;
@@ -260,26 +263,75 @@ export class OrdersService {
 
   /** The member's orders, newest first, all of them or those of one stage (a tab of the list). */
   async list(ctx: RequestContext, memberId: string, page: OrderListQuery): Promise<OrderPage> {
+    const { shown, nextCursor } = await this.page(ctx, 'o.member_id = $1', memberId, page);
+    return { items: await this.withLines(ctx, shown), nextCursor };
+  }
+
+  /** Any order, whoever's it is, for an operator; 404 for none. */
+  async getForOperator(ctx: RequestContext, orderId: string): Promise<AdminOrder> {
+    const [row] = await this.connection.query<OrderRow>(ctx, `${selectOrders()} WHERE o.id = $1`, [
+      orderId,
+    ]);
+    if (!row) throw AppException.notFound('Order', { orderId });
+    const [order] = await this.forOperators(ctx, [row]);
+    return order;
+  }
+
+  /**
+   * The orders with a line of the campaign, newest first, for an operator: who bought, how many,
+   * and how far each order has got (a stage, as in the shopper's tabs).
+   */
+  async listForCampaign(
+    ctx: RequestContext,
+    campaignId: string,
+    page: OrderListQuery,
+  ): Promise<AdminOrderPage> {
+    const [campaign] = await this.connection.query(ctx, `SELECT 1 FROM campaigns WHERE id = $1`, [
+      campaignId,
+    ]);
+    if (!campaign) throw AppException.notFound('Campaign', { campaignId });
+    const { shown, nextCursor } = await this.page(
+      ctx,
+      'o.id IN (SELECT l.order_id FROM order_lines l WHERE l.campaign_id = $1)',
+      campaignId,
+      page,
+    );
+    return { items: await this.forOperators(ctx, shown), nextCursor };
+  }
+
+  /** A page of the orders `where` selects (with `owner` as $1), newest first. */
+  private async page(ctx: RequestContext, where: string, owner: string, page: OrderListQuery) {
     const after = decodeCursor(page.cursor);
     const rows = await this.connection.query<OrderRow>(
       ctx,
       `${selectOrders()}
-       WHERE o.member_id = $1 AND ($2::timestamptz IS NULL OR (o.created_at, o.id) < ($2::timestamptz, $3::uuid))
+       WHERE ${where} AND ($2::timestamptz IS NULL OR (o.created_at, o.id) < ($2::timestamptz, $3::uuid))
          AND ($5::text[] IS NULL OR o.state = ANY($5::text[]))
        ORDER BY o.created_at DESC, o.id DESC LIMIT $4`,
       [
-        memberId,
+        owner,
         after?.at ?? null,
         after?.id ?? null,
         page.limit + 1,
         page.stage ? ORDER_STAGES[page.stage] : null,
       ],
     );
-    const { shown, nextCursor } = keysetPage(rows, page.limit);
-    return {
-      items: await this.withLines(ctx, shown),
-      nextCursor,
-    };
+    return keysetPage(rows, page.limit);
+  }
+
+  /** Orders as operators see them: whose, and without their pickup codes. */
+  private async forOperators(ctx: RequestContext, rows: OrderRow[]): Promise<AdminOrder[]> {
+    const members = await this.connection.query<{ id: string; nickname: string }>(
+      ctx,
+      `SELECT id, nickname FROM members WHERE id = ANY($1::uuid[])`,
+      [[...new Set(rows.map((r) => r.member_id))]],
+    );
+    const views = await this.withLines(ctx, rows);
+    return views.map((view, i) => ({
+      ...withoutPickupCode(view),
+      memberId: rows[i].member_id,
+      memberNickname: members.find((m) => m.id === rows[i].member_id)?.nickname ?? '',
+    }));
   }
 
   /** Orders as the member sees them, with their lines and the refunds of their money. */
@@ -354,4 +406,10 @@ function toView(o: OrderRow, lines: LineRow[], moneyBack: MoneyBackView[] = []):
     refunded: o.refunded_fen,
     moneyBack,
   };
+}
+
+/** An order as operators see it: all but the pickup code, which only its shopper and leader use. */
+export function withoutPickupCode(order: OrderView): Omit<OrderView, 'pickupCode'> {
+  const { pickupCode: _pickupCode, ...seen } = order;
+  return seen;
 }

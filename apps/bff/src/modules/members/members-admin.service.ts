@@ -6,13 +6,12 @@ import { decodeCursor, keysetPage } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
 import { containing } from '../../common/text-fields';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
-import { OrderListQuery, OrderView } from '../group-buy/dto/order.dto';
-import { OrdersService } from '../group-buy/orders.service';
+import { OrderListQuery } from '../group-buy/dto/order.dto';
+import { OrdersService, withoutPickupCode } from '../group-buy/orders.service';
 import { PointsEntryPage, PointsEntryQuery } from '../points/dto/points-wallet.dto';
 import { PointsWalletService } from '../points/points-wallet.service';
 import { MemberTiersService } from '../tiers/member-tiers.service';
 import {
-  AdminMemberOrder,
   AdminMemberOrderPage,
   AdminMemberPage,
   AdminMemberView,
@@ -167,9 +166,4 @@ export class MembersAdminService {
       recentOrders: orders.items.map(withoutPickupCode),
     };
   }
-}
-
-function withoutPickupCode(order: OrderView): AdminMemberOrder {
-  const { pickupCode: _pickupCode, ...seen } = order;
-  return seen;
 }

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -183,6 +183,20 @@ export class OrderListQuery extends PageQuery {
 
 export class OrderPage {
   @ApiProperty({ type: OrderView, isArray: true }) items!: OrderView[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+/**
+ * An order as an operator looks it up (from a refund, a payment or a shopper's call): whose it
+ * is, and all but the pickup code, which only its shopper and leader use.
+ */
+export class AdminOrder extends OmitType(OrderView, ['pickupCode'] as const) {
+  @ApiProperty({ format: 'uuid' }) memberId!: string;
+  @ApiProperty() memberNickname!: string;
+}
+
+export class AdminOrderPage {
+  @ApiProperty({ type: AdminOrder, isArray: true }) items!: AdminOrder[];
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
 }
 

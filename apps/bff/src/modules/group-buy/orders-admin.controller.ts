@@ -1,0 +1,35 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../../common/auth/auth.decorators';
+import { Ctx, RequestContext } from '../../common/request-context';
+import { AdminOrder, AdminOrderPage, OrderListQuery } from './dto/order.dto';
+import { OrdersService } from './orders.service';
+
+const uuid = new ParseUUIDPipe({ version: '4' });
+
+/** Orders as operators look them up: one by its id, or those of one campaign. */
+@ApiTags('admin')
+@ApiBearerAuth()
+@Controller('admin')
+@Roles('admin')
+export class OrdersAdminController {
+  constructor(private readonly orders: OrdersService) {}
+
+  @Get('orders/:id')
+  @ApiOkResponse({ type: AdminOrder })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND: no such order' })
+  get(@Ctx() ctx: RequestContext, @Param('id', uuid) id: string): Promise<AdminOrder> {
+    return this.orders.getForOperator(ctx, id);
+  }
+
+  @Get('campaigns/:id/orders')
+  @ApiOkResponse({ type: AdminOrderPage, description: 'Newest first' })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND: no such campaign' })
+  campaignOrders(
+    @Ctx() ctx: RequestContext,
+    @Param('id', uuid) id: string,
+    @Query() query: OrderListQuery,
+  ): Promise<AdminOrderPage> {
+    return this.orders.listForCampaign(ctx, id, query);
+  }
+}
