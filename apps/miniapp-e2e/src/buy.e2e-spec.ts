@@ -2,6 +2,7 @@ import { logInAs, useJourney } from './support/journey';
 import { expectPicture, screenshot, waitForText } from './support/screen';
 import { pickupPoints, shopperAt } from './support/pickup-points';
 import { liveGroupBuy } from './support/group-buys';
+import { Client } from 'pg';
 import { member, operator } from './support/stack';
 
 describe('journey: a neighbour buys a group-buy with points', () => {
@@ -573,11 +574,12 @@ describe('journey: a neighbour buys a group-buy with points', () => {
     expect(orders.items).toEqual([expect.objectContaining({ state: 'paid', payable: 4_700 })]);
   });
 
-  it('is told a group-buy was withdrawn while its checkout was open, and on its page', async () => {
+  /** A neighbour on the checkout of a group-buy offered only at their new pickup point. */
+  const atCheckout = async (pointName: string, neighbour: string) => {
     const { stack } = journey;
     const auth = await operator(stack);
-    const [pointId] = await pickupPoints(stack, auth, '骆家庄', [
-      { name: '骆家庄自提点', address: '丰潭路 1 号', latitude: 30.29, longitude: 120.1 },
+    const [pointId] = await pickupPoints(stack, auth, pointName, [
+      { name: `${pointName}自提点`, address: '丰潭路 1 号', latitude: 30.29, longitude: 120.1 },
     ]);
     const campaign = await liveGroupBuy(stack, auth, {
       product: '西湖藕粉',
@@ -589,15 +591,20 @@ describe('journey: a neighbour buys a group-buy with points', () => {
       minBuyers: 1,
       pickupPointIds: [pointId],
     });
-    await shopperAt(stack, 'luojia', pointId);
+    const shopper = await shopperAt(stack, neighbour, pointId);
 
     const page = await journey.newPage();
-    await logInAs(page, stack, 'luojia');
+    await logInAs(page, stack, neighbour);
     await page.goto(`${stack.h5Url}/#/subpackages/shop/campaign/index?id=${campaign.id}`);
     await page.locator('.campaign-detail-buy').click();
     await waitForText(page.locator('.checkout-submit'), '提交订单并支付 ¥28.00');
+    return { stack, auth, page, campaignId: campaign.id, memberId: shopper.id };
+  };
+
+  it('is told a group-buy was withdrawn while its checkout was open, and on its page', async () => {
+    const { stack, auth, page, campaignId } = await atCheckout('骆家庄', 'luojia');
     // Published by mistake: the operator takes it back before anyone has ordered.
-    await stack.api('POST', `/admin/campaigns/${campaign.id}/withdraw`, undefined, auth);
+    await stack.api('POST', `/admin/campaigns/${campaignId}/withdraw`, undefined, auth);
     await page.locator('.checkout-submit').click();
     await waitForText(page.locator('.checkout-error'), '这个团购已下架，或不在你的自提点');
 
@@ -611,5 +618,34 @@ describe('journey: a neighbour buys a group-buy with points', () => {
     await page.locator('.campaign-gone__home').click();
     await page.locator('.index-end, .placeholder__title').first().waitFor();
     expect(await page.getByText('西湖藕粉 300克').count()).toBe(0);
+  });
+
+  it('is told a group-buy was withdrawn while its order was being placed', async () => {
+    const { stack, auth, page, campaignId, memberId } = await atCheckout('三墩', 'sandun');
+    // The neighbour's order, priced already, waits for their quantity row, held here meanwhile.
+    const holder = new Client({ connectionString: stack.databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(
+        `INSERT INTO campaign_member_quantities (campaign_id, member_id, quantity) VALUES ($1, $2, 0)`,
+        [campaignId, memberId],
+      );
+      await page.locator('.checkout-submit').click();
+      for (let tries = 0; ; tries++) {
+        const { rows } = await holder.query(
+          `SELECT count(*)::int AS waiting FROM pg_stat_activity
+           WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        if (rows[0].waiting > 0) break;
+        if (tries > 400) throw new Error('the order never waited for the held row');
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      await stack.api('POST', `/admin/campaigns/${campaignId}/withdraw`, undefined, auth);
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+    }
+    await waitForText(page.locator('.checkout-error'), '这个团购已下架，或不在你的自提点');
   });
 });

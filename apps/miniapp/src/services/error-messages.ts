@@ -39,12 +39,15 @@ export const CAMPAIGN_GONE = '这个团购已下架，或不在你的自提点';
 
 /**
  * Why a group-buy could not be shown or bought: the BFF answers 404 for one withdrawn, or not
- * offered at the member's pickup point or tier.
+ * offered at the member's pickup point or tier, and CAMPAIGN_NOT_OPEN in state draft for one
+ * withdrawn while the order was being placed.
  */
 export function campaignMessageFor(error: unknown, fallback: string): string {
-  return error instanceof ApiError && error.code === ErrorCode.NotFound
-    ? CAMPAIGN_GONE
-    : messageFor(error, fallback);
+  const gone =
+    error instanceof ApiError &&
+    (error.code === ErrorCode.NotFound ||
+      (error.code === ErrorCode.CampaignNotOpen && error.details?.state === 'draft'));
+  return gone ? CAMPAIGN_GONE : messageFor(error, fallback);
 }
 
 /** The BFF turned the caller away from a leader's route: they lead no pickup point. */

@@ -8,7 +8,7 @@ import { decodeCursor, keysetPage } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { PointsLedger } from '../points/points-ledger.service';
-import { CampaignsService } from './campaigns.service';
+import { CampaignRow, CampaignsService, campaignState } from './campaigns.service';
 import { CheckoutService } from './checkout.service';
 import {
   AdminOrder,
@@ -19,7 +19,7 @@ import {
   OrderView,
   PlaceOrderRequest,
 } from './dto/order.dto';
-import { priceChanged, purchaseLimitExceeded } from './group-buy.exception';
+import { campaignNotOpen, priceChanged, purchaseLimitExceeded } from './group-buy.exception';
 import { MoneyBackRow, toMoneyBack } from './money-back';
 
 /** While the code means something to the leader: from payment until pickup. */
@@ -209,10 +209,26 @@ export class OrdersService {
            RETURNING id`,
           [line.campaignId, line.quantity, now],
         );
-        if (reserved.length === 0) throw outOfStock(line.campaignId);
+        if (reserved.length === 0) throw await this.notReserved(ctx, line.campaignId, now);
       }
     });
     return view;
+  }
+
+  /**
+   * Why a guarded stock update took nothing: the group-buy stopped taking orders since it was
+   * priced (withdrawn by an operator), or too few units are left.
+   */
+  private async notReserved(
+    ctx: RequestContext,
+    campaignId: string,
+    now: Date,
+  ): Promise<AppException> {
+    const [row] = await this.connection.query<
+      Pick<CampaignRow, 'status' | 'starts_at' | 'cuts_off_at'>
+    >(ctx, `SELECT status, starts_at, cuts_off_at FROM campaigns WHERE id = $1`, [campaignId]);
+    const state = campaignState(row, now);
+    return state === 'live' ? outOfStock(campaignId) : campaignNotOpen(campaignId, state);
   }
 
   /**
