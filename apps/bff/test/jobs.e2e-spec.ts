@@ -26,6 +26,8 @@ describe('jobs run under an advisory lock, in batches, from the admin endpoint',
       .get('/api/v1/admin/jobs')
       .auth(admin, { type: 'bearer' })
       .expect(200);
+    // Nothing has run yet in this database.
+    expect(res.body.every((j: { lastRun: unknown }) => j.lastRun === null)).toBe(true);
     expect(res.body.map((j: { name: string }) => j.name)).toEqual([
       'expire-points',
       'notify-expiring-points',
@@ -71,6 +73,88 @@ describe('jobs run under an advisory lock, in batches, from the admin endpoint',
       { status: 'succeeded', processed: 12000 },
       { status: 'succeeded', processed: 0 },
     ]);
+  });
+
+  it('shows each job’s last run, how far a run has got while it runs, and a job’s runs newest first', async () => {
+    await t.dataSource.query(
+      `INSERT INTO idempotency_keys (scope, key, fingerprint, created_at)
+       SELECT 'member:progress', 'old-' || g, 'f', now() - interval '3 days' FROM generate_series(1, 7000) g`,
+    );
+    const job = t.app.get(PurgeIdempotencyKeysJob);
+    const realBatch = job.runBatch.bind(job);
+    let secondBatchStarted!: () => void;
+    const firstCommitted = new Promise<void>((resolve) => (secondBatchStarted = resolve));
+    let letGo!: () => void;
+    const released = new Promise<void>((resolve) => (letGo = resolve));
+    // The second batch waits until the run has been looked at between the two.
+    jest
+      .spyOn(job, 'runBatch')
+      .mockImplementationOnce(realBatch)
+      .mockImplementationOnce(async (ctx, size) => {
+        secondBatchStarted();
+        await released;
+        return realBatch(ctx, size);
+      });
+    const jobs = async () =>
+      (await t.http().get('/api/v1/admin/jobs').auth(admin, { type: 'bearer' }).expect(200))
+        .body as { name: string; lastRun: Record<string, unknown> | null }[];
+    const lastRunOf = async (name: string) => (await jobs()).find((j) => j.name === name)?.lastRun;
+    try {
+      const running = run('purge-idempotency-keys').then((res) => res);
+      await firstCommitted;
+      expect(await lastRunOf('purge-idempotency-keys')).toEqual({
+        id: expect.any(String),
+        trigger: 'admin',
+        status: 'running',
+        processed: 5000,
+        batches: 1,
+        error: null,
+        startedAt: expect.any(String),
+        finishedAt: null,
+      });
+      letGo();
+      const finished = (await running).body;
+      expect(finished).toMatchObject({ processed: 7000, batches: 2 });
+      expect(await lastRunOf('purge-idempotency-keys')).toMatchObject({
+        id: finished.runId,
+        status: 'succeeded',
+        processed: 7000,
+        batches: 2,
+        finishedAt: finished.finishedAt,
+      });
+    } finally {
+      letGo();
+      jest.restoreAllMocks();
+    }
+    expect(await lastRunOf('settle-commissions')).toBeNull();
+
+    // Its runs newest first: this one, then the two of the test before.
+    const runs = (query: string) =>
+      t
+        .http()
+        .get(`/api/v1/admin/jobs/purge-idempotency-keys/runs?${query}`)
+        .auth(admin, { type: 'bearer' })
+        .expect(200);
+    const first = (await runs('limit=2')).body;
+    expect(first.items.map((r: { processed: number }) => r.processed)).toEqual([7000, 0]);
+    const rest = (await runs(`limit=2&cursor=${first.nextCursor}`)).body;
+    expect(rest).toMatchObject({
+      items: [expect.objectContaining({ processed: 12000 })],
+      nextCursor: null,
+    });
+
+    const unknown = await t
+      .http()
+      .get('/api/v1/admin/jobs/no-such-job/runs')
+      .auth(admin, { type: 'bearer' })
+      .expect(404);
+    expect(unknown.body.error.code).toBe(ErrorCode.JobNotFound);
+    const shopper = await loginMember(t, 'jobs-runs-shopper');
+    await t
+      .http()
+      .get('/api/v1/admin/jobs/purge-idempotency-keys/runs')
+      .auth(shopper.accessToken, { type: 'bearer' })
+      .expect(403);
   });
 
   it('refuses to start a job whose lock another instance holds, then runs it once the lock is free', async () => {

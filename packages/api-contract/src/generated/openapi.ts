@@ -1252,6 +1252,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/jobs/{name}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["JobsController_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/jobs/{name}/run": {
         parameters: {
             query?: never;
@@ -2614,11 +2630,35 @@ export interface components {
              */
             upTo: string;
         };
+        JobRunView: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            trigger: "schedule" | "admin";
+            /** @enum {string} */
+            status: "running" | "succeeded" | "failed";
+            /** @description Rows the committed batches processed so far */
+            processed: number;
+            /** @description Batches committed so far */
+            batches: number;
+            /** @description Why a failed run stopped */
+            error: string | null;
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            finishedAt: string | null;
+        };
         JobSummary: {
             name: string;
             /** @description Cron expression, Asia/Shanghai */
             schedule: string;
             batchSize: number;
+            /** @description The run going on now, or else the last one; null before the first */
+            lastRun: components["schemas"]["JobRunView"] | null;
+        };
+        JobRunPage: {
+            items: components["schemas"]["JobRunView"][];
+            nextCursor: string | null;
         };
         JobRunResult: {
             /** Format: uuid */
@@ -5102,6 +5142,39 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["JobSummary"][];
                 };
+            };
+        };
+    };
+    JobsController_history: {
+        parameters: {
+            query?: {
+                limit?: unknown;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobRunPage"];
+                };
+            };
+            /** @description JOB_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -35,14 +35,20 @@ export class JobRunner {
     return [...this.jobs.values()];
   }
 
+  /** The job of that name; JOB_NOT_FOUND for none. */
+  job(name: string): Job {
+    const job = this.jobs.get(name);
+    if (!job)
+      throw new AppException(HttpStatus.NOT_FOUND, ErrorCode.JobNotFound, `No job named ${name}`);
+    return job;
+  }
+
   /**
    * Runs a job to completion under its advisory lock. When another instance holds the lock
    * the job is already running: the caller gets JOB_ALREADY_RUNNING.
    */
   async run(name: string, trigger: 'schedule' | 'admin'): Promise<JobRunResult> {
-    const job = this.jobs.get(name);
-    if (!job)
-      throw new AppException(HttpStatus.NOT_FOUND, ErrorCode.JobNotFound, `No job named ${name}`);
+    const job = this.job(name);
     if (this.stopping) throw this.stoppedError(name);
     const run = this.runUnderLock(job, trigger);
     this.running.add(run);
@@ -117,16 +123,26 @@ export class JobRunner {
   }
 
   /**
-   * Runs one batch in its own transaction, then the work it left for after the commit. A batch
-   * that PostgreSQL aborted as a deadlock victim or a serialisation failure was rolled back
-   * whole, so it is run again, after a jittered pause that lets the other transaction finish, a
-   * few times before the run fails.
+   * Runs one batch in its own transaction, then the work it left for after the commit; the
+   * run's record counts the batch in the same transaction, so that it shows how far a run has
+   * got while it runs. A batch that PostgreSQL aborted as a deadlock victim or a serialisation
+   * failure was rolled back whole, so it is run again, after a jittered pause that lets the
+   * other transaction finish, a few times before the run fails.
    */
-  private async runBatch(job: Job): Promise<number> {
+  private async runBatch(job: Job, runId: string): Promise<number> {
     for (let attempt = 0; ; attempt += 1) {
       try {
-        return await this.connection.withTransaction(RequestContext.forSystem(job.name), (ctx) =>
-          job.runBatch(ctx, job.batchSize),
+        return await this.connection.withTransaction(
+          RequestContext.forSystem(job.name),
+          async (ctx) => {
+            const count = await job.runBatch(ctx, job.batchSize);
+            await this.connection.query(
+              ctx,
+              `UPDATE job_runs SET processed = processed + $2, batches = batches + 1 WHERE id = $1`,
+              [runId, count],
+            );
+            return count;
+          },
         );
       } catch (error) {
         if (attempt >= BATCH_RETRIES || !isTransactionConflict(error)) throw error;
@@ -161,7 +177,7 @@ export class JobRunner {
     try {
       for (;;) {
         if (batches > 0) await stillLocked();
-        const count = await this.runBatch(job);
+        const count = await this.runBatch(job, id);
         processed += count;
         batches += 1;
         if (count < job.batchSize) break;

@@ -19,6 +19,7 @@ import { UpgradeTiersJob } from '../tiers/upgrade-tiers.job';
 import { PurgeIdempotencyKeysJob, PurgeRefreshTokensJob } from './housekeeping.jobs';
 import { JOBS } from './job';
 import { JobRunner } from './job-runner.service';
+import { JobRunsService } from './job-runs.service';
 import { JobScheduler } from './job-scheduler.service';
 import { JobsController } from './jobs.controller';
 
@@ -53,6 +54,7 @@ const JOB_CLASSES = [
     ...HOUSEKEEPING_JOBS,
     { provide: JOBS, useFactory: (...jobs) => jobs, inject: JOB_CLASSES },
     JobRunner,
+    JobRunsService,
     JobScheduler,
   ],
   exports: [JobRunner],

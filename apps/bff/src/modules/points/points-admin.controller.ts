@@ -60,7 +60,7 @@ export class PointsAdminController {
     return this.admin.adjust(ctx, memberId, body);
   }
 
-  /** Every account in one statement: for a ledger small enough to check while the operator waits. */
+  /** Every account in one statement: for a ledger small enough to check while one waits. */
   @Get('points/reconciliation')
   @ApiOkResponse({ type: ReconciliationReport })
   @ApiServiceUnavailableResponse({
