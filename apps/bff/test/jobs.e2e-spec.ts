@@ -42,6 +42,7 @@ describe('jobs run under an advisory lock, in batches, from the admin endpoint',
       'dispatch-notifications',
       'purge-idempotency-keys',
       'purge-refresh-tokens',
+      'purge-job-runs',
     ]);
   });
 
@@ -155,6 +156,27 @@ describe('jobs run under an advisory lock, in batches, from the admin endpoint',
       .get('/api/v1/admin/jobs/purge-idempotency-keys/runs')
       .auth(shopper.accessToken, { type: 'bearer' })
       .expect(403);
+  });
+
+  it('drops job runs after 90 days, but never one still running', async () => {
+    const runOf = async (status: string, daysAgo: number) =>
+      (
+        await t.dataSource.query(
+          `INSERT INTO job_runs (job_name, trigger, status, started_at, finished_at)
+           VALUES ('cut-off-campaigns', 'schedule', $1, now() - make_interval(days => $2),
+                   CASE WHEN $1 <> 'running' THEN now() - make_interval(days => $2) END)
+           RETURNING id`,
+          [status, daysAgo],
+        )
+      )[0].id as string;
+    const old = await runOf('succeeded', 91);
+    const stillRunning = await runOf('running', 91);
+    const recent = await runOf('failed', 89);
+    expect((await run('purge-job-runs').expect(200)).body).toMatchObject({ processed: 1 });
+    const left = await t.dataSource.query(`SELECT id FROM job_runs WHERE id = ANY($1::uuid[])`, [
+      [old, stillRunning, recent],
+    ]);
+    expect(left.map((r: { id: string }) => r.id).sort()).toEqual([stillRunning, recent].sort());
   });
 
   it('refuses to start a job whose lock another instance holds, then runs it once the lock is free', async () => {

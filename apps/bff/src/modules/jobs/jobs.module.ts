@@ -16,14 +16,18 @@ import { ReconcilePointsJob } from '../points/reconcile-points.job';
 import { RetainTiersJob } from '../tiers/retain-tiers.job';
 import { TiersModule } from '../tiers/tiers.module';
 import { UpgradeTiersJob } from '../tiers/upgrade-tiers.job';
-import { PurgeIdempotencyKeysJob, PurgeRefreshTokensJob } from './housekeeping.jobs';
+import {
+  PurgeIdempotencyKeysJob,
+  PurgeJobRunsJob,
+  PurgeRefreshTokensJob,
+} from './housekeeping.jobs';
 import { JOBS } from './job';
 import { JobRunner } from './job-runner.service';
 import { JobRunsService } from './job-runs.service';
 import { JobScheduler } from './job-scheduler.service';
 import { JobsController } from './jobs.controller';
 
-const HOUSEKEEPING_JOBS = [PurgeIdempotencyKeysJob, PurgeRefreshTokensJob];
+const HOUSEKEEPING_JOBS = [PurgeIdempotencyKeysJob, PurgeRefreshTokensJob, PurgeJobRunsJob];
 /** Every scheduled job; business modules export theirs. */
 const JOB_CLASSES = [
   ExpirePointsJob,
