@@ -763,4 +763,113 @@ describe('catalogue and campaigns', () => {
       await list('campaigns', {}, shopper).expect(403);
     });
   });
+
+  describe('postponing pickup', () => {
+    const postpone = (id: string, body: object, token = admin) =>
+      t.http().post(`/api/v1/admin/campaigns/${id}/pickup-date`).set(as(token)).send(body);
+    const dayAfter = (day: string, days: number) =>
+      new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+    const postponed = async (token: string) =>
+      (await t.http().get('/api/v1/me/notifications').set(as(token)).expect(200)).body.items.filter(
+        (n: { kind: string }) => n.kind === 'pickup_postponed',
+      );
+
+    it('moves pickup later and tells, once, each neighbour whose paid order waits for the goods', async () => {
+      const campaign = (await create(liveCampaign(skuId)).expect(201)).body;
+      await publish(campaign.id).expect(200);
+      const [paying, unpaid] = await Promise.all(
+        ['postpone-paid', 'postpone-unpaid'].map(async (name) => {
+          const login = await loginMember(t, name);
+          await t
+            .http()
+            .put('/api/v1/me/pickup-point')
+            .set(as(login.accessToken))
+            .send({ pickupPointId: points.east })
+            .expect(200);
+          return login.accessToken;
+        }),
+      );
+      const paid = (await placeOrder(paying, campaign.id).expect(201)).body;
+      await t.http().post(`/api/v1/orders/${paid.id}/pay`).set(as(paying)).expect(200);
+      await placeOrder(unpaid, campaign.id).expect(201);
+
+      const later = dayAfter(campaign.pickupDate, 2);
+      const [, month, day] = later.split('-').map(Number);
+      const moved = await postpone(campaign.id, {
+        pickupDate: later,
+        reason: ' 产地降雨，晚两天发货 ',
+      }).expect(200);
+      expect(moved.body.pickupDate).toBe(later);
+      expect((await shopperView(campaign.id, paying).expect(200)).body.pickupDate).toBe(later);
+      const order = await t.http().get(`/api/v1/me/orders/${paid.id}`).set(as(paying)).expect(200);
+      expect(order.body.lines[0].pickupDate).toBe(later);
+      expect(await postponed(paying)).toEqual([
+        expect.objectContaining({
+          title: '取货时间有调整',
+          body: `「${campaign.title}」改为 ${month}月${day}日 到自提点取货：产地降雨，晚两天发货`,
+          data: { orderId: paid.id, campaignId: campaign.id, pickupDate: later },
+        }),
+      ]);
+      // Not paid, nothing is on its way for them yet: they see the day when they pay.
+      expect(await postponed(unpaid)).toEqual([]);
+
+      // The same day again (a retried request) changes nothing and tells nobody twice.
+      await postpone(campaign.id, { pickupDate: later, reason: '产地降雨，晚两天发货' }).expect(
+        200,
+      );
+      expect(await postponed(paying)).toHaveLength(1);
+      const audit = await t.dataSource.query(
+        `SELECT details FROM audit_log WHERE action = 'campaign.postpone_pickup' AND target_id = $1`,
+        [campaign.id],
+      );
+      expect(audit).toEqual([
+        {
+          details: {
+            before: campaign.pickupDate,
+            after: later,
+            reason: '产地降雨，晚两天发货',
+            told: 1,
+          },
+        },
+      ]);
+    });
+
+    it('refuses an earlier day, a draft, bad input and shoppers', async () => {
+      const draft = (await create(liveCampaign(skuId)).expect(201)).body;
+      const reason = '供应商晚到';
+      const notOpen = await postpone(draft.id, {
+        pickupDate: dayAfter(draft.pickupDate, 1),
+        reason,
+      }).expect(409);
+      expect(notOpen.body.error).toMatchObject({
+        code: ErrorCode.CampaignNotOpen,
+        details: { state: 'draft' },
+      });
+      await publish(draft.id).expect(200);
+      const earlier = await postpone(draft.id, {
+        pickupDate: dayAfter(draft.pickupDate, -1),
+        reason,
+      }).expect(422);
+      expect(earlier.body.error.code).toBe(ErrorCode.CampaignInvalid);
+      for (const body of [
+        { pickupDate: '2026-13-01', reason },
+        { pickupDate: dayAfter(draft.pickupDate, 1) },
+        { pickupDate: dayAfter(draft.pickupDate, 1), reason: '  ' },
+        { pickupDate: dayAfter(draft.pickupDate, 1), reason, stock: 1 },
+      ]) {
+        expect((await postpone(draft.id, body).expect(400)).body.error.code).toBe(
+          ErrorCode.ValidationFailed,
+        );
+      }
+      await postpone(randomUUID(), { pickupDate: dayAfter(draft.pickupDate, 1), reason }).expect(
+        404,
+      );
+      await postpone(
+        draft.id,
+        { pickupDate: dayAfter(draft.pickupDate, 1), reason },
+        shopper,
+      ).expect(403);
+      expect((await shopperView(draft.id).expect(200)).body.pickupDate).toBe(draft.pickupDate);
+    });
+  });
 });

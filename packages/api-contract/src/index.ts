@@ -55,6 +55,7 @@ export type UpdateCampaignRequest = Schemas['UpdateCampaignRequest'];
 export type AdminCampaign = Schemas['AdminCampaign'];
 export type AdminCampaignPage = Schemas['AdminCampaignPage'];
 export type StockChangeRequest = Schemas['StockChangeRequest'];
+export type PostponePickupRequest = Schemas['PostponePickupRequest'];
 export type ShopperCampaign = Schemas['ShopperCampaign'];
 export type ShopperCampaignList = Schemas['ShopperCampaignList'];
 export type OrderRequest = Schemas['OrderRequest'];

@@ -564,6 +564,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/campaigns/{id}/pickup-date": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["CatalogueAdminController_postponePickup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/campaigns/{id}/publish": {
         parameters: {
             query?: never;
@@ -2116,6 +2132,18 @@ export interface components {
              */
             reason: string;
         };
+        PostponePickupRequest: {
+            /**
+             * @description A later day than the pickup date now
+             * @example 2026-12-03
+             */
+            pickupDate: string;
+            /**
+             * @description Why, told to the neighbours waiting for the goods and kept in the audit log
+             * @example 产地降雨，晚两天发货
+             */
+            reason: string;
+        };
         ShopperCampaign: {
             /** Format: uuid */
             id: string;
@@ -2601,7 +2629,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            kind: "order_refunded" | "refund_settled" | "order_ready" | "order_picked_up" | "refund_decided" | "leader_application_decided" | "tier_changed" | "points_expiring";
+            kind: "order_refunded" | "refund_settled" | "order_ready" | "pickup_postponed" | "order_picked_up" | "refund_decided" | "leader_application_decided" | "tier_changed" | "points_expiring";
             title: string;
             body: string;
             data: {
@@ -3832,6 +3860,45 @@ export interface operations {
             };
             /** @description OUT_OF_STOCK: fewer units unsold than taken out; CAMPAIGN_NOT_OPEN: cut off or ended */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CatalogueAdminController_postponePickup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostponePickupRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminCampaign"];
+                };
+            };
+            /** @description CAMPAIGN_NOT_OPEN: a draft (changed with PATCH), or one closed or failed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description CAMPAIGN_INVALID: not a later day */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

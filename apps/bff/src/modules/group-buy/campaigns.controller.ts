@@ -9,7 +9,13 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { Roles } from '../../common/auth/auth.decorators';
 import { Idempotent } from '../../common/idempotency/idempotency.interceptor';
 import { PageQuery } from '../../common/pagination';
@@ -22,6 +28,7 @@ import {
   CreateProductRequest,
   Product,
   ProductPage,
+  PostponePickupRequest,
   ProductQuery,
   ShopperCampaign,
   ShopperCampaignList,
@@ -135,6 +142,22 @@ export class CatalogueAdminController {
     @Body() body: StockChangeRequest,
   ): Promise<AdminCampaign> {
     return this.campaigns.changeStock(ctx, id, body);
+  }
+
+  /** A later pickup day, as when the supplier is late; buyers still waiting for goods are told. */
+  @Post('campaigns/:id/pickup-date')
+  @HttpCode(200)
+  @ApiOkResponse({ type: AdminCampaign })
+  @ApiConflictResponse({
+    description: 'CAMPAIGN_NOT_OPEN: a draft (changed with PATCH), or one closed or failed',
+  })
+  @ApiUnprocessableEntityResponse({ description: 'CAMPAIGN_INVALID: not a later day' })
+  postponePickup(
+    @Ctx() ctx: RequestContext,
+    @Param('id', uuid) id: string,
+    @Body() body: PostponePickupRequest,
+  ): Promise<AdminCampaign> {
+    return this.campaigns.postponePickup(ctx, id, body);
   }
 
   @Post('campaigns/:id/publish')

@@ -1,12 +1,14 @@
 /**
  * What members are told about. order_refunded: money of an order goes back (decided, not yet
  * back); refund_settled: how the payment provider ended such a refund (the money is back, or it
- * could not go back and the platform takes it up).
+ * could not go back and the platform takes it up). pickup_postponed: the goods of a paid order
+ * come to the pickup point later than the day first given.
  */
 export const NOTIFICATION_KINDS = [
   'order_refunded',
   'refund_settled',
   'order_ready',
+  'pickup_postponed',
   'order_picked_up',
   'refund_decided',
   'leader_application_decided',

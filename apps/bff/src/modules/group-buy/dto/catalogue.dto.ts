@@ -256,6 +256,22 @@ export class StockChangeRequest {
   reason!: string;
 }
 
+export class PostponePickupRequest {
+  @ApiProperty({ example: '2026-12-03', description: 'A later day than the pickup date now' })
+  @IsDay()
+  pickupDate!: string;
+
+  @ApiProperty({
+    example: '产地降雨，晚两天发货',
+    description: 'Why, told to the neighbours waiting for the goods and kept in the audit log',
+  })
+  @Trimmed()
+  @IsString()
+  @Length(2, 60)
+  @SaysSomething()
+  reason!: string;
+}
+
 export class AdminCampaignPage {
   @ApiProperty({ type: AdminCampaign, isArray: true }) items!: AdminCampaign[];
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
