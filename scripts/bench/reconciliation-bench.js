@@ -104,7 +104,7 @@ async function main() {
       } the ${REQUEST_STATEMENT_TIMEOUT_MS / 1000} s a request's statement may take by default`,
     );
     console.log(
-      `  reconcile-points: ${latest.accountsChecked} of ${latest.accounts} accounts in ${job.result.batches} batches, ${latest.mismatches.length} mismatched`,
+      `  reconcile-points: ${latest.accountsChecked} of ${latest.accounts} accounts in ${job.result.batches} batches, ${latest.mismatchedAccounts} mismatched`,
     );
   } finally {
     await pool.end();

@@ -89,6 +89,7 @@ describe('points reconciliation, slice by slice (job reconcile-points)', () => {
       finishedAt: expect.any(String),
       accountsChecked: accounts,
       accounts,
+      mismatchedAccounts: 1,
       mismatches: [allocationsDisagree(tampered.member.id)],
     });
     const live = await t
@@ -110,7 +111,11 @@ describe('points reconciliation, slice by slice (job reconcile-points)', () => {
     expect(run.processed).toBe(accounts);
     const next = (await latest().expect(200)).body;
     expect(next.id).not.toBe(report.id);
-    expect(next).toMatchObject({ accountsChecked: accounts, mismatches: [] });
+    expect(next).toMatchObject({
+      accountsChecked: accounts,
+      mismatchedAccounts: 0,
+      mismatches: [],
+    });
   });
 
   it('goes on from where a stopped run got to, showing how far it got meanwhile', async () => {
@@ -142,10 +147,31 @@ describe('points reconciliation, slice by slice (job reconcile-points)', () => {
         id: stopped,
         finishedAt: expect.any(String),
         accountsChecked: accounts,
+        mismatchedAccounts: 1,
         mismatches: [allocationsDisagree(last.member.id)],
       });
     } finally {
       for (const undo of putBack) await undo();
+    }
+  });
+
+  it('counts every account that does not add up, and keeps what is wrong with the first 1,000', async () => {
+    // 1,001 accounts with a lot no journal entry made.
+    await t.dataSource.query(
+      `INSERT INTO point_lots (member_id, source_type, source_id, amount, remaining, state, available_from, expires_at)
+       SELECT member_id, 'stray', 'stray', 5, 5, 'available', now(), now() + interval '1 year'
+       FROM point_accounts ORDER BY member_id DESC LIMIT 1001`,
+    );
+    try {
+      expect((await runJob()).processed).toBe(await accountCount());
+      const report = (await latest().expect(200)).body;
+      expect(report.mismatchedAccounts).toBe(1001);
+      expect(report.mismatches).toHaveLength(1000);
+      expect(new Set(report.mismatches.map((m: { memberId: string }) => m.memberId)).size).toBe(
+        1000,
+      );
+    } finally {
+      await t.dataSource.query(`DELETE FROM point_lots WHERE source_type = 'stray'`);
     }
   });
 });

@@ -1860,7 +1860,9 @@ export interface components {
             accountsChecked: number;
             /** @description Accounts there are now: with accountsChecked, how far it has got */
             accounts: number;
-            /** @description Found so far; each account as it was when its slice was checked */
+            /** @description Accounts found not to add up so far */
+            mismatchedAccounts: number;
+            /** @description What is wrong with them, for the first 1,000; each account as it was when its slice was checked */
             mismatches: components["schemas"]["ReconciliationMismatch"][];
         };
         TierRuleDto: {

@@ -16,6 +16,7 @@ export class PointsReconciliations1766100000000 implements MigrationInterface {
         finished_at timestamptz,
         checked_through uuid,
         accounts_checked int NOT NULL DEFAULT 0 CHECK (accounts_checked >= 0),
+        mismatched_accounts int NOT NULL DEFAULT 0 CHECK (mismatched_accounts >= 0),
         mismatches jsonb NOT NULL DEFAULT '[]'
       )`);
     await q.query(

@@ -50,6 +50,11 @@ const problemsIn = (accounts: string) => `WITH acc AS (${accounts}),
  ORDER BY 1, 2`;
 
 const EVERY_ACCOUNT = problemsIn(`SELECT member_id FROM point_accounts`);
+/**
+ * The nightly run keeps the problems of this many accounts, and counts the rest: a ledger gone
+ * wrong everywhere would otherwise make every slice rewrite an ever larger record.
+ */
+export const MISMATCHES_KEPT = 1_000;
 const THESE_ACCOUNTS = problemsIn(`SELECT unnest($1::uuid[]) AS member_id`);
 
 interface RunRow {
@@ -58,6 +63,7 @@ interface RunRow {
   finished_at: Date | null;
   checked_through: string | null;
   accounts_checked: number;
+  mismatched_accounts: number;
   mismatches: ReconciliationMismatch[];
 }
 
@@ -113,9 +119,19 @@ export class PointsReconciliationService {
       ctx,
       `UPDATE points_reconciliations
        SET checked_through = COALESCE($2, checked_through), accounts_checked = accounts_checked + $3,
-           mismatches = mismatches || $4::jsonb, finished_at = CASE WHEN $3 < $5 THEN $6::timestamptz END
+           mismatched_accounts = mismatched_accounts + $7,
+           mismatches = CASE WHEN $7 = 0 THEN mismatches ELSE mismatches || $4::jsonb END,
+           finished_at = CASE WHEN $3 < $5 THEN $6::timestamptz END
        WHERE id = $1 RETURNING *`,
-      [run.id, ids.at(-1) ?? null, ids.length, JSON.stringify(found), size, now],
+      [
+        run.id,
+        ids.at(-1) ?? null,
+        ids.length,
+        JSON.stringify(found.slice(0, Math.max(0, MISMATCHES_KEPT - run.mismatched_accounts))),
+        size,
+        now,
+        found.length,
+      ],
     );
     return {
       checked: ids.length,
@@ -157,6 +173,7 @@ export class PointsReconciliationService {
       finishedAt: row.finished_at?.toISOString() ?? null,
       accountsChecked: row.accounts_checked,
       accounts: await this.accounts(ctx),
+      mismatchedAccounts: row.mismatched_accounts,
       mismatches: row.mismatches,
     };
   }

@@ -24,9 +24,9 @@ export class ReconcilePointsJob implements Job {
       const summary = {
         reconciliation: finished.id,
         accounts: finished.accountsChecked,
-        mismatched: finished.mismatches.length,
+        mismatched: finished.mismatchedAccounts,
       };
-      if (finished.mismatches.length > 0)
+      if (finished.mismatchedAccounts > 0)
         this.logger.error(summary, 'points reconciliation found accounts that do not add up');
       else this.logger.log(summary, 'points reconciliation found nothing wrong');
     }

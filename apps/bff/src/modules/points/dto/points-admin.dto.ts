@@ -60,10 +60,13 @@ export class ReconciliationRun {
   accountsChecked!: number;
   @ApiProperty({ description: 'Accounts there are now: with accountsChecked, how far it has got' })
   accounts!: number;
+  @ApiProperty({ description: 'Accounts found not to add up so far' })
+  mismatchedAccounts!: number;
   @ApiProperty({
     type: ReconciliationMismatch,
     isArray: true,
-    description: 'Found so far; each account as it was when its slice was checked',
+    description:
+      'What is wrong with them, for the first 1,000; each account as it was when its slice was checked',
   })
   mismatches!: ReconciliationMismatch[];
 }
