@@ -812,6 +812,18 @@ describe('catalogue and campaigns', () => {
       ]);
       // Not paid, nothing is on its way for them yet: they see the day when they pay.
       expect(await postponed(unpaid)).toEqual([]);
+      // The east point's leader, whose delivery moves: once, for the point.
+      const toLeader = await t.dataSource.query(
+        `SELECT n.title, n.data FROM notifications n JOIN pickup_points p ON p.leader_member_id = n.member_id
+         WHERE p.id = $1 AND n.kind = 'pickup_postponed'`,
+        [points.east],
+      );
+      expect(toLeader).toEqual([
+        {
+          title: '到货时间有调整',
+          data: { campaignId: campaign.id, pickupDate: later, pickupPointId: points.east },
+        },
+      ]);
 
       // The same day again (a retried request) changes nothing and tells nobody twice.
       await postpone(campaign.id, { pickupDate: later, reason: '产地降雨，晚两天发货' }).expect(

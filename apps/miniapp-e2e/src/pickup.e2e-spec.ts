@@ -53,10 +53,29 @@ describe('journey: a leader hands over an order at the pickup point', () => {
     const shopper = await shopperAt(stack, 'xiaochen', pointId);
     await paidOrder(stack, shopper.auth, campaign.id, 'journey-pickup-order');
     await cutOffAndDispatch(stack, admin, campaign.id);
+    // The supplier is a day late: the operator moves pickup, and the leader and buyer are told.
+    const movedTo = new Date(now + 48 * HOUR_MS).toISOString().slice(0, 10);
+    await stack.api(
+      'POST',
+      `/admin/campaigns/${campaign.id}/pickup-date`,
+      { pickupDate: movedTo, reason: '鱼头晚一天到' },
+      admin,
+    );
 
-    // The goods arrive: the leader confirms the batch on their phone.
+    // The leader reads why in their messages, which open their deliveries.
     const leaderPage = await journey.newPage();
     await logInAs(leaderPage, stack, 'zhouayi');
+    await leaderPage.locator('.mine-notifications-link').click();
+    await waitForText(leaderPage.locator('.notice__title'), '到货时间有调整');
+    await leaderPage.locator('.notice').filter({ hasText: '到货时间有调整' }).click();
+    await leaderPage
+      .locator('.delivery')
+      .filter({ hasText: `提货日 ${movedTo}` })
+      .waitFor();
+    await leaderPage.goBack();
+    await leaderPage.goBack();
+
+    // The goods arrive: the leader confirms the batch on their phone.
     await leaderPage.locator('.mine-leader-link').click();
     await leaderPage.locator('.dashboard-deliveries').click();
     await leaderPage.locator('.delivery-receive').click();
@@ -73,7 +92,7 @@ describe('journey: a leader hands over an order at the pickup point', () => {
     const code = (await shopperPage.locator('.order-pickup-code').innerText()).replace(/\s/g, '');
     expect(code).toMatch(/^\d{8}$/);
     await waitForText(shopperPage.locator('.order-pickup-point'), '翠苑一区自提点');
-    await waitForText(shopperPage.locator('.order-pickup-date'), pickupDate);
+    await waitForText(shopperPage.locator('.order-pickup-date'), movedTo);
     // The QR fills its square, as the member code's does, so it sits centred under 提货码.
     const fit = await shopperPage.locator('.pickup__qr').evaluate((square) => {
       const outer = square.getBoundingClientRect();

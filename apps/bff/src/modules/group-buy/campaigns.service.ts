@@ -476,7 +476,8 @@ export class CampaignsService {
   /**
    * Moves a group-buy's pickup to a later day, as when its supplier is late: from publication
    * until the goods are handed out. Every neighbour whose paid order of it is not at the pickup
-   * point yet is told the new day and why, once; the same day again changes nothing.
+   * point yet is told the new day and why, once, and so is the leader of each point it goes to;
+   * the same day again changes nothing.
    */
   async postponePickup(
     ctx: RequestContext,
@@ -498,25 +499,45 @@ export class CampaignsService {
       campaignId,
       request.pickupDate,
     ]);
-    const waiting = await this.connection.query<{ id: string; member_id: string }>(
+    const waiting = await this.connection.query<{
+      id: string;
+      member_id: string;
+      pickup_point_id: string;
+      leader_member_id: string | null;
+    }>(
       ctx,
-      `SELECT DISTINCT o.id, o.member_id FROM orders o JOIN order_lines l ON l.order_id = o.id
+      `SELECT DISTINCT o.id, o.member_id, o.pickup_point_id, p.leader_member_id
+       FROM orders o JOIN order_lines l ON l.order_id = o.id JOIN pickup_points p ON p.id = o.pickup_point_id
        WHERE l.campaign_id = $1 AND l.refunded_quantity < l.quantity
          AND o.state IN ('paid', 'confirmed', 'delivering')`,
       [campaignId],
     );
     const [, month, day] = request.pickupDate.split('-').map(Number);
-    await this.notifications.notifyMany(
-      ctx,
-      waiting.map((order) => ({
+    const newDay = `${month}月${day}日`;
+    // The leaders of the points the goods go to, once each: their deliveries move too.
+    const leaders = new Map(
+      waiting
+        .filter((o) => o.leader_member_id !== null)
+        .map((o) => [o.pickup_point_id, o.leader_member_id as string]),
+    );
+    await this.notifications.notifyMany(ctx, [
+      ...waiting.map((order) => ({
         memberId: order.member_id,
         kind: 'pickup_postponed' as const,
         dedupeKey: `pickup-postponed:${campaignId}:${request.pickupDate}:${order.id}`,
         title: '取货时间有调整',
-        body: `「${row.title}」改为 ${month}月${day}日 到自提点取货：${request.reason}`,
+        body: `「${row.title}」改为 ${newDay} 到自提点取货：${request.reason}`,
         data: { orderId: order.id, campaignId, pickupDate: request.pickupDate },
       })),
-    );
+      ...[...leaders].map(([pickupPointId, leaderId]) => ({
+        memberId: leaderId,
+        kind: 'pickup_postponed' as const,
+        dedupeKey: `pickup-postponed:${campaignId}:${request.pickupDate}:point:${pickupPointId}`,
+        title: '到货时间有调整',
+        body: `「${row.title}」改为 ${newDay} 送到你的自提点，已告知下单的邻居：${request.reason}`,
+        data: { campaignId, pickupDate: request.pickupDate, pickupPointId },
+      })),
+    ]);
     await this.audit.record(
       ctx,
       'campaign.postpone_pickup',

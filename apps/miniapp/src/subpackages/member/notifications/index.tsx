@@ -9,7 +9,10 @@ import { useAuthStore } from '../../../stores/auth-store';
 import { useNotificationsStore } from '../../../stores/notifications-store';
 import './index.scss';
 
-/** Opens what a notice is about: its order, the member card, or the points wallet. */
+/**
+ * Opens what a notice is about: its order, the member card, the points wallet, or a leader's
+ * deliveries.
+ */
 function useOpenNotice(): (notice: NotificationView) => void {
   const openPage = useOpenPage();
   return (notice) => {
@@ -17,6 +20,7 @@ function useOpenNotice(): (notice: NotificationView) => void {
     if (typeof orderId === 'string') openPage(`/subpackages/shop/order/index?id=${orderId}`);
     else if (notice.kind === 'tier_changed') void Taro.switchTab({ url: '/pages/member/index' });
     else if (notice.kind === 'points_expiring') openPage('/subpackages/member/points/index');
+    else if (notice.kind === 'pickup_postponed') openPage('/subpackages/leader/deliveries/index');
   };
 }
 
