@@ -774,6 +774,75 @@ describe('checkout and orders', () => {
     });
   });
 
+  describe('a group-buy’s sales by pickup point', () => {
+    it('counts for each point the units paid for, the orders and buyers, and what awaits payment', async () => {
+      const campaignId = await newCampaign({ stock: 50, perMemberLimit: 10 });
+      const buy = async (token: string, quantity: number) =>
+        (await order(token, { items: [{ campaignId, quantity }] }).expect(201)).body.id as string;
+      const [ann, ben, cara] = [
+        await shopperAt('sales-ann'),
+        await shopperAt('sales-ben'),
+        await shopperAt('sales-cara'),
+      ];
+      const dan = await shopperAt('sales-dan', points.west);
+      await pay(ann.accessToken, await buy(ann.accessToken, 2)).expect(200);
+      await pay(ben.accessToken, await buy(ben.accessToken, 1)).expect(200);
+      await buy(ben.accessToken, 3);
+      const changedMind = await buy(cara.accessToken, 1);
+      await t
+        .http()
+        .post(`/api/v1/orders/${changedMind}/cancel`)
+        .set(as(cara.accessToken))
+        .expect(200);
+      await pay(dan.accessToken, await buy(dan.accessToken, 2)).expect(200);
+
+      const sales = await t
+        .http()
+        .get(`/api/v1/admin/campaigns/${campaignId}/sales`)
+        .set(as(admin))
+        .expect(200);
+      expect(sales.body).toEqual([
+        {
+          pickupPointId: points.east,
+          pickupPointName: expect.any(String),
+          units: 3,
+          orders: 2,
+          buyers: 2,
+          unpaidUnits: 3,
+        },
+        {
+          pickupPointId: points.west,
+          pickupPointName: expect.any(String),
+          units: 2,
+          orders: 1,
+          buyers: 1,
+          unpaidUnits: 0,
+        },
+      ]);
+
+      const untouched = await newCampaign();
+      expect(
+        (
+          await t
+            .http()
+            .get(`/api/v1/admin/campaigns/${untouched}/sales`)
+            .set(as(admin))
+            .expect(200)
+        ).body,
+      ).toEqual([]);
+      await t
+        .http()
+        .get(`/api/v1/admin/campaigns/${randomUUID()}/sales`)
+        .set(as(admin))
+        .expect(404);
+      await t
+        .http()
+        .get(`/api/v1/admin/campaigns/${campaignId}/sales`)
+        .set(as(ann.accessToken))
+        .expect(403);
+    });
+  });
+
   describe('payment, cancellation and expiry', () => {
     const stockOf = async (id: string) =>
       (await t.dataSource.query(`SELECT stock_left FROM campaigns WHERE id = $1`, [id]))[0]

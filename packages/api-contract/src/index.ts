@@ -67,6 +67,7 @@ export type MoneyBackState = Schemas['MoneyBackState'];
 export type OrderPage = Schemas['OrderPage'];
 export type AdminOrder = Schemas['AdminOrder'];
 export type AdminOrderPage = Schemas['AdminOrderPage'];
+export type CampaignPointSales = Schemas['CampaignPointSales'];
 export type OrderStage = Schemas['OrderStage'];
 export type PaymentStartResponse = Schemas['PaymentStartResponse'];
 export type OrderLineView = Schemas['OrderLineView'];

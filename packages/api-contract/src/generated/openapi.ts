@@ -756,6 +756,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/campaigns/{id}/sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["OrdersAdminController_campaignSales"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/campaigns/{id}/orders": {
         parameters: {
             query?: never;
@@ -2343,6 +2359,19 @@ export interface components {
             /** Format: uuid */
             memberId: string;
             memberNickname: string;
+        };
+        CampaignPointSales: {
+            /** Format: uuid */
+            pickupPointId: string;
+            pickupPointName: string;
+            /** @description Units paid for and not refunded */
+            units: number;
+            /** @description Orders holding those units */
+            orders: number;
+            /** @description Neighbours who paid */
+            buyers: number;
+            /** @description Units in orders still awaiting payment */
+            unpaidUnits: number;
         };
         AdminOrderPage: {
             items: components["schemas"]["AdminOrder"][];
@@ -4169,6 +4198,35 @@ export interface operations {
                 };
             };
             /** @description NOT_FOUND: no such order */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OrdersAdminController_campaignSales: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description By pickup point, most units first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignPointSales"][];
+                };
+            };
+            /** @description NOT_FOUND: no such campaign */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -2,12 +2,12 @@ import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../../common/auth/auth.decorators';
 import { Ctx, RequestContext } from '../../common/request-context';
-import { AdminOrder, AdminOrderPage, OrderListQuery } from './dto/order.dto';
+import { AdminOrder, AdminOrderPage, CampaignPointSales, OrderListQuery } from './dto/order.dto';
 import { OrdersService } from './orders.service';
 
 const uuid = new ParseUUIDPipe({ version: '4' });
 
-/** Orders as operators look them up: one by its id, or those of one campaign. */
+/** Orders as operators look them up: one by its id, those of a campaign, its sales by point. */
 @ApiTags('admin')
 @ApiBearerAuth()
 @Controller('admin')
@@ -20,6 +20,20 @@ export class OrdersAdminController {
   @ApiNotFoundResponse({ description: 'NOT_FOUND: no such order' })
   get(@Ctx() ctx: RequestContext, @Param('id', uuid) id: string): Promise<AdminOrder> {
     return this.orders.getForOperator(ctx, id);
+  }
+
+  @Get('campaigns/:id/sales')
+  @ApiOkResponse({
+    type: CampaignPointSales,
+    isArray: true,
+    description: 'By pickup point, most units first',
+  })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND: no such campaign' })
+  campaignSales(
+    @Ctx() ctx: RequestContext,
+    @Param('id', uuid) id: string,
+  ): Promise<CampaignPointSales[]> {
+    return this.orders.salesByPickupPoint(ctx, id);
   }
 
   @Get('campaigns/:id/orders')

@@ -13,6 +13,7 @@ import { CheckoutService } from './checkout.service';
 import {
   AdminOrder,
   AdminOrderPage,
+  CampaignPointSales,
   MoneyBackView,
   OrderListQuery,
   OrderPage,
@@ -29,6 +30,9 @@ const SHOWS_PICKUP_CODE: readonly OrderState[] = [
   'delivering',
   'ready_for_pickup',
 ];
+
+/** Orders that hold no paid units: awaiting payment, cancelled, or refunded whole. */
+const NOT_PAID_FOR: readonly OrderState[] = ['pending_payment', 'cancelled', 'refunded'];
 
 /** Tries at a pickup code before giving up; with 10^8 codes a second try is already rare. */
 const PICKUP_CODE_TRIES = 5;
@@ -313,6 +317,45 @@ export class OrdersService {
       page,
     );
     return { items: await this.forOperators(ctx, shown), nextCursor };
+  }
+
+  /**
+   * The group-buy's orders by pickup point, most units first: what each point has paid for
+   * (less refunds), and what is still awaiting payment. Points without an order are left out.
+   */
+  async salesByPickupPoint(ctx: RequestContext, campaignId: string): Promise<CampaignPointSales[]> {
+    const [campaign] = await this.connection.query(ctx, `SELECT 1 FROM campaigns WHERE id = $1`, [
+      campaignId,
+    ]);
+    if (!campaign) throw AppException.notFound('Campaign', { campaignId });
+    const rows = await this.connection.query<{
+      id: string;
+      name: string;
+      units: number;
+      orders: number;
+      buyers: number;
+      unpaid_units: number;
+    }>(
+      ctx,
+      `SELECT p.id, p.name,
+         COALESCE(SUM(l.quantity - l.refunded_quantity) FILTER (WHERE o.state <> ALL($2::text[])), 0)::int AS units,
+         (COUNT(DISTINCT o.id) FILTER (WHERE o.state <> ALL($2::text[])))::int AS orders,
+         (COUNT(DISTINCT o.member_id) FILTER (WHERE o.state <> ALL($2::text[])))::int AS buyers,
+         COALESCE(SUM(l.quantity) FILTER (WHERE o.state = 'pending_payment'), 0)::int AS unpaid_units
+       FROM order_lines l JOIN orders o ON o.id = l.order_id JOIN pickup_points p ON p.id = o.pickup_point_id
+       WHERE l.campaign_id = $1 AND o.state <> 'cancelled'
+       GROUP BY p.id, p.name
+       ORDER BY units DESC, unpaid_units DESC, p.name, p.id`,
+      [campaignId, NOT_PAID_FOR],
+    );
+    return rows.map((r) => ({
+      pickupPointId: r.id,
+      pickupPointName: r.name,
+      units: r.units,
+      orders: r.orders,
+      buyers: r.buyers,
+      unpaidUnits: r.unpaid_units,
+    }));
   }
 
   /** A page of the orders `where` selects (with `owner` as $1), newest first. */

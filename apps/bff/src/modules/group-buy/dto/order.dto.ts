@@ -200,6 +200,16 @@ export class AdminOrderPage {
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
 }
 
+/** What one pickup point has ordered of a group-buy: for operators planning supply and delivery. */
+export class CampaignPointSales {
+  @ApiProperty({ format: 'uuid' }) pickupPointId!: string;
+  @ApiProperty() pickupPointName!: string;
+  @ApiProperty({ description: 'Units paid for and not refunded' }) units!: number;
+  @ApiProperty({ description: 'Orders holding those units' }) orders!: number;
+  @ApiProperty({ description: 'Neighbours who paid' }) buyers!: number;
+  @ApiProperty({ description: 'Units in orders still awaiting payment' }) unpaidUnits!: number;
+}
+
 export class PaymentStartResponse {
   @ApiProperty({
     enum: ['completed', 'wechat'],
