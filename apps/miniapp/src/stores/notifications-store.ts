@@ -101,6 +101,8 @@ export const useNotificationsStore = create<NotificationsState>()((set, get) => 
           error: null,
           items: state.items.map((n) => (n.read ? n : { ...n, read: true })),
         }));
+        // Still some unread: they came after the list was shown, and are shown now.
+        if (unread > 0) await get().load();
       } catch (error) {
         set({ error: messageFor(error, '没能标记为已读，请重试') });
       }
