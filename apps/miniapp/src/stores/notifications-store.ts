@@ -71,8 +71,10 @@ export const useNotificationsStore = create<NotificationsState>()((set, get) => 
       set({ loading: true });
       try {
         const page = await api.notifications.list({ limit: 20 });
-        set({ items: page.items, nextCursor: page.nextCursor, loading: false, error: null });
+        set({ items: page.items, nextCursor: page.nextCursor, error: null });
+        // Loading until the count excludes what is shown: no "还有 N 条未读" counting those.
         await markShownRead(page.items);
+        set({ loading: false });
       } catch (error) {
         set({ loading: false, error: messageFor(error, '消息加载失败') });
       }

@@ -306,10 +306,7 @@ export class OrdersService {
     campaignId: string,
     page: OrderListQuery,
   ): Promise<AdminOrderPage> {
-    const [campaign] = await this.connection.query(ctx, `SELECT 1 FROM campaigns WHERE id = $1`, [
-      campaignId,
-    ]);
-    if (!campaign) throw AppException.notFound('Campaign', { campaignId });
+    await this.mustHaveCampaign(ctx, campaignId);
     const { shown, nextCursor } = await this.page(
       ctx,
       'o.id IN (SELECT l.order_id FROM order_lines l WHERE l.campaign_id = $1)',
@@ -324,10 +321,7 @@ export class OrdersService {
    * (less refunds), and what is still awaiting payment. Points without an order are left out.
    */
   async salesByPickupPoint(ctx: RequestContext, campaignId: string): Promise<CampaignPointSales[]> {
-    const [campaign] = await this.connection.query(ctx, `SELECT 1 FROM campaigns WHERE id = $1`, [
-      campaignId,
-    ]);
-    if (!campaign) throw AppException.notFound('Campaign', { campaignId });
+    await this.mustHaveCampaign(ctx, campaignId);
     const rows = await this.connection.query<{
       id: string;
       name: string;
@@ -358,6 +352,13 @@ export class OrdersService {
     }));
   }
 
+  private async mustHaveCampaign(ctx: RequestContext, campaignId: string): Promise<void> {
+    const [campaign] = await this.connection.query(ctx, `SELECT 1 FROM campaigns WHERE id = $1`, [
+      campaignId,
+    ]);
+    if (!campaign) throw AppException.notFound('Campaign', { campaignId });
+  }
+
   /** A page of the orders `where` selects (with `owner` as $1), newest first. */
   private async page(ctx: RequestContext, where: string, owner: string, page: OrderListQuery) {
     const after = decodeCursor(page.cursor);
@@ -385,11 +386,12 @@ export class OrdersService {
       `SELECT id, nickname FROM members WHERE id = ANY($1::uuid[])`,
       [[...new Set(rows.map((r) => r.member_id))]],
     );
+    const nicknames = new Map(members.map((m) => [m.id, m.nickname]));
     const views = await this.withLines(ctx, rows);
     return views.map((view, i) => ({
       ...withoutPickupCode(view),
       memberId: rows[i].member_id,
-      memberNickname: members.find((m) => m.id === rows[i].member_id)?.nickname ?? '',
+      memberNickname: nicknames.get(rows[i].member_id) ?? '',
     }));
   }
 

@@ -51,7 +51,7 @@ export default function NotificationsPage() {
   return (
     <View className="page notifications">
       {error && <Text className="notifications-error">{error}</Text>}
-      {unread > 0 && (
+      {unread > 0 && !loading && (
         // Older unread notices than those shown, marked read only when scrolled to: or all at once.
         <View className="notifications-unread">
           <Text className="notifications-unread__count">{`还有 ${unread} 条未读`}</Text>
