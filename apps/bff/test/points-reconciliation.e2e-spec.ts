@@ -71,7 +71,7 @@ describe('points reconciliation, slice by slice (job reconcile-points)', () => {
     await latest(neighbours[0].accessToken).expect(403);
   });
 
-  it('checks every account 500 at a time, naming the one whose lots disagree, as the one-request check does', async () => {
+  it('checks every account 200 at a time, naming the one whose lots disagree, as the one-request check does', async () => {
     const [, tampered] = neighbours;
     const putBack = await tamper(tampered.member.id);
     const accounts = await accountCount();
@@ -80,7 +80,7 @@ describe('points reconciliation, slice by slice (job reconcile-points)', () => {
     expect(await runJob()).toMatchObject({
       name: 'reconcile-points',
       processed: accounts,
-      batches: Math.floor(accounts / 500) + 1,
+      batches: Math.floor(accounts / 200) + 1,
     });
     const report = (await latest().expect(200)).body;
     expect(report).toEqual({

@@ -55,6 +55,8 @@ const EVERY_ACCOUNT = problemsIn(`SELECT member_id FROM point_accounts`);
  * wrong everywhere would otherwise make every slice rewrite an ever larger record.
  */
 export const MISMATCHES_KEPT = 1_000;
+/** How long one slice's check may take in the nightly run. */
+const SLICE_TIMEOUT = '5min';
 const THESE_ACCOUNTS = problemsIn(`SELECT unnest($1::uuid[]) AS member_id`);
 
 interface RunRow {
@@ -109,11 +111,16 @@ export class PointsReconciliationService {
       )[0];
     const slice = await this.connection.query<{ member_id: string }>(
       ctx,
+      // A range the primary key's index starts at, with or without a place to go on from.
       `SELECT member_id FROM point_accounts
-       WHERE $1::uuid IS NULL OR member_id > $1 ORDER BY member_id LIMIT $2`,
+       WHERE member_id > COALESCE($1::uuid, '00000000-0000-0000-0000-000000000000')
+       ORDER BY member_id LIMIT $2`,
       [run.checked_through, size],
     );
     const ids = slice.map((a) => a.member_id);
+    // Reading a slice's ledger from disk (cold, after a restart) can outlast the statement
+    // timeout requests have; the nightly run waits for it.
+    await this.connection.query(ctx, `SET LOCAL statement_timeout = '${SLICE_TIMEOUT}'`);
     const found = ids.length > 0 ? await this.mismatches(ctx, THESE_ACCOUNTS, [ids]) : [];
     const [after] = await this.connection.query<RunRow>(
       ctx,

@@ -13,7 +13,7 @@ export class ReconcilePointsJob implements Job {
   readonly name = 'reconcile-points';
   // After the night's expiry (00:05) and housekeeping, before the morning's orders.
   readonly schedule = '30 4 * * *';
-  readonly batchSize = 500;
+  readonly batchSize = 200;
   private readonly logger = new Logger(ReconcilePointsJob.name);
 
   constructor(private readonly reconciliation: PointsReconciliationService) {}
