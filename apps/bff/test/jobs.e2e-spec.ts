@@ -158,6 +158,28 @@ describe('jobs run under an advisory lock, in batches, from the admin endpoint',
       .expect(403);
   });
 
+  it('drops refresh tokens that expired, or were used more than a day ago', async () => {
+    const { member } = await loginMember(t, 'jobs-refresh-tokens');
+    const tokenOf = async (expires: string, used: string | null) =>
+      (
+        await t.dataSource.query(
+          `INSERT INTO refresh_tokens (member_id, expires_at, used_at)
+           VALUES ($1, now() + $2::interval, now() - $3::interval) RETURNING id`,
+          [member.id, expires, used],
+        )
+      )[0].id as string;
+    const expired = await tokenOf('-1 minute', null);
+    const usedLongAgo = await tokenOf('10 days', '25 hours');
+    const usedJustNow = await tokenOf('10 days', '1 hour');
+    const live = await tokenOf('10 days', null);
+    await run('purge-refresh-tokens').expect(200);
+    const left = await t.dataSource.query(
+      `SELECT id FROM refresh_tokens WHERE id = ANY($1::uuid[])`,
+      [[expired, usedLongAgo, usedJustNow, live]],
+    );
+    expect(left.map((r: { id: string }) => r.id).sort()).toEqual([usedJustNow, live].sort());
+  });
+
   it('drops job runs after 90 days, but never one still running', async () => {
     const runOf = async (status: string, daysAgo: number) =>
       (
