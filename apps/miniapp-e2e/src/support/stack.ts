@@ -95,6 +95,22 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
   await admin.end();
   const databaseUrl = Object.assign(new URL(server), { pathname: `/${database}` }).toString();
 
+  // Stops what has started, latest first, and drops the database: after the journeys, or
+  // when the stack fails to start (a missing build, say), so that nothing is left behind.
+  const started: ChildProcess[] = [];
+  const stop = async () => {
+    for (const child of [...started].reverse()) {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('exit', r));
+      }
+    }
+    const cleanup = new Client({ connectionString: server });
+    await cleanup.connect();
+    await cleanup.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await cleanup.end();
+  };
+
   const bffPort = await freePort();
   const bff = start(['node', 'dist/bff/apps/bff/src/main.js'], {
     DATABASE_URL: databaseUrl,
@@ -108,9 +124,8 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     ADMIN_PASSWORD: JOURNEY_ADMIN.password,
     ...env,
   });
+  started.push(bff.child);
   const bffUrl = `http://127.0.0.1:${bffPort}`;
-  await waitFor(`${bffUrl}/api/health`, bff.child, bff.output);
-
   const h5Port = await freePort();
   const h5 = start(
     [
@@ -125,8 +140,15 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     ],
     {},
   );
+  started.push(h5.child);
   const h5Url = `http://127.0.0.1:${h5Port}`;
-  await waitFor(`${h5Url}/`, h5.child, h5.output);
+  try {
+    await waitFor(`${bffUrl}/api/health`, bff.child, bff.output);
+    await waitFor(`${h5Url}/`, h5.child, h5.output);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 
   const api = async <T>(
     method: string,
@@ -160,17 +182,6 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     sql,
     h5Url,
     databaseUrl,
-    stop: async () => {
-      for (const { child } of [h5, bff]) {
-        if (child.exitCode === null) {
-          child.kill('SIGTERM');
-          await new Promise((r) => child.once('exit', r));
-        }
-      }
-      const cleanup = new Client({ connectionString: server });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      await cleanup.end();
-    },
+    stop,
   };
 }
