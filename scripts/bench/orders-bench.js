@@ -15,6 +15,7 @@ const {
   load,
   apiFloor,
   report,
+  runBenchmark,
 } = require('./support');
 const { rawOperations } = require('./raw-operations');
 
@@ -225,7 +226,4 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBenchmark(main);

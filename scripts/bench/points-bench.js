@@ -15,6 +15,7 @@ const {
   load,
   apiFloor,
   report,
+  runBenchmark,
 } = require('./support');
 const { rawOperations } = require('./raw-operations');
 
@@ -151,7 +152,4 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBenchmark(main);

@@ -3,18 +3,12 @@
 // members with 10 credits and 10 debits each by default): the one-request check and the
 // nightly reconcile-points job, each as a ratio to one plain SQL pass over the same tables.
 const { Pool } = require('pg');
-const { createDatabase, startBff, call } = require('./support');
+const { createDatabase, startBff, call, timed, reportTimes, runBenchmark } = require('./support');
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS || 50_000);
 const OPERATIONS = 10;
 // What the BFF allows a request's statement by default (DB_STATEMENT_TIMEOUT_MS).
 const REQUEST_STATEMENT_TIMEOUT_MS = 15_000;
-
-async function timed(fn) {
-  const started = process.hrtime.bigint();
-  const result = await fn();
-  return { ms: Number(process.hrtime.bigint() - started) / 1e6, result };
-}
 
 /** Every member earns OPERATIONS lots of 100 and spends 40 of each: a valid ledger. */
 async function generateLedger(pool) {
@@ -89,15 +83,11 @@ async function main() {
       auth,
     );
 
-    const row = (name, ms) =>
-      console.log(
-        `  ${name.padEnd(36)} ${(ms / 1000).toFixed(2).padStart(8)} s ${`${(ms / baseline.ms).toFixed(1)}x`.padStart(8)}`,
-      );
-    console.log('\n  phase                                      time   vs plain pass');
-    row('plain SQL pass (baseline)', baseline.ms);
-    row('one-request check (HTTP)', oneRequest.ms);
-    row('reconcile-points job (HTTP)', job.ms);
-    row('  one batch of the job, on average', job.ms / job.result.batches);
+    reportTimes('plain SQL pass (baseline)', baseline.ms, [
+      ['one-request check (HTTP)', oneRequest.ms],
+      ['reconcile-points job (HTTP)', job.ms],
+      ['  one batch of the job, on average', job.ms / job.result.batches],
+    ]);
     console.log(
       `  one-request check: ${oneRequest.result.accounts} accounts, ${oneRequest.result.mismatches.length} mismatched; ${
         oneRequest.ms < REQUEST_STATEMENT_TIMEOUT_MS ? 'within' : 'beyond'
@@ -113,7 +103,4 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBenchmark(main);

@@ -340,6 +340,31 @@ function report(title, baseline, rows) {
   }
 }
 
+/** Runs fn once: how long it took, in milliseconds, and what it answered. */
+async function timed(fn) {
+  const started = process.hrtime.bigint();
+  const result = await fn();
+  return { ms: Number(process.hrtime.bigint() - started) / 1e6, result };
+}
+
+/** Phases run once, [name, ms] after the baseline's: each time and its ratio to the baseline. */
+function reportTimes(baselineName, baselineMs, rows) {
+  console.log('\n  phase                                      time   vs baseline');
+  for (const [name, ms] of [[baselineName, baselineMs], ...rows]) {
+    console.log(
+      `  ${name.padEnd(36)} ${(ms / 1000).toFixed(2).padStart(8)} s ${`${(ms / baselineMs).toFixed(1)}x`.padStart(8)}`,
+    );
+  }
+}
+
+/** A benchmark's main: a failure prints its error and exits non-zero. */
+function runBenchmark(main) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
+
 module.exports = {
   ROOT,
   CONCURRENCY,
@@ -354,4 +379,7 @@ module.exports = {
   load,
   apiFloor,
   report,
+  timed,
+  reportTimes,
+  runBenchmark,
 };

@@ -2,15 +2,9 @@
 // npm run bench:tiers — tier simulation and the retain-tiers job over generated members (1M
 // by default), each as a ratio to one plain SQL pass over the same members and growth.
 const { Pool } = require('pg');
-const { createDatabase, startBff, call } = require('./support');
+const { createDatabase, startBff, call, timed, reportTimes, runBenchmark } = require('./support');
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS || 1_000_000);
-
-async function timed(fn) {
-  const started = process.hrtime.bigint();
-  const result = await fn();
-  return { ms: Number(process.hrtime.bigint() - started) / 1e6, result };
-}
 
 async function main() {
   const database = await createDatabase();
@@ -62,14 +56,10 @@ async function main() {
       call(bff.base, 'POST', '/admin/jobs/retain-tiers/run', undefined, auth),
     );
 
-    const row = (name, ms) =>
-      console.log(
-        `  ${name.padEnd(32)} ${(ms / 1000).toFixed(2).padStart(8)} s ${`${(ms / baseline.ms).toFixed(1)}x`.padStart(8)}`,
-      );
-    console.log('\n  phase                                  time   vs plain pass');
-    row('plain SQL pass (baseline)', baseline.ms);
-    row('simulate a draft (HTTP)', simulation.ms);
-    row('retain-tiers job (HTTP)', retention.ms);
+    reportTimes('plain SQL pass (baseline)', baseline.ms, [
+      ['simulate a draft (HTTP)', simulation.ms],
+      ['retain-tiers job (HTTP)', retention.ms],
+    ]);
     console.log(
       `  simulation: ${simulation.result.members} members, ${simulation.result.moving} would move`,
     );
@@ -83,7 +73,4 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBenchmark(main);
