@@ -7,7 +7,7 @@ const {
   SECONDS,
   createDatabase,
   startBff,
-  startBareHttpServer,
+  loadBareHttp,
   cpuMeter,
   sqlPool,
   inTransaction,
@@ -97,12 +97,8 @@ async function main() {
       cpu: cpuMeter({ databaseUrl: database.url }),
       op: () => rawOperations['take-stock'](pool),
     });
-    const bare = await startBareHttpServer('take-stock', database.url);
-    const bareUpdate = await load({
-      cpu: cpuMeter({ bffPid: bare.pid, databaseUrl: database.url }),
-      op: () => call(bare.base, 'POST', '/take-stock', {}),
-    });
-    await bare.stop();
+    const bareUpdate = await loadBareHttp('node', 'take-stock', database.url, () => ({}));
+    const nestUpdate = await loadBareHttp('nest', 'take-stock', database.url, () => ({}));
 
     // API: members at one pickup point buying one unit each of one hot campaign.
     const { accessToken } = await call(bff.base, 'POST', '/admin/auth/login', bff.admin);
@@ -208,6 +204,7 @@ async function main() {
     const core = await coreOrderWrites(pool, database.url);
     report('Group-buy orders', raw, [
       ['raw update over bare HTTP', bareUpdate],
+      ['raw update in a bare Nest route', nestUpdate],
       ['SQL order, step by step', core.stepByStep],
       ['SQL order, one statement', core.oneStatement],
       ['API place order', api],

@@ -7,7 +7,7 @@ const {
   SECONDS,
   createDatabase,
   startBff,
-  startBareHttpServer,
+  loadBareHttp,
   cpuMeter,
   sqlPool,
   inTransaction,
@@ -85,12 +85,8 @@ async function main() {
       `Points benchmark: ${CONCURRENCY} concurrent clients, ${SECONDS} s a phase, on 127.0.0.1`,
     );
     const raw = await rawEarn(database.url, cpuMeter({ databaseUrl: database.url }));
-    const bare = await startBareHttpServer('earn', database.url);
-    const bareEarn = await load({
-      cpu: cpuMeter({ bffPid: bare.pid, databaseUrl: database.url }),
-      op: (worker) => call(bare.base, 'POST', '/earn', { worker }),
-    });
-    await bare.stop();
+    const bareEarn = await loadBareHttp('node', 'earn', database.url, (worker) => ({ worker }));
+    const nestEarn = await loadBareHttp('nest', 'earn', database.url, (worker) => ({ worker }));
     const cpu = cpuMeter({ bffPid: bff.pid, databaseUrl: database.url });
 
     const { accessToken } = await call(bff.base, 'POST', '/admin/auth/login', bff.admin);
@@ -135,6 +131,7 @@ async function main() {
     );
     report('Points ledger', raw, [
       ['raw earn over bare HTTP', bareEarn],
+      ['raw earn in a bare Nest route', nestEarn],
       ['SQL ledger credit', ledgerOnly],
       ['API earn (credit)', earn],
       ['API spend (debit)', spend],

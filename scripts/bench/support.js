@@ -88,29 +88,29 @@ async function startBff(databaseUrl, env = {}) {
 }
 
 /**
- * scripts/bench/bare-http-server.js as a process, answering every request with one raw-SQL
- * operation (`earn` or `take-stock`), until stop().
+ * Loads scripts/bench/bare-http-server.js (`node` or `nest`) answering every request with one
+ * raw-SQL operation (`earn` or `take-stock`), each client posting `body(worker)`: a phase like the
+ * API's, with the same CPU meter.
  */
-async function startBareHttpServer(operation, databaseUrl) {
+async function loadBareHttp(framework, operation, databaseUrl, body) {
   const child = spawn(
     'node',
-    [path.join(__dirname, 'bare-http-server.js'), operation, databaseUrl],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
+    [path.join(__dirname, 'bare-http-server.js'), framework, operation, databaseUrl],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const port = await new Promise((resolve, reject) => {
     child.stdout.once('data', (data) => resolve(Number(String(data).trim())));
     child.once('exit', (code) => reject(new Error(`bare HTTP server exited with ${code}`)));
   });
-  return {
-    base: `http://127.0.0.1:${port}`,
-    pid: child.pid,
-    async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    },
-  };
+  try {
+    return await load({
+      cpu: cpuMeter({ bffPid: child.pid, databaseUrl }),
+      op: (worker) => call(`http://127.0.0.1:${port}`, 'POST', `/${operation}`, body(worker)),
+    });
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
 }
 
 // Every timed phase of a benchmark runs this many clients for this long, after a warm-up.
@@ -316,11 +316,11 @@ function apiFloor(base, auth, cpu) {
 function report(title, baseline, rows) {
   const phases = [['raw SQL (baseline)', baseline], ...rows];
   console.log(`\n${title}`);
-  console.log('  phase                         ops/s   vs raw     p50 ms   p99 ms   failures');
+  console.log('  phase                              ops/s   vs raw     p50 ms   p99 ms   failures');
   for (const [name, r] of phases) {
     const ratio = (r.perSecond / baseline.perSecond) * 100;
     console.log(
-      `  ${name.padEnd(26)} ${r.perSecond.toFixed(0).padStart(8)} ${`${ratio.toFixed(0)}%`.padStart(8)} ${r.p50.toFixed(2).padStart(10)} ${r.p99.toFixed(2).padStart(8)} ${String(r.failures).padStart(10)}`,
+      `  ${name.padEnd(31)} ${r.perSecond.toFixed(0).padStart(8)} ${`${ratio.toFixed(0)}%`.padStart(8)} ${r.p50.toFixed(2).padStart(10)} ${r.p99.toFixed(2).padStart(8)} ${String(r.failures).padStart(10)}`,
     );
     if (r.firstError) console.log(`    first failure: ${r.firstError.message}`);
   }
@@ -329,13 +329,13 @@ function report(title, baseline, rows) {
   const cores = os.availableParallelism();
   const cell = (ms) => (ms === undefined ? '-' : ms.toFixed(2)).padStart(9);
   console.log(
-    `\n  CPU ms per operation     postgres    server    client     total   ceiling on ${cores} cores`,
+    `\n  CPU ms per operation              postgres    server    client     total   ceiling on ${cores} cores`,
   );
   for (const [name, r] of measured) {
     const { postgres, bff, client } = r.cpuMsPerOp;
     const total = (postgres ?? 0) + (bff ?? 0) + client;
     console.log(
-      `  ${name.padEnd(22)} ${cell(postgres)} ${cell(bff)} ${cell(client)} ${cell(total)} ${`${((cores * 1000) / total).toFixed(0)}/s`.padStart(10)}`,
+      `  ${name.padEnd(31)} ${cell(postgres)} ${cell(bff)} ${cell(client)} ${cell(total)} ${`${((cores * 1000) / total).toFixed(0)}/s`.padStart(10)}`,
     );
   }
 }
@@ -371,7 +371,7 @@ module.exports = {
   SECONDS,
   createDatabase,
   startBff,
-  startBareHttpServer,
+  loadBareHttp,
   cpuMeter,
   sqlPool,
   inTransaction,
