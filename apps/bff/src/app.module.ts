@@ -14,6 +14,7 @@ import { dataSourceOptions } from './database/data-source-options';
 import { AdminAuthModule } from './modules/admin-auth/admin-auth.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
+import { EngagementModule } from './modules/engagement/engagement.module';
 import { FulfilmentModule } from './modules/fulfilment/fulfilment.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { GroupBuyModule } from './modules/group-buy/group-buy.module';
@@ -81,6 +82,7 @@ export class AppModule {
         TiersModule,
         GroupBuyModule,
         FulfilmentModule,
+        EngagementModule,
         NotificationsModule,
         JobsModule,
         ...extraModules,

@@ -29,3 +29,9 @@ export function endOfBusinessDaysAhead(instant: Date, days: number): Date {
   if (!Number.isInteger(days) || days < 0) throw new RangeError('days must be a whole number');
   return new Date(startOfBusinessDay(businessDay(instant)).getTime() + (days + 1) * DAY_MS);
 }
+
+/** The business day `days` days after `day` (before it when negative), both YYYY-MM-DD. */
+export function addBusinessDays(day: string, days: number): string {
+  if (!Number.isInteger(days)) throw new RangeError('days must be a whole number');
+  return businessDay(new Date(startOfBusinessDay(day).getTime() + days * DAY_MS));
+}

@@ -1,4 +1,5 @@
 export * from './business-time';
+export * from './engagement';
 export * from './fulfilment';
 export * from './orders';
 export * from './points';

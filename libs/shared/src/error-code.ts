@@ -47,6 +47,7 @@ export enum ErrorCode {
   WithdrawalBelowMinimum = 'WITHDRAWAL_BELOW_MINIMUM',
   CommissionInsufficient = 'COMMISSION_INSUFFICIENT',
   CouponNotFound = 'COUPON_NOT_FOUND',
+  CheckInAlreadyDone = 'CHECK_IN_ALREADY_DONE',
   OrderStateInvalid = 'ORDER_STATE_INVALID',
   PaymentNotificationInvalid = 'PAYMENT_NOTIFICATION_INVALID',
   PaymentAmountMismatch = 'PAYMENT_AMOUNT_MISMATCH',

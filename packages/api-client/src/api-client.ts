@@ -2,6 +2,8 @@ import axios, { AxiosAdapter, AxiosInstance, AxiosRequestConfig } from 'axios';
 import type {
   AdminLoginRequest,
   AdminLoginResponse,
+  CheckInCalendar,
+  CheckInResult,
   CommissionOverview,
   DeliveryBatch,
   DeliveryBatchPage,
@@ -330,6 +332,22 @@ export function createApiClient(options: ApiClientOptions) {
       wallet: () => send<PointsWallet>({ method: 'GET', url: '/me/points' }),
       entries: (query: { type?: PointsEntryType; limit?: number; cursor?: string } = {}) =>
         send<PointsEntryPage>({ method: 'GET', url: '/me/points/entries', params: query }),
+    },
+    checkIns: {
+      /** 签到: today's check-in; a retry with the same key returns the first result. */
+      checkIn: (idempotencyKey: string) =>
+        send<CheckInResult>({
+          method: 'POST',
+          url: '/me/check-ins',
+          headers: { 'Idempotency-Key': idempotencyKey },
+        }),
+      /** A month (YYYY-MM, this month when left out) of check-ins, the streak and the next bonus. */
+      calendar: (month?: string) =>
+        send<CheckInCalendar>({
+          method: 'GET',
+          url: '/me/check-ins',
+          params: month ? { month } : {},
+        }),
     },
     admin: {
       login: (body: AdminLoginRequest) =>

@@ -20,6 +20,7 @@ import { MemberSearchIndexes1765800000000 } from './migrations/1765800000000-mem
 import { SkuPositions1765900000000 } from './migrations/1765900000000-sku-positions';
 import { UnreadNotifications1766000000000 } from './migrations/1766000000000-unread-notifications';
 import { PointsReconciliations1766100000000 } from './migrations/1766100000000-points-reconciliations';
+import { CheckIns1766200000000 } from './migrations/1766200000000-check-ins';
 
 /** In the order they run; a migration that has landed is never edited. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   SkuPositions1765900000000,
   UnreadNotifications1766000000000,
   PointsReconciliations1766100000000,
+  CheckIns1766200000000,
 ];

@@ -1204,6 +1204,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/check-ins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["CheckInsController_calendar"];
+        put?: never;
+        post: operations["CheckInsController_checkIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/notifications": {
         parameters: {
             query?: never;
@@ -1734,6 +1750,18 @@ export interface components {
             items: components["schemas"]["AdminPickupPoint"][];
             nextCursor: string | null;
         };
+        StreakBonus: {
+            /**
+             * @description Day of an unbroken check-in streak (连续签到第 N 天)
+             * @example 7
+             */
+            day: number;
+            /**
+             * @description Points on top of the daily ones on that day
+             * @example 30
+             */
+            points: number;
+        };
         PointsPolicy: {
             /**
              * @description Points earned per whole yuan paid
@@ -1780,6 +1808,11 @@ export interface components {
              * @example 200
              */
             memberDayMultiplierPct: number;
+            /** @example 5 */
+            checkInPoints: number;
+            /** @example 1 */
+            checkInGrowth: number;
+            checkInStreakBonuses: components["schemas"]["StreakBonus"][];
             version: number;
             /** Format: date-time */
             updatedAt: string;
@@ -1830,6 +1863,18 @@ export interface components {
              * @example 200
              */
             memberDayMultiplierPct: number;
+            /**
+             * @description Points for a daily check-in; left out, it stays as it is
+             * @example 5
+             */
+            checkInPoints?: number;
+            /**
+             * @description Growth value for a daily check-in; left out, it stays as it is
+             * @example 1
+             */
+            checkInGrowth?: number;
+            /** @description Extra points on given days of a check-in streak, each day once; after the last day the table starts again. Left out, it stays as it is */
+            checkInStreakBonuses?: components["schemas"]["StreakBonus"][];
         };
         PointsAdjustmentRequest: {
             /**
@@ -2656,6 +2701,63 @@ export interface components {
             /** @description Read by an operator, without leading and trailing spaces; not only spaces */
             reason: string;
         };
+        CheckInResult: {
+            /**
+             * @description The Shanghai business day checked in
+             * @example 2026-11-26
+             */
+            day: string;
+            /**
+             * @description Days in a row checked in, today included
+             * @example 3
+             */
+            streak: number;
+            /** @description Points credited, spendable at once (streak bonus included) */
+            pointsAwarded: number;
+            /**
+             * @description The streak bonus among pointsAwarded
+             * @example 10
+             */
+            bonusPoints: number;
+            /** @description Growth value recorded */
+            growthAwarded: number;
+        };
+        CheckInDay: {
+            /** @example 2026-11-26 */
+            day: string;
+            streak: number;
+            points: number;
+        };
+        CheckInRulesView: {
+            /** @description Points for each check-in */
+            points: number;
+            /** @description Growth value for each check-in */
+            growth: number;
+            /** @description Repeat after the last day */
+            streakBonuses: components["schemas"]["StreakBonus"][];
+        };
+        NextStreakBonus: {
+            /** @description Check-ins in a row from today to reach it (1: the next one) */
+            inDays: number;
+            points: number;
+        };
+        CheckInCalendar: {
+            /** @example 2026-11 */
+            month: string;
+            /**
+             * @description Today in Shanghai
+             * @example 2026-11-26
+             */
+            today: string;
+            checkedInToday: boolean;
+            /** @description The streak as it stands: through today, or through yesterday while today is still open; 0 when broken */
+            streak: number;
+            /** @description The month's check-ins, by day */
+            days: components["schemas"]["CheckInDay"][];
+            rules: components["schemas"]["CheckInRulesView"];
+            /** @description The next streak bonus if the member checks in every day from the next check-in on */
+            nextBonus: components["schemas"]["NextStreakBonus"] | null;
+        };
         NotificationView: {
             /** Format: uuid */
             id: string;
@@ -2733,7 +2835,7 @@ export interface components {
             finishedAt: string;
         };
         /** @enum {string} */
-        ErrorCode: "VALIDATION_FAILED" | "AUTH_REQUIRED" | "AUTH_TOKEN_INVALID" | "AUTH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "RATE_LIMITED" | "IDEMPOTENCY_KEY_REUSED" | "WECHAT_LOGIN_FAILED" | "WECHAT_UNAVAILABLE" | "DEV_LOGIN_DISABLED" | "ADMIN_LOGIN_FAILED" | "JOB_NOT_FOUND" | "JOB_ALREADY_RUNNING" | "POINTS_INSUFFICIENT" | "POINTS_OPERATION_CONFLICT" | "TIER_RULES_PUBLISHED" | "TIER_RULES_INVALID" | "TIER_RULES_OUTDATED" | "MEMBER_CODE_INVALID" | "MEMBER_CODE_EXPIRED" | "PICKUP_POINT_REQUIRED" | "CAMPAIGN_NOT_OPEN" | "CAMPAIGN_INVALID" | "CAMPAIGN_NOT_DRAFT" | "CAMPAIGN_ORDERED" | "PURCHASE_LIMIT_EXCEEDED" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "ORDER_CAMPAIGNS_MISMATCH" | "LEADER_APPLICATION_PENDING" | "PICKUP_POINT_TAKEN" | "ALREADY_LEADER" | "PICKUP_CODE_INVALID" | "NOTHING_TO_PICK_UP" | "ORDER_NOT_READY" | "DELIVERY_STATE_INVALID" | "REFUND_NOT_ALLOWED" | "REFUND_QUANTITY_INVALID" | "ALREADY_DECIDED" | "WITHDRAWAL_BELOW_MINIMUM" | "COMMISSION_INSUFFICIENT" | "COUPON_NOT_FOUND" | "ORDER_STATE_INVALID" | "PAYMENT_NOTIFICATION_INVALID" | "PAYMENT_AMOUNT_MISMATCH" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR" | "NETWORK_ERROR";
+        ErrorCode: "VALIDATION_FAILED" | "AUTH_REQUIRED" | "AUTH_TOKEN_INVALID" | "AUTH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "RATE_LIMITED" | "IDEMPOTENCY_KEY_REUSED" | "WECHAT_LOGIN_FAILED" | "WECHAT_UNAVAILABLE" | "DEV_LOGIN_DISABLED" | "ADMIN_LOGIN_FAILED" | "JOB_NOT_FOUND" | "JOB_ALREADY_RUNNING" | "POINTS_INSUFFICIENT" | "POINTS_OPERATION_CONFLICT" | "TIER_RULES_PUBLISHED" | "TIER_RULES_INVALID" | "TIER_RULES_OUTDATED" | "MEMBER_CODE_INVALID" | "MEMBER_CODE_EXPIRED" | "PICKUP_POINT_REQUIRED" | "CAMPAIGN_NOT_OPEN" | "CAMPAIGN_INVALID" | "CAMPAIGN_NOT_DRAFT" | "CAMPAIGN_ORDERED" | "PURCHASE_LIMIT_EXCEEDED" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "ORDER_CAMPAIGNS_MISMATCH" | "LEADER_APPLICATION_PENDING" | "PICKUP_POINT_TAKEN" | "ALREADY_LEADER" | "PICKUP_CODE_INVALID" | "NOTHING_TO_PICK_UP" | "ORDER_NOT_READY" | "DELIVERY_STATE_INVALID" | "REFUND_NOT_ALLOWED" | "REFUND_QUANTITY_INVALID" | "ALREADY_DECIDED" | "WITHDRAWAL_BELOW_MINIMUM" | "COMMISSION_INSUFFICIENT" | "COUPON_NOT_FOUND" | "CHECK_IN_ALREADY_DONE" | "ORDER_STATE_INVALID" | "PAYMENT_NOTIFICATION_INVALID" | "PAYMENT_AMOUNT_MISMATCH" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR" | "NETWORK_ERROR";
         ErrorBody: {
             error: {
                 code: components["schemas"]["ErrorCode"];
@@ -5157,6 +5259,54 @@ export interface operations {
                 };
             };
             /** @description REFUND_NOT_ALLOWED: not picked up, or the window closed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CheckInsController_calendar: {
+        parameters: {
+            query?: {
+                /** @description YYYY-MM; this month when left out */
+                month?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckInCalendar"];
+                };
+            };
+        };
+    };
+    CheckInsController_checkIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckInResult"];
+                };
+            };
+            /** @description CHECK_IN_ALREADY_DONE: today is already checked in */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { streakBonusProblems } from '@linli/domain';
+import { ErrorCode } from '@linli/shared';
+import { AppException } from '../../common/errors/app-exception';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { AuditService } from '../audit/audit.service';
-import { PointsPolicy } from './dto/points-policy.dto';
+import { PointsPolicy, StreakBonus, UpdatePointsPolicyRequest } from './dto/points-policy.dto';
 
 export interface PolicyRow {
   earn_points_per_yuan: number;
@@ -14,6 +17,9 @@ export interface PolicyRow {
   expiry_notice_days: number;
   member_day: number | null;
   member_day_multiplier_pct: number;
+  check_in_points: number;
+  check_in_growth: number;
+  check_in_streak_bonuses: StreakBonus[];
   version: number;
   updated_at: Date;
 }
@@ -28,6 +34,9 @@ const COLUMNS: Record<keyof Omit<PointsPolicy, 'version' | 'updatedAt'>, keyof P
   expiryNoticeDays: 'expiry_notice_days',
   memberDay: 'member_day',
   memberDayMultiplierPct: 'member_day_multiplier_pct',
+  checkInPoints: 'check_in_points',
+  checkInGrowth: 'check_in_growth',
+  checkInStreakBonuses: 'check_in_streak_bonuses',
 };
 
 /** The policy's one row. */
@@ -39,10 +48,14 @@ export function toPolicy(row: PolicyRow): PointsPolicy {
   );
   return {
     ...(policy as Omit<PointsPolicy, 'version' | 'updatedAt'>),
+    checkInStreakBonuses: [...row.check_in_streak_bonuses].sort((a, b) => a.day - b.day),
     version: row.version,
     updatedAt: row.updated_at.toISOString(),
   };
 }
+
+const withoutUndefined = <T extends object>(value: T): Partial<T> =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 /** The operator's points rules: one row, versioned, every change audited. */
 @Injectable()
@@ -62,21 +75,28 @@ export class PointsPolicyService {
   }
 
   /**
-   * Replaces the policy. The row is locked before it is read, so that of two operators saving
-   * at once, the second one's audit entry shows the first one's policy as what it replaced.
+   * Replaces the policy; the check-in rules left out stay as they are. The row is locked before
+   * it is read, so that of two operators saving at once, the second one's audit entry shows the
+   * first one's policy as what it replaced.
    */
-  async update(
-    ctx: RequestContext,
-    next: Omit<PointsPolicy, 'version' | 'updatedAt'>,
-  ): Promise<PointsPolicy> {
+  async update(ctx: RequestContext, next: UpdatePointsPolicyRequest): Promise<PointsPolicy> {
+    const problems = streakBonusProblems(next.checkInStreakBonuses ?? []);
+    if (problems.length > 0)
+      throw new AppException(400, ErrorCode.ValidationFailed, 'The request is not valid', {
+        fields: { checkInStreakBonuses: problems },
+      });
     const before = await this.get(ctx, { lock: true });
+    const policy = { ...before, ...withoutUndefined(next) };
     const fields = Object.keys(COLUMNS) as (keyof typeof COLUMNS)[];
     const [row] = await this.connection.query<PolicyRow>(
       ctx,
       `UPDATE points_policy SET ${fields.map((f, i) => `${COLUMNS[f]} = $${i + 1}`).join(', ')},
          version = version + 1, updated_at = now()
        WHERE id = 1 RETURNING *`,
-      fields.map((f) => next[f] ?? null),
+      // The driver would send an array as a PostgreSQL array, not as JSON.
+      fields.map((f) =>
+        f === 'checkInStreakBonuses' ? JSON.stringify(policy[f]) : (policy[f] ?? null),
+      ),
     );
     const after = toPolicy(row);
     await this.audit.record(

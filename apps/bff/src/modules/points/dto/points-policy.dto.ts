@@ -1,5 +1,28 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ApiProperty, OmitType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsInt,
+  IsOptional,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+
+export class StreakBonus {
+  @ApiProperty({ description: 'Day of an unbroken check-in streak (连续签到第 N 天)', example: 7 })
+  @IsInt()
+  @Min(1)
+  @Max(31)
+  day!: number;
+
+  @ApiProperty({ description: 'Points on top of the daily ones on that day', example: 30 })
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  points!: number;
+}
 
 export class UpdatePointsPolicyRequest {
   @ApiProperty({ description: 'Points earned per whole yuan paid', example: 1 })
@@ -78,9 +101,51 @@ export class UpdatePointsPolicyRequest {
   @Min(100)
   @Max(1000)
   memberDayMultiplierPct!: number;
+
+  @ApiProperty({
+    description: 'Points for a daily check-in; left out, it stays as it is',
+    example: 5,
+    required: false,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  checkInPoints?: number;
+
+  @ApiProperty({
+    description: 'Growth value for a daily check-in; left out, it stays as it is',
+    example: 1,
+    required: false,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  checkInGrowth?: number;
+
+  @ApiProperty({
+    description:
+      'Extra points on given days of a check-in streak, each day once; after the last day the table starts again. Left out, it stays as it is',
+    type: [StreakBonus],
+    required: false,
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(31)
+  @ValidateNested({ each: true })
+  @Type(() => StreakBonus)
+  checkInStreakBonuses?: StreakBonus[];
 }
 
-export class PointsPolicy extends UpdatePointsPolicyRequest {
+export class PointsPolicy extends OmitType(UpdatePointsPolicyRequest, [
+  'checkInPoints',
+  'checkInGrowth',
+  'checkInStreakBonuses',
+]) {
+  @ApiProperty({ example: 5 }) checkInPoints!: number;
+  @ApiProperty({ example: 1 }) checkInGrowth!: number;
+  @ApiProperty({ type: [StreakBonus] }) checkInStreakBonuses!: StreakBonus[];
   @ApiProperty() version!: number;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
