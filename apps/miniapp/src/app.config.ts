@@ -1,7 +1,10 @@
 export default defineAppConfig({
   pages: ['pages/index/index', 'pages/member/index', 'pages/orders/index', 'pages/mine/index'],
   subPackages: [
-    { root: 'subpackages/member', pages: ['points/index', 'notifications/index'] },
+    {
+      root: 'subpackages/member',
+      pages: ['points/index', 'notifications/index', 'check-in/index'],
+    },
     { root: 'subpackages/shop', pages: ['campaign/index', 'checkout/index', 'order/index'] },
     {
       root: 'subpackages/leader',

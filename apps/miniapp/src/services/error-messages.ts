@@ -13,6 +13,7 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
   [ErrorCode.RefreshTokenInvalid]: '登录已过期，请重新登录',
   [ErrorCode.ValidationFailed]: '填写的内容有误，请检查后重试',
   [ErrorCode.PointsInsufficient]: '积分不足',
+  [ErrorCode.CheckInAlreadyDone]: '今天已经签过到了',
   [ErrorCode.OutOfStock]: '手慢了，库存不足',
   [ErrorCode.PriceChanged]: '价格有变动，请确认新的应付金额后再提交',
   [ErrorCode.PurchaseLimitExceeded]: '超过每人限购数量',

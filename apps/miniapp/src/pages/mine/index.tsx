@@ -17,6 +17,12 @@ const MEMBER_LINKS = {
     extra: '查看',
     url: '/subpackages/member/points/index',
   },
+  checkIn: {
+    className: 'mine-check-in-link',
+    title: '每日签到',
+    extra: '连续签到领积分',
+    url: '/subpackages/member/check-in/index',
+  },
   notifications: {
     className: 'mine-notifications-link',
     title: '消息通知',
@@ -70,24 +76,27 @@ export default function MinePage() {
           </View>
         </View>
         <Cell.Group>
-          {[MEMBER_LINKS.points, MEMBER_LINKS.notifications, leaderLink(member.roles)].map(
-            (link) => (
-              <Cell
-                key={link.className}
-                className={link.className}
-                title={link.title}
-                extra={
-                  link === MEMBER_LINKS.notifications && unread > 0 ? (
-                    <Text className="mine-unread">{`${unread} 条新消息`}</Text>
-                  ) : (
-                    link.extra
-                  )
-                }
-                clickable
-                onClick={() => openPage(link.url)}
-              />
-            ),
-          )}
+          {[
+            MEMBER_LINKS.points,
+            MEMBER_LINKS.checkIn,
+            MEMBER_LINKS.notifications,
+            leaderLink(member.roles),
+          ].map((link) => (
+            <Cell
+              key={link.className}
+              className={link.className}
+              title={link.title}
+              extra={
+                link === MEMBER_LINKS.notifications && unread > 0 ? (
+                  <Text className="mine-unread">{`${unread} 条新消息`}</Text>
+                ) : (
+                  link.extra
+                )
+              }
+              clickable
+              onClick={() => openPage(link.url)}
+            />
+          ))}
         </Cell.Group>
         {error && <Text className="mine-error">{error}</Text>}
         <Button className="mine-logout" block fill="outline" onClick={logout}>

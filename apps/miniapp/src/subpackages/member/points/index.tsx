@@ -3,6 +3,7 @@ import { Text, View } from '@tarojs/components';
 import { useDidShow, useReachBottom } from '@tarojs/taro';
 import type { PointsEntry, PointsEntryType } from '@linli/api-contract';
 import { LogInFirst } from '../../../components/log-in-first';
+import { useOpenPage } from '../../../hooks/use-open-page';
 import { useAuthStore } from '../../../stores/auth-store';
 import { usePointsStore } from '../../../stores/points-store';
 import { formatDate, formatDateTime } from '../../../services/format';
@@ -58,6 +59,7 @@ function EntryRow({ entry }: { entry: PointsEntry }) {
 export default function PointsWalletPage() {
   const loggedIn = useAuthStore((s) => Boolean(s.accessToken));
   const store = usePointsStore();
+  const openPage = useOpenPage();
   const {
     wallet,
     walletError,
@@ -91,6 +93,12 @@ export default function PointsWalletPage() {
             累计获得 {wallet?.lifetimeEarned ?? '--'}
           </Text>
         </View>
+        <Text
+          className="points-check-in-link"
+          onClick={() => openPage('/subpackages/member/check-in/index')}
+        >
+          每日签到领积分 ›
+        </Text>
         {walletError && <Text className="points-error">{walletError}</Text>}
       </View>
 
