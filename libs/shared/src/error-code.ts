@@ -48,6 +48,7 @@ export enum ErrorCode {
   CommissionInsufficient = 'COMMISSION_INSUFFICIENT',
   CouponNotFound = 'COUPON_NOT_FOUND',
   CheckInAlreadyDone = 'CHECK_IN_ALREADY_DONE',
+  BirthdayLocked = 'BIRTHDAY_LOCKED',
   OrderStateInvalid = 'ORDER_STATE_INVALID',
   PaymentNotificationInvalid = 'PAYMENT_NOTIFICATION_INVALID',
   PaymentAmountMismatch = 'PAYMENT_AMOUNT_MISMATCH',

@@ -2,6 +2,7 @@ import axios, { AxiosAdapter, AxiosInstance, AxiosRequestConfig } from 'axios';
 import type {
   AdminLoginRequest,
   AdminLoginResponse,
+  BirthdayView,
   CheckInCalendar,
   CheckInResult,
   CommissionOverview,
@@ -224,6 +225,9 @@ export function createApiClient(options: ApiClientOptions) {
     },
     me: {
       get: () => send<MeResponse>({ method: 'GET', url: '/me' }),
+      /** The birthday the tier's gift comes on (YYYY-MM-DD); it changes at most once a year. */
+      setBirthday: (birthday: string) =>
+        send<BirthdayView>({ method: 'PUT', url: '/me/birthday', data: { birthday } }),
     },
     pickupPoints: {
       /** The points shoppers can choose; `vacant`: those still needing a leader. */

@@ -101,3 +101,5 @@ export type DecisionRequest = Schemas['DecisionRequest'];
 export type CheckInResult = Schemas['CheckInResult'];
 export type CheckInCalendar = Schemas['CheckInCalendar'];
 export type CheckInDay = Schemas['CheckInDay'];
+export type SetBirthdayRequest = Schemas['SetBirthdayRequest'];
+export type BirthdayView = Schemas['BirthdayView'];

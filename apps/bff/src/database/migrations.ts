@@ -21,6 +21,7 @@ import { SkuPositions1765900000000 } from './migrations/1765900000000-sku-positi
 import { UnreadNotifications1766000000000 } from './migrations/1766000000000-unread-notifications';
 import { PointsReconciliations1766100000000 } from './migrations/1766100000000-points-reconciliations';
 import { CheckIns1766200000000 } from './migrations/1766200000000-check-ins';
+import { Birthdays1766300000000 } from './migrations/1766300000000-birthdays';
 
 /** In the order they run; a migration that has landed is never edited. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   UnreadNotifications1766000000000,
   PointsReconciliations1766100000000,
   CheckIns1766200000000,
+  Birthdays1766300000000,
 ];

@@ -1,1 +1,2 @@
 export * from './check-in';
+export * from './birthday';

@@ -1220,6 +1220,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/birthday": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["BirthdayController_set"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/notifications": {
         parameters: {
             query?: never;
@@ -1420,6 +1436,10 @@ export interface components {
             inviteCode: string;
             /** Format: date-time */
             memberSince: string;
+            /** @example 1990-05-17 */
+            birthday: string | null;
+            /** @description The first day the birthday may be changed again; null until it is set */
+            birthdayChangeableFrom: string | null;
         };
         MemberPickupPoint: {
             /** Format: uuid */
@@ -1599,6 +1619,10 @@ export interface components {
             inviteCode: string;
             /** Format: date-time */
             memberSince: string;
+            /** @example 1990-05-17 */
+            birthday: string | null;
+            /** @description The first day the birthday may be changed again; null until it is set */
+            birthdayChangeableFrom: string | null;
             /** Format: date-time */
             lastLoginAt: string;
             /** @description Who invited them */
@@ -2758,11 +2782,29 @@ export interface components {
             /** @description The next streak bonus if the member checks in every day from the next check-in on */
             nextBonus: components["schemas"]["NextStreakBonus"] | null;
         };
+        SetBirthdayRequest: {
+            /**
+             * @description YYYY-MM-DD, not in the future
+             * @example 1990-05-17
+             */
+            birthday: string;
+        };
+        BirthdayView: {
+            /** @example 1990-05-17 */
+            birthday: string;
+            /**
+             * @description The first Shanghai day it may be changed again
+             * @example 2027-11-26
+             */
+            changeableFrom: string;
+            /** @description Points the member's tier gives on their birthday, once a year */
+            giftPoints: number;
+        };
         NotificationView: {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            kind: "order_refunded" | "refund_settled" | "order_ready" | "pickup_postponed" | "order_picked_up" | "refund_decided" | "leader_application_decided" | "tier_changed" | "points_expiring";
+            kind: "order_refunded" | "refund_settled" | "order_ready" | "pickup_postponed" | "order_picked_up" | "refund_decided" | "leader_application_decided" | "tier_changed" | "points_expiring" | "birthday_gift";
             title: string;
             body: string;
             data: {
@@ -2835,7 +2877,7 @@ export interface components {
             finishedAt: string;
         };
         /** @enum {string} */
-        ErrorCode: "VALIDATION_FAILED" | "AUTH_REQUIRED" | "AUTH_TOKEN_INVALID" | "AUTH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "RATE_LIMITED" | "IDEMPOTENCY_KEY_REUSED" | "WECHAT_LOGIN_FAILED" | "WECHAT_UNAVAILABLE" | "DEV_LOGIN_DISABLED" | "ADMIN_LOGIN_FAILED" | "JOB_NOT_FOUND" | "JOB_ALREADY_RUNNING" | "POINTS_INSUFFICIENT" | "POINTS_OPERATION_CONFLICT" | "TIER_RULES_PUBLISHED" | "TIER_RULES_INVALID" | "TIER_RULES_OUTDATED" | "MEMBER_CODE_INVALID" | "MEMBER_CODE_EXPIRED" | "PICKUP_POINT_REQUIRED" | "CAMPAIGN_NOT_OPEN" | "CAMPAIGN_INVALID" | "CAMPAIGN_NOT_DRAFT" | "CAMPAIGN_ORDERED" | "PURCHASE_LIMIT_EXCEEDED" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "ORDER_CAMPAIGNS_MISMATCH" | "LEADER_APPLICATION_PENDING" | "PICKUP_POINT_TAKEN" | "ALREADY_LEADER" | "PICKUP_CODE_INVALID" | "NOTHING_TO_PICK_UP" | "ORDER_NOT_READY" | "DELIVERY_STATE_INVALID" | "REFUND_NOT_ALLOWED" | "REFUND_QUANTITY_INVALID" | "ALREADY_DECIDED" | "WITHDRAWAL_BELOW_MINIMUM" | "COMMISSION_INSUFFICIENT" | "COUPON_NOT_FOUND" | "CHECK_IN_ALREADY_DONE" | "ORDER_STATE_INVALID" | "PAYMENT_NOTIFICATION_INVALID" | "PAYMENT_AMOUNT_MISMATCH" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR" | "NETWORK_ERROR";
+        ErrorCode: "VALIDATION_FAILED" | "AUTH_REQUIRED" | "AUTH_TOKEN_INVALID" | "AUTH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "RATE_LIMITED" | "IDEMPOTENCY_KEY_REUSED" | "WECHAT_LOGIN_FAILED" | "WECHAT_UNAVAILABLE" | "DEV_LOGIN_DISABLED" | "ADMIN_LOGIN_FAILED" | "JOB_NOT_FOUND" | "JOB_ALREADY_RUNNING" | "POINTS_INSUFFICIENT" | "POINTS_OPERATION_CONFLICT" | "TIER_RULES_PUBLISHED" | "TIER_RULES_INVALID" | "TIER_RULES_OUTDATED" | "MEMBER_CODE_INVALID" | "MEMBER_CODE_EXPIRED" | "PICKUP_POINT_REQUIRED" | "CAMPAIGN_NOT_OPEN" | "CAMPAIGN_INVALID" | "CAMPAIGN_NOT_DRAFT" | "CAMPAIGN_ORDERED" | "PURCHASE_LIMIT_EXCEEDED" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "ORDER_CAMPAIGNS_MISMATCH" | "LEADER_APPLICATION_PENDING" | "PICKUP_POINT_TAKEN" | "ALREADY_LEADER" | "PICKUP_CODE_INVALID" | "NOTHING_TO_PICK_UP" | "ORDER_NOT_READY" | "DELIVERY_STATE_INVALID" | "REFUND_NOT_ALLOWED" | "REFUND_QUANTITY_INVALID" | "ALREADY_DECIDED" | "WITHDRAWAL_BELOW_MINIMUM" | "COMMISSION_INSUFFICIENT" | "COUPON_NOT_FOUND" | "CHECK_IN_ALREADY_DONE" | "BIRTHDAY_LOCKED" | "ORDER_STATE_INVALID" | "PAYMENT_NOTIFICATION_INVALID" | "PAYMENT_AMOUNT_MISMATCH" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR" | "NETWORK_ERROR";
         ErrorBody: {
             error: {
                 code: components["schemas"]["ErrorCode"];
@@ -5307,6 +5349,36 @@ export interface operations {
                 };
             };
             /** @description CHECK_IN_ALREADY_DONE: today is already checked in */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BirthdayController_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetBirthdayRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BirthdayView"];
+                };
+            };
+            /** @description BIRTHDAY_LOCKED: changed less than a year ago (details.changeableFrom) */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -1,13 +1,18 @@
 import { Module } from '@nestjs/common';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { PointsModule } from '../points/points.module';
 import { TiersModule } from '../tiers/tiers.module';
+import { BirthdayController } from './birthday.controller';
+import { BirthdaysService } from './birthdays.service';
 import { CheckInsController } from './check-ins.controller';
 import { CheckInsService } from './check-ins.service';
+import { GiveBirthdayGiftsJob } from './give-birthday-gifts.job';
 
-/** What brings members back between orders (DESIGN.md section 8): daily check-in. */
+/** What brings members back between orders (DESIGN.md section 8): daily check-in, birthdays. */
 @Module({
-  imports: [PointsModule, TiersModule],
-  controllers: [CheckInsController],
-  providers: [CheckInsService],
+  imports: [PointsModule, TiersModule, NotificationsModule],
+  controllers: [CheckInsController, BirthdayController],
+  providers: [CheckInsService, BirthdaysService, GiveBirthdayGiftsJob],
+  exports: [BirthdaysService, GiveBirthdayGiftsJob],
 })
 export class EngagementModule {}

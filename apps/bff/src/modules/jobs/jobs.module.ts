@@ -7,6 +7,8 @@ import { FulfilmentModule } from '../fulfilment/fulfilment.module';
 import { CancelUnpaidOrdersJob } from '../group-buy/cancel-unpaid-orders.job';
 import { GroupBuyModule } from '../group-buy/group-buy.module';
 import { SendRefundsJob } from '../group-buy/send-refunds.job';
+import { EngagementModule } from '../engagement/engagement.module';
+import { GiveBirthdayGiftsJob } from '../engagement/give-birthday-gifts.job';
 import { DispatchNotificationsJob } from '../notifications/dispatch-notifications.job';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { ExpirePointsJob } from '../points/expire-points.job';
@@ -41,6 +43,7 @@ const JOB_CLASSES = [
   CompleteOrdersJob,
   SettleCommissionsJob,
   DispatchNotificationsJob,
+  GiveBirthdayGiftsJob,
   ...HOUSEKEEPING_JOBS,
 ];
 
@@ -52,6 +55,7 @@ const JOB_CLASSES = [
     FulfilmentModule,
     CommissionModule,
     NotificationsModule,
+    EngagementModule,
   ],
   controllers: [JobsController],
   providers: [

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { birthdayChangeableFrom } from '@linli/domain';
 import { AppException } from '../../common/errors/app-exception';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
@@ -11,6 +12,8 @@ interface MeRow {
   tier: MeResponse['tier'];
   invite_code: string;
   created_at: Date;
+  birthday: string | null;
+  birthday_set_on: string | null;
   pickup_point_id: string | null;
   pickup_point_name: string | null;
   pickup_point_address: string | null;
@@ -27,7 +30,7 @@ export class MembersService {
   async profile(ctx: RequestContext, memberId: string): Promise<MeResponse> {
     const [row] = await this.connection.query<MeRow>(
       ctx,
-      `SELECT m.id, m.nickname, m.tier, m.invite_code, m.created_at,
+      `SELECT m.id, m.nickname, m.tier, m.invite_code, m.created_at, m.birthday, m.birthday_set_on,
               p.id AS pickup_point_id, p.name AS pickup_point_name, p.address AS pickup_point_address
        FROM members m LEFT JOIN pickup_points p ON p.id = m.pickup_point_id
        WHERE m.id = $1`,
@@ -50,6 +53,8 @@ export class MembersService {
           : null,
       inviteCode: row.invite_code,
       memberSince: row.created_at.toISOString(),
+      birthday: row.birthday,
+      birthdayChangeableFrom: row.birthday_set_on && birthdayChangeableFrom(row.birthday_set_on),
     };
   }
 }

@@ -2,7 +2,8 @@
  * What members are told about. order_refunded: money of an order goes back (decided, not yet
  * back); refund_settled: how the payment provider ended such a refund (the money is back, or it
  * could not go back and the platform takes it up). pickup_postponed: the goods of a paid order
- * come to the pickup point later than the day first given.
+ * come to the pickup point later than the day first given. birthday_gift: the tier's birthday
+ * points, given on the member's birthday.
  */
 export const NOTIFICATION_KINDS = [
   'order_refunded',
@@ -14,6 +15,7 @@ export const NOTIFICATION_KINDS = [
   'leader_application_decided',
   'tier_changed',
   'points_expiring',
+  'birthday_gift',
 ] as const;
 
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];

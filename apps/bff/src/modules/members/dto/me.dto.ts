@@ -11,4 +11,11 @@ export class MeResponse {
   pickupPoint!: PickupPointSummary | null;
   @ApiProperty() inviteCode!: string;
   @ApiProperty({ format: 'date-time' }) memberSince!: string;
+  @ApiProperty({ nullable: true, type: String, example: '1990-05-17' }) birthday!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'The first day the birthday may be changed again; null until it is set',
+  })
+  birthdayChangeableFrom!: string | null;
 }
