@@ -15,6 +15,9 @@ export interface SessionMember {
   roles: MeResponse['roles'];
   /** Carried by the group-buys they share: a neighbour who joins through one is their invitee. */
   inviteCode?: string;
+  /** YYYY-MM-DD, and the first day it may be changed again; null until set. */
+  birthday?: string | null;
+  birthdayChangeableFrom?: string | null;
 }
 
 interface AuthState {
@@ -31,6 +34,8 @@ interface AuthState {
   login(name?: string): Promise<void>;
   /** Refreshes the member from the BFF. */
   loadMe(): Promise<void>;
+  /** Sets the member's birthday; says whether it was saved (else `error` says why). */
+  setBirthday(birthday: string): Promise<boolean>;
   logout(): void;
 }
 
@@ -75,11 +80,27 @@ export const useAuthStore = create<AuthState>()(
               tier: me.tier,
               roles: me.roles,
               inviteCode: me.inviteCode,
+              birthday: me.birthday,
+              birthdayChangeableFrom: me.birthdayChangeableFrom,
             },
             error: null,
           });
         } catch (error) {
           set({ error: messageFor(error) });
+        }
+      },
+
+      async setBirthday(day) {
+        try {
+          const { birthday, changeableFrom } = await api.me.setBirthday(day);
+          const member = useAuthStore.getState().member;
+          if (member)
+            set({ member: { ...member, birthday, birthdayChangeableFrom: changeableFrom } });
+          set({ error: null });
+          return true;
+        } catch (error) {
+          set({ error: messageFor(error, '生日保存失败') });
+          return false;
         }
       },
 

@@ -8,6 +8,7 @@ import { comeBack } from '../../services/come-back';
 import { devLoginEnabled, useAuthStore } from '../../stores/auth-store';
 import { useNotificationsStore } from '../../stores/notifications-store';
 import { useUnreadBadge } from '../../hooks/use-unread-badge';
+import { BirthdayCell } from './birthday-cell';
 import './index.scss';
 
 const MEMBER_LINKS = {
@@ -97,6 +98,7 @@ export default function MinePage() {
               onClick={() => openPage(link.url)}
             />
           ))}
+          <BirthdayCell />
         </Cell.Group>
         {error && <Text className="mine-error">{error}</Text>}
         <Button className="mine-logout" block fill="outline" onClick={logout}>
