@@ -8,6 +8,7 @@ import type {
   CommissionOverview,
   DeliveryBatch,
   DeliveryBatchPage,
+  InviteView,
   LeaderApplication,
   LeaderApplicationRequest,
   LeaderDashboard,
@@ -228,6 +229,8 @@ export function createApiClient(options: ApiClientOptions) {
       /** The birthday the tier's gift comes on (YYYY-MM-DD); it changes at most once a year. */
       setBirthday: (birthday: string) =>
         send<BirthdayView>({ method: 'PUT', url: '/me/birthday', data: { birthday } }),
+      /** 邀请有礼: the invite code, the invitees and what inviting earned. */
+      invite: () => send<InviteView>({ method: 'GET', url: '/me/invite' }),
     },
     pickupPoints: {
       /** The points shoppers can choose; `vacant`: those still needing a leader. */

@@ -103,3 +103,4 @@ export type CheckInCalendar = Schemas['CheckInCalendar'];
 export type CheckInDay = Schemas['CheckInDay'];
 export type SetBirthdayRequest = Schemas['SetBirthdayRequest'];
 export type BirthdayView = Schemas['BirthdayView'];
+export type InviteView = Schemas['InviteView'];

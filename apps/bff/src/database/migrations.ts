@@ -22,6 +22,7 @@ import { UnreadNotifications1766000000000 } from './migrations/1766000000000-unr
 import { PointsReconciliations1766100000000 } from './migrations/1766100000000-points-reconciliations';
 import { CheckIns1766200000000 } from './migrations/1766200000000-check-ins';
 import { Birthdays1766300000000 } from './migrations/1766300000000-birthdays';
+import { ReferralRewards1766400000000 } from './migrations/1766400000000-referral-rewards';
 
 /** In the order they run; a migration that has landed is never edited. */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   PointsReconciliations1766100000000,
   CheckIns1766200000000,
   Birthdays1766300000000,
+  ReferralRewards1766400000000,
 ];

@@ -1236,6 +1236,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/invite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["InviteController_invite"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/notifications": {
         parameters: {
             query?: never;
@@ -1837,6 +1853,12 @@ export interface components {
             /** @example 1 */
             checkInGrowth: number;
             checkInStreakBonuses: components["schemas"]["StreakBonus"][];
+            /** @example 100 */
+            referralInviterPoints: number;
+            /** @example 50 */
+            referralInviteePoints: number;
+            /** @example 10 */
+            referralMonthlyCap: number;
             version: number;
             /** Format: date-time */
             updatedAt: string;
@@ -1899,6 +1921,21 @@ export interface components {
             checkInGrowth?: number;
             /** @description Extra points on given days of a check-in streak, each day once; after the last day the table starts again. Left out, it stays as it is */
             checkInStreakBonuses?: components["schemas"]["StreakBonus"][];
+            /**
+             * @description Points for the inviter when an invitee's first order is picked up; left out, it stays as it is
+             * @example 100
+             */
+            referralInviterPoints?: number;
+            /**
+             * @description Points for the invitee when their first order is picked up; left out, it stays as it is
+             * @example 50
+             */
+            referralInviteePoints?: number;
+            /**
+             * @description Invitees an inviter is rewarded for in a Shanghai month, at most; left out, it stays as it is
+             * @example 10
+             */
+            referralMonthlyCap?: number;
         };
         PointsAdjustmentRequest: {
             /**
@@ -2800,11 +2837,29 @@ export interface components {
             /** @description Points the member's tier gives on their birthday, once a year */
             giftPoints: number;
         };
+        InviteView: {
+            /** @description Carried by the links the member shares */
+            inviteCode: string;
+            /** @description Neighbours who joined through the member */
+            invited: number;
+            /** @description Invitees whose first pickup rewarded the member */
+            rewarded: number;
+            /** @description Points the member earned by inviting */
+            pointsEarned: number;
+            /** @description Invitees rewarded this Shanghai month, of monthlyCap */
+            rewardedThisMonth: number;
+            /** @description Invitees an inviter is rewarded for in a month, at most */
+            monthlyCap: number;
+            /** @description The inviter's points for an invitee's first pickup */
+            inviterPoints: number;
+            /** @description The invitee's points for their first pickup */
+            inviteePoints: number;
+        };
         NotificationView: {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            kind: "order_refunded" | "refund_settled" | "order_ready" | "pickup_postponed" | "order_picked_up" | "refund_decided" | "leader_application_decided" | "tier_changed" | "points_expiring" | "birthday_gift";
+            kind: "order_refunded" | "refund_settled" | "order_ready" | "pickup_postponed" | "order_picked_up" | "refund_decided" | "leader_application_decided" | "tier_changed" | "points_expiring" | "birthday_gift" | "referral_rewarded";
             title: string;
             body: string;
             data: {
@@ -5384,6 +5439,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    InviteController_invite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InviteView"];
+                };
             };
         };
     };

@@ -7,12 +7,17 @@ import { BirthdaysService } from './birthdays.service';
 import { CheckInsController } from './check-ins.controller';
 import { CheckInsService } from './check-ins.service';
 import { GiveBirthdayGiftsJob } from './give-birthday-gifts.job';
+import { InviteController } from './invite.controller';
+import { ReferralsService } from './referrals.service';
 
-/** What brings members back between orders (DESIGN.md section 8): daily check-in, birthdays. */
+/**
+ * What brings members back between orders (DESIGN.md section 8): daily check-in, birthdays,
+ * invitations.
+ */
 @Module({
   imports: [PointsModule, TiersModule, NotificationsModule],
-  controllers: [CheckInsController, BirthdayController],
-  providers: [CheckInsService, BirthdaysService, GiveBirthdayGiftsJob],
-  exports: [BirthdaysService, GiveBirthdayGiftsJob],
+  controllers: [CheckInsController, BirthdayController, InviteController],
+  providers: [CheckInsService, BirthdaysService, GiveBirthdayGiftsJob, ReferralsService],
+  exports: [BirthdaysService, GiveBirthdayGiftsJob, ReferralsService],
 })
 export class EngagementModule {}

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EngagementModule } from '../engagement/engagement.module';
 import { CommissionModule } from '../commission/commission.module';
 import { GroupBuyModule } from '../group-buy/group-buy.module';
 import { NotificationsModule } from '../notifications/notifications.module';
@@ -21,7 +22,14 @@ import { PickupsService } from './pickups.service';
 
 /** After the order: cut-off, delivery, pickup, after-sales, completion, the leader's back office. */
 @Module({
-  imports: [GroupBuyModule, PointsModule, TiersModule, CommissionModule, NotificationsModule],
+  imports: [
+    GroupBuyModule,
+    PointsModule,
+    TiersModule,
+    CommissionModule,
+    NotificationsModule,
+    EngagementModule,
+  ],
   controllers: [LeaderController, FulfilmentAdminController, AfterSalesController],
   providers: [
     LeadersService,

@@ -7,6 +7,7 @@ import { decodeCursor, keysetPage, PageQuery } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { CommissionLedger } from '../commission/commission-ledger.service';
+import { ReferralsService } from '../engagement/referrals.service';
 import { OrderTransitions } from '../group-buy/order-transitions.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { PointsPolicyService } from '../points/points-policy.service';
@@ -39,6 +40,7 @@ export class PickupsService {
     private readonly policies: PointsPolicyService,
     private readonly memberCodes: MemberCodeService,
     private readonly attempts: PickupAttemptsService,
+    private readonly referrals: ReferralsService,
     private readonly clock: Clock,
   ) {}
 
@@ -162,6 +164,10 @@ export class PickupsService {
         data: { orderId: o.id },
       })),
     );
+    // A verification hands over the orders of one member; their first rewards an invitation.
+    const byMember = new Map<string, string[]>();
+    for (const o of moved) byMember.set(o.memberId, [...(byMember.get(o.memberId) ?? []), o.id]);
+    for (const [memberId, ids] of byMember) await this.referrals.onPickedUp(ctx, memberId, ids);
   }
 
   private async views(ctx: RequestContext, orderIds: string[]): Promise<PickupOrder[]> {

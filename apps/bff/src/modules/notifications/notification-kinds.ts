@@ -3,7 +3,8 @@
  * back); refund_settled: how the payment provider ended such a refund (the money is back, or it
  * could not go back and the platform takes it up). pickup_postponed: the goods of a paid order
  * come to the pickup point later than the day first given. birthday_gift: the tier's birthday
- * points, given on the member's birthday.
+ * points, given on the member's birthday. referral_rewarded: points for an invitee's first
+ * pickup, to the invitee and to their inviter.
  */
 export const NOTIFICATION_KINDS = [
   'order_refunded',
@@ -16,6 +17,7 @@ export const NOTIFICATION_KINDS = [
   'tier_changed',
   'points_expiring',
   'birthday_gift',
+  'referral_rewarded',
 ] as const;
 
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];

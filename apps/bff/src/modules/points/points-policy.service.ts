@@ -20,6 +20,9 @@ export interface PolicyRow {
   check_in_points: number;
   check_in_growth: number;
   check_in_streak_bonuses: StreakBonus[];
+  referral_inviter_points: number;
+  referral_invitee_points: number;
+  referral_monthly_cap: number;
   version: number;
   updated_at: Date;
 }
@@ -37,6 +40,9 @@ const COLUMNS: Record<keyof Omit<PointsPolicy, 'version' | 'updatedAt'>, keyof P
   checkInPoints: 'check_in_points',
   checkInGrowth: 'check_in_growth',
   checkInStreakBonuses: 'check_in_streak_bonuses',
+  referralInviterPoints: 'referral_inviter_points',
+  referralInviteePoints: 'referral_invitee_points',
+  referralMonthlyCap: 'referral_monthly_cap',
 };
 
 /** The policy's one row. */
@@ -75,7 +81,7 @@ export class PointsPolicyService {
   }
 
   /**
-   * Replaces the policy; the check-in rules left out stay as they are. The row is locked before
+   * Replaces the policy; the check-in and referral rules left out stay as they are. The row is locked before
    * it is read, so that of two operators saving at once, the second one's audit entry shows the
    * first one's policy as what it replaced.
    */

@@ -136,16 +136,58 @@ export class UpdatePointsPolicyRequest {
   @ValidateNested({ each: true })
   @Type(() => StreakBonus)
   checkInStreakBonuses?: StreakBonus[];
+
+  @ApiProperty({
+    description:
+      "Points for the inviter when an invitee's first order is picked up; left out, it stays as it is",
+    example: 100,
+    required: false,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  referralInviterPoints?: number;
+
+  @ApiProperty({
+    description:
+      'Points for the invitee when their first order is picked up; left out, it stays as it is',
+    example: 50,
+    required: false,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  referralInviteePoints?: number;
+
+  @ApiProperty({
+    description:
+      'Invitees an inviter is rewarded for in a Shanghai month, at most; left out, it stays as it is',
+    example: 10,
+    required: false,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1_000)
+  referralMonthlyCap?: number;
 }
 
 export class PointsPolicy extends OmitType(UpdatePointsPolicyRequest, [
   'checkInPoints',
   'checkInGrowth',
   'checkInStreakBonuses',
+  'referralInviterPoints',
+  'referralInviteePoints',
+  'referralMonthlyCap',
 ]) {
   @ApiProperty({ example: 5 }) checkInPoints!: number;
   @ApiProperty({ example: 1 }) checkInGrowth!: number;
   @ApiProperty({ type: [StreakBonus] }) checkInStreakBonuses!: StreakBonus[];
+  @ApiProperty({ example: 100 }) referralInviterPoints!: number;
+  @ApiProperty({ example: 50 }) referralInviteePoints!: number;
+  @ApiProperty({ example: 10 }) referralMonthlyCap!: number;
   @ApiProperty() version!: number;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }

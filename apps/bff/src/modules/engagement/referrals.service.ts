@@ -1,0 +1,121 @@
+import { Injectable } from '@nestjs/common';
+import { businessDay } from '@linli/domain';
+import { Clock } from '../../common/clock';
+import { AppException } from '../../common/errors/app-exception';
+import { RequestContext } from '../../common/request-context';
+import { TransactionalConnection } from '../../common/transaction/transactional-connection';
+import { NotificationsService } from '../notifications/notifications.service';
+import { PointsLedger } from '../points/points-ledger.service';
+import { PointsPolicyService } from '../points/points-policy.service';
+import { InviteView } from './dto/invite.dto';
+
+/**
+ * 邀请有礼 (DESIGN.md section 8): a neighbour who joined through a member's invite code
+ * rewards both when their first order is picked up, once; the inviter at most the policy's
+ * monthly cap of invitees a Shanghai month, the invitee always.
+ */
+@Injectable()
+export class ReferralsService {
+  constructor(
+    private readonly connection: TransactionalConnection,
+    private readonly policies: PointsPolicyService,
+    private readonly ledger: PointsLedger,
+    private readonly notifications: NotificationsService,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * After orders of one member are handed over, in the same transaction: rewards the member
+   * and their inviter when these are the member's first orders picked up.
+   */
+  async onPickedUp(ctx: RequestContext, inviteeId: string, orderIds: string[]): Promise<void> {
+    const [invitee] = await this.connection.query<{ inviter_id: string; nickname: string }>(
+      ctx,
+      `SELECT m.invited_by_member_id AS inviter_id, m.nickname FROM members m
+       WHERE m.id = $1 AND m.invited_by_member_id IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM referral_rewards r WHERE r.invitee_id = m.id)
+         AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.member_id = m.id
+                         AND o.picked_up_at IS NOT NULL AND o.id <> ALL($2::uuid[]))`,
+      [inviteeId, orderIds],
+    );
+    if (!invitee) return;
+    const policy = await this.policies.get(ctx);
+    const month = businessDay(this.clock.now()).slice(0, 7);
+    // The inviter's row stays locked until this commits: their rewards of the month are counted
+    // one first pickup at a time, so that the cap holds however many come at once.
+    await this.connection.query(ctx, `SELECT id FROM members WHERE id = $1 FOR NO KEY UPDATE`, [
+      invitee.inviter_id,
+    ]);
+    const [{ rewarded }] = await this.connection.query<{ rewarded: number }>(
+      ctx,
+      `SELECT count(*)::int AS rewarded FROM referral_rewards
+       WHERE inviter_id = $1 AND month = $2 AND inviter_points > 0`,
+      [invitee.inviter_id, month],
+    );
+    const inviterPoints = rewarded < policy.referralMonthlyCap ? policy.referralInviterPoints : 0;
+    const inviteePoints = policy.referralInviteePoints;
+    const inserted = await this.connection.query(
+      ctx,
+      `INSERT INTO referral_rewards (invitee_id, inviter_id, order_id, month, inviter_points, invitee_points)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (invitee_id) DO NOTHING RETURNING invitee_id`,
+      [inviteeId, invitee.inviter_id, orderIds[0], month, inviterPoints, inviteePoints],
+    );
+    if (inserted.length === 0) return;
+    const source = { type: 'referral', id: inviteeId };
+    if (inviteePoints > 0) {
+      await this.ledger.grant(ctx, inviteeId, source, inviteePoints, '新人首单奖励');
+      await this.notifications.notify(ctx, inviteeId, {
+        kind: 'referral_rewarded',
+        dedupeKey: `referral-rewarded:${inviteeId}:invitee`,
+        title: '新人首单奖励',
+        body: `首单取货成功，送你 ${inviteePoints} 积分，下单时可以抵扣现金`,
+        data: { points: inviteePoints },
+      });
+    }
+    if (inviterPoints > 0) {
+      await this.ledger.grant(ctx, invitee.inviter_id, source, inviterPoints, '邀请好友奖励');
+      await this.notifications.notify(ctx, invitee.inviter_id, {
+        kind: 'referral_rewarded',
+        dedupeKey: `referral-rewarded:${inviteeId}:inviter`,
+        title: '邀请好友奖励',
+        body: `你邀请的邻居 ${invitee.nickname} 完成了首单，送你 ${inviterPoints} 积分`,
+        data: { points: inviterPoints, inviteeNickname: invitee.nickname },
+      });
+    }
+  }
+
+  /** The member's invite code, who joined through it and what it earned them. */
+  async invite(ctx: RequestContext, memberId: string): Promise<InviteView> {
+    const month = businessDay(this.clock.now()).slice(0, 7);
+    const [row] = await this.connection.query<{
+      invite_code: string;
+      invited: number;
+      rewarded: number;
+      points_earned: number;
+      rewarded_this_month: number;
+    }>(
+      ctx,
+      `SELECT m.invite_code,
+              (SELECT count(*) FROM members i WHERE i.invited_by_member_id = m.id)::int AS invited,
+              count(r.invitee_id) FILTER (WHERE r.inviter_points > 0)::int AS rewarded,
+              COALESCE(sum(r.inviter_points), 0)::int AS points_earned,
+              count(r.invitee_id) FILTER (WHERE r.inviter_points > 0 AND r.month = $2)::int
+                AS rewarded_this_month
+       FROM members m LEFT JOIN referral_rewards r ON r.inviter_id = m.id
+       WHERE m.id = $1 GROUP BY m.id`,
+      [memberId, month],
+    );
+    if (!row) throw AppException.notFound('Member');
+    const policy = await this.policies.get(ctx);
+    return {
+      inviteCode: row.invite_code,
+      invited: row.invited,
+      rewarded: row.rewarded,
+      pointsEarned: row.points_earned,
+      rewardedThisMonth: row.rewarded_this_month,
+      monthlyCap: policy.referralMonthlyCap,
+      inviterPoints: policy.referralInviterPoints,
+      inviteePoints: policy.referralInviteePoints,
+    };
+  }
+}
