@@ -3,7 +3,7 @@ export default defineAppConfig({
   subPackages: [
     {
       root: 'subpackages/member',
-      pages: ['points/index', 'notifications/index', 'check-in/index'],
+      pages: ['points/index', 'notifications/index', 'check-in/index', 'invite/index'],
     },
     { root: 'subpackages/shop', pages: ['campaign/index', 'checkout/index', 'order/index'] },
     {

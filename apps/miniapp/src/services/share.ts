@@ -9,6 +9,11 @@ export function campaignSharePath(campaignId: string, inviteCode: string | undef
   return `/subpackages/shop/campaign/index?id=${encodeURIComponent(campaignId)}${inviter}`;
 }
 
+/** 首页 as a member shares it from 邀请有礼: a neighbour who opens it and joins is their invitee. */
+export function homeSharePath(inviteCode: string): string {
+  return `/pages/index/index?inviter=${encodeURIComponent(inviteCode)}`;
+}
+
 /** In a browser, which has no share sheet: the page's address goes on the clipboard, for a chat. */
 export async function copyShareLink(path: string): Promise<void> {
   const { origin, pathname } = window.location;

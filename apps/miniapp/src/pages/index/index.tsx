@@ -1,6 +1,6 @@
 import { Button } from '@nutui/nutui-react-taro';
 import { Image, Text, View } from '@tarojs/components';
-import Taro, { useDidShow, useReachBottom } from '@tarojs/taro';
+import Taro, { useDidShow, useReachBottom, useRouter } from '@tarojs/taro';
 import type { ShopperCampaign } from '@linli/api-contract';
 import { BuyButton } from '../../components/buy-button';
 import { CampaignPrices, CampaignStock, ExclusiveBadge } from '../../components/campaign-parts';
@@ -81,6 +81,7 @@ function PickupPointChooser() {
 }
 
 export default function IndexPage() {
+  const { inviter } = useRouter().params;
   const loggedIn = useAuthStore((s) => Boolean(s.accessToken));
   const {
     campaigns,
@@ -96,6 +97,8 @@ export default function IndexPage() {
   useUnreadBadge();
 
   useDidShow(() => {
+    // Opened from a neighbour's 邀请有礼 link: joining makes them the inviter.
+    useAuthStore.getState().rememberInviter(inviter);
     if (loggedIn) void loadCampaigns();
   });
   useReachBottom(() => {

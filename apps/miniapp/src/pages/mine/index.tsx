@@ -24,6 +24,12 @@ const MEMBER_LINKS = {
     extra: '连续签到领积分',
     url: '/subpackages/member/check-in/index',
   },
+  invite: {
+    className: 'mine-invite-link',
+    title: '邀请有礼',
+    extra: '邀请邻居得积分',
+    url: '/subpackages/member/invite/index',
+  },
   notifications: {
     className: 'mine-notifications-link',
     title: '消息通知',
@@ -80,6 +86,7 @@ export default function MinePage() {
           {[
             MEMBER_LINKS.points,
             MEMBER_LINKS.checkIn,
+            MEMBER_LINKS.invite,
             MEMBER_LINKS.notifications,
             leaderLink(member.roles),
           ].map((link) => (

@@ -19,7 +19,7 @@ function useOpenNotice(): (notice: NotificationView) => void {
     const orderId = notice.data.orderId;
     if (typeof orderId === 'string') openPage(`/subpackages/shop/order/index?id=${orderId}`);
     else if (notice.kind === 'tier_changed') void Taro.switchTab({ url: '/pages/member/index' });
-    else if (notice.kind === 'points_expiring' || notice.kind === 'birthday_gift')
+    else if (['points_expiring', 'birthday_gift', 'referral_rewarded'].includes(notice.kind))
       openPage('/subpackages/member/points/index');
     else if (notice.kind === 'pickup_postponed') openPage('/subpackages/leader/deliveries/index');
   };

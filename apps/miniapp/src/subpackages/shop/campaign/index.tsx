@@ -151,8 +151,7 @@ export default function CampaignPage() {
       <View className="campaign-detail__bar">
         <InviteButton
           className="campaign-detail-invite"
-          campaignId={campaign.id}
-          inviteCode={inviteCode}
+          path={campaignSharePath(campaign.id, inviteCode)}
         />
         <BuyButton className="campaign-detail-buy" campaign={campaign} size="large" />
       </View>
