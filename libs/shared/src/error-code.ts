@@ -49,6 +49,7 @@ export enum ErrorCode {
   CouponNotFound = 'COUPON_NOT_FOUND',
   CheckInAlreadyDone = 'CHECK_IN_ALREADY_DONE',
   BirthdayLocked = 'BIRTHDAY_LOCKED',
+  ReviewAlreadyWritten = 'REVIEW_ALREADY_WRITTEN',
   OrderStateInvalid = 'ORDER_STATE_INVALID',
   PaymentNotificationInvalid = 'PAYMENT_NOTIFICATION_INVALID',
   PaymentAmountMismatch = 'PAYMENT_AMOUNT_MISMATCH',

@@ -31,6 +31,8 @@ import type {
   QuoteResponse,
   RefundRequestBody,
   RefundView,
+  ReviewRequest,
+  ReviewView,
   ShopperCampaign,
   ShopperCampaignList,
   TokenPair,
@@ -283,6 +285,14 @@ export function createApiClient(options: ApiClientOptions) {
         }),
       refunds: (orderId: string) =>
         send<RefundView[]>({ method: 'GET', url: `/me/orders/${orderId}/refunds` }),
+      /** 评价: a line of an order picked up, once; a retry with the same key returns the first result. */
+      review: (orderId: string, body: ReviewRequest, idempotencyKey: string) =>
+        send<ReviewView>({
+          method: 'POST',
+          url: `/me/orders/${orderId}/reviews`,
+          data: body,
+          headers: { 'Idempotency-Key': idempotencyKey },
+        }),
     },
     notifications: {
       list: (query: { limit?: number; cursor?: string } = {}) =>

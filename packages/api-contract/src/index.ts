@@ -104,3 +104,6 @@ export type CheckInDay = Schemas['CheckInDay'];
 export type SetBirthdayRequest = Schemas['SetBirthdayRequest'];
 export type BirthdayView = Schemas['BirthdayView'];
 export type InviteView = Schemas['InviteView'];
+export type ReviewRequest = Schemas['ReviewRequest'];
+export type ReviewView = Schemas['ReviewView'];
+export type LineReview = Schemas['LineReview'];

@@ -23,6 +23,7 @@ import { PointsReconciliations1766100000000 } from './migrations/1766100000000-p
 import { CheckIns1766200000000 } from './migrations/1766200000000-check-ins';
 import { Birthdays1766300000000 } from './migrations/1766300000000-birthdays';
 import { ReferralRewards1766400000000 } from './migrations/1766400000000-referral-rewards';
+import { Reviews1766500000000 } from './migrations/1766500000000-reviews';
 
 /** In the order they run; a migration that has landed is never edited. */
 export const MIGRATIONS = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   CheckIns1766200000000,
   Birthdays1766300000000,
   ReferralRewards1766400000000,
+  Reviews1766500000000,
 ];

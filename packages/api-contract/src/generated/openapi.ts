@@ -1252,6 +1252,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/orders/{id}/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ReviewsController_review"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/notifications": {
         parameters: {
             query?: never;
@@ -1535,6 +1551,12 @@ export interface components {
             /** @description True for an order's earnings not credited yet (its order has not completed) or cancelled before they were, and for that cancellation: entries that never moved the available balance */
             pending: boolean;
         };
+        LineReview: {
+            rating: number;
+            text: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
         OrderLineView: {
             /** Format: uuid */
             campaignId: string;
@@ -1559,6 +1581,8 @@ export interface components {
             pickupDate: string;
             /** @description Units refunded so far */
             refundedQuantity: number;
+            /** @description The member's review of the line, once they have written one */
+            review: components["schemas"]["LineReview"] | null;
         };
         /** @enum {string} */
         OrderState: "pending_payment" | "paid" | "confirmed" | "delivering" | "ready_for_pickup" | "picked_up" | "completed" | "cancelled" | "refunded" | "partially_refunded";
@@ -1859,6 +1883,10 @@ export interface components {
             referralInviteePoints: number;
             /** @example 10 */
             referralMonthlyCap: number;
+            /** @example 10 */
+            reviewPoints: number;
+            /** @example 2 */
+            reviewGrowth: number;
             version: number;
             /** Format: date-time */
             updatedAt: string;
@@ -1936,6 +1964,16 @@ export interface components {
              * @example 10
              */
             referralMonthlyCap?: number;
+            /**
+             * @description Points for reviewing an order line picked up; left out, it stays as it is
+             * @example 10
+             */
+            reviewPoints?: number;
+            /**
+             * @description Growth value for reviewing an order line picked up; left out, it stays as it is
+             * @example 2
+             */
+            reviewGrowth?: number;
         };
         PointsAdjustmentRequest: {
             /**
@@ -2855,6 +2893,29 @@ export interface components {
             /** @description The invitee's points for their first pickup */
             inviteePoints: number;
         };
+        ReviewRequest: {
+            /**
+             * Format: uuid
+             * @description A line of the order
+             */
+            orderLineId: string;
+            /** @example 5 */
+            rating: number;
+            /** @example 橙子很甜，下次还买 */
+            text: string;
+        };
+        ReviewView: {
+            /** Format: uuid */
+            orderLineId: string;
+            rating: number;
+            text: string;
+            /** @description Points credited for the review, spendable at once */
+            pointsAwarded: number;
+            /** @description Growth value recorded for the review */
+            growthAwarded: number;
+            /** Format: date-time */
+            createdAt: string;
+        };
         NotificationView: {
             /** Format: uuid */
             id: string;
@@ -2932,7 +2993,7 @@ export interface components {
             finishedAt: string;
         };
         /** @enum {string} */
-        ErrorCode: "VALIDATION_FAILED" | "AUTH_REQUIRED" | "AUTH_TOKEN_INVALID" | "AUTH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "RATE_LIMITED" | "IDEMPOTENCY_KEY_REUSED" | "WECHAT_LOGIN_FAILED" | "WECHAT_UNAVAILABLE" | "DEV_LOGIN_DISABLED" | "ADMIN_LOGIN_FAILED" | "JOB_NOT_FOUND" | "JOB_ALREADY_RUNNING" | "POINTS_INSUFFICIENT" | "POINTS_OPERATION_CONFLICT" | "TIER_RULES_PUBLISHED" | "TIER_RULES_INVALID" | "TIER_RULES_OUTDATED" | "MEMBER_CODE_INVALID" | "MEMBER_CODE_EXPIRED" | "PICKUP_POINT_REQUIRED" | "CAMPAIGN_NOT_OPEN" | "CAMPAIGN_INVALID" | "CAMPAIGN_NOT_DRAFT" | "CAMPAIGN_ORDERED" | "PURCHASE_LIMIT_EXCEEDED" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "ORDER_CAMPAIGNS_MISMATCH" | "LEADER_APPLICATION_PENDING" | "PICKUP_POINT_TAKEN" | "ALREADY_LEADER" | "PICKUP_CODE_INVALID" | "NOTHING_TO_PICK_UP" | "ORDER_NOT_READY" | "DELIVERY_STATE_INVALID" | "REFUND_NOT_ALLOWED" | "REFUND_QUANTITY_INVALID" | "ALREADY_DECIDED" | "WITHDRAWAL_BELOW_MINIMUM" | "COMMISSION_INSUFFICIENT" | "COUPON_NOT_FOUND" | "CHECK_IN_ALREADY_DONE" | "BIRTHDAY_LOCKED" | "ORDER_STATE_INVALID" | "PAYMENT_NOTIFICATION_INVALID" | "PAYMENT_AMOUNT_MISMATCH" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR" | "NETWORK_ERROR";
+        ErrorCode: "VALIDATION_FAILED" | "AUTH_REQUIRED" | "AUTH_TOKEN_INVALID" | "AUTH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "RATE_LIMITED" | "IDEMPOTENCY_KEY_REUSED" | "WECHAT_LOGIN_FAILED" | "WECHAT_UNAVAILABLE" | "DEV_LOGIN_DISABLED" | "ADMIN_LOGIN_FAILED" | "JOB_NOT_FOUND" | "JOB_ALREADY_RUNNING" | "POINTS_INSUFFICIENT" | "POINTS_OPERATION_CONFLICT" | "TIER_RULES_PUBLISHED" | "TIER_RULES_INVALID" | "TIER_RULES_OUTDATED" | "MEMBER_CODE_INVALID" | "MEMBER_CODE_EXPIRED" | "PICKUP_POINT_REQUIRED" | "CAMPAIGN_NOT_OPEN" | "CAMPAIGN_INVALID" | "CAMPAIGN_NOT_DRAFT" | "CAMPAIGN_ORDERED" | "PURCHASE_LIMIT_EXCEEDED" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "ORDER_CAMPAIGNS_MISMATCH" | "LEADER_APPLICATION_PENDING" | "PICKUP_POINT_TAKEN" | "ALREADY_LEADER" | "PICKUP_CODE_INVALID" | "NOTHING_TO_PICK_UP" | "ORDER_NOT_READY" | "DELIVERY_STATE_INVALID" | "REFUND_NOT_ALLOWED" | "REFUND_QUANTITY_INVALID" | "ALREADY_DECIDED" | "WITHDRAWAL_BELOW_MINIMUM" | "COMMISSION_INSUFFICIENT" | "COUPON_NOT_FOUND" | "CHECK_IN_ALREADY_DONE" | "BIRTHDAY_LOCKED" | "REVIEW_ALREADY_WRITTEN" | "ORDER_STATE_INVALID" | "PAYMENT_NOTIFICATION_INVALID" | "PAYMENT_AMOUNT_MISMATCH" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR" | "NETWORK_ERROR";
         ErrorBody: {
             error: {
                 code: components["schemas"]["ErrorCode"];
@@ -5458,6 +5519,45 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["InviteView"];
                 };
+            };
+        };
+    };
+    ReviewsController_review: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewView"];
+                };
+            };
+            /** @description NOT_FOUND: not the member's order, or not its line */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description REVIEW_ALREADY_WRITTEN: the line is reviewed; ORDER_STATE_INVALID: not picked up, or refunded whole */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -9,15 +9,23 @@ import { CheckInsService } from './check-ins.service';
 import { GiveBirthdayGiftsJob } from './give-birthday-gifts.job';
 import { InviteController } from './invite.controller';
 import { ReferralsService } from './referrals.service';
+import { ReviewsController } from './reviews.controller';
+import { ReviewsService } from './reviews.service';
 
 /**
  * What brings members back between orders (DESIGN.md section 8): daily check-in, birthdays,
- * invitations.
+ * invitations, reviews.
  */
 @Module({
   imports: [PointsModule, TiersModule, NotificationsModule],
-  controllers: [CheckInsController, BirthdayController, InviteController],
-  providers: [CheckInsService, BirthdaysService, GiveBirthdayGiftsJob, ReferralsService],
+  controllers: [CheckInsController, BirthdayController, InviteController, ReviewsController],
+  providers: [
+    CheckInsService,
+    BirthdaysService,
+    GiveBirthdayGiftsJob,
+    ReferralsService,
+    ReviewsService,
+  ],
   exports: [BirthdaysService, GiveBirthdayGiftsJob, ReferralsService],
 })
 export class EngagementModule {}

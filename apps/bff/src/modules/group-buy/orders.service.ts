@@ -80,10 +80,22 @@ interface LineRow {
   coupon_discount_fen: number;
   points_discount_fen: number;
   payable_fen: number;
+  review_rating: number | null;
+  review_text: string | null;
+  review_created_at: Date | null;
 }
 
-/** An order line as inserted, before its campaign's title, picture, pickup date and cut-off are added. */
-type InsertedLine = Omit<LineRow, 'title' | 'image' | 'pickup_date' | 'cuts_off_at'>;
+/** An order line as inserted, before its campaign's title, picture, pickup date, cut-off and review are added. */
+type InsertedLine = Omit<
+  LineRow,
+  | 'title'
+  | 'image'
+  | 'pickup_date'
+  | 'cuts_off_at'
+  | 'review_rating'
+  | 'review_text'
+  | 'review_created_at'
+>;
 
 /** Orders, from the table or from rows just inserted, with where they are picked up. */
 const selectOrders = (source = 'orders') => `SELECT o.*, o.created_at::text AS cursor_at,
@@ -163,6 +175,10 @@ export class OrdersService {
           image: campaign?.images[0] ?? null,
           pickup_date: campaign?.pickup_date ?? '',
           cuts_off_at: campaign?.cuts_off_at ?? order.expires_at,
+          // A new order's lines are not reviewed yet.
+          review_rating: null,
+          review_text: null,
+          review_created_at: null,
         };
       }),
     );
@@ -401,8 +417,11 @@ export class OrdersService {
     const ids = orders.map((o) => o.id);
     const lines = await this.connection.query<LineRow>(
       ctx,
-      `SELECT l.*, c.title, p.images->>0 AS image, c.pickup_date, c.cuts_off_at FROM order_lines l
+      `SELECT l.*, c.title, p.images->>0 AS image, c.pickup_date, c.cuts_off_at,
+              r.rating AS review_rating, r.text AS review_text, r.created_at AS review_created_at
+       FROM order_lines l
        JOIN campaigns c ON c.id = l.campaign_id JOIN skus s ON s.id = c.sku_id JOIN products p ON p.id = s.product_id
+       LEFT JOIN reviews r ON r.order_line_id = l.id
        WHERE l.order_id = ANY($1::uuid[])`,
       [ids],
     );
@@ -453,6 +472,14 @@ function toView(o: OrderRow, lines: LineRow[], moneyBack: MoneyBackView[] = []):
         couponDiscount: l.coupon_discount_fen,
         pointsDiscount: l.points_discount_fen,
         payable: l.payable_fen,
+        review:
+          l.review_rating !== null && l.review_text !== null && l.review_created_at
+            ? {
+                rating: l.review_rating,
+                text: l.review_text,
+                createdAt: l.review_created_at.toISOString(),
+              }
+            : null,
       })),
     subtotal: o.subtotal_fen,
     tierDiscount: o.tier_discount_fen,

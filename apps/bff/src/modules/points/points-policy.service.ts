@@ -23,6 +23,8 @@ export interface PolicyRow {
   referral_inviter_points: number;
   referral_invitee_points: number;
   referral_monthly_cap: number;
+  review_points: number;
+  review_growth: number;
   version: number;
   updated_at: Date;
 }
@@ -43,6 +45,8 @@ const COLUMNS: Record<keyof Omit<PointsPolicy, 'version' | 'updatedAt'>, keyof P
   referralInviterPoints: 'referral_inviter_points',
   referralInviteePoints: 'referral_invitee_points',
   referralMonthlyCap: 'referral_monthly_cap',
+  reviewPoints: 'review_points',
+  reviewGrowth: 'review_growth',
 };
 
 /** The policy's one row. */
@@ -81,9 +85,9 @@ export class PointsPolicyService {
   }
 
   /**
-   * Replaces the policy; the check-in and referral rules left out stay as they are. The row is locked before
-   * it is read, so that of two operators saving at once, the second one's audit entry shows the
-   * first one's policy as what it replaced.
+   * Replaces the policy; the engagement rules (check-in, referral, review) left out stay as
+   * they are. The row is locked before it is read, so that of two operators saving at once, the
+   * second one's audit entry shows the first one's policy as what it replaced.
    */
   async update(ctx: RequestContext, next: UpdatePointsPolicyRequest): Promise<PointsPolicy> {
     const problems = streakBonusProblems(next.checkInStreakBonuses ?? []);

@@ -85,6 +85,12 @@ export class QuoteResponse {
   pointsToEarn!: number;
 }
 
+export class LineReview {
+  @ApiProperty({ minimum: 1, maximum: 5 }) rating!: number;
+  @ApiProperty() text!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
 export class OrderLineView extends QuoteLine {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ type: String, nullable: true, description: "The product's first picture" })
@@ -92,6 +98,12 @@ export class OrderLineView extends QuoteLine {
   @ApiProperty({ format: 'date', description: 'The day its goods can be picked up (提货日期)' })
   pickupDate!: string;
   @ApiProperty({ description: 'Units refunded so far' }) refundedQuantity!: number;
+  @ApiProperty({
+    type: LineReview,
+    nullable: true,
+    description: "The member's review of the line, once they have written one",
+  })
+  review!: LineReview | null;
 }
 
 /** How far a refund of money has got, as the payer sees it. */

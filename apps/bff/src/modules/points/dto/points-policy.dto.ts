@@ -172,6 +172,28 @@ export class UpdatePointsPolicyRequest {
   @Min(0)
   @Max(1_000)
   referralMonthlyCap?: number;
+
+  @ApiProperty({
+    description: 'Points for reviewing an order line picked up; left out, it stays as it is',
+    example: 10,
+    required: false,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  reviewPoints?: number;
+
+  @ApiProperty({
+    description: 'Growth value for reviewing an order line picked up; left out, it stays as it is',
+    example: 2,
+    required: false,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  reviewGrowth?: number;
 }
 
 export class PointsPolicy extends OmitType(UpdatePointsPolicyRequest, [
@@ -181,6 +203,8 @@ export class PointsPolicy extends OmitType(UpdatePointsPolicyRequest, [
   'referralInviterPoints',
   'referralInviteePoints',
   'referralMonthlyCap',
+  'reviewPoints',
+  'reviewGrowth',
 ]) {
   @ApiProperty({ example: 5 }) checkInPoints!: number;
   @ApiProperty({ example: 1 }) checkInGrowth!: number;
@@ -188,6 +212,8 @@ export class PointsPolicy extends OmitType(UpdatePointsPolicyRequest, [
   @ApiProperty({ example: 100 }) referralInviterPoints!: number;
   @ApiProperty({ example: 50 }) referralInviteePoints!: number;
   @ApiProperty({ example: 10 }) referralMonthlyCap!: number;
+  @ApiProperty({ example: 10 }) reviewPoints!: number;
+  @ApiProperty({ example: 2 }) reviewGrowth!: number;
   @ApiProperty() version!: number;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }

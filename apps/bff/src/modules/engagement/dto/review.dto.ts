@@ -1,0 +1,29 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsInt, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+
+export class ReviewRequest {
+  @ApiProperty({ format: 'uuid', description: 'A line of the order' })
+  @IsUUID('4')
+  orderLineId!: string;
+
+  @ApiProperty({ minimum: 1, maximum: 5, example: 5 })
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  rating!: number;
+
+  @ApiProperty({ maxLength: 500, example: '橙子很甜，下次还买' })
+  @IsString()
+  @MaxLength(500)
+  text!: string;
+}
+
+export class ReviewView {
+  @ApiProperty({ format: 'uuid' }) orderLineId!: string;
+  @ApiProperty() rating!: number;
+  @ApiProperty() text!: string;
+  @ApiProperty({ description: 'Points credited for the review, spendable at once' })
+  pointsAwarded!: number;
+  @ApiProperty({ description: 'Growth value recorded for the review' }) growthAwarded!: number;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}

@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto';
+import { as, fulfilmentWorld, HOUR_MS } from './support/fulfilment-fixtures';
+import { startTestApp, TestApp } from './support/test-app';
+
+describe('reviews (POST /me/orders/:id/reviews): once a line picked up, for points and growth', () => {
+  let t: TestApp;
+  let w: Awaited<ReturnType<typeof fulfilmentWorld>>;
+  let shopper: { id: string; token: string };
+  let order: { id: string; lines: { id: string; campaignId: string; payable: number }[] };
+  let unpicked: { id: string; lines: { id: string }[] };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    w = await fulfilmentWorld(t);
+    const leader = await w.leaderOf('review-leader', w.points.east);
+    shopper = await w.shopperAt('review-ann');
+    const neighbour = await w.shopperAt('review-bo');
+    // One order of two group-buys, which therefore cut off together.
+    const cutsOffAt = new Date(w.clock.now().getTime() + 24 * HOUR_MS).toISOString();
+    const apples = await w.campaign(w.skus.apples, { cutsOffAt });
+    // Formed with one buyer: the milk is not refunded when the group-buy cuts off.
+    const milk = await w.campaign(w.skus.milk, { cutsOffAt, minBuyers: 1 });
+    order = await w.buy(shopper, [
+      { campaignId: apples, quantity: 1 },
+      { campaignId: milk, quantity: 2 },
+    ]);
+    unpicked = await w.buy(shopper, [{ campaignId: apples, quantity: 1 }]);
+    await w.buy(neighbour, [{ campaignId: apples, quantity: 1 }]);
+    await w.deliverTo(leader);
+    await w.handOver(leader, shopper, order.id);
+  });
+  afterAll(() => t.close());
+
+  const review = (orderId: string, body: object, token = shopper.token) =>
+    t.http().post(`/api/v1/me/orders/${orderId}/reviews`).set(as(token)).send(body);
+  const available = async () => (await w.get(shopper.token, '/me/points')).available as number;
+
+  it('credits the review points, spendable at once, and growth; the order shows the review', async () => {
+    const [first] = order.lines;
+    const written = await review(order.id, {
+      orderLineId: first.id,
+      rating: 5,
+      text: '苹果很脆，下次还买',
+    }).expect(201);
+    expect(written.body).toEqual({
+      orderLineId: first.id,
+      rating: 5,
+      text: '苹果很脆，下次还买',
+      pointsAwarded: 10,
+      growthAwarded: 2,
+      createdAt: expect.any(String),
+    });
+    expect(await available()).toBe(10);
+    expect((await w.get(shopper.token, '/me/member-card')).growth).toBe(2);
+    const shown = await w.get(shopper.token, `/me/orders/${order.id}`);
+    const line = shown.lines.find((l: { id: string }) => l.id === first.id);
+    expect(line.review).toEqual({
+      rating: 5,
+      text: '苹果很脆，下次还买',
+      createdAt: written.body.createdAt,
+    });
+    expect(shown.lines.find((l: { id: string }) => l.id !== first.id).review).toBeNull();
+
+    const again = await review(order.id, { orderLineId: first.id, rating: 1, text: '改主意了' });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('REVIEW_ALREADY_WRITTEN');
+    expect(await available()).toBe(10);
+  });
+
+  it('writes one of 20 reviews of a line sent at once, and replays one sent again with its key', async () => {
+    const second = order.lines[1];
+    const key = randomUUID();
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        review(order.id, {
+          orderLineId: second.id,
+          rating: 4,
+          text: i < 3 ? '牛奶新鲜' : `第 ${i} 次`,
+        }).set('Idempotency-Key', i < 3 ? key : randomUUID()),
+      ),
+    );
+    const created = responses.filter((r) => r.status === 201);
+    expect(responses.every((r) => r.status === 201 || r.status === 409)).toBe(true);
+    // The requests sharing a key all get the first one's answer; every other is refused.
+    const texts = new Set(created.map((r) => r.body.text));
+    expect(texts.size).toBe(1);
+    expect(await available()).toBe(20);
+    const [row] = await t.dataSource.query(
+      `SELECT count(*)::int AS reviews FROM reviews WHERE order_line_id = $1`,
+      [second.id],
+    );
+    expect(row.reviews).toBe(1);
+  });
+
+  it('refuses a line not yet picked up, and one refunded whole', async () => {
+    const notYet = await review(unpicked.id, {
+      orderLineId: unpicked.lines[0].id,
+      rating: 5,
+      text: '还没拿到',
+    }).expect(409);
+    expect(notYet.body.error).toMatchObject({ code: 'ORDER_STATE_INVALID' });
+
+    // The neighbour's order, picked up, is refunded whole after-sales.
+    const leader = await w.leaderOf('review-west-leader', w.points.west);
+    const west = await w.shopperAt('review-dee', w.points.west);
+    const campaign = await w.campaign(w.skus.apples);
+    const bought = await w.buy(west, [{ campaignId: campaign, quantity: 1 }]);
+    await w.buy(await w.shopperAt('review-eve', w.points.west), [
+      { campaignId: campaign, quantity: 1 },
+    ]);
+    await w.deliverTo(leader);
+    await w.handOver(leader, west, bought.id);
+    const request = await t
+      .http()
+      .post(`/api/v1/me/orders/${bought.id}/refunds`)
+      .set(as(west.token))
+      .set('Idempotency-Key', randomUUID())
+      .send({ lines: [{ orderLineId: bought.lines[0].id, quantity: 1 }], reason: '坏了' })
+      .expect(201);
+    await t
+      .http()
+      .post(`/api/v1/admin/refunds/${request.body.id}/approve`)
+      .set(as(w.admin))
+      .send({ note: '核实' })
+      .expect(200);
+    const refunded = await review(
+      bought.id,
+      { orderLineId: bought.lines[0].id, rating: 1, text: '坏了' },
+      west.token,
+    ).expect(409);
+    expect(refunded.body.error).toMatchObject({
+      code: 'ORDER_STATE_INVALID',
+      details: { refunded: true },
+    });
+  });
+
+  it('does not know another member’s order, nor a line of another order', async () => {
+    const stranger = await w.shopperAt('review-stranger');
+    await review(
+      order.id,
+      { orderLineId: order.lines[0].id, rating: 5, text: '好' },
+      stranger.token,
+    ).expect(404);
+    await review(order.id, { orderLineId: unpicked.lines[0].id, rating: 5, text: '好' }).expect(
+      404,
+    );
+    await review(randomUUID(), { orderLineId: order.lines[0].id, rating: 5, text: '好' }).expect(
+      404,
+    );
+  });
+
+  it.each([
+    [{ rating: 0, text: '好' }],
+    [{ rating: 6, text: '好' }],
+    [{ rating: 4.5, text: '好' }],
+    [{ rating: 5 }],
+    [{ rating: 5, text: '好'.repeat(501) }],
+    [{ rating: 5, text: '好', orderLineId: 'line-1' }],
+  ])('refuses %j', async (body) => {
+    const response = await review(order.id, { orderLineId: order.lines[0].id, ...body }).expect(
+      400,
+    );
+    expect(response.body.error.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('is for the shopper, signed in', async () => {
+    await t
+      .http()
+      .post(`/api/v1/me/orders/${order.id}/reviews`)
+      .send({ orderLineId: order.lines[0].id, rating: 5, text: '好' })
+      .expect(401);
+  });
+});
