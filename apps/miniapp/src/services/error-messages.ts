@@ -14,6 +14,7 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
   [ErrorCode.ValidationFailed]: '填写的内容有误，请检查后重试',
   [ErrorCode.PointsInsufficient]: '积分不足',
   [ErrorCode.CheckInAlreadyDone]: '今天已经签过到了',
+  [ErrorCode.ReviewAlreadyWritten]: '这件商品已经评价过了',
   [ErrorCode.BirthdayLocked]: '生日一年只能修改一次',
   [ErrorCode.OutOfStock]: '手慢了，库存不足',
   [ErrorCode.PriceChanged]: '价格有变动，请确认新的应付金额后再提交',

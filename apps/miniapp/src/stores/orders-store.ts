@@ -1,4 +1,4 @@
-import type { OrderStage, OrderView, RefundView } from '@linli/api-contract';
+import type { OrderStage, OrderView, RefundView, ReviewView } from '@linli/api-contract';
 import { create } from 'zustand';
 import { api } from '../services/api';
 import { messageFor } from '../services/error-messages';
@@ -18,6 +18,7 @@ let shown = 0;
 let cancelling: { orderId: string; key: string } | null = null;
 /** The after-sales request not yet answered, and its key, reused while it is asked for again. */
 let askingRefund: { request: string; key: string } | null = null;
+let reviewing: { request: string; key: string } | null = null;
 
 interface OrdersState {
   /** The tab of the list: the orders of one stage, or all of them (null). */
@@ -42,6 +43,8 @@ interface OrdersState {
   cancel(): Promise<void>;
   /** Asks for units of some lines back; true once the request is recorded. */
   requestRefund(quantities: Record<string, number>, reason: string): Promise<boolean>;
+  /** Reviews a line of the order shown; says whether it was written. */
+  review(orderLineId: string, rating: number, text: string): Promise<ReviewView | null>;
 }
 
 /** What the store holds before anything is loaded, and again once the member changes. */
@@ -174,11 +177,35 @@ export const useOrdersStore = create<OrdersState>()((set, get) => ({
       return false;
     }
   },
+
+  async review(orderLineId, rating, text) {
+    const order = get().current;
+    if (!order) return null;
+    // A retry of the same review after a lost answer sends the same key.
+    const request = JSON.stringify([order.id, orderLineId, rating, text]);
+    if (reviewing?.request !== request) reviewing = { request, key: newIdempotencyKey() };
+    set({ submitting: true });
+    try {
+      const written = await api.orders.review(
+        order.id,
+        { orderLineId, rating, text },
+        reviewing.key,
+      );
+      reviewing = null;
+      set({ submitting: false, error: null });
+      await get().open(order.id);
+      return written;
+    } catch (error) {
+      set({ submitting: false, error: messageFor(error, '评价失败，请重试') });
+      return null;
+    }
+  },
 }));
 
 resetOnMemberChange(() => {
   shown += 1; // a page still on its way belongs to the member before
   cancelling = null;
   askingRefund = null;
+  reviewing = null;
   useOrdersStore.setState(EMPTY);
 });

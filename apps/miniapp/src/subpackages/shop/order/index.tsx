@@ -16,6 +16,7 @@ import {
 } from '../../../services/order-labels';
 import { useAuthStore } from '../../../stores/auth-store';
 import { useOrdersStore } from '../../../stores/orders-store';
+import { Reviews } from './reviews';
 import './index.scss';
 
 /** Whether the order's state lets `event` happen, by the order state machine the BFF applies. */
@@ -271,6 +272,7 @@ export default function OrderPage() {
           ))}
         </View>
       )}
+      <Reviews order={order} />
       {afterSalesOpen && refundable.length > 0 && <RefundForm refundable={refundable} />}
       {error && <Text className="order-error">{error}</Text>}
       {order.state === 'pending_payment' && !actions.pay && (

@@ -1,0 +1,71 @@
+import { logInAs, useJourney } from './support/journey';
+import { screenshot, waitForText } from './support/screen';
+import { approveLeader, pickupPoints, shopperAt } from './support/pickup-points';
+import { cutOffAndDispatch, liveGroupBuy, paidOrder } from './support/group-buys';
+import { operator } from './support/stack';
+
+describe('journey: a neighbour reviews what they picked up', () => {
+  const journey = useJourney();
+
+  it('rates and writes a review on the order, earns the points and sees the review kept', async () => {
+    const { stack } = journey;
+    const admin = await operator(stack);
+    const [pointId] = await pickupPoints(
+      stack,
+      admin,
+      '文三新村',
+      [{ name: '文三新村自提点', address: '文三路 8 号', latitude: 30.2772, longitude: 120.1276 }],
+      { leaders: false },
+    );
+    const leader = await approveLeader(stack, admin, pointId, 'qianshu', '钱叔');
+    const campaign = await liveGroupBuy(stack, admin, {
+      product: '临安山核桃',
+      sku: '500g',
+      priceFen: 6_800,
+      title: '临安山核桃 团购',
+      groupPriceFen: 5_900,
+      perMemberLimit: 3,
+      minBuyers: 1,
+      pickupPointIds: [pointId],
+    });
+    const shopper = await shopperAt(stack, 'xiaochen', pointId);
+    const orderId = await paidOrder(stack, shopper.auth, campaign.id, 'journey-review-order');
+    const batchId = await cutOffAndDispatch(stack, admin, campaign.id);
+    await stack.api('POST', `/leader/deliveries/${batchId}/receive`, undefined, leader.auth);
+    const { pickupCode } = await stack.api<{ pickupCode: string }>(
+      'GET',
+      `/me/orders/${orderId}`,
+      undefined,
+      shopper.auth,
+    );
+    await stack.api(
+      'POST',
+      '/leader/pickups/verify',
+      { code: pickupCode },
+      { ...leader.auth, 'idempotency-key': 'journey-review-pickup' },
+    );
+
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'xiaochen');
+    await page.goto(`${stack.h5Url}/#/subpackages/shop/order/index?id=${orderId}`);
+    await waitForText(page.locator('.order-detail-state'), '已取货');
+    await page.locator('.review-open').click();
+    // Four stars of five.
+    await page.locator('.review-rating .nut-rate-item').nth(3).click();
+    await page.locator('.review-text textarea').fill('核桃很香，壳也好剥');
+    await screenshot(page, 'journey-review.png');
+    await page.locator('.review-submit').click();
+    await page.getByText('评价成功 +10 积分', { exact: true }).waitFor();
+    await waitForText(page.locator('.review-stars'), '★★★★☆');
+    await waitForText(page.locator('.review-shown'), '核桃很香，壳也好剥');
+    expect(await page.locator('.review-open').count()).toBe(0);
+
+    const wallet = await stack.api<{ available: number }>(
+      'GET',
+      '/me/points',
+      undefined,
+      shopper.auth,
+    );
+    expect(wallet.available).toBe(10);
+  });
+});
