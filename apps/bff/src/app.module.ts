@@ -14,6 +14,7 @@ import { dataSourceOptions } from './database/data-source-options';
 import { AdminAuthModule } from './modules/admin-auth/admin-auth.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
+import { CouponsModule } from './modules/coupons/coupons.module';
 import { EngagementModule } from './modules/engagement/engagement.module';
 import { FulfilmentModule } from './modules/fulfilment/fulfilment.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
@@ -80,6 +81,7 @@ export class AppModule {
         PickupPointsModule,
         PointsModule,
         TiersModule,
+        CouponsModule,
         GroupBuyModule,
         FulfilmentModule,
         EngagementModule,

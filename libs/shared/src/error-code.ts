@@ -47,6 +47,7 @@ export enum ErrorCode {
   WithdrawalBelowMinimum = 'WITHDRAWAL_BELOW_MINIMUM',
   CommissionInsufficient = 'COMMISSION_INSUFFICIENT',
   CouponNotFound = 'COUPON_NOT_FOUND',
+  CouponNotUsable = 'COUPON_NOT_USABLE',
   CheckInAlreadyDone = 'CHECK_IN_ALREADY_DONE',
   BirthdayLocked = 'BIRTHDAY_LOCKED',
   ReviewAlreadyWritten = 'REVIEW_ALREADY_WRITTEN',

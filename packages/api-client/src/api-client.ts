@@ -12,6 +12,8 @@ import type {
   LeaderApplication,
   LeaderApplicationRequest,
   LeaderDashboard,
+  MemberCoupon,
+  MemberCouponState,
   LoginResponse,
   MeResponse,
   MemberCard,
@@ -349,6 +351,11 @@ export function createApiClient(options: ApiClientOptions) {
       wallet: () => send<PointsWallet>({ method: 'GET', url: '/me/points' }),
       entries: (query: { type?: PointsEntryType; limit?: number; cursor?: string } = {}) =>
         send<PointsEntryPage>({ method: 'GET', url: '/me/points/entries', params: query }),
+    },
+    coupons: {
+      /** The member's coupons, newest first: those usable, used or expired, or all. */
+      mine: (state?: MemberCouponState) =>
+        send<MemberCoupon[]>({ method: 'GET', url: '/me/coupons', params: state ? { state } : {} }),
     },
     checkIns: {
       /** 签到: today's check-in; a retry with the same key returns the first result. */

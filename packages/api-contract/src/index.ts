@@ -107,3 +107,7 @@ export type InviteView = Schemas['InviteView'];
 export type ReviewRequest = Schemas['ReviewRequest'];
 export type ReviewView = Schemas['ReviewView'];
 export type LineReview = Schemas['LineReview'];
+export type Coupon = Schemas['Coupon'];
+export type MemberCoupon = Schemas['MemberCoupon'];
+export type MemberCouponState = MemberCoupon['state'];
+export type CreateCouponRequest = Schemas['CreateCouponRequest'];

@@ -24,6 +24,7 @@ import { CheckIns1766200000000 } from './migrations/1766200000000-check-ins';
 import { Birthdays1766300000000 } from './migrations/1766300000000-birthdays';
 import { ReferralRewards1766400000000 } from './migrations/1766400000000-referral-rewards';
 import { Reviews1766500000000 } from './migrations/1766500000000-reviews';
+import { Coupons1766600000000 } from './migrations/1766600000000-coupons';
 
 /** In the order they run; a migration that has landed is never edited. */
 export const MIGRATIONS = [
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   Birthdays1766300000000,
   ReferralRewards1766400000000,
   Reviews1766500000000,
+  Coupons1766600000000,
 ];

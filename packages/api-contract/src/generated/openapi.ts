@@ -452,6 +452,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/coupons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["MemberCouponsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/coupons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["CouponsAdminController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/coupons/{id}/issue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["CouponsAdminController_issue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/products": {
         parameters: {
             query?: never;
@@ -2112,6 +2160,90 @@ export interface components {
             /** @example 社区合伙人 */
             reason: string;
         };
+        MemberCoupon: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @enum {string} */
+            kind: "fixed" | "percent";
+            /** @description fixed coupons: fen off; 0 for percent ones */
+            amountFen: number;
+            /** @description percent coupons: basis points off; 0 for fixed ones */
+            percentOffBps: number;
+            minSpendFen: number;
+            /** @description null: every group-buy */
+            campaignIds: string[] | null;
+            /** Format: date-time */
+            validFrom: string;
+            /** Format: date-time */
+            validUntil: string;
+            /** Format: uuid */
+            couponId: string;
+            /**
+             * @description available: usable from validFrom until validUntil; used: by orderId
+             * @enum {string}
+             */
+            state: "available" | "used" | "expired";
+            /** Format: uuid */
+            orderId: string | null;
+            /** Format: date-time */
+            issuedAt: string;
+        };
+        CreateCouponRequest: {
+            /** @example 满 30 减 5 */
+            name: string;
+            /**
+             * @description fixed: fen off; percent: a share off
+             * @enum {string}
+             */
+            kind: "fixed" | "percent";
+            /**
+             * @description fixed coupons: fen off
+             * @example 500
+             */
+            amountFen?: number;
+            /**
+             * @description percent coupons: basis points off (1000 = 10% off), at most 9000
+             * @example 1000
+             */
+            percentOffBps?: number;
+            /**
+             * @description Fen the group-buys it applies to must come to
+             * @example 3000
+             */
+            minSpendFen: number;
+            /** @description The group-buys it applies to; left out, all */
+            campaignIds?: string[];
+            /** Format: date-time */
+            validFrom: string;
+            /** Format: date-time */
+            validUntil: string;
+        };
+        Coupon: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @enum {string} */
+            kind: "fixed" | "percent";
+            /** @description fixed coupons: fen off; 0 for percent ones */
+            amountFen: number;
+            /** @description percent coupons: basis points off; 0 for fixed ones */
+            percentOffBps: number;
+            minSpendFen: number;
+            /** @description null: every group-buy */
+            campaignIds: string[] | null;
+            /** Format: date-time */
+            validFrom: string;
+            /** Format: date-time */
+            validUntil: string;
+        };
+        IssueCouponRequest: {
+            memberIds: string[];
+        };
+        IssueCouponResult: {
+            /** @description Members given a copy by this request (not by an earlier one with its key) */
+            issued: number;
+        };
         SkuRequest: {
             /** @example 5斤装 */
             name: string;
@@ -2381,6 +2513,11 @@ export interface components {
             subtotal: number;
             tierDiscount: number;
             couponDiscount: number;
+            /**
+             * @description What became of couponId: applied; none asked; the group-buys it applies to come to less than its minimum spend; it applies to none of them. An order with a coupon that is not applied is refused (COUPON_NOT_USABLE)
+             * @enum {string}
+             */
+            coupon: "applied" | "none" | "min_spend_not_met" | "not_applicable";
             pointsUsed: number;
             pointsDiscount: number;
             payable: number;
@@ -2993,7 +3130,7 @@ export interface components {
             finishedAt: string;
         };
         /** @enum {string} */
-        ErrorCode: "VALIDATION_FAILED" | "AUTH_REQUIRED" | "AUTH_TOKEN_INVALID" | "AUTH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "RATE_LIMITED" | "IDEMPOTENCY_KEY_REUSED" | "WECHAT_LOGIN_FAILED" | "WECHAT_UNAVAILABLE" | "DEV_LOGIN_DISABLED" | "ADMIN_LOGIN_FAILED" | "JOB_NOT_FOUND" | "JOB_ALREADY_RUNNING" | "POINTS_INSUFFICIENT" | "POINTS_OPERATION_CONFLICT" | "TIER_RULES_PUBLISHED" | "TIER_RULES_INVALID" | "TIER_RULES_OUTDATED" | "MEMBER_CODE_INVALID" | "MEMBER_CODE_EXPIRED" | "PICKUP_POINT_REQUIRED" | "CAMPAIGN_NOT_OPEN" | "CAMPAIGN_INVALID" | "CAMPAIGN_NOT_DRAFT" | "CAMPAIGN_ORDERED" | "PURCHASE_LIMIT_EXCEEDED" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "ORDER_CAMPAIGNS_MISMATCH" | "LEADER_APPLICATION_PENDING" | "PICKUP_POINT_TAKEN" | "ALREADY_LEADER" | "PICKUP_CODE_INVALID" | "NOTHING_TO_PICK_UP" | "ORDER_NOT_READY" | "DELIVERY_STATE_INVALID" | "REFUND_NOT_ALLOWED" | "REFUND_QUANTITY_INVALID" | "ALREADY_DECIDED" | "WITHDRAWAL_BELOW_MINIMUM" | "COMMISSION_INSUFFICIENT" | "COUPON_NOT_FOUND" | "CHECK_IN_ALREADY_DONE" | "BIRTHDAY_LOCKED" | "REVIEW_ALREADY_WRITTEN" | "ORDER_STATE_INVALID" | "PAYMENT_NOTIFICATION_INVALID" | "PAYMENT_AMOUNT_MISMATCH" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR" | "NETWORK_ERROR";
+        ErrorCode: "VALIDATION_FAILED" | "AUTH_REQUIRED" | "AUTH_TOKEN_INVALID" | "AUTH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "RATE_LIMITED" | "IDEMPOTENCY_KEY_REUSED" | "WECHAT_LOGIN_FAILED" | "WECHAT_UNAVAILABLE" | "DEV_LOGIN_DISABLED" | "ADMIN_LOGIN_FAILED" | "JOB_NOT_FOUND" | "JOB_ALREADY_RUNNING" | "POINTS_INSUFFICIENT" | "POINTS_OPERATION_CONFLICT" | "TIER_RULES_PUBLISHED" | "TIER_RULES_INVALID" | "TIER_RULES_OUTDATED" | "MEMBER_CODE_INVALID" | "MEMBER_CODE_EXPIRED" | "PICKUP_POINT_REQUIRED" | "CAMPAIGN_NOT_OPEN" | "CAMPAIGN_INVALID" | "CAMPAIGN_NOT_DRAFT" | "CAMPAIGN_ORDERED" | "PURCHASE_LIMIT_EXCEEDED" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "ORDER_CAMPAIGNS_MISMATCH" | "LEADER_APPLICATION_PENDING" | "PICKUP_POINT_TAKEN" | "ALREADY_LEADER" | "PICKUP_CODE_INVALID" | "NOTHING_TO_PICK_UP" | "ORDER_NOT_READY" | "DELIVERY_STATE_INVALID" | "REFUND_NOT_ALLOWED" | "REFUND_QUANTITY_INVALID" | "ALREADY_DECIDED" | "WITHDRAWAL_BELOW_MINIMUM" | "COMMISSION_INSUFFICIENT" | "COUPON_NOT_FOUND" | "COUPON_NOT_USABLE" | "CHECK_IN_ALREADY_DONE" | "BIRTHDAY_LOCKED" | "REVIEW_ALREADY_WRITTEN" | "ORDER_STATE_INVALID" | "PAYMENT_NOTIFICATION_INVALID" | "PAYMENT_AMOUNT_MISMATCH" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR" | "NETWORK_ERROR";
         ErrorBody: {
             error: {
                 code: components["schemas"]["ErrorCode"];
@@ -3895,6 +4032,82 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["MemberCard"];
                 };
+            };
+        };
+    };
+    MemberCouponsController_list: {
+        parameters: {
+            query?: {
+                state?: "available" | "used" | "expired";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberCoupon"][];
+                };
+            };
+        };
+    };
+    CouponsAdminController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCouponRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Coupon"];
+                };
+            };
+        };
+    };
+    CouponsAdminController_issue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IssueCouponRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssueCouponResult"];
+                };
+            };
+            /** @description COUPON_NOT_FOUND, or NOT_FOUND for unknown members */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

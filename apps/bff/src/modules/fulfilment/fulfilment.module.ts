@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CouponsModule } from '../coupons/coupons.module';
 import { EngagementModule } from '../engagement/engagement.module';
 import { CommissionModule } from '../commission/commission.module';
 import { GroupBuyModule } from '../group-buy/group-buy.module';
@@ -29,6 +30,7 @@ import { PickupsService } from './pickups.service';
     CommissionModule,
     NotificationsModule,
     EngagementModule,
+    CouponsModule,
   ],
   controllers: [LeaderController, FulfilmentAdminController, AfterSalesController],
   providers: [

@@ -4,6 +4,7 @@ import { ErrorCode } from '@linli/shared';
 import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
 import { RequestContext } from '../../common/request-context';
+import { CouponsService } from '../coupons/coupons.service';
 import { PointsWalletService } from '../points/points-wallet.service';
 import { CampaignRow, CampaignsService, campaignState, MemberPlace } from './campaigns.service';
 import { OrderRequest, QuoteResponse } from './dto/order.dto';
@@ -26,6 +27,7 @@ export class CheckoutService {
   constructor(
     private readonly campaigns: CampaignsService,
     private readonly wallet: PointsWalletService,
+    private readonly coupons: CouponsService,
     private readonly clock: Clock,
   ) {}
 
@@ -38,8 +40,9 @@ export class CheckoutService {
         'Each campaign may appear once',
       );
     }
-    if (request.couponId)
-      throw new AppException(HttpStatus.NOT_FOUND, ErrorCode.CouponNotFound, 'Coupon not found');
+    const coupon = request.couponId
+      ? await this.coupons.usable(ctx, memberId, request.couponId)
+      : null;
     const now = this.clock.now();
     const { place, benefits, policy } = await this.campaigns.shopperOf(ctx, memberId);
     const rows = await this.campaigns.visibleRows(ctx, { place, benefits }, ids);
@@ -66,7 +69,7 @@ export class CheckoutService {
         tierDiscountApplies: campaigns[i].tier_discount_applies,
       })),
       tierDiscountBps: benefits.discountBps,
-      coupon: null,
+      coupon,
       pointsRequested: request.pointsToUse ?? 0,
       pointsAvailable: request.pointsToUse ? await this.wallet.available(ctx, memberId) : 0,
       redeemPointsPerYuan: policy.redeemPointsPerYuan,
@@ -128,6 +131,7 @@ export function toQuoteResponse(q: Quote, titles: string[]): QuoteResponse {
     subtotal: q.subtotalFen,
     tierDiscount: q.tierDiscountFen,
     couponDiscount: q.couponDiscountFen,
+    coupon: q.coupon,
     pointsUsed: q.pointsUsed,
     pointsDiscount: q.pointsDiscountFen,
     payable: q.payableFen,

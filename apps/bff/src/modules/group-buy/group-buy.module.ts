@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CouponsModule } from '../coupons/coupons.module';
 import { CommissionModule } from '../commission/commission.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { PaymentsModule } from '../payments/payments.module';
@@ -20,7 +21,14 @@ import { OrderTransitions } from './order-transitions.service';
 import { SendRefundsJob } from './send-refunds.job';
 
 @Module({
-  imports: [TiersModule, PointsModule, PaymentsModule, CommissionModule, NotificationsModule],
+  imports: [
+    TiersModule,
+    PointsModule,
+    PaymentsModule,
+    CommissionModule,
+    NotificationsModule,
+    CouponsModule,
+  ],
   controllers: [
     CatalogueAdminController,
     CampaignsController,

@@ -13,6 +13,7 @@ import {
 } from '../payments/payment-provider';
 import { NotifyUrls } from '../payments/notify-urls';
 import { CommissionLedger } from '../commission/commission-ledger.service';
+import { CouponsService } from '../coupons/coupons.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { PointsLedger } from '../points/points-ledger.service';
 import { MemberBenefitsService } from '../tiers/member-benefits.service';
@@ -52,6 +53,7 @@ export class OrderLifecycleService {
     private readonly notifyUrls: NotifyUrls,
     private readonly refunds: ProviderRefunds,
     private readonly notifications: NotificationsService,
+    private readonly coupons: CouponsService,
   ) {}
 
   /** Starts paying one of the member's orders; the sandbox confirms through the notify endpoint before this returns. */
@@ -355,6 +357,7 @@ export class OrderLifecycleService {
       await this.commission.cancelOrder(ctx, order.id);
       await this.refundMoney(ctx, order.id, order.payable_fen, 'cancelled');
     }
+    await this.coupons.giveBack(ctx, order.id);
   }
 
   /**

@@ -7,6 +7,7 @@ import { AppException } from '../../common/errors/app-exception';
 import { decodeCursor, keysetPage } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
+import { CouponsService, couponNotUsable } from '../coupons/coupons.service';
 import { PointsLedger } from '../points/points-ledger.service';
 import { CampaignRow, CampaignsService, campaignState } from './campaigns.service';
 import { CheckoutService } from './checkout.service';
@@ -114,6 +115,7 @@ export class OrdersService {
     private readonly checkout: CheckoutService,
     private readonly campaigns: CampaignsService,
     private readonly ledger: PointsLedger,
+    private readonly coupons: CouponsService,
     private readonly clock: Clock,
   ) {}
 
@@ -129,6 +131,8 @@ export class OrdersService {
     request: PlaceOrderRequest,
   ): Promise<OrderView> {
     const { quote: q, campaigns, place } = await this.checkout.price(ctx, memberId, request);
+    if (request.couponId && q.coupon !== 'applied' && q.coupon !== 'none')
+      throw couponNotUsable(request.couponId, q.coupon);
     if (request.expectedPayable !== undefined && request.expectedPayable !== q.payableFen)
       throw priceChanged(request.expectedPayable, q.payableFen);
     const now = this.clock.now();
@@ -164,6 +168,8 @@ export class OrdersService {
         q.lines.map((l) => l.payableFen),
       ],
     );
+    // The coupon next, before the member's quantities and points, as a cancel gives it back last.
+    if (request.couponId) await this.coupons.take(ctx, memberId, request.couponId, order.id);
     const campaignOf = new Map(campaigns.map((c) => [c.id, c]));
     const view = toView(
       order,

@@ -75,6 +75,12 @@ export class QuoteResponse {
   @ApiProperty() subtotal!: number;
   @ApiProperty() tierDiscount!: number;
   @ApiProperty() couponDiscount!: number;
+  @ApiProperty({
+    enum: ['applied', 'none', 'min_spend_not_met', 'not_applicable'],
+    description:
+      'What became of couponId: applied; none asked; the group-buys it applies to come to less than its minimum spend; it applies to none of them. An order with a coupon that is not applied is refused (COUPON_NOT_USABLE)',
+  })
+  coupon!: 'applied' | 'none' | 'min_spend_not_met' | 'not_applicable';
   @ApiProperty() pointsUsed!: number;
   @ApiProperty() pointsDiscount!: number;
   @ApiProperty() payable!: number;
@@ -140,7 +146,7 @@ export class MoneyBackView {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
 
-export class OrderView extends QuoteResponse {
+export class OrderView extends OmitType(QuoteResponse, ['coupon'] as const) {
   @ApiProperty({ type: OrderLineView, isArray: true }) declare lines: OrderLineView[];
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: ORDER_STATES, enumName: 'OrderState' }) state!: OrderState;

@@ -1,0 +1,63 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Roles } from '../../common/auth/auth.decorators';
+import { Idempotent } from '../../common/idempotency/idempotency.interceptor';
+import { Ctx, RequestContext } from '../../common/request-context';
+import { CouponsService } from './coupons.service';
+import {
+  Coupon,
+  CreateCouponRequest,
+  IssueCouponRequest,
+  IssueCouponResult,
+  MemberCoupon,
+  MemberCouponQuery,
+} from './dto/coupon.dto';
+
+@ApiTags('coupons')
+@ApiBearerAuth()
+@Controller('me/coupons')
+@Roles('shopper')
+export class MemberCouponsController {
+  constructor(private readonly coupons: CouponsService) {}
+
+  /** The member's coupons, newest first; `state` keeps those usable, used or expired. */
+  @Get()
+  @ApiOkResponse({ type: MemberCoupon, isArray: true })
+  list(@Ctx() ctx: RequestContext, @Query() query: MemberCouponQuery): Promise<MemberCoupon[]> {
+    return this.coupons.list(ctx, ctx.memberId, query.state);
+  }
+}
+
+@ApiTags('admin')
+@ApiBearerAuth()
+@Controller('admin/coupons')
+@Roles('admin')
+export class CouponsAdminController {
+  constructor(private readonly coupons: CouponsService) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: Coupon })
+  create(@Ctx() ctx: RequestContext, @Body() body: CreateCouponRequest): Promise<Coupon> {
+    return this.coupons.create(ctx, body);
+  }
+
+  /** Gives members a copy each; exactly once per member and Idempotency-Key. */
+  @Post(':id/issue')
+  @Idempotent({ required: true })
+  @ApiCreatedResponse({ type: IssueCouponResult })
+  @ApiNotFoundResponse({ description: 'COUPON_NOT_FOUND, or NOT_FOUND for unknown members' })
+  issue(
+    @Ctx() ctx: RequestContext,
+    @Param('id', new ParseUUIDPipe({ version: '4' })) couponId: string,
+    @Body() body: IssueCouponRequest,
+  ): Promise<IssueCouponResult> {
+    if (!ctx.idempotencyKey) throw new Error('issuing needs the Idempotency-Key');
+    return this.coupons.issue(ctx, couponId, body.memberIds, `admin:${ctx.idempotencyKey}`);
+  }
+}

@@ -1,0 +1,243 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import type { CouponInput } from '@linli/domain';
+import { ErrorCode } from '@linli/shared';
+import { Clock } from '../../common/clock';
+import { AppException } from '../../common/errors/app-exception';
+import { RequestContext } from '../../common/request-context';
+import { TransactionalConnection } from '../../common/transaction/transactional-connection';
+import { AuditService } from '../audit/audit.service';
+import {
+  Coupon,
+  CouponKind,
+  CreateCouponRequest,
+  IssueCouponResult,
+  MemberCoupon,
+  MemberCouponState,
+} from './dto/coupon.dto';
+
+interface CouponRow {
+  id: string;
+  name: string;
+  kind: CouponKind;
+  amount_fen: number;
+  percent_off_bps: number;
+  min_spend_fen: number;
+  campaign_ids: string[] | null;
+  valid_from: Date;
+  valid_until: Date;
+}
+
+interface MemberCouponRow extends CouponRow {
+  coupon_id: string;
+  order_id: string | null;
+  issued_at: Date;
+}
+
+const MEMBER_COUPON_SELECT = `SELECT mc.id, mc.coupon_id, mc.order_id, mc.issued_at, c.name, c.kind,
+    c.amount_fen, c.percent_off_bps, c.min_spend_fen, c.campaign_ids, c.valid_from, c.valid_until
+  FROM member_coupons mc JOIN coupons c ON c.id = mc.coupon_id`;
+
+const toCoupon = (row: CouponRow): Coupon => ({
+  id: row.id,
+  name: row.name,
+  kind: row.kind,
+  amountFen: row.amount_fen,
+  percentOffBps: row.percent_off_bps,
+  minSpendFen: row.min_spend_fen,
+  campaignIds: row.campaign_ids,
+  validFrom: row.valid_from.toISOString(),
+  validUntil: row.valid_until.toISOString(),
+});
+
+const invalid = (problems: string[]) =>
+  new AppException(HttpStatus.BAD_REQUEST, ErrorCode.ValidationFailed, 'The request is not valid', {
+    fields: { coupon: problems },
+  });
+
+/** Why a member's coupon cannot go on an order (409 COUPON_NOT_USABLE). */
+export const couponNotUsable = (
+  couponId: string,
+  reason: 'used' | 'expired' | 'not_yet_valid' | 'min_spend_not_met' | 'not_applicable',
+) =>
+  new AppException(HttpStatus.CONFLICT, ErrorCode.CouponNotUsable, 'This coupon cannot be used', {
+    couponId,
+    reason,
+  });
+
+/**
+ * Coupons: operators create them and issue copies to members, exactly once per member and
+ * request key; a member's copy goes on at most one order, taken in the order's transaction and
+ * given back when the order is cancelled, expires unpaid, or its group-buys all fail.
+ */
+@Injectable()
+export class CouponsService {
+  constructor(
+    private readonly connection: TransactionalConnection,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(ctx: RequestContext, request: CreateCouponRequest): Promise<Coupon> {
+    const problems: string[] = [];
+    if (request.kind === 'fixed' && !request.amountFen)
+      problems.push('a fixed coupon needs amountFen');
+    if (request.kind === 'percent' && !request.percentOffBps)
+      problems.push('a percent coupon needs percentOffBps');
+    if (request.kind === 'fixed' && request.percentOffBps)
+      problems.push('a fixed coupon has no percentOffBps');
+    if (request.kind === 'percent' && request.amountFen)
+      problems.push('a percent coupon has no amountFen');
+    if (request.validUntil.getTime() <= request.validFrom.getTime())
+      problems.push('validUntil must come after validFrom');
+    if (problems.length > 0) throw invalid(problems);
+    const [row] = await this.connection.query<CouponRow>(
+      ctx,
+      `INSERT INTO coupons (name, kind, amount_fen, percent_off_bps, min_spend_fen, campaign_ids, valid_from, valid_until)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+      [
+        request.name,
+        request.kind,
+        request.amountFen ?? 0,
+        request.percentOffBps ?? 0,
+        request.minSpendFen,
+        request.campaignIds ?? null,
+        request.validFrom,
+        request.validUntil,
+      ],
+    );
+    const coupon = toCoupon(row);
+    await this.audit.record(ctx, 'coupon.create', { type: 'coupon', id: coupon.id }, { ...coupon });
+    return coupon;
+  }
+
+  /** Gives each member a copy, once per member and `key`: a retried request gives nothing twice. */
+  async issue(
+    ctx: RequestContext,
+    couponId: string,
+    memberIds: string[],
+    key: string,
+  ): Promise<IssueCouponResult> {
+    const [coupon] = await this.connection.query<{ id: string }>(
+      ctx,
+      `SELECT id FROM coupons WHERE id = $1`,
+      [couponId],
+    );
+    if (!coupon)
+      throw new AppException(HttpStatus.NOT_FOUND, ErrorCode.CouponNotFound, 'Coupon not found', {
+        couponId,
+      });
+    const unknown = await this.connection.query<{ id: string }>(
+      ctx,
+      `SELECT m.id FROM unnest($1::uuid[]) AS m(id) WHERE NOT EXISTS (SELECT 1 FROM members WHERE id = m.id)`,
+      [memberIds],
+    );
+    if (unknown.length > 0)
+      throw AppException.notFound('Member', { memberIds: unknown.map((u) => u.id) });
+    const issued = await this.connection.query(
+      ctx,
+      `INSERT INTO member_coupons (coupon_id, member_id, issue_key)
+       SELECT $1, m.id, $3 FROM (SELECT DISTINCT unnest($2::uuid[]) AS id) m
+       ON CONFLICT (member_id, issue_key) DO NOTHING RETURNING id`,
+      [couponId, memberIds, key],
+    );
+    await this.audit.record(
+      ctx,
+      'coupon.issue',
+      { type: 'coupon', id: couponId },
+      {
+        members: memberIds.length,
+        issued: issued.length,
+      },
+    );
+    return { issued: issued.length };
+  }
+
+  /** The member's coupons, newest first: those usable, used or expired, or all. */
+  async list(
+    ctx: RequestContext,
+    memberId: string,
+    state?: MemberCouponState,
+  ): Promise<MemberCoupon[]> {
+    const rows = await this.connection.query<MemberCouponRow>(
+      ctx,
+      `${MEMBER_COUPON_SELECT} WHERE mc.member_id = $1 ORDER BY mc.issued_at DESC, mc.id DESC LIMIT 200`,
+      [memberId],
+    );
+    const now = this.clock.now();
+    return rows
+      .map((row) => this.toMemberCoupon(row, now))
+      .filter((coupon) => !state || coupon.state === state);
+  }
+
+  /**
+   * The member's coupon as pricing takes it, if it may be used now; 404 COUPON_NOT_FOUND for
+   * one that is not theirs, 409 COUPON_NOT_USABLE for one used, expired or not yet valid.
+   */
+  async usable(
+    ctx: RequestContext,
+    memberId: string,
+    memberCouponId: string,
+  ): Promise<CouponInput> {
+    const [row] = await this.connection.query<MemberCouponRow>(
+      ctx,
+      `${MEMBER_COUPON_SELECT} WHERE mc.id = $1 AND mc.member_id = $2`,
+      [memberCouponId, memberId],
+    );
+    if (!row)
+      throw new AppException(HttpStatus.NOT_FOUND, ErrorCode.CouponNotFound, 'Coupon not found', {
+        couponId: memberCouponId,
+      });
+    const now = this.clock.now();
+    if (row.order_id) throw couponNotUsable(memberCouponId, 'used');
+    if (row.valid_until <= now) throw couponNotUsable(memberCouponId, 'expired');
+    if (row.valid_from > now) throw couponNotUsable(memberCouponId, 'not_yet_valid');
+    return {
+      kind: row.kind,
+      amountFen: row.amount_fen,
+      percentBps: row.percent_off_bps,
+      minSpendFen: row.min_spend_fen,
+      campaignIds: row.campaign_ids,
+    };
+  }
+
+  /**
+   * Puts the member's coupon on the order, in the order's transaction. Of two orders with one
+   * coupon at once, the second waits on the first's row and then finds it used (409).
+   */
+  async take(ctx: RequestContext, memberId: string, memberCouponId: string, orderId: string) {
+    const now = this.clock.now();
+    const taken = await this.connection.query(
+      ctx,
+      `UPDATE member_coupons mc SET order_id = $3, used_at = $4 FROM coupons c
+       WHERE mc.id = $1 AND mc.member_id = $2 AND mc.order_id IS NULL AND c.id = mc.coupon_id
+         AND c.valid_from <= $4 AND c.valid_until > $4
+       RETURNING mc.id`,
+      [memberCouponId, memberId, orderId, now],
+    );
+    if (taken.length === 0) throw couponNotUsable(memberCouponId, 'used');
+  }
+
+  /** The coupon of an order that came to nothing goes back to its member, still valid till its end. */
+  async giveBack(ctx: RequestContext, orderId: string): Promise<void> {
+    await this.connection.query(
+      ctx,
+      `UPDATE member_coupons SET order_id = NULL, used_at = NULL WHERE order_id = $1`,
+      [orderId],
+    );
+  }
+
+  private toMemberCoupon(row: MemberCouponRow, now: Date): MemberCoupon {
+    const state: MemberCouponState = row.order_id
+      ? 'used'
+      : row.valid_until <= now
+        ? 'expired'
+        : 'available';
+    return {
+      ...toCoupon(row),
+      couponId: row.coupon_id,
+      state,
+      orderId: row.order_id,
+      issuedAt: row.issued_at.toISOString(),
+    };
+  }
+}

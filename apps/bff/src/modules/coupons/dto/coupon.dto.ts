@@ -1,0 +1,127 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsDate,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  Min,
+} from 'class-validator';
+
+export const COUPON_KINDS = ['fixed', 'percent'] as const;
+export type CouponKind = (typeof COUPON_KINDS)[number];
+
+export class CreateCouponRequest {
+  @ApiProperty({ example: '满 30 减 5' })
+  @IsString()
+  @Length(2, 40)
+  name!: string;
+
+  @ApiProperty({ enum: COUPON_KINDS, description: 'fixed: fen off; percent: a share off' })
+  @IsIn(COUPON_KINDS)
+  kind!: CouponKind;
+
+  @ApiPropertyOptional({ description: 'fixed coupons: fen off', example: 500 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  amountFen?: number;
+
+  @ApiPropertyOptional({
+    description: 'percent coupons: basis points off (1000 = 10% off), at most 9000',
+    example: 1000,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(9000)
+  percentOffBps?: number;
+
+  @ApiProperty({ description: 'Fen the group-buys it applies to must come to', example: 3000 })
+  @IsInt()
+  @Min(0)
+  @Max(100_000_000)
+  minSpendFen!: number;
+
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    description: 'The group-buys it applies to; left out, all',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @IsUUID('4', { each: true })
+  campaignIds?: string[];
+
+  @ApiProperty({ format: 'date-time' })
+  @Type(() => Date)
+  @IsDate()
+  validFrom!: Date;
+
+  @ApiProperty({ format: 'date-time' })
+  @Type(() => Date)
+  @IsDate()
+  validUntil!: Date;
+}
+
+export class Coupon {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: COUPON_KINDS }) kind!: CouponKind;
+  @ApiProperty({ description: 'fixed coupons: fen off; 0 for percent ones' }) amountFen!: number;
+  @ApiProperty({ description: 'percent coupons: basis points off; 0 for fixed ones' })
+  percentOffBps!: number;
+  @ApiProperty() minSpendFen!: number;
+  @ApiProperty({ type: [String], nullable: true, description: 'null: every group-buy' })
+  campaignIds!: string[] | null;
+  @ApiProperty({ format: 'date-time' }) validFrom!: string;
+  @ApiProperty({ format: 'date-time' }) validUntil!: string;
+}
+
+export class IssueCouponRequest {
+  @ApiProperty({ type: [String], format: 'uuid' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @IsUUID('4', { each: true })
+  memberIds!: string[];
+}
+
+export class IssueCouponResult {
+  @ApiProperty({
+    description: 'Members given a copy by this request (not by an earlier one with its key)',
+  })
+  issued!: number;
+}
+
+export const MEMBER_COUPON_STATES = ['available', 'used', 'expired'] as const;
+export type MemberCouponState = (typeof MEMBER_COUPON_STATES)[number];
+
+export class MemberCouponQuery {
+  @ApiPropertyOptional({ enum: MEMBER_COUPON_STATES })
+  @IsOptional()
+  @IsIn(MEMBER_COUPON_STATES)
+  state?: MemberCouponState;
+}
+
+/** A member's copy of a coupon; its id is what an order's couponId names. */
+export class MemberCoupon extends Coupon {
+  @ApiProperty({ format: 'uuid' }) couponId!: string;
+  @ApiProperty({
+    enum: MEMBER_COUPON_STATES,
+    description: 'available: usable from validFrom until validUntil; used: by orderId',
+  })
+  state!: MemberCouponState;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) orderId!: string | null;
+  @ApiProperty({ format: 'date-time' }) issuedAt!: string;
+}

@@ -1,0 +1,251 @@
+import { randomUUID } from 'node:crypto';
+import { as, fulfilmentWorld, HOUR_MS } from './support/fulfilment-fixtures';
+import { startTestApp, TestApp } from './support/test-app';
+
+describe('coupons: issued once, on at most one order, given back when the order comes to nothing', () => {
+  let t: TestApp;
+  let w: Awaited<ReturnType<typeof fulfilmentWorld>>;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    w = await fulfilmentWorld(t);
+    await w.leaderOf('coupon-leader', w.points.east);
+  });
+  afterAll(() => t.close());
+
+  const createCoupon = (body: Record<string, unknown>) =>
+    t
+      .http()
+      .post('/api/v1/admin/coupons')
+      .set(as(w.admin))
+      .send({
+        name: '满 30 减 5',
+        kind: 'fixed',
+        amountFen: 500,
+        minSpendFen: 3_000,
+        validFrom: new Date(w.clock.now().getTime() - HOUR_MS).toISOString(),
+        validUntil: new Date(w.clock.now().getTime() + 30 * 24 * HOUR_MS).toISOString(),
+        ...body,
+      });
+  const issue = (couponId: string, memberIds: string[], key = randomUUID()) =>
+    t
+      .http()
+      .post(`/api/v1/admin/coupons/${couponId}/issue`)
+      .set(as(w.admin))
+      .set('Idempotency-Key', key)
+      .send({ memberIds });
+  /** A coupon given to the member: their copy's id. */
+  const couponFor = async (member: { id: string; token: string }, body = {}) => {
+    const coupon = await createCoupon(body).expect(201);
+    await issue(coupon.body.id, [member.id]).expect(201);
+    const mine = await w.get(member.token, '/me/coupons');
+    return mine.find((c: { couponId: string }) => c.couponId === coupon.body.id).id as string;
+  };
+  const quote = (token: string, body: object) =>
+    t.http().post('/api/v1/orders/quote').set(as(token)).send(body);
+  const place = (token: string, body: object) =>
+    t.http().post('/api/v1/orders').set(as(token)).set('Idempotency-Key', randomUUID()).send(body);
+  const stateOf = async (member: { token: string }, id: string) =>
+    (await w.get(member.token, '/me/coupons')).find((c: { id: string }) => c.id === id);
+
+  it('issues a copy once per member and key, and lists the member’s coupons', async () => {
+    const ann = await w.shopperAt('coupon-ann');
+    const coupon = await createCoupon({}).expect(201);
+    expect(coupon.body).toMatchObject({
+      name: '满 30 减 5',
+      kind: 'fixed',
+      amountFen: 500,
+      percentOffBps: 0,
+      minSpendFen: 3_000,
+      campaignIds: null,
+    });
+    const key = randomUUID();
+    expect((await issue(coupon.body.id, [ann.id, ann.id], key).expect(201)).body).toEqual({
+      issued: 1,
+    });
+    const replay = await issue(coupon.body.id, [ann.id, ann.id], key).expect(201);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    await issue(coupon.body.id, [ann.id]).expect(201);
+    const mine = await w.get(ann.token, '/me/coupons');
+    expect(mine).toHaveLength(2);
+    expect(mine[0]).toMatchObject({
+      couponId: coupon.body.id,
+      name: '满 30 减 5',
+      state: 'available',
+      orderId: null,
+    });
+    expect(await w.get(ann.token, '/me/coupons?state=used')).toEqual([]);
+  });
+
+  it('applies above the minimum spend only, and goes on one order', async () => {
+    const bo = await w.shopperAt('coupon-bo');
+    const couponId = await couponFor(bo);
+    const campaign = await w.campaign(w.skus.apples);
+    const below = await quote(bo.token, {
+      items: [{ campaignId: campaign, quantity: 1 }],
+      couponId,
+    }).expect(200);
+    expect(below.body).toMatchObject({ coupon: 'min_spend_not_met', couponDiscount: 0 });
+    const refused = await place(bo.token, {
+      items: [{ campaignId: campaign, quantity: 1 }],
+      couponId,
+    }).expect(409);
+    expect(refused.body.error).toMatchObject({
+      code: 'COUPON_NOT_USABLE',
+      details: { reason: 'min_spend_not_met' },
+    });
+
+    const above = await quote(bo.token, {
+      items: [{ campaignId: campaign, quantity: 2 }],
+      couponId,
+    }).expect(200);
+    expect(above.body).toMatchObject({ coupon: 'applied', couponDiscount: 500, payable: 5_480 });
+    const order = await place(bo.token, {
+      items: [{ campaignId: campaign, quantity: 2 }],
+      couponId,
+    }).expect(201);
+    expect(order.body).toMatchObject({ couponDiscount: 500, payable: 5_480 });
+    expect(await stateOf(bo, couponId)).toMatchObject({ state: 'used', orderId: order.body.id });
+
+    const again = await quote(bo.token, {
+      items: [{ campaignId: campaign, quantity: 1 }],
+      couponId,
+    }).expect(409);
+    expect(again.body.error.details).toMatchObject({ reason: 'used' });
+  });
+
+  it('puts a coupon on one of 12 orders placed with it at once', async () => {
+    const cy = await w.shopperAt('coupon-cy');
+    const couponId = await couponFor(cy);
+    const campaign = await w.campaign(w.skus.apples, { perMemberLimit: 50 });
+    const responses = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        place(cy.token, { items: [{ campaignId: campaign, quantity: 2 }], couponId }),
+      ),
+    );
+    expect(responses.map((r) => r.status).sort()).toEqual([201, ...Array(11).fill(409)]);
+    for (const refused of responses.filter((r) => r.status === 409))
+      expect(refused.body.error.code).toBe('COUPON_NOT_USABLE');
+    const [stock] = await t.dataSource.query(
+      `SELECT stock_total - stock_left AS taken FROM campaigns WHERE id = $1`,
+      [campaign],
+    );
+    expect(stock.taken).toBe(2);
+  });
+
+  it('gives the coupon back when its order is cancelled, unpaid or paid, or expires unpaid', async () => {
+    const dee = await w.shopperAt('coupon-dee');
+    const couponId = await couponFor(dee);
+    const campaign = await w.campaign(w.skus.apples, { perMemberLimit: 50 });
+    const body = { items: [{ campaignId: campaign, quantity: 2 }], couponId };
+
+    const unpaid = await place(dee.token, body).expect(201);
+    await t
+      .http()
+      .post(`/api/v1/orders/${unpaid.body.id}/cancel`)
+      .set(as(dee.token))
+      .set('Idempotency-Key', randomUUID())
+      .expect(200);
+    expect(await stateOf(dee, couponId)).toMatchObject({ state: 'available', orderId: null });
+
+    const withCoupon = await place(dee.token, body).expect(201);
+    await t.http().post(`/api/v1/orders/${withCoupon.body.id}/pay`).set(as(dee.token)).expect(200);
+    await t
+      .http()
+      .post(`/api/v1/orders/${withCoupon.body.id}/cancel`)
+      .set(as(dee.token))
+      .set('Idempotency-Key', randomUUID())
+      .expect(200);
+    expect(await stateOf(dee, couponId)).toMatchObject({ state: 'available' });
+
+    await place(dee.token, body).expect(201);
+    w.clock.advance(16 * 60_000);
+    await w.runJob('cancel-unpaid-orders');
+    expect(await stateOf(dee, couponId)).toMatchObject({ state: 'available' });
+  });
+
+  it('gives the coupon back when the group-buys of its order all fail to form', async () => {
+    const eve = await w.shopperAt('coupon-eve');
+    const couponId = await couponFor(eve);
+    const campaign = await w.campaign(w.skus.milk, { minBuyers: 5 });
+    const order = await place(eve.token, {
+      items: [{ campaignId: campaign, quantity: 2 }],
+      couponId,
+    }).expect(201);
+    await t.http().post(`/api/v1/orders/${order.body.id}/pay`).set(as(eve.token)).expect(200);
+    w.clock.advance(25 * HOUR_MS);
+    await w.runJob('cut-off-campaigns');
+    const failed = await w.get(eve.token, `/me/orders/${order.body.id}`);
+    expect(failed.state).toBe('refunded');
+    expect(await stateOf(eve, couponId)).toMatchObject({ state: 'available', orderId: null });
+  });
+
+  it('refuses a coupon expired or not yet valid, applies one of some group-buys to those only, and knows only the member’s own', async () => {
+    const fay = await w.shopperAt('coupon-fay');
+    const apples = await w.campaign(w.skus.apples, { perMemberLimit: 50 });
+    const milk = await w.campaign(w.skus.milk, { perMemberLimit: 50 });
+    const later = await couponFor(fay, {
+      validFrom: new Date(w.clock.now().getTime() + 24 * HOUR_MS).toISOString(),
+      validUntil: new Date(w.clock.now().getTime() + 48 * HOUR_MS).toISOString(),
+    });
+    const soon = await couponFor(fay, {
+      validUntil: new Date(w.clock.now().getTime() + HOUR_MS).toISOString(),
+    });
+    const applesOnly = await couponFor(fay, {
+      name: '苹果九折',
+      kind: 'percent',
+      amountFen: undefined,
+      percentOffBps: 1000,
+      minSpendFen: 0,
+      campaignIds: [apples],
+    });
+    const items = [{ campaignId: apples, quantity: 1 }];
+    expect(
+      (await quote(fay.token, { items, couponId: later }).expect(409)).body.error.details,
+    ).toMatchObject({ reason: 'not_yet_valid' });
+    const tenth = await quote(fay.token, { items, couponId: applesOnly }).expect(200);
+    expect(tenth.body).toMatchObject({ coupon: 'applied', couponDiscount: 299 });
+    const milkQuote = await quote(fay.token, {
+      items: [{ campaignId: milk, quantity: 1 }],
+      couponId: applesOnly,
+    }).expect(200);
+    expect(milkQuote.body).toMatchObject({ coupon: 'not_applicable', couponDiscount: 0 });
+
+    w.clock.advance(2 * HOUR_MS);
+    expect(
+      (await quote(fay.token, { items, couponId: soon }).expect(409)).body.error.details,
+    ).toMatchObject({
+      reason: 'expired',
+    });
+    expect(await stateOf(fay, soon)).toMatchObject({ state: 'expired' });
+    expect(
+      (await w.get(fay.token, '/me/coupons?state=expired')).map((c: { id: string }) => c.id),
+    ).toEqual([soon]);
+
+    const stranger = await w.shopperAt('coupon-stranger');
+    const theirs = await quote(stranger.token, { items, couponId: applesOnly }).expect(404);
+    expect(theirs.body.error.code).toBe('COUPON_NOT_FOUND');
+  });
+
+  it.each([
+    [{ amountFen: undefined }],
+    [{ kind: 'percent', amountFen: undefined, percentOffBps: 9500 }],
+    [{ kind: 'percent', percentOffBps: 1000 }],
+    [{ validUntil: '2020-01-01T00:00:00Z' }],
+    [{ kind: 'cash' }],
+    [{ campaignIds: ['not-a-campaign'] }],
+  ])('refuses to create %j', async (change) => {
+    const response = await createCoupon(change).expect(400);
+    expect(response.body.error.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('issues to members who exist only, and is for operators', async () => {
+    const coupon = await createCoupon({}).expect(201);
+    await issue(coupon.body.id, [randomUUID()]).expect(404);
+    await issue(randomUUID(), [randomUUID()]).expect(404);
+    const gus = await w.shopperAt('coupon-gus');
+    await t.http().post('/api/v1/admin/coupons').set(as(gus.token)).send({}).expect(403);
+    await t.http().get('/api/v1/me/coupons').expect(401);
+    await t.http().get('/api/v1/me/coupons?state=lost').set(as(gus.token)).expect(400);
+  });
+});
