@@ -3,7 +3,13 @@ export default defineAppConfig({
   subPackages: [
     {
       root: 'subpackages/member',
-      pages: ['points/index', 'notifications/index', 'check-in/index', 'invite/index'],
+      pages: [
+        'points/index',
+        'notifications/index',
+        'check-in/index',
+        'invite/index',
+        'coupons/index',
+      ],
     },
     { root: 'subpackages/shop', pages: ['campaign/index', 'checkout/index', 'order/index'] },
     {

@@ -1,4 +1,4 @@
-import type { OrderView, QuoteResponse, ShopperCampaign } from '@linli/api-contract';
+import type { MemberCoupon, OrderView, QuoteResponse, ShopperCampaign } from '@linli/api-contract';
 import { ApiError } from '@linli/api-client';
 import { ErrorCode } from '@linli/shared';
 import { create } from 'zustand';
@@ -21,6 +21,9 @@ interface CheckoutState {
   quantity: number;
   usePoints: boolean;
   pointsAvailable: number;
+  /** The member's coupons usable now, and the one chosen for this order. */
+  coupons: MemberCoupon[];
+  couponId: string | null;
   quote: QuoteResponse | null;
   idempotencyKey: string;
   submitting: boolean;
@@ -28,6 +31,7 @@ interface CheckoutState {
   start(campaign: ShopperCampaign): Promise<void>;
   setQuantity(quantity: number): Promise<void>;
   setUsePoints(usePoints: boolean): Promise<void>;
+  setCoupon(couponId: string | null): Promise<void>;
   /** Places the order and pays it; resolves with the order as it stands after paying (paid, or closed if too late). */
   submit(): Promise<OrderView | null>;
 }
@@ -35,12 +39,22 @@ interface CheckoutState {
 /** What the store holds before a checkout starts, and again once the member changes. */
 const EMPTY: Pick<
   CheckoutState,
-  'campaign' | 'quantity' | 'usePoints' | 'pointsAvailable' | 'quote' | 'submitting' | 'error'
+  | 'campaign'
+  | 'quantity'
+  | 'usePoints'
+  | 'pointsAvailable'
+  | 'coupons'
+  | 'couponId'
+  | 'quote'
+  | 'submitting'
+  | 'error'
 > = {
   campaign: null,
   quantity: 1,
   usePoints: false,
   pointsAvailable: 0,
+  coupons: [],
+  couponId: null,
   quote: null,
   submitting: false,
   error: null,
@@ -48,11 +62,12 @@ const EMPTY: Pick<
 
 export const useCheckoutStore = create<CheckoutState>()((set, get) => {
   const requestBody = () => {
-    const { campaign, quantity, usePoints, pointsAvailable } = get();
+    const { campaign, quantity, usePoints, pointsAvailable, couponId } = get();
     if (!campaign) throw new Error('checkout has no campaign');
     return {
       items: [{ campaignId: campaign.id, quantity }],
       ...(usePoints && pointsAvailable > 0 ? { pointsToUse: pointsAvailable } : {}),
+      ...(couponId ? { couponId } : {}),
     };
   };
   // Only the answer to the latest change may be shown; until it comes, nothing can be paid.
@@ -74,6 +89,13 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
     set({ pointsAvailable: wallet?.available ?? 0 });
   };
 
+  /** The coupons usable now; a chosen one no longer among them is dropped. */
+  const refreshCoupons = async () => {
+    const coupons = await api.coupons.mine('available').catch(() => []);
+    const { couponId } = get();
+    set({ coupons, couponId: coupons.some((c) => c.id === couponId) ? couponId : null });
+  };
+
   resetOnMemberChange(() => {
     latestQuote += 1;
     set({ ...EMPTY, idempotencyKey: newIdempotencyKey() });
@@ -90,11 +112,13 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
         quantity: 1,
         usePoints: false,
         pointsAvailable: 0,
+        coupons: [],
+        couponId: null,
         quote: null,
         error: null,
         idempotencyKey: newIdempotencyKey(),
       });
-      await refreshPointsAvailable();
+      await Promise.all([refreshPointsAvailable(), refreshCoupons()]);
       await refreshQuote();
     },
 
@@ -113,6 +137,11 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
       await refreshQuote();
     },
 
+    async setCoupon(couponId) {
+      set({ couponId, idempotencyKey: newIdempotencyKey() });
+      await refreshQuote();
+    },
+
     async submit() {
       const { quote, submitting } = get();
       if (submitting || !quote) return null;
@@ -128,9 +157,13 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
         set({ submitting: false });
         return afterPaying;
       } catch (error) {
-        if (error instanceof ApiError && error.code === ErrorCode.PriceChanged) {
+        if (
+          error instanceof ApiError &&
+          (error.code === ErrorCode.PriceChanged || error.code === ErrorCode.CouponNotUsable)
+        ) {
+          // Points or the coupon went to another order meanwhile: the price shown is redone.
           set({ idempotencyKey: newIdempotencyKey() });
-          await refreshPointsAvailable();
+          await Promise.all([refreshPointsAvailable(), refreshCoupons()]);
           await refreshQuote();
           set({ submitting: false, error: messageFor(error) });
           return null;

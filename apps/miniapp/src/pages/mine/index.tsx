@@ -18,6 +18,12 @@ const MEMBER_LINKS = {
     extra: '查看',
     url: '/subpackages/member/points/index',
   },
+  coupons: {
+    className: 'mine-coupons-link',
+    title: '我的优惠券',
+    extra: '下单立减',
+    url: '/subpackages/member/coupons/index',
+  },
   checkIn: {
     className: 'mine-check-in-link',
     title: '每日签到',
@@ -85,6 +91,7 @@ export default function MinePage() {
         <Cell.Group>
           {[
             MEMBER_LINKS.points,
+            MEMBER_LINKS.coupons,
             MEMBER_LINKS.checkIn,
             MEMBER_LINKS.invite,
             MEMBER_LINKS.notifications,

@@ -1,6 +1,7 @@
 import { Button, InputNumber, Switch } from '@nutui/nutui-react-taro';
 import { Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
+import { couponCondition, couponValue } from '../../../services/coupon-format';
 import { yuan } from '../../../services/format';
 import { paymentOutcome } from '../../../services/payment';
 import { mayStillBuy, useCheckoutStore } from '../../../stores/checkout-store';
@@ -22,11 +23,14 @@ export default function CheckoutPage() {
     quantity,
     usePoints,
     pointsAvailable,
+    coupons,
+    couponId,
     quote,
     submitting,
     error,
     setQuantity,
     setUsePoints,
+    setCoupon,
     submit,
   } = useCheckoutStore();
   const pickupPoint = useShopStore((s) => s.pickupPoint);
@@ -37,6 +41,15 @@ export default function CheckoutPage() {
       </View>
     );
   }
+
+  const chosen = coupons.find((c) => c.id === couponId) ?? null;
+  // A chosen coupon the basket does not reach: the order would be refused, so it cannot be paid.
+  const couponHint =
+    chosen && quote && quote.coupon !== 'applied'
+      ? quote.coupon === 'min_spend_not_met'
+        ? `${couponCondition(chosen)}，再多买一点就能用`
+        : '这张券不适用于这个团购'
+      : null;
 
   const pay = async () => {
     const order = await submit();
@@ -85,6 +98,31 @@ export default function CheckoutPage() {
             onChange={(checked) => void setUsePoints(checked)}
           />
         </View>
+        <View className="checkout-coupons">
+          <Text>优惠券</Text>
+          {coupons.length === 0 ? (
+            <Text className="checkout-coupon-none">暂无可用</Text>
+          ) : (
+            <View className="chips">
+              <Text
+                className={`chip checkout-coupon ${couponId === null ? 'is-active' : ''}`}
+                onClick={() => void setCoupon(null)}
+              >
+                不使用
+              </Text>
+              {coupons.map((c) => (
+                <Text
+                  key={c.id}
+                  className={`chip checkout-coupon ${couponId === c.id ? 'is-active' : ''}`}
+                  onClick={() => void setCoupon(c.id)}
+                >
+                  {`${couponValue(c)} · ${c.name}`}
+                </Text>
+              ))}
+            </View>
+          )}
+          {couponHint && <Text className="checkout-coupon-hint">{couponHint}</Text>}
+        </View>
       </View>
 
       {quote && (
@@ -92,6 +130,13 @@ export default function CheckoutPage() {
           <Row label="商品金额" value={yuan(quote.subtotal)} />
           {quote.tierDiscount > 0 && (
             <Row label="会员优惠" value={`-${yuan(quote.tierDiscount)}`} />
+          )}
+          {quote.couponDiscount > 0 && (
+            <Row
+              label="优惠券"
+              value={`-${yuan(quote.couponDiscount)}`}
+              className="checkout-coupon-row"
+            />
           )}
           {quote.pointsDiscount > 0 && (
             <Row
@@ -110,7 +155,7 @@ export default function CheckoutPage() {
         type="primary"
         block
         loading={submitting}
-        disabled={!quote}
+        disabled={!quote || couponHint !== null}
         onClick={() => void pay()}
       >
         提交订单并支付 {quote ? yuan(quote.payable) : ''}

@@ -238,6 +238,13 @@ export default function OrderPage() {
         ))}
         <Row label="商品金额" value={yuan(order.subtotal)} />
         {order.tierDiscount > 0 && <Row label="会员折扣" value={`-${yuan(order.tierDiscount)}`} />}
+        {order.couponDiscount > 0 && (
+          <Row
+            label="优惠券"
+            value={`-${yuan(order.couponDiscount)}`}
+            valueClass="order-coupon-discount"
+          />
+        )}
         {order.pointsUsed > 0 && (
           <Row
             label={`积分抵扣（${order.pointsUsed} 积分）`}

@@ -1,0 +1,95 @@
+import { Text, View } from '@tarojs/components';
+import { useDidShow } from '@tarojs/taro';
+import type { MemberCoupon, MemberCouponState } from '@linli/api-contract';
+import { useState } from 'react';
+import { LoadFailed } from '../../../components/load-failed';
+import { LogInFirst } from '../../../components/log-in-first';
+import { api } from '../../../services/api';
+import { couponCondition, couponValue } from '../../../services/coupon-format';
+import { messageFor } from '../../../services/error-messages';
+import { formatDate } from '../../../services/format';
+import { useAuthStore } from '../../../stores/auth-store';
+import './index.scss';
+
+const TABS: { state: MemberCouponState; label: string; empty: string }[] = [
+  { state: 'available', label: '可使用', empty: '暂无可用的优惠券' },
+  { state: 'used', label: '已使用', empty: '还没有用过优惠券' },
+  { state: 'expired', label: '已过期', empty: '没有过期的优惠券' },
+];
+
+function CouponCard({ coupon }: { coupon: MemberCoupon }) {
+  return (
+    <View className={`coupon coupon--${coupon.state}`}>
+      <View className="coupon__value">
+        <Text className="coupon__amount">{couponValue(coupon)}</Text>
+        <Text className="coupon__condition">{couponCondition(coupon)}</Text>
+      </View>
+      <View className="coupon__main">
+        <Text className="coupon__name">{coupon.name}</Text>
+        <Text className="coupon__scope">
+          {coupon.campaignIds ? '限指定团购使用' : '全场团购通用'}
+        </Text>
+        <Text className="coupon__valid">
+          {`${formatDate(coupon.validFrom)} 至 ${formatDate(coupon.validUntil)}`}
+        </Text>
+      </View>
+    </View>
+  );
+}
+
+/** 我的优惠券: usable, used and expired, newest first; coupons are chosen at checkout. */
+export default function CouponsPage() {
+  const loggedIn = useAuthStore((s) => Boolean(s.accessToken));
+  const [tab, setTab] = useState<MemberCouponState>('available');
+  const [coupons, setCoupons] = useState<MemberCoupon[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+
+  const load = async () => {
+    setLoading(true);
+    try {
+      setCoupons(await api.coupons.mine());
+      setError(null);
+    } catch (failure) {
+      setError(messageFor(failure, '优惠券加载失败'));
+    } finally {
+      setLoading(false);
+    }
+  };
+  useDidShow(() => {
+    if (loggedIn) void load();
+  });
+
+  if (!loggedIn) return <LogInFirst title="登录后查看优惠券" />;
+  if (!coupons)
+    return error ? (
+      <LoadFailed message={error} retrying={loading} onRetry={() => void load()} />
+    ) : (
+      <Text className="coupons-hint">加载中…</Text>
+    );
+
+  const shown = coupons.filter((c) => c.state === tab);
+  const current = TABS.find((t) => t.state === tab) ?? TABS[0];
+  return (
+    <View className="coupons">
+      <View className="chips coupons-tabs">
+        {TABS.map((t) => (
+          <Text
+            key={t.state}
+            className={`chip coupons-tab ${tab === t.state ? 'is-active' : ''}`}
+            onClick={() => setTab(t.state)}
+          >
+            {`${t.label} ${coupons.filter((c) => c.state === t.state).length}`}
+          </Text>
+        ))}
+      </View>
+      {shown.map((coupon) => (
+        <CouponCard key={coupon.id} coupon={coupon} />
+      ))}
+      {shown.length === 0 && <Text className="coupons-hint">{current.empty}</Text>}
+      {tab === 'available' && shown.length > 0 && (
+        <Text className="coupons-hint">下单时在结算页选择使用，每单限用一张</Text>
+      )}
+    </View>
+  );
+}
