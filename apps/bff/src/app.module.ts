@@ -24,6 +24,7 @@ import { JobsModule } from './modules/jobs/jobs.module';
 import { MembersModule } from './modules/members/members.module';
 import { PickupPointsModule } from './modules/pickup-points/pickup-points.module';
 import { PointsModule } from './modules/points/points.module';
+import { RewardsModule } from './modules/rewards/rewards.module';
 import { TiersModule } from './modules/tiers/tiers.module';
 
 /** Configuration and Redis, available everywhere. */
@@ -82,6 +83,7 @@ export class AppModule {
         PointsModule,
         TiersModule,
         CouponsModule,
+        RewardsModule,
         GroupBuyModule,
         FulfilmentModule,
         EngagementModule,

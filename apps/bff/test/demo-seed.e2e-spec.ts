@@ -14,11 +14,19 @@ describe('demo seed', () => {
       (
         await t.dataSource.query(
           `SELECT (SELECT count(*) FROM members)::int AS members, (SELECT count(*) FROM pickup_points)::int AS points,
-                  (SELECT count(*) FROM campaigns)::int AS campaigns, (SELECT count(*) FROM admin_users)::int AS admins`,
+                  (SELECT count(*) FROM campaigns)::int AS campaigns, (SELECT count(*) FROM admin_users)::int AS admins,
+                  (SELECT count(*) FROM member_coupons)::int AS coupons, (SELECT count(*) FROM rewards)::int AS rewards`,
         )
       )[0];
     const before = await count();
-    expect(before).toEqual({ members: 4, points: 2, campaigns: 4, admins: 1 });
+    expect(before).toEqual({
+      members: 4,
+      points: 2,
+      campaigns: 4,
+      admins: 1,
+      coupons: 2,
+      rewards: 1,
+    });
     await seedDemo(t.dataSource, t.config);
     await seedDemo(t.dataSource, t.config);
     await seedDemoDelivery(t.app);

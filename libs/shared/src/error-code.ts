@@ -48,6 +48,7 @@ export enum ErrorCode {
   CommissionInsufficient = 'COMMISSION_INSUFFICIENT',
   CouponNotFound = 'COUPON_NOT_FOUND',
   CouponNotUsable = 'COUPON_NOT_USABLE',
+  RewardNotEligible = 'REWARD_NOT_ELIGIBLE',
   CheckInAlreadyDone = 'CHECK_IN_ALREADY_DONE',
   BirthdayLocked = 'BIRTHDAY_LOCKED',
   ReviewAlreadyWritten = 'REVIEW_ALREADY_WRITTEN',

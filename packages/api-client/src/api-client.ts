@@ -32,10 +32,13 @@ import type {
   PointsWallet,
   QuoteResponse,
   RefundRequestBody,
+  RedeemRequest,
+  Redemption,
   RefundView,
   ReviewRequest,
   ReviewView,
   ShopperCampaign,
+  ShopperReward,
   ShopperCampaignList,
   TokenPair,
   UnreadCount,
@@ -351,6 +354,19 @@ export function createApiClient(options: ApiClientOptions) {
       wallet: () => send<PointsWallet>({ method: 'GET', url: '/me/points' }),
       entries: (query: { type?: PointsEntryType; limit?: number; cursor?: string } = {}) =>
         send<PointsEntryPage>({ method: 'GET', url: '/me/points/entries', params: query }),
+    },
+    rewards: {
+      /** 积分商城: the rewards on offer, with what the member has redeemed. */
+      list: () => send<ShopperReward[]>({ method: 'GET', url: '/rewards' }),
+      /** Redeems for points; a retry with the same key returns the first result. */
+      redeem: (body: RedeemRequest, idempotencyKey: string) =>
+        send<Redemption>({
+          method: 'POST',
+          url: '/me/redemptions',
+          data: body,
+          headers: { 'Idempotency-Key': idempotencyKey },
+        }),
+      redemptions: () => send<Redemption[]>({ method: 'GET', url: '/me/redemptions' }),
     },
     coupons: {
       /** The member's coupons, newest first: those usable, used or expired, or all. */

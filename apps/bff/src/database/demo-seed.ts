@@ -54,6 +54,9 @@ export const DEMO = {
     },
   ],
   admin: { username: 'admin', password: 'linli-demo-admin' },
+  /** 满 30 减 5, in alice's and bob's 我的优惠券, and for 300 points in the 积分商城. */
+  coupon: { id: '0b6f3c1e-0000-4000-8000-000000000401', name: '满 30 减 5' },
+  reward: { id: '0b6f3c1e-0000-4000-8000-000000000411', name: '满 30 减 5 优惠券' },
   products: [
     {
       id: '0b6f3c1e-0000-4000-8000-000000000301',
@@ -175,6 +178,23 @@ export async function seedDemo(
         ],
       );
     }
+    // The coupon stays valid for 30 days from each start of the demo.
+    await manager.query(
+      `INSERT INTO coupons (id, name, kind, amount_fen, percent_off_bps, min_spend_fen, valid_from, valid_until)
+       VALUES ($1, $2, 'fixed', 500, 0, 3000, $3, $4)
+       ON CONFLICT (id) DO UPDATE SET valid_until = GREATEST(coupons.valid_until, EXCLUDED.valid_until)`,
+      [DEMO.coupon.id, DEMO.coupon.name, new Date(now - DAY_MS), new Date(now + 30 * DAY_MS)],
+    );
+    await manager.query(
+      `INSERT INTO member_coupons (coupon_id, member_id, issue_key)
+       SELECT $1, id, 'demo' FROM unnest($2::uuid[]) AS id ON CONFLICT (member_id, issue_key) DO NOTHING`,
+      [DEMO.coupon.id, shoppers.slice(0, 2).map((s) => s.id)],
+    );
+    await manager.query(
+      `INSERT INTO rewards (id, name, description, coupon_id, points_cost, stock_total, stock_left, per_member_limit)
+       VALUES ($1, $2, '下单满 30 元可用', $3, 300, 100, 100, 2) ON CONFLICT (id) DO NOTHING`,
+      [DEMO.reward.id, DEMO.reward.name, DEMO.coupon.id],
+    );
     const username = config.ADMIN_USERNAME ?? DEMO.admin.username;
     const password = config.ADMIN_PASSWORD ?? DEMO.admin.password;
     await manager.query(

@@ -25,6 +25,7 @@ import { Birthdays1766300000000 } from './migrations/1766300000000-birthdays';
 import { ReferralRewards1766400000000 } from './migrations/1766400000000-referral-rewards';
 import { Reviews1766500000000 } from './migrations/1766500000000-reviews';
 import { Coupons1766600000000 } from './migrations/1766600000000-coupons';
+import { Rewards1766700000000 } from './migrations/1766700000000-rewards';
 
 /** In the order they run; a migration that has landed is never edited. */
 export const MIGRATIONS = [
@@ -55,4 +56,5 @@ export const MIGRATIONS = [
   ReferralRewards1766400000000,
   Reviews1766500000000,
   Coupons1766600000000,
+  Rewards1766700000000,
 ];

@@ -152,6 +152,27 @@ export class CouponsService {
     return { issued: issued.length };
   }
 
+  /** Copies of a coupon for one member, one per key: a key given before gives nothing again. */
+  async grant(ctx: RequestContext, couponId: string, memberId: string, keys: string[]) {
+    await this.connection.query(
+      ctx,
+      `INSERT INTO member_coupons (coupon_id, member_id, issue_key)
+       SELECT $1, $2, k FROM unnest($3::text[]) AS k
+       ON CONFLICT (member_id, issue_key) DO NOTHING`,
+      [couponId, memberId, keys],
+    );
+  }
+
+  /** The coupons of these ids, as operators see them, in no particular order. */
+  async byIds(ctx: RequestContext, ids: string[]): Promise<Coupon[]> {
+    const rows = await this.connection.query<CouponRow>(
+      ctx,
+      `SELECT * FROM coupons WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return rows.map(toCoupon);
+  }
+
   /** The member's coupons, newest first: those usable, used or expired, or all. */
   async list(
     ctx: RequestContext,

@@ -1,0 +1,72 @@
+import { Body, Controller, Get, Post } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Roles } from '../../common/auth/auth.decorators';
+import { Idempotent } from '../../common/idempotency/idempotency.interceptor';
+import { Ctx, RequestContext } from '../../common/request-context';
+import {
+  CreateRewardRequest,
+  RedeemRequest,
+  Redemption,
+  Reward,
+  ShopperReward,
+} from './dto/reward.dto';
+import { RewardsService } from './rewards.service';
+
+@ApiTags('rewards')
+@ApiBearerAuth()
+@Controller()
+@Roles('shopper')
+export class RewardsController {
+  constructor(private readonly rewards: RewardsService) {}
+
+  /** 积分商城: the rewards on offer, cheapest first, with what the member has redeemed. */
+  @Get('rewards')
+  @ApiOkResponse({ type: ShopperReward, isArray: true })
+  list(@Ctx() ctx: RequestContext): Promise<ShopperReward[]> {
+    return this.rewards.forMember(ctx, ctx.memberId);
+  }
+
+  /** Redeems units of a reward for points, exactly once per Idempotency-Key. */
+  @Post('me/redemptions')
+  @Idempotent({ required: true })
+  @ApiCreatedResponse({ type: Redemption })
+  @ApiConflictResponse({
+    description:
+      'POINTS_INSUFFICIENT, OUT_OF_STOCK, PURCHASE_LIMIT_EXCEEDED, or REWARD_NOT_ELIGIBLE (details.minTier)',
+  })
+  redeem(@Ctx() ctx: RequestContext, @Body() body: RedeemRequest): Promise<Redemption> {
+    return this.rewards.redeem(ctx, ctx.memberId, body);
+  }
+
+  @Get('me/redemptions')
+  @ApiOkResponse({ type: Redemption, isArray: true })
+  redemptions(@Ctx() ctx: RequestContext): Promise<Redemption[]> {
+    return this.rewards.redemptions(ctx, ctx.memberId);
+  }
+}
+
+@ApiTags('admin')
+@ApiBearerAuth()
+@Controller('admin/rewards')
+@Roles('admin')
+export class RewardsAdminController {
+  constructor(private readonly rewards: RewardsService) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: Reward })
+  create(@Ctx() ctx: RequestContext, @Body() body: CreateRewardRequest): Promise<Reward> {
+    return this.rewards.create(ctx, body);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: Reward, isArray: true })
+  list(@Ctx() ctx: RequestContext): Promise<Reward[]> {
+    return this.rewards.all(ctx);
+  }
+}
