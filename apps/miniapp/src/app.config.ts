@@ -9,6 +9,7 @@ export default defineAppConfig({
         'check-in/index',
         'invite/index',
         'coupons/index',
+        'rewards/index',
       ],
     },
     { root: 'subpackages/shop', pages: ['campaign/index', 'checkout/index', 'order/index'] },

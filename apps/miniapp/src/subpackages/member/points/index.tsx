@@ -93,12 +93,20 @@ export default function PointsWalletPage() {
             累计获得 {wallet?.lifetimeEarned ?? '--'}
           </Text>
         </View>
-        <Text
-          className="points-check-in-link"
-          onClick={() => openPage('/subpackages/member/check-in/index')}
-        >
-          每日签到领积分 ›
-        </Text>
+        <View className="points-links">
+          <Text
+            className="points-check-in-link"
+            onClick={() => openPage('/subpackages/member/check-in/index')}
+          >
+            每日签到领积分 ›
+          </Text>
+          <Text
+            className="points-rewards-link"
+            onClick={() => openPage('/subpackages/member/rewards/index')}
+          >
+            积分商城 ›
+          </Text>
+        </View>
         {walletError && <Text className="points-error">{walletError}</Text>}
       </View>
 

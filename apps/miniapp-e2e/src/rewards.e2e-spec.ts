@@ -1,0 +1,61 @@
+import { logInAs, useJourney } from './support/journey';
+import { screenshot, waitForText } from './support/screen';
+import { member, operator } from './support/stack';
+
+describe('journey: a neighbour spends points in the 积分商城', () => {
+  const journey = useJourney();
+
+  it('redeems a coupon for points, sees the balance drop and the coupon under 我的优惠券', async () => {
+    const { stack } = journey;
+    const admin = await operator(stack);
+    const coupon = await stack.api<{ id: string }>(
+      'POST',
+      '/admin/coupons',
+      {
+        name: '10 元无门槛券',
+        kind: 'fixed',
+        amountFen: 1_000,
+        minSpendFen: 0,
+        validFrom: new Date(Date.now() - 3_600_000).toISOString(),
+        validUntil: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+      },
+      admin,
+    );
+    await stack.api(
+      'POST',
+      '/admin/rewards',
+      { name: '10 元券', couponId: coupon.id, pointsCost: 500, stock: 3, perMemberLimit: 2 },
+      admin,
+    );
+    const { id } = await member(stack, 'zhoujie');
+    await stack.api(
+      'POST',
+      `/admin/members/${id}/points-adjustments`,
+      { points: 600, reason: '社区活动' },
+      { ...admin, 'idempotency-key': 'journey-rewards-points' },
+    );
+
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'zhoujie');
+    await page.locator('.mine-points-link').click();
+    await page.locator('.points-rewards-link').click();
+    await waitForText(page.locator('.rewards-balance__value'), '600');
+    await waitForText(page.locator('.reward__name'), '10 元券');
+    await waitForText(page.locator('.reward__meta'), '剩 3 份 · 每人限 2 份');
+    await screenshot(page, 'journey-rewards.png');
+    await page.locator('.reward-redeem').click();
+    await waitForText(page.locator('.taro-modal__title'), '用 500 积分兑换？');
+    await page.locator('.taro-modal__foot').getByText('确定', { exact: true }).click();
+    await page.getByText('兑换成功，已放入我的优惠券', { exact: true }).waitFor();
+    await waitForText(page.locator('.rewards-balance__value'), '100');
+    await waitForText(page.locator('.reward__meta'), '剩 2 份 · 每人限 2 份');
+    await waitForText(page.locator('.reward-redeem'), '积分不足');
+
+    // Back through 我的积分 to 我的.
+    await page.goBack();
+    await page.goBack();
+    await page.locator('.mine-coupons-link').click();
+    await waitForText(page.locator('.coupon__name'), '10 元无门槛券');
+    await waitForText(page.locator('.coupon__amount'), '¥10.00');
+  });
+});
