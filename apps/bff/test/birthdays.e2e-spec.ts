@@ -1,8 +1,8 @@
-import { addBusinessDays, businessDay, startOfBusinessDay } from '@linli/domain';
+import { addBusinessDays, businessDay } from '@linli/domain';
 import { Clock } from '../src/common/clock';
 import { RequestContext } from '../src/common/request-context';
 import { BirthdaysService } from '../src/modules/engagement/birthdays.service';
-import { loginAdmin, loginMember, startTestApp, TestApp } from './support/test-app';
+import { loginAdmin, loginMember, startOfMorning, startTestApp, TestApp } from './support/test-app';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -38,10 +38,7 @@ describe('birthdays (PUT /me/birthday) and the birthday gift', () => {
   beforeAll(async () => {
     t = await startTestApp();
     admin = await loginAdmin(t);
-    clock = t.app.get(Clock);
-    // 10:00 in Shanghai tomorrow, so that no test runs across a midnight of its own.
-    const tenOClock = startOfBusinessDay(addBusinessDays(today(), 1)).getTime() + 10 * HOUR_MS;
-    clock.advance(tenOClock - clock.now().getTime());
+    clock = startOfMorning(t);
   });
   afterAll(() => t.close());
 

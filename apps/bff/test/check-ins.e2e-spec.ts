@@ -1,7 +1,7 @@
-import { addBusinessDays, businessDay, startOfBusinessDay } from '@linli/domain';
+import { addBusinessDays, businessDay } from '@linli/domain';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../src/common/clock';
-import { loginAdmin, loginMember, startTestApp, TestApp } from './support/test-app';
+import { loginAdmin, loginMember, startOfMorning, startTestApp, TestApp } from './support/test-app';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -31,10 +31,7 @@ describe('daily check-in (POST/GET /me/check-ins)', () => {
   beforeAll(async () => {
     t = await startTestApp();
     admin = await loginAdmin(t);
-    clock = t.app.get(Clock);
-    // 10:00 in Shanghai tomorrow, so that no test runs across a midnight of its own.
-    const tenOClock = startOfBusinessDay(addBusinessDays(today(), 1)).getTime() + 10 * HOUR_MS;
-    clock.advance(tenOClock - clock.now().getTime());
+    clock = startOfMorning(t);
   });
   afterAll(() => t.close());
 

@@ -1,7 +1,7 @@
 import { logInAs, useJourney } from './support/journey';
 import { screenshot, waitForText } from './support/screen';
 import { pickupPoints, shopperAt } from './support/pickup-points';
-import { liveGroupBuy } from './support/group-buys';
+import { createCoupon, liveGroupBuy } from './support/group-buys';
 import { operator } from './support/stack';
 
 describe('journey: a neighbour checks out with a coupon', () => {
@@ -24,22 +24,14 @@ describe('journey: a neighbour checks out with a coupon', () => {
       pickupPointIds: [pointId],
     });
     const shopper = await shopperAt(stack, 'wangjie', pointId);
-    const coupon = await stack.api<{ id: string }>(
-      'POST',
-      '/admin/coupons',
-      {
-        name: '满 30 减 5',
-        kind: 'fixed',
-        amountFen: 500,
-        minSpendFen: 3_000,
-        validFrom: new Date(Date.now() - 3_600_000).toISOString(),
-        validUntil: new Date(Date.now() + 7 * 86_400_000).toISOString(),
-      },
-      admin,
-    );
+    const couponId = await createCoupon(stack, admin, {
+      name: '满 30 减 5',
+      amountFen: 500,
+      minSpendFen: 3_000,
+    });
     await stack.api(
       'POST',
-      `/admin/coupons/${coupon.id}/issue`,
+      `/admin/coupons/${couponId}/issue`,
       { memberIds: [shopper.id] },
       { ...admin, 'idempotency-key': 'journey-coupon-issue' },
     );

@@ -1,7 +1,7 @@
 import { logInAs, useJourney } from './support/journey';
 import { screenshot, waitForText } from './support/screen';
 import { approveLeader, pickupPoints, shopperAt } from './support/pickup-points';
-import { cutOffAndDispatch, liveGroupBuy, paidOrder } from './support/group-buys';
+import { liveGroupBuy, pickedUpOrder } from './support/group-buys';
 import { operator } from './support/stack';
 
 describe('journey: a neighbour reviews what they picked up', () => {
@@ -29,20 +29,13 @@ describe('journey: a neighbour reviews what they picked up', () => {
       pickupPointIds: [pointId],
     });
     const shopper = await shopperAt(stack, 'xiaochen', pointId);
-    const orderId = await paidOrder(stack, shopper.auth, campaign.id, 'journey-review-order');
-    const batchId = await cutOffAndDispatch(stack, admin, campaign.id);
-    await stack.api('POST', `/leader/deliveries/${batchId}/receive`, undefined, leader.auth);
-    const { pickupCode } = await stack.api<{ pickupCode: string }>(
-      'GET',
-      `/me/orders/${orderId}`,
-      undefined,
+    const orderId = await pickedUpOrder(
+      stack,
+      admin,
+      leader.auth,
       shopper.auth,
-    );
-    await stack.api(
-      'POST',
-      '/leader/pickups/verify',
-      { code: pickupCode },
-      { ...leader.auth, 'idempotency-key': 'journey-review-pickup' },
+      campaign.id,
+      'journey-review',
     );
 
     const page = await journey.newPage();

@@ -1,5 +1,6 @@
 import { logInAs, useJourney } from './support/journey';
 import { screenshot, waitForText } from './support/screen';
+import { createCoupon } from './support/group-buys';
 import { member, operator } from './support/stack';
 
 describe('journey: a neighbour spends points in the 积分商城', () => {
@@ -8,23 +9,15 @@ describe('journey: a neighbour spends points in the 积分商城', () => {
   it('redeems a coupon for points, sees the balance drop and the coupon under 我的优惠券', async () => {
     const { stack } = journey;
     const admin = await operator(stack);
-    const coupon = await stack.api<{ id: string }>(
-      'POST',
-      '/admin/coupons',
-      {
-        name: '10 元无门槛券',
-        kind: 'fixed',
-        amountFen: 1_000,
-        minSpendFen: 0,
-        validFrom: new Date(Date.now() - 3_600_000).toISOString(),
-        validUntil: new Date(Date.now() + 30 * 86_400_000).toISOString(),
-      },
-      admin,
-    );
+    const couponId = await createCoupon(stack, admin, {
+      name: '10 元无门槛券',
+      amountFen: 1_000,
+      minSpendFen: 0,
+    });
     await stack.api(
       'POST',
       '/admin/rewards',
-      { name: '10 元券', couponId: coupon.id, pointsCost: 500, stock: 3, perMemberLimit: 2 },
+      { name: '10 元券', couponId, pointsCost: 500, stock: 3, perMemberLimit: 2 },
       admin,
     );
     const { id } = await member(stack, 'zhoujie');

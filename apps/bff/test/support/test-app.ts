@@ -1,7 +1,9 @@
 import type { Type } from '@nestjs/common';
+import { addBusinessDays, businessDay, startOfBusinessDay } from '@linli/domain';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { Clock } from '../../src/common/clock';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { createApp, listen } from '../../src/create-app';
 import { createTestDatabase, TestDatabase } from './test-database';
@@ -74,4 +76,15 @@ export async function loginMember(t: TestApp, name: string) {
 export async function loginAdmin(t: TestApp): Promise<string> {
   const res = await t.http().post('/api/v1/admin/auth/login').send(TEST_ADMIN).expect(200);
   return res.body.accessToken;
+}
+
+/**
+ * Moves the app's clock on to 10:00 in Shanghai tomorrow, so that a spec counting business
+ * days never runs across a midnight of its own; answers the clock, for moving it on.
+ */
+export function startOfMorning(t: TestApp): Clock {
+  const clock = t.app.get(Clock);
+  const tomorrow = startOfBusinessDay(addBusinessDays(businessDay(clock.now()), 1));
+  clock.advance(tomorrow.getTime() + 10 * 3_600_000 - clock.now().getTime());
+  return clock;
 }

@@ -101,3 +101,55 @@ export async function cutOffAndDispatch(
   await stack.api('POST', `/admin/deliveries/${batch.id}/dispatch`, undefined, admin);
   return batch.id;
 }
+
+/**
+ * An order of the group-buy placed and paid by a neighbour, cut off, delivered to the leader's
+ * point and handed over against its pickup code, all through the API: the order's id.
+ */
+export async function pickedUpOrder(
+  stack: Stack,
+  admin: Headers,
+  leader: Headers,
+  shopper: Headers,
+  campaignId: string,
+  key: string,
+  quantity = 1,
+): Promise<string> {
+  const orderId = await paidOrder(stack, shopper, campaignId, `${key}-order`, quantity);
+  const batchId = await cutOffAndDispatch(stack, admin, campaignId);
+  await stack.api('POST', `/leader/deliveries/${batchId}/receive`, undefined, leader);
+  const { pickupCode } = await stack.api<{ pickupCode: string }>(
+    'GET',
+    `/me/orders/${orderId}`,
+    undefined,
+    shopper,
+  );
+  await stack.api(
+    'POST',
+    '/leader/pickups/verify',
+    { code: pickupCode },
+    { ...leader, 'idempotency-key': `${key}-pickup` },
+  );
+  return orderId;
+}
+
+/** A coupon an operator creates, valid from an hour ago for `days` days: its id. */
+export async function createCoupon(
+  stack: Stack,
+  admin: Headers,
+  coupon: { name: string; amountFen: number; minSpendFen: number },
+  days = 30,
+): Promise<string> {
+  const created = await stack.api<{ id: string }>(
+    'POST',
+    '/admin/coupons',
+    {
+      ...coupon,
+      kind: 'fixed',
+      validFrom: new Date(Date.now() - 3_600_000).toISOString(),
+      validUntil: new Date(Date.now() + days * 86_400_000).toISOString(),
+    },
+    admin,
+  );
+  return created.id;
+}

@@ -20,3 +20,20 @@ export function LoadFailed({
     </View>
   );
 }
+
+/** A page whose content has not come: 加载中…, or why it failed and 重试. */
+export function NotLoaded({
+  error,
+  loading,
+  onRetry,
+}: {
+  error: string | null;
+  loading: boolean;
+  onRetry: () => void;
+}) {
+  return error ? (
+    <LoadFailed message={error} retrying={loading} onRetry={onRetry} />
+  ) : (
+    <Text className="not-loaded">加载中…</Text>
+  );
+}

@@ -2,7 +2,7 @@ import { Button } from '@nutui/nutui-react-taro';
 import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import type { CheckInCalendar } from '@linli/api-contract';
-import { LoadFailed } from '../../../components/load-failed';
+import { NotLoaded } from '../../../components/load-failed';
 import { LogInFirst } from '../../../components/log-in-first';
 import { useAuthStore } from '../../../stores/auth-store';
 import { useCheckInStore } from '../../../stores/check-in-store';
@@ -85,11 +85,7 @@ export default function CheckInPage() {
 
   if (!loggedIn) return <LogInFirst title="登录后每日签到领积分" />;
   if (!calendar)
-    return error ? (
-      <LoadFailed message={error} retrying={loading} onRetry={() => void showMonth()} />
-    ) : (
-      <Text className="check-in-hint">加载中…</Text>
-    );
+    return <NotLoaded error={error} loading={loading} onRetry={() => void showMonth()} />;
 
   const done = calendar.checkedInToday;
   const onCheckIn = async () => {

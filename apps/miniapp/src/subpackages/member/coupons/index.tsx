@@ -1,12 +1,11 @@
 import { Text, View } from '@tarojs/components';
-import { useDidShow } from '@tarojs/taro';
 import type { MemberCoupon, MemberCouponState } from '@linli/api-contract';
 import { useState } from 'react';
-import { LoadFailed } from '../../../components/load-failed';
+import { NotLoaded } from '../../../components/load-failed';
 import { LogInFirst } from '../../../components/log-in-first';
+import { useLoaded } from '../../../hooks/use-loaded';
 import { api } from '../../../services/api';
 import { couponCondition, couponValue } from '../../../services/coupon-format';
-import { messageFor } from '../../../services/error-messages';
 import { formatDate } from '../../../services/format';
 import { useAuthStore } from '../../../stores/auth-store';
 import './index.scss';
@@ -41,32 +40,15 @@ function CouponCard({ coupon }: { coupon: MemberCoupon }) {
 export default function CouponsPage() {
   const loggedIn = useAuthStore((s) => Boolean(s.accessToken));
   const [tab, setTab] = useState<MemberCouponState>('available');
-  const [coupons, setCoupons] = useState<MemberCoupon[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-
-  const load = async () => {
-    setLoading(true);
-    try {
-      setCoupons(await api.coupons.mine());
-      setError(null);
-    } catch (failure) {
-      setError(messageFor(failure, '优惠券加载失败'));
-    } finally {
-      setLoading(false);
-    }
-  };
-  useDidShow(() => {
-    if (loggedIn) void load();
-  });
+  const {
+    data: coupons,
+    error,
+    loading,
+    load,
+  } = useLoaded(() => api.coupons.mine(), '优惠券加载失败', loggedIn);
 
   if (!loggedIn) return <LogInFirst title="登录后查看优惠券" />;
-  if (!coupons)
-    return error ? (
-      <LoadFailed message={error} retrying={loading} onRetry={() => void load()} />
-    ) : (
-      <Text className="coupons-hint">加载中…</Text>
-    );
+  if (!coupons) return <NotLoaded error={error} loading={loading} onRetry={() => void load()} />;
 
   const shown = coupons.filter((c) => c.state === tab);
   const current = TABS.find((t) => t.state === tab) ?? TABS[0];

@@ -1,12 +1,10 @@
 import { Text, View } from '@tarojs/components';
-import { useDidShow, useShareAppMessage } from '@tarojs/taro';
-import type { InviteView } from '@linli/api-contract';
-import { useState } from 'react';
+import { useShareAppMessage } from '@tarojs/taro';
 import { InviteButton } from '../../../components/invite-button';
-import { LoadFailed } from '../../../components/load-failed';
+import { NotLoaded } from '../../../components/load-failed';
 import { LogInFirst } from '../../../components/log-in-first';
+import { useLoaded } from '../../../hooks/use-loaded';
 import { api } from '../../../services/api';
-import { messageFor } from '../../../services/error-messages';
 import { homeSharePath } from '../../../services/share';
 import { useAuthStore } from '../../../stores/auth-store';
 import './index.scss';
@@ -14,36 +12,19 @@ import './index.scss';
 /** 邀请有礼: the member's code, what inviting brings both sides, and what it has brought them. */
 export default function InvitePage() {
   const loggedIn = useAuthStore((s) => Boolean(s.accessToken));
-  const [invite, setInvite] = useState<InviteView | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-
-  const load = async () => {
-    setLoading(true);
-    try {
-      setInvite(await api.me.invite());
-      setError(null);
-    } catch (failure) {
-      setError(messageFor(failure, '邀请信息加载失败'));
-    } finally {
-      setLoading(false);
-    }
-  };
-  useDidShow(() => {
-    if (loggedIn) void load();
-  });
+  const {
+    data: invite,
+    error,
+    loading,
+    load,
+  } = useLoaded(() => api.me.invite(), '邀请信息加载失败', loggedIn);
   useShareAppMessage(() => ({
     title: '邻里团购，邻居一起买更划算',
     path: invite ? homeSharePath(invite.inviteCode) : '/pages/index/index',
   }));
 
   if (!loggedIn) return <LogInFirst title="登录后邀请邻居" />;
-  if (!invite)
-    return error ? (
-      <LoadFailed message={error} retrying={loading} onRetry={() => void load()} />
-    ) : (
-      <Text className="invite-hint">加载中…</Text>
-    );
+  if (!invite) return <NotLoaded error={error} loading={loading} onRetry={() => void load()} />;
 
   return (
     <View className="invite">

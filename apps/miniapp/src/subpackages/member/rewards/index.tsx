@@ -1,11 +1,12 @@
 import { Button } from '@nutui/nutui-react-taro';
 import { Text, View } from '@tarojs/components';
-import Taro, { useDidShow } from '@tarojs/taro';
+import Taro from '@tarojs/taro';
 import type { ShopperReward } from '@linli/api-contract';
 import { MEMBER_TIER_NAMES } from '@linli/shared';
 import { useState } from 'react';
-import { LoadFailed } from '../../../components/load-failed';
+import { NotLoaded } from '../../../components/load-failed';
 import { LogInFirst } from '../../../components/log-in-first';
+import { useLoaded } from '../../../hooks/use-loaded';
 import { api } from '../../../services/api';
 import { couponCondition, couponValue } from '../../../services/coupon-format';
 import { messageFor } from '../../../services/error-messages';
@@ -25,28 +26,15 @@ function unavailable(reward: ShopperReward, available: number): string | null {
 /** 积分商城: coupons for points; each redemption takes the points and a unit at once. */
 export default function RewardsPage() {
   const loggedIn = useAuthStore((s) => Boolean(s.accessToken));
-  const [rewards, setRewards] = useState<ShopperReward[] | null>(null);
-  const [available, setAvailable] = useState(0);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [redeeming, setRedeeming] = useState<{ rewardId: string; key: string } | null>(null);
-
-  const load = async () => {
-    setLoading(true);
-    try {
-      const [list, wallet] = await Promise.all([api.rewards.list(), api.points.wallet()]);
-      setRewards(list);
-      setAvailable(wallet.available);
-      setError(null);
-    } catch (failure) {
-      setError(messageFor(failure, '积分商城加载失败'));
-    } finally {
-      setLoading(false);
-    }
-  };
-  useDidShow(() => {
-    if (loggedIn) void load();
-  });
+  const { data, error, setError, loading, load } = useLoaded(
+    async () => {
+      const [rewards, wallet] = await Promise.all([api.rewards.list(), api.points.wallet()]);
+      return { rewards, available: wallet.available };
+    },
+    '积分商城加载失败',
+    loggedIn,
+  );
+  const [redeeming, setRedeeming] = useState<string | null>(null);
 
   const redeem = async (reward: ShopperReward) => {
     const { confirm } = await Taro.showModal({
@@ -54,11 +42,10 @@ export default function RewardsPage() {
       content: `${reward.name}，兑换后放入我的优惠券`,
     });
     if (!confirm) return;
-    // One key per tap: a retry after a lost answer redeems once.
-    const attempt = { rewardId: reward.id, key: newIdempotencyKey() };
-    setRedeeming(attempt);
+    setRedeeming(reward.id);
     try {
-      await api.rewards.redeem({ rewardId: reward.id, quantity: 1 }, attempt.key);
+      // One key per confirmed tap: the BFF redeems it once, however often it is sent.
+      await api.rewards.redeem({ rewardId: reward.id, quantity: 1 }, newIdempotencyKey());
       void Taro.showToast({ title: '兑换成功，已放入我的优惠券', icon: 'none' });
       await load();
     } catch (failure) {
@@ -70,12 +57,8 @@ export default function RewardsPage() {
   };
 
   if (!loggedIn) return <LogInFirst title="登录后兑换积分好礼" />;
-  if (!rewards)
-    return error ? (
-      <LoadFailed message={error} retrying={loading} onRetry={() => void load()} />
-    ) : (
-      <Text className="rewards-hint">加载中…</Text>
-    );
+  if (!data) return <NotLoaded error={error} loading={loading} onRetry={() => void load()} />;
+  const { rewards, available } = data;
 
   return (
     <View className="rewards">
@@ -105,7 +88,7 @@ export default function RewardsPage() {
                   size="small"
                   type="primary"
                   disabled={blocked !== null}
-                  loading={redeeming?.rewardId === reward.id}
+                  loading={redeeming === reward.id}
                   onClick={() => void redeem(reward)}
                 >
                   {blocked ?? '兑换'}
