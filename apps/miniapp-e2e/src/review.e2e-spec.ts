@@ -1,42 +1,23 @@
 import { logInAs, useJourney } from './support/journey';
 import { screenshot, waitForText } from './support/screen';
-import { approveLeader, pickupPoints, shopperAt } from './support/pickup-points';
-import { liveGroupBuy, pickedUpOrder } from './support/group-buys';
-import { operator } from './support/stack';
+import { pickedUpOrder } from './support/group-buys';
+import { member } from './support/stack';
 
 describe('journey: a neighbour reviews what they picked up', () => {
   const journey = useJourney();
 
   it('rates and writes a review on the order, earns the points and sees the review kept', async () => {
     const { stack } = journey;
-    const admin = await operator(stack);
-    const [pointId] = await pickupPoints(
-      stack,
-      admin,
-      '文三新村',
-      [{ name: '文三新村自提点', address: '文三路 8 号', latitude: 30.2772, longitude: 120.1276 }],
-      { leaders: false },
-    );
-    const leader = await approveLeader(stack, admin, pointId, 'qianshu', '钱叔');
-    const campaign = await liveGroupBuy(stack, admin, {
+    const orderId = await pickedUpOrder(stack, {
+      community: '文三新村',
+      point: { name: '文三新村自提点', address: '文三路 8 号' },
+      leader: { name: 'qianshu', nickname: '钱叔' },
       product: '临安山核桃',
       sku: '500g',
       priceFen: 6_800,
-      title: '临安山核桃 团购',
       groupPriceFen: 5_900,
-      perMemberLimit: 3,
-      minBuyers: 1,
-      pickupPointIds: [pointId],
+      shopper: 'xiaochen',
     });
-    const shopper = await shopperAt(stack, 'xiaochen', pointId);
-    const orderId = await pickedUpOrder(
-      stack,
-      admin,
-      leader.auth,
-      shopper.auth,
-      campaign.id,
-      'journey-review',
-    );
 
     const page = await journey.newPage();
     await logInAs(page, stack, 'xiaochen');
@@ -53,12 +34,8 @@ describe('journey: a neighbour reviews what they picked up', () => {
     await waitForText(page.locator('.review-shown'), '核桃很香，壳也好剥');
     expect(await page.locator('.review-open').count()).toBe(0);
 
-    const wallet = await stack.api<{ available: number }>(
-      'GET',
-      '/me/points',
-      undefined,
-      shopper.auth,
-    );
+    const { auth } = await member(stack, 'xiaochen');
+    const wallet = await stack.api<{ available: number }>('GET', '/me/points', undefined, auth);
     expect(wallet.available).toBe(10);
   });
 });

@@ -1,4 +1,5 @@
-import type { Stack } from './stack';
+import { approveLeader, pickupPoints, shopperAt } from './pickup-points';
+import { operator, type Stack } from './stack';
 
 type Headers = Record<string, string>;
 
@@ -103,32 +104,65 @@ export async function cutOffAndDispatch(
 }
 
 /**
- * An order of the group-buy placed and paid by a neighbour, cut off, delivered to the leader's
- * point and handed over against its pickup code, all through the API: the order's id.
+ * A neighbour's order picked up, all through the API: a pickup point of its own with its
+ * leader, a group-buy of one product there, and the order placed, paid, cut off, delivered and
+ * handed over against its pickup code. Answers the order's id.
  */
 export async function pickedUpOrder(
   stack: Stack,
-  admin: Headers,
-  leader: Headers,
-  shopper: Headers,
-  campaignId: string,
-  key: string,
-  quantity = 1,
+  setup: {
+    community: string;
+    point: { name: string; address: string };
+    leader: { name: string; nickname: string };
+    product: string;
+    sku: string;
+    priceFen: number;
+    groupPriceFen: number;
+    shopper: string;
+    quantity?: number;
+  },
 ): Promise<string> {
-  const orderId = await paidOrder(stack, shopper, campaignId, `${key}-order`, quantity);
-  const batchId = await cutOffAndDispatch(stack, admin, campaignId);
-  await stack.api('POST', `/leader/deliveries/${batchId}/receive`, undefined, leader);
+  const admin = await operator(stack);
+  const [pointId] = await pickupPoints(
+    stack,
+    admin,
+    setup.community,
+    [{ ...setup.point, latitude: 30.2772, longitude: 120.1276 }],
+    { leaders: false },
+  );
+  const leader = await approveLeader(
+    stack,
+    admin,
+    pointId,
+    setup.leader.name,
+    setup.leader.nickname,
+  );
+  const campaign = await liveGroupBuy(stack, admin, {
+    product: setup.product,
+    sku: setup.sku,
+    priceFen: setup.priceFen,
+    title: `${setup.product} 团购`,
+    groupPriceFen: setup.groupPriceFen,
+    perMemberLimit: 3,
+    minBuyers: 1,
+    pickupPointIds: [pointId],
+  });
+  const shopper = await shopperAt(stack, setup.shopper, pointId);
+  const key = `journey-picked-up-${setup.shopper}`;
+  const orderId = await paidOrder(stack, shopper.auth, campaign.id, key, setup.quantity);
+  const batchId = await cutOffAndDispatch(stack, admin, campaign.id);
+  await stack.api('POST', `/leader/deliveries/${batchId}/receive`, undefined, leader.auth);
   const { pickupCode } = await stack.api<{ pickupCode: string }>(
     'GET',
     `/me/orders/${orderId}`,
     undefined,
-    shopper,
+    shopper.auth,
   );
   await stack.api(
     'POST',
     '/leader/pickups/verify',
     { code: pickupCode },
-    { ...leader, 'idempotency-key': `${key}-pickup` },
+    { ...leader.auth, 'idempotency-key': `${key}-pickup` },
   );
   return orderId;
 }
