@@ -89,9 +89,12 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
     set({ pointsAvailable: wallet?.available ?? 0 });
   };
 
-  /** The coupons usable now; a chosen one no longer among them is dropped. */
+  /** The coupons usable now (not those valid from a later day); a chosen one no longer among them is dropped. */
   const refreshCoupons = async () => {
-    const coupons = await api.coupons.mine('available').catch(() => []);
+    const now = Date.now();
+    const coupons = (await api.coupons.mine('available').catch(() => [])).filter(
+      (c) => new Date(c.validFrom).getTime() <= now,
+    );
     const { couponId } = get();
     set({ coupons, couponId: coupons.some((c) => c.id === couponId) ? couponId : null });
   };

@@ -173,21 +173,25 @@ export class CouponsService {
     return rows.map(toCoupon);
   }
 
-  /** The member's coupons, newest first: those usable, used or expired, or all. */
+  /** The member's coupons, newest first (the latest 200): those usable, used or expired, or all. */
   async list(
     ctx: RequestContext,
     memberId: string,
     state?: MemberCouponState,
   ): Promise<MemberCoupon[]> {
+    const now = this.clock.now();
     const rows = await this.connection.query<MemberCouponRow>(
       ctx,
-      `${MEMBER_COUPON_SELECT} WHERE mc.member_id = $1 ORDER BY mc.issued_at DESC, mc.id DESC LIMIT 200`,
-      [memberId],
+      `${MEMBER_COUPON_SELECT}
+       WHERE mc.member_id = $1 AND CASE $3::text
+         WHEN 'used' THEN mc.order_id IS NOT NULL
+         WHEN 'expired' THEN mc.order_id IS NULL AND c.valid_until <= $2
+         WHEN 'available' THEN mc.order_id IS NULL AND c.valid_until > $2
+         ELSE true END
+       ORDER BY mc.issued_at DESC, mc.id DESC LIMIT 200`,
+      [memberId, now, state ?? null],
     );
-    const now = this.clock.now();
-    return rows
-      .map((row) => this.toMemberCoupon(row, now))
-      .filter((coupon) => !state || coupon.state === state);
+    return rows.map((row) => this.toMemberCoupon(row, now));
   }
 
   /**
