@@ -75,6 +75,10 @@ describe('coupons: issued once, on at most one order, given back when the order 
       orderId: null,
     });
     expect(await w.get(ann.token, '/me/coupons?state=used')).toEqual([]);
+    const { items } = await w.get(w.admin, '/admin/coupons?limit=1');
+    expect(items).toEqual([
+      expect.objectContaining({ id: coupon.body.id, name: '满 30 减 5', issued: 2, used: 0 }),
+    ]);
   });
 
   it('applies above the minimum spend only, and goes on one order', async () => {

@@ -163,6 +163,36 @@ describe('reviews (POST /me/orders/:id/reviews): once a line picked up, for poin
     expect(response.body.error.code).toBe('VALIDATION_FAILED');
   });
 
+  it('shows operators what neighbours said of a group-buy', async () => {
+    const [first] = order.lines;
+    const page = await w.get(w.admin, `/admin/campaigns/${first.campaignId}/reviews`);
+    expect(page).toEqual({
+      count: 1,
+      byRating: [0, 0, 0, 0, 1],
+      items: [
+        expect.objectContaining({
+          orderLineId: first.id,
+          orderId: order.id,
+          memberId: shopper.id,
+          memberNickname: 'review-ann',
+          rating: 5,
+          text: '苹果很脆，下次还买',
+        }),
+      ],
+      nextCursor: null,
+    });
+    await t
+      .http()
+      .get(`/api/v1/admin/campaigns/${randomUUID()}/reviews`)
+      .set(as(w.admin))
+      .expect(404);
+    await t
+      .http()
+      .get(`/api/v1/admin/campaigns/${first.campaignId}/reviews`)
+      .set(as(shopper.token))
+      .expect(403);
+  });
+
   it('is for the shopper, signed in', async () => {
     await t
       .http()

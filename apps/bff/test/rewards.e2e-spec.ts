@@ -181,6 +181,42 @@ describe('rewards mall (GET /rewards, POST /me/redemptions): coupons for points,
     expect(await available(fay.token)).toBe(4_800);
   });
 
+  it('lets operators withdraw a reward from the mall and offer it again', async () => {
+    const reward = await createReward({ name: '下架的券' });
+    const gus = await memberWith('reward-gus', 1_000);
+    const withdraw = (active: boolean) =>
+      t.http().patch(`/api/v1/admin/rewards/${reward.id}`).set(as(admin)).send({ active });
+    expect((await withdraw(false).expect(200)).body).toMatchObject({
+      id: reward.id,
+      active: false,
+    });
+    const mall = await t.http().get('/api/v1/rewards').set(as(gus.token)).expect(200);
+    expect(mall.body.map((r: { id: string }) => r.id)).not.toContain(reward.id);
+    await redeem(gus.token, { rewardId: reward.id, quantity: 1 }).expect(404);
+    const all = await t.http().get('/api/v1/admin/rewards').set(as(admin)).expect(200);
+    expect(all.body).toContainEqual(expect.objectContaining({ id: reward.id, active: false }));
+    await withdraw(true).expect(200);
+    await redeem(gus.token, { rewardId: reward.id, quantity: 1 }).expect(201);
+    await t
+      .http()
+      .patch(`/api/v1/admin/rewards/${randomUUID()}`)
+      .set(as(admin))
+      .send({ active: true })
+      .expect(404);
+    await t
+      .http()
+      .patch(`/api/v1/admin/rewards/${reward.id}`)
+      .set(as(admin))
+      .send({ active: 'no' })
+      .expect(400);
+    await t
+      .http()
+      .patch(`/api/v1/admin/rewards/${reward.id}`)
+      .set(as(gus.token))
+      .send({ active: false })
+      .expect(403);
+  });
+
   it('refuses bad requests, unknown rewards and coupons, and keeps the admin routes for operators', async () => {
     const eve = await memberWith('reward-eve', 100);
     const reward = await createReward();

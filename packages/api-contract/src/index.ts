@@ -115,3 +115,5 @@ export type Reward = Schemas['Reward'];
 export type ShopperReward = Schemas['ShopperReward'];
 export type Redemption = Schemas['Redemption'];
 export type RedeemRequest = Schemas['RedeemRequest'];
+export type AdminCoupon = Schemas['AdminCoupon'];
+export type CampaignReview = Schemas['CampaignReview'];

@@ -475,7 +475,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        get: operations["CouponsAdminController_list"];
         put?: never;
         post: operations["CouponsAdminController_create"];
         delete?: never;
@@ -546,6 +546,22 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/rewards/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["RewardsAdminController_update"];
         trace?: never;
     };
     "/api/v1/admin/products": {
@@ -1358,6 +1374,22 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["ReviewsController_review"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/campaigns/{id}/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["CampaignReviewsController_list"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2285,6 +2317,33 @@ export interface components {
             /** Format: date-time */
             validUntil: string;
         };
+        AdminCoupon: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @enum {string} */
+            kind: "fixed" | "percent";
+            /** @description fixed coupons: fen off; 0 for percent ones */
+            amountFen: number;
+            /** @description percent coupons: basis points off; 0 for fixed ones */
+            percentOffBps: number;
+            minSpendFen: number;
+            /** @description null: every group-buy */
+            campaignIds: string[] | null;
+            /** Format: date-time */
+            validFrom: string;
+            /** Format: date-time */
+            validUntil: string;
+            /** @description Copies given to members */
+            issued: number;
+            /** @description Copies on an order */
+            used: number;
+        };
+        AdminCouponPage: {
+            /** @description Newest first */
+            items: components["schemas"]["AdminCoupon"][];
+            nextCursor: string | null;
+        };
         IssueCouponRequest: {
             memberIds: string[];
         };
@@ -2304,6 +2363,8 @@ export interface components {
             minTier: components["schemas"]["MemberTier"];
             /** @description What a unit gives */
             coupon: components["schemas"]["Coupon"];
+            /** @description On offer; a withdrawn reward is not shown nor redeemed */
+            active: boolean;
             /** @description Units the member has redeemed */
             yourQuantity: number;
             /** @description Whether the member's tier reaches minTier */
@@ -2366,6 +2427,12 @@ export interface components {
             minTier: components["schemas"]["MemberTier"];
             /** @description What a unit gives */
             coupon: components["schemas"]["Coupon"];
+            /** @description On offer; a withdrawn reward is not shown nor redeemed */
+            active: boolean;
+        };
+        UpdateRewardRequest: {
+            /** @description false withdraws it from the mall; true offers it again */
+            active: boolean;
         };
         SkuRequest: {
             /** @example 5斤装 */
@@ -3175,6 +3242,37 @@ export interface components {
             growthAwarded: number;
             /** Format: date-time */
             createdAt: string;
+        };
+        CampaignReview: {
+            /** Format: uuid */
+            orderLineId: string;
+            /** Format: uuid */
+            orderId: string;
+            /** Format: uuid */
+            memberId: string;
+            memberNickname: string;
+            rating: number;
+            text: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        CampaignReviewPage: {
+            /** @description Reviews of the group-buy in all */
+            count: number;
+            /**
+             * @description How many gave 1, 2, 3, 4 and 5 stars, in that order
+             * @example [
+             *       0,
+             *       0,
+             *       1,
+             *       3,
+             *       8
+             *     ]
+             */
+            byRating: number[];
+            /** @description Newest first */
+            items: components["schemas"]["CampaignReview"][];
+            nextCursor: string | null;
         };
         NotificationView: {
             /** Format: uuid */
@@ -4179,6 +4277,29 @@ export interface operations {
             };
         };
     };
+    CouponsAdminController_list: {
+        parameters: {
+            query?: {
+                limit?: unknown;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminCouponPage"];
+                };
+            };
+        };
+    };
     CouponsAdminController_create: {
         parameters: {
             query?: never;
@@ -4341,6 +4462,38 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Reward"];
                 };
+            };
+        };
+    };
+    RewardsAdminController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateRewardRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reward"];
+                };
+            };
+            /** @description NOT_FOUND: no such reward */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -6000,6 +6153,38 @@ export interface operations {
             };
             /** @description REVIEW_ALREADY_WRITTEN: the line is reviewed; ORDER_STATE_INVALID: not picked up, or refunded whole */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CampaignReviewsController_list: {
+        parameters: {
+            query?: {
+                limit?: unknown;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignReviewPage"];
+                };
+            };
+            /** @description NOT_FOUND: no such campaign */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -10,7 +10,9 @@ import { Roles } from '../../common/auth/auth.decorators';
 import { Idempotent } from '../../common/idempotency/idempotency.interceptor';
 import { Ctx, RequestContext } from '../../common/request-context';
 import { CouponsService } from './coupons.service';
+import { PageQuery } from '../../common/pagination';
 import {
+  AdminCouponPage,
   Coupon,
   CreateCouponRequest,
   IssueCouponRequest,
@@ -45,6 +47,12 @@ export class CouponsAdminController {
   @ApiCreatedResponse({ type: Coupon })
   create(@Ctx() ctx: RequestContext, @Body() body: CreateCouponRequest): Promise<Coupon> {
     return this.coupons.create(ctx, body);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: AdminCouponPage })
+  list(@Ctx() ctx: RequestContext, @Query() query: PageQuery): Promise<AdminCouponPage> {
+    return this.coupons.page(ctx, query);
   }
 
   /** Gives members a copy each; exactly once per member and Idempotency-Key. */

@@ -3,10 +3,12 @@ import type { CouponInput } from '@linli/domain';
 import { ErrorCode } from '@linli/shared';
 import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
+import { decodeCursor, keysetPage, PageQuery } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { AuditService } from '../audit/audit.service';
 import {
+  AdminCouponPage,
   Coupon,
   CouponKind,
   CreateCouponRequest,
@@ -108,6 +110,28 @@ export class CouponsService {
     const coupon = toCoupon(row);
     await this.audit.record(ctx, 'coupon.create', { type: 'coupon', id: coupon.id }, { ...coupon });
     return coupon;
+  }
+
+  /** The coupons operators made, newest first, with how many copies were given and used. */
+  async page(ctx: RequestContext, page: PageQuery): Promise<AdminCouponPage> {
+    const after = decodeCursor(page.cursor);
+    const rows = await this.connection.query<
+      CouponRow & { issued: number; used: number; cursor_at: string }
+    >(
+      ctx,
+      `SELECT c.*, c.created_at::text AS cursor_at,
+              (SELECT count(*) FROM member_coupons mc WHERE mc.coupon_id = c.id)::int AS issued,
+              (SELECT count(*) FROM member_coupons mc WHERE mc.coupon_id = c.id AND mc.order_id IS NOT NULL)::int AS used
+       FROM coupons c
+       WHERE $1::timestamptz IS NULL OR (c.created_at, c.id) < ($1::timestamptz, $2::uuid)
+       ORDER BY c.created_at DESC, c.id DESC LIMIT $3`,
+      [after?.at ?? null, after?.id ?? null, page.limit + 1],
+    );
+    const { shown, nextCursor } = keysetPage(rows, page.limit);
+    return {
+      items: shown.map((row) => ({ ...toCoupon(row), issued: row.issued, used: row.used })),
+      nextCursor,
+    };
   }
 
   /** Gives each member a copy, once per member and `key`: a retried request gives nothing twice. */

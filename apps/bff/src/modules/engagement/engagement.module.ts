@@ -9,7 +9,7 @@ import { CheckInsService } from './check-ins.service';
 import { GiveBirthdayGiftsJob } from './give-birthday-gifts.job';
 import { InviteController } from './invite.controller';
 import { ReferralsService } from './referrals.service';
-import { ReviewsController } from './reviews.controller';
+import { CampaignReviewsController, ReviewsController } from './reviews.controller';
 import { ReviewsService } from './reviews.service';
 
 /**
@@ -18,7 +18,13 @@ import { ReviewsService } from './reviews.service';
  */
 @Module({
   imports: [PointsModule, TiersModule, NotificationsModule],
-  controllers: [CheckInsController, BirthdayController, InviteController, ReviewsController],
+  controllers: [
+    CheckInsController,
+    BirthdayController,
+    InviteController,
+    ReviewsController,
+    CampaignReviewsController,
+  ],
   providers: [
     CheckInsService,
     BirthdaysService,

@@ -1,15 +1,17 @@
-import { Body, Controller, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiNotFoundResponse,
+  ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import { Roles } from '../../common/auth/auth.decorators';
 import { Idempotent } from '../../common/idempotency/idempotency.interceptor';
 import { Ctx, RequestContext } from '../../common/request-context';
-import { ReviewRequest, ReviewView } from './dto/review.dto';
+import { PageQuery } from '../../common/pagination';
+import { CampaignReviewPage, ReviewRequest, ReviewView } from './dto/review.dto';
 import { ReviewsService } from './reviews.service';
 
 @ApiTags('engagement')
@@ -34,5 +36,25 @@ export class ReviewsController {
     @Body() body: ReviewRequest,
   ): Promise<ReviewView> {
     return this.reviews.review(ctx, ctx.memberId, orderId, body);
+  }
+}
+
+@ApiTags('admin')
+@ApiBearerAuth()
+@Controller('admin/campaigns/:id/reviews')
+@Roles('admin')
+export class CampaignReviewsController {
+  constructor(private readonly reviews: ReviewsService) {}
+
+  /** What neighbours said of a group-buy, for operators choosing what to offer again. */
+  @Get()
+  @ApiOkResponse({ type: CampaignReviewPage })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND: no such campaign' })
+  list(
+    @Ctx() ctx: RequestContext,
+    @Param('id', new ParseUUIDPipe({ version: '4' })) campaignId: string,
+    @Query() query: PageQuery,
+  ): Promise<CampaignReviewPage> {
+    return this.reviews.forCampaign(ctx, campaignId, query);
   }
 }

@@ -1,12 +1,13 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { ErrorCode } from '@linli/shared';
 import { AppException } from '../../common/errors/app-exception';
+import { decodeCursor, keysetPage, PageQuery } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { PointsLedger } from '../points/points-ledger.service';
 import { PointsPolicyService } from '../points/points-policy.service';
 import { MemberTiersService } from '../tiers/member-tiers.service';
-import { ReviewRequest, ReviewView } from './dto/review.dto';
+import { CampaignReviewPage, ReviewRequest, ReviewView } from './dto/review.dto';
 
 /**
  * Reviews of what a member picked up (DESIGN.md section 8): one an order line, earning the
@@ -83,6 +84,61 @@ export class ReviewsService {
       pointsAwarded: reviewPoints,
       growthAwarded: reviewGrowth,
       createdAt: written.created_at.toISOString(),
+    };
+  }
+
+  /** What neighbours said of a group-buy: how many gave each rating, and the reviews, newest first. */
+  async forCampaign(
+    ctx: RequestContext,
+    campaignId: string,
+    page: PageQuery,
+  ): Promise<CampaignReviewPage> {
+    const [summary] = await this.connection.query<{ count: number; by_rating: number[] }>(
+      ctx,
+      `SELECT count(r.order_line_id)::int AS count,
+              ARRAY[count(r.order_line_id) FILTER (WHERE r.rating = 1), count(r.order_line_id) FILTER (WHERE r.rating = 2),
+                    count(r.order_line_id) FILTER (WHERE r.rating = 3), count(r.order_line_id) FILTER (WHERE r.rating = 4),
+                    count(r.order_line_id) FILTER (WHERE r.rating = 5)]::int[] AS by_rating
+       FROM campaigns c LEFT JOIN order_lines l ON l.campaign_id = c.id
+         LEFT JOIN reviews r ON r.order_line_id = l.id
+       WHERE c.id = $1 GROUP BY c.id`,
+      [campaignId],
+    );
+    if (!summary) throw AppException.notFound('Campaign', { campaignId });
+    const after = decodeCursor(page.cursor);
+    const rows = await this.connection.query<{
+      id: string;
+      order_id: string;
+      member_id: string;
+      nickname: string;
+      rating: number;
+      text: string;
+      created_at: Date;
+      cursor_at: string;
+    }>(
+      ctx,
+      `SELECT r.order_line_id AS id, r.order_id, r.member_id, m.nickname, r.rating, r.text, r.created_at,
+              r.created_at::text AS cursor_at
+       FROM reviews r JOIN order_lines l ON l.id = r.order_line_id JOIN members m ON m.id = r.member_id
+       WHERE l.campaign_id = $1
+         AND ($2::timestamptz IS NULL OR (r.created_at, r.order_line_id) < ($2::timestamptz, $3::uuid))
+       ORDER BY r.created_at DESC, r.order_line_id DESC LIMIT $4`,
+      [campaignId, after?.at ?? null, after?.id ?? null, page.limit + 1],
+    );
+    const { shown, nextCursor } = keysetPage(rows, page.limit);
+    return {
+      count: summary.count,
+      byRating: summary.by_rating,
+      items: shown.map((r) => ({
+        orderLineId: r.id,
+        orderId: r.order_id,
+        memberId: r.member_id,
+        memberNickname: r.nickname,
+        rating: r.rating,
+        text: r.text,
+        createdAt: r.created_at.toISOString(),
+      })),
+      nextCursor,
     };
   }
 }

@@ -1,8 +1,9 @@
-import { Body, Controller, Get, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiNotFoundResponse,
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
@@ -15,6 +16,7 @@ import {
   Redemption,
   Reward,
   ShopperReward,
+  UpdateRewardRequest,
 } from './dto/reward.dto';
 import { RewardsService } from './rewards.service';
 
@@ -64,9 +66,21 @@ export class RewardsAdminController {
     return this.rewards.create(ctx, body);
   }
 
+  /** Every reward, withdrawn ones too, cheapest first. */
   @Get()
   @ApiOkResponse({ type: Reward, isArray: true })
   list(@Ctx() ctx: RequestContext): Promise<Reward[]> {
-    return this.rewards.all(ctx);
+    return this.rewards.all(ctx, { withdrawn: true });
+  }
+
+  @Patch(':id')
+  @ApiOkResponse({ type: Reward })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND: no such reward' })
+  update(
+    @Ctx() ctx: RequestContext,
+    @Param('id', new ParseUUIDPipe({ version: '4' })) rewardId: string,
+    @Body() body: UpdateRewardRequest,
+  ): Promise<Reward> {
+    return this.rewards.setActive(ctx, rewardId, body.active);
   }
 }

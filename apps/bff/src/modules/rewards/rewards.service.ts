@@ -25,6 +25,7 @@ interface RewardRow {
   stock_left: number;
   per_member_limit: number;
   min_tier: MemberTier;
+  active: boolean;
 }
 
 const reaches = (tier: MemberTier, minTier: MemberTier) =>
@@ -73,14 +74,33 @@ export class RewardsService {
     return reward;
   }
 
-  /** Every reward on offer, cheapest first, with what the operator set. */
-  async all(ctx: RequestContext): Promise<Reward[]> {
+  /** The rewards, cheapest first: those on offer, or all of them for operators. */
+  async all(ctx: RequestContext, { withdrawn = false } = {}): Promise<Reward[]> {
     const rows = await this.connection.query<RewardRow>(
       ctx,
-      `SELECT * FROM rewards WHERE active ORDER BY points_cost, created_at`,
+      `SELECT * FROM rewards WHERE active OR $1 ORDER BY points_cost, created_at`,
+      [withdrawn],
     );
     const coupons = await this.couponsOf(ctx, rows);
     return rows.map((row) => toReward(row, coupons.get(row.coupon_id) as Coupon));
+  }
+
+  /** Withdraws a reward from the mall, or offers it again; audited. */
+  async setActive(ctx: RequestContext, rewardId: string, active: boolean): Promise<Reward> {
+    const [row] = await this.connection.query<RewardRow>(
+      ctx,
+      `UPDATE rewards SET active = $2 WHERE id = $1 RETURNING *`,
+      [rewardId, active],
+    );
+    if (!row) throw rewardNotFound(rewardId);
+    const [coupon] = await this.coupons.byIds(ctx, [row.coupon_id]);
+    await this.audit.record(
+      ctx,
+      active ? 'reward.offer' : 'reward.withdraw',
+      { type: 'reward', id: rewardId },
+      {},
+    );
+    return toReward(row, coupon);
   }
 
   /** The mall as the member sees it: what each costs, what is left, and what is theirs to have. */
@@ -211,5 +231,6 @@ function toReward(row: RewardRow, coupon: Coupon): Reward {
     perMemberLimit: row.per_member_limit,
     minTier: row.min_tier,
     coupon,
+    active: row.active,
   };
 }

@@ -88,6 +88,17 @@ export class Coupon {
   @ApiProperty({ format: 'date-time' }) validUntil!: string;
 }
 
+export class AdminCoupon extends Coupon {
+  @ApiProperty({ description: 'Copies given to members' }) issued!: number;
+  @ApiProperty({ description: 'Copies on an order' }) used!: number;
+}
+
+export class AdminCouponPage {
+  @ApiProperty({ type: AdminCoupon, isArray: true, description: 'Newest first' })
+  items!: AdminCoupon[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
+
 export class IssueCouponRequest {
   @ApiProperty({ type: [String], format: 'uuid' })
   @IsArray()

@@ -27,3 +27,26 @@ export class ReviewView {
   @ApiProperty({ description: 'Growth value recorded for the review' }) growthAwarded!: number;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
+
+export class CampaignReview {
+  @ApiProperty({ format: 'uuid' }) orderLineId!: string;
+  @ApiProperty({ format: 'uuid' }) orderId!: string;
+  @ApiProperty({ format: 'uuid' }) memberId!: string;
+  @ApiProperty() memberNickname!: string;
+  @ApiProperty() rating!: number;
+  @ApiProperty() text!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+export class CampaignReviewPage {
+  @ApiProperty({ description: 'Reviews of the group-buy in all' }) count!: number;
+  @ApiProperty({
+    type: [Number],
+    description: 'How many gave 1, 2, 3, 4 and 5 stars, in that order',
+    example: [0, 0, 1, 3, 8],
+  })
+  byRating!: number[];
+  @ApiProperty({ type: CampaignReview, isArray: true, description: 'Newest first' })
+  items!: CampaignReview[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { MEMBER_TIERS, type MemberTier } from '@linli/shared';
 import {
+  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -67,6 +68,14 @@ export class Reward {
   })
   minTier!: MemberTier;
   @ApiProperty({ type: Coupon, description: 'What a unit gives' }) coupon!: Coupon;
+  @ApiProperty({ description: 'On offer; a withdrawn reward is not shown nor redeemed' })
+  active!: boolean;
+}
+
+export class UpdateRewardRequest {
+  @ApiProperty({ description: 'false withdraws it from the mall; true offers it again' })
+  @IsBoolean()
+  active!: boolean;
 }
 
 export class ShopperReward extends Reward {
