@@ -243,6 +243,23 @@ describe('coupons: issued once, on at most one order, given back when the order 
     expect(response.body.error.code).toBe('VALIDATION_FAILED');
   });
 
+  it('creates a coupon once when the operator sends it again with its key', async () => {
+    const key = randomUUID();
+    // The same request twice: the same validity, to the millisecond.
+    const body = {
+      name: '重发的券',
+      validFrom: new Date(w.clock.now().getTime() - HOUR_MS).toISOString(),
+      validUntil: new Date(w.clock.now().getTime() + 24 * HOUR_MS).toISOString(),
+    };
+    const first = await createCoupon(body).set('Idempotency-Key', key).expect(201);
+    const again = await createCoupon(body).set('Idempotency-Key', key).expect(201);
+    expect(again.body.id).toBe(first.body.id);
+    const [{ n }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM coupons WHERE name = '重发的券'`,
+    );
+    expect(n).toBe(1);
+  });
+
   it('issues to members who exist only, and is for operators', async () => {
     const coupon = await createCoupon({}).expect(201);
     await issue(coupon.body.id, [randomUUID()]).expect(404);

@@ -43,7 +43,9 @@ export class MemberCouponsController {
 export class CouponsAdminController {
   constructor(private readonly coupons: CouponsService) {}
 
+  /** With an Idempotency-Key, an operator's retry gets the first answer, not a second one. */
   @Post()
+  @Idempotent()
   @ApiCreatedResponse({ type: Coupon })
   create(@Ctx() ctx: RequestContext, @Body() body: CreateCouponRequest): Promise<Coupon> {
     return this.coupons.create(ctx, body);

@@ -251,7 +251,8 @@ export class CouponsService {
 
   /**
    * Puts the member's coupon on the order, in the order's transaction. Of two orders with one
-   * coupon at once, the second waits on the first's row and then finds it used (409).
+   * coupon at once, the second waits on the first's row and then finds it used (409 with the
+   * reason, as `usable` gives it).
    */
   async take(ctx: RequestContext, memberId: string, memberCouponId: string, orderId: string) {
     const now = this.clock.now();
@@ -263,7 +264,11 @@ export class CouponsService {
        RETURNING mc.id`,
       [memberCouponId, memberId, orderId, now],
     );
-    if (taken.length === 0) throw couponNotUsable(memberCouponId, 'used');
+    // Refused: used by another order, or out of its validity since it was priced; say which.
+    if (taken.length === 0) {
+      await this.usable(ctx, memberId, memberCouponId);
+      throw couponNotUsable(memberCouponId, 'used');
+    }
   }
 
   /** The coupon of an order that came to nothing goes back to its member, still valid till its end. */

@@ -60,7 +60,9 @@ export class RewardsController {
 export class RewardsAdminController {
   constructor(private readonly rewards: RewardsService) {}
 
+  /** With an Idempotency-Key, an operator's retry gets the first answer, not a second one. */
   @Post()
+  @Idempotent()
   @ApiCreatedResponse({ type: Reward })
   create(@Ctx() ctx: RequestContext, @Body() body: CreateRewardRequest): Promise<Reward> {
     return this.rewards.create(ctx, body);
