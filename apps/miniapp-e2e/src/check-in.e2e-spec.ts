@@ -1,5 +1,5 @@
 import { addBusinessDays, businessDay } from '@linli/domain';
-import { logInAs, useJourney } from './support/journey';
+import { logInAs, openMine, useJourney } from './support/journey';
 import { screenshot, waitForText } from './support/screen';
 import { member } from './support/stack';
 
@@ -56,7 +56,7 @@ describe('journey: a neighbour checks in every day', () => {
     await page.waitForTimeout(300);
     await waitForText(page.locator('.check-in-calendar__title'), month(0));
 
-    await page.goBack();
+    await openMine(page, stack);
     await page.locator('.mine-points-link').click();
     await waitForText(page.locator('.points-balance__available'), '15');
     await waitForText(page.locator('.points-entry__reason').first(), '连续签到 3 天');

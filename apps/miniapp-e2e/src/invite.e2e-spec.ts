@@ -1,4 +1,4 @@
-import { logInAs, logInInPlace, useJourney } from './support/journey';
+import { logInAs, logInInPlace, openMine, useJourney } from './support/journey';
 import { screenshot, waitForText } from './support/screen';
 import { member } from './support/stack';
 
@@ -29,7 +29,7 @@ describe('journey: a neighbour invites another through 邀请有礼', () => {
     const invite = await stack.api<{ invited: number }>('GET', '/me/invite', undefined, auth);
     expect(invite.invited).toBe(1);
 
-    await page.goBack();
+    await openMine(page, stack);
     await page.locator('.mine-invite-link').click();
     await waitForText(page.locator('.invite-invited'), '1');
     await waitForText(page.locator('.invite-month'), '每月最多奖励 10 位邻居，本月已奖励 0 位');

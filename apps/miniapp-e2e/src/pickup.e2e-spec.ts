@@ -1,4 +1,4 @@
-import { logInAs, useJourney } from './support/journey';
+import { logInAs, openMine, useJourney } from './support/journey';
 import { screenshot, waitForText } from './support/screen';
 import { cutOffAndDispatch, liveGroupBuy, paidOrder } from './support/group-buys';
 import { approveLeader, pickupPoints, shopperAt } from './support/pickup-points';
@@ -72,8 +72,7 @@ describe('journey: a leader hands over an order at the pickup point', () => {
       .locator('.delivery')
       .filter({ hasText: `提货日 ${movedTo}` })
       .waitFor();
-    await leaderPage.goBack();
-    await leaderPage.goBack();
+    await openMine(leaderPage, stack);
 
     // The goods arrive: the leader confirms the batch on their phone.
     await leaderPage.locator('.mine-leader-link').click();

@@ -1,4 +1,4 @@
-import { logInAs, useJourney } from './support/journey';
+import { logInAs, openMine, useJourney } from './support/journey';
 import { screenshot, waitForText } from './support/screen';
 import { createCoupon } from './support/group-buys';
 import { member, operator } from './support/stack';
@@ -44,9 +44,7 @@ describe('journey: a neighbour spends points in the 积分商城', () => {
     await waitForText(page.locator('.reward__meta'), '剩 2 份 · 每人限 2 份');
     await waitForText(page.locator('.reward-redeem'), '积分不足');
 
-    // Back through 我的积分 to 我的.
-    await page.goBack();
-    await page.goBack();
+    await openMine(page, stack);
     await page.locator('.mine-coupons-link').click();
     await waitForText(page.locator('.coupon__name'), '10 元无门槛券');
     await waitForText(page.locator('.coupon__amount'), '¥10.00');

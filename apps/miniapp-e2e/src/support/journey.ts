@@ -49,3 +49,12 @@ export async function logInInPlace(page: Page, name: string): Promise<void> {
   await page.locator('.mine-login').click();
   await waitForText(page.locator('.mine-nickname'), name);
 }
+
+/**
+ * Opens 我的 afresh, as from the tab bar. After 返回 a page takes taps again only once it is
+ * shown again (useOpenPage drops them until then), which a busy machine may not have done yet
+ * when the journey taps; a fresh 我的 takes them at once.
+ */
+export async function openMine(page: Page, stack: Stack): Promise<void> {
+  await page.goto(`${stack.h5Url}/#/pages/mine/index`);
+}
