@@ -11,6 +11,7 @@ import { RedisThrottlerStorage } from './common/rate-limit/redis-throttler-stora
 import { createRedis, REDIS, RedisCloser } from './common/redis';
 import { AppConfig } from './config/app-config';
 import { dataSourceOptions } from './database/data-source-options';
+import { AnalyticsModule } from './modules/analytics/analytics.module';
 import { AdminAuthModule } from './modules/admin-auth/admin-auth.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
@@ -89,6 +90,7 @@ export class AppModule {
         EngagementModule,
         NotificationsModule,
         JobsModule,
+        AnalyticsModule,
         ...extraModules,
       ],
       controllers: [HealthController],

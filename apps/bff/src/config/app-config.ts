@@ -62,6 +62,25 @@ export class AppConfig {
   @Min(100)
   DB_STATEMENT_TIMEOUT_MS = 15000;
 
+  /**
+   * Where insight reports read from: a read replica, say. Unset: DATABASE_URL. Reports run on
+   * their own small pool, so that a heavy one never takes the connections shoppers need.
+   */
+  @IsOptional()
+  @IsString()
+  ANALYTICS_DATABASE_URL?: string;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  ANALYTICS_POOL_SIZE = 2;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  ANALYTICS_STATEMENT_TIMEOUT_MS = 120_000;
+
   @IsOptional()
   @IsString()
   REDIS_URL?: string;

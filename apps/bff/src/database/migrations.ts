@@ -26,6 +26,7 @@ import { ReferralRewards1766400000000 } from './migrations/1766400000000-referra
 import { Reviews1766500000000 } from './migrations/1766500000000-reviews';
 import { Coupons1766600000000 } from './migrations/1766600000000-coupons';
 import { Rewards1766700000000 } from './migrations/1766700000000-rewards';
+import { Insight1766800000000 } from './migrations/1766800000000-insight';
 
 /** In the order they run; a migration that has landed is never edited. */
 export const MIGRATIONS = [
@@ -57,4 +58,5 @@ export const MIGRATIONS = [
   Reviews1766500000000,
   Coupons1766600000000,
   Rewards1766700000000,
+  Insight1766800000000,
 ];

@@ -1,0 +1,50 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Insight reports read purchases, readiness, points movements and tier changes by time, each
+ * from an index holding what the report sums, so that a month's figures read that month only.
+ * The churn model is fitted at most once a day and kept.
+ */
+export class Insight1766800000000 implements MigrationInterface {
+  name = 'Insight1766800000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(
+      `CREATE INDEX orders_purchases_idx ON orders (paid_at)
+         INCLUDE (member_id, pickup_point_id, payable_fen, refunded_fen)
+         WHERE paid_at IS NOT NULL AND state NOT IN ('cancelled', 'refunded')`,
+    );
+    await q.query(
+      `CREATE INDEX orders_ready_idx ON orders (ready_at) INCLUDE (pickup_point_id, picked_up_at)
+         WHERE ready_at IS NOT NULL`,
+    );
+    await q.query(
+      `CREATE INDEX point_entries_created_idx ON point_entries (created_at) INCLUDE (type, amount)`,
+    );
+    await q.query(
+      `CREATE INDEX point_lots_outstanding_idx ON point_lots (state, expires_at) INCLUDE (remaining)
+         WHERE state IN ('available', 'pending') AND remaining > 0`,
+    );
+    await q.query(`CREATE INDEX tier_changes_created_idx ON tier_changes (created_at)`);
+    await q.query(`
+      CREATE TABLE churn_models (
+        as_of date PRIMARY KEY,
+        fitted_at timestamptz NOT NULL DEFAULT now(),
+        customers int NOT NULL CHECK (customers > 0),
+        bgnbd jsonb NOT NULL,
+        gamma_gamma jsonb
+      )`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE churn_models`);
+    for (const index of [
+      'tier_changes_created_idx',
+      'point_lots_outstanding_idx',
+      'point_entries_created_idx',
+      'orders_ready_idx',
+      'orders_purchases_idx',
+    ])
+      await q.query(`DROP INDEX ${index}`);
+  }
+}

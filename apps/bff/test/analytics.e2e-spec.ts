@@ -1,0 +1,384 @@
+import { ErrorCode } from '@linli/shared';
+import { addBusinessDays, businessDay, startOfBusinessDay } from '@linli/domain';
+import { randomUUID } from 'node:crypto';
+import { DAY_MS, HOUR_MS, insightHistory } from './support/insight-fixtures';
+import { loginAdmin, loginMember, startOfMorning, startTestApp, TestApp } from './support/test-app';
+
+/** The month `back` months before the one `day` falls in, as YYYY-MM. */
+const monthBefore = (day: string, back: number) => {
+  const [year, month] = day.split('-').map(Number);
+  const index = year * 12 + (month - 1) - back;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+};
+
+describe('insight reports (/admin/analytics)', () => {
+  let t: TestApp;
+  let admin: string;
+  let now: Date;
+  let today: string;
+  const ago = (days: number, hours = 0) =>
+    new Date(now.getTime() - days * DAY_MS + hours * HOUR_MS);
+  const get = (path: string, token = admin) =>
+    t.http().get(`/api/v1/admin/analytics/${path}`).auth(token, { type: 'bearer' });
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await loginAdmin(t);
+    // 10:00 in Shanghai: whole days back from now stay on the days they name.
+    now = startOfMorning(t).now();
+    today = businessDay(now);
+  });
+  afterAll(() => t.close());
+
+  // Each block reads its own past: a block's history is wiped before the next one's.
+  const wipe = () =>
+    t.dataSource.query(
+      `TRUNCATE orders, point_entries, point_lots, tier_changes, pickup_points, communities, members CASCADE`,
+    );
+
+  describe('overview', () => {
+    let history: ReturnType<typeof insightHistory>;
+    beforeAll(async () => {
+      await wipe();
+      history = insightHistory(t);
+      const east = await history.pickupPoint('东门');
+      const [alice, bob, carol, dave] = await Promise.all(
+        ['alice', 'bob', 'carol', 'dave'].map((name) => history.member(name, ago(100))),
+      );
+      await history.member('erin', ago(5));
+      await history.member('silver', ago(100), 'silver');
+      // alice buys on two days, twice on one of them; bob once, with 100 fen refunded.
+      await history.order(alice, east, ago(1), 100);
+      await history.order(alice, east, ago(3), 200);
+      await history.order(alice, east, ago(3, 2), 50);
+      await history.order(bob, east, ago(2), 500, {
+        state: 'partially_refunded',
+        refundedFen: 100,
+      });
+      // Neither a cancelled nor a wholly refunded order is a purchase; nor one before the period.
+      await history.order(carol, east, ago(4), 300, { state: 'cancelled' });
+      await history.order(dave, east, ago(4), 300, { state: 'refunded', refundedFen: 300 });
+      await history.order(carol, east, ago(40), 700);
+      await t.dataSource.query(
+        `INSERT INTO tier_changes (member_id, from_tier, to_tier, reason, rule_version, created_at)
+         VALUES ($1, 'regular', 'silver', 'upgrade', 1, $2), ($1, 'silver', 'regular', 'retention', 1, $3)`,
+        [bob, ago(10), ago(60)],
+      );
+      await history.points(alice, 'earn', 500, ago(6), {
+        state: 'available',
+        expiresAt: ago(-300),
+      });
+      await history.points(alice, 'spend', -120, ago(1));
+      await history.points(bob, 'earn', 80, ago(2), { state: 'pending' });
+      await history.points(bob, 'clawback', -30, ago(1));
+      await history.points(carol, 'expire', -40, ago(1));
+      await history.points(carol, 'adjust', 25, ago(50), { state: 'available', expiresAt: ago(1) });
+    });
+
+    it('sums the last 30 days: purchases less refunds, buyers, repurchase, points moved and held, tiers', async () => {
+      const { body } = await get('overview').expect(200);
+      expect(body).toEqual({
+        period: { from: addBusinessDays(today, -29), to: today },
+        members: 6,
+        newMembers: 1,
+        activeMembers: 2,
+        gmvFen: 100 + 200 + 50 + 400,
+        orders: 4,
+        repurchaseRate: 0.5,
+        points: { issued: 580, clawedBack: 30, redeemed: 120, expired: 40 },
+        // The spend left the lots alone here; carol's 25 have expired without the job yet.
+        outstandingPoints: 500 + 80,
+        liabilityFen: 580,
+        tiers: [
+          { tier: 'regular', members: 5 },
+          { tier: 'silver', members: 1 },
+        ],
+        tierMovements: [{ from: 'regular', to: 'silver', members: 1 }],
+      });
+    });
+
+    it('reads any period of up to 366 days, both ends included', async () => {
+      const { body } = await get(
+        `overview?from=${addBusinessDays(today, -60)}&to=${addBusinessDays(today, -3)}`,
+      ).expect(200);
+      expect(body).toMatchObject({
+        gmvFen: 200 + 50 + 700,
+        orders: 3,
+        activeMembers: 2,
+        repurchaseRate: 0,
+        // erin joined 5 days ago, within it.
+        members: 6,
+        newMembers: 1,
+        tierMovements: [
+          { from: 'regular', to: 'silver', members: 1 },
+          { from: 'silver', to: 'regular', members: 1 },
+        ],
+      });
+      const oneDay = await get(
+        `overview?from=${addBusinessDays(today, -3)}&to=${addBusinessDays(today, -3)}`,
+      ).expect(200);
+      expect(oneDay.body).toMatchObject({ gmvFen: 250, orders: 2, activeMembers: 1 });
+    });
+
+    it('refuses a period backwards, too long or badly written', async () => {
+      const backwards = await get(`overview?from=${today}&to=${addBusinessDays(today, -1)}`).expect(
+        400,
+      );
+      expect(backwards.body.error).toMatchObject({
+        code: ErrorCode.ValidationFailed,
+        details: { fields: { from: ['from must not be after to'] } },
+      });
+      await get(`overview?from=${addBusinessDays(today, -365)}&to=${today}`).expect(200);
+      await get(`overview?from=${addBusinessDays(today, -366)}&to=${today}`).expect(400);
+      await get('overview?from=2026-02-30').expect(400);
+      await get('overview?to=20261120').expect(400);
+    });
+  });
+
+  describe('rfm', () => {
+    let members: Record<string, string>;
+    beforeAll(async () => {
+      await wipe();
+      const history = insightHistory(t);
+      const east = await history.pickupPoint('东门');
+      members = {};
+      // Five buyers, each a different rank on recency, frequency and spend.
+      const buys: Record<string, [number[], number]> = {
+        champion: [[1, 3, 5, 7, 9], 1000],
+        newcomer: [[2], 100],
+        wavering: [[30, 35, 40], 500],
+        bigSpenderGone: [[90, 95, 100, 110], 1000],
+        gone: [[300, 310], 300],
+      };
+      for (const [name, [days, fen]] of Object.entries(buys)) {
+        members[name] = await history.member(name, ago(400));
+        for (const day of days) await history.order(members[name], east, ago(day), fen);
+      }
+      // Two orders on one day are one purchase day; a cancelled one is none.
+      await history.order(members.champion, east, ago(1, -1), 0 + 1);
+      await history.order(members.newcomer, east, ago(50), 999, { state: 'cancelled' });
+      await history.member('never-bought', ago(400));
+    });
+
+    it('scores buyers in quintiles and names their segments', async () => {
+      const { body } = await get('rfm').expect(200);
+      expect(body.asOf).toBe(today);
+      expect(body.buyers).toBe(5);
+      expect(body.members).toBeUndefined();
+      const bySegment = Object.fromEntries(
+        body.segments.map((s: { segment: string }) => [s.segment, s]),
+      );
+      expect(body.segments).toHaveLength(10);
+      expect(bySegment.champions).toEqual({
+        segment: 'champions',
+        members: 1,
+        share: 0.2,
+        recencyDays: 1,
+        frequency: 5,
+        monetaryFen: 5001,
+      });
+      expect(bySegment.new).toMatchObject({ members: 1, recencyDays: 2, frequency: 1 });
+      expect(bySegment.needs_attention).toMatchObject({
+        members: 1,
+        recencyDays: 30,
+        frequency: 3,
+      });
+      expect(bySegment.cannot_lose).toMatchObject({
+        members: 1,
+        recencyDays: 90,
+        monetaryFen: 4000,
+      });
+      expect(bySegment.lost).toMatchObject({ members: 1, recencyDays: 300, frequency: 2 });
+      expect(bySegment.loyal).toMatchObject({ members: 0, share: 0, monetaryFen: 0 });
+    });
+
+    it('lists a segment’s members with their scores', async () => {
+      const { body } = await get('rfm?segment=cannot_lose').expect(200);
+      expect(body.members).toEqual([
+        {
+          memberId: members.bigSpenderGone,
+          nickname: 'bigSpenderGone',
+          recencyDays: 90,
+          frequency: 4,
+          monetaryFen: 4000,
+          recencyScore: 2,
+          frequencyScore: 4,
+          monetaryScore: 4,
+        },
+      ]);
+      expect((await get('rfm?segment=loyal').expect(200)).body.members).toEqual([]);
+      await get('rfm?segment=whales').expect(400);
+      await get('rfm?segment=lost&limit=0').expect(400);
+      await get('rfm?segment=lost&limit=201').expect(400);
+    });
+  });
+
+  describe('cohorts', () => {
+    beforeAll(async () => {
+      await wipe();
+      const history = insightHistory(t);
+      const east = await history.pickupPoint('东门');
+      const inMonth = (back: number, day = 2) =>
+        new Date(
+          startOfBusinessDay(`${monthBefore(today, back)}-0${day}`).getTime() + 10 * HOUR_MS,
+        );
+      const older = await history.member('older', inMonth(3));
+      const [a, b, c] = await Promise.all(
+        ['a', 'b', 'c'].map((n) => history.member(n, inMonth(2))),
+      );
+      const [d, e] = await Promise.all(['d', 'e'].map((n) => history.member(n, inMonth(1))));
+      await history.order(older, east, inMonth(1), 100);
+      await history.order(a, east, inMonth(2, 3), 100);
+      await history.order(a, east, inMonth(2, 4), 100);
+      await history.order(b, east, inMonth(2, 5), 100);
+      await history.order(a, east, inMonth(1, 3), 100);
+      await history.order(c, east, inMonth(0, 1), 100);
+      await history.order(d, east, inMonth(1, 3), 100);
+      await history.order(e, east, inMonth(1, 4), 100, { state: 'cancelled' });
+    });
+
+    it('follows each month’s new members through every month since', async () => {
+      const { body } = await get('cohorts?months=3').expect(200);
+      const [first, second, third] = [2, 1, 0].map((back) => monthBefore(today, back));
+      expect(body).toEqual({
+        cohorts: [
+          {
+            month: first,
+            members: 3,
+            retention: [
+              { offset: 0, buyers: 2, rate: 0.6667 },
+              { offset: 1, buyers: 1, rate: 0.3333 },
+              { offset: 2, buyers: 1, rate: 0.3333 },
+            ],
+          },
+          {
+            month: second,
+            members: 2,
+            retention: [
+              { offset: 0, buyers: 1, rate: 0.5 },
+              { offset: 1, buyers: 0, rate: 0 },
+            ],
+          },
+          { month: third, members: 0, retention: [{ offset: 0, buyers: 0, rate: 0 }] },
+        ],
+      });
+      expect((await get('cohorts').expect(200)).body.cohorts).toHaveLength(12);
+      await get('cohorts?months=0').expect(400);
+      await get('cohorts?months=25').expect(400);
+    });
+  });
+
+  describe('leaders', () => {
+    let east: string;
+    beforeAll(async () => {
+      await wipe();
+      const history = insightHistory(t);
+      const leader = await history.member('王阿姨', ago(200));
+      east = await history.pickupPoint('东门', leader);
+      const west = await history.pickupPoint('西门');
+      await history.pickupPoint('北门');
+      const buyer = await history.member('buyer', ago(200));
+      const ready = (paidDaysAgo: number, fen: number, pickedUpAfterHours: number | null) =>
+        history.order(buyer, east, ago(paidDaysAgo), fen, {
+          state: pickedUpAfterHours === null ? 'ready_for_pickup' : 'completed',
+          readyAt: ago(paidDaysAgo - 1),
+          pickedUpAt:
+            pickedUpAfterHours === null ? undefined : ago(paidDaysAgo - 1, pickedUpAfterHours),
+        });
+      await ready(5, 1000, 2);
+      await ready(6, 2000, 4);
+      await ready(7, 500, 9);
+      await ready(3, 700, null);
+      await history.order(buyer, west, ago(2), 300);
+      await history.order(buyer, east, ago(50), 9999, {
+        readyAt: ago(49),
+        pickedUpAt: ago(49, 1),
+      });
+    });
+
+    it('ranks pickup points by sales and times how soon neighbours collect', async () => {
+      const { body } = await get('leaders').expect(200);
+      expect(body.pickupPoints).toEqual([
+        {
+          pickupPointId: east,
+          pickupPointName: '东门',
+          leaderNickname: '王阿姨',
+          gmvFen: 4200,
+          orders: 4,
+          readyOrders: 4,
+          pickedUpOrders: 3,
+          pickupRate: 0.75,
+          medianPickupDelayHours: 4,
+          averagePickupDelayHours: 5,
+        },
+        expect.objectContaining({
+          pickupPointName: '西门',
+          leaderNickname: null,
+          gmvFen: 300,
+          orders: 1,
+          readyOrders: 0,
+          pickupRate: null,
+          medianPickupDelayHours: null,
+        }),
+      ]);
+    });
+  });
+
+  describe('points liability', () => {
+    beforeAll(async () => {
+      await wipe();
+      const history = insightHistory(t);
+      const member = await history.member('points', ago(400));
+      const inMonths = (ahead: number) =>
+        new Date(startOfBusinessDay(`${monthBefore(today, -ahead)}-15`).getTime());
+      await history.points(member, 'earn', 300, ago(10), {
+        state: 'available',
+        expiresAt: inMonths(1),
+      });
+      await history.points(member, 'earn', 200, ago(10), {
+        state: 'available',
+        expiresAt: inMonths(1),
+      });
+      await history.points(member, 'adjust', 100, ago(70), {
+        state: 'available',
+        expiresAt: inMonths(12),
+      });
+      await history.points(member, 'earn', 40, ago(1), { state: 'pending' });
+      await history.points(member, 'earn', 60, ago(400), { state: 'available', expiresAt: ago(1) });
+      await history.points(member, 'spend', -90, ago(10));
+      await history.points(member, 'return', 10, ago(9));
+      await history.points(member, 'expire', -15, ago(70));
+    });
+
+    it('values the points members hold, by when they expire, with a year of movements', async () => {
+      await t.dataSource.query(`UPDATE points_policy SET redeem_points_per_yuan = 200`);
+      const { body } = await get('points-liability').expect(200);
+      expect(body).toMatchObject({
+        fenPerPoint: 0.5,
+        available: 600,
+        pending: 40,
+        liabilityFen: 320,
+        byExpiryMonth: [
+          { month: monthBefore(today, -1), points: 500, liabilityFen: 250 },
+          { month: monthBefore(today, -12), points: 100, liabilityFen: 50 },
+        ],
+      });
+      expect(body.months).toHaveLength(12);
+      expect(body.months[11].month).toBe(today.slice(0, 7));
+      const total = (field: string) =>
+        body.months.reduce((sum: number, m: Record<string, number>) => sum + m[field], 0);
+      expect([total('issued'), total('redeemed'), total('expired'), total('clawedBack')]).toEqual([
+        640, 80, 15, 0,
+      ]);
+      await t.dataSource.query(`UPDATE points_policy SET redeem_points_per_yuan = 100`);
+    });
+  });
+
+  it('is for operators only', async () => {
+    const shopper = await loginMember(t, `insight-${randomUUID().slice(0, 6)}`);
+    for (const path of ['overview', 'rfm', 'cohorts', 'leaders', 'points-liability']) {
+      await get(path, shopper.accessToken).expect(403);
+      await t.http().get(`/api/v1/admin/analytics/${path}`).expect(401);
+    }
+  });
+});
