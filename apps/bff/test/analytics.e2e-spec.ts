@@ -33,7 +33,7 @@ describe('insight reports (/admin/analytics)', () => {
   // Each block reads its own past: a block's history is wiped before the next one's.
   const wipe = () =>
     t.dataSource.query(
-      `TRUNCATE orders, point_entries, point_lots, tier_changes, pickup_points, communities, members CASCADE`,
+      `TRUNCATE orders, point_entries, point_lots, tier_changes, churn_models, pickup_points, communities, members CASCADE`,
     );
 
   describe('overview', () => {
@@ -374,9 +374,109 @@ describe('insight reports (/admin/analytics)', () => {
     });
   });
 
+  describe('churn', () => {
+    const members: Record<string, string> = {};
+    const churn = (query = '') => get(`churn${query}`).expect(200);
+    const stageOf = async (stage: string) =>
+      (await churn(`?stage=${stage}&limit=200`)).body.members as {
+        memberId: string;
+        stage: string;
+        probabilityAlive: number;
+        expectedPurchases90d: number;
+        expectedPurchaseFen: number;
+        lastPurchaseDay: string;
+      }[];
+
+    beforeAll(async () => {
+      await wipe();
+    });
+
+    it('has no model before anyone has bought', async () => {
+      const { body } = await churn('?stage=active');
+      expect(body.model).toBeNull();
+      expect(body.members).toEqual([]);
+      expect(body.stages.map((s: { members: number }) => s.members)).toEqual([0, 0, 0, 0, 0]);
+    });
+
+    describe('with two years of neighbours buying', () => {
+      beforeAll(async () => {
+        const history = insightHistory(t);
+        const east = await history.pickupPoint('东门');
+        const buyer = async (name: string, days: number[], fen = 1000) => {
+          members[name] = await history.member(name, ago(800));
+          for (const day of days) await history.order(members[name], east, ago(day), fen);
+        };
+        const every = (step: number, from: number, to: number) => {
+          const days: number[] = [];
+          for (let day = from; day >= to; day -= step) days.push(day);
+          return days;
+        };
+        // A population with every kind of habit, for the model to learn from.
+        for (let i = 0; i < 60; i++) {
+          const step = 3 + (i % 20);
+          const from = 700 - ((i * 37) % 400);
+          const to = i % 3 === 0 ? from - 150 : i % 7;
+          await buyer(`neighbour-${i}`, every(step, from, Math.max(to, 0)), 500 + (i % 9) * 200);
+        }
+        await buyer('steady', every(7, 365, 1));
+        await buyer('newcomer', [5]);
+        await buyer('wonBack', [300, 290, 10]);
+        await buyer('goneFrequent', every(5, 600, 300));
+        await buyer('onceLongAgo', [400]);
+        await buyer('onceAWhileAgo', [100]);
+      });
+
+      it('fits BG/NBD and Gamma-Gamma on every buyer, once a day, whoever asks at the same time', async () => {
+        const answers = await Promise.all([1, 2, 3, 4, 5].map(() => churn()));
+        const [{ body }] = answers;
+        expect(body.model).toMatchObject({ asOf: today, unit: 'day', customers: 66 });
+        for (const value of [
+          ...Object.values(body.model.bgnbd),
+          ...Object.values(body.model.gammaGamma),
+        ])
+          expect(value).toBeGreaterThan(0);
+        for (const answer of answers) expect(answer.body.model).toEqual(body.model);
+        const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM churn_models`);
+        expect(n).toBe(1);
+        const stageTotal = body.stages.reduce(
+          (sum: number, s: { members: number }) => sum + s.members,
+          0,
+        );
+        expect(stageTotal).toBe(66);
+      });
+
+      it('puts each buyer in the stage their habits say, with their expected next 90 days', async () => {
+        const find = async (stage: string, name: string) =>
+          (await stageOf(stage)).find((m) => m.memberId === members[name]);
+        const steady = await find('active', 'steady');
+        expect(steady).toMatchObject({ lastPurchaseDay: addBusinessDays(today, -1) });
+        expect(steady!.probabilityAlive).toBeGreaterThan(0.9);
+        expect(steady!.expectedPurchases90d).toBeGreaterThan(6);
+        expect(steady!.expectedPurchaseFen).toBeGreaterThan(700);
+        expect(steady!.expectedPurchaseFen).toBeLessThan(1200);
+        expect(await find('new', 'newcomer')).toBeDefined();
+        expect(await find('won_back', 'wonBack')).toBeDefined();
+        const gone = await find('churned', 'goneFrequent');
+        expect(gone!.probabilityAlive).toBeLessThan(0.3);
+        expect(gone!.expectedPurchases90d).toBeLessThan(steady!.expectedPurchases90d / 10);
+        expect(await find('churned', 'onceLongAgo')).toBeDefined();
+        expect(await find('at_risk', 'onceAWhileAgo')).toBeDefined();
+        const listed = await stageOf('active');
+        const spend = listed.map((m) => m.expectedPurchases90d * m.expectedPurchaseFen);
+        expect(spend).toEqual([...spend].sort((a, b) => b - a));
+        expect((await churn('?stage=active&limit=2')).body.members).toHaveLength(2);
+      });
+
+      it('refuses an unknown stage or limit', async () => {
+        await get('churn?stage=zombie').expect(400);
+        await get('churn?stage=active&limit=0').expect(400);
+      });
+    });
+  });
+
   it('is for operators only', async () => {
     const shopper = await loginMember(t, `insight-${randomUUID().slice(0, 6)}`);
-    for (const path of ['overview', 'rfm', 'cohorts', 'leaders', 'points-liability']) {
+    for (const path of ['overview', 'rfm', 'cohorts', 'leaders', 'points-liability', 'churn']) {
       await get(path, shopper.accessToken).expect(403);
       await t.http().get(`/api/v1/admin/analytics/${path}`).expect(401);
     }

@@ -1,8 +1,11 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../../common/auth/auth.decorators';
+import { ChurnService } from './churn.service';
 import {
   AnalyticsOverview,
+  ChurnQuery,
+  ChurnReport,
   CohortQuery,
   CohortReport,
   LeadersReport,
@@ -18,7 +21,10 @@ import { InsightReportsService } from './insight-reports.service';
 @Controller('admin/analytics')
 @Roles('admin')
 export class AnalyticsController {
-  constructor(private readonly reports: InsightReportsService) {}
+  constructor(
+    private readonly reports: InsightReportsService,
+    private readonly churn: ChurnService,
+  ) {}
 
   /** Members, sales, points and tiers over a period (the last 30 days unless told). */
   @Get('overview')
@@ -53,5 +59,15 @@ export class AnalyticsController {
   @ApiOkResponse({ type: PointsLiabilityReport })
   pointsLiability(): Promise<PointsLiabilityReport> {
     return this.reports.pointsLiability();
+  }
+
+  /**
+   * BG/NBD and Gamma-Gamma on every buyer's purchase days (fitted at most once a day): buyers by
+   * lifecycle stage with their expected next 90 days; `stage` lists that stage's buyers.
+   */
+  @Get('churn')
+  @ApiOkResponse({ type: ChurnReport })
+  churnReport(@Query() query: ChurnQuery): Promise<ChurnReport> {
+    return this.churn.report(query.stage, query.limit);
   }
 }

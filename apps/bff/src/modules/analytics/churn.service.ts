@@ -1,0 +1,246 @@
+import { Injectable } from '@nestjs/common';
+import {
+  addBusinessDays,
+  BgNbdParams,
+  businessDay,
+  expectedAverageSpend,
+  expectedPurchases,
+  fitBgNbd,
+  fitGammaGamma,
+  GammaGammaParams,
+  LIFECYCLE_RULES,
+  LIFECYCLE_STAGES,
+  LifecycleStage,
+  lifecycleStage,
+  probabilityAlive,
+  startOfBusinessDay,
+} from '@linli/domain';
+import { Clock } from '../../common/clock';
+import { RequestContext } from '../../common/request-context';
+import { TransactionalConnection } from '../../common/transaction/transactional-connection';
+import { AnalyticsConnection } from './analytics-connection';
+import { ChurnMember, ChurnModel, ChurnReport, LifecycleSummary } from './dto/analytics.dto';
+import { PURCHASE_DAYS } from './insight-reports.service';
+
+const HORIZON_DAYS = 90;
+
+/**
+ * Each buyer's repeat-purchase history in days as BG/NBD reads it: x repeat days, t_x from
+ * the first purchase day to the last, T from the first to the report's day; with what the
+ * repeat days came to and the gap before the last purchase day.
+ */
+const HISTORIES = `
+  WITH days AS (${PURCHASE_DAYS('$1')}),
+  ordered AS (
+    SELECT member_id, day, fen, row_number() OVER w AS n, lag(day) OVER w AS previous
+    FROM days WINDOW w AS (PARTITION BY member_id ORDER BY day))
+  SELECT member_id, (count(*) - 1)::int AS x, (max(day) - min(day))::int AS t_x,
+    ($2::date - min(day))::int AS t, COALESCE(sum(fen) FILTER (WHERE n > 1), 0)::bigint AS repeat_fen,
+    (max(day) - max(previous))::int AS previous_gap
+  FROM ordered GROUP BY member_id`;
+
+/** Buyers alike for the model and for their stage, counted together: far fewer rows than buyers. */
+const ALIKE = `
+  SELECT x, t_x, t, COALESCE(previous_gap >= ${LIFECYCLE_RULES.wonBackAfterGapDays}, false) AS long_gap,
+    count(*)::int AS members, sum(repeat_fen)::bigint AS repeat_fen
+  FROM (${HISTORIES}) h GROUP BY 1, 2, 3, 4`;
+
+/** Repeat buyers by their repeat days and what those came to on average (when anything), for Gamma-Gamma. */
+const REPEAT_SPEND = `
+  SELECT x, repeat_fen::float8 / x AS mean_fen, count(*)::int AS members
+  FROM (${HISTORIES}) h WHERE x > 0 AND repeat_fen > 0 GROUP BY 1, 2`;
+
+interface History {
+  x: number;
+  t_x: number;
+  t: number;
+  previous_gap?: number | null;
+  long_gap?: boolean;
+  repeat_fen: string;
+}
+
+interface ModelRow {
+  as_of: string;
+  fitted_at: Date;
+  customers: number;
+  bgnbd: BgNbdParams;
+  gamma_gamma: GammaGammaParams | null;
+}
+
+/**
+ * Churn and value (DESIGN section 9): BG/NBD and Gamma-Gamma fitted on every buyer's history,
+ * at most once a day (the fit is kept in churn_models), then each buyer's P(alive), expected
+ * purchases and spend in the next 90 days, and lifecycle stage.
+ */
+@Injectable()
+export class ChurnService {
+  constructor(
+    private readonly analytics: AnalyticsConnection,
+    private readonly connection: TransactionalConnection,
+    private readonly clock: Clock,
+  ) {}
+
+  async report(stage: LifecycleStage | undefined, limit: number): Promise<ChurnReport> {
+    const asOf = businessDay(this.clock.now());
+    const until = startOfBusinessDay(addBusinessDays(asOf, 1));
+    const model = await this.model(asOf, until);
+    const totals = Object.fromEntries(
+      LIFECYCLE_STAGES.map((name) => [name, { members: 0, alive: 0, purchases: 0, spend: 0 }]),
+    ) as Record<
+      LifecycleStage,
+      { members: number; alive: number; purchases: number; spend: number }
+    >;
+    let members: ChurnMember[] | undefined;
+    if (model) {
+      await this.analytics.read(async (sql) => {
+        for (const group of await sql<History & { members: number }>(ALIKE, [until, asOf])) {
+          const value = this.value(model, group, group.members);
+          const total = totals[value.stage];
+          total.members += group.members;
+          total.alive += value.probabilityAlive * group.members;
+          total.purchases += value.purchases;
+          total.spend += value.spend;
+        }
+        if (stage) members = await this.members(sql, model, stage, limit, until, asOf);
+      });
+    } else if (stage) members = [];
+    const stages: LifecycleSummary[] = LIFECYCLE_STAGES.map((name) => {
+      const total = totals[name];
+      return {
+        stage: name,
+        members: total.members,
+        probabilityAlive: total.members ? round(total.alive / total.members, 4) : 0,
+        expectedPurchases90d: round(total.purchases, 2),
+        expectedSpend90dFen: Math.round(total.spend),
+      };
+    });
+    return { model: model && toModel(model), stages, ...(members && { members }) };
+  }
+
+  /** Today's fit, fitting it now (once, whoever asks at the same time) if there is none yet. */
+  private async model(asOf: string, until: Date): Promise<ModelRow | null> {
+    const ctx = RequestContext.forSystem('churn-model');
+    const stored = () =>
+      this.connection
+        .query<ModelRow>(ctx, `SELECT * FROM churn_models WHERE as_of = $1`, [asOf])
+        .then(([row]) => row ?? null);
+    const ready = await stored();
+    if (ready) return ready;
+    return this.connection.withTransaction(ctx, async () => {
+      await this.connection.lockForTransaction(ctx, 'churn-model');
+      const fittedMeanwhile = await stored();
+      if (fittedMeanwhile) return fittedMeanwhile;
+      const fit = await this.analytics.read(async (sql) => {
+        const alike = await sql<History & { members: number }>(ALIKE, [until, asOf]);
+        if (alike.length === 0) return null;
+        const repeatSpend = await sql<{ x: number; mean_fen: number; members: number }>(
+          REPEAT_SPEND,
+          [until, asOf],
+        );
+        return {
+          customers: alike.reduce((sum, group) => sum + group.members, 0),
+          bgnbd: fitBgNbd(repeated(alike, (g) => ({ frequency: g.x, recency: g.t_x, age: g.t })))
+            .params,
+          gammaGamma:
+            repeatSpend.length > 0
+              ? fitGammaGamma(
+                  repeated(repeatSpend, (g) => ({ frequency: g.x, monetary: Number(g.mean_fen) })),
+                ).params
+              : null,
+        };
+      });
+      if (!fit) return null;
+      const [row] = await this.connection.query<ModelRow>(
+        ctx,
+        `INSERT INTO churn_models (as_of, fitted_at, customers, bgnbd, gamma_gamma)
+         VALUES ($1, $2, $3, $4, $5) RETURNING *`,
+        [
+          asOf,
+          this.clock.now(),
+          fit.customers,
+          JSON.stringify(fit.bgnbd),
+          fit.gammaGamma && JSON.stringify(fit.gammaGamma),
+        ],
+      );
+      return row;
+    });
+  }
+
+  /** What the model says of `count` buyers alike: their stage, and their next 90 days together. */
+  private value(model: ModelRow, history: History, count: number) {
+    const { x, t_x: tx, t: T } = history;
+    const alive = probabilityAlive(model.bgnbd, x, tx, T);
+    const purchases = expectedPurchases(model.bgnbd, HORIZON_DAYS, x, tx, T);
+    const meanFen = x > 0 ? Number(history.repeat_fen) / (x * count) : 0;
+    const perPurchase = model.gamma_gamma ? expectedAverageSpend(model.gamma_gamma, x, meanFen) : 0;
+    const longGap =
+      history.long_gap ??
+      (history.previous_gap != null && history.previous_gap >= LIFECYCLE_RULES.wonBackAfterGapDays);
+    const stage = lifecycleStage({
+      firstPurchaseDaysAgo: T,
+      lastPurchaseDaysAgo: T - tx,
+      // Only whether the gap was long matters to the stage.
+      previousGapDays: longGap ? LIFECYCLE_RULES.wonBackAfterGapDays : x > 0 ? 0 : null,
+      probabilityAlive: alive,
+    });
+    return {
+      stage,
+      probabilityAlive: alive,
+      purchases: purchases * count,
+      perPurchase,
+      spend: purchases * perPurchase * count,
+    };
+  }
+
+  /** A stage's buyers, those expected to spend most in the next 90 days first. */
+  private async members(
+    sql: Parameters<Parameters<AnalyticsConnection['read']>[0]>[0],
+    model: ModelRow,
+    stage: LifecycleStage,
+    limit: number,
+    until: Date,
+    asOf: string,
+  ): Promise<ChurnMember[]> {
+    const rows = await sql<History & { member_id: string; nickname: string }>(
+      `SELECT h.*, m.nickname FROM (${HISTORIES}) h JOIN members m ON m.id = h.member_id`,
+      [until, asOf],
+    );
+    return rows
+      .map((row) => ({ row, value: this.value(model, row, 1) }))
+      .filter(({ value }) => value.stage === stage)
+      .sort(
+        (a, b) => b.value.spend - a.value.spend || a.row.member_id.localeCompare(b.row.member_id),
+      )
+      .slice(0, limit)
+      .map(({ row, value }) => ({
+        memberId: row.member_id,
+        nickname: row.nickname,
+        stage,
+        probabilityAlive: round(value.probabilityAlive, 4),
+        expectedPurchases90d: round(value.purchases, 3),
+        expectedPurchaseFen: Math.round(value.perPurchase),
+        lastPurchaseDay: addBusinessDays(asOf, -(row.t - row.t_x)),
+      }));
+  }
+}
+
+/** Each group's customer as many times as it has members: the fits group them again. */
+function* repeated<G extends { members: number }, T>(groups: G[], customer: (group: G) => T) {
+  for (const group of groups) {
+    const one = customer(group);
+    for (let i = 0; i < group.members; i++) yield one;
+  }
+}
+
+const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+function toModel(row: ModelRow): ChurnModel {
+  return {
+    fittedAt: row.fitted_at.toISOString(),
+    asOf: row.as_of,
+    unit: 'day',
+    customers: row.customers,
+    bgnbd: row.bgnbd,
+    gammaGamma: row.gamma_gamma,
+  };
+}
