@@ -1,6 +1,7 @@
 import { ErrorCode } from '@linli/shared';
 import { addBusinessDays, businessDay, startOfBusinessDay } from '@linli/domain';
 import { randomUUID } from 'node:crypto';
+import { Clock } from '../src/common/clock';
 import { DAY_MS, HOUR_MS, insightHistory } from './support/insight-fixtures';
 import { loginAdmin, loginMember, startOfMorning, startTestApp, TestApp } from './support/test-app';
 
@@ -33,7 +34,8 @@ describe('insight reports (/admin/analytics)', () => {
   // Each block reads its own past: a block's history is wiped before the next one's.
   const wipe = () =>
     t.dataSource.query(
-      `TRUNCATE orders, point_entries, point_lots, tier_changes, churn_models, pickup_points, communities, members CASCADE`,
+      `TRUNCATE orders, point_entries, point_lots, tier_changes, churn_models, purchase_summary_runs,
+         pickup_points, communities, members CASCADE`,
     );
 
   describe('overview', () => {
@@ -190,6 +192,36 @@ describe('insight reports (/admin/analytics)', () => {
       });
       expect(bySegment.lost).toMatchObject({ members: 1, recencyDays: 300, frequency: 2 });
       expect(bySegment.loyal).toMatchObject({ members: 0, share: 0, monetaryFen: 0 });
+    });
+
+    it('reads the day’s summaries: a purchase since counts from the next day, or the nightly refresh', async () => {
+      const before = (await get('rfm').expect(200)).body;
+      const history = insightHistory(t);
+      const late = await history.member('late', ago(400));
+      const [{ id: east }] = await t.dataSource.query(`SELECT id FROM pickup_points LIMIT 1`);
+      await history.order(late, east, ago(0, -1), 100);
+      expect((await get('rfm').expect(200)).body).toEqual(before);
+
+      const clock = t.app.get(Clock);
+      clock.advance(DAY_MS);
+      try {
+        const run = await t
+          .http()
+          .post('/api/v1/admin/jobs/refresh-insight/run')
+          .auth(admin, { type: 'bearer' })
+          .expect(200);
+        expect(run.body).toMatchObject({ processed: 6, batches: 1 });
+        const after = (await get('rfm').expect(200)).body;
+        expect(after).toMatchObject({ asOf: addBusinessDays(today, 1), buyers: 6 });
+        const [{ runs }] = await t.dataSource.query(
+          `SELECT count(*)::int AS runs FROM purchase_summary_runs`,
+        );
+        expect(runs).toBe(1);
+      } finally {
+        clock.advance(-DAY_MS);
+        await t.dataSource.query(`DELETE FROM orders WHERE member_id = $1`, [late]);
+        await t.dataSource.query(`TRUNCATE purchase_summary_runs CASCADE`);
+      }
     });
 
     it('lists a segment’s members with their scores', async () => {

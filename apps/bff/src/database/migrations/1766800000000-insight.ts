@@ -3,7 +3,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Insight reports read purchases, readiness, points movements and tier changes by time, each
  * from an index holding what the report sums, so that a month's figures read that month only.
- * The churn model is fitted at most once a day and kept.
+ * Buyers' purchase days are summed up, and the churn model fitted, at most once a day and kept.
  */
 export class Insight1766800000000 implements MigrationInterface {
   name = 'Insight1766800000000';
@@ -26,6 +26,26 @@ export class Insight1766800000000 implements MigrationInterface {
          WHERE state IN ('available', 'pending') AND remaining > 0`,
     );
     await q.query(`CREATE INDEX tier_changes_created_idx ON tier_changes (created_at)`);
+    // Each buyer's purchase days summed up as of a day, once a day: RFM and churn read these
+    // rows, one a buyer, instead of every order.
+    await q.query(`
+      CREATE TABLE purchase_summary_runs (
+        as_of date PRIMARY KEY,
+        built_at timestamptz NOT NULL,
+        buyers int NOT NULL
+      )`);
+    await q.query(`
+      CREATE TABLE purchase_summaries (
+        as_of date NOT NULL REFERENCES purchase_summary_runs(as_of) ON DELETE CASCADE,
+        member_id uuid NOT NULL,
+        first_day date NOT NULL,
+        last_day date NOT NULL,
+        previous_day date,
+        days int NOT NULL CHECK (days > 0),
+        total_fen bigint NOT NULL,
+        repeat_fen bigint NOT NULL,
+        PRIMARY KEY (as_of, member_id)
+      )`);
     await q.query(`
       CREATE TABLE churn_models (
         as_of date PRIMARY KEY,
@@ -38,6 +58,8 @@ export class Insight1766800000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE churn_models`);
+    await q.query(`DROP TABLE purchase_summaries`);
+    await q.query(`DROP TABLE purchase_summary_runs`);
     for (const index of [
       'tier_changes_created_idx',
       'point_lots_outstanding_idx',

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import {
   addBusinessDays,
   BgNbdParams,
-  businessDay,
   expectedAverageSpend,
   expectedPurchases,
   fitBgNbd,
@@ -13,31 +12,26 @@ import {
   LifecycleStage,
   lifecycleStage,
   probabilityAlive,
-  startOfBusinessDay,
 } from '@linli/domain';
 import { Clock } from '../../common/clock';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
-import { AnalyticsConnection } from './analytics-connection';
+import { AnalyticsConnection, ReportQuery } from './analytics-connection';
 import { ChurnMember, ChurnModel, ChurnReport, LifecycleSummary } from './dto/analytics.dto';
-import { PURCHASE_DAYS } from './insight-reports.service';
+import { latestSummaryDay } from './insight-reports.service';
+import { PurchaseSummariesService } from './purchase-summaries.service';
 
 const HORIZON_DAYS = 90;
 
 /**
- * Each buyer's repeat-purchase history in days as BG/NBD reads it: x repeat days, t_x from
- * the first purchase day to the last, T from the first to the report's day; with what the
- * repeat days came to and the gap before the last purchase day.
+ * Each buyer's repeat-purchase history in days as BG/NBD reads it, from the purchase summaries
+ * of $1: x repeat days, t_x from the first purchase day to the last, T from the first to $1;
+ * with what the repeat days came to and the gap before the last purchase day.
  */
 const HISTORIES = `
-  WITH days AS (${PURCHASE_DAYS('$1')}),
-  ordered AS (
-    SELECT member_id, day, fen, row_number() OVER w AS n, lag(day) OVER w AS previous
-    FROM days WINDOW w AS (PARTITION BY member_id ORDER BY day))
-  SELECT member_id, (count(*) - 1)::int AS x, (max(day) - min(day))::int AS t_x,
-    ($2::date - min(day))::int AS t, COALESCE(sum(fen) FILTER (WHERE n > 1), 0)::bigint AS repeat_fen,
-    (max(day) - max(previous))::int AS previous_gap
-  FROM ordered GROUP BY member_id`;
+  SELECT member_id, days - 1 AS x, last_day - first_day AS t_x, as_of - first_day AS t,
+    repeat_fen, last_day - previous_day AS previous_gap
+  FROM purchase_summaries WHERE as_of = $1`;
 
 /** Buyers alike for the model and for their stage, counted together: far fewer rows than buyers. */
 const ALIKE = `
@@ -76,14 +70,15 @@ interface ModelRow {
 export class ChurnService {
   constructor(
     private readonly analytics: AnalyticsConnection,
+    private readonly summaries: PurchaseSummariesService,
     private readonly connection: TransactionalConnection,
     private readonly clock: Clock,
   ) {}
 
   async report(stage: LifecycleStage | undefined, limit: number): Promise<ChurnReport> {
-    const asOf = businessDay(this.clock.now());
-    const until = startOfBusinessDay(addBusinessDays(asOf, 1));
-    const model = await this.model(asOf, until);
+    await this.summaries.ensureToday();
+    const asOf = await this.analytics.read(latestSummaryDay);
+    const model = asOf ? await this.model(asOf) : null;
     const totals = Object.fromEntries(
       LIFECYCLE_STAGES.map((name) => [name, { members: 0, alive: 0, purchases: 0, spend: 0 }]),
     ) as Record<
@@ -93,7 +88,7 @@ export class ChurnService {
     let members: ChurnMember[] | undefined;
     if (model) {
       await this.analytics.read(async (sql) => {
-        for (const group of await sql<History & { members: number }>(ALIKE, [until, asOf])) {
+        for (const group of await sql<History & { members: number }>(ALIKE, [model.as_of])) {
           const value = this.value(model, group, group.members);
           const total = totals[value.stage];
           total.members += group.members;
@@ -101,7 +96,7 @@ export class ChurnService {
           total.purchases += value.purchases;
           total.spend += value.spend;
         }
-        if (stage) members = await this.members(sql, model, stage, limit, until, asOf);
+        if (stage) members = await this.members(sql, model, stage, limit);
       });
     } else if (stage) members = [];
     const stages: LifecycleSummary[] = LIFECYCLE_STAGES.map((name) => {
@@ -117,8 +112,15 @@ export class ChurnService {
     return { model: model && toModel(model), stages, ...(members && { members }) };
   }
 
-  /** Today's fit, fitting it now (once, whoever asks at the same time) if there is none yet. */
-  private async model(asOf: string, until: Date): Promise<ModelRow | null> {
+  /** Builds today's purchase summaries and fits today's model, if not yet; answers the buyers. */
+  async refresh(): Promise<number> {
+    const { asOf, buyers } = await this.summaries.ensureToday();
+    await this.model(asOf);
+    return buyers;
+  }
+
+  /** The fit on the summaries of `asOf`, fitting it now (once, whoever asks at the same time) if there is none yet. */
+  private async model(asOf: string): Promise<ModelRow | null> {
     const ctx = RequestContext.forSystem('churn-model');
     const stored = () =>
       this.connection
@@ -131,11 +133,11 @@ export class ChurnService {
       const fittedMeanwhile = await stored();
       if (fittedMeanwhile) return fittedMeanwhile;
       const fit = await this.analytics.read(async (sql) => {
-        const alike = await sql<History & { members: number }>(ALIKE, [until, asOf]);
+        const alike = await sql<History & { members: number }>(ALIKE, [asOf]);
         if (alike.length === 0) return null;
         const repeatSpend = await sql<{ x: number; mean_fen: number; members: number }>(
           REPEAT_SPEND,
-          [until, asOf],
+          [asOf],
         );
         return {
           customers: alike.reduce((sum, group) => sum + group.members, 0),
@@ -194,16 +196,14 @@ export class ChurnService {
 
   /** A stage's buyers, those expected to spend most in the next 90 days first. */
   private async members(
-    sql: Parameters<Parameters<AnalyticsConnection['read']>[0]>[0],
+    sql: ReportQuery,
     model: ModelRow,
     stage: LifecycleStage,
     limit: number,
-    until: Date,
-    asOf: string,
   ): Promise<ChurnMember[]> {
     const rows = await sql<History & { member_id: string; nickname: string }>(
       `SELECT h.*, m.nickname FROM (${HISTORIES}) h JOIN members m ON m.id = h.member_id`,
-      [until, asOf],
+      [model.as_of],
     );
     return rows
       .map((row) => ({ row, value: this.value(model, row, 1) }))
@@ -219,7 +219,7 @@ export class ChurnService {
         probabilityAlive: round(value.probabilityAlive, 4),
         expectedPurchases90d: round(value.purchases, 3),
         expectedPurchaseFen: Math.round(value.perPurchase),
-        lastPurchaseDay: addBusinessDays(asOf, -(row.t - row.t_x)),
+        lastPurchaseDay: addBusinessDays(model.as_of, -(row.t - row.t_x)),
       }));
   }
 }

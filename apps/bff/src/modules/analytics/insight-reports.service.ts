@@ -12,6 +12,8 @@ import { ErrorCode } from '@linli/shared';
 import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
 import { AnalyticsConnection, ReportQuery } from './analytics-connection';
+import { PurchaseSummariesService } from './purchase-summaries.service';
+import { purchased } from './purchases.sql';
 import {
   AnalyticsOverview,
   Cohort,
@@ -26,21 +28,12 @@ import {
   RfmSegmentSummary,
 } from './dto/analytics.dto';
 
-/** Orders (of the table aliased `order`, if given) that count as purchases; see PeriodQuery. */
-export const purchased = (order = '') =>
-  `${order && `${order}.`}paid_at IS NOT NULL AND ${order && `${order}.`}state NOT IN ('cancelled', 'refunded')`;
 const SHANGHAI_DAY = (column: string) => `(${column} AT TIME ZONE 'Asia/Shanghai')::date`;
 const SHANGHAI_MONTH = (column: string) =>
   `to_char(${column} AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')`;
 const DAY_MS = 86_400_000;
 /** A year and a day: long enough for any year-on-year look, short enough to stay quick. */
 const LONGEST_PERIOD_DAYS = 366;
-
-/** Each member's purchase days, with what they paid on each. */
-export const PURCHASE_DAYS = (until: string) => `
-  SELECT member_id, ${SHANGHAI_DAY('paid_at')} AS day, sum(payable_fen - refunded_fen)::bigint AS fen
-  FROM orders WHERE ${purchased()} AND paid_at < ${until}
-  GROUP BY 1, 2`;
 
 const POINTS_FLOW = `
   COALESCE(sum(amount) FILTER (WHERE type = 'earn' OR (type = 'adjust' AND amount > 0)), 0)::bigint AS issued,
@@ -92,6 +85,7 @@ const monthsBack = (last: string, count: number) => {
 export class InsightReportsService {
   constructor(
     private readonly analytics: AnalyticsConnection,
+    private readonly summaries: PurchaseSummariesService,
     private readonly clock: Clock,
   ) {}
 
@@ -156,21 +150,20 @@ export class InsightReportsService {
     });
   }
 
-  rfm(segment: RfmSegment | undefined, limit: number): Promise<RfmReport> {
-    const asOf = businessDay(this.clock.now());
-    const end = startOfBusinessDay(addBusinessDays(asOf, 1));
+  async rfm(segment: RfmSegment | undefined, limit: number): Promise<RfmReport> {
+    await this.summaries.ensureToday();
     // Quintiles by percent_rank: members tied on a value share the lower score, so that (say)
     // every one-day buyer has the same frequency score.
     const scored = `
       WITH rfm AS (
-        SELECT member_id, $2::date - max(day) AS recency_days, count(*)::int AS frequency,
-          sum(fen)::bigint AS monetary
-        FROM (${PURCHASE_DAYS('$1')}) days GROUP BY member_id)
+        SELECT member_id, as_of - last_day AS recency_days, days AS frequency, total_fen AS monetary
+        FROM purchase_summaries WHERE as_of = $1)
       SELECT *, LEAST(5, 1 + floor(5 * percent_rank() OVER (ORDER BY recency_days DESC)))::int AS r,
         LEAST(5, 1 + floor(5 * percent_rank() OVER (ORDER BY frequency)))::int AS f,
         LEAST(5, 1 + floor(5 * percent_rank() OVER (ORDER BY monetary)))::int AS m
       FROM rfm`;
     return this.analytics.read(async (sql) => {
+      const asOf = (await latestSummaryDay(sql)) ?? businessDay(this.clock.now());
       const cells = await sql<{
         r: number;
         f: number;
@@ -183,7 +176,7 @@ export class InsightReportsService {
         `SELECT r, f, m, count(*)::int AS members, sum(recency_days)::bigint AS recency_days,
            sum(frequency)::bigint AS frequency, sum(monetary)::bigint AS monetary
          FROM (${scored}) s GROUP BY r, f, m`,
-        [end, asOf],
+        [asOf],
       );
       const totals = Object.fromEntries(
         RFM_SEGMENTS.map((name) => [name, { members: 0, r: 0, f: 0, m: 0 }]),
@@ -208,7 +201,7 @@ export class InsightReportsService {
         };
       });
       const report: RfmReport = { asOf, buyers, segments };
-      if (segment) report.members = await this.rfmMembers(sql, scored, [end, asOf], segment, limit);
+      if (segment) report.members = await this.rfmMembers(sql, scored, [asOf], segment, limit);
       return report;
     });
   }
@@ -378,8 +371,8 @@ export class InsightReportsService {
       m: number;
     }>(
       `SELECT s.*, members.nickname FROM (${scored}) s JOIN members ON members.id = s.member_id
-       WHERE (s.r, s.f, s.m) IN (SELECT * FROM unnest($3::int[], $4::int[], $5::int[]))
-       ORDER BY s.monetary DESC, s.member_id LIMIT $6`,
+       WHERE (s.r, s.f, s.m) IN (SELECT * FROM unnest($2::int[], $3::int[], $4::int[]))
+       ORDER BY s.monetary DESC, s.member_id LIMIT $5`,
       [
         ...parameters,
         triples.map((t) => t.recency),
@@ -419,6 +412,17 @@ export class InsightReportsService {
       );
     return { from, to };
   }
+}
+
+/**
+ * The day of the latest purchase summaries the analytics connection sees: today's once built,
+ * unless a replica has not caught up yet.
+ */
+export async function latestSummaryDay(sql: ReportQuery): Promise<string | null> {
+  const [{ as_of }] = await sql<{ as_of: string | null }>(
+    `SELECT max(as_of) AS as_of FROM purchase_summary_runs`,
+  );
+  return as_of;
 }
 
 /** The instants a period starts and ends at (the end excluded). */

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { AnalyticsModule } from '../analytics/analytics.module';
+import { RefreshInsightJob } from '../analytics/refresh-insight.job';
 import { CommissionModule } from '../commission/commission.module';
 import { SettleCommissionsJob } from '../commission/settle-commissions.job';
 import { CompleteOrdersJob } from '../fulfilment/complete-orders.job';
@@ -44,6 +46,7 @@ const JOB_CLASSES = [
   SettleCommissionsJob,
   DispatchNotificationsJob,
   GiveBirthdayGiftsJob,
+  RefreshInsightJob,
   ...HOUSEKEEPING_JOBS,
 ];
 
@@ -56,6 +59,7 @@ const JOB_CLASSES = [
     CommissionModule,
     NotificationsModule,
     EngagementModule,
+    AnalyticsModule,
   ],
   controllers: [JobsController],
   providers: [
