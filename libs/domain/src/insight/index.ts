@@ -4,6 +4,7 @@ export * from './gamma-gamma';
 export * from './lifecycle';
 export * from './maximise';
 export * from './purchase-history';
+export * from './recommendation';
 export * from './rfm';
 export * from './simulation';
 export * from './special-functions';
