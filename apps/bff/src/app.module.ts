@@ -25,6 +25,7 @@ import { JobsModule } from './modules/jobs/jobs.module';
 import { MembersModule } from './modules/members/members.module';
 import { PickupPointsModule } from './modules/pickup-points/pickup-points.module';
 import { PointsModule } from './modules/points/points.module';
+import { RecommendationsModule } from './modules/recommendations/recommendations.module';
 import { RewardsModule } from './modules/rewards/rewards.module';
 import { TiersModule } from './modules/tiers/tiers.module';
 
@@ -86,6 +87,7 @@ export class AppModule {
         CouponsModule,
         RewardsModule,
         GroupBuyModule,
+        RecommendationsModule,
         FulfilmentModule,
         EngagementModule,
         NotificationsModule,

@@ -225,6 +225,26 @@ describe('api-client', () => {
       { url: '/leader/pickups', params: {} },
     ]);
   });
+
+  it("asks for the member's recommendations, as many as wanted, and gives back the list", async () => {
+    const seen: { url?: string; params?: unknown }[] = [];
+    const list = { items: [] };
+    const adapter: AxiosAdapter = async (config) => {
+      seen.push({ url: config.url, params: config.params });
+      return { data: list, status: 200, statusText: 'OK', headers: {}, config };
+    };
+    const client = createApiClient({
+      baseURL: 'https://bff.example/api/v1',
+      adapter,
+      tokenStore: memoryStore('a', 'r'),
+    });
+    expect(await client.me.recommendations({ limit: 6 })).toEqual(list);
+    expect(await client.me.recommendations()).toEqual(list);
+    expect(seen).toEqual([
+      { url: '/me/recommendations', params: { limit: 6 } },
+      { url: '/me/recommendations', params: {} },
+    ]);
+  });
 });
 
 describe('api-client: a refresh that fails or outlives its session', () => {

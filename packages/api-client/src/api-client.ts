@@ -31,6 +31,7 @@ import type {
   PointsEntryType,
   PointsWallet,
   QuoteResponse,
+  RecommendationList,
   RefundRequestBody,
   RedeemRequest,
   Redemption,
@@ -238,6 +239,9 @@ export function createApiClient(options: ApiClientOptions) {
         send<BirthdayView>({ method: 'PUT', url: '/me/birthday', data: { birthday } }),
       /** 邀请有礼: the invite code, the invitees and what inviting earned. */
       invite: () => send<InviteView>({ method: 'GET', url: '/me/invite' }),
+      /** 猜你喜欢: group-buys on sale at the member's pickup point, best first, each with why. */
+      recommendations: (query: { limit?: number } = {}) =>
+        send<RecommendationList>({ method: 'GET', url: '/me/recommendations', params: query }),
     },
     pickupPoints: {
       /** The points shoppers can choose; `vacant`: those still needing a leader. */

@@ -27,6 +27,7 @@ import { Reviews1766500000000 } from './migrations/1766500000000-reviews';
 import { Coupons1766600000000 } from './migrations/1766600000000-coupons';
 import { Rewards1766700000000 } from './migrations/1766700000000-rewards';
 import { Insight1766800000000 } from './migrations/1766800000000-insight';
+import { RecommendationIndexes1766900000000 } from './migrations/1766900000000-recommendation-indexes';
 
 /** In the order they run; a migration that has landed is never edited. */
 export const MIGRATIONS = [
@@ -59,4 +60,5 @@ export const MIGRATIONS = [
   Coupons1766600000000,
   Rewards1766700000000,
   Insight1766800000000,
+  RecommendationIndexes1766900000000,
 ];

@@ -980,6 +980,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/recommendations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["RecommendationsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/leader/applications": {
         parameters: {
             query?: never;
@@ -1502,6 +1518,102 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["JobsController_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/analytics/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AnalyticsController_overview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/analytics/rfm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AnalyticsController_rfm"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/analytics/cohorts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AnalyticsController_cohorts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/analytics/leaders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AnalyticsController_leaders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/analytics/points-liability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AnalyticsController_pointsLiability"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/analytics/churn": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AnalyticsController_churnReport"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2899,6 +3011,19 @@ export interface components {
              */
             note: string;
         };
+        RecommendedCampaign: {
+            /**
+             * @description neighbours_also_bought: neighbours who bought what the member bought also bought it (邻居也在买); bought_before: the member bought it before (买过); popular: neighbours here buy it most (热卖)
+             * @enum {string}
+             */
+            reason: "neighbours_also_bought" | "bought_before" | "popular";
+            /** @description As GET /campaigns shows it to the member */
+            campaign: components["schemas"]["ShopperCampaign"];
+        };
+        RecommendationList: {
+            /** @description Best first */
+            items: components["schemas"]["RecommendedCampaign"][];
+        };
         LeaderApplicationRequest: {
             /** Format: uuid */
             pickupPointId: string;
@@ -3349,6 +3474,218 @@ export interface components {
             startedAt: string;
             /** Format: date-time */
             finishedAt: string;
+        };
+        Period: {
+            /** @example 2026-10-28 */
+            from: string;
+            /** @example 2026-11-26 */
+            to: string;
+        };
+        PointsFlow: {
+            /** @description Earned and credited by adjustments */
+            issued: number;
+            /** @description Taken back from cancelled and refunded orders, and debited */
+            clawedBack: number;
+            /** @description Spent, less what cancelled orders gave back */
+            redeemed: number;
+            expired: number;
+        };
+        TierCount: {
+            /** @example silver */
+            tier: string;
+            members: number;
+        };
+        AnalyticsOverview: {
+            period: components["schemas"]["Period"];
+            /** @description Members who had joined by the end of the period */
+            members: number;
+            /** @description Members who joined in the period */
+            newMembers: number;
+            /** @description Members who bought in the period */
+            activeMembers: number;
+            /** @description Fen paid for purchases in the period, less refunds */
+            gmvFen: number;
+            /** @description Purchases (orders) in the period */
+            orders: number;
+            /** @description Share of the period’s buyers who bought on two days or more in it, 0-1 */
+            repurchaseRate: number;
+            /** @description Points moved in the period */
+            points: components["schemas"]["PointsFlow"];
+            /** @description Points members hold now, available and pending */
+            outstandingPoints: number;
+            /** @description What those points are worth at checkout now, in fen */
+            liabilityFen: number;
+            /** @description Members by tier now */
+            tiers: components["schemas"]["TierCount"][];
+            /** @description Tier changes in the period */
+            tierMovements: components["schemas"]["TierMovement"][];
+        };
+        RfmSegmentSummary: {
+            /** @enum {string} */
+            segment: "champions" | "loyal" | "potential_loyalists" | "new" | "promising" | "needs_attention" | "cannot_lose" | "at_risk" | "hibernating" | "lost";
+            members: number;
+            /** @description Share of buyers, 0-1 */
+            share: number;
+            /** @description Mean days since the last purchase */
+            recencyDays: number;
+            /** @description Mean purchase days */
+            frequency: number;
+            /** @description Mean fen spent */
+            monetaryFen: number;
+        };
+        RfmMember: {
+            /** Format: uuid */
+            memberId: string;
+            nickname: string;
+            recencyDays: number;
+            frequency: number;
+            monetaryFen: number;
+            /** @description 1-5, 5 the most recent */
+            recencyScore: number;
+            /** @description 1-5, 5 the most purchase days */
+            frequencyScore: number;
+            /** @description 1-5, 5 the most spent */
+            monetaryScore: number;
+        };
+        RfmReport: {
+            /** @example 2026-11-26 */
+            asOf: string;
+            /** @description Members who have ever bought */
+            buyers: number;
+            /** @description Scores are quintiles among buyers (members tied share the lower score); every segment, in a fixed order */
+            segments: components["schemas"]["RfmSegmentSummary"][];
+            /** @description With `segment`: its members who spent most first, at most `limit` */
+            members?: components["schemas"]["RfmMember"][];
+        };
+        CohortMonth: {
+            /** @description Months after joining; 0 is the month they joined */
+            offset: number;
+            /** @description Members of the cohort who bought in that month */
+            buyers: number;
+            /** @description buyers / cohort size, 0-1 */
+            rate: number;
+        };
+        Cohort: {
+            /** @example 2026-09 */
+            month: string;
+            /** @description Members who joined that month */
+            members: number;
+            /** @description Every month from joining to now */
+            retention: components["schemas"]["CohortMonth"][];
+        };
+        CohortReport: {
+            /** @description Oldest first */
+            cohorts: components["schemas"]["Cohort"][];
+        };
+        LeaderPerformance: {
+            /** Format: uuid */
+            pickupPointId: string;
+            pickupPointName: string;
+            leaderNickname: string | null;
+            gmvFen: number;
+            /** @description Purchases paid in the period */
+            orders: number;
+            /** @description Orders ready in the period */
+            readyOrders: number;
+            /** @description Of those, picked up by now */
+            pickedUpOrders: number;
+            /** @description pickedUp / ready, 0-1 */
+            pickupRate: number | null;
+            /** @description Median hours from ready to picked up, of those picked up */
+            medianPickupDelayHours: number | null;
+            averagePickupDelayHours: number | null;
+        };
+        LeadersReport: {
+            period: components["schemas"]["Period"];
+            /** @description Every pickup point with a leader or with orders, the most GMV first */
+            pickupPoints: components["schemas"]["LeaderPerformance"][];
+        };
+        ExpiryMonth: {
+            /** @example 2027-11 */
+            month: string;
+            points: number;
+            liabilityFen: number;
+        };
+        PointsMonth: {
+            /** @description Earned and credited by adjustments */
+            issued: number;
+            /** @description Taken back from cancelled and refunded orders, and debited */
+            clawedBack: number;
+            /** @description Spent, less what cancelled orders gave back */
+            redeemed: number;
+            expired: number;
+            /** @example 2026-11 */
+            month: string;
+        };
+        PointsLiabilityReport: {
+            /** Format: date-time */
+            asOf: string;
+            /** @description Fen a point is worth at checkout (policy) */
+            fenPerPoint: number;
+            /** @description Spendable now */
+            available: number;
+            /** @description Earned on orders not yet through after-sales */
+            pending: number;
+            /** @description (available + pending) in fen */
+            liabilityFen: number;
+            /** @description Available points by the month they expire in, soonest first */
+            byExpiryMonth: components["schemas"]["ExpiryMonth"][];
+            /** @description The last 12 months, oldest first */
+            months: components["schemas"]["PointsMonth"][];
+        };
+        BgNbdParameters: {
+            r: number;
+            alpha: number;
+            a: number;
+            b: number;
+        };
+        GammaGammaParameters: {
+            p: number;
+            q: number;
+            gamma: number;
+        };
+        ChurnModel: {
+            /** Format: date-time */
+            fittedAt: string;
+            /** @description Day the histories run to */
+            asOf: string;
+            /** @description Time is measured in days */
+            unit: string;
+            /** @description Buyers it was fitted on */
+            customers: number;
+            bgnbd: components["schemas"]["BgNbdParameters"];
+            /** @description Null until some buyer has bought on two days */
+            gammaGamma: components["schemas"]["GammaGammaParameters"] | null;
+        };
+        LifecycleSummary: {
+            /** @enum {string} */
+            stage: "new" | "active" | "at_risk" | "churned" | "won_back";
+            members: number;
+            /** @description Mean P(alive), 0-1 */
+            probabilityAlive: number;
+            /** @description Purchases they are expected to make in the next 90 days */
+            expectedPurchases90d: number;
+            /** @description Fen they are expected to spend in the next 90 days */
+            expectedSpend90dFen: number;
+        };
+        ChurnMember: {
+            /** Format: uuid */
+            memberId: string;
+            nickname: string;
+            /** @enum {string} */
+            stage: "new" | "active" | "at_risk" | "churned" | "won_back";
+            probabilityAlive: number;
+            expectedPurchases90d: number;
+            /** @description Expected fen a purchase (Gamma-Gamma) */
+            expectedPurchaseFen: number;
+            lastPurchaseDay: string;
+        };
+        ChurnReport: {
+            /** @description Null until some member has bought */
+            model: components["schemas"]["ChurnModel"] | null;
+            /** @description Every stage, fixed order */
+            stages: components["schemas"]["LifecycleSummary"][];
+            members?: components["schemas"]["ChurnMember"][];
         };
         /** @enum {string} */
         ErrorCode: "VALIDATION_FAILED" | "AUTH_REQUIRED" | "AUTH_TOKEN_INVALID" | "AUTH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "RATE_LIMITED" | "IDEMPOTENCY_KEY_REUSED" | "WECHAT_LOGIN_FAILED" | "WECHAT_UNAVAILABLE" | "DEV_LOGIN_DISABLED" | "ADMIN_LOGIN_FAILED" | "JOB_NOT_FOUND" | "JOB_ALREADY_RUNNING" | "POINTS_INSUFFICIENT" | "POINTS_OPERATION_CONFLICT" | "TIER_RULES_PUBLISHED" | "TIER_RULES_INVALID" | "TIER_RULES_OUTDATED" | "MEMBER_CODE_INVALID" | "MEMBER_CODE_EXPIRED" | "PICKUP_POINT_REQUIRED" | "CAMPAIGN_NOT_OPEN" | "CAMPAIGN_INVALID" | "CAMPAIGN_NOT_DRAFT" | "CAMPAIGN_ORDERED" | "PURCHASE_LIMIT_EXCEEDED" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "ORDER_CAMPAIGNS_MISMATCH" | "LEADER_APPLICATION_PENDING" | "PICKUP_POINT_TAKEN" | "ALREADY_LEADER" | "PICKUP_CODE_INVALID" | "NOTHING_TO_PICK_UP" | "ORDER_NOT_READY" | "DELIVERY_STATE_INVALID" | "REFUND_NOT_ALLOWED" | "REFUND_QUANTITY_INVALID" | "ALREADY_DECIDED" | "WITHDRAWAL_BELOW_MINIMUM" | "COMMISSION_INSUFFICIENT" | "COUPON_NOT_FOUND" | "COUPON_NOT_USABLE" | "REWARD_NOT_ELIGIBLE" | "CHECK_IN_ALREADY_DONE" | "BIRTHDAY_LOCKED" | "REVIEW_ALREADY_WRITTEN" | "ORDER_STATE_INVALID" | "PAYMENT_NOTIFICATION_INVALID" | "PAYMENT_AMOUNT_MISMATCH" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR" | "NETWORK_ERROR";
@@ -5272,6 +5609,34 @@ export interface operations {
             };
         };
     };
+    RecommendationsController_list: {
+        parameters: {
+            query?: {
+                limit?: unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecommendationList"];
+                };
+            };
+            /** @description PICKUP_POINT_REQUIRED: no pickup point chosen yet */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     LeaderController_myApplications: {
         parameters: {
             query?: never;
@@ -6364,6 +6729,141 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    AnalyticsController_overview: {
+        parameters: {
+            query?: {
+                /** @description First day, YYYY-MM-DD; 29 days before `to` when left out */
+                from?: string;
+                /** @description Last day, included; today when left out */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsOverview"];
+                };
+            };
+        };
+    };
+    AnalyticsController_rfm: {
+        parameters: {
+            query?: {
+                /** @description Lists this segment’s members */
+                segment?: "champions" | "loyal" | "potential_loyalists" | "new" | "promising" | "needs_attention" | "cannot_lose" | "at_risk" | "hibernating" | "lost";
+                limit?: unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RfmReport"];
+                };
+            };
+        };
+    };
+    AnalyticsController_cohorts: {
+        parameters: {
+            query?: {
+                /** @description Months back, this one included */
+                months?: unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CohortReport"];
+                };
+            };
+        };
+    };
+    AnalyticsController_leaders: {
+        parameters: {
+            query?: {
+                /** @description First day, YYYY-MM-DD; 29 days before `to` when left out */
+                from?: string;
+                /** @description Last day, included; today when left out */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadersReport"];
+                };
+            };
+        };
+    };
+    AnalyticsController_pointsLiability: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PointsLiabilityReport"];
+                };
+            };
+        };
+    };
+    AnalyticsController_churnReport: {
+        parameters: {
+            query?: {
+                /** @description Lists this stage’s members, the most valuable first */
+                stage?: "new" | "active" | "at_risk" | "churned" | "won_back";
+                limit?: unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChurnReport"];
+                };
             };
         };
     };

@@ -3,7 +3,7 @@ import { businessDay, mulDivHalfUp } from '@linli/domain';
 import type { MemberTier } from '@linli/shared';
 import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
-import { decodeCursor, keysetPage, PageQuery } from '../../common/pagination';
+import { decodeCursor, KeysetCursor, keysetPage, PageQuery } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
 import { containing } from '../../common/text-fields';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
@@ -88,6 +88,7 @@ export interface Shopper {
 export interface CampaignRow {
   id: string;
   sku_id: string;
+  product_id: string;
   title: string;
   product_name: string;
   sku_name: string;
@@ -114,7 +115,7 @@ export interface CampaignRow {
 
 // cursor_at: the keyset position of the shopper's list, which runs by cut-off.
 const CAMPAIGN_SELECT = `
-  SELECT c.*, p.name AS product_name, s.name AS sku_name, p.description, p.images,
+  SELECT c.*, p.id AS product_id, p.name AS product_name, s.name AS sku_name, p.description, p.images,
          s.price_fen AS list_price_fen, c.cuts_off_at::text AS cursor_at
   FROM campaigns c JOIN skus s ON s.id = c.sku_id JOIN products p ON p.id = s.product_id`;
 
@@ -641,12 +642,25 @@ export class CampaignsService {
     page: PageQuery,
   ): Promise<{ items: ShopperCampaign[]; nextCursor: string | null }> {
     const after = decodeCursor(page.cursor);
-    const {
-      place: { pickupPointId, tier },
-      benefits: { discountBps, exclusiveCampaigns },
-    } = await this.shopperOf(ctx, memberId);
+    const shopper = await this.shopperOf(ctx, memberId);
     const now = this.clock.now();
-    const rows = await this.connection.query<CampaignRow>(
+    const rows = await this.liveRows(ctx, shopper, now, { after, limit: page.limit + 1 });
+    const { shown, nextCursor } = keysetPage(rows, page.limit);
+    return { items: await this.viewsFor(ctx, memberId, shopper, shown, now), nextCursor };
+  }
+
+  /**
+   * The campaigns the shopper can buy at `now`, as GET /campaigns lists them: published and
+   * between start and cut-off, at their pickup point, for their tier, and member-exclusive ones
+   * only when their tier's benefits include them; cutting off soonest first, after `after`.
+   */
+  async liveRows(
+    ctx: RequestContext,
+    { place, benefits }: Pick<Shopper, 'place' | 'benefits'>,
+    now: Date,
+    { after = null, limit }: { after?: KeysetCursor | null; limit: number },
+  ): Promise<CampaignRow[]> {
+    return this.connection.query<CampaignRow>(
       ctx,
       `${CAMPAIGN_SELECT}
        WHERE c.status = 'published' AND c.starts_at <= $1 AND c.cuts_off_at > $1
@@ -656,20 +670,31 @@ export class CampaignsService {
        ORDER BY c.cuts_off_at, c.id LIMIT $6`,
       [
         now,
-        pickupPointId,
-        tier,
+        place.pickupPointId,
+        place.tier,
         after?.at ?? null,
         after?.id ?? null,
-        page.limit + 1,
-        exclusiveCampaigns,
+        limit,
+        benefits.exclusiveCampaigns,
       ],
     );
-    const { shown, nextCursor } = keysetPage(rows, page.limit);
-    const counts = await this.shopperCounts(ctx, memberId, shown);
-    return {
-      items: shown.map((row) => this.forShopper(row, tier, discountBps, now, counts.get(row.id))),
-      nextCursor,
-    };
+  }
+
+  /**
+   * The campaigns as the member sees them, in the order given: their price for the member's
+   * tier, stock, buyers, the units the member holds and the countdown from `now`.
+   */
+  async viewsFor(
+    ctx: RequestContext,
+    memberId: string,
+    { place, benefits }: Pick<Shopper, 'place' | 'benefits'>,
+    rows: CampaignRow[],
+    now: Date,
+  ): Promise<ShopperCampaign[]> {
+    const counts = await this.shopperCounts(ctx, memberId, rows);
+    return rows.map((row) =>
+      this.forShopper(row, place.tier, benefits.discountBps, now, counts.get(row.id)),
+    );
   }
 
   /** One campaign as the member sees it; 404 when it is not offered to them. */
@@ -678,11 +703,10 @@ export class CampaignsService {
     memberId: string,
     campaignId: string,
   ): Promise<ShopperCampaign> {
-    const { place, benefits } = await this.shopperOf(ctx, memberId);
-    const row = await this.visibleRow(ctx, { place, benefits }, campaignId);
-    const counts = await this.shopperCounts(ctx, memberId, [row]);
-    const now = this.clock.now();
-    return this.forShopper(row, place.tier, benefits.discountBps, now, counts.get(row.id));
+    const shopper = await this.shopperOf(ctx, memberId);
+    const row = await this.visibleRow(ctx, shopper, campaignId);
+    const [view] = await this.viewsFor(ctx, memberId, shopper, [row], this.clock.now());
+    return view;
   }
 
   /**
