@@ -30,6 +30,11 @@ describe('journey: a neighbour opens the 会员 tab', () => {
     expect(await page.locator('.benefits-row:not(.benefits-head)').count()).toBe(4);
     await waitForText(page.locator('.benefits-row.is-current .benefits-cell').first(), '普通会员');
     await waitForText(page.locator('.benefits-note'), '金卡会员、钻石会员可参加会员专享团购');
+    await waitForText(
+      page.locator('.benefits-coupons'),
+      '月券每月发到「我的优惠券」，升级后当月补发',
+    );
+    await waitForText(page.locator('.benefits-row.is-current .benefits-cell').last(), '—');
 
     const { id: memberId } = await member(stack, 'zhaoyi');
     await stack.api(
@@ -43,6 +48,7 @@ describe('journey: a neighbour opens the 会员 tab', () => {
     await page.getByText('会员', { exact: true }).last().click();
     await waitForText(page.locator('.member-card__tier'), '金卡会员');
     await waitForText(page.locator('.benefits-row.is-current .benefits-cell').first(), '金卡会员');
+    await waitForText(page.locator('.benefits-row.is-current .benefits-cell').last(), '2 张');
     await waitForText(
       page.locator('.member-history__change').first(),
       '普通会员 → 金卡会员（平台设置）',

@@ -28,6 +28,7 @@ import { Coupons1766600000000 } from './migrations/1766600000000-coupons';
 import { Rewards1766700000000 } from './migrations/1766700000000-rewards';
 import { Insight1766800000000 } from './migrations/1766800000000-insight';
 import { RecommendationIndexes1766900000000 } from './migrations/1766900000000-recommendation-indexes';
+import { TierMonthlyCoupons1767000000000 } from './migrations/1767000000000-tier-monthly-coupons';
 
 /** In the order they run; a migration that has landed is never edited. */
 export const MIGRATIONS = [
@@ -61,4 +62,5 @@ export const MIGRATIONS = [
   Rewards1766700000000,
   Insight1766800000000,
   RecommendationIndexes1766900000000,
+  TierMonthlyCoupons1767000000000,
 ];

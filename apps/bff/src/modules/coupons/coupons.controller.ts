@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -19,7 +19,11 @@ import {
   IssueCouponResult,
   MemberCoupon,
   MemberCouponQuery,
+  MonthParam,
+  SetTierMonthlyCouponRequest,
+  TierMonthlyCoupon,
 } from './dto/coupon.dto';
+import { TierMonthlyCouponsService } from './tier-monthly-coupons.service';
 
 @ApiTags('coupons')
 @ApiBearerAuth()
@@ -69,5 +73,35 @@ export class CouponsAdminController {
   ): Promise<IssueCouponResult> {
     if (!ctx.idempotencyKey) throw new Error('issuing needs the Idempotency-Key');
     return this.coupons.issue(ctx, couponId, body.memberIds, `admin:${ctx.idempotencyKey}`);
+  }
+}
+
+@ApiTags('admin')
+@ApiBearerAuth()
+@Controller('admin/tier-monthly-coupons')
+@Roles('admin')
+export class TierMonthlyCouponsAdminController {
+  constructor(private readonly monthly: TierMonthlyCouponsService) {}
+
+  /** The months' coupons, latest first, with the copies given so far. */
+  @Get()
+  @ApiOkResponse({ type: TierMonthlyCoupon, isArray: true })
+  list(@Ctx() ctx: RequestContext): Promise<TierMonthlyCoupon[]> {
+    return this.monthly.list(ctx);
+  }
+
+  /**
+   * Sets a month's coupon (this month or a later one; audited): each member gets as many
+   * copies as their tier's monthlyCoupons. Copies given before a change stay.
+   */
+  @Put(':month')
+  @ApiOkResponse({ type: TierMonthlyCoupon })
+  @ApiNotFoundResponse({ description: 'COUPON_NOT_FOUND' })
+  set(
+    @Ctx() ctx: RequestContext,
+    @Param() { month }: MonthParam,
+    @Body() body: SetTierMonthlyCouponRequest,
+  ): Promise<TierMonthlyCoupon> {
+    return this.monthly.set(ctx, month, body.couponId);
   }
 }

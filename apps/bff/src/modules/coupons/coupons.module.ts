@@ -1,10 +1,18 @@
 import { Module } from '@nestjs/common';
-import { CouponsAdminController, MemberCouponsController } from './coupons.controller';
+import { TiersModule } from '../tiers/tiers.module';
+import {
+  CouponsAdminController,
+  MemberCouponsController,
+  TierMonthlyCouponsAdminController,
+} from './coupons.controller';
 import { CouponsService } from './coupons.service';
+import { GiveMonthlyCouponsJob } from './give-monthly-coupons.job';
+import { TierMonthlyCouponsService } from './tier-monthly-coupons.service';
 
 @Module({
-  controllers: [MemberCouponsController, CouponsAdminController],
-  providers: [CouponsService],
-  exports: [CouponsService],
+  imports: [TiersModule],
+  controllers: [MemberCouponsController, CouponsAdminController, TierMonthlyCouponsAdminController],
+  providers: [CouponsService, TierMonthlyCouponsService, GiveMonthlyCouponsJob],
+  exports: [CouponsService, GiveMonthlyCouponsJob],
 })
 export class CouponsModule {}

@@ -17,7 +17,7 @@ import {
   MemberCouponState,
 } from './dto/coupon.dto';
 
-interface CouponRow {
+export interface CouponRow {
   id: string;
   name: string;
   kind: CouponKind;
@@ -39,7 +39,7 @@ const MEMBER_COUPON_SELECT = `SELECT mc.id, mc.coupon_id, mc.order_id, mc.issued
     c.amount_fen, c.percent_off_bps, c.min_spend_fen, c.campaign_ids, c.valid_from, c.valid_until
   FROM member_coupons mc JOIN coupons c ON c.id = mc.coupon_id`;
 
-const toCoupon = (row: CouponRow): Coupon => ({
+export const toCoupon = (row: CouponRow): Coupon => ({
   id: row.id,
   name: row.name,
   kind: row.kind,

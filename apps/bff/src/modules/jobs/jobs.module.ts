@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AnalyticsModule } from '../analytics/analytics.module';
 import { RefreshInsightJob } from '../analytics/refresh-insight.job';
+import { CouponsModule } from '../coupons/coupons.module';
+import { GiveMonthlyCouponsJob } from '../coupons/give-monthly-coupons.job';
 import { CommissionModule } from '../commission/commission.module';
 import { SettleCommissionsJob } from '../commission/settle-commissions.job';
 import { CompleteOrdersJob } from '../fulfilment/complete-orders.job';
@@ -46,6 +48,7 @@ const JOB_CLASSES = [
   SettleCommissionsJob,
   DispatchNotificationsJob,
   GiveBirthdayGiftsJob,
+  GiveMonthlyCouponsJob,
   RefreshInsightJob,
   ...HOUSEKEEPING_JOBS,
 ];
@@ -60,6 +63,7 @@ const JOB_CLASSES = [
     NotificationsModule,
     EngagementModule,
     AnalyticsModule,
+    CouponsModule,
   ],
   controllers: [JobsController],
   providers: [

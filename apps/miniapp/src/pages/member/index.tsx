@@ -92,6 +92,7 @@ export default function MemberPage() {
           <Text className="benefits-cell">折扣</Text>
           <Text className="benefits-cell">积分</Text>
           <Text className="benefits-cell">生日礼</Text>
+          <Text className="benefits-cell">月券</Text>
         </View>
         {card.tiers.map((tier) => (
           <View
@@ -103,8 +104,14 @@ export default function MemberPage() {
             <Text className="benefits-cell">{discountLabel(tier.discountBps)}</Text>
             <Text className="benefits-cell">{multiplierLabel(tier.pointsMultiplierPct)}</Text>
             <Text className="benefits-cell">{tier.birthdayGiftPoints}</Text>
+            <Text className="benefits-cell">
+              {tier.monthlyCoupons > 0 ? `${tier.monthlyCoupons} 张` : '—'}
+            </Text>
           </View>
         ))}
+        {card.tiers.some((tier) => tier.monthlyCoupons > 0) && (
+          <Text className="benefits-coupons">月券每月发到「我的优惠券」，升级后当月补发</Text>
+        )}
         {card.tiers.some((tier) => tier.exclusiveCampaigns) && (
           <Text className="benefits-note">
             {card.tiers

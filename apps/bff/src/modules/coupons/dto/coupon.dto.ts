@@ -11,6 +11,7 @@ import {
   IsString,
   IsUUID,
   Length,
+  Matches,
   Max,
   Min,
 } from 'class-validator';
@@ -135,4 +136,26 @@ export class MemberCoupon extends Coupon {
   state!: MemberCouponState;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) orderId!: string | null;
   @ApiProperty({ format: 'date-time' }) issuedAt!: string;
+}
+
+export class SetTierMonthlyCouponRequest {
+  @ApiProperty({
+    format: 'uuid',
+    description: 'The coupon each member gets as many copies of as their tier’s monthlyCoupons',
+  })
+  @IsUUID('4')
+  couponId!: string;
+}
+
+export class TierMonthlyCoupon {
+  @ApiProperty({ example: '2026-12' }) month!: string;
+  @ApiProperty({ type: Coupon }) coupon!: Coupon;
+  @ApiProperty({ format: 'date-time' }) setAt!: string;
+  @ApiProperty({ description: 'Copies given for the month so far' }) issued!: number;
+}
+
+export class MonthParam {
+  @ApiProperty({ example: '2026-12', description: 'YYYY-MM' })
+  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month must be YYYY-MM' })
+  month!: string;
 }

@@ -1,0 +1,139 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { businessDay, startOfBusinessDay } from '@linli/domain';
+import { ErrorCode } from '@linli/shared';
+import { Clock } from '../../common/clock';
+import { AppException } from '../../common/errors/app-exception';
+import { RequestContext } from '../../common/request-context';
+import { TransactionalConnection } from '../../common/transaction/transactional-connection';
+import { AuditService } from '../audit/audit.service';
+import { TierRulesService } from '../tiers/tier-rules.service';
+import { toCoupon, CouponRow } from './coupons.service';
+import { TierMonthlyCoupon } from './dto/coupon.dto';
+
+/** The member_coupons key of a member's `copy`-th copy of a month's tier coupon. */
+const copyKey = (month: string) => `'tier-month:' || ${month} || ':' || k`;
+
+const nextMonth = (month: string) => {
+  const [year, number] = month.split('-').map(Number);
+  return number === 12 ? `${year + 1}-01` : `${year}-${String(number + 1).padStart(2, '0')}`;
+};
+
+/**
+ * Tiers' monthly coupons (the `monthlyCoupons` benefit): operators set a month's coupon, and
+ * `give-monthly-coupons` gives each member as many copies as their tier has, once a copy —
+ * hourly, so that a member who reaches a higher tier during the month gets the difference.
+ */
+@Injectable()
+export class TierMonthlyCouponsService {
+  constructor(
+    private readonly connection: TransactionalConnection,
+    private readonly tierRules: TierRulesService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async set(ctx: RequestContext, month: string, couponId: string): Promise<TierMonthlyCoupon> {
+    const [coupon] = await this.connection.query<CouponRow>(
+      ctx,
+      `SELECT * FROM coupons WHERE id = $1`,
+      [couponId],
+    );
+    if (!coupon)
+      throw new AppException(HttpStatus.NOT_FOUND, ErrorCode.CouponNotFound, 'Coupon not found', {
+        couponId,
+      });
+    const monthStarts = startOfBusinessDay(`${month}-01`);
+    const monthEnds = startOfBusinessDay(`${nextMonth(month)}-01`);
+    if (coupon.valid_until <= monthStarts || coupon.valid_from >= monthEnds)
+      throw new AppException(
+        HttpStatus.BAD_REQUEST,
+        ErrorCode.ValidationFailed,
+        'The request is not valid',
+        { fields: { couponId: ['the coupon must be valid during the month'] } },
+      );
+    if (month < businessDay(this.clock.now()).slice(0, 7))
+      throw new AppException(
+        HttpStatus.BAD_REQUEST,
+        ErrorCode.ValidationFailed,
+        'The request is not valid',
+        { fields: { month: ['the month is over'] } },
+      );
+    await this.connection.query(
+      ctx,
+      `INSERT INTO tier_monthly_coupons (month, coupon_id, set_at) VALUES ($1, $2, $3)
+       ON CONFLICT (month) DO UPDATE SET coupon_id = excluded.coupon_id, set_at = excluded.set_at`,
+      [month, couponId, this.clock.now()],
+    );
+    await this.audit.record(
+      ctx,
+      'tier-monthly-coupon.set',
+      { type: 'month', id: month },
+      {
+        couponId,
+      },
+    );
+    const [set] = await this.list(ctx, month);
+    return set;
+  }
+
+  /** The months set, latest first (or the one asked for), with the copies given so far. */
+  async list(ctx: RequestContext, month?: string): Promise<TierMonthlyCoupon[]> {
+    const rows = await this.connection.query<
+      CouponRow & { month: string; set_at: Date; issued: number }
+    >(
+      ctx,
+      `SELECT t.month, t.set_at, c.*,
+         (SELECT count(*)::int FROM member_coupons mc
+          WHERE mc.coupon_id = t.coupon_id AND mc.issue_key LIKE 'tier-month:' || t.month || ':%') AS issued
+       FROM tier_monthly_coupons t JOIN coupons c ON c.id = t.coupon_id
+       WHERE $1::text IS NULL OR t.month = $1 ORDER BY t.month DESC LIMIT 24`,
+      [month ?? null],
+    );
+    return rows.map((row) => ({
+      month: row.month,
+      coupon: toCoupon(row),
+      setAt: row.set_at.toISOString(),
+      issued: row.issued,
+    }));
+  }
+
+  /**
+   * Gives up to `limit` copies of this month's coupon that members of the tiers in force are
+   * owed and do not have yet; the number given. Each copy is keyed on member, month and copy
+   * number, so a batch run twice gives nothing twice; copies once given stay.
+   */
+  async giveDue(ctx: RequestContext, limit: number): Promise<number> {
+    const month = businessDay(this.clock.now()).slice(0, 7);
+    const [set] = await this.connection.query<{ coupon_id: string }>(
+      ctx,
+      `SELECT coupon_id FROM tier_monthly_coupons WHERE month = $1`,
+      [month],
+    );
+    if (!set) return 0;
+    const { tiers } = await this.tierRules.current(ctx);
+    const owed = tiers.filter((tier) => tier.monthlyCoupons > 0);
+    if (owed.length === 0) return 0;
+    const given = await this.connection.query(
+      ctx,
+      `WITH due AS (
+         SELECT m.id AS member_id, k
+         FROM unnest($2::text[], $3::int[]) AS t(tier, copies)
+           JOIN members m ON m.tier = t.tier
+           CROSS JOIN LATERAL generate_series(1, t.copies) k
+         WHERE NOT EXISTS (
+           SELECT 1 FROM member_coupons mc WHERE mc.member_id = m.id AND mc.issue_key = ${copyKey('$4')})
+         ORDER BY m.id, k LIMIT $5)
+       INSERT INTO member_coupons (coupon_id, member_id, issue_key)
+       SELECT $1, member_id, ${copyKey('$4')} FROM due
+       ON CONFLICT (member_id, issue_key) DO NOTHING RETURNING id`,
+      [
+        set.coupon_id,
+        owed.map((tier) => tier.code),
+        owed.map((tier) => tier.monthlyCoupons),
+        month,
+        limit,
+      ],
+    );
+    return given.length;
+  }
+}

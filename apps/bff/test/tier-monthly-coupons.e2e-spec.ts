@@ -1,0 +1,169 @@
+import { ErrorCode } from '@linli/shared';
+import { businessDay, startOfBusinessDay } from '@linli/domain';
+import { randomUUID } from 'node:crypto';
+import { RequestContext } from '../src/common/request-context';
+import { TransactionalConnection } from '../src/common/transaction/transactional-connection';
+import { TierMonthlyCouponsService } from '../src/modules/coupons/tier-monthly-coupons.service';
+import { as } from './support/fulfilment-fixtures';
+import { loginAdmin, loginMember, startOfMorning, startTestApp, TestApp } from './support/test-app';
+
+const monthAfter = (month: string, count: number) => {
+  const [year, number] = month.split('-').map(Number);
+  const index = year * 12 + number - 1 + count;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+};
+
+describe("tiers' monthly coupons: as many copies as the member's tier has, once a month", () => {
+  let t: TestApp;
+  let admin: string;
+  let month: string;
+  let couponId: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await loginAdmin(t);
+    month = businessDay(startOfMorning(t).now()).slice(0, 7);
+    couponId = await createCoupon(month);
+  });
+  afterAll(() => t.close());
+
+  async function createCoupon(validMonth: string, name = '会员月券 满 20 减 3'): Promise<string> {
+    const res = await t
+      .http()
+      .post('/api/v1/admin/coupons')
+      .set(as(admin))
+      .send({
+        name,
+        kind: 'fixed',
+        amountFen: 300,
+        minSpendFen: 2_000,
+        validFrom: startOfBusinessDay(`${validMonth}-01`).toISOString(),
+        validUntil: new Date(
+          startOfBusinessDay(`${monthAfter(validMonth, 1)}-01`).getTime() - 1,
+        ).toISOString(),
+      })
+      .expect(201);
+    return res.body.id;
+  }
+  const setMonth = (m: string, id: string, token = admin) =>
+    t.http().put(`/api/v1/admin/tier-monthly-coupons/${m}`).set(as(token)).send({ couponId: id });
+  const runJob = async () =>
+    (await t.http().post('/api/v1/admin/jobs/give-monthly-coupons/run').set(as(admin)).expect(200))
+      .body.processed as number;
+  const memberAt = async (name: string, tier: string | null) => {
+    const member = await loginMember(t, `${name}-${randomUUID().slice(0, 6)}`);
+    if (tier)
+      await t
+        .http()
+        .post(`/api/v1/admin/members/${member.member.id}/tier`)
+        .set(as(admin))
+        .send({ tier, until: '2099-12-31', reason: '测试' })
+        .expect(200);
+    return { id: member.member.id, token: member.accessToken };
+  };
+  const couponsOf = async (member: { token: string }) =>
+    (await t.http().get('/api/v1/me/coupons').set(as(member.token)).expect(200)).body as {
+      couponId: string;
+      name: string;
+    }[];
+
+  it('gives nothing until a month has its coupon, then each member their tier’s copies, once', async () => {
+    const regular = await memberAt('regular', null);
+    const silver = await memberAt('silver', 'silver');
+    const gold = await memberAt('gold', 'gold');
+    expect(await runJob()).toBe(0);
+
+    const set = await setMonth(month, couponId).expect(200);
+    expect(set.body).toMatchObject({ month, coupon: { id: couponId }, issued: 0 });
+    expect(await runJob()).toBe(3);
+    expect(await couponsOf(regular)).toEqual([]);
+    expect(await couponsOf(silver)).toEqual([expect.objectContaining({ couponId })]);
+    expect(await couponsOf(gold)).toHaveLength(2);
+
+    expect(await runJob()).toBe(0);
+    const listed = await t
+      .http()
+      .get('/api/v1/admin/tier-monthly-coupons')
+      .set(as(admin))
+      .expect(200);
+    expect(listed.body).toEqual([expect.objectContaining({ month, issued: 3 })]);
+  });
+
+  it('gives a member who moves up during the month the copies their new tier adds', async () => {
+    const climber = await memberAt('climber', 'silver');
+    expect(await runJob()).toBe(1);
+    await t
+      .http()
+      .post(`/api/v1/admin/members/${climber.id}/tier`)
+      .set(as(admin))
+      .send({ tier: 'gold', until: '2099-12-31', reason: '测试' })
+      .expect(200);
+    expect(await runJob()).toBe(1);
+    expect(await couponsOf(climber)).toHaveLength(2);
+  });
+
+  it('keeps copies given when the month’s coupon changes, and gives no second set', async () => {
+    const before = await memberAt('before', 'silver');
+    expect(await runJob()).toBe(1);
+    const other = await createCoupon(month, '会员月券 满 30 减 5');
+    await setMonth(month, other).expect(200);
+    expect(await runJob()).toBe(0);
+    expect(await couponsOf(before)).toEqual([expect.objectContaining({ couponId })]);
+    await setMonth(month, couponId).expect(200);
+  });
+
+  it('gives each copy once however many batches run at once', async () => {
+    const golds = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => memberAt(`rush-${i}`, 'gold')),
+    );
+    const monthly = t.app.get(TierMonthlyCouponsService);
+    const connection = t.app.get(TransactionalConnection);
+    const given = await Promise.allSettled(
+      Array.from({ length: 8 }, () =>
+        connection.withTransaction(RequestContext.forSystem('test'), (ctx) =>
+          monthly.giveDue(ctx, 5),
+        ),
+      ),
+    );
+    const rest = await runJob();
+    const total =
+      given.reduce((sum, g) => sum + (g.status === 'fulfilled' ? g.value : 0), 0) + rest;
+    expect(total).toBe(24);
+    for (const gold of golds) expect(await couponsOf(gold)).toHaveLength(2);
+  });
+
+  it('refuses a bad month, a month over, a coupon not valid in the month, an unknown coupon; operators only', async () => {
+    await setMonth('2026-13', couponId).expect(400);
+    await setMonth('202612', couponId).expect(400);
+    const lastMonth = monthAfter(month, -1);
+    const old = await setMonth(lastMonth, await createCoupon(lastMonth)).expect(400);
+    expect(old.body.error).toMatchObject({
+      code: ErrorCode.ValidationFailed,
+      details: { fields: { month: ['the month is over'] } },
+    });
+    const notValid = await setMonth(monthAfter(month, 2), couponId).expect(400);
+    expect(notValid.body.error.details.fields.couponId).toEqual([
+      'the coupon must be valid during the month',
+    ]);
+    const unknown = await setMonth(month, randomUUID()).expect(404);
+    expect(unknown.body.error.code).toBe(ErrorCode.CouponNotFound);
+    await setMonth(month, 'not-a-uuid').expect(400);
+    const shopper = await memberAt('shopper', null);
+    await setMonth(month, couponId, shopper.token).expect(403);
+    await t.http().get('/api/v1/admin/tier-monthly-coupons').set(as(shopper.token)).expect(403);
+  });
+
+  it('sets a later month ahead, given from its first day', async () => {
+    const next = monthAfter(month, 1);
+    const nextCoupon = await createCoupon(next);
+    await setMonth(next, nextCoupon).expect(200);
+    const member = await memberAt('ahead', 'silver');
+    expect(await runJob()).toBe(1);
+    expect((await couponsOf(member)).map((c) => c.couponId)).toEqual([couponId]);
+    const clock = startOfMorning(t);
+    const firstOfNext = startOfBusinessDay(`${next}-01`).getTime() + 10 * 3_600_000;
+    clock.advance(Math.max(0, firstOfNext - clock.now().getTime()));
+    expect(await runJob()).toBeGreaterThanOrEqual(1);
+    expect((await couponsOf(member)).map((c) => c.couponId)).toContain(nextCoupon);
+  });
+});
