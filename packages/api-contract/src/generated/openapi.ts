@@ -500,6 +500,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/tier-monthly-coupons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["TierMonthlyCouponsAdminController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/tier-monthly-coupons/{month}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["TierMonthlyCouponsAdminController_set"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/rewards": {
         parameters: {
             query?: never;
@@ -2462,6 +2494,22 @@ export interface components {
         IssueCouponResult: {
             /** @description Members given a copy by this request (not by an earlier one with its key) */
             issued: number;
+        };
+        TierMonthlyCoupon: {
+            /** @example 2026-12 */
+            month: string;
+            coupon: components["schemas"]["Coupon"];
+            /** Format: date-time */
+            setAt: string;
+            /** @description Copies given for the month so far */
+            issued: number;
+        };
+        SetTierMonthlyCouponRequest: {
+            /**
+             * Format: uuid
+             * @description The coupon each member gets as many copies of as their tier’s monthlyCoupons
+             */
+            couponId: string;
         };
         ShopperReward: {
             /** Format: uuid */
@@ -4684,6 +4732,58 @@ export interface operations {
                 };
             };
             /** @description COUPON_NOT_FOUND, or NOT_FOUND for unknown members */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TierMonthlyCouponsAdminController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TierMonthlyCoupon"][];
+                };
+            };
+        };
+    };
+    TierMonthlyCouponsAdminController_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description YYYY-MM */
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetTierMonthlyCouponRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TierMonthlyCoupon"];
+                };
+            };
+            /** @description COUPON_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
