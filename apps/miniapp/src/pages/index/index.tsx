@@ -5,9 +5,11 @@ import type { ShopperCampaign } from '@linli/api-contract';
 import { BuyButton } from '../../components/buy-button';
 import { CampaignPrices, CampaignStock, ExclusiveBadge } from '../../components/campaign-parts';
 import { LoadFailed } from '../../components/load-failed';
+import { RecommendationStrip } from '../../components/recommendation-strip';
 import { comeBack } from '../../services/come-back';
 import { useOpenPage } from '../../hooks/use-open-page';
 import { useAuthStore } from '../../stores/auth-store';
+import { useRecommendationsStore } from '../../stores/recommendations-store';
 import { useShopStore } from '../../stores/shop-store';
 import { useUnreadBadge } from '../../hooks/use-unread-badge';
 import './index.scss';
@@ -36,9 +38,14 @@ function distanceText(meters: number): string {
   return meters < 1000 ? `${meters}米` : `${Math.round(meters / 100) / 10}公里`;
 }
 
-/** Back to the page that sent the member here to choose, once they have a pickup point. */
+/**
+ * Back to the page that sent the member here to choose, once they have a pickup point, and the
+ * suggestions for that point.
+ */
 function comeBackOnceChosen(): void {
-  if (useShopStore.getState().pickupPoint) comeBack();
+  if (!useShopStore.getState().pickupPoint) return;
+  void useRecommendationsStore.getState().load();
+  comeBack();
 }
 
 /** The nearby pickup points to choose from: the first time, or to move to another one. */
@@ -94,12 +101,15 @@ export default function IndexPage() {
     loadMoreCampaigns,
     changePickupPoint,
   } = useShopStore();
+  const recommendations = useRecommendationsStore((s) => s.items);
   useUnreadBadge();
 
   useDidShow(() => {
     // Opened from a neighbour's 邀请有礼 link: joining makes them the inviter.
     useAuthStore.getState().rememberInviter(inviter);
-    if (loggedIn) void loadCampaigns();
+    if (!loggedIn) return;
+    void loadCampaigns();
+    void useRecommendationsStore.getState().load();
   });
   useReachBottom(() => {
     if (loggedIn && !choosingPickupPoint) void loadMoreCampaigns();
@@ -135,6 +145,7 @@ export default function IndexPage() {
           </Text>
         </View>
       )}
+      <RecommendationStrip items={recommendations} />
       {error &&
         (campaigns.length === 0 ? (
           <LoadFailed message={error} retrying={loading} onRetry={() => void loadCampaigns()} />
