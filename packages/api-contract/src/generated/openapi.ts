@@ -3699,7 +3699,7 @@ export interface components {
             asOf: string;
             /** @description Time is measured in days */
             unit: string;
-            /** @description Buyers it was fitted on */
+            /** @description Buyers it was fitted on: all of them, or 20,000 drawn evenly when there are more */
             customers: number;
             bgnbd: components["schemas"]["BgNbdParameters"];
             /** @description Null until some buyer has bought on two days */

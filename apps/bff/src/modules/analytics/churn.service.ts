@@ -11,7 +11,7 @@ import {
   LIFECYCLE_STAGES,
   LifecycleStage,
   lifecycleStage,
-  probabilityAlive,
+  probabilityAlive as probabilityAliveOf,
 } from '@linli/domain';
 import { Clock } from '../../common/clock';
 import { RequestContext } from '../../common/request-context';
@@ -33,16 +33,24 @@ const HISTORIES = `
     repeat_fen, last_day - previous_day AS previous_gap
   FROM purchase_summaries WHERE as_of = $1`;
 
-/** Buyers alike for the model and for their stage, counted together: far fewer rows than buyers. */
-const ALIKE = `
+/**
+ * The model is fitted on at most this many buyers, drawn evenly by a hash of their id: its four
+ * and three parameters describe the population, which a sample this size pins down as well as
+ * every buyer would, and the fit's time stays bounded however many buyers there are.
+ */
+const FIT_SAMPLE = 20_000;
+const SAMPLED = `${HISTORIES} ORDER BY md5(member_id::text) LIMIT ${FIT_SAMPLE}`;
+
+/** Buyers alike for the model and for their stage, counted together: fewer rows than buyers. */
+const alike = (histories: string) => `
   SELECT x, t_x, t, COALESCE(previous_gap >= ${LIFECYCLE_RULES.wonBackAfterGapDays}, false) AS long_gap,
     count(*)::int AS members, sum(repeat_fen)::bigint AS repeat_fen
-  FROM (${HISTORIES}) h GROUP BY 1, 2, 3, 4`;
+  FROM (${histories}) h GROUP BY 1, 2, 3, 4`;
 
-/** Repeat buyers by their repeat days and what those came to on average (when anything), for Gamma-Gamma. */
+/** Sampled repeat buyers by their repeat days and what those came to on average (when anything), for Gamma-Gamma. */
 const REPEAT_SPEND = `
   SELECT x, repeat_fen::float8 / x AS mean_fen, count(*)::int AS members
-  FROM (${HISTORIES}) h WHERE x > 0 AND repeat_fen > 0 GROUP BY 1, 2`;
+  FROM (${SAMPLED}) h WHERE x > 0 AND repeat_fen > 0 GROUP BY 1, 2`;
 
 interface History {
   x: number;
@@ -88,8 +96,13 @@ export class ChurnService {
     let members: ChurnMember[] | undefined;
     if (model) {
       await this.analytics.read(async (sql) => {
-        for (const group of await sql<History & { members: number }>(ALIKE, [model.as_of])) {
-          const value = this.value(model, group, group.members);
+        for (const group of await sql<History & { members: number }>(alike(HISTORIES), [
+          model.as_of,
+        ])) {
+          const value = {
+            ...this.stageOf(model, group),
+            ...this.expected(model, group, group.members),
+          };
           const total = totals[value.stage];
           total.members += group.members;
           total.alive += value.probabilityAlive * group.members;
@@ -133,15 +146,15 @@ export class ChurnService {
       const fittedMeanwhile = await stored();
       if (fittedMeanwhile) return fittedMeanwhile;
       const fit = await this.analytics.read(async (sql) => {
-        const alike = await sql<History & { members: number }>(ALIKE, [asOf]);
-        if (alike.length === 0) return null;
+        const sample = await sql<History & { members: number }>(alike(SAMPLED), [asOf]);
+        if (sample.length === 0) return null;
         const repeatSpend = await sql<{ x: number; mean_fen: number; members: number }>(
           REPEAT_SPEND,
           [asOf],
         );
         return {
-          customers: alike.reduce((sum, group) => sum + group.members, 0),
-          bgnbd: fitBgNbd(repeated(alike, (g) => ({ frequency: g.x, recency: g.t_x, age: g.t })))
+          customers: sample.reduce((sum, group) => sum + group.members, 0),
+          bgnbd: fitBgNbd(repeated(sample, (g) => ({ frequency: g.x, recency: g.t_x, age: g.t })))
             .params,
           gammaGamma:
             repeatSpend.length > 0
@@ -168,13 +181,10 @@ export class ChurnService {
     });
   }
 
-  /** What the model says of `count` buyers alike: their stage, and their next 90 days together. */
-  private value(model: ModelRow, history: History, count: number) {
+  /** A buyer's stage, and P(alive) it rests on. */
+  private stageOf(model: ModelRow, history: History) {
     const { x, t_x: tx, t: T } = history;
-    const alive = probabilityAlive(model.bgnbd, x, tx, T);
-    const purchases = expectedPurchases(model.bgnbd, HORIZON_DAYS, x, tx, T);
-    const meanFen = x > 0 ? Number(history.repeat_fen) / (x * count) : 0;
-    const perPurchase = model.gamma_gamma ? expectedAverageSpend(model.gamma_gamma, x, meanFen) : 0;
+    const probabilityAlive = probabilityAliveOf(model.bgnbd, x, tx, T);
     const longGap =
       history.long_gap ??
       (history.previous_gap != null && history.previous_gap >= LIFECYCLE_RULES.wonBackAfterGapDays);
@@ -183,11 +193,18 @@ export class ChurnService {
       lastPurchaseDaysAgo: T - tx,
       // Only whether the gap was long matters to the stage.
       previousGapDays: longGap ? LIFECYCLE_RULES.wonBackAfterGapDays : x > 0 ? 0 : null,
-      probabilityAlive: alive,
+      probabilityAlive,
     });
+    return { stage, probabilityAlive };
+  }
+
+  /** What `count` buyers alike are expected to buy, and spend, in the next 90 days together. */
+  private expected(model: ModelRow, history: History, count: number) {
+    const { x, t_x: tx, t: T } = history;
+    const purchases = expectedPurchases(model.bgnbd, HORIZON_DAYS, x, tx, T);
+    const meanFen = x > 0 ? Number(history.repeat_fen) / (x * count) : 0;
+    const perPurchase = model.gamma_gamma ? expectedAverageSpend(model.gamma_gamma, x, meanFen) : 0;
     return {
-      stage,
-      probabilityAlive: alive,
       purchases: purchases * count,
       perPurchase,
       spend: purchases * perPurchase * count,
@@ -205,20 +222,20 @@ export class ChurnService {
       `SELECT h.*, m.nickname FROM (${HISTORIES}) h JOIN members m ON m.id = h.member_id`,
       [model.as_of],
     );
+    // P(alive) is cheap and the expected purchases are not: the stage first, then those in it.
     return rows
-      .map((row) => ({ row, value: this.value(model, row, 1) }))
-      .filter(({ value }) => value.stage === stage)
-      .sort(
-        (a, b) => b.value.spend - a.value.spend || a.row.member_id.localeCompare(b.row.member_id),
-      )
+      .map((row) => ({ row, ...this.stageOf(model, row) }))
+      .filter((member) => member.stage === stage)
+      .map((member) => ({ ...member, ...this.expected(model, member.row, 1) }))
+      .sort((a, b) => b.spend - a.spend || a.row.member_id.localeCompare(b.row.member_id))
       .slice(0, limit)
-      .map(({ row, value }) => ({
+      .map(({ row, probabilityAlive, purchases, perPurchase }) => ({
         memberId: row.member_id,
         nickname: row.nickname,
         stage,
-        probabilityAlive: round(value.probabilityAlive, 4),
-        expectedPurchases90d: round(value.purchases, 3),
-        expectedPurchaseFen: Math.round(value.perPurchase),
+        probabilityAlive: round(probabilityAlive, 4),
+        expectedPurchases90d: round(purchases, 3),
+        expectedPurchaseFen: Math.round(perPurchase),
         lastPurchaseDay: addBusinessDays(model.as_of, -(row.t - row.t_x)),
       }));
   }

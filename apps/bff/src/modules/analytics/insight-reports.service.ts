@@ -29,8 +29,9 @@ import {
 } from './dto/analytics.dto';
 
 const SHANGHAI_DAY = (column: string) => `(${column} AT TIME ZONE 'Asia/Shanghai')::date`;
+/** The Shanghai month an instant falls in, to group by: to_char it (YYYY-MM) once grouped, not per row. */
 const SHANGHAI_MONTH = (column: string) =>
-  `to_char(${column} AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')`;
+  `date_trunc('month', ${column} AT TIME ZONE 'Asia/Shanghai')`;
 const DAY_MS = 86_400_000;
 /** A year and a day: long enough for any year-on-year look, short enough to stay quick. */
 const LONGEST_PERIOD_DAYS = 366;
@@ -214,12 +215,14 @@ export class InsightReportsService {
       const rows = await sql<{ cohort: string; month: string | null; members: number }>(
         `WITH cohort AS (
            SELECT id, ${SHANGHAI_MONTH('created_at')} AS cohort FROM members WHERE created_at >= $1)
-         SELECT cohort, NULL AS month, count(*)::int AS members FROM cohort GROUP BY cohort
-         UNION ALL
-         SELECT c.cohort, ${SHANGHAI_MONTH('o.paid_at')}, count(DISTINCT o.member_id)::int
-         FROM cohort c JOIN orders o ON o.member_id = c.id
-         WHERE ${purchased('o')} AND o.paid_at >= $1
-         GROUP BY 1, 2`,
+         SELECT to_char(cohort, 'YYYY-MM') AS cohort, to_char(month, 'YYYY-MM') AS month, members
+         FROM (
+           SELECT cohort, NULL::timestamp AS month, count(*)::int AS members FROM cohort GROUP BY cohort
+           UNION ALL
+           SELECT c.cohort, ${SHANGHAI_MONTH('o.paid_at')}, count(DISTINCT o.member_id)::int
+           FROM cohort c JOIN orders o ON o.member_id = c.id
+           WHERE ${purchased('o')} AND o.paid_at >= $1
+           GROUP BY 1, 2) g`,
         [start],
       );
       const calendar = monthsFrom(firstMonth, thisMonth);
@@ -302,14 +305,17 @@ export class InsightReportsService {
     return this.analytics.read(async (sql) => {
       const outstanding = await this.outstandingPoints(sql);
       const expiring = await sql<{ month: string; points: string }>(
-        `SELECT ${SHANGHAI_MONTH('expires_at')} AS month, sum(remaining)::bigint AS points
-         FROM point_lots WHERE state = 'available' AND remaining > 0 AND expires_at > $1
-         GROUP BY 1 ORDER BY 1`,
+        `SELECT to_char(month, 'YYYY-MM') AS month, points FROM (
+           SELECT ${SHANGHAI_MONTH('expires_at')} AS month, sum(remaining)::bigint AS points
+           FROM point_lots WHERE state = 'available' AND remaining > 0 AND expires_at > $1
+           GROUP BY 1) g
+         ORDER BY 1`,
         [now],
       );
       const flows = await sql<FlowRow & { month: string }>(
-        `SELECT ${SHANGHAI_MONTH('created_at')} AS month, ${POINTS_FLOW}
-         FROM point_entries WHERE created_at >= $1 GROUP BY 1`,
+        `SELECT to_char(month, 'YYYY-MM') AS month, issued, clawed_back, redeemed, expired FROM (
+           SELECT ${SHANGHAI_MONTH('created_at')} AS month, ${POINTS_FLOW}
+           FROM point_entries WHERE created_at >= $1 GROUP BY 1) g`,
         [startOfBusinessDay(`${firstMonth}-01`)],
       );
       const zero = { issued: '0', clawed_back: '0', redeemed: '0', expired: '0' };

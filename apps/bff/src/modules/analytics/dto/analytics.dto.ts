@@ -231,7 +231,10 @@ export class ChurnModel {
   @ApiProperty({ format: 'date-time' }) fittedAt!: string;
   @ApiProperty({ description: 'Day the histories run to' }) asOf!: string;
   @ApiProperty({ description: 'Time is measured in days' }) unit!: 'day';
-  @ApiProperty({ description: 'Buyers it was fitted on' }) customers!: number;
+  @ApiProperty({
+    description: 'Buyers it was fitted on: all of them, or 20,000 drawn evenly when there are more',
+  })
+  customers!: number;
   @ApiProperty({ type: BgNbdParameters }) bgnbd!: BgNbdParameters;
   @ApiProperty({
     type: GammaGammaParameters,
