@@ -6859,9 +6859,9 @@ export interface operations {
     AnalyticsController_rfm: {
         parameters: {
             query?: {
+                limit?: unknown;
                 /** @description Lists this segment’s members */
                 segment?: "champions" | "loyal" | "potential_loyalists" | "new" | "promising" | "needs_attention" | "cannot_lose" | "at_risk" | "hibernating" | "lost";
-                limit?: unknown;
             };
             header?: never;
             path?: never;
@@ -6947,9 +6947,9 @@ export interface operations {
     AnalyticsController_churnReport: {
         parameters: {
             query?: {
+                limit?: unknown;
                 /** @description Lists this stage’s members, the most valuable first */
                 stage?: "new" | "active" | "at_risk" | "churned" | "won_back";
-                limit?: unknown;
             };
             header?: never;
             path?: never;

@@ -70,12 +70,8 @@ export class AnalyticsOverview {
   tierMovements!: TierMovement[];
 }
 
-export class RfmQuery {
-  @ApiPropertyOptional({ enum: RFM_SEGMENTS, description: 'Lists this segment’s members' })
-  @IsOptional()
-  @IsIn(RFM_SEGMENTS)
-  segment?: RfmSegment;
-
+/** How many members a report lists, when it lists them. */
+class ListedQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
   @IsOptional()
   @Type(() => Number)
@@ -83,6 +79,13 @@ export class RfmQuery {
   @Min(1)
   @Max(200)
   limit = 50;
+}
+
+export class RfmQuery extends ListedQuery {
+  @ApiPropertyOptional({ enum: RFM_SEGMENTS, description: 'Lists this segment’s members' })
+  @IsOptional()
+  @IsIn(RFM_SEGMENTS)
+  segment?: RfmSegment;
 }
 
 export class RfmSegmentSummary {
@@ -265,7 +268,7 @@ export class ChurnMember {
   @ApiProperty() lastPurchaseDay!: string;
 }
 
-export class ChurnQuery {
+export class ChurnQuery extends ListedQuery {
   @ApiPropertyOptional({
     enum: LIFECYCLE_STAGES,
     description: 'Lists this stage’s members, the most valuable first',
@@ -273,14 +276,6 @@ export class ChurnQuery {
   @IsOptional()
   @IsIn(LIFECYCLE_STAGES)
   stage?: LifecycleStage;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit = 50;
 }
 
 export class ChurnReport {
