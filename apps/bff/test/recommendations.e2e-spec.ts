@@ -232,7 +232,7 @@ describe('recommendations (GET /me/recommendations)', () => {
 
     const move = (interval: string) =>
       t.dataSource.query(
-        `UPDATE orders SET created_at = created_at - $2::interval WHERE id = ANY($1::uuid[])`,
+        `UPDATE orders SET paid_at = paid_at - $2::interval WHERE id = ANY($1::uuid[])`,
         [neighbourBread, interval],
       );
     await move('61 days');

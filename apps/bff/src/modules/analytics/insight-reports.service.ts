@@ -13,7 +13,7 @@ import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
 import { AnalyticsConnection, ReportQuery } from './analytics-connection';
 import { PurchaseSummariesService } from './purchase-summaries.service';
-import { purchased } from './purchases.sql';
+import { purchased } from '../group-buy/purchases.sql';
 import {
   AnalyticsOverview,
   Cohort,

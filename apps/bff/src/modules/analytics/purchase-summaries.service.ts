@@ -3,7 +3,7 @@ import { addBusinessDays, businessDay, startOfBusinessDay } from '@linli/domain'
 import { Clock } from '../../common/clock';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
-import { PURCHASE_DAYS } from './purchases.sql';
+import { PURCHASE_DAYS } from '../group-buy/purchases.sql';
 
 /** How long building a day's summaries may take: it reads every order once. */
 const BUILD_TIMEOUT = '10min';

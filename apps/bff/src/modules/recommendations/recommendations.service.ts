@@ -4,11 +4,12 @@ import { Clock } from '../../common/clock';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { CampaignRow, CampaignsService } from '../group-buy/campaigns.service';
+import { purchased } from '../group-buy/purchases.sql';
 import { RecommendationList } from './dto/recommendation.dto';
 
 const DAY_MS = 86_400_000;
 
-/** How far back neighbours' orders count. */
+/** How far back neighbours' purchases count, by when they were paid. */
 export const RECENT_DAYS = 60;
 /**
  * The most of neighbours' orders read, the latest first (a few weeks of a pickup point serving
@@ -51,8 +52,8 @@ interface SignalRow {
 
 /**
  * For each candidate (campaign and product, $7 and $8): neighbours ($2's members other than
- * $1) who bought its product and another the member bought, in the latest $5 of their bought
- * orders since $4; whether the member bought it in their latest $6 bought orders; neighbours
+ * $1) who bought its product and another the member bought, in the latest $5 of their
+ * purchases paid since $4; whether the member bought it in their latest $6 bought orders; neighbours
  * who bought it in those orders; and the campaign's own buyers. $3: the bought states.
  */
 export const RECOMMENDATION_SIGNALS = `
@@ -67,9 +68,9 @@ export const RECOMMENDATION_SIGNALS = `
   recent AS MATERIALIZED (
     SELECT DISTINCT theirs.member_id, s.product_id
     FROM (SELECT o.id, o.member_id FROM orders o
-          WHERE o.pickup_point_id = $2 AND o.created_at >= $4 AND o.member_id <> $1
-            AND o.state = ANY($3::text[])
-          ORDER BY o.created_at DESC LIMIT $5) theirs
+          WHERE o.pickup_point_id = $2 AND ${purchased('o')} AND o.paid_at >= $4
+            AND o.member_id <> $1
+          ORDER BY o.paid_at DESC LIMIT $5) theirs
     JOIN order_lines l ON l.order_id = theirs.id
     JOIN campaigns c ON c.id = l.campaign_id JOIN skus s ON s.id = c.sku_id
   ),

@@ -1,5 +1,5 @@
 /**
- * What every insight report counts as a purchase: an order paid for and not cancelled or
+ * What insight reports and recommendations count as a purchase: an order paid for and not cancelled or
  * refunded whole, on the Shanghai day it was paid, for what was paid less what was refunded.
  * `order` is the orders table's alias, if the statement gives it one.
  */
