@@ -21,10 +21,6 @@ export class Insight1766800000000 implements MigrationInterface {
     await q.query(
       `CREATE INDEX point_entries_created_idx ON point_entries (created_at) INCLUDE (type, amount)`,
     );
-    await q.query(
-      `CREATE INDEX point_lots_outstanding_idx ON point_lots (state, expires_at) INCLUDE (remaining)
-         WHERE state IN ('available', 'pending') AND remaining > 0`,
-    );
     await q.query(`CREATE INDEX tier_changes_created_idx ON tier_changes (created_at)`);
     // Each buyer's purchase days summed up as of a day, once a day: RFM and churn read these
     // rows, one a buyer, instead of every order.
@@ -62,7 +58,6 @@ export class Insight1766800000000 implements MigrationInterface {
     await q.query(`DROP TABLE purchase_summary_runs`);
     for (const index of [
       'tier_changes_created_idx',
-      'point_lots_outstanding_idx',
       'point_entries_created_idx',
       'orders_ready_idx',
       'orders_purchases_idx',
