@@ -423,11 +423,19 @@ describe('insight reports (/admin/analytics)', () => {
       await wipe();
     });
 
-    it('has no model before anyone has bought', async () => {
+    it('has no model before 30 members have bought', async () => {
       const { body } = await churn('?stage=active');
       expect(body.model).toBeNull();
       expect(body.members).toEqual([]);
       expect(body.stages.map((s: { members: number }) => s.members)).toEqual([0, 0, 0, 0, 0]);
+
+      const history = insightHistory(t);
+      const east = await history.pickupPoint('东门');
+      for (let i = 0; i < 29; i++)
+        await history.order(await history.member(`early-${i}`, ago(100)), east, ago(i + 1), 500);
+      await t.dataSource.query(`TRUNCATE purchase_summary_runs CASCADE`);
+      expect((await churn()).body.model).toBeNull();
+      await wipe();
     });
 
     describe('with two years of neighbours buying', () => {

@@ -3729,7 +3729,7 @@ export interface components {
             lastPurchaseDay: string;
         };
         ChurnReport: {
-            /** @description Null until some member has bought */
+            /** @description Null until 30 members have bought: fewer say little about habits */
             model: components["schemas"]["ChurnModel"] | null;
             /** @description Every stage, fixed order */
             stages: components["schemas"]["LifecycleSummary"][];

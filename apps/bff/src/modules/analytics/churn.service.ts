@@ -39,6 +39,8 @@ const HISTORIES = `
  * every buyer would, and the fit's time stays bounded however many buyers there are.
  */
 const FIT_SAMPLE = 20_000;
+/** Below this many buyers the fit says more about chance than about habits: no model yet. */
+export const FEWEST_BUYERS = 30;
 const SAMPLED = `${HISTORIES} ORDER BY md5(member_id::text) LIMIT ${FIT_SAMPLE}`;
 
 /** Buyers alike for the model and for their stage, counted together: fewer rows than buyers. */
@@ -147,13 +149,14 @@ export class ChurnService {
       if (fittedMeanwhile) return fittedMeanwhile;
       const fit = await this.analytics.read(async (sql) => {
         const sample = await sql<History & { members: number }>(alike(SAMPLED), [asOf]);
-        if (sample.length === 0) return null;
+        const buyers = sample.reduce((sum, group) => sum + group.members, 0);
+        if (buyers < FEWEST_BUYERS) return null;
         const repeatSpend = await sql<{ x: number; mean_fen: number; members: number }>(
           REPEAT_SPEND,
           [asOf],
         );
         return {
-          customers: sample.reduce((sum, group) => sum + group.members, 0),
+          customers: buyers,
           bgnbd: fitBgNbd(repeated(sample, (g) => ({ frequency: g.x, recency: g.t_x, age: g.t })))
             .params,
           gammaGamma:

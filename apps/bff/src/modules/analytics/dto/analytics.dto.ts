@@ -282,7 +282,7 @@ export class ChurnReport {
   @ApiProperty({
     type: ChurnModel,
     nullable: true,
-    description: 'Null until some member has bought',
+    description: 'Null until 30 members have bought: fewer say little about habits',
   })
   model!: ChurnModel | null;
   @ApiProperty({ type: LifecycleSummary, isArray: true, description: 'Every stage, fixed order' })
