@@ -1,16 +1,9 @@
 import { ErrorCode } from '@linli/shared';
-import { addBusinessDays, businessDay, startOfBusinessDay } from '@linli/domain';
+import { addBusinessDays, addMonths, businessDay, startOfBusinessDay } from '@linli/domain';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../src/common/clock';
 import { DAY_MS, HOUR_MS, insightHistory } from './support/insight-fixtures';
 import { loginAdmin, loginMember, startOfMorning, startTestApp, TestApp } from './support/test-app';
-
-/** The month `back` months before the one `day` falls in, as YYYY-MM. */
-const monthBefore = (day: string, back: number) => {
-  const [year, month] = day.split('-').map(Number);
-  const index = year * 12 + (month - 1) - back;
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
-};
 
 describe('insight reports (/admin/analytics)', () => {
   let t: TestApp;
@@ -252,7 +245,8 @@ describe('insight reports (/admin/analytics)', () => {
       const east = await history.pickupPoint('东门');
       const inMonth = (back: number, day = 2) =>
         new Date(
-          startOfBusinessDay(`${monthBefore(today, back)}-0${day}`).getTime() + 10 * HOUR_MS,
+          startOfBusinessDay(`${addMonths(today.slice(0, 7), -back)}-0${day}`).getTime() +
+            10 * HOUR_MS,
         );
       const older = await history.member('older', inMonth(3));
       const [a, b, c] = await Promise.all(
@@ -271,7 +265,7 @@ describe('insight reports (/admin/analytics)', () => {
 
     it('follows each month’s new members through every month since', async () => {
       const { body } = await get('cohorts?months=3').expect(200);
-      const [first, second, third] = [2, 1, 0].map((back) => monthBefore(today, back));
+      const [first, second, third] = [2, 1, 0].map((back) => addMonths(today.slice(0, 7), -back));
       expect(body).toEqual({
         cohorts: [
           {
@@ -362,7 +356,7 @@ describe('insight reports (/admin/analytics)', () => {
       const history = insightHistory(t);
       const member = await history.member('points', ago(400));
       const inMonths = (ahead: number) =>
-        new Date(startOfBusinessDay(`${monthBefore(today, -ahead)}-15`).getTime());
+        new Date(startOfBusinessDay(`${addMonths(today.slice(0, 7), ahead)}-15`).getTime());
       await history.points(member, 'earn', 300, ago(10), {
         state: 'available',
         expiresAt: inMonths(1),
@@ -391,8 +385,8 @@ describe('insight reports (/admin/analytics)', () => {
         pending: 40,
         liabilityFen: 320,
         byExpiryMonth: [
-          { month: monthBefore(today, -1), points: 500, liabilityFen: 250 },
-          { month: monthBefore(today, -12), points: 100, liabilityFen: 50 },
+          { month: addMonths(today.slice(0, 7), 1), points: 500, liabilityFen: 250 },
+          { month: addMonths(today.slice(0, 7), 12), points: 100, liabilityFen: 50 },
         ],
       });
       expect(body.months).toHaveLength(12);

@@ -1,17 +1,11 @@
 import { ErrorCode } from '@linli/shared';
-import { businessDay, startOfBusinessDay } from '@linli/domain';
+import { addMonths, businessDay, startOfBusinessDay } from '@linli/domain';
 import { randomUUID } from 'node:crypto';
 import { RequestContext } from '../src/common/request-context';
 import { TransactionalConnection } from '../src/common/transaction/transactional-connection';
 import { TierMonthlyCouponsService } from '../src/modules/coupons/tier-monthly-coupons.service';
 import { as } from './support/fulfilment-fixtures';
 import { loginAdmin, loginMember, startOfMorning, startTestApp, TestApp } from './support/test-app';
-
-const monthAfter = (month: string, count: number) => {
-  const [year, number] = month.split('-').map(Number);
-  const index = year * 12 + number - 1 + count;
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
-};
 
 describe("tiers' monthly coupons: as many copies as the member's tier has, once a month", () => {
   let t: TestApp;
@@ -39,7 +33,7 @@ describe("tiers' monthly coupons: as many copies as the member's tier has, once 
         minSpendFen: 2_000,
         validFrom: startOfBusinessDay(`${validMonth}-01`).toISOString(),
         validUntil: new Date(
-          startOfBusinessDay(`${monthAfter(validMonth, 1)}-01`).getTime() - 1,
+          startOfBusinessDay(`${addMonths(validMonth, 1)}-01`).getTime() - 1,
         ).toISOString(),
       })
       .expect(201);
@@ -135,13 +129,13 @@ describe("tiers' monthly coupons: as many copies as the member's tier has, once 
   it('refuses a bad month, a month over, a coupon not valid in the month, an unknown coupon; operators only', async () => {
     await setMonth('2026-13', couponId).expect(400);
     await setMonth('202612', couponId).expect(400);
-    const lastMonth = monthAfter(month, -1);
+    const lastMonth = addMonths(month, -1);
     const old = await setMonth(lastMonth, await createCoupon(lastMonth)).expect(400);
     expect(old.body.error).toMatchObject({
       code: ErrorCode.ValidationFailed,
       details: { fields: { month: ['the month is over'] } },
     });
-    const notValid = await setMonth(monthAfter(month, 2), couponId).expect(400);
+    const notValid = await setMonth(addMonths(month, 2), couponId).expect(400);
     expect(notValid.body.error.details.fields.couponId).toEqual([
       'the coupon must be valid during the month',
     ]);
@@ -154,7 +148,7 @@ describe("tiers' monthly coupons: as many copies as the member's tier has, once 
   });
 
   it('sets a later month ahead, given from its first day', async () => {
-    const next = monthAfter(month, 1);
+    const next = addMonths(month, 1);
     const nextCoupon = await createCoupon(next);
     await setMonth(next, nextCoupon).expect(200);
     const member = await memberAt('ahead', 'silver');

@@ -1,4 +1,9 @@
-import { businessDay, endOfBusinessDaysAhead, startOfBusinessDay } from './business-time';
+import {
+  addMonths,
+  businessDay,
+  endOfBusinessDaysAhead,
+  startOfBusinessDay,
+} from './business-time';
 
 describe('business time (Asia/Shanghai)', () => {
   it('puts 15:59:59 UTC on the same Shanghai day and 16:00 UTC on the next', () => {
@@ -40,5 +45,14 @@ describe('business time (Asia/Shanghai)', () => {
     expect(() => startOfBusinessDay('2026-02-29')).toThrow(RangeError);
     expect(() => startOfBusinessDay('2026-13-01')).toThrow(RangeError);
     expect(() => startOfBusinessDay('26-1-1')).toThrow(RangeError);
+  });
+
+  it('counts months across years, both ways', () => {
+    expect(addMonths('2026-11', 1)).toBe('2026-12');
+    expect(addMonths('2026-12', 1)).toBe('2027-01');
+    expect(addMonths('2026-01', -1)).toBe('2025-12');
+    expect(addMonths('2026-03', -14)).toBe('2025-01');
+    expect(addMonths('2026-07', 0)).toBe('2026-07');
+    expect(addMonths('2026-07', 29)).toBe('2028-12');
   });
 });

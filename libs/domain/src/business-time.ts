@@ -35,3 +35,10 @@ export function addBusinessDays(day: string, days: number): string {
   if (!Number.isInteger(days)) throw new RangeError('days must be a whole number');
   return businessDay(new Date(startOfBusinessDay(day).getTime() + days * DAY_MS));
 }
+
+/** The month (YYYY-MM) `count` months after `month` (before it when negative). */
+export function addMonths(month: string, count: number): string {
+  const [year, number] = month.split('-').map(Number);
+  const index = year * 12 + (number - 1) + count;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+}

@@ -18,7 +18,7 @@ import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { AnalyticsConnection, ReportQuery } from './analytics-connection';
 import { ChurnMember, ChurnModel, ChurnReport, LifecycleSummary } from './dto/analytics.dto';
-import { latestSummaryDay } from './insight-reports.service';
+import { latestSummaryDay, round } from './insight-reports.service';
 import { PurchaseSummariesService } from './purchase-summaries.service';
 
 const HORIZON_DAYS = 90;
@@ -251,8 +251,6 @@ function* repeated<G extends { members: number }, T>(groups: G[], customer: (gro
     for (let i = 0; i < group.members; i++) yield one;
   }
 }
-
-const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 function toModel(row: ModelRow): ChurnModel {
   return {

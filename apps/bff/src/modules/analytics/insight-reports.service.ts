@@ -1,6 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import {
   addBusinessDays,
+  addMonths,
   businessDay,
   RFM_SEGMENTS,
   rfmSegment,
@@ -55,28 +56,18 @@ const toFlow = (row: FlowRow): PointsFlow => ({
   expired: Number(row.expired),
 });
 
-const share = (part: number, whole: number) => (whole > 0 ? round(part / whole, 4) : 0);
-const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
+export const share = (part: number, whole: number) => (whole > 0 ? round(part / whole, 4) : 0);
+export const round = (value: number, digits: number) =>
+  Math.round(value * 10 ** digits) / 10 ** digits;
 const daysBetween = (from: string, to: string) =>
   Math.round((startOfBusinessDay(to).getTime() - startOfBusinessDay(from).getTime()) / DAY_MS);
 
 /** The months from `first` to `last` (YYYY-MM), both included. */
 function monthsFrom(first: string, last: string): string[] {
-  const months: string[] = [];
-  let [year, month] = first.split('-').map(Number);
-  for (;;) {
-    const text = `${year}-${String(month).padStart(2, '0')}`;
-    months.push(text);
-    if (text >= last) return months;
-    [year, month] = month === 12 ? [year + 1, 1] : [year, month + 1];
-  }
+  const months = [first];
+  while (months[months.length - 1] < last) months.push(addMonths(months[months.length - 1], 1));
+  return months;
 }
-const monthsBack = (last: string, count: number) => {
-  let [year, month] = last.split('-').map(Number);
-  month -= count - 1;
-  while (month < 1) [year, month] = [year - 1, month + 12];
-  return `${year}-${String(month).padStart(2, '0')}`;
-};
 
 /**
  * The insight reports of DESIGN section 9 but churn: set-based statements on the analytics
@@ -209,7 +200,7 @@ export class InsightReportsService {
 
   cohorts(months: number): Promise<CohortReport> {
     const thisMonth = businessDay(this.clock.now()).slice(0, 7);
-    const firstMonth = monthsBack(thisMonth, months);
+    const firstMonth = addMonths(thisMonth, 1 - months);
     const start = startOfBusinessDay(`${firstMonth}-01`);
     return this.analytics.read(async (sql) => {
       const rows = await sql<{ cohort: string; month: string | null; members: number }>(
@@ -301,7 +292,7 @@ export class InsightReportsService {
   pointsLiability(): Promise<PointsLiabilityReport> {
     const now = this.clock.now();
     const thisMonth = businessDay(now).slice(0, 7);
-    const firstMonth = monthsBack(thisMonth, 12);
+    const firstMonth = addMonths(thisMonth, -11);
     return this.analytics.read(async (sql) => {
       const outstanding = await this.outstandingPoints(sql);
       const expiring = await sql<{ month: string; points: string }>(

@@ -1,5 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { businessDay, startOfBusinessDay } from '@linli/domain';
+import { addMonths, businessDay, startOfBusinessDay } from '@linli/domain';
 import { ErrorCode } from '@linli/shared';
 import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
@@ -12,11 +12,6 @@ import { TierMonthlyCoupon } from './dto/coupon.dto';
 
 /** The member_coupons key of a member's `copy`-th copy of a month's tier coupon. */
 const copyKey = (month: string) => `'tier-month:' || ${month} || ':' || k`;
-
-const nextMonth = (month: string) => {
-  const [year, number] = month.split('-').map(Number);
-  return number === 12 ? `${year + 1}-01` : `${year}-${String(number + 1).padStart(2, '0')}`;
-};
 
 /**
  * Tiers' monthly coupons (the `monthlyCoupons` benefit): operators set a month's coupon, and
@@ -43,7 +38,7 @@ export class TierMonthlyCouponsService {
         couponId,
       });
     const monthStarts = startOfBusinessDay(`${month}-01`);
-    const monthEnds = startOfBusinessDay(`${nextMonth(month)}-01`);
+    const monthEnds = startOfBusinessDay(`${addMonths(month, 1)}-01`);
     if (coupon.valid_until <= monthStarts || coupon.valid_from >= monthEnds)
       throw new AppException(
         HttpStatus.BAD_REQUEST,
