@@ -3,6 +3,7 @@ import {
   addBusinessDays,
   addMonths,
   businessDay,
+  calendarDayNumber,
   RFM_SEGMENTS,
   rfmSegment,
   RfmSegment,
@@ -33,7 +34,6 @@ const SHANGHAI_DAY = (column: string) => `(${column} AT TIME ZONE 'Asia/Shanghai
 /** The Shanghai month an instant falls in, to group by: to_char it (YYYY-MM) once grouped, not per row. */
 const SHANGHAI_MONTH = (column: string) =>
   `date_trunc('month', ${column} AT TIME ZONE 'Asia/Shanghai')`;
-const DAY_MS = 86_400_000;
 /** A year and a day: long enough for any year-on-year look, short enough to stay quick. */
 const LONGEST_PERIOD_DAYS = 366;
 
@@ -59,8 +59,6 @@ const toFlow = (row: FlowRow): PointsFlow => ({
 export const share = (part: number, whole: number) => (whole > 0 ? round(part / whole, 4) : 0);
 export const round = (value: number, digits: number) =>
   Math.round(value * 10 ** digits) / 10 ** digits;
-const daysBetween = (from: string, to: string) =>
-  Math.round((startOfBusinessDay(to).getTime() - startOfBusinessDay(from).getTime()) / DAY_MS);
 
 /** The months from `first` to `last` (YYYY-MM), both included. */
 function monthsFrom(first: string, last: string): string[] {
@@ -396,7 +394,7 @@ export class InsightReportsService {
     const from = query.from ?? addBusinessDays(to, -29);
     const fields: Record<string, string[]> = {};
     if (from > to) fields.from = ['from must not be after to'];
-    else if (daysBetween(from, to) >= LONGEST_PERIOD_DAYS)
+    else if (calendarDayNumber(to) - calendarDayNumber(from) >= LONGEST_PERIOD_DAYS)
       fields.from = [`a period is at most ${LONGEST_PERIOD_DAYS} days`];
     if (Object.keys(fields).length > 0)
       throw new AppException(
