@@ -154,12 +154,13 @@ describe('analytics fit: the command', () => {
     return { code, stdout, stderr };
   };
 
-  it('prints only the JSON of both fits on stdout, diagnostics on stderr', async () => {
+  it('prints only the JSON of both fits on stdout, on one line, diagnostics on stderr', async () => {
     const input = join(folder, 'purchases.csv');
     const csv = purchasesCsv(400);
     writeFileSync(input, csv);
     const { code, stdout, stderr } = await run(['fit', '--input', input, '--unit', 'week']);
     expect(code).toBe(0);
+    expect(stdout.endsWith('\n') && !stdout.slice(0, -1).includes('\n')).toBe(true);
     const result = JSON.parse(stdout);
     expect(Object.keys(result)).toEqual(['bgnbd', 'gammaGamma', 'customers']);
     expect(Object.keys(result.bgnbd)).toEqual(['r', 'alpha', 'a', 'b']);

@@ -259,7 +259,8 @@ export async function main(
   }
   try {
     const result = await fit(args, (line) => stderr.write(`analytics: ${line}\n`));
-    stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    // One line, after anything a runner printed before it: the last line of stdout is the result.
+    stdout.write(`${JSON.stringify(result)}\n`);
     return 0;
   } catch (error) {
     if (error instanceof InputError || error instanceof RangeError) {
