@@ -7,9 +7,13 @@ import {
   SandboxPaymentProvider,
   SANDBOX_SIGNATURE_HEADER,
 } from '../src/modules/payments/sandbox-payment.provider';
-import { createPickupPoints, liveCampaign } from './support/group-buy-fixtures';
+import {
+  createPickupPoints,
+  liveCampaign,
+  shopperAt as memberAt,
+} from './support/group-buy-fixtures';
 import { pointsOf } from './support/points-helpers';
-import { loginAdmin, loginMember, startTestApp, TestApp } from './support/test-app';
+import { loginAdmin, startTestApp, TestApp } from './support/test-app';
 
 describe('checkout and orders', () => {
   let t: TestApp;
@@ -32,16 +36,7 @@ describe('checkout and orders', () => {
       .expect(200);
     return draft.body.id as string;
   };
-  const shopperAt = async (name: string, pickupPointId = points.east) => {
-    const login = await loginMember(t, name);
-    await t
-      .http()
-      .put('/api/v1/me/pickup-point')
-      .set(as(login.accessToken))
-      .send({ pickupPointId })
-      .expect(200);
-    return login;
-  };
+  const shopperAt = (name: string, pickupPointId = points.east) => memberAt(t, name, pickupPointId);
   const order = (token: string, body: object, key: string | null = randomUUID()) => {
     const req = t.http().post('/api/v1/orders').set(as(token));
     if (key) req.set('Idempotency-Key', key);

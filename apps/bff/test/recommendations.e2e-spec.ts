@@ -1,6 +1,6 @@
 import { ErrorCode } from '@linli/shared';
 import { randomUUID } from 'node:crypto';
-import { createPickupPoints, liveCampaign } from './support/group-buy-fixtures';
+import { createPickupPoints, liveCampaign, shopperAt } from './support/group-buy-fixtures';
 import { loginAdmin, loginMember, startTestApp, TestApp } from './support/test-app';
 
 interface Item {
@@ -55,13 +55,7 @@ describe('recommendations (GET /me/recommendations)', () => {
     );
 
   const shopper = async (name: string, pickupPointId = points.east) => {
-    const login = await loginMember(t, name);
-    await t
-      .http()
-      .put('/api/v1/me/pickup-point')
-      .set(as(login.accessToken))
-      .send({ pickupPointId })
-      .expect(200);
+    const login = await shopperAt(t, name, pickupPointId);
     return { id: login.member.id, token: login.accessToken };
   };
 

@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../../src/common/clock';
 import { MemberCodeService } from '../../src/modules/tiers/member-code.service';
-import { approveLeader, createLeaderlessPickupPoints, liveCampaign } from './group-buy-fixtures';
-import { loginAdmin, loginMember, TestApp } from './test-app';
+import {
+  approveLeader,
+  createLeaderlessPickupPoints,
+  liveCampaign,
+  shopperAt as memberAt,
+} from './group-buy-fixtures';
+import { loginAdmin, TestApp } from './test-app';
 
 export const HOUR_MS = 3_600_000;
 export const as = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -31,13 +36,7 @@ export async function fulfilmentWorld(t: TestApp) {
   const [apples, milk] = product.body.skus.map((s: { id: string }) => s.id) as string[];
 
   const shopperAt = async (name: string, pickupPointId = points.east) => {
-    const login = await loginMember(t, name);
-    await t
-      .http()
-      .put('/api/v1/me/pickup-point')
-      .set(as(login.accessToken))
-      .send({ pickupPointId })
-      .expect(200);
+    const login = await memberAt(t, name, pickupPointId);
     return { id: login.member.id, token: login.accessToken };
   };
 

@@ -66,6 +66,18 @@ export async function createPickupPoints(t: TestApp): Promise<{ east: string; we
   return points;
 }
 
+/** A member logged in and bound to a pickup point (one with a leader). */
+export async function shopperAt(t: TestApp, name: string, pickupPointId: string) {
+  const login = await loginMember(t, name);
+  await t
+    .http()
+    .put('/api/v1/me/pickup-point')
+    .set(as(login.accessToken))
+    .send({ pickupPointId })
+    .expect(200);
+  return login;
+}
+
 /** A campaign body that is live now, for an admin to post. */
 export function liveCampaign(skuId: string, overrides: Record<string, unknown> = {}) {
   const now = Date.now();

@@ -87,6 +87,20 @@ class Distinct {
   }
 }
 
+/** ln(α + v) and 1/(α + v) of each distinct time v, computed once per likelihood evaluation. */
+function shiftedLogAndInverse(
+  values: readonly number[],
+  alpha: number,
+): [Float64Array, Float64Array] {
+  const logs = new Float64Array(values.length);
+  const inverses = new Float64Array(values.length);
+  for (let k = 0; k < values.length; k++) {
+    logs[k] = log(alpha + values[k]);
+    inverses[k] = 1 / (alpha + values[k]);
+  }
+  return [logs, inverses];
+}
+
 /**
  * The histories reduced to what the likelihood needs: customers with the same (x, t_x, T)
  * weigh as one pattern (Fader and Hardie's grouping), and the terms that depend on x alone,
@@ -151,20 +165,11 @@ class GroupedHistories {
    */
   meanLogLikelihood(theta: readonly number[], gradient?: number[]): number {
     const [r, alpha, a, b] = theta.map(exp);
-    const ages = this.ages.values;
-    const logAlphaAge = new Float64Array(ages.length);
-    const inverseAlphaAge = new Float64Array(ages.length);
-    for (let k = 0; k < ages.length; k++) {
-      logAlphaAge[k] = log(alpha + ages[k]);
-      inverseAlphaAge[k] = 1 / (alpha + ages[k]);
-    }
-    const recencies = this.recencies.values;
-    const logAlphaRecency = new Float64Array(recencies.length);
-    const inverseAlphaRecency = new Float64Array(recencies.length);
-    for (let k = 0; k < recencies.length; k++) {
-      logAlphaRecency[k] = log(alpha + recencies[k]);
-      inverseAlphaRecency[k] = 1 / (alpha + recencies[k]);
-    }
+    const [logAlphaAge, inverseAlphaAge] = shiftedLogAndInverse(this.ages.values, alpha);
+    const [logAlphaRecency, inverseAlphaRecency] = shiftedLogAndInverse(
+      this.recencies.values,
+      alpha,
+    );
     const frequencies = this.frequencies.values;
     const logBx = new Float64Array(frequencies.length);
     const inverseBx = new Float64Array(frequencies.length);
