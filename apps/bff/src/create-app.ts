@@ -5,7 +5,7 @@ import {
   ValidationError,
   ValidationPipe,
 } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { DiscoveryService, MetadataScanner, NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { ErrorCode } from '@linli/shared';
@@ -17,6 +17,7 @@ import { AppException } from './common/errors/app-exception';
 import { ErrorFilter } from './common/errors/error-filter';
 import { RefuseNulCharacters } from './common/text-fields';
 import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
+import { bindToMutatingRoutes } from './common/transaction/mutating-routes';
 import { TransactionInterceptor } from './common/transaction/transaction.interceptor';
 import { AppConfig } from './config/app-config';
 import { seedDemoDelivery } from './database/demo-delivery';
@@ -95,7 +96,10 @@ export async function createApp(
   app.useGlobalPipes(new RefuseNulCharacters(), validationPipe);
   app.useGlobalFilters(new ErrorFilter());
   // Order matters: the idempotency record is written inside the request's transaction.
-  app.useGlobalInterceptors(app.get(TransactionInterceptor), app.get(IdempotencyInterceptor));
+  bindToMutatingRoutes(app.get(DiscoveryService), app.get(MetadataScanner), [
+    app.get(TransactionInterceptor),
+    app.get(IdempotencyInterceptor),
+  ]);
   SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'api/docs-json',
   });

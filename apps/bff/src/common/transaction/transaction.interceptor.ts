@@ -16,9 +16,7 @@ const NO_TRANSACTION = 'linli:no-transaction';
 /** For routes that manage their own transactions (long jobs, batched work). */
 export const NoTransaction = () => SetMetadata(NO_TRANSACTION, true);
 
-const MUTATING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
-/** Wraps every mutating request in one database transaction. */
+/** Wraps a request in one database transaction; create-app binds it to every mutating route. */
 @Injectable()
 export class TransactionInterceptor implements NestInterceptor {
   constructor(
@@ -27,13 +25,12 @@ export class TransactionInterceptor implements NestInterceptor {
   ) {}
 
   intercept(execution: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const request = execution.switchToHttp().getRequest<Request>();
     const skip = this.reflector.getAllAndOverride<boolean>(NO_TRANSACTION, [
       execution.getHandler(),
       execution.getClass(),
     ]);
-    if (skip || !MUTATING_METHODS.has(request.method)) return next.handle();
-    const ctx = contextOf(request);
+    if (skip) return next.handle();
+    const ctx = contextOf(execution.switchToHttp().getRequest<Request>());
     return from(
       this.connection.withTransaction(ctx, () =>
         lastValueFrom(next.handle(), { defaultValue: undefined }),
