@@ -217,6 +217,168 @@ describe('rewards mall (GET /rewards, POST /me/redemptions): coupons for points,
       .expect(403);
   });
 
+  const edit = (rewardId: string, body: object, token = admin) =>
+    t.http().patch(`/api/v1/admin/rewards/${rewardId}`).set(as(token)).send(body);
+  const restock = (rewardId: string, body: object, key: string | null = randomUUID()) => {
+    const request = t.http().post(`/api/v1/admin/rewards/${rewardId}/restocks`).set(as(admin));
+    return (key === null ? request : request.set('Idempotency-Key', key)).send(body);
+  };
+  const audited = (rewardId: string) =>
+    t.dataSource.query(
+      `SELECT action, details FROM audit_log WHERE target_type = 'reward' AND target_id = $1 ORDER BY created_at, id`,
+      [rewardId],
+    );
+
+  it('lets operators change what a reward costs, its limit, tier and wording, and audits the change', async () => {
+    const reward = await createReward({ pointsCost: 100, perMemberLimit: 1 });
+    const hal = await memberWith('reward-hal', 1_000);
+    await redeem(hal.token, { rewardId: reward.id, quantity: 1 }).expect(201);
+    await redeem(hal.token, { rewardId: reward.id, quantity: 1 }).expect(409);
+
+    const changed = await edit(reward.id, {
+      name: '5 元券（加量）',
+      description: '每人两张',
+      pointsCost: 250,
+      perMemberLimit: 2,
+      minTier: 'gold',
+    }).expect(200);
+    expect(changed.body).toMatchObject({
+      id: reward.id,
+      name: '5 元券（加量）',
+      description: '每人两张',
+      pointsCost: 250,
+      perMemberLimit: 2,
+      minTier: 'gold',
+      stockLeft: 4,
+      active: true,
+    });
+    const refused = await redeem(hal.token, { rewardId: reward.id, quantity: 1 }).expect(409);
+    expect(refused.body.error.code).toBe('REWARD_NOT_ELIGIBLE');
+
+    await edit(reward.id, { minTier: 'regular' }).expect(200);
+    const second = await redeem(hal.token, { rewardId: reward.id, quantity: 1 }).expect(201);
+    expect(second.body).toMatchObject({ rewardName: '5 元券（加量）', points: 250 });
+    expect(await available(hal.token)).toBe(1_000 - 100 - 250);
+    const mall = await t.http().get('/api/v1/rewards').set(as(hal.token)).expect(200);
+    expect(mall.body).toContainEqual(
+      expect.objectContaining({ id: reward.id, pointsCost: 250, yourQuantity: 2, stockLeft: 3 }),
+    );
+
+    expect(await audited(reward.id)).toEqual([
+      expect.objectContaining({ action: 'reward.create' }),
+      {
+        action: 'reward.update',
+        details: {
+          before: {
+            name: '5 元券',
+            description: '',
+            pointsCost: 100,
+            perMemberLimit: 1,
+            minTier: 'regular',
+          },
+          after: {
+            name: '5 元券（加量）',
+            description: '每人两张',
+            pointsCost: 250,
+            perMemberLimit: 2,
+            minTier: 'gold',
+          },
+        },
+      },
+      {
+        action: 'reward.update',
+        details: { before: { minTier: 'gold' }, after: { minTier: 'regular' } },
+      },
+    ]);
+
+    // Nothing to change, a price of nothing, what it gives or its stock: refused.
+    for (const body of [
+      {},
+      { pointsCost: 0 },
+      { perMemberLimit: 0 },
+      { minTier: 'platinum' },
+      { name: 'x' },
+      { couponId },
+      { stock: 10 },
+    ])
+      await edit(reward.id, body).expect(400);
+    await edit(randomUUID(), { pointsCost: 10 }).expect(404);
+    await edit(reward.id, { pointsCost: 10 }, hal.token).expect(403);
+    expect(await audited(reward.id)).toHaveLength(3);
+  });
+
+  it('restocks a sold-out reward once per Idempotency-Key, and refuses bad restocks', async () => {
+    const reward = await createReward({ stock: 1, perMemberLimit: 1 });
+    const ida = await memberWith('reward-ida', 100);
+    const jon = await memberWith('reward-jon', 100);
+    await redeem(ida.token, { rewardId: reward.id, quantity: 1 }).expect(201);
+    const soldOut = await redeem(jon.token, { rewardId: reward.id, quantity: 1 }).expect(409);
+    expect(soldOut.body.error.code).toBe('OUT_OF_STOCK');
+
+    const key = randomUUID();
+    const first = await restock(reward.id, { quantity: 5 }, key).expect(201);
+    expect(first.body).toMatchObject({ id: reward.id, stockLeft: 5 });
+    const replay = await restock(reward.id, { quantity: 5 }, key).expect(201);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body).toEqual(first.body);
+    expect(await stockLeft(reward.id)).toBe(5);
+    const reused = await restock(reward.id, { quantity: 6 }, key).expect(422);
+    expect(reused.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+
+    await redeem(jon.token, { rewardId: reward.id, quantity: 1 }).expect(201);
+    expect(await stockLeft(reward.id)).toBe(4);
+    expect(await audited(reward.id)).toContainEqual({
+      action: 'reward.restock',
+      details: { quantity: 5, stockLeft: 5 },
+    });
+
+    await restock(reward.id, { quantity: 5 }, null).expect(400);
+    for (const body of [{}, { quantity: 0 }, { quantity: -3 }, { quantity: 1.5 }])
+      await restock(reward.id, body).expect(400);
+    // The most one restock adds; past the column's range, a restock is refused.
+    await restock(reward.id, { quantity: 1_000_000 }).expect(201);
+    await t.dataSource.query(`UPDATE rewards SET stock_total = 2147000000 WHERE id = $1`, [
+      reward.id,
+    ]);
+    const overflow = await restock(reward.id, { quantity: 1_000_000 }).expect(400);
+    expect(overflow.body.error.code).toBe('VALIDATION_FAILED');
+    await restock(randomUUID(), { quantity: 1 }).expect(404);
+    await t
+      .http()
+      .post(`/api/v1/admin/rewards/${reward.id}/restocks`)
+      .set(as(ida.token))
+      .set('Idempotency-Key', randomUUID())
+      .send({ quantity: 1 })
+      .expect(403);
+  });
+
+  it('keeps stock left equal to stock restocked less units redeemed when restocks race 40 redemptions', async () => {
+    const reward = await createReward({ stock: 10, perMemberLimit: 1 });
+    const members = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => memberWith(`reward-race-${i}`, 100)),
+    );
+    const [redemptions] = await Promise.all([
+      Promise.all(members.map((m) => redeem(m.token, { rewardId: reward.id, quantity: 1 }))),
+      Promise.all(Array.from({ length: 5 }, () => restock(reward.id, { quantity: 4 }).expect(201))),
+    ]);
+    const redeemed = redemptions.filter((r) => r.status === 201).length;
+    expect(
+      redemptions
+        .filter((r) => r.status !== 201)
+        .every((r) => r.body.error.code === 'OUT_OF_STOCK'),
+    ).toBe(true);
+    expect(redeemed).toBeGreaterThanOrEqual(10);
+    expect(redeemed).toBeLessThanOrEqual(30);
+    const [row] = await t.dataSource.query(
+      `SELECT stock_total, stock_left, (SELECT COALESCE(SUM(quantity), 0)::int FROM redemptions WHERE reward_id = $1) AS taken
+       FROM rewards WHERE id = $1`,
+      [reward.id],
+    );
+    expect(row).toEqual({ stock_total: 30, stock_left: 30 - redeemed, taken: redeemed });
+    const balances = await Promise.all(members.map((m) => available(m.token)));
+    expect(balances.filter((b) => b === 0)).toHaveLength(redeemed);
+  });
+
   it('refuses bad requests, unknown rewards and coupons, and keeps the admin routes for operators', async () => {
     const eve = await memberWith('reward-eve', 100);
     const reward = await createReward();

@@ -596,6 +596,22 @@ export interface paths {
         patch: operations["RewardsAdminController_update"];
         trace?: never;
     };
+    "/api/v1/admin/rewards/{id}/restocks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["RewardsAdminController_restock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/products": {
         parameters: {
             query?: never;
@@ -2591,8 +2607,30 @@ export interface components {
             active: boolean;
         };
         UpdateRewardRequest: {
+            /** @example 5 元无门槛券 */
+            name?: string;
+            description?: string;
+            /**
+             * @description Points a unit costs
+             * @example 500
+             */
+            pointsCost?: number;
+            /**
+             * @description Units one member may redeem in all
+             * @example 2
+             */
+            perMemberLimit?: number;
+            /** @default regular */
+            minTier: components["schemas"]["MemberTier"];
             /** @description false withdraws it from the mall; true offers it again */
-            active: boolean;
+            active?: boolean;
+        };
+        RestockRequest: {
+            /**
+             * @description Units added to those left
+             * @example 50
+             */
+            quantity: number;
         };
         SkuRequest: {
             /** @example 5斤装 */
@@ -4918,6 +4956,38 @@ export interface operations {
         };
         responses: {
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reward"];
+                };
+            };
+            /** @description NOT_FOUND: no such reward */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    RewardsAdminController_restock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RestockRequest"];
+            };
+        };
+        responses: {
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };

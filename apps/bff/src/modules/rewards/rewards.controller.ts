@@ -14,6 +14,7 @@ import {
   CreateRewardRequest,
   RedeemRequest,
   Redemption,
+  RestockRequest,
   Reward,
   ShopperReward,
   UpdateRewardRequest,
@@ -75,6 +76,7 @@ export class RewardsAdminController {
     return this.rewards.all(ctx, { withdrawn: true });
   }
 
+  /** Its name, description, price, per-member limit or lowest tier; `active: false` withdraws it. */
   @Patch(':id')
   @ApiOkResponse({ type: Reward })
   @ApiNotFoundResponse({ description: 'NOT_FOUND: no such reward' })
@@ -83,6 +85,19 @@ export class RewardsAdminController {
     @Param('id', new ParseUUIDPipe({ version: '4' })) rewardId: string,
     @Body() body: UpdateRewardRequest,
   ): Promise<Reward> {
-    return this.rewards.setActive(ctx, rewardId, body.active);
+    return this.rewards.update(ctx, rewardId, body);
+  }
+
+  /** Exactly once per Idempotency-Key: a retried restock adds nothing more. */
+  @Post(':id/restocks')
+  @Idempotent({ required: true })
+  @ApiCreatedResponse({ type: Reward })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND: no such reward' })
+  restock(
+    @Ctx() ctx: RequestContext,
+    @Param('id', new ParseUUIDPipe({ version: '4' })) rewardId: string,
+    @Body() body: RestockRequest,
+  ): Promise<Reward> {
+    return this.rewards.restock(ctx, rewardId, body.quantity);
   }
 }

@@ -1,5 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { ErrorCode, MEMBER_TIERS, type MemberTier } from '@linli/shared';
+import { fieldChanges, fieldsToChange } from '../../common/edits';
 import { AppException } from '../../common/errors/app-exception';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
@@ -11,6 +12,7 @@ import { MemberBenefitsService } from '../tiers/member-benefits.service';
 import {
   CreateRewardRequest,
   RedeemRequest,
+  UpdateRewardRequest,
   Redemption,
   Reward,
   ShopperReward,
@@ -32,6 +34,17 @@ const reaches = (tier: MemberTier, minTier: MemberTier) =>
   MEMBER_TIERS.indexOf(tier) >= MEMBER_TIERS.indexOf(minTier);
 
 const rewardNotFound = (rewardId: string) => AppException.notFound('Reward', { rewardId });
+
+const EDITABLE = [
+  'name',
+  'description',
+  'pointsCost',
+  'perMemberLimit',
+  'minTier',
+  'active',
+] as const;
+/** The units a reward may have had on offer in all: what its integer column holds. */
+const MOST_STOCK = 2_147_483_647;
 
 /**
  * The rewards mall (积分商城, DESIGN.md section 8): coupons for points. A redemption is one
@@ -85,21 +98,72 @@ export class RewardsService {
     return rows.map((row) => toReward(row, coupons.get(row.coupon_id) as Coupon));
   }
 
-  /** Withdraws a reward from the mall, or offers it again; audited. */
-  async setActive(ctx: RequestContext, rewardId: string, active: boolean): Promise<Reward> {
+  /** Changes what an operator may change of a reward (withdrawing or offering it again too); audited. */
+  async update(
+    ctx: RequestContext,
+    rewardId: string,
+    request: UpdateRewardRequest,
+  ): Promise<Reward> {
+    const given = fieldsToChange(request, EDITABLE);
+    const [before] = await this.connection.query<RewardRow>(
+      ctx,
+      `SELECT * FROM rewards WHERE id = $1 FOR UPDATE`,
+      [rewardId],
+    );
+    if (!before) throw rewardNotFound(rewardId);
     const [row] = await this.connection.query<RewardRow>(
       ctx,
-      `UPDATE rewards SET active = $2 WHERE id = $1 RETURNING *`,
-      [rewardId, active],
+      `UPDATE rewards SET name = COALESCE($2, name), description = COALESCE($3, description),
+         points_cost = COALESCE($4, points_cost), per_member_limit = COALESCE($5, per_member_limit),
+         min_tier = COALESCE($6, min_tier), active = COALESCE($7, active)
+       WHERE id = $1 RETURNING *`,
+      [
+        rewardId,
+        request.name ?? null,
+        request.description ?? null,
+        request.pointsCost ?? null,
+        request.perMemberLimit ?? null,
+        request.minTier ?? null,
+        request.active ?? null,
+      ],
     );
-    if (!row) throw rewardNotFound(rewardId);
     const [coupon] = await this.coupons.byIds(ctx, [row.coupon_id]);
     await this.audit.record(
       ctx,
-      active ? 'reward.offer' : 'reward.withdraw',
+      'reward.update',
       { type: 'reward', id: rewardId },
-      {},
+      fieldChanges(given, toReward(before, coupon), toReward(row, coupon)),
     );
+    return toReward(row, coupon);
+  }
+
+  /** Adds units to those left of a reward, sold out or not; audited. */
+  async restock(ctx: RequestContext, rewardId: string, quantity: number): Promise<Reward> {
+    const [row] = await this.connection.query<RewardRow>(
+      ctx,
+      `UPDATE rewards SET stock_total = stock_total + $2, stock_left = stock_left + $2
+       WHERE id = $1 AND stock_total <= $3::int - $2 RETURNING *`,
+      [rewardId, quantity, MOST_STOCK],
+    );
+    if (!row) {
+      const [known] = await this.connection.query(ctx, `SELECT 1 FROM rewards WHERE id = $1`, [
+        rewardId,
+      ]);
+      if (!known) throw rewardNotFound(rewardId);
+      throw new AppException(
+        HttpStatus.BAD_REQUEST,
+        ErrorCode.ValidationFailed,
+        `A reward holds at most ${MOST_STOCK} units in all`,
+        { rewardId },
+      );
+    }
+    await this.audit.record(
+      ctx,
+      'reward.restock',
+      { type: 'reward', id: rewardId },
+      { quantity, stockLeft: row.stock_left },
+    );
+    const [coupon] = await this.coupons.byIds(ctx, [row.coupon_id]);
     return toReward(row, coupon);
   }
 

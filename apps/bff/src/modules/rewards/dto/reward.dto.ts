@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { MEMBER_TIERS, type MemberTier } from '@linli/shared';
 import {
   IsBoolean,
@@ -72,10 +72,25 @@ export class Reward {
   active!: boolean;
 }
 
-export class UpdateRewardRequest {
-  @ApiProperty({ description: 'false withdraws it from the mall; true offers it again' })
+/**
+ * What an operator may change of a reward; what it gives and its stock stay (stock grows by
+ * restocks). A redemption under way when the change commits keeps the price it started with.
+ */
+export class UpdateRewardRequest extends PartialType(
+  OmitType(CreateRewardRequest, ['couponId', 'stock'] as const),
+) {
+  @ApiPropertyOptional({ description: 'false withdraws it from the mall; true offers it again' })
+  @IsOptional()
   @IsBoolean()
-  active!: boolean;
+  active?: boolean;
+}
+
+export class RestockRequest {
+  @ApiProperty({ description: 'Units added to those left', example: 50 })
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  quantity!: number;
 }
 
 export class ShopperReward extends Reward {
