@@ -18,7 +18,7 @@ describe('journey: a neighbour invites another through 邀请有礼', () => {
     const code = (await page.locator('.invite-head__code').innerText()).replace('邀请码 ', '');
     expect(code).toMatch(/^[A-Z0-9]{6,}$/);
     await page.locator('.invite-share').click();
-    await page.getByText('链接已复制，发给邻居一起参团', { exact: true }).waitFor();
+    await page.getByText('链接已复制，发给邻居一起加入邻里', { exact: true }).waitFor();
     await screenshot(page, 'journey-invite.png');
 
     // The neighbour opens the shared link on their own phone and joins.

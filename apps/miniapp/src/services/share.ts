@@ -14,9 +14,12 @@ export function homeSharePath(inviteCode: string): string {
   return `/pages/index/index?inviter=${encodeURIComponent(inviteCode)}`;
 }
 
-/** In a browser, which has no share sheet: the page's address goes on the clipboard, for a chat. */
-export async function copyShareLink(path: string): Promise<void> {
+/**
+ * In a browser, which has no share sheet: the page's address goes on the clipboard, for a chat,
+ * and `copied` tells the member what to do with it.
+ */
+export async function copyShareLink(path: string, copied: string): Promise<void> {
   const { origin, pathname } = window.location;
   await Taro.setClipboardData({ data: `${origin}${pathname}#${path}` });
-  void Taro.showToast({ title: '链接已复制，发给邻居一起参团', icon: 'none' });
+  void Taro.showToast({ title: copied, icon: 'none' });
 }

@@ -34,7 +34,11 @@ export default function InvitePage() {
           {`邻居通过你的链接加入邻里，首单取货后：你得 ${invite.inviterPoints} 积分，邻居得 ${invite.inviteePoints} 积分`}
         </Text>
         <Text className="invite-head__code">{`邀请码 ${invite.inviteCode}`}</Text>
-        <InviteButton className="invite-share" path={homeSharePath(invite.inviteCode)} />
+        <InviteButton
+          className="invite-share"
+          path={homeSharePath(invite.inviteCode)}
+          copied="链接已复制，发给邻居一起加入邻里"
+        />
       </View>
       <View className="invite-stats">
         <View className="invite-stat">

@@ -152,6 +152,7 @@ export default function CampaignPage() {
         <InviteButton
           className="campaign-detail-invite"
           path={campaignSharePath(campaign.id, inviteCode)}
+          copied="链接已复制，发给邻居一起参团"
         />
         <BuyButton className="campaign-detail-buy" campaign={campaign} size="large" />
       </View>
