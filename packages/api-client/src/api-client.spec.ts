@@ -216,13 +216,15 @@ describe('api-client', () => {
       await client.leader.deliveries({ state: 'dispatched', limit: 5 }),
       await client.leader.withdrawals({ limit: 20, cursor: 'c3' }),
       await client.leader.pickups(),
+      await client.leader.rewardPickups({ state: 'ready_for_pickup', limit: 10 }),
     ];
-    expect(pages).toEqual(Array(4).fill({ items: [], nextCursor: 'next' }));
+    expect(pages).toEqual(Array(5).fill({ items: [], nextCursor: 'next' }));
     expect(seen).toEqual([
       { url: '/leader/pickups', params: { state: 'picked_up', limit: 20, cursor: 'c1' } },
       { url: '/leader/deliveries', params: { state: 'dispatched', limit: 5 } },
       { url: '/leader/withdrawals', params: { limit: 20, cursor: 'c3' } },
       { url: '/leader/pickups', params: {} },
+      { url: '/leader/reward-pickups', params: { state: 'ready_for_pickup', limit: 10 } },
     ]);
   });
 

@@ -27,6 +27,9 @@ import type {
   PaymentStartResponse,
   PickList,
   PickupOrderPage,
+  RewardPickup,
+  RewardPickupPage,
+  RewardPickupState,
   PointsEntryPage,
   PointsEntryType,
   PointsWallet,
@@ -338,6 +341,15 @@ export function createApiClient(options: ApiClientOptions) {
       ) => send<DeliveryBatchPage>({ method: 'GET', url: '/leader/deliveries', params: query }),
       receive: (batchId: string) =>
         send<DeliveryBatch>({ method: 'POST', url: `/leader/deliveries/${batchId}/receive` }),
+      /** Goods from the rewards mall for the point's members in one state (on their way unless told), oldest first. */
+      rewardPickups: (query: { state?: RewardPickupState; limit?: number; cursor?: string } = {}) =>
+        send<RewardPickupPage>({ method: 'GET', url: '/leader/reward-pickups', params: query }),
+      /** The goods have arrived: the member is told to come for them. */
+      rewardArrived: (redemptionId: string) =>
+        send<RewardPickup>({
+          method: 'POST',
+          url: `/leader/reward-pickups/${redemptionId}/arrive`,
+        }),
       commissions: (query: { limit?: number; cursor?: string } = {}) =>
         send<CommissionOverview>({ method: 'GET', url: '/leader/commissions', params: query }),
       withdraw: (amount: number, idempotencyKey: string) =>

@@ -29,6 +29,7 @@ import { Rewards1766700000000 } from './migrations/1766700000000-rewards';
 import { Insight1766800000000 } from './migrations/1766800000000-insight';
 import { RecommendationIndexes1766900000000 } from './migrations/1766900000000-recommendation-indexes';
 import { TierMonthlyCoupons1767000000000 } from './migrations/1767000000000-tier-monthly-coupons';
+import { RewardGoods1767100000000 } from './migrations/1767100000000-reward-goods';
 
 /** In the order they run; a migration that has landed is never edited. */
 export const MIGRATIONS = [
@@ -63,4 +64,5 @@ export const MIGRATIONS = [
   Insight1766800000000,
   RecommendationIndexes1766900000000,
   TierMonthlyCoupons1767000000000,
+  RewardGoods1767100000000,
 ];

@@ -580,6 +580,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/rewards/shipments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["RewardsAdminController_shipments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/rewards/{id}": {
         parameters: {
             query?: never;
@@ -1150,6 +1166,38 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["LeaderController_receive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leader/reward-pickups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["LeaderController_rewardPickupList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leader/reward-pickups/{id}/arrive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["LeaderController_rewardArrived"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2527,6 +2575,8 @@ export interface components {
              */
             couponId: string;
         };
+        /** @enum {string} */
+        RewardKind: "coupon" | "goods";
         ShopperReward: {
             /** Format: uuid */
             id: string;
@@ -2537,8 +2587,10 @@ export interface components {
             perMemberLimit: number;
             /** @description The lowest tier it is for */
             minTier: components["schemas"]["MemberTier"];
-            /** @description What a unit gives */
-            coupon: components["schemas"]["Coupon"];
+            kind: components["schemas"]["RewardKind"];
+            /** @description What a unit of a coupon reward gives; null for goods */
+            coupon: components["schemas"]["Coupon"] | null;
+            image: string | null;
             /** @description On offer; a withdrawn reward is not shown nor redeemed */
             active: boolean;
             /** @description Units the member has redeemed */
@@ -2552,15 +2604,32 @@ export interface components {
             /** @example 1 */
             quantity: number;
         };
+        /** @enum {string} */
+        RewardPickupState: "awaiting_delivery" | "ready_for_pickup" | "picked_up";
+        RedemptionPickup: {
+            /** Format: uuid */
+            pickupPointId: string;
+            pickupPointName: string;
+            state: components["schemas"]["RewardPickupState"];
+            /** @description The 8-digit code the leader hands the goods over against; null once they have been */
+            pickupCode: string | null;
+            /** Format: date-time */
+            readyAt: string | null;
+            /** Format: date-time */
+            pickedUpAt: string | null;
+        };
         Redemption: {
             /** Format: uuid */
             id: string;
             /** Format: uuid */
             rewardId: string;
             rewardName: string;
+            kind: components["schemas"]["RewardKind"];
             quantity: number;
             /** @description Points it cost */
             points: number;
+            /** @description For goods: where to collect them, the code, and whether they have arrived */
+            pickup: components["schemas"]["RedemptionPickup"] | null;
             /** Format: date-time */
             createdAt: string;
         };
@@ -2568,11 +2637,15 @@ export interface components {
             /** @example 5 元无门槛券 */
             name: string;
             description?: string;
+            /** @default coupon */
+            kind: components["schemas"]["RewardKind"];
             /**
              * Format: uuid
-             * @description The coupon a redemption gives a copy of, per unit
+             * @description The coupon a redemption gives a copy of, per unit; for coupons only, and needed
              */
-            couponId: string;
+            couponId?: string;
+            /** @description A picture of the goods (or of the coupon) */
+            image?: string;
             /**
              * @description Points a unit costs
              * @example 500
@@ -2601,15 +2674,33 @@ export interface components {
             perMemberLimit: number;
             /** @description The lowest tier it is for */
             minTier: components["schemas"]["MemberTier"];
-            /** @description What a unit gives */
-            coupon: components["schemas"]["Coupon"];
+            kind: components["schemas"]["RewardKind"];
+            /** @description What a unit of a coupon reward gives; null for goods */
+            coupon: components["schemas"]["Coupon"] | null;
+            image: string | null;
             /** @description On offer; a withdrawn reward is not shown nor redeemed */
             active: boolean;
+        };
+        RewardShipment: {
+            /** Format: uuid */
+            rewardId: string;
+            rewardName: string;
+            /** Format: uuid */
+            pickupPointId: string;
+            pickupPointName: string;
+            /** @description Units redeemed and not yet arrived */
+            awaitingDelivery: number;
+            /** @description Units arrived and waiting to be collected */
+            readyForPickup: number;
+            /** @description Units handed over */
+            pickedUp: number;
         };
         UpdateRewardRequest: {
             /** @example 5 元无门槛券 */
             name?: string;
             description?: string;
+            /** @description A picture of the goods (or of the coupon) */
+            image?: string;
             /**
              * @description Points a unit costs
              * @example 500
@@ -3223,9 +3314,31 @@ export interface components {
             /** @description The member card code the leader scanned */
             memberCode?: string;
         };
+        RewardPickup: {
+            /**
+             * Format: uuid
+             * @description The redemption
+             */
+            id: string;
+            nickname: string;
+            rewardName: string;
+            image: string | null;
+            quantity: number;
+            state: components["schemas"]["RewardPickupState"];
+            /** @description Last 4 digits of the pickup code */
+            codeHint: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            readyAt: string | null;
+            /** Format: date-time */
+            pickedUpAt: string | null;
+        };
         VerifyPickupResponse: {
             orders: components["schemas"]["PickupOrder"][];
-            /** @description The orders had already been picked up: nothing changed */
+            /** @description Goods from the rewards mall handed over with them (or by the code alone) */
+            rewards: components["schemas"]["RewardPickup"][];
+            /** @description What the code names had already been picked up: nothing changed */
             alreadyPickedUp: boolean;
         };
         PickListOrder: {
@@ -3242,6 +3355,10 @@ export interface components {
         };
         DeliveryBatchPage: {
             items: components["schemas"]["DeliveryBatch"][];
+            nextCursor: string | null;
+        };
+        RewardPickupPage: {
+            items: components["schemas"]["RewardPickup"][];
             nextCursor: string | null;
         };
         CommissionEntry: {
@@ -3489,7 +3606,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            kind: "order_refunded" | "refund_settled" | "order_ready" | "pickup_postponed" | "order_picked_up" | "refund_decided" | "leader_application_decided" | "tier_changed" | "points_expiring" | "birthday_gift" | "referral_rewarded";
+            kind: "order_refunded" | "refund_settled" | "order_ready" | "pickup_postponed" | "order_picked_up" | "refund_decided" | "leader_application_decided" | "tier_changed" | "points_expiring" | "birthday_gift" | "referral_rewarded" | "reward_ready";
             title: string;
             body: string;
             data: {
@@ -4940,6 +5057,25 @@ export interface operations {
             };
         };
     };
+    RewardsAdminController_shipments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RewardShipment"][];
+                };
+            };
+        };
+    };
     RewardsAdminController_update: {
         parameters: {
             query?: never;
@@ -6053,6 +6189,73 @@ export interface operations {
             };
             /** @description DELIVERY_STATE_INVALID: not dispatched yet */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LeaderController_rewardPickupList: {
+        parameters: {
+            query?: {
+                limit?: unknown;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                state?: components["schemas"]["RewardPickupState"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RewardPickupPage"];
+                };
+            };
+            /** @description FORBIDDEN: the caller leads no pickup point */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LeaderController_rewardArrived: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RewardPickup"];
+                };
+            };
+            /** @description FORBIDDEN: the caller leads no pickup point */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description NOT_FOUND: no such redemption at this pickup point */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

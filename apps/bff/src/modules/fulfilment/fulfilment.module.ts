@@ -5,6 +5,7 @@ import { CommissionModule } from '../commission/commission.module';
 import { GroupBuyModule } from '../group-buy/group-buy.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { PointsModule } from '../points/points.module';
+import { RewardsModule } from '../rewards/rewards.module';
 import { TiersModule } from '../tiers/tiers.module';
 import { AfterSalesController } from './after-sales.controller';
 import { AfterSalesService } from './after-sales.service';
@@ -31,6 +32,7 @@ import { PickupsService } from './pickups.service';
     NotificationsModule,
     EngagementModule,
     CouponsModule,
+    RewardsModule,
   ],
   controllers: [LeaderController, FulfilmentAdminController, AfterSalesController],
   providers: [

@@ -4,6 +4,7 @@ import {
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiForbiddenResponse,
+  ApiNotFoundResponse,
   ApiOkResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
@@ -32,6 +33,8 @@ import {
   VerifyPickupRequest,
   VerifyPickupResponse,
 } from './dto/fulfilment.dto';
+import { RewardPickup, RewardPickupPage, RewardPickupQuery } from '../rewards/dto/reward.dto';
+import { RewardPickupsService } from '../rewards/reward-pickups.service';
 import { LeaderApplication, LeaderApplicationRequest } from './dto/leader.dto';
 import { LeaderDashboardService } from './leader-dashboard.service';
 import { LeadersService } from './leaders.service';
@@ -52,6 +55,7 @@ export class LeaderController {
     private readonly pickups: PickupsService,
     private readonly deliveries: DeliveriesService,
     private readonly commission: CommissionLedger,
+    private readonly rewardPickups: RewardPickupsService,
   ) {}
 
   @Post('applications')
@@ -126,6 +130,33 @@ export class LeaderController {
   @ApiConflictResponse({ description: 'DELIVERY_STATE_INVALID: not dispatched yet' })
   async receive(@Ctx() ctx: RequestContext, @Param('id', uuid) id: string): Promise<DeliveryBatch> {
     return this.deliveries.receive(ctx, await this.leaders.pointOf(ctx), id);
+  }
+
+  /** Goods from the rewards mall for the point's members: on their way, arrived, handed over. */
+  @Get('reward-pickups')
+  @ApiOkResponse({ type: RewardPickupPage, description: 'Oldest first' })
+  async rewardPickupList(
+    @Ctx() ctx: RequestContext,
+    @Query() query: RewardPickupQuery,
+  ): Promise<RewardPickupPage> {
+    return this.rewardPickups.list(
+      ctx,
+      await this.leaders.pointOf(ctx),
+      query.state ?? 'awaiting_delivery',
+      query,
+    );
+  }
+
+  /** The goods have arrived: the member is told to come for them. Again, it changes nothing. */
+  @Post('reward-pickups/:id/arrive')
+  @HttpCode(200)
+  @ApiOkResponse({ type: RewardPickup })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND: no such redemption at this pickup point' })
+  async rewardArrived(
+    @Ctx() ctx: RequestContext,
+    @Param('id', uuid) id: string,
+  ): Promise<RewardPickup> {
+    return this.rewardPickups.arrive(ctx, await this.leaders.pointOf(ctx), id);
   }
 
   @Get('commissions')

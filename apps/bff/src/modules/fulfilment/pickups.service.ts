@@ -11,6 +11,7 @@ import { ReferralsService } from '../engagement/referrals.service';
 import { OrderTransitions } from '../group-buy/order-transitions.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { PointsPolicyService } from '../points/points-policy.service';
+import { rewardNotArrived, RewardPickupsService } from '../rewards/reward-pickups.service';
 import { MemberCodeService } from '../tiers/member-code.service';
 import {
   PickupOrder,
@@ -27,8 +28,9 @@ const HANDED_OVER: readonly OrderState[] = ['picked_up', 'partially_refunded'];
 
 /**
  * 核销: the leader of a pickup point hands goods over against the shopper's 8-digit code or
- * member code. Only orders of the leader's own pickup point are ever looked at; a code of
- * another point is as unknown as a wrong one, and wrong codes count towards a pause.
+ * member code: orders, and goods from the rewards mall. Only those of the leader's own pickup
+ * point are ever looked at; a code of another point is as unknown as a wrong one, and wrong codes
+ * count towards a pause.
  */
 @Injectable()
 export class PickupsService {
@@ -41,6 +43,7 @@ export class PickupsService {
     private readonly memberCodes: MemberCodeService,
     private readonly attempts: PickupAttemptsService,
     private readonly referrals: ReferralsService,
+    private readonly rewardPickups: RewardPickupsService,
     private readonly clock: Clock,
   ) {}
 
@@ -103,6 +106,7 @@ export class PickupsService {
     }
   }
 
+  /** An order's code, or else goods of the rewards mall: the two never share an open code. */
   private async verifyCode(
     ctx: RequestContext,
     pickupPointId: string,
@@ -115,15 +119,30 @@ export class PickupsService {
        FOR UPDATE`,
       [pickupPointId, code],
     );
-    if (!order) throw pickupCodeInvalid();
+    if (!order) return this.verifyRewardCode(ctx, pickupPointId, code);
     if (HANDED_OVER.includes(order.state))
-      return { orders: await this.views(ctx, [order.id]), alreadyPickedUp: true };
+      return { orders: await this.views(ctx, [order.id]), rewards: [], alreadyPickedUp: true };
     if (order.state !== 'ready_for_pickup') throw orderNotReady(order.id, order.state);
     await this.pickUp(ctx, [order.id]);
-    return { orders: await this.views(ctx, [order.id]), alreadyPickedUp: false };
+    return { orders: await this.views(ctx, [order.id]), rewards: [], alreadyPickedUp: false };
   }
 
-  /** Every order of the member ready at this pickup point, at once. */
+  private async verifyRewardCode(
+    ctx: RequestContext,
+    pickupPointId: string,
+    code: string,
+  ): Promise<VerifyPickupResponse> {
+    const reward = await this.rewardPickups.lockWithCode(ctx, pickupPointId, code);
+    if (!reward) throw pickupCodeInvalid();
+    if (reward.state === 'awaiting_delivery') throw rewardNotArrived(reward.id);
+    const alreadyPickedUp = reward.state === 'picked_up';
+    const rewards = alreadyPickedUp
+      ? await this.rewardPickups.views(ctx, pickupPointId, [reward.id])
+      : await this.rewardPickups.handOver(ctx, pickupPointId, [reward.id]);
+    return { orders: [], rewards, alreadyPickedUp };
+  }
+
+  /** Every order and every good of the rewards mall of the member ready at this pickup point, at once. */
   private async verifyMember(
     ctx: RequestContext,
     pickupPointId: string,
@@ -136,10 +155,15 @@ export class PickupsService {
        ORDER BY id FOR UPDATE`,
       [pickupPointId, memberId],
     );
-    if (ready.length === 0) throw nothingToPickUp();
+    const readyRewards = await this.rewardPickups.lockReadyOf(ctx, pickupPointId, memberId);
+    if (ready.length === 0 && readyRewards.length === 0) throw nothingToPickUp();
     const ids = ready.map((r) => r.id);
-    await this.pickUp(ctx, ids);
-    return { orders: await this.views(ctx, ids), alreadyPickedUp: false };
+    if (ids.length > 0) await this.pickUp(ctx, ids);
+    return {
+      orders: await this.views(ctx, ids),
+      rewards: await this.rewardPickups.handOver(ctx, pickupPointId, readyRewards),
+      alreadyPickedUp: false,
+    };
   }
 
   private async pickUp(ctx: RequestContext, orderIds: string[]): Promise<void> {

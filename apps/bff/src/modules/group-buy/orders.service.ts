@@ -260,7 +260,8 @@ export class OrdersService {
   /**
    * Inserts the order with a random 8-digit pickup code, and its lines, in one statement. A
    * code already used by an open order of the same pickup point is skipped by the unique index
-   * (ON CONFLICT), never by a read first; the lines are written only with the order.
+   * (ON CONFLICT), never by a read first, and one held by goods from the rewards mall waiting
+   * there by the statement; the lines are written only with the order.
    */
   private async insertOrder(
     ctx: RequestContext,
@@ -275,7 +276,9 @@ export class OrdersService {
         `WITH placed AS (
            INSERT INTO orders (member_id, pickup_point_id, state, subtotal_fen, tier_discount_fen, coupon_discount_fen,
              points_used, points_discount_fen, payable_fen, points_to_earn, expires_at, pickup_code)
-           VALUES ($1, $2, 'pending_payment', $3, $4, $5, $6, $7, $8, $9, $10, $11)
+           SELECT $1, $2, 'pending_payment', $3, $4, $5, $6, $7, $8, $9, $10, $11
+           WHERE NOT EXISTS (SELECT 1 FROM redemptions WHERE pickup_point_id = $2 AND pickup_code = $11
+                               AND pickup_state <> 'picked_up')
            ON CONFLICT DO NOTHING RETURNING *),
          lines AS (
            INSERT INTO order_lines (order_id, campaign_id, quantity, unit_price_fen, list_fen, tier_discount_fen,

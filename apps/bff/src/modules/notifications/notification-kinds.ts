@@ -4,7 +4,8 @@
  * could not go back and the platform takes it up). pickup_postponed: the goods of a paid order
  * come to the pickup point later than the day first given. birthday_gift: the tier's birthday
  * points, given on the member's birthday. referral_rewarded: points for an invitee's first
- * pickup, to the invitee and to their inviter.
+ * pickup, to the invitee and to their inviter. reward_ready: goods from the rewards mall have
+ * arrived at the member's pickup point.
  */
 export const NOTIFICATION_KINDS = [
   'order_refunded',
@@ -18,6 +19,7 @@ export const NOTIFICATION_KINDS = [
   'points_expiring',
   'birthday_gift',
   'referral_rewarded',
+  'reward_ready',
 ] as const;
 
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];

@@ -16,9 +16,11 @@ import {
   Redemption,
   RestockRequest,
   Reward,
+  RewardShipment,
   ShopperReward,
   UpdateRewardRequest,
 } from './dto/reward.dto';
+import { RewardPickupsService } from './reward-pickups.service';
 import { RewardsService } from './rewards.service';
 
 @ApiTags('rewards')
@@ -59,7 +61,10 @@ export class RewardsController {
 @Controller('admin/rewards')
 @Roles('admin')
 export class RewardsAdminController {
-  constructor(private readonly rewards: RewardsService) {}
+  constructor(
+    private readonly rewards: RewardsService,
+    private readonly pickups: RewardPickupsService,
+  ) {}
 
   /** With an Idempotency-Key, an operator's retry gets the first answer, not a second one. */
   @Post()
@@ -67,6 +72,13 @@ export class RewardsAdminController {
   @ApiCreatedResponse({ type: Reward })
   create(@Ctx() ctx: RequestContext, @Body() body: CreateRewardRequest): Promise<Reward> {
     return this.rewards.create(ctx, body);
+  }
+
+  /** What goods to send to which pickup point: units per reward and point, by how far they have got. */
+  @Get('shipments')
+  @ApiOkResponse({ type: RewardShipment, isArray: true })
+  shipments(@Ctx() ctx: RequestContext): Promise<RewardShipment[]> {
+    return this.pickups.shipments(ctx);
   }
 
   /** Every reward, withdrawn ones too, cheapest first. */

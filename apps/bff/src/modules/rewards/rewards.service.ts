@@ -1,5 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
+import { drawPickupCode } from '@linli/domain';
 import { ErrorCode, MEMBER_TIERS, type MemberTier } from '@linli/shared';
+import { randomInt } from 'node:crypto';
 import { fieldChanges, fieldsToChange } from '../../common/edits';
 import { AppException } from '../../common/errors/app-exception';
 import { RequestContext } from '../../common/request-context';
@@ -7,6 +9,7 @@ import { TransactionalConnection } from '../../common/transaction/transactional-
 import { AuditService } from '../audit/audit.service';
 import { CouponsService } from '../coupons/coupons.service';
 import { Coupon } from '../coupons/dto/coupon.dto';
+import { pickupPointRequired } from '../group-buy/group-buy.exception';
 import { PointsLedger } from '../points/points-ledger.service';
 import { MemberBenefitsService } from '../tiers/member-benefits.service';
 import {
@@ -15,14 +18,18 @@ import {
   UpdateRewardRequest,
   Redemption,
   Reward,
+  RewardKind,
+  RewardPickupState,
   ShopperReward,
 } from './dto/reward.dto';
 
 interface RewardRow {
   id: string;
+  kind: RewardKind;
   name: string;
   description: string;
-  coupon_id: string;
+  image: string | null;
+  coupon_id: string | null;
   points_cost: number;
   stock_left: number;
   per_member_limit: number;
@@ -38,6 +45,7 @@ const rewardNotFound = (rewardId: string) => AppException.notFound('Reward', { r
 const EDITABLE = [
   'name',
   'description',
+  'image',
   'pointsCost',
   'perMemberLimit',
   'minTier',
@@ -45,12 +53,15 @@ const EDITABLE = [
 ] as const;
 /** The units a reward may have had on offer in all: what its integer column holds. */
 const MOST_STOCK = 2_147_483_647;
+/** Codes drawn for a goods redemption before giving up: each is taken with odds of 1 in 10^5 or less. */
+const PICKUP_CODE_TRIES = 5;
 
 /**
- * The rewards mall (积分商城, DESIGN.md section 8): coupons for points. A redemption is one
- * transaction: the member's points account is held first (so their redemptions are counted
+ * The rewards mall (积分商城, DESIGN.md section 8): coupons or goods for points. A redemption is
+ * one transaction: the member's points account is held first (so their redemptions are counted
  * against the limit one at a time), the points are spent, and the stock is taken by a guarded
- * update; any refusal leaves both as they were.
+ * update; any refusal leaves both as they were. Goods are collected at the member's pickup point
+ * against a pickup code, as an order is (RewardPickupsService).
  */
 @Injectable()
 export class RewardsService {
@@ -63,19 +74,34 @@ export class RewardsService {
   ) {}
 
   async create(ctx: RequestContext, request: CreateRewardRequest): Promise<Reward> {
-    const [coupon] = await this.coupons.byIds(ctx, [request.couponId]);
-    if (!coupon)
+    const kind = request.kind ?? 'coupon';
+    if ((kind === 'coupon') !== (request.couponId !== undefined))
+      throw new AppException(
+        HttpStatus.BAD_REQUEST,
+        ErrorCode.ValidationFailed,
+        'A coupon reward needs couponId, and goods take none',
+        {
+          fields: {
+            couponId: [kind === 'coupon' ? 'couponId is required' : 'goods give no coupon'],
+          },
+        },
+      );
+    const coupon = request.couponId ? await this.coupon(ctx, request.couponId) : null;
+    if (request.couponId && !coupon)
       throw new AppException(HttpStatus.NOT_FOUND, ErrorCode.CouponNotFound, 'Coupon not found', {
         couponId: request.couponId,
       });
     const [row] = await this.connection.query<RewardRow>(
       ctx,
-      `INSERT INTO rewards (name, description, coupon_id, points_cost, stock_total, stock_left, per_member_limit, min_tier)
-       VALUES ($1, $2, $3, $4, $5, $5, $6, $7) RETURNING *`,
+      `INSERT INTO rewards (kind, name, description, image, coupon_id, points_cost, stock_total, stock_left,
+         per_member_limit, min_tier)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9) RETURNING *`,
       [
+        kind,
         request.name,
         request.description ?? '',
-        request.couponId,
+        request.image ?? null,
+        request.couponId ?? null,
         request.pointsCost,
         request.stock,
         request.perMemberLimit,
@@ -95,7 +121,9 @@ export class RewardsService {
       [withdrawn],
     );
     const coupons = await this.couponsOf(ctx, rows);
-    return rows.map((row) => toReward(row, coupons.get(row.coupon_id) as Coupon));
+    return rows.map((row) =>
+      toReward(row, row.coupon_id ? (coupons.get(row.coupon_id) ?? null) : null),
+    );
   }
 
   /** Changes what an operator may change of a reward (withdrawing or offering it again too); audited. */
@@ -115,7 +143,7 @@ export class RewardsService {
       ctx,
       `UPDATE rewards SET name = COALESCE($2, name), description = COALESCE($3, description),
          points_cost = COALESCE($4, points_cost), per_member_limit = COALESCE($5, per_member_limit),
-         min_tier = COALESCE($6, min_tier), active = COALESCE($7, active)
+         min_tier = COALESCE($6, min_tier), active = COALESCE($7, active), image = COALESCE($8, image)
        WHERE id = $1 RETURNING *`,
       [
         rewardId,
@@ -125,9 +153,10 @@ export class RewardsService {
         request.perMemberLimit ?? null,
         request.minTier ?? null,
         request.active ?? null,
+        request.image ?? null,
       ],
     );
-    const [coupon] = await this.coupons.byIds(ctx, [row.coupon_id]);
+    const coupon = await this.couponOf(ctx, row);
     await this.audit.record(
       ctx,
       'reward.update',
@@ -163,8 +192,7 @@ export class RewardsService {
       { type: 'reward', id: rewardId },
       { quantity, stockLeft: row.stock_left },
     );
-    const [coupon] = await this.coupons.byIds(ctx, [row.coupon_id]);
-    return toReward(row, coupon);
+    return toReward(row, await this.couponOf(ctx, row));
   }
 
   /** The mall as the member sees it: what each costs, what is left, and what is theirs to have. */
@@ -186,8 +214,9 @@ export class RewardsService {
 
   /**
    * Redeems units of a reward for points: 404 for one not on offer, 409 REWARD_NOT_ELIGIBLE
-   * below its tier, PURCHASE_LIMIT_EXCEEDED past the member's limit, POINTS_INSUFFICIENT, or
-   * OUT_OF_STOCK; the member gets a copy of its coupon per unit.
+   * below its tier, PICKUP_POINT_REQUIRED for goods before the member has chosen a pickup point,
+   * PURCHASE_LIMIT_EXCEEDED past the member's limit, POINTS_INSUFFICIENT, or OUT_OF_STOCK. A
+   * coupon gives the member a copy per unit; goods are to be collected at their pickup point.
    */
   async redeem(ctx: RequestContext, memberId: string, request: RedeemRequest): Promise<Redemption> {
     const [reward] = await this.connection.query<RewardRow>(
@@ -206,11 +235,16 @@ export class RewardsService {
       );
     // The member's account first: their redemptions are counted one at a time.
     await this.ledger.holdAccount(ctx, memberId);
-    const [{ redeemed }] = await this.connection.query<{ redeemed: number }>(
+    const [{ redeemed, pickup_point_id: pickupPointId }] = await this.connection.query<{
+      redeemed: number;
+      pickup_point_id: string | null;
+    }>(
       ctx,
-      `SELECT COALESCE(SUM(quantity), 0)::int AS redeemed FROM redemptions WHERE member_id = $1 AND reward_id = $2`,
+      `SELECT (SELECT COALESCE(SUM(quantity), 0)::int FROM redemptions WHERE member_id = $1 AND reward_id = $2) AS redeemed,
+              (SELECT pickup_point_id FROM members WHERE id = $1) AS pickup_point_id`,
       [memberId, reward.id],
     );
+    if (reward.kind === 'goods' && !pickupPointId) throw pickupPointRequired();
     if (redeemed + request.quantity > reward.per_member_limit)
       throw new AppException(
         HttpStatus.CONFLICT,
@@ -219,19 +253,25 @@ export class RewardsService {
         { rewardId: reward.id, limit: reward.per_member_limit, alreadyRedeemed: redeemed },
       );
     const points = reward.points_cost * request.quantity;
-    const [redemption] = await this.connection.query<{ id: string; created_at: Date }>(
-      ctx,
-      `INSERT INTO redemptions (reward_id, member_id, quantity, points) VALUES ($1, $2, $3, $4)
-       RETURNING id, created_at`,
-      [reward.id, memberId, request.quantity, points],
-    );
-    await this.ledger.spend(ctx, memberId, { type: 'redemption', id: redemption.id }, points);
-    await this.coupons.grant(
-      ctx,
-      reward.coupon_id,
-      memberId,
-      Array.from({ length: request.quantity }, (_, i) => `redemption:${redemption.id}:${i}`),
-    );
+    const redemptionId =
+      reward.kind === 'goods'
+        ? await this.insertGoodsRedemption(
+            ctx,
+            memberId,
+            reward.id,
+            request.quantity,
+            points,
+            pickupPointId as string,
+          )
+        : await this.insertRedemption(ctx, memberId, reward.id, request.quantity, points);
+    await this.ledger.spend(ctx, memberId, { type: 'redemption', id: redemptionId }, points);
+    if (reward.coupon_id)
+      await this.coupons.grant(
+        ctx,
+        reward.coupon_id,
+        memberId,
+        Array.from({ length: request.quantity }, (_, i) => `redemption:${redemptionId}:${i}`),
+      );
     // Stock last: the reward's row stays locked from this update only until the commit.
     const taken = await this.connection.query(
       ctx,
@@ -243,53 +283,133 @@ export class RewardsService {
       throw new AppException(HttpStatus.CONFLICT, ErrorCode.OutOfStock, 'Not as many left', {
         rewardId: reward.id,
       });
-    return {
-      id: redemption.id,
-      rewardId: reward.id,
-      rewardName: reward.name,
-      quantity: request.quantity,
-      points,
-      createdAt: redemption.created_at.toISOString(),
-    };
+    const [redemption] = await this.redemptionsOf(ctx, memberId, redemptionId);
+    return redemption;
   }
 
   /** The member's redemptions, newest first. */
-  async redemptions(ctx: RequestContext, memberId: string): Promise<Redemption[]> {
+  redemptions(ctx: RequestContext, memberId: string): Promise<Redemption[]> {
+    return this.redemptionsOf(ctx, memberId, null);
+  }
+
+  private async insertRedemption(
+    ctx: RequestContext,
+    memberId: string,
+    rewardId: string,
+    quantity: number,
+    points: number,
+  ): Promise<string> {
+    const [{ id }] = await this.connection.query<{ id: string }>(
+      ctx,
+      `INSERT INTO redemptions (reward_id, member_id, quantity, points) VALUES ($1, $2, $3, $4) RETURNING id`,
+      [rewardId, memberId, quantity, points],
+    );
+    return id;
+  }
+
+  /**
+   * A goods redemption with a random pickup code that no open redemption or order of the pickup
+   * point holds, so that the leader's code finds one thing only: the unique index skips codes of
+   * redemptions (ON CONFLICT), the statement itself those of orders.
+   */
+  private async insertGoodsRedemption(
+    ctx: RequestContext,
+    memberId: string,
+    rewardId: string,
+    quantity: number,
+    points: number,
+    pickupPointId: string,
+  ): Promise<string> {
+    for (let attempt = 0; attempt < PICKUP_CODE_TRIES; attempt += 1) {
+      const [inserted] = await this.connection.query<{ id: string }>(
+        ctx,
+        `INSERT INTO redemptions (reward_id, member_id, quantity, points, pickup_point_id, pickup_state, pickup_code)
+         SELECT $1, $2, $3, $4, $5, 'awaiting_delivery', $6
+         WHERE NOT EXISTS (SELECT 1 FROM orders WHERE pickup_point_id = $5 AND pickup_code = $6
+                             AND state NOT IN ('completed', 'cancelled', 'refunded'))
+         ON CONFLICT DO NOTHING RETURNING id`,
+        [rewardId, memberId, quantity, points, pickupPointId, drawPickupCode(randomInt)],
+      );
+      if (inserted) return inserted.id;
+    }
+    throw new Error('no free pickup code after several tries');
+  }
+
+  /** The member's redemptions (one of them, or the latest 100), newest first. */
+  private async redemptionsOf(
+    ctx: RequestContext,
+    memberId: string,
+    redemptionId: string | null,
+  ): Promise<Redemption[]> {
     const rows = await this.connection.query<{
       id: string;
       reward_id: string;
       name: string;
+      kind: RewardKind;
       quantity: number;
       points: number;
       created_at: Date;
+      pickup_point_id: string | null;
+      pickup_point_name: string | null;
+      pickup_state: RewardPickupState | null;
+      pickup_code: string | null;
+      ready_at: Date | null;
+      picked_up_at: Date | null;
     }>(
       ctx,
-      `SELECT d.id, d.reward_id, r.name, d.quantity, d.points, d.created_at
+      `SELECT d.id, d.reward_id, r.name, r.kind, d.quantity, d.points, d.created_at,
+              d.pickup_point_id, p.name AS pickup_point_name, d.pickup_state, d.pickup_code, d.ready_at, d.picked_up_at
        FROM redemptions d JOIN rewards r ON r.id = d.reward_id
-       WHERE d.member_id = $1 ORDER BY d.created_at DESC, d.id DESC LIMIT 100`,
-      [memberId],
+         LEFT JOIN pickup_points p ON p.id = d.pickup_point_id
+       WHERE d.member_id = $1 AND ($2::uuid IS NULL OR d.id = $2)
+       ORDER BY d.created_at DESC, d.id DESC LIMIT 100`,
+      [memberId, redemptionId],
     );
     return rows.map((r) => ({
       id: r.id,
       rewardId: r.reward_id,
       rewardName: r.name,
+      kind: r.kind,
       quantity: r.quantity,
       points: r.points,
+      pickup:
+        r.pickup_point_id && r.pickup_state && r.pickup_code
+          ? {
+              pickupPointId: r.pickup_point_id,
+              pickupPointName: r.pickup_point_name ?? '',
+              state: r.pickup_state,
+              pickupCode: r.pickup_state === 'picked_up' ? null : r.pickup_code,
+              readyAt: r.ready_at?.toISOString() ?? null,
+              pickedUpAt: r.picked_up_at?.toISOString() ?? null,
+            }
+          : null,
       createdAt: r.created_at.toISOString(),
     }));
   }
 
+  private async coupon(ctx: RequestContext, couponId: string): Promise<Coupon | null> {
+    const [coupon] = await this.coupons.byIds(ctx, [couponId]);
+    return coupon ?? null;
+  }
+
+  private couponOf(ctx: RequestContext, row: RewardRow): Promise<Coupon | null> {
+    return row.coupon_id ? this.coupon(ctx, row.coupon_id) : Promise.resolve(null);
+  }
+
   private async couponsOf(ctx: RequestContext, rows: RewardRow[]): Promise<Map<string, Coupon>> {
-    const coupons = await this.coupons.byIds(ctx, [...new Set(rows.map((r) => r.coupon_id))]);
+    const ids = [...new Set(rows.flatMap((r) => (r.coupon_id ? [r.coupon_id] : [])))];
+    const coupons = ids.length > 0 ? await this.coupons.byIds(ctx, ids) : [];
     return new Map(coupons.map((c) => [c.id, c]));
   }
 }
 
-function toReward(row: RewardRow, coupon: Coupon): Reward {
+function toReward(row: RewardRow, coupon: Coupon | null): Reward {
   return {
     id: row.id,
+    kind: row.kind,
     name: row.name,
     description: row.description,
+    image: row.image,
     pointsCost: row.points_cost,
     stockLeft: row.stock_left,
     perMemberLimit: row.per_member_limit,

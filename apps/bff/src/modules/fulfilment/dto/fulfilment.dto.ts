@@ -11,6 +11,7 @@ import {
 } from 'class-validator';
 import { PageQuery } from '../../../common/pagination';
 import { CommissionTotals } from '../../commission/dto/commission.dto';
+import { RewardPickup } from '../../rewards/dto/reward.dto';
 
 export const BATCH_STATES = ['packing', 'dispatched', 'received'] as const;
 export type BatchState = (typeof BATCH_STATES)[number];
@@ -107,7 +108,13 @@ export class VerifyPickupRequest {
 
 export class VerifyPickupResponse {
   @ApiProperty({ type: PickupOrder, isArray: true }) orders!: PickupOrder[];
-  @ApiProperty({ description: 'The orders had already been picked up: nothing changed' })
+  @ApiProperty({
+    type: RewardPickup,
+    isArray: true,
+    description: 'Goods from the rewards mall handed over with them (or by the code alone)',
+  })
+  rewards!: RewardPickup[];
+  @ApiProperty({ description: 'What the code names had already been picked up: nothing changed' })
   alreadyPickedUp!: boolean;
 }
 

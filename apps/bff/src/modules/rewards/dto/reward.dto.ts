@@ -6,13 +6,23 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  IsUrl,
   IsUUID,
   Length,
   Max,
   MaxLength,
   Min,
 } from 'class-validator';
+import { PageQuery } from '../../../common/pagination';
 import { Coupon } from '../../coupons/dto/coupon.dto';
+
+export const REWARD_KINDS = ['coupon', 'goods'] as const;
+/** A coupon (a copy per unit, into 我的优惠券), or goods collected at the member's pickup point. */
+export type RewardKind = (typeof REWARD_KINDS)[number];
+
+/** How far a goods redemption has got: on its way to the pickup point, arrived, handed over. */
+export const REWARD_PICKUP_STATES = ['awaiting_delivery', 'ready_for_pickup', 'picked_up'] as const;
+export type RewardPickupState = (typeof REWARD_PICKUP_STATES)[number];
 
 export class CreateRewardRequest {
   @ApiProperty({ example: '5 元无门槛券' })
@@ -26,9 +36,24 @@ export class CreateRewardRequest {
   @MaxLength(200)
   description?: string;
 
-  @ApiProperty({ format: 'uuid', description: 'The coupon a redemption gives a copy of, per unit' })
+  @ApiPropertyOptional({ enum: REWARD_KINDS, enumName: 'RewardKind', default: 'coupon' })
+  @IsOptional()
+  @IsIn(REWARD_KINDS)
+  kind?: RewardKind;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'The coupon a redemption gives a copy of, per unit; for coupons only, and needed',
+  })
+  @IsOptional()
   @IsUUID('4')
-  couponId!: string;
+  couponId?: string;
+
+  @ApiPropertyOptional({ description: 'A picture of the goods (or of the coupon)' })
+  @IsOptional()
+  @IsUrl({ require_tld: false })
+  @MaxLength(500)
+  image?: string;
 
   @ApiProperty({ description: 'Points a unit costs', example: 500 })
   @IsInt()
@@ -67,7 +92,14 @@ export class Reward {
     description: 'The lowest tier it is for',
   })
   minTier!: MemberTier;
-  @ApiProperty({ type: Coupon, description: 'What a unit gives' }) coupon!: Coupon;
+  @ApiProperty({ enum: REWARD_KINDS, enumName: 'RewardKind' }) kind!: RewardKind;
+  @ApiProperty({
+    type: Coupon,
+    nullable: true,
+    description: 'What a unit of a coupon reward gives; null for goods',
+  })
+  coupon!: Coupon | null;
+  @ApiProperty({ type: String, nullable: true }) image!: string | null;
   @ApiProperty({ description: 'On offer; a withdrawn reward is not shown nor redeemed' })
   active!: boolean;
 }
@@ -77,7 +109,7 @@ export class Reward {
  * restocks). A redemption under way when the change commits keeps the price it started with.
  */
 export class UpdateRewardRequest extends PartialType(
-  OmitType(CreateRewardRequest, ['couponId', 'stock'] as const),
+  OmitType(CreateRewardRequest, ['kind', 'couponId', 'stock'] as const),
 ) {
   @ApiPropertyOptional({ description: 'false withdraws it from the mall; true offers it again' })
   @IsOptional()
@@ -110,11 +142,78 @@ export class RedeemRequest {
   quantity!: number;
 }
 
+/** Where and how the goods of a redemption are collected. */
+export class RedemptionPickup {
+  @ApiProperty({ format: 'uuid' }) pickupPointId!: string;
+  @ApiProperty() pickupPointName!: string;
+  @ApiProperty({ enum: REWARD_PICKUP_STATES, enumName: 'RewardPickupState' })
+  state!: RewardPickupState;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'The 8-digit code the leader hands the goods over against; null once they have been',
+  })
+  pickupCode!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) readyAt!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) pickedUpAt!: string | null;
+}
+
 export class Redemption {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) rewardId!: string;
   @ApiProperty() rewardName!: string;
+  @ApiProperty({ enum: REWARD_KINDS, enumName: 'RewardKind' }) kind!: RewardKind;
   @ApiProperty() quantity!: number;
   @ApiProperty({ description: 'Points it cost' }) points!: number;
+  @ApiProperty({
+    type: RedemptionPickup,
+    nullable: true,
+    description: 'For goods: where to collect them, the code, and whether they have arrived',
+  })
+  pickup!: RedemptionPickup | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+/** A goods redemption as the leader of its pickup point sees it. */
+export class RewardPickup {
+  @ApiProperty({ format: 'uuid', description: 'The redemption' }) id!: string;
+  @ApiProperty() nickname!: string;
+  @ApiProperty() rewardName!: string;
+  @ApiProperty({ type: String, nullable: true }) image!: string | null;
+  @ApiProperty() quantity!: number;
+  @ApiProperty({ enum: REWARD_PICKUP_STATES, enumName: 'RewardPickupState' })
+  state!: RewardPickupState;
+  @ApiProperty({ description: 'Last 4 digits of the pickup code' }) codeHint!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) readyAt!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) pickedUpAt!: string | null;
+}
+
+/** Units of one goods reward for one pickup point, by how far they have got: what to pack and send. */
+export class RewardShipment {
+  @ApiProperty({ format: 'uuid' }) rewardId!: string;
+  @ApiProperty() rewardName!: string;
+  @ApiProperty({ format: 'uuid' }) pickupPointId!: string;
+  @ApiProperty() pickupPointName!: string;
+  @ApiProperty({ description: 'Units redeemed and not yet arrived' }) awaitingDelivery!: number;
+  @ApiProperty({ description: 'Units arrived and waiting to be collected' })
+  readyForPickup!: number;
+  @ApiProperty({ description: 'Units handed over' }) pickedUp!: number;
+}
+
+export class RewardPickupPage {
+  @ApiProperty({ type: RewardPickup, isArray: true }) items!: RewardPickup[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class RewardPickupQuery extends PageQuery {
+  @ApiPropertyOptional({
+    enum: REWARD_PICKUP_STATES,
+    enumName: 'RewardPickupState',
+    default: 'awaiting_delivery',
+  })
+  @IsOptional()
+  @IsIn(REWARD_PICKUP_STATES)
+  state?: RewardPickupState;
 }
