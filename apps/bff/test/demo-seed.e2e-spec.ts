@@ -25,7 +25,7 @@ describe('demo seed', () => {
       campaigns: 4,
       admins: 1,
       coupons: 2,
-      rewards: 1,
+      rewards: 2,
     });
     await seedDemo(t.dataSource, t.config);
     await seedDemo(t.dataSource, t.config);

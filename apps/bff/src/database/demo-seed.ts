@@ -57,6 +57,12 @@ export const DEMO = {
   /** 满 30 减 5, in alice's and bob's 我的优惠券, and for 300 points in the 积分商城. */
   coupon: { id: '0b6f3c1e-0000-4000-8000-000000000401', name: '满 30 减 5' },
   reward: { id: '0b6f3c1e-0000-4000-8000-000000000411', name: '满 30 减 5 优惠券' },
+  /** Goods for 500 points, collected at the member's pickup point. */
+  goodsReward: {
+    id: '0b6f3c1e-0000-4000-8000-000000000412',
+    name: '环保购物袋',
+    image: `${DEMO_MEDIA}bag.svg`,
+  },
   products: [
     {
       id: '0b6f3c1e-0000-4000-8000-000000000301',
@@ -194,6 +200,11 @@ export async function seedDemo(
       `INSERT INTO rewards (id, name, description, coupon_id, points_cost, stock_total, stock_left, per_member_limit)
        VALUES ($1, $2, '下单满 30 元可用', $3, 300, 100, 100, 2) ON CONFLICT (id) DO NOTHING`,
       [DEMO.reward.id, DEMO.reward.name, DEMO.coupon.id],
+    );
+    await manager.query(
+      `INSERT INTO rewards (id, kind, name, description, image, points_cost, stock_total, stock_left, per_member_limit)
+       VALUES ($1, 'goods', $2, '到货后凭提货码到自提点领取', $3, 500, 50, 50, 1) ON CONFLICT (id) DO NOTHING`,
+      [DEMO.goodsReward.id, DEMO.goodsReward.name, DEMO.goodsReward.image],
     );
     const username = config.ADMIN_USERNAME ?? DEMO.admin.username;
     const password = config.ADMIN_PASSWORD ?? DEMO.admin.password;

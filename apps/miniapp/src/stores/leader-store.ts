@@ -6,6 +6,7 @@ import type {
   PickList,
   PickupOrder,
   NearbyPickupPoint,
+  RewardPickup,
   VerifyPickupRequest,
   VerifyPickupResponse,
 } from '@linli/api-contract';
@@ -36,6 +37,8 @@ interface LeaderState {
   pickLists: PickList[];
   /** The point's batches, newest first. */
   deliveries: PagedList<DeliveryBatch>;
+  /** Goods from the rewards mall on their way to the point, oldest first. */
+  arrivingRewards: RewardPickup[];
   applications: LeaderApplication[];
   /** Pickup points near the caller that still need a leader: what an application can be for. */
   vacantPoints: NearbyPickupPoint[];
@@ -53,6 +56,8 @@ interface LeaderState {
   loadDeliveries(): Promise<void>;
   loadMoreDeliveries(): Promise<void>;
   receive(batchId: string): Promise<boolean>;
+  /** The goods of a redemption have arrived; its member is told. */
+  rewardArrived(redemptionId: string): Promise<boolean>;
   /** The caller's applications and the nearby points a new one could be for. */
   loadApplications(): Promise<void>;
   apply(request: LeaderApplicationRequest): Promise<boolean>;
@@ -67,6 +72,7 @@ const EMPTY: Pick<
   | 'outcomes'
   | 'pickLists'
   | 'deliveries'
+  | 'arrivingRewards'
   | 'applications'
   | 'vacantPoints'
   | 'loading'
@@ -79,6 +85,7 @@ const EMPTY: Pick<
   outcomes: [],
   pickLists: [],
   deliveries: emptyList(),
+  arrivingRewards: [],
   applications: [],
   vacantPoints: [],
   loading: false,
@@ -156,7 +163,14 @@ export const useLeaderStore = create<LeaderState>()((set, get) => {
     loadPickLists: () =>
       read(async () => ({ pickLists: await api.leader.pickLists() }), '分拣单加载失败'),
 
-    loadDeliveries: () => readFirst(deliveries, '到货批次加载失败'),
+    loadDeliveries: () =>
+      read(async () => {
+        const [arriving] = await Promise.all([
+          api.leader.rewardPickups({ limit: 100 }),
+          deliveries.load(),
+        ]);
+        return { arrivingRewards: arriving.items };
+      }, '到货批次加载失败'),
 
     loadMoreDeliveries: () => readMore(deliveries, '到货批次加载失败'),
 
@@ -171,6 +185,22 @@ export const useLeaderStore = create<LeaderState>()((set, get) => {
             ...state.deliveries,
             items: state.deliveries.items.map((batch) => (batch.id === batchId ? received : batch)),
           },
+        }));
+        return true;
+      } catch (error) {
+        set({ busy: false, error: messageFor(error, '确认失败，请重试') });
+        return false;
+      }
+    },
+
+    async rewardArrived(redemptionId) {
+      set({ busy: true });
+      try {
+        await api.leader.rewardArrived(redemptionId);
+        set((state) => ({
+          busy: false,
+          error: null,
+          arrivingRewards: state.arrivingRewards.filter((reward) => reward.id !== redemptionId),
         }));
         return true;
       } catch (error) {

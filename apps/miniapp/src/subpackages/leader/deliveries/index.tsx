@@ -1,7 +1,7 @@
 import { Button } from '@nutui/nutui-react-taro';
 import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro';
-import type { DeliveryBatch } from '@linli/api-contract';
+import type { DeliveryBatch, RewardPickup } from '@linli/api-contract';
 import { formatDateTime } from '../../../services/format';
 import { DELIVERY_STATE_LABELS } from '../../../services/order-labels';
 import { useLeaderStore } from '../../../stores/leader-store';
@@ -15,7 +15,10 @@ function when(batch: DeliveryBatch): string {
   return '仓库分拣中';
 }
 
-/** The leader confirms each batch on arrival; its orders then wait for pickup. */
+/**
+ * The leader confirms each batch on arrival, and each good from the rewards mall; their
+ * neighbours are then told to come for them.
+ */
 export default function DeliveriesPage() {
   const {
     deliveries,
@@ -26,6 +29,8 @@ export default function DeliveriesPage() {
     loadDeliveries,
     loadMoreDeliveries,
     receive,
+    arrivingRewards,
+    rewardArrived,
   } = useLeaderStore();
   useDidShow(() => void loadDeliveries());
   usePullDownRefresh(() => void loadDeliveries().finally(() => Taro.stopPullDownRefresh()));
@@ -40,11 +45,46 @@ export default function DeliveriesPage() {
       void Taro.showToast({ title: '已通知取货', icon: 'success' });
   };
 
+  const confirmReward = async (reward: RewardPickup) => {
+    const { confirm: sure } = await Taro.showModal({
+      title: '确认到货',
+      content: `${reward.nickname} 兑换的 ${reward.rewardName} x${reward.quantity} 已到自提点？确认后将通知邻居领取。`,
+    });
+    if (sure && (await rewardArrived(reward.id)))
+      void Taro.showToast({ title: '已通知领取', icon: 'success' });
+  };
+
   const gate = useLeaderGate(notLeader);
   if (gate) return gate;
   return (
     <View className="page leader-deliveries">
       {error && <Text className="leader-error">{error}</Text>}
+      {arrivingRewards.length > 0 && (
+        <View className="leader-card reward-arrivals">
+          <Text className="leader-card__title">积分兑换好礼 · 待到货</Text>
+          {arrivingRewards.map((reward) => (
+            <View key={reward.id} className="reward-arrival">
+              <View className="leader-row">
+                <Text className="reward-arrival__name">
+                  {reward.rewardName} x{reward.quantity}
+                </Text>
+                <Text className="leader-muted">
+                  {reward.nickname} · 尾号 {reward.codeHint}
+                </Text>
+              </View>
+              <Button
+                className="reward-arrived"
+                size="small"
+                type="primary"
+                loading={busy}
+                onClick={() => void confirmReward(reward)}
+              >
+                确认到货
+              </Button>
+            </View>
+          ))}
+        </View>
+      )}
       {!loading && !error && deliveries.items.length === 0 && (
         <Text className="leader-empty">暂时没有配送批次</Text>
       )}

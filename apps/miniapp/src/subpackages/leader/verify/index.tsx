@@ -1,7 +1,7 @@
 import { Button, Input, TextArea } from '@nutui/nutui-react-taro';
 import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow, useReachBottom } from '@tarojs/taro';
-import type { PickupOrder } from '@linli/api-contract';
+import type { PickupOrder, RewardPickup } from '@linli/api-contract';
 import { useState } from 'react';
 import { OrderLineProduct } from '../../../components/order-line-product';
 import { type VerifyOutcome, useLeaderStore } from '../../../stores/leader-store';
@@ -29,6 +29,22 @@ function OrderLines({ order }: { order: PickupOrder }) {
   );
 }
 
+/** Goods from the rewards mall, handed over like an order. */
+function RewardLine({ reward }: { reward: RewardPickup }) {
+  return (
+    <View className="verify-order verify-reward">
+      <View className="leader-row">
+        <Text>{reward.nickname}</Text>
+        <Text className="leader-muted">积分兑换 · 尾号 {reward.codeHint}</Text>
+      </View>
+      <View className="leader-row verify-order__line">
+        <OrderLineProduct line={{ title: reward.rewardName, image: reward.image }} />
+        <Text className="leader-muted">x{reward.quantity}</Text>
+      </View>
+    </View>
+  );
+}
+
 function Outcome({ outcome }: { outcome: VerifyOutcome }) {
   if (!outcome.result) {
     return (
@@ -48,6 +64,9 @@ function Outcome({ outcome }: { outcome: VerifyOutcome }) {
       </View>
       {outcome.result.orders.map((order) => (
         <OrderLines key={order.id} order={order} />
+      ))}
+      {outcome.result.rewards.map((reward) => (
+        <RewardLine key={reward.id} reward={reward} />
       ))}
     </View>
   );

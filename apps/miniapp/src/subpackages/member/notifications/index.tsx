@@ -10,8 +10,8 @@ import { useNotificationsStore } from '../../../stores/notifications-store';
 import './index.scss';
 
 /**
- * Opens what a notice is about: its order, the member card, the points wallet, or a leader's
- * deliveries.
+ * Opens what a notice is about: its order, the member card, the points wallet, the rewards mall
+ * (whose 我的兑换 has the pickup code), or a leader's deliveries.
  */
 function useOpenNotice(): (notice: NotificationView) => void {
   const openPage = useOpenPage();
@@ -21,6 +21,7 @@ function useOpenNotice(): (notice: NotificationView) => void {
     else if (notice.kind === 'tier_changed') void Taro.switchTab({ url: '/pages/member/index' });
     else if (['points_expiring', 'birthday_gift', 'referral_rewarded'].includes(notice.kind))
       openPage('/subpackages/member/points/index');
+    else if (notice.kind === 'reward_ready') openPage('/subpackages/member/rewards/index');
     else if (notice.kind === 'pickup_postponed') openPage('/subpackages/leader/deliveries/index');
   };
 }

@@ -1,7 +1,7 @@
 import { Button } from '@nutui/nutui-react-taro';
-import { Text, View } from '@tarojs/components';
+import { Image, Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
-import type { ShopperReward } from '@linli/api-contract';
+import type { Redemption, ShopperReward } from '@linli/api-contract';
 import { MEMBER_TIER_NAMES } from '@linli/shared';
 import { useState } from 'react';
 import { NotLoaded } from '../../../components/load-failed';
@@ -23,13 +23,50 @@ function unavailable(reward: ShopperReward, available: number): string | null {
   return null;
 }
 
-/** 积分商城: coupons for points; each redemption takes the points and a unit at once. */
+/** Where a redemption's goods are, or where its coupons went. */
+function redemptionStatus(redemption: Redemption): string {
+  const { pickup } = redemption;
+  if (!pickup) return '已放入我的优惠券';
+  if (pickup.state === 'picked_up') return `已在「${pickup.pickupPointName}」领取`;
+  if (pickup.state === 'ready_for_pickup') return `已到「${pickup.pickupPointName}」，凭提货码领取`;
+  return `待到货，到货后凭提货码到「${pickup.pickupPointName}」领取`;
+}
+
+/** A reward's face: a coupon's value and condition, or a picture of the goods. */
+function RewardFace({ reward }: { reward: ShopperReward }) {
+  if (reward.coupon)
+    return (
+      <View className="reward__value">
+        <Text className="reward__amount">{couponValue(reward.coupon)}</Text>
+        <Text className="reward__condition">{couponCondition(reward.coupon)}</Text>
+      </View>
+    );
+  return (
+    <View className="reward__value reward__value--goods">
+      {reward.image ? (
+        <Image className="reward__picture" src={reward.image} mode="aspectFill" lazyLoad />
+      ) : (
+        <Text className="reward__amount">好礼</Text>
+      )}
+      <Text className="reward__condition">自提点领取</Text>
+    </View>
+  );
+}
+
+/**
+ * 积分商城: coupons or goods for points; each redemption takes the points and a unit at once.
+ * 我的兑换 below shows where goods are, with the code to collect them.
+ */
 export default function RewardsPage() {
   const loggedIn = useAuthStore((s) => Boolean(s.accessToken));
   const { data, error, setError, loading, load } = useLoaded(
     async () => {
-      const [rewards, wallet] = await Promise.all([api.rewards.list(), api.points.wallet()]);
-      return { rewards, available: wallet.available };
+      const [rewards, wallet, redemptions] = await Promise.all([
+        api.rewards.list(),
+        api.points.wallet(),
+        api.rewards.redemptions(),
+      ]);
+      return { rewards, available: wallet.available, redemptions };
     },
     '积分商城加载失败',
     loggedIn,
@@ -37,16 +74,22 @@ export default function RewardsPage() {
   const [redeeming, setRedeeming] = useState<string | null>(null);
 
   const redeem = async (reward: ShopperReward) => {
+    const goods = reward.kind === 'goods';
     const { confirm } = await Taro.showModal({
       title: `用 ${reward.pointsCost} 积分兑换？`,
-      content: `${reward.name}，兑换后放入我的优惠券`,
+      content: goods
+        ? `${reward.name}，到货后凭提货码到你的自提点领取`
+        : `${reward.name}，兑换后放入我的优惠券`,
     });
     if (!confirm) return;
     setRedeeming(reward.id);
     try {
       // One key per confirmed tap: the BFF redeems it once, however often it is sent.
       await api.rewards.redeem({ rewardId: reward.id, quantity: 1 }, newIdempotencyKey());
-      void Taro.showToast({ title: '兑换成功，已放入我的优惠券', icon: 'none' });
+      void Taro.showToast({
+        title: goods ? '兑换成功，到货后凭提货码领取' : '兑换成功，已放入我的优惠券',
+        icon: 'none',
+      });
       await load();
     } catch (failure) {
       setError(messageFor(failure, '兑换失败，请重试'));
@@ -58,7 +101,7 @@ export default function RewardsPage() {
 
   if (!loggedIn) return <LogInFirst title="登录后兑换积分好礼" />;
   if (!data) return <NotLoaded error={error} loading={loading} onRetry={() => void load()} />;
-  const { rewards, available } = data;
+  const { rewards, available, redemptions } = data;
 
   return (
     <View className="rewards">
@@ -72,10 +115,7 @@ export default function RewardsPage() {
         const blocked = unavailable(reward, available);
         return (
           <View key={reward.id} className="reward">
-            <View className="reward__value">
-              <Text className="reward__amount">{couponValue(reward.coupon)}</Text>
-              <Text className="reward__condition">{couponCondition(reward.coupon)}</Text>
-            </View>
+            <RewardFace reward={reward} />
             <View className="reward__main">
               <Text className="reward__name">{reward.name}</Text>
               <Text className="reward__meta">
@@ -98,6 +138,25 @@ export default function RewardsPage() {
           </View>
         );
       })}
+      {redemptions.length > 0 && (
+        <View className="redemptions">
+          <Text className="redemptions__title">我的兑换</Text>
+          {redemptions.map((redemption) => (
+            <View key={redemption.id} className="redemption">
+              <View className="redemption__head">
+                <Text className="redemption__name">
+                  {redemption.rewardName} x{redemption.quantity}
+                </Text>
+                <Text className="redemption__points">{`${redemption.points} 积分`}</Text>
+              </View>
+              <Text className="redemption__status">{redemptionStatus(redemption)}</Text>
+              {redemption.pickup?.pickupCode && (
+                <Text className="redemption__code">{`提货码 ${redemption.pickup.pickupCode}`}</Text>
+              )}
+            </View>
+          ))}
+        </View>
+      )}
     </View>
   );
 }
