@@ -1,5 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { drawPickupCode, ORDER_STAGES, type OrderState } from '@linli/domain';
+import { drawPickupCode, ORDER_STAGES, type OrderState, PICKUP_CODE_TRIES } from '@linli/domain';
 import { randomInt } from 'node:crypto';
 import { ErrorCode } from '@linli/shared';
 import { Clock } from '../../common/clock';
@@ -34,9 +34,6 @@ const SHOWS_PICKUP_CODE: readonly OrderState[] = [
 
 /** Orders that hold no paid units: awaiting payment, cancelled, or refunded whole. */
 const NOT_PAID_FOR: readonly OrderState[] = ['pending_payment', 'cancelled', 'refunded'];
-
-/** Tries at a pickup code before giving up; with 10^8 codes a second try is already rare. */
-const PICKUP_CODE_TRIES = 5;
 
 /** An unpaid order gives its stock back after this long, or at its cut-off if that comes first. */
 export const PAYMENT_WINDOW_MS = 15 * 60_000;

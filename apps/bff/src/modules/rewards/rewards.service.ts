@@ -1,5 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { drawPickupCode } from '@linli/domain';
+import { drawPickupCode, PICKUP_CODE_TRIES } from '@linli/domain';
 import { ErrorCode, MEMBER_TIERS, type MemberTier } from '@linli/shared';
 import { randomInt } from 'node:crypto';
 import { fieldChanges, fieldsToChange } from '../../common/edits';
@@ -53,8 +53,6 @@ const EDITABLE = [
 ] as const;
 /** The units a reward may have had on offer in all: what its integer column holds. */
 const MOST_STOCK = 2_147_483_647;
-/** Codes drawn for a goods redemption before giving up: each is taken with odds of 1 in 10^5 or less. */
-const PICKUP_CODE_TRIES = 5;
 
 /**
  * The rewards mall (积分商城, DESIGN.md section 8): coupons or goods for points. A redemption is
