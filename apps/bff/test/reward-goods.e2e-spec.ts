@@ -202,6 +202,9 @@ describe('goods in the rewards mall: redeemed for points, collected at the picku
     // The west leader neither sees, confirms nor hands over the east point's goods.
     expect((await w.get(otherLeader.token, '/leader/reward-pickups')).items).toEqual([]);
     await arrive(otherLeader.token, redeemed.id).expect(404);
+    expect((await w.get(leader.token, '/leader/reward-pickups')).items).toContainEqual(
+      expect.objectContaining({ id: redeemed.id, state: 'awaiting_delivery' }),
+    );
     await arrive(leader.token, redeemed.id).expect(200);
     const wrongPoint = await verify(otherLeader.token, { code: redeemed.pickup.pickupCode });
     expect(wrongPoint.status).toBe(404);
