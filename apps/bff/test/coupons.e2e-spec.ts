@@ -13,20 +13,6 @@ describe('coupons: issued once, on at most one order, given back when the order 
   });
   afterAll(() => t.close());
 
-  const createCoupon = (body: Record<string, unknown>) =>
-    t
-      .http()
-      .post('/api/v1/admin/coupons')
-      .set(as(w.admin))
-      .send({
-        name: '满 30 减 5',
-        kind: 'fixed',
-        amountFen: 500,
-        minSpendFen: 3_000,
-        validFrom: new Date(w.clock.now().getTime() - HOUR_MS).toISOString(),
-        validUntil: new Date(w.clock.now().getTime() + 30 * 24 * HOUR_MS).toISOString(),
-        ...body,
-      });
   const issue = (couponId: string, memberIds: string[], key = randomUUID()) =>
     t
       .http()
@@ -36,7 +22,7 @@ describe('coupons: issued once, on at most one order, given back when the order 
       .send({ memberIds });
   /** A coupon given to the member: their copy's id. */
   const couponFor = async (member: { id: string; token: string }, body = {}) => {
-    const coupon = await createCoupon(body).expect(201);
+    const coupon = await w.createCoupon(body).expect(201);
     await issue(coupon.body.id, [member.id]).expect(201);
     const mine = await w.get(member.token, '/me/coupons');
     return mine.find((c: { couponId: string }) => c.couponId === coupon.body.id).id as string;
@@ -50,7 +36,7 @@ describe('coupons: issued once, on at most one order, given back when the order 
 
   it('issues a copy once per member and key, and lists the member’s coupons', async () => {
     const ann = await w.shopperAt('coupon-ann');
-    const coupon = await createCoupon({}).expect(201);
+    const coupon = await w.createCoupon({}).expect(201);
     expect(coupon.body).toMatchObject({
       name: '满 30 减 5',
       kind: 'fixed',
@@ -239,7 +225,7 @@ describe('coupons: issued once, on at most one order, given back when the order 
     [{ kind: 'cash' }],
     [{ campaignIds: ['not-a-campaign'] }],
   ])('refuses to create %j', async (change) => {
-    const response = await createCoupon(change).expect(400);
+    const response = await w.createCoupon(change).expect(400);
     expect(response.body.error.code).toBe('VALIDATION_FAILED');
   });
 
@@ -251,8 +237,8 @@ describe('coupons: issued once, on at most one order, given back when the order 
       validFrom: new Date(w.clock.now().getTime() - HOUR_MS).toISOString(),
       validUntil: new Date(w.clock.now().getTime() + 24 * HOUR_MS).toISOString(),
     };
-    const first = await createCoupon(body).set('Idempotency-Key', key).expect(201);
-    const again = await createCoupon(body).set('Idempotency-Key', key).expect(201);
+    const first = await w.createCoupon(body).set('Idempotency-Key', key).expect(201);
+    const again = await w.createCoupon(body).set('Idempotency-Key', key).expect(201);
     expect(again.body.id).toBe(first.body.id);
     const [{ n }] = await t.dataSource.query(
       `SELECT count(*)::int AS n FROM coupons WHERE name = '重发的券'`,
@@ -261,7 +247,7 @@ describe('coupons: issued once, on at most one order, given back when the order 
   });
 
   it('issues to members who exist only, and is for operators', async () => {
-    const coupon = await createCoupon({}).expect(201);
+    const coupon = await w.createCoupon({}).expect(201);
     await issue(coupon.body.id, [randomUUID()]).expect(404);
     await issue(randomUUID(), [randomUUID()]).expect(404);
     const gus = await w.shopperAt('coupon-gus');

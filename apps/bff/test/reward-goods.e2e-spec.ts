@@ -35,16 +35,19 @@ describe('goods in the rewards mall: redeemed for points, collected at the picku
       })
       .expect(201)
       .then((r) => r.body as { id: string });
-  /** A member of the east point holding `points` points. */
-  const memberWith = async (name: string, points: number, pickupPointId = w.points.east) => {
-    const member = await w.shopperAt(name, pickupPointId);
-    await t
+  /** An operator gives the member points. */
+  const grant = (memberId: string, points: number) =>
+    t
       .http()
-      .post(`/api/v1/admin/members/${member.id}/points-adjustments`)
+      .post(`/api/v1/admin/members/${memberId}/points-adjustments`)
       .set(as(w.admin))
       .set('Idempotency-Key', randomUUID())
       .send({ points, reason: '活动奖励' })
       .expect(201);
+  /** A member of the east point holding `points` points. */
+  const memberWith = async (name: string, points: number, pickupPointId = w.points.east) => {
+    const member = await w.shopperAt(name, pickupPointId);
+    await grant(member.id, points);
     return member;
   };
   const redeem = (token: string, body: object, key = randomUUID()) =>
@@ -185,13 +188,7 @@ describe('goods in the rewards mall: redeemed for points, collected at the picku
   it('needs a pickup point, and keeps each leader to their own point’s goods', async () => {
     const goods = await createGoods({ name: '帆布包' });
     const loner = await loginMember(t, 'goods-no-point');
-    await t
-      .http()
-      .post(`/api/v1/admin/members/${loner.member.id}/points-adjustments`)
-      .set(as(w.admin))
-      .set('Idempotency-Key', randomUUID())
-      .send({ points: 1_000, reason: '活动奖励' })
-      .expect(201);
+    await grant(loner.member.id, 1_000);
     const homeless = await redeem(loner.accessToken, { rewardId: goods.id, quantity: 1 });
     expect(homeless.status).toBe(409);
     expect(homeless.body.error.code).toBe(ErrorCode.PickupPointRequired);
@@ -220,19 +217,7 @@ describe('goods in the rewards mall: redeemed for points, collected at the picku
   });
 
   it('refuses a goods reward with a coupon, a coupon reward without one, and a bad picture', async () => {
-    const coupon = await t
-      .http()
-      .post('/api/v1/admin/coupons')
-      .set(as(w.admin))
-      .send({
-        name: '满 30 减 5',
-        kind: 'fixed',
-        amountFen: 500,
-        minSpendFen: 3_000,
-        validFrom: new Date(w.clock.now().getTime() - 3_600_000).toISOString(),
-        validUntil: new Date(w.clock.now().getTime() + 30 * 86_400_000).toISOString(),
-      })
-      .expect(201);
+    const coupon = await w.createCoupon().expect(201);
     const create = (body: object) =>
       t
         .http()

@@ -147,6 +147,22 @@ export async function fulfilmentWorld(t: TestApp) {
 
   const memberCode = (memberId: string) => t.app.get(MemberCodeService).issue(memberId).memberCode;
 
+  /** An operator creates a coupon: 满 30 减 5 for the next 30 days unless `body` says otherwise. */
+  const createCoupon = (body: Record<string, unknown> = {}) =>
+    t
+      .http()
+      .post('/api/v1/admin/coupons')
+      .set(as(admin))
+      .send({
+        name: '满 30 减 5',
+        kind: 'fixed',
+        amountFen: 500,
+        minSpendFen: 3_000,
+        validFrom: new Date(clock.now().getTime() - HOUR_MS).toISOString(),
+        validUntil: new Date(clock.now().getTime() + 30 * 24 * HOUR_MS).toISOString(),
+        ...body,
+      });
+
   return {
     admin,
     points,
@@ -160,6 +176,7 @@ export async function fulfilmentWorld(t: TestApp) {
     deliverTo,
     handOver,
     memberCode,
+    createCoupon,
     clock,
   };
 }
