@@ -62,6 +62,24 @@ describe('goods in the rewards mall: redeemed for points, collected at the picku
     );
   const arrive = (token: string, redemptionId: string) =>
     t.http().post(`/api/v1/leader/reward-pickups/${redemptionId}/arrive`).set(as(token));
+  const cancelMine = (token: string, redemptionId: string, key = randomUUID()) =>
+    t
+      .http()
+      .post(`/api/v1/me/redemptions/${redemptionId}/cancel`)
+      .set(as(token))
+      .set('Idempotency-Key', key);
+  const cancelAsOperator = (redemptionId: string, body: object, key = randomUUID()) =>
+    t
+      .http()
+      .post(`/api/v1/admin/redemptions/${redemptionId}/cancel`)
+      .set(as(w.admin))
+      .set('Idempotency-Key', key)
+      .send(body);
+  const stockLeft = async (rewardId: string) =>
+    (await w.get(w.admin, '/admin/rewards')).find((r: { id: string }) => r.id === rewardId)
+      .stockLeft as number;
+  const reconciled = async () =>
+    expect((await w.get(w.admin, '/admin/points/reconciliation')).mismatches).toEqual([]);
 
   it('takes points and stock, gives a pickup code at the member’s point, and hands the goods over once they arrive', async () => {
     const goods = await createGoods();
@@ -214,6 +232,186 @@ describe('goods in the rewards mall: redeemed for points, collected at the picku
       .get('/api/v1/leader/reward-pickups?state=lost')
       .set(as(leader.token))
       .expect(400);
+  });
+
+  it('lets the member take back goods on their way: points and units back, the code and the limit free again', async () => {
+    const goods = await createGoods({ name: '竹制砧板', stock: 5, perMemberLimit: 2 });
+    const di = await memberWith('goods-di', 1_000);
+    const redeemed = (await redeem(di.token, { rewardId: goods.id, quantity: 2 }).expect(201)).body;
+    const code = redeemed.pickup.pickupCode as string;
+    expect(await stockLeft(goods.id)).toBe(3);
+
+    const key = randomUUID();
+    const cancelled = await cancelMine(di.token, redeemed.id, key).expect(200);
+    expect(cancelled.body).toMatchObject({
+      id: redeemed.id,
+      points: 400,
+      pickup: {
+        state: 'cancelled',
+        pickupCode: null,
+        cancelledAt: expect.any(String),
+        pointsReturned: 400,
+      },
+    });
+    expect((await cancelMine(di.token, redeemed.id, key).expect(200)).body).toEqual(cancelled.body);
+    const twice = await cancelMine(di.token, redeemed.id).expect(409);
+    expect(twice.body.error).toMatchObject({
+      code: ErrorCode.RedemptionNotCancellable,
+      details: { redemptionId: redeemed.id, state: 'cancelled' },
+    });
+    expect((await w.get(di.token, '/me/points')).available).toBe(1_000);
+    expect((await w.get(di.token, '/me/points/entries?type=return')).items).toEqual([
+      expect.objectContaining({ amount: 400 }),
+    ]);
+    expect(await stockLeft(goods.id)).toBe(5);
+    expect((await w.get(leader.token, '/leader/reward-pickups')).items).not.toContainEqual(
+      expect.objectContaining({ id: redeemed.id }),
+    );
+    expect(await shipped(goods.id)).toBeUndefined();
+    const oldCode = await verify(leader.token, { code }).expect(404);
+    expect(oldCode.body.error.code).toBe(ErrorCode.PickupCodeInvalid);
+
+    // The cancelled units no longer count against the limit; arrived goods can't be taken back.
+    const again = (await redeem(di.token, { rewardId: goods.id, quantity: 2 }).expect(201)).body;
+    expect(
+      (await w.get(di.token, '/rewards')).find((r: { id: string }) => r.id === goods.id),
+    ).toMatchObject({ yourQuantity: 2 });
+    await arrive(leader.token, again.id).expect(200);
+    const arrived = await cancelMine(di.token, again.id).expect(409);
+    expect(arrived.body.error.details).toEqual({
+      redemptionId: again.id,
+      state: 'ready_for_pickup',
+    });
+    expect((await w.get(di.token, '/me/points')).available).toBe(600);
+    await reconciled();
+  });
+
+  it('keeps a member to their own goods, and coupons as they are', async () => {
+    const goods = await createGoods({ name: '陶瓷碗' });
+    const ed = await memberWith('goods-ed', 1_000);
+    const fay = await memberWith('goods-fay', 1_000);
+    const redeemed = (await redeem(ed.token, { rewardId: goods.id, quantity: 1 }).expect(201)).body;
+    const foreign = await cancelMine(fay.token, redeemed.id).expect(404);
+    expect(foreign.body.error.code).toBe(ErrorCode.NotFound);
+    await cancelMine(fay.token, randomUUID()).expect(404);
+    await cancelMine(fay.token, 'nope').expect(400);
+    await cancelMine(leader.token, redeemed.id).expect(404);
+
+    const coupon = await w.createCoupon().expect(201);
+    const couponReward = await t
+      .http()
+      .post('/api/v1/admin/rewards')
+      .set(as(w.admin))
+      .send({
+        couponId: coupon.body.id,
+        name: '满减券',
+        pointsCost: 100,
+        stock: 5,
+        perMemberLimit: 1,
+      })
+      .expect(201);
+    const gotCoupon = (
+      await redeem(fay.token, { rewardId: couponReward.body.id, quantity: 1 }).expect(201)
+    ).body;
+    const stays = await cancelMine(fay.token, gotCoupon.id).expect(409);
+    expect(stays.body.error.details).toEqual({ redemptionId: gotCoupon.id, state: 'coupon' });
+    const operatorToo = await cancelAsOperator(gotCoupon.id, { reason: '误兑换' }).expect(409);
+    expect(operatorToo.body.error.code).toBe(ErrorCode.RedemptionNotCancellable);
+    expect((await w.get(ed.token, '/me/points')).available).toBe(800);
+  });
+
+  it('lets an operator cancel goods not yet handed over, audited, and tells the member why', async () => {
+    const goods = await createGoods({ name: '收纳箱' });
+    const gus = await memberWith('goods-gus', 1_000);
+    const redeemed = (await redeem(gus.token, { rewardId: goods.id, quantity: 1 }).expect(201))
+      .body;
+    await arrive(leader.token, redeemed.id).expect(200);
+
+    await cancelAsOperator(redeemed.id, {}).expect(400);
+    await cancelAsOperator(redeemed.id, { reason: '   ' }).expect(400);
+    await cancelAsOperator(redeemed.id, { reason: '物流丢件', points: 5 }).expect(400);
+    await t
+      .http()
+      .post(`/api/v1/admin/redemptions/${redeemed.id}/cancel`)
+      .set(as(gus.token))
+      .send({ reason: '物流丢件' })
+      .expect(403);
+    await cancelAsOperator(randomUUID(), { reason: '物流丢件' }).expect(404);
+
+    const key = randomUUID();
+    const cancelled = await cancelAsOperator(redeemed.id, { reason: '物流丢件' }, key).expect(200);
+    expect(cancelled.body.pickup).toMatchObject({ state: 'cancelled', pointsReturned: 200 });
+    expect(
+      (await cancelAsOperator(redeemed.id, { reason: '物流丢件' }, key).expect(200)).body,
+    ).toEqual(cancelled.body);
+    await cancelAsOperator(redeemed.id, { reason: '重复' }, key).expect(422);
+    expect((await w.get(gus.token, '/me/points')).available).toBe(1_000);
+    const notices = await w.get(gus.token, '/me/notifications');
+    expect(notices.items.filter((n: { kind: string }) => n.kind === 'reward_cancelled')).toEqual([
+      expect.objectContaining({
+        title: '兑换已取消，积分已退回',
+        body: '「收纳箱」的兑换已取消（物流丢件），退回 200 积分。',
+        data: { redemptionId: redeemed.id },
+      }),
+    ]);
+    const audit = await t.dataSource.query(
+      `SELECT action, details FROM audit_log WHERE target_type = 'redemption' AND target_id = $1`,
+      [redeemed.id],
+    );
+    expect(audit).toEqual([
+      {
+        action: 'redemption.cancel',
+        details: { reason: '物流丢件', state: 'ready_for_pickup', pointsReturned: 200 },
+      },
+    ]);
+    const nothing = await verify(leader.token, { memberCode: w.memberCode(gus.id) }).expect(404);
+    expect(nothing.body.error.code).toBe(ErrorCode.NothingToPickUp);
+
+    // Goods handed over stay handed over.
+    const kept = (await redeem(gus.token, { rewardId: goods.id, quantity: 1 }).expect(201)).body;
+    await arrive(leader.token, kept.id).expect(200);
+    await verify(leader.token, { code: kept.pickup.pickupCode }).expect(200);
+    const late = await cancelAsOperator(kept.id, { reason: '物流丢件' }).expect(409);
+    expect(late.body.error.details).toEqual({ redemptionId: kept.id, state: 'picked_up' });
+    await reconciled();
+  });
+
+  it('gives points back once when cancels race each other and the handover', async () => {
+    const goods = await createGoods({ name: '晾衣架', stock: 10, perMemberLimit: 5 });
+    const hal = await memberWith('goods-hal', 1_000);
+    // Twenty cancels of goods on their way: one takes them back.
+    const onTheWay = (await redeem(hal.token, { rewardId: goods.id, quantity: 2 }).expect(201))
+      .body;
+    const cancels = await Promise.all(
+      Array.from({ length: 20 }, () => cancelMine(hal.token, onTheWay.id)),
+    );
+    expect(cancels.filter((r) => r.status === 200)).toHaveLength(1);
+    expect(
+      cancels
+        .filter((r) => r.status !== 200)
+        .every((r) => r.body.error.code === ErrorCode.RedemptionNotCancellable),
+    ).toBe(true);
+    expect((await w.get(hal.token, '/me/points')).available).toBe(1_000);
+    expect(await stockLeft(goods.id)).toBe(10);
+
+    // Operators cancelling while the leader hands the goods over: one or the other, never both.
+    const ready = (await redeem(hal.token, { rewardId: goods.id, quantity: 3 }).expect(201)).body;
+    await arrive(leader.token, ready.id).expect(200);
+    const race = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        i % 2 === 0
+          ? cancelAsOperator(ready.id, { reason: '物流丢件' })
+          : verify(leader.token, { code: ready.pickup.pickupCode }),
+      ),
+    );
+    const cancelledOnce = race.filter((r) => r.status === 200 && r.body.pickup).length;
+    const handedOver = race.filter((r) => r.status === 200 && r.body.alreadyPickedUp === false);
+    expect(cancelledOnce + handedOver.length).toBe(1);
+    const [mine] = await w.get(hal.token, '/me/redemptions');
+    expect(mine.pickup.state).toBe(cancelledOnce ? 'cancelled' : 'picked_up');
+    expect((await w.get(hal.token, '/me/points')).available).toBe(cancelledOnce ? 1_000 : 400);
+    expect(await stockLeft(goods.id)).toBe(cancelledOnce ? 10 : 7);
+    await reconciled();
   });
 
   it('refuses a goods reward with a coupon, a coupon reward without one, and a bad picture', async () => {

@@ -49,6 +49,7 @@ export enum ErrorCode {
   CouponNotFound = 'COUPON_NOT_FOUND',
   CouponNotUsable = 'COUPON_NOT_USABLE',
   RewardNotEligible = 'REWARD_NOT_ELIGIBLE',
+  RedemptionNotCancellable = 'REDEMPTION_NOT_CANCELLABLE',
   CheckInAlreadyDone = 'CHECK_IN_ALREADY_DONE',
   BirthdayLocked = 'BIRTHDAY_LOCKED',
   ReviewAlreadyWritten = 'REVIEW_ALREADY_WRITTEN',

@@ -383,6 +383,13 @@ export function createApiClient(options: ApiClientOptions) {
           headers: { 'Idempotency-Key': idempotencyKey },
         }),
       redemptions: () => send<Redemption[]>({ method: 'GET', url: '/me/redemptions' }),
+      /** Takes back goods still on their way; a retry with the same key returns the first result. */
+      cancelRedemption: (redemptionId: string, idempotencyKey: string) =>
+        send<Redemption>({
+          method: 'POST',
+          url: `/me/redemptions/${redemptionId}/cancel`,
+          headers: { 'Idempotency-Key': idempotencyKey },
+        }),
     },
     coupons: {
       /** The member's coupons, newest first: those usable, used or expired, or all. */

@@ -30,6 +30,7 @@ import { Insight1766800000000 } from './migrations/1766800000000-insight';
 import { RecommendationIndexes1766900000000 } from './migrations/1766900000000-recommendation-indexes';
 import { TierMonthlyCoupons1767000000000 } from './migrations/1767000000000-tier-monthly-coupons';
 import { RewardGoods1767100000000 } from './migrations/1767100000000-reward-goods';
+import { RewardCancellations1767200000000 } from './migrations/1767200000000-reward-cancellations';
 
 /** In the order they run; a migration that has landed is never edited. */
 export const MIGRATIONS = [
@@ -65,4 +66,5 @@ export const MIGRATIONS = [
   RecommendationIndexes1766900000000,
   TierMonthlyCoupons1767000000000,
   RewardGoods1767100000000,
+  RewardCancellations1767200000000,
 ];

@@ -18,6 +18,7 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
   [ErrorCode.CouponNotUsable]: '这张优惠券不能用了，请重新选择',
   [ErrorCode.CouponNotFound]: '没有找到这张优惠券',
   [ErrorCode.RewardNotEligible]: '会员等级不够，暂不能兑换',
+  [ErrorCode.RedemptionNotCancellable]: '好礼已到自提点或已领取，不能取消了',
   [ErrorCode.BirthdayLocked]: '生日一年只能修改一次',
   [ErrorCode.OutOfStock]: '手慢了，库存不足',
   [ErrorCode.PriceChanged]: '价格有变动，请确认新的应付金额后再提交',

@@ -564,6 +564,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/redemptions/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["RewardsController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/rewards": {
         parameters: {
             query?: never;
@@ -622,6 +638,22 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["RewardsAdminController_restock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/redemptions/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["RedemptionsAdminController_cancel"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2605,18 +2637,22 @@ export interface components {
             quantity: number;
         };
         /** @enum {string} */
-        RewardPickupState: "awaiting_delivery" | "ready_for_pickup" | "picked_up";
+        RewardPickupState: "awaiting_delivery" | "ready_for_pickup" | "picked_up" | "cancelled";
         RedemptionPickup: {
             /** Format: uuid */
             pickupPointId: string;
             pickupPointName: string;
             state: components["schemas"]["RewardPickupState"];
-            /** @description The 8-digit code the leader hands the goods over against; null once they have been */
+            /** @description The 8-digit code the leader hands the goods over against; null once they have been, or were cancelled */
             pickupCode: string | null;
             /** Format: date-time */
             readyAt: string | null;
             /** Format: date-time */
             pickedUpAt: string | null;
+            /** Format: date-time */
+            cancelledAt: string | null;
+            /** @description Points given back by a cancellation; fewer than it cost when some came from lots that have expired since */
+            pointsReturned: number | null;
         };
         Redemption: {
             /** Format: uuid */
@@ -2722,6 +2758,13 @@ export interface components {
              * @example 50
              */
             quantity: number;
+        };
+        CancelRedemptionRequest: {
+            /**
+             * @description Why the operator cancels it; kept in the audit log and told to the member
+             * @example 物流丢件
+             */
+            reason: string;
         };
         SkuRequest: {
             /** @example 5斤装 */
@@ -3606,7 +3649,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            kind: "order_refunded" | "refund_settled" | "order_ready" | "pickup_postponed" | "order_picked_up" | "refund_decided" | "leader_application_decided" | "tier_changed" | "points_expiring" | "birthday_gift" | "referral_rewarded" | "reward_ready";
+            kind: "order_refunded" | "refund_settled" | "order_ready" | "pickup_postponed" | "order_picked_up" | "refund_decided" | "leader_application_decided" | "tier_changed" | "points_expiring" | "birthday_gift" | "referral_rewarded" | "reward_ready" | "reward_cancelled";
             title: string;
             body: string;
             data: {
@@ -3891,7 +3934,7 @@ export interface components {
             members?: components["schemas"]["ChurnMember"][];
         };
         /** @enum {string} */
-        ErrorCode: "VALIDATION_FAILED" | "AUTH_REQUIRED" | "AUTH_TOKEN_INVALID" | "AUTH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "RATE_LIMITED" | "IDEMPOTENCY_KEY_REUSED" | "WECHAT_LOGIN_FAILED" | "WECHAT_UNAVAILABLE" | "DEV_LOGIN_DISABLED" | "ADMIN_LOGIN_FAILED" | "JOB_NOT_FOUND" | "JOB_ALREADY_RUNNING" | "POINTS_INSUFFICIENT" | "POINTS_OPERATION_CONFLICT" | "TIER_RULES_PUBLISHED" | "TIER_RULES_INVALID" | "TIER_RULES_OUTDATED" | "MEMBER_CODE_INVALID" | "MEMBER_CODE_EXPIRED" | "PICKUP_POINT_REQUIRED" | "CAMPAIGN_NOT_OPEN" | "CAMPAIGN_INVALID" | "CAMPAIGN_NOT_DRAFT" | "CAMPAIGN_ORDERED" | "PURCHASE_LIMIT_EXCEEDED" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "ORDER_CAMPAIGNS_MISMATCH" | "LEADER_APPLICATION_PENDING" | "PICKUP_POINT_TAKEN" | "ALREADY_LEADER" | "PICKUP_CODE_INVALID" | "NOTHING_TO_PICK_UP" | "ORDER_NOT_READY" | "DELIVERY_STATE_INVALID" | "REFUND_NOT_ALLOWED" | "REFUND_QUANTITY_INVALID" | "ALREADY_DECIDED" | "WITHDRAWAL_BELOW_MINIMUM" | "COMMISSION_INSUFFICIENT" | "COUPON_NOT_FOUND" | "COUPON_NOT_USABLE" | "REWARD_NOT_ELIGIBLE" | "CHECK_IN_ALREADY_DONE" | "BIRTHDAY_LOCKED" | "REVIEW_ALREADY_WRITTEN" | "ORDER_STATE_INVALID" | "PAYMENT_NOTIFICATION_INVALID" | "PAYMENT_AMOUNT_MISMATCH" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR" | "NETWORK_ERROR";
+        ErrorCode: "VALIDATION_FAILED" | "AUTH_REQUIRED" | "AUTH_TOKEN_INVALID" | "AUTH_TOKEN_EXPIRED" | "REFRESH_TOKEN_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "RATE_LIMITED" | "IDEMPOTENCY_KEY_REUSED" | "WECHAT_LOGIN_FAILED" | "WECHAT_UNAVAILABLE" | "DEV_LOGIN_DISABLED" | "ADMIN_LOGIN_FAILED" | "JOB_NOT_FOUND" | "JOB_ALREADY_RUNNING" | "POINTS_INSUFFICIENT" | "POINTS_OPERATION_CONFLICT" | "TIER_RULES_PUBLISHED" | "TIER_RULES_INVALID" | "TIER_RULES_OUTDATED" | "MEMBER_CODE_INVALID" | "MEMBER_CODE_EXPIRED" | "PICKUP_POINT_REQUIRED" | "CAMPAIGN_NOT_OPEN" | "CAMPAIGN_INVALID" | "CAMPAIGN_NOT_DRAFT" | "CAMPAIGN_ORDERED" | "PURCHASE_LIMIT_EXCEEDED" | "OUT_OF_STOCK" | "PRICE_CHANGED" | "ORDER_CAMPAIGNS_MISMATCH" | "LEADER_APPLICATION_PENDING" | "PICKUP_POINT_TAKEN" | "ALREADY_LEADER" | "PICKUP_CODE_INVALID" | "NOTHING_TO_PICK_UP" | "ORDER_NOT_READY" | "DELIVERY_STATE_INVALID" | "REFUND_NOT_ALLOWED" | "REFUND_QUANTITY_INVALID" | "ALREADY_DECIDED" | "WITHDRAWAL_BELOW_MINIMUM" | "COMMISSION_INSUFFICIENT" | "COUPON_NOT_FOUND" | "COUPON_NOT_USABLE" | "REWARD_NOT_ELIGIBLE" | "REDEMPTION_NOT_CANCELLABLE" | "CHECK_IN_ALREADY_DONE" | "BIRTHDAY_LOCKED" | "REVIEW_ALREADY_WRITTEN" | "ORDER_STATE_INVALID" | "PAYMENT_NOTIFICATION_INVALID" | "PAYMENT_AMOUNT_MISMATCH" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR" | "NETWORK_ERROR";
         ErrorBody: {
             error: {
                 code: components["schemas"]["ErrorCode"];
@@ -5015,6 +5058,41 @@ export interface operations {
             };
         };
     };
+    RewardsController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Redemption"];
+                };
+            };
+            /** @description NOT_FOUND: no such redemption, or another member's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description REDEMPTION_NOT_CANCELLABLE: the goods have arrived, been handed over or cancelled, or it gave a coupon (details.state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     RewardsAdminController_list: {
         parameters: {
             query?: never;
@@ -5133,6 +5211,45 @@ export interface operations {
             };
             /** @description NOT_FOUND: no such reward */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    RedemptionsAdminController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelRedemptionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Redemption"];
+                };
+            };
+            /** @description NOT_FOUND: no such redemption */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description REDEMPTION_NOT_CANCELLABLE: handed over or cancelled already, or it gave a coupon (details.state) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

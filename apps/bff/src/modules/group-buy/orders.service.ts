@@ -275,7 +275,7 @@ export class OrdersService {
              points_used, points_discount_fen, payable_fen, points_to_earn, expires_at, pickup_code)
            SELECT $1, $2, 'pending_payment', $3, $4, $5, $6, $7, $8, $9, $10, $11
            WHERE NOT EXISTS (SELECT 1 FROM redemptions WHERE pickup_point_id = $2 AND pickup_code = $11
-                               AND pickup_state <> 'picked_up')
+                               AND pickup_state IN ('awaiting_delivery', 'ready_for_pickup'))
            ON CONFLICT DO NOTHING RETURNING *),
          lines AS (
            INSERT INTO order_lines (order_id, campaign_id, quantity, unit_price_fen, list_fen, tier_discount_fen,

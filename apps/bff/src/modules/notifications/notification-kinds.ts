@@ -5,7 +5,8 @@
  * come to the pickup point later than the day first given. birthday_gift: the tier's birthday
  * points, given on the member's birthday. referral_rewarded: points for an invitee's first
  * pickup, to the invitee and to their inviter. reward_ready: goods from the rewards mall have
- * arrived at the member's pickup point.
+ * arrived at the member's pickup point. reward_cancelled: an operator cancelled such goods and
+ * gave the points back.
  */
 export const NOTIFICATION_KINDS = [
   'order_refunded',
@@ -20,6 +21,7 @@ export const NOTIFICATION_KINDS = [
   'birthday_gift',
   'referral_rewarded',
   'reward_ready',
+  'reward_cancelled',
 ] as const;
 
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];

@@ -100,7 +100,7 @@ export class RewardPickupsService {
               COALESCE(SUM(d.quantity) FILTER (WHERE d.pickup_state = 'ready_for_pickup'), 0)::int AS ready_for_pickup,
               COALESCE(SUM(d.quantity) FILTER (WHERE d.pickup_state = 'picked_up'), 0)::int AS picked_up
        FROM redemptions d JOIN rewards r ON r.id = d.reward_id JOIN pickup_points p ON p.id = d.pickup_point_id
-       WHERE d.pickup_point_id IS NOT NULL
+       WHERE d.pickup_point_id IS NOT NULL AND d.pickup_state <> 'cancelled'
        GROUP BY d.reward_id, r.name, d.pickup_point_id, p.name
        ORDER BY awaiting_delivery DESC, r.name, p.name`,
     );
@@ -145,7 +145,8 @@ export class RewardPickupsService {
 
   /**
    * The point's redemption with this code, locked: one not yet handed over before one that was
-   * (a handed-over code may be drawn again); undefined for none.
+   * (a handed-over code may be drawn again); undefined for none. A cancelled one's code is no
+   * longer its.
    */
   async lockWithCode(
     ctx: RequestContext,
@@ -154,7 +155,8 @@ export class RewardPickupsService {
   ): Promise<{ id: string; state: RewardPickupState } | undefined> {
     const [row] = await this.connection.query<{ id: string; pickup_state: RewardPickupState }>(
       ctx,
-      `SELECT id, pickup_state FROM redemptions WHERE pickup_point_id = $1 AND pickup_code = $2
+      `SELECT id, pickup_state FROM redemptions
+       WHERE pickup_point_id = $1 AND pickup_code = $2 AND pickup_state <> 'cancelled'
        ORDER BY pickup_state = 'picked_up', created_at DESC LIMIT 1 FOR UPDATE`,
       [pickupPointId, code],
     );

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -11,6 +11,7 @@ import { Roles } from '../../common/auth/auth.decorators';
 import { Idempotent } from '../../common/idempotency/idempotency.interceptor';
 import { Ctx, RequestContext } from '../../common/request-context';
 import {
+  CancelRedemptionRequest,
   CreateRewardRequest,
   RedeemRequest,
   Redemption,
@@ -53,6 +54,49 @@ export class RewardsController {
   @ApiOkResponse({ type: Redemption, isArray: true })
   redemptions(@Ctx() ctx: RequestContext): Promise<Redemption[]> {
     return this.rewards.redemptions(ctx, ctx.memberId);
+  }
+
+  /** Takes back goods still on their way: the points and the units go back. */
+  @Post('me/redemptions/:id/cancel')
+  @HttpCode(200)
+  @Idempotent()
+  @ApiOkResponse({ type: Redemption })
+  @ApiNotFoundResponse({ description: "NOT_FOUND: no such redemption, or another member's" })
+  @ApiConflictResponse({
+    description:
+      'REDEMPTION_NOT_CANCELLABLE: the goods have arrived, been handed over or cancelled, or it gave a coupon (details.state)',
+  })
+  cancel(
+    @Ctx() ctx: RequestContext,
+    @Param('id', new ParseUUIDPipe({ version: '4' })) redemptionId: string,
+  ): Promise<Redemption> {
+    return this.rewards.cancelForMember(ctx, ctx.memberId, redemptionId);
+  }
+}
+
+@ApiTags('admin')
+@ApiBearerAuth()
+@Controller('admin/redemptions')
+@Roles('admin')
+export class RedemptionsAdminController {
+  constructor(private readonly rewards: RewardsService) {}
+
+  /** Cancels goods not yet handed over (lost on the way, say): the points and the units go back, and the member is told why. */
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @Idempotent()
+  @ApiOkResponse({ type: Redemption })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND: no such redemption' })
+  @ApiConflictResponse({
+    description:
+      'REDEMPTION_NOT_CANCELLABLE: handed over or cancelled already, or it gave a coupon (details.state)',
+  })
+  cancel(
+    @Ctx() ctx: RequestContext,
+    @Param('id', new ParseUUIDPipe({ version: '4' })) redemptionId: string,
+    @Body() body: CancelRedemptionRequest,
+  ): Promise<Redemption> {
+    return this.rewards.cancelForOperator(ctx, redemptionId, body.reason);
   }
 }
 

@@ -6,16 +6,19 @@ import { fieldChanges, fieldsToChange } from '../../common/edits';
 import { AppException } from '../../common/errors/app-exception';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
+import { Clock } from '../../common/clock';
 import { AuditService } from '../audit/audit.service';
 import { CouponsService } from '../coupons/coupons.service';
 import { Coupon } from '../coupons/dto/coupon.dto';
 import { pickupPointRequired } from '../group-buy/group-buy.exception';
 import { PointsLedger } from '../points/points-ledger.service';
+import { NotificationsService } from '../notifications/notifications.service';
 import { MemberBenefitsService } from '../tiers/member-benefits.service';
 import {
   CreateRewardRequest,
   RedeemRequest,
   UpdateRewardRequest,
+  OPEN_PICKUP_STATES,
   Redemption,
   Reward,
   RewardKind,
@@ -41,6 +44,17 @@ const reaches = (tier: MemberTier, minTier: MemberTier) =>
   MEMBER_TIERS.indexOf(tier) >= MEMBER_TIERS.indexOf(minTier);
 
 const rewardNotFound = (rewardId: string) => AppException.notFound('Reward', { rewardId });
+const redemptionNotFound = (redemptionId: string) =>
+  AppException.notFound('Redemption', { redemptionId });
+
+interface LockedRedemption {
+  id: string;
+  member_id: string;
+  reward_id: string;
+  quantity: number;
+  points: number;
+  pickup_state: RewardPickupState | null;
+}
 
 const EDITABLE = [
   'name',
@@ -69,6 +83,8 @@ export class RewardsService {
     private readonly ledger: PointsLedger,
     private readonly benefits: MemberBenefitsService,
     private readonly audit: AuditService,
+    private readonly notifications: NotificationsService,
+    private readonly clock: Clock,
   ) {}
 
   async create(ctx: RequestContext, request: CreateRewardRequest): Promise<Reward> {
@@ -199,7 +215,8 @@ export class RewardsService {
     const { tier } = await this.benefits.standing(ctx, memberId);
     const redeemed = await this.connection.query<{ reward_id: string; quantity: number }>(
       ctx,
-      `SELECT reward_id, SUM(quantity)::int AS quantity FROM redemptions WHERE member_id = $1 GROUP BY reward_id`,
+      `SELECT reward_id, SUM(quantity)::int AS quantity FROM redemptions
+       WHERE member_id = $1 AND pickup_state IS DISTINCT FROM 'cancelled' GROUP BY reward_id`,
       [memberId],
     );
     const mine = new Map(redeemed.map((r) => [r.reward_id, r.quantity]));
@@ -238,7 +255,8 @@ export class RewardsService {
       pickup_point_id: string | null;
     }>(
       ctx,
-      `SELECT (SELECT COALESCE(SUM(quantity), 0)::int FROM redemptions WHERE member_id = $1 AND reward_id = $2) AS redeemed,
+      `SELECT (SELECT COALESCE(SUM(quantity), 0)::int FROM redemptions
+                WHERE member_id = $1 AND reward_id = $2 AND pickup_state IS DISTINCT FROM 'cancelled') AS redeemed,
               (SELECT pickup_point_id FROM members WHERE id = $1) AS pickup_point_id`,
       [memberId, reward.id],
     );
@@ -285,9 +303,107 @@ export class RewardsService {
     return redemption;
   }
 
+  /**
+   * The member takes back goods on their way: 404 for another member's redemption, 409
+   * REDEMPTION_NOT_CANCELLABLE once they have arrived (or for a coupon).
+   */
+  async cancelForMember(
+    ctx: RequestContext,
+    memberId: string,
+    redemptionId: string,
+  ): Promise<Redemption> {
+    const redemption = await this.lockRedemption(ctx, redemptionId);
+    if (redemption?.member_id !== memberId) throw redemptionNotFound(redemptionId);
+    await this.cancel(ctx, redemption, ['awaiting_delivery']);
+    const [view] = await this.redemptionsOf(ctx, memberId, redemptionId);
+    return view;
+  }
+
+  /**
+   * An operator cancels goods not yet handed over (lost on the way, say), audited with the reason,
+   * and the member is told: 409 REDEMPTION_NOT_CANCELLABLE once handed over (or for a coupon).
+   */
+  async cancelForOperator(
+    ctx: RequestContext,
+    redemptionId: string,
+    reason: string,
+  ): Promise<Redemption> {
+    const redemption = await this.lockRedemption(ctx, redemptionId);
+    if (!redemption) throw redemptionNotFound(redemptionId);
+    const pointsReturned = await this.cancel(ctx, redemption, [
+      'awaiting_delivery',
+      'ready_for_pickup',
+    ]);
+    await this.audit.record(
+      ctx,
+      'redemption.cancel',
+      { type: 'redemption', id: redemptionId },
+      { reason, state: redemption.pickup_state, pointsReturned },
+    );
+    const [view] = await this.redemptionsOf(ctx, redemption.member_id, redemptionId);
+    await this.notifications.notify(ctx, redemption.member_id, {
+      kind: 'reward_cancelled',
+      dedupeKey: `reward-cancelled:${redemptionId}`,
+      title: '兑换已取消，积分已退回',
+      body: `「${view.rewardName}」的兑换已取消（${reason}），退回 ${pointsReturned} 积分。`,
+      data: { redemptionId },
+    });
+    return view;
+  }
+
   /** The member's redemptions, newest first. */
   redemptions(ctx: RequestContext, memberId: string): Promise<Redemption[]> {
     return this.redemptionsOf(ctx, memberId, null);
+  }
+
+  /** A redemption, locked before the member's points account as goods being handed over are. */
+  private async lockRedemption(
+    ctx: RequestContext,
+    redemptionId: string,
+  ): Promise<LockedRedemption | undefined> {
+    const [row] = await this.connection.query<LockedRedemption>(
+      ctx,
+      `SELECT id, member_id, reward_id, quantity, points, pickup_state FROM redemptions WHERE id = $1 FOR UPDATE`,
+      [redemptionId],
+    );
+    return row;
+  }
+
+  /**
+   * Cancels a locked goods redemption in one of the given states: its points go back to the lots
+   * they came from (those of lots expired since are forfeited), its pickup code is free again, and
+   * its units go back to the reward, last, as a redemption takes them. How many points went back.
+   */
+  private async cancel(
+    ctx: RequestContext,
+    redemption: LockedRedemption,
+    cancellable: RewardPickupState[],
+  ): Promise<number> {
+    if (!redemption.pickup_state || !cancellable.includes(redemption.pickup_state))
+      throw new AppException(
+        HttpStatus.CONFLICT,
+        ErrorCode.RedemptionNotCancellable,
+        redemption.pickup_state ? `The goods are ${redemption.pickup_state}` : 'A coupon stays',
+        { redemptionId: redemption.id, state: redemption.pickup_state ?? 'coupon' },
+      );
+    const { returned } = await this.ledger.returnSpent(
+      ctx,
+      redemption.member_id,
+      { type: 'redemption', id: redemption.id },
+      `redemption-cancel:${redemption.id}`,
+      redemption.points,
+    );
+    await this.connection.query(
+      ctx,
+      `UPDATE redemptions SET pickup_state = 'cancelled', cancelled_at = $2, points_returned = $3 WHERE id = $1`,
+      [redemption.id, this.clock.now(), returned],
+    );
+    await this.connection.query(
+      ctx,
+      `UPDATE rewards SET stock_left = stock_left + $2 WHERE id = $1`,
+      [redemption.reward_id, redemption.quantity],
+    );
+    return returned;
   }
 
   private async insertRedemption(
@@ -353,10 +469,13 @@ export class RewardsService {
       pickup_code: string | null;
       ready_at: Date | null;
       picked_up_at: Date | null;
+      cancelled_at: Date | null;
+      points_returned: number | null;
     }>(
       ctx,
       `SELECT d.id, d.reward_id, r.name, r.kind, d.quantity, d.points, d.created_at,
-              d.pickup_point_id, p.name AS pickup_point_name, d.pickup_state, d.pickup_code, d.ready_at, d.picked_up_at
+              d.pickup_point_id, p.name AS pickup_point_name, d.pickup_state, d.pickup_code, d.ready_at, d.picked_up_at,
+              d.cancelled_at, d.points_returned
        FROM redemptions d JOIN rewards r ON r.id = d.reward_id
          LEFT JOIN pickup_points p ON p.id = d.pickup_point_id
        WHERE d.member_id = $1 AND ($2::uuid IS NULL OR d.id = $2)
@@ -376,9 +495,11 @@ export class RewardsService {
               pickupPointId: r.pickup_point_id,
               pickupPointName: r.pickup_point_name ?? '',
               state: r.pickup_state,
-              pickupCode: r.pickup_state === 'picked_up' ? null : r.pickup_code,
+              pickupCode: OPEN_PICKUP_STATES.includes(r.pickup_state) ? r.pickup_code : null,
               readyAt: r.ready_at?.toISOString() ?? null,
               pickedUpAt: r.picked_up_at?.toISOString() ?? null,
+              cancelledAt: r.cancelled_at?.toISOString() ?? null,
+              pointsReturned: r.points_returned,
             }
           : null,
       createdAt: r.created_at.toISOString(),

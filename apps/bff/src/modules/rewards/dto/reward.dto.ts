@@ -14,15 +14,29 @@ import {
   Min,
 } from 'class-validator';
 import { PageQuery } from '../../../common/pagination';
+import { SaysSomething, Trimmed } from '../../../common/text-fields';
 import { Coupon } from '../../coupons/dto/coupon.dto';
 
 export const REWARD_KINDS = ['coupon', 'goods'] as const;
 /** A coupon (a copy per unit, into 我的优惠券), or goods collected at the member's pickup point. */
 export type RewardKind = (typeof REWARD_KINDS)[number];
 
-/** How far a goods redemption has got: on its way to the pickup point, arrived, handed over. */
-export const REWARD_PICKUP_STATES = ['awaiting_delivery', 'ready_for_pickup', 'picked_up'] as const;
+/**
+ * How far a goods redemption has got: on its way to the pickup point, arrived, handed over; or
+ * cancelled before it was handed over.
+ */
+export const REWARD_PICKUP_STATES = [
+  'awaiting_delivery',
+  'ready_for_pickup',
+  'picked_up',
+  'cancelled',
+] as const;
 export type RewardPickupState = (typeof REWARD_PICKUP_STATES)[number];
+/** Goods on their way or waiting at the point: those that hold their pickup code. */
+export const OPEN_PICKUP_STATES: readonly RewardPickupState[] = [
+  'awaiting_delivery',
+  'ready_for_pickup',
+];
 
 export class CreateRewardRequest {
   @ApiProperty({ example: '5 元无门槛券' })
@@ -125,6 +139,18 @@ export class RestockRequest {
   quantity!: number;
 }
 
+export class CancelRedemptionRequest {
+  @ApiProperty({
+    example: '物流丢件',
+    description: 'Why the operator cancels it; kept in the audit log and told to the member',
+  })
+  @Trimmed()
+  @IsString()
+  @Length(2, 200)
+  @SaysSomething()
+  reason!: string;
+}
+
 export class ShopperReward extends Reward {
   @ApiProperty({ description: 'Units the member has redeemed' }) yourQuantity!: number;
   @ApiProperty({ description: "Whether the member's tier reaches minTier" }) eligible!: boolean;
@@ -152,11 +178,19 @@ export class RedemptionPickup {
     type: String,
     nullable: true,
     description:
-      'The 8-digit code the leader hands the goods over against; null once they have been',
+      'The 8-digit code the leader hands the goods over against; null once they have been, or were cancelled',
   })
   pickupCode!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) readyAt!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) pickedUpAt!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) cancelledAt!: string | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description:
+      'Points given back by a cancellation; fewer than it cost when some came from lots that have expired since',
+  })
+  pointsReturned!: number | null;
 }
 
 export class Redemption {

@@ -21,7 +21,8 @@ function useOpenNotice(): (notice: NotificationView) => void {
     else if (notice.kind === 'tier_changed') void Taro.switchTab({ url: '/pages/member/index' });
     else if (['points_expiring', 'birthday_gift', 'referral_rewarded'].includes(notice.kind))
       openPage('/subpackages/member/points/index');
-    else if (notice.kind === 'reward_ready') openPage('/subpackages/member/rewards/index');
+    else if (['reward_ready', 'reward_cancelled'].includes(notice.kind))
+      openPage('/subpackages/member/rewards/index');
     else if (notice.kind === 'pickup_postponed') openPage('/subpackages/leader/deliveries/index');
   };
 }
