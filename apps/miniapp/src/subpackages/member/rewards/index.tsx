@@ -27,6 +27,7 @@ function unavailable(reward: ShopperReward, available: number): string | null {
 function redemptionStatus(redemption: Redemption): string {
   const { pickup } = redemption;
   if (!pickup) return '已放入我的优惠券';
+  if (pickup.state === 'cancelled') return `已取消，退回 ${pickup.pointsReturned ?? 0} 积分`;
   if (pickup.state === 'picked_up') return `已在「${pickup.pickupPointName}」领取`;
   if (pickup.state === 'ready_for_pickup') return `已到「${pickup.pickupPointName}」，凭提货码领取`;
   return `待到货，到货后凭提货码到「${pickup.pickupPointName}」领取`;
@@ -55,7 +56,8 @@ function RewardFace({ reward }: { reward: ShopperReward }) {
 
 /**
  * 积分商城: coupons or goods for points; each redemption takes the points and a unit at once.
- * 我的兑换 below shows where goods are, with the code to collect them.
+ * 我的兑换 below shows where goods are, with the code to collect them; goods still on their
+ * way can be taken back, and their points come back.
  */
 export default function RewardsPage() {
   const loggedIn = useAuthStore((s) => Boolean(s.accessToken));
@@ -72,6 +74,7 @@ export default function RewardsPage() {
     loggedIn,
   );
   const [redeeming, setRedeeming] = useState<string | null>(null);
+  const [cancelling, setCancelling] = useState<string | null>(null);
 
   const redeem = async (reward: ShopperReward) => {
     const goods = reward.kind === 'goods';
@@ -96,6 +99,28 @@ export default function RewardsPage() {
       await load();
     } finally {
       setRedeeming(null);
+    }
+  };
+
+  const cancel = async (redemption: Redemption) => {
+    const { confirm } = await Taro.showModal({
+      title: '取消这次兑换？',
+      content: `${redemption.rewardName}不再配送，${redemption.points} 积分退回你的账户`,
+    });
+    if (!confirm) return;
+    setCancelling(redemption.id);
+    try {
+      const cancelled = await api.rewards.cancelRedemption(redemption.id, newIdempotencyKey());
+      void Taro.showToast({
+        title: `已取消，退回 ${cancelled.pickup?.pointsReturned ?? 0} 积分`,
+        icon: 'none',
+      });
+      await load();
+    } catch (failure) {
+      setError(messageFor(failure, '取消失败，请重试'));
+      await load();
+    } finally {
+      setCancelling(null);
     }
   };
 
@@ -152,6 +177,17 @@ export default function RewardsPage() {
               <Text className="redemption__status">{redemptionStatus(redemption)}</Text>
               {redemption.pickup?.pickupCode && (
                 <Text className="redemption__code">{`提货码 ${redemption.pickup.pickupCode}`}</Text>
+              )}
+              {redemption.pickup?.state === 'awaiting_delivery' && (
+                <Button
+                  className="redemption-cancel"
+                  size="small"
+                  fill="outline"
+                  loading={cancelling === redemption.id}
+                  onClick={() => void cancel(redemption)}
+                >
+                  取消兑换
+                </Button>
               )}
             </View>
           ))}
