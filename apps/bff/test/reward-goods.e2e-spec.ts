@@ -62,6 +62,11 @@ describe('goods in the rewards mall: redeemed for points, collected at the picku
     );
   const arrive = (token: string, redemptionId: string) =>
     t.http().post(`/api/v1/leader/reward-pickups/${redemptionId}/arrive`).set(as(token));
+  /** The east leader's dashboard counts of goods redemptions on their way and waiting. */
+  const goodsAtPoint = async () => {
+    const dashboard = await w.get(leader.token, '/leader/dashboard');
+    return { arriving: dashboard.rewardsArriving, ready: dashboard.rewardsReady };
+  };
   const cancelMine = (token: string, redemptionId: string, key = randomUUID()) =>
     t
       .http()
@@ -95,6 +100,7 @@ describe('goods in the rewards mall: redeemed for points, collected at the picku
       }),
     );
 
+    const before = await goodsAtPoint();
     const key = randomUUID();
     const redeemed = await redeem(ann.token, { rewardId: goods.id, quantity: 2 }, key).expect(201);
     expect(redeemed.body).toMatchObject({
@@ -132,7 +138,11 @@ describe('goods in the rewards mall: redeemed for points, collected at the picku
     });
     await t.http().get('/api/v1/admin/rewards/shipments').set(as(ann.token)).expect(403);
 
-    // The leader sees it on its way; it cannot be handed over before it arrives.
+    // The leader sees it on its way (on the dashboard too); it cannot be handed over before it arrives.
+    expect(await goodsAtPoint()).toEqual({
+      arriving: before.arriving + 1,
+      ready: before.ready,
+    });
     const waiting = await w.get(leader.token, '/leader/reward-pickups');
     expect(waiting.items).toEqual([
       expect.objectContaining({
@@ -168,6 +178,7 @@ describe('goods in the rewards mall: redeemed for points, collected at the picku
     ]);
     expect((await w.get(leader.token, '/leader/reward-pickups')).items).toEqual([]);
     expect(await shipped(goods.id)).toMatchObject({ awaitingDelivery: 0, readyForPickup: 2 });
+    expect(await goodsAtPoint()).toEqual({ arriving: before.arriving, ready: before.ready + 1 });
     expect(
       (await w.get(leader.token, '/leader/reward-pickups?state=ready_for_pickup')).items,
     ).toEqual([expect.objectContaining({ id: redeemed.body.id, state: 'ready_for_pickup' })]);
@@ -182,6 +193,7 @@ describe('goods in the rewards mall: redeemed for points, collected at the picku
       rewards: [{ id: redeemed.body.id, state: 'picked_up', pickedUpAt: expect.any(String) }],
     });
     expect(await shipped(goods.id)).toMatchObject({ readyForPickup: 0, pickedUp: 2 });
+    expect(await goodsAtPoint()).toEqual(before);
     const [mine] = await w.get(ann.token, '/me/redemptions');
     expect(mine.pickup).toMatchObject({ state: 'picked_up', pickupCode: null });
   });

@@ -51,10 +51,16 @@ describe('journey: a neighbour trades points for goods and collects them from th
     expect(code).toMatch(/^\d{8}$/);
     await screenshot(page, 'journey-reward-goods-redeemed.png');
 
-    // The bag arrives: the leader confirms it on 到货确认.
+    // The bag arrives: the leader, told on the dashboard, confirms it on 到货确认.
     const leaderPage = await journey.newPage();
     await logInAs(leaderPage, stack, 'sunayi');
-    await leaderPage.goto(`${stack.h5Url}/#/subpackages/leader/deliveries/index`);
+    await leaderPage.goto(`${stack.h5Url}/#/subpackages/leader/dashboard/index`);
+    await waitForText(
+      leaderPage.locator('.dashboard-rewards'),
+      '积分好礼：0 件待领取 · 1 件待到货',
+    );
+    await waitForText(leaderPage.locator('.dashboard-deliveries .nut-cell-extra'), '1 件好礼待到');
+    await leaderPage.locator('.dashboard-deliveries').click();
     await waitForText(leaderPage.locator('.reward-arrival__name'), '环保购物袋 x1');
     await screenshot(leaderPage, 'journey-reward-goods-arriving.png');
     await leaderPage.locator('.reward-arrived').click();
@@ -67,17 +73,60 @@ describe('journey: a neighbour trades points for goods and collects them from th
     await page.locator('.notice').filter({ hasText: '兑换的好礼到货啦' }).click();
     await waitForText(page.locator('.redemption__status'), '已到「文鼎苑自提点」，凭提货码领取');
 
-    // The leader types the code in at 核销提货 and hands the bag over.
+    // The leader sees it waiting at 核销提货, types the code in and hands the bag over.
     await leaderPage.goto(`${stack.h5Url}/#/subpackages/leader/verify/index`);
+    await waitForText(leaderPage.locator('.verify-ready-rewards .order-line__title'), '环保购物袋');
     await leaderPage.locator('.verify-code-input input').fill(code);
     await leaderPage.locator('.verify-submit').click();
     const result = leaderPage.locator('.verify-result').filter({ hasText: '核销成功' });
     await result.waitFor({ state: 'visible', timeout: 10_000 });
     await waitForText(result.locator('.verify-reward .order-line__title'), '环保购物袋');
     await screenshot(leaderPage, 'journey-reward-goods-verified.png');
+    await leaderPage.locator('.verify-ready-rewards').waitFor({ state: 'detached' });
 
     await page.goto(`${stack.h5Url}/#/subpackages/member/rewards/index`);
     await waitForText(page.locator('.redemption__status'), '已在「文鼎苑自提点」领取');
     expect(await page.locator('.redemption__code').count()).toBe(0);
+  });
+
+  it('takes back goods still on their way in 我的兑换, and the points come back', async () => {
+    const { stack } = journey;
+    const admin = await operator(stack);
+    const [pointId] = await pickupPoints(stack, admin, '翠苑', [
+      { name: '翠苑自提点', address: '文二路 18 号', latitude: 30.28, longitude: 120.12 },
+    ]);
+    await stack.api(
+      'POST',
+      '/admin/rewards',
+      { kind: 'goods', name: '竹制砧板', pointsCost: 400, stock: 10, perMemberLimit: 1 },
+      admin,
+    );
+    const shopper = await shopperAt(stack, 'zhengxiaoyu', pointId);
+    await stack.api(
+      'POST',
+      `/admin/members/${shopper.id}/points-adjustments`,
+      { points: 600, reason: '社区活动' },
+      { ...admin, 'idempotency-key': 'journey-reward-cancel-points' },
+    );
+
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'zhengxiaoyu');
+    await page.goto(`${stack.h5Url}/#/subpackages/member/rewards/index`);
+    const board = page.locator('.reward').filter({ hasText: '竹制砧板' });
+    await board.locator('.reward-redeem').click();
+    await page.locator('.taro-modal__foot').getByText('确定', { exact: true }).click();
+    await waitForText(page.locator('.rewards-balance__value'), '200');
+
+    await page.locator('.redemption-cancel').click();
+    await waitForText(page.locator('.taro-modal__title'), '取消这次兑换？');
+    await page.locator('.taro-modal__foot').getByText('确定', { exact: true }).click();
+    await page.getByText('已取消，退回 400 积分', { exact: true }).first().waitFor();
+    await waitForText(page.locator('.rewards-balance__value'), '600');
+    await waitForText(page.locator('.redemption__status'), '已取消，退回 400 积分');
+    expect(await page.locator('.redemption__code').count()).toBe(0);
+    expect(await page.locator('.redemption-cancel').count()).toBe(0);
+    // The limit counts it no more: the board offers the goods again.
+    await waitForText(board.locator('.reward-redeem'), '兑换');
+    await screenshot(page, 'journey-reward-goods-cancelled.png');
   });
 });

@@ -33,6 +33,8 @@ interface LeaderState {
   notLeader: boolean;
   /** Orders waiting at the point, longest waiting first. */
   readyOrders: PagedList<PickupOrder>;
+  /** Goods from the rewards mall waiting at the point, longest waiting first. */
+  readyRewards: PagedList<RewardPickup>;
   outcomes: VerifyOutcome[];
   pickLists: PickList[];
   /** The point's batches, newest first. */
@@ -46,8 +48,9 @@ interface LeaderState {
   busy: boolean;
   error: string | null;
   loadDashboard(): Promise<void>;
-  loadReadyOrders(): Promise<void>;
-  loadMoreReadyOrders(): Promise<void>;
+  /** What waits at the point to be collected: orders and goods from the rewards mall. */
+  loadReady(): Promise<void>;
+  loadMoreReady(): Promise<void>;
   /** Verifies one pickup code or member code; the outcome is kept for the leader to read. */
   verify(request: VerifyPickupRequest): Promise<VerifyOutcome>;
   /** Verifies several pickup codes one after another, each with its own outcome. */
@@ -69,6 +72,7 @@ const EMPTY: Pick<
   | 'dashboard'
   | 'notLeader'
   | 'readyOrders'
+  | 'readyRewards'
   | 'outcomes'
   | 'pickLists'
   | 'deliveries'
@@ -82,6 +86,7 @@ const EMPTY: Pick<
   dashboard: null,
   notLeader: false,
   readyOrders: emptyList(),
+  readyRewards: emptyList(),
   outcomes: [],
   pickLists: [],
   deliveries: emptyList(),
@@ -97,6 +102,11 @@ const readyOrders: ListReader = pagedList(
   (cursor) => api.leader.pickups({ limit: PAGE_SIZE, cursor }),
   () => useLeaderStore.getState().readyOrders,
   (list) => useLeaderStore.setState({ readyOrders: list }),
+);
+const readyRewards: ListReader = pagedList(
+  (cursor) => api.leader.rewardPickups({ state: 'ready_for_pickup', limit: PAGE_SIZE, cursor }),
+  () => useLeaderStore.getState().readyRewards,
+  (list) => useLeaderStore.setState({ readyRewards: list }),
 );
 const deliveries: ListReader = pagedList(
   (cursor) => api.leader.deliveries({ limit: PAGE_SIZE, cursor }),
@@ -115,17 +125,17 @@ export const useLeaderStore = create<LeaderState>()((set, get) => {
     }
   }
 
-  /** Reads a list from its first page, as `read` does. */
-  const readFirst = (list: ListReader, fallback: string) =>
+  /** Reads lists from their first page, as `read` does. */
+  const readFirst = (lists: ListReader[], fallback: string) =>
     read(async () => {
-      await list.load();
+      await Promise.all(lists.map((list) => list.load()));
       return {};
     }, fallback);
 
-  /** Reads the next page of a list, keeping its failure as the page's error. */
-  async function readMore(list: ListReader, fallback: string) {
+  /** Reads the next page of lists, keeping a failure as the page's error. */
+  async function readMore(lists: ListReader[], fallback: string) {
     try {
-      await list.loadMore();
+      await Promise.all(lists.map((list) => list.loadMore()));
     } catch (error) {
       set({ error: messageFor(error, fallback) });
     }
@@ -137,9 +147,9 @@ export const useLeaderStore = create<LeaderState>()((set, get) => {
     loadDashboard: () =>
       read(async () => ({ dashboard: await api.leader.dashboard() }), '工作台加载失败'),
 
-    loadReadyOrders: () => readFirst(readyOrders, '加载失败'),
+    loadReady: () => readFirst([readyOrders, readyRewards], '加载失败'),
 
-    loadMoreReadyOrders: () => readMore(readyOrders, '加载失败'),
+    loadMoreReady: () => readMore([readyOrders, readyRewards], '加载失败'),
 
     async verify(request) {
       const input = request.code ?? '会员码';
@@ -152,7 +162,7 @@ export const useLeaderStore = create<LeaderState>()((set, get) => {
         outcome = { input, result: null, error: messageFor(error, '核销失败，请重试') };
       }
       set((state) => ({ busy: false, outcomes: [outcome, ...state.outcomes].slice(0, 20) }));
-      if (outcome.result) void get().loadReadyOrders();
+      if (outcome.result) void get().loadReady();
       return outcome;
     },
 
@@ -172,7 +182,7 @@ export const useLeaderStore = create<LeaderState>()((set, get) => {
         return { arrivingRewards: arriving.items };
       }, '到货批次加载失败'),
 
-    loadMoreDeliveries: () => readMore(deliveries, '到货批次加载失败'),
+    loadMoreDeliveries: () => readMore([deliveries], '到货批次加载失败'),
 
     async receive(batchId) {
       set({ busy: true });
@@ -239,6 +249,7 @@ export const useLeaderStore = create<LeaderState>()((set, get) => {
 
 resetOnMemberChange(() => {
   readyOrders.reset();
+  readyRewards.reset();
   deliveries.reset();
   useLeaderStore.setState(EMPTY);
 });

@@ -3325,6 +3325,10 @@ export interface components {
             liveCampaigns: number;
             /** @description Campaigns cut off, goods on their way */
             deliveringCampaigns: number;
+            /** @description Goods redeemed in the rewards mall, on their way to the point */
+            rewardsArriving: number;
+            /** @description Goods redeemed in the rewards mall, waiting to be collected */
+            rewardsReady: number;
             commission: components["schemas"]["CommissionTotals"];
         };
         PickupLine: {

@@ -25,6 +25,8 @@ export class LeaderDashboardService {
       picked_up_today: number;
       live: number;
       delivering: number;
+      rewards_arriving: number;
+      rewards_ready: number;
     }>(
       ctx,
       `SELECT p.name,
@@ -33,7 +35,11 @@ export class LeaderDashboardService {
          (SELECT COUNT(*)::int FROM campaigns c WHERE c.status = 'published' AND c.starts_at <= $3
             AND c.cuts_off_at > $3 AND (c.pickup_point_ids IS NULL OR $1 = ANY(c.pickup_point_ids))) AS live,
          (SELECT COUNT(DISTINCT b.campaign_id)::int FROM delivery_batches b
-            WHERE b.pickup_point_id = $1 AND b.state <> 'received') AS delivering
+            WHERE b.pickup_point_id = $1 AND b.state <> 'received') AS delivering,
+         (SELECT COUNT(*)::int FROM redemptions
+            WHERE pickup_point_id = $1 AND pickup_state = 'awaiting_delivery') AS rewards_arriving,
+         (SELECT COUNT(*)::int FROM redemptions
+            WHERE pickup_point_id = $1 AND pickup_state = 'ready_for_pickup') AS rewards_ready
        FROM pickup_points p WHERE p.id = $1`,
       [pickupPointId, startOfBusinessDay(businessDay(now)), now],
     );
@@ -46,6 +52,8 @@ export class LeaderDashboardService {
       openBatches,
       liveCampaigns: counts.live,
       deliveringCampaigns: counts.delivering,
+      rewardsArriving: counts.rewards_arriving,
+      rewardsReady: counts.rewards_ready,
       commission: await this.commission.totals(ctx, pickupPointId),
     };
   }

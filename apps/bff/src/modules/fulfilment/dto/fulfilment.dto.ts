@@ -129,5 +129,9 @@ export class LeaderDashboard {
   liveCampaigns!: number;
   @ApiProperty({ description: 'Campaigns cut off, goods on their way' })
   deliveringCampaigns!: number;
+  @ApiProperty({ description: 'Goods redeemed in the rewards mall, on their way to the point' })
+  rewardsArriving!: number;
+  @ApiProperty({ description: 'Goods redeemed in the rewards mall, waiting to be collected' })
+  rewardsReady!: number;
   @ApiProperty({ type: CommissionTotals }) commission!: CommissionTotals;
 }

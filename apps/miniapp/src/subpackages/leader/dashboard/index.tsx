@@ -1,6 +1,7 @@
 import { Button, Cell } from '@nutui/nutui-react-taro';
 import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
+import type { LeaderDashboard } from '@linli/api-contract';
 import { yuan } from '../../../services/format';
 import { DELIVERY_STATE_LABELS } from '../../../services/order-labels';
 import { useLeaderStore } from '../../../stores/leader-store';
@@ -18,6 +19,15 @@ function Figure({ value, label }: { value: string | number; label: string }) {
       <Text className="leader-muted">{label}</Text>
     </View>
   );
+}
+
+/** What 到货确认 has for the leader: batches to receive and goods from the rewards mall to confirm. */
+function arrivals({ openBatches, rewardsArriving }: LeaderDashboard): string {
+  const waiting = [
+    openBatches.length > 0 ? `${openBatches.length} 批待收` : null,
+    rewardsArriving > 0 ? `${rewardsArriving} 件好礼待到` : null,
+  ].filter(Boolean);
+  return waiting.length > 0 ? waiting.join(' · ') : '查看';
 }
 
 export default function LeaderDashboardPage() {
@@ -45,6 +55,11 @@ export default function LeaderDashboardPage() {
           <Figure value={dashboard.liveCampaigns} label="进行中团购" />
           <Figure value={dashboard.deliveringCampaigns} label="配送中团购" />
         </View>
+        {dashboard.rewardsReady + dashboard.rewardsArriving > 0 && (
+          <Text className="leader-muted dashboard-rewards">
+            {`积分好礼：${dashboard.rewardsReady} 件待领取 · ${dashboard.rewardsArriving} 件待到货`}
+          </Text>
+        )}
       </View>
       <Button className="dashboard-verify" type="primary" block onClick={go('verify')}>
         核销提货
@@ -54,9 +69,7 @@ export default function LeaderDashboardPage() {
         <Cell
           className="dashboard-deliveries"
           title="到货确认"
-          extra={
-            dashboard.openBatches.length > 0 ? `${dashboard.openBatches.length} 批待收` : '查看'
-          }
+          extra={arrivals(dashboard)}
           clickable
           onClick={go('deliveries')}
         />

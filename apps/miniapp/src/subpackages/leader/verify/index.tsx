@@ -75,19 +75,20 @@ function Outcome({ outcome }: { outcome: VerifyOutcome }) {
 export default function VerifyPage() {
   const {
     readyOrders,
+    readyRewards,
     outcomes,
     busy,
     notLeader,
     error,
-    loadReadyOrders,
-    loadMoreReadyOrders,
+    loadReady,
+    loadMoreReady,
     verify,
     verifyMany,
   } = useLeaderStore();
   const [code, setCode] = useState('');
   const [batch, setBatch] = useState('');
-  useDidShow(() => void loadReadyOrders());
-  useReachBottom(() => void loadMoreReadyOrders());
+  useDidShow(() => void loadReady());
+  useReachBottom(() => void loadMoreReady());
 
   const gate = useLeaderGate(notLeader);
   if (gate) return gate;
@@ -165,6 +166,18 @@ export default function VerifyPage() {
       {outcomes.map((outcome, index) => (
         <Outcome key={`${outcomes.length - index}`} outcome={outcome} />
       ))}
+      {readyRewards.items.length > 0 && (
+        <View className="leader-card verify-ready-rewards">
+          <Text className="leader-card__title">
+            待领好礼（{readyRewards.items.length}
+            {readyRewards.nextCursor ? '+' : ''}）
+          </Text>
+          {readyRewards.items.map((reward) => (
+            <RewardLine key={reward.id} reward={reward} />
+          ))}
+          <ListEnd list={readyRewards} shown={readyRewards.items.length} />
+        </View>
+      )}
       <View className="leader-card verify-ready">
         <Text className="leader-card__title">
           待取货（{readyOrders.items.length}
