@@ -246,6 +246,145 @@ describe('coupons: issued once, on at most one order, given back when the order 
     expect(n).toBe(1);
   });
 
+  const withdraw = (couponId: string, body: object = { reason: '面额设置错误' }) =>
+    t.http().post(`/api/v1/admin/coupons/${couponId}/withdraw`).set(as(w.admin)).send(body);
+
+  it('withdraws a coupon: no more copies, its rewards withdrawn, unused copies expired, those on orders kept', async () => {
+    const hal = await w.shopperAt('coupon-hal');
+    const coupon = await w.createCoupon({ name: '误发的券' }).expect(201);
+    await issue(coupon.body.id, [hal.id]).expect(201);
+    await issue(coupon.body.id, [hal.id]).expect(201);
+    const [kept, unused] = (await w.get(hal.token, '/me/coupons')).map((c: { id: string }) => c.id);
+    const campaign = await w.campaign(w.skus.apples, { perMemberLimit: 50 });
+    const items = [{ campaignId: campaign, quantity: 3 }];
+    const order = await place(hal.token, { items, couponId: kept }).expect(201);
+    const reward = await t
+      .http()
+      .post('/api/v1/admin/rewards')
+      .set(as(w.admin))
+      .send({
+        couponId: coupon.body.id,
+        name: '误发的券',
+        pointsCost: 100,
+        stock: 5,
+        perMemberLimit: 1,
+      })
+      .expect(201);
+
+    const withdrawn = await withdraw(coupon.body.id).expect(200);
+    expect(withdrawn.body).toMatchObject({ id: coupon.body.id, withdrawnAt: expect.any(String) });
+    expect(withdrawn.body.validUntil).toBe(withdrawn.body.withdrawnAt);
+    expect(Date.parse(withdrawn.body.withdrawnAt)).toBeLessThanOrEqual(w.clock.now().getTime());
+    expect((await withdraw(coupon.body.id, { reason: '再撤一次' }).expect(200)).body).toEqual(
+      withdrawn.body,
+    );
+    const audit = await t.dataSource.query(
+      `SELECT details FROM audit_log WHERE action = 'coupon.withdraw' AND target_id = $1`,
+      [coupon.body.id],
+    );
+    expect(audit).toEqual([
+      { details: { reason: '面额设置错误', unusedCopiesEnded: 1, rewardsWithdrawn: 1 } },
+    ]);
+
+    // Copies: the unused one has expired, the one on the order stays there.
+    expect(await stateOf(hal, unused)).toMatchObject({
+      state: 'expired',
+      withdrawnAt: expect.any(String),
+    });
+    const refused = await quote(hal.token, { items, couponId: unused }).expect(409);
+    expect(refused.body.error).toMatchObject({
+      code: 'COUPON_NOT_USABLE',
+      details: { couponId: unused, reason: 'withdrawn' },
+    });
+    expect(await stateOf(hal, kept)).toMatchObject({ state: 'used', orderId: order.body.id });
+    expect((await w.get(hal.token, `/me/orders/${order.body.id}`)).couponDiscount).toBe(500);
+
+    // Nothing more is given: not by operators, not by the rewards mall.
+    const again = await issue(coupon.body.id, [hal.id]).expect(409);
+    expect(again.body.error.details).toEqual({ couponId: coupon.body.id, reason: 'withdrawn' });
+    const rewards = await w.get(w.admin, '/admin/rewards');
+    expect(rewards.find((r: { id: string }) => r.id === reward.body.id)).toMatchObject({
+      active: false,
+    });
+    await t
+      .http()
+      .patch(`/api/v1/admin/rewards/${reward.body.id}`)
+      .set(as(w.admin))
+      .send({ active: true })
+      .expect(409);
+    await t
+      .http()
+      .post('/api/v1/admin/rewards')
+      .set(as(w.admin))
+      .send({
+        couponId: coupon.body.id,
+        name: '误发的券',
+        pointsCost: 100,
+        stock: 5,
+        perMemberLimit: 1,
+      })
+      .expect(409);
+
+    // The order cancelled, its copy comes back expired.
+    await t.http().post(`/api/v1/orders/${order.body.id}/cancel`).set(as(hal.token)).expect(200);
+    expect(await stateOf(hal, kept)).toMatchObject({ state: 'expired', orderId: null });
+  });
+
+  it('ends a coupon withdrawn before it began at its start, and refuses bad withdrawals', async () => {
+    const start = new Date(w.clock.now().getTime() + 24 * HOUR_MS).toISOString();
+    const coming = await w.createCoupon({ validFrom: start }).expect(201);
+    const withdrawn = await withdraw(coming.body.id).expect(200);
+    expect(withdrawn.body).toMatchObject({ validFrom: start, validUntil: start });
+    await withdraw(coming.body.id, {}).expect(400);
+    await withdraw(coming.body.id, { reason: '  ' }).expect(400);
+    const unknown = await withdraw(randomUUID()).expect(404);
+    expect(unknown.body.error.code).toBe('COUPON_NOT_FOUND');
+    await withdraw('nope').expect(400);
+    const ivy = await w.shopperAt('coupon-ivy');
+    await t
+      .http()
+      .post(`/api/v1/admin/coupons/${coming.body.id}/withdraw`)
+      .set(as(ivy.token))
+      .send({ reason: '面额设置错误' })
+      .expect(403);
+  });
+
+  it('settles orders and issues racing a withdrawal one way or the other', async () => {
+    const coupon = await w.createCoupon({ name: '抢用的券' }).expect(201);
+    const members = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => w.shopperAt(`coupon-race-${i}`)),
+    );
+    await issue(
+      coupon.body.id,
+      members.map((m) => m.id),
+    ).expect(201);
+    const copies = await Promise.all(
+      members.map(async (m) => (await w.get(m.token, '/me/coupons'))[0].id as string),
+    );
+    const campaign = await w.campaign(w.skus.apples, { perMemberLimit: 50 });
+    const items = [{ campaignId: campaign, quantity: 3 }];
+    const [orders, issues] = await Promise.all([
+      Promise.all(members.map((m, i) => place(m.token, { items, couponId: copies[i] }))),
+      Promise.all(Array.from({ length: 6 }, () => issue(coupon.body.id, [members[0].id]))),
+      withdraw(coupon.body.id).expect(200),
+    ]);
+    expect(orders.every((r) => r.status === 201 || r.body.error.code === 'COUPON_NOT_USABLE')).toBe(
+      true,
+    );
+    for (const [i, response] of orders.entries())
+      expect(await stateOf(members[i], copies[i])).toMatchObject(
+        response.status === 201
+          ? { state: 'used', orderId: response.body.id }
+          : { state: 'expired', orderId: null },
+      );
+    expect(issues.every((r) => r.status === 201 || r.status === 409)).toBe(true);
+    const [{ copies: given }] = await t.dataSource.query(
+      `SELECT count(*)::int AS copies FROM member_coupons WHERE coupon_id = $1`,
+      [coupon.body.id],
+    );
+    expect(given).toBe(8 + issues.filter((r) => r.status === 201).length);
+  });
+
   it('issues to members who exist only, and is for operators', async () => {
     const coupon = await w.createCoupon({}).expect(201);
     await issue(coupon.body.id, [randomUUID()]).expect(404);

@@ -1,6 +1,7 @@
 import { ErrorCode } from '@linli/shared';
 import { addMonths, businessDay, startOfBusinessDay } from '@linli/domain';
 import { randomUUID } from 'node:crypto';
+import { Clock } from '../src/common/clock';
 import { RequestContext } from '../src/common/request-context';
 import { TransactionalConnection } from '../src/common/transaction/transactional-connection';
 import { TierMonthlyCouponsService } from '../src/modules/coupons/tier-monthly-coupons.service';
@@ -159,5 +160,26 @@ describe("tiers' monthly coupons: as many copies as the member's tier has, once 
     clock.advance(Math.max(0, firstOfNext - clock.now().getTime()));
     expect(await runJob()).toBeGreaterThanOrEqual(1);
     expect((await couponsOf(member)).map((c) => c.couponId)).toContain(nextCoupon);
+  });
+
+  it('gives no more copies of a withdrawn coupon, and sets none for a month', async () => {
+    const current = businessDay(t.app.get(Clock).now()).slice(0, 7);
+    const [set] = (await t.http().get('/api/v1/admin/tier-monthly-coupons').set(as(admin)))
+      .body as { month: string; coupon: { id: string } }[];
+    expect(set.month).toBe(current);
+    await t
+      .http()
+      .post(`/api/v1/admin/coupons/${set.coupon.id}/withdraw`)
+      .set(as(admin))
+      .send({ reason: '本月暂停发放' })
+      .expect(200);
+    const late = await memberAt('late', 'gold');
+    expect(await runJob()).toBe(0);
+    expect(await couponsOf(late)).toEqual([]);
+    const refused = await setMonth(current, set.coupon.id).expect(409);
+    expect(refused.body.error).toMatchObject({
+      code: ErrorCode.CouponNotUsable,
+      details: { couponId: set.coupon.id, reason: 'withdrawn' },
+    });
   });
 });

@@ -31,6 +31,7 @@ import { RecommendationIndexes1766900000000 } from './migrations/1766900000000-r
 import { TierMonthlyCoupons1767000000000 } from './migrations/1767000000000-tier-monthly-coupons';
 import { RewardGoods1767100000000 } from './migrations/1767100000000-reward-goods';
 import { RewardCancellations1767200000000 } from './migrations/1767200000000-reward-cancellations';
+import { CouponWithdrawal1767300000000 } from './migrations/1767300000000-coupon-withdrawal';
 
 /** In the order they run; a migration that has landed is never edited. */
 export const MIGRATIONS = [
@@ -67,4 +68,5 @@ export const MIGRATIONS = [
   TierMonthlyCoupons1767000000000,
   RewardGoods1767100000000,
   RewardCancellations1767200000000,
+  CouponWithdrawal1767300000000,
 ];

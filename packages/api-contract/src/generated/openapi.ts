@@ -500,6 +500,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/coupons/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["CouponsAdminController_withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/tier-monthly-coupons": {
         parameters: {
             query?: never;
@@ -2495,8 +2511,16 @@ export interface components {
             campaignIds: string[] | null;
             /** Format: date-time */
             validFrom: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description For a withdrawn coupon, when it was withdrawn (or validFrom, if before that)
+             */
             validUntil: string;
+            /**
+             * Format: date-time
+             * @description When an operator withdrew it: no copies are given since, and unused ones expired
+             */
+            withdrawnAt: string | null;
             /** Format: uuid */
             couponId: string;
             /**
@@ -2554,8 +2578,16 @@ export interface components {
             campaignIds: string[] | null;
             /** Format: date-time */
             validFrom: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description For a withdrawn coupon, when it was withdrawn (or validFrom, if before that)
+             */
             validUntil: string;
+            /**
+             * Format: date-time
+             * @description When an operator withdrew it: no copies are given since, and unused ones expired
+             */
+            withdrawnAt: string | null;
         };
         AdminCoupon: {
             /** Format: uuid */
@@ -2572,8 +2604,16 @@ export interface components {
             campaignIds: string[] | null;
             /** Format: date-time */
             validFrom: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description For a withdrawn coupon, when it was withdrawn (or validFrom, if before that)
+             */
             validUntil: string;
+            /**
+             * Format: date-time
+             * @description When an operator withdrew it: no copies are given since, and unused ones expired
+             */
+            withdrawnAt: string | null;
             /** @description Copies given to members */
             issued: number;
             /** @description Copies on an order */
@@ -2590,6 +2630,13 @@ export interface components {
         IssueCouponResult: {
             /** @description Members given a copy by this request (not by an earlier one with its key) */
             issued: number;
+        };
+        WithdrawCouponRequest: {
+            /**
+             * @description Why; kept in the audit log
+             * @example 面额设置错误
+             */
+            reason: string;
         };
         TierMonthlyCoupon: {
             /** @example 2026-12 */
@@ -4934,6 +4981,45 @@ export interface operations {
                 };
             };
             /** @description COUPON_NOT_FOUND, or NOT_FOUND for unknown members */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description COUPON_NOT_USABLE (details.reason withdrawn) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CouponsAdminController_withdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WithdrawCouponRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Coupon"];
+                };
+            };
+            /** @description COUPON_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -1,6 +1,17 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -22,6 +33,7 @@ import {
   MonthParam,
   SetTierMonthlyCouponRequest,
   TierMonthlyCoupon,
+  WithdrawCouponRequest,
 } from './dto/coupon.dto';
 import { TierMonthlyCouponsService } from './tier-monthly-coupons.service';
 
@@ -66,6 +78,7 @@ export class CouponsAdminController {
   @Idempotent({ required: true })
   @ApiCreatedResponse({ type: IssueCouponResult })
   @ApiNotFoundResponse({ description: 'COUPON_NOT_FOUND, or NOT_FOUND for unknown members' })
+  @ApiConflictResponse({ description: 'COUPON_NOT_USABLE (details.reason withdrawn)' })
   issue(
     @Ctx() ctx: RequestContext,
     @Param('id', new ParseUUIDPipe({ version: '4' })) couponId: string,
@@ -73,6 +86,23 @@ export class CouponsAdminController {
   ): Promise<IssueCouponResult> {
     if (!ctx.idempotencyKey) throw new Error('issuing needs the Idempotency-Key');
     return this.coupons.issue(ctx, couponId, body.memberIds, `admin:${ctx.idempotencyKey}`);
+  }
+
+  /**
+   * Withdraws a coupon: no more copies, the rewards giving it withdrawn, and unused copies
+   * expired now; copies on orders stay. Audited; withdrawing it again changes nothing.
+   */
+  @Post(':id/withdraw')
+  @HttpCode(200)
+  @Idempotent()
+  @ApiOkResponse({ type: Coupon })
+  @ApiNotFoundResponse({ description: 'COUPON_NOT_FOUND' })
+  withdraw(
+    @Ctx() ctx: RequestContext,
+    @Param('id', new ParseUUIDPipe({ version: '4' })) couponId: string,
+    @Body() body: WithdrawCouponRequest,
+  ): Promise<Coupon> {
+    return this.coupons.withdraw(ctx, couponId, body.reason);
   }
 }
 

@@ -27,6 +27,7 @@ export interface CouponRow {
   campaign_ids: string[] | null;
   valid_from: Date;
   valid_until: Date;
+  withdrawn_at: Date | null;
 }
 
 interface MemberCouponRow extends CouponRow {
@@ -36,7 +37,7 @@ interface MemberCouponRow extends CouponRow {
 }
 
 const MEMBER_COUPON_SELECT = `SELECT mc.id, mc.coupon_id, mc.order_id, mc.issued_at, c.name, c.kind,
-    c.amount_fen, c.percent_off_bps, c.min_spend_fen, c.campaign_ids, c.valid_from, c.valid_until
+    c.amount_fen, c.percent_off_bps, c.min_spend_fen, c.campaign_ids, c.valid_from, c.valid_until, c.withdrawn_at
   FROM member_coupons mc JOIN coupons c ON c.id = mc.coupon_id`;
 
 export const toCoupon = (row: CouponRow): Coupon => ({
@@ -49,7 +50,13 @@ export const toCoupon = (row: CouponRow): Coupon => ({
   campaignIds: row.campaign_ids,
   validFrom: row.valid_from.toISOString(),
   validUntil: row.valid_until.toISOString(),
+  withdrawnAt: row.withdrawn_at?.toISOString() ?? null,
 });
+
+const couponNotFound = (couponId: string) =>
+  new AppException(HttpStatus.NOT_FOUND, ErrorCode.CouponNotFound, 'Coupon not found', {
+    couponId,
+  });
 
 const invalid = (problems: string[]) =>
   new AppException(HttpStatus.BAD_REQUEST, ErrorCode.ValidationFailed, 'The request is not valid', {
@@ -59,7 +66,13 @@ const invalid = (problems: string[]) =>
 /** Why a member's coupon cannot go on an order (409 COUPON_NOT_USABLE). */
 export const couponNotUsable = (
   couponId: string,
-  reason: 'used' | 'expired' | 'not_yet_valid' | 'min_spend_not_met' | 'not_applicable',
+  reason:
+    | 'used'
+    | 'expired'
+    | 'not_yet_valid'
+    | 'min_spend_not_met'
+    | 'not_applicable'
+    | 'withdrawn',
 ) =>
   new AppException(HttpStatus.CONFLICT, ErrorCode.CouponNotUsable, 'This coupon cannot be used', {
     couponId,
@@ -69,7 +82,8 @@ export const couponNotUsable = (
 /**
  * Coupons: operators create them and issue copies to members, exactly once per member and
  * request key; a member's copy goes on at most one order, taken in the order's transaction and
- * given back when the order is cancelled, expires unpaid, or its group-buys all fail.
+ * given back when the order is cancelled, expires unpaid, or its group-buys all fail. A
+ * withdrawn coupon is given no more, and its validity has ended.
  */
 @Injectable()
 export class CouponsService {
@@ -134,6 +148,63 @@ export class CouponsService {
     };
   }
 
+  /**
+   * Withdraws a coupon (audited, with the reason): no copy of it is given from now on, the
+   * rewards that give it are withdrawn, and its validity ends now, so that copies not yet used
+   * expire; copies already on an order stay there. Withdrawing it again changes nothing.
+   */
+  async withdraw(ctx: RequestContext, couponId: string, reason: string): Promise<Coupon> {
+    const now = this.clock.now();
+    const [row] = await this.connection.query<CouponRow>(
+      ctx,
+      `UPDATE coupons SET withdrawn_at = $2, valid_until = GREATEST(valid_from, LEAST(valid_until, $2))
+       WHERE id = $1 AND withdrawn_at IS NULL RETURNING *`,
+      [couponId, now],
+    );
+    if (!row) return toCoupon(await this.mustHave(ctx, couponId));
+    const rewards = await this.connection.query(
+      ctx,
+      `UPDATE rewards SET active = false WHERE coupon_id = $1 AND active RETURNING id`,
+      [couponId],
+    );
+    const [{ unused }] = await this.connection.query<{ unused: number }>(
+      ctx,
+      `SELECT count(*)::int AS unused FROM member_coupons WHERE coupon_id = $1 AND order_id IS NULL`,
+      [couponId],
+    );
+    await this.audit.record(
+      ctx,
+      'coupon.withdraw',
+      { type: 'coupon', id: couponId },
+      { reason, unusedCopiesEnded: unused, rewardsWithdrawn: rewards.length },
+    );
+    return toCoupon(row);
+  }
+
+  /**
+   * The coupon, share-locked for the caller's transaction so that it cannot be withdrawn before
+   * the copies being given commit: 404 COUPON_NOT_FOUND, or 409 COUPON_NOT_USABLE once withdrawn.
+   */
+  async lockToGive(ctx: RequestContext, couponId: string): Promise<Coupon> {
+    const coupon = await this.mustHave(ctx, couponId, 'FOR SHARE');
+    if (coupon.withdrawn_at) throw couponNotUsable(couponId, 'withdrawn');
+    return toCoupon(coupon);
+  }
+
+  private async mustHave(
+    ctx: RequestContext,
+    couponId: string,
+    lock: 'FOR SHARE' | '' = '',
+  ): Promise<CouponRow> {
+    const [row] = await this.connection.query<CouponRow>(
+      ctx,
+      `SELECT * FROM coupons WHERE id = $1 ${lock}`,
+      [couponId],
+    );
+    if (!row) throw couponNotFound(couponId);
+    return row;
+  }
+
   /** Gives each member a copy, once per member and `key`: a retried request gives nothing twice. */
   async issue(
     ctx: RequestContext,
@@ -141,15 +212,7 @@ export class CouponsService {
     memberIds: string[],
     key: string,
   ): Promise<IssueCouponResult> {
-    const [coupon] = await this.connection.query<{ id: string }>(
-      ctx,
-      `SELECT id FROM coupons WHERE id = $1`,
-      [couponId],
-    );
-    if (!coupon)
-      throw new AppException(HttpStatus.NOT_FOUND, ErrorCode.CouponNotFound, 'Coupon not found', {
-        couponId,
-      });
+    await this.lockToGive(ctx, couponId);
     const unknown = await this.connection.query<{ id: string }>(
       ctx,
       `SELECT m.id FROM unnest($1::uuid[]) AS m(id) WHERE NOT EXISTS (SELECT 1 FROM members WHERE id = m.id)`,
@@ -232,12 +295,10 @@ export class CouponsService {
       `${MEMBER_COUPON_SELECT} WHERE mc.id = $1 AND mc.member_id = $2`,
       [memberCouponId, memberId],
     );
-    if (!row)
-      throw new AppException(HttpStatus.NOT_FOUND, ErrorCode.CouponNotFound, 'Coupon not found', {
-        couponId: memberCouponId,
-      });
+    if (!row) throw couponNotFound(memberCouponId);
     const now = this.clock.now();
     if (row.order_id) throw couponNotUsable(memberCouponId, 'used');
+    if (row.withdrawn_at) throw couponNotUsable(memberCouponId, 'withdrawn');
     if (row.valid_until <= now) throw couponNotUsable(memberCouponId, 'expired');
     if (row.valid_from > now) throw couponNotUsable(memberCouponId, 'not_yet_valid');
     return {
@@ -260,7 +321,7 @@ export class CouponsService {
       ctx,
       `UPDATE member_coupons mc SET order_id = $3, used_at = $4 FROM coupons c
        WHERE mc.id = $1 AND mc.member_id = $2 AND mc.order_id IS NULL AND c.id = mc.coupon_id
-         AND c.valid_from <= $4 AND c.valid_until > $4
+         AND c.valid_from <= $4 AND c.valid_until > $4 AND c.withdrawn_at IS NULL
        RETURNING mc.id`,
       [memberCouponId, memberId, orderId, now],
     );

@@ -7,7 +7,7 @@ import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { AuditService } from '../audit/audit.service';
 import { TierRulesService } from '../tiers/tier-rules.service';
-import { toCoupon, CouponRow } from './coupons.service';
+import { CouponsService, toCoupon, CouponRow } from './coupons.service';
 import { TierMonthlyCoupon } from './dto/coupon.dto';
 
 /** The member_coupons key of a member's `copy`-th copy of a month's tier coupon. */
@@ -23,23 +23,16 @@ export class TierMonthlyCouponsService {
   constructor(
     private readonly connection: TransactionalConnection,
     private readonly tierRules: TierRulesService,
+    private readonly coupons: CouponsService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
 
   async set(ctx: RequestContext, month: string, couponId: string): Promise<TierMonthlyCoupon> {
-    const [coupon] = await this.connection.query<CouponRow>(
-      ctx,
-      `SELECT * FROM coupons WHERE id = $1`,
-      [couponId],
-    );
-    if (!coupon)
-      throw new AppException(HttpStatus.NOT_FOUND, ErrorCode.CouponNotFound, 'Coupon not found', {
-        couponId,
-      });
+    const coupon = await this.coupons.lockToGive(ctx, couponId);
     const monthStarts = startOfBusinessDay(`${month}-01`);
     const monthEnds = startOfBusinessDay(`${addMonths(month, 1)}-01`);
-    if (coupon.valid_until <= monthStarts || coupon.valid_from >= monthEnds)
+    if (new Date(coupon.validUntil) <= monthStarts || new Date(coupon.validFrom) >= monthEnds)
       throw new AppException(
         HttpStatus.BAD_REQUEST,
         ErrorCode.ValidationFailed,
@@ -101,7 +94,9 @@ export class TierMonthlyCouponsService {
     const month = businessDay(this.clock.now()).slice(0, 7);
     const [set] = await this.connection.query<{ coupon_id: string }>(
       ctx,
-      `SELECT coupon_id FROM tier_monthly_coupons WHERE month = $1`,
+      `SELECT t.coupon_id FROM tier_monthly_coupons t
+       JOIN coupons c ON c.id = t.coupon_id AND c.withdrawn_at IS NULL
+       WHERE t.month = $1 FOR SHARE OF c`,
       [month],
     );
     if (!set) return 0;

@@ -100,11 +100,7 @@ export class RewardsService {
           },
         },
       );
-    const coupon = request.couponId ? await this.coupon(ctx, request.couponId) : null;
-    if (request.couponId && !coupon)
-      throw new AppException(HttpStatus.NOT_FOUND, ErrorCode.CouponNotFound, 'Coupon not found', {
-        couponId: request.couponId,
-      });
+    const coupon = request.couponId ? await this.coupons.lockToGive(ctx, request.couponId) : null;
     const [row] = await this.connection.query<RewardRow>(
       ctx,
       `INSERT INTO rewards (kind, name, description, image, coupon_id, points_cost, stock_total, stock_left,
@@ -153,6 +149,8 @@ export class RewardsService {
       [rewardId],
     );
     if (!before) throw rewardNotFound(rewardId);
+    // A reward giving a withdrawn coupon is not offered again.
+    if (request.active && before.coupon_id) await this.coupons.lockToGive(ctx, before.coupon_id);
     const [row] = await this.connection.query<RewardRow>(
       ctx,
       `UPDATE rewards SET name = COALESCE($2, name), description = COALESCE($3, description),

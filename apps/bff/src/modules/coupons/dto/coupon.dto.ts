@@ -15,6 +15,7 @@ import {
   Max,
   Min,
 } from 'class-validator';
+import { SaysSomething, Trimmed } from '../../../common/text-fields';
 
 export const COUPON_KINDS = ['fixed', 'percent'] as const;
 export type CouponKind = (typeof COUPON_KINDS)[number];
@@ -86,7 +87,18 @@ export class Coupon {
   @ApiProperty({ type: [String], nullable: true, description: 'null: every group-buy' })
   campaignIds!: string[] | null;
   @ApiProperty({ format: 'date-time' }) validFrom!: string;
-  @ApiProperty({ format: 'date-time' }) validUntil!: string;
+  @ApiProperty({
+    format: 'date-time',
+    description: 'For a withdrawn coupon, when it was withdrawn (or validFrom, if before that)',
+  })
+  validUntil!: string;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: 'When an operator withdrew it: no copies are given since, and unused ones expired',
+  })
+  withdrawnAt!: string | null;
 }
 
 export class AdminCoupon extends Coupon {
@@ -136,6 +148,15 @@ export class MemberCoupon extends Coupon {
   state!: MemberCouponState;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) orderId!: string | null;
   @ApiProperty({ format: 'date-time' }) issuedAt!: string;
+}
+
+export class WithdrawCouponRequest {
+  @ApiProperty({ example: '面额设置错误', description: 'Why; kept in the audit log' })
+  @Trimmed()
+  @IsString()
+  @Length(2, 200)
+  @SaysSomething()
+  reason!: string;
 }
 
 export class SetTierMonthlyCouponRequest {
