@@ -61,4 +61,44 @@ describe('journey: a neighbour checks out with a coupon', () => {
     await waitForText(page.locator('.coupons-tab').nth(1), '已使用 1');
     await waitForText(page.locator('.coupons-hint'), '暂无可用的优惠券');
   });
+
+  it('moves a coupon the operator withdraws to 已过期, marked as stopped', async () => {
+    const { stack } = journey;
+    const admin = await operator(stack);
+    const [pointId] = await pickupPoints(stack, admin, '翠苑二区', [
+      { name: '翠苑二区自提点', address: '翠苑路 2 号', latitude: 30.2781, longitude: 120.1282 },
+    ]);
+    const shopper = await shopperAt(stack, 'liuqiang', pointId);
+    const couponId = await createCoupon(stack, admin, {
+      name: '满 50 减 20',
+      amountFen: 2_000,
+      minSpendFen: 5_000,
+    });
+    await stack.api(
+      'POST',
+      `/admin/coupons/${couponId}/issue`,
+      { memberIds: [shopper.id] },
+      { ...admin, 'idempotency-key': 'journey-coupon-withdrawn-issue' },
+    );
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'liuqiang');
+    await page.locator('.mine-coupons-link').click();
+    await waitForText(page.locator('.coupons-tab').first(), '可使用 1');
+
+    await stack.api(
+      'POST',
+      `/admin/coupons/${couponId}/withdraw`,
+      { reason: '面额设置错误' },
+      admin,
+    );
+    await page.reload();
+    await waitForText(page.locator('.coupons-tab').first(), '可使用 0');
+    await page.locator('.coupons-tab').nth(2).click();
+    await waitForText(page.locator('.coupon__name'), '满 50 减 20');
+    await page
+      .locator('.coupon__valid')
+      .filter({ hasText: /^已于 .+ 停用$/ })
+      .waitFor();
+    await screenshot(page, 'journey-coupon-withdrawn.png');
+  });
 });

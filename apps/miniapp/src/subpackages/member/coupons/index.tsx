@@ -29,7 +29,9 @@ function CouponCard({ coupon }: { coupon: MemberCoupon }) {
           {coupon.campaignIds ? '限指定团购使用' : '全场团购通用'}
         </Text>
         <Text className="coupon__valid">
-          {`${formatDate(coupon.validFrom)} 至 ${formatDate(coupon.validUntil)}`}
+          {coupon.withdrawnAt && coupon.state !== 'used'
+            ? `已于 ${formatDate(coupon.withdrawnAt)} 停用`
+            : `${formatDate(coupon.validFrom)} 至 ${formatDate(coupon.validUntil)}`}
         </Text>
       </View>
     </View>
