@@ -282,6 +282,14 @@ describe('goods in the rewards mall: redeemed for points, collected at the picku
     expect(await shipped(goods.id)).toBeUndefined();
     const oldCode = await verify(leader.token, { code }).expect(404);
     expect(oldCode.body.error.code).toBe(ErrorCode.PickupCodeInvalid);
+    // A leader confirming it late learns it was taken back; the member is told nothing.
+    const late = await arrive(leader.token, redeemed.id).expect(200);
+    expect(late.body).toMatchObject({ id: redeemed.id, state: 'cancelled', readyAt: null });
+    expect(
+      (await w.get(di.token, '/me/notifications')).items.filter(
+        (n: { kind: string }) => n.kind === 'reward_ready',
+      ),
+    ).toEqual([]);
 
     // The cancelled units no longer count against the limit; arrived goods can't be taken back.
     const again = (await redeem(di.token, { rewardId: goods.id, quantity: 2 }).expect(201)).body;

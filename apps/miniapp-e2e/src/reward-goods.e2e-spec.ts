@@ -92,9 +92,15 @@ describe('journey: a neighbour trades points for goods and collects them from th
   it('takes back goods still on their way in 我的兑换, and the points come back', async () => {
     const { stack } = journey;
     const admin = await operator(stack);
-    const [pointId] = await pickupPoints(stack, admin, '翠苑', [
-      { name: '翠苑自提点', address: '文二路 18 号', latitude: 30.28, longitude: 120.12 },
-    ]);
+    const [pointId] = await pickupPoints(
+      stack,
+      admin,
+      '翠苑',
+      [{ name: '翠苑自提点', address: '文二路 18 号', latitude: 30.28, longitude: 120.12 }],
+      { leaders: false },
+    );
+    const leader = await approveLeader(stack, admin, pointId, 'zhoushifu', '周师傅');
+    await stack.api('PUT', '/me/pickup-point', { pickupPointId: pointId }, leader.auth);
     await stack.api(
       'POST',
       '/admin/rewards',
@@ -116,6 +122,11 @@ describe('journey: a neighbour trades points for goods and collects them from th
     await board.locator('.reward-redeem').click();
     await page.locator('.taro-modal__foot').getByText('确定', { exact: true }).click();
     await waitForText(page.locator('.rewards-balance__value'), '200');
+    // The leader has 到货确认 open with the board on its way.
+    const leaderPage = await journey.newPage();
+    await logInAs(leaderPage, stack, 'zhoushifu');
+    await leaderPage.goto(`${stack.h5Url}/#/subpackages/leader/deliveries/index`);
+    await waitForText(leaderPage.locator('.reward-arrival__name'), '竹制砧板 x1');
 
     await page.locator('.redemption-cancel').click();
     await waitForText(page.locator('.taro-modal__title'), '取消这次兑换？');
@@ -128,5 +139,11 @@ describe('journey: a neighbour trades points for goods and collects them from th
     // The limit counts it no more: the board offers the goods again.
     await waitForText(board.locator('.reward-redeem'), '兑换');
     await screenshot(page, 'journey-reward-goods-cancelled.png');
+
+    // The leader confirms it late, and is told it was taken back.
+    await leaderPage.locator('.reward-arrived').click();
+    await leaderPage.locator('.taro-model__confirm').click();
+    await leaderPage.getByText('邻居已取消这次兑换，无需发放', { exact: true }).waitFor();
+    await leaderPage.locator('.reward-arrival').waitFor({ state: 'detached' });
   });
 });

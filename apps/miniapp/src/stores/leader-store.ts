@@ -59,8 +59,11 @@ interface LeaderState {
   loadDeliveries(): Promise<void>;
   loadMoreDeliveries(): Promise<void>;
   receive(batchId: string): Promise<boolean>;
-  /** The goods of a redemption have arrived; its member is told. */
-  rewardArrived(redemptionId: string): Promise<boolean>;
+  /**
+   * The goods of a redemption have arrived; its member is told. The redemption as it is now
+   * (cancelled, if the member took it back meanwhile), or null when it failed.
+   */
+  rewardArrived(redemptionId: string): Promise<RewardPickup | null>;
   /** The caller's applications and the nearby points a new one could be for. */
   loadApplications(): Promise<void>;
   apply(request: LeaderApplicationRequest): Promise<boolean>;
@@ -206,16 +209,16 @@ export const useLeaderStore = create<LeaderState>()((set, get) => {
     async rewardArrived(redemptionId) {
       set({ busy: true });
       try {
-        await api.leader.rewardArrived(redemptionId);
+        const arrived = await api.leader.rewardArrived(redemptionId);
         set((state) => ({
           busy: false,
           error: null,
           arrivingRewards: state.arrivingRewards.filter((reward) => reward.id !== redemptionId),
         }));
-        return true;
+        return arrived;
       } catch (error) {
         set({ busy: false, error: messageFor(error, '确认失败，请重试') });
-        return false;
+        return null;
       }
     },
 

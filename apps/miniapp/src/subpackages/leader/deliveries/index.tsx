@@ -50,8 +50,10 @@ export default function DeliveriesPage() {
       title: '确认到货',
       content: `${reward.nickname} 兑换的 ${reward.rewardName} x${reward.quantity} 已到自提点？确认后将通知邻居领取。`,
     });
-    if (sure && (await rewardArrived(reward.id)))
-      void Taro.showToast({ title: '已通知领取', icon: 'success' });
+    const arrived = sure ? await rewardArrived(reward.id) : null;
+    if (arrived?.state === 'cancelled')
+      void Taro.showToast({ title: '邻居已取消这次兑换，无需发放', icon: 'none' });
+    else if (arrived) void Taro.showToast({ title: '已通知领取', icon: 'success' });
   };
 
   const gate = useLeaderGate(notLeader);
