@@ -193,6 +193,112 @@ describe('reviews (POST /me/orders/:id/reviews): once a line picked up, for poin
       .expect(403);
   });
 
+  const productReviews = (campaignId: string, token: string, query = '') =>
+    w.get(token, `/campaigns/${campaignId}/reviews${query}`);
+  const moderate = (orderLineId: string, action: 'hide' | 'show', body: object = {}) =>
+    t.http().post(`/api/v1/admin/reviews/${orderLineId}/${action}`).set(as(w.admin)).send(body);
+
+  it('shows neighbours what was said of a product on its later group-buys, without who said it', async () => {
+    const [apples, milk] = order.lines;
+    const laterApples = await w.campaign(w.skus.apples);
+    const stranger = await w.shopperAt('review-cy');
+    // Both lines are of one product (two of its SKUs): newest first, a page at a time.
+    const first = await productReviews(laterApples, stranger.token, '?limit=1');
+    expect(first).toEqual({
+      count: 2,
+      byRating: [0, 0, 0, 1, 1],
+      items: [
+        {
+          id: milk.id,
+          reviewer: 'r**',
+          rating: 4,
+          text: '牛奶新鲜',
+          campaignTitle: expect.any(String),
+          createdAt: expect.any(String),
+        },
+      ],
+      nextCursor: expect.any(String),
+    });
+    const second = await productReviews(
+      laterApples,
+      stranger.token,
+      `?limit=1&cursor=${encodeURIComponent(first.nextCursor)}`,
+    );
+    expect(second.items).toEqual([
+      expect.objectContaining({ id: apples.id, rating: 5, text: '苹果很脆，下次还买' }),
+    ]);
+    expect(second.nextCursor).toBeNull();
+    expect(JSON.stringify([first, second])).not.toContain(shopper.id);
+
+    // Another product's group-buy has none of them.
+    const other = await t
+      .http()
+      .post('/api/v1/admin/products')
+      .set(as(w.admin))
+      .send({ name: '农家土鸡蛋', skus: [{ name: '30 枚', priceFen: 3_000 }] })
+      .expect(201);
+    const eggs = await w.campaign(other.body.skus[0].id);
+    expect(await productReviews(eggs, stranger.token)).toEqual({
+      count: 0,
+      byRating: [0, 0, 0, 0, 0],
+      items: [],
+      nextCursor: null,
+    });
+    await t
+      .http()
+      .get(`/api/v1/campaigns/${randomUUID()}/reviews`)
+      .set(as(stranger.token))
+      .expect(404);
+    await t.http().get(`/api/v1/campaigns/${laterApples}/reviews`).expect(401);
+  });
+
+  it('lets operators hide a review from neighbours and show it again, audited', async () => {
+    const [apples] = order.lines;
+    const hidden = await moderate(apples.id, 'hide', { reason: '含有广告' }).expect(200);
+    expect(hidden.body).toMatchObject({
+      orderLineId: apples.id,
+      hiddenAt: expect.any(String),
+      hiddenReason: '含有广告',
+    });
+    expect((await moderate(apples.id, 'hide', { reason: '再藏一次' }).expect(200)).body).toEqual(
+      hidden.body,
+    );
+    const withoutIt = await productReviews(apples.campaignId, shopper.token);
+    expect(withoutIt).toMatchObject({ count: 1, byRating: [0, 0, 0, 1, 0] });
+    expect(withoutIt.items.map((r: { id: string }) => r.id)).not.toContain(apples.id);
+    // Operators still see it, marked; the points it earned stay.
+    const forOperators = await w.get(w.admin, `/admin/campaigns/${apples.campaignId}/reviews`);
+    expect(forOperators.items).toEqual([
+      expect.objectContaining({ orderLineId: apples.id, hiddenReason: '含有广告' }),
+    ]);
+    expect(await available()).toBe(20);
+
+    const shown = await moderate(apples.id, 'show').expect(200);
+    expect(shown.body).toMatchObject({ hiddenAt: null, hiddenReason: null });
+    await moderate(apples.id, 'show').expect(200);
+    expect((await productReviews(apples.campaignId, shopper.token)).count).toBe(2);
+    const audit = await t.dataSource.query(
+      `SELECT action, details FROM audit_log WHERE target_type = 'review' AND target_id = $1
+       ORDER BY created_at, id`,
+      [apples.id],
+    );
+    expect(audit).toEqual([
+      { action: 'review.hide', details: { reason: '含有广告' } },
+      { action: 'review.show', details: {} },
+    ]);
+
+    await moderate(apples.id, 'hide', {}).expect(400);
+    await moderate(apples.id, 'hide', { reason: ' ' }).expect(400);
+    await moderate(randomUUID(), 'hide', { reason: '含有广告' }).expect(404);
+    await moderate('nope', 'show').expect(400);
+    await t
+      .http()
+      .post(`/api/v1/admin/reviews/${apples.id}/hide`)
+      .set(as(shopper.token))
+      .send({ reason: '含有广告' })
+      .expect(403);
+  });
+
   it('is for the shopper, signed in', async () => {
     await t
       .http()

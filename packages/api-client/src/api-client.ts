@@ -33,6 +33,7 @@ import type {
   PointsEntryPage,
   PointsEntryType,
   PointsWallet,
+  ProductReviewPage,
   QuoteResponse,
   RecommendationList,
   RefundRequestBody,
@@ -262,6 +263,13 @@ export function createApiClient(options: ApiClientOptions) {
         send<ShopperCampaignList>({ method: 'GET', url: '/campaigns', params: query }),
       get: (campaignId: string) =>
         send<ShopperCampaign>({ method: 'GET', url: `/campaigns/${campaignId}` }),
+      /** 邻居评价: what neighbours said of the product the group-buy offers, newest first. */
+      reviews: (campaignId: string, query: { limit?: number; cursor?: string } = {}) =>
+        send<ProductReviewPage>({
+          method: 'GET',
+          url: `/campaigns/${campaignId}/reviews`,
+          params: query,
+        }),
     },
     orders: {
       quote: (body: OrderRequest) =>

@@ -32,6 +32,7 @@ import { TierMonthlyCoupons1767000000000 } from './migrations/1767000000000-tier
 import { RewardGoods1767100000000 } from './migrations/1767100000000-reward-goods';
 import { RewardCancellations1767200000000 } from './migrations/1767200000000-reward-cancellations';
 import { CouponWithdrawal1767300000000 } from './migrations/1767300000000-coupon-withdrawal';
+import { ReviewModeration1767400000000 } from './migrations/1767400000000-review-moderation';
 
 /** In the order they run; a migration that has landed is never edited. */
 export const MIGRATIONS = [
@@ -69,4 +70,5 @@ export const MIGRATIONS = [
   RewardGoods1767100000000,
   RewardCancellations1767200000000,
   CouponWithdrawal1767300000000,
+  ReviewModeration1767400000000,
 ];

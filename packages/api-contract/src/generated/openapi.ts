@@ -1556,6 +1556,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/campaigns/{id}/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ProductReviewsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/reviews/{orderLineId}/hide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ReviewsAdminController_hide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/reviews/{orderLineId}/show": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ReviewsAdminController_show"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/notifications": {
         parameters: {
             query?: never;
@@ -3677,9 +3725,15 @@ export interface components {
             text: string;
             /** Format: date-time */
             createdAt: string;
+            /**
+             * Format: date-time
+             * @description When an operator hid it from neighbours
+             */
+            hiddenAt: string | null;
+            hiddenReason: string | null;
         };
         CampaignReviewPage: {
-            /** @description Reviews of the group-buy in all */
+            /** @description Reviews of the group-buy in all, hidden ones too */
             count: number;
             /**
              * @description How many gave 1, 2, 3, 4 and 5 stars, in that order
@@ -3695,6 +3749,49 @@ export interface components {
             /** @description Newest first */
             items: components["schemas"]["CampaignReview"][];
             nextCursor: string | null;
+        };
+        ProductReview: {
+            /**
+             * Format: uuid
+             * @description The order line reviewed
+             */
+            id: string;
+            /**
+             * @description The first character of the reviewer's nickname, then **
+             * @example 王**
+             */
+            reviewer: string;
+            rating: number;
+            text: string;
+            /** @description The group-buy it was bought in */
+            campaignTitle: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        ProductReviewPage: {
+            /** @description Visible reviews of the product in all */
+            count: number;
+            /**
+             * @description How many gave 1, 2, 3, 4 and 5 stars, in that order
+             * @example [
+             *       0,
+             *       0,
+             *       1,
+             *       3,
+             *       8
+             *     ]
+             */
+            byRating: number[];
+            /** @description Newest first */
+            items: components["schemas"]["ProductReview"][];
+            nextCursor: string | null;
+        };
+        HideReviewRequest: {
+            /**
+             * @description Why; kept with the review and audited
+             * @example 含有广告
+             */
+            reason: string;
         };
         NotificationView: {
             /** Format: uuid */
@@ -7129,6 +7226,98 @@ export interface operations {
                 };
             };
             /** @description NOT_FOUND: no such campaign */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ProductReviewsController_list: {
+        parameters: {
+            query?: {
+                limit?: unknown;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductReviewPage"];
+                };
+            };
+            /** @description NOT_FOUND: no such campaign */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ReviewsAdminController_hide: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orderLineId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HideReviewRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignReview"];
+                };
+            };
+            /** @description NOT_FOUND: no review of that order line */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ReviewsAdminController_show: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orderLineId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignReview"];
+                };
+            };
+            /** @description NOT_FOUND: no review of that order line */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -9,7 +9,12 @@ import { CheckInsService } from './check-ins.service';
 import { GiveBirthdayGiftsJob } from './give-birthday-gifts.job';
 import { InviteController } from './invite.controller';
 import { ReferralsService } from './referrals.service';
-import { CampaignReviewsController, ReviewsController } from './reviews.controller';
+import {
+  CampaignReviewsController,
+  ProductReviewsController,
+  ReviewsAdminController,
+  ReviewsController,
+} from './reviews.controller';
 import { ReviewsService } from './reviews.service';
 
 /**
@@ -24,6 +29,8 @@ import { ReviewsService } from './reviews.service';
     InviteController,
     ReviewsController,
     CampaignReviewsController,
+    ProductReviewsController,
+    ReviewsAdminController,
   ],
   providers: [
     CheckInsService,
