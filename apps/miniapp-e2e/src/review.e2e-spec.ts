@@ -1,7 +1,7 @@
 import { logInAs, useJourney } from './support/journey';
 import { screenshot, waitForText } from './support/screen';
 import { pickedUpOrder } from './support/group-buys';
-import { member } from './support/stack';
+import { member, operator } from './support/stack';
 
 describe('journey: a neighbour reviews what they picked up', () => {
   const journey = useJourney();
@@ -37,5 +37,48 @@ describe('journey: a neighbour reviews what they picked up', () => {
     const { auth } = await member(stack, 'xiaochen');
     const wallet = await stack.api<{ available: number }>('GET', '/me/points', undefined, auth);
     expect(wallet.available).toBe(10);
+
+    // The walnuts are offered again: the next group-buy shows neighbours what was said of them.
+    const admin = await operator(stack);
+    const order = await stack.api<{ lines: { campaignId: string }[] }>(
+      'GET',
+      `/me/orders/${orderId}`,
+      undefined,
+      auth,
+    );
+    const before = await stack.api<{ skuId: string; pickupPointIds: string[] }>(
+      'GET',
+      `/admin/campaigns/${order.lines[0].campaignId}`,
+      undefined,
+      admin,
+    );
+    const now = Date.now();
+    const again = await stack.api<{ id: string }>(
+      'POST',
+      '/admin/campaigns',
+      {
+        skuId: before.skuId,
+        title: '临安山核桃 再团',
+        groupPriceFen: 5_800,
+        stock: 50,
+        perMemberLimit: 3,
+        minBuyers: 1,
+        startsAt: new Date(now - 3_600_000).toISOString(),
+        cutsOffAt: new Date(now + 86_400_000).toISOString(),
+        pickupDate: new Date(now + 3 * 86_400_000).toISOString().slice(0, 10),
+        pickupPointIds: before.pickupPointIds,
+      },
+      admin,
+    );
+    await stack.api('POST', `/admin/campaigns/${again.id}/publish`, undefined, admin);
+    await page.goto(`${stack.h5Url}/#/subpackages/shop/campaign/index?id=${again.id}`);
+    const reviews = page.locator('.neighbour-reviews');
+    await waitForText(reviews.locator('.campaign-detail__heading'), '邻居评价（1）');
+    await waitForText(reviews.locator('.neighbour-reviews__average'), '★ 4.0');
+    await waitForText(reviews.locator('.neighbour-review__who'), 'x**');
+    await waitForText(reviews.locator('.neighbour-review__stars'), '★★★★☆');
+    await waitForText(reviews.locator('.neighbour-review__text'), '核桃很香，壳也好剥');
+    await reviews.scrollIntoViewIfNeeded();
+    await screenshot(page, 'journey-neighbour-reviews.png');
   });
 });

@@ -5,6 +5,7 @@ import { BuyButton } from '../../../components/buy-button';
 import { CampaignPrices, CampaignStock, ExclusiveBadge } from '../../../components/campaign-parts';
 import { InviteButton } from '../../../components/invite-button';
 import { LoadFailed } from '../../../components/load-failed';
+import { NeighbourReviews } from './neighbour-reviews';
 import { ChoosePickupPointFirst, LogInFirst } from '../../../components/log-in-first';
 import { WayOn } from '../../../components/way-on';
 import { CAMPAIGN_GONE } from '../../../services/error-messages';
@@ -147,6 +148,7 @@ export default function CampaignPage() {
           <Text className="campaign-detail-description">{campaign.description}</Text>
         </View>
       )}
+      <NeighbourReviews campaignId={campaign.id} />
       {error && <Text className="campaign-detail__error">{error}</Text>}
       <View className="campaign-detail__bar">
         <InviteButton
