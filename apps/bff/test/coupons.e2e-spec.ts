@@ -330,6 +330,52 @@ describe('coupons: issued once, on at most one order, given back when the order 
     expect(await stateOf(hal, kept)).toMatchObject({ state: 'expired', orderId: null });
   });
 
+  it('renames a coupon or lets it run longer, copies members hold too, audited', async () => {
+    const jo = await w.shopperAt('coupon-jo');
+    const coupon = await w.createCoupon({ name: '周末券' }).expect(201);
+    await issue(coupon.body.id, [jo.id]).expect(201);
+    const edit = (body: object) =>
+      t.http().patch(`/api/v1/admin/coupons/${coupon.body.id}`).set(as(w.admin)).send(body);
+    const later = new Date(Date.parse(coupon.body.validUntil) + 30 * 24 * HOUR_MS).toISOString();
+    const edited = await edit({ name: '周末加码券', validUntil: later }).expect(200);
+    expect(edited.body).toMatchObject({ name: '周末加码券', validUntil: later, amountFen: 500 });
+    const [copy] = await w.get(jo.token, '/me/coupons');
+    expect(copy).toMatchObject({ name: '周末加码券', validUntil: later, state: 'available' });
+    const audit = await t.dataSource.query(
+      `SELECT details FROM audit_log WHERE action = 'coupon.update' AND target_id = $1`,
+      [coupon.body.id],
+    );
+    expect(audit).toEqual([
+      {
+        details: {
+          before: { name: '周末券', validUntil: coupon.body.validUntil },
+          after: { name: '周末加码券', validUntil: later },
+        },
+      },
+    ]);
+
+    await edit({}).expect(400);
+    const sooner = await edit({ validUntil: coupon.body.validUntil }).expect(400);
+    expect(sooner.body.error.code).toBe('VALIDATION_FAILED');
+    await edit({ amountFen: 5_000 }).expect(400);
+    await edit({ name: 'x' }).expect(400);
+    await t
+      .http()
+      .patch(`/api/v1/admin/coupons/${randomUUID()}`)
+      .set(as(w.admin))
+      .send({ name: '没有这张' })
+      .expect(404);
+    await t
+      .http()
+      .patch(`/api/v1/admin/coupons/${coupon.body.id}`)
+      .set(as(jo.token))
+      .send({ name: '自己改' })
+      .expect(403);
+    await withdraw(coupon.body.id).expect(200);
+    const gone = await edit({ name: '撤回后再改' }).expect(409);
+    expect(gone.body.error.details).toEqual({ couponId: coupon.body.id, reason: 'withdrawn' });
+  });
+
   it('ends a coupon withdrawn before it began at its start, and refuses bad withdrawals', async () => {
     const start = new Date(w.clock.now().getTime() + 24 * HOUR_MS).toISOString();
     const coming = await w.createCoupon({ validFrom: start }).expect(201);

@@ -116,6 +116,7 @@ export type Coupon = Schemas['Coupon'];
 export type MemberCoupon = Schemas['MemberCoupon'];
 export type MemberCouponState = MemberCoupon['state'];
 export type CreateCouponRequest = Schemas['CreateCouponRequest'];
+export type UpdateCouponRequest = Schemas['UpdateCouponRequest'];
 export type Reward = Schemas['Reward'];
 export type ShopperReward = Schemas['ShopperReward'];
 export type Redemption = Schemas['Redemption'];

@@ -500,6 +500,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/coupons/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["CouponsAdminController_update"];
+        trace?: never;
+    };
     "/api/v1/admin/coupons/{id}/withdraw": {
         parameters: {
             query?: never;
@@ -2678,6 +2694,15 @@ export interface components {
         IssueCouponResult: {
             /** @description Members given a copy by this request (not by an earlier one with its key) */
             issued: number;
+        };
+        UpdateCouponRequest: {
+            /** @example 满 30 减 5（周末加码） */
+            name?: string;
+            /**
+             * Format: date-time
+             * @description A later end: copies members hold are valid longer (to end it sooner, withdraw it)
+             */
+            validUntil?: string;
         };
         WithdrawCouponRequest: {
             /**
@@ -5078,6 +5103,45 @@ export interface operations {
                 };
             };
             /** @description COUPON_NOT_FOUND, or NOT_FOUND for unknown members */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description COUPON_NOT_USABLE (details.reason withdrawn) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CouponsAdminController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCouponRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Coupon"];
+                };
+            };
+            /** @description COUPON_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -5,6 +5,7 @@ import {
   HttpCode,
   Param,
   ParseUUIDPipe,
+  Patch,
   Post,
   Put,
   Query,
@@ -33,6 +34,7 @@ import {
   MonthParam,
   SetTierMonthlyCouponRequest,
   TierMonthlyCoupon,
+  UpdateCouponRequest,
   WithdrawCouponRequest,
 } from './dto/coupon.dto';
 import { TierMonthlyCouponsService } from './tier-monthly-coupons.service';
@@ -86,6 +88,19 @@ export class CouponsAdminController {
   ): Promise<IssueCouponResult> {
     if (!ctx.idempotencyKey) throw new Error('issuing needs the Idempotency-Key');
     return this.coupons.issue(ctx, couponId, body.memberIds, `admin:${ctx.idempotencyKey}`);
+  }
+
+  /** Its name, or a later end; audited. */
+  @Patch(':id')
+  @ApiOkResponse({ type: Coupon })
+  @ApiNotFoundResponse({ description: 'COUPON_NOT_FOUND' })
+  @ApiConflictResponse({ description: 'COUPON_NOT_USABLE (details.reason withdrawn)' })
+  update(
+    @Ctx() ctx: RequestContext,
+    @Param('id', new ParseUUIDPipe({ version: '4' })) couponId: string,
+    @Body() body: UpdateCouponRequest,
+  ): Promise<Coupon> {
+    return this.coupons.update(ctx, couponId, body);
   }
 
   /**

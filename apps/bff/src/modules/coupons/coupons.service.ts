@@ -2,6 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import type { CouponInput } from '@linli/domain';
 import { ErrorCode } from '@linli/shared';
 import { Clock } from '../../common/clock';
+import { fieldChanges, fieldsToChange } from '../../common/edits';
 import { AppException } from '../../common/errors/app-exception';
 import { decodeCursor, keysetPage, PageQuery } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
@@ -15,6 +16,7 @@ import {
   IssueCouponResult,
   MemberCoupon,
   MemberCouponState,
+  UpdateCouponRequest,
 } from './dto/coupon.dto';
 
 export interface CouponRow {
@@ -52,6 +54,8 @@ export const toCoupon = (row: CouponRow): Coupon => ({
   validUntil: row.valid_until.toISOString(),
   withdrawnAt: row.withdrawn_at?.toISOString() ?? null,
 });
+
+const EDITABLE = ['name', 'validUntil'] as const;
 
 const couponNotFound = (couponId: string) =>
   new AppException(HttpStatus.NOT_FOUND, ErrorCode.CouponNotFound, 'Coupon not found', {
@@ -149,6 +153,35 @@ export class CouponsService {
   }
 
   /**
+   * Renames a coupon, or lets it run longer (copies members hold too); audited. An earlier end
+   * is a 400 (withdrawing ends it), and a withdrawn coupon is 409 COUPON_NOT_USABLE.
+   */
+  async update(
+    ctx: RequestContext,
+    couponId: string,
+    request: UpdateCouponRequest,
+  ): Promise<Coupon> {
+    const given = fieldsToChange(request, EDITABLE);
+    const before = await this.mustHave(ctx, couponId, 'FOR UPDATE');
+    if (before.withdrawn_at) throw couponNotUsable(couponId, 'withdrawn');
+    if (request.validUntil && request.validUntil.getTime() <= before.valid_until.getTime())
+      throw invalid([`validUntil can only move later than ${before.valid_until.toISOString()}`]);
+    const [row] = await this.connection.query<CouponRow>(
+      ctx,
+      `UPDATE coupons SET name = COALESCE($2, name), valid_until = COALESCE($3, valid_until)
+       WHERE id = $1 RETURNING *`,
+      [couponId, request.name ?? null, request.validUntil ?? null],
+    );
+    await this.audit.record(
+      ctx,
+      'coupon.update',
+      { type: 'coupon', id: couponId },
+      fieldChanges(given, toCoupon(before), toCoupon(row)),
+    );
+    return toCoupon(row);
+  }
+
+  /**
    * Withdraws a coupon (audited, with the reason): no copy of it is given from now on, the
    * rewards that give it are withdrawn, and its validity ends now, so that copies not yet used
    * expire; copies already on an order stay there. Withdrawing it again changes nothing.
@@ -194,7 +227,7 @@ export class CouponsService {
   private async mustHave(
     ctx: RequestContext,
     couponId: string,
-    lock: 'FOR SHARE' | '' = '',
+    lock: 'FOR SHARE' | 'FOR UPDATE' | '' = '',
   ): Promise<CouponRow> {
     const [row] = await this.connection.query<CouponRow>(
       ctx,

@@ -76,6 +76,24 @@ export class CreateCouponRequest {
   validUntil!: Date;
 }
 
+export class UpdateCouponRequest {
+  @ApiPropertyOptional({ example: '满 30 减 5（周末加码）' })
+  @IsOptional()
+  @IsString()
+  @Length(2, 40)
+  name?: string;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      'A later end: copies members hold are valid longer (to end it sooner, withdraw it)',
+  })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  validUntil?: Date;
+}
+
 export class Coupon {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() name!: string;
