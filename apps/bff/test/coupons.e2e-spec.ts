@@ -246,6 +246,13 @@ describe('coupons: issued once, on at most one order, given back when the order 
     expect(n).toBe(1);
   });
 
+  /** An operator puts the coupon in the rewards mall. */
+  const rewardGiving = (couponId: string) =>
+    t
+      .http()
+      .post('/api/v1/admin/rewards')
+      .set(as(w.admin))
+      .send({ couponId, name: '误发的券', pointsCost: 100, stock: 5, perMemberLimit: 1 });
   const withdraw = (couponId: string, body: object = { reason: '面额设置错误' }) =>
     t.http().post(`/api/v1/admin/coupons/${couponId}/withdraw`).set(as(w.admin)).send(body);
 
@@ -258,18 +265,7 @@ describe('coupons: issued once, on at most one order, given back when the order 
     const campaign = await w.campaign(w.skus.apples, { perMemberLimit: 50 });
     const items = [{ campaignId: campaign, quantity: 3 }];
     const order = await place(hal.token, { items, couponId: kept }).expect(201);
-    const reward = await t
-      .http()
-      .post('/api/v1/admin/rewards')
-      .set(as(w.admin))
-      .send({
-        couponId: coupon.body.id,
-        name: '误发的券',
-        pointsCost: 100,
-        stock: 5,
-        perMemberLimit: 1,
-      })
-      .expect(201);
+    const reward = await rewardGiving(coupon.body.id).expect(201);
 
     const withdrawn = await withdraw(coupon.body.id).expect(200);
     expect(withdrawn.body).toMatchObject({ id: coupon.body.id, withdrawnAt: expect.any(String) });
@@ -312,18 +308,7 @@ describe('coupons: issued once, on at most one order, given back when the order 
       .set(as(w.admin))
       .send({ active: true })
       .expect(409);
-    await t
-      .http()
-      .post('/api/v1/admin/rewards')
-      .set(as(w.admin))
-      .send({
-        couponId: coupon.body.id,
-        name: '误发的券',
-        pointsCost: 100,
-        stock: 5,
-        perMemberLimit: 1,
-      })
-      .expect(409);
+    await rewardGiving(coupon.body.id).expect(409);
 
     // The order cancelled, its copy comes back expired.
     await t.http().post(`/api/v1/orders/${order.body.id}/cancel`).set(as(hal.token)).expect(200);

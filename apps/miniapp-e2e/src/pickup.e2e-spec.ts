@@ -1,7 +1,7 @@
 import { logInAs, openMine, useJourney } from './support/journey';
 import { screenshot, waitForText } from './support/screen';
 import { cutOffAndDispatch, liveGroupBuy, paidOrder } from './support/group-buys';
-import { approveLeader, pickupPoints, shopperAt } from './support/pickup-points';
+import { approveLeader, pickupPoints, pointLedBy, shopperAt } from './support/pickup-points';
 import { operator } from './support/stack';
 
 const HOUR_MS = 3_600_000;
@@ -12,17 +12,14 @@ describe('journey: a leader hands over an order at the pickup point', () => {
   it('confirms the delivery, verifies the pickup code, and the shopper sees the order picked up', async () => {
     const { stack } = journey;
     const admin = await operator(stack);
-    const [pointId] = await pickupPoints(
+    // 周阿姨 applies to run the new pickup point, the operator approves, and she shops there too.
+    const { pointId } = await pointLedBy(
       stack,
       admin,
       '翠苑',
-      [{ name: '翠苑一区自提点', address: '翠苑路 1 号', latitude: 30.28, longitude: 120.13 }],
-      { leaders: false },
+      { name: '翠苑一区自提点', address: '翠苑路 1 号', latitude: 30.28, longitude: 120.13 },
+      { name: 'zhouayi', realName: '周阿姨' },
     );
-
-    // 周阿姨 applies to run the new pickup point, the operator approves, and she shops there too.
-    const leader = await approveLeader(stack, admin, pointId, 'zhouayi', '周阿姨');
-    await stack.api('PUT', '/me/pickup-point', { pickupPointId: pointId }, leader.auth);
 
     // A neighbour buys; the group-buy cuts off, forms, and the goods arrive.
     const product = await stack.api<{ skus: { id: string }[] }>(

@@ -1,6 +1,6 @@
 import { logInAs, useJourney } from './support/journey';
 import { screenshot, waitForText } from './support/screen';
-import { paidOrder } from './support/group-buys';
+import { groupBuy, paidOrder } from './support/group-buys';
 import { pickupPoints, shopperAt } from './support/pickup-points';
 import { operator, type Stack } from './support/stack';
 
@@ -15,34 +15,6 @@ async function product(stack: Stack, admin: Headers, name: string): Promise<stri
     admin,
   );
   return created.skus[0].id;
-}
-
-/** A group-buy of the SKU at the pickup point, on sale from an hour ago for a day: its id. */
-async function groupBuy(
-  stack: Stack,
-  admin: Headers,
-  offer: { skuId: string; title: string; pickupPointId: string },
-): Promise<string> {
-  const now = Date.now();
-  const campaign = await stack.api<{ id: string }>(
-    'POST',
-    '/admin/campaigns',
-    {
-      skuId: offer.skuId,
-      title: offer.title,
-      groupPriceFen: 1_990,
-      stock: 50,
-      perMemberLimit: 3,
-      minBuyers: 1,
-      startsAt: new Date(now - 3_600_000).toISOString(),
-      cutsOffAt: new Date(now + 86_400_000).toISOString(),
-      pickupDate: new Date(now + 3 * 86_400_000).toISOString().slice(0, 10),
-      pickupPointIds: [offer.pickupPointId],
-    },
-    admin,
-  );
-  await stack.api('POST', `/admin/campaigns/${campaign.id}/publish`, undefined, admin);
-  return campaign.id;
 }
 
 describe('journey: 猜你喜欢 on 首页', () => {

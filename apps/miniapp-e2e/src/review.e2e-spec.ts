@@ -1,6 +1,6 @@
 import { logInAs, useJourney } from './support/journey';
 import { screenshot, waitForText } from './support/screen';
-import { pickedUpOrder } from './support/group-buys';
+import { groupBuy, pickedUpOrder } from './support/group-buys';
 import { member, operator } from './support/stack';
 
 describe('journey: a neighbour reviews what they picked up', () => {
@@ -52,26 +52,12 @@ describe('journey: a neighbour reviews what they picked up', () => {
       undefined,
       admin,
     );
-    const now = Date.now();
-    const again = await stack.api<{ id: string }>(
-      'POST',
-      '/admin/campaigns',
-      {
-        skuId: before.skuId,
-        title: '临安山核桃 再团',
-        groupPriceFen: 5_800,
-        stock: 50,
-        perMemberLimit: 3,
-        minBuyers: 1,
-        startsAt: new Date(now - 3_600_000).toISOString(),
-        cutsOffAt: new Date(now + 86_400_000).toISOString(),
-        pickupDate: new Date(now + 3 * 86_400_000).toISOString().slice(0, 10),
-        pickupPointIds: before.pickupPointIds,
-      },
-      admin,
-    );
-    await stack.api('POST', `/admin/campaigns/${again.id}/publish`, undefined, admin);
-    await page.goto(`${stack.h5Url}/#/subpackages/shop/campaign/index?id=${again.id}`);
+    const again = await groupBuy(stack, admin, {
+      skuId: before.skuId,
+      title: '临安山核桃 再团',
+      pickupPointId: before.pickupPointIds[0],
+    });
+    await page.goto(`${stack.h5Url}/#/subpackages/shop/campaign/index?id=${again}`);
     const reviews = page.locator('.neighbour-reviews');
     await waitForText(reviews.locator('.campaign-detail__heading'), '邻居评价（1）');
     await waitForText(reviews.locator('.neighbour-reviews__average'), '★ 4.0');

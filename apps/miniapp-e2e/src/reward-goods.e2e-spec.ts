@@ -1,6 +1,6 @@
 import { logInAs, useJourney } from './support/journey';
 import { screenshot, waitForText } from './support/screen';
-import { approveLeader, pickupPoints, shopperAt } from './support/pickup-points';
+import { pointLedBy, shopperAt } from './support/pickup-points';
 import { operator } from './support/stack';
 
 describe('journey: a neighbour trades points for goods and collects them from the leader', () => {
@@ -9,15 +9,13 @@ describe('journey: a neighbour trades points for goods and collects them from th
   it('redeems goods in the 积分商城, is told when they arrive, and the leader hands them over against the code', async () => {
     const { stack } = journey;
     const admin = await operator(stack);
-    const [pointId] = await pickupPoints(
+    const { pointId } = await pointLedBy(
       stack,
       admin,
       '文鼎苑',
-      [{ name: '文鼎苑自提点', address: '文一路 9 号', latitude: 30.29, longitude: 120.11 }],
-      { leaders: false },
+      { name: '文鼎苑自提点', address: '文一路 9 号', latitude: 30.29, longitude: 120.11 },
+      { name: 'sunayi', realName: '孙阿姨' },
     );
-    const leader = await approveLeader(stack, admin, pointId, 'sunayi', '孙阿姨');
-    await stack.api('PUT', '/me/pickup-point', { pickupPointId: pointId }, leader.auth);
     await stack.api(
       'POST',
       '/admin/rewards',
@@ -92,15 +90,13 @@ describe('journey: a neighbour trades points for goods and collects them from th
   it('takes back goods still on their way in 我的兑换, and the points come back', async () => {
     const { stack } = journey;
     const admin = await operator(stack);
-    const [pointId] = await pickupPoints(
+    const { pointId } = await pointLedBy(
       stack,
       admin,
       '翠苑',
-      [{ name: '翠苑自提点', address: '文二路 18 号', latitude: 30.28, longitude: 120.12 }],
-      { leaders: false },
+      { name: '翠苑自提点', address: '文二路 18 号', latitude: 30.28, longitude: 120.12 },
+      { name: 'zhoushifu', realName: '周师傅' },
     );
-    const leader = await approveLeader(stack, admin, pointId, 'zhoushifu', '周师傅');
-    await stack.api('PUT', '/me/pickup-point', { pickupPointId: pointId }, leader.auth);
     await stack.api(
       'POST',
       '/admin/rewards',

@@ -60,6 +60,34 @@ export async function liveGroupBuy(
   return { id: campaign.id, pickupDate };
 }
 
+/** A group-buy of the SKU at the pickup point, on sale from an hour ago for a day: its id. */
+export async function groupBuy(
+  stack: Stack,
+  admin: Headers,
+  offer: { skuId: string; title: string; pickupPointId: string },
+): Promise<string> {
+  const now = Date.now();
+  const campaign = await stack.api<{ id: string }>(
+    'POST',
+    '/admin/campaigns',
+    {
+      skuId: offer.skuId,
+      title: offer.title,
+      groupPriceFen: 1_990,
+      stock: 50,
+      perMemberLimit: 3,
+      minBuyers: 1,
+      startsAt: new Date(now - 3_600_000).toISOString(),
+      cutsOffAt: new Date(now + 86_400_000).toISOString(),
+      pickupDate: new Date(now + 3 * 86_400_000).toISOString().slice(0, 10),
+      pickupPointIds: [offer.pickupPointId],
+    },
+    admin,
+  );
+  await stack.api('POST', `/admin/campaigns/${campaign.id}/publish`, undefined, admin);
+  return campaign.id;
+}
+
 /** An order of the group-buy placed and paid by a neighbour through the API: its id. */
 export async function paidOrder(
   stack: Stack,

@@ -71,3 +71,20 @@ export async function pickupPoints(
   }
   return ids;
 }
+
+/**
+ * A community with one pickup point, run by a leader who applied for it, was approved and shops
+ * there too: the point's id and the leader.
+ */
+export async function pointLedBy(
+  stack: Stack,
+  admin: Headers,
+  community: string,
+  point: PlannedPoint,
+  leader: { name: string; realName: string },
+): Promise<{ pointId: string; leader: { id: string; auth: Headers } }> {
+  const [pointId] = await pickupPoints(stack, admin, community, [point], { leaders: false });
+  const led = await approveLeader(stack, admin, pointId, leader.name, leader.realName);
+  await stack.api('PUT', '/me/pickup-point', { pickupPointId: pointId }, led.auth);
+  return { pointId, leader: led };
+}
