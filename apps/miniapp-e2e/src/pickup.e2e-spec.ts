@@ -173,6 +173,19 @@ describe('journey: a leader hands over an order at the pickup point', () => {
       [pointId, leader.id],
     );
 
+    // 21 goods from the rewards mall on their way to the point, the oldest redeemed first.
+    const [bag] = (await stack.sql(
+      `INSERT INTO rewards (kind, name, points_cost, stock_total, stock_left, per_member_limit)
+       VALUES ('goods', '帆布袋', 100, 100, 79, 30) RETURNING id`,
+    )) as { id: string }[];
+    await stack.sql(
+      `INSERT INTO redemptions (reward_id, member_id, quantity, points, pickup_point_id, pickup_state,
+         pickup_code, created_at)
+       SELECT $1, $2, 1, 100, $3, 'awaiting_delivery', lpad(i::text, 8, '0'), now() - (21 - i) * interval '1 minute'
+       FROM generate_series(0, 20) AS i`,
+      [bag.id, shopper.id, pointId],
+    );
+
     const page = await journey.newPage();
     await logInAs(page, stack, 'lilaoshi');
     const swipeUp = async () => {
@@ -197,6 +210,13 @@ describe('journey: a leader hands over an order at the pickup point', () => {
     expect(await deliveries.count()).toBe(21);
     // The oldest, received before the others were made, comes last.
     expect(await deliveries.last().innerText()).toContain('山核桃 团购');
+    // Goods on their way: a page of them, then the rest on asking.
+    const arriving = page.locator('.reward-arrival');
+    expect(await arriving.count()).toBe(20);
+    await page.locator('.reward-arrivals-more').click();
+    await arriving.nth(20).waitFor();
+    expect(await arriving.last().innerText()).toContain('尾号 0020');
+    expect(await page.locator('.reward-arrivals-more').count()).toBe(0);
 
     await page.goto(`${stack.h5Url}/#/subpackages/leader/commission/index`);
     const withdrawals = page.locator('.withdrawal');

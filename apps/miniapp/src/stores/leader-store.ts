@@ -40,7 +40,7 @@ interface LeaderState {
   /** The point's batches, newest first. */
   deliveries: PagedList<DeliveryBatch>;
   /** Goods from the rewards mall on their way to the point, oldest first. */
-  arrivingRewards: RewardPickup[];
+  arrivingRewards: PagedList<RewardPickup>;
   applications: LeaderApplication[];
   /** Pickup points near the caller that still need a leader: what an application can be for. */
   vacantPoints: NearbyPickupPoint[];
@@ -58,6 +58,7 @@ interface LeaderState {
   loadPickLists(): Promise<void>;
   loadDeliveries(): Promise<void>;
   loadMoreDeliveries(): Promise<void>;
+  loadMoreArrivingRewards(): Promise<void>;
   receive(batchId: string): Promise<boolean>;
   /**
    * The goods of a redemption have arrived; its member is told. The redemption as it is now
@@ -93,7 +94,7 @@ const EMPTY: Pick<
   outcomes: [],
   pickLists: [],
   deliveries: emptyList(),
-  arrivingRewards: [],
+  arrivingRewards: emptyList(),
   applications: [],
   vacantPoints: [],
   loading: false,
@@ -110,6 +111,11 @@ const readyRewards: ListReader = pagedList(
   (cursor) => api.leader.rewardPickups({ state: 'ready_for_pickup', limit: PAGE_SIZE, cursor }),
   () => useLeaderStore.getState().readyRewards,
   (list) => useLeaderStore.setState({ readyRewards: list }),
+);
+const arrivingRewards: ListReader = pagedList(
+  (cursor) => api.leader.rewardPickups({ limit: PAGE_SIZE, cursor }),
+  () => useLeaderStore.getState().arrivingRewards,
+  (list) => useLeaderStore.setState({ arrivingRewards: list }),
 );
 const deliveries: ListReader = pagedList(
   (cursor) => api.leader.deliveries({ limit: PAGE_SIZE, cursor }),
@@ -176,16 +182,11 @@ export const useLeaderStore = create<LeaderState>()((set, get) => {
     loadPickLists: () =>
       read(async () => ({ pickLists: await api.leader.pickLists() }), '分拣单加载失败'),
 
-    loadDeliveries: () =>
-      read(async () => {
-        const [arriving] = await Promise.all([
-          api.leader.rewardPickups({ limit: 100 }),
-          deliveries.load(),
-        ]);
-        return { arrivingRewards: arriving.items };
-      }, '到货批次加载失败'),
+    loadDeliveries: () => readFirst([arrivingRewards, deliveries], '到货批次加载失败'),
 
     loadMoreDeliveries: () => readMore([deliveries], '到货批次加载失败'),
+
+    loadMoreArrivingRewards: () => readMore([arrivingRewards], '待到货好礼加载失败'),
 
     async receive(batchId) {
       set({ busy: true });
@@ -213,7 +214,10 @@ export const useLeaderStore = create<LeaderState>()((set, get) => {
         set((state) => ({
           busy: false,
           error: null,
-          arrivingRewards: state.arrivingRewards.filter((reward) => reward.id !== redemptionId),
+          arrivingRewards: {
+            ...state.arrivingRewards,
+            items: state.arrivingRewards.items.filter((reward) => reward.id !== redemptionId),
+          },
         }));
         return arrived;
       } catch (error) {
@@ -253,6 +257,7 @@ export const useLeaderStore = create<LeaderState>()((set, get) => {
 resetOnMemberChange(() => {
   readyOrders.reset();
   readyRewards.reset();
+  arrivingRewards.reset();
   deliveries.reset();
   useLeaderStore.setState(EMPTY);
 });

@@ -30,6 +30,7 @@ export default function DeliveriesPage() {
     loadMoreDeliveries,
     receive,
     arrivingRewards,
+    loadMoreArrivingRewards,
     rewardArrived,
   } = useLeaderStore();
   useDidShow(() => void loadDeliveries());
@@ -61,10 +62,10 @@ export default function DeliveriesPage() {
   return (
     <View className="page leader-deliveries">
       {error && <Text className="leader-error">{error}</Text>}
-      {arrivingRewards.length > 0 && (
+      {arrivingRewards.items.length > 0 && (
         <View className="leader-card reward-arrivals">
           <Text className="leader-card__title">积分兑换好礼 · 待到货</Text>
-          {arrivingRewards.map((reward) => (
+          {arrivingRewards.items.map((reward) => (
             <View key={reward.id} className="reward-arrival">
               <View className="leader-row">
                 <Text className="reward-arrival__name">
@@ -85,6 +86,14 @@ export default function DeliveriesPage() {
               </Button>
             </View>
           ))}
+          {arrivingRewards.nextCursor && (
+            <Text
+              className="leader-empty reward-arrivals-more"
+              onClick={() => void loadMoreArrivingRewards()}
+            >
+              {arrivingRewards.loadingMore ? '加载中…' : '查看更多待到货'}
+            </Text>
+          )}
         </View>
       )}
       {!loading && !error && deliveries.items.length === 0 && (
