@@ -279,7 +279,22 @@ describe('coupons: issued once, on at most one order, given back when the order 
       [coupon.body.id],
     );
     expect(audit).toEqual([
-      { details: { reason: '面额设置错误', unusedCopiesEnded: 1, rewardsWithdrawn: 1 } },
+      {
+        details: {
+          reason: '面额设置错误',
+          unusedCopiesEnded: 1,
+          membersTold: 1,
+          rewardsWithdrawn: 1,
+        },
+      },
+    ]);
+    const notices = await w.get(hal.token, '/me/notifications');
+    expect(notices.items.filter((n: { kind: string }) => n.kind === 'coupon_withdrawn')).toEqual([
+      expect.objectContaining({
+        title: '优惠券已停用',
+        body: '你的「误发的券」已停用，未使用的 1 张不能再用了。',
+        data: { couponId: coupon.body.id },
+      }),
     ]);
 
     // Copies: the unused one has expired, the one on the order stays there.

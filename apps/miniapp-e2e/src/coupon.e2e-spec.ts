@@ -91,7 +91,10 @@ describe('journey: a neighbour checks out with a coupon', () => {
       { reason: '面额设置错误' },
       admin,
     );
-    await page.reload();
+    // The neighbour is told, and the notice opens 我的优惠券.
+    await page.goto(`${stack.h5Url}/#/subpackages/member/notifications/index`);
+    await waitForText(page.locator('.notice__title'), '优惠券已停用');
+    await page.locator('.notice').filter({ hasText: '优惠券已停用' }).click();
     await waitForText(page.locator('.coupons-tab').first(), '可使用 0');
     await page.locator('.coupons-tab').nth(2).click();
     await waitForText(page.locator('.coupon__name'), '满 50 减 20');

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { TiersModule } from '../tiers/tiers.module';
 import {
   CouponsAdminController,
@@ -10,7 +11,7 @@ import { GiveMonthlyCouponsJob } from './give-monthly-coupons.job';
 import { TierMonthlyCouponsService } from './tier-monthly-coupons.service';
 
 @Module({
-  imports: [TiersModule],
+  imports: [TiersModule, NotificationsModule],
   controllers: [MemberCouponsController, CouponsAdminController, TierMonthlyCouponsAdminController],
   providers: [CouponsService, TierMonthlyCouponsService, GiveMonthlyCouponsJob],
   exports: [CouponsService, GiveMonthlyCouponsJob],

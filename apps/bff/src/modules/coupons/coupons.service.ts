@@ -8,6 +8,7 @@ import { decodeCursor, keysetPage, PageQuery } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { AuditService } from '../audit/audit.service';
+import { NotificationsService } from '../notifications/notifications.service';
 import {
   AdminCouponPage,
   Coupon,
@@ -94,6 +95,7 @@ export class CouponsService {
   constructor(
     private readonly connection: TransactionalConnection,
     private readonly audit: AuditService,
+    private readonly notifications: NotificationsService,
     private readonly clock: Clock,
   ) {}
 
@@ -184,7 +186,8 @@ export class CouponsService {
   /**
    * Withdraws a coupon (audited, with the reason): no copy of it is given from now on, the
    * rewards that give it are withdrawn, and its validity ends now, so that copies not yet used
-   * expire; copies already on an order stay there. Withdrawing it again changes nothing.
+   * expire, and their holders are told; copies already on an order stay there. Withdrawing it
+   * again changes nothing.
    */
   async withdraw(ctx: RequestContext, couponId: string, reason: string): Promise<Coupon> {
     const now = this.clock.now();
@@ -200,16 +203,33 @@ export class CouponsService {
       `UPDATE rewards SET active = false WHERE coupon_id = $1 AND active RETURNING id`,
       [couponId],
     );
-    const [{ unused }] = await this.connection.query<{ unused: number }>(
+    const holders = await this.connection.query<{ member_id: string; unused: number }>(
       ctx,
-      `SELECT count(*)::int AS unused FROM member_coupons WHERE coupon_id = $1 AND order_id IS NULL`,
+      `SELECT member_id, count(*)::int AS unused FROM member_coupons
+       WHERE coupon_id = $1 AND order_id IS NULL GROUP BY member_id`,
       [couponId],
+    );
+    await this.notifications.notifyMany(
+      ctx,
+      holders.map((holder) => ({
+        memberId: holder.member_id,
+        kind: 'coupon_withdrawn' as const,
+        dedupeKey: `coupon-withdrawn:${couponId}:${holder.member_id}`,
+        title: '优惠券已停用',
+        body: `你的「${row.name}」已停用，未使用的 ${holder.unused} 张不能再用了。`,
+        data: { couponId },
+      })),
     );
     await this.audit.record(
       ctx,
       'coupon.withdraw',
       { type: 'coupon', id: couponId },
-      { reason, unusedCopiesEnded: unused, rewardsWithdrawn: rewards.length },
+      {
+        reason,
+        unusedCopiesEnded: holders.reduce((sum, holder) => sum + holder.unused, 0),
+        membersTold: holders.length,
+        rewardsWithdrawn: rewards.length,
+      },
     );
     return toCoupon(row);
   }

@@ -6,7 +6,7 @@
  * points, given on the member's birthday. referral_rewarded: points for an invitee's first
  * pickup, to the invitee and to their inviter. reward_ready: goods from the rewards mall have
  * arrived at the member's pickup point. reward_cancelled: an operator cancelled such goods and
- * gave the points back.
+ * gave the points back. coupon_withdrawn: an operator withdrew a coupon the member holds unused.
  */
 export const NOTIFICATION_KINDS = [
   'order_refunded',
@@ -22,6 +22,7 @@ export const NOTIFICATION_KINDS = [
   'referral_rewarded',
   'reward_ready',
   'reward_cancelled',
+  'coupon_withdrawn',
 ] as const;
 
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];

@@ -23,6 +23,7 @@ function useOpenNotice(): (notice: NotificationView) => void {
       openPage('/subpackages/member/points/index');
     else if (['reward_ready', 'reward_cancelled'].includes(notice.kind))
       openPage('/subpackages/member/rewards/index');
+    else if (notice.kind === 'coupon_withdrawn') openPage('/subpackages/member/coupons/index');
     else if (notice.kind === 'pickup_postponed') openPage('/subpackages/leader/deliveries/index');
   };
 }
