@@ -2,23 +2,23 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { drawPickupCode, PICKUP_CODE_TRIES } from '@linli/domain';
 import { ErrorCode, MEMBER_TIERS, type MemberTier } from '@linli/shared';
 import { randomInt } from 'node:crypto';
+import { Clock } from '../../common/clock';
 import { fieldChanges, fieldsToChange } from '../../common/edits';
 import { AppException } from '../../common/errors/app-exception';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
-import { Clock } from '../../common/clock';
 import { AuditService } from '../audit/audit.service';
 import { CouponsService } from '../coupons/coupons.service';
 import { Coupon } from '../coupons/dto/coupon.dto';
 import { pickupPointRequired } from '../group-buy/group-buy.exception';
-import { PointsLedger } from '../points/points-ledger.service';
 import { NotificationsService } from '../notifications/notifications.service';
+import { PointsLedger } from '../points/points-ledger.service';
 import { MemberBenefitsService } from '../tiers/member-benefits.service';
 import {
   CreateRewardRequest,
+  OPEN_PICKUP_STATES,
   RedeemRequest,
   UpdateRewardRequest,
-  OPEN_PICKUP_STATES,
   Redemption,
   Reward,
   RewardKind,
@@ -143,14 +143,22 @@ export class RewardsService {
     request: UpdateRewardRequest,
   ): Promise<Reward> {
     const given = fieldsToChange(request, EDITABLE);
+    if (request.active) {
+      // A reward giving a withdrawn coupon is not offered again. The coupon is locked before the
+      // reward, as a withdrawal takes them.
+      const [giving] = await this.connection.query<Pick<RewardRow, 'coupon_id'>>(
+        ctx,
+        `SELECT coupon_id FROM rewards WHERE id = $1`,
+        [rewardId],
+      );
+      if (giving?.coupon_id) await this.coupons.lockToGive(ctx, giving.coupon_id);
+    }
     const [before] = await this.connection.query<RewardRow>(
       ctx,
       `SELECT * FROM rewards WHERE id = $1 FOR UPDATE`,
       [rewardId],
     );
     if (!before) throw rewardNotFound(rewardId);
-    // A reward giving a withdrawn coupon is not offered again.
-    if (request.active && before.coupon_id) await this.coupons.lockToGive(ctx, before.coupon_id);
     const [row] = await this.connection.query<RewardRow>(
       ctx,
       `UPDATE rewards SET name = COALESCE($2, name), description = COALESCE($3, description),
