@@ -74,16 +74,31 @@ describe('journey: a neighbour checks out with a coupon', () => {
       amountFen: 2_000,
       minSpendFen: 5_000,
     });
-    await stack.api(
-      'POST',
-      `/admin/coupons/${couponId}/issue`,
-      { memberIds: [shopper.id] },
-      { ...admin, 'idempotency-key': 'journey-coupon-withdrawn-issue' },
+    const tomorrowsId = await createCoupon(
+      stack,
+      admin,
+      { name: '明日 满 40 减 8', amountFen: 800, minSpendFen: 4_000 },
+      30,
+      86_400_000,
     );
+    for (const id of [couponId, tomorrowsId])
+      await stack.api(
+        'POST',
+        `/admin/coupons/${id}/issue`,
+        { memberIds: [shopper.id] },
+        { ...admin, 'idempotency-key': `journey-coupon-withdrawn-issue-${id}` },
+      );
     const page = await journey.newPage();
     await logInAs(page, stack, 'liuqiang');
     await page.locator('.mine-coupons-link').click();
-    await waitForText(page.locator('.coupons-tab').first(), '可使用 1');
+    await waitForText(page.locator('.coupons-tab').first(), '可使用 2');
+    // The coupon of tomorrow says so.
+    await page
+      .locator('.coupon')
+      .filter({ hasText: '明日 满 40 减 8' })
+      .locator('.coupon__valid')
+      .filter({ hasText: /^未生效 · / })
+      .waitFor();
 
     await stack.api(
       'POST',
@@ -95,7 +110,7 @@ describe('journey: a neighbour checks out with a coupon', () => {
     await page.goto(`${stack.h5Url}/#/subpackages/member/notifications/index`);
     await waitForText(page.locator('.notice__title'), '优惠券已停用');
     await page.locator('.notice').filter({ hasText: '优惠券已停用' }).click();
-    await waitForText(page.locator('.coupons-tab').first(), '可使用 0');
+    await waitForText(page.locator('.coupons-tab').first(), '可使用 1');
     await page.locator('.coupons-tab').nth(2).click();
     await waitForText(page.locator('.coupon__name'), '满 50 减 20');
     await page

@@ -195,12 +195,13 @@ export async function pickedUpOrder(
   return orderId;
 }
 
-/** A coupon an operator creates, valid from an hour ago for `days` days: its id. */
+/** A coupon an operator creates, valid from an hour ago (or `startsInMs` from now) for `days` days: its id. */
 export async function createCoupon(
   stack: Stack,
   admin: Headers,
   coupon: { name: string; amountFen: number; minSpendFen: number },
   days = 30,
+  startsInMs = -3_600_000,
 ): Promise<string> {
   const created = await stack.api<{ id: string }>(
     'POST',
@@ -208,7 +209,7 @@ export async function createCoupon(
     {
       ...coupon,
       kind: 'fixed',
-      validFrom: new Date(Date.now() - 3_600_000).toISOString(),
+      validFrom: new Date(Date.now() + startsInMs).toISOString(),
       validUntil: new Date(Date.now() + days * 86_400_000).toISOString(),
     },
     admin,

@@ -16,6 +16,16 @@ const TABS: { state: MemberCouponState; label: string; empty: string }[] = [
   { state: 'expired', label: '已过期', empty: '没有过期的优惠券' },
 ];
 
+/** When the copy can be used: stopped by the operator, not yet, or its window. */
+function validity(coupon: MemberCoupon): string {
+  if (coupon.withdrawnAt && coupon.state !== 'used')
+    return `已于 ${formatDate(coupon.withdrawnAt)} 停用`;
+  const window = `${formatDate(coupon.validFrom)} 至 ${formatDate(coupon.validUntil)}`;
+  return coupon.state === 'available' && Date.parse(coupon.validFrom) > Date.now()
+    ? `未生效 · ${window}`
+    : window;
+}
+
 function CouponCard({ coupon }: { coupon: MemberCoupon }) {
   return (
     <View className={`coupon coupon--${coupon.state}`}>
@@ -28,11 +38,7 @@ function CouponCard({ coupon }: { coupon: MemberCoupon }) {
         <Text className="coupon__scope">
           {coupon.campaignIds ? '限指定团购使用' : '全场团购通用'}
         </Text>
-        <Text className="coupon__valid">
-          {coupon.withdrawnAt && coupon.state !== 'used'
-            ? `已于 ${formatDate(coupon.withdrawnAt)} 停用`
-            : `${formatDate(coupon.validFrom)} 至 ${formatDate(coupon.validUntil)}`}
-        </Text>
+        <Text className="coupon__valid">{validity(coupon)}</Text>
       </View>
     </View>
   );
