@@ -1,34 +1,51 @@
 import { logInAs, useJourney } from './support/journey';
 import { screenshot, waitForText } from './support/screen';
 import { pointLedBy, shopperAt } from './support/pickup-points';
-import { operator } from './support/stack';
+import { operator, type Stack } from './support/stack';
+
+/**
+ * A pickup point with its leader, goods in the 积分商城 (one each), and a neighbour of the point
+ * holding points.
+ */
+async function goodsOnOffer(
+  stack: Stack,
+  setup: {
+    community: string;
+    point: { name: string; address: string; latitude: number; longitude: number };
+    leader: { name: string; realName: string };
+    goods: { name: string; pointsCost: number };
+    shopper: { name: string; points: number };
+  },
+): Promise<void> {
+  const admin = await operator(stack);
+  const { pointId } = await pointLedBy(stack, admin, setup.community, setup.point, setup.leader);
+  await stack.api(
+    'POST',
+    '/admin/rewards',
+    { kind: 'goods', ...setup.goods, stock: 10, perMemberLimit: 1 },
+    admin,
+  );
+  const shopper = await shopperAt(stack, setup.shopper.name, pointId);
+  await stack.api(
+    'POST',
+    `/admin/members/${shopper.id}/points-adjustments`,
+    { points: setup.shopper.points, reason: '社区活动' },
+    { ...admin, 'idempotency-key': `journey-goods-points-${setup.shopper.name}` },
+  );
+}
 
 describe('journey: a neighbour trades points for goods and collects them from the leader', () => {
   const journey = useJourney();
 
   it('redeems goods in the 积分商城, is told when they arrive, and the leader hands them over against the code', async () => {
     const { stack } = journey;
-    const admin = await operator(stack);
-    const { pointId } = await pointLedBy(
-      stack,
-      admin,
-      '文鼎苑',
-      { name: '文鼎苑自提点', address: '文一路 9 号', latitude: 30.29, longitude: 120.11 },
-      { name: 'sunayi', realName: '孙阿姨' },
-    );
-    await stack.api(
-      'POST',
-      '/admin/rewards',
-      { kind: 'goods', name: '环保购物袋', pointsCost: 300, stock: 10, perMemberLimit: 1 },
-      admin,
-    );
-    const shopper = await shopperAt(stack, 'wuxiaomei', pointId);
-    await stack.api(
-      'POST',
-      `/admin/members/${shopper.id}/points-adjustments`,
-      { points: 500, reason: '社区活动' },
-      { ...admin, 'idempotency-key': 'journey-reward-goods-points' },
-    );
+    await goodsOnOffer(stack, {
+      community: '文鼎苑',
+      point: { name: '文鼎苑自提点', address: '文一路 9 号', latitude: 30.29, longitude: 120.11 },
+      leader: { name: 'sunayi', realName: '孙阿姨' },
+      goods: { name: '环保购物袋', pointsCost: 300 },
+      shopper: { name: 'wuxiaomei', points: 500 },
+    });
 
     // The neighbour redeems the bag; 我的兑换 shows it on its way, with the pickup code.
     const page = await journey.newPage();
@@ -89,27 +106,13 @@ describe('journey: a neighbour trades points for goods and collects them from th
 
   it('takes back goods still on their way in 我的兑换, and the points come back', async () => {
     const { stack } = journey;
-    const admin = await operator(stack);
-    const { pointId } = await pointLedBy(
-      stack,
-      admin,
-      '翠苑',
-      { name: '翠苑自提点', address: '文二路 18 号', latitude: 30.28, longitude: 120.12 },
-      { name: 'zhoushifu', realName: '周师傅' },
-    );
-    await stack.api(
-      'POST',
-      '/admin/rewards',
-      { kind: 'goods', name: '竹制砧板', pointsCost: 400, stock: 10, perMemberLimit: 1 },
-      admin,
-    );
-    const shopper = await shopperAt(stack, 'zhengxiaoyu', pointId);
-    await stack.api(
-      'POST',
-      `/admin/members/${shopper.id}/points-adjustments`,
-      { points: 600, reason: '社区活动' },
-      { ...admin, 'idempotency-key': 'journey-reward-cancel-points' },
-    );
+    await goodsOnOffer(stack, {
+      community: '翠苑',
+      point: { name: '翠苑自提点', address: '文二路 18 号', latitude: 30.28, longitude: 120.12 },
+      leader: { name: 'zhoushifu', realName: '周师傅' },
+      goods: { name: '竹制砧板', pointsCost: 400 },
+      shopper: { name: 'zhengxiaoyu', points: 600 },
+    });
 
     const page = await journey.newPage();
     await logInAs(page, stack, 'zhengxiaoyu');
