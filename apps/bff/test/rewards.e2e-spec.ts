@@ -150,6 +150,38 @@ describe('rewards mall (GET /rewards, POST /me/redemptions): coupons for points,
     expect(balances.filter((b) => b === 100)).toHaveLength(20);
   });
 
+  it('tells members whose redemption the reward was withdrawn under that it is gone, their points kept', async () => {
+    const reward = await createReward({ stock: 100, perMemberLimit: 1 });
+    const members = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => memberWith(`reward-gone-${i}`, 100)),
+    );
+    // The redemptions get past their first read of the reward and wait on its row, which an
+    // operator's transaction holds while it withdraws the reward.
+    const operator = t.dataSource.createQueryRunner();
+    await operator.connect();
+    await operator.startTransaction();
+    await operator.query(`SELECT 1 FROM rewards WHERE id = $1 FOR UPDATE`, [reward.id]);
+    const redeeming = Promise.all(
+      members.map((m) => redeem(m.token, { rewardId: reward.id, quantity: 1 }).then((r) => r)),
+    );
+    for (let waiting = 0; waiting < members.length; ) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      [{ waiting }] = await t.dataSource.query(
+        `SELECT count(*)::int AS waiting FROM pg_stat_activity
+         WHERE wait_event_type = 'Lock' AND datname = current_database()`,
+      );
+    }
+    await operator.query(`UPDATE rewards SET active = false WHERE id = $1`, [reward.id]);
+    await operator.commitTransaction();
+    await operator.release();
+    const responses = await redeeming;
+    expect(responses.map((r) => [r.status, r.body.error?.code])).toEqual(
+      Array(5).fill([404, 'NOT_FOUND']),
+    );
+    expect(await stockLeft(reward.id)).toBe(100);
+    expect(await Promise.all(members.map((m) => available(m.token)))).toEqual(Array(5).fill(100));
+  });
+
   it('lets one member’s 12 redemptions at once spend what they have and no more', async () => {
     const reward = await createReward({ stock: 100, perMemberLimit: 50 });
     const dee = await memberWith('reward-dee', 300);

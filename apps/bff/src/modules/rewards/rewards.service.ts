@@ -301,10 +301,18 @@ export class RewardsService {
        RETURNING id`,
       [reward.id, request.quantity],
     );
-    if (taken.length === 0)
+    if (taken.length === 0) {
+      // Withdrawn meanwhile (by an operator, or with its coupon), or too few units left.
+      const [still] = await this.connection.query(
+        ctx,
+        `SELECT 1 FROM rewards WHERE id = $1 AND active`,
+        [reward.id],
+      );
+      if (!still) throw rewardNotFound(reward.id);
       throw new AppException(HttpStatus.CONFLICT, ErrorCode.OutOfStock, 'Not as many left', {
         rewardId: reward.id,
       });
+    }
     const [redemption] = await this.redemptionsOf(ctx, memberId, redemptionId);
     return redemption;
   }
