@@ -65,6 +65,8 @@ const EDITABLE = [
   'minTier',
   'active',
 ] as const;
+/** Redemptions that count against a member's limit: all but cancelled goods. */
+const COUNTS_TO_LIMIT = `pickup_state IS DISTINCT FROM 'cancelled'`;
 /** The units a reward may have had on offer in all: what its integer column holds. */
 const MOST_STOCK = 2_147_483_647;
 
@@ -222,7 +224,7 @@ export class RewardsService {
     const redeemed = await this.connection.query<{ reward_id: string; quantity: number }>(
       ctx,
       `SELECT reward_id, SUM(quantity)::int AS quantity FROM redemptions
-       WHERE member_id = $1 AND pickup_state IS DISTINCT FROM 'cancelled' GROUP BY reward_id`,
+       WHERE member_id = $1 AND ${COUNTS_TO_LIMIT} GROUP BY reward_id`,
       [memberId],
     );
     const mine = new Map(redeemed.map((r) => [r.reward_id, r.quantity]));
@@ -262,7 +264,7 @@ export class RewardsService {
     }>(
       ctx,
       `SELECT (SELECT COALESCE(SUM(quantity), 0)::int FROM redemptions
-                WHERE member_id = $1 AND reward_id = $2 AND pickup_state IS DISTINCT FROM 'cancelled') AS redeemed,
+                WHERE member_id = $1 AND reward_id = $2 AND ${COUNTS_TO_LIMIT}) AS redeemed,
               (SELECT pickup_point_id FROM members WHERE id = $1) AS pickup_point_id`,
       [memberId, reward.id],
     );

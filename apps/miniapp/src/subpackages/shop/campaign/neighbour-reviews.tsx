@@ -11,7 +11,7 @@ const PAGE_SIZE = 5;
 const stars = (rating: number) => '★'.repeat(rating) + '☆'.repeat(5 - rating);
 
 /** The average of the ratings counted in byRating (1 to 5 stars), to one decimal. */
-export function averageRating(byRating: number[]): string {
+function averageRating(byRating: number[]): string {
   const count = byRating.reduce((sum, n) => sum + n, 0);
   const total = byRating.reduce((sum, n, i) => sum + n * (i + 1), 0);
   return count === 0 ? '' : (Math.round((total * 10) / count) / 10).toFixed(1);
@@ -53,10 +53,10 @@ export function NeighbourReviews({ campaignId }: { campaignId: string }) {
       setLoading(false);
     }
   };
+  // Each group-buy shown reads its own product's reviews.
   useEffect(() => {
     setPage(null);
     void load();
-    // Each group-buy shown reads its own product's reviews.
   }, [campaignId]);
 
   if (!page)
