@@ -1,4 +1,4 @@
-import { logInAs, openMine, useJourney } from './support/journey';
+import { logInAs, useJourney } from './support/journey';
 import { screenshot, waitForText } from './support/screen';
 import { cutOffAndDispatch, liveGroupBuy, paidOrder } from './support/group-buys';
 import { approveLeader, pickupPoints, pointLedBy, shopperAt } from './support/pickup-points';
@@ -69,15 +69,11 @@ describe('journey: a leader hands over an order at the pickup point', () => {
       .locator('.delivery')
       .filter({ hasText: `提货日 ${movedTo}` })
       .waitFor();
-    await openMine(leaderPage, stack);
 
-    // The goods arrive: the leader confirms the batch on their phone. The deliveries page the
-    // notice opened may still be in the document, hidden, until the new one replaces it.
-    await leaderPage.locator('.mine-leader-link').click();
-    await leaderPage.locator('.dashboard-deliveries').click();
-    await leaderPage.locator('.delivery-receive:visible').click();
+    // The goods arrive: the leader confirms the batch on the deliveries page the notice opened.
+    await leaderPage.locator('.delivery-receive').click();
     await leaderPage.locator('.taro-model__confirm').click();
-    await waitForText(leaderPage.locator('.delivery-state:visible'), '已到货');
+    await waitForText(leaderPage.locator('.delivery-state'), '已到货');
     await screenshot(leaderPage, 'journey-pickup-received.png');
 
     // The shopper's phone shows the pickup code.
