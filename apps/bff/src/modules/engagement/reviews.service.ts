@@ -19,7 +19,8 @@ import {
 
 /**
  * Reviews of what a member picked up (DESIGN.md section 8): one an order line, earning the
- * policy's points and growth once; a line refunded whole has nothing left to review. Neighbours
+ * policy's points and growth once; a line refunded whole has nothing left to review, and its
+ * refund takes back what a review of it earned. Neighbours
  * read a product's reviews on its group-buys; operators can hide one.
  */
 @Injectable()
@@ -39,27 +40,29 @@ export class ReviewsService {
     orderId: string,
     request: ReviewRequest,
   ): Promise<ReviewView> {
-    // Another member's order is as unknown as one that does not exist.
-    const [line] = await this.connection.query<{
-      state: string;
-      picked_up_at: Date | null;
-      quantity: number;
-      refunded_quantity: number;
-    }>(
+    // Another member's order is as unknown as one that does not exist. A refund holds the order's
+    // lock: sharing it, this review waits for a refund and then reads the units it took back, or
+    // a refund waits for this review and takes back what it earned.
+    const [order] = await this.connection.query<{ state: string; picked_up_at: Date | null }>(
       ctx,
-      `SELECT o.state, o.picked_up_at, l.quantity, l.refunded_quantity
-       FROM order_lines l JOIN orders o ON o.id = l.order_id
-       WHERE l.id = $3 AND o.id = $2 AND o.member_id = $1`,
-      [memberId, orderId, request.orderLineId],
+      `SELECT state, picked_up_at FROM orders WHERE id = $2 AND member_id = $1 FOR SHARE`,
+      [memberId, orderId],
     );
+    const [line] = order
+      ? await this.connection.query<{ quantity: number; refunded_quantity: number }>(
+          ctx,
+          `SELECT quantity, refunded_quantity FROM order_lines WHERE id = $2 AND order_id = $1`,
+          [orderId, request.orderLineId],
+        )
+      : [];
     if (!line)
       throw AppException.notFound('Order line', { orderId, orderLineId: request.orderLineId });
-    if (!line.picked_up_at || line.refunded_quantity >= line.quantity)
+    if (!order.picked_up_at || line.refunded_quantity >= line.quantity)
       throw new AppException(
         HttpStatus.CONFLICT,
         ErrorCode.OrderStateInvalid,
         'Only goods picked up and kept can be reviewed',
-        { state: line.state, refunded: line.refunded_quantity >= line.quantity },
+        { state: order.state, refunded: line.refunded_quantity >= line.quantity },
       );
     const { reviewPoints, reviewGrowth } = await this.policies.get(ctx);
     // Of two reviews of a line at once, the second waits on the first's row and inserts nothing.

@@ -12,6 +12,7 @@ import { CommissionLedger } from '../commission/commission-ledger.service';
 import { OrderLifecycleService } from '../group-buy/order-lifecycle.service';
 import { PointsLedger } from '../points/points-ledger.service';
 import { PointsPolicyService } from '../points/points-policy.service';
+import { MemberTiersService } from '../tiers/member-tiers.service';
 import { refundQuantityInvalid } from './fulfilment.exception';
 
 /** The order being refunded, locked by the caller. */
@@ -27,6 +28,7 @@ export interface RefundOutcome {
   moneyFen: number;
   /** Spent points given back to their lots; those of lots that have expired are not. */
   pointsReturned: number;
+  /** Points the refunded lines earned, on payment and by their reviews. */
   pointsClawedBack: number;
   /** Money kept back for earned points that were already spent. */
   shortfallFen: number;
@@ -46,7 +48,8 @@ interface LineRow {
  * Refunds some units of an order's lines, whatever asked for it (after-sales, a failed
  * campaign): money through the provider, spent points back to their lots, earned points
  * clawed back (what cannot be is kept back from the money), commission cancelled pro rata.
- * Every step is keyed by `key`, so the whole refund happens once.
+ * A line refunded whole also gives back what its review earned. Every step is keyed by `key`,
+ * so the whole refund happens once.
  */
 @Injectable()
 export class OrderRefundsService {
@@ -56,6 +59,7 @@ export class OrderRefundsService {
     private readonly ledger: PointsLedger,
     private readonly policies: PointsPolicyService,
     private readonly commission: CommissionLedger,
+    private readonly tiers: MemberTiersService,
   ) {}
 
   /** Refundable lines of an order with each one's share of points and commission. */
@@ -104,7 +108,8 @@ export class OrderRefundsService {
     requested: RefundRequestLine[],
     key: string,
   ): Promise<RefundOutcome> {
-    const refundPlan = plan(await this.lines(ctx, order), requested);
+    const lines = await this.lines(ctx, order);
+    const refundPlan = plan(lines, requested);
     const source = { type: 'order', id: order.id };
     const operation = `refund:${order.id}:${key}`;
     // Points of lots that have expired since the order was paid are forfeited, not returned.
@@ -118,15 +123,26 @@ export class OrderRefundsService {
         refundPlan.pointsReturned,
       ));
     }
-    let shortfallFen = 0;
+    let shortfall = 0;
     if (refundPlan.pointsClawedBack > 0) {
-      const { shortfall } = await this.ledger.clawBack(
+      ({ shortfall } = await this.ledger.clawBack(
         ctx,
         order.member_id,
         source,
         operation,
         refundPlan.pointsClawedBack,
-      );
+      ));
+    }
+    const emptied = refundPlan.lines
+      .filter((refunded) => {
+        const line = lines.find((l) => l.lineId === refunded.lineId);
+        return line && line.refundedQuantity + refunded.quantity >= line.quantity;
+      })
+      .map((refunded) => refunded.lineId);
+    const reviews = await this.takeBackReviews(ctx, order.member_id, emptied, operation);
+    shortfall += reviews.shortfall;
+    let shortfallFen = 0;
+    if (shortfall > 0) {
       const { redeemPointsPerYuan } = await this.policies.get(ctx);
       shortfallFen = Math.min(
         refundPlan.moneyFen,
@@ -147,10 +163,48 @@ export class OrderRefundsService {
     return {
       moneyFen,
       pointsReturned,
-      pointsClawedBack: refundPlan.pointsClawedBack,
+      pointsClawedBack: refundPlan.pointsClawedBack + reviews.clawedBack,
       shortfallFen,
       refundsEverything: refundPlan.refundsEverything,
     };
+  }
+
+  /** The points and growth that reviews of lines now refunded whole earned, taken back once. */
+  private async takeBackReviews(
+    ctx: RequestContext,
+    memberId: string,
+    lineIds: string[],
+    operation: string,
+  ): Promise<{ clawedBack: number; shortfall: number }> {
+    if (lineIds.length === 0) return { clawedBack: 0, shortfall: 0 };
+    const reviews = await this.connection.query<{
+      order_line_id: string;
+      points: number;
+      growth: number;
+    }>(
+      ctx,
+      `SELECT order_line_id, points, growth FROM reviews
+       WHERE order_line_id = ANY($1::uuid[]) ORDER BY order_line_id`,
+      [lineIds],
+    );
+    let clawedBack = 0;
+    let shortfall = 0;
+    for (const review of reviews) {
+      const source = { type: 'review', id: review.order_line_id };
+      if (review.points > 0) {
+        const taken = await this.ledger.clawBack(
+          ctx,
+          memberId,
+          source,
+          `${operation}:review:${review.order_line_id}`,
+          review.points,
+        );
+        clawedBack += review.points;
+        shortfall += taken.shortfall;
+      }
+      if (review.growth > 0) await this.tiers.reverseGrowth(ctx, memberId, source);
+    }
+    return { clawedBack, shortfall };
   }
 }
 
