@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { RequestContext } from '../src/common/request-context';
 import { ReferralsService } from '../src/modules/engagement/referrals.service';
 import { as, fulfilmentWorld } from './support/fulfilment-fixtures';
@@ -168,6 +169,134 @@ describe('邀请有礼: an invitee’s first pickup rewards both sides (GET /me/
     );
     expect(await invite(inviter)).toMatchObject({ rewarded: 2, pointsEarned: 160 });
     expect(await available(inviter)).toBe(160);
+  });
+
+  /** The invitee asks for all of an order back and an operator agrees; the approval's answer. */
+  const refundWhole = async (
+    invitee: { token: string },
+    order: { id: string; lines: { id: string; quantity: number }[] },
+  ) => {
+    const request = await t
+      .http()
+      .post(`/api/v1/me/orders/${order.id}/refunds`)
+      .set(as(invitee.token))
+      .set('Idempotency-Key', randomUUID())
+      .send({
+        lines: order.lines.map((l) => ({ orderLineId: l.id, quantity: l.quantity })),
+        reason: '不想要了',
+      })
+      .expect(201);
+    return () =>
+      t
+        .http()
+        .post(`/api/v1/admin/refunds/${request.body.id}/approve`)
+        .set(as(w.admin))
+        .send({ note: '同意' });
+  };
+  const spend = (member: { id: string }, points: number) =>
+    t
+      .http()
+      .post(`/api/v1/admin/members/${member.id}/points-adjustments`)
+      .set(as(w.admin))
+      .set('Idempotency-Key', randomUUID())
+      .send({ points: -points, reason: '兑换抵扣' })
+      .expect(201);
+
+  it('takes the reward back from both sides once the invitee has given back all they picked up', async () => {
+    // The cap of the tests before (2 a month, 80 points) still holds.
+    const inviter = await w.shopperAt('ref-back-inviter');
+    const invitee = await invitedShopper('ref-back-invitee', (await invite(inviter)).inviteCode);
+    const campaign = await w.campaign(w.skus.apples, { minBuyers: 1 });
+    const first = await w.buy(invitee, [{ campaignId: campaign, quantity: 2 }]);
+    const second = await w.buy(invitee, [{ campaignId: campaign, quantity: 1 }]);
+    await w.deliverTo(leader);
+    await w.handOver(leader, invitee, first.id);
+    await w.handOver(leader, invitee, second.id);
+    expect(await available(invitee)).toBe(50);
+    expect(await available(inviter)).toBe(80);
+
+    // The first order back, the second kept: the reward stands.
+    await (await refundWhole(invitee, first))().expect(200);
+    expect(await available(invitee)).toBe(50);
+    expect(await invite(inviter)).toMatchObject({ rewarded: 1, rewardedThisMonth: 1 });
+
+    // Both have spent some of it; the second order back too, and the reward goes.
+    await spend(invitee, 20);
+    await spend(inviter, 30);
+    const approve = await refundWhole(invitee, second);
+    const approved = await approve().expect(200);
+    // The invitee's 20 points spent are kept back from the money, 1 yuan a 100 points.
+    expect(approved.body).toMatchObject({ shortfall: 20, refunded: approved.body.requested - 20 });
+    expect(approved.body.pointsClawedBack).toBeGreaterThanOrEqual(50);
+    expect(await available(invitee)).toBe(0);
+    // The inviter gives back what is left of it: what they spent is theirs.
+    expect(await available(inviter)).toBe(0);
+    expect(await invite(inviter)).toMatchObject({
+      rewarded: 0,
+      pointsEarned: 0,
+      rewardedThisMonth: 0,
+    });
+    expect((await inbox(inviter)).filter((n) => n.kind === 'referral_reversed')).toEqual([
+      expect.objectContaining({
+        body: '你邀请的邻居 ref-back-invitee 的首单已全部退款，邀请奖励 80 积分已收回',
+      }),
+    ]);
+    // Approving again changes nothing.
+    const { status, refunded, shortfall, pointsClawedBack } = approved.body;
+    expect((await approve().expect(200)).body).toMatchObject({
+      status,
+      refunded,
+      shortfall,
+      pointsClawedBack,
+    });
+    expect(await available(inviter)).toBe(0);
+    expect((await w.get(w.admin, '/admin/points/reconciliation')).mismatches).toEqual([]);
+  });
+
+  it('takes a reward back once when all of an invitee’s orders come back at the same moment', async () => {
+    // Orders that earn no points claw nothing back, so nothing else lines the refunds up.
+    const { version, updatedAt, ...rules } = await w.get(w.admin, '/admin/points-policy');
+    void version;
+    void updatedAt;
+    await t
+      .http()
+      .put('/api/v1/admin/points-policy')
+      .set(as(w.admin))
+      .send({ ...rules, earnPointsPerYuan: 0 })
+      .expect(200);
+    const inviter = await w.shopperAt('ref-twice-inviter');
+    const { inviteCode } = await invite(inviter);
+    const invitees = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => invitedShopper(`ref-twice-${i}`, inviteCode)),
+    );
+    const campaign = await w.campaign(w.skus.milk, { minBuyers: 1 });
+    const orders = [];
+    for (const invitee of invitees)
+      orders.push([
+        await w.buy(invitee, [{ campaignId: campaign, quantity: 1 }]),
+        await w.buy(invitee, [{ campaignId: campaign, quantity: 1 }]),
+      ]);
+    await w.deliverTo(leader);
+    for (const [i, invitee] of invitees.entries())
+      for (const order of orders[i]) await w.handOver(leader, invitee, order.id);
+    expect(await invite(inviter)).toMatchObject({ rewarded: 2, pointsEarned: 160 });
+
+    const approvals = [];
+    for (const [i, invitee] of invitees.entries())
+      for (const order of orders[i]) approvals.push(await refundWhole(invitee, order));
+    const answers = await Promise.all(approvals.map((approve) => approve()));
+    expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
+
+    for (const invitee of invitees) expect(await available(invitee)).toBe(0);
+    expect(await available(inviter)).toBe(0);
+    expect(await invite(inviter)).toMatchObject({ rewarded: 0, pointsEarned: 0 });
+    const [reversed] = await t.dataSource.query(
+      `SELECT count(*) FILTER (WHERE reversed_at IS NOT NULL)::int AS reversed, count(*)::int AS rewards
+       FROM referral_rewards WHERE inviter_id = $1`,
+      [inviter.id],
+    );
+    expect(reversed).toEqual({ reversed: 5, rewards: 5 });
+    expect((await w.get(w.admin, '/admin/points/reconciliation')).mismatches).toEqual([]);
   });
 
   it('is the member’s own, signed in', async () => {

@@ -33,6 +33,7 @@ import { RewardGoods1767100000000 } from './migrations/1767100000000-reward-good
 import { RewardCancellations1767200000000 } from './migrations/1767200000000-reward-cancellations';
 import { CouponWithdrawal1767300000000 } from './migrations/1767300000000-coupon-withdrawal';
 import { ReviewModeration1767400000000 } from './migrations/1767400000000-review-moderation';
+import { ReferralReversals1767500000000 } from './migrations/1767500000000-referral-reversals';
 
 /** In the order they run; a migration that has landed is never edited. */
 export const MIGRATIONS = [
@@ -71,4 +72,5 @@ export const MIGRATIONS = [
   RewardCancellations1767200000000,
   CouponWithdrawal1767300000000,
   ReviewModeration1767400000000,
+  ReferralReversals1767500000000,
 ];

@@ -108,15 +108,15 @@ export async function fulfilmentWorld(t: TestApp) {
   const runJob = (name: string) =>
     t.http().post(`/api/v1/admin/jobs/${name}/run`).set(as(admin)).expect(200);
 
-  /** The cut-off comes; the leader's batches are dispatched and received. */
+  /** The cut-off comes; the leader's batches still packing are dispatched and received. */
   const deliverTo = async (leader: { token: string }) => {
     clock.advance(25 * HOUR_MS);
     await runJob('cut-off-campaigns');
-    const { items: batches }: { items: { id: string }[] } = await get(
+    const { items: batches }: { items: { id: string; state: string }[] } = await get(
       leader.token,
       '/leader/deliveries?limit=100',
     );
-    for (const batch of batches) {
+    for (const batch of batches.filter((b) => b.state === 'packing')) {
       await t
         .http()
         .post(`/api/v1/admin/deliveries/${batch.id}/dispatch`)

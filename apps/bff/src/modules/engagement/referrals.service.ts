@@ -12,7 +12,8 @@ import { InviteView } from './dto/invite.dto';
 /**
  * 邀请有礼 (DESIGN.md section 8): a neighbour who joined through a member's invite code
  * rewards both when their first order is picked up, once; the inviter at most the policy's
- * monthly cap of invitees a Shanghai month, the invitee always.
+ * monthly cap of invitees a Shanghai month, the invitee always. An invitee who gives back all
+ * they picked up gives back the reward too, on both sides, for good.
  */
 @Injectable()
 export class ReferralsService {
@@ -49,7 +50,7 @@ export class ReferralsService {
     const [{ rewarded }] = await this.connection.query<{ rewarded: number }>(
       ctx,
       `SELECT count(*)::int AS rewarded FROM referral_rewards
-       WHERE inviter_id = $1 AND month = $2 AND inviter_points > 0`,
+       WHERE inviter_id = $1 AND month = $2 AND inviter_points > 0 AND reversed_at IS NULL`,
       [invitee.inviter_id, month],
     );
     const inviterPoints = rewarded < policy.referralMonthlyCap ? policy.referralInviterPoints : 0;
@@ -84,6 +85,75 @@ export class ReferralsService {
     }
   }
 
+  /**
+   * After a refund that leaves an order of the member with nothing, in the same transaction:
+   * when the member was rewarded as an invitee and now keeps nothing they picked up, the reward
+   * is reversed and its points clawed back from both sides (the inviter is told). Returns the
+   * member's own points that could not be clawed back, for the refund to keep back.
+   */
+  async onRefundedWhole(
+    ctx: RequestContext,
+    inviteeId: string,
+    operation: string,
+  ): Promise<{ clawedBack: number; shortfall: number }> {
+    const nothing = { clawedBack: 0, shortfall: 0 };
+    // Locked before looking: of two refunds of the member's orders at once, the second looks
+    // once the first has committed and sees that nothing is kept.
+    const [reward] = await this.connection.query<{
+      inviter_id: string;
+      inviter_points: number;
+      invitee_points: number;
+    }>(
+      ctx,
+      `SELECT inviter_id, inviter_points, invitee_points FROM referral_rewards
+       WHERE invitee_id = $1 AND reversed_at IS NULL FOR UPDATE`,
+      [inviteeId],
+    );
+    if (!reward) return nothing;
+    const [kept] = await this.connection.query(
+      ctx,
+      `SELECT 1 FROM orders o JOIN order_lines l ON l.order_id = o.id
+       WHERE o.member_id = $1 AND o.picked_up_at IS NOT NULL AND l.refunded_quantity < l.quantity
+       LIMIT 1`,
+      [inviteeId],
+    );
+    if (kept) return nothing;
+    await this.connection.query(
+      ctx,
+      `UPDATE referral_rewards SET reversed_at = $2 WHERE invitee_id = $1`,
+      [inviteeId, this.clock.now()],
+    );
+    const source = { type: 'referral', id: inviteeId };
+    const key = `${operation}:referral`;
+    let shortfall = 0;
+    if (reward.invitee_points > 0) {
+      ({ shortfall } = await this.ledger.clawBack(
+        ctx,
+        inviteeId,
+        source,
+        key,
+        reward.invitee_points,
+      ));
+    }
+    if (reward.inviter_points > 0) {
+      // What the inviter has spent of it since is not theirs to pay back.
+      await this.ledger.clawBack(ctx, reward.inviter_id, source, key, reward.inviter_points);
+      const [invitee] = await this.connection.query<{ nickname: string }>(
+        ctx,
+        `SELECT nickname FROM members WHERE id = $1`,
+        [inviteeId],
+      );
+      await this.notifications.notify(ctx, reward.inviter_id, {
+        kind: 'referral_reversed',
+        dedupeKey: `referral-reversed:${inviteeId}`,
+        title: '邀请奖励已收回',
+        body: `你邀请的邻居 ${invitee.nickname} 的首单已全部退款，邀请奖励 ${reward.inviter_points} 积分已收回`,
+        data: { points: reward.inviter_points, inviteeNickname: invitee.nickname },
+      });
+    }
+    return { clawedBack: reward.invitee_points, shortfall };
+  }
+
   /** The member's invite code, who joined through it and what it earned them. */
   async invite(ctx: RequestContext, memberId: string): Promise<InviteView> {
     const month = businessDay(this.clock.now()).slice(0, 7);
@@ -101,7 +171,7 @@ export class ReferralsService {
               COALESCE(sum(r.inviter_points), 0)::int AS points_earned,
               count(r.invitee_id) FILTER (WHERE r.inviter_points > 0 AND r.month = $2)::int
                 AS rewarded_this_month
-       FROM members m LEFT JOIN referral_rewards r ON r.inviter_id = m.id
+       FROM members m LEFT JOIN referral_rewards r ON r.inviter_id = m.id AND r.reversed_at IS NULL
        WHERE m.id = $1 GROUP BY m.id`,
       [memberId, month],
     );

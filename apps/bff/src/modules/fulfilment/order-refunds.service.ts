@@ -12,6 +12,7 @@ import { CommissionLedger } from '../commission/commission-ledger.service';
 import { OrderLifecycleService } from '../group-buy/order-lifecycle.service';
 import { PointsLedger } from '../points/points-ledger.service';
 import { PointsPolicyService } from '../points/points-policy.service';
+import { ReferralsService } from '../engagement/referrals.service';
 import { MemberTiersService } from '../tiers/member-tiers.service';
 import { refundQuantityInvalid } from './fulfilment.exception';
 
@@ -28,7 +29,7 @@ export interface RefundOutcome {
   moneyFen: number;
   /** Spent points given back to their lots; those of lots that have expired are not. */
   pointsReturned: number;
-  /** Points the refunded lines earned, on payment and by their reviews. */
+  /** Points the refunded lines earned: on payment, by their reviews, as a referral's first order. */
   pointsClawedBack: number;
   /** Money kept back for earned points that were already spent. */
   shortfallFen: number;
@@ -48,8 +49,9 @@ interface LineRow {
  * Refunds some units of an order's lines, whatever asked for it (after-sales, a failed
  * campaign): money through the provider, spent points back to their lots, earned points
  * clawed back (what cannot be is kept back from the money), commission cancelled pro rata.
- * A line refunded whole also gives back what its review earned. Every step is keyed by `key`,
- * so the whole refund happens once.
+ * A line refunded whole also gives back what its review earned, and an order refunded whole the
+ * referral reward of an invitee who keeps nothing. Every step is keyed by `key`, so the whole
+ * refund happens once.
  */
 @Injectable()
 export class OrderRefundsService {
@@ -60,6 +62,7 @@ export class OrderRefundsService {
     private readonly policies: PointsPolicyService,
     private readonly commission: CommissionLedger,
     private readonly tiers: MemberTiersService,
+    private readonly referrals: ReferralsService,
   ) {}
 
   /** Refundable lines of an order with each one's share of points and commission. */
@@ -133,6 +136,15 @@ export class OrderRefundsService {
         refundPlan.pointsClawedBack,
       ));
     }
+    for (const line of refundPlan.lines) {
+      await this.connection.query(
+        ctx,
+        `UPDATE order_lines SET refunded_quantity = refunded_quantity + $2, refunded_fen = refunded_fen + $3
+         WHERE id = $1`,
+        [line.lineId, line.quantity, line.moneyFen],
+      );
+      await this.commission.cancelPart(ctx, line.lineId, line.commissionFen);
+    }
     const emptied = refundPlan.lines
       .filter((refunded) => {
         const line = lines.find((l) => l.lineId === refunded.lineId);
@@ -140,7 +152,10 @@ export class OrderRefundsService {
       })
       .map((refunded) => refunded.lineId);
     const reviews = await this.takeBackReviews(ctx, order.member_id, emptied, operation);
-    shortfall += reviews.shortfall;
+    const referral = refundPlan.refundsEverything
+      ? await this.referrals.onRefundedWhole(ctx, order.member_id, operation)
+      : { clawedBack: 0, shortfall: 0 };
+    shortfall += reviews.shortfall + referral.shortfall;
     let shortfallFen = 0;
     if (shortfall > 0) {
       const { redeemPointsPerYuan } = await this.policies.get(ctx);
@@ -151,19 +166,10 @@ export class OrderRefundsService {
     }
     const moneyFen = refundPlan.moneyFen - shortfallFen;
     await this.lifecycle.refundMoney(ctx, order.id, moneyFen, key);
-    for (const line of refundPlan.lines) {
-      await this.connection.query(
-        ctx,
-        `UPDATE order_lines SET refunded_quantity = refunded_quantity + $2, refunded_fen = refunded_fen + $3
-         WHERE id = $1`,
-        [line.lineId, line.quantity, line.moneyFen],
-      );
-      await this.commission.cancelPart(ctx, line.lineId, line.commissionFen);
-    }
     return {
       moneyFen,
       pointsReturned,
-      pointsClawedBack: refundPlan.pointsClawedBack + reviews.clawedBack,
+      pointsClawedBack: refundPlan.pointsClawedBack + reviews.clawedBack + referral.clawedBack,
       shortfallFen,
       refundsEverything: refundPlan.refundsEverything,
     };

@@ -4,7 +4,8 @@
  * could not go back and the platform takes it up). pickup_postponed: the goods of a paid order
  * come to the pickup point later than the day first given. birthday_gift: the tier's birthday
  * points, given on the member's birthday. referral_rewarded: points for an invitee's first
- * pickup, to the invitee and to their inviter. reward_ready: goods from the rewards mall have
+ * pickup, to the invitee and to their inviter; referral_reversed: to the inviter, when the
+ * invitee gave back all they picked up and the reward with it. reward_ready: goods from the rewards mall have
  * arrived at the member's pickup point. reward_cancelled: an operator cancelled such goods and
  * gave the points back. coupon_withdrawn: an operator withdrew a coupon the member holds unused.
  */
@@ -20,6 +21,7 @@ export const NOTIFICATION_KINDS = [
   'points_expiring',
   'birthday_gift',
   'referral_rewarded',
+  'referral_reversed',
   'reward_ready',
   'reward_cancelled',
   'coupon_withdrawn',

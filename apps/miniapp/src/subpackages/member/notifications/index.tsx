@@ -19,7 +19,11 @@ function useOpenNotice(): (notice: NotificationView) => void {
     const orderId = notice.data.orderId;
     if (typeof orderId === 'string') openPage(`/subpackages/shop/order/index?id=${orderId}`);
     else if (notice.kind === 'tier_changed') void Taro.switchTab({ url: '/pages/member/index' });
-    else if (['points_expiring', 'birthday_gift', 'referral_rewarded'].includes(notice.kind))
+    else if (
+      ['points_expiring', 'birthday_gift', 'referral_rewarded', 'referral_reversed'].includes(
+        notice.kind,
+      )
+    )
       openPage('/subpackages/member/points/index');
     else if (['reward_ready', 'reward_cancelled'].includes(notice.kind))
       openPage('/subpackages/member/rewards/index');
