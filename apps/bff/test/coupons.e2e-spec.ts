@@ -5,11 +5,12 @@ import { startTestApp, TestApp } from './support/test-app';
 describe('coupons: issued once, on at most one order, given back when the order comes to nothing', () => {
   let t: TestApp;
   let w: Awaited<ReturnType<typeof fulfilmentWorld>>;
+  let leader: { token: string };
 
   beforeAll(async () => {
     t = await startTestApp();
     w = await fulfilmentWorld(t);
-    await w.leaderOf('coupon-leader', w.points.east);
+    leader = await w.leaderOf('coupon-leader', w.points.east);
   });
   afterAll(() => t.close());
 
@@ -168,6 +169,54 @@ describe('coupons: issued once, on at most one order, given back when the order 
     const failed = await w.get(eve.token, `/me/orders/${order.body.id}`);
     expect(failed.state).toBe('refunded');
     expect(await stateOf(eve, couponId)).toMatchObject({ state: 'available', orderId: null });
+  });
+
+  it('gives the coupon back when its order, picked up, is refunded whole after-sales, and not before', async () => {
+    const gus = await w.shopperAt('coupon-gus');
+    const couponId = await couponFor(gus);
+    const campaign = await w.campaign(w.skus.apples, { minBuyers: 1 });
+    const placed = await place(gus.token, {
+      items: [{ campaignId: campaign, quantity: 2 }],
+      couponId,
+    }).expect(201);
+    const order = (
+      await t.http().post(`/api/v1/orders/${placed.body.id}/pay`).set(as(gus.token)).expect(200)
+    ).body.order;
+    await w.deliverTo(leader);
+    await w.handOver(leader, gus, order.id);
+    const refund = async (quantity: number) => {
+      const request = await t
+        .http()
+        .post(`/api/v1/me/orders/${order.id}/refunds`)
+        .set(as(gus.token))
+        .set('Idempotency-Key', randomUUID())
+        .send({ lines: [{ orderLineId: order.lines[0].id, quantity }], reason: '苹果坏了' })
+        .expect(201);
+      await t
+        .http()
+        .post(`/api/v1/admin/refunds/${request.body.id}/approve`)
+        .set(as(w.admin))
+        .send({ note: '核实' })
+        .expect(200);
+    };
+    await refund(1);
+    expect(await stateOf(gus, couponId)).toMatchObject({ state: 'used', orderId: order.id });
+    await refund(1);
+    expect(await stateOf(gus, couponId)).toMatchObject({ state: 'available', orderId: null });
+    const { items: notices } = await w.get(gus.token, '/me/notifications');
+    const decided = notices
+      .filter((n: { title: string }) => n.title === '售后已通过')
+      .map((n: { body: string }) => n.body);
+    expect(decided).toEqual([
+      expect.stringContaining('订单使用的优惠券已退回'),
+      expect.not.stringContaining('优惠券'),
+    ]);
+    // Back on the shelf: it takes 5 yuan off the next order.
+    const next = await quote(gus.token, {
+      items: [{ campaignId: await w.campaign(w.skus.apples), quantity: 2 }],
+      couponId,
+    }).expect(200);
+    expect(next.body).toMatchObject({ coupon: 'applied', couponDiscount: 500 });
   });
 
   it('refuses a coupon expired or not yet valid, applies one of some group-buys to those only, and knows only the member’s own', async () => {

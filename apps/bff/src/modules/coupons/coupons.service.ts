@@ -385,13 +385,17 @@ export class CouponsService {
     }
   }
 
-  /** The coupon of an order that came to nothing goes back to its member, still valid till its end. */
-  async giveBack(ctx: RequestContext, orderId: string): Promise<void> {
-    await this.connection.query(
+  /**
+   * The coupon of an order that came to nothing goes back to its member, still valid till its
+   * end. Whether the order had one.
+   */
+  async giveBack(ctx: RequestContext, orderId: string): Promise<boolean> {
+    const returned = await this.connection.query(
       ctx,
-      `UPDATE member_coupons SET order_id = NULL, used_at = NULL WHERE order_id = $1`,
+      `UPDATE member_coupons SET order_id = NULL, used_at = NULL WHERE order_id = $1 RETURNING id`,
       [orderId],
     );
+    return returned.length > 0;
   }
 
   private toMemberCoupon(row: MemberCouponRow, now: Date): MemberCoupon {

@@ -269,7 +269,8 @@ export class AfterSalesService {
       outcome.shortfallFen > 0
         ? `（已用掉的赠送积分折合 ${formatYuan(outcome.shortfallFen)} 已扣除）`
         : '';
-    await this.tell(ctx, order, requestId, '售后已通过', `${money}${kept}。`);
+    const coupon = outcome.couponReturned ? '，订单使用的优惠券已退回' : '';
+    await this.tell(ctx, order, requestId, '售后已通过', `${money}${kept}${coupon}。`);
     return this.get(ctx, requestId);
   }
 

@@ -3,7 +3,6 @@ import { formatYuan } from '@linli/shared';
 import { Clock } from '../../common/clock';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
-import { CouponsService } from '../coupons/coupons.service';
 import { CommissionLedger } from '../commission/commission-ledger.service';
 import { OrderTransitions } from '../group-buy/order-transitions.service';
 import { NotificationsService } from '../notifications/notifications.service';
@@ -35,7 +34,6 @@ export class CutOffService {
     private readonly ledger: PointsLedger,
     private readonly commission: CommissionLedger,
     private readonly notifications: NotificationsService,
-    private readonly coupons: CouponsService,
     private readonly clock: Clock,
   ) {}
 
@@ -125,7 +123,6 @@ export class CutOffService {
         await this.transitions.apply(ctx, order, 'fail_campaign');
         await this.ledger.cancelPending(ctx, order.member_id, { type: 'order', id: order.id });
         await this.commission.cancelOrder(ctx, order.id);
-        await this.coupons.giveBack(ctx, order.id);
         return;
       }
     }

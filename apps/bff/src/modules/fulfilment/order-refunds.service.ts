@@ -9,6 +9,7 @@ import {
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { CommissionLedger } from '../commission/commission-ledger.service';
+import { CouponsService } from '../coupons/coupons.service';
 import { OrderLifecycleService } from '../group-buy/order-lifecycle.service';
 import { PointsLedger } from '../points/points-ledger.service';
 import { PointsPolicyService } from '../points/points-policy.service';
@@ -34,6 +35,8 @@ export interface RefundOutcome {
   /** Money kept back for earned points that were already spent. */
   shortfallFen: number;
   refundsEverything: boolean;
+  /** The order's coupon came back to the member, the order being refunded whole. */
+  couponReturned: boolean;
 }
 
 interface LineRow {
@@ -49,9 +52,9 @@ interface LineRow {
  * Refunds some units of an order's lines, whatever asked for it (after-sales, a failed
  * campaign): money through the provider, spent points back to their lots, earned points
  * clawed back (what cannot be is kept back from the money), commission cancelled pro rata.
- * A line refunded whole also gives back what its review earned, and an order refunded whole the
- * referral reward of an invitee who keeps nothing. Every step is keyed by `key`, so the whole
- * refund happens once.
+ * A line refunded whole also gives back what its review earned; an order refunded whole gives
+ * its coupon back to the member, and the referral reward of an invitee who keeps nothing back to
+ * both sides. Every step is keyed by `key`, so the whole refund happens once.
  */
 @Injectable()
 export class OrderRefundsService {
@@ -63,6 +66,7 @@ export class OrderRefundsService {
     private readonly commission: CommissionLedger,
     private readonly tiers: MemberTiersService,
     private readonly referrals: ReferralsService,
+    private readonly coupons: CouponsService,
   ) {}
 
   /** Refundable lines of an order with each one's share of points and commission. */
@@ -155,6 +159,8 @@ export class OrderRefundsService {
     const referral = refundPlan.refundsEverything
       ? await this.referrals.onRefundedWhole(ctx, order.member_id, operation)
       : { clawedBack: 0, shortfall: 0 };
+    const couponReturned =
+      refundPlan.refundsEverything && (await this.coupons.giveBack(ctx, order.id));
     shortfall += reviews.shortfall + referral.shortfall;
     let shortfallFen = 0;
     if (shortfall > 0) {
@@ -172,6 +178,7 @@ export class OrderRefundsService {
       pointsClawedBack: refundPlan.pointsClawedBack + reviews.clawedBack + referral.clawedBack,
       shortfallFen,
       refundsEverything: refundPlan.refundsEverything,
+      couponReturned,
     };
   }
 
