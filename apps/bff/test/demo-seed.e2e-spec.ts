@@ -1,4 +1,4 @@
-import { seedDemoDelivery } from '../src/database/demo-delivery';
+import { DEMO_REVIEWED, seedDemoDelivery } from '../src/database/demo-delivery';
 import { DEMO, seedDemo } from '../src/database/demo-seed';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -22,7 +22,7 @@ describe('demo seed', () => {
     expect(before).toEqual({
       members: 4,
       points: 2,
-      campaigns: 4,
+      campaigns: 5,
       admins: 1,
       coupons: 2,
       rewards: 2,
@@ -76,6 +76,32 @@ describe('demo seed', () => {
     expect(me.body).toMatchObject({ nickname: '王团长', roles: ['shopper', 'leader'] });
   });
 
+  it('shows what alice and bob said of the oranges they picked up on the oranges on sale', async () => {
+    const login = await t
+      .http()
+      .post('/api/v1/auth/wechat-login')
+      .send({ code: 'dev:carol' })
+      .expect(200);
+    const reviews = await t
+      .http()
+      .get(`/api/v1/campaigns/${DEMO.products[0].campaignId}/reviews`)
+      .auth(login.body.accessToken, { type: 'bearer' })
+      .expect(200);
+    expect(reviews.body).toMatchObject({ count: 2, byRating: [0, 0, 0, 1, 1] });
+    expect(reviews.body.items).toEqual(
+      expect.arrayContaining(
+        DEMO_REVIEWED.reviews.map((r) =>
+          expect.objectContaining({
+            reviewer: `${r.buyer[0]}**`,
+            rating: r.rating,
+            text: r.text,
+            campaignTitle: DEMO_REVIEWED.title,
+          }),
+        ),
+      ),
+    );
+  });
+
   it('has milk on its way to the leader, who receives it and hands alice hers', async () => {
     const login = async (name: string) =>
       (
@@ -99,6 +125,7 @@ describe('demo seed', () => {
           quantity: 2,
           orders: 2,
         }),
+        expect.objectContaining({ title: DEMO_REVIEWED.title, state: 'received' }),
       ],
       nextCursor: null,
     });
