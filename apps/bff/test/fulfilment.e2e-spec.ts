@@ -883,7 +883,7 @@ describe('fulfilment: commission settlement', () => {
     expect(await totals()).toMatchObject({ pending: 0, frozen: 0, available: 400, cancelled: 0 });
   });
 
-  it("writes an operator's withdrawal decisions down in the audit log, once each", async () => {
+  it("writes an operator's withdrawal decisions down in the audit log and tells the leader, once each", async () => {
     const leader = await w.leaderOf('payout-leader', w.points.west);
     const apples = await w.campaign(w.skus.apples, { groupPriceFen: 30_000, minBuyers: 1 });
     const ivy = await w.shopperAt('payout-ivy', w.points.west);
@@ -932,6 +932,38 @@ describe('fulfilment: commission settlement', () => {
         target_id: refused,
         details: { pickupPointId: w.points.west, amount: 2_000, note: '银行卡信息有误' },
       },
+    ]);
+    // The leader was told the goods were on their way, and how each withdrawal was decided.
+    const { items: notices } = await w.get(leader.token, '/me/notifications');
+    expect(
+      notices.map((n: { kind: string; title: string; body: string; data: object }) => ({
+        kind: n.kind,
+        title: n.title,
+        body: n.body,
+        data: n.data,
+      })),
+    ).toEqual([
+      {
+        kind: 'withdrawal_decided',
+        title: '提现未通过',
+        body: '¥20.00 佣金提现未通过：银行卡信息有误，这笔佣金可以重新申请提现',
+        data: { withdrawalId: refused, status: 'rejected', amountFen: 2_000 },
+      },
+      {
+        kind: 'withdrawal_decided',
+        title: '提现已通过',
+        body: '¥10.00 佣金提现已通过，平台将尽快打款（已转账）',
+        data: { withdrawalId: paid, status: 'approved', amountFen: 1_000 },
+      },
+      {
+        kind: 'delivery_dispatched',
+        title: '有一批货已发出',
+        body: expect.stringMatching(
+          /^「.+」1 件已发往你的自提点，提货日 \d{4}-\d{2}-\d{2}；到货后请在到货确认里确认$/,
+        ),
+        data: expect.objectContaining({ campaignId: apples, pickupPointId: w.points.west }),
+      },
+      expect.objectContaining({ kind: 'leader_application_decided' }),
     ]);
   });
 });

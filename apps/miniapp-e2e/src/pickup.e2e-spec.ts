@@ -59,10 +59,12 @@ describe('journey: a leader hands over an order at the pickup point', () => {
       admin,
     );
 
-    // The leader reads why in their messages, which open their deliveries.
+    // The leader was told the goods were sent, and reads why they come later in their messages,
+    // which open their deliveries.
     const leaderPage = await journey.newPage();
     await logInAs(leaderPage, stack, 'zhouayi');
     await leaderPage.locator('.mine-notifications-link').click();
+    await waitForText(leaderPage.locator('.notice__title'), '有一批货已发出');
     await waitForText(leaderPage.locator('.notice__title'), '到货时间有调整');
     await leaderPage.locator('.notice').filter({ hasText: '到货时间有调整' }).click();
     await leaderPage

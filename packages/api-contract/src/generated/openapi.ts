@@ -3822,7 +3822,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            kind: "order_refunded" | "refund_settled" | "order_ready" | "pickup_postponed" | "order_picked_up" | "refund_decided" | "leader_application_decided" | "tier_changed" | "points_expiring" | "birthday_gift" | "referral_rewarded" | "referral_reversed" | "reward_ready" | "reward_cancelled" | "coupon_withdrawn";
+            kind: "order_refunded" | "refund_settled" | "order_ready" | "pickup_postponed" | "order_picked_up" | "refund_decided" | "leader_application_decided" | "tier_changed" | "points_expiring" | "birthday_gift" | "referral_rewarded" | "referral_reversed" | "reward_ready" | "reward_cancelled" | "coupon_withdrawn" | "delivery_dispatched" | "withdrawal_decided";
             title: string;
             body: string;
             data: {

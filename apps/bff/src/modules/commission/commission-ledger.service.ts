@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { lineCommissionFen } from '@linli/domain';
-import { ErrorCode } from '@linli/shared';
+import { ErrorCode, formatYuan } from '@linli/shared';
 import { alreadyDecided } from '../../common/decision';
 import { AppException } from '../../common/errors/app-exception';
 import { decodeCursor, PageQuery, keysetPage } from '../../common/pagination';
@@ -8,6 +8,7 @@ import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../audit/audit.service';
+import { NotificationsService } from '../notifications/notifications.service';
 import {
   CommissionEntryPage,
   CommissionTotals,
@@ -49,6 +50,7 @@ export class CommissionLedger {
     private readonly connection: TransactionalConnection,
     private readonly config: AppConfig,
     private readonly audit: AuditService,
+    private readonly notifications: NotificationsService,
   ) {}
 
   /** Pending commission for every line of a paid order, at each campaign's rate; once per line. */
@@ -269,8 +271,8 @@ export class CommissionLedger {
   }
 
   /**
-   * An operator pays a withdrawal out (approve) or turns it down, audited; a decided one stays
-   * decided.
+   * An operator pays a withdrawal out (approve) or turns it down, audited, and the leader is
+   * told; a decided one stays decided.
    */
   async decideWithdrawal(
     ctx: RequestContext,
@@ -292,6 +294,17 @@ export class CommissionLedger {
         { type: 'withdrawal', id: row.id },
         { pickupPointId: row.pickup_point_id, amount: row.amount_fen, note },
       );
+      const amount = formatYuan(row.amount_fen);
+      await this.notifications.notify(ctx, row.leader_member_id, {
+        kind: 'withdrawal_decided',
+        dedupeKey: `withdrawal-decided:${row.id}`,
+        title: decision === 'approved' ? '提现已通过' : '提现未通过',
+        body:
+          decision === 'approved'
+            ? `${amount} 佣金提现已通过，平台将尽快打款${note ? `（${note}）` : ''}`
+            : `${amount} 佣金提现未通过${note ? `：${note}` : ''}，这笔佣金可以重新申请提现`,
+        data: { withdrawalId: row.id, status: decision, amountFen: row.amount_fen },
+      });
       return toWithdrawal(row);
     }
     const [existing] = await this.connection.query<WithdrawalRow>(

@@ -155,7 +155,8 @@ export class DeliveriesService {
   }
 
   /**
-   * The platform sends a batch on its way; its confirmed orders are now being delivered. Not
+   * The platform sends a batch on its way; its confirmed orders are now being delivered, and the
+   * pickup point's leader is told to expect it. Not
    * while a paid order of its campaign at its pickup point is still unsettled: it is not on the
    * pick list yet, so its goods would not be on the way, and the order would never move on.
    */
@@ -185,7 +186,22 @@ export class DeliveriesService {
       `UPDATE campaigns SET status = 'delivering' WHERE id = $1 AND status = 'cut_off'`,
       [batch.campaign_id],
     );
-    return this.get(ctx, batchId);
+    const dispatched = await this.get(ctx, batchId);
+    const [point] = await this.connection.query<{ leader_member_id: string | null }>(
+      ctx,
+      `SELECT leader_member_id FROM pickup_points WHERE id = $1`,
+      [batch.pickup_point_id],
+    );
+    if (point?.leader_member_id) {
+      await this.notifications.notify(ctx, point.leader_member_id, {
+        kind: 'delivery_dispatched',
+        dedupeKey: `delivery-dispatched:${batchId}`,
+        title: '有一批货已发出',
+        body: `「${dispatched.title}」${dispatched.quantity} 件已发往你的自提点，提货日 ${dispatched.pickupDate}；到货后请在到货确认里确认`,
+        data: { batchId, campaignId: batch.campaign_id, pickupPointId: batch.pickup_point_id },
+      });
+    }
+    return dispatched;
   }
 
   /**

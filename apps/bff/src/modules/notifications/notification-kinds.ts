@@ -8,6 +8,8 @@
  * invitee gave back all they picked up and the reward with it. reward_ready: goods from the rewards mall have
  * arrived at the member's pickup point. reward_cancelled: an operator cancelled such goods and
  * gave the points back. coupon_withdrawn: an operator withdrew a coupon the member holds unused.
+ * To leaders: delivery_dispatched, a batch is on its way to their pickup point;
+ * withdrawal_decided, an operator approved or turned down their commission withdrawal.
  */
 export const NOTIFICATION_KINDS = [
   'order_refunded',
@@ -25,6 +27,8 @@ export const NOTIFICATION_KINDS = [
   'reward_ready',
   'reward_cancelled',
   'coupon_withdrawn',
+  'delivery_dispatched',
+  'withdrawal_decided',
 ] as const;
 
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];

@@ -11,7 +11,7 @@ import './index.scss';
 
 /**
  * Opens what a notice is about: its order, the member card, the points wallet, the rewards mall
- * (whose 我的兑换 has the pickup code), or a leader's deliveries.
+ * (whose 我的兑换 has the pickup code), or a leader's deliveries or commission.
  */
 function useOpenNotice(): (notice: NotificationView) => void {
   const openPage = useOpenPage();
@@ -28,7 +28,9 @@ function useOpenNotice(): (notice: NotificationView) => void {
     else if (['reward_ready', 'reward_cancelled'].includes(notice.kind))
       openPage('/subpackages/member/rewards/index');
     else if (notice.kind === 'coupon_withdrawn') openPage('/subpackages/member/coupons/index');
-    else if (notice.kind === 'pickup_postponed') openPage('/subpackages/leader/deliveries/index');
+    else if (['pickup_postponed', 'delivery_dispatched'].includes(notice.kind))
+      openPage('/subpackages/leader/deliveries/index');
+    else if (notice.kind === 'withdrawal_decided') openPage('/subpackages/leader/commission/index');
   };
 }
 
