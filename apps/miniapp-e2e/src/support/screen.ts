@@ -12,11 +12,21 @@ export async function waitForText(
   if (actual !== text) throw new Error(`expected "${text}", found "${actual}"`);
 }
 
-/** Saves what the screen shows once page transitions have finished, for people to look at. */
+/**
+ * Saves what the screen shows once page transitions have finished, for people to look at: the
+ * top page the router shows has slid all the way in (it is stationed), and nothing moves.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
-  await page.waitForFunction(() =>
-    document.getAnimations().every((animation) => animation.playState !== 'running'),
-  );
+  await page.waitForFunction(() => {
+    const shown = Array.from(document.querySelectorAll('.taro_router > .taro_page')).filter(
+      (el) => !el.classList.contains('taro_page_shade'),
+    );
+    const top = shown[shown.length - 1];
+    return (
+      (!top || top.classList.contains('taro_page_stationed')) &&
+      document.getAnimations().every((animation) => animation.playState !== 'running')
+    );
+  });
   await page.screenshot({ path: artifactPath(name), fullPage: true });
 }
 
