@@ -297,6 +297,45 @@ describe('catalogue and campaigns', () => {
     );
   });
 
+  it('creates a product, a SKU, a campaign and a tier rules draft once for an Idempotency-Key sent again', async () => {
+    const twice = async (path: string, body: object, other: object) => {
+      const key = randomUUID();
+      const send = (sent: object) =>
+        t
+          .http()
+          .post(`/api/v1/admin/${path}`)
+          .set(as(admin))
+          .set('Idempotency-Key', key)
+          .send(sent);
+      const first = await send(body).expect(201);
+      const replay = await send(body).expect(201);
+      expect(replay.headers['idempotent-replayed']).toBe('true');
+      expect(replay.body).toEqual(first.body);
+      expect((await send(other).expect(422)).body.error.code).toBe(ErrorCode.IdempotencyKeyReused);
+      return first.body;
+    };
+    const product = await twice(
+      'products',
+      { name: '临安山核桃', skus: [{ name: '500g', priceFen: 6_800 }] },
+      { name: '临安山核桃', skus: [{ name: '250g', priceFen: 3_600 }] },
+    );
+    await twice(
+      `products/${product.id}/skus`,
+      { name: '1kg', priceFen: 12_800 },
+      { name: '1kg', priceFen: 12_900 },
+    );
+    const campaign = liveCampaign(product.skus[0].id);
+    await twice('campaigns', campaign, { ...campaign, stock: 7 });
+    await twice('tier-rules', {}, { tiers: [] });
+    const [counts] = await t.dataSource.query(
+      `SELECT (SELECT count(*) FROM skus WHERE product_id = $1)::int AS skus,
+              (SELECT count(*) FROM campaigns WHERE sku_id = $2)::int AS campaigns,
+              (SELECT count(*) FROM products WHERE name = '临安山核桃')::int AS products`,
+      [product.id, product.skus[0].id],
+    );
+    expect(counts).toEqual({ skus: 2, campaigns: 1, products: 1 });
+  });
+
   it('answers 404 for an unknown SKU, pickup point or campaign and keeps shoppers out of the admin routes', async () => {
     await create(liveCampaign(randomUUID())).expect(404);
     // A campaign offered at a pickup point that does not exist would be offered nowhere.

@@ -403,6 +403,9 @@ describe('fulfilment: one order from payment to completion', () => {
     const refunded = await get(carol.token, `/me/orders/${order.id}`);
     expect(refunded).toMatchObject({ state: 'refunded', refunded: 1_200 });
     expect((await get(carol.token, `/me/orders/${order.id}/refunds`)).length).toBe(3);
+    // Another member knows neither the order nor its refunds.
+    const stranger = await w.shopperAt('small-stranger', w.points.west);
+    await t.http().get(`/api/v1/me/orders/${order.id}/refunds`).set(as(stranger.token)).expect(404);
     const commission = await get(leader.token, '/leader/commissions');
     expect(commission.totals).toMatchObject({
       pending: 0,

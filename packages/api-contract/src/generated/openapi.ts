@@ -7096,6 +7096,13 @@ export interface operations {
                     "application/json": components["schemas"]["RefundView"][];
                 };
             };
+            /** @description NOT_FOUND: not the member's order */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     AfterSalesController_request: {

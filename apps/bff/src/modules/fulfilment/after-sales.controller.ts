@@ -3,6 +3,7 @@ import {
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiNotFoundResponse,
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
@@ -41,6 +42,7 @@ export class AfterSalesController {
 
   @Get()
   @ApiOkResponse({ type: RefundView, isArray: true })
+  @ApiNotFoundResponse({ description: "NOT_FOUND: not the member's order" })
   async list(
     @Ctx() ctx: RequestContext,
     @Param('id', uuid) orderId: string,

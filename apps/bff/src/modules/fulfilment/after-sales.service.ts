@@ -167,7 +167,14 @@ export class AfterSalesService {
     return this.get(ctx, row.id);
   }
 
+  /** The member's refund requests of their order, newest first; another member's order is a 404. */
   async forOrder(ctx: RequestContext, orderId: string, memberId: string): Promise<RefundView[]> {
+    const [own] = await this.connection.query(
+      ctx,
+      `SELECT 1 FROM orders WHERE id = $1 AND member_id = $2`,
+      [orderId, memberId],
+    );
+    if (!own) throw AppException.notFound('Order', { orderId });
     const rows = await this.connection.query<RequestRow>(
       ctx,
       `${SELECT_REQUEST} WHERE r.order_id = $1 AND r.member_id = $2 ORDER BY r.created_at DESC`,

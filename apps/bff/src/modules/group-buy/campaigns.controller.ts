@@ -50,6 +50,7 @@ export class CatalogueAdminController {
   constructor(private readonly campaigns: CampaignsService) {}
 
   @Post('products')
+  @Idempotent()
   @ApiOkResponse({ type: Product })
   createProduct(@Ctx() ctx: RequestContext, @Body() body: CreateProductRequest): Promise<Product> {
     return this.campaigns.createProduct(ctx, body);
@@ -66,6 +67,7 @@ export class CatalogueAdminController {
   }
 
   @Post('products/:id/skus')
+  @Idempotent()
   @ApiOkResponse({ type: Product })
   addSku(
     @Ctx() ctx: RequestContext,
@@ -92,6 +94,7 @@ export class CatalogueAdminController {
   }
 
   @Post('campaigns')
+  @Idempotent()
   @ApiOkResponse({ type: AdminCampaign })
   createCampaign(
     @Ctx() ctx: RequestContext,

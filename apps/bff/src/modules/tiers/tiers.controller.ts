@@ -20,6 +20,7 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { Roles } from '../../common/auth/auth.decorators';
+import { Idempotent } from '../../common/idempotency/idempotency.interceptor';
 import { Ctx, RequestContext } from '../../common/request-context';
 import { AuditService } from '../audit/audit.service';
 import { ManualTierRequest, MemberCard } from './dto/member-card.dto';
@@ -66,6 +67,7 @@ export class TierRulesController {
 
   /** A new draft from the given tiers, or a copy of the rules in force when the body has none. */
   @Post()
+  @Idempotent()
   @ApiOkResponse({ type: TierRulesVersion })
   create(
     @Ctx() ctx: RequestContext,
