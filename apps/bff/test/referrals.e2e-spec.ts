@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { RequestContext } from '../src/common/request-context';
 import { ReferralsService } from '../src/modules/engagement/referrals.service';
+import { PointsLedger } from '../src/modules/points/points-ledger.service';
+import { MemberTiersService } from '../src/modules/tiers/member-tiers.service';
 import { as, fulfilmentWorld } from './support/fulfilment-fixtures';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -297,6 +299,31 @@ describe('邀请有礼: an invitee’s first pickup rewards both sides (GET /me/
     );
     expect(reversed).toEqual({ reversed: 5, rewards: 5 });
     expect((await w.get(w.admin, '/admin/points/reconciliation')).mismatches).toEqual([]);
+  });
+
+  it('rewards a first pickup while the inviter’s own points and growth are being written, without a deadlock', async () => {
+    // The inviter checks in (points, then growth, which locks their member row) just as their
+    // invitee's first order is handed over; the pickup waits for the check-in, not in a cycle.
+    const inviter = await w.shopperAt('ref-busy-day-inviter');
+    const invitee = await invitedShopper('ref-busy-day', (await invite(inviter)).inviteCode);
+    const campaign = await w.campaign(w.skus.apples);
+    const order = await w.buy(invitee, [{ campaignId: campaign, quantity: 1 }]);
+    const ledger = t.app.get(PointsLedger);
+    const tiers = t.app.get(MemberTiersService);
+    const referrals = t.app.get(ReferralsService);
+    const inTransaction = (work: (ctx: RequestContext) => Promise<void>) =>
+      t.dataSource.transaction((manager) => work(RequestContext.forSystem('test', manager)));
+    const source = { type: 'check_in', id: randomUUID() };
+    const checkIn = inTransaction(async (ctx) => {
+      await ledger.grant(ctx, inviter.id, source, 5, '签到');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await tiers.recordGrowth(ctx, inviter.id, source, 1);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const pickup = inTransaction((ctx) => referrals.onPickedUp(ctx, invitee.id, [order.id]));
+    await expect(Promise.all([checkIn, pickup])).resolves.toBeDefined();
+    expect(await available(invitee)).toBe(50);
+    expect(await available(inviter)).toBe(5 + 80);
   });
 
   it('is the member’s own, signed in', async () => {

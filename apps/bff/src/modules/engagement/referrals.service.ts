@@ -42,11 +42,12 @@ export class ReferralsService {
     if (!invitee) return;
     const policy = await this.policies.get(ctx);
     const month = businessDay(this.clock.now()).slice(0, 7);
-    // The inviter's row stays locked until this commits: their rewards of the month are counted
-    // one first pickup at a time, so that the cap holds however many come at once.
-    await this.connection.query(ctx, `SELECT id FROM members WHERE id = $1 FOR NO KEY UPDATE`, [
-      invitee.inviter_id,
-    ]);
+    // Both points accounts are taken first, as every ledger caller takes them before the members'
+    // other rows, and in member-id order, as the expiry job takes them. The inviter's stays
+    // locked until this commits: their rewards of the month are counted one first pickup at a
+    // time, so that the cap holds however many come at once.
+    for (const memberId of [inviteeId, invitee.inviter_id].sort())
+      await this.ledger.holdAccount(ctx, memberId);
     const [{ rewarded }] = await this.connection.query<{ rewarded: number }>(
       ctx,
       `SELECT count(*)::int AS rewarded FROM referral_rewards
