@@ -411,6 +411,74 @@ describe('rewards mall (GET /rewards, POST /me/redemptions): coupons for points,
     expect(balances.filter((b) => b === 0)).toHaveLength(redeemed);
   });
 
+  it('takes a coupon off the mall once the coupon has ended, and gives no copy of it after', async () => {
+    const clock = t.app.get(Clock);
+    const now = clock.now().getTime();
+    const shortLived = await t
+      .http()
+      .post('/api/v1/admin/coupons')
+      .set(as(admin))
+      .send({
+        name: '今晚有效券',
+        kind: 'fixed',
+        amountFen: 300,
+        minSpendFen: 0,
+        validFrom: new Date(now - HOUR_MS).toISOString(),
+        validUntil: new Date(now + 2 * HOUR_MS).toISOString(),
+      })
+      .expect(201);
+    const reward = await createReward({ name: '今晚券', couponId: shortLived.body.id });
+    const kai = await memberWith('reward-kai', 500);
+    const onOffer = async () =>
+      (
+        (await t.http().get('/api/v1/rewards').set(as(kai.token)).expect(200)).body as {
+          id: string;
+        }[]
+      ).map((r) => r.id);
+    expect(await onOffer()).toContain(reward.id);
+
+    clock.advance(3 * HOUR_MS);
+    expect(await onOffer()).not.toContain(reward.id);
+    const refused = await redeem(kai.token, { rewardId: reward.id, quantity: 1 }).expect(404);
+    expect(refused.body.error.code).toBe('NOT_FOUND');
+    expect(await available(kai.token)).toBe(500);
+    expect(await stockLeft(reward.id)).toBe(5);
+    // Operators still see it; they can neither offer a reward of it nor give copies of it.
+    const all = await t.http().get('/api/v1/admin/rewards').set(as(admin)).expect(200);
+    expect(all.body.map((r: { id: string }) => r.id)).toContain(reward.id);
+    const ended = {
+      code: 'COUPON_NOT_USABLE',
+      details: expect.objectContaining({ reason: 'expired' }),
+    };
+    expect(
+      (
+        await t
+          .http()
+          .post('/api/v1/admin/rewards')
+          .set(as(admin))
+          .send({
+            name: '今晚券',
+            couponId: shortLived.body.id,
+            pointsCost: 100,
+            stock: 5,
+            perMemberLimit: 1,
+          })
+          .expect(409)
+      ).body.error,
+    ).toMatchObject(ended);
+    expect(
+      (
+        await t
+          .http()
+          .post(`/api/v1/admin/coupons/${shortLived.body.id}/issue`)
+          .set(as(admin))
+          .set('Idempotency-Key', randomUUID())
+          .send({ memberIds: [kai.id] })
+          .expect(409)
+      ).body.error,
+    ).toMatchObject(ended);
+  });
+
   it('refuses bad requests, unknown rewards and coupons, and keeps the admin routes for operators', async () => {
     const eve = await memberWith('reward-eve', 100);
     const reward = await createReward();

@@ -182,4 +182,31 @@ describe("tiers' monthly coupons: as many copies as the member's tier has, once 
       details: { couponId: set.coupon.id, reason: 'withdrawn' },
     });
   });
+
+  it('gives no more copies of the month’s coupon once it has ended', async () => {
+    const clock = t.app.get(Clock);
+    const current = businessDay(clock.now()).slice(0, 7);
+    const shortLived = await t
+      .http()
+      .post('/api/v1/admin/coupons')
+      .set(as(admin))
+      .send({
+        name: '会员月券 今日有效',
+        kind: 'fixed',
+        amountFen: 300,
+        minSpendFen: 2_000,
+        validFrom: startOfBusinessDay(`${current}-01`).toISOString(),
+        validUntil: new Date(clock.now().getTime() + 3_600_000).toISOString(),
+      })
+      .expect(201);
+    await setMonth(current, shortLived.body.id).expect(200);
+    const early = await memberAt('early', 'gold');
+    expect(await runJob()).toBeGreaterThan(0);
+    expect((await couponsOf(early)).map((c) => c.couponId)).toContain(shortLived.body.id);
+
+    clock.advance(2 * 3_600_000);
+    const late = await memberAt('ended', 'gold');
+    expect(await runJob()).toBe(0);
+    expect(await couponsOf(late)).toEqual([]);
+  });
 });

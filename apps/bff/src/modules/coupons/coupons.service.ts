@@ -236,12 +236,30 @@ export class CouponsService {
 
   /**
    * The coupon, share-locked for the caller's transaction so that it cannot be withdrawn before
-   * the copies being given commit: 404 COUPON_NOT_FOUND, or 409 COUPON_NOT_USABLE once withdrawn.
+   * the copies being given commit: 404 COUPON_NOT_FOUND, or 409 COUPON_NOT_USABLE once withdrawn
+   * or past its end (a copy given then could never be used).
    */
   async lockToGive(ctx: RequestContext, couponId: string): Promise<Coupon> {
     const coupon = await this.mustHave(ctx, couponId, 'FOR SHARE');
-    if (coupon.withdrawn_at) throw couponNotUsable(couponId, 'withdrawn');
+    const refused = this.refusalToGive(coupon);
+    if (refused) throw couponNotUsable(couponId, refused);
     return toCoupon(coupon);
+  }
+
+  /** Whether copies of the coupon can still be given, share-locked as lockToGive locks it. */
+  async canGive(ctx: RequestContext, couponId: string): Promise<boolean> {
+    const [coupon] = await this.connection.query<CouponRow>(
+      ctx,
+      `SELECT * FROM coupons WHERE id = $1 FOR SHARE`,
+      [couponId],
+    );
+    return coupon !== undefined && this.refusalToGive(coupon) === null;
+  }
+
+  private refusalToGive(coupon: CouponRow): 'withdrawn' | 'expired' | null {
+    if (coupon.withdrawn_at) return 'withdrawn';
+    if (coupon.valid_until <= this.clock.now()) return 'expired';
+    return null;
   }
 
   private async mustHave(

@@ -29,6 +29,13 @@ export class TierMonthlyCouponsService {
   ) {}
 
   async set(ctx: RequestContext, month: string, couponId: string): Promise<TierMonthlyCoupon> {
+    if (month < businessDay(this.clock.now()).slice(0, 7))
+      throw new AppException(
+        HttpStatus.BAD_REQUEST,
+        ErrorCode.ValidationFailed,
+        'The request is not valid',
+        { fields: { month: ['the month is over'] } },
+      );
     const coupon = await this.coupons.lockToGive(ctx, couponId);
     const monthStarts = startOfBusinessDay(`${month}-01`);
     const monthEnds = startOfBusinessDay(`${addMonths(month, 1)}-01`);
@@ -38,13 +45,6 @@ export class TierMonthlyCouponsService {
         ErrorCode.ValidationFailed,
         'The request is not valid',
         { fields: { couponId: ['the coupon must be valid during the month'] } },
-      );
-    if (month < businessDay(this.clock.now()).slice(0, 7))
-      throw new AppException(
-        HttpStatus.BAD_REQUEST,
-        ErrorCode.ValidationFailed,
-        'The request is not valid',
-        { fields: { month: ['the month is over'] } },
       );
     await this.connection.query(
       ctx,
@@ -88,16 +88,17 @@ export class TierMonthlyCouponsService {
   /**
    * Gives up to `limit` copies of this month's coupon that members of the tiers in force are
    * owed and do not have yet; the number given. Each copy is keyed on member, month and copy
-   * number, so a batch run twice gives nothing twice; copies once given stay.
+   * number, so a batch run twice gives nothing twice; copies once given stay. None once the
+   * coupon is withdrawn or past its end.
    */
   async giveDue(ctx: RequestContext, limit: number): Promise<number> {
     const month = businessDay(this.clock.now()).slice(0, 7);
     const [set] = await this.connection.query<{ coupon_id: string }>(
       ctx,
       `SELECT t.coupon_id FROM tier_monthly_coupons t
-       JOIN coupons c ON c.id = t.coupon_id AND c.withdrawn_at IS NULL
+       JOIN coupons c ON c.id = t.coupon_id AND c.withdrawn_at IS NULL AND c.valid_until > $2
        WHERE t.month = $1 FOR SHARE OF c`,
-      [month],
+      [month, this.clock.now()],
     );
     if (!set) return 0;
     const { tiers } = await this.tierRules.current(ctx);

@@ -125,12 +125,19 @@ export class RewardsService {
     return reward;
   }
 
-  /** The rewards, cheapest first: those on offer, or all of them for operators. */
+  /**
+   * The rewards, cheapest first: those on offer (a coupon's only while copies of it can be
+   * given), or all of them for operators.
+   */
   async all(ctx: RequestContext, { withdrawn = false } = {}): Promise<Reward[]> {
     const rows = await this.connection.query<RewardRow>(
       ctx,
-      `SELECT * FROM rewards WHERE active OR $1 ORDER BY points_cost, created_at`,
-      [withdrawn],
+      `SELECT * FROM rewards r
+       WHERE $1 OR (r.active AND NOT EXISTS (
+         SELECT 1 FROM coupons c
+         WHERE c.id = r.coupon_id AND (c.withdrawn_at IS NOT NULL OR c.valid_until <= $2)))
+       ORDER BY r.points_cost, r.created_at`,
+      [withdrawn, this.clock.now()],
     );
     const coupons = await this.couponsOf(ctx, rows);
     return rows.map((row) =>
@@ -248,6 +255,9 @@ export class RewardsService {
       [request.rewardId],
     );
     if (!reward) throw rewardNotFound(request.rewardId);
+    // A coupon past its end is not on offer; share-locked, it is not withdrawn before this commits.
+    if (reward.coupon_id && !(await this.coupons.canGive(ctx, reward.coupon_id)))
+      throw rewardNotFound(reward.id);
     const { tier } = await this.benefits.standing(ctx, memberId);
     if (!reaches(tier, reward.min_tier))
       throw new AppException(
