@@ -66,6 +66,15 @@ describe('coupons: issued once, on at most one order, given back when the order 
     expect(items).toEqual([
       expect.objectContaining({ id: coupon.body.id, name: '满 30 减 5', issued: 2, used: 0 }),
     ]);
+
+    // Days later the key is forgotten: sent again it still gives nothing twice, and the same
+    // key for another coupon gives that coupon.
+    const forget = () => t.dataSource.query(`DELETE FROM idempotency_keys WHERE key = $1`, [key]);
+    await forget();
+    expect((await issue(coupon.body.id, [ann.id], key).expect(201)).body).toEqual({ issued: 0 });
+    await forget();
+    const another = await w.createCoupon({ name: '满 50 减 10' }).expect(201);
+    expect((await issue(another.body.id, [ann.id], key).expect(201)).body).toEqual({ issued: 1 });
   });
 
   it('applies above the minimum spend only, and goes on one order', async () => {

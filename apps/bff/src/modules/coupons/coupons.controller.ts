@@ -87,7 +87,12 @@ export class CouponsAdminController {
     @Body() body: IssueCouponRequest,
   ): Promise<IssueCouponResult> {
     if (!ctx.idempotencyKey) throw new Error('issuing needs the Idempotency-Key');
-    return this.coupons.issue(ctx, couponId, body.memberIds, `admin:${ctx.idempotencyKey}`);
+    return this.coupons.issue(
+      ctx,
+      couponId,
+      body.memberIds,
+      `admin:${couponId}:${ctx.idempotencyKey}`,
+    );
   }
 
   /** Its name, or a later end; audited. */
