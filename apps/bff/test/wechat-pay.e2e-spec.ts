@@ -533,14 +533,14 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
     const odd = await placeOrder();
     const slow = await placeOrder();
     const plain = await placeOrder();
-    // WeChat Pay says the first was paid, but not the order's amount: it cannot be recorded.
+    // WeChat Pay answers about the first as a payment to another merchant: it cannot be used.
     transactions.set(toTradeNo(odd.id), {
       appid: 'wx_app_1',
-      mchid: '1900000001',
+      mchid: '1900000999',
       out_trade_no: toTradeNo(odd.id),
       transaction_id: '4200000081',
       trade_state: 'SUCCESS',
-      amount: { total: 1, payer_total: 1, currency: 'CNY' },
+      amount: { total: odd.payable, payer_total: odd.payable, currency: 'CNY' },
       success_time: new Date().toISOString(),
     });
     transactions.set(toTradeNo(slow.id), 'slow');
@@ -574,6 +574,44 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
     } finally {
       clock.advance(-16 * 60_000);
       transactions.delete(toTradeNo(odd.id));
+    }
+  });
+
+  it('closes an order past its deadline that WeChat Pay says was paid another amount, and pays that amount back', async () => {
+    const clock = t.app.get(Clock);
+    const order = await placeOrder();
+    const tradeNo = toTradeNo(order.id);
+    transactions.set(tradeNo, {
+      ...successfulPayment(order, '4200000091'),
+      appid: 'wx_app_1',
+      mchid: '1900000001',
+      amount: { total: 1, payer_total: 1, currency: 'CNY' },
+    });
+    const errors = jest.spyOn(Logger.prototype, 'error');
+    clock.advance(16 * 60_000);
+    try {
+      await expireUnpaid();
+      expect(await stateOf(order.id)).toBe('cancelled');
+      expect(errors.mock.calls.some(([, message]) => message === 'payment amount mismatch')).toBe(
+        true,
+      );
+      const money = await t.dataSource.query(
+        `SELECT p.transaction_id, p.amount_fen AS paid, r.amount_fen AS refunded
+         FROM payments p JOIN refunds r ON r.order_id = p.order_id WHERE p.order_id = $1`,
+        [order.id],
+      );
+      expect(money).toEqual([{ transaction_id: '4200000091', paid: 1, refunded: 1 }]);
+      // Asked again, nothing more happens.
+      await expireUnpaid();
+      const [{ n }] = await t.dataSource.query(
+        `SELECT count(*)::int AS n FROM refunds WHERE order_id = $1`,
+        [order.id],
+      );
+      expect(n).toBe(1);
+    } finally {
+      errors.mockRestore();
+      clock.advance(-16 * 60_000);
+      transactions.delete(tradeNo);
     }
   });
 

@@ -94,10 +94,16 @@ export class OrderLifecycleService {
 
   /**
    * A provider says an order was paid. Exactly once per transaction; an amount that differs
-   * from the order is refused and logged; a payment for an order cancelled meanwhile is refunded,
-   * and so is a second payment for an order that already has one.
+   * from the order is logged, and refused when a notice says it (`mismatch: 'refuse'`); when the
+   * provider's own answer to a question says it (`'close'`), the money is there: the order is
+   * closed and that payment refunded. A payment for an order cancelled meanwhile is refunded, and
+   * so is a second payment for an order that already has one.
    */
-  async recordPayment(ctx: RequestContext, notification: PaymentNotification): Promise<void> {
+  async recordPayment(
+    ctx: RequestContext,
+    notification: PaymentNotification,
+    mismatch: 'refuse' | 'close' = 'refuse',
+  ): Promise<void> {
     const order = await this.lock(ctx, notification.orderId);
     if (!order) throw AppException.notFound('Order', { orderId: notification.orderId });
     // Under the order's lock: the payment found here is the one every later notice sees.
@@ -144,14 +150,23 @@ export class OrderLifecycleService {
         { orderId: order.id, expected: order.payable_fen, notified: notification.amountFen },
         'payment amount mismatch',
       );
-      throw new AppException(
-        HttpStatus.BAD_REQUEST,
-        ErrorCode.PaymentAmountMismatch,
-        'The paid amount does not match the order',
-        {
-          orderId: order.id,
-        },
+      if (mismatch === 'refuse')
+        throw new AppException(
+          HttpStatus.BAD_REQUEST,
+          ErrorCode.PaymentAmountMismatch,
+          'The paid amount does not match the order',
+          {
+            orderId: order.id,
+          },
+        );
+      if (order.state === 'pending_payment') await this.release(ctx, order, 'expire');
+      await this.refundLatePayment(
+        ctx,
+        order,
+        notification.amountFen,
+        '金额与订单不符，订单已关闭',
       );
+      return;
     }
     if (order.state !== 'pending_payment') {
       this.logger.warn(
@@ -262,8 +277,8 @@ export class OrderLifecycleService {
    * Settles up to `limit` orders whose payment window has passed. The provider is asked about
    * each first, holding no lock, as a payment made in time may have gone unnotified (its
    * notifications failing for a day). Each order is then settled in a transaction of its own,
-   * if it is still unpaid: recorded as paid when the provider says so, else cancelled, giving
-   * back stock and points. One still being paid waits; one whose answer cannot be used, or
+   * if it is still unpaid: recorded as paid when the provider says so (closed and refunded when
+   * the amount paid is not the order's), else cancelled, giving back stock and points. One still being paid waits; one whose answer cannot be used, or
    * whose settling fails, is logged and passed over; when the provider does not answer, the
    * rest wait for the next run. How many it settled.
    */
@@ -306,7 +321,7 @@ export class OrderLifecycleService {
           );
           if (!order) return false;
           if (found === 'unpaid') await this.release(own, order, 'expire');
-          else await this.recordPayment(own, found);
+          else await this.recordPayment(own, found, 'close');
           return true;
         });
         if (done) settled += 1;
