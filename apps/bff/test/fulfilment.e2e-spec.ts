@@ -394,6 +394,18 @@ describe('fulfilment: one order from payment to completion', () => {
       .expect(200);
     // The operator sees which operator decided; the shopper, only that an operator did.
     expect(approved.body.decidedBy).not.toMatch(/^(auto|operator)$/);
+    // Approved again, it stays as it was, and the audit log holds the one decision.
+    await t
+      .http()
+      .post(`/api/v1/admin/refunds/${third.body.id}/approve`)
+      .set(as(w.admin))
+      .send({})
+      .expect(200);
+    const audited = await t.dataSource.query(
+      `SELECT action FROM audit_log WHERE target_type = 'refund-request' AND target_id = $1`,
+      [third.body.id],
+    );
+    expect(audited).toEqual([{ action: 'refund.approve' }]);
     const seen = await get(carol.token, `/me/orders/${order.id}/refunds`);
     expect(seen.map((r: { decidedBy: string }) => r.decidedBy).sort()).toEqual([
       'auto',

@@ -198,7 +198,10 @@ export class AfterSalesService {
     return { items: shown.map(toView), nextCursor };
   }
 
-  /** An operator's decision on a request; deciding the same way again returns it unchanged. */
+  /**
+   * An operator's decision on a request, audited; deciding the same way again returns it
+   * unchanged and audits nothing more.
+   */
   async decide(
     ctx: RequestContext,
     requestId: string,
@@ -212,14 +215,21 @@ export class AfterSalesService {
     );
     if (!request) throw AppException.notFound('Refund request', { requestId });
     const order = await this.lockOrder(ctx, request.order_id);
+    // Every decision takes the order's lock first: whether this one is the decision is known now.
+    const [{ status }] = await this.connection.query<{ status: string }>(
+      ctx,
+      `SELECT status FROM refund_requests WHERE id = $1`,
+      [requestId],
+    );
     const decidedBy = ctx.actor?.id ?? 'admin';
     const view = await this.decideLocked(ctx, order, requestId, decision, decidedBy, note);
-    await this.audit.record(
-      ctx,
-      `refund.${decision === 'approved' ? 'approve' : 'reject'}`,
-      { type: 'refund-request', id: requestId },
-      { orderId: order.id, refunded: view.refunded, note },
-    );
+    if (status === 'pending')
+      await this.audit.record(
+        ctx,
+        `refund.${decision === 'approved' ? 'approve' : 'reject'}`,
+        { type: 'refund-request', id: requestId },
+        { orderId: order.id, refunded: view.refunded, note },
+      );
     return view;
   }
 
