@@ -194,19 +194,10 @@ describe('coupons: issued once, on at most one order, given back when the order 
     await w.deliverTo(leader);
     await w.handOver(leader, gus, order.id);
     const refund = async (quantity: number) => {
-      const request = await t
-        .http()
-        .post(`/api/v1/me/orders/${order.id}/refunds`)
-        .set(as(gus.token))
-        .set('Idempotency-Key', randomUUID())
-        .send({ lines: [{ orderLineId: order.lines[0].id, quantity }], reason: '苹果坏了' })
-        .expect(201);
-      await t
-        .http()
-        .post(`/api/v1/admin/refunds/${request.body.id}/approve`)
-        .set(as(w.admin))
-        .send({ note: '核实' })
-        .expect(200);
+      const request = await w.requestRefund(gus, order.id, [
+        { orderLineId: order.lines[0].id, quantity },
+      ]);
+      await w.approveRefund(request.id).expect(200);
     };
     await refund(1);
     expect(await stateOf(gus, couponId)).toMatchObject({ state: 'used', orderId: order.id });

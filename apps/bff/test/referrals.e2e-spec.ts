@@ -93,16 +93,7 @@ describe('邀请有礼: an invitee’s first pickup rewards both sides (GET /me/
   });
 
   it('rewards an inviter for at most the monthly cap of invitees, however many pick up at once; every invitee gets theirs', async () => {
-    const policy = await w.get(w.admin, '/admin/points-policy');
-    const { version, updatedAt, ...rules } = policy;
-    void version;
-    void updatedAt;
-    await t
-      .http()
-      .put('/api/v1/admin/points-policy')
-      .set(as(w.admin))
-      .send({ ...rules, referralMonthlyCap: 2, referralInviterPoints: 80 })
-      .expect(200);
+    await w.changePointsPolicy({ referralMonthlyCap: 2, referralInviterPoints: 80 });
 
     // At the other pickup point, whose deliveries are all still to come.
     const westLeader = await w.leaderOf('ref-west-leader', w.points.west);
@@ -178,22 +169,13 @@ describe('邀请有礼: an invitee’s first pickup rewards both sides (GET /me/
     invitee: { token: string },
     order: { id: string; lines: { id: string; quantity: number }[] },
   ) => {
-    const request = await t
-      .http()
-      .post(`/api/v1/me/orders/${order.id}/refunds`)
-      .set(as(invitee.token))
-      .set('Idempotency-Key', randomUUID())
-      .send({
-        lines: order.lines.map((l) => ({ orderLineId: l.id, quantity: l.quantity })),
-        reason: '不想要了',
-      })
-      .expect(201);
-    return () =>
-      t
-        .http()
-        .post(`/api/v1/admin/refunds/${request.body.id}/approve`)
-        .set(as(w.admin))
-        .send({ note: '同意' });
+    const request = await w.requestRefund(
+      invitee,
+      order.id,
+      order.lines.map((l) => ({ orderLineId: l.id, quantity: l.quantity })),
+      '不想要了',
+    );
+    return () => w.approveRefund(request.id);
   };
   const spend = (member: { id: string }, points: number) =>
     t
@@ -257,15 +239,7 @@ describe('邀请有礼: an invitee’s first pickup rewards both sides (GET /me/
 
   it('takes a reward back once when all of an invitee’s orders come back at the same moment', async () => {
     // Orders that earn no points claw nothing back, so nothing else lines the refunds up.
-    const { version, updatedAt, ...rules } = await w.get(w.admin, '/admin/points-policy');
-    void version;
-    void updatedAt;
-    await t
-      .http()
-      .put('/api/v1/admin/points-policy')
-      .set(as(w.admin))
-      .send({ ...rules, earnPointsPerYuan: 0 })
-      .expect(200);
+    await w.changePointsPolicy({ earnPointsPerYuan: 0 });
     const inviter = await w.shopperAt('ref-twice-inviter');
     const { inviteCode } = await invite(inviter);
     const invitees = await Promise.all(

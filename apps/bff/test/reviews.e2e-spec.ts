@@ -110,19 +110,10 @@ describe('reviews (POST /me/orders/:id/reviews): once a line picked up, for poin
     ]);
     await w.deliverTo(leader);
     await w.handOver(leader, west, bought.id);
-    const request = await t
-      .http()
-      .post(`/api/v1/me/orders/${bought.id}/refunds`)
-      .set(as(west.token))
-      .set('Idempotency-Key', randomUUID())
-      .send({ lines: [{ orderLineId: bought.lines[0].id, quantity: 1 }], reason: '坏了' })
-      .expect(201);
-    await t
-      .http()
-      .post(`/api/v1/admin/refunds/${request.body.id}/approve`)
-      .set(as(w.admin))
-      .send({ note: '核实' })
-      .expect(200);
+    const request = await w.requestRefund(west, bought.id, [
+      { orderLineId: bought.lines[0].id, quantity: 1 },
+    ]);
+    await w.approveRefund(request.id).expect(200);
     const refunded = await review(
       bought.id,
       { orderLineId: bought.lines[0].id, rating: 1, text: '坏了' },

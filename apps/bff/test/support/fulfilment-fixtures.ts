@@ -163,6 +163,44 @@ export async function fulfilmentWorld(t: TestApp) {
         ...body,
       });
 
+  /** The shopper asks for units of their order's lines back after-sales; the request. */
+  const requestRefund = async (
+    shopper: { token: string },
+    orderId: string,
+    lines: { orderLineId: string; quantity: number }[],
+    reason = '坏了',
+  ) =>
+    (
+      await t
+        .http()
+        .post(`/api/v1/me/orders/${orderId}/refunds`)
+        .set(as(shopper.token))
+        .set('Idempotency-Key', randomUUID())
+        .send({ lines, reason })
+        .expect(201)
+    ).body as { id: string; requested: number };
+
+  /** An operator approves a refund request; the answer, to check. */
+  const approveRefund = (requestId: string) =>
+    t
+      .http()
+      .post(`/api/v1/admin/refunds/${requestId}/approve`)
+      .set(as(admin))
+      .send({ note: '核实' });
+
+  /** An operator changes some of the points policy, keeping the rest. */
+  const changePointsPolicy = async (changes: Record<string, unknown>) => {
+    const { version, updatedAt, ...rules } = await get(admin, '/admin/points-policy');
+    void version;
+    void updatedAt;
+    await t
+      .http()
+      .put('/api/v1/admin/points-policy')
+      .set(as(admin))
+      .send({ ...rules, ...changes })
+      .expect(200);
+  };
+
   return {
     admin,
     points,
@@ -177,6 +215,9 @@ export async function fulfilmentWorld(t: TestApp) {
     handOver,
     memberCode,
     createCoupon,
+    requestRefund,
+    approveRefund,
+    changePointsPolicy,
     clock,
   };
 }
