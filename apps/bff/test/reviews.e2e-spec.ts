@@ -35,7 +35,7 @@ describe('reviews (POST /me/orders/:id/reviews): once a line picked up, for poin
     t.http().post(`/api/v1/me/orders/${orderId}/reviews`).set(as(token)).send(body);
   const available = async () => (await w.get(shopper.token, '/me/points')).available as number;
 
-  it('credits the review points, spendable at once, and growth; the order shows the review', async () => {
+  it('credits the review points, spendable at once; the order shows the review', async () => {
     const [first] = order.lines;
     const written = await review(order.id, {
       orderLineId: first.id,
@@ -51,7 +51,8 @@ describe('reviews (POST /me/orders/:id/reviews): once a line picked up, for poin
       createdAt: expect.any(String),
     });
     expect(await available()).toBe(10);
-    expect((await w.get(shopper.token, '/me/member-card')).growth).toBe(2);
+    // Its growth waits, as the order's own does, for the after-sales window to close.
+    expect((await w.get(shopper.token, '/me/member-card')).growth).toBe(0);
     const shown = await w.get(shopper.token, `/me/orders/${order.id}`);
     const line = shown.lines.find((l: { id: string }) => l.id === first.id);
     expect(line.review).toEqual({
@@ -288,6 +289,17 @@ describe('reviews (POST /me/orders/:id/reviews): once a line picked up, for poin
       .set(as(shopper.token))
       .send({ reason: '含有广告' })
       .expect(403);
+  });
+
+  it('records the growth of the order and of its reviews once its after-sales window closes, once', async () => {
+    w.clock.advance(8 * 24 * HOUR_MS);
+    await w.runJob('complete-orders');
+    const paid = order.lines.reduce((sum, line) => sum + line.payable, 0);
+    // Both lines were reviewed: 2 growth each.
+    const expected = Math.floor(paid / 100) + 2 * 2;
+    expect((await w.get(shopper.token, '/me/member-card')).growth).toBe(expected);
+    await w.runJob('complete-orders');
+    expect((await w.get(shopper.token, '/me/member-card')).growth).toBe(expected);
   });
 
   it('is for the shopper, signed in', async () => {

@@ -19,8 +19,8 @@ import {
 
 /**
  * Reviews of what a member picked up (DESIGN.md section 8): one an order line, earning the
- * policy's points and growth once; a line refunded whole has nothing left to review, and its
- * refund takes back what a review of it earned. Neighbours
+ * policy's points (at once) and growth (once the order completes) once; a line refunded whole
+ * has nothing left to review, and its refund takes back the points a review of it earned. Neighbours
  * read a product's reviews on its group-buys; operators can hide one.
  */
 @Injectable()
@@ -93,7 +93,10 @@ export class ReviewsService {
       );
     const source = { type: 'review', id: request.orderLineId };
     if (reviewPoints > 0) await this.ledger.grant(ctx, memberId, source, reviewPoints, '评价奖励');
-    if (reviewGrowth > 0) await this.tiers.recordGrowth(ctx, memberId, source, reviewGrowth);
+    // Growth, as an order's own, counts once the after-sales window has closed on the goods: a
+    // refund before then has nothing to take back, not even a tier the review would have reached.
+    if (reviewGrowth > 0 && order.state === 'completed')
+      await this.tiers.recordGrowth(ctx, memberId, source, reviewGrowth);
     return {
       orderLineId: request.orderLineId,
       rating: request.rating,

@@ -47,6 +47,7 @@ export class OrderCompletionService {
       await this.ledger.activate(ctx, order.member_id, source);
       const growth = Math.floor((order.payable_fen - order.refunded_fen) / 100);
       if (growth > 0) await this.tiers.recordGrowth(ctx, order.member_id, source, growth);
+      await this.recordReviewGrowth(ctx, order);
     }
     await this.commission.release(
       ctx,
@@ -54,6 +55,24 @@ export class OrderCompletionService {
     );
     await this.closeFinishedCampaigns(ctx);
     return due.length;
+  }
+
+  /** The growth that reviews of the order's lines kept (not refunded whole) earned, now it counts. */
+  private async recordReviewGrowth(
+    ctx: RequestContext,
+    order: { id: string; member_id: string },
+  ): Promise<void> {
+    const reviews = await this.connection.query<{ order_line_id: string; growth: number }>(
+      ctx,
+      `SELECT r.order_line_id, r.growth FROM reviews r JOIN order_lines l ON l.id = r.order_line_id
+       WHERE r.order_id = $1 AND r.growth > 0 AND l.refunded_quantity < l.quantity
+       ORDER BY r.order_line_id`,
+      [order.id],
+    );
+    for (const review of reviews) {
+      const source = { type: 'review', id: review.order_line_id };
+      await this.tiers.recordGrowth(ctx, order.member_id, source, review.growth);
+    }
   }
 
   /**

@@ -14,7 +14,6 @@ import { OrderLifecycleService } from '../group-buy/order-lifecycle.service';
 import { PointsLedger } from '../points/points-ledger.service';
 import { PointsPolicyService } from '../points/points-policy.service';
 import { ReferralsService } from '../engagement/referrals.service';
-import { MemberTiersService } from '../tiers/member-tiers.service';
 import { refundQuantityInvalid } from './fulfilment.exception';
 
 /** The order being refunded, locked by the caller. */
@@ -64,7 +63,6 @@ export class OrderRefundsService {
     private readonly ledger: PointsLedger,
     private readonly policies: PointsPolicyService,
     private readonly commission: CommissionLedger,
-    private readonly tiers: MemberTiersService,
     private readonly referrals: ReferralsService,
     private readonly coupons: CouponsService,
   ) {}
@@ -182,7 +180,10 @@ export class OrderRefundsService {
     };
   }
 
-  /** The points and growth that reviews of lines now refunded whole earned, taken back once. */
+  /**
+   * The points that reviews of lines now refunded whole earned, taken back once (their growth
+   * waits for the order to complete, so there is none to take back).
+   */
   private async takeBackReviews(
     ctx: RequestContext,
     memberId: string,
@@ -190,32 +191,24 @@ export class OrderRefundsService {
     operation: string,
   ): Promise<{ clawedBack: number; shortfall: number }> {
     if (lineIds.length === 0) return { clawedBack: 0, shortfall: 0 };
-    const reviews = await this.connection.query<{
-      order_line_id: string;
-      points: number;
-      growth: number;
-    }>(
+    const reviews = await this.connection.query<{ order_line_id: string; points: number }>(
       ctx,
-      `SELECT order_line_id, points, growth FROM reviews
-       WHERE order_line_id = ANY($1::uuid[]) ORDER BY order_line_id`,
+      `SELECT order_line_id, points FROM reviews
+       WHERE order_line_id = ANY($1::uuid[]) AND points > 0 ORDER BY order_line_id`,
       [lineIds],
     );
     let clawedBack = 0;
     let shortfall = 0;
     for (const review of reviews) {
-      const source = { type: 'review', id: review.order_line_id };
-      if (review.points > 0) {
-        const taken = await this.ledger.clawBack(
-          ctx,
-          memberId,
-          source,
-          `${operation}:review:${review.order_line_id}`,
-          review.points,
-        );
-        clawedBack += review.points;
-        shortfall += taken.shortfall;
-      }
-      if (review.growth > 0) await this.tiers.reverseGrowth(ctx, memberId, source);
+      const taken = await this.ledger.clawBack(
+        ctx,
+        memberId,
+        { type: 'review', id: review.order_line_id },
+        `${operation}:review:${review.order_line_id}`,
+        review.points,
+      );
+      clawedBack += review.points;
+      shortfall += taken.shortfall;
     }
     return { clawedBack, shortfall };
   }

@@ -25,7 +25,11 @@ export class ReviewView {
   @ApiProperty() text!: string;
   @ApiProperty({ description: 'Points credited for the review, spendable at once' })
   pointsAwarded!: number;
-  @ApiProperty({ description: 'Growth value recorded for the review' }) growthAwarded!: number;
+  @ApiProperty({
+    description:
+      'Growth value the review earns: recorded at once for an order completed, else when its after-sales window closes',
+  })
+  growthAwarded!: number;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
 
