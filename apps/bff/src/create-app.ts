@@ -19,7 +19,7 @@ import { RefuseNulCharacters } from './common/text-fields';
 import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
 import { bindToMutatingRoutes } from './common/transaction/mutating-routes';
 import { TransactionInterceptor } from './common/transaction/transaction.interceptor';
-import { AppConfig } from './config/app-config';
+import { AppConfig, trustProxySetting } from './config/app-config';
 import { seedDemoDelivery } from './database/demo-delivery';
 import { seedDemo } from './database/demo-seed';
 import { runMigrations } from './database/migrate';
@@ -81,7 +81,7 @@ export async function createApp(
   );
   app.useLogger(app.get(Logger));
   app.flushLogs();
-  if (config.TRUST_PROXY) app.set('trust proxy', config.TRUST_PROXY);
+  if (config.TRUST_PROXY) app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
   const strictHelmet = helmet();
   // Swagger UI needs inline scripts and styles; every other route gets the strict policy.
   const docsHelmet = helmet({ contentSecurityPolicy: false });

@@ -32,6 +32,28 @@ describe('log-in rate limit in process memory', () => {
   });
 });
 
+describe('log-in rate limit behind one load balancer (TRUST_PROXY=1)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ TRUST_PROXY: '1', LOGIN_RATE_LIMIT: '2' });
+  });
+  afterAll(() => t.close());
+
+  const logIn = (from: string) =>
+    t
+      .http()
+      .post('/api/v1/auth/wechat-login')
+      .set('X-Forwarded-For', from)
+      .send({ code: 'dev:behind-lb' });
+
+  it('counts each client the balancer names apart, not all of them as the balancer', async () => {
+    await logIn('198.51.100.1').expect(200);
+    await logIn('198.51.100.1').expect(200);
+    await logIn('198.51.100.1').expect(429);
+    await logIn('198.51.100.2').expect(200);
+  });
+});
+
 describe('wrong admin passwords counted per account, from whatever address they come', () => {
   let t: TestApp;
   beforeAll(async () => {

@@ -258,6 +258,11 @@ export class AppConfig {
   @IsBoolean()
   DEMO_SEED = false;
 
+  /**
+   * Which proxies in front of the BFF to believe about the client's address (rate limits count
+   * per client): a number of hops (1 behind one load balancer), true or false, or addresses and
+   * subnets (loopback, 10.0.0.0/8, …) separated by commas.
+   */
   @IsOptional()
   @IsString()
   TRUST_PROXY?: string;
@@ -278,6 +283,18 @@ export class AppConfig {
 export class ConfigError extends Error {}
 
 /** Reads and validates configuration; throws a ConfigError naming every bad variable. */
+/**
+ * Express's "trust proxy" setting for TRUST_PROXY. Express reads a string as addresses only, so
+ * "1" would trust the address 0.0.0.1 rather than one hop: numbers and booleans are turned into
+ * their own kinds first.
+ */
+export function trustProxySetting(value: string): number | boolean | string {
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  if (trimmed === 'true' || trimmed === 'false') return trimmed === 'true';
+  return trimmed;
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   const known = Object.keys(new AppConfig());
   const present = Object.fromEntries(
