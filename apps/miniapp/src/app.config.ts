@@ -25,6 +25,9 @@ export default defineAppConfig({
       ],
     },
   ],
+  // WeChat gives the location (for the pickup points nearby) only to apps that declare it.
+  requiredPrivateInfos: ['getLocation'],
+  permission: { 'scope.userLocation': { desc: '用于查找你附近的自提点' } },
   window: {
     backgroundTextStyle: 'light',
     navigationBarBackgroundColor: '#ff5a1f',

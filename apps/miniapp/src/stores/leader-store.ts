@@ -44,6 +44,8 @@ interface LeaderState {
   applications: LeaderApplication[];
   /** Pickup points near the caller that still need a leader: what an application can be for. */
   vacantPoints: NearbyPickupPoint[];
+  /** WeChat keeps the caller's location from the app: no vacant points can be found near them. */
+  locationNeeded: boolean;
   loading: boolean;
   busy: boolean;
   error: string | null;
@@ -83,6 +85,7 @@ const EMPTY: Pick<
   | 'arrivingRewards'
   | 'applications'
   | 'vacantPoints'
+  | 'locationNeeded'
   | 'loading'
   | 'busy'
   | 'error'
@@ -97,6 +100,7 @@ const EMPTY: Pick<
   arrivingRewards: emptyList(),
   applications: [],
   vacantPoints: [],
+  locationNeeded: false,
   loading: false,
   busy: false,
   error: null,
@@ -228,12 +232,12 @@ export const useLeaderStore = create<LeaderState>()((set, get) => {
 
     loadApplications: () =>
       read(async () => {
-        const { latitude, longitude } = await whereAmI();
+        const here = await whereAmI();
         const [applications, vacantPoints] = await Promise.all([
           api.leader.applications(),
-          api.pickupPoints.nearby(latitude, longitude, { vacant: true }),
+          here ? api.pickupPoints.nearby(here.latitude, here.longitude, { vacant: true }) : [],
         ]);
-        return { applications, vacantPoints };
+        return { applications, vacantPoints, locationNeeded: !here };
       }, '申请记录加载失败'),
 
     async apply(request) {

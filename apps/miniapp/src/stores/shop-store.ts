@@ -5,7 +5,7 @@ import { create } from 'zustand';
 import { api } from '../services/api';
 import { messageFor } from '../services/error-messages';
 import { resetOnMemberChange } from './session';
-import { whereAmI } from '../services/location';
+import { LOCATION_NEEDED, whereAmI } from '../services/location';
 
 const PAGE_SIZE = 20;
 
@@ -131,9 +131,21 @@ export const useShopStore = create<ShopState>()((set, get) => ({
   },
 
   async changePickupPoint() {
-    const { latitude, longitude } = await whereAmI();
-    const nearby = await api.pickupPoints.nearby(latitude, longitude).catch(() => []);
-    set({ nearby, choosingPickupPoint: true, error: null });
+    const here = await whereAmI();
+    if (!here) {
+      set({ nearby: [], choosingPickupPoint: true, error: LOCATION_NEEDED });
+      return;
+    }
+    try {
+      const nearby = await api.pickupPoints.nearby(here.latitude, here.longitude);
+      set({ nearby, choosingPickupPoint: true, error: null });
+    } catch (error) {
+      set({
+        nearby: [],
+        choosingPickupPoint: true,
+        error: messageFor(error, '附近的自提点加载失败，请重试'),
+      });
+    }
   },
 
   keepPickupPoint() {

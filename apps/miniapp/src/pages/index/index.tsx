@@ -50,7 +50,8 @@ function comeBackOnceChosen(): void {
 
 /** The nearby pickup points to choose from: the first time, or to move to another one. */
 function PickupPointChooser() {
-  const { nearby, pickupPoint, error, choosePickupPoint, keepPickupPoint } = useShopStore();
+  const { nearby, pickupPoint, error, choosePickupPoint, keepPickupPoint, changePickupPoint } =
+    useShopStore();
   return (
     <View className="page">
       <Text className="section-title">选择离你最近的自提点</Text>
@@ -77,7 +78,13 @@ function PickupPointChooser() {
           </View>
         );
       })}
-      {nearby.length === 0 && <Text className="placeholder">附近还没有自提点</Text>}
+      {error ? (
+        <Button className="pickup-point-retry" fill="outline" block onClick={changePickupPoint}>
+          重试
+        </Button>
+      ) : (
+        nearby.length === 0 && <Text className="placeholder">附近还没有自提点</Text>
+      )}
       {pickupPoint && (
         <Button className="pickup-point-keep" fill="none" block onClick={keepPickupPoint}>
           不换了

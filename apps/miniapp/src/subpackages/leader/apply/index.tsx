@@ -3,6 +3,7 @@ import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { useState } from 'react';
 import { formatDateTime } from '../../../services/format';
+import { LOCATION_NEEDED } from '../../../services/location';
 import { DECISION_LABELS } from '../../../services/order-labels';
 import { useLeaderStore } from '../../../stores/leader-store';
 import '../leader.scss';
@@ -12,8 +13,16 @@ const MOBILE = /^1\d{10}$/;
 
 /** A member asks to run a nearby pickup point that has no leader yet; operators approve. */
 export default function ApplyPage() {
-  const { applications, vacantPoints, loading, busy, error, loadApplications, apply } =
-    useLeaderStore();
+  const {
+    applications,
+    vacantPoints,
+    locationNeeded,
+    loading,
+    busy,
+    error,
+    loadApplications,
+    apply,
+  } = useLeaderStore();
   const [chosenId, setChosenId] = useState<string | null>(null);
   const pickupPoint = vacantPoints.find((point) => point.id === chosenId) ?? null;
   const [realName, setRealName] = useState('');
@@ -75,7 +84,8 @@ export default function ApplyPage() {
               <Text className="leader-accent">{point.id === chosenId ? '已选' : '选择'}</Text>
             </View>
           ))}
-          {!loading && vacantPoints.length === 0 && (
+          {!loading && locationNeeded && <Text className="leader-muted">{LOCATION_NEEDED}</Text>}
+          {!loading && !locationNeeded && vacantPoints.length === 0 && (
             <Text className="leader-muted">附近的自提点都已有团长，新自提点开放后可在这里申请</Text>
           )}
           <Input

@@ -1,1 +1,4 @@
-export default definePageConfig({ navigationBarTitleText: '邀请有礼' });
+export default definePageConfig({
+  navigationBarTitleText: '邀请有礼',
+  enableShareAppMessage: true,
+});
