@@ -3733,7 +3733,7 @@ export interface components {
             text: string;
             /** @description Points credited for the review, spendable at once */
             pointsAwarded: number;
-            /** @description Growth value recorded for the review */
+            /** @description Growth value the review earns: recorded at once for an order completed, else when its after-sales window closes */
             growthAwarded: number;
             /** Format: date-time */
             createdAt: string;
