@@ -456,20 +456,20 @@ describe('journey: a neighbour buys a group-buy with points', () => {
     await page.locator('.order-card').nth(1).waitFor();
     const states = () => page.locator('.order-card .order-state').allInnerTexts();
 
-    await page.locator('.orders-tab', { hasText: '待付款' }).click();
+    await page.locator('.orders-tab', { hasText: '待支付' }).click();
     await waitForText(page.locator('.order-card .order-state'), '待支付');
     expect(await states()).toEqual(['待支付']);
     await page.locator('.orders-tab', { hasText: '已取货' }).click();
     await waitForText(page.locator('.orders-tab-empty'), '没有已取货的订单');
 
-    // 待付款 is slow to come; meanwhile the neighbour picks 待取货.
+    // 待支付 is slow to come; meanwhile the neighbour picks 待取货.
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     await page.route(/\/me\/orders\?.*stage=to_pay/, async (route) => {
       await held;
       await route.continue();
     });
-    await page.locator('.orders-tab', { hasText: '待付款' }).click();
+    await page.locator('.orders-tab', { hasText: '待支付' }).click();
     await page.locator('.orders-tab', { hasText: '待取货' }).click();
     await waitForText(page.locator('.order-card .order-state'), '已支付');
     const stale = page.waitForResponse((res) => /stage=to_pay/.test(res.url()));

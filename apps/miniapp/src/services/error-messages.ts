@@ -32,6 +32,7 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
   [ErrorCode.PickupCodeInvalid]: '提货码不对，或不是本自提点的订单',
   [ErrorCode.NothingToPickUp]: '这位邻居暂时没有待提货的订单',
   [ErrorCode.OrderNotReady]: '这个订单的货还没到，暂不能提货',
+  [ErrorCode.OrderStateInvalid]: '订单状态已经变了，请看最新的订单状态',
   [ErrorCode.MemberCodeExpired]: '会员码已过期，请让邻居刷新后再扫',
   [ErrorCode.MemberCodeInvalid]: '无法识别这个会员码',
   [ErrorCode.DeliveryStateInvalid]: '这批货还没发出，或已经确认收货',

@@ -23,15 +23,16 @@ export const ORDER_STATE_LABELS: Record<OrderView['state'], string> = {
 
 /** The tabs of the order list, in the order they are shown after 全部. */
 export const ORDER_STAGE_LABELS: Record<OrderStage, string> = {
-  to_pay: '待付款',
+  to_pay: '待支付',
   to_pick_up: '待取货',
   picked_up: '已取货',
   refunded: '退款',
 };
 
+/** An after-sales request's decision; where its money is, 退款去向 says. */
 export const REFUND_STATUS_LABELS: Record<RefundView['status'], string> = {
   pending: '审核中',
-  approved: '已退款',
+  approved: '已同意',
   rejected: '未通过',
 };
 

@@ -2,6 +2,9 @@ import Taro from '@tarojs/taro';
 import type { OrderView } from '@linli/api-contract';
 import { api } from './api';
 
+const CONFIRM_ATTEMPTS = 5;
+const CONFIRM_INTERVAL_MS = 1_000;
+
 /**
  * Pays an order awaiting payment: the BFF either completes it at once (the sandbox in H5 and
  * the demo) or answers with the parameters of WeChat Pay's sheet. Resolves with the order as
@@ -16,7 +19,13 @@ export async function payOrder(orderId: string): Promise<OrderView> {
     if (!timeStamp || !nonceStr || !prepay || !paySign)
       throw new Error('incomplete payment parameters');
     await Taro.requestPayment({ timeStamp, nonceStr, package: prepay, signType: 'RSA', paySign });
-    // The order in the answer predates the payment; WeChat Pay's notification decides it.
+    // The order in the answer predates the payment; WeChat Pay's notification decides it, most
+    // often within seconds: the order is read again until it has, for a few seconds.
+    for (let attempt = 0; attempt < CONFIRM_ATTEMPTS; attempt++) {
+      const order = await api.orders.get(orderId).catch(() => null);
+      if (order && order.state !== 'pending_payment') return order;
+      await new Promise((resolve) => setTimeout(resolve, CONFIRM_INTERVAL_MS));
+    }
     return api.orders.get(orderId).catch(() => payment.order);
   }
   return payment.order;

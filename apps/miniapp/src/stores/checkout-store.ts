@@ -32,6 +32,8 @@ interface CheckoutState {
   setQuantity(quantity: number): Promise<void>;
   setUsePoints(usePoints: boolean): Promise<void>;
   setCoupon(couponId: string | null): Promise<void>;
+  /** Asks for the price again, after it could not be worked out. */
+  retryQuote(): Promise<void>;
   /** Places the order and pays it; resolves with the order as it stands after paying (paid, or closed if too late). */
   submit(): Promise<OrderView | null>;
 }
@@ -144,6 +146,8 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
       set({ couponId, idempotencyKey: newIdempotencyKey() });
       await refreshQuote();
     },
+
+    retryQuote: refreshQuote,
 
     async submit() {
       const { quote, submitting } = get();

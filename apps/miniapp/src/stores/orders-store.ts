@@ -19,6 +19,8 @@ let cancelling: { orderId: string; key: string } | null = null;
 /** The after-sales request not yet answered, and its key, reused while it is asked for again. */
 let askingRefund: { request: string; key: string } | null = null;
 let reviewing: { request: string; key: string } | null = null;
+/** The order whose detail was asked for last: only its answer is shown. */
+let opening: string | null = null;
 
 interface OrdersState {
   /** The tab of the list: the orders of one stage, or all of them (null). */
@@ -107,6 +109,7 @@ export const useOrdersStore = create<OrdersState>()((set, get) => ({
   async open(orderId) {
     // The refunds read now show whether a request whose answer was lost went through.
     askingRefund = null;
+    opening = orderId;
     if (get().current?.id !== orderId) set({ current: null, refunds: [], error: null });
     set({ loading: true });
     try {
@@ -114,9 +117,11 @@ export const useOrdersStore = create<OrdersState>()((set, get) => ({
         api.orders.get(orderId),
         api.orders.refunds(orderId),
       ]);
+      // The answer for an order left meanwhile for another one is not shown on that one.
+      if (opening !== orderId) return;
       set({ current, refunds, loading: false, error: null });
     } catch (error) {
-      set({ loading: false, error: messageFor(error, '订单加载失败') });
+      if (opening === orderId) set({ loading: false, error: messageFor(error, '订单加载失败') });
     }
   },
 
@@ -149,6 +154,9 @@ export const useOrdersStore = create<OrdersState>()((set, get) => ({
       cancelling = null;
       set({ current, submitting: false, error: null });
     } catch (error) {
+      // The order may have moved on meanwhile (paid, or closed when its time ran out): shown as
+      // it is now, with the reason.
+      await get().open(order.id);
       set({ submitting: false, error: messageFor(error, '取消失败，请重试') });
     }
   },

@@ -9,6 +9,9 @@ import { LOCATION_NEEDED, whereAmI } from '../services/location';
 
 const PAGE_SIZE = 20;
 
+/** The group-buy whose detail was asked for last: only its answer is shown. */
+let openingCampaign: string | null = null;
+
 interface ShopState {
   /** The live campaigns loaded so far, cutting off soonest first. */
   campaigns: ShopperCampaign[];
@@ -111,12 +114,16 @@ export const useShopStore = create<ShopState>()((set, get) => ({
   async openCampaign(campaignId) {
     // What the list already knows shows at once; the detail read brings it up to date.
     const listed = get().campaigns.find((campaign) => campaign.id === campaignId) ?? null;
+    openingCampaign = campaignId;
     if (get().campaign?.id !== campaignId)
       set({ campaign: listed, error: null, campaignNeedsPickupPoint: false, campaignGone: false });
     try {
       const campaign = await api.campaigns.get(campaignId);
+      // The answer for a group-buy left meanwhile for another one is not shown on that one.
+      if (openingCampaign !== campaignId) return;
       set({ campaign, error: null, campaignNeedsPickupPoint: false, campaignGone: false });
     } catch (error) {
+      if (openingCampaign !== campaignId) return;
       const code = error instanceof ApiError ? error.code : null;
       // What the list showed of a campaign no longer offered is not shown as if it still were.
       if (code === ErrorCode.NotFound) {

@@ -11,7 +11,7 @@ import './index.scss';
 
 /**
  * Opens what a notice is about: its order, the member card, the points wallet, the rewards mall
- * (whose 我的兑换 has the pickup code), or a leader's deliveries or commission.
+ * (whose 我的兑换 has the pickup code), a leader's deliveries or commission, or the application.
  */
 function useOpenNotice(): (notice: NotificationView) => void {
   const openPage = useOpenPage();
@@ -31,6 +31,8 @@ function useOpenNotice(): (notice: NotificationView) => void {
     else if (['pickup_postponed', 'delivery_dispatched'].includes(notice.kind))
       openPage('/subpackages/leader/deliveries/index');
     else if (notice.kind === 'withdrawal_decided') openPage('/subpackages/leader/commission/index');
+    else if (notice.kind === 'leader_application_decided')
+      openPage('/subpackages/leader/apply/index');
   };
 }
 

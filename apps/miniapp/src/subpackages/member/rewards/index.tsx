@@ -3,7 +3,7 @@ import { Image, Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import type { Redemption, ShopperReward } from '@linli/api-contract';
 import { MEMBER_TIER_NAMES } from '@linli/shared';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { NotLoaded } from '../../../components/load-failed';
 import { LogInFirst } from '../../../components/log-in-first';
 import { useLoaded } from '../../../hooks/use-loaded';
@@ -61,7 +61,7 @@ function RewardFace({ reward }: { reward: ShopperReward }) {
  */
 export default function RewardsPage() {
   const loggedIn = useAuthStore((s) => Boolean(s.accessToken));
-  const { data, error, setError, loading, load } = useLoaded(
+  const { data, error, loading, load } = useLoaded(
     async () => {
       const [rewards, wallet, redemptions] = await Promise.all([
         api.rewards.list(),
@@ -75,6 +75,19 @@ export default function RewardsPage() {
   );
   const [redeeming, setRedeeming] = useState<string | null>(null);
   const [cancelling, setCancelling] = useState<string | null>(null);
+  // The key of a redemption or cancellation whose answer has not come back yet: tapped again
+  // after a lost answer, it is sent again, so the BFF answers it once instead of doing it twice.
+  const unanswered = useRef(new Map<string, string>());
+  const keyFor = (action: string) => {
+    const key = unanswered.current.get(action) ?? newIdempotencyKey();
+    unanswered.current.set(action, key);
+    return key;
+  };
+  /** A failed redemption or cancellation: said in a toast, and the page read again. */
+  const failed = async (failure: unknown, fallback: string) => {
+    void Taro.showToast({ title: messageFor(failure, fallback), icon: 'none' });
+    await load();
+  };
 
   const redeem = async (reward: ShopperReward) => {
     const goods = reward.kind === 'goods';
@@ -87,16 +100,16 @@ export default function RewardsPage() {
     if (!confirm) return;
     setRedeeming(reward.id);
     try {
-      // One key per confirmed tap: the BFF redeems it once, however often it is sent.
-      await api.rewards.redeem({ rewardId: reward.id, quantity: 1 }, newIdempotencyKey());
+      const action = `redeem:${reward.id}`;
+      await api.rewards.redeem({ rewardId: reward.id, quantity: 1 }, keyFor(action));
+      unanswered.current.delete(action);
       void Taro.showToast({
         title: goods ? '兑换成功，到货后凭提货码领取' : '兑换成功，已放入我的优惠券',
         icon: 'none',
       });
       await load();
     } catch (failure) {
-      setError(messageFor(failure, '兑换失败，请重试'));
-      await load();
+      await failed(failure, '兑换失败，请重试');
     } finally {
       setRedeeming(null);
     }
@@ -110,15 +123,16 @@ export default function RewardsPage() {
     if (!confirm) return;
     setCancelling(redemption.id);
     try {
-      const cancelled = await api.rewards.cancelRedemption(redemption.id, newIdempotencyKey());
+      const action = `cancel:${redemption.id}`;
+      const cancelled = await api.rewards.cancelRedemption(redemption.id, keyFor(action));
+      unanswered.current.delete(action);
       void Taro.showToast({
         title: `已取消，退回 ${cancelled.pickup?.pointsReturned ?? 0} 积分`,
         icon: 'none',
       });
       await load();
     } catch (failure) {
-      setError(messageFor(failure, '取消失败，请重试'));
-      await load();
+      await failed(failure, '取消失败，请重试');
     } finally {
       setCancelling(null);
     }

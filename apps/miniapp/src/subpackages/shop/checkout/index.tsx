@@ -31,6 +31,7 @@ export default function CheckoutPage() {
     setQuantity,
     setUsePoints,
     setCoupon,
+    retryQuote,
     submit,
   } = useCheckoutStore();
   const pickupPoint = useShopStore((s) => s.pickupPoint);
@@ -150,6 +151,11 @@ export default function CheckoutPage() {
         </View>
       )}
       {error && <Text className="checkout-error">{error}</Text>}
+      {error && !quote && !submitting && (
+        <Button className="checkout-retry" fill="outline" block onClick={() => void retryQuote()}>
+          重新计算价格
+        </Button>
+      )}
       <Button
         className="checkout-submit"
         type="primary"
