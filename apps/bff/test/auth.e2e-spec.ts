@@ -178,6 +178,27 @@ describe('member log-in, tokens and roles', () => {
     await refresh(tablet.refreshToken).expect(200);
   });
 
+  it('ends the whole session when a used refresh token comes back after its record was purged', async () => {
+    const phone = await loginMember(t, 'gwen');
+    const refresh = (refreshToken: string) =>
+      t.http().post('/api/v1/auth/refresh').send({ refreshToken });
+    const rotated = (await refresh(phone.refreshToken).expect(200)).body;
+    // Days on, the used token's record is gone (purged a day after its use) when it comes back.
+    await t.dataSource.query(
+      `UPDATE refresh_tokens SET used_at = now() - interval '2 days' WHERE used_at IS NOT NULL`,
+    );
+    expect(
+      (
+        await t
+          .http()
+          .post('/api/v1/admin/jobs/purge-refresh-tokens/run')
+          .set('authorization', `Bearer ${await loginAdmin(t)}`)
+      ).status,
+    ).toBe(200);
+    await refresh(phone.refreshToken).expect(401);
+    await refresh(rotated.refreshToken).expect(401);
+  });
+
   it('ends the whole session on log-out, also when the app logs out with an earlier token of it', async () => {
     const login = await loginMember(t, 'hana');
     const rotated = (

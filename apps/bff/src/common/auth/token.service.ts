@@ -16,6 +16,8 @@ interface AccessClaims {
 interface RefreshClaims {
   sub: string;
   jti: string;
+  /** The session the token belongs to (absent from tokens signed before it was carried). */
+  sid?: string;
   typ: 'refresh';
 }
 
@@ -45,8 +47,8 @@ export class TokenService {
     });
   }
 
-  signRefresh(memberId: string, tokenId: string): string {
-    const claims: RefreshClaims = { sub: memberId, jti: tokenId, typ: 'refresh' };
+  signRefresh(memberId: string, tokenId: string, sessionId: string): string {
+    const claims: RefreshClaims = { sub: memberId, jti: tokenId, sid: sessionId, typ: 'refresh' };
     return jwt.sign(claims, this.refreshKey, {
       algorithm: 'HS256',
       expiresIn: this.config.JWT_REFRESH_TTL_SECONDS,
@@ -65,7 +67,7 @@ export class TokenService {
     return { id: claims.sub, kind: claims.kind, roles: claims.roles };
   }
 
-  verifyRefresh(token: string): { memberId: string; tokenId: string } {
+  verifyRefresh(token: string): { memberId: string; tokenId: string; sessionId: string | null } {
     const claims = this.verify<RefreshClaims>(
       token,
       this.refreshKey,
@@ -78,7 +80,7 @@ export class TokenService {
         'Not a refresh token',
       );
     }
-    return { memberId: claims.sub, tokenId: claims.jti };
+    return { memberId: claims.sub, tokenId: claims.jti, sessionId: claims.sid ?? null };
   }
 
   private verify<T extends object>(token: string, key: KeyObject, invalidCode: ErrorCode): T {

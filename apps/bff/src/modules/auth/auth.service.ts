@@ -68,12 +68,18 @@ export class AuthService {
    * Each refresh token works once: it is exchanged for the next token of its session. A used token
    * that comes back later than a race of the app's own refreshes could bring it is taken for a
    * stolen copy, and ends its session: whoever holds the session's current token logs in again.
+   * So is one whose record is gone: only used tokens are purged before they expire (a day after
+   * their use), and the token names its session.
    */
   async refresh(ctx: RequestContext, refreshToken: string): Promise<TokenPair> {
-    const { tokenId } = this.tokens.verifyRefresh(refreshToken);
+    const { tokenId, sessionId } = this.tokens.verifyRefresh(refreshToken);
     // The guarded update makes a replayed or raced token fail; the same statement hands its
     // session on, so that a token is never used up without its successor being issued.
-    const [next] = await this.connection.query<{ id: string; member_id: string }>(
+    const [next] = await this.connection.query<{
+      id: string;
+      member_id: string;
+      session_id: string;
+    }>(
       ctx,
       `WITH used AS (
          UPDATE refresh_tokens SET used_at = now()
@@ -81,18 +87,19 @@ export class AuthService {
          RETURNING member_id, session_id)
        INSERT INTO refresh_tokens (member_id, session_id, expires_at)
        SELECT member_id, session_id, now() + make_interval(secs => $2) FROM used
-       RETURNING id, member_id`,
+       RETURNING id, member_id, session_id`,
       [tokenId, this.config.JWT_REFRESH_TTL_SECONDS],
     );
     if (!next) {
       const ended = await this.connection.query<{ member_id: string }>(
         ctx,
         `UPDATE refresh_tokens SET used_at = now()
-         WHERE used_at IS NULL AND session_id = (
-           SELECT session_id FROM refresh_tokens
-           WHERE id = $1 AND used_at < now() - make_interval(secs => $2))
+         WHERE used_at IS NULL AND session_id = COALESCE(
+           (SELECT session_id FROM refresh_tokens
+            WHERE id = $1 AND used_at < now() - make_interval(secs => $2)),
+           CASE WHEN NOT EXISTS (SELECT 1 FROM refresh_tokens WHERE id = $1) THEN $3::uuid END)
          RETURNING member_id`,
-        [tokenId, REFRESH_RACE_SECONDS],
+        [tokenId, REFRESH_RACE_SECONDS, sessionId],
       );
       if (ended.length > 0) {
         this.logger.warn(
@@ -106,7 +113,7 @@ export class AuthService {
         'Log in again',
       );
     }
-    return this.signTokens(ctx, next.member_id, next.id);
+    return this.signTokens(ctx, next.member_id, next.id, next.session_id);
   }
 
   /**
@@ -115,12 +122,13 @@ export class AuthService {
    * (JWT_ACCESS_TTL_SECONDS); other sessions of the member go on.
    */
   async logout(ctx: RequestContext, refreshToken: string): Promise<void> {
-    const { tokenId } = this.tokens.verifyRefresh(refreshToken);
+    const { tokenId, sessionId } = this.tokens.verifyRefresh(refreshToken);
     await this.connection.query(
       ctx,
       `UPDATE refresh_tokens SET used_at = now()
-       WHERE used_at IS NULL AND session_id = (SELECT session_id FROM refresh_tokens WHERE id = $1)`,
-      [tokenId],
+       WHERE used_at IS NULL
+         AND session_id = COALESCE((SELECT session_id FROM refresh_tokens WHERE id = $1), $2::uuid)`,
+      [tokenId, sessionId],
     );
   }
 
@@ -135,24 +143,25 @@ export class AuthService {
 
   /** The tokens of a new session. */
   private async issueTokens(ctx: RequestContext, memberId: string): Promise<TokenPair> {
-    const [row] = await this.connection.query<{ id: string }>(
+    const [row] = await this.connection.query<{ id: string; session_id: string }>(
       ctx,
       `INSERT INTO refresh_tokens (member_id, expires_at)
-       VALUES ($1, now() + make_interval(secs => $2)) RETURNING id`,
+       VALUES ($1, now() + make_interval(secs => $2)) RETURNING id, session_id`,
       [memberId, this.config.JWT_REFRESH_TTL_SECONDS],
     );
-    return this.signTokens(ctx, memberId, row.id);
+    return this.signTokens(ctx, memberId, row.id, row.session_id);
   }
 
   private async signTokens(
     ctx: RequestContext,
     memberId: string,
     refreshTokenId: string,
+    sessionId: string,
   ): Promise<TokenPair> {
     const actor: Actor = { kind: 'member', id: memberId, roles: await this.rolesOf(ctx, memberId) };
     return {
       accessToken: this.tokens.signAccess(actor),
-      refreshToken: this.tokens.signRefresh(memberId, refreshTokenId),
+      refreshToken: this.tokens.signRefresh(memberId, refreshTokenId, sessionId),
     };
   }
 

@@ -58,7 +58,7 @@ export class PurgeRefreshTokensJob extends PurgeJob {
   readonly schedule = '37 3 * * *';
   protected readonly table = 'refresh_tokens';
   protected readonly key = 'id';
-  // A used token is kept a day, so that its replay is recognised, and ends its session.
+  // A used token is kept a day; a replay after that is known by the session the token names.
   protected readonly stale = `expires_at < $1 OR used_at < $1::timestamptz - make_interval(days => $2)`;
   protected readonly retention = 1;
 }
