@@ -52,6 +52,7 @@ async function startBff(databaseUrl, env = {}) {
     cwd: ROOT,
     env: {
       ...process.env,
+      NODE_ENV: 'development',
       DATABASE_URL: databaseUrl,
       PORT: String(port),
       LOG_LEVEL: 'error',

@@ -7,7 +7,7 @@ import { RunningPostgres, startEmbeddedPostgres } from './database/embedded-post
 async function main(): Promise<void> {
   // Variables already in the environment win over the file.
   if (existsSync('.env')) process.loadEnvFile('.env');
-  const config: AppConfig = loadConfig();
+  const config: AppConfig = loadConfig(process.env, { serving: true });
   let embedded: RunningPostgres | null = null;
   let databaseUrl = config.DATABASE_URL;
   if (!databaseUrl) {

@@ -83,6 +83,32 @@ describe('configuration', () => {
       expect((error as Error).message).toContain(`${name} must be set`);
   });
 
+  it('refuses to serve with the published secrets when NODE_ENV is forgotten on a database of its own', () => {
+    const forgotten = { DATABASE_URL: 'postgres://db/linli' };
+    expect(() => loadConfig(forgotten, { serving: true })).toThrow(
+      /NODE_ENV is not set[\s\S]*JWT_ACCESS_SECRET must be set/,
+    );
+    // Tools (migrate, seed) sign nothing; a developer says so; the demo has no DATABASE_URL.
+    expect(() => loadConfig(forgotten)).not.toThrow();
+    expect(() =>
+      loadConfig({ ...forgotten, NODE_ENV: 'development' }, { serving: true }),
+    ).not.toThrow();
+    expect(() => loadConfig({}, { serving: true })).not.toThrow();
+    const { NODE_ENV, ...ownSecrets } = PRODUCTION;
+    void NODE_ENV;
+    expect(() =>
+      loadConfig(
+        {
+          DATABASE_URL: ownSecrets.DATABASE_URL,
+          JWT_ACCESS_SECRET: ownSecrets.JWT_ACCESS_SECRET,
+          JWT_REFRESH_SECRET: ownSecrets.JWT_REFRESH_SECRET,
+          MEMBER_CODE_SECRET: ownSecrets.MEMBER_CODE_SECRET,
+        },
+        { serving: true },
+      ),
+    ).not.toThrow();
+  });
+
   it('refuses the demo seed in production, which opens an admin account with a published password', () => {
     expect(() => loadConfig({ ...PRODUCTION, DEMO_SEED: 'true' })).toThrow(
       'DEMO_SEED must be off in production',

@@ -295,7 +295,15 @@ export function trustProxySetting(value: string): number | boolean | string {
   return trimmed;
 }
 
-export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+/**
+ * The configuration from the environment, validated. `serving`: for the HTTP server, which signs
+ * tokens; it also refuses the published secrets when NODE_ENV is not given but a database of its
+ * own is, as a deployment that forgot NODE_ENV would run (as development) with them.
+ */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  { serving = false } = {},
+): AppConfig {
   const known = Object.keys(new AppConfig());
   const present = Object.fromEntries(
     Object.entries(env).filter(
@@ -314,18 +322,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'WECHATPAY_PLATFORM_PUBLIC_KEY is no longer read: set WECHATPAY_PLATFORM_PUBLIC_KEYS to {"<its Wechatpay-Serial>": "<its PEM>"}',
     );
   if (lines.length > 0) throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  if (serving && env.NODE_ENV === undefined && config.DATABASE_URL) {
+    const problems = publishedSecrets(config);
+    if (problems.length > 0)
+      throw new ConfigError(
+        `Invalid configuration: NODE_ENV is not set, so the BFF would serve as development, with secrets anyone can read:\n  ${problems.join('\n  ')}\n  (or set NODE_ENV=development to run it locally with them)`,
+      );
+  }
   if (config.NODE_ENV === 'production') {
-    const problems: string[] = [];
-    // Anyone can read the development defaults and .env.example's change-me placeholders, and
-    // sign admin tokens or member codes with them.
-    const published = (secret: string, devDefault: string) =>
-      secret === devDefault || secret.startsWith('change-me');
-    if (published(config.JWT_ACCESS_SECRET, DEV_ACCESS_SECRET))
-      problems.push('JWT_ACCESS_SECRET must be set to a secret of this deployment');
-    if (published(config.JWT_REFRESH_SECRET, DEV_REFRESH_SECRET))
-      problems.push('JWT_REFRESH_SECRET must be set to a secret of this deployment');
-    if (published(config.MEMBER_CODE_SECRET, DEV_MEMBER_CODE_SECRET))
-      problems.push('MEMBER_CODE_SECRET must be set to a secret of this deployment');
+    const problems = publishedSecrets(config);
     if (config.PAYMENT_PROVIDER === 'sandbox')
       problems.push('PAYMENT_PROVIDER must be wechat in production');
     if (config.NOTIFICATION_PROVIDER === 'recording')
@@ -338,4 +343,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   return config;
+}
+
+/**
+ * The secrets left at the development defaults or at .env.example's change-me placeholders:
+ * anyone can read them, and sign admin tokens or member codes with them.
+ */
+function publishedSecrets(config: AppConfig): string[] {
+  const published = (secret: string, devDefault: string) =>
+    secret === devDefault || secret.startsWith('change-me');
+  return [
+    ['JWT_ACCESS_SECRET', config.JWT_ACCESS_SECRET, DEV_ACCESS_SECRET],
+    ['JWT_REFRESH_SECRET', config.JWT_REFRESH_SECRET, DEV_REFRESH_SECRET],
+    ['MEMBER_CODE_SECRET', config.MEMBER_CODE_SECRET, DEV_MEMBER_CODE_SECRET],
+  ]
+    .filter(([, secret, devDefault]) => published(secret, devDefault))
+    .map(([name]) => `${name} must be set to a secret of this deployment`);
 }
