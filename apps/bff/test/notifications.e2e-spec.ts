@@ -373,6 +373,43 @@ describe('notifications: the inbox', () => {
     expect(await unread(neighbour.accessToken)).toBe(1);
   });
 
+  it('marks a notice read while WeChat is still being asked to push it', async () => {
+    const reader = await loginMember(t, 'inbox-slow-push');
+    await outbox(t)([notice(reader.member.id, `inbox-slow-${randomUUID()}`)]);
+    const [{ id }] = (await t.http().get('/api/v1/me/notifications').set(as(reader.accessToken)))
+      .body.items;
+    // WeChat takes its time over the push.
+    let answer: () => void = () => undefined;
+    const pushing = new Promise<void>((resolve) => (answer = resolve));
+    const sender = t.app.get(RecordingNotificationSender);
+    const send = jest.spyOn(sender, 'send').mockImplementation(async () => {
+      await pushing;
+      return { status: 'sent' };
+    });
+    try {
+      // In a batch's transaction, as the job runner runs it.
+      const dispatcher = t.app.get(NotificationDispatcher);
+      const dispatching = t.dataSource.transaction((manager) =>
+        dispatcher.dispatchDue(RequestContext.forSystem('test', manager), 10),
+      );
+      while (send.mock.calls.length === 0) await new Promise((r) => setTimeout(r, 10));
+      const read = markRead(reader.accessToken, [id]).then((r) => r.status);
+      let timer: NodeJS.Timeout | undefined;
+      const first = await Promise.race([
+        read.then((status) => `read ${status}`),
+        new Promise((resolve) => (timer = setTimeout(() => resolve('still waiting'), 5_000))),
+      ]);
+      clearTimeout(timer);
+      expect(first).toBe('read 200');
+      answer();
+      expect(await dispatching).toBeGreaterThanOrEqual(1);
+      expect(await unread(reader.accessToken)).toBe(0);
+    } finally {
+      answer();
+      send.mockRestore();
+    }
+  });
+
   it('marks every notice up to the newest one seen read, older pages included, and none that came after', async () => {
     const [reader, neighbour] = await Promise.all(
       ['inbox-all-reader', 'inbox-all-neighbour'].map((name) => loginMember(t, name)),

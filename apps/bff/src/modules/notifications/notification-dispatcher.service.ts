@@ -8,11 +8,26 @@ import type { NotificationKind } from './notification-kinds';
 
 // Notices pushed at the same time: enough to keep a batch short, few enough to be polite.
 const PARALLEL_SENDS = 10;
+// How long a batch has its notices to itself: longer than the slowest batch (five rounds of a
+// token fetch and two sends, each cut off after WECHAT_TIMEOUT_MS) takes.
+const LEASE_MS = 5 * 60_000;
+
+interface DueNotice {
+  id: string;
+  kind: NotificationKind;
+  title: string;
+  body: string;
+  data: Record<string, unknown>;
+  delivery_attempts: number;
+  openid: string;
+}
 
 /**
- * Pushes the notices that are due out of the outbox. The rows of a batch stay locked
- * (SKIP LOCKED) until their outcomes are written, so no two runs push the same notice; a
- * run that dies mid-batch leaves its notices due, to be pushed again (at least once).
+ * Pushes the notices that are due out of the outbox. A batch claims its notices for a lease in
+ * a short transaction of its own (SKIP LOCKED), so no two runs push the same notice and no row
+ * stays locked while WeChat answers (a member marking one read never waits for it); each round's
+ * outcomes are written as soon as they come. A run that dies mid-batch leaves the rest of its
+ * notices to be pushed again once the lease ends (at least once).
  */
 @Injectable()
 export class NotificationDispatcher {
@@ -23,48 +38,53 @@ export class NotificationDispatcher {
     private readonly clock: Clock,
   ) {}
 
-  async dispatchDue(ctx: RequestContext, limit: number): Promise<number> {
+  async dispatchDue(_ctx: RequestContext, limit: number): Promise<number> {
     const now = this.clock.now();
-    const due = await this.connection.query<{
-      id: string;
-      kind: NotificationKind;
-      title: string;
-      body: string;
-      data: Record<string, unknown>;
-      delivery_attempts: number;
-      openid: string;
-    }>(
-      ctx,
-      `SELECT n.id, n.kind, n.title, n.body, n.data, n.delivery_attempts, m.openid
-       FROM notifications n JOIN members m ON m.id = n.member_id
-       WHERE n.delivery = 'pending' AND n.next_attempt_at <= $1
-       ORDER BY n.next_attempt_at LIMIT $2 FOR UPDATE OF n SKIP LOCKED`,
-      [now, limit],
+    const due = await this.connection.query<DueNotice>(
+      RequestContext.forSystem('dispatch-notifications'),
+      `WITH due AS (
+         SELECT id FROM notifications
+         WHERE delivery = 'pending' AND next_attempt_at <= $1
+         ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+       UPDATE notifications n SET next_attempt_at = $3
+       FROM due, members m
+       WHERE n.id = due.id AND m.id = n.member_id
+       RETURNING n.id, n.kind, n.title, n.body, n.data, n.delivery_attempts, m.openid`,
+      [now, limit, new Date(now.getTime() + LEASE_MS)],
     );
-    const outcomes: SendOutcome[] = [];
     for (let i = 0; i < due.length; i += PARALLEL_SENDS) {
-      const sends = due
-        .slice(i, i + PARALLEL_SENDS)
-        .map(({ delivery_attempts: _attempts, ...notification }) => this.sender.send(notification));
-      outcomes.push(...(await Promise.all(sends)));
+      const round = due.slice(i, i + PARALLEL_SENDS);
+      const outcomes = await Promise.all(
+        round.map(({ delivery_attempts: _attempts, ...notification }) =>
+          this.sender.send(notification),
+        ),
+      );
+      await this.record(round, outcomes);
     }
-    const results = due.map((row, i) => this.resultOf(outcomes[i], row.delivery_attempts + 1, now));
+    return due.length;
+  }
+
+  /** Writes what the sends of a round came to, at once and on their own. */
+  private async record(round: DueNotice[], outcomes: SendOutcome[]): Promise<void> {
+    const now = this.clock.now();
+    const results = round.map((row, i) =>
+      this.resultOf(outcomes[i], row.delivery_attempts + 1, now),
+    );
     await this.connection.query(
-      ctx,
+      RequestContext.forSystem('dispatch-notifications'),
       `UPDATE notifications n SET delivery = r.delivery, delivery_attempts = n.delivery_attempts + 1,
          next_attempt_at = r.next_attempt_at, delivery_error = r.error,
          delivered_at = CASE WHEN r.delivery = 'sent' THEN $5::timestamptz END
        FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[]) AS r(id, delivery, next_attempt_at, error)
        WHERE n.id = r.id`,
       [
-        due.map((row) => row.id),
+        round.map((row) => row.id),
         results.map((r) => r.delivery),
         results.map((r) => r.nextAttemptAt),
         results.map((r) => r.error),
         now,
       ],
     );
-    return due.length;
   }
 
   /** Sent and skipped are final; a retry waits twice as long each time, up to the last try. */
