@@ -1,6 +1,14 @@
 import type Redis from 'ioredis';
 import { Clock } from '../clock';
 
+// Counts one failure; the first of a window opens it (PEXPIRE's NX option, in a form Redis
+// before 7.0 runs too).
+const RECORD_SCRIPT = `
+local failures = redis.call('INCR', KEYS[1])
+if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return failures
+`;
+
 // Takes back one failure, never below none: a window that ended meanwhile stays ended.
 const FORGIVE_SCRIPT = `
 local failures = tonumber(redis.call('GET', KEYS[1]) or '0')
@@ -34,13 +42,7 @@ export class FailureCounter {
   /** Counts one more failure at once; the key's failures in its window, this one included. */
   async record(key: string): Promise<number> {
     if (this.redis) {
-      const redisKey = this.prefix + key;
-      const [[, failures]] = (await this.redis
-        .multi()
-        .incr(redisKey)
-        .pexpire(redisKey, this.windowMs, 'NX')
-        .exec()) as [[Error | null, number]];
-      return failures;
+      return Number(await this.redis.eval(RECORD_SCRIPT, 1, this.prefix + key, this.windowMs));
     }
     const now = this.clock.now().getTime();
     const entry = this.local.get(key);
