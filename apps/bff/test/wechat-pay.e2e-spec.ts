@@ -615,6 +615,48 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
     }
   });
 
+  it('asks WeChat Pay before cancelling an order awaiting payment: one paid whose notices never came is recorded and refunded, one being paid is not cancelled yet', async () => {
+    const cancel = (orderId: string) =>
+      t.http().post(`/api/v1/orders/${orderId}/cancel`).auth(buyer.accessToken, { type: 'bearer' });
+    const paidUnheard = await placeOrder();
+    const paying = await placeOrder();
+    transactions.set(toTradeNo(paidUnheard.id), {
+      ...successfulPayment(paidUnheard, '4200000095'),
+      appid: 'wx_app_1',
+      mchid: '1900000001',
+    });
+    transactions.set(toTradeNo(paying.id), {
+      appid: 'wx_app_1',
+      mchid: '1900000001',
+      out_trade_no: toTradeNo(paying.id),
+      trade_state: 'USERPAYING',
+    });
+    try {
+      await cancel(paidUnheard.id).expect(200);
+      expect(await stateOf(paidUnheard.id)).toBe('cancelled');
+      const money = await t.dataSource.query(
+        `SELECT p.transaction_id, r.amount_fen AS refunded
+         FROM payments p JOIN refunds r ON r.order_id = p.order_id WHERE p.order_id = $1`,
+        [paidUnheard.id],
+      );
+      expect(money).toEqual([{ transaction_id: '4200000095', refunded: paidUnheard.payable }]);
+
+      const refused = await cancel(paying.id).expect(409);
+      expect(refused.body.error).toMatchObject({
+        code: ErrorCode.OrderStateInvalid,
+        details: { paying: true },
+      });
+      expect(await stateOf(paying.id)).toBe('pending_payment');
+      // Once WeChat Pay says it was not paid after all, it can be cancelled.
+      transactions.delete(toTradeNo(paying.id));
+      await cancel(paying.id).expect(200);
+      expect(await stateOf(paying.id)).toBe('cancelled');
+    } finally {
+      transactions.delete(toTradeNo(paidUnheard.id));
+      transactions.delete(toTradeNo(paying.id));
+    }
+  });
+
   it('earns the member-day points of the day it was paid, though the notice arrives after midnight', async () => {
     const order = await placeOrder();
     const today = Number(new Date(Date.now() + 8 * 3_600_000).toISOString().slice(8, 10));

@@ -1,4 +1,5 @@
 import type { OrderStage, OrderView, RefundView, ReviewView } from '@linli/api-contract';
+import { ApiError } from '@linli/api-client';
 import { create } from 'zustand';
 import { api } from '../services/api';
 import { messageFor } from '../services/error-messages';
@@ -157,7 +158,11 @@ export const useOrdersStore = create<OrdersState>()((set, get) => ({
       // The order may have moved on meanwhile (paid, or closed when its time ran out): shown as
       // it is now, with the reason.
       await get().open(order.id);
-      set({ submitting: false, error: messageFor(error, '取消失败，请重试') });
+      const paying = error instanceof ApiError && error.details?.paying === true;
+      set({
+        submitting: false,
+        error: paying ? '这笔订单正在付款，请稍后再看' : messageFor(error, '取消失败，请重试'),
+      });
     }
   },
 

@@ -262,9 +262,34 @@ export class OrderLifecycleService {
   }
 
   /** The shopper cancels: unpaid, or paid while every campaign in it is still before cut-off (full refund). */
+  /**
+   * The member cancels their order: one awaiting payment, or one paid while its group-buys
+   * still take orders (refunded). The provider is asked about one awaiting payment first,
+   * holding no lock, as its payment may have gone unnotified: one it says was paid is recorded,
+   * and so refunded by the cancel; one being paid at this moment cannot be cancelled yet.
+   */
   async cancel(ctx: RequestContext, memberId: string, orderId: string): Promise<void> {
+    const [seen] = await this.connection.query<{ state: OrderState }>(
+      ctx,
+      `SELECT state FROM orders WHERE id = $1 AND member_id = $2`,
+      [orderId, memberId],
+    );
+    if (!seen) throw AppException.notFound('Order', { orderId });
+    if (seen.state === 'pending_payment') {
+      const found = await this.paymentAtProvider(orderId);
+      if (found === 'paying')
+        throw new AppException(
+          HttpStatus.CONFLICT,
+          ErrorCode.OrderStateInvalid,
+          'The order is being paid at this moment',
+          { state: seen.state, event: 'cancel', paying: true },
+        );
+      if (found !== 'unpaid') await this.recordPayment(ctx, found, 'close');
+    }
     const order = await this.lock(ctx, orderId);
     if (!order || order.member_id !== memberId) throw AppException.notFound('Order', { orderId });
+    // The payment just found came too late, or was not the order's amount: closed and refunded.
+    if (seen.state === 'pending_payment' && order.state === 'cancelled') return;
     if (order.state === 'paid') {
       // A paid order can be cancelled only while every campaign in it is still taking orders.
       const closed = await this.closedCampaign(ctx, orderId, this.clock.now());
@@ -278,9 +303,10 @@ export class OrderLifecycleService {
    * each first, holding no lock, as a payment made in time may have gone unnotified (its
    * notifications failing for a day). Each order is then settled in a transaction of its own,
    * if it is still unpaid: recorded as paid when the provider says so (closed and refunded when
-   * the amount paid is not the order's), else cancelled, giving back stock and points. One still being paid waits; one whose answer cannot be used, or
-   * whose settling fails, is logged and passed over; when the provider does not answer, the
-   * rest wait for the next run. How many it settled.
+   * the amount paid is not the order's), else cancelled, giving back stock and points. One still
+   * being paid waits; one whose answer cannot be used, or whose settling fails, is logged and
+   * passed over; when the provider does not answer, the rest wait for the next run. How many it
+   * settled.
    */
   async expireUnpaid(ctx: RequestContext, limit: number): Promise<number> {
     const now = this.clock.now();
@@ -333,6 +359,27 @@ export class OrderLifecycleService {
       }
     }
     return settled;
+  }
+
+  /**
+   * What the provider says of an order's payment, for a cancel: 'unpaid' too when it cannot say
+   * (down, or an answer that cannot be used), as the cancel then goes on as before it asked.
+   */
+  private async paymentAtProvider(
+    orderId: string,
+  ): Promise<PaymentNotification | 'unpaid' | 'paying'> {
+    try {
+      const found = await this.payments.findPayment(orderId);
+      return found !== 'unpaid' && found !== 'paying' && found.orderId !== orderId
+        ? 'unpaid'
+        : found;
+    } catch (error) {
+      this.logger.warn(
+        { err: error, orderId },
+        'the payment provider cannot tell whether an order being cancelled was paid',
+      );
+      return 'unpaid';
+    }
   }
 
   /** Cancels an order and gives back what it held: stock, the member's quantities, spent points; refunds a paid one. */
