@@ -8,6 +8,9 @@ source scripts/lib/setup.sh
 ensure_node_modules
 
 export PORT="${PORT:-3000}"
+# The demo logs anyone in by name and opens the admin account with a published password: it
+# listens on this machine only.
+export HOST="${HOST:-127.0.0.1}"
 H5_PORT="${H5_PORT:-10086}"
 export AUTH_DEV_LOGIN=true DEMO_SEED=true
 export ADMIN_USERNAME="${ADMIN_USERNAME:-admin}" ADMIN_PASSWORD="${ADMIN_PASSWORD:-linli-demo-admin}"
@@ -19,23 +22,35 @@ log "Building the H5 mini-program"
 TARO_APP_DEV_LOGIN=true npx nx run miniapp:build-h5
 
 pids=()
+# Ctrl-C is a normal end; any other end keeps the status that caused it.
 stop() {
+  local status=$1
   trap - INT TERM EXIT
   log "Stopping"
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  exit 0
+  exit "$status"
 }
-trap stop INT TERM EXIT
+trap 'stop 0' INT TERM
+trap 'stop $?' EXIT
+
+healthy() {
+  node -e "fetch('http://127.0.0.1:$PORT/api/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
+}
 
 node dist/bff/apps/bff/src/main.js &
 pids+=($!)
-log "Waiting for the BFF"
-for _ in $(seq 1 120); do
-  if curl -sf "http://127.0.0.1:$PORT/api/health" >/dev/null 2>&1; then break; fi
+log "Waiting for the BFF (its first start sets up PostgreSQL and the demo data)"
+started=false
+for _ in $(seq 1 240); do
+  if healthy; then started=true; break; fi
   kill -0 "${pids[0]}" 2>/dev/null || { log "The BFF did not start"; exit 1; }
   sleep 0.5
 done
+if [ "$started" != true ]; then
+  log "The BFF did not answer on http://127.0.0.1:$PORT/api/health within 2 minutes"
+  exit 1
+fi
 node scripts/h5-server.js --root dist/miniapp/h5 --port "$H5_PORT" --api "http://127.0.0.1:$PORT" &
 pids+=($!)
 

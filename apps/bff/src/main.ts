@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     await embedded?.stop();
     throw error;
   });
-  await listen(app, config.PORT, '0.0.0.0');
+  await listen(app, config.PORT, config.HOST);
   process.stdout.write(
     `Linli BFF listening on http://127.0.0.1:${config.PORT}/api/v1 (docs at /api/docs)\n`,
   );

@@ -33,6 +33,10 @@ export class AppConfig {
   @Max(65535)
   PORT = 3000;
 
+  /** The address the BFF listens on: every interface, or 127.0.0.1 for this machine only (the demo). */
+  @IsString()
+  HOST = '0.0.0.0';
+
   @IsOptional()
   @IsString()
   DATABASE_URL?: string;
