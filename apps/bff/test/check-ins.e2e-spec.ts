@@ -1,6 +1,8 @@
-import { addBusinessDays, businessDay } from '@linli/domain';
+import { addBusinessDays, businessDay, startOfBusinessDay } from '@linli/domain';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../src/common/clock';
+import { RequestContext } from '../src/common/request-context';
+import { CheckInsService } from '../src/modules/engagement/check-ins.service';
 import { loginAdmin, loginMember, startOfMorning, startTestApp, TestApp } from './support/test-app';
 
 const HOUR_MS = 3_600_000;
@@ -176,6 +178,29 @@ describe('daily check-in (POST/GET /me/check-ins)', () => {
       expect(response.body.error.code).toBe('VALIDATION_FAILED');
     },
   );
+
+  it('counts a check-in just after midnight on one just before it still being saved', async () => {
+    const { member } = await loginMember(t, 'check-in-midnight');
+    const checkIns = t.app.get(CheckInsService);
+    // A minute before midnight in Shanghai.
+    const midnight = startOfBusinessDay(addBusinessDays(today(), 1)).getTime();
+    clock.advance(midnight - 60_000 - clock.now().getTime());
+    let saved: () => void = () => undefined;
+    const saving = new Promise<void>((resolve) => (saved = resolve));
+    const late = t.dataSource.transaction(async (manager) => {
+      await checkIns.checkIn(RequestContext.forSystem('test', manager), member.id);
+      await saving; // the commit is still to come
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    clock.advance(2 * 60_000);
+    const early = t.dataSource.transaction((manager) =>
+      checkIns.checkIn(RequestContext.forSystem('test', manager), member.id),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    saved();
+    await late;
+    expect((await early).streak).toBe(2);
+  });
 
   it('is for shoppers, signed in', async () => {
     await t.http().post('/api/v1/me/check-ins').expect(401);

@@ -42,6 +42,9 @@ export class CheckInsService {
     const day = businessDay(this.clock.now());
     const rules = await this.rules(ctx);
     return this.connection.withTransaction(ctx, async () => {
+      // The member's account first: their check-ins take turns, so one just after midnight
+      // reads the streak of one just before it, however close together they come.
+      await this.ledger.holdAccount(ctx, memberId);
       const [yesterday] = await this.connection.query<{ streak: number }>(
         ctx,
         `SELECT streak FROM check_ins WHERE member_id = $1 AND day = $2`,

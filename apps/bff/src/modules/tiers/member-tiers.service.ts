@@ -40,6 +40,9 @@ export class MemberTiersService {
     if (!Number.isSafeInteger(amount) || amount <= 0)
       throw new RangeError(`growth must be a positive integer, got ${amount}`);
     await this.connection.withTransaction(ctx, async () => {
+      // The points account before the member's row, as every ledger caller takes them (an
+      // upgrade's entry gift goes through the ledger), even when no points came first.
+      await this.ledger.holdAccount(ctx, memberId);
       const recorded = await this.connection.query(
         ctx,
         `INSERT INTO growth_events (member_id, amount, kind, source_type, source_id, occurred_at)
