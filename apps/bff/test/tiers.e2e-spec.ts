@@ -225,6 +225,33 @@ describe('member tiers', () => {
       );
     });
 
+    it('refuses to publish a draft made before another was published, though its number is higher', async () => {
+      // Two operators each draft from the rules in force; the first publishes hers.
+      const first = await newDraft();
+      const second = await newDraft();
+      await t
+        .http()
+        .post(`/api/v1/admin/tier-rules/${first.version}/publish`)
+        .set(as(admin))
+        .expect(200);
+      const res = await t
+        .http()
+        .post(`/api/v1/admin/tier-rules/${second.version}/publish`)
+        .set(as(admin))
+        .expect(409);
+      expect(res.body.error).toMatchObject({
+        code: ErrorCode.TierRulesOutdated,
+        details: { version: second.version, inForce: first.version },
+      });
+      // A draft made now follows the rules in force, and publishes.
+      const next = await newDraft();
+      await t
+        .http()
+        .post(`/api/v1/admin/tier-rules/${next.version}/publish`)
+        .set(as(admin))
+        .expect(200);
+    });
+
     it('checks the very tiers it publishes, though an edit of the draft commits meanwhile', async () => {
       const { version, tiers } = await newDraft();
       const withoutDiamond = tiers.filter((tier) => tier.code !== 'diamond') as never;

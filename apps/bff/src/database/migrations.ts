@@ -34,6 +34,7 @@ import { RewardCancellations1767200000000 } from './migrations/1767200000000-rew
 import { CouponWithdrawal1767300000000 } from './migrations/1767300000000-coupon-withdrawal';
 import { ReviewModeration1767400000000 } from './migrations/1767400000000-review-moderation';
 import { ReferralReversals1767500000000 } from './migrations/1767500000000-referral-reversals';
+import { TierRulesBasedOn1767600000000 } from './migrations/1767600000000-tier-rules-based-on';
 
 /** In the order they run; a migration that has landed is never edited. */
 export const MIGRATIONS = [
@@ -73,4 +74,5 @@ export const MIGRATIONS = [
   CouponWithdrawal1767300000000,
   ReviewModeration1767400000000,
   ReferralReversals1767500000000,
+  TierRulesBasedOn1767600000000,
 ];

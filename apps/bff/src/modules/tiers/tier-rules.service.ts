@@ -13,6 +13,7 @@ interface VersionRow {
   version: number;
   status: 'draft' | 'published';
   tiers: TierRuleDto[];
+  based_on: number | null;
   created_at: Date;
   published_at: Date | null;
 }
@@ -91,15 +92,20 @@ export class TierRulesService implements OnApplicationBootstrap {
     return toVersion(row);
   }
 
-  /** A new draft: the given tiers, or a copy of the rules in force. */
+  /**
+   * A new draft: the given tiers, or a copy of the rules in force; either way it remembers the
+   * version in force, which it is meant to follow.
+   */
   async createDraft(ctx: RequestContext, tiers?: TierRuleDto[]): Promise<TierRulesVersion> {
     await this.connection.lockForTransaction(ctx, VERSION_LOCK);
     const [row] = await this.connection.query<VersionRow>(
       ctx,
-      `INSERT INTO tier_rule_versions (version, status, tiers, created_by)
+      `WITH in_force AS (
+         SELECT version, tiers FROM tier_rule_versions WHERE status = 'published'
+         ORDER BY version DESC LIMIT 1)
+       INSERT INTO tier_rule_versions (version, status, tiers, created_by, based_on)
        SELECT COALESCE(max(version), 0) + 1, 'draft',
-              COALESCE($1::jsonb, (SELECT tiers FROM tier_rule_versions WHERE status = 'published' ORDER BY version DESC LIMIT 1)),
-              $2
+              COALESCE($1::jsonb, (SELECT tiers FROM in_force)), $2, (SELECT version FROM in_force)
        FROM tier_rule_versions RETURNING *`,
       [tiers ? JSON.stringify(tiers) : null, ctx.actor?.id ?? 'system'],
     );
@@ -133,8 +139,10 @@ export class TierRulesService implements OnApplicationBootstrap {
   }
 
   /**
-   * Puts a draft in force. A draft older than the version in force is refused: it was copied
-   * from earlier rules, and publishing it would silently undo the newer version's changes.
+   * Puts a draft in force. A draft made while other rules were in force than those in force now
+   * is refused: it follows earlier rules, and publishing it would silently undo the changes of
+   * the version published since (drafts from before drafts remembered this: one older than the
+   * version in force).
    */
   async publish(ctx: RequestContext, version: number): Promise<TierRulesVersion> {
     await this.connection.lockForTransaction(ctx, VERSION_LOCK);
@@ -151,7 +159,9 @@ export class TierRulesService implements OnApplicationBootstrap {
     const problems = rulesetProblems(existing.tiers);
     if (problems.length > 0) throw tierRulesInvalid(problems);
     const inForce = await this.current(ctx);
-    if (inForce.version > version) throw tierRulesOutdated(version, inForce.version);
+    const outdated =
+      locked.based_on === null ? inForce.version > version : inForce.version !== locked.based_on;
+    if (outdated) throw tierRulesOutdated(version, inForce.version);
     const [row] = await this.connection.query<VersionRow>(
       ctx,
       `UPDATE tier_rule_versions SET status = 'published', published_by = $2, published_at = $3
