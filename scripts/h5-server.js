@@ -58,7 +58,12 @@ function startH5Server({ root, port, api }) {
       req.pipe(upstream);
       return;
     }
-    const pathname = decodeURIComponent(new URL(req.url, 'http://h5').pathname);
+    let pathname;
+    try {
+      pathname = decodeURIComponent(new URL(req.url, 'http://h5').pathname);
+    } catch {
+      return void res.writeHead(400).end(); // a malformed address, not a reason to stop serving
+    }
     if (pathname.startsWith(DEMO_MEDIA_PATH)) {
       const media = path.join(DEMO_MEDIA_DIR, pathname.slice(DEMO_MEDIA_PATH.length));
       if (!media.startsWith(DEMO_MEDIA_DIR) || !fs.existsSync(media))
@@ -76,7 +81,10 @@ function startH5Server({ root, port, api }) {
     res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
     fs.createReadStream(file).pipe(res);
   });
-  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
+  return new Promise((resolve, reject) => {
+    server.once('error', reject); // the port taken, say: said at once, not as a crash later
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
 }
 
 module.exports = { startH5Server };
@@ -85,12 +93,18 @@ if (require.main === module) {
   const root = arg('root', 'dist/miniapp/h5');
   const port = Number(arg('port', '10086'));
   const api = arg('api', 'http://127.0.0.1:3000');
-  startH5Server({ root, port, api }).then((server) => {
-    process.stdout.write(
-      `H5 mini-program on http://127.0.0.1:${server.address().port}/ (API via ${api})\n`,
-    );
-    const stop = () => server.close(() => process.exit(0));
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  startH5Server({ root, port, api }).then(
+    (server) => {
+      process.stdout.write(
+        `H5 mini-program on http://127.0.0.1:${server.address().port}/ (API via ${api})\n`,
+      );
+      const stop = () => server.close(() => process.exit(0));
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    },
+    (error) => {
+      process.stderr.write(`The H5 server cannot listen on port ${port}: ${error.message}\n`);
+      process.exit(1);
+    },
+  );
 }
