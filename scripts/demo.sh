@@ -53,6 +53,11 @@ if [ "$started" != true ]; then
 fi
 node scripts/h5-server.js --root dist/miniapp/h5 --port "$H5_PORT" --api "http://127.0.0.1:$PORT" &
 pids+=($!)
+for _ in $(seq 1 40); do
+  port_open 127.0.0.1 "$H5_PORT" && break
+  kill -0 "${pids[1]}" 2>/dev/null || { log "The H5 server did not start"; exit 1; }
+  sleep 0.25
+done
 
 cat <<TXT
 

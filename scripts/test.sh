@@ -34,9 +34,12 @@ if [ -z "${TEST_REDIS_URL:-}" ]; then
     export TEST_REDIS_URL="redis://127.0.0.1:6379"
   else
     command -v redis-server >/dev/null 2>&1 || { log "Installing Debian redis-server"; as_root apt-get update -qq; DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq redis-server >/dev/null; }
+    command -v redis-server >/dev/null 2>&1 || { log "redis-server could not be installed"; exit 1; }
     port=$(free_port)
     redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no >/dev/null &
     cleanup_pids+=("$!")
+    for _ in $(seq 1 40); do port_open 127.0.0.1 "$port" && break; sleep 0.25; done
+    port_open 127.0.0.1 "$port" || { log "redis-server did not start"; exit 1; }
     export TEST_REDIS_URL="redis://127.0.0.1:$port"
   fi
 fi
