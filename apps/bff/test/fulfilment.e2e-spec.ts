@@ -200,8 +200,12 @@ describe('fulfilment: one order from payment to completion', () => {
     expect(firsts[0].body.orders).toMatchObject([{ id: order.id, state: 'picked_up' }]);
     const byMember = await verify({ memberCode: w.memberCode(bob.id) }).expect(200);
     expect(byMember.body.orders.map((o: { id: string }) => o.id)).toEqual([bobOrder.id]);
-    const nothing = await verify({ memberCode: w.memberCode(bob.id) }).expect(404);
-    expect(nothing.body.error.code).toBe(ErrorCode.NothingToPickUp);
+    // Scanned again, the code shows what it handed over, as picked up already.
+    const again = await verify({ memberCode: w.memberCode(bob.id) }).expect(200);
+    expect(again.body).toMatchObject({
+      alreadyPickedUp: true,
+      orders: [expect.objectContaining({ id: bobOrder.id, state: 'picked_up' })],
+    });
     const pickedUp = await get(alice.token, `/me/orders/${order.id}`);
     expect(pickedUp).toMatchObject({ state: 'picked_up', pickupCode: null });
     expect(pickedUp.afterSalesEndsAt).not.toBeNull();

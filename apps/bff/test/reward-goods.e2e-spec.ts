@@ -211,8 +211,16 @@ describe('goods in the rewards mall: redeemed for points, collected at the picku
     expect(handed.body.rewards).toEqual([
       expect.objectContaining({ id: redeemed.id, rewardName: '定制围裙', state: 'picked_up' }),
     ]);
-    const again = await verify(leader.token, { memberCode: w.memberCode(bo.id) }).expect(404);
-    expect(again.body.error.code).toBe(ErrorCode.NothingToPickUp);
+    const again = await verify(leader.token, { memberCode: w.memberCode(bo.id) }).expect(200);
+    expect(again.body).toMatchObject({
+      alreadyPickedUp: true,
+      orders: [expect.objectContaining({ id: order.id })],
+      rewards: [expect.objectContaining({ id: redeemed.id, state: 'picked_up' })],
+    });
+    // A code shown after that hands over nothing more, and says so.
+    w.clock.advance(2 * 60_000);
+    const later = await verify(leader.token, { memberCode: w.memberCode(bo.id) }).expect(404);
+    expect(later.body.error.code).toBe(ErrorCode.NothingToPickUp);
   });
 
   it('needs a pickup point, and keeps each leader to their own point’s goods', async () => {

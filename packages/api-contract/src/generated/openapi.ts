@@ -3505,7 +3505,7 @@ export interface components {
             orders: components["schemas"]["PickupOrder"][];
             /** @description Goods from the rewards mall handed over with them (or by the code alone) */
             rewards: components["schemas"]["RewardPickup"][];
-            /** @description What the code names had already been picked up: nothing changed */
+            /** @description What the code names had already been picked up (a member code scanned again: what it handed over): nothing changed */
             alreadyPickedUp: boolean;
         };
         PickListOrder: {

@@ -156,13 +156,48 @@ export class PickupsService {
       [pickupPointId, memberId],
     );
     const readyRewards = await this.rewardPickups.lockReadyOf(ctx, pickupPointId, memberId);
-    if (ready.length === 0 && readyRewards.length === 0) throw nothingToPickUp();
+    if (ready.length === 0 && readyRewards.length === 0)
+      return this.handedOverSince(
+        ctx,
+        pickupPointId,
+        memberId,
+        this.memberCodes.shownSince(memberCode),
+      );
     const ids = ready.map((r) => r.id);
     if (ids.length > 0) await this.pickUp(ctx, ids);
     return {
       orders: await this.views(ctx, ids),
       rewards: await this.rewardPickups.handOver(ctx, pickupPointId, readyRewards),
       alreadyPickedUp: false,
+    };
+  }
+
+  /**
+   * The same member code scanned again (a second scan, or a retry after a lost answer): what was
+   * handed over to the member here since the code was first shown, as already picked up; else
+   * NOTHING_TO_PICK_UP.
+   */
+  private async handedOverSince(
+    ctx: RequestContext,
+    pickupPointId: string,
+    memberId: string,
+    since: Date,
+  ): Promise<VerifyPickupResponse> {
+    const orders = await this.connection.query<{ id: string }>(
+      ctx,
+      `SELECT id FROM orders WHERE pickup_point_id = $1 AND member_id = $2 AND picked_up_at >= $3
+       ORDER BY id`,
+      [pickupPointId, memberId, since],
+    );
+    const rewards = await this.rewardPickups.pickedUpSince(ctx, pickupPointId, memberId, since);
+    if (orders.length === 0 && rewards.length === 0) throw nothingToPickUp();
+    return {
+      orders: await this.views(
+        ctx,
+        orders.map((o) => o.id),
+      ),
+      rewards: await this.rewardPickups.views(ctx, pickupPointId, rewards),
+      alreadyPickedUp: true,
     };
   }
 

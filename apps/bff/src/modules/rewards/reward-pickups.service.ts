@@ -163,6 +163,23 @@ export class RewardPickupsService {
     return row && { id: row.id, state: row.pickup_state };
   }
 
+  /** The member's goods handed over at this point since `since`. */
+  async pickedUpSince(
+    ctx: RequestContext,
+    pickupPointId: string,
+    memberId: string,
+    since: Date,
+  ): Promise<string[]> {
+    const rows = await this.connection.query<{ id: string }>(
+      ctx,
+      `SELECT id FROM redemptions
+       WHERE pickup_point_id = $1 AND member_id = $2 AND pickup_state = 'picked_up' AND picked_up_at >= $3
+       ORDER BY id`,
+      [pickupPointId, memberId, since],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** The member's goods ready at this point, locked. */
   async lockReadyOf(
     ctx: RequestContext,

@@ -71,6 +71,11 @@ export class MemberCodeService {
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
   }
 
+  /** When a code (one `verify` took) began to be shown: the start of its window. */
+  shownSince(code: string): Date {
+    return new Date(Number(code.split('.')[2]) * WINDOW_MS);
+  }
+
   private sign(payload: string): string {
     return createHmac('sha256', this.config.MEMBER_CODE_SECRET)
       .update(payload)

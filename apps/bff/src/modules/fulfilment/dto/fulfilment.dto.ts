@@ -114,7 +114,10 @@ export class VerifyPickupResponse {
     description: 'Goods from the rewards mall handed over with them (or by the code alone)',
   })
   rewards!: RewardPickup[];
-  @ApiProperty({ description: 'What the code names had already been picked up: nothing changed' })
+  @ApiProperty({
+    description:
+      'What the code names had already been picked up (a member code scanned again: what it handed over): nothing changed',
+  })
   alreadyPickedUp!: boolean;
 }
 
