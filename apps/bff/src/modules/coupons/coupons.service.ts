@@ -90,6 +90,8 @@ export const couponNotUsable = (
  * given back when the order is cancelled, expires unpaid, or its group-buys all fail. A
  * withdrawn coupon is given no more, and its validity has ended.
  */
+type CouponLock = 'FOR SHARE' | 'FOR UPDATE' | '';
+
 @Injectable()
 export class CouponsService {
   constructor(
@@ -248,11 +250,7 @@ export class CouponsService {
 
   /** Whether copies of the coupon can still be given, share-locked as lockToGive locks it. */
   async canGive(ctx: RequestContext, couponId: string): Promise<boolean> {
-    const [coupon] = await this.connection.query<CouponRow>(
-      ctx,
-      `SELECT * FROM coupons WHERE id = $1 FOR SHARE`,
-      [couponId],
-    );
+    const coupon = await this.find(ctx, couponId, 'FOR SHARE');
     return coupon !== undefined && this.refusalToGive(coupon) === null;
   }
 
@@ -265,14 +263,23 @@ export class CouponsService {
   private async mustHave(
     ctx: RequestContext,
     couponId: string,
-    lock: 'FOR SHARE' | 'FOR UPDATE' | '' = '',
+    lock: CouponLock = '',
   ): Promise<CouponRow> {
+    const row = await this.find(ctx, couponId, lock);
+    if (!row) throw couponNotFound(couponId);
+    return row;
+  }
+
+  private async find(
+    ctx: RequestContext,
+    couponId: string,
+    lock: CouponLock,
+  ): Promise<CouponRow | undefined> {
     const [row] = await this.connection.query<CouponRow>(
       ctx,
       `SELECT * FROM coupons WHERE id = $1 ${lock}`,
       [couponId],
     );
-    if (!row) throw couponNotFound(couponId);
     return row;
   }
 

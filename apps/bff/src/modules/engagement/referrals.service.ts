@@ -104,10 +104,12 @@ export class ReferralsService {
       inviter_id: string;
       inviter_points: number;
       invitee_points: number;
+      invitee_nickname: string;
     }>(
       ctx,
-      `SELECT inviter_id, inviter_points, invitee_points FROM referral_rewards
-       WHERE invitee_id = $1 AND reversed_at IS NULL FOR UPDATE`,
+      `SELECT r.inviter_id, r.inviter_points, r.invitee_points, m.nickname AS invitee_nickname
+       FROM referral_rewards r JOIN members m ON m.id = r.invitee_id
+       WHERE r.invitee_id = $1 AND r.reversed_at IS NULL FOR UPDATE OF r`,
       [inviteeId],
     );
     if (!reward) return nothing;
@@ -139,17 +141,13 @@ export class ReferralsService {
     if (reward.inviter_points > 0) {
       // What the inviter has spent of it since is not theirs to pay back.
       await this.ledger.clawBack(ctx, reward.inviter_id, source, key, reward.inviter_points);
-      const [invitee] = await this.connection.query<{ nickname: string }>(
-        ctx,
-        `SELECT nickname FROM members WHERE id = $1`,
-        [inviteeId],
-      );
+      const nickname = reward.invitee_nickname;
       await this.notifications.notify(ctx, reward.inviter_id, {
         kind: 'referral_reversed',
         dedupeKey: `referral-reversed:${inviteeId}`,
         title: '邀请奖励已收回',
-        body: `你邀请的邻居 ${invitee.nickname} 的首单已全部退款，邀请奖励 ${reward.inviter_points} 积分已收回`,
-        data: { points: reward.inviter_points, inviteeNickname: invitee.nickname },
+        body: `你邀请的邻居 ${nickname} 的首单已全部退款，邀请奖励 ${reward.inviter_points} 积分已收回`,
+        data: { points: reward.inviter_points, inviteeNickname: nickname },
       });
     }
     return { clawedBack: reward.invitee_points, shortfall };

@@ -261,7 +261,6 @@ export class OrderLifecycleService {
     });
   }
 
-  /** The shopper cancels: unpaid, or paid while every campaign in it is still before cut-off (full refund). */
   /**
    * The member cancels their order: one awaiting payment, or one paid while its group-buys
    * still take orders (refunded). The provider is asked about one awaiting payment first,
