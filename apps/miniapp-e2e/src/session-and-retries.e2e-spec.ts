@@ -221,6 +221,36 @@ describe('journey: shared phones, slow networks and lost answers', () => {
     expect(await again.locator('.checkout-quantity input').inputValue()).toBe('1');
   });
 
+  it('shows the page gone back to when 返回 comes at once after a tap opened another', async () => {
+    const { stack } = journey;
+    const admin = await operator(stack);
+    const [pointId] = await pickupPoints(stack, admin, '桂花苑', [
+      { name: '桂花苑自提点', address: '学院路 9 号', latitude: 30.2782, longitude: 120.1286 },
+    ]);
+    const campaign = await liveGroupBuy(stack, admin, {
+      product: '洞庭湖莲藕',
+      sku: '3 斤装',
+      priceFen: 2_590,
+      title: '洞庭湖莲藕 3 斤',
+      groupPriceFen: 1_990,
+      perMemberLimit: 3,
+      minBuyers: 1,
+      pickupPointIds: [pointId],
+    });
+    await shopperAt(stack, 'grace', pointId);
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'grace');
+    await page.goto(`${stack.h5Url}/#/subpackages/shop/campaign/index?id=${campaign.id}`);
+    // The first time the checkout has never been opened; then it opens again and again.
+    for (let round = 0; round < 5; round += 1) {
+      await page.locator('.campaign-detail-buy').click();
+      await page.goBack();
+      await page.locator('.campaign-detail-buy').waitFor({ state: 'visible', timeout: 5_000 });
+    }
+    await page.locator('.campaign-detail-buy').click();
+    await waitForText(page.locator('.checkout-submit'), '提交订单并支付 ¥19.90');
+  });
+
   it('counts a payment whose answer was lost as paid, not as 支付未完成', async () => {
     const { stack } = journey;
     const admin = await operator(stack);

@@ -56,6 +56,11 @@ export default defineConfig<'webpack5'>(async (merge) => {
       router: { mode: 'hash' },
       compile: { include: compileInclude },
       esnextModules: ['@nutui/nutui-react-taro', '@nutui/icons-react-taro'],
+      // One script for every page: a page opened in the browser is there at once, so 返回
+      // tapped while it loads cannot leave the router with a page it never shows or removes.
+      webpackChain(chain, webpack) {
+        chain.plugin('one-chunk').use(webpack.optimize.LimitChunkCountPlugin, [{ maxChunks: 1 }]);
+      },
       postcss: {
         autoprefixer: { enable: true, config: {} },
         cssModules: { enable: false },

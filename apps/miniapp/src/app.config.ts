@@ -28,6 +28,9 @@ export default defineAppConfig({
   // WeChat gives the location (for the pickup points nearby) only to apps that declare it.
   requiredPrivateInfos: ['getLocation'],
   permission: { 'scope.userLocation': { desc: '用于查找你附近的自提点' } },
+  // In the browser, pages change without sliding: the slide's timers, when 返回 comes within
+  // them, leave the page gone back to hidden.
+  ...(process.env.TARO_ENV === 'h5' ? { animation: false } : {}),
   window: {
     backgroundTextStyle: 'light',
     navigationBarBackgroundColor: '#ff5a1f',

@@ -14,7 +14,7 @@ export async function waitForText(
 
 /**
  * Saves what the screen shows once page transitions have finished, for people to look at: the
- * top page the router shows has slid all the way in (it is stationed), and nothing moves.
+ * top page the router shows is in place (stationed), and nothing moves.
  */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.waitForFunction(() => {
