@@ -73,6 +73,11 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
    * RESOURCE_NOT_EXISTS.
    */
   const refundsAtWechat = new Map<string, Record<string, unknown> | 'down'>();
+  /**
+   * How the stand-in answers a request to close an order (by out_trade_no) other than with 204:
+   * 'paid', 400 ORDERPAID; 'paying', 202 USER_PAYING; 'down', a server error.
+   */
+  const closeRefusals = new Map<string, 'paid' | 'paying' | 'down'>();
   /** While set, what the stand-in does when asked about a refund (by out_refund_no), before it answers. */
   let beforeRefundAnswer: ((outRefundNo: string) => Promise<unknown> | undefined) | undefined;
   let server: Server;
@@ -162,6 +167,15 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
             );
           if (!transaction) return answer(404, { code: 'ORDER_NOT_EXIST', message: '订单不存在' });
           return answer(200, transaction);
+        }
+        const closed = /^\/v3\/pay\/transactions\/out-trade-no\/(\w+)\/close$/.exec(req.url ?? '');
+        if (req.method === 'POST' && closed) {
+          const refusal = closeRefusals.get(closed[1]);
+          if (refusal === 'down') return answer(500, { code: 'SYSTEM_ERROR', message: '系统超时' });
+          if (refusal === 'paid') return answer(400, { code: 'ORDERPAID', message: '订单已支付' });
+          if (refusal === 'paying')
+            return answer(202, { code: 'USER_PAYING', message: '用户支付中，需要输入密码' });
+          return void res.writeHead(204, signatureOf('')).end();
         }
         const refundQueried = /^\/v3\/refund\/domestic\/refunds\/(\w+)$/.exec(req.url ?? '');
         if (req.method === 'GET' && refundQueried) {
@@ -654,6 +668,45 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
     } finally {
       transactions.delete(toTradeNo(paidUnheard.id));
       transactions.delete(toTradeNo(paying.id));
+    }
+  });
+
+  it('closes at WeChat Pay an order awaiting payment that it cancels, so that it can no longer be paid; one paid or being paid meanwhile stays open, and one WeChat Pay cannot close is cancelled all the same', async () => {
+    const cancel = (orderId: string) =>
+      t.http().post(`/api/v1/orders/${orderId}/cancel`).auth(buyer.accessToken, { type: 'bearer' });
+    const closeCalls = (orderId: string) =>
+      calls.filter(
+        ({ path }) => path === `/v3/pay/transactions/out-trade-no/${toTradeNo(orderId)}/close`,
+      );
+    const plain = await placeOrder();
+    const paidMeanwhile = await placeOrder();
+    const payingMeanwhile = await placeOrder();
+    const unclosable = await placeOrder();
+    closeRefusals.set(toTradeNo(paidMeanwhile.id), 'paid');
+    closeRefusals.set(toTradeNo(payingMeanwhile.id), 'paying');
+    closeRefusals.set(toTradeNo(unclosable.id), 'down');
+    try {
+      await cancel(plain.id).expect(200);
+      expect(await stateOf(plain.id)).toBe('cancelled');
+      const [closing] = closeCalls(plain.id);
+      expect(closing.body).toEqual({ mchid: '1900000001' });
+      expect(closing.authorization).toMatch(/^WECHATPAY2-SHA256-RSA2048 mchid="1900000001",/);
+
+      for (const order of [paidMeanwhile, payingMeanwhile]) {
+        const refused = await cancel(order.id).expect(409);
+        expect(refused.body.error).toMatchObject({
+          code: ErrorCode.OrderStateInvalid,
+          details: { paying: true },
+        });
+        expect(await stateOf(order.id)).toBe('pending_payment');
+      }
+
+      await cancel(unclosable.id).expect(200);
+      expect(await stateOf(unclosable.id)).toBe('cancelled');
+      expect(closeCalls(unclosable.id)).toHaveLength(1);
+    } finally {
+      for (const order of [paidMeanwhile, payingMeanwhile, unclosable])
+        closeRefusals.delete(toTradeNo(order.id));
     }
   });
 

@@ -265,7 +265,8 @@ export class OrderLifecycleService {
    * The member cancels their order: one awaiting payment, or one paid while its group-buys
    * still take orders (refunded). The provider is asked about one awaiting payment first,
    * holding no lock, as its payment may have gone unnotified: one it says was paid is recorded,
-   * and so refunded by the cancel; one being paid at this moment cannot be cancelled yet.
+   * and so refunded by the cancel; one being paid at this moment cannot be cancelled yet. One it
+   * says is unpaid is closed there, so that the payer can no longer pay it.
    */
   async cancel(ctx: RequestContext, memberId: string, orderId: string): Promise<void> {
     const [seen] = await this.connection.query<{ state: OrderState }>(
@@ -276,7 +277,7 @@ export class OrderLifecycleService {
     if (!seen) throw AppException.notFound('Order', { orderId });
     if (seen.state === 'pending_payment') {
       const found = await this.paymentAtProvider(orderId);
-      if (found === 'paying')
+      if (found === 'paying' || (found === 'unpaid' && (await this.closeAtProvider(orderId))))
         throw new AppException(
           HttpStatus.CONFLICT,
           ErrorCode.OrderStateInvalid,
@@ -378,6 +379,24 @@ export class OrderLifecycleService {
         'the payment provider cannot tell whether an order being cancelled was paid',
       );
       return 'unpaid';
+    }
+  }
+
+  /**
+   * Closes an unpaid order at the provider, for a cancel: true when the provider keeps it open as
+   * it was paid, or is being paid, meanwhile. When the provider cannot answer the cancel goes on,
+   * as when it could not say whether the order was paid: a payment made after all is refunded
+   * when its notice comes.
+   */
+  private async closeAtProvider(orderId: string): Promise<boolean> {
+    try {
+      return (await this.payments.close(orderId)) === 'paying';
+    } catch (error) {
+      this.logger.warn(
+        { err: error, orderId },
+        'the payment provider could not close an order being cancelled',
+      );
+      return false;
     }
   }
 

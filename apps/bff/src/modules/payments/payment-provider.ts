@@ -86,6 +86,12 @@ export interface PaymentProvider {
    * cannot be taken as its own (not signed by it).
    */
   findPayment(orderId: string): Promise<PaymentNotification | 'unpaid' | 'paying'>;
+  /**
+   * Stops the provider taking a payment of an order from now on, for one cancelled unpaid:
+   * 'closed' (an order it never heard of, or closed already, too), or 'paying' when it refuses
+   * as the order was paid, or is being paid, meanwhile. Throws when the provider does not answer.
+   */
+  close(orderId: string): Promise<'closed' | 'paying'>;
   refund(request: RefundRequest): Promise<RefundAnswer>;
   /**
    * Asks how a refund stands, for one taken as processing whose notification has not come: the

@@ -154,6 +154,8 @@ class WechatPayError extends Error {
   constructor(
     message: string,
     readonly status: number,
+    /** WeChat Pay's own error code (ORDER_CLOSED, NOT_ENOUGH, …), when it gave one. */
+    readonly code?: string,
   ) {
     super(message);
   }
@@ -282,6 +284,29 @@ export class WechatPayProvider implements PaymentProvider {
     );
     if (transaction?.trade_state === 'SUCCESS') return this.paymentOf(transaction);
     return transaction?.trade_state === 'USERPAYING' ? 'paying' : 'unpaid';
+  }
+
+  /**
+   * Closes the order at WeChat Pay (关闭订单, by out_trade_no): 204. One it never heard of
+   * (404 ORDER_NOT_EXIST) or closed already (400 ORDER_CLOSED) counts as closed; one paid
+   * meanwhile (ORDERPAID) or whose payer is entering their password (202 USER_PAYING) stays open.
+   */
+  async close(orderId: string): Promise<'closed' | 'paying'> {
+    const path = `/v3/pay/transactions/out-trade-no/${toTradeNo(orderId)}/close`;
+    const refusal = await this.call<{ code?: string } | undefined>('POST', path, {
+      mchid: this.settings.mchId,
+    }).then(
+      ({ data }) => data?.code,
+      (error: unknown) => {
+        if (!(error instanceof WechatPayError)) throw error;
+        if (error.status === 404 || error.code === 'ORDER_CLOSED') return undefined;
+        if (error.code === 'ORDERPAID') return error.code;
+        throw error;
+      },
+    );
+    if (refusal === undefined) return 'closed';
+    this.logger.log({ orderId, code: refusal }, 'WeChat Pay keeps the order open');
+    return 'paying';
   }
 
   /** A REFUND.SUCCESS / REFUND.ABNORMAL / REFUND.CLOSED notification, sealed like a payment's. */
@@ -494,6 +519,7 @@ export class WechatPayProvider implements PaymentProvider {
         throw new WechatPayError(
           `WeChat Pay answered ${error.response.status} to ${path}: ${code ?? '-'} ${message ?? ''}`.trim(),
           error.response.status,
+          code,
         );
       });
     const unsigned = this.unsigned(answer.headers, answer.data);
@@ -509,7 +535,9 @@ export class WechatPayProvider implements PaymentProvider {
       );
       throw new Error(`WeChat Pay's answer to ${path} is not signed by the platform: ${unsigned}`);
     }
-    return { data: JSON.parse(answer.data.toString('utf8')) as T };
+    // A 204 (an order closed) has no body.
+    const answered = answer.data.toString('utf8');
+    return { data: (answered === '' ? undefined : JSON.parse(answered)) as T };
   }
 
   private sign(message: string): string {
