@@ -60,6 +60,7 @@ export default defineConfig<'webpack5'>(async (merge) => {
       // tapped while it loads cannot leave the router with a page it never shows or removes.
       webpackChain(chain, webpack) {
         chain.plugin('one-chunk').use(webpack.optimize.LimitChunkCountPlugin, [{ maxChunks: 1 }]);
+        chain.performance.hints(false); // one script is the point: no warning for its size
       },
       postcss: {
         autoprefixer: { enable: true, config: {} },
