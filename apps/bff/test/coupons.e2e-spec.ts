@@ -25,7 +25,7 @@ describe('coupons: issued once, on at most one order, given back when the order 
   const couponFor = async (member: { id: string; token: string }, body = {}) => {
     const coupon = await w.createCoupon(body).expect(201);
     await issue(coupon.body.id, [member.id]).expect(201);
-    const mine = await w.get(member.token, '/me/coupons');
+    const mine = (await w.get(member.token, '/me/coupons')).items;
     return mine.find((c: { couponId: string }) => c.couponId === coupon.body.id).id as string;
   };
   const quote = (token: string, body: object) =>
@@ -33,7 +33,7 @@ describe('coupons: issued once, on at most one order, given back when the order 
   const place = (token: string, body: object) =>
     t.http().post('/api/v1/orders').set(as(token)).set('Idempotency-Key', randomUUID()).send(body);
   const stateOf = async (member: { token: string }, id: string) =>
-    (await w.get(member.token, '/me/coupons')).find((c: { id: string }) => c.id === id);
+    (await w.get(member.token, '/me/coupons')).items.find((c: { id: string }) => c.id === id);
 
   it('issues a copy once per member and key, and lists the member’s coupons', async () => {
     const ann = await w.shopperAt('coupon-ann');
@@ -53,7 +53,7 @@ describe('coupons: issued once, on at most one order, given back when the order 
     const replay = await issue(coupon.body.id, [ann.id, ann.id], key).expect(201);
     expect(replay.headers['idempotent-replayed']).toBe('true');
     await issue(coupon.body.id, [ann.id]).expect(201);
-    const mine = await w.get(ann.token, '/me/coupons');
+    const mine = (await w.get(ann.token, '/me/coupons')).items;
     expect(mine).toHaveLength(2);
     expect(mine[0]).toMatchObject({
       couponId: coupon.body.id,
@@ -61,7 +61,7 @@ describe('coupons: issued once, on at most one order, given back when the order 
       state: 'available',
       orderId: null,
     });
-    expect(await w.get(ann.token, '/me/coupons?state=used')).toEqual([]);
+    expect((await w.get(ann.token, '/me/coupons?state=used')).items).toEqual([]);
     const { items } = await w.get(w.admin, '/admin/coupons?limit=1');
     expect(items).toEqual([
       expect.objectContaining({ id: coupon.body.id, name: '满 30 减 5', issued: 2, used: 0 }),
@@ -75,6 +75,19 @@ describe('coupons: issued once, on at most one order, given back when the order 
     await forget();
     const another = await w.createCoupon({ name: '满 50 减 10' }).expect(201);
     expect((await issue(another.body.id, [ann.id], key).expect(201)).body).toEqual({ issued: 1 });
+  });
+
+  it('pages through the member’s coupons newest first, and refuses a cursor it did not give', async () => {
+    const bo = await w.shopperAt('coupon-pages');
+    const coupon = await w.createCoupon({}).expect(201);
+    for (let copy = 0; copy < 3; copy += 1) await issue(coupon.body.id, [bo.id]).expect(201);
+    const all = (await w.get(bo.token, '/me/coupons')).items.map((c: { id: string }) => c.id);
+    expect(all).toHaveLength(3);
+    const first = await w.get(bo.token, '/me/coupons?limit=2');
+    const second = await w.get(bo.token, `/me/coupons?limit=2&cursor=${first.nextCursor}`);
+    expect(second.nextCursor).toBeNull();
+    expect([...first.items, ...second.items].map((c: { id: string }) => c.id)).toEqual(all);
+    await t.http().get('/api/v1/me/coupons?cursor=nope').set(as(bo.token)).expect(400);
   });
 
   it('applies above the minimum spend only, and goes on one order', async () => {
@@ -258,7 +271,7 @@ describe('coupons: issued once, on at most one order, given back when the order 
     });
     expect(await stateOf(fay, soon)).toMatchObject({ state: 'expired' });
     expect(
-      (await w.get(fay.token, '/me/coupons?state=expired')).map((c: { id: string }) => c.id),
+      (await w.get(fay.token, '/me/coupons?state=expired')).items.map((c: { id: string }) => c.id),
     ).toEqual([soon]);
 
     const stranger = await w.shopperAt('coupon-stranger');
@@ -310,7 +323,9 @@ describe('coupons: issued once, on at most one order, given back when the order 
     const coupon = await w.createCoupon({ name: '误发的券' }).expect(201);
     await issue(coupon.body.id, [hal.id]).expect(201);
     await issue(coupon.body.id, [hal.id]).expect(201);
-    const [kept, unused] = (await w.get(hal.token, '/me/coupons')).map((c: { id: string }) => c.id);
+    const [kept, unused] = (await w.get(hal.token, '/me/coupons')).items.map(
+      (c: { id: string }) => c.id,
+    );
     const campaign = await w.campaign(w.skus.apples, { perMemberLimit: 50 });
     const items = [{ campaignId: campaign, quantity: 3 }];
     const order = await place(hal.token, { items, couponId: kept }).expect(201);
@@ -388,7 +403,7 @@ describe('coupons: issued once, on at most one order, given back when the order 
     const later = new Date(Date.parse(coupon.body.validUntil) + 30 * 24 * HOUR_MS).toISOString();
     const edited = await edit({ name: '周末加码券', validUntil: later }).expect(200);
     expect(edited.body).toMatchObject({ name: '周末加码券', validUntil: later, amountFen: 500 });
-    const [copy] = await w.get(jo.token, '/me/coupons');
+    const [copy] = (await w.get(jo.token, '/me/coupons')).items;
     expect(copy).toMatchObject({ name: '周末加码券', validUntil: later, state: 'available' });
     const audit = await t.dataSource.query(
       `SELECT details FROM audit_log WHERE action = 'coupon.update' AND target_id = $1`,
@@ -454,7 +469,7 @@ describe('coupons: issued once, on at most one order, given back when the order 
       members.map((m) => m.id),
     ).expect(201);
     const copies = await Promise.all(
-      members.map(async (m) => (await w.get(m.token, '/me/coupons'))[0].id as string),
+      members.map(async (m) => (await w.get(m.token, '/me/coupons')).items[0].id as string),
     );
     const campaign = await w.campaign(w.skus.apples, { perMemberLimit: 50 });
     const items = [{ campaignId: campaign, quantity: 3 }];

@@ -133,7 +133,7 @@ describe('fulfilment: one order from payment to completion', () => {
       [apples],
     );
     expect({ appleStatus, buyers }).toEqual({ appleStatus: 'cut_off', buyers: 2 });
-    const pickLists = await get(leader.token, '/leader/pick-lists');
+    const { items: pickLists } = await get(leader.token, '/leader/pick-lists');
     expect(
       pickLists.map((p: { batch: { campaignId: string; quantity: number; orders: number } }) => [
         p.batch.campaignId,
@@ -146,7 +146,13 @@ describe('fulfilment: one order from payment to completion', () => {
         [milk, 1, 1],
       ]),
     );
-    const applePick = await get(leader.token, `/leader/pick-lists?campaignId=${apples}`);
+    // A page at a time, newest batch first.
+    const onePick = await get(leader.token, '/leader/pick-lists?limit=1');
+    const restPick = await get(leader.token, `/leader/pick-lists?cursor=${onePick.nextCursor}`);
+    expect(
+      [...onePick.items, ...restPick.items].map((p: { batch: { id: string } }) => p.batch.id),
+    ).toEqual(pickLists.map((p: { batch: { id: string } }) => p.batch.id));
+    const { items: applePick } = await get(leader.token, `/leader/pick-lists?campaignId=${apples}`);
     expect(applePick).toHaveLength(1);
     expect(
       applePick[0].orders.map((o: { nickname: string; quantity: number }) => o.quantity).sort(),
@@ -567,7 +573,8 @@ describe('fulfilment: who may do what', () => {
       (await t.http().get('/api/v1/leader/deliveries').set(as(westLeader.token)).expect(200)).body,
     ).toEqual({ items: [], nextCursor: null });
     expect(
-      (await t.http().get('/api/v1/leader/pick-lists').set(as(westLeader.token)).expect(200)).body,
+      (await t.http().get('/api/v1/leader/pick-lists').set(as(westLeader.token)).expect(200)).body
+        .items,
     ).toEqual([]);
     await t
       .http()
@@ -1067,9 +1074,11 @@ describe('fulfilment: batches while orders are still moving', () => {
     );
     expect(batches).toHaveLength(2 * rounds);
     for (const batch of batches) await dispatch(batch.id).expect(200);
-    const pickLists: { batch: { id: string }; orders: { orderId: string }[] }[] = await w.get(
+    const {
+      items: pickLists,
+    }: { items: { batch: { id: string }; orders: { orderId: string }[] }[] } = await w.get(
       leader.token,
-      '/leader/pick-lists',
+      '/leader/pick-lists?limit=100',
     );
     for (const { id } of orders) {
       const pair = pickLists.filter((list) => list.orders.some((o) => o.orderId === id));

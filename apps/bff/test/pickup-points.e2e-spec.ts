@@ -44,16 +44,30 @@ describe('pickup points', () => {
       .get('/api/v1/pickup-points?lat=30.2771&lng=120.1270')
       .set(as)
       .expect(200);
-    expect(res.body.map((p: { name: string }) => p.name)).toEqual(['东门', '西门', '远处']);
-    expect(res.body[0]).toMatchObject({
+    expect(res.body.items.map((p: { name: string }) => p.name)).toEqual(['东门', '西门', '远处']);
+    expect(res.body.items[0]).toMatchObject({
       communityName: '阳光花园',
       openingHours: '08:00-21:00',
       latitude: 30.2772,
     });
-    expect(res.body[0].distanceMeters).toBeLessThan(100);
-    expect(res.body[1].distanceMeters).toBeGreaterThan(200);
-    expect(res.body[1].distanceMeters).toBeLessThan(400);
-    expect(res.body[2].distanceMeters).toBeGreaterThan(9_000);
+    expect(res.body.items[0].distanceMeters).toBeLessThan(100);
+    expect(res.body.items[1].distanceMeters).toBeGreaterThan(200);
+    expect(res.body.items[1].distanceMeters).toBeLessThan(400);
+    expect(res.body.items[2].distanceMeters).toBeGreaterThan(9_000);
+  });
+
+  it('pages through the nearby points nearest first, and refuses a cursor it did not give', async () => {
+    const page = (query: string) =>
+      t.http().get(`/api/v1/pickup-points?lat=30.2771&lng=120.1270${query}`).set(as);
+    const first = await page('&limit=2').expect(200);
+    expect(first.body.items.map((p: { name: string }) => p.name)).toEqual(['东门', '西门']);
+    const second = await page(`&limit=2&cursor=${first.body.nextCursor}`).expect(200);
+    expect(second.body).toEqual({
+      items: [expect.objectContaining({ name: '远处' })],
+      nextCursor: null,
+    });
+    await page('&cursor=not-a-cursor').expect(400);
+    await page('&limit=0').expect(400);
   });
 
   it.each([
@@ -112,7 +126,11 @@ describe('pickup points', () => {
       .get('/api/v1/pickup-points?lat=30.2771&lng=120.1270')
       .set(as)
       .expect(200);
-    expect(nearby.body.map((p: { name: string }) => p.name)).toEqual(['东门', '西门', '远处']);
+    expect(nearby.body.items.map((p: { name: string }) => p.name)).toEqual([
+      '东门',
+      '西门',
+      '远处',
+    ]);
 
     await t.http().put('/api/v1/me/pickup-point').set(as).send({ pickupPointId: points['东门'] });
     const refused = await t
@@ -139,7 +157,7 @@ describe('pickup points', () => {
         .get('/api/v1/pickup-points?lat=30.2771&lng=120.1270&vacant=true')
         .set({ authorization: `Bearer ${applicant.accessToken}` })
         .expect(200)
-        .then((res) => res.body.map((p: { name: string }) => p.name));
+        .then((res) => res.body.items.map((p: { name: string }) => p.name));
     expect(await vacant()).toContain('新开点');
     expect(await vacant()).not.toContain('东门');
     await t
@@ -159,7 +177,7 @@ describe('pickup points', () => {
         .get('/api/v1/pickup-points?lat=30.2771&lng=120.1270')
         .set(as)
         .expect(200)
-        .then((res) => res.body.map((p: { name: string }) => p.name));
+        .then((res) => res.body.items.map((p: { name: string }) => p.name));
     expect(await nearby()).not.toContain('新开点');
 
     await t

@@ -89,7 +89,7 @@ describe('goods in the rewards mall: redeemed for points, collected at the picku
   it('takes points and stock, gives a pickup code at the member’s point, and hands the goods over once they arrive', async () => {
     const goods = await createGoods();
     const ann = await memberWith('goods-ann', 1_000);
-    const mall = await w.get(ann.token, '/rewards');
+    const { items: mall } = await w.get(ann.token, '/rewards');
     expect(mall).toContainEqual(
       expect.objectContaining({
         id: goods.id,
@@ -194,7 +194,7 @@ describe('goods in the rewards mall: redeemed for points, collected at the picku
     });
     expect(await shipped(goods.id)).toMatchObject({ readyForPickup: 0, pickedUp: 2 });
     expect(await goodsAtPoint()).toEqual(before);
-    const [mine] = await w.get(ann.token, '/me/redemptions');
+    const [mine] = (await w.get(ann.token, '/me/redemptions')).items;
     expect(mine.pickup).toMatchObject({ state: 'picked_up', pickupCode: null });
   });
 
@@ -302,7 +302,7 @@ describe('goods in the rewards mall: redeemed for points, collected at the picku
     // The cancelled units no longer count against the limit; arrived goods can't be taken back.
     const again = (await redeem(di.token, { rewardId: goods.id, quantity: 2 }).expect(201)).body;
     expect(
-      (await w.get(di.token, '/rewards')).find((r: { id: string }) => r.id === goods.id),
+      (await w.get(di.token, '/rewards')).items.find((r: { id: string }) => r.id === goods.id),
     ).toMatchObject({ yourQuantity: 2 });
     await arrive(leader.token, again.id).expect(200);
     const arrived = await cancelMine(di.token, again.id).expect(409);
@@ -435,7 +435,7 @@ describe('goods in the rewards mall: redeemed for points, collected at the picku
     const cancelledOnce = race.filter((r) => r.status === 200 && r.body.pickup).length;
     const handedOver = race.filter((r) => r.status === 200 && r.body.alreadyPickedUp === false);
     expect(cancelledOnce + handedOver.length).toBe(1);
-    const [mine] = await w.get(hal.token, '/me/redemptions');
+    const [mine] = (await w.get(hal.token, '/me/redemptions')).items;
     expect(mine.pickup.state).toBe(cancelledOnce ? 'cancelled' : 'picked_up');
     expect((await w.get(hal.token, '/me/points')).available).toBe(cancelledOnce ? 1_000 : 400);
     expect(await stockLeft(goods.id)).toBe(cancelledOnce ? 10 : 7);

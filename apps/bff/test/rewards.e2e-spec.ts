@@ -64,7 +64,7 @@ describe('rewards mall (GET /rewards, POST /me/redemptions): coupons for points,
     const reward = await createReward();
     const ann = await memberWith('reward-ann', 1_000);
     const mall = await t.http().get('/api/v1/rewards').set(as(ann.token)).expect(200);
-    expect(mall.body).toEqual([
+    expect(mall.body.items).toEqual([
       expect.objectContaining({
         id: reward.id,
         name: '5 元券',
@@ -90,9 +90,9 @@ describe('rewards mall (GET /rewards, POST /me/redemptions): coupons for points,
     expect(await available(ann.token)).toBe(900);
     expect(await stockLeft(reward.id)).toBe(4);
     const coupons = await t.http().get('/api/v1/me/coupons').set(as(ann.token)).expect(200);
-    expect(coupons.body).toEqual([expect.objectContaining({ couponId, state: 'available' })]);
+    expect(coupons.body.items).toEqual([expect.objectContaining({ couponId, state: 'available' })]);
     const mine = await t.http().get('/api/v1/me/redemptions').set(as(ann.token)).expect(200);
-    expect(mine.body).toEqual([first.body]);
+    expect(mine.body.items).toEqual([first.body]);
     const entries = await t.http().get('/api/v1/me/points/entries').set(as(ann.token)).expect(200);
     expect(entries.body.items[0]).toMatchObject({
       type: 'spend',
@@ -213,6 +213,39 @@ describe('rewards mall (GET /rewards, POST /me/redemptions): coupons for points,
     expect(await available(fay.token)).toBe(4_800);
   });
 
+  it('pages through the mall cheapest first and the member’s redemptions newest first', async () => {
+    await createReward({ name: '8 元券', pointsCost: 160 });
+    await createReward({ name: '又一张 5 元券', pointsCost: 100 });
+    const lu = await memberWith('reward-pages', 1_000);
+    const read = async (path: string) => {
+      const rows: { id: string; pointsCost?: number }[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { body: { items: typeof rows; nextCursor: string | null } } = await t
+          .http()
+          .get(`${path}?limit=1${cursor ? `&cursor=${cursor}` : ''}`)
+          .set(as(lu.token))
+          .expect(200);
+        expect(page.body.items.length).toBeLessThanOrEqual(1);
+        rows.push(...page.body.items);
+        cursor = page.body.nextCursor;
+      } while (cursor);
+      return rows;
+    };
+    const mall = await read('/api/v1/rewards');
+    const whole = (await t.http().get('/api/v1/rewards?limit=100').set(as(lu.token)).expect(200))
+      .body.items as { id: string; pointsCost: number }[];
+    expect(mall).toEqual(whole);
+    const costs = mall.map((r) => r.pointsCost as number);
+    expect(costs).toEqual([...costs].sort((a, b) => a - b));
+
+    const made: string[] = [];
+    for (const reward of whole.slice(0, 3))
+      made.push((await redeem(lu.token, { rewardId: reward.id, quantity: 1 }).expect(201)).body.id);
+    expect((await read('/api/v1/me/redemptions')).map((r) => r.id)).toEqual(made.reverse());
+    await t.http().get('/api/v1/rewards?cursor=e30').set(as(lu.token)).expect(400);
+  });
+
   it('lets operators withdraw a reward from the mall and offer it again', async () => {
     const reward = await createReward({ name: '下架的券' });
     const gus = await memberWith('reward-gus', 1_000);
@@ -223,7 +256,7 @@ describe('rewards mall (GET /rewards, POST /me/redemptions): coupons for points,
       active: false,
     });
     const mall = await t.http().get('/api/v1/rewards').set(as(gus.token)).expect(200);
-    expect(mall.body.map((r: { id: string }) => r.id)).not.toContain(reward.id);
+    expect(mall.body.items.map((r: { id: string }) => r.id)).not.toContain(reward.id);
     await redeem(gus.token, { rewardId: reward.id, quantity: 1 }).expect(404);
     const all = await t.http().get('/api/v1/admin/rewards').set(as(admin)).expect(200);
     expect(all.body).toContainEqual(expect.objectContaining({ id: reward.id, active: false }));
@@ -292,7 +325,7 @@ describe('rewards mall (GET /rewards, POST /me/redemptions): coupons for points,
     expect(second.body).toMatchObject({ rewardName: '5 元券（加量）', points: 250 });
     expect(await available(hal.token)).toBe(1_000 - 100 - 250);
     const mall = await t.http().get('/api/v1/rewards').set(as(hal.token)).expect(200);
-    expect(mall.body).toContainEqual(
+    expect(mall.body.items).toContainEqual(
       expect.objectContaining({ id: reward.id, pointsCost: 250, yourQuantity: 2, stockLeft: 3 }),
     );
 
@@ -431,7 +464,7 @@ describe('rewards mall (GET /rewards, POST /me/redemptions): coupons for points,
     const kai = await memberWith('reward-kai', 500);
     const onOffer = async () =>
       (
-        (await t.http().get('/api/v1/rewards').set(as(kai.token)).expect(200)).body as {
+        (await t.http().get('/api/v1/rewards').set(as(kai.token)).expect(200)).body.items as {
           id: string;
         }[]
       ).map((r) => r.id);

@@ -57,7 +57,7 @@ describe("tiers' monthly coupons: as many copies as the member's tier has, once 
     return { id: member.member.id, token: member.accessToken };
   };
   const couponsOf = async (member: { token: string }) =>
-    (await t.http().get('/api/v1/me/coupons').set(as(member.token)).expect(200)).body as {
+    (await t.http().get('/api/v1/me/coupons').set(as(member.token)).expect(200)).body.items as {
       couponId: string;
       name: string;
     }[];

@@ -41,10 +41,10 @@ describe('member tiers', () => {
 
     it('starts with the default tiers published as version 1', async () => {
       const res = await t.http().get('/api/v1/admin/tier-rules').set(as(admin)).expect(200);
-      expect(res.body).toHaveLength(1);
-      expect(res.body[0]).toMatchObject({ version: 1, status: 'published' });
+      expect(res.body.items).toHaveLength(1);
+      expect(res.body.items[0]).toMatchObject({ version: 1, status: 'published' });
       expect(
-        res.body[0].tiers.map((tier: { code: string; threshold: number }) => [
+        res.body.items[0].tiers.map((tier: { code: string; threshold: number }) => [
           tier.code,
           tier.threshold,
         ]),
@@ -220,9 +220,27 @@ describe('member tiers', () => {
         details: { version: draft.version, inForce: newer.version },
       });
       const list = await t.http().get('/api/v1/admin/tier-rules').set(as(admin)).expect(200);
-      expect(list.body.find((v: { version: number }) => v.version === draft.version).status).toBe(
-        'draft',
+      expect(
+        list.body.items.find((v: { version: number }) => v.version === draft.version).status,
+      ).toBe('draft');
+    });
+
+    it('pages through the versions latest first', async () => {
+      await newDraft();
+      await newDraft();
+      const page = (query: string) =>
+        t.http().get(`/api/v1/admin/tier-rules${query}`).set(as(admin)).expect(200);
+      const whole = (await page('?limit=100')).body.items.map(
+        (v: { version: number }) => v.version,
       );
+      expect(whole.length).toBeGreaterThanOrEqual(3);
+      expect(whole).toEqual([...whole].sort((a: number, b: number) => b - a));
+      const first = await page('?limit=2');
+      const rest = await page(`?limit=100&cursor=${first.body.nextCursor}`);
+      expect(rest.body.nextCursor).toBeNull();
+      expect(
+        [...first.body.items, ...rest.body.items].map((v: { version: number }) => v.version),
+      ).toEqual(whole);
     });
 
     it('refuses to publish a draft made before another was published, though its number is higher', async () => {
@@ -328,7 +346,7 @@ describe('member tiers', () => {
     it('upgrades at once, grants entry gifts of skipped tiers once, and shows it on the card', async () => {
       const m = await loginMember(t, 'tier-climber');
       const versions = await t.http().get('/api/v1/admin/tier-rules').set(as(admin)).expect(200);
-      const inForce = versions.body.find((v: { status: string }) => v.status === 'published');
+      const inForce = versions.body.items.find((v: { status: string }) => v.status === 'published');
       await grow(m.member.id, 'big-order', 2_500);
       await grow(m.member.id, 'big-order', 2_500);
       const card = await memberCard(m.accessToken);

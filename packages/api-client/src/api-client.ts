@@ -12,12 +12,12 @@ import type {
   LeaderApplication,
   LeaderApplicationRequest,
   LeaderDashboard,
-  MemberCoupon,
+  MemberCouponPage,
   MemberCouponState,
   LoginResponse,
   MeResponse,
   MemberCard,
-  NearbyPickupPoint,
+  NearbyPickupPointPage,
   NotificationPage,
   OrderPage,
   OrderStage,
@@ -25,7 +25,7 @@ import type {
   PlaceOrderRequest,
   OrderView,
   PaymentStartResponse,
-  PickList,
+  PickListPage,
   PickupOrderPage,
   RewardPickup,
   RewardPickupPage,
@@ -39,11 +39,12 @@ import type {
   RefundRequestBody,
   RedeemRequest,
   Redemption,
+  RedemptionPage,
   RefundView,
   ReviewRequest,
   ReviewView,
   ShopperCampaign,
-  ShopperReward,
+  ShopperRewardPage,
   ShopperCampaignList,
   TokenPair,
   UnreadCount,
@@ -248,12 +249,16 @@ export function createApiClient(options: ApiClientOptions) {
         send<RecommendationList>({ method: 'GET', url: '/me/recommendations', params: query }),
     },
     pickupPoints: {
-      /** The points shoppers can choose; `vacant`: those still needing a leader. */
-      nearby: (lat: number, lng: number, { vacant }: { vacant?: boolean } = {}) =>
-        send<NearbyPickupPoint[]>({
+      /** The points shoppers can choose, nearest first; `vacant`: those still needing a leader. */
+      nearby: (
+        lat: number,
+        lng: number,
+        query: { vacant?: boolean; limit?: number; cursor?: string } = {},
+      ) =>
+        send<NearbyPickupPointPage>({
           method: 'GET',
           url: '/pickup-points',
-          params: { lat, lng, vacant },
+          params: { lat, lng, ...query },
         }),
       choose: (pickupPointId: string) =>
         send<MeResponse>({ method: 'PUT', url: '/me/pickup-point', data: { pickupPointId } }),
@@ -341,8 +346,9 @@ export function createApiClient(options: ApiClientOptions) {
           data: body,
           headers: { 'Idempotency-Key': idempotencyKey },
         }),
-      pickLists: (campaignId?: string) =>
-        send<PickList[]>({ method: 'GET', url: '/leader/pick-lists', params: { campaignId } }),
+      /** 分拣单, newest batch first. */
+      pickLists: (query: { campaignId?: string; limit?: number; cursor?: string } = {}) =>
+        send<PickListPage>({ method: 'GET', url: '/leader/pick-lists', params: query }),
       /** The point's delivery batches, newest first. */
       deliveries: (
         query: { state?: DeliveryBatch['state']; limit?: number; cursor?: string } = {},
@@ -381,7 +387,8 @@ export function createApiClient(options: ApiClientOptions) {
     },
     rewards: {
       /** 积分商城: the rewards on offer, with what the member has redeemed. */
-      list: () => send<ShopperReward[]>({ method: 'GET', url: '/rewards' }),
+      list: (query: { limit?: number; cursor?: string } = {}) =>
+        send<ShopperRewardPage>({ method: 'GET', url: '/rewards', params: query }),
       /** Redeems for points; a retry with the same key returns the first result. */
       redeem: (body: RedeemRequest, idempotencyKey: string) =>
         send<Redemption>({
@@ -390,7 +397,9 @@ export function createApiClient(options: ApiClientOptions) {
           data: body,
           headers: { 'Idempotency-Key': idempotencyKey },
         }),
-      redemptions: () => send<Redemption[]>({ method: 'GET', url: '/me/redemptions' }),
+      /** The member's redemptions, newest first. */
+      redemptions: (query: { limit?: number; cursor?: string } = {}) =>
+        send<RedemptionPage>({ method: 'GET', url: '/me/redemptions', params: query }),
       /** Takes back goods still on their way; a retry with the same key returns the first result. */
       cancelRedemption: (redemptionId: string, idempotencyKey: string) =>
         send<Redemption>({
@@ -401,8 +410,8 @@ export function createApiClient(options: ApiClientOptions) {
     },
     coupons: {
       /** The member's coupons, newest first: those usable, used or expired, or all. */
-      mine: (state?: MemberCouponState) =>
-        send<MemberCoupon[]>({ method: 'GET', url: '/me/coupons', params: state ? { state } : {} }),
+      mine: (query: { state?: MemberCouponState; limit?: number; cursor?: string } = {}) =>
+        send<MemberCouponPage>({ method: 'GET', url: '/me/coupons', params: query }),
     },
     checkIns: {
       /** 签到: today's check-in; a retry with the same key returns the first result. */

@@ -73,6 +73,49 @@ export function decodeCursor(cursor: string | undefined): KeysetCursor | null {
 }
 
 /**
+ * Position in a list ordered by a whole number and then id (the cheapest reward first, the
+ * nearest pickup point first): `(n, id) > (rank, id)` ascending, or `<` descending; or by a
+ * whole number alone that tells rows apart (a version), without id.
+ */
+export interface RankCursor {
+  rank: number;
+  id?: string;
+}
+
+export function decodeRankCursor(cursor: string | undefined): RankCursor | null {
+  if (!cursor) return null;
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (
+      Number.isSafeInteger(value?.rank) &&
+      (value.id === undefined || (typeof value.id === 'string' && UUID.test(value.id)))
+    ) {
+      return { rank: value.rank, id: value.id };
+    }
+  } catch {
+    // fall through
+  }
+  throw new AppException(HttpStatus.BAD_REQUEST, ErrorCode.ValidationFailed, 'cursor is not valid');
+}
+
+/** One page of a list in rank order, read with `LIMIT limit + 1`: as keysetPage does. */
+export function rankPage<R>(
+  rows: R[],
+  limit: number,
+  positionOf: (row: R) => RankCursor,
+): { shown: R[]; nextCursor: string | null } {
+  const shown = rows.slice(0, limit);
+  const last = shown.at(-1);
+  return {
+    shown,
+    nextCursor:
+      rows.length > limit && last !== undefined
+        ? Buffer.from(JSON.stringify(positionOf(last))).toString('base64url')
+        : null,
+  };
+}
+
+/**
  * One page of a list read in its keyset order, either way, with `LIMIT limit + 1` and the
  * timestamp's text as `cursor_at`: the rows to show, and the cursor of the next page when
  * there is one.

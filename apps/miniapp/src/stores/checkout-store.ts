@@ -1,5 +1,5 @@
 import type { MemberCoupon, OrderView, QuoteResponse, ShopperCampaign } from '@linli/api-contract';
-import { ApiError } from '@linli/api-client';
+import { ApiError, everyPage } from '@linli/api-client';
 import { ErrorCode } from '@linli/shared';
 import { create } from 'zustand';
 import { api } from '../services/api';
@@ -94,9 +94,10 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
   /** The coupons usable now (not those valid from a later day); a chosen one no longer among them is dropped. */
   const refreshCoupons = async () => {
     const now = Date.now();
-    const coupons = (await api.coupons.mine('available').catch(() => [])).filter(
-      (c) => new Date(c.validFrom).getTime() <= now,
-    );
+    const available = await everyPage((cursor) =>
+      api.coupons.mine({ state: 'available', limit: 100, cursor }),
+    ).catch(() => []);
+    const coupons = available.filter((c) => new Date(c.validFrom).getTime() <= now);
     const { couponId } = get();
     set({ coupons, couponId: coupons.some((c) => c.id === couponId) ? couponId : null });
   };

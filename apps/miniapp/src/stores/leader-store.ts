@@ -184,7 +184,10 @@ export const useLeaderStore = create<LeaderState>()((set, get) => {
     },
 
     loadPickLists: () =>
-      read(async () => ({ pickLists: await api.leader.pickLists() }), '分拣单加载失败'),
+      read(
+        async () => ({ pickLists: (await api.leader.pickLists({ limit: 50 })).items }),
+        '分拣单加载失败',
+      ),
 
     loadDeliveries: () => readFirst([arrivingRewards, deliveries], '到货批次加载失败'),
 
@@ -235,7 +238,11 @@ export const useLeaderStore = create<LeaderState>()((set, get) => {
         const here = await whereAmI();
         const [applications, vacantPoints] = await Promise.all([
           api.leader.applications(),
-          here ? api.pickupPoints.nearby(here.latitude, here.longitude, { vacant: true }) : [],
+          here
+            ? api.pickupPoints
+                .nearby(here.latitude, here.longitude, { vacant: true })
+                .then((page) => page.items)
+            : [],
         ]);
         return { applications, vacantPoints, locationNeeded: !here };
       }, '申请记录加载失败'),

@@ -144,7 +144,7 @@ export const useShopStore = create<ShopState>()((set, get) => ({
       return;
     }
     try {
-      const nearby = await api.pickupPoints.nearby(here.latitude, here.longitude);
+      const { items: nearby } = await api.pickupPoints.nearby(here.latitude, here.longitude);
       set({ nearby, choosingPickupPoint: true, error: null });
     } catch (error) {
       set({

@@ -2156,6 +2156,11 @@ export interface components {
             /** @description Straight-line distance from the given place, in metres */
             distanceMeters: number;
         };
+        NearbyPickupPointPage: {
+            /** @description Nearest first */
+            items: components["schemas"]["NearbyPickupPoint"][];
+            nextCursor: string | null;
+        };
         BindPickupPointRequest: {
             /** Format: uuid */
             pickupPointId: string;
@@ -2500,6 +2505,11 @@ export interface components {
             /** Format: date-time */
             publishedAt: string | null;
         };
+        TierRulesVersionPage: {
+            /** @description Latest version first */
+            items: components["schemas"]["TierRulesVersion"][];
+            nextCursor: string | null;
+        };
         CreateTierRulesRequest: {
             /** @description Omit to copy the rules in force */
             tiers?: components["schemas"]["TierRuleDto"][];
@@ -2596,6 +2606,11 @@ export interface components {
             orderId: string | null;
             /** Format: date-time */
             issuedAt: string;
+        };
+        MemberCouponPage: {
+            /** @description Newest first */
+            items: components["schemas"]["MemberCoupon"][];
+            nextCursor: string | null;
         };
         CreateCouponRequest: {
             /** @example 满 30 减 5 */
@@ -2750,6 +2765,11 @@ export interface components {
             /** @description Whether the member's tier reaches minTier */
             eligible: boolean;
         };
+        ShopperRewardPage: {
+            /** @description Cheapest first */
+            items: components["schemas"]["ShopperReward"][];
+            nextCursor: string | null;
+        };
         RedeemRequest: {
             /** Format: uuid */
             rewardId: string;
@@ -2788,6 +2808,11 @@ export interface components {
             pickup: components["schemas"]["RedemptionPickup"] | null;
             /** Format: date-time */
             createdAt: string;
+        };
+        RedemptionPage: {
+            /** @description Newest first */
+            items: components["schemas"]["Redemption"][];
+            nextCursor: string | null;
         };
         CreateRewardRequest: {
             /** @example 5 元无门槛券 */
@@ -3363,6 +3388,8 @@ export interface components {
         RecommendationList: {
             /** @description Best first */
             items: components["schemas"]["RecommendedCampaign"][];
+            /** @description Always null: the recommendations are one ranked list of at most `limit` */
+            nextCursor: string | null;
         };
         LeaderApplicationRequest: {
             /** Format: uuid */
@@ -3519,6 +3546,11 @@ export interface components {
             batch: components["schemas"]["DeliveryBatch"];
             productName: string;
             orders: components["schemas"]["PickListOrder"][];
+        };
+        PickListPage: {
+            /** @description Newest batch first */
+            items: components["schemas"]["PickList"][];
+            nextCursor: string | null;
         };
         DeliveryBatchPage: {
             items: components["schemas"]["DeliveryBatch"][];
@@ -4455,6 +4487,9 @@ export interface operations {
     PickupPointsController_nearby: {
         parameters: {
             query: {
+                limit?: unknown;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
                 lat: number;
                 lng: number;
                 /** @description true: the points that still need a leader, for a member applying to run one, instead of the points shoppers can choose */
@@ -4466,13 +4501,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Pickup points run by an approved leader; with vacant=true, those still without a leader */
+            /** @description Pickup points run by an approved leader, nearest first; with vacant=true, those still without a leader */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["NearbyPickupPoint"][];
+                    "application/json": components["schemas"]["NearbyPickupPointPage"];
                 };
             };
         };
@@ -4819,7 +4854,11 @@ export interface operations {
     };
     TierRulesController_list: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: unknown;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4831,7 +4870,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TierRulesVersion"][];
+                    "application/json": components["schemas"]["TierRulesVersionPage"];
                 };
             };
         };
@@ -5015,6 +5054,9 @@ export interface operations {
     MemberCouponsController_list: {
         parameters: {
             query?: {
+                limit?: unknown;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
                 state?: "available" | "used" | "expired";
             };
             header?: never;
@@ -5028,7 +5070,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MemberCoupon"][];
+                    "application/json": components["schemas"]["MemberCouponPage"];
                 };
             };
         };
@@ -5243,7 +5285,11 @@ export interface operations {
     };
     RewardsController_list: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: unknown;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5255,14 +5301,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ShopperReward"][];
+                    "application/json": components["schemas"]["ShopperRewardPage"];
                 };
             };
         };
     };
     RewardsController_redemptions: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: unknown;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5274,7 +5324,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Redemption"][];
+                    "application/json": components["schemas"]["RedemptionPage"];
                 };
             };
         };
@@ -6472,6 +6522,9 @@ export interface operations {
     LeaderController_pickLists: {
         parameters: {
             query?: {
+                limit?: unknown;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
                 campaignId?: string;
             };
             header?: never;
@@ -6485,7 +6538,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PickList"][];
+                    "application/json": components["schemas"]["PickListPage"];
                 };
             };
             /** @description FORBIDDEN: the caller leads no pickup point */

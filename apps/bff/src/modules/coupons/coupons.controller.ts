@@ -29,7 +29,7 @@ import {
   CreateCouponRequest,
   IssueCouponRequest,
   IssueCouponResult,
-  MemberCoupon,
+  MemberCouponPage,
   MemberCouponQuery,
   MonthParam,
   SetTierMonthlyCouponRequest,
@@ -46,11 +46,11 @@ import { TierMonthlyCouponsService } from './tier-monthly-coupons.service';
 export class MemberCouponsController {
   constructor(private readonly coupons: CouponsService) {}
 
-  /** The member's coupons, newest first; `state` keeps those usable, used or expired. */
+  /** The member's coupons, newest first, a page at a time; `state` keeps those usable, used or expired. */
   @Get()
-  @ApiOkResponse({ type: MemberCoupon, isArray: true })
-  list(@Ctx() ctx: RequestContext, @Query() query: MemberCouponQuery): Promise<MemberCoupon[]> {
-    return this.coupons.list(ctx, ctx.memberId, query.state);
+  @ApiOkResponse({ type: MemberCouponPage })
+  list(@Ctx() ctx: RequestContext, @Query() query: MemberCouponQuery): Promise<MemberCouponPage> {
+    return this.coupons.list(ctx, ctx.memberId, query);
   }
 }
 

@@ -16,6 +16,8 @@ import {
   CreateCouponRequest,
   IssueCouponResult,
   MemberCoupon,
+  MemberCouponPage,
+  MemberCouponQuery,
   MemberCouponState,
   UpdateCouponRequest,
 } from './dto/coupon.dto';
@@ -338,25 +340,28 @@ export class CouponsService {
     return rows.map(toCoupon);
   }
 
-  /** The member's coupons, newest first (the latest 200): those usable, used or expired, or all. */
+  /** A page of the member's coupons, newest first: those usable, used or expired, or all. */
   async list(
     ctx: RequestContext,
     memberId: string,
-    state?: MemberCouponState,
-  ): Promise<MemberCoupon[]> {
+    query: MemberCouponQuery,
+  ): Promise<MemberCouponPage> {
     const now = this.clock.now();
-    const rows = await this.connection.query<MemberCouponRow>(
+    const after = decodeCursor(query.cursor);
+    const rows = await this.connection.query<MemberCouponRow & { cursor_at: string }>(
       ctx,
-      `${MEMBER_COUPON_SELECT}
+      `${MEMBER_COUPON_SELECT.replace('SELECT ', 'SELECT mc.issued_at::text AS cursor_at, ')}
        WHERE mc.member_id = $1 AND CASE $3::text
          WHEN 'used' THEN mc.order_id IS NOT NULL
          WHEN 'expired' THEN mc.order_id IS NULL AND c.valid_until <= $2
          WHEN 'available' THEN mc.order_id IS NULL AND c.valid_until > $2
          ELSE true END
-       ORDER BY mc.issued_at DESC, mc.id DESC LIMIT 200`,
-      [memberId, now, state ?? null],
+         AND ($4::timestamptz IS NULL OR (mc.issued_at, mc.id) < ($4, $5::uuid))
+       ORDER BY mc.issued_at DESC, mc.id DESC LIMIT $6`,
+      [memberId, now, query.state ?? null, after?.at ?? null, after?.id ?? null, query.limit + 1],
     );
-    return rows.map((row) => this.toMemberCoupon(row, now));
+    const { shown, nextCursor } = keysetPage(rows, query.limit);
+    return { items: shown.map((row) => this.toMemberCoupon(row, now)), nextCursor };
   }
 
   /**

@@ -7,7 +7,13 @@ import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { OrderTransitions } from '../group-buy/order-transitions.service';
 import { NotificationsService } from '../notifications/notifications.service';
-import { BatchState, DeliveryBatch, DeliveryBatchPage, PickList } from './dto/fulfilment.dto';
+import {
+  BatchState,
+  DeliveryBatch,
+  DeliveryBatchPage,
+  PickListPage,
+  PickListQuery,
+} from './dto/fulfilment.dto';
 import { deliveryStateInvalid, pickListNotFinal } from './fulfilment.exception';
 
 interface BatchRow {
@@ -116,15 +122,24 @@ export class DeliveriesService {
   async pickLists(
     ctx: RequestContext,
     pickupPointId: string,
-    campaignId?: string,
-  ): Promise<PickList[]> {
-    const batches = await this.connection.query<BatchRow>(
+    query: PickListQuery,
+  ): Promise<PickListPage> {
+    const after = decodeCursor(query.cursor);
+    const rows = await this.connection.query<BatchRow>(
       ctx,
       `${SELECT_BATCH} WHERE b.pickup_point_id = $1 AND ($2::uuid IS NULL OR b.campaign_id = $2)
-       ORDER BY c.pickup_date DESC, b.created_at DESC LIMIT 50`,
-      [pickupPointId, campaignId ?? null],
+         AND ($3::timestamptz IS NULL OR (b.created_at, b.id) < ($3::timestamptz, $4::uuid))
+       ORDER BY b.created_at DESC, b.id DESC LIMIT $5`,
+      [
+        pickupPointId,
+        query.campaignId ?? null,
+        after?.at ?? null,
+        after?.id ?? null,
+        query.limit + 1,
+      ],
     );
-    if (batches.length === 0) return [];
+    const { shown: batches, nextCursor } = keysetPage(rows, query.limit);
+    if (batches.length === 0) return { items: [], nextCursor };
     const orders = await this.connection.query<{
       campaign_id: string;
       order_id: string;
@@ -140,7 +155,7 @@ export class DeliveriesService {
        ORDER BY m.nickname, o.id`,
       [pickupPointId, batches.map((b) => b.campaign_id)],
     );
-    return batches.map((b) => ({
+    const items = batches.map((b) => ({
       batch: toBatch(b),
       productName: b.product_name,
       orders: orders
@@ -152,6 +167,7 @@ export class DeliveriesService {
           state: o.state,
         })),
     }));
+    return { items, nextCursor };
   }
 
   /**

@@ -26,7 +26,7 @@ import {
   DeliveryBatch,
   DeliveryBatchPage,
   LeaderDashboard,
-  PickList,
+  PickListPage,
   PickListQuery,
   PickupOrderPage,
   PickupQuery,
@@ -108,10 +108,14 @@ export class LeaderController {
     return this.pickups.verify(ctx, await this.leaders.pointOf(ctx), body);
   }
 
+  /** 分拣单, newest batch first, a page at a time. */
   @Get('pick-lists')
-  @ApiOkResponse({ type: PickList, isArray: true })
-  async pickLists(@Ctx() ctx: RequestContext, @Query() query: PickListQuery): Promise<PickList[]> {
-    return this.deliveries.pickLists(ctx, await this.leaders.pointOf(ctx), query.campaignId);
+  @ApiOkResponse({ type: PickListPage })
+  async pickLists(
+    @Ctx() ctx: RequestContext,
+    @Query() query: PickListQuery,
+  ): Promise<PickListPage> {
+    return this.deliveries.pickLists(ctx, await this.leaders.pointOf(ctx), query);
   }
 
   @Get('deliveries')

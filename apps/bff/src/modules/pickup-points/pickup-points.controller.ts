@@ -4,7 +4,7 @@ import { Roles } from '../../common/auth/auth.decorators';
 import { Ctx, RequestContext } from '../../common/request-context';
 import { MeResponse } from '../members/dto/me.dto';
 import { MembersService } from '../members/members.service';
-import { BindPickupPointRequest, NearbyPickupPoint, NearbyQuery } from './dto/pickup-point.dto';
+import { BindPickupPointRequest, NearbyPickupPointPage, NearbyQuery } from './dto/pickup-point.dto';
 import { PickupPointsService } from './pickup-points.service';
 
 @ApiTags('me')
@@ -19,13 +19,12 @@ export class PickupPointsController {
 
   @Get('pickup-points')
   @ApiOkResponse({
-    type: NearbyPickupPoint,
-    isArray: true,
+    type: NearbyPickupPointPage,
     description:
-      'Pickup points run by an approved leader; with vacant=true, those still without a leader',
+      'Pickup points run by an approved leader, nearest first; with vacant=true, those still without a leader',
   })
-  nearby(@Ctx() ctx: RequestContext, @Query() query: NearbyQuery): Promise<NearbyPickupPoint[]> {
-    return this.pickupPoints.nearby(ctx, query.lat, query.lng, query.vacant);
+  nearby(@Ctx() ctx: RequestContext, @Query() query: NearbyQuery): Promise<NearbyPickupPointPage> {
+    return this.pickupPoints.nearby(ctx, query);
   }
 
   @Put('me/pickup-point')

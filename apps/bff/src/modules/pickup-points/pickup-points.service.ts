@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception';
+import { decodeRankCursor, rankPage } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
-import { NearbyPickupPoint } from './dto/pickup-point.dto';
-
-const NEARBY_LIMIT = 20;
+import { NearbyPickupPointPage, NearbyQuery } from './dto/pickup-point.dto';
 
 @Injectable()
 export class PickupPointsService {
@@ -15,12 +14,8 @@ export class PickupPointsService {
    * with an approved leader, as at one without nobody would hand the goods out; or, `vacant`,
    * only those without one, for members applying to run a point.
    */
-  async nearby(
-    ctx: RequestContext,
-    lat: number,
-    lng: number,
-    vacant = false,
-  ): Promise<NearbyPickupPoint[]> {
+  async nearby(ctx: RequestContext, query: NearbyQuery): Promise<NearbyPickupPointPage> {
+    const after = decodeRankCursor(query.cursor);
     const rows = await this.connection.query<{
       id: string;
       name: string;
@@ -32,25 +27,41 @@ export class PickupPointsService {
       distance: number;
     }>(
       ctx,
-      `SELECT p.id, p.name, p.address, c.name AS community_name, p.opening_hours, p.latitude, p.longitude,
-              round(2 * 6371000 * asin(sqrt(
-                power(sin(radians(p.latitude - $1) / 2), 2) +
-                cos(radians($1)) * cos(radians(p.latitude)) * power(sin(radians(p.longitude - $2) / 2), 2))))::int AS distance
-       FROM pickup_points p JOIN communities c ON c.id = p.community_id
-       WHERE (p.leader_member_id IS NULL) = $4
-       ORDER BY distance, p.id LIMIT $3`,
-      [lat, lng, NEARBY_LIMIT, vacant],
+      `SELECT * FROM (
+         SELECT p.id, p.name, p.address, c.name AS community_name, p.opening_hours, p.latitude, p.longitude,
+                round(2 * 6371000 * asin(sqrt(
+                  power(sin(radians(p.latitude - $1) / 2), 2) +
+                  cos(radians($1)) * cos(radians(p.latitude)) * power(sin(radians(p.longitude - $2) / 2), 2))))::int AS distance
+         FROM pickup_points p JOIN communities c ON c.id = p.community_id
+         WHERE (p.leader_member_id IS NULL) = $4) nearby
+       WHERE $5::int IS NULL OR (distance, id) > ($5, $6::uuid)
+       ORDER BY distance, id LIMIT $3`,
+      [
+        query.lat,
+        query.lng,
+        query.limit + 1,
+        query.vacant ?? false,
+        after?.rank ?? null,
+        after?.id ?? null,
+      ],
     );
-    return rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      address: r.address,
-      communityName: r.community_name,
-      openingHours: r.opening_hours,
-      latitude: Number(r.latitude),
-      longitude: Number(r.longitude),
-      distanceMeters: r.distance,
+    const { shown, nextCursor } = rankPage(rows, query.limit, (row) => ({
+      rank: row.distance,
+      id: row.id,
     }));
+    return {
+      items: shown.map((r) => ({
+        id: r.id,
+        name: r.name,
+        address: r.address,
+        communityName: r.community_name,
+        openingHours: r.opening_hours,
+        latitude: Number(r.latitude),
+        longitude: Number(r.longitude),
+        distanceMeters: r.distance,
+      })),
+      nextCursor,
+    };
   }
 
   /**

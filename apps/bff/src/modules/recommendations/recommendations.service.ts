@@ -126,7 +126,7 @@ export class RecommendationsService {
       live.map((row) => row.id),
     );
     const candidates = live.filter((row) => !held.get(row.id));
-    if (candidates.length === 0) return { items: [] };
+    if (candidates.length === 0) return { items: [], nextCursor: null };
     const signals = await this.signals(ctx, memberId, shopper.place.pickupPointId, now, candidates);
     const ranked = rankRecommendations(signals, limit);
     const rows = new Map(candidates.map((row) => [row.id, row]));
@@ -137,7 +137,10 @@ export class RecommendationsService {
       ranked.map((r) => rows.get(r.campaignId) as CampaignRow),
       now,
     );
-    return { items: ranked.map(({ reason }, i) => ({ reason, campaign: views[i] })) };
+    return {
+      items: ranked.map(({ reason }, i) => ({ reason, campaign: views[i] })),
+      nextCursor: null,
+    };
   }
 
   private async signals(

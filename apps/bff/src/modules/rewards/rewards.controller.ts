@@ -1,4 +1,14 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -9,16 +19,18 @@ import {
 } from '@nestjs/swagger';
 import { Roles } from '../../common/auth/auth.decorators';
 import { Idempotent } from '../../common/idempotency/idempotency.interceptor';
+import { PageQuery } from '../../common/pagination';
 import { Ctx, RequestContext } from '../../common/request-context';
 import {
   CancelRedemptionRequest,
   CreateRewardRequest,
   RedeemRequest,
   Redemption,
+  RedemptionPage,
   RestockRequest,
   Reward,
   RewardShipment,
-  ShopperReward,
+  ShopperRewardPage,
   UpdateRewardRequest,
 } from './dto/reward.dto';
 import { RewardPickupsService } from './reward-pickups.service';
@@ -33,9 +45,9 @@ export class RewardsController {
 
   /** 积分商城: the rewards on offer, cheapest first, with what the member has redeemed. */
   @Get('rewards')
-  @ApiOkResponse({ type: ShopperReward, isArray: true })
-  list(@Ctx() ctx: RequestContext): Promise<ShopperReward[]> {
-    return this.rewards.forMember(ctx, ctx.memberId);
+  @ApiOkResponse({ type: ShopperRewardPage })
+  list(@Ctx() ctx: RequestContext, @Query() page: PageQuery): Promise<ShopperRewardPage> {
+    return this.rewards.forMember(ctx, ctx.memberId, page);
   }
 
   /** Redeems units of a reward for points, exactly once per Idempotency-Key. */
@@ -50,10 +62,11 @@ export class RewardsController {
     return this.rewards.redeem(ctx, ctx.memberId, body);
   }
 
+  /** The member's redemptions, newest first, a page at a time. */
   @Get('me/redemptions')
-  @ApiOkResponse({ type: Redemption, isArray: true })
-  redemptions(@Ctx() ctx: RequestContext): Promise<Redemption[]> {
-    return this.rewards.redemptions(ctx, ctx.memberId);
+  @ApiOkResponse({ type: RedemptionPage })
+  redemptions(@Ctx() ctx: RequestContext, @Query() page: PageQuery): Promise<RedemptionPage> {
+    return this.rewards.redemptions(ctx, ctx.memberId, page);
   }
 
   /** Takes back goods still on their way: the points and the units go back. */
@@ -129,7 +142,7 @@ export class RewardsAdminController {
   @Get()
   @ApiOkResponse({ type: Reward, isArray: true })
   list(@Ctx() ctx: RequestContext): Promise<Reward[]> {
-    return this.rewards.all(ctx, { withdrawn: true });
+    return this.rewards.all(ctx);
   }
 
   /** Its name, description, price, per-member limit or lowest tier; `active: false` withdraws it. */

@@ -5,6 +5,13 @@ import { randomInt } from 'node:crypto';
 import { Clock } from '../../common/clock';
 import { fieldChanges, fieldsToChange } from '../../common/edits';
 import { AppException } from '../../common/errors/app-exception';
+import {
+  decodeCursor,
+  decodeRankCursor,
+  keysetPage,
+  PageQuery,
+  rankPage,
+} from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { AuditService } from '../audit/audit.service';
@@ -22,8 +29,9 @@ import {
   Redemption,
   Reward,
   RewardKind,
+  RedemptionPage,
   RewardPickupState,
-  ShopperReward,
+  ShopperRewardPage,
 } from './dto/reward.dto';
 
 interface RewardRow {
@@ -125,20 +133,17 @@ export class RewardsService {
     return reward;
   }
 
-  /**
-   * The rewards, cheapest first: those on offer (a coupon's only while copies of it can be
-   * given), or all of them for operators.
-   */
-  async all(ctx: RequestContext, { withdrawn = false } = {}): Promise<Reward[]> {
+  /** Every reward, cheapest first, for operators: withdrawn ones too. */
+  async all(ctx: RequestContext): Promise<Reward[]> {
     const rows = await this.connection.query<RewardRow>(
       ctx,
-      `SELECT * FROM rewards r
-       WHERE $1 OR (r.active AND NOT EXISTS (
-         SELECT 1 FROM coupons c
-         WHERE c.id = r.coupon_id AND (c.withdrawn_at IS NOT NULL OR c.valid_until <= $2)))
-       ORDER BY r.points_cost, r.created_at`,
-      [withdrawn, this.clock.now()],
+      `SELECT * FROM rewards r ORDER BY r.points_cost, r.created_at`,
     );
+    return this.withCoupons(ctx, rows);
+  }
+
+  /** The rewards a row list gives, each with its coupon (if it gives one). */
+  private async withCoupons(ctx: RequestContext, rows: RewardRow[]): Promise<Reward[]> {
     const coupons = await this.couponsOf(ctx, rows);
     return rows.map((row) =>
       toReward(row, row.coupon_id ? (coupons.get(row.coupon_id) ?? null) : null),
@@ -225,21 +230,44 @@ export class RewardsService {
   }
 
   /** The mall as the member sees it: what each costs, what is left, and what is theirs to have. */
-  async forMember(ctx: RequestContext, memberId: string): Promise<ShopperReward[]> {
-    const rewards = await this.all(ctx);
+  async forMember(
+    ctx: RequestContext,
+    memberId: string,
+    page: PageQuery,
+  ): Promise<ShopperRewardPage> {
+    const after = decodeRankCursor(page.cursor);
+    // On offer: active, and a coupon's only while copies of it can be given.
+    const rows = await this.connection.query<RewardRow>(
+      ctx,
+      `SELECT * FROM rewards r
+       WHERE r.active AND NOT EXISTS (
+         SELECT 1 FROM coupons c
+         WHERE c.id = r.coupon_id AND (c.withdrawn_at IS NOT NULL OR c.valid_until <= $1))
+         AND ($2::int IS NULL OR (r.points_cost, r.id) > ($2, $3::uuid))
+       ORDER BY r.points_cost, r.id LIMIT $4`,
+      [this.clock.now(), after?.rank ?? null, after?.id ?? null, page.limit + 1],
+    );
+    const { shown, nextCursor } = rankPage(rows, page.limit, (row) => ({
+      rank: row.points_cost,
+      id: row.id,
+    }));
+    const rewards = await this.withCoupons(ctx, shown);
     const { tier } = await this.benefits.standing(ctx, memberId);
     const redeemed = await this.connection.query<{ reward_id: string; quantity: number }>(
       ctx,
       `SELECT reward_id, SUM(quantity)::int AS quantity FROM redemptions
-       WHERE member_id = $1 AND ${COUNTS_TO_LIMIT} GROUP BY reward_id`,
-      [memberId],
+       WHERE member_id = $1 AND reward_id = ANY($2::uuid[]) AND ${COUNTS_TO_LIMIT} GROUP BY reward_id`,
+      [memberId, rewards.map((reward) => reward.id)],
     );
     const mine = new Map(redeemed.map((r) => [r.reward_id, r.quantity]));
-    return rewards.map((reward) => ({
-      ...reward,
-      yourQuantity: mine.get(reward.id) ?? 0,
-      eligible: reaches(tier, reward.minTier),
-    }));
+    return {
+      items: rewards.map((reward) => ({
+        ...reward,
+        yourQuantity: mine.get(reward.id) ?? 0,
+        eligible: reaches(tier, reward.minTier),
+      })),
+      nextCursor,
+    };
   }
 
   /**
@@ -325,8 +353,7 @@ export class RewardsService {
         rewardId: reward.id,
       });
     }
-    const [redemption] = await this.redemptionsOf(ctx, memberId, redemptionId);
-    return redemption;
+    return this.redemptionOf(ctx, memberId, redemptionId);
   }
 
   /**
@@ -341,8 +368,7 @@ export class RewardsService {
     const redemption = await this.lockRedemption(ctx, redemptionId);
     if (redemption?.member_id !== memberId) throw redemptionNotFound(redemptionId);
     await this.cancel(ctx, redemption, ['awaiting_delivery']);
-    const [view] = await this.redemptionsOf(ctx, memberId, redemptionId);
-    return view;
+    return this.redemptionOf(ctx, memberId, redemptionId);
   }
 
   /**
@@ -366,7 +392,7 @@ export class RewardsService {
       { type: 'redemption', id: redemptionId },
       { reason, state: redemption.pickup_state, pointsReturned },
     );
-    const [view] = await this.redemptionsOf(ctx, redemption.member_id, redemptionId);
+    const view = await this.redemptionOf(ctx, redemption.member_id, redemptionId);
     await this.notifications.notify(ctx, redemption.member_id, {
       kind: 'reward_cancelled',
       dedupeKey: `reward-cancelled:${redemptionId}`,
@@ -377,9 +403,15 @@ export class RewardsService {
     return view;
   }
 
-  /** The member's redemptions, newest first. */
-  redemptions(ctx: RequestContext, memberId: string): Promise<Redemption[]> {
-    return this.redemptionsOf(ctx, memberId, null);
+  /** A page of the member's redemptions, newest first. */
+  async redemptions(
+    ctx: RequestContext,
+    memberId: string,
+    page: PageQuery,
+  ): Promise<RedemptionPage> {
+    const rows = await this.redemptionsOf(ctx, memberId, null, page);
+    const { shown, nextCursor } = keysetPage(rows, page.limit);
+    return { items: shown.map(({ view }) => view), nextCursor };
   }
 
   /** A redemption, locked before the member's points account as goods being handed over are. */
@@ -475,12 +507,28 @@ export class RewardsService {
     throw new Error('no free pickup code after several tries');
   }
 
-  /** The member's redemptions (one of them, or the latest 100), newest first. */
+  /** One of the member's redemptions; 404 for one that is not theirs. */
+  private async redemptionOf(
+    ctx: RequestContext,
+    memberId: string,
+    redemptionId: string,
+  ): Promise<Redemption> {
+    const [found] = await this.redemptionsOf(ctx, memberId, redemptionId, { limit: 1 });
+    if (!found) throw redemptionNotFound(redemptionId);
+    return found.view;
+  }
+
+  /**
+   * The member's redemptions, newest first: one of them, or a page (`limit + 1` read, after
+   * the cursor), each with its keyset position.
+   */
   private async redemptionsOf(
     ctx: RequestContext,
     memberId: string,
     redemptionId: string | null,
-  ): Promise<Redemption[]> {
+    page: Pick<PageQuery, 'limit' | 'cursor'>,
+  ): Promise<{ id: string; cursor_at: string; view: Redemption }[]> {
+    const after = decodeCursor(page.cursor);
     const rows = await this.connection.query<{
       id: string;
       reward_id: string;
@@ -497,38 +545,44 @@ export class RewardsService {
       picked_up_at: Date | null;
       cancelled_at: Date | null;
       points_returned: number | null;
+      cursor_at: string;
     }>(
       ctx,
-      `SELECT d.id, d.reward_id, r.name, r.kind, d.quantity, d.points, d.created_at,
+      `SELECT d.id, d.reward_id, r.name, r.kind, d.quantity, d.points, d.created_at, d.created_at::text AS cursor_at,
               d.pickup_point_id, p.name AS pickup_point_name, d.pickup_state, d.pickup_code, d.ready_at, d.picked_up_at,
               d.cancelled_at, d.points_returned
        FROM redemptions d JOIN rewards r ON r.id = d.reward_id
          LEFT JOIN pickup_points p ON p.id = d.pickup_point_id
        WHERE d.member_id = $1 AND ($2::uuid IS NULL OR d.id = $2)
-       ORDER BY d.created_at DESC, d.id DESC LIMIT 100`,
-      [memberId, redemptionId],
+         AND ($3::timestamptz IS NULL OR (d.created_at, d.id) < ($3, $4::uuid))
+       ORDER BY d.created_at DESC, d.id DESC LIMIT $5`,
+      [memberId, redemptionId, after?.at ?? null, after?.id ?? null, page.limit + 1],
     );
     return rows.map((r) => ({
       id: r.id,
-      rewardId: r.reward_id,
-      rewardName: r.name,
-      kind: r.kind,
-      quantity: r.quantity,
-      points: r.points,
-      pickup:
-        r.pickup_point_id && r.pickup_state && r.pickup_code
-          ? {
-              pickupPointId: r.pickup_point_id,
-              pickupPointName: r.pickup_point_name ?? '',
-              state: r.pickup_state,
-              pickupCode: OPEN_PICKUP_STATES.includes(r.pickup_state) ? r.pickup_code : null,
-              readyAt: r.ready_at?.toISOString() ?? null,
-              pickedUpAt: r.picked_up_at?.toISOString() ?? null,
-              cancelledAt: r.cancelled_at?.toISOString() ?? null,
-              pointsReturned: r.points_returned,
-            }
-          : null,
-      createdAt: r.created_at.toISOString(),
+      cursor_at: r.cursor_at,
+      view: {
+        id: r.id,
+        rewardId: r.reward_id,
+        rewardName: r.name,
+        kind: r.kind,
+        quantity: r.quantity,
+        points: r.points,
+        pickup:
+          r.pickup_point_id && r.pickup_state && r.pickup_code
+            ? {
+                pickupPointId: r.pickup_point_id,
+                pickupPointName: r.pickup_point_name ?? '',
+                state: r.pickup_state,
+                pickupCode: OPEN_PICKUP_STATES.includes(r.pickup_state) ? r.pickup_code : null,
+                readyAt: r.ready_at?.toISOString() ?? null,
+                pickedUpAt: r.picked_up_at?.toISOString() ?? null,
+                cancelledAt: r.cancelled_at?.toISOString() ?? null,
+                pointsReturned: r.points_returned,
+              }
+            : null,
+        createdAt: r.created_at.toISOString(),
+      },
     }));
   }
 

@@ -3,10 +3,16 @@ import { BUSINESS_TIME_ZONE, DEFAULT_TIERS, TierRule, tierRuleProblems } from '@
 import { MEMBER_TIERS, MemberTier } from '@linli/shared';
 import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
+import { decodeRankCursor, PageQuery, rankPage } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { AuditService } from '../audit/audit.service';
-import { TierRuleDto, TierRulesVersion, TierSimulation } from './dto/tier-rules.dto';
+import {
+  TierRuleDto,
+  TierRulesVersion,
+  TierRulesVersionPage,
+  TierSimulation,
+} from './dto/tier-rules.dto';
 import { tierRulesInvalid, tierRulesOutdated, tierRulesPublished } from './tiers.exception';
 
 interface VersionRow {
@@ -74,12 +80,17 @@ export class TierRulesService implements OnApplicationBootstrap {
     return { version: row.version, tiers: row.tiers };
   }
 
-  async list(ctx: RequestContext): Promise<TierRulesVersion[]> {
+  /** The versions, latest first, a page at a time. */
+  async list(ctx: RequestContext, page: PageQuery): Promise<TierRulesVersionPage> {
+    const after = decodeRankCursor(page.cursor);
     const rows = await this.connection.query<VersionRow>(
       ctx,
-      `SELECT * FROM tier_rule_versions ORDER BY version DESC`,
+      `SELECT * FROM tier_rule_versions WHERE $1::int IS NULL OR version < $1
+       ORDER BY version DESC LIMIT $2`,
+      [after?.rank ?? null, page.limit + 1],
     );
-    return rows.map(toVersion);
+    const { shown, nextCursor } = rankPage(rows, page.limit, (row) => ({ rank: row.version }));
+    return { items: shown.map(toVersion), nextCursor };
   }
 
   async get(ctx: RequestContext, version: number): Promise<TierRulesVersion> {

@@ -10,6 +10,7 @@ import {
   ParseUUIDPipe,
   Post,
   Put,
+  Query,
 } from '@nestjs/common';
 import { startOfBusinessDay } from '@linli/domain';
 import {
@@ -21,6 +22,7 @@ import {
 } from '@nestjs/swagger';
 import { Roles } from '../../common/auth/auth.decorators';
 import { Idempotent } from '../../common/idempotency/idempotency.interceptor';
+import { PageQuery } from '../../common/pagination';
 import { Ctx, RequestContext } from '../../common/request-context';
 import { AuditService } from '../audit/audit.service';
 import { ManualTierRequest, MemberCard } from './dto/member-card.dto';
@@ -28,6 +30,7 @@ import {
   CreateTierRulesRequest,
   TierRulesRequest,
   TierRulesVersion,
+  TierRulesVersionPage,
   TierSimulation,
 } from './dto/tier-rules.dto';
 import { MemberTiersService } from './member-tiers.service';
@@ -51,9 +54,9 @@ export class TierRulesController {
   constructor(private readonly rules: TierRulesService) {}
 
   @Get()
-  @ApiOkResponse({ type: TierRulesVersion, isArray: true })
-  list(@Ctx() ctx: RequestContext): Promise<TierRulesVersion[]> {
-    return this.rules.list(ctx);
+  @ApiOkResponse({ type: TierRulesVersionPage })
+  list(@Ctx() ctx: RequestContext, @Query() page: PageQuery): Promise<TierRulesVersionPage> {
+    return this.rules.list(ctx, page);
   }
 
   @Get(':version')

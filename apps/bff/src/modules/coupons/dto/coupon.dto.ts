@@ -15,6 +15,7 @@ import {
   Max,
   Min,
 } from 'class-validator';
+import { PageQuery } from '../../../common/pagination';
 import { SaysSomething, Trimmed } from '../../../common/text-fields';
 
 export const COUPON_KINDS = ['fixed', 'percent'] as const;
@@ -149,7 +150,7 @@ export class IssueCouponResult {
 export const MEMBER_COUPON_STATES = ['available', 'used', 'expired'] as const;
 export type MemberCouponState = (typeof MEMBER_COUPON_STATES)[number];
 
-export class MemberCouponQuery {
+export class MemberCouponQuery extends PageQuery {
   @ApiPropertyOptional({ enum: MEMBER_COUPON_STATES })
   @IsOptional()
   @IsIn(MEMBER_COUPON_STATES)
@@ -166,6 +167,12 @@ export class MemberCoupon extends Coupon {
   state!: MemberCouponState;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) orderId!: string | null;
   @ApiProperty({ format: 'date-time' }) issuedAt!: string;
+}
+
+export class MemberCouponPage {
+  @ApiProperty({ type: MemberCoupon, isArray: true, description: 'Newest first' })
+  items!: MemberCoupon[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
 }
 
 export class WithdrawCouponRequest {

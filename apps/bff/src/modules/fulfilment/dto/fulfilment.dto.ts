@@ -57,7 +57,13 @@ export class PickList {
   @ApiProperty({ type: PickListOrder, isArray: true }) orders!: PickListOrder[];
 }
 
-export class PickListQuery {
+export class PickListPage {
+  @ApiProperty({ type: PickList, isArray: true, description: 'Newest batch first' })
+  items!: PickList[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
+
+export class PickListQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('4') campaignId?: string;
 }
 

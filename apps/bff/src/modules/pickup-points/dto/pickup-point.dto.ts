@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsLatitude, IsLongitude, IsNumber, IsOptional, IsUUID } from 'class-validator';
+import { PageQuery } from '../../../common/pagination';
 
 /**
  * A coordinate in the query string: plain decimal text only. Number() would read '' and ' '
@@ -9,7 +10,7 @@ import { IsBoolean, IsLatitude, IsLongitude, IsNumber, IsOptional, IsUUID } from
 const toCoordinate = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^[+-]?\d{1,3}(\.\d+)?$/.test(value) ? Number(value) : value;
 
-export class NearbyQuery {
+export class NearbyQuery extends PageQuery {
   @ApiProperty({ example: 30.2772 })
   @Transform(toCoordinate)
   @IsNumber({ allowNaN: false, allowInfinity: false })
@@ -48,6 +49,12 @@ export class NearbyPickupPoint {
   @ApiProperty() longitude!: number;
   @ApiProperty({ description: 'Straight-line distance from the given place, in metres' })
   distanceMeters!: number;
+}
+
+export class NearbyPickupPointPage {
+  @ApiProperty({ type: NearbyPickupPoint, isArray: true, description: 'Nearest first' })
+  items!: NearbyPickupPoint[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
 }
 
 export class BindPickupPointRequest {

@@ -29,4 +29,10 @@ export class RecommendedCampaign {
 export class RecommendationList {
   @ApiProperty({ type: RecommendedCampaign, isArray: true, description: 'Best first' })
   items!: RecommendedCampaign[];
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Always null: the recommendations are one ranked list of at most `limit`',
+  })
+  nextCursor!: null;
 }

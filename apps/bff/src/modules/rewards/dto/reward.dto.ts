@@ -251,3 +251,15 @@ export class RewardPickupQuery extends PageQuery {
   @IsIn(REWARD_PICKUP_STATES)
   state?: RewardPickupState;
 }
+
+export class ShopperRewardPage {
+  @ApiProperty({ type: ShopperReward, isArray: true, description: 'Cheapest first' })
+  items!: ShopperReward[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
+
+export class RedemptionPage {
+  @ApiProperty({ type: Redemption, isArray: true, description: 'Newest first' })
+  items!: Redemption[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}

@@ -77,6 +77,12 @@ export class TierRulesVersion {
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) publishedAt!: string | null;
 }
 
+export class TierRulesVersionPage {
+  @ApiProperty({ type: TierRulesVersion, isArray: true, description: 'Latest version first' })
+  items!: TierRulesVersion[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
+
 export class TierMovement {
   @ApiProperty({ enum: MEMBER_TIERS, enumName: 'MemberTier' }) from!: MemberTier;
   @ApiProperty({ enum: MEMBER_TIERS, enumName: 'MemberTier' }) to!: MemberTier;

@@ -1,5 +1,6 @@
 import { Text, View } from '@tarojs/components';
 import type { MemberCoupon, MemberCouponState } from '@linli/api-contract';
+import { everyPage } from '@linli/api-client';
 import { useState } from 'react';
 import { NotLoaded } from '../../../components/load-failed';
 import { LogInFirst } from '../../../components/log-in-first';
@@ -53,7 +54,11 @@ export default function CouponsPage() {
     error,
     loading,
     load,
-  } = useLoaded(() => api.coupons.mine(), '优惠券加载失败', loggedIn);
+  } = useLoaded(
+    () => everyPage((cursor) => api.coupons.mine({ limit: 100, cursor })),
+    '优惠券加载失败',
+    loggedIn,
+  );
 
   if (!loggedIn) return <LogInFirst title="登录后查看优惠券" />;
   if (!coupons) return <NotLoaded error={error} loading={loading} onRetry={() => void load()} />;

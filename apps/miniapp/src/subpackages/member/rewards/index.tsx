@@ -2,6 +2,7 @@ import { Button } from '@nutui/nutui-react-taro';
 import { Image, Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import type { Redemption, ShopperReward } from '@linli/api-contract';
+import { everyPage } from '@linli/api-client';
 import { MEMBER_TIER_NAMES } from '@linli/shared';
 import { useRef, useState } from 'react';
 import { NotLoaded } from '../../../components/load-failed';
@@ -64,9 +65,9 @@ export default function RewardsPage() {
   const { data, error, loading, load } = useLoaded(
     async () => {
       const [rewards, wallet, redemptions] = await Promise.all([
-        api.rewards.list(),
+        everyPage((cursor) => api.rewards.list({ limit: 100, cursor })),
         api.points.wallet(),
-        api.rewards.redemptions(),
+        everyPage((cursor) => api.rewards.redemptions({ limit: 100, cursor }), 1),
       ]);
       return { rewards, available: wallet.available, redemptions };
     },
