@@ -3,7 +3,7 @@ import { RequestContext } from '../src/common/request-context';
 import { ReferralsService } from '../src/modules/engagement/referrals.service';
 import { PointsLedger } from '../src/modules/points/points-ledger.service';
 import { MemberTiersService } from '../src/modules/tiers/member-tiers.service';
-import { as, fulfilmentWorld } from './support/fulfilment-fixtures';
+import { as, fulfilmentWorld, HOUR_MS } from './support/fulfilment-fixtures';
 import { startTestApp, TestApp } from './support/test-app';
 
 describe('邀请有礼: an invitee’s first pickup rewards both sides (GET /me/invite)', () => {
@@ -39,6 +39,17 @@ describe('邀请有礼: an invitee’s first pickup rewards both sides (GET /me/
   };
   const available = async (who: { token: string }) =>
     (await w.get(who.token, '/me/points')).available as number;
+  /** The member's points from invites, by the state of their lots: pending, available, … */
+  const fromInvites = async (who: { id: string }) =>
+    Object.fromEntries(
+      (
+        await t.dataSource.query(
+          `SELECT state, sum(remaining)::int AS points FROM point_lots
+           WHERE member_id = $1 AND source_type = 'referral' GROUP BY state`,
+          [who.id],
+        )
+      ).map((lot: { state: string; points: number }) => [lot.state, lot.points]),
+    );
   const invite = (who: { token: string }) => w.get(who.token, '/me/invite');
   const inbox = async (who: { token: string }) =>
     (await w.get(who.token, '/me/notifications')).items as { kind: string; body: string }[];
@@ -58,14 +69,16 @@ describe('邀请有礼: an invitee’s first pickup rewards both sides (GET /me/
     // Paid, not yet picked up: nothing yet.
     expect(await available(invitee)).toBe(0);
 
+    // Picked up: the reward is pending until the after-sales window is over.
     await w.handOver(leader, invitee, first.id);
-    expect(await available(invitee)).toBe(50);
-    expect(await available(inviter)).toBe(100);
+    expect(await fromInvites(invitee)).toEqual({ pending: 50 });
+    expect(await fromInvites(inviter)).toEqual({ pending: 100 });
+    expect(await w.get(inviter.token, '/me/points')).toMatchObject({ available: 0, pending: 100 });
     await w.handOver(leader, invitee, second.id);
     await w.handOver(leader, other, others.id);
-    expect(await available(invitee)).toBe(50);
-    expect(await available(inviter)).toBe(100);
-    expect(await available(other)).toBe(0);
+    expect(await fromInvites(invitee)).toEqual({ pending: 50 });
+    expect(await fromInvites(inviter)).toEqual({ pending: 100 });
+    expect(await fromInvites(other)).toEqual({});
 
     expect(await invite(inviter)).toEqual({
       inviteCode,
@@ -80,16 +93,27 @@ describe('邀请有礼: an invitee’s first pickup rewards both sides (GET /me/
     expect(await inbox(inviter)).toEqual([
       expect.objectContaining({
         kind: 'referral_rewarded',
-        body: '你邀请的邻居 ref-invitee 完成了首单，送你 100 积分',
+        body: '你邀请的邻居 ref-invitee 完成了首单，送你 100 积分，售后期结束后到账',
       }),
     ]);
     expect((await inbox(invitee)).filter((n) => n.kind === 'referral_rewarded')).toEqual([
-      expect.objectContaining({ body: '首单取货成功，送你 50 积分，下单时可以抵扣现金' }),
+      expect.objectContaining({
+        body: '首单取货成功，送你 50 积分，售后期结束后到账，下单时可以抵扣现金',
+      }),
     ]);
     const entries = await w.get(inviter.token, '/me/points/entries');
     expect(entries.items).toEqual([
       expect.objectContaining({ amount: 100, sourceType: 'referral', reason: '邀请好友奖励' }),
     ]);
+
+    // The window over, the orders kept complete: the reward can be spent, on both sides, once.
+    w.clock.advance(8 * 24 * HOUR_MS);
+    await w.runJob('complete-orders');
+    await w.runJob('complete-orders');
+    expect(await fromInvites(invitee)).toEqual({ available: 50 });
+    expect(await fromInvites(inviter)).toEqual({ available: 100 });
+    expect(await available(inviter)).toBe(100);
+    expect((await w.get(w.admin, '/admin/points/reconciliation')).mismatches).toEqual([]);
   });
 
   it('rewards an inviter for at most the monthly cap of invitees, however many pick up at once; every invitee gets theirs', async () => {
@@ -122,8 +146,8 @@ describe('邀请有礼: an invitee’s first pickup rewards both sides (GET /me/
     );
     expect(verified.map((r) => r.status)).toEqual(Array(6).fill(200));
 
-    expect(await available(inviter)).toBe(160);
-    for (const invitee of invitees) expect(await available(invitee)).toBe(50);
+    expect(await fromInvites(inviter)).toEqual({ pending: 160 });
+    for (const invitee of invitees) expect(await fromInvites(invitee)).toEqual({ pending: 50 });
     expect(await invite(inviter)).toMatchObject({
       invited: 6,
       rewarded: 2,
@@ -161,7 +185,7 @@ describe('邀请有礼: an invitee’s first pickup rewards both sides (GET /me/
       ),
     );
     expect(await invite(inviter)).toMatchObject({ rewarded: 2, pointsEarned: 160 });
-    expect(await available(inviter)).toBe(160);
+    expect(await fromInvites(inviter)).toEqual({ pending: 160 });
   });
 
   /** The invitee asks for all of an order back and an operator agrees; the approval's answer. */
@@ -183,8 +207,7 @@ describe('邀请有礼: an invitee’s first pickup rewards both sides (GET /me/
       .post(`/api/v1/admin/members/${member.id}/points-adjustments`)
       .set(as(w.admin))
       .set('Idempotency-Key', randomUUID())
-      .send({ points: -points, reason: '兑换抵扣' })
-      .expect(201);
+      .send({ points: -points, reason: '兑换抵扣' });
 
   it('takes the reward back from both sides once the invitee has given back all they picked up', async () => {
     // The cap of the tests before (2 a month, 80 points) still holds.
@@ -196,24 +219,24 @@ describe('邀请有礼: an invitee’s first pickup rewards both sides (GET /me/
     await w.deliverTo(leader);
     await w.handOver(leader, invitee, first.id);
     await w.handOver(leader, invitee, second.id);
-    expect(await available(invitee)).toBe(50);
-    expect(await available(inviter)).toBe(80);
+    expect(await fromInvites(invitee)).toEqual({ pending: 50 });
+    expect(await fromInvites(inviter)).toEqual({ pending: 80 });
 
     // The first order back, the second kept: the reward stands.
     await (await refundWhole(invitee, first))().expect(200);
-    expect(await available(invitee)).toBe(50);
+    expect(await fromInvites(invitee)).toEqual({ pending: 50 });
     expect(await invite(inviter)).toMatchObject({ rewarded: 1, rewardedThisMonth: 1 });
 
-    // Both have spent some of it; the second order back too, and the reward goes.
-    await spend(invitee, 20);
-    await spend(inviter, 30);
+    // Neither side can spend it meanwhile: buy, refund, keep the points never works.
+    await spend(inviter, 30).expect(409);
+    // The second order back too, and the reward goes, all of it.
     const approve = await refundWhole(invitee, second);
     const approved = await approve().expect(200);
-    // The invitee's 20 points spent are kept back from the money, 1 yuan a 100 points.
-    expect(approved.body).toMatchObject({ shortfall: 20, refunded: approved.body.requested - 20 });
+    expect(approved.body).toMatchObject({ shortfall: 0, refunded: approved.body.requested });
     expect(approved.body.pointsClawedBack).toBeGreaterThanOrEqual(50);
+    expect(await fromInvites(invitee)).toEqual({ pending: 0 });
+    expect(await fromInvites(inviter)).toEqual({ pending: 0 });
     expect(await available(invitee)).toBe(0);
-    // The inviter gives back what is left of it: what they spent is theirs.
     expect(await available(inviter)).toBe(0);
     expect(await invite(inviter)).toMatchObject({
       rewarded: 0,
@@ -296,8 +319,9 @@ describe('邀请有礼: an invitee’s first pickup rewards both sides (GET /me/
     await new Promise((resolve) => setTimeout(resolve, 100));
     const pickup = inTransaction((ctx) => referrals.onPickedUp(ctx, invitee.id, [order.id]));
     await expect(Promise.all([checkIn, pickup])).resolves.toBeDefined();
-    expect(await available(invitee)).toBe(50);
-    expect(await available(inviter)).toBe(5 + 80);
+    expect(await fromInvites(invitee)).toEqual({ pending: 50 });
+    expect(await fromInvites(inviter)).toEqual({ pending: 80 });
+    expect(await available(inviter)).toBe(5);
   });
 
   it('is the member’s own, signed in', async () => {

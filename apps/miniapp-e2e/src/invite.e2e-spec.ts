@@ -12,7 +12,7 @@ describe('journey: a neighbour invites another through 邀请有礼', () => {
     await page.locator('.mine-invite-link').click();
     await waitForText(
       page.locator('.invite-head__rules'),
-      '邻居通过你的链接加入邻里，首单取货后：你得 100 积分，邻居得 50 积分；邻居取到的货全部退款的，奖励收回',
+      '邻居通过你的链接加入邻里，首单取货后：你得 100 积分，邻居得 50 积分，售后期结束后到账；邻居取到的货全部退款的，奖励收回',
     );
     await waitForText(page.locator('.invite-invited'), '0');
     const code = (await page.locator('.invite-head__code').innerText()).replace('邀请码 ', '');

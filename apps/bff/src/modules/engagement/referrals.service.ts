@@ -12,8 +12,10 @@ import { InviteView } from './dto/invite.dto';
 /**
  * 邀请有礼 (DESIGN.md section 8): a neighbour who joined through a member's invite code
  * rewards both when their first order is picked up, once; the inviter at most the policy's
- * monthly cap of invitees a Shanghai month, the invitee always. An invitee who gives back all
- * they picked up gives back the reward too, on both sides, for good.
+ * monthly cap of invitees a Shanghai month, the invitee always. The points are pending until
+ * an order the invitee keeps completes (its after-sales window over): an invitee who gives
+ * back all they picked up gives back the reward too, on both sides, for good, and nobody has
+ * spent any of it.
  */
 @Injectable()
 export class ReferralsService {
@@ -65,32 +67,50 @@ export class ReferralsService {
     if (inserted.length === 0) return;
     const source = { type: 'referral', id: inviteeId };
     if (inviteePoints > 0) {
-      await this.ledger.grant(ctx, inviteeId, source, inviteePoints, '新人首单奖励');
+      await this.ledger.earnPending(ctx, inviteeId, source, inviteePoints, '新人首单奖励');
       await this.notifications.notify(ctx, inviteeId, {
         kind: 'referral_rewarded',
         dedupeKey: `referral-rewarded:${inviteeId}:invitee`,
         title: '新人首单奖励',
-        body: `首单取货成功，送你 ${inviteePoints} 积分，下单时可以抵扣现金`,
+        body: `首单取货成功，送你 ${inviteePoints} 积分，售后期结束后到账，下单时可以抵扣现金`,
         data: { points: inviteePoints },
       });
     }
     if (inviterPoints > 0) {
-      await this.ledger.grant(ctx, invitee.inviter_id, source, inviterPoints, '邀请好友奖励');
+      await this.ledger.earnPending(ctx, invitee.inviter_id, source, inviterPoints, '邀请好友奖励');
       await this.notifications.notify(ctx, invitee.inviter_id, {
         kind: 'referral_rewarded',
         dedupeKey: `referral-rewarded:${inviteeId}:inviter`,
         title: '邀请好友奖励',
-        body: `你邀请的邻居 ${invitee.nickname} 完成了首单，送你 ${inviterPoints} 积分`,
+        body: `你邀请的邻居 ${invitee.nickname} 完成了首单，送你 ${inviterPoints} 积分，售后期结束后到账`,
         data: { points: inviterPoints, inviteeNickname: invitee.nickname },
       });
     }
   }
 
   /**
+   * After an order of the member completes, in the same transaction: the points of the reward
+   * they brought as an invitee, on both sides, become spendable (once; a reversed reward's are
+   * gone). The member's points account is the caller's already; the inviter's is taken next.
+   */
+  async onOrderKept(ctx: RequestContext, inviteeId: string): Promise<void> {
+    const [reward] = await this.connection.query<{ inviter_id: string }>(
+      ctx,
+      `SELECT inviter_id FROM referral_rewards WHERE invitee_id = $1 AND reversed_at IS NULL`,
+      [inviteeId],
+    );
+    if (!reward) return;
+    const source = { type: 'referral', id: inviteeId };
+    await this.ledger.activate(ctx, inviteeId, source);
+    await this.ledger.activate(ctx, reward.inviter_id, source);
+  }
+
+  /**
    * After a refund that leaves an order of the member with nothing, in the same transaction:
    * when the member was rewarded as an invitee and now keeps nothing they picked up, the reward
-   * is reversed and its points clawed back from both sides (the inviter is told). Returns the
-   * member's own points that could not be clawed back, for the refund to keep back.
+   * is reversed and its points, still pending, taken back from both sides (the inviter is
+   * told). Returns the member's own points that could not be clawed back, for the refund to
+   * keep back (none, while they are pending).
    */
   async onRefundedWhole(
     ctx: RequestContext,
@@ -139,7 +159,6 @@ export class ReferralsService {
       ));
     }
     if (reward.inviter_points > 0) {
-      // What the inviter has spent of it since is not theirs to pay back.
       await this.ledger.clawBack(ctx, reward.inviter_id, source, key, reward.inviter_points);
       const nickname = reward.invitee_nickname;
       await this.notifications.notify(ctx, reward.inviter_id, {

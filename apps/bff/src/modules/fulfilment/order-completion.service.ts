@@ -4,14 +4,15 @@ import { Clock } from '../../common/clock';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { CommissionLedger } from '../commission/commission-ledger.service';
+import { ReferralsService } from '../engagement/referrals.service';
 import { OrderTransitions } from '../group-buy/order-transitions.service';
 import { PointsLedger } from '../points/points-ledger.service';
 import { MemberTiersService } from '../tiers/member-tiers.service';
 
 /**
  * Closes orders whose after-sales window has ended, once each: the points they earned become
- * spendable, the growth they are worth (1 per yuan kept, floor) is recorded, and the leader's
- * commission becomes available. An order with a refund request still open waits for it.
+ * spendable (and an invite's reward their member brought), the growth they are worth (1 per
+ * yuan kept, floor) is recorded, and the leader's commission becomes available. An order with a refund request still open waits for it.
  * A delivering campaign closes once none of its orders is still open.
  */
 @Injectable()
@@ -22,6 +23,7 @@ export class OrderCompletionService {
     private readonly ledger: PointsLedger,
     private readonly tiers: MemberTiersService,
     private readonly commission: CommissionLedger,
+    private readonly referrals: ReferralsService,
     private readonly clock: Clock,
   ) {}
 
@@ -48,6 +50,7 @@ export class OrderCompletionService {
       const growth = Math.floor((order.payable_fen - order.refunded_fen) / 100);
       if (growth > 0) await this.tiers.recordGrowth(ctx, order.member_id, source, growth);
       await this.recordReviewGrowth(ctx, order);
+      await this.referrals.onOrderKept(ctx, order.member_id);
     }
     await this.commission.release(
       ctx,

@@ -57,8 +57,17 @@ export class PointsLedger {
     private readonly clock: Clock,
   ) {}
 
-  /** Credits points earned by a source as a pending lot; they count once activated. */
-  earnPending(ctx: RequestContext, memberId: string, source: PointsSource, amount: number) {
+  /**
+   * Credits points earned by a source as a pending lot; they count once activated. `reason`
+   * tells the member what they are for, where the source alone does not.
+   */
+  earnPending(
+    ctx: RequestContext,
+    memberId: string,
+    source: PointsSource,
+    amount: number,
+    reason?: string,
+  ) {
     assertPoints(amount, 'zero or more');
     const key = `earn:${source.type}:${source.id}`;
     return this.once(ctx, memberId, key, { amount }, async () => {
@@ -66,7 +75,7 @@ export class PointsLedger {
       const credit = newLot(amount, { state: 'pending', availableFrom: null, expiresAt: null });
       return {
         result: { amount, lotId: credit.allocations[0].lotId as string | null },
-        journal: { type: 'earn' as const, source, ...credit },
+        journal: { type: 'earn' as const, source, ...credit, reason },
       };
     });
   }

@@ -31,7 +31,7 @@ export default function InvitePage() {
       <View className="invite-head">
         <Text className="invite-head__title">邀请邻居，一起得积分</Text>
         <Text className="invite-head__rules">
-          {`邻居通过你的链接加入邻里，首单取货后：你得 ${invite.inviterPoints} 积分，邻居得 ${invite.inviteePoints} 积分；邻居取到的货全部退款的，奖励收回`}
+          {`邻居通过你的链接加入邻里，首单取货后：你得 ${invite.inviterPoints} 积分，邻居得 ${invite.inviteePoints} 积分，售后期结束后到账；邻居取到的货全部退款的，奖励收回`}
         </Text>
         <Text className="invite-head__code">{`邀请码 ${invite.inviteCode}`}</Text>
         <InviteButton
