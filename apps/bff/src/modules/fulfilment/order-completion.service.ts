@@ -43,7 +43,20 @@ export class OrderCompletionService {
        ORDER BY o.after_sales_ends_at LIMIT $2 FOR UPDATE OF o SKIP LOCKED`,
       [now, limit],
     );
-    for (const order of due) {
+    // A request committed after the statement above began, by a transaction that only locked
+    // the order, is not seen by it: asked again now, under the lock, it is, and its order waits.
+    const waiting = new Set(
+      (
+        await this.connection.query<{ order_id: string }>(
+          ctx,
+          `SELECT DISTINCT order_id FROM refund_requests
+           WHERE order_id = ANY($1::uuid[]) AND status = 'pending'`,
+          [due.map((o) => o.id)],
+        )
+      ).map((r) => r.order_id),
+    );
+    const completing = due.filter((o) => !waiting.has(o.id));
+    for (const order of completing) {
       const source = { type: 'order', id: order.id };
       await this.transitions.apply(ctx, order, 'complete', { completed_at: now });
       await this.ledger.activate(ctx, order.member_id, source);
@@ -54,10 +67,10 @@ export class OrderCompletionService {
     }
     await this.commission.release(
       ctx,
-      due.map((o) => o.id),
+      completing.map((o) => o.id),
     );
     await this.closeFinishedCampaigns(ctx);
-    return due.length;
+    return completing.length;
   }
 
   /** The growth that reviews of the order's lines kept (not refunded whole) earned, now it counts. */
