@@ -398,6 +398,38 @@ describe('insight reports (/admin/analytics)', () => {
       ]);
       await t.dataSource.query(`UPDATE points_policy SET redeem_points_per_yuan = 100`);
     });
+
+    it('counts points in the month they expired, though the job wrote their expiry after midnight', async () => {
+      const member = await insightHistory(t).member('expiry', ago(400));
+      const thisMonth = today.slice(0, 7);
+      const lastMonth = addMonths(thisMonth, -1);
+      const monthStart = startOfBusinessDay(`${thisMonth}-01`);
+      // A lot at the end of last month, expired by the job at 00:05 on the 1st.
+      const [lot] = await t.dataSource.query(
+        `INSERT INTO point_lots (member_id, source_type, source_id, amount, remaining, state,
+           available_from, expires_at, created_at)
+         VALUES ($1, 'test', $2, 70, 0, 'expired', $3, $4, $3) RETURNING id`,
+        [member, randomUUID(), ago(400), new Date(monthStart.getTime() - 1)],
+      );
+      const [entry] = await t.dataSource.query(
+        `INSERT INTO point_entries (member_id, type, amount, operation_key, source_type, source_id, created_at)
+         VALUES ($1, 'expire', -70, $2, 'test', $2, $3) RETURNING id`,
+        [member, `expire:${lot.id}`, new Date(monthStart.getTime() + 5 * 60_000)],
+      );
+      await t.dataSource.query(
+        `INSERT INTO point_allocations (entry_id, lot_id, amount) VALUES ($1, $2, -70)`,
+        [entry.id, lot.id],
+      );
+      const { body } = await get('points-liability').expect(200);
+      const month = (m: string) => body.months.find((row: { month: string }) => row.month === m);
+      expect(month(lastMonth).expired).toBe(70);
+      expect(month(thisMonth).expired).toBe(0);
+      const lastDay = addBusinessDays(`${thisMonth}-01`, -1);
+      const overview = await get(`overview?from=${lastMonth}-01&to=${lastDay}`).expect(200);
+      expect(overview.body.points.expired).toBe(70);
+      const now = await get(`overview?from=${thisMonth}-01&to=${today}`).expect(200);
+      expect(now.body.points.expired).toBe(0);
+    });
   });
 
   describe('churn', () => {

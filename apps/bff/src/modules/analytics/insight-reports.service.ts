@@ -37,6 +37,23 @@ const SHANGHAI_MONTH = (column: string) =>
 /** A year and a day: long enough for any year-on-year look, short enough to stay quick. */
 const LONGEST_PERIOD_DAYS = 366;
 
+/**
+ * The points journal from $1 (to $2, when `bounded`), each entry dated when it took effect: an
+ * expiry when its lot expired, at the end of a month, not when the job that wrote it ran (just
+ * after midnight, the next month; or later, after a pause, as long as a month on).
+ */
+const datedEntries = (bounded: boolean) => `(
+  SELECT type, amount, at FROM (
+    SELECT e.type, e.amount,
+      CASE WHEN e.type = 'expire' THEN COALESCE(
+        (SELECT l.expires_at FROM point_allocations a JOIN point_lots l ON l.id = a.lot_id
+         WHERE a.entry_id = e.id LIMIT 1), e.created_at)
+      ELSE e.created_at END AS at
+    FROM point_entries e
+    WHERE e.created_at >= $1${bounded ? ` AND e.created_at < $2::timestamptz + CASE WHEN e.type = 'expire' THEN interval '1 month' ELSE interval '0' END` : ''}
+  ) entries
+  WHERE at >= $1${bounded ? ' AND at < $2' : ''})`;
+
 const POINTS_FLOW = `
   COALESCE(sum(amount) FILTER (WHERE type = 'earn' OR (type = 'adjust' AND amount > 0)), 0)::bigint AS issued,
   COALESCE(-sum(amount) FILTER (WHERE type = 'clawback' OR (type = 'adjust' AND amount < 0)), 0)::bigint AS clawed_back,
@@ -103,10 +120,10 @@ export class InsightReportsService {
            (SELECT count(*) FROM purchases)::int AS orders`,
         [start, end],
       );
-      const [flow] = await sql<FlowRow>(
-        `SELECT ${POINTS_FLOW} FROM point_entries WHERE created_at >= $1 AND created_at < $2`,
-        [start, end],
-      );
+      const [flow] = await sql<FlowRow>(`SELECT ${POINTS_FLOW} FROM ${datedEntries(true)} dated`, [
+        start,
+        end,
+      ]);
       const outstanding = await this.outstandingPoints(sql);
       const tiers = await sql<{ tier: string; members: number }>(
         `SELECT tier, count(*)::int AS members FROM members WHERE created_at < $1
@@ -303,8 +320,8 @@ export class InsightReportsService {
       );
       const flows = await sql<FlowRow & { month: string }>(
         `SELECT to_char(month, 'YYYY-MM') AS month, issued, clawed_back, redeemed, expired FROM (
-           SELECT ${SHANGHAI_MONTH('created_at')} AS month, ${POINTS_FLOW}
-           FROM point_entries WHERE created_at >= $1 GROUP BY 1) g`,
+           SELECT ${SHANGHAI_MONTH('at')} AS month, ${POINTS_FLOW}
+           FROM ${datedEntries(false)} dated GROUP BY 1) g`,
         [startOfBusinessDay(`${firstMonth}-01`)],
       );
       const zero = { issued: '0', clawed_back: '0', redeemed: '0', expired: '0' };
