@@ -238,6 +238,30 @@ describe('insight reports (/admin/analytics)', () => {
     });
   });
 
+  describe('rfm on the first days', () => {
+    it('scores buyers tied on the freshest day as recent as can be: new, not lost', async () => {
+      await wipe();
+      const history = insightHistory(t);
+      const east = await history.pickupPoint('东门');
+      for (let i = 0; i < 6; i += 1)
+        await history.order(
+          await history.member(`first-${i}`, ago(3)),
+          east,
+          ago(1),
+          100 * (i + 1),
+        );
+      const { body } = await get('rfm').expect(200);
+      const bySegment = Object.fromEntries(
+        body.segments.map((s: { segment: string; members: number }) => [s.segment, s.members]),
+      );
+      expect(bySegment).toMatchObject({ new: 6, lost: 0 });
+      const { body: listed } = await get('rfm?segment=new').expect(200);
+      expect(listed.members.map((m: { recencyScore: number }) => m.recencyScore)).toEqual(
+        Array(6).fill(5),
+      );
+    });
+  });
+
   describe('cohorts', () => {
     beforeAll(async () => {
       await wipe();

@@ -159,13 +159,15 @@ export class InsightReportsService {
 
   async rfm(segment: RfmSegment | undefined, limit: number): Promise<RfmReport> {
     await this.summaries.ensureToday();
-    // Quintiles by percent_rank: members tied on a value share the lower score, so that (say)
-    // every one-day buyer has the same frequency score.
+    // Quintiles by percent_rank, so that members tied on a value share a score: the lower one
+    // for frequency and spend (every one-day buyer has the lowest frequency score), the higher
+    // one for recency, ranked from the freshest (everyone who bought yesterday is as recent as
+    // can be, however many they are).
     const scored = `
       WITH rfm AS (
         SELECT member_id, as_of - last_day AS recency_days, days AS frequency, total_fen AS monetary
         FROM purchase_summaries WHERE as_of = $1)
-      SELECT *, LEAST(5, 1 + floor(5 * percent_rank() OVER (ORDER BY recency_days DESC)))::int AS r,
+      SELECT *, (5 - LEAST(4, floor(5 * percent_rank() OVER (ORDER BY recency_days))))::int AS r,
         LEAST(5, 1 + floor(5 * percent_rank() OVER (ORDER BY frequency)))::int AS f,
         LEAST(5, 1 + floor(5 * percent_rank() OVER (ORDER BY monetary)))::int AS m
       FROM rfm`;
