@@ -4,6 +4,7 @@ import {
   GammaGammaParams,
   gammaGammaLogLikelihood,
   RepeatSpend,
+  spendModel,
 } from './gamma-gamma';
 import { seededRandom, simulateAmounts } from './simulation';
 
@@ -27,6 +28,19 @@ describe('Gamma-Gamma', () => {
   it('expects the population’s mean spend of a customer who has not come back', () => {
     expect(expectedAverageSpend(cdnowLike, 0, 0)).toBeCloseTo((6.25 * 15.44) / 2.74, 12);
     expect(expectedAverageSpend({ p: 2, q: 0.8, gamma: 10 }, 0, 0)).toBe(Infinity);
+  });
+
+  it('values customers only with a fit that converged and whose population mean spend exists', () => {
+    const fit = (q: number, converged = true) => ({
+      params: { p: 2, q, gamma: 10 },
+      logLikelihood: -1,
+      converged,
+      customers: 3,
+    });
+    expect(spendModel(fit(3.74))).toEqual({ p: 2, q: 3.74, gamma: 10 });
+    expect(spendModel(fit(1))).toBeNull();
+    expect(spendModel(fit(0.8))).toBeNull();
+    expect(spendModel(fit(3.74, false))).toBeNull();
   });
 
   const spends: RepeatSpend[] = [

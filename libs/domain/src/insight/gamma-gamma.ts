@@ -188,6 +188,15 @@ export function fitGammaGamma(customers: Iterable<RepeatSpend>): GammaGammaFit {
 }
 
 /**
+ * The parameters of a fit that can value every customer, or null: it has to have converged and
+ * the population's mean spend, pγ/(q-1), has to exist (q > 1). With heavy-tailed amounts it
+ * does not, and a customer who has not come back would be expected to spend without bound.
+ */
+export function spendModel(fit: GammaGammaFit): GammaGammaParams | null {
+  return fit.converged && fit.params.q > 1 ? fit.params : null;
+}
+
+/**
  * The expected mean amount of a customer's future transactions (Fader and Hardie's note 025,
  * equation 5; lifetimes' conditional_expected_average_profit): p(γ + x m) / (px + q - 1), a
  * blend of their own mean and the population's, pγ/(q-1), which is what it is for x = 0.

@@ -4105,7 +4105,7 @@ export interface components {
             /** @description Buyers it was fitted on: all of them, or 20,000 drawn evenly when there are more */
             customers: number;
             bgnbd: components["schemas"]["BgNbdParameters"];
-            /** @description Null until some buyer has bought on two days */
+            /** @description Null until some buyer has bought on two days, or when the fit cannot value every buyer (it did not converge, or the population mean spend does not exist, q <= 1): expected spend is then 0 */
             gammaGamma: components["schemas"]["GammaGammaParameters"] | null;
         };
         LifecycleSummary: {

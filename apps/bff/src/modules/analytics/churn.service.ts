@@ -3,6 +3,7 @@ import {
   addBusinessDays,
   BgNbdParams,
   expectedAverageSpend,
+  spendModel,
   expectedPurchases,
   fitBgNbd,
   fitGammaGamma,
@@ -159,11 +160,17 @@ export class ChurnService {
           customers: buyers,
           bgnbd: fitBgNbd(repeated(sample, (g) => ({ frequency: g.x, recency: g.t_x, age: g.t })))
             .params,
+          // No spend model, rather than one that expects some buyers to spend without bound.
           gammaGamma:
             repeatSpend.length > 0
-              ? fitGammaGamma(
-                  repeated(repeatSpend, (g) => ({ frequency: g.x, monetary: Number(g.mean_fen) })),
-                ).params
+              ? spendModel(
+                  fitGammaGamma(
+                    repeated(repeatSpend, (g) => ({
+                      frequency: g.x,
+                      monetary: Number(g.mean_fen),
+                    })),
+                  ),
+                )
               : null,
         };
       });

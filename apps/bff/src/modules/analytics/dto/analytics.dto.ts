@@ -242,7 +242,8 @@ export class ChurnModel {
   @ApiProperty({
     type: GammaGammaParameters,
     nullable: true,
-    description: 'Null until some buyer has bought on two days',
+    description:
+      'Null until some buyer has bought on two days, or when the fit cannot value every buyer (it did not converge, or the population mean spend does not exist, q <= 1): expected spend is then 0',
   })
   gammaGamma!: GammaGammaParameters | null;
 }
