@@ -1,5 +1,7 @@
+import { businessDay } from '@linli/domain';
 import { ErrorCode } from '@linli/shared';
 import { randomUUID } from 'node:crypto';
+import { Clock } from '../src/common/clock';
 import { createPickupPoints, liveCampaign } from './support/group-buy-fixtures';
 import { loginAdmin, loginMember, startTestApp, TestApp } from './support/test-app';
 
@@ -195,6 +197,47 @@ describe('catalogue and campaigns', () => {
     expect(await listed(silver.accessToken)).toContain(exclusive.id);
     await order(silver.accessToken).expect(201);
     expect(await listed(shopper)).not.toContain(exclusive.id);
+  });
+
+  it('offers a member-day campaign on the member day only, and never while no member day is set', async () => {
+    const clock = t.app.get(Clock);
+    const dayToday = Number(businessDay(clock.now()).slice(8, 10));
+    const setMemberDay = (day: number | null) =>
+      t.dataSource.query(`UPDATE points_policy SET member_day = $1`, [day]);
+    const [{ member_day: before }] = await t.dataSource.query(
+      `SELECT member_day FROM points_policy`,
+    );
+    const memberDay = (
+      await create(liveCampaign(skuId, { memberDayOnly: true, title: '会员日秒杀' })).expect(201)
+    ).body;
+    expect(memberDay.memberDayOnly).toBe(true);
+    await publish(memberDay.id).expect(200);
+    const listed = async () =>
+      (
+        await t.http().get('/api/v1/campaigns?limit=100').set(as(shopper)).expect(200)
+      ).body.items.map((c: { id: string }) => c.id);
+    const quote = () =>
+      t
+        .http()
+        .post('/api/v1/orders/quote')
+        .set(as(shopper))
+        .send({ items: [{ campaignId: memberDay.id, quantity: 1 }] });
+    try {
+      for (const day of [null, (dayToday % 28) + 1]) {
+        await setMemberDay(day);
+        expect(await listed()).not.toContain(memberDay.id);
+        await shopperView(memberDay.id).expect(404);
+        await quote().expect(404);
+        await placeOrder(shopper, memberDay.id).expect(404);
+      }
+      await setMemberDay(dayToday);
+      expect(await listed()).toContain(memberDay.id);
+      expect((await shopperView(memberDay.id).expect(200)).body.memberDayOnly).toBe(true);
+      await quote().expect(200);
+      await placeOrder(shopper, memberDay.id).expect(201);
+    } finally {
+      await setMemberDay(before);
+    }
   });
 
   it('lists live campaigns a page at a time, those cutting off soonest first', async () => {

@@ -35,6 +35,7 @@ import { CouponWithdrawal1767300000000 } from './migrations/1767300000000-coupon
 import { ReviewModeration1767400000000 } from './migrations/1767400000000-review-moderation';
 import { ReferralReversals1767500000000 } from './migrations/1767500000000-referral-reversals';
 import { TierRulesBasedOn1767600000000 } from './migrations/1767600000000-tier-rules-based-on';
+import { MemberDayCampaigns1767700000000 } from './migrations/1767700000000-member-day-campaigns';
 
 /** In the order they run; a migration that has landed is never edited. */
 export const MIGRATIONS = [
@@ -75,4 +76,5 @@ export const MIGRATIONS = [
   ReviewModeration1767400000000,
   ReferralReversals1767500000000,
   TierRulesBasedOn1767600000000,
+  MemberDayCampaigns1767700000000,
 ];

@@ -4,9 +4,19 @@ import { useEffect, useState } from 'react';
 import { countdown, yuan } from '../services/format';
 import './campaign-parts.scss';
 
-/** 会员专享: a campaign offered only to the tiers whose benefits include it. */
-export function ExclusiveBadge({ campaign }: { campaign: ShopperCampaign }) {
-  return campaign.exclusive ? <Text className="exclusive-badge">会员专享</Text> : null;
+/**
+ * 会员专享: a campaign offered only to the tiers whose benefits include it; 会员日专享: one
+ * offered only on the member day.
+ */
+export function CampaignBadges({ campaign }: { campaign: ShopperCampaign }) {
+  return (
+    <>
+      {campaign.exclusive && <Text className="exclusive-badge">会员专享</Text>}
+      {campaign.memberDayOnly && (
+        <Text className="exclusive-badge member-day-badge">会员日专享</Text>
+      )}
+    </>
+  );
 }
 
 /** The caller's price, the group price when the tier beats it, and the list price struck out. */

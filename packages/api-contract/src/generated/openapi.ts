@@ -2993,6 +2993,11 @@ export interface components {
              * @default false
              */
             exclusive: boolean;
+            /**
+             * @description 会员日专享: offered only on the member day of the points policy (memberDay, a day of the month in Shanghai), to every member it is otherwise for; never while no member day is set
+             * @default false
+             */
+            memberDayOnly: boolean;
             /** @default true */
             tierDiscountApplies: boolean;
             /**
@@ -3031,6 +3036,8 @@ export interface components {
             tierDiscountApplies: boolean;
             /** @description 会员专享: offered only to members whose tier has the exclusiveCampaigns benefit */
             exclusive: boolean;
+            /** @description 会员日专享: offered only on the member day */
+            memberDayOnly: boolean;
             /** @description Units sold so far */
             sold: number;
             /** @description Neighbours who have paid so far: the count the cut-off holds against minBuyers */
@@ -3069,6 +3076,11 @@ export interface components {
              * @default false
              */
             exclusive: boolean;
+            /**
+             * @description 会员日专享: offered only on the member day of the points policy (memberDay, a day of the month in Shanghai), to every member it is otherwise for; never while no member day is set
+             * @default false
+             */
+            memberDayOnly: boolean;
             /** @default true */
             tierDiscountApplies: boolean;
             /**
@@ -3133,6 +3145,8 @@ export interface components {
             tierDiscountApplies: boolean;
             /** @description 会员专享: offered only to members whose tier has the exclusiveCampaigns benefit */
             exclusive: boolean;
+            /** @description 会员日专享: offered only on the member day */
+            memberDayOnly: boolean;
             /** @description Units sold so far */
             sold: number;
             /** @description Neighbours who have paid so far: the count the cut-off holds against minBuyers */

@@ -68,6 +68,7 @@ const CAMPAIGN_FIELDS = [
   'pickupPointIds',
   'tiers',
   'exclusive',
+  'memberDayOnly',
   'tierDiscountApplies',
   'commissionBps',
 ] as const satisfies readonly (keyof UpdateCampaignRequest)[];
@@ -108,6 +109,7 @@ export interface CampaignRow {
   tiers: MemberTier[] | null;
   tier_discount_applies: boolean;
   exclusive: boolean;
+  member_day_only: boolean;
   commission_bps: number;
   status: 'draft' | 'published' | 'cut_off' | 'delivering' | 'closed' | 'failed';
   cursor_at: string;
@@ -171,6 +173,7 @@ function toCampaign(row: CampaignRow, now: Date, buyers: number): Campaign {
     pickupDate: row.pickup_date,
     tierDiscountApplies: row.tier_discount_applies,
     exclusive: row.exclusive,
+    memberDayOnly: row.member_day_only,
     sold: row.stock_total - row.stock_left,
     buyers,
   };
@@ -327,8 +330,8 @@ export class CampaignsService {
       ctx,
       `INSERT INTO campaigns (sku_id, title, group_price_fen, tier_prices, stock_total, stock_left, per_member_limit,
          min_buyers, starts_at, cuts_off_at, pickup_date, pickup_point_ids, tiers, tier_discount_applies, commission_bps,
-         exclusive)
-       VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
+         exclusive, member_day_only)
+       VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
       campaignColumns(fields),
     );
     await this.audit.record(
@@ -368,8 +371,8 @@ export class CampaignsService {
       `UPDATE campaigns SET sku_id = $1, title = $2, group_price_fen = $3, tier_prices = $4,
          stock_total = $5, stock_left = $5, per_member_limit = $6, min_buyers = $7, starts_at = $8,
          cuts_off_at = $9, pickup_date = $10, pickup_point_ids = $11, tiers = $12,
-         tier_discount_applies = $13, commission_bps = $14, exclusive = $15
-       WHERE id = $16 AND status = 'draft'`,
+         tier_discount_applies = $13, commission_bps = $14, exclusive = $15, member_day_only = $16
+       WHERE id = $17 AND status = 'draft'`,
       [...campaignColumns(after), campaignId],
     );
     await this.audit.record(
@@ -651,8 +654,9 @@ export class CampaignsService {
 
   /**
    * The campaigns the shopper can buy at `now`, as GET /campaigns lists them: published and
-   * between start and cut-off, at their pickup point, for their tier, and member-exclusive ones
-   * only when their tier's benefits include them; cutting off soonest first, after `after`.
+   * between start and cut-off, at their pickup point, for their tier, member-exclusive ones
+   * only when their tier's benefits include them, and member-day ones only on the member day;
+   * cutting off soonest first, after `after`.
    */
   async liveRows(
     ctx: RequestContext,
@@ -666,6 +670,7 @@ export class CampaignsService {
        WHERE c.status = 'published' AND c.starts_at <= $1 AND c.cuts_off_at > $1
          AND (c.pickup_point_ids IS NULL OR $2 = ANY(c.pickup_point_ids))
          AND (c.tiers IS NULL OR $3 = ANY(c.tiers)) AND (NOT c.exclusive OR $7)
+         AND (NOT c.member_day_only OR $8)
          AND ($4::timestamptz IS NULL OR (c.cuts_off_at, c.id) > ($4::timestamptz, $5::uuid))
        ORDER BY c.cuts_off_at, c.id LIMIT $6`,
       [
@@ -676,6 +681,7 @@ export class CampaignsService {
         after?.id ?? null,
         limit,
         benefits.exclusiveCampaigns,
+        benefits.memberDay,
       ],
     );
   }
@@ -771,7 +777,7 @@ export class CampaignsService {
 
   /**
    * The campaign row when it is offered to the member (published, their pickup point, their
-   * tier, and their tier's benefit when it is member-exclusive).
+   * tier, their tier's benefit when it is member-exclusive, the member day when it is for it).
    */
   async visibleRow(
     ctx: RequestContext,
@@ -794,8 +800,15 @@ export class CampaignsService {
       `${CAMPAIGN_SELECT}
        WHERE c.id = ANY($1::uuid[]) AND c.status <> 'draft'
          AND (c.pickup_point_ids IS NULL OR $2 = ANY(c.pickup_point_ids))
-         AND (c.tiers IS NULL OR $3 = ANY(c.tiers)) AND (NOT c.exclusive OR $4)`,
-      [campaignIds, place.pickupPointId, place.tier, benefits.exclusiveCampaigns],
+         AND (c.tiers IS NULL OR $3 = ANY(c.tiers)) AND (NOT c.exclusive OR $4)
+         AND (NOT c.member_day_only OR $5)`,
+      [
+        campaignIds,
+        place.pickupPointId,
+        place.tier,
+        benefits.exclusiveCampaigns,
+        benefits.memberDay,
+      ],
     );
   }
 
@@ -871,6 +884,7 @@ function campaignColumns(fields: CampaignFields): unknown[] {
     fields.tierDiscountApplies ?? true,
     fields.commissionBps ?? 1000,
     fields.exclusive ?? false,
+    fields.memberDayOnly ?? false,
   ];
 }
 
@@ -890,6 +904,7 @@ function campaignFields(row: CampaignRow): CampaignFields {
     pickupPointIds: row.pickup_point_ids,
     tiers: row.tiers,
     exclusive: row.exclusive,
+    memberDayOnly: row.member_day_only,
     tierDiscountApplies: row.tier_discount_applies,
     commissionBps: row.commission_bps,
   };

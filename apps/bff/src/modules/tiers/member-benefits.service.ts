@@ -18,6 +18,8 @@ export interface MemberBenefits {
   memberDayMultiplierPct: number;
   birthdayGiftPoints: number;
   exclusiveCampaigns: boolean;
+  /** Whether the day is the points policy's member day (会员日), when its campaigns are open. */
+  memberDay: boolean;
 }
 
 /** A member as a request that prices or rewards for them sees them, and the points policy. */
@@ -81,5 +83,6 @@ function benefitsOf(
     memberDayMultiplierPct: policy.memberDay === dayOfMonth ? policy.memberDayMultiplierPct : 100,
     birthdayGiftPoints: tier.birthdayGiftPoints,
     exclusiveCampaigns: tier.exclusiveCampaigns,
+    memberDay: policy.memberDay === dayOfMonth,
   };
 }

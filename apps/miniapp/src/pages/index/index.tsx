@@ -3,7 +3,7 @@ import { Image, Text, View } from '@tarojs/components';
 import Taro, { useDidShow, useReachBottom, useRouter } from '@tarojs/taro';
 import type { ShopperCampaign } from '@linli/api-contract';
 import { BuyButton } from '../../components/buy-button';
-import { CampaignPrices, CampaignStock, ExclusiveBadge } from '../../components/campaign-parts';
+import { CampaignPrices, CampaignStock, CampaignBadges } from '../../components/campaign-parts';
 import { LoadFailed } from '../../components/load-failed';
 import { RecommendationStrip } from '../../components/recommendation-strip';
 import { comeBack } from '../../services/come-back';
@@ -23,7 +23,7 @@ function CampaignCard({ campaign }: { campaign: ShopperCampaign }) {
       <View className="campaign-card__open" onClick={open}>
         {cover && <Image className="campaign-card-cover" src={cover} mode="aspectFill" lazyLoad />}
         <View className="campaign-card__body">
-          <ExclusiveBadge campaign={campaign} />
+          <CampaignBadges campaign={campaign} />
           <Text className="campaign-card__title">{campaign.title}</Text>
           <CampaignPrices campaign={campaign} />
           <CampaignStock campaign={campaign} />

@@ -142,6 +142,14 @@ export class CreateCampaignRequest {
   @IsOptional()
   @IsBoolean()
   exclusive?: boolean;
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      '会员日专享: offered only on the member day of the points policy (memberDay, a day of the month in Shanghai), to every member it is otherwise for; never while no member day is set',
+  })
+  @IsOptional()
+  @IsBoolean()
+  memberDayOnly?: boolean;
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() tierDiscountApplies?: boolean;
   @ApiPropertyOptional({
     default: 1000,
@@ -222,6 +230,8 @@ export class Campaign {
     description: '会员专享: offered only to members whose tier has the exclusiveCampaigns benefit',
   })
   exclusive!: boolean;
+  @ApiProperty({ description: '会员日专享: offered only on the member day' })
+  memberDayOnly!: boolean;
   @ApiProperty({ description: 'Units sold so far' }) sold!: number;
   @ApiProperty({
     description: 'Neighbours who have paid so far: the count the cut-off holds against minBuyers',

@@ -2,7 +2,7 @@ import { Image, Swiper, SwiperItem, Text, View } from '@tarojs/components';
 import Taro, { useDidShow, useRouter, useShareAppMessage } from '@tarojs/taro';
 import { MEMBER_TIER_NAMES } from '@linli/shared';
 import { BuyButton } from '../../../components/buy-button';
-import { CampaignPrices, CampaignStock, ExclusiveBadge } from '../../../components/campaign-parts';
+import { CampaignPrices, CampaignStock, CampaignBadges } from '../../../components/campaign-parts';
 import { InviteButton } from '../../../components/invite-button';
 import { LoadFailed } from '../../../components/load-failed';
 import { NeighbourReviews } from './neighbour-reviews';
@@ -101,7 +101,7 @@ export default function CampaignPage() {
         </Swiper>
       )}
       <View className="campaign-detail__card">
-        <ExclusiveBadge campaign={campaign} />
+        <CampaignBadges campaign={campaign} />
         <Text className="campaign-detail-title">{campaign.title}</Text>
         <Text className="campaign-detail__sku">
           {campaign.productName} · {campaign.skuName}
