@@ -113,6 +113,12 @@ describe('insight reports (/admin/analytics)', () => {
         `overview?from=${addBusinessDays(today, -3)}&to=${addBusinessDays(today, -3)}`,
       ).expect(200);
       expect(oneDay.body).toMatchObject({ gmvFen: 250, orders: 2, activeMembers: 1 });
+      // Before erin joined: she is not among the period's members, but tiers are as they are now.
+      const earlier = await get(
+        `overview?from=${addBusinessDays(today, -60)}&to=${addBusinessDays(today, -10)}`,
+      ).expect(200);
+      expect(earlier.body.members).toBe(5);
+      expect(earlier.body.tiers).toEqual((await get('overview').expect(200)).body.tiers);
     });
 
     it('refuses a period backwards, too long or badly written', async () => {

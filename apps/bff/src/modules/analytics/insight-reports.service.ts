@@ -126,9 +126,8 @@ export class InsightReportsService {
       ]);
       const outstanding = await this.outstandingPoints(sql);
       const tiers = await sql<{ tier: string; members: number }>(
-        `SELECT tier, count(*)::int AS members FROM members WHERE created_at < $1
+        `SELECT tier, count(*)::int AS members FROM members
          GROUP BY tier ORDER BY members DESC, tier`,
-        [end],
       );
       const movements = await sql<{ from_tier: string; to_tier: string; members: number }>(
         `SELECT from_tier, to_tier, count(DISTINCT member_id)::int AS members FROM tier_changes
