@@ -213,6 +213,15 @@ describe('rewards mall (GET /rewards, POST /me/redemptions): coupons for points,
     expect(await available(fay.token)).toBe(4_800);
   });
 
+  interface ShopperRewardRow {
+    id: string;
+    pointsCost: number;
+    eligible: boolean;
+    stockLeft: number;
+    yourQuantity: number;
+    perMemberLimit: number;
+  }
+
   it('pages through the mall cheapest first and the member’s redemptions newest first', async () => {
     await createReward({ name: '8 元券', pointsCost: 160 });
     await createReward({ name: '又一张 5 元券', pointsCost: 100 });
@@ -234,13 +243,17 @@ describe('rewards mall (GET /rewards, POST /me/redemptions): coupons for points,
     };
     const mall = await read('/api/v1/rewards');
     const whole = (await t.http().get('/api/v1/rewards?limit=100').set(as(lu.token)).expect(200))
-      .body.items as { id: string; pointsCost: number }[];
+      .body.items as ShopperRewardRow[];
     expect(mall).toEqual(whole);
     const costs = mall.map((r) => r.pointsCost as number);
     expect(costs).toEqual([...costs].sort((a, b) => a - b));
 
     const made: string[] = [];
-    for (const reward of whole.slice(0, 3))
+    const redeemable = whole.filter(
+      (r) => r.eligible && r.stockLeft > 0 && r.yourQuantity < r.perMemberLimit,
+    );
+    expect(redeemable.length).toBeGreaterThanOrEqual(3);
+    for (const reward of redeemable.slice(0, 3))
       made.push((await redeem(lu.token, { rewardId: reward.id, quantity: 1 }).expect(201)).body.id);
     expect((await read('/api/v1/me/redemptions')).map((r) => r.id)).toEqual(made.reverse());
     await t.http().get('/api/v1/rewards?cursor=e30').set(as(lu.token)).expect(400);

@@ -55,21 +55,28 @@ function isTimestampText(at: unknown): at is string {
 }
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function encodeCursor(cursor: KeysetCursor): string {
+export function encodeCursor(cursor: KeysetCursor | RankCursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined): KeysetCursor | null {
+/** The position a cursor holds, if it reads as one `valid` takes; 400 for any other text. */
+function decodeAs<C>(cursor: string | undefined, valid: (value: unknown) => C | null): C | null {
   if (!cursor) return null;
+  let position: C | null = null;
   try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (isTimestampText(value?.at) && UUID.test(value?.id)) {
-      return { at: value.at, id: value.id };
-    }
+    position = valid(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
   } catch {
-    // fall through
+    // not JSON: not a cursor
   }
+  if (position) return position;
   throw new AppException(HttpStatus.BAD_REQUEST, ErrorCode.ValidationFailed, 'cursor is not valid');
+}
+
+export function decodeCursor(cursor: string | undefined): KeysetCursor | null {
+  return decodeAs(cursor, (value) => {
+    const { at, id } = (value ?? {}) as Record<string, unknown>;
+    return isTimestampText(at) && typeof id === 'string' && UUID.test(id) ? { at, id } : null;
+  });
 }
 
 /**
@@ -83,52 +90,48 @@ export interface RankCursor {
 }
 
 export function decodeRankCursor(cursor: string | undefined): RankCursor | null {
-  if (!cursor) return null;
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Number.isSafeInteger(value?.rank) &&
-      (value.id === undefined || (typeof value.id === 'string' && UUID.test(value.id)))
-    ) {
-      return { rank: value.rank, id: value.id };
-    }
-  } catch {
-    // fall through
-  }
-  throw new AppException(HttpStatus.BAD_REQUEST, ErrorCode.ValidationFailed, 'cursor is not valid');
+  return decodeAs(cursor, (value) => {
+    const { rank, id } = (value ?? {}) as Record<string, unknown>;
+    return Number.isSafeInteger(rank) &&
+      (id === undefined || (typeof id === 'string' && UUID.test(id)))
+      ? { rank: rank as number, id: id as string | undefined }
+      : null;
+  });
 }
 
-/** One page of a list in rank order, read with `LIMIT limit + 1`: as keysetPage does. */
+/**
+ * One page of a list read with `LIMIT limit + 1`: the rows to show, and the cursor of the next
+ * page (the last row's position) when there is one.
+ */
+function pageOf<R>(
+  rows: R[],
+  limit: number,
+  positionOf: (row: R) => KeysetCursor | RankCursor,
+): { shown: R[]; nextCursor: string | null } {
+  const shown = rows.slice(0, limit);
+  const last = shown.at(-1);
+  return {
+    shown,
+    nextCursor: rows.length > limit && last !== undefined ? encodeCursor(positionOf(last)) : null,
+  };
+}
+
+/** One page of a list in rank order, read with `LIMIT limit + 1`. */
 export function rankPage<R>(
   rows: R[],
   limit: number,
   positionOf: (row: R) => RankCursor,
 ): { shown: R[]; nextCursor: string | null } {
-  const shown = rows.slice(0, limit);
-  const last = shown.at(-1);
-  return {
-    shown,
-    nextCursor:
-      rows.length > limit && last !== undefined
-        ? Buffer.from(JSON.stringify(positionOf(last))).toString('base64url')
-        : null,
-  };
+  return pageOf(rows, limit, positionOf);
 }
 
 /**
  * One page of a list read in its keyset order, either way, with `LIMIT limit + 1` and the
- * timestamp's text as `cursor_at`: the rows to show, and the cursor of the next page when
- * there is one.
+ * timestamp's text as `cursor_at`.
  */
 export function keysetPage<R extends { id: string; cursor_at: string }>(
   rows: R[],
   limit: number,
 ): { shown: R[]; nextCursor: string | null } {
-  const shown = rows.slice(0, limit);
-  const last = shown.at(-1);
-  return {
-    shown,
-    nextCursor:
-      rows.length > limit && last ? encodeCursor({ at: last.cursor_at, id: last.id }) : null,
-  };
+  return pageOf(rows, limit, (row) => ({ at: row.cursor_at, id: row.id }));
 }
