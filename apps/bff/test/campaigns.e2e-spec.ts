@@ -207,6 +207,15 @@ describe('catalogue and campaigns', () => {
     const [{ member_day: before }] = await t.dataSource.query(
       `SELECT member_day FROM points_policy`,
     );
+    // Refused while no member day is set, or when none falls between its start and cut-off.
+    await setMemberDay(null);
+    const refused = await create(liveCampaign(skuId, { memberDayOnly: true })).expect(422);
+    expect(refused.body.error.details.problems).toEqual([
+      'a member-day campaign needs a member day in the points policy',
+    ]);
+    await setMemberDay(((dayToday + 14) % 28) + 1);
+    await create(liveCampaign(skuId, { memberDayOnly: true })).expect(422);
+    await setMemberDay(dayToday);
     const memberDay = (
       await create(liveCampaign(skuId, { memberDayOnly: true, title: '会员日秒杀' })).expect(201)
     ).body;
@@ -223,7 +232,7 @@ describe('catalogue and campaigns', () => {
         .set(as(shopper))
         .send({ items: [{ campaignId: memberDay.id, quantity: 1 }] });
     try {
-      for (const day of [null, (dayToday % 28) + 1]) {
+      for (const day of [null, ((dayToday + 14) % 28) + 1]) {
         await setMemberDay(day);
         expect(await listed()).not.toContain(memberDay.id);
         await shopperView(memberDay.id).expect(404);

@@ -94,9 +94,14 @@ export class ReferralsService {
    * gone). The member's points account is the caller's already; the inviter's is taken next.
    */
   async onOrderKept(ctx: RequestContext, inviteeId: string): Promise<void> {
+    // Only while some of it is pending: most completed orders are long past their reward.
     const [reward] = await this.connection.query<{ inviter_id: string }>(
       ctx,
-      `SELECT inviter_id FROM referral_rewards WHERE invitee_id = $1 AND reversed_at IS NULL`,
+      `SELECT r.inviter_id FROM referral_rewards r
+       WHERE r.invitee_id = $1 AND r.reversed_at IS NULL AND EXISTS (
+         SELECT 1 FROM point_lots l
+         WHERE l.member_id IN (r.invitee_id, r.inviter_id) AND l.source_type = 'referral'
+           AND l.source_id = $1::text AND l.state = 'pending')`,
       [inviteeId],
     );
     if (!reward) return;

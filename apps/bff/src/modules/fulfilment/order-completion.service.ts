@@ -70,7 +70,8 @@ export class OrderCompletionService {
       completing.map((o) => o.id),
     );
     await this.closeFinishedCampaigns(ctx);
-    return completing.length;
+    // Those passed over count too: the job goes on to the next batch, where they are not due.
+    return due.length;
   }
 
   /** The growth that reviews of the order's lines kept (not refunded whole) earned, now it counts. */

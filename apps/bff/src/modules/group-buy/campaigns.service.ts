@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { businessDay, mulDivHalfUp } from '@linli/domain';
+import { addBusinessDays, businessDay, mulDivHalfUp } from '@linli/domain';
 import type { MemberTier } from '@linli/shared';
 import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
@@ -11,6 +11,7 @@ import { fieldChanges, fieldsToChange } from '../../common/edits';
 import { AuditService } from '../audit/audit.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { PointsPolicy } from '../points/dto/points-policy.dto';
+import { PointsPolicyService } from '../points/points-policy.service';
 import { MemberBenefits, MemberBenefitsService } from '../tiers/member-benefits.service';
 import {
   AdminCampaign,
@@ -195,6 +196,7 @@ export class CampaignsService {
   constructor(
     private readonly connection: TransactionalConnection,
     private readonly benefits: MemberBenefitsService,
+    private readonly policies: PointsPolicyService,
     private readonly audit: AuditService,
     private readonly notifications: NotificationsService,
     private readonly clock: Clock,
@@ -424,7 +426,8 @@ export class CampaignsService {
       if (unknown.length > 0)
         throw AppException.notFound('Pickup point', { pickupPointIds: unknown });
     }
-    const problems = campaignProblems(fields);
+    const { memberDay } = fields.memberDayOnly ? await this.policies.get(ctx) : { memberDay: null };
+    const problems = campaignProblems(fields, memberDay);
     if (problems.length > 0) throw campaignInvalid(problems);
   }
 
@@ -847,11 +850,18 @@ export class CampaignsService {
 /** What makes a campaign impossible to run as asked. */
 export function campaignProblems(
   request: Omit<CreateCampaignRequest, 'pickupPointIds' | 'tiers'>,
+  memberDay: number | null,
 ): string[] {
   const problems: string[] = [];
   const starts = new Date(request.startsAt);
   const cutsOff = new Date(request.cutsOffAt);
   if (!(starts < cutsOff)) problems.push('the cut-off must come after the start');
+  else if (request.memberDayOnly && !takesMemberDay(starts, cutsOff, memberDay))
+    problems.push(
+      memberDay === null
+        ? 'a member-day campaign needs a member day in the points policy'
+        : `no member day (the ${memberDay}th) falls between the start and the cut-off`,
+    );
   if (request.pickupDate < businessDay(cutsOff))
     problems.push('pickup cannot be before the cut-off day');
   for (const [tier, price] of Object.entries(request.tierPrices ?? {})) {
@@ -864,6 +874,20 @@ export function campaignProblems(
   if (request.minBuyers > request.stock)
     problems.push('more buyers are needed to form than there are units');
   return problems;
+}
+
+/** Whether some Shanghai day from `starts` to `cutsOff` is the member day of the month. */
+function takesMemberDay(starts: Date, cutsOff: Date, memberDay: number | null): boolean {
+  if (memberDay === null) return false;
+  const last = businessDay(new Date(cutsOff.getTime() - 1));
+  // A day a month is never more than 31 days away.
+  for (
+    let day = businessDay(starts), n = 0;
+    day <= last && n <= 31;
+    day = addBusinessDays(day, 1), n += 1
+  )
+    if (Number(day.slice(8, 10)) === memberDay) return true;
+  return false;
 }
 
 /** The values of a campaign's columns, in the order createCampaign and updateCampaign write them. */
