@@ -4582,7 +4582,10 @@ export interface operations {
     PickupPointsAdminController_createCommunity: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional: 8-128 of A-Z a-z 0-9 _ - : . A replay with the same key returns the first response (header Idempotent-Replayed: true); the same key with a different request is a 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4599,6 +4602,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["AdminCommunity"];
                 };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: this Idempotency-Key came with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -4637,7 +4647,10 @@ export interface operations {
     PickupPointsAdminController_createPickupPoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional: 8-128 of A-Z a-z 0-9 _ - : . A replay with the same key returns the first response (header Idempotent-Replayed: true); the same key with a different request is a 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4658,6 +4671,13 @@ export interface operations {
             };
             /** @description NOT_FOUND: no such community */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: this Idempotency-Key came with a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4785,7 +4805,10 @@ export interface operations {
     PointsAdminController_adjust: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description Required: 8-128 of A-Z a-z 0-9 _ - : . A replay with the same key returns the first response (header Idempotent-Replayed: true); the same key with a different request is a 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key": string;
+            };
             path: {
                 id: string;
             };
@@ -4807,6 +4830,13 @@ export interface operations {
             };
             /** @description POINTS_INSUFFICIENT: a debit would go below zero */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: this Idempotency-Key came with a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4892,7 +4922,10 @@ export interface operations {
     TierRulesController_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional: 8-128 of A-Z a-z 0-9 _ - : . A replay with the same key returns the first response (header Idempotent-Replayed: true); the same key with a different request is a 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4909,6 +4942,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["TierRulesVersion"];
                 };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: this Idempotency-Key came with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -5115,7 +5155,10 @@ export interface operations {
     CouponsAdminController_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional: 8-128 of A-Z a-z 0-9 _ - : . A replay with the same key returns the first response (header Idempotent-Replayed: true); the same key with a different request is a 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5133,12 +5176,22 @@ export interface operations {
                     "application/json": components["schemas"]["Coupon"];
                 };
             };
+            /** @description IDEMPOTENCY_KEY_REUSED: this Idempotency-Key came with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     CouponsAdminController_issue: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description Required: 8-128 of A-Z a-z 0-9 _ - : . A replay with the same key returns the first response (header Idempotent-Replayed: true); the same key with a different request is a 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key": string;
+            };
             path: {
                 id: string;
             };
@@ -5167,6 +5220,13 @@ export interface operations {
             };
             /** @description COUPON_NOT_USABLE (details.reason withdrawn) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: this Idempotency-Key came with a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5216,7 +5276,10 @@ export interface operations {
     CouponsAdminController_withdraw: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional: 8-128 of A-Z a-z 0-9 _ - : . A replay with the same key returns the first response (header Idempotent-Replayed: true); the same key with a different request is a 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -5238,6 +5301,13 @@ export interface operations {
             };
             /** @description COUPON_NOT_FOUND */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: this Idempotency-Key came with a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5346,7 +5416,10 @@ export interface operations {
     RewardsController_redeem: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description Required: 8-128 of A-Z a-z 0-9 _ - : . A replay with the same key returns the first response (header Idempotent-Replayed: true); the same key with a different request is a 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key": string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5371,12 +5444,22 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description IDEMPOTENCY_KEY_REUSED: this Idempotency-Key came with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     RewardsController_cancel: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional: 8-128 of A-Z a-z 0-9 _ - : . A replay with the same key returns the first response (header Idempotent-Replayed: true); the same key with a different request is a 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -5406,6 +5489,13 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description IDEMPOTENCY_KEY_REUSED: this Idempotency-Key came with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     RewardsAdminController_list: {
@@ -5430,7 +5520,10 @@ export interface operations {
     RewardsAdminController_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional: 8-128 of A-Z a-z 0-9 _ - : . A replay with the same key returns the first response (header Idempotent-Replayed: true); the same key with a different request is a 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5447,6 +5540,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Reward"];
                 };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: this Idempotency-Key came with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -5504,7 +5604,10 @@ export interface operations {
     RewardsAdminController_restock: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description Required: 8-128 of A-Z a-z 0-9 _ - : . A replay with the same key returns the first response (header Idempotent-Replayed: true); the same key with a different request is a 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key": string;
+            };
             path: {
                 id: string;
             };
@@ -5531,12 +5634,22 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description IDEMPOTENCY_KEY_REUSED: this Idempotency-Key came with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     RedemptionsAdminController_cancel: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional: 8-128 of A-Z a-z 0-9 _ - : . A replay with the same key returns the first response (header Idempotent-Replayed: true); the same key with a different request is a 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -5565,6 +5678,13 @@ export interface operations {
             };
             /** @description REDEMPTION_NOT_CANCELLABLE: handed over or cancelled already, or it gave a coupon (details.state) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: this Idempotency-Key came with a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5601,7 +5721,10 @@ export interface operations {
     CatalogueAdminController_createProduct: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional: 8-128 of A-Z a-z 0-9 _ - : . A replay with the same key returns the first response (header Idempotent-Replayed: true); the same key with a different request is a 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5618,6 +5741,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Product"];
                 };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: this Idempotency-Key came with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -5649,7 +5779,10 @@ export interface operations {
     CatalogueAdminController_addSku: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional: 8-128 of A-Z a-z 0-9 _ - : . A replay with the same key returns the first response (header Idempotent-Replayed: true); the same key with a different request is a 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -5668,6 +5801,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Product"];
                 };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: this Idempotency-Key came with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -5727,7 +5867,10 @@ export interface operations {
     CatalogueAdminController_createCampaign: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional: 8-128 of A-Z a-z 0-9 _ - : . A replay with the same key returns the first response (header Idempotent-Replayed: true); the same key with a different request is a 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5744,6 +5887,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["AdminCampaign"];
                 };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: this Idempotency-Key came with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -5803,7 +5953,10 @@ export interface operations {
     CatalogueAdminController_changeStock: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description Required: 8-128 of A-Z a-z 0-9 _ - : . A replay with the same key returns the first response (header Idempotent-Replayed: true); the same key with a different request is a 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key": string;
+            };
             path: {
                 id: string;
             };
@@ -5825,6 +5978,13 @@ export interface operations {
             };
             /** @description OUT_OF_STOCK: fewer units unsold than taken out; CAMPAIGN_NOT_OPEN: cut off or ended */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: this Idempotency-Key came with a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5997,7 +6157,10 @@ export interface operations {
     OrdersController_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description Required: 8-128 of A-Z a-z 0-9 _ - : . A replay with the same key returns the first response (header Idempotent-Replayed: true); the same key with a different request is a 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key": string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6017,6 +6180,13 @@ export interface operations {
             };
             /** @description OUT_OF_STOCK, PURCHASE_LIMIT_EXCEEDED, CAMPAIGN_NOT_OPEN, POINTS_INSUFFICIENT, PRICE_CHANGED (expectedPayable is not what the order comes to) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: this Idempotency-Key came with a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6048,7 +6218,10 @@ export interface operations {
     OrdersController_cancel: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional: 8-128 of A-Z a-z 0-9 _ - : . A replay with the same key returns the first response (header Idempotent-Replayed: true); the same key with a different request is a 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -6063,6 +6236,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["OrderView"];
                 };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: this Idempotency-Key came with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -6276,7 +6456,10 @@ export interface operations {
     PaymentRefundsAdminController_settle: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description Required: 8-128 of A-Z a-z 0-9 _ - : . A replay with the same key returns the first response (header Idempotent-Replayed: true); the same key with a different request is a 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key": string;
+            };
             path: {
                 id: string;
             };
@@ -6305,6 +6488,13 @@ export interface operations {
             };
             /** @description REFUND_NOT_ALLOWED: only an abnormal or closed refund, or a requested one the provider refused the last time it was asked and nobody is sending, may be settled */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: this Idempotency-Key came with a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6499,7 +6689,10 @@ export interface operations {
     LeaderController_verify: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional: 8-128 of A-Z a-z 0-9 _ - : . A replay with the same key returns the first response (header Idempotent-Replayed: true); the same key with a different request is a 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6519,6 +6712,13 @@ export interface operations {
             };
             /** @description FORBIDDEN: the caller leads no pickup point */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: this Idempotency-Key came with a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6762,7 +6962,10 @@ export interface operations {
     LeaderController_withdraw: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description Required: 8-128 of A-Z a-z 0-9 _ - : . A replay with the same key returns the first response (header Idempotent-Replayed: true); the same key with a different request is a 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key": string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6789,6 +6992,13 @@ export interface operations {
             };
             /** @description COMMISSION_INSUFFICIENT */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: this Idempotency-Key came with a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7175,7 +7385,10 @@ export interface operations {
     AfterSalesController_request: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description Required: 8-128 of A-Z a-z 0-9 _ - : . A replay with the same key returns the first response (header Idempotent-Replayed: true); the same key with a different request is a 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key": string;
+            };
             path: {
                 id: string;
             };
@@ -7197,6 +7410,13 @@ export interface operations {
             };
             /** @description REFUND_NOT_ALLOWED: not picked up, or the window closed */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: this Idempotency-Key came with a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7229,7 +7449,10 @@ export interface operations {
     CheckInsController_checkIn: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional: 8-128 of A-Z a-z 0-9 _ - : . A replay with the same key returns the first response (header Idempotent-Replayed: true); the same key with a different request is a 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7245,6 +7468,13 @@ export interface operations {
             };
             /** @description CHECK_IN_ALREADY_DONE: today is already checked in */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: this Idempotency-Key came with a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7304,7 +7534,10 @@ export interface operations {
     ReviewsController_review: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional: 8-128 of A-Z a-z 0-9 _ - : . A replay with the same key returns the first response (header Idempotent-Replayed: true); the same key with a different request is a 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -7333,6 +7566,13 @@ export interface operations {
             };
             /** @description REVIEW_ALREADY_WRITTEN: the line is reviewed; ORDER_STATE_INVALID: not picked up, or refunded whole */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: this Idempotency-Key came with a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

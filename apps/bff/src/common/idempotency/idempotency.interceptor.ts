@@ -5,8 +5,10 @@ import {
   Injectable,
   NestInterceptor,
   SetMetadata,
+  applyDecorators,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { ApiHeader, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { ErrorCode } from '@linli/shared';
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
@@ -37,7 +39,19 @@ export const idempotencyKeyReused = () =>
  * Marks a mutating route as exactly-once per `Idempotency-Key`: a replay returns the stored
  * first response, the same key with a different request is a 422.
  */
-export const Idempotent = (options: IdempotentOptions = {}) => SetMetadata(IDEMPOTENT, options);
+export const Idempotent = (options: IdempotentOptions = {}) =>
+  applyDecorators(
+    SetMetadata(IDEMPOTENT, options),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: options.required ?? false,
+      description: `${options.required ? 'Required' : 'Optional'}: 8-128 of A-Z a-z 0-9 _ - : . A replay with the same key returns the first response (header Idempotent-Replayed: true); the same key with a different request is a 422 IDEMPOTENCY_KEY_REUSED.`,
+      schema: { type: 'string', pattern: KEY_PATTERN.source },
+    }),
+    ApiUnprocessableEntityResponse({
+      description: 'IDEMPOTENCY_KEY_REUSED: this Idempotency-Key came with a different request',
+    }),
+  );
 
 /**
  * Runs inside the request's transaction, so the stored response commits or rolls back with
