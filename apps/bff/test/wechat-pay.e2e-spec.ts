@@ -591,43 +591,49 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
     }
   });
 
-  it('closes an order past its deadline that WeChat Pay says was paid another amount, and pays that amount back', async () => {
-    const clock = t.app.get(Clock);
-    const order = await placeOrder();
-    const tradeNo = toTradeNo(order.id);
-    transactions.set(tradeNo, {
-      ...successfulPayment(order, '4200000091'),
-      appid: 'wx_app_1',
-      mchid: '1900000001',
-      amount: { total: 1, payer_total: 1, currency: 'CNY' },
-    });
-    const errors = jest.spyOn(Logger.prototype, 'error');
-    clock.advance(16 * 60_000);
-    try {
-      await expireUnpaid();
-      expect(await stateOf(order.id)).toBe('cancelled');
-      expect(errors.mock.calls.some(([, message]) => message === 'payment amount mismatch')).toBe(
-        true,
-      );
-      const money = await t.dataSource.query(
-        `SELECT p.transaction_id, p.amount_fen AS paid, r.amount_fen AS refunded
+  it.each([
+    ['less', 1],
+    ['more', 10_000],
+  ])(
+    'closes an order past its deadline that WeChat Pay says was paid another amount (%s), and pays that amount back',
+    async (_, paid) => {
+      const clock = t.app.get(Clock);
+      const order = await placeOrder();
+      const tradeNo = toTradeNo(order.id);
+      transactions.set(tradeNo, {
+        ...successfulPayment(order, `42000000${paid}`),
+        appid: 'wx_app_1',
+        mchid: '1900000001',
+        amount: { total: paid, payer_total: paid, currency: 'CNY' },
+      });
+      const errors = jest.spyOn(Logger.prototype, 'error');
+      clock.advance(16 * 60_000);
+      try {
+        await expireUnpaid();
+        expect(await stateOf(order.id)).toBe('cancelled');
+        expect(errors.mock.calls.some(([, message]) => message === 'payment amount mismatch')).toBe(
+          true,
+        );
+        const money = await t.dataSource.query(
+          `SELECT p.transaction_id, p.amount_fen AS paid, r.amount_fen AS refunded
          FROM payments p JOIN refunds r ON r.order_id = p.order_id WHERE p.order_id = $1`,
-        [order.id],
-      );
-      expect(money).toEqual([{ transaction_id: '4200000091', paid: 1, refunded: 1 }]);
-      // Asked again, nothing more happens.
-      await expireUnpaid();
-      const [{ n }] = await t.dataSource.query(
-        `SELECT count(*)::int AS n FROM refunds WHERE order_id = $1`,
-        [order.id],
-      );
-      expect(n).toBe(1);
-    } finally {
-      errors.mockRestore();
-      clock.advance(-16 * 60_000);
-      transactions.delete(tradeNo);
-    }
-  });
+          [order.id],
+        );
+        expect(money).toEqual([{ transaction_id: `42000000${paid}`, paid, refunded: paid }]);
+        // Asked again, nothing more happens.
+        await expireUnpaid();
+        const [{ n }] = await t.dataSource.query(
+          `SELECT count(*)::int AS n FROM refunds WHERE order_id = $1`,
+          [order.id],
+        );
+        expect(n).toBe(1);
+      } finally {
+        errors.mockRestore();
+        clock.advance(-16 * 60_000);
+        transactions.delete(tradeNo);
+      }
+    },
+  );
 
   it('asks WeChat Pay before cancelling an order awaiting payment: one paid whose notices never came is recorded and refunded, one being paid is not cancelled yet', async () => {
     const cancel = (orderId: string) =>

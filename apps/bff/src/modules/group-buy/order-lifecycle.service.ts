@@ -160,11 +160,16 @@ export class OrderLifecycleService {
           },
         );
       if (order.state === 'pending_payment') await this.release(ctx, order, 'expire');
+      // Not the order's money, more or less than it: paid back as a payment of its own.
       await this.refundLatePayment(
         ctx,
         order,
         notification.amountFen,
         '金额与订单不符，订单已关闭',
+        {
+          transactionId: notification.transactionId,
+          totalFen: notification.amountFen,
+        },
       );
       return;
     }
@@ -206,8 +211,9 @@ export class OrderLifecycleService {
     order: LockedOrder,
     amountFen: number,
     closed: string,
+    surplus?: { transactionId: string; totalFen: number },
   ): Promise<void> {
-    await this.refundMoney(ctx, order.id, amountFen, LATE_PAYMENT);
+    await this.refundMoney(ctx, order.id, amountFen, LATE_PAYMENT, surplus);
     await this.notifications.notify(ctx, order.member_id, {
       kind: 'order_refunded',
       dedupeKey: `order-refunded:${order.id}:${LATE_PAYMENT}`,
