@@ -36,6 +36,7 @@ import { ReviewModeration1767400000000 } from './migrations/1767400000000-review
 import { ReferralReversals1767500000000 } from './migrations/1767500000000-referral-reversals';
 import { TierRulesBasedOn1767600000000 } from './migrations/1767600000000-tier-rules-based-on';
 import { MemberDayCampaigns1767700000000 } from './migrations/1767700000000-member-day-campaigns';
+import { ExpiryEntriesIndex1767800000000 } from './migrations/1767800000000-expiry-entries-index';
 
 /** In the order they run; a migration that has landed is never edited. */
 export const MIGRATIONS = [
@@ -77,4 +78,5 @@ export const MIGRATIONS = [
   ReferralReversals1767500000000,
   TierRulesBasedOn1767600000000,
   MemberDayCampaigns1767700000000,
+  ExpiryEntriesIndex1767800000000,
 ];
