@@ -14,6 +14,9 @@ const alias = {
   '@linli/shared': workspace('libs/shared/src/index.ts'),
 };
 const compileInclude = [workspace('packages'), workspace('libs')];
+// Page styles are scoped by their class names: the order their files are imported in from page
+// to page does not matter, and is not to be warned about.
+const STYLES_IN_ANY_ORDER = { ignoreOrder: true };
 
 export default defineConfig<'webpack5'>(async (merge) => {
   const baseConfig: UserConfigExport<'webpack5'> = {
@@ -45,6 +48,7 @@ export default defineConfig<'webpack5'>(async (merge) => {
     cache: { enable: false },
     mini: {
       compile: { include: compileInclude },
+      miniCssExtractPluginOption: STYLES_IN_ANY_ORDER,
       postcss: {
         pxtransform: { enable: true, config: {} },
         cssModules: { enable: false },
@@ -62,6 +66,7 @@ export default defineConfig<'webpack5'>(async (merge) => {
         chain.plugin('one-chunk').use(webpack.optimize.LimitChunkCountPlugin, [{ maxChunks: 1 }]);
         chain.performance.hints(false); // one script is the point: no warning for its size
       },
+      miniCssExtractPluginOption: STYLES_IN_ANY_ORDER,
       postcss: {
         autoprefixer: { enable: true, config: {} },
         cssModules: { enable: false },
