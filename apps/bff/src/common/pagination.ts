@@ -101,9 +101,9 @@ export function decodeRankCursor(cursor: string | undefined): RankCursor | null 
 
 /**
  * One page of a list read with `LIMIT limit + 1`: the rows to show, and the cursor of the next
- * page (the last row's position) when there is one.
+ * page (the last row's position, by time and id or by rank) when there is one.
  */
-function pageOf<R>(
+export function pageOf<R>(
   rows: R[],
   limit: number,
   positionOf: (row: R) => KeysetCursor | RankCursor,
@@ -114,15 +114,6 @@ function pageOf<R>(
     shown,
     nextCursor: rows.length > limit && last !== undefined ? encodeCursor(positionOf(last)) : null,
   };
-}
-
-/** One page of a list in rank order, read with `LIMIT limit + 1`. */
-export function rankPage<R>(
-  rows: R[],
-  limit: number,
-  positionOf: (row: R) => RankCursor,
-): { shown: R[]; nextCursor: string | null } {
-  return pageOf(rows, limit, positionOf);
 }
 
 /**

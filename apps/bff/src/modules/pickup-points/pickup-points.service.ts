@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception';
-import { decodeRankCursor, rankPage } from '../../common/pagination';
+import { decodeRankCursor, pageOf } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { NearbyPickupPointPage, NearbyQuery } from './dto/pickup-point.dto';
@@ -45,7 +45,7 @@ export class PickupPointsService {
         after?.id ?? null,
       ],
     );
-    const { shown, nextCursor } = rankPage(rows, query.limit, (row) => ({
+    const { shown, nextCursor } = pageOf(rows, query.limit, (row) => ({
       rank: row.distance,
       id: row.id,
     }));

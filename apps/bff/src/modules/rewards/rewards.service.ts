@@ -10,7 +10,7 @@ import {
   decodeRankCursor,
   keysetPage,
   PageQuery,
-  rankPage,
+  pageOf,
 } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
@@ -247,7 +247,7 @@ export class RewardsService {
        ORDER BY r.points_cost, r.id LIMIT $4`,
       [this.clock.now(), after?.rank ?? null, after?.id ?? null, page.limit + 1],
     );
-    const { shown, nextCursor } = rankPage(rows, page.limit, (row) => ({
+    const { shown, nextCursor } = pageOf(rows, page.limit, (row) => ({
       rank: row.points_cost,
       id: row.id,
     }));

@@ -3,7 +3,7 @@ import { BUSINESS_TIME_ZONE, DEFAULT_TIERS, TierRule, tierRuleProblems } from '@
 import { MEMBER_TIERS, MemberTier } from '@linli/shared';
 import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
-import { decodeRankCursor, PageQuery, rankPage } from '../../common/pagination';
+import { decodeRankCursor, PageQuery, pageOf } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { AuditService } from '../audit/audit.service';
@@ -89,7 +89,7 @@ export class TierRulesService implements OnApplicationBootstrap {
        ORDER BY version DESC LIMIT $2`,
       [after?.rank ?? null, page.limit + 1],
     );
-    const { shown, nextCursor } = rankPage(rows, page.limit, (row) => ({ rank: row.version }));
+    const { shown, nextCursor } = pageOf(rows, page.limit, (row) => ({ rank: row.version }));
     return { items: shown.map(toVersion), nextCursor };
   }
 

@@ -67,7 +67,7 @@ export default function RewardsPage() {
       const [rewards, wallet, redemptions] = await Promise.all([
         everyPage((cursor) => api.rewards.list({ limit: 100, cursor })),
         api.points.wallet(),
-        everyPage((cursor) => api.rewards.redemptions({ limit: 100, cursor }), 1),
+        api.rewards.redemptions({ limit: 100 }).then((page) => page.items),
       ]);
       return { rewards, available: wallet.available, redemptions };
     },
