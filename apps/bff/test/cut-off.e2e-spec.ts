@@ -320,6 +320,33 @@ describe('cut-off and after-sales when a point is worth other than a fen', () =>
     expect((await w.get(fay.token, '/me/points')).available).toBe(1_000);
   });
 
+  it('refunds failed orders of several members while the expiry job takes their accounts, without a deadlock', async () => {
+    const shoppers = [
+      await shopperWithPoints('expiring-one', w.points.east),
+      await shopperWithPoints('expiring-two', w.points.east),
+    ];
+    const [lower, higher] = shoppers.sort((a, b) => (a.id < b.id ? -1 : 1));
+    const apples = await w.campaign(w.skus.apples, { groupPriceFen: 2_000, minBuyers: 5 });
+    // Paid first, the order of the higher member id is refunded first.
+    await w.buy(higher, [{ campaignId: apples, quantity: 1 }], 1_000);
+    await w.buy(lower, [{ campaignId: apples, quantity: 1 }], 1_000);
+    w.clock.advance(25 * HOUR_MS);
+
+    // The expiry job takes accounts in member id order: the lower's, then the higher's.
+    const points = pointsOf(t);
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const expiry = points.inTransaction(async (ctx) => {
+      await points.ledger.holdAccounts(ctx, [lower.id]);
+      await pause(300);
+      await points.ledger.holdAccounts(ctx, [higher.id]);
+    });
+    await pause(100);
+    const cutOff = t.app.get(CutOffService);
+    await Promise.all([expiry, points.inTransaction((ctx) => cutOff.runBatch(ctx, 100))]);
+    for (const shopper of [lower, higher])
+      expect((await w.get(shopper.token, '/me/points')).available).toBe(1_000);
+  });
+
   it('takes an after-sales refund of an order paid partly in points', async () => {
     const leader = await w.leaderOf('split-leader-west', w.points.west);
     const milk = await w.campaign(w.skus.milk, { groupPriceFen: 2_000, minBuyers: 1 });

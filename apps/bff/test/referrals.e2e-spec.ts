@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { RequestContext } from '../src/common/request-context';
 import { ReferralsService } from '../src/modules/engagement/referrals.service';
+import { OrderCompletionService } from '../src/modules/fulfilment/order-completion.service';
 import { PointsLedger } from '../src/modules/points/points-ledger.service';
 import { MemberTiersService } from '../src/modules/tiers/member-tiers.service';
 import { as, fulfilmentWorld, HOUR_MS } from './support/fulfilment-fixtures';
@@ -298,6 +299,10 @@ describe('邀请有礼: an invitee’s first pickup rewards both sides (GET /me/
     expect((await w.get(w.admin, '/admin/points/reconciliation')).mismatches).toEqual([]);
   });
 
+  const inTransaction = <R>(work: (ctx: RequestContext) => Promise<R>) =>
+    t.dataSource.transaction((manager) => work(RequestContext.forSystem('test', manager)));
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
   it('rewards a first pickup while the inviter’s own points and growth are being written, without a deadlock', async () => {
     // The inviter checks in (points, then growth, which locks their member row) just as their
     // invitee's first order is handed over; the pickup waits for the check-in, not in a cycle.
@@ -308,20 +313,74 @@ describe('邀请有礼: an invitee’s first pickup rewards both sides (GET /me/
     const ledger = t.app.get(PointsLedger);
     const tiers = t.app.get(MemberTiersService);
     const referrals = t.app.get(ReferralsService);
-    const inTransaction = (work: (ctx: RequestContext) => Promise<void>) =>
-      t.dataSource.transaction((manager) => work(RequestContext.forSystem('test', manager)));
     const source = { type: 'check_in', id: randomUUID() };
     const checkIn = inTransaction(async (ctx) => {
       await ledger.grant(ctx, inviter.id, source, 5, '签到');
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await pause(300);
       await tiers.recordGrowth(ctx, inviter.id, source, 1);
     });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await pause(100);
     const pickup = inTransaction((ctx) => referrals.onPickedUp(ctx, invitee.id, [order.id]));
     await expect(Promise.all([checkIn, pickup])).resolves.toBeDefined();
     expect(await fromInvites(invitee)).toEqual({ pending: 50 });
     expect(await fromInvites(inviter)).toEqual({ pending: 80 });
     expect(await available(inviter)).toBe(5);
+  });
+
+  /**
+   * An inviter and their invitee with a first order picked up, the inviter's member id the lower
+   * of the two: the order the expiry job takes points accounts in puts the inviter's first.
+   */
+  const pairWithInviterFirst = async (name: string) => {
+    const inviter = await w.shopperAt(`${name}-inviter`);
+    const { inviteCode } = await invite(inviter);
+    let invitee = await invitedShopper(`${name}-0`, inviteCode);
+    for (let i = 1; invitee.id < inviter.id; i++)
+      invitee = await invitedShopper(`${name}-${i}`, inviteCode);
+    const campaign = await w.campaign(w.skus.apples, { minBuyers: 1 });
+    const order = await w.buy(invitee, [{ campaignId: campaign, quantity: 1 }]);
+    await w.deliverTo(leader);
+    await w.handOver(leader, invitee, order.id);
+    expect(await fromInvites(inviter)).toEqual({ pending: 80 });
+    return { inviter, invitee, order };
+  };
+  /**
+   * Runs `work` while a transaction takes the inviter's points account, then, 300 ms later, the
+   * invitee's, as the expiry job does when both have points due: work that takes the invitee's
+   * first and then waits for the inviter's would close a cycle, which PostgreSQL breaks by
+   * failing one of them.
+   */
+  const whileExpiryHolds = async <R>(
+    pair: { inviter: { id: string }; invitee: { id: string } },
+    work: () => Promise<R>,
+  ) => {
+    const ledger = t.app.get(PointsLedger);
+    const expiry = inTransaction(async (ctx) => {
+      await ledger.holdAccounts(ctx, [pair.inviter.id]);
+      await pause(300);
+      await ledger.holdAccounts(ctx, [pair.invitee.id]);
+    });
+    await pause(100);
+    const [, result] = await Promise.all([expiry, work()]);
+    return result;
+  };
+
+  it('makes an invite reward spendable as the invitee’s order completes while the expiry job takes both accounts, without a deadlock', async () => {
+    const pair = await pairWithInviterFirst('ref-expiring');
+    w.clock.advance(8 * 24 * HOUR_MS);
+    const completion = t.app.get(OrderCompletionService);
+    await whileExpiryHolds(pair, () => inTransaction((ctx) => completion.completeDue(ctx, 100)));
+    expect(await fromInvites(pair.invitee)).toEqual({ available: 50 });
+    expect(await fromInvites(pair.inviter)).toEqual({ available: 80 });
+  });
+
+  it('takes an invite reward back as the invitee’s only order is refunded while the expiry job takes both accounts, without a deadlock', async () => {
+    const pair = await pairWithInviterFirst('ref-expiring-refund');
+    const approve = await refundWhole(pair.invitee, pair.order);
+    const approved = await whileExpiryHolds(pair, () => approve());
+    expect(approved.status).toBe(200);
+    expect(await fromInvites(pair.invitee)).toEqual({ pending: 0 });
+    expect(await fromInvites(pair.inviter)).toEqual({ pending: 0 });
   });
 
   it('is the member’s own, signed in', async () => {

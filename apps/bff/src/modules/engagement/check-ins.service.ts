@@ -44,7 +44,7 @@ export class CheckInsService {
     return this.connection.withTransaction(ctx, async () => {
       // The member's account first: their check-ins take turns, so one just after midnight
       // reads the streak of one just before it, however close together they come.
-      await this.ledger.holdAccount(ctx, memberId);
+      await this.ledger.holdAccounts(ctx, [memberId]);
       const [yesterday] = await this.connection.query<{ streak: number }>(
         ctx,
         `SELECT streak FROM check_ins WHERE member_id = $1 AND day = $2`,

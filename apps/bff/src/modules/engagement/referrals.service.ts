@@ -48,8 +48,7 @@ export class ReferralsService {
     // other rows, and in member-id order, as the expiry job takes them. The inviter's stays
     // locked until this commits: their rewards of the month are counted one first pickup at a
     // time, so that the cap holds however many come at once.
-    for (const memberId of [inviteeId, invitee.inviter_id].sort())
-      await this.ledger.holdAccount(ctx, memberId);
+    await this.ledger.holdAccounts(ctx, [inviteeId, invitee.inviter_id]);
     const [{ rewarded }] = await this.connection.query<{ rewarded: number }>(
       ctx,
       `SELECT count(*)::int AS rewarded FROM referral_rewards
@@ -89,9 +88,27 @@ export class ReferralsService {
   }
 
   /**
+   * Locks the points accounts of the members and of the inviters their standing invite rewards
+   * name, in member id order, before completing or refunding the members' orders: that work goes
+   * on to write to both sides of a reward (onOrderKept, onRefundedWhole), and with the invitee's
+   * account taken first it would hold it while waiting for the inviter's, which the expiry job
+   * may hold while waiting for the invitee's.
+   */
+  async holdAccountsOf(ctx: RequestContext, memberIds: string[]): Promise<void> {
+    if (memberIds.length === 0) return;
+    const inviters = await this.connection.query<{ inviter_id: string }>(
+      ctx,
+      `SELECT inviter_id FROM referral_rewards
+       WHERE invitee_id = ANY($1::uuid[]) AND reversed_at IS NULL`,
+      [memberIds],
+    );
+    await this.ledger.holdAccounts(ctx, [...memberIds, ...inviters.map((r) => r.inviter_id)]);
+  }
+
+  /**
    * After an order of the member completes, in the same transaction: the points of the reward
    * they brought as an invitee, on both sides, become spendable (once; a reversed reward's are
-   * gone). The member's points account is the caller's already; the inviter's is taken next.
+   * gone). Both points accounts are the caller's already (holdAccountsOf).
    */
   async onOrderKept(ctx: RequestContext, inviteeId: string): Promise<void> {
     // Only while some of it is pending: most completed orders are long past their reward.
@@ -115,7 +132,8 @@ export class ReferralsService {
    * when the member was rewarded as an invitee and now keeps nothing they picked up, the reward
    * is reversed and its points, still pending, taken back from both sides (the inviter is
    * told). Returns the member's own points that could not be clawed back, for the refund to
-   * keep back (none, while they are pending).
+   * keep back (none, while they are pending). Both points accounts are the caller's already
+   * (holdAccountsOf).
    */
   async onRefundedWhole(
     ctx: RequestContext,

@@ -87,6 +87,16 @@ export class CutOffService {
        ORDER BY o.paid_at LIMIT $1 FOR UPDATE OF o SKIP LOCKED`,
       [limit],
     );
+    const refunded = await this.connection.query<{ member_id: string }>(
+      ctx,
+      `SELECT DISTINCT o.member_id FROM orders o JOIN order_lines l ON l.order_id = o.id
+       JOIN campaigns c ON c.id = l.campaign_id WHERE o.id = ANY($1::uuid[]) AND c.status = 'failed'`,
+      [orders.map((o) => o.id)],
+    );
+    await this.refunds.holdAccounts(
+      ctx,
+      refunded.map((r) => r.member_id),
+    );
     for (const order of orders) await this.settle(ctx, order);
     return orders.length;
   }

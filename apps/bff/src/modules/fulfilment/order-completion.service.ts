@@ -56,6 +56,10 @@ export class OrderCompletionService {
       ).map((r) => r.order_id),
     );
     const completing = due.filter((o) => !waiting.has(o.id));
+    await this.referrals.holdAccountsOf(
+      ctx,
+      completing.map((o) => o.member_id),
+    );
     for (const order of completing) {
       const source = { type: 'order', id: order.id };
       await this.transitions.apply(ctx, order, 'complete', { completed_at: now });

@@ -107,6 +107,15 @@ export class OrderRefundsService {
     return plan(lines, requested);
   }
 
+  /**
+   * Locks the points accounts a refund of the members' orders writes to (theirs, and their
+   * inviters' while an invite reward stands), in member id order, as the expiry job takes them:
+   * a batch refunding orders of several members takes them all first.
+   */
+  holdAccounts(ctx: RequestContext, memberIds: string[]): Promise<void> {
+    return this.referrals.holdAccountsOf(ctx, memberIds);
+  }
+
   async refund(
     ctx: RequestContext,
     order: RefundedOrder,
@@ -117,6 +126,7 @@ export class OrderRefundsService {
     const refundPlan = plan(lines, requested);
     const source = { type: 'order', id: order.id };
     const operation = `refund:${order.id}:${key}`;
+    await this.holdAccounts(ctx, [order.member_id]);
     // Points of lots that have expired since the order was paid are forfeited, not returned.
     let pointsReturned = 0;
     if (refundPlan.pointsReturned > 0) {

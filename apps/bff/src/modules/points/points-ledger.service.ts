@@ -358,11 +358,13 @@ export class PointsLedger {
   }
 
   /**
-   * Locks the member's points account for the caller's transaction, for work that goes on to
-   * lock the member's other rows: the ledger's own callers take the account first.
+   * Locks the members' points accounts for the caller's transaction, for work that goes on to
+   * lock their other rows (the ledger's own callers take the account first) or to write to more
+   * than one of them: in member id order, as the expiry job takes them, so that two transactions
+   * each holding one never wait for each other's.
    */
-  async holdAccount(ctx: RequestContext, memberId: string): Promise<void> {
-    await this.lockAccount(ctx, memberId);
+  async holdAccounts(ctx: RequestContext, memberIds: string[]): Promise<void> {
+    for (const memberId of [...new Set(memberIds)].sort()) await this.lockAccount(ctx, memberId);
   }
 
   /**

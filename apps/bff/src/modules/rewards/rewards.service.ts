@@ -295,7 +295,7 @@ export class RewardsService {
         { rewardId: reward.id, minTier: reward.min_tier },
       );
     // The member's account first: their redemptions are counted one at a time.
-    await this.ledger.holdAccount(ctx, memberId);
+    await this.ledger.holdAccounts(ctx, [memberId]);
     const [{ redeemed, pickup_point_id: pickupPointId }] = await this.connection.query<{
       redeemed: number;
       pickup_point_id: string | null;

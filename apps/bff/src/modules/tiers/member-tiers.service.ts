@@ -42,7 +42,7 @@ export class MemberTiersService {
     await this.connection.withTransaction(ctx, async () => {
       // The points account before the member's row, as every ledger caller takes them (an
       // upgrade's entry gift goes through the ledger), even when no points came first.
-      await this.ledger.holdAccount(ctx, memberId);
+      await this.ledger.holdAccounts(ctx, [memberId]);
       const recorded = await this.connection.query(
         ctx,
         `INSERT INTO growth_events (member_id, amount, kind, source_type, source_id, occurred_at)
@@ -236,7 +236,7 @@ export class MemberTiersService {
     );
     for (const { id } of due) {
       // Completing an order locks the points account, then the member: so does this.
-      await this.ledger.holdAccount(ctx, id);
+      await this.ledger.holdAccounts(ctx, [id]);
       await this.upgrade(ctx, id);
     }
     if (due.length < limit) {
