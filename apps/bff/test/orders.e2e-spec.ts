@@ -66,6 +66,16 @@ describe('checkout and orders', () => {
       }),
     );
   };
+  /** Returns once `count` statements of this test's database wait for a lock. */
+  const waitingForLocks = async (count: number) => {
+    for (let waiting = 0; waiting < count; ) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      [{ waiting }] = await t.dataSource.query(
+        `SELECT count(*)::int AS waiting FROM pg_stat_activity
+         WHERE wait_event_type = 'Lock' AND datname = current_database()`,
+      );
+    }
+  };
   /** What the shopper was told about one order, newest first. */
   const noticesAbout = async (token: string, orderId: string) =>
     (
@@ -504,6 +514,46 @@ describe('checkout and orders', () => {
         });
         expect([await stockOf(a), await stockOf(b)]).toEqual([8, 10]);
         expect(await heldBy(buyer.member.id)).toEqual({ [a]: 2 });
+      });
+
+      it('cancels an order while another of the member takes the same campaigns, without a deadlock', async () => {
+        const [low, high] = [
+          await newCampaign({ stock: 5, cutsOffAt }),
+          await newCampaign({ stock: 5, cutsOffAt }),
+        ].sort();
+        const buyer = await shopperAt('basket-cancel-while-ordering');
+        const placed = await order(buyer.accessToken, {
+          items: [
+            { campaignId: high, quantity: 1 },
+            { campaignId: low, quantity: 1 },
+          ],
+        }).expect(201);
+        // A new order of the member takes their quantities in campaign-id order, as every request
+        // does: the lower campaign's, then, once the cancel has come in, the higher's.
+        const ordering = t.dataSource.createQueryRunner();
+        await ordering.connect();
+        const takeQuantity = (campaignId: string) =>
+          ordering.query(
+            `SELECT 1 FROM campaign_member_quantities WHERE member_id = $1 AND campaign_id = $2 FOR UPDATE`,
+            [buyer.member.id, campaignId],
+          );
+        try {
+          await ordering.startTransaction();
+          await takeQuantity(low);
+          const cancelling = t
+            .http()
+            .post(`/api/v1/orders/${placed.body.id}/cancel`)
+            .set(as(buyer.accessToken))
+            .then((r) => r);
+          await waitingForLocks(1);
+          await takeQuantity(high);
+          await ordering.commitTransaction();
+          expect((await cancelling).status).toBe(200);
+        } finally {
+          await ordering.release();
+        }
+        expect(await heldBy(buyer.member.id)).toEqual({});
+        expect([await stockOf(low), await stockOf(high)]).toEqual([5, 5]);
       });
 
       it('answers for the first item refused, in the order the member listed them', async () => {
@@ -1211,15 +1261,6 @@ describe('checkout and orders', () => {
       const first = await order(buyer.accessToken, { items: [{ campaignId, quantity: 1 }] }).expect(
         201,
       );
-      const waitingForLocks = async (count: number) => {
-        for (let waiting = 0; waiting < count; ) {
-          await new Promise((resolve) => setTimeout(resolve, 20));
-          [{ waiting }] = await t.dataSource.query(
-            `SELECT count(*)::int AS waiting FROM pg_stat_activity
-             WHERE wait_event_type = 'Lock' AND datname = current_database()`,
-          );
-        }
-      };
       // Another points operation of the member holds their account for a moment: the new order
       // has taken its member quantity and waits there, before its stock, as the cancel comes in.
       const other = t.dataSource.createQueryRunner();

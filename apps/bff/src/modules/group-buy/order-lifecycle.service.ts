@@ -414,6 +414,15 @@ export class OrderLifecycleService {
   ): Promise<void> {
     const wasPaid = order.state === 'paid';
     await this.transitions.apply(ctx, order, event);
+    // The member's quantities are taken in campaign-id order, as placing an order takes them;
+    // the update alone would take them in whatever order it meets the order's lines.
+    await this.connection.query(
+      ctx,
+      `SELECT 1 FROM campaign_member_quantities
+       WHERE member_id = $2 AND campaign_id IN (SELECT campaign_id FROM order_lines WHERE order_id = $1)
+       ORDER BY campaign_id FOR UPDATE`,
+      [order.id, order.member_id],
+    );
     await this.connection.query(
       ctx,
       `UPDATE campaign_member_quantities q SET quantity = q.quantity - l.quantity FROM order_lines l
