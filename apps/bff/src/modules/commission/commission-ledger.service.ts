@@ -116,21 +116,28 @@ export class CommissionLedger {
   /**
    * Settlement: frozen commission whose order's after-sales window has closed, with no refund
    * request open, becomes available, whether or not the order has completed yet. The order
-   * rows are locked with the entries, so a refund request cannot slip in beside a settlement.
+   * rows are locked with the entries, so that no refund request comes in beside a settlement;
+   * one committed while the locking statement ran is not seen by it (a request locks its order
+   * but does not change it), so the update asks again, under the locks. Returns how many
+   * entries it looked at, those passed over included: the next batch does not pick them again.
    */
   async settleDue(ctx: RequestContext, now: Date, limit: number): Promise<number> {
-    const settled = await this.connection.query(
+    const due = await this.connection.query<{ id: string }>(
       ctx,
-      `WITH due AS (
-         SELECT e.id FROM commission_entries e JOIN orders o ON o.id = e.order_id
-         WHERE e.state = 'frozen' AND o.after_sales_ends_at <= $1
-           AND NOT EXISTS (SELECT 1 FROM refund_requests r WHERE r.order_id = o.id AND r.status = 'pending')
-         ORDER BY o.after_sales_ends_at LIMIT $2 FOR UPDATE OF e, o SKIP LOCKED)
-       UPDATE commission_entries e SET state = 'available', updated_at = now()
-       FROM due WHERE e.id = due.id RETURNING e.id`,
+      `SELECT e.id FROM commission_entries e JOIN orders o ON o.id = e.order_id
+       WHERE e.state = 'frozen' AND o.after_sales_ends_at <= $1
+         AND NOT EXISTS (SELECT 1 FROM refund_requests r WHERE r.order_id = o.id AND r.status = 'pending')
+       ORDER BY o.after_sales_ends_at LIMIT $2 FOR UPDATE OF e, o SKIP LOCKED`,
       [now, limit],
     );
-    return settled.length;
+    await this.connection.query(
+      ctx,
+      `UPDATE commission_entries e SET state = 'available', updated_at = now()
+       WHERE e.id = ANY($1::uuid[])
+         AND NOT EXISTS (SELECT 1 FROM refund_requests r WHERE r.order_id = e.order_id AND r.status = 'pending')`,
+      [due.map((e) => e.id)],
+    );
+    return due.length;
   }
 
   async totals(ctx: RequestContext, pickupPointId: string): Promise<CommissionTotals> {
