@@ -394,6 +394,26 @@ describe('coupons: issued once, on at most one order, given back when the order 
     expect(await stateOf(hal, kept)).toMatchObject({ state: 'expired', orderId: null });
   });
 
+  it('expires at once the copies of a coupon withdrawn before it starts', async () => {
+    const ivy = await w.shopperAt('coupon-ivy');
+    const starts = w.clock.now().getTime() + 7 * 24 * HOUR_MS;
+    const coupon = await w
+      .createCoupon({
+        name: '下周的券',
+        validFrom: new Date(starts).toISOString(),
+        validUntil: new Date(starts + 7 * 24 * HOUR_MS).toISOString(),
+      })
+      .expect(201);
+    await issue(coupon.body.id, [ivy.id]).expect(201);
+    await withdraw(coupon.body.id).expect(200);
+    const listed = async (state: string) =>
+      (await w.get(ivy.token, `/me/coupons?state=${state}`)).items;
+    expect(await listed('available')).toEqual([]);
+    expect(await listed('expired')).toEqual([
+      expect.objectContaining({ couponId: coupon.body.id, state: 'expired' }),
+    ]);
+  });
+
   it('renames a coupon or lets it run longer, copies members hold too, audited', async () => {
     const jo = await w.shopperAt('coupon-jo');
     const coupon = await w.createCoupon({ name: '周末券' }).expect(201);

@@ -353,8 +353,8 @@ export class CouponsService {
       `${MEMBER_COUPON_SELECT.replace('SELECT ', 'SELECT mc.issued_at::text AS cursor_at, ')}
        WHERE mc.member_id = $1 AND CASE $3::text
          WHEN 'used' THEN mc.order_id IS NOT NULL
-         WHEN 'expired' THEN mc.order_id IS NULL AND c.valid_until <= $2
-         WHEN 'available' THEN mc.order_id IS NULL AND c.valid_until > $2
+         WHEN 'expired' THEN mc.order_id IS NULL AND (c.valid_until <= $2 OR c.withdrawn_at IS NOT NULL)
+         WHEN 'available' THEN mc.order_id IS NULL AND c.valid_until > $2 AND c.withdrawn_at IS NULL
          ELSE true END
          AND ($4::timestamptz IS NULL OR (mc.issued_at, mc.id) < ($4, $5::uuid))
        ORDER BY mc.issued_at DESC, mc.id DESC LIMIT $6`,
@@ -429,9 +429,10 @@ export class CouponsService {
   }
 
   private toMemberCoupon(row: MemberCouponRow, now: Date): MemberCoupon {
+    // A coupon withdrawn before it started keeps its end after now: its copies end all the same.
     const state: MemberCouponState = row.order_id
       ? 'used'
-      : row.valid_until <= now
+      : row.valid_until <= now || row.withdrawn_at
         ? 'expired'
         : 'available';
     return {
