@@ -118,6 +118,71 @@ describe('journey: a leader hands over an order at the pickup point', () => {
     await screenshot(shopperPage, 'journey-pickup-done.png');
   });
 
+  it('hands over a pasted list of pickup codes, leaving in the box those not handed over', async () => {
+    const { stack } = journey;
+    const admin = await operator(stack);
+    const [pointId] = await pickupPoints(
+      stack,
+      admin,
+      '文三',
+      [{ name: '文三自提点', address: '文三路 8 号', latitude: 30.277, longitude: 120.131 }],
+      { leaders: false },
+    );
+    const leader = await approveLeader(stack, admin, pointId, 'sunjie', '孙姐');
+    const eggs = await liveGroupBuy(stack, admin, {
+      product: '土鸡蛋',
+      sku: '30枚',
+      priceFen: 3_600,
+      title: '土鸡蛋 团购',
+      groupPriceFen: 2_990,
+      perMemberLimit: 5,
+      minBuyers: 1,
+      pickupPointIds: [pointId],
+    });
+    for (const [i, name] of ['wangsao', 'liushu', 'chenjie'].entries()) {
+      const shopper = await shopperAt(stack, name, pointId);
+      await paidOrder(stack, shopper.auth, eggs.id, `journey-batch-${i}`);
+    }
+    const batchId = await cutOffAndDispatch(stack, admin, eggs.id);
+    await stack.api('POST', `/leader/deliveries/${batchId}/receive`, undefined, leader.auth);
+    const codes = (
+      (await stack.sql(
+        `SELECT pickup_code FROM orders WHERE pickup_point_id = $1 ORDER BY created_at`,
+        [pointId],
+      )) as { pickup_code: string }[]
+    ).map((o) => o.pickup_code);
+    const wrong = codes.includes('00000000') ? '00000001' : '00000000';
+
+    // The codes neighbours sent in the group chat, one written as their page shows it, one
+    // mistyped and one short of a digit.
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'sunjie');
+    await page.goto(`${stack.h5Url}/#/subpackages/leader/verify/index`);
+    await page.locator('.verify-ready .verify-order').nth(2).waitFor();
+    const box = page.locator('.verify-batch-input textarea');
+    await box.fill(
+      [codes[0], `${codes[1].slice(0, 4)} ${codes[1].slice(4)}`, wrong, '1234567', codes[2]].join(
+        '\n',
+      ),
+    );
+    await waitForText(
+      page.locator('.verify-batch-malformed'),
+      '“1234567”不是 8 位数字的提货码，不会核销',
+    );
+    await waitForText(page.locator('.verify-batch-submit'), '核销 4 个提货码');
+    await page.locator('.verify-batch-submit').click();
+
+    await waitForText(
+      page.locator('.verify-batch-left'),
+      '1 个提货码未核销，已留在框里，核对后再试',
+    );
+    expect(await box.inputValue()).toBe(`${wrong}\n1234567`);
+    expect(await page.locator('.verify-result').filter({ hasText: '核销成功' }).count()).toBe(3);
+    await waitForText(page.locator('.verify-error .leader-card__title'), wrong);
+    await waitForText(page.locator('.verify-ready .leader-empty'), '货都取完了');
+    await screenshot(page, 'journey-leader-batch-verify.png');
+  });
+
   it('shows a leader every waiting order, delivery and withdrawal as they scroll past the first page', async () => {
     const { stack } = journey;
     const admin = await operator(stack);

@@ -63,6 +63,11 @@ export function isForbidden(error: unknown): boolean {
   return error instanceof ApiError && error.code === ErrorCode.Forbidden;
 }
 
+/** The BFF asks the caller to wait before trying again (too many tries, or wrong codes). */
+export function isRateLimited(error: unknown): boolean {
+  return error instanceof ApiError && error.code === ErrorCode.RateLimited;
+}
+
 /** What a shopper reads when something goes wrong: plain Chinese, never a code. */
 export function messageFor(error: unknown, fallback = '出错了，请重试'): string {
   return error instanceof ApiError ? (MESSAGES[error.code] ?? fallback) : fallback;

@@ -12,7 +12,7 @@ import type {
 } from '@linli/api-contract';
 import { create } from 'zustand';
 import { api } from '../services/api';
-import { isForbidden, messageFor } from '../services/error-messages';
+import { isForbidden, isRateLimited, messageFor } from '../services/error-messages';
 import { resetOnMemberChange } from './session';
 import { newIdempotencyKey } from '../services/idempotency-key';
 import { whereAmI } from '../services/location';
@@ -25,6 +25,8 @@ export interface VerifyOutcome {
   input: string;
   result: VerifyPickupResponse | null;
   error: string | null;
+  /** The BFF pauses the leader's verifications for a while (too many wrong codes). */
+  paused: boolean;
 }
 
 interface LeaderState {
@@ -55,8 +57,11 @@ interface LeaderState {
   loadMoreReady(): Promise<void>;
   /** Verifies one pickup code or member code; the outcome is kept for the leader to read. */
   verify(request: VerifyPickupRequest): Promise<VerifyOutcome>;
-  /** Verifies several pickup codes one after another, each with its own outcome. */
-  verifyMany(codes: string[]): Promise<void>;
+  /**
+   * Verifies several pickup codes one after another, each with its own outcome, until the BFF
+   * pauses the leader; returns the codes not verified, those it never got to included.
+   */
+  verifyMany(codes: string[]): Promise<string[]>;
   loadPickLists(): Promise<void>;
   loadDeliveries(): Promise<void>;
   loadMoreDeliveries(): Promise<void>;
@@ -170,9 +175,14 @@ export const useLeaderStore = create<LeaderState>()((set, get) => {
       let outcome: VerifyOutcome;
       try {
         const result = await api.leader.verify(request, newIdempotencyKey());
-        outcome = { input, result, error: null };
+        outcome = { input, result, error: null, paused: false };
       } catch (error) {
-        outcome = { input, result: null, error: messageFor(error, '核销失败，请重试') };
+        outcome = {
+          input,
+          result: null,
+          error: messageFor(error, '核销失败，请重试'),
+          paused: isRateLimited(error),
+        };
       }
       set((state) => ({ busy: false, outcomes: [outcome, ...state.outcomes].slice(0, 20) }));
       if (outcome.result) void get().loadReady();
@@ -180,7 +190,14 @@ export const useLeaderStore = create<LeaderState>()((set, get) => {
     },
 
     async verifyMany(codes) {
-      for (const code of codes) await get().verify({ code });
+      const left: string[] = [];
+      for (const [index, code] of codes.entries()) {
+        const outcome = await get().verify({ code });
+        if (outcome.result) continue;
+        left.push(code);
+        if (outcome.paused) return [...left, ...codes.slice(index + 1)];
+      }
+      return left;
     },
 
     loadPickLists: () =>

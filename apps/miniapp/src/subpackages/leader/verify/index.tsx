@@ -12,6 +12,22 @@ import './index.scss';
 
 const PICKUP_CODE = /^\d{8}$/;
 
+/**
+ * The pickup codes in what a leader pasted, one a line or apart by commas or spaces (one code
+ * may be written 1234 5678, as the shopper's page shows it), and the pieces that are not one.
+ */
+function readCodes(text: string): { codes: string[]; malformed: string[] } {
+  const codes: string[] = [];
+  const malformed: string[] = [];
+  for (const piece of text.split(/[\n,，;；、]+/)) {
+    const compact = piece.replace(/\s/g, '');
+    if (compact === '') continue;
+    const tokens = PICKUP_CODE.test(compact) ? [compact] : piece.split(/\s+/).filter(Boolean);
+    for (const token of tokens) (PICKUP_CODE.test(token) ? codes : malformed).push(token);
+  }
+  return { codes: [...new Set(codes)], malformed };
+}
+
 function OrderLines({ order }: { order: PickupOrder }) {
   return (
     <View className="verify-order">
@@ -79,6 +95,7 @@ export default function VerifyPage() {
     outcomes,
     busy,
     notLeader,
+    loading,
     error,
     loadReady,
     loadMoreReady,
@@ -87,6 +104,7 @@ export default function VerifyPage() {
   } = useLeaderStore();
   const [code, setCode] = useState('');
   const [batch, setBatch] = useState('');
+  const [batchLeft, setBatchLeft] = useState(0);
   useDidShow(() => void loadReady());
   useReachBottom(() => void loadMoreReady());
 
@@ -110,10 +128,12 @@ export default function VerifyPage() {
     if (outcome.result) setCode('');
   };
 
-  const batchCodes = batch.match(/\d{8}/g) ?? [];
+  const { codes: batchCodes, malformed } = readCodes(batch);
+  // What was not handed over stays in the box, to be checked and tried again.
   const submitBatch = async () => {
-    await verifyMany([...new Set(batchCodes)]);
-    setBatch('');
+    const left = await verifyMany(batchCodes);
+    setBatch([...left, ...malformed].join('\n'));
+    setBatchLeft(left.length);
   };
 
   return (
@@ -150,8 +170,21 @@ export default function VerifyPage() {
           value={batch}
           placeholder="每行一个提货码"
           maxLength={900}
-          onChange={(value) => setBatch(value)}
+          onChange={(value) => {
+            setBatch(value);
+            setBatchLeft(0);
+          }}
         />
+        {malformed.length > 0 && (
+          <Text className="leader-error verify-batch-malformed">
+            {`“${malformed[0]}”${malformed.length > 1 ? ` 等 ${malformed.length} 处` : ''}不是 8 位数字的提货码，不会核销`}
+          </Text>
+        )}
+        {batchLeft > 0 && (
+          <Text className="leader-error verify-batch-left">
+            {`${batchLeft} 个提货码未核销，已留在框里，核对后再试`}
+          </Text>
+        )}
         <Button
           className="verify-batch-submit"
           block
@@ -183,7 +216,9 @@ export default function VerifyPage() {
           待取货（{readyOrders.items.length}
           {readyOrders.nextCursor ? '+' : ''}）
         </Text>
-        {readyOrders.items.length === 0 && <Text className="leader-empty">货都取完了</Text>}
+        {!loading && !error && readyOrders.items.length === 0 && (
+          <Text className="leader-empty">货都取完了</Text>
+        )}
         {readyOrders.items.map((order) => (
           <OrderLines key={order.id} order={order} />
         ))}
