@@ -47,7 +47,7 @@ export default function InvitePage() {
         </View>
         <View className="invite-stat">
           <Text className="invite-stat__value invite-rewarded">{invite.rewarded}</Text>
-          <Text className="invite-stat__label">已完成首单</Text>
+          <Text className="invite-stat__label">已奖励邻居</Text>
         </View>
         <View className="invite-stat">
           <Text className="invite-stat__value invite-points">{invite.pointsEarned}</Text>

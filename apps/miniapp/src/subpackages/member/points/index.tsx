@@ -29,14 +29,14 @@ const ENTRY_LABELS: Record<PointsEntryType, string> = {
 };
 
 /**
- * Points earned by an order say so, and whether they are still on their way (待到账, until the
- * order completes); the others (gifts, rewards) go by their type.
+ * Points earned by an order say so; the others (gifts, rewards) go by their type. Points still
+ * on their way (an order's, or an invite's, until the order completes) say that too (待到账).
  */
 function entryLabel(entry: PointsEntry): string {
-  if (entry.pending) return entry.type === 'earn' ? '购物获得（待到账）' : '待到账积分取消';
-  return entry.type === 'earn' && entry.sourceType === 'order'
-    ? '购物获得'
-    : ENTRY_LABELS[entry.type];
+  if (entry.pending && entry.type !== 'earn') return '待到账积分取消';
+  const label =
+    entry.type === 'earn' && entry.sourceType === 'order' ? '购物获得' : ENTRY_LABELS[entry.type];
+  return entry.pending ? `${label}（待到账）` : label;
 }
 
 function EntryRow({ entry }: { entry: PointsEntry }) {
