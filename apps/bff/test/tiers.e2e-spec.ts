@@ -751,6 +751,86 @@ describe('upgrade-tiers beside orders completing', () => {
   });
 });
 
+describe('upgrade-tiers beside growth being recorded', () => {
+  let t: TestApp;
+  let admin: string;
+  const as = (token: string) => ({ authorization: `Bearer ${token}` });
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await loginAdmin(t);
+  });
+  afterAll(() => t.close());
+
+  it('raises a member whose growth was being recorded while rules that reach it were published', async () => {
+    const connection = t.app.get(TransactionalConnection);
+    const tiers = t.app.get(MemberTiersService);
+    const inTransaction = <T>(work: (ctx: RequestContext) => Promise<T>) =>
+      connection.withTransaction(RequestContext.forSystem('test'), work);
+    const m = await loginMember(t, 'growth-beside-publish');
+    await inTransaction((ctx) =>
+      tiers.recordGrowth(ctx, m.member.id, { type: 'order', id: 'before' }, 300),
+    );
+    // Rules with silver at 400 growth, drafted while the member grows by 100 more.
+    const draft = await t
+      .http()
+      .post('/api/v1/admin/tier-rules')
+      .set(as(admin))
+      .send({})
+      .expect(201);
+    await t
+      .http()
+      .put(`/api/v1/admin/tier-rules/${draft.body.version}`)
+      .set(as(admin))
+      .send({
+        tiers: draft.body.tiers.map((tier: { code: string }) =>
+          tier.code === 'silver' ? { ...tier, threshold: 400, retentionThreshold: 200 } : tier,
+        ),
+      })
+      .expect(200);
+
+    // The growth is judged by the rules in force (500 for silver) and not yet committed when the
+    // operator publishes, and the upgrade job runs.
+    let commit!: () => void;
+    const committing = new Promise<void>((resolve) => (commit = resolve));
+    let judged!: () => void;
+    const judgedNow = new Promise<void>((resolve) => (judged = resolve));
+    const growing = inTransaction(async (ctx) => {
+      await tiers.recordGrowth(ctx, m.member.id, { type: 'order', id: 'during' }, 100);
+      judged();
+      await committing;
+    });
+    await judgedNow;
+    const publishing = t
+      .http()
+      .post(`/api/v1/admin/tier-rules/${draft.body.version}/publish`)
+      .set(as(admin))
+      .then((r) => r);
+    const lockWait = async () => {
+      for (;;) {
+        const [{ waiting }] = await t.dataSource.query(
+          `SELECT count(*)::int AS waiting FROM pg_stat_activity
+           WHERE wait_event_type = 'Lock' AND datname = current_database()`,
+        );
+        if (waiting > 0) return;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+    await Promise.race([publishing, lockWait()]);
+    const upgrade = () =>
+      t.http().post('/api/v1/admin/jobs/upgrade-tiers/run').set(as(admin)).expect(200);
+    await upgrade();
+    commit();
+    await growing;
+    expect((await publishing).status).toBe(200);
+    await upgrade();
+    const [member] = await t.dataSource.query(`SELECT tier FROM members WHERE id = $1`, [
+      m.member.id,
+    ]);
+    expect(member.tier).toBe('silver');
+  });
+});
+
 describe('growth over the rolling 12 months', () => {
   let t: TestApp;
   beforeAll(async () => {

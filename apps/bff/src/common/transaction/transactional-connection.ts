@@ -23,9 +23,22 @@ export class TransactionalConnection {
     return queryRows<T>(this.manager(ctx), sql, parameters);
   }
 
-  /** Takes a named lock, held until the context's transaction ends: work under one name runs one at a time. */
-  async lockForTransaction(ctx: RequestContext, name: string): Promise<void> {
-    await this.query(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [name]);
+  /**
+   * Takes a named lock, held until the context's transaction ends: work under one name runs one
+   * at a time, or, taken `shared`, beside other shared holders but never beside an exclusive one.
+   */
+  async lockForTransaction(
+    ctx: RequestContext,
+    name: string,
+    mode: 'exclusive' | 'shared' = 'exclusive',
+  ): Promise<void> {
+    await this.query(
+      ctx,
+      mode === 'shared'
+        ? `SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))`
+        : `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`,
+      [name],
+    );
   }
 
   /**

@@ -338,7 +338,7 @@ export class MemberTiersService {
       `SELECT tier FROM members WHERE id = $1 FOR UPDATE`,
       [memberId],
     );
-    const { version, tiers } = await this.rules.current(ctx);
+    const { version, tiers } = await this.rules.judgingBy(ctx);
     const gifts = await this.connection.query<{ tier: string }>(
       ctx,
       `SELECT tier FROM tier_entry_gifts WHERE member_id = $1`,

@@ -80,6 +80,17 @@ export class TierRulesService implements OnApplicationBootstrap {
     return { version: row.version, tiers: row.tiers };
   }
 
+  /**
+   * The rules in force, to judge a member by in this transaction: a publication waits for the
+   * transaction to end (the version lock is held shared until then), so that no upgrade judged
+   * by the rules before it commits after the upgrade job has looked for the members the new
+   * rules raise, and is missed by both.
+   */
+  async judgingBy(ctx: RequestContext): Promise<{ version: number; tiers: TierRule[] }> {
+    await this.connection.lockForTransaction(ctx, VERSION_LOCK, 'shared');
+    return this.current(ctx);
+  }
+
   /** The versions, latest first, a page at a time. */
   async list(ctx: RequestContext, page: PageQuery): Promise<TierRulesVersionPage> {
     const after = decodeRankCursor(page.cursor);
