@@ -462,7 +462,9 @@ describe('catalogue and campaigns', () => {
     });
 
     it('keeps a campaign at one unit at least, and leaves campaigns that are closed as they are', async () => {
-      const draft = await create(liveCampaign(skuId, { stock: 5 })).expect(201);
+      const draft = await create(
+        liveCampaign(skuId, { stock: 5, perMemberLimit: 1, minBuyers: 1 }),
+      ).expect(201);
       const emptied = await changeStock(draft.body.id, { change: -5, reason: '不卖了' }).expect(
         422,
       );
@@ -481,6 +483,36 @@ describe('catalogue and campaigns', () => {
       expect(late.body.error).toMatchObject({
         code: ErrorCode.CampaignNotOpen,
         details: { state: 'cut_off' },
+      });
+      // A draft whose cut-off has passed can no longer open either: adding units is not open.
+      const stale = await create(liveCampaign(skuId)).expect(201);
+      await t.dataSource.query(
+        `UPDATE campaigns SET cuts_off_at = now() - interval '1 minute' WHERE id = $1`,
+        [stale.body.id],
+      );
+      const notOpen = await changeStock(stale.body.id, { change: 5, reason: '补货' }).expect(409);
+      expect(notOpen.body.error.code).toBe(ErrorCode.CampaignNotOpen);
+    });
+
+    it('keeps the stock to what a campaign may be created with: enough for its buyers to form, a million at most', async () => {
+      const draft = await create(
+        liveCampaign(skuId, { stock: 100, minBuyers: 20, perMemberLimit: 5 }),
+      ).expect(201);
+      await publish(draft.body.id).expect(200);
+      const tooFew = await changeStock(draft.body.id, { change: -85, reason: '临时下架' }).expect(
+        422,
+      );
+      expect(tooFew.body.error).toMatchObject({
+        code: ErrorCode.CampaignInvalid,
+        details: { problems: ['more buyers are needed to form than there are units'] },
+      });
+      expect(
+        (await changeStock(draft.body.id, { change: -80, reason: '临时下架' }).expect(200)).body,
+      ).toMatchObject({ stockTotal: 20, stockLeft: 20 });
+      await changeStock(draft.body.id, { change: 999_980, reason: '补货' }).expect(200);
+      const tooMany = await changeStock(draft.body.id, { change: 1, reason: '补货' }).expect(422);
+      expect(tooMany.body.error.details).toEqual({
+        problems: ['a campaign holds at most 1000000 units'],
       });
     });
 

@@ -21,6 +21,7 @@ import {
   CampaignState,
   CreateCampaignRequest,
   CreateProductRequest,
+  MOST_CAMPAIGN_STOCK,
   Product,
   ProductPage,
   ProductQuery,
@@ -455,21 +456,30 @@ export class CampaignsService {
     campaignId: string,
     request: StockChangeRequest,
   ): Promise<AdminCampaign> {
+    const now = this.clock.now();
+    // The total keeps to what a campaign is created with: within MOST_CAMPAIGN_STOCK, and no
+    // fewer units than the buyers it needs to form or one member may buy.
     const changed = await this.connection.query(
       ctx,
       `UPDATE campaigns SET stock_total = stock_total + $2, stock_left = stock_left + $2
        WHERE id = $1 AND status IN ('draft', 'published') AND cuts_off_at > $3
-         AND stock_left + $2 >= 0 AND stock_total + $2 > 0
+         AND stock_left + $2 >= 0
+         AND stock_total + $2 BETWEEN GREATEST(1, min_buyers, per_member_limit) AND $4
        RETURNING id`,
-      [campaignId, request.change, this.clock.now()],
+      [campaignId, request.change, now, MOST_CAMPAIGN_STOCK],
     );
     if (changed.length === 0) {
       const campaign = await this.adminCampaign(ctx, campaignId);
-      if (!['draft', 'scheduled', 'live'].includes(campaign.state))
+      if (
+        !['draft', 'scheduled', 'live'].includes(campaign.state) ||
+        Date.parse(campaign.cutsOffAt) <= now.getTime()
+      )
         throw campaignNotOpen(campaignId, campaign.state);
-      if (campaign.stockTotal + request.change <= 0)
-        throw campaignInvalid(['a campaign keeps at least one unit']);
-      throw notEnoughUnsold(campaignId, campaign.stockLeft);
+      const problems = stockProblems({ ...campaign, stock: campaign.stockTotal + request.change });
+      // Refused for nothing the total breaks, it was for units taken by orders meanwhile.
+      if (campaign.stockLeft + request.change < 0 || problems.length === 0)
+        throw notEnoughUnsold(campaignId, campaign.stockLeft);
+      throw campaignInvalid(problems);
     }
     await this.audit.record(
       ctx,
@@ -868,10 +878,23 @@ export function campaignProblems(
     if (price !== undefined && price > request.groupPriceFen)
       problems.push(`the ${tier} price is above the group price`);
   }
-  if (request.perMemberLimit > request.stock)
+  return [...problems, ...stockProblems(request)];
+}
+
+/** What is wrong with a campaign's stock beside its limits, at creation or after a change. */
+function stockProblems(campaign: {
+  stock: number;
+  perMemberLimit: number;
+  minBuyers: number;
+}): string[] {
+  const problems: string[] = [];
+  if (campaign.stock < 1) problems.push('a campaign keeps at least one unit');
+  if (campaign.stock > MOST_CAMPAIGN_STOCK)
+    problems.push(`a campaign holds at most ${MOST_CAMPAIGN_STOCK} units`);
+  if (campaign.perMemberLimit > campaign.stock)
     problems.push('the per-member limit is above the stock');
   // Every buyer takes a unit at least: with fewer units than buyers the group can never form.
-  if (request.minBuyers > request.stock)
+  if (campaign.minBuyers > campaign.stock)
     problems.push('more buyers are needed to form than there are units');
   return problems;
 }

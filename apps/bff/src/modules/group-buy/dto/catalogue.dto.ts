@@ -23,6 +23,9 @@ import { IsDay, IsInstant } from '../../../common/date-fields';
 import { PageQuery } from '../../../common/pagination';
 import { SaysSomething, SearchText, Trimmed } from '../../../common/text-fields';
 
+/** The most units a campaign holds in all, as created and after any change of its stock. */
+export const MOST_CAMPAIGN_STOCK = 1_000_000;
+
 export class SkuRequest {
   @ApiProperty({ example: '5斤装' }) @IsString() @Length(1, 60) name!: string;
   @ApiProperty({ description: 'List price in fen', example: 3990 })
@@ -102,7 +105,7 @@ export class CreateCampaignRequest {
   @ValidateNested()
   @Type(() => TierPrices)
   tierPrices?: TierPrices;
-  @ApiProperty() @IsInt() @Min(1) @Max(1_000_000) stock!: number;
+  @ApiProperty() @IsInt() @Min(1) @Max(MOST_CAMPAIGN_STOCK) stock!: number;
   @ApiProperty() @IsInt() @Min(1) @Max(1_000) perMemberLimit!: number;
   @ApiProperty({ description: 'Buyers needed for the group to form (成团人数)' })
   @IsInt()
