@@ -284,6 +284,11 @@ describe('coupons: issued once, on at most one order, given back when the order 
     [{ kind: 'percent', amountFen: undefined, percentOffBps: 9500 }],
     [{ kind: 'percent', percentOffBps: 1000 }],
     [{ validUntil: '2020-01-01T00:00:00Z' }],
+    // An instant says its offset: 2026-12-31 alone is a different moment in every time zone.
+    [{ validUntil: '2026-12-31' }],
+    [{ validUntil: '2026-12-31T23:59:59' }],
+    [{ validFrom: true }],
+    [{ validFrom: -8_640_000_000_000_000 }],
     [{ kind: 'cash' }],
     [{ campaignIds: ['not-a-campaign'] }],
   ])('refuses to create %j', async (change) => {
@@ -443,6 +448,7 @@ describe('coupons: issued once, on at most one order, given back when the order 
     expect(sooner.body.error.code).toBe('VALIDATION_FAILED');
     await edit({ amountFen: 5_000 }).expect(400);
     await edit({ name: 'x' }).expect(400);
+    await edit({ validUntil: '2099-12-31' }).expect(400);
     await t
       .http()
       .patch(`/api/v1/admin/coupons/${randomUUID()}`)

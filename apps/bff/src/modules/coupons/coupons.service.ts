@@ -113,7 +113,7 @@ export class CouponsService {
       problems.push('a fixed coupon has no percentOffBps');
     if (request.kind === 'percent' && request.amountFen)
       problems.push('a percent coupon has no amountFen');
-    if (request.validUntil.getTime() <= request.validFrom.getTime())
+    if (Date.parse(request.validUntil) <= Date.parse(request.validFrom))
       problems.push('validUntil must come after validFrom');
     if (problems.length > 0) throw invalid(problems);
     const [row] = await this.connection.query<CouponRow>(
@@ -170,7 +170,7 @@ export class CouponsService {
     const given = fieldsToChange(request, EDITABLE);
     const before = await this.mustHave(ctx, couponId, 'FOR UPDATE');
     if (before.withdrawn_at) throw couponNotUsable(couponId, 'withdrawn');
-    if (request.validUntil && request.validUntil.getTime() <= before.valid_until.getTime())
+    if (request.validUntil && Date.parse(request.validUntil) <= before.valid_until.getTime())
       throw invalid([`validUntil can only move later than ${before.valid_until.toISOString()}`]);
     const [row] = await this.connection.query<CouponRow>(
       ctx,

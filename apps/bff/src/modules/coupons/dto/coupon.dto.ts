@@ -1,10 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
-  IsDate,
   IsIn,
   IsInt,
   IsOptional,
@@ -15,6 +13,7 @@ import {
   Max,
   Min,
 } from 'class-validator';
+import { IsInstant } from '../../../common/date-fields';
 import { PageQuery } from '../../../common/pagination';
 import { SaysSomething, Trimmed } from '../../../common/text-fields';
 
@@ -67,14 +66,12 @@ export class CreateCouponRequest {
   campaignIds?: string[];
 
   @ApiProperty({ format: 'date-time' })
-  @Type(() => Date)
-  @IsDate()
-  validFrom!: Date;
+  @IsInstant()
+  validFrom!: string;
 
   @ApiProperty({ format: 'date-time' })
-  @Type(() => Date)
-  @IsDate()
-  validUntil!: Date;
+  @IsInstant()
+  validUntil!: string;
 }
 
 export class UpdateCouponRequest {
@@ -90,9 +87,8 @@ export class UpdateCouponRequest {
       'A later end: copies members hold are valid longer (to end it sooner, withdraw it)',
   })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
-  validUntil?: Date;
+  @IsInstant()
+  validUntil?: string;
 }
 
 export class Coupon {
