@@ -83,6 +83,24 @@ describe('WeChat log-in through code2Session', () => {
     },
   );
 
+  it('holds no database connection while WeChat is slow to answer', async () => {
+    const asked = wechat.requests.length;
+    const logins = Array.from({ length: 3 }, () =>
+      t
+        .http()
+        .post('/api/v1/auth/wechat-login')
+        .send({ code: 'slow' })
+        .then((r) => r),
+    );
+    while (wechat.requests.length < asked + 3) await new Promise((r) => setImmediate(r));
+    const [{ open }] = await t.dataSource.query(
+      `SELECT count(*)::int AS open FROM pg_stat_activity
+       WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
+    );
+    expect(open).toBe(0);
+    expect((await Promise.all(logins)).map((r) => r.status)).toEqual([502, 502, 502]);
+  });
+
   it('does not treat dev codes specially when the dev provider is off', async () => {
     const res = await t
       .http()

@@ -26,7 +26,9 @@ import {
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
+  /** Its own transaction, begun once WeChat has answered. */
   @Post('wechat-login')
+  @NoTransaction()
   @HttpCode(200)
   @ApiOkResponse({ type: LoginResponse })
   wechatLogin(

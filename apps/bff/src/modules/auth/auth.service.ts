@@ -40,8 +40,20 @@ export class AuthService {
     private readonly config: AppConfig,
   ) {}
 
+  /**
+   * Asks WeChat who the code is before the transaction begins: a slow code2Session must not hold
+   * a database connection, or a few logins while WeChat is slow would take every one of them.
+   */
   async wechatLogin(ctx: RequestContext, request: WechatLoginRequest): Promise<LoginResponse> {
     const identity = await this.identify(request.code);
+    return this.connection.withTransaction(ctx, () => this.logIn(ctx, identity, request));
+  }
+
+  private async logIn(
+    ctx: RequestContext,
+    identity: LoginIdentity,
+    request: WechatLoginRequest,
+  ): Promise<LoginResponse> {
     const [member] = await this.connection.query<{
       id: string;
       nickname: string;
