@@ -1,19 +1,32 @@
-import type { DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
+import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 
 // Several instances may start together: only one applies migrations, the others wait.
 const MIGRATION_LOCK = 'linli:migrations';
 
+/**
+ * Applies the migrations not applied yet, on two connections of their own (the lock's and the
+ * migrations'), without the timeouts requests have: a migration over a large table, or waiting
+ * while another instance applies them, takes longer than any request may.
+ */
 export async function runMigrations(dataSource: DataSource): Promise<string[]> {
-  const runner = dataSource.createQueryRunner();
-  await runner.connect();
+  const options = dataSource.options as PostgresConnectionOptions;
+  const migrating = new DataSource({
+    ...options,
+    extra: { ...options.extra, max: 2, statement_timeout: undefined, query_timeout: undefined },
+  });
+  await migrating.initialize();
+  const runner = migrating.createQueryRunner();
   try {
+    await runner.connect();
     await runner.query(`SELECT pg_advisory_lock(hashtextextended($1, 0))`, [MIGRATION_LOCK]);
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    const applied = await migrating.runMigrations({ transaction: 'each' });
     return applied.map((m) => m.name);
   } finally {
     await runner
       .query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [MIGRATION_LOCK])
       .catch(() => undefined);
     await runner.release();
+    await migrating.destroy();
   }
 }
