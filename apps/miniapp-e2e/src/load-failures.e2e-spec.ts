@@ -78,6 +78,23 @@ describe('journey: a neighbour on a bad connection', () => {
     await retry.click({ timeout: 10_000 });
     await waitForText(page.locator('.campaign-card__title'), '塘栖枇杷 团购');
 
+    // At checkout, points that could not be read are not "none": they can be read again.
+    await stack.api(
+      'POST',
+      `/admin/members/${shopper.id}/points-adjustments`,
+      { points: 300, reason: '老邻居回馈' },
+      { ...admin, 'idempotency-key': 'journey-load-failures-points' },
+    );
+    await dropFirst(page, '/me/points');
+    await openAfresh(`/subpackages/shop/campaign/index?id=${campaign.id}`);
+    await page.locator('.campaign-detail-buy').click();
+    await retry.waitFor({ timeout: 10_000 });
+    expect(await page.locator('.checkout').innerText()).not.toContain('可用 0');
+    await screenshot(page, 'journey-checkout-retry.png');
+    await retry.click();
+    await page.getByText('使用积分（可用 300）').waitFor();
+    expect(await retry.count()).toBe(0);
+
     await dropFirst(page, '/me/notifications');
     await openAfresh('/subpackages/member/notifications/index');
     await retry.click({ timeout: 10_000 });

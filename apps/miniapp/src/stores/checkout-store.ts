@@ -24,6 +24,11 @@ interface CheckoutState {
   /** The member's coupons usable now, and the one chosen for this order. */
   coupons: MemberCoupon[];
   couponId: string | null;
+  /**
+   * Whether the member's points and coupons are known: until they are, or when they could not
+   * be read, the page says so (and offers to read them again) rather than "none".
+   */
+  savings: 'loading' | 'loaded' | 'failed';
   quote: QuoteResponse | null;
   idempotencyKey: string;
   submitting: boolean;
@@ -34,6 +39,8 @@ interface CheckoutState {
   setCoupon(couponId: string | null): Promise<void>;
   /** Asks for the price again, after it could not be worked out. */
   retryQuote(): Promise<void>;
+  /** Reads the member's points and coupons again, after they could not be read, and the price. */
+  reloadSavings(): Promise<void>;
   /** Places the order and pays it; resolves with the order as it stands after paying (paid, or closed if too late). */
   submit(): Promise<OrderView | null>;
 }
@@ -47,6 +54,7 @@ const EMPTY: Pick<
   | 'pointsAvailable'
   | 'coupons'
   | 'couponId'
+  | 'savings'
   | 'quote'
   | 'submitting'
   | 'error'
@@ -57,6 +65,7 @@ const EMPTY: Pick<
   pointsAvailable: 0,
   coupons: [],
   couponId: null,
+  savings: 'loading',
   quote: null,
   submitting: false,
   error: null,
@@ -86,20 +95,25 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
     }
   };
 
-  const refreshPointsAvailable = async () => {
-    const wallet = await api.points.wallet().catch(() => null);
-    set({ pointsAvailable: wallet?.available ?? 0 });
-  };
-
-  /** The coupons usable now (not those valid from a later day); a chosen one no longer among them is dropped. */
-  const refreshCoupons = async () => {
+  /**
+   * The member's points and the coupons usable now (not those valid from a later day); a chosen
+   * coupon no longer among them is dropped. What could not be read stays as it was.
+   */
+  const refreshSavings = async () => {
+    set({ savings: 'loading' });
     const now = Date.now();
-    const available = await everyPage((cursor) =>
-      api.coupons.mine({ state: 'available', limit: 100, cursor }),
-    ).catch(() => []);
-    const coupons = available.filter((c) => new Date(c.validFrom).getTime() <= now);
-    const { couponId } = get();
-    set({ coupons, couponId: coupons.some((c) => c.id === couponId) ? couponId : null });
+    const [wallet, available] = await Promise.allSettled([
+      api.points.wallet(),
+      everyPage((cursor) => api.coupons.mine({ state: 'available', limit: 100, cursor })),
+    ]);
+    if (wallet.status === 'fulfilled') set({ pointsAvailable: wallet.value.available });
+    if (available.status === 'fulfilled') {
+      const coupons = available.value.filter((c) => new Date(c.validFrom).getTime() <= now);
+      const { couponId } = get();
+      set({ coupons, couponId: coupons.some((c) => c.id === couponId) ? couponId : null });
+    }
+    const read = wallet.status === 'fulfilled' && available.status === 'fulfilled';
+    set({ savings: read ? 'loaded' : 'failed' });
   };
 
   resetOnMemberChange(() => {
@@ -124,7 +138,7 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
         error: null,
         idempotencyKey: newIdempotencyKey(),
       });
-      await Promise.all([refreshPointsAvailable(), refreshCoupons()]);
+      await refreshSavings();
       await refreshQuote();
     },
 
@@ -150,6 +164,14 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
 
     retryQuote: refreshQuote,
 
+    async reloadSavings() {
+      const before = JSON.stringify(requestBody());
+      await refreshSavings();
+      // An order already sent with this key keeps it, unless what is ordered has changed.
+      if (JSON.stringify(requestBody()) !== before) set({ idempotencyKey: newIdempotencyKey() });
+      await refreshQuote();
+    },
+
     async submit() {
       const { quote, submitting } = get();
       if (submitting || !quote) return null;
@@ -171,7 +193,7 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
         ) {
           // Points or the coupon went to another order meanwhile: the price shown is redone.
           set({ idempotencyKey: newIdempotencyKey() });
-          await Promise.all([refreshPointsAvailable(), refreshCoupons()]);
+          await refreshSavings();
           await refreshQuote();
           set({ submitting: false, error: messageFor(error) });
           return null;

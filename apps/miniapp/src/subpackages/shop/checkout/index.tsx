@@ -1,6 +1,7 @@
 import { Button, InputNumber, Switch } from '@nutui/nutui-react-taro';
 import { Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
+import { LoadFailed } from '../../../components/load-failed';
 import { couponCondition, couponValue } from '../../../services/coupon-format';
 import { yuan } from '../../../services/format';
 import { paymentOutcome } from '../../../services/payment';
@@ -25,6 +26,7 @@ export default function CheckoutPage() {
     pointsAvailable,
     coupons,
     couponId,
+    savings,
     quote,
     submitting,
     error,
@@ -32,6 +34,7 @@ export default function CheckoutPage() {
     setUsePoints,
     setCoupon,
     retryQuote,
+    reloadSavings,
     submit,
   } = useCheckoutStore();
   const pickupPoint = useShopStore((s) => s.pickupPoint);
@@ -90,8 +93,18 @@ export default function CheckoutPage() {
             onChange={(value) => void setQuantity(Number(value))}
           />
         </View>
+        {savings === 'failed' && (
+          <LoadFailed message="积分和优惠券没有加载出来" onRetry={() => void reloadSavings()} />
+        )}
         <View className="checkout-row">
-          <Text>使用积分（可用 {pointsAvailable}）</Text>
+          <Text>
+            使用积分
+            {savings === 'loading'
+              ? '（加载中）'
+              : savings === 'loaded'
+                ? `（可用 ${pointsAvailable}）`
+                : ''}
+          </Text>
           <Switch
             className="checkout-points"
             checked={usePoints}
@@ -102,7 +115,9 @@ export default function CheckoutPage() {
         <View className="checkout-coupons">
           <Text>优惠券</Text>
           {coupons.length === 0 ? (
-            <Text className="checkout-coupon-none">暂无可用</Text>
+            <Text className="checkout-coupon-none">
+              {savings === 'loading' ? '加载中' : savings === 'failed' ? '—' : '暂无可用'}
+            </Text>
           ) : (
             <View className="chips">
               <Text
