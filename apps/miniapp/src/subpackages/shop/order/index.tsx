@@ -130,7 +130,13 @@ function RefundForm({ refundable }: { refundable: { line: OrderLineView; units: 
             value={quantities[line.id] ?? 0}
             min={0}
             max={units}
-            onChange={(value) => setQuantities({ ...quantities, [line.id]: Number(value) })}
+            // Typed in, a number is passed on as typed; the box shows it kept within min and max.
+            onChange={(value) =>
+              setQuantities({
+                ...quantities,
+                [line.id]: Math.max(0, Math.min(units, Math.floor(Number(value) || 0))),
+              })
+            }
           />
         </View>
       ))}

@@ -21,7 +21,12 @@ function ReviewForm({ line, onDone }: { line: OrderLineView; onDone(): void }) {
   };
   return (
     <View className="review-form">
-      <Rate className="review-rating" value={rating} onChange={(value) => setRating(value)} />
+      <Rate
+        className="review-rating"
+        value={rating}
+        min={1}
+        onChange={(value) => setRating(value)}
+      />
       <TextArea
         className="review-text"
         value={text}
