@@ -66,6 +66,23 @@ const EMPTY: Pick<
   campaignGone: false,
 };
 
+/** When each listed campaign's figures were read, by this phone's clock. */
+const readAt = new WeakMap<ShopperCampaign, number>();
+
+function stamped(campaigns: ShopperCampaign[]): ShopperCampaign[] {
+  const now = Date.now();
+  for (const campaign of campaigns) readAt.set(campaign, now);
+  return campaigns;
+}
+
+/** A listed campaign as it stands now: its seconds to the cut-off counted down since it was read. */
+function asNow(campaign: ShopperCampaign): ShopperCampaign {
+  const at = readAt.get(campaign);
+  if (at === undefined) return campaign;
+  const passed = Math.floor((Date.now() - at) / 1000);
+  return { ...campaign, secondsToCutOff: Math.max(0, campaign.secondsToCutOff - passed) };
+}
+
 export const useShopStore = create<ShopState>()((set, get) => ({
   ...EMPTY,
 
@@ -77,7 +94,7 @@ export const useShopStore = create<ShopState>()((set, get) => ({
         api.me.get(),
       ]);
       set({
-        campaigns: page.items,
+        campaigns: stamped(page.items),
         campaignsCursor: page.nextCursor,
         pickupPoint: me.pickupPoint,
         choosingPickupPoint: false,
@@ -85,8 +102,11 @@ export const useShopStore = create<ShopState>()((set, get) => ({
       });
     } catch (error) {
       if (error instanceof ApiError && error.code === ErrorCode.PickupPointRequired) {
-        set({ campaigns: [], campaignsCursor: null, pickupPoint: null, loading: false });
+        // Still loading while the phone finds where it is: there is nothing to list yet, and
+        // the page does not say that today's group-buys have not begun.
+        set({ campaigns: [], campaignsCursor: null, pickupPoint: null });
         await get().changePickupPoint();
+        set({ loading: false });
         return;
       }
       set({ loading: false, error: messageFor(error, '团购加载失败') });
@@ -102,7 +122,7 @@ export const useShopStore = create<ShopState>()((set, get) => ({
       // A reload meanwhile (another pickup point) started the list again.
       if (get().campaignsCursor !== cursor) return;
       set((state) => ({
-        campaigns: [...state.campaigns, ...page.items],
+        campaigns: [...state.campaigns, ...stamped(page.items)],
         campaignsCursor: page.nextCursor,
         loading: false,
       }));
@@ -113,10 +133,15 @@ export const useShopStore = create<ShopState>()((set, get) => ({
 
   async openCampaign(campaignId) {
     // What the list already knows shows at once; the detail read brings it up to date.
-    const listed = get().campaigns.find((campaign) => campaign.id === campaignId) ?? null;
+    const listed = get().campaigns.find((campaign) => campaign.id === campaignId);
     openingCampaign = campaignId;
     if (get().campaign?.id !== campaignId)
-      set({ campaign: listed, error: null, campaignNeedsPickupPoint: false, campaignGone: false });
+      set({
+        campaign: listed ? asNow(listed) : null,
+        error: null,
+        campaignNeedsPickupPoint: false,
+        campaignGone: false,
+      });
     try {
       const campaign = await api.campaigns.get(campaignId);
       // The answer for a group-buy left meanwhile for another one is not shown on that one.
