@@ -21,6 +21,42 @@ async function dropFirst(page: Page, path: string): Promise<void> {
 describe('journey: a neighbour on a bad connection', () => {
   const journey = useJourney();
 
+  it('sees a group-buy opened from 首页 count down from when 首页 read it, though its own page cannot load', async () => {
+    const { stack } = journey;
+    const admin = await operator(stack);
+    const [pointId] = await pickupPoints(stack, admin, '留下', [
+      { name: '留下自提点', address: '留下街 2 号', latitude: 30.2712, longitude: 120.0516 },
+    ]);
+    // It cuts off 24 hours from now.
+    const campaign = await liveGroupBuy(stack, admin, {
+      product: '西湖藕粉',
+      sku: '500g',
+      priceFen: 4_800,
+      title: '西湖藕粉 团购',
+      groupPriceFen: 3_900,
+      perMemberLimit: 2,
+      minBuyers: 1,
+      pickupPointIds: [pointId],
+    });
+    await shopperAt(stack, 'xiaoliu', pointId);
+    const page = await journey.newPage();
+    await page.clock.install();
+    await logInAs(page, stack, 'xiaoliu');
+    await page.getByText('首页', { exact: true }).last().click();
+    await page.locator('.campaign-card').filter({ hasText: '西湖藕粉 团购' }).waitFor();
+    // Twenty minutes on 首页; then the group-buy's own read fails.
+    await page.clock.fastForward('20:00');
+    await page.route(
+      (url) => url.pathname === `/api/v1/campaigns/${campaign.id}`,
+      (route) => route.abort('connectionreset'),
+    );
+    await page.locator('.campaign-card__open').click();
+    await waitForText(page.locator('.campaign-detail-title'), '西湖藕粉 团购');
+    expect(await page.locator('.campaign-detail .campaign-countdown').innerText()).toMatch(
+      /^距截团 23时(39|40)分$/,
+    );
+  });
+
   it('is offered 重试 on each page that could not load, and sees it once it loads', async () => {
     const { stack } = journey;
     const admin = await operator(stack);
