@@ -176,6 +176,14 @@ describe('fulfilment: one order from payment to completion', () => {
         .expect(200);
     }
     expect((await get(alice.token, `/me/orders/${order.id}`)).state).toBe('delivering');
+    const [dispatched] = await t.dataSource.query(
+      `SELECT actor_kind, details FROM audit_log WHERE action = 'delivery.dispatch' AND target_id = $1`,
+      [appleBatch.id],
+    );
+    expect(dispatched).toMatchObject({
+      actor_kind: 'admin',
+      details: { campaignId: apples, orders: 2 },
+    });
     await receive(appleBatch.id).expect(200);
     await receive(appleBatch.id).expect(200); // again: nothing changes
     // Bob's goods are all here; Alice still waits for her milk.

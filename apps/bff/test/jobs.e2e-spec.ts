@@ -77,6 +77,18 @@ describe('jobs run under an advisory lock, in batches, from the admin endpoint',
       { status: 'succeeded', processed: 12000 },
       { status: 'succeeded', processed: 0 },
     ]);
+    // Who ran it, and how it went, is in the audit log.
+    const audit = await t.dataSource.query(
+      `SELECT actor_kind, details FROM audit_log
+       WHERE action = 'job.run' AND target_id = 'purge-idempotency-keys' ORDER BY id`,
+    );
+    expect(audit).toEqual([
+      {
+        actor_kind: 'admin',
+        details: { runId: first.body.runId, processed: 12000, batches: 3 },
+      },
+      { actor_kind: 'admin', details: { runId: second.body.runId, processed: 0, batches: 1 } },
+    ]);
   });
 
   it('shows each job’s last run, how far a run has got while it runs, and a job’s runs newest first', async () => {

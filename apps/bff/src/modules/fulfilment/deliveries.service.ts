@@ -6,6 +6,7 @@ import { decodeCursor, keysetPage, PageQuery } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { OrderTransitions } from '../group-buy/order-transitions.service';
+import { AuditService } from '../audit/audit.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import {
   BatchState,
@@ -79,6 +80,7 @@ export class DeliveriesService {
     private readonly connection: TransactionalConnection,
     private readonly transitions: OrderTransitions,
     private readonly notifications: NotificationsService,
+    private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
 
@@ -197,6 +199,16 @@ export class DeliveriesService {
     if (!batch) return this.unchanged(ctx, batchId, 'dispatched');
     const orderIds = await this.batchOrders(ctx, batch, 'confirmed');
     await this.transitions.applyMany(ctx, orderIds, 'dispatch');
+    await this.audit.record(
+      ctx,
+      'delivery.dispatch',
+      { type: 'delivery', id: batchId },
+      {
+        campaignId: batch.campaign_id,
+        pickupPointId: batch.pickup_point_id,
+        orders: orderIds.length,
+      },
+    );
     await this.connection.query(
       ctx,
       `UPDATE campaigns SET status = 'delivering' WHERE id = $1 AND status = 'cut_off'`,

@@ -49,7 +49,7 @@ export class JobsController {
   @ApiOkResponse({ type: JobRunResult })
   @ApiConflictResponse({ description: 'JOB_ALREADY_RUNNING' })
   @ApiServiceUnavailableResponse({ description: 'SERVICE_UNAVAILABLE: the BFF is shutting down' })
-  run(@Param('name') name: string): Promise<JobRunResult> {
-    return this.runner.run(name, 'admin');
+  run(@Ctx() ctx: RequestContext, @Param('name') name: string): Promise<JobRunResult> {
+    return this.runner.runForOperator(ctx, name);
   }
 }
