@@ -382,7 +382,7 @@ describe('coupons: issued once, on at most one order, given back when the order 
     // Nothing more is given: not by operators, not by the rewards mall.
     const again = await issue(coupon.body.id, [hal.id]).expect(409);
     expect(again.body.error.details).toEqual({ couponId: coupon.body.id, reason: 'withdrawn' });
-    const rewards = await w.get(w.admin, '/admin/rewards');
+    const rewards = (await w.get(w.admin, '/admin/rewards?limit=100')).items;
     expect(rewards.find((r: { id: string }) => r.id === reward.body.id)).toMatchObject({
       active: false,
     });

@@ -97,6 +97,32 @@ describe('lists of operators and leaders, a page at a time', () => {
     await refusesBadCursor(w.admin, '/admin/leader-applications?status=pending');
   });
 
+  it('pages the rewards, withdrawn ones too, cheapest first', async () => {
+    const reward = async (name: string, pointsCost: number, active = true) => {
+      const created = await t
+        .http()
+        .post('/api/v1/admin/rewards')
+        .set(as(w.admin))
+        .set('Idempotency-Key', randomUUID())
+        .send({ kind: 'goods', name, pointsCost, stock: 5, perMemberLimit: 1 })
+        .expect(201);
+      if (!active)
+        await t
+          .http()
+          .patch(`/api/v1/admin/rewards/${created.body.id}`)
+          .set(as(w.admin))
+          .send({ active: false })
+          .expect(200);
+      return created.body.id as string;
+    };
+    const bag = await reward('购物袋', 300);
+    const cup = await reward('保温杯', 900, false);
+    const [towel, soap] = [await reward('毛巾', 100), await reward('香皂', 100)].sort();
+    const listed = await pageThrough(w.admin, '/admin/rewards', 2);
+    expect(ids(listed)).toEqual([towel, soap, bag, cup]);
+    await refusesBadCursor(w.admin, '/admin/rewards');
+  });
+
   describe('once group-buys have cut off at both pickup points', () => {
     let east: { id: string; token: string };
     let west: { id: string; token: string };

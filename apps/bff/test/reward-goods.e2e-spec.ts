@@ -81,8 +81,9 @@ describe('goods in the rewards mall: redeemed for points, collected at the picku
       .set('Idempotency-Key', key)
       .send(body);
   const stockLeft = async (rewardId: string) =>
-    (await w.get(w.admin, '/admin/rewards')).find((r: { id: string }) => r.id === rewardId)
-      .stockLeft as number;
+    (await w.get(w.admin, '/admin/rewards?limit=100')).items.find(
+      (r: { id: string }) => r.id === rewardId,
+    ).stockLeft as number;
   const reconciled = async () =>
     expect((await w.get(w.admin, '/admin/points/reconciliation')).mismatches).toEqual([]);
 

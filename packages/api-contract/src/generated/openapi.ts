@@ -2876,6 +2876,11 @@ export interface components {
             /** @description Units handed over */
             pickedUp: number;
         };
+        RewardPage: {
+            /** @description Cheapest first */
+            items: components["schemas"]["Reward"][];
+            nextCursor: string | null;
+        };
         UpdateRewardRequest: {
             /** @example 5 元无门槛券 */
             name?: string;
@@ -5500,7 +5505,11 @@ export interface operations {
     };
     RewardsAdminController_list: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: unknown;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5512,7 +5521,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Reward"][];
+                    "application/json": components["schemas"]["RewardPage"];
                 };
             };
         };

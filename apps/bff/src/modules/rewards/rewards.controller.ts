@@ -29,6 +29,7 @@ import {
   RedemptionPage,
   RestockRequest,
   Reward,
+  RewardPage,
   RewardShipment,
   ShopperRewardPage,
   UpdateRewardRequest,
@@ -140,9 +141,9 @@ export class RewardsAdminController {
 
   /** Every reward, withdrawn ones too, cheapest first. */
   @Get()
-  @ApiOkResponse({ type: Reward, isArray: true })
-  list(@Ctx() ctx: RequestContext): Promise<Reward[]> {
-    return this.rewards.all(ctx);
+  @ApiOkResponse({ type: RewardPage })
+  list(@Ctx() ctx: RequestContext, @Query() query: PageQuery): Promise<RewardPage> {
+    return this.rewards.all(ctx, query);
   }
 
   /** Its name, description, price, per-member limit or lowest tier; `active: false` withdraws it. */

@@ -28,6 +28,7 @@ import {
   UpdateRewardRequest,
   Redemption,
   Reward,
+  RewardPage,
   RewardKind,
   RedemptionPage,
   RewardPickupState,
@@ -133,13 +134,20 @@ export class RewardsService {
     return reward;
   }
 
-  /** Every reward, cheapest first, for operators: withdrawn ones too. */
-  async all(ctx: RequestContext): Promise<Reward[]> {
+  /** Every reward, cheapest first, for operators: withdrawn ones too; a page at a time. */
+  async all(ctx: RequestContext, page: PageQuery): Promise<RewardPage> {
+    const after = decodeRankCursor(page.cursor);
     const rows = await this.connection.query<RewardRow>(
       ctx,
-      `SELECT * FROM rewards r ORDER BY r.points_cost, r.created_at`,
+      `SELECT * FROM rewards r WHERE $1::int IS NULL OR (r.points_cost, r.id) > ($1, $2::uuid)
+       ORDER BY r.points_cost, r.id LIMIT $3`,
+      [after?.rank ?? null, after?.id ?? null, page.limit + 1],
     );
-    return this.withCoupons(ctx, rows);
+    const { shown, nextCursor } = pageOf(rows, page.limit, (row) => ({
+      rank: row.points_cost,
+      id: row.id,
+    }));
+    return { items: await this.withCoupons(ctx, shown), nextCursor };
   }
 
   /** The rewards a row list gives, each with its coupon (if it gives one). */

@@ -252,6 +252,12 @@ export class RewardPickupQuery extends PageQuery {
   state?: RewardPickupState;
 }
 
+export class RewardPage {
+  @ApiProperty({ type: Reward, isArray: true, description: 'Cheapest first' })
+  items!: Reward[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
+
 export class ShopperRewardPage {
   @ApiProperty({ type: ShopperReward, isArray: true, description: 'Cheapest first' })
   items!: ShopperReward[];
