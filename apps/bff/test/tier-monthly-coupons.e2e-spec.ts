@@ -81,7 +81,10 @@ describe("tiers' monthly coupons: as many copies as the member's tier has, once 
       .get('/api/v1/admin/tier-monthly-coupons')
       .set(as(admin))
       .expect(200);
-    expect(listed.body).toEqual([expect.objectContaining({ month, issued: 3 })]);
+    expect(listed.body).toEqual({
+      items: [expect.objectContaining({ month, issued: 3 })],
+      nextCursor: null,
+    });
   });
 
   it('gives a member who moves up during the month the copies their new tier adds', async () => {
@@ -164,8 +167,8 @@ describe("tiers' monthly coupons: as many copies as the member's tier has, once 
 
   it('gives no more copies of a withdrawn coupon, and sets none for a month', async () => {
     const current = businessDay(t.app.get(Clock).now()).slice(0, 7);
-    const [set] = (await t.http().get('/api/v1/admin/tier-monthly-coupons').set(as(admin)))
-      .body as { month: string; coupon: { id: string } }[];
+    const [set] = (await t.http().get('/api/v1/admin/tier-monthly-coupons').set(as(admin))).body
+      .items as { month: string; coupon: { id: string } }[];
     expect(set.month).toBe(current);
     await t
       .http()
@@ -208,5 +211,34 @@ describe("tiers' monthly coupons: as many copies as the member's tier has, once 
     const late = await memberAt('ended', 'gold');
     expect(await runJob()).toBe(0);
     expect(await couponsOf(late)).toEqual([]);
+  });
+
+  it('lists the months latest first, a page at a time, however far ahead they are set', async () => {
+    const current = businessDay(t.app.get(Clock).now()).slice(0, 7);
+    const ahead = [2, 3, 4].map((n) => addMonths(current, n));
+    for (const m of ahead) await setMonth(m, await createCoupon(m)).expect(200);
+    const list = (query: string) =>
+      t.http().get(`/api/v1/admin/tier-monthly-coupons?${query}`).set(as(admin)).expect(200);
+    const whole = (await list('limit=100')).body;
+    expect(whole.nextCursor).toBeNull();
+    const months = whole.items.map((set: { month: string }) => set.month);
+    expect(months.slice(0, 3)).toEqual([...ahead].reverse());
+    expect(months).toContain(current);
+    expect([...months].sort().reverse()).toEqual(months);
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = (await list(`limit=2${cursor ? `&cursor=${cursor}` : ''}`)).body;
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      paged.push(...page.items.map((set: { month: string }) => set.month));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(paged).toEqual(months);
+    const refused = await t
+      .http()
+      .get('/api/v1/admin/tier-monthly-coupons?cursor=not-a-cursor')
+      .set(as(admin))
+      .expect(400);
+    expect(refused.body.error.code).toBe(ErrorCode.ValidationFailed);
   });
 });

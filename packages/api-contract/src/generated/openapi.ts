@@ -2735,6 +2735,11 @@ export interface components {
             /** @description Copies given for the month so far */
             issued: number;
         };
+        TierMonthlyCouponPage: {
+            /** @description Latest month first */
+            items: components["schemas"]["TierMonthlyCoupon"][];
+            nextCursor: string | null;
+        };
         SetTierMonthlyCouponRequest: {
             /**
              * Format: uuid
@@ -5322,7 +5327,11 @@ export interface operations {
     };
     TierMonthlyCouponsAdminController_list: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: unknown;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5334,7 +5343,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TierMonthlyCoupon"][];
+                    "application/json": components["schemas"]["TierMonthlyCouponPage"];
                 };
             };
         };

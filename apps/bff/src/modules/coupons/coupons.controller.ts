@@ -34,6 +34,7 @@ import {
   MonthParam,
   SetTierMonthlyCouponRequest,
   TierMonthlyCoupon,
+  TierMonthlyCouponPage,
   UpdateCouponRequest,
   WithdrawCouponRequest,
 } from './dto/coupon.dto';
@@ -133,11 +134,11 @@ export class CouponsAdminController {
 export class TierMonthlyCouponsAdminController {
   constructor(private readonly monthly: TierMonthlyCouponsService) {}
 
-  /** The months' coupons, latest first, with the copies given so far. */
+  /** The months' coupons, latest first, a page at a time, with the copies given so far. */
   @Get()
-  @ApiOkResponse({ type: TierMonthlyCoupon, isArray: true })
-  list(@Ctx() ctx: RequestContext): Promise<TierMonthlyCoupon[]> {
-    return this.monthly.list(ctx);
+  @ApiOkResponse({ type: TierMonthlyCouponPage })
+  list(@Ctx() ctx: RequestContext, @Query() query: PageQuery): Promise<TierMonthlyCouponPage> {
+    return this.monthly.list(ctx, query);
   }
 
   /**

@@ -3,12 +3,13 @@ import { addMonths, businessDay, startOfBusinessDay } from '@linli/domain';
 import { ErrorCode } from '@linli/shared';
 import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
+import { decodeRankCursor, PageQuery, pageOf } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { AuditService } from '../audit/audit.service';
 import { TierRulesService } from '../tiers/tier-rules.service';
 import { CouponsService, toCoupon, CouponRow } from './coupons.service';
-import { TierMonthlyCoupon } from './dto/coupon.dto';
+import { TierMonthlyCoupon, TierMonthlyCouponPage } from './dto/coupon.dto';
 
 /** The member_coupons key of a member's `copy`-th copy of a month's tier coupon. */
 const copyKey = (month: string) => `'tier-month:' || ${month} || ':' || k`;
@@ -60,12 +61,28 @@ export class TierMonthlyCouponsService {
         couponId,
       },
     );
-    const [set] = await this.list(ctx, month);
+    const [set] = await this.months(ctx, { month, before: null, limit: 1 });
     return set;
   }
 
-  /** The months set, latest first (or the one asked for), with the copies given so far. */
-  async list(ctx: RequestContext, month?: string): Promise<TierMonthlyCoupon[]> {
+  /** The months set, latest first, a page at a time, with the copies given so far. */
+  async list(ctx: RequestContext, page: PageQuery): Promise<TierMonthlyCouponPage> {
+    // A month's position is its number, 2026-12 -> 202612.
+    const after = decodeRankCursor(page.cursor);
+    const before = after
+      ? `${Math.floor(after.rank / 100)}-${String(after.rank % 100).padStart(2, '0')}`
+      : null;
+    const rows = await this.months(ctx, { month: null, before, limit: page.limit + 1 });
+    const { shown, nextCursor } = pageOf(rows, page.limit, (set) => ({
+      rank: Number(set.month.replace('-', '')),
+    }));
+    return { items: shown, nextCursor };
+  }
+
+  private async months(
+    ctx: RequestContext,
+    query: { month: string | null; before: string | null; limit: number },
+  ): Promise<TierMonthlyCoupon[]> {
     const rows = await this.connection.query<
       CouponRow & { month: string; set_at: Date; issued: number }
     >(
@@ -74,8 +91,9 @@ export class TierMonthlyCouponsService {
          (SELECT count(*)::int FROM member_coupons mc
           WHERE mc.coupon_id = t.coupon_id AND mc.issue_key LIKE 'tier-month:' || t.month || ':%') AS issued
        FROM tier_monthly_coupons t JOIN coupons c ON c.id = t.coupon_id
-       WHERE $1::text IS NULL OR t.month = $1 ORDER BY t.month DESC LIMIT 24`,
-      [month ?? null],
+       WHERE ($1::text IS NULL OR t.month = $1) AND ($2::text IS NULL OR t.month < $2)
+       ORDER BY t.month DESC LIMIT $3`,
+      [query.month, query.before, query.limit],
     );
     return rows.map((row) => ({
       month: row.month,

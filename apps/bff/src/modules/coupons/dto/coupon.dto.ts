@@ -196,6 +196,12 @@ export class TierMonthlyCoupon {
   @ApiProperty({ description: 'Copies given for the month so far' }) issued!: number;
 }
 
+export class TierMonthlyCouponPage {
+  @ApiProperty({ type: TierMonthlyCoupon, isArray: true, description: 'Latest month first' })
+  items!: TierMonthlyCoupon[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
+
 export class MonthParam {
   @ApiProperty({ example: '2026-12', description: 'YYYY-MM' })
   @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month must be YYYY-MM' })
