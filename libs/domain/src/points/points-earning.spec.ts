@@ -21,6 +21,13 @@ describe('pointsToEarn', () => {
     ).toBe(33);
   });
 
+  it('multiplies the yuan paid by the rate before rounding down, as DESIGN section 6 has it', () => {
+    // ¥12.50 at 2 points a yuan: 25, not 2 x ¥12.
+    expect(pointsToEarn({ ...base, paidFen: 1_250, pointsPerYuan: 2 })).toBe(25);
+    expect(pointsToEarn({ ...base, paidFen: 1_249, pointsPerYuan: 2 })).toBe(24);
+    expect(pointsToEarn({ ...base, paidFen: 49, pointsPerYuan: 3 })).toBe(1);
+  });
+
   it('refuses fractional or negative input', () => {
     expect(() => pointsToEarn({ ...base, paidFen: 10.5 })).toThrow(RangeError);
     expect(() => pointsToEarn({ ...base, paidFen: -1 })).toThrow(RangeError);

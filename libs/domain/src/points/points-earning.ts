@@ -1,7 +1,7 @@
 export interface EarnInput {
   /** Amount paid, in fen. */
   paidFen: number;
-  /** Points per whole yuan paid. */
+  /** Points per yuan paid: a part of a yuan earns its part, rounded down with the rest. */
   pointsPerYuan: number;
   /** Tier multiplier in percent: 100 = x1.0, 150 = x1.5. */
   tierMultiplierPct: number;
@@ -28,6 +28,6 @@ export function pointsToEarn({
     if (!Number.isSafeInteger(value) || value < 0)
       throw new RangeError(`${name} must be a non-negative integer`);
   }
-  const base = Math.floor(paidFen / 100) * pointsPerYuan;
+  const base = Math.floor((paidFen * pointsPerYuan) / 100);
   return Math.floor((base * tierMultiplierPct * memberDayMultiplierPct) / 10_000);
 }

@@ -2281,7 +2281,7 @@ export interface components {
         };
         PointsPolicy: {
             /**
-             * @description Points earned per whole yuan paid
+             * @description Points earned per yuan paid: floor(yuan paid x this), before the tier and member-day multipliers
              * @example 1
              */
             earnPointsPerYuan: number;
@@ -2346,7 +2346,7 @@ export interface components {
         };
         UpdatePointsPolicyRequest: {
             /**
-             * @description Points earned per whole yuan paid
+             * @description Points earned per yuan paid: floor(yuan paid x this), before the tier and member-day multipliers
              * @example 1
              */
             earnPointsPerYuan: number;

@@ -25,7 +25,11 @@ export class StreakBonus {
 }
 
 export class UpdatePointsPolicyRequest {
-  @ApiProperty({ description: 'Points earned per whole yuan paid', example: 1 })
+  @ApiProperty({
+    description:
+      'Points earned per yuan paid: floor(yuan paid x this), before the tier and member-day multipliers',
+    example: 1,
+  })
   @IsInt()
   @Min(0)
   @Max(100)
