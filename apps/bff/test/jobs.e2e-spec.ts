@@ -80,7 +80,7 @@ describe('jobs run under an advisory lock, in batches, from the admin endpoint',
     // Who ran it, and how it went, is in the audit log.
     const audit = await t.dataSource.query(
       `SELECT actor_kind, details FROM audit_log
-       WHERE action = 'job.run' AND target_id = 'purge-idempotency-keys' ORDER BY id`,
+       WHERE action = 'job.run' AND target_id = 'purge-idempotency-keys' ORDER BY created_at`,
     );
     expect(audit).toEqual([
       {

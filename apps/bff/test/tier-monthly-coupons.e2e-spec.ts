@@ -228,9 +228,11 @@ describe("tiers' monthly coupons: as many copies as the member's tier has, once 
     const paged: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = (await list(`limit=2${cursor ? `&cursor=${cursor}` : ''}`)).body;
+      const page: { items: { month: string }[]; nextCursor: string | null } = (
+        await list(`limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+      ).body;
       expect(page.items.length).toBeLessThanOrEqual(2);
-      paged.push(...page.items.map((set: { month: string }) => set.month));
+      paged.push(...page.items.map((set) => set.month));
       cursor = page.nextCursor;
     } while (cursor);
     expect(paged).toEqual(months);
