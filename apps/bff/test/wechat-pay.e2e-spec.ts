@@ -271,7 +271,7 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       id: string;
       payable: number;
       expiresAt: string;
-      lines: { title: string }[];
+      lines: { title: string; campaignId: string }[];
     };
   };
 
@@ -674,6 +674,51 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
     } finally {
       transactions.delete(toTradeNo(paidUnheard.id));
       transactions.delete(toTradeNo(paying.id));
+    }
+  });
+
+  it('cancels an order paid whose notices never came while a new order of the member takes the same group-buy, without a deadlock', async () => {
+    const order = await placeOrder();
+    transactions.set(toTradeNo(order.id), {
+      ...successfulPayment(order, '4200000096'),
+      appid: 'wx_app_1',
+      mchid: '1900000001',
+    });
+    // A new order with points takes the member's quantity of the group-buy, then their points
+    // account (they have one); the cancel comes in between.
+    await t.dataSource.query(
+      `INSERT INTO point_accounts (member_id) VALUES ($1) ON CONFLICT DO NOTHING`,
+      [buyer.member.id],
+    );
+    const ordering = t.dataSource.createQueryRunner();
+    await ordering.connect();
+    try {
+      await ordering.startTransaction();
+      await ordering.query(
+        `SELECT 1 FROM campaign_member_quantities WHERE member_id = $1 AND campaign_id = $2 FOR UPDATE`,
+        [buyer.member.id, order.lines[0].campaignId],
+      );
+      const cancelling = t
+        .http()
+        .post(`/api/v1/orders/${order.id}/cancel`)
+        .auth(buyer.accessToken, { type: 'bearer' })
+        .then((r) => r);
+      for (let waiting = 0; waiting === 0; ) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        [{ waiting }] = await t.dataSource.query(
+          `SELECT count(*)::int AS waiting FROM pg_stat_activity
+           WHERE wait_event_type = 'Lock' AND datname = current_database()`,
+        );
+      }
+      await ordering.query(`SELECT 1 FROM point_accounts WHERE member_id = $1 FOR UPDATE`, [
+        buyer.member.id,
+      ]);
+      await ordering.commitTransaction();
+      expect((await cancelling).status).toBe(200);
+      expect(await stateOf(order.id)).toBe('cancelled');
+    } finally {
+      await ordering.release();
+      transactions.delete(toTradeNo(order.id));
     }
   });
 

@@ -290,7 +290,12 @@ export class OrderLifecycleService {
           'The order is being paid at this moment',
           { state: seen.state, event: 'cancel', paying: true },
         );
-      if (found !== 'unpaid') await this.recordPayment(ctx, found, 'close');
+      if (found !== 'unpaid') {
+        // Recording it earns points (the member's points account) before the cancel gives back
+        // the member's quantities: those are taken first, as placing an order takes them.
+        await this.holdQuantities(ctx, orderId, memberId);
+        await this.recordPayment(ctx, found, 'close');
+      }
     }
     const order = await this.lock(ctx, orderId);
     if (!order || order.member_id !== memberId) throw AppException.notFound('Order', { orderId });
@@ -414,15 +419,7 @@ export class OrderLifecycleService {
   ): Promise<void> {
     const wasPaid = order.state === 'paid';
     await this.transitions.apply(ctx, order, event);
-    // The member's quantities are taken in campaign-id order, as placing an order takes them;
-    // the update alone would take them in whatever order it meets the order's lines.
-    await this.connection.query(
-      ctx,
-      `SELECT 1 FROM campaign_member_quantities
-       WHERE member_id = $2 AND campaign_id IN (SELECT campaign_id FROM order_lines WHERE order_id = $1)
-       ORDER BY campaign_id FOR UPDATE`,
-      [order.id, order.member_id],
-    );
+    await this.holdQuantities(ctx, order.id, order.member_id);
     await this.connection.query(
       ctx,
       `UPDATE campaign_member_quantities q SET quantity = q.quantity - l.quantity FROM order_lines l
@@ -453,6 +450,21 @@ export class OrderLifecycleService {
       await this.refundMoney(ctx, order.id, order.payable_fen, 'cancelled');
     }
     await this.coupons.giveBack(ctx, order.id);
+  }
+
+  /**
+   * Locks the member's quantities of the order's campaigns in campaign-id order, as placing an
+   * order takes them (before the points account): an update of them alone would take them in
+   * whatever order it meets the order's lines.
+   */
+  private async holdQuantities(ctx: RequestContext, orderId: string, memberId: string) {
+    await this.connection.query(
+      ctx,
+      `SELECT 1 FROM campaign_member_quantities
+       WHERE member_id = $2 AND campaign_id IN (SELECT campaign_id FROM order_lines WHERE order_id = $1)
+       ORDER BY campaign_id FOR UPDATE`,
+      [orderId, memberId],
+    );
   }
 
   /**
