@@ -1,11 +1,22 @@
 import fc from 'fast-check';
-import { lotExpiresAt } from '@linli/domain';
 import { ErrorCode } from '@linli/shared';
 import { AppException } from '../src/common/errors/app-exception';
 import { DAY_MS, pointsOf } from './support/points-helpers';
 import { startTestApp, TestApp } from './support/test-app';
 
 const source = (id: string) => ({ type: 'order', id });
+
+const SHANGHAI_MS = 8 * 3_600_000;
+
+/**
+ * DESIGN section 6's expiry, worked out apart from the service's code: the last millisecond
+ * (Asia/Shanghai, UTC+8 all year) of the month 12 months after the Shanghai month of `at`.
+ */
+function modelExpiry(at: number): number {
+  const shanghai = new Date(at + SHANGHAI_MS);
+  const firstOfNext = Date.UTC(shanghai.getUTCFullYear(), shanghai.getUTCMonth() + 13, 1);
+  return firstOfNext - SHANGHAI_MS - 1;
+}
 
 describe('points ledger on PostgreSQL', () => {
   let t: TestApp;
@@ -233,10 +244,13 @@ describe('points ledger on PostgreSQL', () => {
       expect(n).toBe(1);
     });
 
-    it('keeps the invariants when spends race the expiry job', async () => {
+    it('keeps the invariants when spends race the expiry job, and gives nothing back to the lots it expires', async () => {
       const members = await Promise.all(Array.from({ length: 20 }, () => p.newMember()));
       for (const [i, m] of members.entries()) {
         await p.inTransaction((ctx) => p.ledger.adjust(ctx, m, 100, 'old', `race-old-${i}`));
+        // 60 of them spent on an order refunded while the job runs: the job expires the 40
+        // left of that lot as the refund would give the 60 back to it.
+        await p.inTransaction((ctx) => p.ledger.spend(ctx, m, source(`race-bought-${i}`), 60));
       }
       // Those lots end this month + 12; move past that, then credit fresh lots.
       const [{ expires_at }] = await t.dataSource.query(
@@ -256,10 +270,18 @@ describe('points ledger on PostgreSQL', () => {
             ),
         ),
       );
-      const [outcomes] = await Promise.all([
+      const returns = members.map((m, i) =>
+        p.inTransaction((ctx) =>
+          p.ledger.returnSpent(ctx, m, source(`race-bought-${i}`), `race-refund-${i}`, 60),
+        ),
+      );
+      const [outcomes, returned] = await Promise.all([
         Promise.all(spends),
+        Promise.all(returns),
         p.jobs.run('expire-points', 'admin'),
       ]);
+      // The lot they came from has expired: nothing goes back to it.
+      expect(returned.map((r) => r.returned)).toEqual(members.map(() => 0));
       // Only the fresh 50 points could be spent: three spends of 15 per member at most.
       expect(outcomes.filter((o) => o === 'ok')).toHaveLength(60);
       expect(
@@ -268,10 +290,88 @@ describe('points ledger on PostgreSQL', () => {
       for (const m of members) expect((await p.wallet(m)).available).toBe(5);
       const drewFromExpired = await t.dataSource.query(
         `SELECT 1 FROM point_entries e JOIN point_allocations a ON a.entry_id = e.id JOIN point_lots l ON l.id = a.lot_id
-         WHERE e.type = 'spend' AND l.source_id IN (
+         WHERE e.type = 'spend' AND e.source_id NOT LIKE 'race-bought-%' AND l.source_id IN (
            SELECT id::text FROM point_entries WHERE operation_key LIKE 'adjust:race-old-%')`,
       );
       expect(drewFromExpired).toEqual([]);
+      const oldLots = await t.dataSource.query(
+        `SELECT DISTINCT l.state, l.remaining FROM point_lots l JOIN point_entries e ON e.id::text = l.source_id
+         WHERE e.operation_key LIKE 'adjust:race-old-%'`,
+      );
+      expect(oldLots).toEqual([{ state: 'expired', remaining: 0 }]);
+      expect((await p.reconcile()).mismatches).toEqual([]);
+    });
+
+    it('expires what a spend and a return left on a lot that ended while they were writing to it', async () => {
+      const [spender, refunded] = [await p.newMember(), await p.newMember()];
+      for (const m of [spender, refunded]) {
+        await p.inTransaction((ctx) => p.ledger.adjust(ctx, m, 100, 'old', `edge-old-${m}`));
+        await p.inTransaction((ctx) => p.ledger.spend(ctx, m, source(`edge-bought-${m}`), 60));
+      }
+      const [{ expires_at }] = await t.dataSource.query(
+        `SELECT max(expires_at) AS expires_at FROM point_lots WHERE member_id = ANY($1::uuid[])`,
+        [[spender, refunded]],
+      );
+      // Two seconds before the lots end, a spend takes 15 of the 40 left and a refund gives the
+      // 60 back; neither has committed when the lots end and the expiry job comes for them.
+      const end = new Date(expires_at).getTime();
+      p.clock.advance(end - p.clock.now().getTime() - 2_000);
+      let commit!: () => void;
+      const committing = new Promise<void>((resolve) => (commit = resolve));
+      const writing = [
+        p.inTransaction(async (ctx) => {
+          await p.ledger.spend(ctx, spender, source('edge-spend'), 15);
+          await committing;
+        }),
+        p.inTransaction(async (ctx) => {
+          await p.ledger.returnSpent(
+            ctx,
+            refunded,
+            source(`edge-bought-${refunded}`),
+            'edge-refund',
+            60,
+          );
+          await committing;
+        }),
+      ];
+      // Written, not committed: both hold the rows of lots they changed, waiting to commit.
+      for (let writers = 0; writers < 2; ) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        [{ writers }] = await t.dataSource.query(
+          `SELECT count(DISTINCT l.pid)::int AS writers FROM pg_locks l
+           JOIN pg_stat_activity a ON a.pid = l.pid
+           WHERE a.datname = current_database() AND a.state = 'idle in transaction'
+             AND l.mode = 'RowExclusiveLock' AND l.relation = 'point_lots'::regclass`,
+        );
+      }
+      p.clock.advance(end - p.clock.now().getTime() + 1_000);
+      const expiring = p.jobs.run('expire-points', 'admin');
+      // The job waits for the two accounts; once they commit, it expires what they left.
+      for (let waiting = 0; waiting === 0; ) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        [{ waiting }] = await t.dataSource.query(
+          `SELECT count(*)::int AS waiting FROM pg_stat_activity
+           WHERE wait_event_type = 'Lock' AND datname = current_database()`,
+        );
+      }
+      commit();
+      await Promise.all(writing);
+      await expiring;
+      const lots = await t.dataSource.query(
+        `SELECT DISTINCT state, remaining FROM point_lots WHERE member_id = ANY($1::uuid[])`,
+        [[spender, refunded]],
+      );
+      expect(lots).toEqual([{ state: 'expired', remaining: 0 }]);
+      const expired = await t.dataSource.query(
+        `SELECT member_id, amount FROM point_entries WHERE type = 'expire' AND member_id = ANY($1::uuid[])`,
+        [[spender, refunded]],
+      );
+      expect(expired).toEqual(
+        expect.arrayContaining([
+          { member_id: spender, amount: -25 },
+          { member_id: refunded, amount: -100 },
+        ]),
+      );
       expect((await p.reconcile()).mismatches).toEqual([]);
     });
   });
@@ -357,7 +457,7 @@ describe('points ledger on PostgreSQL', () => {
           amount,
           remaining: amount,
           state: 'available',
-          expiresAt: lotExpiresAt(new Date(this.now), 12).getTime(),
+          expiresAt: modelExpiry(this.now),
           seq: this.seq++,
         });
       }
@@ -396,7 +496,7 @@ describe('points ledger on PostgreSQL', () => {
                 const lot = model.lots.get(`o${o.order}`);
                 if (lot?.state === 'pending') {
                   lot.state = 'available';
-                  lot.expiresAt = lotExpiresAt(new Date(model.now), 12).getTime();
+                  lot.expiresAt = modelExpiry(model.now);
                 }
                 break;
               }
@@ -496,6 +596,21 @@ describe('points ledger on PostgreSQL', () => {
               available: model.available(),
               pending: model.pending(),
             });
+            // And lot by lot: what is left of each, and the instant it ends.
+            const lots = await t.dataSource.query(
+              `SELECT (extract(epoch FROM expires_at) * 1000)::bigint::int8 AS ends, remaining
+               FROM point_lots WHERE member_id = $1 AND state = 'available' AND remaining > 0
+                 AND expires_at >= $2 ORDER BY expires_at, remaining`,
+              [m, p.clock.now()],
+            );
+            expect(
+              lots.map((l: { ends: string; remaining: number }) => [Number(l.ends), l.remaining]),
+            ).toEqual(
+              model
+                .usable()
+                .map(([, l]) => [l.expiresAt, l.remaining])
+                .sort(([a, x], [b, y]) => a - b || x - y),
+            );
           }
           expect((await p.reconcile()).mismatches).toEqual([]);
         }),
