@@ -469,6 +469,39 @@ describe('points over HTTP', () => {
         .auth(alice.accessToken, { type: 'bearer' })
         .expect(403);
     });
+
+    it('names an entry that goes the way its type does not, though every sum adds up', async () => {
+      const fay = await loginMember(t, 'points-fay');
+      await adjust(fay.member.id, { points: 50, reason: '对账测试' }).expect(201);
+      // A debit written as an earn, its lot and allocation kept in step with it.
+      const [{ id: lotId }] = await t.dataSource.query(
+        `SELECT id FROM point_lots WHERE member_id = $1`,
+        [fay.member.id],
+      );
+      await t.dataSource.query(`UPDATE point_lots SET remaining = remaining - 5 WHERE id = $1`, [
+        lotId,
+      ]);
+      const [{ id: entryId }] = await t.dataSource.query(
+        `INSERT INTO point_entries (member_id, type, amount, operation_key, source_type, source_id)
+         VALUES ($1, 'earn', -5, 'forged', 'order', 'forged') RETURNING id`,
+        [fay.member.id],
+      );
+      await t.dataSource.query(
+        `INSERT INTO point_allocations (entry_id, lot_id, amount) VALUES ($1, $2, -5)`,
+        [entryId, lotId],
+      );
+      const report = await t
+        .http()
+        .get('/api/v1/admin/points/reconciliation')
+        .auth(admin, { type: 'bearer' })
+        .expect(200);
+      expect(
+        report.body.mismatches.find((m: { memberId: string }) => m.memberId === fay.member.id),
+      ).toEqual({
+        memberId: fay.member.id,
+        problems: [`earn entry ${entryId} of -5 goes the wrong way`],
+      });
+    });
   });
 
   describe('the balance an adjustment answers', () => {

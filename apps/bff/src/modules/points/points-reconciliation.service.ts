@@ -13,10 +13,12 @@ import {
  * The ledger's invariants, checked in one set-based statement over the accounts that the SQL
  * `accounts` selects (a `member_id` column):
  * - every lot's remainder is the sum of the journal allocations that touched it;
- * - every journal entry's amount is the sum of its allocations;
+ * - every journal entry's amount is the sum of its allocations, and goes the way its type
+ *   does (earn and return credit; spend, expire and clawback debit; adjust either);
  * - a member's journal total equals the remainders of their lots, so that
  *   available = the remainders of their available, unexpired lots;
- * - cancelled and expired lots hold nothing, pending lots were never spent from.
+ * - cancelled and expired lots hold nothing; pending lots were touched only by the earn that
+ *   made them and clawbacks.
  * One statement reads one snapshot: operations committing meanwhile are seen whole or not at all.
  */
 const problemsIn = (accounts: string) => `WITH acc AS (${accounts}),
@@ -25,7 +27,7 @@ const problemsIn = (accounts: string) => `WITH acc AS (${accounts}),
      FROM acc JOIN point_lots l USING (member_id) LEFT JOIN point_allocations a ON a.lot_id = l.id
      GROUP BY l.id),
    entry_sums AS (
-     SELECT e.id, e.member_id, e.amount, COALESCE(SUM(a.amount), 0) AS allocated
+     SELECT e.id, e.member_id, e.type, e.amount, COALESCE(SUM(a.amount), 0) AS allocated
      FROM acc JOIN point_entries e USING (member_id) LEFT JOIN point_allocations a ON a.entry_id = e.id
      GROUP BY e.id)
  SELECT member_id, 'lot ' || id || ' holds ' || remaining || ' but its allocations sum to ' || allocated AS problem
@@ -37,10 +39,14 @@ const problemsIn = (accounts: string) => `WITH acc AS (${accounts}),
  SELECT member_id, 'entry ' || id || ' of ' || amount || ' has allocations summing to ' || allocated
    FROM entry_sums WHERE amount <> allocated
  UNION ALL
- SELECT l.member_id, 'pending lot ' || l.id || ' was spent from'
+ SELECT member_id, type || ' entry ' || id || ' of ' || amount || ' goes the wrong way'
+   FROM entry_sums
+   WHERE (type IN ('earn', 'return') AND amount < 0) OR (type IN ('spend', 'expire', 'clawback') AND amount > 0)
+ UNION ALL
+ SELECT l.member_id, 'pending lot ' || l.id || ' was touched by ' || e.type || ' entry ' || e.id
    FROM acc JOIN point_lots l USING (member_id)
      JOIN point_allocations a ON a.lot_id = l.id JOIN point_entries e ON e.id = a.entry_id
-   WHERE l.state = 'pending' AND e.type IN ('spend', 'expire', 'return')
+   WHERE l.state = 'pending' AND e.type NOT IN ('earn', 'clawback')
  UNION ALL
  SELECT acc.member_id, 'journal total ' || COALESCE(j.total, 0) || ' differs from lot remainders ' || COALESCE(l.total, 0)
    FROM acc
