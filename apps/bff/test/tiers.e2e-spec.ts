@@ -675,12 +675,12 @@ describe('upgrade-tiers beside orders completing', () => {
     return n;
   };
 
+  const inTransaction = <T>(work: (ctx: RequestContext) => Promise<T>) =>
+    t.app.get(TransactionalConnection).withTransaction(RequestContext.forSystem('test'), work);
+
   it('does not deadlock with an order of the same member completing while it runs', async () => {
-    const connection = t.app.get(TransactionalConnection);
     const tiers = t.app.get(MemberTiersService);
     const ledger = t.app.get(PointsLedger);
-    const inTransaction = <T>(work: (ctx: RequestContext) => Promise<T>) =>
-      connection.withTransaction(RequestContext.forSystem('test'), work);
 
     const m = await loginMember(t, 'upgrade-beside-completion');
     // 150 growth: regular under the default rules; the member has a points account.
@@ -749,29 +749,14 @@ describe('upgrade-tiers beside orders completing', () => {
       deadlocks: 0,
     });
   });
-});
-
-describe('upgrade-tiers beside growth being recorded', () => {
-  let t: TestApp;
-  let admin: string;
-  const as = (token: string) => ({ authorization: `Bearer ${token}` });
-
-  beforeAll(async () => {
-    t = await startTestApp();
-    admin = await loginAdmin(t);
-  });
-  afterAll(() => t.close());
 
   it('raises a member whose growth was being recorded while rules that reach it were published', async () => {
-    const connection = t.app.get(TransactionalConnection);
     const tiers = t.app.get(MemberTiersService);
-    const inTransaction = <T>(work: (ctx: RequestContext) => Promise<T>) =>
-      connection.withTransaction(RequestContext.forSystem('test'), work);
     const m = await loginMember(t, 'growth-beside-publish');
     await inTransaction((ctx) =>
-      tiers.recordGrowth(ctx, m.member.id, { type: 'order', id: 'before' }, 300),
+      tiers.recordGrowth(ctx, m.member.id, { type: 'order', id: 'before' }, 1_500),
     );
-    // Rules with silver at 400 growth, drafted while the member grows by 100 more.
+    // Rules with gold at 1,600 growth (2,000 in force), drafted while the member grows by 100.
     const draft = await t
       .http()
       .post('/api/v1/admin/tier-rules')
@@ -784,13 +769,13 @@ describe('upgrade-tiers beside growth being recorded', () => {
       .set(as(admin))
       .send({
         tiers: draft.body.tiers.map((tier: { code: string }) =>
-          tier.code === 'silver' ? { ...tier, threshold: 400, retentionThreshold: 200 } : tier,
+          tier.code === 'gold' ? { ...tier, threshold: 1_600, retentionThreshold: 800 } : tier,
         ),
       })
       .expect(200);
 
-    // The growth is judged by the rules in force (500 for silver) and not yet committed when the
-    // operator publishes, and the upgrade job runs.
+    // The growth is judged by the rules in force and not yet committed when the operator
+    // publishes, and the upgrade job runs.
     let commit!: () => void;
     const committing = new Promise<void>((resolve) => (commit = resolve));
     let judged!: () => void;
@@ -806,17 +791,8 @@ describe('upgrade-tiers beside growth being recorded', () => {
       .post(`/api/v1/admin/tier-rules/${draft.body.version}/publish`)
       .set(as(admin))
       .then((r) => r);
-    const lockWait = async () => {
-      for (;;) {
-        const [{ waiting }] = await t.dataSource.query(
-          `SELECT count(*)::int AS waiting FROM pg_stat_activity
-           WHERE wait_event_type = 'Lock' AND datname = current_database()`,
-        );
-        if (waiting > 0) return;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    };
-    await Promise.race([publishing, lockWait()]);
+    // Published at once, or waiting for the growth to commit.
+    await Promise.race([publishing, waitForLockWaits(1).catch(() => undefined)]);
     const upgrade = () =>
       t.http().post('/api/v1/admin/jobs/upgrade-tiers/run').set(as(admin)).expect(200);
     await upgrade();
@@ -827,7 +803,7 @@ describe('upgrade-tiers beside growth being recorded', () => {
     const [member] = await t.dataSource.query(`SELECT tier FROM members WHERE id = $1`, [
       m.member.id,
     ]);
-    expect(member.tier).toBe('silver');
+    expect(member.tier).toBe('gold');
   });
 });
 
