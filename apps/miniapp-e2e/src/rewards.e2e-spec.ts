@@ -49,4 +49,58 @@ describe('journey: a neighbour spends points in the 积分商城', () => {
     await waitForText(page.locator('.coupon__name'), '10 元无门槛券');
     await waitForText(page.locator('.coupon__amount'), '¥10.00');
   });
+
+  it('counts a redemption whose answer was lost as made, and makes the next 兑换 a new one', async () => {
+    const { stack } = journey;
+    const admin = await operator(stack);
+    const couponId = await createCoupon(stack, admin, {
+      name: '3 元无门槛券',
+      amountFen: 300,
+      minSpendFen: 0,
+    });
+    await stack.api(
+      'POST',
+      '/admin/rewards',
+      { name: '3 元券', couponId, pointsCost: 100, stock: 10, perMemberLimit: 3 },
+      admin,
+    );
+    const { id } = await member(stack, 'wushu');
+    await stack.api(
+      'POST',
+      `/admin/members/${id}/points-adjustments`,
+      { points: 500, reason: '社区活动' },
+      { ...admin, 'idempotency-key': 'journey-rewards-lost-points' },
+    );
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'wushu');
+    await page.goto(`${stack.h5Url}/#/subpackages/member/rewards/index`);
+    const bag = page.locator('.reward').filter({ hasText: '3 元券' });
+    await bag.waitFor();
+    // The first redemption reaches the BFF, but its answer never reaches the phone.
+    let lost = false;
+    await page.route(
+      (url) => url.pathname === '/api/v1/me/redemptions',
+      async (route) => {
+        if (lost || route.request().method() !== 'POST') return route.fallback();
+        lost = true;
+        await route.fetch();
+        await route.abort('connectionreset');
+      },
+    );
+    const redeem = async () => {
+      await bag.locator('.reward-redeem').click();
+      await page.locator('.taro-modal__foot').getByText('确定', { exact: true }).click();
+    };
+    await redeem();
+    await page.getByText('兑换成功，已放入我的优惠券', { exact: true }).waitFor();
+    await waitForText(page.locator('.rewards-balance__value'), '400');
+    // Asked for on purpose, the second is a second.
+    await redeem();
+    await waitForText(page.locator('.rewards-balance__value'), '300');
+    const made = (await stack.sql(
+      `SELECT count(*)::int AS n FROM redemptions WHERE member_id = $1`,
+      [id],
+    )) as { n: number }[];
+    expect(made[0].n).toBe(2);
+  });
 });

@@ -10,13 +10,17 @@ export function useLoaded<T>(fetch: () => Promise<T>, failure: string, enabled =
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
-  const load = async () => {
+  /** Loads again; resolves with what came, or null when the load failed. */
+  const load = async (): Promise<T | null> => {
     setLoading(true);
     try {
-      setData(await fetch());
+      const loaded = await fetch();
+      setData(loaded);
       setError(null);
+      return loaded;
     } catch (cause) {
       setError(messageFor(cause, failure));
+      return null;
     } finally {
       setLoading(false);
     }

@@ -100,17 +100,25 @@ export default function RewardsPage() {
     });
     if (!confirm) return;
     setRedeeming(reward.id);
-    try {
-      const action = `redeem:${reward.id}`;
-      await api.rewards.redeem({ rewardId: reward.id, quantity: 1 }, keyFor(action));
+    const action = `redeem:${reward.id}`;
+    const redeemed = () => {
       unanswered.current.delete(action);
       void Taro.showToast({
         title: goods ? '兑换成功，到货后凭提货码领取' : '兑换成功，已放入我的优惠券',
         icon: 'none',
       });
+    };
+    try {
+      await api.rewards.redeem({ rewardId: reward.id, quantity: 1 }, keyFor(action));
+      redeemed();
       await load();
     } catch (failure) {
-      await failed(failure, '兑换失败，请重试');
+      // The answer may be what was lost: the page read again shows whether it went through, and
+      // then a next 兑换 is a new one, not this one again.
+      const now = await load();
+      const mine = now?.rewards.find((r) => r.id === reward.id)?.yourQuantity;
+      if (mine !== undefined && mine > reward.yourQuantity) redeemed();
+      else void Taro.showToast({ title: messageFor(failure, '兑换失败，请重试'), icon: 'none' });
     } finally {
       setRedeeming(null);
     }
