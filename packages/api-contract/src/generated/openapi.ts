@@ -4815,9 +4815,9 @@ export interface operations {
     PointsAdminController_adjust: {
         parameters: {
             query?: never;
-            header: {
-                /** @description Required: 8-128 of A-Z a-z 0-9 _ - : . A replay with the same key returns the first response (header Idempotent-Replayed: true); the same key with a different request is a 422 IDEMPOTENCY_KEY_REUSED. */
-                "Idempotency-Key": string;
+            header?: {
+                /** @description Optional: 8-128 of A-Z a-z 0-9 _ - : . A replay with the same key returns the first response (header Idempotent-Replayed: true); the same key with a different request is a 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -5430,9 +5430,9 @@ export interface operations {
     RewardsController_redeem: {
         parameters: {
             query?: never;
-            header: {
-                /** @description Required: 8-128 of A-Z a-z 0-9 _ - : . A replay with the same key returns the first response (header Idempotent-Replayed: true); the same key with a different request is a 422 IDEMPOTENCY_KEY_REUSED. */
-                "Idempotency-Key": string;
+            header?: {
+                /** @description Optional: 8-128 of A-Z a-z 0-9 _ - : . A replay with the same key returns the first response (header Idempotent-Replayed: true); the same key with a different request is a 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -6175,9 +6175,9 @@ export interface operations {
     OrdersController_create: {
         parameters: {
             query?: never;
-            header: {
-                /** @description Required: 8-128 of A-Z a-z 0-9 _ - : . A replay with the same key returns the first response (header Idempotent-Replayed: true); the same key with a different request is a 422 IDEMPOTENCY_KEY_REUSED. */
-                "Idempotency-Key": string;
+            header?: {
+                /** @description Optional: 8-128 of A-Z a-z 0-9 _ - : . A replay with the same key returns the first response (header Idempotent-Replayed: true); the same key with a different request is a 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -6980,9 +6980,9 @@ export interface operations {
     LeaderController_withdraw: {
         parameters: {
             query?: never;
-            header: {
-                /** @description Required: 8-128 of A-Z a-z 0-9 _ - : . A replay with the same key returns the first response (header Idempotent-Replayed: true); the same key with a different request is a 422 IDEMPOTENCY_KEY_REUSED. */
-                "Idempotency-Key": string;
+            header?: {
+                /** @description Optional: 8-128 of A-Z a-z 0-9 _ - : . A replay with the same key returns the first response (header Idempotent-Replayed: true); the same key with a different request is a 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -7403,9 +7403,9 @@ export interface operations {
     AfterSalesController_request: {
         parameters: {
             query?: never;
-            header: {
-                /** @description Required: 8-128 of A-Z a-z 0-9 _ - : . A replay with the same key returns the first response (header Idempotent-Replayed: true); the same key with a different request is a 422 IDEMPOTENCY_KEY_REUSED. */
-                "Idempotency-Key": string;
+            header?: {
+                /** @description Optional: 8-128 of A-Z a-z 0-9 _ - : . A replay with the same key returns the first response (header Idempotent-Replayed: true); the same key with a different request is a 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;

@@ -29,7 +29,7 @@ export class AfterSalesController {
   constructor(private readonly afterSales: AfterSalesService) {}
 
   @Post()
-  @Idempotent({ required: true })
+  @Idempotent()
   @ApiCreatedResponse({ type: RefundView })
   @ApiConflictResponse({ description: 'REFUND_NOT_ALLOWED: not picked up, or the window closed' })
   request(

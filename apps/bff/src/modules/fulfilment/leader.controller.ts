@@ -177,7 +177,7 @@ export class LeaderController {
   }
 
   @Post('withdrawals')
-  @Idempotent({ required: true })
+  @Idempotent()
   @ApiCreatedResponse({ type: Withdrawal })
   @ApiConflictResponse({ description: 'COMMISSION_INSUFFICIENT' })
   async withdraw(@Ctx() ctx: RequestContext, @Body() body: WithdrawalRequest): Promise<Withdrawal> {

@@ -48,7 +48,7 @@ export class OrdersController {
   }
 
   @Post('orders')
-  @Idempotent({ required: true })
+  @Idempotent()
   @ApiCreatedResponse({ type: OrderView })
   @ApiConflictResponse({
     description:

@@ -49,7 +49,7 @@ export class PointsAdminController {
   }
 
   @Post('members/:id/points-adjustments')
-  @Idempotent({ required: true })
+  @Idempotent()
   @ApiCreatedResponse({ type: PointsAdjustmentResult })
   @ApiConflictResponse({ description: 'POINTS_INSUFFICIENT: a debit would go below zero' })
   adjust(

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ErrorCode } from '@linli/shared';
 import { AppException } from '../../common/errors/app-exception';
@@ -16,17 +17,19 @@ export class PointsAdminService {
     private readonly audit: AuditService,
   ) {}
 
-  /** An audited, exactly-once correction of a member's points (the route requires an Idempotency-Key). */
+  /**
+   * An audited correction of a member's points, exactly once per Idempotency-Key (one sent
+   * without a key is an adjustment of its own each time).
+   */
   async adjust(
     ctx: RequestContext,
     memberId: string,
     request: PointsAdjustmentRequest,
   ): Promise<PointsAdjustmentResult> {
-    if (!ctx.idempotencyKey) throw new Error('points adjustments need the Idempotency-Key');
     // The ledger's own operation key keeps the adjustment exactly-once after the stored
     // Idempotency-Key response has been purged. The ledger answers 404 for a member who does
     // not exist, as it locks their account.
-    const key = `${ctx.actor?.id}:${ctx.idempotencyKey}`;
+    const key = `${ctx.actor?.id}:${ctx.idempotencyKey ?? randomUUID()}`;
     const result = await this.ledger
       .adjust(ctx, memberId, request.points, request.reason, key)
       .catch((error: unknown) => {

@@ -53,7 +53,7 @@ export class RewardsController {
 
   /** Redeems units of a reward for points, exactly once per Idempotency-Key. */
   @Post('me/redemptions')
-  @Idempotent({ required: true })
+  @Idempotent()
   @ApiCreatedResponse({ type: Redemption })
   @ApiConflictResponse({
     description:
