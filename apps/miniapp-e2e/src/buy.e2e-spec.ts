@@ -546,6 +546,8 @@ describe('journey: a neighbour buys a group-buy with points', () => {
     await logInAs(page, stack, 'zijin');
     await page.goto(`${stack.h5Url}/#/subpackages/shop/campaign/index?id=${campaign.id}`);
     await page.locator('.campaign-detail-buy').click();
+    // The points are there to use once the checkout has read them.
+    await page.getByText('使用积分（可用 500）').waitFor();
     await page.locator('.checkout-points').click();
     await waitForText(page.locator('.checkout-submit'), '提交订单并支付 ¥44.00');
     // While the checkout is open, 300 of the points are taken back.
