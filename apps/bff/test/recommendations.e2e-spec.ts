@@ -244,7 +244,7 @@ describe('recommendations (GET /me/recommendations)', () => {
       '全麦面包 今日团',
       '鲜牛奶 今日团',
     ]);
-    for (const query of ['?limit=0', '?limit=21', '?limit=abc', '?limit=1.5', '?cursor=x']) {
+    for (const query of ['?limit=0', '?limit=101', '?limit=abc', '?limit=1.5', '?cursor=x']) {
       const res = await t
         .http()
         .get(`/api/v1/me/recommendations${query}`)

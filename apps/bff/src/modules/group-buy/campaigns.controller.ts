@@ -12,6 +12,7 @@ import {
 import {
   ApiBearerAuth,
   ApiConflictResponse,
+  ApiCreatedResponse,
   ApiOkResponse,
   ApiTags,
   ApiUnprocessableEntityResponse,
@@ -51,7 +52,7 @@ export class CatalogueAdminController {
 
   @Post('products')
   @Idempotent()
-  @ApiOkResponse({ type: Product })
+  @ApiCreatedResponse({ type: Product })
   createProduct(@Ctx() ctx: RequestContext, @Body() body: CreateProductRequest): Promise<Product> {
     return this.campaigns.createProduct(ctx, body);
   }
@@ -68,7 +69,7 @@ export class CatalogueAdminController {
 
   @Post('products/:id/skus')
   @Idempotent()
-  @ApiOkResponse({ type: Product })
+  @ApiCreatedResponse({ type: Product })
   addSku(
     @Ctx() ctx: RequestContext,
     @Param('id', uuid) id: string,
@@ -95,7 +96,7 @@ export class CatalogueAdminController {
 
   @Post('campaigns')
   @Idempotent()
-  @ApiOkResponse({ type: AdminCampaign })
+  @ApiCreatedResponse({ type: AdminCampaign })
   createCampaign(
     @Ctx() ctx: RequestContext,
     @Body() body: CreateCampaignRequest,

@@ -16,6 +16,7 @@ import { startOfBusinessDay } from '@linli/domain';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
+  ApiCreatedResponse,
   ApiOkResponse,
   ApiTags,
   ApiUnprocessableEntityResponse,
@@ -71,7 +72,7 @@ export class TierRulesController {
   /** A new draft from the given tiers, or a copy of the rules in force when the body has none. */
   @Post()
   @Idempotent()
-  @ApiOkResponse({ type: TierRulesVersion })
+  @ApiCreatedResponse({ type: TierRulesVersion })
   create(
     @Ctx() ctx: RequestContext,
     @Body() body: CreateTierRulesRequest,

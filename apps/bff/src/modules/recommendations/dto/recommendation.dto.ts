@@ -5,12 +5,12 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { ShopperCampaign } from '../../group-buy/dto/catalogue.dto';
 
 export class RecommendationQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 20, default: 10 })
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 10 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(20)
+  @Max(100)
   limit = 10;
 }
 
