@@ -1,7 +1,8 @@
 import type { Page } from 'playwright-core';
 import { logInAs, logInInPlace, useJourney } from './support/journey';
 import { waitForText } from './support/screen';
-import { member, type Stack } from './support/stack';
+import { createCoupon } from './support/group-buys';
+import { member, operator, type Stack } from './support/stack';
 
 /** Taps a tab of the tab bar. */
 const open = (page: Page, tab: '会员' | '我的') =>
@@ -112,5 +113,36 @@ describe('journey: one member in two tabs of a browser', () => {
     await logInInPlace(first, 'tom');
     await open(second, '我的');
     await waitForText(second.locator('.mine-nickname'), 'tom');
+  });
+
+  it('shows the next member nothing of the last one in a tab left on one of their pages, though it cannot load again', async () => {
+    const { stack } = journey;
+    const admin = await operator(stack);
+    const couponId = await createCoupon(stack, admin, {
+      name: '梅姐的生日券',
+      amountFen: 800,
+      minSpendFen: 0,
+    });
+    const mei = await member(stack, 'meijie');
+    await stack.api(
+      'POST',
+      `/admin/coupons/${couponId}/issue`,
+      { memberIds: [mei.id] },
+      { ...admin, 'idempotency-key': 'journey-tabs-coupon' },
+    );
+    const [first, second] = await journey.newTabs();
+    await logInAs(first, stack, 'meijie');
+    await second.goto(`${stack.h5Url}/#/subpackages/member/coupons/index`);
+    await waitForText(second.locator('.coupon__name'), '梅姐的生日券');
+    // The second tab cannot read coupons any more (a lift, a tunnel).
+    await second.route(
+      (url) => url.pathname === '/api/v1/me/coupons',
+      (route) => route.abort('internetdisconnected'),
+    );
+
+    await open(first, '我的');
+    await first.locator('.mine-logout').click();
+    await logInInPlace(first, 'xiaojun');
+    await second.getByText('梅姐的生日券').waitFor({ state: 'detached' });
   });
 });

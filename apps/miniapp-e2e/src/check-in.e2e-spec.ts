@@ -79,5 +79,27 @@ describe('journey: a neighbour checks in every day', () => {
       '+5',
     );
     expect(await page.locator('.check-in-error').count()).toBe(0);
+    await waitForText(page.locator('.check-in-head__result'), '今日获得 5 积分');
+  });
+
+  it('shows today as done, and what it earned, when the answer to the check-in was lost', async () => {
+    const { stack } = journey;
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'xiaoxu');
+    await page.locator('.mine-check-in-link').click();
+    await waitForText(page.locator('.check-in-button'), '签到 +5 积分');
+    // The check-in reaches the BFF; its answer never reaches the phone.
+    await page.route(
+      (url) => url.pathname === '/api/v1/me/check-ins',
+      async (route) => {
+        if (route.request().method() !== 'POST') return route.fallback();
+        await route.fetch();
+        await route.abort('connectionreset');
+      },
+    );
+    await page.locator('.check-in-button').click();
+    await waitForText(page.locator('.check-in-button'), '今日已签到');
+    await waitForText(page.locator('.check-in-head__result'), '今日获得 5 积分');
+    expect(await page.locator('.check-in-error').count()).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 import { useDidShow } from '@tarojs/taro';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { messageFor } from '../services/error-messages';
+import { currentSession, resetOnMemberChange } from '../stores/session';
 
 /**
  * What a page loads each time it is shown (when `enabled`): the data once it has come, why the
@@ -10,16 +11,27 @@ export function useLoaded<T>(fetch: () => Promise<T>, failure: string, enabled =
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
-  /** Loads again; resolves with what came, or null when the load failed. */
+  // What one member loaded is never shown to the next (another tab may log someone else in).
+  useEffect(
+    () =>
+      resetOnMemberChange(() => {
+        setData(null);
+        setError(null);
+      }),
+    [],
+  );
+  /** Loads again; resolves with what came, or null when the load failed or the member changed. */
   const load = async (): Promise<T | null> => {
+    const session = currentSession();
     setLoading(true);
     try {
       const loaded = await fetch();
+      if (session !== currentSession()) return null;
       setData(loaded);
       setError(null);
       return loaded;
     } catch (cause) {
-      setError(messageFor(cause, failure));
+      if (session === currentSession()) setError(messageFor(cause, failure));
       return null;
     } finally {
       setLoading(false);

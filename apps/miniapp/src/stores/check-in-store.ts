@@ -59,9 +59,11 @@ export const useCheckInStore = create<CheckInState>()((set, get) => ({
       return result;
     } catch (error) {
       const alreadyDone = error instanceof ApiError && error.code === ErrorCode.CheckInAlreadyDone;
-      // Checked in already (on another device, say): the calendar shows it.
+      // Checked in already (on another device, say, or by this tap, its answer lost on the
+      // way): the calendar read again shows it, and there is nothing to try again.
       set({ checkingIn: false, checkInError: alreadyDone ? null : messageFor(error, '签到失败') });
-      if (alreadyDone) await get().showMonth();
+      await get().showMonth();
+      if (get().calendar?.checkedInToday) set({ checkInError: null });
       return null;
     }
   },

@@ -28,9 +28,9 @@ export function currentSession(): number {
  * Runs reset whenever the member behind the session changes: nothing one member loaded may be
  * shown to the next.
  */
-export function resetOnMemberChange(reset: () => void): void {
+export function resetOnMemberChange(reset: () => void): () => void {
   watchMembers();
-  useAuthStore.subscribe((state, previous) => {
+  return useAuthStore.subscribe((state, previous) => {
     if (memberChanged(state, previous)) reset();
   });
 }

@@ -88,6 +88,7 @@ export default function CheckInPage() {
     return <NotLoaded error={error} loading={loading} onRetry={() => void showMonth()} />;
 
   const done = calendar.checkedInToday;
+  const today = done ? calendar.days.find((d) => d.day === calendar.today) : undefined;
   const onCheckIn = async () => {
     const checkedIn = await checkIn();
     if (checkedIn)
@@ -114,11 +115,14 @@ export default function CheckInPage() {
         >
           {done ? '今日已签到' : `签到 +${calendar.rules.points} 积分`}
         </Button>
-        {done && result?.day === calendar.today && (
+        {done && result?.day === calendar.today ? (
           <Text className="check-in-head__result">
             今日获得 {result.pointsAwarded} 积分
             {result.growthAwarded > 0 ? ` · ${result.growthAwarded} 成长值` : ''}
           </Text>
+        ) : (
+          // Checked in without this page hearing the answer: the calendar has what it earned.
+          today && <Text className="check-in-head__result">今日获得 {today.points} 积分</Text>
         )}
         {checkInError && <Text className="check-in-error">{checkInError}</Text>}
       </View>

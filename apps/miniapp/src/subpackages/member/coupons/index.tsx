@@ -2,7 +2,7 @@ import { Text, View } from '@tarojs/components';
 import type { MemberCoupon, MemberCouponState } from '@linli/api-contract';
 import { everyPage } from '@linli/api-client';
 import { useState } from 'react';
-import { NotLoaded } from '../../../components/load-failed';
+import { LoadFailed, NotLoaded } from '../../../components/load-failed';
 import { LogInFirst } from '../../../components/log-in-first';
 import { useLoaded } from '../../../hooks/use-loaded';
 import { api } from '../../../services/api';
@@ -67,6 +67,8 @@ export default function CouponsPage() {
   const current = TABS.find((t) => t.state === tab) ?? TABS[0];
   return (
     <View className="coupons">
+      {/* Read again and failed: what is shown is what the last read found. */}
+      {error && <LoadFailed message={error} retrying={loading} onRetry={() => void load()} />}
       <View className="chips coupons-tabs">
         {TABS.map((t) => (
           <Text

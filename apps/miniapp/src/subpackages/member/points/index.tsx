@@ -2,6 +2,7 @@ import { Button } from '@nutui/nutui-react-taro';
 import { Text, View } from '@tarojs/components';
 import { useDidShow, useReachBottom } from '@tarojs/taro';
 import type { PointsEntry, PointsEntryType } from '@linli/api-contract';
+import { LoadFailed } from '../../../components/load-failed';
 import { LogInFirst } from '../../../components/log-in-first';
 import { useOpenPage } from '../../../hooks/use-open-page';
 import { useAuthStore } from '../../../stores/auth-store';
@@ -107,7 +108,9 @@ export default function PointsWalletPage() {
             积分商城 ›
           </Text>
         </View>
-        {walletError && <Text className="points-error">{walletError}</Text>}
+        {walletError && (
+          <LoadFailed message={walletError} onRetry={() => void store.loadWallet()} />
+        )}
       </View>
 
       {wallet && wallet.expiringSoon.length > 0 && (
