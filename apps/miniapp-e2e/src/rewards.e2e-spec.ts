@@ -6,26 +6,46 @@ import { member, operator } from './support/stack';
 describe('journey: a neighbour spends points in the 积分商城', () => {
   const journey = useJourney();
 
-  it('redeems a coupon for points, sees the balance drop and the coupon under 我的优惠券', async () => {
+  /**
+   * An operator offers a no-minimum coupon of `amountFen` for points, and gives the neighbour
+   * `name` points to spend; the neighbour's member id.
+   */
+  const offerAndGive = async (
+    reward: {
+      name: string;
+      amountFen: number;
+      pointsCost: number;
+      stock: number;
+      perMemberLimit: number;
+    },
+    name: string,
+    points: number,
+  ): Promise<string> => {
     const { stack } = journey;
     const admin = await operator(stack);
     const couponId = await createCoupon(stack, admin, {
-      name: '10 元无门槛券',
-      amountFen: 1_000,
+      name: `${reward.amountFen / 100} 元无门槛券`,
+      amountFen: reward.amountFen,
       minSpendFen: 0,
     });
-    await stack.api(
-      'POST',
-      '/admin/rewards',
-      { name: '10 元券', couponId, pointsCost: 500, stock: 3, perMemberLimit: 2 },
-      admin,
-    );
-    const { id } = await member(stack, 'zhoujie');
+    const { amountFen: _amountFen, ...offered } = reward;
+    await stack.api('POST', '/admin/rewards', { ...offered, couponId }, admin);
+    const { id } = await member(stack, name);
     await stack.api(
       'POST',
       `/admin/members/${id}/points-adjustments`,
-      { points: 600, reason: '社区活动' },
-      { ...admin, 'idempotency-key': 'journey-rewards-points' },
+      { points, reason: '社区活动' },
+      { ...admin, 'idempotency-key': `journey-rewards-points-${name}` },
+    );
+    return id;
+  };
+
+  it('redeems a coupon for points, sees the balance drop and the coupon under 我的优惠券', async () => {
+    const { stack } = journey;
+    await offerAndGive(
+      { name: '10 元券', amountFen: 1_000, pointsCost: 500, stock: 3, perMemberLimit: 2 },
+      'zhoujie',
+      600,
     );
 
     const page = await journey.newPage();
@@ -52,24 +72,10 @@ describe('journey: a neighbour spends points in the 积分商城', () => {
 
   it('counts a redemption whose answer was lost as made, and makes the next 兑换 a new one', async () => {
     const { stack } = journey;
-    const admin = await operator(stack);
-    const couponId = await createCoupon(stack, admin, {
-      name: '3 元无门槛券',
-      amountFen: 300,
-      minSpendFen: 0,
-    });
-    await stack.api(
-      'POST',
-      '/admin/rewards',
-      { name: '3 元券', couponId, pointsCost: 100, stock: 10, perMemberLimit: 3 },
-      admin,
-    );
-    const { id } = await member(stack, 'wushu');
-    await stack.api(
-      'POST',
-      `/admin/members/${id}/points-adjustments`,
-      { points: 500, reason: '社区活动' },
-      { ...admin, 'idempotency-key': 'journey-rewards-lost-points' },
+    const id = await offerAndGive(
+      { name: '3 元券', amountFen: 300, pointsCost: 100, stock: 10, perMemberLimit: 3 },
+      'wushu',
+      500,
     );
     const page = await journey.newPage();
     await logInAs(page, stack, 'wushu');
