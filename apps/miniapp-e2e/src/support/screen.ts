@@ -13,10 +13,10 @@ export async function waitForText(
 }
 
 /**
- * Saves what the screen shows once page transitions have finished, for people to look at: the
- * top page the router shows is in place (stationed), and nothing moves.
+ * Waits until page transitions have finished: the top page the router shows is in place
+ * (stationed, and so shown: it takes taps), and nothing moves.
  */
-export async function screenshot(page: Page, name: string): Promise<void> {
+export async function settled(page: Page): Promise<void> {
   await page.waitForFunction(() => {
     const shown = Array.from(document.querySelectorAll('.taro_router > .taro_page')).filter(
       (el) => !el.classList.contains('taro_page_shade'),
@@ -27,6 +27,11 @@ export async function screenshot(page: Page, name: string): Promise<void> {
       document.getAnimations().every((animation) => animation.playState !== 'running')
     );
   });
+}
+
+/** Saves what the screen shows once page transitions have finished, for people to look at. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await settled(page);
   await page.screenshot({ path: artifactPath(name), fullPage: true });
 }
 
