@@ -69,10 +69,11 @@ export class TierMonthlyCouponsService {
   async list(ctx: RequestContext, page: PageQuery): Promise<TierMonthlyCouponPage> {
     // A month's position is its number, 2026-12 -> 202612.
     const after = decodeRankCursor(page.cursor);
-    const before = after
-      ? `${Math.floor(after.rank / 100)}-${String(after.rank % 100).padStart(2, '0')}`
-      : null;
-    const rows = await this.months(ctx, { month: null, before, limit: page.limit + 1 });
+    const rows = await this.months(ctx, {
+      month: null,
+      before: after?.rank ?? null,
+      limit: page.limit + 1,
+    });
     const { shown, nextCursor } = pageOf(rows, page.limit, (set) => ({
       rank: Number(set.month.replace('-', '')),
     }));
@@ -81,7 +82,7 @@ export class TierMonthlyCouponsService {
 
   private async months(
     ctx: RequestContext,
-    query: { month: string | null; before: string | null; limit: number },
+    query: { month: string | null; before: number | null; limit: number },
   ): Promise<TierMonthlyCoupon[]> {
     const rows = await this.connection.query<
       CouponRow & { month: string; set_at: Date; issued: number }
@@ -91,7 +92,8 @@ export class TierMonthlyCouponsService {
          (SELECT count(*)::int FROM member_coupons mc
           WHERE mc.coupon_id = t.coupon_id AND mc.issue_key LIKE 'tier-month:' || t.month || ':%') AS issued
        FROM tier_monthly_coupons t JOIN coupons c ON c.id = t.coupon_id
-       WHERE ($1::text IS NULL OR t.month = $1) AND ($2::text IS NULL OR t.month < $2)
+       WHERE ($1::text IS NULL OR t.month = $1)
+         AND ($2::int IS NULL OR replace(t.month, '-', '')::int < $2)
        ORDER BY t.month DESC LIMIT $3`,
       [query.month, query.before, query.limit],
     );

@@ -78,24 +78,23 @@ export class CutOffService {
   }
 
   async settleOrders(ctx: RequestContext, limit: number): Promise<number> {
-    const orders = await this.connection.query<PaidOrder>(
+    const orders = await this.connection.query<PaidOrder & { refunds: boolean }>(
       ctx,
-      `SELECT o.id, o.member_id, o.state, o.points_used, o.points_to_earn FROM orders o
+      `SELECT o.id, o.member_id, o.state, o.points_used, o.points_to_earn,
+              EXISTS (SELECT 1 FROM order_lines l JOIN campaigns c ON c.id = l.campaign_id
+                      WHERE l.order_id = o.id AND c.status = 'failed') AS refunds
+       FROM orders o
        WHERE o.state = 'paid' AND NOT EXISTS (
          SELECT 1 FROM order_lines l JOIN campaigns c ON c.id = l.campaign_id
          WHERE l.order_id = o.id AND c.status = 'published')
        ORDER BY o.paid_at LIMIT $1 FOR UPDATE OF o SKIP LOCKED`,
       [limit],
     );
-    const refunded = await this.connection.query<{ member_id: string }>(
-      ctx,
-      `SELECT DISTINCT o.member_id FROM orders o JOIN order_lines l ON l.order_id = o.id
-       JOIN campaigns c ON c.id = l.campaign_id WHERE o.id = ANY($1::uuid[]) AND c.status = 'failed'`,
-      [orders.map((o) => o.id)],
-    );
+    // Refunding lines of failed campaigns writes to the members' points accounts, several in
+    // one batch: all taken first, in member id order.
     await this.refunds.holdAccounts(
       ctx,
-      refunded.map((r) => r.member_id),
+      orders.filter((o) => o.refunds).map((o) => o.member_id),
     );
     for (const order of orders) await this.settle(ctx, order);
     return orders.length;
