@@ -5,6 +5,7 @@ import { TransactionalConnection } from '../src/common/transaction/transactional
 import { CutOffService } from '../src/modules/fulfilment/cut-off.service';
 import { PAYMENT_PROVIDER, PaymentProvider } from '../src/modules/payments/payment-provider';
 import { Clock } from '../src/common/clock';
+import { lockWaits } from './support/lock-waits';
 import { as, fulfilmentWorld, HOUR_MS } from './support/fulfilment-fixtures';
 import { pointsOf } from './support/points-helpers';
 import { startTestApp, TestApp } from './support/test-app';
@@ -166,17 +167,6 @@ describe('cut-off: payments and cancels in flight', () => {
   });
   afterAll(() => t.close());
 
-  /** Until a statement touching `table` waits for a lock another transaction holds. */
-  const waitingOn = async (table: string) => {
-    for (let waiting = 0; waiting === 0; ) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      [{ waiting }] = await t.dataSource.query(
-        `SELECT count(*)::int AS waiting FROM pg_stat_activity
-         WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE $1`,
-        [`%${table}%`],
-      );
-    }
-  };
   const campaignRow = async (id: string) =>
     (
       await t.dataSource.query(`SELECT status, buyers, decided_at FROM campaigns WHERE id = $1`, [
@@ -215,7 +205,7 @@ describe('cut-off: payments and cancels in flight', () => {
         .post(`/api/v1/orders/${placed.body.id}/pay`)
         .set(as(shopper.token))
         .then((r) => r);
-      await waitingOn('point_accounts');
+      await lockWaits(t.dataSource, 1, 'point_accounts');
 
       w.clock.advance(2 * HOUR_MS);
       await w.runJob('cut-off-campaigns');
@@ -256,7 +246,7 @@ describe('cut-off: payments and cancels in flight', () => {
         .post(`/api/v1/orders/${order.id}/cancel`)
         .set(as(shopper.token))
         .then((r) => r);
-      await waitingOn('campaigns');
+      await lockWaits(t.dataSource, 1, 'campaigns');
       w.clock.advance(2 * HOUR_MS);
       await t.app.get(CutOffService).decideDue(ctx, 10);
     });

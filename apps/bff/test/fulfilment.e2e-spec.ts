@@ -1,6 +1,7 @@
 import { ErrorCode } from '@linli/shared';
 import { randomUUID } from 'node:crypto';
 import { PAYMENT_PROVIDER, PaymentProvider } from '../src/modules/payments/payment-provider';
+import { lockWaits } from './support/lock-waits';
 import { DAY_MS, pointsOf } from './support/points-helpers';
 import { as, fulfilmentWorld, HOUR_MS } from './support/fulfilment-fixtures';
 import { loginMember, startTestApp, TestApp } from './support/test-app';
@@ -767,13 +768,7 @@ describe('fulfilment: who may do what', () => {
       [late.member.id, elsewhere.id],
     );
     const lateApplying = apply(late.accessToken, taken.id).then((r) => r);
-    for (let waiting = 0; waiting < 1; ) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      [{ waiting }] = await t.dataSource.query(
-        `SELECT count(*)::int AS waiting FROM pg_stat_activity
-         WHERE wait_event_type = 'Lock' AND datname = current_database()`,
-      );
-    }
+    await lockWaits(t.dataSource);
     const approving = t
       .http()
       .post(`/api/v1/admin/leader-applications/${firstApplication.id}/approve`)

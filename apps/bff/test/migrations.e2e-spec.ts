@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { lockWaits } from './support/lock-waits';
 import { createTestDatabase } from './support/test-database';
 import { startTestApp } from './support/test-app';
 
@@ -11,16 +12,7 @@ describe('migrations at start-up', () => {
       // Another instance is applying the migrations.
       await other.query(`SELECT pg_advisory_lock(hashtextextended('linli:migrations', 0))`);
       const starting = startTestApp({ DB_STATEMENT_TIMEOUT_MS: '200' }, { database });
-      for (;;) {
-        const [{ waiting }] = (
-          await other.query(
-            `SELECT count(*)::int AS waiting FROM pg_stat_activity
-             WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-          )
-        ).rows;
-        if (waiting > 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await lockWaits(other);
       // Longer than the statement timeout of requests.
       await new Promise((resolve) => setTimeout(resolve, 600));
       await other.query(`SELECT pg_advisory_unlock(hashtextextended('linli:migrations', 0))`);

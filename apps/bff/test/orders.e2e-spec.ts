@@ -12,6 +12,7 @@ import {
   liveCampaign,
   shopperAt as memberAt,
 } from './support/group-buy-fixtures';
+import { lockWaits } from './support/lock-waits';
 import { pointsOf } from './support/points-helpers';
 import { loginAdmin, startTestApp, TestApp } from './support/test-app';
 
@@ -65,16 +66,6 @@ describe('checkout and orders', () => {
         };
       }),
     );
-  };
-  /** Returns once `count` statements of this test's database wait for a lock. */
-  const waitingForLocks = async (count: number) => {
-    for (let waiting = 0; waiting < count; ) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      [{ waiting }] = await t.dataSource.query(
-        `SELECT count(*)::int AS waiting FROM pg_stat_activity
-         WHERE wait_event_type = 'Lock' AND datname = current_database()`,
-      );
-    }
   };
   /** What the shopper was told about one order, newest first. */
   const noticesAbout = async (token: string, orderId: string) =>
@@ -551,7 +542,7 @@ describe('checkout and orders', () => {
             .post(`/api/v1/orders/${placed.body.id}/cancel`)
             .set(as(buyer.accessToken))
             .then((r) => r);
-          await waitingForLocks(1);
+          await lockWaits(t.dataSource, 1);
           await takeQuantity(high);
           await ordering.commitTransaction();
           expect((await cancelling).status).toBe(200);
@@ -694,15 +685,7 @@ describe('checkout and orders', () => {
       const placing = order(buyer.accessToken, { items: [{ campaignId, quantity: 1 }] }).then(
         (res) => res,
       );
-      for (let tries = 0; ; tries++) {
-        const [{ waiting }] = await t.dataSource.query(
-          `SELECT count(*)::int AS waiting FROM pg_stat_activity
-           WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-        );
-        if (waiting > 0) break;
-        if (tries > 400) throw new Error('the order never waited for the held row');
-        await new Promise((r) => setTimeout(r, 25));
-      }
+      await lockWaits(t.dataSource);
       // Nobody holds a unit yet (stock is taken last), so the operator may withdraw it.
       await t
         .http()
@@ -1282,13 +1265,13 @@ describe('checkout and orders', () => {
           items: [{ campaignId, quantity: 1 }],
           pointsToUse: 100,
         }).then((r) => r);
-        await waitingForLocks(1);
+        await lockWaits(t.dataSource, 1);
         cancelling = t
           .http()
           .post(`/api/v1/orders/${first.body.id}/cancel`)
           .set(as(buyer.accessToken))
           .then((r) => r);
-        await waitingForLocks(2);
+        await lockWaits(t.dataSource, 2);
         await other.commitTransaction();
       } finally {
         await other.release();

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { ErrorCode } from '@linli/shared';
 import { AppException } from '../src/common/errors/app-exception';
+import { lockWaits } from './support/lock-waits';
 import { DAY_MS, pointsOf } from './support/points-helpers';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -347,13 +348,7 @@ describe('points ledger on PostgreSQL', () => {
       p.clock.advance(end - p.clock.now().getTime() + 1_000);
       const expiring = p.jobs.run('expire-points', 'admin');
       // The job waits for the two accounts; once they commit, it expires what they left.
-      for (let waiting = 0; waiting === 0; ) {
-        await new Promise((resolve) => setTimeout(resolve, 10));
-        [{ waiting }] = await t.dataSource.query(
-          `SELECT count(*)::int AS waiting FROM pg_stat_activity
-           WHERE wait_event_type = 'Lock' AND datname = current_database()`,
-        );
-      }
+      await lockWaits(t.dataSource);
       commit();
       await Promise.all(writing);
       await expiring;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../src/common/clock';
+import { lockWaits } from './support/lock-waits';
 import { loginAdmin, loginMember, startTestApp, TestApp } from './support/test-app';
 
 const HOUR_MS = 3_600_000;
@@ -164,13 +165,7 @@ describe('rewards mall (GET /rewards, POST /me/redemptions): coupons for points,
     const redeeming = Promise.all(
       members.map((m) => redeem(m.token, { rewardId: reward.id, quantity: 1 }).then((r) => r)),
     );
-    for (let waiting = 0; waiting < members.length; ) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      [{ waiting }] = await t.dataSource.query(
-        `SELECT count(*)::int AS waiting FROM pg_stat_activity
-         WHERE wait_event_type = 'Lock' AND datname = current_database()`,
-      );
-    }
+    await lockWaits(t.dataSource, members.length);
     await operator.query(`UPDATE rewards SET active = false WHERE id = $1`, [reward.id]);
     await operator.commitTransaction();
     await operator.release();

@@ -8,6 +8,7 @@ import { MemberBenefitsService } from '../src/modules/tiers/member-benefits.serv
 import { MemberCodeService } from '../src/modules/tiers/member-code.service';
 import { MemberTiersService } from '../src/modules/tiers/member-tiers.service';
 import { TierRulesService } from '../src/modules/tiers/tier-rules.service';
+import { lockWaits } from './support/lock-waits';
 import { HOUR_MS } from './support/fulfilment-fixtures';
 import { DAY_MS, pointsOf } from './support/points-helpers';
 import { loginAdmin, loginMember, startTestApp, TestApp } from './support/test-app';
@@ -291,13 +292,7 @@ describe('member tiers', () => {
         .post(`/api/v1/admin/tier-rules/${version}/publish`)
         .set(as(admin))
         .then((res) => res);
-      for (let waiting = 0; waiting < 1; ) {
-        await new Promise((resolve) => setTimeout(resolve, 10));
-        [{ waiting }] = await t.dataSource.query(
-          `SELECT count(*)::int AS waiting FROM pg_stat_activity
-           WHERE wait_event_type = 'Lock' AND datname = current_database()`,
-        );
-      }
+      await lockWaits(t.dataSource);
       commit();
       await editing;
       const published = await publishing;
@@ -656,17 +651,6 @@ describe('upgrade-tiers beside orders completing', () => {
   });
   afterAll(() => t.close());
 
-  const waitForLockWaits = async (count: number) => {
-    for (let i = 0; i < 500; i += 1) {
-      const [{ waiting }] = await t.dataSource.query(
-        `SELECT count(*)::int AS waiting FROM pg_stat_activity
-         WHERE wait_event_type = 'Lock' AND datname = current_database()`,
-      );
-      if (waiting >= count) return;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    throw new Error(`never saw ${count} lock waits`);
-  };
   const deadlocks = async (): Promise<number> => {
     await t.dataSource.query(`SELECT pg_stat_clear_snapshot()`);
     const [{ n }] = await t.dataSource.query(
@@ -735,7 +719,7 @@ describe('upgrade-tiers beside orders completing', () => {
       .post('/api/v1/admin/jobs/upgrade-tiers/run')
       .set(as(admin))
       .then((r) => r);
-    await waitForLockWaits(1); // the job holds the member and waits for the points account
+    await lockWaits(t.dataSource, 1); // the job holds the member and waits for the points account
     open();
     const [completed, upgraded] = await Promise.all([completing, upgrading]);
     let after = await deadlocks();
@@ -792,7 +776,7 @@ describe('upgrade-tiers beside orders completing', () => {
       .set(as(admin))
       .then((r) => r);
     // Published at once, or waiting for the growth to commit.
-    await Promise.race([publishing, waitForLockWaits(1).catch(() => undefined)]);
+    await Promise.race([publishing, lockWaits(t.dataSource, 1).catch(() => undefined)]);
     const upgrade = () =>
       t.http().post('/api/v1/admin/jobs/upgrade-tiers/run').set(as(admin)).expect(200);
     await upgrade();
