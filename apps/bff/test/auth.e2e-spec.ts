@@ -1,5 +1,6 @@
 import jwt from 'jsonwebtoken';
 import { ErrorCode } from '@linli/shared';
+import { lockWaits } from './support/lock-waits';
 import { loginAdmin, loginMember, startTestApp, TestApp } from './support/test-app';
 
 describe('member log-in, tokens and roles', () => {
@@ -176,6 +177,38 @@ describe('member log-in, tokens and roles', () => {
     await refresh(rotated.refreshToken).expect(401);
     // The member's other sessions go on.
     await refresh(tablet.refreshToken).expect(200);
+  });
+
+  it('ends the session with the token a refresh under way issues when a used token comes back meanwhile', async () => {
+    const phone = await loginMember(t, 'gemma');
+    const refresh = (refreshToken: string) =>
+      t
+        .http()
+        .post('/api/v1/auth/refresh')
+        .send({ refreshToken })
+        .then((r) => r);
+    const current = (await refresh(phone.refreshToken)).body;
+    await t.dataSource.query(
+      `UPDATE refresh_tokens SET used_at = used_at - interval '1 minute' WHERE used_at IS NOT NULL`,
+    );
+    const { jti: currentId } = jwt.decode(current.refreshToken) as { jti: string };
+    // Whoever stole the current token refreshes it while the phone presents its first token
+    // again; the thief's refresh is held at the token's row until the replay waits too.
+    const holder = t.dataSource.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    await holder.query(`SELECT 1 FROM refresh_tokens WHERE id = $1 FOR UPDATE`, [currentId]);
+    const thief = refresh(current.refreshToken);
+    await lockWaits(t.dataSource, 1);
+    const replay = refresh(phone.refreshToken);
+    await lockWaits(t.dataSource, 2);
+    await holder.commitTransaction();
+    await holder.release();
+    const stolen = await thief;
+    expect(stolen.status).toBe(200);
+    expect((await replay).status).toBe(401);
+    // The token the thief's refresh issued ends with its session.
+    expect((await refresh(stolen.body.refreshToken)).status).toBe(401);
   });
 
   it('ends the whole session when a used refresh token comes back after its record was purged', async () => {

@@ -39,7 +39,7 @@ export class AuthController {
   }
 
   /**
-   * Statement by statement, not one transaction: ending the session of a token that came back
+   * In transactions of its own, not the request's: ending the session of a token that came back
    * must stick although the answer is a 401.
    */
   @Post('refresh')

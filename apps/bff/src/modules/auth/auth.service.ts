@@ -87,31 +87,36 @@ export class AuthService {
     const { tokenId, sessionId } = this.tokens.verifyRefresh(refreshToken);
     // The guarded update makes a replayed or raced token fail; the same statement hands its
     // session on, so that a token is never used up without its successor being issued.
-    const [next] = await this.connection.query<{
-      id: string;
-      member_id: string;
-      session_id: string;
-    }>(
-      ctx,
-      `WITH used AS (
+    const [next] = await this.underSessionLock(ctx, sessionId ?? tokenId, () =>
+      this.connection.query<{
+        id: string;
+        member_id: string;
+        session_id: string;
+      }>(
+        ctx,
+        `WITH used AS (
          UPDATE refresh_tokens SET used_at = now()
          WHERE id = $1 AND used_at IS NULL AND expires_at > now()
          RETURNING member_id, session_id)
        INSERT INTO refresh_tokens (member_id, session_id, expires_at)
        SELECT member_id, session_id, now() + make_interval(secs => $2) FROM used
        RETURNING id, member_id, session_id`,
-      [tokenId, this.config.JWT_REFRESH_TTL_SECONDS],
+        [tokenId, this.config.JWT_REFRESH_TTL_SECONDS],
+      ),
     );
     if (!next) {
-      const ended = await this.connection.query<{ member_id: string }>(
-        ctx,
-        `UPDATE refresh_tokens SET used_at = now()
+      // Committed before the 401 is answered, so that the session stays ended.
+      const ended = await this.underSessionLock(ctx, sessionId ?? tokenId, () =>
+        this.connection.query<{ member_id: string }>(
+          ctx,
+          `UPDATE refresh_tokens SET used_at = now()
          WHERE used_at IS NULL AND session_id = COALESCE(
            (SELECT session_id FROM refresh_tokens
             WHERE id = $1 AND used_at < now() - make_interval(secs => $2)),
            CASE WHEN NOT EXISTS (SELECT 1 FROM refresh_tokens WHERE id = $1) THEN $3::uuid END)
          RETURNING member_id`,
-        [tokenId, REFRESH_RACE_SECONDS, sessionId],
+          [tokenId, REFRESH_RACE_SECONDS, sessionId],
+        ),
       );
       if (ended.length > 0) {
         this.logger.warn(
@@ -135,13 +140,32 @@ export class AuthService {
    */
   async logout(ctx: RequestContext, refreshToken: string): Promise<void> {
     const { tokenId, sessionId } = this.tokens.verifyRefresh(refreshToken);
-    await this.connection.query(
-      ctx,
-      `UPDATE refresh_tokens SET used_at = now()
-       WHERE used_at IS NULL
-         AND session_id = COALESCE((SELECT session_id FROM refresh_tokens WHERE id = $1), $2::uuid)`,
-      [tokenId, sessionId],
+    await this.underSessionLock(ctx, sessionId ?? tokenId, () =>
+      this.connection.query(
+        ctx,
+        `UPDATE refresh_tokens SET used_at = now()
+         WHERE used_at IS NULL
+           AND session_id = COALESCE((SELECT session_id FROM refresh_tokens WHERE id = $1), $2::uuid)`,
+        [tokenId, sessionId],
+      ),
     );
+  }
+
+  /**
+   * Runs work on a session's tokens one at a time with any other: a session being ended waits for
+   * a refresh under way, then sees the token it issued (a statement sees only what committed
+   * before it began), so that no token of an ended session goes on working. A token issued before
+   * sessions were recorded has its own id for its session's.
+   */
+  private underSessionLock<T>(
+    ctx: RequestContext,
+    sessionId: string,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    return this.connection.withTransaction(ctx, async () => {
+      await this.connection.lockForTransaction(ctx, `linli:session:${sessionId}`);
+      return work();
+    });
   }
 
   async rolesOf(ctx: RequestContext, memberId: string): Promise<Role[]> {
