@@ -133,6 +133,7 @@ describe('insight reports (/admin/analytics)', () => {
       await get(`overview?from=${addBusinessDays(today, -366)}&to=${today}`).expect(400);
       await get('overview?from=2026-02-30').expect(400);
       await get('overview?to=20261120').expect(400);
+      await get('overview?from=0000-12-31&to=0001-01-01').expect(400);
     });
   });
 

@@ -330,6 +330,9 @@ describe('catalogue and campaigns', () => {
     // ISO 8601's basic forms, which compare wrongly as text or which JavaScript cannot read.
     [{ pickupDate: '20200101' }],
     [{ pickupDate: '2027-12' }],
+    // Year 0, which PostgreSQL does not have.
+    [{ pickupDate: '0000-12-01' }],
+    [{ startsAt: '0000-12-20T12:00:00Z' }],
     [{ cutsOffAt: '20271220T040000Z' }],
     // A time of day with no offset: which instant it names depends on the server's time zone.
     [{ cutsOffAt: '2027-12-20T12:00:00' }],

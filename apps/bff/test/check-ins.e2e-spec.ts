@@ -170,7 +170,7 @@ describe('daily check-in (POST/GET /me/check-ins)', () => {
     expect((await eve.calendar('2020-02').expect(200)).body.days).toEqual([]);
   });
 
-  it.each(['2026-13', '2026-1', 'november', '2026-11-01'])(
+  it.each(['2026-13', '2026-1', 'november', '2026-11-01', '0000-01'])(
     'refuses the month %s',
     async (month) => {
       const fay = as((await loginMember(t, 'check-in-fay')).accessToken);

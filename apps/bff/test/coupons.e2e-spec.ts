@@ -289,6 +289,7 @@ describe('coupons: issued once, on at most one order, given back when the order 
     [{ validUntil: '2026-12-31T23:59:59' }],
     [{ validFrom: true }],
     [{ validFrom: -8_640_000_000_000_000 }],
+    [{ validFrom: '0000-12-31T00:00:00Z' }],
     [{ kind: 'cash' }],
     [{ campaignIds: ['not-a-campaign'] }],
   ])('refuses to create %j', async (change) => {

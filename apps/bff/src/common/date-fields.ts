@@ -1,13 +1,22 @@
 import { applyDecorators } from '@nestjs/common';
 import { IsISO8601, Matches } from 'class-validator';
 
+/** A year of four digits that PostgreSQL can hold: it has no year 0. */
+const YEAR = '(?!0000)\\d{4}';
+
+/** A month written YYYY-MM. */
+export const IsMonth = () =>
+  Matches(new RegExp(`^${YEAR}-(0[1-9]|1[0-2])$`), { message: '$property must be YYYY-MM' });
+
 /**
  * A calendar day written YYYY-MM-DD, and one that exists. ISO 8601 also allows 20271220, which
  * compares wrongly as text and which PostgreSQL reads as another day.
  */
 export const IsDay = () =>
   applyDecorators(
-    Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a day, YYYY-MM-DD' }),
+    Matches(new RegExp(`^${YEAR}-\\d{2}-\\d{2}$`), {
+      message: '$property must be a day, YYYY-MM-DD',
+    }),
     IsISO8601({ strict: true }),
   );
 
@@ -18,9 +27,12 @@ export const IsDay = () =>
  */
 export const IsInstant = () =>
   applyDecorators(
-    Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, {
-      message:
-        '$property must be a date and time with its offset, YYYY-MM-DDTHH:MM[:SS]±HH:MM or Z',
-    }),
+    Matches(
+      new RegExp(`^${YEAR}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})$`),
+      {
+        message:
+          '$property must be a date and time with its offset, YYYY-MM-DDTHH:MM[:SS]±HH:MM or Z',
+      },
+    ),
     IsISO8601({ strict: true }),
   );

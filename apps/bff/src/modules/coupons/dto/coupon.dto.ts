@@ -9,11 +9,10 @@ import {
   IsString,
   IsUUID,
   Length,
-  Matches,
   Max,
   Min,
 } from 'class-validator';
-import { IsInstant } from '../../../common/date-fields';
+import { IsInstant, IsMonth } from '../../../common/date-fields';
 import { PageQuery } from '../../../common/pagination';
 import { SaysSomething, Trimmed } from '../../../common/text-fields';
 
@@ -204,6 +203,6 @@ export class TierMonthlyCouponPage {
 
 export class MonthParam {
   @ApiProperty({ example: '2026-12', description: 'YYYY-MM' })
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month must be YYYY-MM' })
+  @IsMonth()
   month!: string;
 }

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsOptional, Matches } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import { StreakBonus } from '../../points/dto/points-policy.dto';
+import { IsMonth } from '../../../common/date-fields';
 
 export class CheckInResult {
   @ApiProperty({ description: 'The Shanghai business day checked in', example: '2026-11-26' })
@@ -22,7 +23,7 @@ export class CheckInResult {
 export class CalendarQuery {
   @ApiProperty({ required: false, description: 'YYYY-MM; this month when left out' })
   @IsOptional()
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month must be YYYY-MM' })
+  @IsMonth()
   month?: string;
 }
 
