@@ -124,7 +124,7 @@ export class MemberTiersService {
    * Reviews up to `limit` members whose tier anniversary has come: each keeps the tier when
    * their growth from 12 months before the anniversary up to now meets its retention
    * threshold, else drops one tier, never below a manual floor in force; a tier such a floor
-   * alone kept is reviewed again when the floor ends. The job runs hours after an
+   * alone kept is reviewed again when the floor ends. The job runs after an
    * anniversary: growth earned just after reaching the tier still counts, though more than 12
    * months old by then, and so does growth earned since the anniversary (on its day, as the
    * card shows it), which may have reached the tier again. Set-based: one read and two writes
