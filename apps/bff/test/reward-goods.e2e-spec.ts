@@ -255,6 +255,23 @@ describe('goods in the rewards mall: redeemed for points, collected at the picku
       .expect(400);
   });
 
+  it('answers a handed-over code as picked up until the after-sales window would close, then as unknown', async () => {
+    const goods = await createGoods({ name: '陶瓷茶杯' });
+    const cy = await memberWith('goods-cy', 1_000);
+    const redeemed = (await redeem(cy.token, { rewardId: goods.id, quantity: 1 }).expect(201)).body;
+    const code = redeemed.pickup.pickupCode as string;
+    await arrive(leader.token, redeemed.id).expect(200);
+    expect((await verify(leader.token, { code }).expect(200)).body.alreadyPickedUp).toBe(false);
+    expect((await verify(leader.token, { code }).expect(200)).body.alreadyPickedUp).toBe(true);
+    // Eight days on (the window is 7), the code may be another order's or goods' by now.
+    await t.dataSource.query(
+      `UPDATE redemptions SET picked_up_at = picked_up_at - interval '8 days' WHERE id = $1`,
+      [redeemed.id],
+    );
+    const stale = await verify(leader.token, { code }).expect(404);
+    expect(stale.body.error.code).toBe(ErrorCode.PickupCodeInvalid);
+  });
+
   it('lets the member take back goods on their way: points and units back, the code and the limit free again', async () => {
     const goods = await createGoods({ name: '竹制砧板', stock: 5, perMemberLimit: 2 });
     const di = await memberWith('goods-di', 1_000);

@@ -132,7 +132,15 @@ export class PickupsService {
     pickupPointId: string,
     code: string,
   ): Promise<VerifyPickupResponse> {
-    const reward = await this.rewardPickups.lockWithCode(ctx, pickupPointId, code);
+    // Goods handed over answer to their code for as long as an order picked up does: until the
+    // after-sales window would close. Codes are unique only among goods not yet handed over.
+    const { afterSalesDays } = await this.policies.get(ctx);
+    const reward = await this.rewardPickups.lockWithCode(
+      ctx,
+      pickupPointId,
+      code,
+      new Date(this.clock.now().getTime() - afterSalesDays * DAY_MS),
+    );
     if (!reward) throw pickupCodeInvalid();
     if (reward.state === 'awaiting_delivery') throw rewardNotArrived(reward.id);
     const alreadyPickedUp = reward.state === 'picked_up';

@@ -144,21 +144,23 @@ export class RewardPickupsService {
   }
 
   /**
-   * The point's redemption with this code, locked: one not yet handed over before one that was
-   * (a handed-over code may be drawn again); undefined for none. A cancelled one's code is no
-   * longer its.
+   * The point's redemption with this code, locked: one not yet handed over before one handed
+   * over since `handedOverSince` (a handed-over code may be drawn again); undefined for none. A
+   * cancelled one's code is no longer its, nor one handed over before then.
    */
   async lockWithCode(
     ctx: RequestContext,
     pickupPointId: string,
     code: string,
+    handedOverSince: Date,
   ): Promise<{ id: string; state: RewardPickupState } | undefined> {
     const [row] = await this.connection.query<{ id: string; pickup_state: RewardPickupState }>(
       ctx,
       `SELECT id, pickup_state FROM redemptions
        WHERE pickup_point_id = $1 AND pickup_code = $2 AND pickup_state <> 'cancelled'
+         AND (pickup_state <> 'picked_up' OR picked_up_at >= $3)
        ORDER BY pickup_state = 'picked_up', created_at DESC LIMIT 1 FOR UPDATE`,
-      [pickupPointId, code],
+      [pickupPointId, code, handedOverSince],
     );
     return row && { id: row.id, state: row.pickup_state };
   }
