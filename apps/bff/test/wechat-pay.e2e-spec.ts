@@ -18,6 +18,7 @@ import { ProviderRefunds } from '../src/modules/group-buy/provider-refunds.servi
 import { RecordingNotificationSender } from '../src/modules/notifications/recording-notification.sender';
 import { toTradeNo } from '../src/modules/payments/wechat-pay.provider';
 import { createPickupPoints, liveCampaign } from './support/group-buy-fixtures';
+import { lockWaits } from './support/lock-waits';
 import { loginAdmin, loginMember, startTestApp, TestApp } from './support/test-app';
 
 const HOUR_MS = 3_600_000;
@@ -703,13 +704,7 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
         .post(`/api/v1/orders/${order.id}/cancel`)
         .auth(buyer.accessToken, { type: 'bearer' })
         .then((r) => r);
-      for (let waiting = 0; waiting === 0; ) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        [{ waiting }] = await t.dataSource.query(
-          `SELECT count(*)::int AS waiting FROM pg_stat_activity
-           WHERE wait_event_type = 'Lock' AND datname = current_database()`,
-        );
-      }
+      await lockWaits(t.dataSource);
       await ordering.query(`SELECT 1 FROM point_accounts WHERE member_id = $1 FOR UPDATE`, [
         buyer.member.id,
       ]);
@@ -758,6 +753,40 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
     } finally {
       for (const order of [paidMeanwhile, payingMeanwhile, unclosable])
         closeRefusals.delete(toTradeNo(order.id));
+    }
+  });
+
+  it('cancels an order awaiting payment holding no database connection while WeChat Pay answers; a replay gets the first answer', async () => {
+    const order = await placeOrder();
+    const key = randomUUID();
+    const cancel = () =>
+      t
+        .http()
+        .post(`/api/v1/orders/${order.id}/cancel`)
+        .auth(buyer.accessToken, { type: 'bearer' })
+        .set('Idempotency-Key', key)
+        .then((r) => r);
+    transactions.set(toTradeNo(order.id), 'slow');
+    try {
+      const cancelling = cancel();
+      for (let waited = 0; !calls.some((c) => c.path.includes(toTradeNo(order.id))); waited += 10) {
+        if (waited > 5_000) throw new Error('WeChat Pay was never asked about the order');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      const [{ open }] = await t.dataSource.query(
+        `SELECT count(*)::int AS open FROM pg_stat_activity
+         WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
+      );
+      expect(open).toBe(0);
+      const cancelled = await cancelling;
+      expect(cancelled.status).toBe(200);
+      expect(cancelled.body).toMatchObject({ id: order.id, state: 'cancelled' });
+      const replayed = await cancel();
+      expect(replayed.status).toBe(200);
+      expect(replayed.headers['idempotent-replayed']).toBe('true');
+      expect(replayed.body).toEqual(cancelled.body);
+    } finally {
+      transactions.delete(toTradeNo(order.id));
     }
   });
 

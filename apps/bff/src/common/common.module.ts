@@ -2,7 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenService } from './auth/token.service';
 import { Clock } from './clock';
-import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { IdempotencyInterceptor, IdempotencyKeys } from './idempotency/idempotency.interceptor';
 import { TransactionInterceptor } from './transaction/transaction.interceptor';
 import { TransactionalConnection } from './transaction/transactional-connection';
 
@@ -15,6 +15,7 @@ import { TransactionalConnection } from './transaction/transactional-connection'
     AuthGuard,
     TransactionInterceptor,
     IdempotencyInterceptor,
+    IdempotencyKeys,
   ],
   exports: [
     TransactionalConnection,
@@ -23,6 +24,7 @@ import { TransactionalConnection } from './transaction/transactional-connection'
     AuthGuard,
     TransactionInterceptor,
     IdempotencyInterceptor,
+    IdempotencyKeys,
   ],
 })
 export class CommonModule {}

@@ -12,7 +12,7 @@ import { ApiHeader, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { ErrorCode } from '@linli/shared';
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { from, mergeMap, Observable, of } from 'rxjs';
+import { from, lastValueFrom, Observable, tap } from 'rxjs';
 import { AppException } from '../errors/app-exception';
 import { queryRows } from '../transaction/query-rows';
 import { contextOf, RequestContext } from '../request-context';
@@ -25,6 +25,12 @@ const KEY_PATTERN = /^[A-Za-z0-9_\-:.]{8,128}$/;
 export interface IdempotentOptions {
   /** When true, a request without the header is refused. */
   required?: boolean;
+  /**
+   * The route opens its transaction itself, after work that must hold no database connection
+   * (asking a payment provider), and runs what it writes and answers through
+   * `IdempotencyKeys.once` in it.
+   */
+  ownTransaction?: boolean;
 }
 
 /** The same Idempotency-Key came with a different request (DESIGN.md section 3: a 422). */
@@ -53,14 +59,80 @@ export const Idempotent = (options: IdempotentOptions = {}) =>
     }),
   );
 
+/** A request with an Idempotency-Key: whose, the key, and a digest of what it asks. */
+interface KeyedRequest {
+  scope: string;
+  key: string;
+  fingerprint: string;
+  /** Whether `once` ran for it, and whether it answered with the stored first response. */
+  settled?: 'first' | 'replayed';
+}
+
 /**
- * Runs inside the request's transaction, so the stored response commits or rolls back with
- * the work it describes. A concurrent request with the same key waits on the unique key
- * until the first one finishes, then replays it.
+ * Runs a keyed request's work once per key, in the request's transaction, so that the stored
+ * response commits or rolls back with the work it describes. A concurrent request with the same
+ * key waits on the unique key until the first one finishes, then replays it.
+ */
+@Injectable()
+export class IdempotencyKeys {
+  private readonly requests = new WeakMap<RequestContext, KeyedRequest>();
+
+  /** Notes the request's key and what it asks, for `once`. */
+  expect(ctx: RequestContext, request: KeyedRequest): void {
+    this.requests.set(ctx, request);
+  }
+
+  /**
+   * The work's answer, or the stored answer of the first request with the same key (the work
+   * does not run then). A request without a key just runs the work.
+   */
+  async once<T>(ctx: RequestContext, work: () => Promise<T>): Promise<T> {
+    const request = this.requests.get(ctx);
+    if (!request) return work();
+    if (!ctx.manager) throw new Error('Idempotent work must run inside a transaction');
+    const claimed = await queryRows(
+      ctx.manager,
+      `INSERT INTO idempotency_keys (scope, key, fingerprint) VALUES ($1, $2, $3)
+       ON CONFLICT (scope, key) DO NOTHING RETURNING key`,
+      [request.scope, request.key, request.fingerprint],
+    );
+    if (claimed.length === 0) {
+      const [previous] = await queryRows<{ fingerprint: string; response_body: unknown }>(
+        ctx.manager,
+        `SELECT fingerprint, response_body FROM idempotency_keys WHERE scope = $1 AND key = $2`,
+        [request.scope, request.key],
+      );
+      if (previous.fingerprint !== request.fingerprint) throw idempotencyKeyReused();
+      request.settled = 'replayed';
+      return previous.response_body as T;
+    }
+    ctx.idempotencyKey = request.key;
+    const body = await work();
+    await ctx.manager.query(
+      `UPDATE idempotency_keys SET response_body = $3::jsonb WHERE scope = $1 AND key = $2`,
+      [request.scope, request.key, JSON.stringify(body ?? null)],
+    );
+    request.settled = 'first';
+    return body;
+  }
+
+  /** How `once` settled the request: undefined when it never ran for it. */
+  settled(ctx: RequestContext): KeyedRequest['settled'] {
+    return this.requests.get(ctx)?.settled;
+  }
+}
+
+/**
+ * Makes the routes marked `@Idempotent` exactly-once per key: inside the request's transaction,
+ * or, for a route with its own, by the route's call of `IdempotencyKeys.once`. A replay is
+ * answered with the header Idempotent-Replayed: true.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(private readonly reflector: Reflector) {}
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly keys: IdempotencyKeys,
+  ) {}
 
   intercept(execution: ExecutionContext, next: CallHandler): Observable<unknown> {
     const options = this.reflector.get<IdempotentOptions | undefined>(
@@ -94,59 +166,17 @@ export class IdempotencyInterceptor implements NestInterceptor {
         `${request.method} ${request.originalUrl.split('?')[0]}\n${stableJson(request.body ?? null)}`,
       )
       .digest('hex');
+    this.keys.expect(ctx, { scope, key, fingerprint });
     const response = execution.switchToHttp().getResponse<Response>();
-
-    return from(this.claim(ctx, scope, key, fingerprint)).pipe(
-      mergeMap((stored) => {
-        if (stored !== undefined) {
-          response.setHeader('Idempotent-Replayed', 'true');
-          return of(stored);
-        }
-        ctx.idempotencyKey = key;
-        return next.handle().pipe(mergeMap((body) => from(this.store(ctx, scope, key, body))));
+    const answer = options.ownTransaction
+      ? next.handle()
+      : from(this.keys.once(ctx, () => lastValueFrom(next.handle(), { defaultValue: undefined })));
+    return answer.pipe(
+      tap(() => {
+        const settled = this.keys.settled(ctx);
+        if (!settled) throw new Error('An idempotent route answered without IdempotencyKeys.once');
+        if (settled === 'replayed') response.setHeader('Idempotent-Replayed', 'true');
       }),
     );
-  }
-
-  /** Returns the stored response of an earlier request with this key, or undefined when this one goes first. */
-  private async claim(
-    ctx: RequestContext,
-    scope: string,
-    key: string,
-    fingerprint: string,
-  ): Promise<unknown> {
-    const manager = this.transactionOf(ctx);
-    const claimed = await queryRows(
-      manager,
-      `INSERT INTO idempotency_keys (scope, key, fingerprint) VALUES ($1, $2, $3)
-       ON CONFLICT (scope, key) DO NOTHING RETURNING key`,
-      [scope, key, fingerprint],
-    );
-    if (claimed.length > 0) return undefined;
-    const [previous] = await queryRows<{ fingerprint: string; response_body: unknown }>(
-      manager,
-      `SELECT fingerprint, response_body FROM idempotency_keys WHERE scope = $1 AND key = $2`,
-      [scope, key],
-    );
-    if (previous.fingerprint !== fingerprint) throw idempotencyKeyReused();
-    return previous.response_body;
-  }
-
-  private async store(
-    ctx: RequestContext,
-    scope: string,
-    key: string,
-    body: unknown,
-  ): Promise<unknown> {
-    await this.transactionOf(ctx).query(
-      `UPDATE idempotency_keys SET response_body = $3::jsonb WHERE scope = $1 AND key = $2`,
-      [scope, key, JSON.stringify(body ?? null)],
-    );
-    return body;
-  }
-
-  private transactionOf(ctx: RequestContext) {
-    if (!ctx.manager) throw new Error('Idempotent routes must run inside the request transaction');
-    return ctx.manager;
   }
 }

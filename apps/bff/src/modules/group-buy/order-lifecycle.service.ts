@@ -24,6 +24,14 @@ import { ProviderRefunds } from './provider-refunds.service';
 /** The refund key of a payment that came when its order no longer took it. */
 const LATE_PAYMENT = 'late-payment';
 
+/** What the payment provider said of an order about to be cancelled. */
+export interface CancelAtProvider {
+  /** Whether the order was awaiting payment when the provider was asked. */
+  awaitedPayment: boolean;
+  /** The order's payment the provider knows of and we had not recorded: the cancel records it. */
+  payment: PaymentNotification | null;
+}
+
 interface LockedOrder {
   id: string;
   member_id: string;
@@ -268,39 +276,57 @@ export class OrderLifecycleService {
   }
 
   /**
-   * The member cancels their order: one awaiting payment, or one paid while its group-buys
-   * still take orders (refunded). The provider is asked about one awaiting payment first,
-   * holding no lock, as its payment may have gone unnotified: one it says was paid is recorded,
-   * and so refunded by the cancel; one being paid at this moment cannot be cancelled yet. One it
-   * says is unpaid is closed there, so that the payer can no longer pay it.
+   * What the payment provider says of one of the member's orders about to be cancelled, asked
+   * holding no transaction, as the provider may take seconds to answer: for one awaiting payment
+   * whose payment may have gone unnotified, a payment found (recorded by the cancel, and so
+   * refunded by it); one being paid at this moment cannot be cancelled yet. One it says is
+   * unpaid is closed there, so that the payer can no longer pay it. Nothing to ask about an
+   * order in any other state.
    */
-  async cancel(ctx: RequestContext, memberId: string, orderId: string): Promise<void> {
+  async beforeCancel(
+    ctx: RequestContext,
+    memberId: string,
+    orderId: string,
+  ): Promise<CancelAtProvider> {
     const [seen] = await this.connection.query<{ state: OrderState }>(
       ctx,
       `SELECT state FROM orders WHERE id = $1 AND member_id = $2`,
       [orderId, memberId],
     );
     if (!seen) throw AppException.notFound('Order', { orderId });
-    if (seen.state === 'pending_payment') {
-      const found = await this.paymentAtProvider(orderId);
-      if (found === 'paying' || (found === 'unpaid' && (await this.closeAtProvider(orderId))))
-        throw new AppException(
-          HttpStatus.CONFLICT,
-          ErrorCode.OrderStateInvalid,
-          'The order is being paid at this moment',
-          { state: seen.state, event: 'cancel', paying: true },
-        );
-      if (found !== 'unpaid') {
-        // Recording it earns points (the member's points account) before the cancel gives back
-        // the member's quantities: those are taken first, as placing an order takes them.
-        await this.holdQuantities(ctx, orderId, memberId);
-        await this.recordPayment(ctx, found, 'close');
-      }
+    if (seen.state !== 'pending_payment') return { awaitedPayment: false, payment: null };
+    const found = await this.paymentAtProvider(orderId);
+    if (found === 'paying' || (found === 'unpaid' && (await this.closeAtProvider(orderId))))
+      throw new AppException(
+        HttpStatus.CONFLICT,
+        ErrorCode.OrderStateInvalid,
+        'The order is being paid at this moment',
+        { state: seen.state, event: 'cancel', paying: true },
+      );
+    return { awaitedPayment: true, payment: found === 'unpaid' ? null : found };
+  }
+
+  /**
+   * The member cancels their order, in the request's transaction, once `beforeCancel` has asked
+   * the provider about it: one awaiting payment, or one paid while its group-buys still take
+   * orders (refunded).
+   */
+  async cancel(
+    ctx: RequestContext,
+    memberId: string,
+    orderId: string,
+    atProvider: CancelAtProvider,
+  ): Promise<void> {
+    if (atProvider.payment) {
+      // Recording it earns points (the member's points account) before the cancel gives back
+      // the member's quantities: those are taken first, as placing an order takes them.
+      await this.holdQuantities(ctx, orderId, memberId);
+      await this.recordPayment(ctx, atProvider.payment, 'close');
     }
     const order = await this.lock(ctx, orderId);
     if (!order || order.member_id !== memberId) throw AppException.notFound('Order', { orderId });
     // The payment just found came too late, or was not the order's amount: closed and refunded.
-    if (seen.state === 'pending_payment' && order.state === 'cancelled') return;
+    if (atProvider.awaitedPayment && order.state === 'cancelled') return;
     if (order.state === 'paid') {
       // A paid order can be cancelled only while every campaign in it is still taking orders.
       const closed = await this.closedCampaign(ctx, orderId, this.clock.now());

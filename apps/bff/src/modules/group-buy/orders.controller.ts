@@ -7,9 +7,10 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Roles } from '../../common/auth/auth.decorators';
-import { Idempotent } from '../../common/idempotency/idempotency.interceptor';
+import { Idempotent, IdempotencyKeys } from '../../common/idempotency/idempotency.interceptor';
 import { Ctx, RequestContext } from '../../common/request-context';
 import { NoTransaction } from '../../common/transaction/transaction.interceptor';
+import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { CheckoutService } from './checkout.service';
 import { OrderLifecycleService } from './order-lifecycle.service';
 import {
@@ -34,6 +35,8 @@ export class OrdersController {
     private readonly checkout: CheckoutService,
     private readonly orders: OrdersService,
     private readonly lifecycle: OrderLifecycleService,
+    private readonly connection: TransactionalConnection,
+    private readonly keys: IdempotencyKeys,
   ) {}
 
   @Post('orders/quote')
@@ -71,14 +74,24 @@ export class OrdersController {
     return { ...start, order: await this.orders.get(ctx, ctx.memberId, id) };
   }
 
-  /** A retry with the same Idempotency-Key (after a lost answer) gets the first answer again. */
+  /**
+   * A retry with the same Idempotency-Key (after a lost answer) gets the first answer again. The
+   * payment provider is asked about an order awaiting payment before the transaction opens, so
+   * that no database connection waits on its answer.
+   */
   @Post('orders/:id/cancel')
   @HttpCode(200)
-  @Idempotent()
+  @NoTransaction()
+  @Idempotent({ ownTransaction: true })
   @ApiOkResponse({ type: OrderView })
   async cancel(@Ctx() ctx: RequestContext, @Param('id', uuid) id: string): Promise<OrderView> {
-    await this.lifecycle.cancel(ctx, ctx.memberId, id);
-    return this.orders.get(ctx, ctx.memberId, id);
+    const atProvider = await this.lifecycle.beforeCancel(ctx, ctx.memberId, id);
+    return this.connection.withTransaction(ctx, () =>
+      this.keys.once(ctx, async () => {
+        await this.lifecycle.cancel(ctx, ctx.memberId, id, atProvider);
+        return this.orders.get(ctx, ctx.memberId, id);
+      }),
+    );
   }
 
   @Get('me/orders')
