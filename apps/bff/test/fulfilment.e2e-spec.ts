@@ -167,15 +167,11 @@ describe('fulfilment: one order from payment to completion', () => {
     const milkBatch = batches.find((b: { campaignId: string }) => b.campaignId === milk);
     const receive = (id: string) =>
       t.http().post(`/api/v1/leader/deliveries/${id}/receive`).set(as(leader.token));
-    const early = await receive(appleBatch.id).expect(409);
-    expect(early.body.error.code).toBe(ErrorCode.DeliveryStateInvalid);
-    for (const batch of [appleBatch, milkBatch]) {
-      await t
-        .http()
-        .post(`/api/v1/admin/deliveries/${batch.id}/dispatch`)
-        .set(as(w.admin))
-        .expect(200);
-    }
+    await t
+      .http()
+      .post(`/api/v1/admin/deliveries/${appleBatch.id}/dispatch`)
+      .set(as(w.admin))
+      .expect(200);
     expect((await get(alice.token, `/me/orders/${order.id}`)).state).toBe('delivering');
     const [dispatched] = await t.dataSource.query(
       `SELECT actor_kind, details FROM audit_log WHERE action = 'delivery.dispatch' AND target_id = $1`,
@@ -190,7 +186,13 @@ describe('fulfilment: one order from payment to completion', () => {
     // Bob's goods are all here; Alice still waits for her milk.
     expect((await get(bob.token, `/me/orders/${bobOrder.id}`)).state).toBe('ready_for_pickup');
     expect((await get(alice.token, `/me/orders/${order.id}`)).state).toBe('delivering');
-    await receive(milkBatch.id).expect(200);
+    // The milk arrives before the platform marked it sent: receiving it sends it first.
+    const milkReceived = await receive(milkBatch.id).expect(200);
+    expect(milkReceived.body).toMatchObject({
+      state: 'received',
+      dispatchedAt: expect.any(String),
+      receivedAt: expect.any(String),
+    });
     const ready = await get(alice.token, `/me/orders/${order.id}`);
     expect(ready.state).toBe('ready_for_pickup');
     const notices = await get(alice.token, '/me/notifications');
@@ -1042,6 +1044,8 @@ describe('fulfilment: batches while orders are still moving', () => {
       code: ErrorCode.DeliveryStateInvalid,
       details: { batchId: batch.id, state: 'packing', unsettledOrders: 1 },
     });
+    // Nor can the leader receive it meanwhile.
+    expect((await receive(leader, batch.id).expect(409)).body.error).toEqual(early.body.error);
     await w.runJob('cut-off-campaigns');
     expect((await dispatch(batch.id).expect(200)).body.orders).toBe(2);
     await receive(leader, batch.id).expect(200);

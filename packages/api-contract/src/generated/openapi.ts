@@ -6840,7 +6840,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description DELIVERY_STATE_INVALID: not dispatched yet */
+            /** @description DELIVERY_STATE_INVALID: its pick list is not final yet (a paid order still unsettled at the cut-off); a batch not marked dispatched is dispatched by its receipt */
             409: {
                 headers: {
                     [name: string]: unknown;

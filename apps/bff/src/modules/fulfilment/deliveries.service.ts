@@ -179,26 +179,8 @@ export class DeliveriesService {
    * pick list yet, so its goods would not be on the way, and the order would never move on.
    */
   async dispatch(ctx: RequestContext, batchId: string): Promise<DeliveryBatch> {
-    const now = this.clock.now();
-    // Locking them waits for a cut-off run settling one right now, then sees it settled.
-    const unsettled = await this.connection.query<{ id: string }>(
-      ctx,
-      `SELECT o.id FROM delivery_batches b
-       JOIN order_lines l ON l.campaign_id = b.campaign_id
-       JOIN orders o ON o.id = l.order_id AND o.pickup_point_id = b.pickup_point_id
-       WHERE b.id = $1 AND b.state = 'packing' AND o.state = 'paid' ORDER BY o.id FOR UPDATE OF o`,
-      [batchId],
-    );
-    if (unsettled.length > 0) throw pickListNotFinal(batchId, unsettled.length);
-    const [batch] = await this.connection.query<{ campaign_id: string; pickup_point_id: string }>(
-      ctx,
-      `UPDATE delivery_batches SET state = 'dispatched', dispatched_at = $2
-       WHERE id = $1 AND state = 'packing' RETURNING campaign_id, pickup_point_id`,
-      [batchId, now],
-    );
+    const batch = await this.send(ctx, batchId);
     if (!batch) return this.unchanged(ctx, batchId, 'dispatched');
-    const orderIds = await this.batchOrders(ctx, batch, 'confirmed');
-    await this.transitions.applyMany(ctx, orderIds, 'dispatch');
     await this.audit.record(
       ctx,
       'delivery.dispatch',
@@ -206,13 +188,8 @@ export class DeliveriesService {
       {
         campaignId: batch.campaign_id,
         pickupPointId: batch.pickup_point_id,
-        orders: orderIds.length,
+        orders: batch.orders,
       },
-    );
-    await this.connection.query(
-      ctx,
-      `UPDATE campaigns SET status = 'delivering' WHERE id = $1 AND status = 'cut_off'`,
-      [batch.campaign_id],
     );
     const dispatched = await this.get(ctx, batchId);
     const [point] = await this.connection.query<{ leader_member_id: string | null }>(
@@ -233,8 +210,46 @@ export class DeliveriesService {
   }
 
   /**
+   * Marks a packing batch sent and its confirmed orders delivering, its campaign too; undefined
+   * when the batch is not packing (any more). Refused while its pick list is not final.
+   */
+  private async send(
+    ctx: RequestContext,
+    batchId: string,
+  ): Promise<{ campaign_id: string; pickup_point_id: string; orders: number } | undefined> {
+    const now = this.clock.now();
+    // Locking them waits for a cut-off run settling one right now, then sees it settled.
+    const unsettled = await this.connection.query<{ id: string }>(
+      ctx,
+      `SELECT o.id FROM delivery_batches b
+       JOIN order_lines l ON l.campaign_id = b.campaign_id
+       JOIN orders o ON o.id = l.order_id AND o.pickup_point_id = b.pickup_point_id
+       WHERE b.id = $1 AND b.state = 'packing' AND o.state = 'paid' ORDER BY o.id FOR UPDATE OF o`,
+      [batchId],
+    );
+    if (unsettled.length > 0) throw pickListNotFinal(batchId, unsettled.length);
+    const [batch] = await this.connection.query<{ campaign_id: string; pickup_point_id: string }>(
+      ctx,
+      `UPDATE delivery_batches SET state = 'dispatched', dispatched_at = $2
+       WHERE id = $1 AND state = 'packing' RETURNING campaign_id, pickup_point_id`,
+      [batchId, now],
+    );
+    if (!batch) return undefined;
+    const orderIds = await this.batchOrders(ctx, batch, 'confirmed');
+    await this.transitions.applyMany(ctx, orderIds, 'dispatch');
+    await this.connection.query(
+      ctx,
+      `UPDATE campaigns SET status = 'delivering' WHERE id = $1 AND status = 'cut_off'`,
+      [batch.campaign_id],
+    );
+    return { ...batch, orders: orderIds.length };
+  }
+
+  /**
    * The leader confirms a batch arrived. Orders whose every batch has arrived become ready
-   * for pickup and their shoppers are told. A second confirmation changes nothing.
+   * for pickup and their shoppers are told. A second confirmation changes nothing. A batch
+   * that arrived was sent, though the platform never marked it so: it is sent first, once its
+   * pick list is final.
    */
   async receive(
     ctx: RequestContext,
@@ -242,6 +257,12 @@ export class DeliveriesService {
     batchId: string,
   ): Promise<DeliveryBatch> {
     const now = this.clock.now();
+    const [packing] = await this.connection.query(
+      ctx,
+      `SELECT 1 FROM delivery_batches WHERE id = $1 AND pickup_point_id = $2 AND state = 'packing'`,
+      [batchId, pickupPointId],
+    );
+    if (packing) await this.send(ctx, batchId);
     const [batch] = await this.connection.query<{ campaign_id: string; pickup_point_id: string }>(
       ctx,
       `UPDATE delivery_batches SET state = 'received', received_at = $3

@@ -131,7 +131,10 @@ export class LeaderController {
   @Post('deliveries/:id/receive')
   @HttpCode(200)
   @ApiOkResponse({ type: DeliveryBatch })
-  @ApiConflictResponse({ description: 'DELIVERY_STATE_INVALID: not dispatched yet' })
+  @ApiConflictResponse({
+    description:
+      'DELIVERY_STATE_INVALID: its pick list is not final yet (a paid order still unsettled at the cut-off); a batch not marked dispatched is dispatched by its receipt',
+  })
   async receive(@Ctx() ctx: RequestContext, @Param('id', uuid) id: string): Promise<DeliveryBatch> {
     return this.deliveries.receive(ctx, await this.leaders.pointOf(ctx), id);
   }
