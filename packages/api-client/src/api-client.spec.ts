@@ -136,6 +136,30 @@ describe('api-client', () => {
     expect(onSessionExpired).toHaveBeenCalledTimes(1);
   });
 
+  it('renews an access token the BFF no longer takes (a new signing key), and ends the session when the refresh token is refused too', async () => {
+    let refreshTaken = true;
+    const fake = await fakeBff((req, _body, res) => {
+      if (req.url === '/api/v1/auth/refresh')
+        return refreshTaken
+          ? json(res, 200, { accessToken: fresh, refreshToken: 'refresh-2' })
+          : json(res, 401, { error: { code: 'REFRESH_TOKEN_INVALID', message: 'again' } });
+      if (req.headers.authorization === `Bearer ${fresh}`) return json(res, 200, me);
+      json(res, 401, { error: { code: 'AUTH_TOKEN_INVALID', message: 'not ours' } });
+    });
+    server = fake.server;
+    const renewed = memoryStore(stale, 'refresh-1');
+    expect(await createApiClient({ baseURL: fake.url, tokenStore: renewed }).me.get()).toEqual(me);
+    expect(renewed.getRefreshToken()).toBe('refresh-2');
+
+    refreshTaken = false;
+    const ended = memoryStore(stale, 'refresh-1');
+    const onSessionExpired = jest.fn();
+    const client = createApiClient({ baseURL: fake.url, tokenStore: ended, onSessionExpired });
+    await expect(client.me.get()).rejects.toMatchObject({ code: ErrorCode.RefreshTokenInvalid });
+    expect(ended.cleared).toBe(true);
+    expect(onSessionExpired).toHaveBeenCalledTimes(1);
+  });
+
   it('maps error bodies, bare statuses and network failures onto codes', async () => {
     const fake = await fakeBff((req, _body, res) => {
       if (req.url === '/api/v1/me')

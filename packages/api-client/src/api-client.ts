@@ -201,7 +201,12 @@ export function createApiClient(options: ApiClientOptions) {
       return (await http.request<T>(config)).data;
     } catch (error) {
       const apiError = toApiError(error);
-      if (apiError.code === ErrorCode.AuthTokenExpired && !config.retriedAfterRefresh) {
+      // An access token the BFF no longer takes at all (its signing key changed) is renewed as an
+      // expired one is; when the refresh token is refused too, the session ends.
+      const renewable =
+        apiError.code === ErrorCode.AuthTokenExpired ||
+        (apiError.code === ErrorCode.AuthTokenInvalid && sentWith !== null);
+      if (renewable && !config.retriedAfterRefresh) {
         // A refresh that finished while this request was out, here or in another tab, already
         // gave a new token.
         const accessToken = renewedSince(sentWith) ?? (await refreshAccessToken());
