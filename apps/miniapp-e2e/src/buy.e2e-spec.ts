@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { logInAs, useJourney } from './support/journey';
 import { expectPicture, screenshot, settled, waitForText } from './support/screen';
 import { pickupPoints, shopperAt } from './support/pickup-points';
-import { liveGroupBuy } from './support/group-buys';
+import { liveGroupBuy, paidOrder } from './support/group-buys';
 import { Client } from 'pg';
 import { member, operator } from './support/stack';
 
@@ -22,7 +23,7 @@ describe('journey: a neighbour buys a group-buy with points', () => {
       description: '果园直发，酸甜多汁',
       images: [`${stack.h5Url}/demo-media/orange.svg`],
     });
-    await pickupPoints(stack, auth, '阳光花园', [
+    const [east] = await pickupPoints(stack, auth, '阳光花园', [
       {
         name: '阳光花园东门自提点',
         address: '文三路 88 号',
@@ -94,6 +95,23 @@ describe('journey: a neighbour buys a group-buy with points', () => {
     await waitForText(page.locator('.campaign-detail-limit'), '每人 3 件，你已买 1 件');
     await page.locator('.campaign-detail-buy').click();
     await waitForText(page.locator('.checkout-limit'), '数量（每人限 3 件，还可买 2 件）');
+
+    // The operator keeps 3 units in all and a neighbour takes one: one is left, and she is
+    // offered that one, not the two her limit allows.
+    await stack.api(
+      'POST',
+      `/admin/campaigns/${campaignId}/stock`,
+      { change: -47, reason: '仓库盘点' },
+      { ...auth, 'idempotency-key': randomUUID() },
+    );
+    const neighbour = await shopperAt(stack, 'zhangsan', east);
+    await paidOrder(stack, neighbour.auth, campaignId, randomUUID());
+    await page.goto(`${stack.h5Url}/#/subpackages/shop/campaign/index?id=${campaignId}`);
+    await waitForText(page.locator('.campaign-stock__meta > *:first-child'), '已团 2 件 · 剩 1 件');
+    await page.locator('.campaign-detail-buy').click();
+    await waitForText(page.locator('.checkout-limit'), '数量（每人限 3 件，仅剩 1 件）');
+    await page.locator('.checkout-quantity .nut-inputnumber-add').click();
+    expect(await page.locator('.checkout-quantity input').inputValue()).toBe('1');
   });
 
   it('sees their pickup point and the live countdown on 首页, and moves to another point with its own group-buys', async () => {

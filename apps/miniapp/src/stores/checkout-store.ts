@@ -1,6 +1,6 @@
 import type { MemberCoupon, OrderView, QuoteResponse, ShopperCampaign } from '@linli/api-contract';
 import { ApiError, everyPage } from '@linli/api-client';
-import { ErrorCode } from '@linli/shared';
+import { ErrorCode, MOST_UNITS_PER_ORDER_LINE } from '@linli/shared';
 import { create } from 'zustand';
 import { api } from '../services/api';
 import { campaignMessageFor, messageFor } from '../services/error-messages';
@@ -10,11 +10,21 @@ import { payOrder } from '../services/payment';
 import { resetOnMemberChange } from './session';
 
 /**
- * Units of the campaign the member may still order: its limit less what they hold already
- * (at least one: 立即参团 is not offered to a member at the limit).
+ * Units of the campaign the member may still order: its limit less what they hold already, no
+ * more than are left, nor than one order takes (at least one: 立即参团 is offered only to a
+ * member below the limit, while units are left).
  */
-export const mayStillBuy = (campaign: Pick<ShopperCampaign, 'perMemberLimit' | 'yourQuantity'>) =>
-  Math.max(1, campaign.perMemberLimit - campaign.yourQuantity);
+export const mayStillBuy = (
+  campaign: Pick<ShopperCampaign, 'perMemberLimit' | 'yourQuantity' | 'stockLeft'>,
+) =>
+  Math.max(
+    1,
+    Math.min(
+      campaign.perMemberLimit - campaign.yourQuantity,
+      campaign.stockLeft,
+      MOST_UNITS_PER_ORDER_LINE,
+    ),
+  );
 
 interface CheckoutState {
   campaign: ShopperCampaign | null;

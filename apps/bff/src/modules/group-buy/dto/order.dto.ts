@@ -11,6 +11,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { MOST_UNITS_PER_ORDER_LINE } from '@linli/shared';
 import { PageQuery } from '../../../common/pagination';
 import { PickupPointSummary } from '../../pickup-points/dto/pickup-point.dto';
 import {
@@ -23,7 +24,11 @@ import {
 
 export class OrderItemRequest {
   @ApiProperty({ format: 'uuid' }) @IsUUID('4') campaignId!: string;
-  @ApiProperty({ minimum: 1, maximum: 99 }) @IsInt() @Min(1) @Max(99) quantity!: number;
+  @ApiProperty({ minimum: 1, maximum: MOST_UNITS_PER_ORDER_LINE })
+  @IsInt()
+  @Min(1)
+  @Max(MOST_UNITS_PER_ORDER_LINE)
+  quantity!: number;
 }
 
 export class OrderRequest {

@@ -83,7 +83,12 @@ export default function CheckoutPage() {
         <View className="checkout-row">
           <Text className="checkout-limit">
             数量（每人限 {campaign.perMemberLimit} 件
-            {campaign.yourQuantity > 0 ? `，还可买 ${mayStillBuy(campaign)} 件` : ''}）
+            {campaign.stockLeft < campaign.perMemberLimit - campaign.yourQuantity
+              ? `，仅剩 ${campaign.stockLeft} 件`
+              : campaign.yourQuantity > 0
+                ? `，还可买 ${mayStillBuy(campaign)} 件`
+                : ''}
+            ）
           </Text>
           <InputNumber
             className="checkout-quantity"
