@@ -1,6 +1,6 @@
 import { logInAs, useJourney } from './support/journey';
 import { waitForText } from './support/screen';
-import { pickupPoints, shopperAt } from './support/pickup-points';
+import { pickupPoints, pointLedBy, shopperAt } from './support/pickup-points';
 import { liveGroupBuy } from './support/group-buys';
 import { operator } from './support/stack';
 
@@ -47,5 +47,25 @@ describe('journey: a neighbour taps twice in a hurry', () => {
     await page.goBack();
     await listed.waitFor();
     expect(page.url()).toContain('/pages/orders/index');
+  });
+
+  it('opens 核销提货 once from the leader’s 工作台: one 返回 brings them back', async () => {
+    const { stack } = journey;
+    const admin = await operator(stack);
+    await pointLedBy(
+      stack,
+      admin,
+      '蒋村',
+      { name: '蒋村自提点', address: '蒋村街 8 号', latitude: 30.28, longitude: 120.09 },
+      { name: 'jiangshifu', realName: '蒋师傅' },
+    );
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'jiangshifu');
+    await page.goto(`${stack.h5Url}/#/subpackages/leader/dashboard/index`);
+    await page.locator('.dashboard-verify').dblclick();
+    await page.locator('.leader-verify').waitFor();
+    await page.goBack();
+    await page.locator('.dashboard-verify').waitFor();
+    expect(page.url()).toContain('/subpackages/leader/dashboard/index');
   });
 });

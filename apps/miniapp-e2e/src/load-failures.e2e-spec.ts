@@ -135,5 +135,13 @@ describe('journey: a neighbour on a bad connection', () => {
     await openAfresh('/subpackages/member/notifications/index');
     await retry.click({ timeout: 10_000 });
     await waitForText(page.locator('.notifications-empty'), '暂时没有消息');
+
+    // Applying to be a leader: not "every point has a leader" while nothing could be read.
+    await dropFirst(page, '/leader/applications');
+    await openAfresh('/subpackages/leader/apply/index');
+    await retry.waitFor({ timeout: 10_000 });
+    expect(await page.locator('.apply-submit').count()).toBe(0);
+    await retry.click();
+    await page.locator('.apply-submit').waitFor();
   });
 });

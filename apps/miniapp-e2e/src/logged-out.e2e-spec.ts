@@ -125,4 +125,11 @@ describe('journey: a neighbour who is not logged in', () => {
     await page.locator('.log-in-first__go').click();
     await page.locator('.mine-login').waitFor();
   });
+
+  it('is asked to log in before applying to be a leader', async () => {
+    const page = await journey.newPage();
+    await page.goto(`${journey.stack.h5Url}/#/subpackages/leader/apply/index`);
+    await page.locator('.log-in-first__go').waitFor({ timeout: 10_000 });
+    expect(await page.locator('.apply-submit').count()).toBe(0);
+  });
 });

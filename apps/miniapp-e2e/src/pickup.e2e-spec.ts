@@ -282,6 +282,15 @@ describe('journey: a leader hands over an order at the pickup point', () => {
     expect(await arriving.last().innerText()).toContain('尾号 0020');
     expect(await page.locator('.reward-arrivals-more').count()).toBe(0);
 
+    await page.goto(`${stack.h5Url}/#/subpackages/leader/pick-lists/index`);
+    const pickLists = page.locator('.pick-list');
+    await pickLists.nth(19).waitFor();
+    expect(await pickLists.count()).toBe(20);
+    await swipeUp();
+    await waitForText(page.locator('.leader-pick-lists .leader-end'), '没有更多了');
+    expect(await pickLists.count()).toBe(21);
+    expect(await pickLists.last().innerText()).toContain('临安山核桃');
+
     await page.goto(`${stack.h5Url}/#/subpackages/leader/commission/index`);
     const withdrawals = page.locator('.withdrawal');
     await withdrawals.nth(19).waitFor();

@@ -38,12 +38,15 @@ interface LeaderState {
   /** Goods from the rewards mall waiting at the point, longest waiting first. */
   readyRewards: PagedList<RewardPickup>;
   outcomes: VerifyOutcome[];
-  pickLists: PickList[];
+  /** One list per batch of the point, newest first. */
+  pickLists: PagedList<PickList>;
   /** The point's batches, newest first. */
   deliveries: PagedList<DeliveryBatch>;
   /** Goods from the rewards mall on their way to the point, oldest first. */
   arrivingRewards: PagedList<RewardPickup>;
   applications: LeaderApplication[];
+  /** Whether the caller's applications have been read: until then the page cannot say what to offer. */
+  applicationsRead: boolean;
   /** Pickup points near the caller that still need a leader: what an application can be for. */
   vacantPoints: NearbyPickupPoint[];
   /** WeChat keeps the caller's location from the app: no vacant points can be found near them. */
@@ -63,6 +66,7 @@ interface LeaderState {
    */
   verifyMany(codes: string[]): Promise<string[]>;
   loadPickLists(): Promise<void>;
+  loadMorePickLists(): Promise<void>;
   loadDeliveries(): Promise<void>;
   loadMoreDeliveries(): Promise<void>;
   loadMoreArrivingRewards(): Promise<void>;
@@ -89,6 +93,7 @@ const EMPTY: Pick<
   | 'deliveries'
   | 'arrivingRewards'
   | 'applications'
+  | 'applicationsRead'
   | 'vacantPoints'
   | 'locationNeeded'
   | 'loading'
@@ -100,10 +105,11 @@ const EMPTY: Pick<
   readyOrders: emptyList(),
   readyRewards: emptyList(),
   outcomes: [],
-  pickLists: [],
+  pickLists: emptyList(),
   deliveries: emptyList(),
   arrivingRewards: emptyList(),
   applications: [],
+  applicationsRead: false,
   vacantPoints: [],
   locationNeeded: false,
   loading: false,
@@ -125,6 +131,11 @@ const arrivingRewards: ListReader = pagedList(
   (cursor) => api.leader.rewardPickups({ limit: PAGE_SIZE, cursor }),
   () => useLeaderStore.getState().arrivingRewards,
   (list) => useLeaderStore.setState({ arrivingRewards: list }),
+);
+const pickLists: ListReader = pagedList(
+  (cursor) => api.leader.pickLists({ limit: PAGE_SIZE, cursor }),
+  () => useLeaderStore.getState().pickLists,
+  (list) => useLeaderStore.setState({ pickLists: list }),
 );
 const deliveries: ListReader = pagedList(
   (cursor) => api.leader.deliveries({ limit: PAGE_SIZE, cursor }),
@@ -200,11 +211,9 @@ export const useLeaderStore = create<LeaderState>()((set, get) => {
       return left;
     },
 
-    loadPickLists: () =>
-      read(
-        async () => ({ pickLists: (await api.leader.pickLists({ limit: 50 })).items }),
-        '分拣单加载失败',
-      ),
+    loadPickLists: () => readFirst([pickLists], '分拣单加载失败'),
+
+    loadMorePickLists: () => readMore([pickLists], '分拣单加载失败'),
 
     loadDeliveries: () => readFirst([arrivingRewards, deliveries], '到货批次加载失败'),
 
@@ -261,7 +270,7 @@ export const useLeaderStore = create<LeaderState>()((set, get) => {
                 .then((page) => page.items)
             : [],
         ]);
-        return { applications, vacantPoints, locationNeeded: !here };
+        return { applications, applicationsRead: true, vacantPoints, locationNeeded: !here };
       }, '申请记录加载失败'),
 
     async apply(request) {

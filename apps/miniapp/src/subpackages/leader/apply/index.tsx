@@ -2,9 +2,12 @@ import { Button, Input, TextArea } from '@nutui/nutui-react-taro';
 import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { useState } from 'react';
+import { NotLoaded } from '../../../components/load-failed';
+import { LogInFirst } from '../../../components/log-in-first';
 import { formatDateTime } from '../../../services/format';
 import { LOCATION_NEEDED } from '../../../services/location';
 import { DECISION_LABELS } from '../../../services/order-labels';
+import { useAuthStore } from '../../../stores/auth-store';
 import { useLeaderStore } from '../../../stores/leader-store';
 import '../leader.scss';
 import './index.scss';
@@ -13,8 +16,10 @@ const MOBILE = /^1\d{10}$/;
 
 /** A member asks to run a nearby pickup point that has no leader yet; operators approve. */
 export default function ApplyPage() {
+  const loggedIn = useAuthStore((s) => Boolean(s.accessToken));
   const {
     applications,
+    applicationsRead,
     vacantPoints,
     locationNeeded,
     loading,
@@ -28,7 +33,9 @@ export default function ApplyPage() {
   const [realName, setRealName] = useState('');
   const [phone, setPhone] = useState('');
   const [note, setNote] = useState('');
-  useDidShow(() => void loadApplications());
+  useDidShow(() => {
+    if (loggedIn) void loadApplications();
+  });
 
   const pending = applications.some((application) => application.status === 'pending');
   const approved = applications.some((application) => application.status === 'approved');
@@ -51,6 +58,13 @@ export default function ApplyPage() {
     if (recorded) void Taro.showToast({ title: '已提交审核', icon: 'success' });
   };
 
+  if (!loggedIn) return <LogInFirst title="登录后申请成为团长" />;
+  if (!applicationsRead)
+    return (
+      <View className="page leader-apply">
+        <NotLoaded error={error} loading={loading} onRetry={() => void loadApplications()} />
+      </View>
+    );
   return (
     <View className="page leader-apply">
       {approved && (

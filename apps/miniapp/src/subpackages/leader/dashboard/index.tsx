@@ -2,15 +2,14 @@ import { Button, Cell } from '@nutui/nutui-react-taro';
 import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
 import type { LeaderDashboard } from '@linli/api-contract';
+import { NotLoaded } from '../../../components/load-failed';
+import { useOpenPage } from '../../../hooks/use-open-page';
 import { yuan } from '../../../services/format';
 import { DELIVERY_STATE_LABELS } from '../../../services/order-labels';
 import { useLeaderStore } from '../../../stores/leader-store';
 import { useLeaderGate } from '../not-leader';
 import '../leader.scss';
 import './index.scss';
-
-const go = (page: string) => () =>
-  void Taro.navigateTo({ url: `/subpackages/leader/${page}/index` });
 
 function Figure({ value, label }: { value: string | number; label: string }) {
   return (
@@ -31,16 +30,19 @@ function arrivals({ openBatches, rewardsArriving }: LeaderDashboard): string {
 }
 
 export default function LeaderDashboardPage() {
-  const { dashboard, notLeader, error, loadDashboard } = useLeaderStore();
+  const { dashboard, notLeader, loading, error, loadDashboard } = useLeaderStore();
   useDidShow(() => void loadDashboard());
   usePullDownRefresh(() => void loadDashboard().finally(() => Taro.stopPullDownRefresh()));
+  // One page opened per tap, however quickly the leader taps again.
+  const openPage = useOpenPage();
+  const go = (page: string) => () => openPage(`/subpackages/leader/${page}/index`);
 
   const gate = useLeaderGate(notLeader);
   if (gate) return gate;
   if (!dashboard) {
     return (
       <View className="page placeholder">
-        <Text>{error ?? '加载中…'}</Text>
+        <NotLoaded error={error} loading={loading} onRetry={() => void loadDashboard()} />
       </View>
     );
   }

@@ -1,1 +1,5 @@
-export default definePageConfig({ navigationBarTitleText: '分拣单', enablePullDownRefresh: true });
+export default definePageConfig({
+  navigationBarTitleText: '分拣单',
+  enablePullDownRefresh: true,
+  onReachBottomDistance: 80,
+});

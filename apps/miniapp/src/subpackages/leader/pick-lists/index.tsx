@@ -1,25 +1,28 @@
 import { Text, View } from '@tarojs/components';
-import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
+import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro';
 import { DELIVERY_STATE_LABELS, ORDER_STATE_LABELS } from '../../../services/order-labels';
 import { useLeaderStore } from '../../../stores/leader-store';
+import { ListEnd } from '../list-end';
 import { useLeaderGate } from '../not-leader';
 import '../leader.scss';
 
 /** One list per campaign delivered here: what to hand to whom. */
 export default function PickListsPage() {
-  const { pickLists, loading, notLeader, error, loadPickLists } = useLeaderStore();
+  const { pickLists, loading, notLeader, error, loadPickLists, loadMorePickLists } =
+    useLeaderStore();
   useDidShow(() => void loadPickLists());
   usePullDownRefresh(() => void loadPickLists().finally(() => Taro.stopPullDownRefresh()));
+  useReachBottom(() => void loadMorePickLists());
 
   const gate = useLeaderGate(notLeader);
   if (gate) return gate;
   return (
     <View className="page leader-pick-lists">
       {error && <Text className="leader-error">{error}</Text>}
-      {!loading && !error && pickLists.length === 0 && (
+      {!loading && !error && pickLists.items.length === 0 && (
         <Text className="leader-empty">截团后，这里会出现分拣单</Text>
       )}
-      {pickLists.map(({ batch, productName, orders }) => (
+      {pickLists.items.map(({ batch, productName, orders }) => (
         <View key={batch.id} className="leader-card pick-list">
           <View className="leader-row">
             <Text className="leader-card__title">
@@ -41,6 +44,7 @@ export default function PickListsPage() {
           ))}
         </View>
       ))}
+      <ListEnd list={pickLists} shown={pickLists.items.length} />
     </View>
   );
 }
