@@ -160,6 +160,24 @@ describe('api-client', () => {
     expect(onSessionExpired).toHaveBeenCalledTimes(1);
   });
 
+  it('tells the app the BFF’s time from the Date header of its answers, refusals too', async () => {
+    const fake = await fakeBff((req, _body, res) => {
+      res.setHeader('Date', 'Fri, 27 Nov 2026 06:30:00 GMT');
+      if (req.url === '/api/v1/me') return json(res, 200, me);
+      json(res, 404, { error: { code: 'NOT_FOUND', message: 'gone' } });
+    });
+    server = fake.server;
+    const heard: string[] = [];
+    const client = createApiClient({
+      baseURL: fake.url,
+      tokenStore: memoryStore('a', 'r'),
+      onServerTime: (at) => heard.push(at.toISOString()),
+    });
+    await client.me.get();
+    await expect(client.orders.get('gone')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(heard).toEqual(['2026-11-27T06:30:00.000Z', '2026-11-27T06:30:00.000Z']);
+  });
+
   it('maps error bodies, bare statuses and network failures onto codes', async () => {
     const fake = await fakeBff((req, _body, res) => {
       if (req.url === '/api/v1/me')

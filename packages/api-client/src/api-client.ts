@@ -82,6 +82,11 @@ export interface ApiClientOptions {
    * refresh token. None where the app runs once.
    */
   refreshLock?: (refresh: () => Promise<string>) => Promise<string>;
+  /**
+   * Told the BFF's time whenever an answer carries it (its HTTP Date header, to the second), so
+   * that the app can judge deadlines by it rather than by a device clock that may be off.
+   */
+  onServerTime?: (at: Date) => void;
   timeoutMs?: number;
 }
 
@@ -187,6 +192,22 @@ export function createApiClient(options: ApiClientOptions) {
     });
     return refreshing;
   };
+
+  const noteServerTime = (headers: unknown) => {
+    const date = (headers as { date?: unknown } | undefined)?.date;
+    const at = typeof date === 'string' ? new Date(date) : null;
+    if (at && !Number.isNaN(at.getTime())) options.onServerTime?.(at);
+  };
+  http.interceptors.response.use(
+    (response) => {
+      noteServerTime(response.headers);
+      return response;
+    },
+    (error: unknown) => {
+      if (axios.isAxiosError(error)) noteServerTime(error.response?.headers);
+      return Promise.reject(error);
+    },
+  );
 
   http.interceptors.request.use((config) => {
     const token = tokenStore.getAccessToken();

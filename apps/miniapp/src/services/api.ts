@@ -1,6 +1,7 @@
 import { createApiClient, type TokenStore } from '@linli/api-client';
 import { useAuthStore } from '../stores/auth-store';
 import { currentSession } from '../stores/session';
+import { heardServerTime } from './server-clock';
 import { taroAdapter } from './taro-adapter';
 
 // In H5 the tabs of a browser share the storage, and the session in it; WeChat runs the app once.
@@ -50,6 +51,7 @@ export const api = forCurrentMember(
     adapter: taroAdapter,
     tokenStore,
     onSessionExpired: () => useAuthStore.getState().logout(),
+    onServerTime: heardServerTime,
     // Web Locks, where the browser has them (secure pages), let tabs renew the session in turn.
     refreshLock:
       browserTabs && 'locks' in navigator

@@ -7,6 +7,7 @@ import { campaignMessageFor, messageFor } from '../services/error-messages';
 import { formatTime } from '../services/format';
 import { newIdempotencyKey } from '../services/idempotency-key';
 import { payOrder } from '../services/payment';
+import { serverNow } from '../services/server-clock';
 import { resetOnMemberChange } from './session';
 
 /**
@@ -111,7 +112,7 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
    */
   const refreshSavings = async () => {
     set({ savings: 'loading' });
-    const now = Date.now();
+    const now = serverNow();
     const [wallet, available] = await Promise.allSettled([
       api.points.wallet(),
       everyPage((cursor) => api.coupons.mine({ state: 'available', limit: 100, cursor })),

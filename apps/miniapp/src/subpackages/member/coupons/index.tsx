@@ -8,6 +8,7 @@ import { useLoaded } from '../../../hooks/use-loaded';
 import { api } from '../../../services/api';
 import { couponCondition, couponValue } from '../../../services/coupon-format';
 import { formatDate } from '../../../services/format';
+import { serverNow } from '../../../services/server-clock';
 import { useAuthStore } from '../../../stores/auth-store';
 import './index.scss';
 
@@ -22,7 +23,7 @@ function validity(coupon: MemberCoupon): string {
   if (coupon.withdrawnAt && coupon.state !== 'used')
     return `已于 ${formatDate(coupon.withdrawnAt)} 停用`;
   const window = `${formatDate(coupon.validFrom)} 至 ${formatDate(coupon.validUntil)}`;
-  return coupon.state === 'available' && Date.parse(coupon.validFrom) > Date.now()
+  return coupon.state === 'available' && Date.parse(coupon.validFrom) > serverNow()
     ? `未生效 · ${window}`
     : window;
 }

@@ -9,6 +9,7 @@ import { LogInFirst } from '../../../components/log-in-first';
 import { OrderLineProduct } from '../../../components/order-line-product';
 import { QrCode } from '../../../components/qr-code';
 import { formatDateTime, formatTime, yuan } from '../../../services/format';
+import { serverNow } from '../../../services/server-clock';
 import {
   MONEY_BACK_STATE_LABELS,
   ORDER_STATE_LABELS,
@@ -193,7 +194,8 @@ export default function OrderPage() {
     );
   }
 
-  const actions = actionsOf(order, Date.now());
+  const now = serverNow();
+  const actions = actionsOf(order, now);
   /** Cancelling cannot be undone: a paid order is refunded and leaves its group-buy. */
   const confirmCancel = async () => {
     const { confirm } = await Taro.showModal({
@@ -210,7 +212,7 @@ export default function OrderPage() {
   const afterSalesOpen =
     allows(order, 'refund_part') &&
     order.afterSalesEndsAt !== null &&
-    new Date(order.afterSalesEndsAt).getTime() > Date.now();
+    new Date(order.afterSalesEndsAt).getTime() > now;
   const refundable = refundableUnits(order, refunds);
 
   return (
