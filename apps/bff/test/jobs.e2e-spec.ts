@@ -381,6 +381,16 @@ describe('jobs run under an advisory lock, in batches, from the admin endpoint',
          ORDER BY started_at DESC LIMIT 1`,
       );
       expect(last).toEqual({ status: 'failed', processed: 5000, batches: 1 });
+      // The operator's run is in the audit log, failed as it is.
+      const [audited] = await t.dataSource.query(
+        `SELECT actor_kind, details FROM audit_log
+         WHERE action = 'job.run' AND target_id = 'purge-idempotency-keys'
+         ORDER BY created_at DESC LIMIT 1`,
+      );
+      expect(audited).toEqual({
+        actor_kind: 'admin',
+        details: { failed: expect.any(String) },
+      });
       // Nothing stops the next run.
       await run('purge-idempotency-keys').expect(200);
       const [{ n }] = await t.dataSource.query(
