@@ -6231,6 +6231,20 @@ export interface operations {
                     "application/json": components["schemas"]["PaymentStartResponse"];
                 };
             };
+            /** @description NOT_FOUND: no order of the member has this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description ORDER_STATE_INVALID: not awaiting payment, or its time to pay is over */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     OrdersController_cancel: {
@@ -6728,8 +6742,29 @@ export interface operations {
                     "application/json": components["schemas"]["VerifyPickupResponse"];
                 };
             };
+            /** @description MEMBER_CODE_INVALID / MEMBER_CODE_EXPIRED: a member code forged, or too old */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description FORBIDDEN: the caller leads no pickup point */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description PICKUP_CODE_INVALID: no open order or goods of this point has the code; NOTHING_TO_PICK_UP: the member has nothing ready here */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description ORDER_NOT_READY: the goods have not arrived yet */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

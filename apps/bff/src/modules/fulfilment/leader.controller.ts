@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -100,6 +101,14 @@ export class LeaderController {
   @HttpCode(200)
   @Idempotent()
   @ApiOkResponse({ type: VerifyPickupResponse })
+  @ApiBadRequestResponse({
+    description: 'MEMBER_CODE_INVALID / MEMBER_CODE_EXPIRED: a member code forged, or too old',
+  })
+  @ApiNotFoundResponse({
+    description:
+      'PICKUP_CODE_INVALID: no open order or goods of this point has the code; NOTHING_TO_PICK_UP: the member has nothing ready here',
+  })
+  @ApiConflictResponse({ description: 'ORDER_NOT_READY: the goods have not arrived yet' })
   @ApiTooManyRequestsResponse({ description: 'RATE_LIMITED: too many wrong codes' })
   async verify(
     @Ctx() ctx: RequestContext,

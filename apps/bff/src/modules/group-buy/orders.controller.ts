@@ -3,6 +3,7 @@ import {
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiNotFoundResponse,
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
@@ -66,6 +67,10 @@ export class OrdersController {
   @HttpCode(200)
   @NoTransaction()
   @ApiOkResponse({ type: PaymentStartResponse })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND: no order of the member has this id' })
+  @ApiConflictResponse({
+    description: 'ORDER_STATE_INVALID: not awaiting payment, or its time to pay is over',
+  })
   async pay(
     @Ctx() ctx: RequestContext,
     @Param('id', uuid) id: string,
