@@ -221,6 +221,54 @@ describe('journey: shared phones, slow networks and lost answers', () => {
     expect(await again.locator('.checkout-quantity input').inputValue()).toBe('1');
   });
 
+  it('places a new order when the one kept after a failed payment lapsed unpaid meanwhile', async () => {
+    const { stack } = journey;
+    const admin = await operator(stack);
+    const [pointId] = await pickupPoints(stack, admin, '嘉绿苑', [
+      { name: '嘉绿苑自提点', address: '文一路 3 号', latitude: 30.2882, longitude: 120.1186 },
+    ]);
+    const campaign = await liveGroupBuy(stack, admin, {
+      product: '千岛湖鱼头',
+      sku: '2斤',
+      priceFen: 6_800,
+      title: '千岛湖鱼头 团购',
+      groupPriceFen: 5_800,
+      perMemberLimit: 2,
+      minBuyers: 1,
+      pickupPointIds: [pointId],
+    });
+    const shopper = await shopperAt(stack, 'laozhou', pointId);
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'laozhou');
+    await page.goto(`${stack.h5Url}/#/subpackages/shop/campaign/index?id=${campaign.id}`);
+    await page.locator('.campaign-detail-buy').click();
+    await waitForText(page.locator('.checkout-submit'), '提交订单并支付 ¥58.00');
+    // Paying fails: the order is kept for paying again.
+    const paying = endsWith('/pay');
+    await page.route(paying, (route) => route.abort('connectionreset'));
+    await page.locator('.checkout-submit').click();
+    await page.locator('.checkout-error').waitFor();
+    await page.unroute(paying);
+    // The shopper comes back to it after its time to pay ran out, and it was cancelled.
+    await stack.sql(
+      `UPDATE orders SET expires_at = now() - interval '1 minute' WHERE member_id = $1`,
+      [shopper.id],
+    );
+    await stack.api('POST', '/admin/jobs/cancel-unpaid-orders/run', undefined, admin);
+    await page.locator('.checkout-submit').click();
+    await waitForText(page.locator('.checkout-error'), '订单已超时取消，可重新下单');
+    expect(page.url()).toContain('/subpackages/shop/checkout/index');
+    await page.locator('.checkout-submit').click();
+    await waitForText(page.locator('.order-state').first(), '已支付', 15_000);
+    const orders = await stack.api<{ items: { state: string }[] }>(
+      'GET',
+      '/me/orders',
+      undefined,
+      shopper.auth,
+    );
+    expect(orders.items.map((order) => order.state).sort()).toEqual(['cancelled', 'paid']);
+  });
+
   it('shows the page gone back to when 返回 comes at once after a tap opened another', async () => {
     const { stack } = journey;
     const admin = await operator(stack);

@@ -211,6 +211,15 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
         }
         // A payment whose answer was lost may have gone through: what the BFF holds decides.
         const now = placed ? await api.orders.get(placed.id).catch(() => null) : null;
+        if (now?.state === 'cancelled') {
+          // The order kept for paying again lapsed unpaid meanwhile: the next tap places a new one.
+          set({
+            idempotencyKey: newIdempotencyKey(),
+            submitting: false,
+            error: '订单已超时取消，可重新下单',
+          });
+          return null;
+        }
         if (now && now.state !== 'pending_payment') {
           set({ submitting: false });
           return now;
