@@ -399,9 +399,12 @@ describe('journey: shared phones, slow networks and lost answers', () => {
     };
     const recorded = () =>
       stack.sql(`SELECT amount_fen FROM commission_withdrawals ORDER BY amount_fen`);
-    // Tapped again after the lost answer: the same request, recorded once.
+    // Tapped again after the lost answer: the same request, recorded once. Meanwhile the page
+    // read again shows it under review, and ¥30 left to withdraw.
     await withdraw('20');
     await page.locator('.leader-error').waitFor();
+    await page.getByText('¥20.00', { exact: false }).first().waitFor();
+    await waitForText(page.locator('.commission-total__value').last(), '¥30.00');
     await withdraw('20');
     await page.getByText('已提交审核').first().waitFor();
     expect(await recorded()).toEqual([{ amount_fen: 2_000 }]);
