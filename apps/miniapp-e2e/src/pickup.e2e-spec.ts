@@ -1,3 +1,4 @@
+import type { Locator } from 'playwright-core';
 import { logInAs, useJourney } from './support/journey';
 import { screenshot, waitForText } from './support/screen';
 import { cutOffAndDispatch, liveGroupBuy, paidOrder } from './support/group-buys';
@@ -257,21 +258,24 @@ describe('journey: a leader hands over an order at the pickup point', () => {
       await page.mouse.wheel(0, 20_000);
     };
 
+    /** A list of 21 shows a page of 20, and the last once the leader scrolls to its end. */
+    const scrolledThrough = async (items: Locator, end: Locator) => {
+      await items.nth(19).waitFor();
+      expect(await items.count()).toBe(20);
+      await swipeUp();
+      await waitForText(end, '没有更多了');
+      expect(await items.count()).toBe(21);
+    };
+
     await page.goto(`${stack.h5Url}/#/subpackages/leader/verify/index`);
-    const waiting = page.locator('.verify-ready .verify-order');
-    await waiting.nth(19).waitFor();
-    expect(await waiting.count()).toBe(20);
-    await swipeUp();
-    await waitForText(page.locator('.verify-ready .leader-end'), '没有更多了');
-    expect(await waiting.count()).toBe(21);
+    await scrolledThrough(
+      page.locator('.verify-ready .verify-order'),
+      page.locator('.verify-ready .leader-end'),
+    );
 
     await page.goto(`${stack.h5Url}/#/subpackages/leader/deliveries/index`);
     const deliveries = page.locator('.delivery');
-    await deliveries.nth(19).waitFor();
-    expect(await deliveries.count()).toBe(20);
-    await swipeUp();
-    await waitForText(page.locator('.leader-deliveries .leader-end'), '没有更多了');
-    expect(await deliveries.count()).toBe(21);
+    await scrolledThrough(deliveries, page.locator('.leader-deliveries .leader-end'));
     // The oldest, received before the others were made, comes last.
     expect(await deliveries.last().innerText()).toContain('山核桃 团购');
     // Goods on their way: a page of them, then the rest on asking.
@@ -284,11 +288,7 @@ describe('journey: a leader hands over an order at the pickup point', () => {
 
     await page.goto(`${stack.h5Url}/#/subpackages/leader/pick-lists/index`);
     const pickLists = page.locator('.pick-list');
-    await pickLists.nth(19).waitFor();
-    expect(await pickLists.count()).toBe(20);
-    await swipeUp();
-    await waitForText(page.locator('.leader-pick-lists .leader-end'), '没有更多了');
-    expect(await pickLists.count()).toBe(21);
+    await scrolledThrough(pickLists, page.locator('.leader-pick-lists .leader-end'));
     expect(await pickLists.last().innerText()).toContain('临安山核桃');
 
     await page.goto(`${stack.h5Url}/#/subpackages/leader/commission/index`);
