@@ -785,6 +785,17 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       expect(replayed.status).toBe(200);
       expect(replayed.headers['idempotent-replayed']).toBe('true');
       expect(replayed.body).toEqual(cancelled.body);
+      // The key sent again to cancel another order is refused before WeChat Pay is asked about it.
+      const other = await placeOrder();
+      const reused = await t
+        .http()
+        .post(`/api/v1/orders/${other.id}/cancel`)
+        .auth(buyer.accessToken, { type: 'bearer' })
+        .set('Idempotency-Key', key)
+        .expect(422);
+      expect(reused.body.error.code).toBe(ErrorCode.IdempotencyKeyReused);
+      expect(calls.some((c) => c.path.includes(toTradeNo(other.id)))).toBe(false);
+      expect(await stateOf(other.id)).toBe('pending_payment');
     } finally {
       transactions.delete(toTradeNo(order.id));
     }

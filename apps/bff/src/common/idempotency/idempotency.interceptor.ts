@@ -16,6 +16,7 @@ import { from, lastValueFrom, Observable, tap } from 'rxjs';
 import { AppException } from '../errors/app-exception';
 import { queryRows } from '../transaction/query-rows';
 import { contextOf, RequestContext } from '../request-context';
+import { TransactionalConnection } from '../transaction/transactional-connection';
 import { stableJson } from './stable-json';
 
 const IDEMPOTENT = 'linli:idempotent';
@@ -77,6 +78,8 @@ interface KeyedRequest {
 export class IdempotencyKeys {
   private readonly requests = new WeakMap<RequestContext, KeyedRequest>();
 
+  constructor(private readonly connection: TransactionalConnection) {}
+
   /** Notes the request's key and what it asks, for `once`. */
   expect(ctx: RequestContext, request: KeyedRequest): void {
     this.requests.set(ctx, request);
@@ -114,6 +117,29 @@ export class IdempotencyKeys {
     );
     request.settled = 'first';
     return body;
+  }
+
+  /**
+   * For a route with its own transaction, before the work it does outside it (asking a payment
+   * provider): the stored answer of an earlier request with the same key, which is then the
+   * answer (replayed); none while no request with the key has committed. The same key with a
+   * different request is a 422 here already, before anything is asked of anyone.
+   */
+  async answeredBefore<T>(ctx: RequestContext): Promise<{ answer: T } | undefined> {
+    const request = this.requests.get(ctx);
+    if (!request) return undefined;
+    const [previous] = await this.connection.query<{
+      fingerprint: string;
+      response_body: unknown;
+    }>(
+      ctx,
+      `SELECT fingerprint, response_body FROM idempotency_keys WHERE scope = $1 AND key = $2`,
+      [request.scope, request.key],
+    );
+    if (!previous) return undefined;
+    if (previous.fingerprint !== request.fingerprint) throw idempotencyKeyReused();
+    request.settled = 'replayed';
+    return { answer: previous.response_body as T };
   }
 
   /** How `once` settled the request: undefined when it never ran for it. */

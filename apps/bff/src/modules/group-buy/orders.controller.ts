@@ -90,6 +90,8 @@ export class OrdersController {
   @Idempotent({ ownTransaction: true })
   @ApiOkResponse({ type: OrderView })
   async cancel(@Ctx() ctx: RequestContext, @Param('id', uuid) id: string): Promise<OrderView> {
+    const earlier = await this.keys.answeredBefore<OrderView>(ctx);
+    if (earlier) return earlier.answer;
     const atProvider = await this.lifecycle.beforeCancel(ctx, ctx.memberId, id);
     return this.connection.withTransaction(ctx, () =>
       this.keys.once(ctx, async () => {
