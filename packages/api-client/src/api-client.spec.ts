@@ -176,6 +176,22 @@ describe('api-client', () => {
     await client.me.get();
     await expect(client.orders.get('gone')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(heard).toEqual(['2026-11-27T06:30:00.000Z', '2026-11-27T06:30:00.000Z']);
+
+    // WeChat's request hands the header over as the server spelt it.
+    const wechat = createApiClient({
+      baseURL: 'https://bff.example/api/v1',
+      adapter: async (config) => ({
+        data: me,
+        status: 200,
+        statusText: 'OK',
+        headers: { Date: 'Fri, 27 Nov 2026 06:31:00 GMT' },
+        config,
+      }),
+      tokenStore: memoryStore('a', 'r'),
+      onServerTime: (at) => heard.push(at.toISOString()),
+    });
+    await wechat.me.get();
+    expect(heard[2]).toBe('2026-11-27T06:31:00.000Z');
   });
 
   it('maps error bodies, bare statuses and network failures onto codes', async () => {

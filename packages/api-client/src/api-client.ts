@@ -1,4 +1,4 @@
-import axios, { AxiosAdapter, AxiosInstance, AxiosRequestConfig } from 'axios';
+import axios, { AxiosAdapter, AxiosHeaders, AxiosInstance, AxiosRequestConfig } from 'axios';
 import type {
   AdminLoginRequest,
   AdminLoginResponse,
@@ -194,7 +194,9 @@ export function createApiClient(options: ApiClientOptions) {
   };
 
   const noteServerTime = (headers: unknown) => {
-    const date = (headers as { date?: unknown } | undefined)?.date;
+    if (!headers) return;
+    // Header names come as the runtime gives them: `date` from Node and browsers, `Date` from WeChat.
+    const date = AxiosHeaders.from(headers as Record<string, string>).get('date');
     const at = typeof date === 'string' ? new Date(date) : null;
     if (at && !Number.isNaN(at.getTime())) options.onServerTime?.(at);
   };
