@@ -193,6 +193,23 @@ describe('fulfilment: one order from payment to completion', () => {
       dispatchedAt: expect.any(String),
       receivedAt: expect.any(String),
     });
+    const [sentByReceipt] = await t.dataSource.query(
+      `SELECT actor_kind, details FROM audit_log WHERE action = 'delivery.dispatch' AND target_id = $1`,
+      [milkBatch.id],
+    );
+    // Sent by the leader's receipt; no order of it became delivering then (Alice's already was,
+    // with her apples).
+    expect(sentByReceipt).toMatchObject({
+      actor_kind: 'member',
+      details: { campaignId: milk, orders: 0, byReceipt: true },
+    });
+    // The operator dispatching it late, from the list read before, finds it on its way already.
+    const dispatchedLate = await t
+      .http()
+      .post(`/api/v1/admin/deliveries/${milkBatch.id}/dispatch`)
+      .set(as(w.admin))
+      .expect(200);
+    expect(dispatchedLate.body.state).toBe('received');
     const ready = await get(alice.token, `/me/orders/${order.id}`);
     expect(ready.state).toBe('ready_for_pickup');
     const notices = await get(alice.token, '/me/notifications');

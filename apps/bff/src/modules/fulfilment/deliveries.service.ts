@@ -181,16 +181,7 @@ export class DeliveriesService {
   async dispatch(ctx: RequestContext, batchId: string): Promise<DeliveryBatch> {
     const batch = await this.send(ctx, batchId);
     if (!batch) return this.unchanged(ctx, batchId, 'dispatched');
-    await this.audit.record(
-      ctx,
-      'delivery.dispatch',
-      { type: 'delivery', id: batchId },
-      {
-        campaignId: batch.campaign_id,
-        pickupPointId: batch.pickup_point_id,
-        orders: batch.orders,
-      },
-    );
+    await this.recordDispatch(ctx, batchId, batch, {});
     const dispatched = await this.get(ctx, batchId);
     const [point] = await this.connection.query<{ leader_member_id: string | null }>(
       ctx,
@@ -207,6 +198,26 @@ export class DeliveriesService {
       });
     }
     return dispatched;
+  }
+
+  /** The audit entry of a dispatch: by an operator, or by the leader's receipt. */
+  private recordDispatch(
+    ctx: RequestContext,
+    batchId: string,
+    sent: { campaign_id: string; pickup_point_id: string; orders: number },
+    how: { byReceipt?: true },
+  ): Promise<void> {
+    return this.audit.record(
+      ctx,
+      'delivery.dispatch',
+      { type: 'delivery', id: batchId },
+      {
+        campaignId: sent.campaign_id,
+        pickupPointId: sent.pickup_point_id,
+        orders: sent.orders,
+        ...how,
+      },
+    );
   }
 
   /**
@@ -262,7 +273,10 @@ export class DeliveriesService {
       `SELECT 1 FROM delivery_batches WHERE id = $1 AND pickup_point_id = $2 AND state = 'packing'`,
       [batchId, pickupPointId],
     );
-    if (packing) await this.send(ctx, batchId);
+    if (packing) {
+      const sent = await this.send(ctx, batchId);
+      if (sent) await this.recordDispatch(ctx, batchId, sent, { byReceipt: true });
+    }
     const [batch] = await this.connection.query<{ campaign_id: string; pickup_point_id: string }>(
       ctx,
       `UPDATE delivery_batches SET state = 'received', received_at = $3
@@ -323,7 +337,10 @@ export class DeliveriesService {
     return rows.map((r) => r.id);
   }
 
-  /** A batch already in `target` is returned as it is (a retry); any other state is a conflict. */
+  /**
+   * A batch already in `target`, or past it (dispatched by its receipt), is returned as it is (a
+   * retry); a batch short of it is a conflict.
+   */
   private async unchanged(
     ctx: RequestContext,
     batchId: string,
@@ -331,7 +348,8 @@ export class DeliveriesService {
     pickupPointId?: string,
   ): Promise<DeliveryBatch> {
     const existing = await this.get(ctx, batchId, pickupPointId);
-    if (existing.state === target) return existing;
+    if (existing.state === target || (target === 'dispatched' && existing.state === 'received'))
+      return existing;
     throw deliveryStateInvalid(batchId, existing.state);
   }
 
