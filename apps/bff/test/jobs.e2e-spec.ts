@@ -223,8 +223,18 @@ describe('jobs run under an advisory lock, in batches, from the admin endpoint',
       await otherInstance.query(
         `SELECT pg_advisory_lock(hashtextextended('linli:job:purge-refresh-tokens', 0))`,
       );
+      const audited = async () =>
+        (
+          await t.dataSource.query(
+            `SELECT count(*)::int AS n FROM audit_log
+             WHERE action = 'job.run' AND target_id = 'purge-refresh-tokens'`,
+          )
+        )[0].n;
+      const before = await audited();
       const res = await run('purge-refresh-tokens').expect(409);
       expect(res.body.error.code).toBe(ErrorCode.JobAlreadyRunning);
+      // Nothing ran: nothing of it in the audit log.
+      expect(await audited()).toBe(before);
       await otherInstance.query(
         `SELECT pg_advisory_unlock(hashtextextended('linli:job:purge-refresh-tokens', 0))`,
       );

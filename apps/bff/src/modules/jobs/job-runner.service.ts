@@ -67,10 +67,13 @@ export class JobRunner {
    */
   async runForOperator(ctx: RequestContext, name: string): Promise<JobRunResult> {
     this.job(name);
+    if (this.stopping) throw this.stoppedError(name);
     let result: JobRunResult;
     try {
       result = await this.run(name, 'admin');
     } catch (error) {
+      // Turned away as another run holds the job: nothing ran.
+      if (error instanceof AppException && error.code === ErrorCode.JobAlreadyRunning) throw error;
       await this.audit.record(
         ctx,
         'job.run',
