@@ -10,7 +10,7 @@ const PAGE_SIZE = 20;
 
 /**
  * The key of a withdrawal not yet answered, reused when the leader tries the same amount again;
- * dropped once the page is opened again, its withdrawals showing whether it went through.
+ * dropped when the page is opened again, its withdrawals then showing whether it went through.
  */
 let withdrawing: { amount: number; key: string } | null = null;
 
@@ -130,14 +130,13 @@ export const useCommissionStore = create<CommissionState>()((set, get) => ({
       await get().load();
       return true;
     } catch (error) {
-      const message = messageFor(error, '提现申请失败，请重试');
-      set({ submitting: false, error: message });
       // A withdrawal whose answer was lost may have gone through: the totals and withdrawals
-      // read again show it. A tap again on the same amount is still its retry, with its key.
+      // read again show it. A tap again on the same amount is still its retry, with its key;
+      // none is taken until the reading is done.
       const unanswered = withdrawing;
       await get().load();
       withdrawing = unanswered;
-      set({ error: message });
+      set({ submitting: false, error: messageFor(error, '提现申请失败，请重试') });
       return false;
     }
   },
