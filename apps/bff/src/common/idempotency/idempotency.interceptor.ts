@@ -100,14 +100,10 @@ export class IdempotencyKeys {
       [request.scope, request.key, request.fingerprint],
     );
     if (claimed.length === 0) {
-      const [previous] = await queryRows<{ fingerprint: string; response_body: unknown }>(
-        ctx.manager,
-        `SELECT fingerprint, response_body FROM idempotency_keys WHERE scope = $1 AND key = $2`,
-        [request.scope, request.key],
-      );
-      if (previous.fingerprint !== request.fingerprint) throw idempotencyKeyReused();
-      request.settled = 'replayed';
-      return previous.response_body as T;
+      // The claim waited for an earlier request with the key to commit: its answer is there.
+      const stored = await this.storedAnswer<T>(ctx, request);
+      if (!stored) throw new Error('an Idempotency-Key was taken with no answer committed');
+      return stored.answer;
     }
     ctx.idempotencyKey = request.key;
     const body = await work();
@@ -127,7 +123,14 @@ export class IdempotencyKeys {
    */
   async answeredBefore<T>(ctx: RequestContext): Promise<{ answer: T } | undefined> {
     const request = this.requests.get(ctx);
-    if (!request) return undefined;
+    return request && this.storedAnswer<T>(ctx, request);
+  }
+
+  /** The committed answer to the key, marking the request replayed; 422 for another request. */
+  private async storedAnswer<T>(
+    ctx: RequestContext,
+    request: KeyedRequest,
+  ): Promise<{ answer: T } | undefined> {
     const [previous] = await this.connection.query<{
       fingerprint: string;
       response_body: unknown;
