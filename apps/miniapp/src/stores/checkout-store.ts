@@ -10,22 +10,25 @@ import { payOrder } from '../services/payment';
 import { serverNow } from '../services/server-clock';
 import { resetOnMemberChange } from './session';
 
+type CampaignRoom = Pick<ShopperCampaign, 'perMemberLimit' | 'yourQuantity' | 'stockLeft'>;
+
+/**
+ * Units one order of the member could take, were stock no bound: their limit less what they
+ * hold, and no more than one order takes.
+ */
+const allowedToOrder = (campaign: CampaignRoom) =>
+  Math.min(campaign.perMemberLimit - campaign.yourQuantity, MOST_UNITS_PER_ORDER_LINE);
+
+/** Whether the units left, not the member's limit, bound what they may order. */
+export const stockBinds = (campaign: CampaignRoom) => campaign.stockLeft < allowedToOrder(campaign);
+
 /**
  * Units of the campaign the member may still order: its limit less what they hold already, no
  * more than are left, nor than one order takes (at least one: 立即参团 is offered only to a
  * member below the limit, while units are left).
  */
-export const mayStillBuy = (
-  campaign: Pick<ShopperCampaign, 'perMemberLimit' | 'yourQuantity' | 'stockLeft'>,
-) =>
-  Math.max(
-    1,
-    Math.min(
-      campaign.perMemberLimit - campaign.yourQuantity,
-      campaign.stockLeft,
-      MOST_UNITS_PER_ORDER_LINE,
-    ),
-  );
+export const mayStillBuy = (campaign: CampaignRoom) =>
+  Math.max(1, Math.min(allowedToOrder(campaign), campaign.stockLeft));
 
 interface CheckoutState {
   campaign: ShopperCampaign | null;

@@ -5,8 +5,7 @@ import { LoadFailed } from '../../../components/load-failed';
 import { couponCondition, couponValue } from '../../../services/coupon-format';
 import { yuan } from '../../../services/format';
 import { paymentOutcome } from '../../../services/payment';
-import { MOST_UNITS_PER_ORDER_LINE } from '@linli/shared';
-import { mayStillBuy, useCheckoutStore } from '../../../stores/checkout-store';
+import { mayStillBuy, stockBinds, useCheckoutStore } from '../../../stores/checkout-store';
 import { useShopStore } from '../../../stores/shop-store';
 import './index.scss';
 
@@ -84,8 +83,7 @@ export default function CheckoutPage() {
         <View className="checkout-row">
           <Text className="checkout-limit">
             数量（每人限 {campaign.perMemberLimit} 件
-            {campaign.stockLeft <
-            Math.min(campaign.perMemberLimit - campaign.yourQuantity, MOST_UNITS_PER_ORDER_LINE)
+            {stockBinds(campaign)
               ? `，仅剩 ${campaign.stockLeft} 件`
               : campaign.yourQuantity > 0
                 ? `，还可买 ${mayStillBuy(campaign)} 件`
