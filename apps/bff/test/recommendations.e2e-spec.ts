@@ -166,6 +166,42 @@ describe('recommendations (GET /me/recommendations)', () => {
     ]);
   });
 
+  it('never offers a group-buy sold out, however many bought it', async () => {
+    await t.dataSource.query(`UPDATE campaigns SET stock_left = 0 WHERE id = $1`, [live.apples]);
+    try {
+      const titles = (await shown(newcomer.token)).map(([title]) => title);
+      expect(titles).toEqual(['鲜牛奶 今日团', '全麦面包 今日团', '东北大米 今日团']);
+    } finally {
+      await t.dataSource.query(`UPDATE campaigns SET stock_left = stock_total WHERE id = $1`, [
+        live.apples,
+      ]);
+    }
+  });
+
+  it('does not count a line refunded whole as bought, by the member or by neighbours', async () => {
+    // The apples the four fans bought, and the rice alice bought, all refunded after pickup.
+    const refundWhole = (title: string, quantity: 'quantity' | '0') =>
+      t.dataSource.query(
+        `UPDATE order_lines l SET refunded_quantity = ${quantity}
+         FROM campaigns c WHERE c.id = l.campaign_id AND c.title = $1`,
+        [title],
+      );
+    await refundWhole('上周的红富士苹果', 'quantity');
+    await refundWhole('上月的东北大米', 'quantity');
+    try {
+      expect(await shown(alice.token)).toEqual([
+        ['全麦面包 今日团', 'neighbours_also_bought'],
+        ['鲜牛奶 今日团', 'bought_before'],
+      ]);
+      expect((await shown(newcomer.token)).map(([title]) => title)).not.toContain(
+        '红富士苹果 今日团',
+      );
+    } finally {
+      await refundWhole('上周的红富士苹果', '0');
+      await refundWhole('上月的东北大米', '0');
+    }
+  });
+
   it('shows each group-buy exactly as GET /campaigns shows it to the member', async () => {
     const items = await recommended(alice.token);
     const list = await t.http().get('/api/v1/campaigns?limit=100').set(as(alice.token)).expect(200);

@@ -669,13 +669,17 @@ export class CampaignsService {
    * The campaigns the shopper can buy at `now`, as GET /campaigns lists them: published and
    * between start and cut-off, at their pickup point, for their tier, member-exclusive ones
    * only when their tier's benefits include them, and member-day ones only on the member day;
-   * cutting off soonest first, after `after`.
+   * cutting off soonest first, after `after`; with `inStockOnly`, not those sold out.
    */
   async liveRows(
     ctx: RequestContext,
     { place, benefits }: Pick<Shopper, 'place' | 'benefits'>,
     now: Date,
-    { after = null, limit }: { after?: KeysetCursor | null; limit: number },
+    {
+      after = null,
+      limit,
+      inStockOnly = false,
+    }: { after?: KeysetCursor | null; limit: number; inStockOnly?: boolean },
   ): Promise<CampaignRow[]> {
     return this.connection.query<CampaignRow>(
       ctx,
@@ -683,7 +687,7 @@ export class CampaignsService {
        WHERE c.status = 'published' AND c.starts_at <= $1 AND c.cuts_off_at > $1
          AND (c.pickup_point_ids IS NULL OR $2 = ANY(c.pickup_point_ids))
          AND (c.tiers IS NULL OR $3 = ANY(c.tiers)) AND (NOT c.exclusive OR $7)
-         AND (NOT c.member_day_only OR $8)
+         AND (NOT c.member_day_only OR $8) AND (NOT $9 OR c.stock_left > 0)
          AND ($4::timestamptz IS NULL OR (c.cuts_off_at, c.id) > ($4::timestamptz, $5::uuid))
        ORDER BY c.cuts_off_at, c.id LIMIT $6`,
       [
@@ -695,6 +699,7 @@ export class CampaignsService {
         limit,
         benefits.exclusiveCampaigns,
         benefits.memberDay,
+        inStockOnly,
       ],
     );
   }

@@ -54,7 +54,8 @@ interface SignalRow {
  * For each candidate (campaign and product, $7 and $8): neighbours ($2's members other than
  * $1) who bought its product and another the member bought, in the latest $5 of their
  * purchases paid since $4; whether the member bought it in their latest $6 bought orders; neighbours
- * who bought it in those orders; and the campaign's own buyers. $3: the bought states.
+ * who bought it in those orders; and the campaign's own buyers. $3: the bought states. A line
+ * refunded whole was not bought.
  */
 export const RECOMMENDATION_SIGNALS = `
   WITH history AS MATERIALIZED (
@@ -62,7 +63,7 @@ export const RECOMMENDATION_SIGNALS = `
     FROM (SELECT o.id FROM orders o
           WHERE o.member_id = $1 AND o.state = ANY($3::text[])
           ORDER BY o.created_at DESC LIMIT $6) own
-    JOIN order_lines l ON l.order_id = own.id
+    JOIN order_lines l ON l.order_id = own.id AND l.refunded_quantity < l.quantity
     JOIN campaigns c ON c.id = l.campaign_id JOIN skus s ON s.id = c.sku_id
   ),
   recent AS MATERIALIZED (
@@ -71,7 +72,7 @@ export const RECOMMENDATION_SIGNALS = `
           WHERE o.pickup_point_id = $2 AND ${purchased('o')} AND o.paid_at >= $4
             AND o.member_id <> $1
           ORDER BY o.paid_at DESC LIMIT $5) theirs
-    JOIN order_lines l ON l.order_id = theirs.id
+    JOIN order_lines l ON l.order_id = theirs.id AND l.refunded_quantity < l.quantity
     JOIN campaigns c ON c.id = l.campaign_id JOIN skus s ON s.id = c.sku_id
   ),
   alike AS (
@@ -119,7 +120,10 @@ export class RecommendationsService {
   ): Promise<RecommendationList> {
     const shopper = await this.campaigns.shopperOf(ctx, memberId);
     const now = this.clock.now();
-    const live = await this.campaigns.liveRows(ctx, shopper, now, { limit: CANDIDATES });
+    const live = await this.campaigns.liveRows(ctx, shopper, now, {
+      limit: CANDIDATES,
+      inStockOnly: true,
+    });
     const held = await this.campaigns.alreadyOrdered(
       ctx,
       memberId,
