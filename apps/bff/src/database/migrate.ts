@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
+import { untimedDataSource } from './untimed-data-source';
 
 // Several instances may start together: only one applies migrations, the others wait.
 const MIGRATION_LOCK = 'linli:migrations';
@@ -10,11 +10,7 @@ const MIGRATION_LOCK = 'linli:migrations';
  * while another instance applies them, takes longer than any request may.
  */
 export async function runMigrations(dataSource: DataSource): Promise<string[]> {
-  const options = dataSource.options as PostgresConnectionOptions;
-  const migrating = new DataSource({
-    ...options,
-    extra: { ...options.extra, max: 2, statement_timeout: undefined, query_timeout: undefined },
-  });
+  const migrating = untimedDataSource(dataSource, 2);
   await migrating.initialize();
   const runner = migrating.createQueryRunner();
   try {

@@ -1,0 +1,41 @@
+import { DAY_MS, insightHistory } from './support/insight-fixtures';
+import { loginAdmin, startTestApp, TestApp } from './support/test-app';
+
+describe('purchase summaries (built by the day’s first RFM or churn report)', () => {
+  // Requests' statements may take a second here; building the summaries may take longer.
+  const STATEMENT_TIMEOUT_MS = 1_000;
+  let t: TestApp;
+  let admin: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ DB_STATEMENT_TIMEOUT_MS: String(STATEMENT_TIMEOUT_MS) });
+    admin = await loginAdmin(t);
+    const history = insightHistory(t);
+    const east = await history.pickupPoint('东门');
+    const alice = await history.member('alice', new Date(Date.now() - 100 * DAY_MS));
+    await history.order(alice, east, new Date(Date.now() - 3 * DAY_MS), 1_000);
+  });
+  afterAll(() => t.close());
+
+  it('are built however much longer than a request’s statement reading every order takes', async () => {
+    // Writing the summaries waits while another session holds their table, well past the time
+    // a request's statement may take and the client waits for its answer.
+    const holder = t.dataSource.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    await holder.query(`LOCK TABLE purchase_summaries IN SHARE ROW EXCLUSIVE MODE`);
+    const report = t.http().get('/api/v1/admin/analytics/rfm').auth(admin, { type: 'bearer' });
+    const answered = report.then((res) => res);
+    await new Promise((resolve) => setTimeout(resolve, 3 * STATEMENT_TIMEOUT_MS));
+    await holder.commitTransaction();
+    await holder.release();
+
+    const res = await answered;
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ buyers: 1 });
+    const [{ count }] = await t.dataSource.query(
+      `SELECT count(*)::int AS count FROM purchase_summaries`,
+    );
+    expect(count).toBe(1);
+  });
+});
