@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Clock } from '../src/common/clock';
 import { RequestContext } from '../src/common/request-context';
 import { CheckInsService } from '../src/modules/engagement/check-ins.service';
+import { lockWaits } from './support/lock-waits';
 import { loginAdmin, loginMember, startOfMorning, startTestApp, TestApp } from './support/test-app';
 
 const HOUR_MS = 3_600_000;
@@ -200,6 +201,31 @@ describe('daily check-in (POST/GET /me/check-ins)', () => {
     saved();
     await late;
     expect((await early).streak).toBe(2);
+  });
+
+  it('does not wait for an order being placed, which waits for the points account the check-in holds', async () => {
+    const { accessToken, member } = await loginMember(t, 'check-in-while-ordering');
+    // An order being placed has inserted its row, which refers to the member; spending its
+    // points next will wait for the account the check-in takes first.
+    const ordering = t.dataSource.createQueryRunner();
+    await ordering.connect();
+    await ordering.startTransaction();
+    try {
+      await ordering.query(`SELECT 1 FROM members WHERE id = $1 FOR KEY SHARE`, [member.id]);
+      const checkIn = as(accessToken).checkIn();
+      const first = await Promise.race([
+        checkIn.then((res) => `answered ${res.status}`),
+        lockWaits(t.dataSource, 1, 'FROM members').then(() => 'waited for the member'),
+      ]);
+      expect(first).toBe('answered 201');
+      await ordering.query(`SELECT 1 FROM point_accounts WHERE member_id = $1 FOR UPDATE`, [
+        member.id,
+      ]);
+      await ordering.commitTransaction();
+    } finally {
+      if (ordering.isTransactionActive) await ordering.rollbackTransaction();
+      await ordering.release();
+    }
   });
 
   it('is for shoppers, signed in', async () => {

@@ -266,7 +266,7 @@ export class MemberTiersService {
     }
     const [member] = await this.connection.query<{ tier: MemberTier }>(
       ctx,
-      `SELECT tier FROM members WHERE id = $1 FOR UPDATE`,
+      `SELECT tier FROM members WHERE id = $1 FOR NO KEY UPDATE`,
       [memberId],
     );
     if (!member) throw AppException.notFound('Member');
@@ -333,9 +333,11 @@ export class MemberTiersService {
    * crossed below a tier held by hand.
    */
   private async upgrade(ctx: RequestContext, memberId: string, gained = 0): Promise<void> {
+    // Not FOR UPDATE: that would wait for every transaction writing a row that refers to the
+    // member (an order, a review), some of which wait for the points account held here.
     const [member] = await this.connection.query<{ tier: MemberTier }>(
       ctx,
-      `SELECT tier FROM members WHERE id = $1 FOR UPDATE`,
+      `SELECT tier FROM members WHERE id = $1 FOR NO KEY UPDATE`,
       [memberId],
     );
     const { version, tiers } = await this.rules.judgingBy(ctx);
