@@ -374,9 +374,24 @@ describe('fulfilment: one order from payment to completion', () => {
       ErrorCode.WithdrawalBelowMinimum,
     );
     const available = commission.totals.available as number;
-    expect((await withdraw(available + 1).expect(409)).body.error.code).toBe(
-      ErrorCode.CommissionInsufficient,
-    );
+    // An order being placed at the pickup point, its row inserted, does not hold a withdrawal up.
+    const ordering = t.dataSource.createQueryRunner();
+    await ordering.connect();
+    await ordering.startTransaction();
+    try {
+      await ordering.query(`SELECT 1 FROM pickup_points WHERE id = $1 FOR KEY SHARE`, [
+        w.points.east,
+      ]);
+      const tooMuch = withdraw(available + 1);
+      const first = await Promise.race([
+        tooMuch.then((res) => `answered ${res.status} ${res.body.error.code}`),
+        lockWaits(t.dataSource, 1, 'FROM pickup_points').then(() => 'waited for the point'),
+      ]);
+      expect(first).toBe(`answered 409 ${ErrorCode.CommissionInsufficient}`);
+    } finally {
+      await ordering.rollbackTransaction();
+      await ordering.release();
+    }
     const results = await Promise.all(Array.from({ length: 8 }, () => withdraw(available)));
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     const {

@@ -224,10 +224,13 @@ export class CommissionLedger {
         { minimum },
       );
     }
-    // The pickup point's row serialises its withdrawals: what one takes the next one sees.
-    await this.connection.query(ctx, `SELECT id FROM pickup_points WHERE id = $1 FOR UPDATE`, [
-      pickupPointId,
-    ]);
+    // The pickup point's row serialises its withdrawals: what one takes the next one sees. Not
+    // FOR UPDATE, which would wait for every order being placed there, and hold the next ones.
+    await this.connection.query(
+      ctx,
+      `SELECT id FROM pickup_points WHERE id = $1 FOR NO KEY UPDATE`,
+      [pickupPointId],
+    );
     const { withdrawable } = await this.totals(ctx, pickupPointId);
     if (amountFen > withdrawable) {
       throw new AppException(
