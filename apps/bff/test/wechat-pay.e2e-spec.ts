@@ -79,6 +79,8 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
    * 'paid', 400 ORDERPAID; 'paying', 202 USER_PAYING; 'down', a server error.
    */
   const closeRefusals = new Map<string, 'paid' | 'paying' | 'down'>();
+  /** How WeChat Pay refuses a prepay order for an out_trade_no: paid already, closed, or down. */
+  const prepayRefusals = new Map<string, 'paid' | 'closed' | 'down'>();
   /** While set, what the stand-in does when asked about a refund (by out_refund_no), before it answers. */
   let beforeRefundAnswer: ((outRefundNo: string) => Promise<unknown> | undefined) | undefined;
   let server: Server;
@@ -187,8 +189,15 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
             answer(200, refund),
           );
         }
-        if (req.url === '/v3/pay/transactions/jsapi')
+        if (req.url === '/v3/pay/transactions/jsapi') {
+          const refusal = prepayRefusals.get(JSON.parse(text).out_trade_no);
+          if (refusal === 'paid')
+            return answer(400, { code: 'ORDERPAID', message: '该订单已支付' });
+          if (refusal === 'closed')
+            return answer(400, { code: 'ORDER_CLOSED', message: '当前订单已关闭，请重新下单' });
+          if (refusal === 'down') return answer(500, { code: 'SYSTEM_ERROR', message: '系统超时' });
           return answer(200, { prepay_id: 'wx_prepay_1' });
+        }
         if (req.url === '/v3/refund/domestic/refunds') {
           if (refundsDown) return answer(500, { code: 'SYSTEM_ERROR', message: '系统超时' });
           if (refundsRefused)
@@ -405,10 +414,57 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
         .http()
         .post(`/api/v1/orders/${order.id}/pay`)
         .auth(buyer.accessToken, { type: 'bearer' })
-        .expect(500);
+        .expect(502);
+      expect(res.body.error.code).toBe(ErrorCode.WechatUnavailable);
       expect(res.body.paySign).toBeUndefined();
     } finally {
       forge = undefined;
+    }
+    expect(await stateOf(order.id)).toBe('pending_payment');
+  });
+
+  it('records an order paid whose notices have not come when it is paid again: nothing to pay, the order paid', async () => {
+    const order = await placeOrder();
+    const tradeNo = toTradeNo(order.id);
+    transactions.set(tradeNo, {
+      ...successfulPayment(order, '4200000120'),
+      appid: 'wx_app_1',
+      mchid: '1900000001',
+    });
+    prepayRefusals.set(tradeNo, 'paid');
+    try {
+      const res = await t
+        .http()
+        .post(`/api/v1/orders/${order.id}/pay`)
+        .auth(buyer.accessToken, { type: 'bearer' })
+        .expect(200);
+      expect(res.body).toMatchObject({ kind: 'completed', order: { state: 'paid' } });
+      expect(res.body.paySign).toBeUndefined();
+      const [payment] = await t.dataSource.query(
+        `SELECT transaction_id, amount_fen FROM payments WHERE order_id = $1`,
+        [order.id],
+      );
+      expect(payment).toEqual({ transaction_id: '4200000120', amount_fen: order.payable });
+    } finally {
+      transactions.delete(tradeNo);
+      prepayRefusals.delete(tradeNo);
+    }
+  });
+
+  it('says an order WeChat Pay has closed can no longer be paid, and that WeChat Pay is not answering while it gives no prepay order', async () => {
+    const order = await placeOrder();
+    const tradeNo = toTradeNo(order.id);
+    const pay = () =>
+      t.http().post(`/api/v1/orders/${order.id}/pay`).auth(buyer.accessToken, { type: 'bearer' });
+    try {
+      prepayRefusals.set(tradeNo, 'closed');
+      expect((await pay().expect(409)).body.error.code).toBe(ErrorCode.OrderStateInvalid);
+      prepayRefusals.set(tradeNo, 'down');
+      expect((await pay().expect(502)).body.error.code).toBe(ErrorCode.WechatUnavailable);
+      prepayRefusals.delete(tradeNo);
+      expect((await pay().expect(200)).body.kind).toBe('wechat');
+    } finally {
+      prepayRefusals.delete(tradeNo);
     }
     expect(await stateOf(order.id)).toBe('pending_payment');
   });

@@ -1,6 +1,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Logger } from '@nestjs/common';
 import pinoHttp, { Options } from 'pino-http';
 import { QueryFailedError } from 'typeorm';
 import { loadConfig } from '../config/app-config';
@@ -44,7 +45,8 @@ describe('error logs', () => {
       }),
       new Clock(),
     );
-    const error = await provider
+    const warnings = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const answered = await provider
       .start({
         orderId: '6f1c2b9e-4d3a-4c8b-9e7f-0a1b2c3d4e5f',
         amountFen: 2990,
@@ -58,6 +60,10 @@ describe('error logs', () => {
         (caught: unknown) => caught,
       )
       .finally(() => server.close());
+    // The payer is told WeChat Pay did not answer; the log keeps why.
+    expect(answered).toMatchObject({ code: 'WECHAT_UNAVAILABLE' });
+    const [[{ err: error }]] = warnings.mock.calls as unknown as [[{ err: unknown }]];
+    warnings.mockRestore();
 
     const line = logged(error);
     expect(line).toContain('socket hang up');

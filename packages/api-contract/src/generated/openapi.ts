@@ -6238,8 +6238,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description ORDER_STATE_INVALID: not awaiting payment, or its time to pay is over */
+            /** @description ORDER_STATE_INVALID: not awaiting payment, its time to pay is over, or WeChat Pay has closed it */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description WECHAT_UNAVAILABLE: WeChat Pay gave no prepay order; the same request may succeed */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -64,7 +64,10 @@ export class OrderLifecycleService {
     private readonly coupons: CouponsService,
   ) {}
 
-  /** Starts paying one of the member's orders; the sandbox confirms through the notify endpoint before this returns. */
+  /**
+   * Starts paying one of the member's orders; the sandbox confirms through the notify endpoint
+   * before this returns. An order the provider says is paid already needs nothing more.
+   */
   async startPayment(
     ctx: RequestContext,
     memberId: string,
@@ -90,7 +93,7 @@ export class OrderLifecycleService {
     const payBy = order.expires_at < order.cuts_off_at ? order.expires_at : order.cuts_off_at;
     if (order.state !== 'pending_payment' || payBy <= this.clock.now())
       throw orderStateInvalid(order.state, 'pay');
-    return this.payments.start({
+    const start = await this.payments.start({
       orderId,
       amountFen: order.payable_fen,
       description: '邻里团购订单',
@@ -98,6 +101,14 @@ export class OrderLifecycleService {
       notifyUrl: this.notifyUrls.payment(this.payments.name),
       expiresAt: payBy,
     });
+    // Nothing left to pay: a payment whose notice has not come yet is recorded now, from the
+    // provider's own answer, so that the member sees their order paid.
+    if (start.kind === 'completed') {
+      const found = await this.paymentAtProvider(orderId);
+      if (found !== 'unpaid' && found !== 'paying')
+        await this.connection.withTransaction(ctx, () => this.recordPayment(ctx, found, 'close'));
+    }
+    return start;
   }
 
   /**
@@ -399,8 +410,9 @@ export class OrderLifecycleService {
   }
 
   /**
-   * What the provider says of an order's payment, for a cancel: 'unpaid' too when it cannot say
-   * (down, or an answer that cannot be used), as the cancel then goes on as before it asked.
+   * What the provider says of an order's payment, for a cancel or a payment: 'unpaid' too when
+   * it cannot say (down, or an answer that cannot be used), as they then go on as before it
+   * asked.
    */
   private async paymentAtProvider(
     orderId: string,
@@ -413,7 +425,7 @@ export class OrderLifecycleService {
     } catch (error) {
       this.logger.warn(
         { err: error, orderId },
-        'the payment provider cannot tell whether an order being cancelled was paid',
+        'the payment provider cannot tell whether an order was paid',
       );
       return 'unpaid';
     }

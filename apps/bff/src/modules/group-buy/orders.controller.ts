@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import {
+  ApiBadGatewayResponse,
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -69,7 +70,12 @@ export class OrdersController {
   @ApiOkResponse({ type: PaymentStartResponse })
   @ApiNotFoundResponse({ description: 'NOT_FOUND: no order of the member has this id' })
   @ApiConflictResponse({
-    description: 'ORDER_STATE_INVALID: not awaiting payment, or its time to pay is over',
+    description:
+      'ORDER_STATE_INVALID: not awaiting payment, its time to pay is over, or WeChat Pay has closed it',
+  })
+  @ApiBadGatewayResponse({
+    description:
+      'WECHAT_UNAVAILABLE: WeChat Pay gave no prepay order; the same request may succeed',
   })
   async pay(
     @Ctx() ctx: RequestContext,

@@ -1,4 +1,5 @@
-import { Logger } from '@nestjs/common';
+import { HttpStatus, Logger } from '@nestjs/common';
+import { ErrorCode } from '@linli/shared';
 import axios, { AxiosInstance } from 'axios';
 import {
   createDecipheriv,
@@ -11,6 +12,7 @@ import {
   randomBytes,
 } from 'node:crypto';
 import { Clock } from '../../common/clock';
+import { AppException } from '../../common/errors/app-exception';
 import { AppConfig, ConfigError } from '../../config/app-config';
 import {
   PaymentNotification,
@@ -219,14 +221,32 @@ export class WechatPayProvider implements PaymentProvider {
       amount: { total: request.amountFen, currency: 'CNY' },
       payer: { openid: request.openid },
     };
-    const { data } = await this.call<{ prepay_id: string }>(
-      'POST',
-      '/v3/pay/transactions/jsapi',
-      body,
-    );
+    let prepayId: string;
+    try {
+      prepayId = (
+        await this.call<{ prepay_id: string }>('POST', '/v3/pay/transactions/jsapi', body)
+      ).data.prepay_id;
+    } catch (error) {
+      // Paid already, its notice still to come: nothing left to pay.
+      if (error instanceof WechatPayError && error.code === 'ORDERPAID')
+        return { kind: 'completed' };
+      if (error instanceof WechatPayError && error.code === 'ORDER_CLOSED')
+        throw new AppException(
+          HttpStatus.CONFLICT,
+          ErrorCode.OrderStateInvalid,
+          'The order can no longer be paid',
+          { event: 'pay' },
+        );
+      this.logger.warn({ err: error, orderId: request.orderId }, 'WeChat Pay gave no prepay order');
+      throw new AppException(
+        HttpStatus.BAD_GATEWAY,
+        ErrorCode.WechatUnavailable,
+        'WeChat Pay did not answer, try again',
+      );
+    }
     const timeStamp = String(Math.floor(this.clock.now().getTime() / 1000));
     const nonceStr = randomBytes(16).toString('hex');
-    const prepay = `prepay_id=${data.prepay_id}`;
+    const prepay = `prepay_id=${prepayId}`;
     const paySign = this.sign(`${this.settings.appId}\n${timeStamp}\n${nonceStr}\n${prepay}\n`);
     return { kind: 'wechat', timeStamp, nonceStr, package: prepay, signType: 'RSA', paySign };
   }
