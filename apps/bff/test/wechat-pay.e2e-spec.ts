@@ -1596,6 +1596,30 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
       }
     });
 
+    it('asks again every hour however many times WeChat Pay has failed a refund', async () => {
+      const clock = t.app.get(Clock);
+      refundsDown = true;
+      try {
+        const order = await paidOrder('4200000702');
+        await cancel(order.id).expect(200);
+        // Six weeks of hourly attempts later.
+        await t.dataSource.query(
+          `UPDATE refunds SET attempts = 1100, next_attempt_at = $2 WHERE order_id = $1`,
+          [order.id, clock.now()],
+        );
+        expect(await runSendRefunds()).toBe(1);
+        expect(refundCalls('4200000702')).toHaveLength(2);
+        const [{ attempts, waits }] = await t.dataSource.query(
+          `SELECT attempts, extract(epoch FROM next_attempt_at - $2::timestamptz)::int AS waits
+           FROM refunds WHERE order_id = $1`,
+          [order.id, clock.now()],
+        );
+        expect({ attempts, waits }).toEqual({ attempts: 1_101, waits: 3_600 });
+      } finally {
+        refundsDown = false;
+      }
+    });
+
     it('leaves to its sender a refund being sent, and takes it over once that sender is gone', async () => {
       refundsDown = true;
       const order = await paidOrder('4200000751');

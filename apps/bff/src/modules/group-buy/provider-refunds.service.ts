@@ -149,8 +149,9 @@ export class ProviderRefunds {
       ctx,
       // Asking again makes the last refusal stale: until this attempt's answer is recorded the
       // provider may have made the refund, so an operator may not settle it meanwhile.
+      // The doubling stops well before it could overflow, however many attempts have failed.
       `UPDATE refunds SET attempts = attempts + 1, sending_since = $2, last_refused = false,
-         next_attempt_at = $2::timestamptz + least($3::float8 * 2 ^ attempts, $4::float8) * interval '1 millisecond'
+         next_attempt_at = $2::timestamptz + least($3::float8 * 2 ^ least(attempts, 30), $4::float8) * interval '1 millisecond'
        WHERE id = $1 AND status = 'requested' AND next_attempt_at <= $2
          AND ${notBeingSent('$2')}
        RETURNING id, order_id, reason, amount_fen, transaction_id, total_fen, attempts`,
