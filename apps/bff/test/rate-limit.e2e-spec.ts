@@ -81,6 +81,34 @@ describe('wrong admin passwords counted per account, from whatever address they 
   });
 });
 
+describe('wrong admin passwords from an address the account logged in from lately, counted apart', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({
+      TRUST_PROXY: 'loopback',
+      LOGIN_RATE_LIMIT: '100',
+      ADMIN_LOGIN_FAILURE_LIMIT: '5',
+    });
+  });
+  afterAll(() => t.close());
+
+  it('lets its operator in from an address they logged in from lately, however many guesses lock the account elsewhere', async () => {
+    const operator = TEST_ADMIN;
+    const office = '192.0.2.10';
+    await adminLogIn(t, office, operator).expect(200);
+    for (let i = 0; i < 6; i++)
+      await adminLogIn(t, `203.0.113.${50 + i}`, { ...operator, password: `guess-${i}` });
+    await adminLogIn(t, '203.0.113.99', operator).expect(429);
+    await adminLogIn(t, office, operator).expect(200);
+    // The known address has a budget of wrong passwords of its own, as limited.
+    const fromOffice = [];
+    for (let i = 0; i < 6; i++)
+      fromOffice.push((await adminLogIn(t, office, { ...operator, password: `typo-${i}` })).status);
+    expect(fromOffice).toEqual([401, 401, 401, 401, 401, 429]);
+    await adminLogIn(t, office, operator).expect(429);
+  });
+});
+
 describe('log-in rate limit shared through Redis by two BFF instances', () => {
   let database: TestDatabase;
   let first: TestApp;

@@ -196,7 +196,8 @@ export class AppConfig {
 
   /**
    * Wrong passwords an admin account may be given per window, from any number of addresses,
-   * before its log-in pauses until the window ends.
+   * before its log-in pauses until the window ends; from each address it logged in from lately,
+   * as many again, apart.
    */
   @Type(() => Number)
   @IsInt()

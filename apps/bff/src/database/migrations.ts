@@ -37,6 +37,7 @@ import { ReferralReversals1767500000000 } from './migrations/1767500000000-refer
 import { TierRulesBasedOn1767600000000 } from './migrations/1767600000000-tier-rules-based-on';
 import { MemberDayCampaigns1767700000000 } from './migrations/1767700000000-member-day-campaigns';
 import { ExpiryEntriesIndex1767800000000 } from './migrations/1767800000000-expiry-entries-index';
+import { AdminLoginAddresses1767900000000 } from './migrations/1767900000000-admin-login-addresses';
 
 /** In the order they run; a migration that has landed is never edited. */
 export const MIGRATIONS = [
@@ -79,4 +80,5 @@ export const MIGRATIONS = [
   TierRulesBasedOn1767600000000,
   MemberDayCampaigns1767700000000,
   ExpiryEntriesIndex1767800000000,
+  AdminLoginAddresses1767900000000,
 ];

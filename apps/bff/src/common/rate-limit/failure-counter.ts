@@ -16,6 +16,9 @@ if failures > 0 then redis.call('DECR', KEYS[1]) end
 return failures
 `;
 
+/** Past this many keys in this process, those whose window ended are let go, once a window. */
+const LOCAL_SWEEP_SIZE = 10_000;
+
 /**
  * Failures by key (a leader's wrong pickup codes, an account's wrong passwords), each key's in a
  * window opened by its first failure. Counters live in Redis when there is one (shared by every
@@ -23,6 +26,8 @@ return failures
  */
 export class FailureCounter {
   private readonly local = new Map<string, { failures: number; resetAt: number }>();
+  /** When this process last let go of keys whose window ended: once a window at most. */
+  private sweptAt = 0;
 
   constructor(
     private readonly redis: Redis | null,
@@ -45,6 +50,10 @@ export class FailureCounter {
       return Number(await this.redis.eval(RECORD_SCRIPT, 1, this.prefix + key, this.windowMs));
     }
     const now = this.clock.now().getTime();
+    if (this.local.size >= LOCAL_SWEEP_SIZE && now >= this.sweptAt + this.windowMs) {
+      for (const [old, { resetAt }] of this.local) if (resetAt <= now) this.local.delete(old);
+      this.sweptAt = now;
+    }
     const entry = this.local.get(key);
     if (!entry || entry.resetAt <= now) {
       this.local.set(key, { failures: 1, resetAt: now + this.windowMs });

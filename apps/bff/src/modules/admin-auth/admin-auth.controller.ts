@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Ip, Post, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { Public } from '../../common/auth/auth.decorators';
@@ -16,7 +16,11 @@ export class AdminAuthController {
   @Post('login')
   @HttpCode(200)
   @ApiOkResponse({ type: AdminLoginResponse })
-  login(@Ctx() ctx: RequestContext, @Body() body: AdminLoginRequest): Promise<AdminLoginResponse> {
-    return this.adminAuth.login(ctx, body.username, body.password);
+  login(
+    @Ctx() ctx: RequestContext,
+    @Ip() address: string,
+    @Body() body: AdminLoginRequest,
+  ): Promise<AdminLoginResponse> {
+    return this.adminAuth.login(ctx, body.username, body.password, address);
   }
 }
