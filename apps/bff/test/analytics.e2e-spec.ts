@@ -134,6 +134,9 @@ describe('insight reports (/admin/analytics)', () => {
       await get('overview?from=2026-02-30').expect(400);
       await get('overview?to=20261120').expect(400);
       await get('overview?from=0000-12-31&to=0001-01-01').expect(400);
+      // The day after the last is where the period ends: year 10000.
+      await get('overview?from=9999-12-01&to=9999-12-31').expect(400);
+      await get('leaders?from=9999-12-01&to=9999-12-31').expect(400);
     });
   });
 

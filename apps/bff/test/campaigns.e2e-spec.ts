@@ -333,6 +333,8 @@ describe('catalogue and campaigns', () => {
     // Year 0, which PostgreSQL does not have.
     [{ pickupDate: '0000-12-01' }],
     [{ startsAt: '0000-12-20T12:00:00Z' }],
+    // An offset beyond what PostgreSQL takes.
+    [{ startsAt: '2027-01-10T08:00:00+16:00' }],
     [{ cutsOffAt: '20271220T040000Z' }],
     // A time of day with no offset: which instant it names depends on the server's time zone.
     [{ cutsOffAt: '2027-12-20T12:00:00' }],

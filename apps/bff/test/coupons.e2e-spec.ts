@@ -290,6 +290,7 @@ describe('coupons: issued once, on at most one order, given back when the order 
     [{ validFrom: true }],
     [{ validFrom: -8_640_000_000_000_000 }],
     [{ validFrom: '0000-12-31T00:00:00Z' }],
+    [{ validUntil: '2099-01-10T08:00:00-16:30' }],
     [{ kind: 'cash' }],
     [{ campaignIds: ['not-a-campaign'] }],
   ])('refuses to create %j', async (change) => {

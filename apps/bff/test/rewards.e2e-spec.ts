@@ -252,6 +252,9 @@ describe('rewards mall (GET /rewards, POST /me/redemptions): coupons for points,
       made.push((await redeem(lu.token, { rewardId: reward.id, quantity: 1 }).expect(201)).body.id);
     expect((await read('/api/v1/me/redemptions')).map((r) => r.id)).toEqual(made.reverse());
     await t.http().get('/api/v1/rewards?cursor=e30').set(as(lu.token)).expect(400);
+    // A rank beyond what PostgreSQL's int holds.
+    const tooFar = Buffer.from(JSON.stringify({ rank: 3_000_000_000 })).toString('base64url');
+    await t.http().get(`/api/v1/rewards?cursor=${tooFar}`).set(as(lu.token)).expect(400);
   });
 
   it('lets operators withdraw a reward from the mall and offer it again', async () => {

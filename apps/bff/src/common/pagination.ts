@@ -92,7 +92,9 @@ export interface RankCursor {
 export function decodeRankCursor(cursor: string | undefined): RankCursor | null {
   return decodeAs(cursor, (value) => {
     const { rank, id } = (value ?? {}) as Record<string, unknown>;
-    return Number.isSafeInteger(rank) &&
+    // A rank is compared as PostgreSQL's int.
+    return Number.isInteger(rank) &&
+      Math.abs(rank as number) <= 2_147_483_647 &&
       (id === undefined || (typeof id === 'string' && UUID.test(id)))
       ? { rank: rank as number, id: id as string | undefined }
       : null;
