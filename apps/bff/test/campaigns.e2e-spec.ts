@@ -326,6 +326,7 @@ describe('catalogue and campaigns', () => {
     [{ tiers: ['vip'] }],
     [{ exclusive: 'yes' }],
     [{ startsAt: 'tomorrow' }],
+    [{ title: '   ' }],
     [{ stockLeft: 5 }],
     // ISO 8601's basic forms, which compare wrongly as text or which JavaScript cannot read.
     [{ pickupDate: '20200101' }],
@@ -732,7 +733,13 @@ describe('catalogue and campaigns', () => {
         },
       ]);
 
-      for (const body of [{}, { name: '' }, { images: ['not a url'] }, { skus: [] }]) {
+      for (const body of [
+        {},
+        { name: '' },
+        { name: '   ' },
+        { images: ['not a url'] },
+        { skus: [] },
+      ]) {
         expect((await patch(product.body.id, body).expect(400)).body.error.code).toBe(
           ErrorCode.ValidationFailed,
         );
@@ -777,7 +784,14 @@ describe('catalogue and campaigns', () => {
         { productId: product.body.id, name: '3斤礼盒', priceFen: 8_800 },
       ]);
 
-      for (const body of [{}, { name: '' }, { priceFen: 0 }, { priceFen: 1.5 }, { stock: 3 }]) {
+      for (const body of [
+        {},
+        { name: '' },
+        { name: '　' },
+        { priceFen: 0 },
+        { priceFen: 1.5 },
+        { stock: 3 },
+      ]) {
         expect((await patchSku(box.id, body).expect(400)).body.error.code).toBe(
           ErrorCode.ValidationFailed,
         );

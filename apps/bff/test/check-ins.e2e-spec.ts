@@ -306,6 +306,11 @@ describe('daily check-in (POST/GET /me/check-ins)', () => {
       [{ checkInStreakBonuses: { day: 3, points: 10 } }],
       [{ checkInPoints: -1 }],
       [{ checkInGrowth: 1.5 }],
+      // A setting left out stays as it is; null is no setting.
+      [{ checkInPoints: null }],
+      [{ checkInStreakBonuses: null }],
+      [{ reviewPoints: null }],
+      [{ referralMonthlyCap: null }],
     ])('refuses %j', async (change) => {
       const { version, updatedAt, ...current } = await policy();
       void version;

@@ -1,3 +1,4 @@
+import { ErrorCode } from '@linli/shared';
 import { randomUUID } from 'node:crypto';
 import { as, fulfilmentWorld, HOUR_MS } from './support/fulfilment-fixtures';
 import { startTestApp, TestApp } from './support/test-app';
@@ -292,10 +293,22 @@ describe('coupons: issued once, on at most one order, given back when the order 
     [{ validFrom: '0000-12-31T00:00:00Z' }],
     [{ validUntil: '2099-01-10T08:00:00-16:30' }],
     [{ kind: 'cash' }],
+    [{ name: '    ' }],
     [{ campaignIds: ['not-a-campaign'] }],
   ])('refuses to create %j', async (change) => {
     const response = await w.createCoupon(change).expect(400);
     expect(response.body.error.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('refuses a coupon for group-buys that do not exist, naming them', async () => {
+    const apples = await w.campaign(w.skus.apples);
+    // A mistyped id, and a SKU's id given for a group-buy's.
+    const [missing, product] = [randomUUID(), w.skus.apples];
+    const response = await w.createCoupon({ campaignIds: [apples, missing, product] }).expect(404);
+    expect(response.body.error).toMatchObject({
+      code: ErrorCode.NotFound,
+      details: { campaignIds: [missing, product] },
+    });
   });
 
   it('creates a coupon once when the operator sends it again with its key', async () => {

@@ -544,6 +544,16 @@ describe('rewards mall (GET /rewards, POST /me/redemptions): coupons for points,
       .set(as(admin))
       .send({ name: '不存在', couponId: randomUUID(), pointsCost: 1, stock: 1, perMemberLimit: 1 })
       .expect(404);
+    for (const body of [
+      { name: '没有券的券', couponId: null },
+      { name: '   ', couponId },
+    ])
+      await t
+        .http()
+        .post('/api/v1/admin/rewards')
+        .set(as(admin))
+        .send({ ...body, pointsCost: 1, stock: 1, perMemberLimit: 1 })
+        .expect(400);
     await t.http().post('/api/v1/admin/rewards').set(as(eve.token)).send({}).expect(403);
     await t.http().get('/api/v1/rewards').expect(401);
   });

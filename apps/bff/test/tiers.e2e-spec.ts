@@ -316,6 +316,17 @@ describe('member tiers', () => {
       expect(res.body.error.code).toBe(ErrorCode.ValidationFailed);
     });
 
+    it('refuses a tier named with spaces only', async () => {
+      const { version, tiers } = await newDraft();
+      const res = await t
+        .http()
+        .put(`/api/v1/admin/tier-rules/${version}`)
+        .set(as(admin))
+        .send({ tiers: tiers.map((tier, i) => (i === 1 ? { ...tier, name: '  ' } : tier)) })
+        .expect(400);
+      expect(res.body.error.code).toBe(ErrorCode.ValidationFailed);
+    });
+
     it('answers 404 for an unknown version and 400 for a malformed one', async () => {
       await t.http().get('/api/v1/admin/tier-rules/999').set(as(admin)).expect(404);
       await t.http().get('/api/v1/admin/tier-rules/two').set(as(admin)).expect(400);
@@ -525,6 +536,7 @@ describe('member tiers', () => {
       await post({ tier: 'platinum', until: '2030-01-01', reason: '测试' }).expect(400);
       await post({ tier: 'gold', until: '2030-13-01', reason: '测试' }).expect(400);
       await post({ tier: 'gold', until: 'soon', reason: '测试' }).expect(400);
+      await post({ tier: 'gold', until: '2030-01-01', reason: '    ' }).expect(400);
       // An end date already past would raise the member to a tier held for a year.
       const past = await post({ tier: 'diamond', until: '2020-01-01', reason: '测试' }).expect(400);
       expect(past.body.error.details.fields).toEqual({

@@ -6,6 +6,7 @@ import { fieldChanges, fieldsToChange } from '../../common/edits';
 import { AppException } from '../../common/errors/app-exception';
 import { decodeCursor, keysetPage, PageQuery } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
+import { unknownIds } from '../../common/unknown-ids';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { AuditService } from '../audit/audit.service';
 import { NotificationsService } from '../notifications/notifications.service';
@@ -116,6 +117,11 @@ export class CouponsService {
     if (Date.parse(request.validUntil) <= Date.parse(request.validFrom))
       problems.push('validUntil must come after validFrom');
     if (problems.length > 0) throw invalid(problems);
+    if (request.campaignIds) {
+      // For group-buys that do not exist, a coupon would never apply.
+      const unknown = await unknownIds(this.connection, ctx, 'campaigns', request.campaignIds);
+      if (unknown.length > 0) throw AppException.notFound('Campaign', { campaignIds: unknown });
+    }
     const [row] = await this.connection.query<CouponRow>(
       ctx,
       `INSERT INTO coupons (name, kind, amount_fen, percent_off_bps, min_spend_fen, campaign_ids, valid_from, valid_until)

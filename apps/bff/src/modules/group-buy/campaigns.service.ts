@@ -6,6 +6,7 @@ import { AppException } from '../../common/errors/app-exception';
 import { decodeCursor, KeysetCursor, keysetPage, PageQuery } from '../../common/pagination';
 import { RequestContext } from '../../common/request-context';
 import { containing } from '../../common/text-fields';
+import { unknownIds } from '../../common/unknown-ids';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import { fieldChanges, fieldsToChange } from '../../common/edits';
 import { AuditService } from '../audit/audit.service';
@@ -417,12 +418,12 @@ export class CampaignsService {
     ]);
     if (!sku) throw AppException.notFound('SKU', { skuId: fields.skuId });
     if (fields.pickupPointIds) {
-      const known = await this.connection.query<{ id: string }>(
+      const unknown = await unknownIds(
+        this.connection,
         ctx,
-        `SELECT id FROM pickup_points WHERE id = ANY($1::uuid[])`,
-        [fields.pickupPointIds],
+        'pickup_points',
+        fields.pickupPointIds,
       );
-      const unknown = fields.pickupPointIds.filter((id) => !known.some((p) => p.id === id));
       // Offered only at points that do not exist, a campaign would be offered nowhere.
       if (unknown.length > 0)
         throw AppException.notFound('Pickup point', { pickupPointIds: unknown });

@@ -21,7 +21,9 @@ export type CouponKind = (typeof COUPON_KINDS)[number];
 
 export class CreateCouponRequest {
   @ApiProperty({ example: '满 30 减 5' })
+  @Trimmed()
   @IsString()
+  @SaysSomething()
   @Length(2, 40)
   name!: string;
 
@@ -76,7 +78,9 @@ export class CreateCouponRequest {
 export class UpdateCouponRequest {
   @ApiPropertyOptional({ example: '满 30 减 5（周末加码）' })
   @IsOptional()
+  @Trimmed()
   @IsString()
+  @SaysSomething()
   @Length(2, 40)
   name?: string;
 

@@ -27,7 +27,12 @@ import { SaysSomething, SearchText, Trimmed } from '../../../common/text-fields'
 export const MOST_CAMPAIGN_STOCK = 1_000_000;
 
 export class SkuRequest {
-  @ApiProperty({ example: '5斤装' }) @IsString() @Length(1, 60) name!: string;
+  @ApiProperty({ example: '5斤装' })
+  @Trimmed()
+  @IsString()
+  @SaysSomething()
+  @Length(1, 60)
+  name!: string;
   @ApiProperty({ description: 'List price in fen', example: 3990 })
   @IsInt()
   @Min(1)
@@ -36,7 +41,12 @@ export class SkuRequest {
 }
 
 export class CreateProductRequest {
-  @ApiProperty({ example: '赣南脐橙' }) @IsString() @Length(1, 80) name!: string;
+  @ApiProperty({ example: '赣南脐橙' })
+  @Trimmed()
+  @IsString()
+  @SaysSomething()
+  @Length(1, 80)
+  name!: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 2000) description?: string;
   @ApiPropertyOptional({ type: String, isArray: true })
   @IsOptional()
@@ -91,7 +101,12 @@ export class TierPrices {
 
 export class CreateCampaignRequest {
   @ApiProperty({ format: 'uuid' }) @IsUUID('4') skuId!: string;
-  @ApiProperty({ example: '赣南脐橙 5 斤团' }) @IsString() @Length(1, 80) title!: string;
+  @ApiProperty({ example: '赣南脐橙 5 斤团' })
+  @Trimmed()
+  @IsString()
+  @SaysSomething()
+  @Length(1, 80)
+  title!: string;
   @ApiProperty({ description: 'Group price per unit in fen' })
   @IsInt()
   @Min(1)

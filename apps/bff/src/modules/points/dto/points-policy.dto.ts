@@ -9,6 +9,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { IsOmittable } from '../../../common/omittable';
 
 export class StreakBonus {
   @ApiProperty({ description: 'Day of an unbroken check-in streak (连续签到第 N 天)', example: 7 })
@@ -111,7 +112,7 @@ export class UpdatePointsPolicyRequest {
     example: 5,
     required: false,
   })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(0)
   @Max(10_000)
@@ -122,7 +123,7 @@ export class UpdatePointsPolicyRequest {
     example: 1,
     required: false,
   })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(0)
   @Max(100)
@@ -134,7 +135,7 @@ export class UpdatePointsPolicyRequest {
     type: [StreakBonus],
     required: false,
   })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(31)
   @ValidateNested({ each: true })
@@ -147,7 +148,7 @@ export class UpdatePointsPolicyRequest {
     example: 100,
     required: false,
   })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(0)
   @Max(100_000)
@@ -159,7 +160,7 @@ export class UpdatePointsPolicyRequest {
     example: 50,
     required: false,
   })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(0)
   @Max(100_000)
@@ -171,7 +172,7 @@ export class UpdatePointsPolicyRequest {
     example: 10,
     required: false,
   })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(0)
   @Max(1_000)
@@ -182,7 +183,7 @@ export class UpdatePointsPolicyRequest {
     example: 10,
     required: false,
   })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(0)
   @Max(10_000)
@@ -193,7 +194,7 @@ export class UpdatePointsPolicyRequest {
     example: 2,
     required: false,
   })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(0)
   @Max(100)

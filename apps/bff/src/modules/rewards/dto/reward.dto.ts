@@ -13,6 +13,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+import { IsOmittable } from '../../../common/omittable';
 import { PageQuery } from '../../../common/pagination';
 import { SaysSomething, Trimmed } from '../../../common/text-fields';
 import { Coupon } from '../../coupons/dto/coupon.dto';
@@ -40,7 +41,9 @@ export const OPEN_PICKUP_STATES: readonly RewardPickupState[] = [
 
 export class CreateRewardRequest {
   @ApiProperty({ example: '5 元无门槛券' })
+  @Trimmed()
   @IsString()
+  @SaysSomething()
   @Length(2, 40)
   name!: string;
 
@@ -59,7 +62,7 @@ export class CreateRewardRequest {
     format: 'uuid',
     description: 'The coupon a redemption gives a copy of, per unit; for coupons only, and needed',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsUUID('4')
   couponId?: string;
 

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsString, Length } from 'class-validator';
 import { IsDay } from '../../../common/date-fields';
+import { SaysSomething, Trimmed } from '../../../common/text-fields';
 import { MEMBER_TIERS, MemberTier } from '@linli/shared';
 import { TierRuleDto } from './tier-rules.dto';
 
@@ -72,7 +73,9 @@ export class ManualTierRequest {
   until!: string;
 
   @ApiProperty({ example: '社区合伙人' })
+  @Trimmed()
   @IsString()
+  @SaysSomething()
   @Length(2, 200)
   reason!: string;
 }

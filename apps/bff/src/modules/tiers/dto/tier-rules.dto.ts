@@ -14,12 +14,18 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { MEMBER_TIERS, MemberTier } from '@linli/shared';
+import { SaysSomething, Trimmed } from '../../../common/text-fields';
 
 export class TierRuleDto {
   @ApiProperty({ enum: MEMBER_TIERS, enumName: 'MemberTier' })
   @IsIn(MEMBER_TIERS)
   code!: MemberTier;
-  @ApiProperty({ example: '银卡会员' }) @IsString() @Length(1, 20) name!: string;
+  @ApiProperty({ example: '银卡会员' })
+  @Trimmed()
+  @IsString()
+  @SaysSomething()
+  @Length(1, 20)
+  name!: string;
   @ApiProperty({ description: 'Rolling 12-month growth that reaches the tier' })
   @IsInt()
   @Min(0)
