@@ -64,7 +64,9 @@ describe('catalogue and campaigns', () => {
       .send({ items: [{ campaignId, quantity }] });
 
   it('creates a draft, publishes it, and shows it live with the caller’s price', async () => {
-    const draft = await create(liveCampaign(skuId, { tierPrices: { gold: 2_500 } })).expect(201);
+    const draft = await create(
+      liveCampaign(skuId, { tierPrices: { gold: 2_500, diamond: 2_400 } }),
+    ).expect(201);
     expect(draft.body).toMatchObject({
       state: 'draft',
       stockLeft: 100,
@@ -104,8 +106,9 @@ describe('catalogue and campaigns', () => {
       .set(as(gold.accessToken))
       .send({ pickupPointId: points.east })
       .expect(200);
-    const priced = (await create(liveCampaign(skuId, { tierPrices: { gold: 2_500 } })).expect(201))
-      .body;
+    const priced = (
+      await create(liveCampaign(skuId, { tierPrices: { gold: 2_500, diamond: 2_400 } })).expect(201)
+    ).body;
     const discounted = (await create(liveCampaign(skuId)).expect(201)).body;
     const excluded = (await create(liveCampaign(skuId, { tierDiscountApplies: false })).expect(201))
       .body;
@@ -301,6 +304,17 @@ describe('catalogue and campaigns', () => {
       'a tier price above the group price',
       { tierPrices: { silver: 3_000 } },
       'the silver price is above the group price',
+    ],
+    [
+      // Gold pays the group price less 5%, 2841 fen: more than silver's own price.
+      'a lower tier’s own price below what a higher tier pays',
+      { tierPrices: { silver: 2_500 } },
+      'the gold price, 2841 fen, is above the silver price, 2500 fen',
+    ],
+    [
+      'a higher tier’s own price above a lower tier’s',
+      { tierPrices: { silver: 2_500, gold: 2_400, diamond: 2_450 } },
+      'the diamond price, 2450 fen, is above the gold price, 2400 fen',
     ],
     [
       'a pickup before the cut-off',
@@ -574,7 +588,7 @@ describe('catalogue and campaigns', () => {
         groupPriceFen: 2_500,
         stock: 20,
         pickupPointIds: null,
-        tierPrices: { gold: 2_000 },
+        tierPrices: { gold: 2_000, diamond: 2_000 },
       }).expect(200);
       expect(changed.body).toMatchObject({
         ...draft.body,
@@ -583,7 +597,7 @@ describe('catalogue and campaigns', () => {
         stockTotal: 20,
         stockLeft: 20,
         pickupPointIds: null,
-        tierPrices: { gold: 2_000 },
+        tierPrices: { gold: 2_000, diamond: 2_000 },
       });
       expect(await auditOf(id, 'campaign.update')).toEqual([
         {
@@ -599,7 +613,7 @@ describe('catalogue and campaigns', () => {
             groupPriceFen: 2_500,
             stock: 20,
             pickupPointIds: null,
-            tierPrices: { gold: 2_000 },
+            tierPrices: { gold: 2_000, diamond: 2_000 },
           },
         },
       ]);

@@ -82,6 +82,21 @@ function assertWhole(name: string, value: number, min = 0): void {
  * price) -> coupon -> points. Money is integer fen, rounded half up per line; coupon and
  * points discounts are spread over the lines they cover, so each line knows what it cost.
  */
+/**
+ * What `quantity` units of a line cost the member's tier before coupons and points: the
+ * campaign's price for the tier where it sets one (never above the group price), else the group
+ * price less the tier's discount where the campaign applies it.
+ */
+export function afterTierFen(
+  line: Omit<QuoteLineInput, 'campaignId'>,
+  tierDiscountBps: number,
+): number {
+  const listFen = line.unitPriceFen * line.quantity;
+  if (line.tierUnitPriceFen !== null)
+    return Math.min(listFen, line.tierUnitPriceFen * line.quantity);
+  return line.tierDiscountApplies ? mulDivHalfUp(listFen, tierDiscountBps, 10_000) : listFen;
+}
+
 export function quote(input: QuoteInput): Quote {
   if (input.lines.length === 0) throw new RangeError('a quote needs at least one line');
   input.lines.forEach((l) => {
@@ -96,10 +111,7 @@ export function quote(input: QuoteInput): Quote {
   // 1-2. Campaign price, then the tier: a campaign's tier price replaces the tier discount.
   const lines = input.lines.map((l) => {
     const listFen = l.unitPriceFen * l.quantity;
-    let afterTier = listFen;
-    if (l.tierUnitPriceFen !== null) afterTier = Math.min(listFen, l.tierUnitPriceFen * l.quantity);
-    else if (l.tierDiscountApplies)
-      afterTier = mulDivHalfUp(listFen, input.tierDiscountBps, 10_000);
+    const afterTier = afterTierFen(l, input.tierDiscountBps);
     return { ...l, listFen, tierDiscountFen: listFen - afterTier, afterTier };
   });
 

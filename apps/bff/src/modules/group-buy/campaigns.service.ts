@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { addBusinessDays, businessDay, mulDivHalfUp } from '@linli/domain';
+import { addBusinessDays, afterTierFen, businessDay } from '@linli/domain';
 import type { MemberTier } from '@linli/shared';
 import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
@@ -13,7 +13,11 @@ import { AuditService } from '../audit/audit.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { PointsPolicy } from '../points/dto/points-policy.dto';
 import { PointsPolicyService } from '../points/points-policy.service';
-import { MemberBenefits, MemberBenefitsService } from '../tiers/member-benefits.service';
+import {
+  MemberBenefits,
+  MemberBenefitsService,
+  TierDiscount,
+} from '../tiers/member-benefits.service';
 import {
   AdminCampaign,
   AdminCampaignPage,
@@ -429,7 +433,7 @@ export class CampaignsService {
         throw AppException.notFound('Pickup point', { pickupPointIds: unknown });
     }
     const { memberDay } = fields.memberDayOnly ? await this.policies.get(ctx) : { memberDay: null };
-    const problems = campaignProblems(fields, memberDay);
+    const problems = campaignProblems(fields, memberDay, await this.benefits.tierDiscounts(ctx));
     if (problems.length > 0) throw campaignInvalid(problems);
   }
 
@@ -848,12 +852,15 @@ export class CampaignsService {
     now: Date,
     { buyers, yourQuantity }: ShopperCounts = { buyers: 0, yourQuantity: 0 },
   ): ShopperCampaign {
-    const tierPrice = row.tier_prices[tier];
-    const yourPriceFen =
-      tierPrice ??
-      (row.tier_discount_applies
-        ? mulDivHalfUp(row.group_price_fen, discountBps, 10_000)
-        : row.group_price_fen);
+    const yourPriceFen = afterTierFen(
+      {
+        quantity: 1,
+        unitPriceFen: row.group_price_fen,
+        tierUnitPriceFen: row.tier_prices[tier] ?? null,
+        tierDiscountApplies: row.tier_discount_applies,
+      },
+      discountBps,
+    );
     return {
       ...toCampaign(row, now, buyers),
       yourPriceFen,
@@ -863,10 +870,13 @@ export class CampaignsService {
   }
 }
 
+type TierPriceMap = Partial<Record<MemberTier, number>>;
+
 /** What makes a campaign impossible to run as asked. */
 export function campaignProblems(
   request: Omit<CreateCampaignRequest, 'pickupPointIds' | 'tiers'>,
   memberDay: number | null,
+  tiers: readonly TierDiscount[],
 ): string[] {
   const problems: string[] = [];
   const starts = new Date(request.startsAt);
@@ -884,6 +894,26 @@ export function campaignProblems(
     if (price !== undefined && price > request.groupPriceFen)
       problems.push(`the ${tier} price is above the group price`);
   }
+  // What a unit costs each tier, lowest tier first: a higher tier never pays more.
+  const unitPrices = tiers.map(({ code, discountBps }) => ({
+    code,
+    fen: afterTierFen(
+      {
+        quantity: 1,
+        unitPriceFen: request.groupPriceFen,
+        tierUnitPriceFen: (request.tierPrices as TierPriceMap | undefined)?.[code] ?? null,
+        tierDiscountApplies: request.tierDiscountApplies ?? true,
+      },
+      discountBps,
+    ),
+  }));
+  unitPrices.forEach(({ code, fen }, i) => {
+    const below = unitPrices[i - 1];
+    if (below && fen > below.fen)
+      problems.push(
+        `the ${code} price, ${fen} fen, is above the ${below.code} price, ${below.fen} fen`,
+      );
+  });
   return [...problems, ...stockProblems(request)];
 }
 

@@ -30,6 +30,12 @@ export interface MemberStanding {
   policy: PointsPolicy;
 }
 
+/** A tier's price, in basis points of the group price, under the rules in force. */
+export interface TierDiscount {
+  code: MemberTier;
+  discountBps: number;
+}
+
 /** The one place other modules ask what a member's tier and today give them. */
 @Injectable()
 export class MemberBenefitsService {
@@ -64,6 +70,12 @@ export class MemberBenefitsService {
       benefits: benefitsOf(row.tier_rules, row.tier, policy, at),
       policy,
     };
+  }
+
+  /** Each tier's discount under the rules in force, lowest tier first. */
+  async tierDiscounts(ctx: RequestContext): Promise<TierDiscount[]> {
+    const [rules] = await this.connection.query<{ tiers: TierRule[] }>(ctx, CURRENT_TIER_RULES);
+    return rules.tiers.map(({ code, discountBps }) => ({ code: code as MemberTier, discountBps }));
   }
 }
 
