@@ -203,6 +203,58 @@ describe('catalogue and campaigns', () => {
     expect(await listed(shopper)).not.toContain(exclusive.id);
   });
 
+  it('keeps the member day of member-day campaigns on sale, and checks a draft again when it is published', async () => {
+    const dayToday = Number(businessDay(t.app.get(Clock).now()).slice(8, 10));
+    const [{ member_day: before }] = await t.dataSource.query(
+      `SELECT member_day FROM points_policy`,
+    );
+    await t.dataSource.query(`UPDATE points_policy SET member_day = $1`, [dayToday]);
+    const savePolicy = async (memberDay: number | null) => {
+      const { body } = await t.http().get('/api/v1/admin/points-policy').set(as(admin)).expect(200);
+      const { version, updatedAt, ...policy } = body;
+      void version;
+      void updatedAt;
+      return t
+        .http()
+        .put('/api/v1/admin/points-policy')
+        .set(as(admin))
+        .send({ ...policy, memberDay });
+    };
+    try {
+      const draft = (
+        await create(liveCampaign(skuId, { memberDayOnly: true, title: '会员日草稿' })).expect(201)
+      ).body;
+      const onSale = (
+        await create(liveCampaign(skuId, { memberDayOnly: true, title: '会员日在售' })).expect(201)
+      ).body;
+      await publish(onSale.id).expect(200);
+      const otherDay = ((dayToday + 14) % 28) + 1;
+      for (const memberDay of [otherDay, null]) {
+        const refused = await savePolicy(memberDay);
+        expect(refused.status).toBe(409);
+        expect(refused.body.error).toMatchObject({
+          code: ErrorCode.CampaignInvalid,
+          details: { campaigns: [{ id: onSale.id, title: '会员日在售' }] },
+        });
+      }
+      await t
+        .http()
+        .post(`/api/v1/admin/campaigns/${onSale.id}/withdraw`)
+        .set(as(admin))
+        .expect(200);
+      expect((await savePolicy(otherDay)).status).toBe(200);
+      const unpublished = await publish(draft.id).expect(422);
+      expect(unpublished.body.error.details.problems).toEqual([
+        `no member day (the ${otherDay}th) falls between the start and the cut-off`,
+      ]);
+      expect(
+        (await t.http().get(`/api/v1/admin/campaigns/${draft.id}`).set(as(admin))).body.state,
+      ).toBe('draft');
+    } finally {
+      await t.dataSource.query(`UPDATE points_policy SET member_day = $1`, [before]);
+    }
+  });
+
   it('offers a member-day campaign on the member day only, and never while no member day is set', async () => {
     const clock = t.app.get(Clock);
     const dayToday = Number(businessDay(clock.now()).slice(8, 10));

@@ -42,3 +42,20 @@ export function addMonths(month: string, count: number): string {
   const index = year * 12 + (number - 1) + count;
   return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
 }
+
+/**
+ * Whether some business day from the one `starts` falls on to the last before `ends` is the
+ * month's `memberDay` (会员日): what a campaign open only on the member day needs.
+ */
+export function takesMemberDay(starts: Date, ends: Date, memberDay: number | null): boolean {
+  if (memberDay === null) return false;
+  const last = businessDay(new Date(ends.getTime() - 1));
+  // A day of the month is never more than 31 days away.
+  for (
+    let day = businessDay(starts), n = 0;
+    day <= last && n <= 31;
+    day = addBusinessDays(day, 1), n += 1
+  )
+    if (Number(day.slice(8, 10)) === memberDay) return true;
+  return false;
+}

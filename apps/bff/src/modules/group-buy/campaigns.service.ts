@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { addBusinessDays, afterTierFen, businessDay } from '@linli/domain';
+import { afterTierFen, businessDay, takesMemberDay } from '@linli/domain';
 import type { MemberTier } from '@linli/shared';
 import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
@@ -432,20 +432,34 @@ export class CampaignsService {
       if (unknown.length > 0)
         throw AppException.notFound('Pickup point', { pickupPointIds: unknown });
     }
-    const { memberDay } = fields.memberDayOnly ? await this.policies.get(ctx) : { memberDay: null };
+    // Locked: a change of the member day waits, and then sees this campaign.
+    const { memberDay } = fields.memberDayOnly
+      ? await this.policies.get(ctx, { lock: true })
+      : { memberDay: null };
     const problems = campaignProblems(fields, memberDay, await this.benefits.tierDiscounts(ctx));
     if (problems.length > 0) throw campaignInvalid(problems);
   }
 
   async publish(ctx: RequestContext, campaignId: string): Promise<AdminCampaign> {
-    const published = await this.connection.query(
+    const [published] = await this.connection.query<{
+      member_day_only: boolean;
+      starts_at: Date;
+      cuts_off_at: Date;
+    }>(
       ctx,
-      `UPDATE campaigns SET status = 'published' WHERE id = $1 AND status = 'draft' AND cuts_off_at > $2 RETURNING id`,
+      `UPDATE campaigns SET status = 'published' WHERE id = $1 AND status = 'draft' AND cuts_off_at > $2
+       RETURNING member_day_only, starts_at, cuts_off_at`,
       [campaignId, this.clock.now()],
     );
-    if (published.length === 0) {
+    if (!published) {
       const campaign = await this.adminCampaign(ctx, campaignId);
       throw campaignNotOpen(campaignId, campaign.state);
+    }
+    if (published.member_day_only) {
+      // The member day may have changed since the draft was checked.
+      const { memberDay } = await this.policies.get(ctx, { lock: true });
+      if (!takesMemberDay(published.starts_at, published.cuts_off_at, memberDay))
+        throw campaignInvalid([memberDayProblem(memberDay)]);
     }
     await this.audit.record(ctx, 'campaign.publish', { type: 'campaign', id: campaignId });
     return this.adminCampaign(ctx, campaignId);
@@ -872,6 +886,12 @@ export class CampaignsService {
 
 type TierPriceMap = Partial<Record<MemberTier, number>>;
 
+/** Why a member-day campaign cannot run between its start and cut-off. */
+const memberDayProblem = (memberDay: number | null) =>
+  memberDay === null
+    ? 'a member-day campaign needs a member day in the points policy'
+    : `no member day (the ${memberDay}th) falls between the start and the cut-off`;
+
 /** What makes a campaign impossible to run as asked. */
 export function campaignProblems(
   request: Omit<CreateCampaignRequest, 'pickupPointIds' | 'tiers'>,
@@ -883,11 +903,7 @@ export function campaignProblems(
   const cutsOff = new Date(request.cutsOffAt);
   if (!(starts < cutsOff)) problems.push('the cut-off must come after the start');
   else if (request.memberDayOnly && !takesMemberDay(starts, cutsOff, memberDay))
-    problems.push(
-      memberDay === null
-        ? 'a member-day campaign needs a member day in the points policy'
-        : `no member day (the ${memberDay}th) falls between the start and the cut-off`,
-    );
+    problems.push(memberDayProblem(memberDay));
   if (request.pickupDate < businessDay(cutsOff))
     problems.push('pickup cannot be before the cut-off day');
   for (const [tier, price] of Object.entries(request.tierPrices ?? {})) {
@@ -933,20 +949,6 @@ function stockProblems(campaign: {
   if (campaign.minBuyers > campaign.stock)
     problems.push('more buyers are needed to form than there are units');
   return problems;
-}
-
-/** Whether some Shanghai day from `starts` to `cutsOff` is the member day of the month. */
-function takesMemberDay(starts: Date, cutsOff: Date, memberDay: number | null): boolean {
-  if (memberDay === null) return false;
-  const last = businessDay(new Date(cutsOff.getTime() - 1));
-  // A day a month is never more than 31 days away.
-  for (
-    let day = businessDay(starts), n = 0;
-    day <= last && n <= 31;
-    day = addBusinessDays(day, 1), n += 1
-  )
-    if (Number(day.slice(8, 10)) === memberDay) return true;
-  return false;
 }
 
 /** The values of a campaign's columns, in the order createCampaign and updateCampaign write them. */

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
-import { streakBonusProblems } from '@linli/domain';
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { streakBonusProblems, takesMemberDay } from '@linli/domain';
 import { ErrorCode } from '@linli/shared';
+import { Clock } from '../../common/clock';
 import { AppException } from '../../common/errors/app-exception';
 import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
@@ -73,6 +74,7 @@ export class PointsPolicyService {
   constructor(
     private readonly connection: TransactionalConnection,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   /** The policy; `lock` keeps its row locked until the transaction ends. */
@@ -97,6 +99,7 @@ export class PointsPolicyService {
       });
     const before = await this.get(ctx, { lock: true });
     const policy = { ...before, ...withoutUndefined(next) };
+    if (policy.memberDay !== before.memberDay) await this.checkMemberDayCampaigns(ctx, policy);
     const fields = Object.keys(COLUMNS) as (keyof typeof COLUMNS)[];
     const [row] = await this.connection.query<PolicyRow>(
       ctx,
@@ -116,5 +119,35 @@ export class PointsPolicyService {
       { before, after },
     );
     return after;
+  }
+
+  /**
+   * 409 when a published member-day group-buy not yet cut off would have no member day between
+   * its start and cut-off under the new one: it could never be bought. A draft is checked again
+   * when it is published.
+   */
+  private async checkMemberDayCampaigns(ctx: RequestContext, policy: PointsPolicy): Promise<void> {
+    const open = await this.connection.query<{
+      id: string;
+      title: string;
+      starts_at: Date;
+      cuts_off_at: Date;
+    }>(
+      ctx,
+      `SELECT id, title, starts_at, cuts_off_at FROM campaigns
+       WHERE member_day_only AND status = 'published' AND cuts_off_at > $1
+       ORDER BY cuts_off_at, id`,
+      [this.clock.now()],
+    );
+    const stranded = open.filter(
+      (c) => !takesMemberDay(c.starts_at, c.cuts_off_at, policy.memberDay),
+    );
+    if (stranded.length > 0)
+      throw new AppException(
+        HttpStatus.CONFLICT,
+        ErrorCode.CampaignInvalid,
+        'Member-day group-buys on sale would have no member day: withdraw them first, or wait for their cut-off',
+        { campaigns: stranded.map((c) => ({ id: c.id, title: c.title })) },
+      );
   }
 }
