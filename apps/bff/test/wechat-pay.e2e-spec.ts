@@ -773,6 +773,40 @@ describe('WeChat Pay v3, against a local stand-in with locally generated keys', 
     }
   });
 
+  it('cancels an order paid whose notices never came while its notice is being recorded, without a deadlock', async () => {
+    const order = await placeOrder();
+    transactions.set(toTradeNo(order.id), {
+      ...successfulPayment(order, '4200000097'),
+      appid: 'wx_app_1',
+      mchid: '1900000001',
+    });
+    // The notice, come at last, takes the order, then (its group-buy closed meanwhile) the
+    // member's quantities to give them back; the cancel comes in between.
+    const notice = t.dataSource.createQueryRunner();
+    await notice.connect();
+    try {
+      await notice.startTransaction();
+      await notice.query(`SELECT 1 FROM orders WHERE id = $1 FOR UPDATE`, [order.id]);
+      const cancelling = t
+        .http()
+        .post(`/api/v1/orders/${order.id}/cancel`)
+        .auth(buyer.accessToken, { type: 'bearer' })
+        .then((r) => r);
+      await lockWaits(t.dataSource, 1, 'FROM orders');
+      await notice.query(
+        `SELECT 1 FROM campaign_member_quantities WHERE member_id = $1 AND campaign_id = $2 FOR UPDATE`,
+        [buyer.member.id, order.lines[0].campaignId],
+      );
+      await notice.commitTransaction();
+      expect((await cancelling).status).toBe(200);
+      expect(await stateOf(order.id)).toBe('cancelled');
+    } finally {
+      if (notice.isTransactionActive) await notice.rollbackTransaction();
+      await notice.release();
+      transactions.delete(toTradeNo(order.id));
+    }
+  });
+
   it('closes at WeChat Pay an order awaiting payment that it cancels, so that it can no longer be paid; one paid or being paid meanwhile stays open, and one WeChat Pay cannot close is cancelled all the same', async () => {
     const cancel = (orderId: string) =>
       t.http().post(`/api/v1/orders/${orderId}/cancel`).auth(buyer.accessToken, { type: 'bearer' });

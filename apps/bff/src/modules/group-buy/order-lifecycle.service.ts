@@ -329,8 +329,10 @@ export class OrderLifecycleService {
     atProvider: CancelAtProvider,
   ): Promise<void> {
     if (atProvider.payment) {
-      // Recording it earns points (the member's points account) before the cancel gives back
-      // the member's quantities: those are taken first, as placing an order takes them.
+      // The order first, as its notice recording the payment takes it. Recording it earns
+      // points (the member's points account) before the cancel gives back the member's
+      // quantities: those are taken next, before the account, as placing an order takes them.
+      await this.lock(ctx, orderId);
       await this.holdQuantities(ctx, orderId, memberId);
       await this.recordPayment(ctx, atProvider.payment, 'close');
     }
