@@ -23,7 +23,8 @@ export class AnalyticsConnection implements OnModuleDestroy {
     const options = dataSourceOptions({
       url: config.ANALYTICS_DATABASE_URL ?? (config.DATABASE_URL as string),
       DB_POOL_SIZE: config.ANALYTICS_POOL_SIZE,
-      DB_CONNECT_TIMEOUT_MS: config.DB_CONNECT_TIMEOUT_MS,
+      // A report waits its turn while the pool's connections run others, as long as one may run.
+      DB_CONNECT_TIMEOUT_MS: config.ANALYTICS_STATEMENT_TIMEOUT_MS,
       DB_STATEMENT_TIMEOUT_MS: config.ANALYTICS_STATEMENT_TIMEOUT_MS,
     });
     this.dataSource = new DataSource({

@@ -1,4 +1,5 @@
 import { DAY_MS, insightHistory } from './support/insight-fixtures';
+import { lockWaits } from './support/lock-waits';
 import { loginAdmin, startTestApp, TestApp } from './support/test-app';
 
 describe('purchase summaries (built by the day’s first RFM or churn report)', () => {
@@ -37,5 +38,36 @@ describe('purchase summaries (built by the day’s first RFM or churn report)', 
       `SELECT count(*)::int AS count FROM purchase_summaries`,
     );
     expect(count).toBe(1);
+  });
+});
+
+describe('reports queued for the analytics connection', () => {
+  let t: TestApp;
+  let admin: string;
+  beforeAll(async () => {
+    t = await startTestApp({ ANALYTICS_POOL_SIZE: '1' });
+    admin = await loginAdmin(t);
+  });
+  afterAll(() => t.close());
+
+  it('wait their turn behind a report that takes longer than connecting may', async () => {
+    // The first report waits for a table another session holds, keeping the one connection.
+    const holder = t.dataSource.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    await holder.query(`LOCK TABLE orders IN ACCESS EXCLUSIVE MODE`);
+    const report = (path: string) =>
+      t
+        .http()
+        .get(`/api/v1/admin/analytics/${path}`)
+        .auth(admin, { type: 'bearer' })
+        .then((res) => res.status);
+    const first = report('overview');
+    await lockWaits(t.dataSource, 1, 'orders');
+    const second = report('leaders');
+    await new Promise((resolve) => setTimeout(resolve, t.config.DB_CONNECT_TIMEOUT_MS + 1_000));
+    await holder.commitTransaction();
+    await holder.release();
+    expect([await first, await second]).toEqual([200, 200]);
   });
 });
