@@ -248,6 +248,10 @@ describe('journey: shared phones, slow networks and lost answers', () => {
     await page.route(paying, (route) => route.abort('connectionreset'));
     await page.locator('.checkout-submit').click();
     await page.locator('.checkout-error').waitFor();
+    // Why, and that the order placed is kept for paying again.
+    expect(await page.locator('.checkout-error').innerText()).toMatch(
+      /^网络不太好，请稍后再试，订单保留至 \d{2}:\d{2}，可再次支付$/,
+    );
     await page.unroute(paying);
     // The shopper comes back to it after its time to pay ran out, and it was cancelled.
     await stack.sql(
@@ -267,6 +271,53 @@ describe('journey: shared phones, slow networks and lost answers', () => {
       shopper.auth,
     );
     expect(orders.items.map((order) => order.state).sort()).toEqual(['cancelled', 'paid']);
+  });
+
+  it('says on the order why paying failed and until when it is kept, or that WeChat Pay has closed it', async () => {
+    const { stack } = journey;
+    const admin = await operator(stack);
+    const [pointId] = await pickupPoints(stack, admin, '紫金港', [
+      { name: '紫金港自提点', address: '余杭塘路 8 号', latitude: 30.3082, longitude: 120.0886 },
+    ]);
+    const campaign = await liveGroupBuy(stack, admin, {
+      product: '安吉白茶',
+      sku: '100 克',
+      priceFen: 9_800,
+      title: '安吉白茶 团购',
+      groupPriceFen: 8_800,
+      perMemberLimit: 2,
+      minBuyers: 1,
+      pickupPointIds: [pointId],
+    });
+    const shopper = await shopperAt(stack, 'xiaolin', pointId);
+    const order = await stack.api<{ id: string }>(
+      'POST',
+      '/orders',
+      { items: [{ campaignId: campaign.id, quantity: 1 }] },
+      shopper.auth,
+    );
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'xiaolin');
+    await page.goto(`${stack.h5Url}/#/subpackages/shop/order/index?id=${order.id}`);
+    const paying = endsWith(`/orders/${order.id}/pay`);
+    const answer = (status: number, code: string) =>
+      page.route(paying, (route) =>
+        route.fulfill({
+          status,
+          contentType: 'application/json',
+          body: JSON.stringify({ error: { code, message: code } }),
+        }),
+      );
+    await answer(502, 'WECHAT_UNAVAILABLE');
+    await page.locator('.order-pay__button').click();
+    await page.locator('.order-error').waitFor();
+    expect(await page.locator('.order-error').innerText()).toMatch(
+      /^微信服务繁忙，请稍后再试，订单保留至 \d{2}:\d{2}，可再次支付$/,
+    );
+    await page.unroute(paying);
+    await answer(409, 'ORDER_STATE_INVALID');
+    await page.locator('.order-pay__button').click();
+    await waitForText(page.locator('.order-error'), '这笔订单已无法支付，请取消后重新下单');
   });
 
   it('shows the page gone back to when 返回 comes at once after a tap opened another', async () => {

@@ -1,6 +1,10 @@
 import Taro from '@tarojs/taro';
 import type { OrderView } from '@linli/api-contract';
+import { ApiError } from '@linli/api-client';
+import { ErrorCode } from '@linli/shared';
 import { api } from './api';
+import { messageFor } from './error-messages';
+import { formatTime } from './format';
 
 const CONFIRM_ATTEMPTS = 5;
 const CONFIRM_INTERVAL_MS = 1_000;
@@ -38,4 +42,15 @@ export function paymentOutcome(order: OrderView): { paid: boolean; message: stri
     return { paid: false, message: '支付结果确认中，请稍后在订单中查看' };
   if (order.refunded > 0) return { paid: false, message: '团购已截团，订单已关闭，款项将原路退回' };
   return { paid: false, message: '订单已关闭' };
+}
+
+/**
+ * What the shopper is told when paying an order failed and the BFF still holds it unpaid: why,
+ * and that the order is kept for paying again until `payBy`; one that WeChat Pay has closed can
+ * no longer be paid.
+ */
+export function unpaidMessage(error: unknown, payBy: string): string {
+  if (error instanceof ApiError && error.code === ErrorCode.OrderStateInvalid)
+    return '这笔订单已无法支付，请取消后重新下单';
+  return `${messageFor(error, '支付未完成')}，订单保留至 ${formatTime(payBy)}，可再次支付`;
 }

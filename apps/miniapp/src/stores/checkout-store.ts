@@ -4,9 +4,8 @@ import { ErrorCode, MOST_UNITS_PER_ORDER_LINE } from '@linli/shared';
 import { create } from 'zustand';
 import { api } from '../services/api';
 import { campaignMessageFor, messageFor } from '../services/error-messages';
-import { formatTime } from '../services/format';
 import { newIdempotencyKey } from '../services/idempotency-key';
-import { payOrder } from '../services/payment';
+import { payOrder, unpaidMessage } from '../services/payment';
 import { serverNow } from '../services/server-clock';
 import { resetOnMemberChange } from './session';
 
@@ -228,10 +227,12 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
           return now;
         }
         // A placed order waits until its deadline: paying again here or from 订单 pays that one.
-        const fallback = placed
-          ? `支付未完成，订单保留至 ${formatTime(placed.expiresAt)}，可再次支付`
-          : '下单失败，请重试';
-        set({ submitting: false, error: campaignMessageFor(error, fallback) });
+        set({
+          submitting: false,
+          error: placed
+            ? unpaidMessage(error, placed.expiresAt)
+            : campaignMessageFor(error, '下单失败，请重试'),
+        });
         return null;
       }
     },

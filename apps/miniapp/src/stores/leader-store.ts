@@ -10,6 +10,8 @@ import type {
   VerifyPickupRequest,
   VerifyPickupResponse,
 } from '@linli/api-contract';
+import { ApiError } from '@linli/api-client';
+import { ErrorCode } from '@linli/shared';
 import { create } from 'zustand';
 import { api } from '../services/api';
 import { isForbidden, isRateLimited, messageFor } from '../services/error-messages';
@@ -19,6 +21,12 @@ import { whereAmI } from '../services/location';
 import { emptyList, type ListReader, type PagedList, pagedList } from './paged-list';
 
 const PAGE_SIZE = 20;
+/**
+ * The key of each pickup verification sent but not answered, by what it asks: tried again after
+ * a lost answer, it gets that answer (handed over just now), not 已核销过 as for goods taken
+ * long ago.
+ */
+const unansweredVerifications = new Map<string, string>();
 
 /** One verification the leader made, newest first on the verify page. */
 export interface VerifyOutcome {
@@ -184,10 +192,16 @@ export const useLeaderStore = create<LeaderState>()((set, get) => {
       const input = request.code ?? '会员码';
       set({ busy: true });
       let outcome: VerifyOutcome;
+      const asked = JSON.stringify(request);
+      const key = unansweredVerifications.get(asked) ?? newIdempotencyKey();
+      unansweredVerifications.set(asked, key);
       try {
-        const result = await api.leader.verify(request, newIdempotencyKey());
+        const result = await api.leader.verify(request, key);
+        unansweredVerifications.delete(asked);
         outcome = { input, result, error: null, paused: false };
       } catch (error) {
+        if (!(error instanceof ApiError && error.code === ErrorCode.NetworkError))
+          unansweredVerifications.delete(asked);
         outcome = {
           input,
           result: null,
@@ -285,6 +299,11 @@ export const useLeaderStore = create<LeaderState>()((set, get) => {
         return true;
       } catch (error) {
         set({ busy: false, error: messageFor(error, '提交失败，请重试') });
+        // Sent already, by a try whose answer was lost: shown as it is.
+        if (error instanceof ApiError && error.code === ErrorCode.LeaderApplicationPending) {
+          await get().loadApplications();
+          set({ error: messageFor(error) });
+        }
         return false;
       }
     },
@@ -292,6 +311,7 @@ export const useLeaderStore = create<LeaderState>()((set, get) => {
 });
 
 resetOnMemberChange(() => {
+  unansweredVerifications.clear();
   readyOrders.reset();
   readyRewards.reset();
   arrivingRewards.reset();

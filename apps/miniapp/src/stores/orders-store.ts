@@ -1,11 +1,12 @@
 import type { OrderStage, OrderView, RefundView, ReviewView } from '@linli/api-contract';
 import { ApiError } from '@linli/api-client';
+import { ErrorCode } from '@linli/shared';
 import { create } from 'zustand';
 import { api } from '../services/api';
 import { messageFor } from '../services/error-messages';
 import { resetOnMemberChange } from './session';
 import { newIdempotencyKey } from '../services/idempotency-key';
-import { payOrder } from '../services/payment';
+import { payOrder, unpaidMessage } from '../services/payment';
 
 const PAGE_SIZE = 20;
 
@@ -108,8 +109,6 @@ export const useOrdersStore = create<OrdersState>()((set, get) => ({
   },
 
   async open(orderId) {
-    // The refunds read now show whether a request whose answer was lost went through.
-    askingRefund = null;
     opening = orderId;
     if (get().current?.id !== orderId) set({ current: null, refunds: [], error: null });
     set({ loading: true });
@@ -120,6 +119,9 @@ export const useOrdersStore = create<OrdersState>()((set, get) => ({
       ]);
       // The answer for an order left meanwhile for another one is not shown on that one.
       if (opening !== orderId) return;
+      // The refunds read show whether a request whose answer was lost went through: the next
+      // one is a request of its own, unless one is on its way now.
+      if (!get().submitting) askingRefund = null;
       set({ current, refunds, loading: false, error: null });
     } catch (error) {
       if (opening === orderId) set({ loading: false, error: messageFor(error, '订单加载失败') });
@@ -132,9 +134,11 @@ export const useOrdersStore = create<OrdersState>()((set, get) => ({
     set({ submitting: true });
     let unpaid: string | null = null;
     try {
-      await payOrder(order.id);
+      const after = await payOrder(order.id);
+      // Paid, but WeChat Pay's word of it has not reached the BFF yet.
+      if (after.state === 'pending_payment') unpaid = '支付结果确认中，请稍后再看';
     } catch (error) {
-      unpaid = messageFor(error, '支付未完成，请在截止前再试');
+      unpaid = unpaidMessage(error, order.expiresAt);
     }
     await get().open(order.id);
     // A payment whose answer was lost may have gone through: only an order still unpaid says so.
@@ -210,6 +214,12 @@ export const useOrdersStore = create<OrdersState>()((set, get) => ({
       return written;
     } catch (error) {
       set({ submitting: false, error: messageFor(error, '评价失败，请重试') });
+      // Written already, by a try whose answer was lost: shown as it is.
+      if (error instanceof ApiError && error.code === ErrorCode.ReviewAlreadyWritten) {
+        reviewing = null;
+        await get().open(order.id);
+        set({ error: messageFor(error) });
+      }
       return null;
     }
   },
