@@ -22,7 +22,8 @@ elif port_open 127.0.0.1 5432; then
   export TEST_DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres"
 else
   log "No PostgreSQL answers on 127.0.0.1:5432: starting an embedded one"
-  coproc PG { node scripts/test-postgres.js "$(free_port)"; }
+  # exec: the coprocess is node itself, so that cleanup stops it, and PostgreSQL with it.
+  coproc PG { exec node scripts/test-postgres.js "$(free_port)"; }
   cleanup_pids+=("$PG_PID")
   read -r TEST_DATABASE_URL <&"${PG[0]}" || { echo "embedded PostgreSQL did not start"; exit 1; }
   export TEST_DATABASE_URL
@@ -47,12 +48,21 @@ fi
 # A step that hangs fails after STEP_TIMEOUT_SECONDS instead of holding up the whole run.
 STEP_TIMEOUT_SECONDS=${STEP_TIMEOUT_SECONDS:-1200}
 steps=() results=() durations=()
+# timeout runs each step in a process group of its own, out of the terminal's reach: Ctrl-C
+# (or a TERM to this script) stops the step's whole group here, and the run.
+step_pid=
+stop_step() { [ -n "$step_pid" ] && kill -TERM -- "-$step_pid" 2>/dev/null; wait "$step_pid" 2>/dev/null; }
+trap 'stop_step; exit 130' INT
+trap 'stop_step; exit 143' TERM
 run_step() {
   local name=$1; shift
   log "── $name"
   local started=$SECONDS
-  timeout --kill-after=30 "$STEP_TIMEOUT_SECONDS" "$@"
+  timeout --kill-after=30 "$STEP_TIMEOUT_SECONDS" "$@" &
+  step_pid=$!
+  wait "$step_pid"
   local status=$?
+  step_pid=
   [ $status = 124 ] && log "✗ $name did not finish within ${STEP_TIMEOUT_SECONDS}s"
   steps+=("$name"); results+=("$status"); durations+=($((SECONDS - started)))
   [ $status = 0 ] || log "✗ $name failed (exit $status)"

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { chmod, cp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, parse, resolve } from 'node:path';
+import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 
 export interface RunningPostgres {
@@ -11,6 +12,22 @@ export interface RunningPostgres {
 }
 
 const PASSWORD = 'linli';
+/** PostgreSQL's last lines kept, to say why it did not start. */
+const LINES_KEPT = 20;
+/** The signals the package would answer by stopping PostgreSQL at once, under the BFF's feet. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** Whether something on this machine takes connections on `port`. */
+function portTaken(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
 export const INITDB_FLAGS = ['--locale=C', '--lc-messages=C', '--encoding=UTF8'];
 
 /** The first folder above `path` that other users (the postgres user) cannot walk through. */
@@ -101,10 +118,27 @@ export async function startEmbeddedPostgres(options: {
     ? reachableByPostgres(resolve(options.dir), options.notice)
     : resolve(options.dir);
   const database = options.database ?? 'linli';
+  if (await portTaken(options.port))
+    throw new Error(
+      `Port ${options.port} is taken: another Linli demo or PostgreSQL may be running there. Stop it, or set EMBEDDED_PG_PORT to a free port.`,
+    );
   await mkdir(dirname(databaseDir), { recursive: true });
   if (isRoot) await chmod(dirname(databaseDir), 0o777);
-  // ESM-only package: loaded on demand, so that nothing else pays for it.
+  // ESM-only package: loaded on demand, so that nothing else pays for it. It would stop
+  // PostgreSQL at once on a stop signal, while the BFF still finishes its work: the BFF stops
+  // it itself, last.
+  const listening = new Map(STOP_SIGNALS.map((signal) => [signal, process.listeners(signal)]));
   const { default: EmbeddedPostgres } = await embeddedPostgresPackage(isRoot, options.notice);
+  for (const signal of STOP_SIGNALS)
+    for (const listener of process.listeners(signal))
+      if (!listening.get(signal)?.includes(listener)) process.removeListener(signal, listener);
+  const lines: string[] = [];
+  const logged = (message: unknown) => {
+    const line = String(message).trim();
+    lines.push(line);
+    if (lines.length > LINES_KEPT) lines.shift();
+    options.log?.(line);
+  };
   const server = new EmbeddedPostgres({
     databaseDir,
     port: options.port,
@@ -114,11 +148,19 @@ export async function startEmbeddedPostgres(options: {
     createPostgresUser: isRoot,
     // Machines without the en_US locale the package asks for by default still start.
     initdbFlags: INITDB_FLAGS,
-    onLog: (message) => options.log?.(String(message).trim()),
-    onError: (message) => options.log?.(String(message).trim()),
+    onLog: logged,
+    onError: logged,
   });
-  if (!existsSync(join(databaseDir, 'PG_VERSION'))) await server.initialise();
-  await server.start();
+  try {
+    if (!existsSync(join(databaseDir, 'PG_VERSION'))) await server.initialise();
+    await server.start();
+  } catch (error) {
+    throw new Error(
+      `PostgreSQL did not start on port ${options.port} with its data in ${databaseDir}` +
+        (lines.length > 0 ? `:\n${lines.join('\n')}` : ''),
+      { cause: error },
+    );
+  }
   try {
     await server.createDatabase(database);
   } catch (error) {
