@@ -68,22 +68,29 @@ async function startBff(databaseUrl, env = {}) {
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
   const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 240; i++) {
+  let up = false;
+  for (let i = 0; i < 240 && !up; i++) {
     if (child.exitCode !== null) throw new Error(`BFF exited:\n${output}`);
     try {
-      if ((await fetch(`${base}/api/health`)).ok) break;
+      up = (await fetch(`${base}/api/health`)).ok;
     } catch {
       // not up yet
     }
-    await new Promise((r) => setTimeout(r, 250));
+    if (!up) await new Promise((r) => setTimeout(r, 250));
+  }
+  if (!up) {
+    child.kill('SIGKILL');
+    throw new Error(`BFF did not answer within 60 s:\n${output}`);
   }
   return {
     base,
     pid: child.pid,
     admin: { username: 'bench-admin', password: 'bench-admin-password' },
     async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      await exited;
     },
   };
 }
