@@ -38,6 +38,13 @@ healthy() {
   node -e "fetch('http://127.0.0.1:$PORT/api/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
 }
 
+# Another server on these ports (a demo still running) would answer in this one's place.
+for taken in "$PORT" "$H5_PORT"; do
+  if port_open 127.0.0.1 "$taken"; then
+    log "Port $taken is taken, by a demo still running or another server: stop it first (or set PORT / H5_PORT)"
+    exit 1
+  fi
+done
 node dist/bff/apps/bff/src/main.js &
 pids+=($!)
 log "Waiting for the BFF (its first start sets up PostgreSQL and the demo data)"

@@ -158,4 +158,15 @@ describe('demo seed', () => {
       .expect(200);
     expect(after.body.state).toBe('picked_up');
   });
+
+  it('says so when a first start was interrupted while writing the demo, instead of leaving it half there', async () => {
+    // The oranges' story stopped before alice and bob reviewed them.
+    await t.dataSource.query(
+      `DELETE FROM reviews WHERE order_line_id IN (SELECT id FROM order_lines WHERE campaign_id = $1)`,
+      [DEMO_REVIEWED.campaignId],
+    );
+    await expect(seedDemoDelivery(t.app)).rejects.toThrow(
+      'The demo data was left half-written by an interrupted first start',
+    );
+  });
 });

@@ -89,10 +89,26 @@ export async function seedDemoDelivery(app: INestApplication): Promise<void> {
     return batch.id as string;
   };
 
-  const [reviewed] = await dataSource.query(`SELECT 1 FROM campaigns WHERE id = $1`, [
-    DEMO_REVIEWED.campaignId,
-  ]);
-  if (!reviewed) {
+  // Each story is written in several transactions, once: one begun but not finished (the first
+  // start interrupted) cannot be taken up again, and would leave the demo half there unsaid.
+  const [story] = await dataSource.query(
+    `SELECT
+       EXISTS (SELECT 1 FROM campaigns WHERE id = $1) AS reviewed,
+       (SELECT count(*)::int FROM reviews rv JOIN order_lines l ON l.id = rv.order_line_id
+        WHERE l.campaign_id = $1) AS reviews,
+       EXISTS (SELECT 1 FROM campaigns WHERE id = $2) AS delivered,
+       EXISTS (SELECT 1 FROM delivery_batches WHERE campaign_id = $2 AND dispatched_at IS NOT NULL)
+         AS dispatched`,
+    [DEMO_REVIEWED.campaignId, DEMO_DELIVERY.campaignId],
+  );
+  if (
+    (story.reviewed && story.reviews < DEMO_REVIEWED.reviews.length) ||
+    (story.delivered && !story.dispatched)
+  )
+    throw new Error(
+      'The demo data was left half-written by an interrupted first start: delete the demo database (EMBEDDED_PG_DIR, .data/postgres by default) and start again',
+    );
+  if (!story.reviewed) {
     const r = DEMO_REVIEWED;
     const oranges = DEMO.products[0];
     await dataSource.query(
@@ -128,10 +144,7 @@ export async function seedDemoDelivery(app: INestApplication): Promise<void> {
     }
   }
 
-  const [existing] = await dataSource.query(`SELECT 1 FROM campaigns WHERE id = $1`, [
-    DEMO_DELIVERY.campaignId,
-  ]);
-  if (existing) return;
+  if (story.delivered) return;
 
   const d = DEMO_DELIVERY;
   await dataSource.transaction(async (manager) => {
