@@ -72,7 +72,7 @@ async function startBff(databaseUrl, env = {}) {
   for (let i = 0; i < 240 && !up; i++) {
     if (child.exitCode !== null) throw new Error(`BFF exited:\n${output}`);
     try {
-      up = (await fetch(`${base}/api/health`)).ok;
+      up = (await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(1_000) })).ok;
     } catch {
       // not up yet
     }

@@ -27,6 +27,8 @@ describe('purchase summaries (built by the day’s first RFM or churn report)', 
     await holder.query(`LOCK TABLE purchase_summaries IN SHARE ROW EXCLUSIVE MODE`);
     const report = t.http().get('/api/v1/admin/analytics/rfm').auth(admin, { type: 'bearer' });
     const answered = report.then((res) => res);
+    // Once the build waits for the table, past the client's wait for an answer.
+    await lockWaits(t.dataSource, 1, 'purchase_summaries');
     await new Promise((resolve) => setTimeout(resolve, 3 * STATEMENT_TIMEOUT_MS));
     await holder.commitTransaction();
     await holder.release();

@@ -78,11 +78,6 @@ function assertWhole(name: string, value: number, min = 0): void {
 }
 
 /**
- * The checkout price, step by step: campaign price -> tier discount (or the campaign's tier
- * price) -> coupon -> points. Money is integer fen, rounded half up per line; coupon and
- * points discounts are spread over the lines they cover, so each line knows what it cost.
- */
-/**
  * What `quantity` units of a line cost the member's tier before coupons and points: the
  * campaign's price for the tier where it sets one (never above the group price), else the group
  * price less the tier's discount where the campaign applies it.
@@ -97,6 +92,11 @@ export function afterTierFen(
   return line.tierDiscountApplies ? mulDivHalfUp(listFen, tierDiscountBps, 10_000) : listFen;
 }
 
+/**
+ * The checkout price, step by step: campaign price -> tier discount (or the campaign's tier
+ * price) -> coupon -> points. Money is integer fen, rounded half up per line; coupon and
+ * points discounts are spread over the lines they cover, so each line knows what it cost.
+ */
 export function quote(input: QuoteInput): Quote {
   if (input.lines.length === 0) throw new RangeError('a quote needs at least one line');
   input.lines.forEach((l) => {

@@ -7,8 +7,10 @@ import { RequestContext } from '../../common/request-context';
 import { TransactionalConnection } from '../../common/transaction/transactional-connection';
 import {
   PAYMENT_PROVIDER,
+  PaymentClosed,
   PaymentNotification,
   PaymentProvider,
+  ProviderUnavailable,
   PaymentStart,
 } from '../payments/payment-provider';
 import { NotifyUrls } from '../payments/notify-urls';
@@ -93,14 +95,25 @@ export class OrderLifecycleService {
     const payBy = order.expires_at < order.cuts_off_at ? order.expires_at : order.cuts_off_at;
     if (order.state !== 'pending_payment' || payBy <= this.clock.now())
       throw orderStateInvalid(order.state, 'pay');
-    const start = await this.payments.start({
-      orderId,
-      amountFen: order.payable_fen,
-      description: '邻里团购订单',
-      openid: order.openid,
-      notifyUrl: this.notifyUrls.payment(this.payments.name),
-      expiresAt: payBy,
-    });
+    const start = await this.payments
+      .start({
+        orderId,
+        amountFen: order.payable_fen,
+        description: '邻里团购订单',
+        openid: order.openid,
+        notifyUrl: this.notifyUrls.payment(this.payments.name),
+        expiresAt: payBy,
+      })
+      .catch((error: unknown) => {
+        if (error instanceof PaymentClosed) throw orderStateInvalid(order.state, 'pay');
+        if (error instanceof ProviderUnavailable)
+          throw new AppException(
+            HttpStatus.BAD_GATEWAY,
+            ErrorCode.WechatUnavailable,
+            'WeChat Pay did not answer, try again',
+          );
+        throw error;
+      });
     // Nothing left to pay: a payment whose notice has not come yet is recorded now, from the
     // provider's own answer, so that the member sees their order paid.
     if (start.kind === 'completed') {

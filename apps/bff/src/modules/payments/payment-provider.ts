@@ -28,6 +28,12 @@ export interface RefundRequest {
  */
 export class RefundRefused extends Error {}
 
+/** The provider could not be reached, or failed on its side: the same request may succeed later. */
+export class ProviderUnavailable extends Error {}
+
+/** The provider has closed the order: it can no longer be paid. */
+export class PaymentClosed extends Error {}
+
 /** The provider's answer to a refund request. */
 export interface RefundAnswer {
   refundId: string;

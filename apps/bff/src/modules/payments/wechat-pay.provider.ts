@@ -1,5 +1,4 @@
-import { HttpStatus, Logger } from '@nestjs/common';
-import { ErrorCode } from '@linli/shared';
+import { Logger } from '@nestjs/common';
 import axios, { AxiosInstance } from 'axios';
 import {
   createDecipheriv,
@@ -12,13 +11,14 @@ import {
   randomBytes,
 } from 'node:crypto';
 import { Clock } from '../../common/clock';
-import { AppException } from '../../common/errors/app-exception';
 import { AppConfig, ConfigError } from '../../config/app-config';
 import {
+  PaymentClosed,
   PaymentNotification,
   PaymentProvider,
   PaymentRequest,
   PaymentStart,
+  ProviderUnavailable,
   RefundAnswer,
   RefundNotification,
   RefundRefused,
@@ -231,18 +231,13 @@ export class WechatPayProvider implements PaymentProvider {
       if (error instanceof WechatPayError && error.code === 'ORDERPAID')
         return { kind: 'completed' };
       if (error instanceof WechatPayError && error.code === 'ORDER_CLOSED')
-        throw new AppException(
-          HttpStatus.CONFLICT,
-          ErrorCode.OrderStateInvalid,
-          'The order can no longer be paid',
-          { event: 'pay' },
-        );
+        throw new PaymentClosed(error.message);
+      const unreachable = axios.isAxiosError(error) && !error.response;
+      const failing =
+        error instanceof WechatPayError && (error.status >= 500 || error.code === 'SYSTEM_ERROR');
+      if (!unreachable && !failing) throw error;
       this.logger.warn({ err: error, orderId: request.orderId }, 'WeChat Pay gave no prepay order');
-      throw new AppException(
-        HttpStatus.BAD_GATEWAY,
-        ErrorCode.WechatUnavailable,
-        'WeChat Pay did not answer, try again',
-      );
+      throw new ProviderUnavailable('WeChat Pay gave no prepay order');
     }
     const timeStamp = String(Math.floor(this.clock.now().getTime() / 1000));
     const nonceStr = randomBytes(16).toString('hex');
