@@ -203,12 +203,35 @@ describe('catalogue and campaigns', () => {
     expect(await listed(shopper)).not.toContain(exclusive.id);
   });
 
+  /**
+   * The BFF's clock moved, when need be, to a day a member day can be (the 2nd to the 28th:
+   * yesterday is of the same month), and a member-day campaign's times around it: from two days
+   * before to a day after.
+   */
+  const onAMemberDay = () => {
+    const clock = t.app.get(Clock);
+    const DAY = 24 * 3_600_000;
+    const today = Number(businessDay(clock.now()).slice(8, 10));
+    const moved = today > 28 ? (33 - today) * DAY : today === 1 ? DAY : 0;
+    clock.advance(moved);
+    const now = clock.now().getTime();
+    return {
+      day: Number(businessDay(clock.now()).slice(8, 10)),
+      times: {
+        memberDayOnly: true,
+        startsAt: new Date(now - 2 * DAY).toISOString(),
+        cutsOffAt: new Date(now + DAY).toISOString(),
+        pickupDate: businessDay(new Date(now + 2 * DAY)),
+      },
+      restore: () => clock.advance(-moved),
+    };
+  };
+
   it('keeps the member day of member-day campaigns on sale, and checks a draft again when it is published', async () => {
-    const dayToday = Number(businessDay(t.app.get(Clock).now()).slice(8, 10));
     const [{ member_day: before }] = await t.dataSource.query(
       `SELECT member_day FROM points_policy`,
     );
-    await t.dataSource.query(`UPDATE points_policy SET member_day = $1`, [dayToday]);
+    const { day: dayToday, times, restore } = onAMemberDay();
     const savePolicy = async (memberDay: number | null) => {
       const { body } = await t.http().get('/api/v1/admin/points-policy').set(as(admin)).expect(200);
       const { version, updatedAt, ...policy } = body;
@@ -221,15 +244,17 @@ describe('catalogue and campaigns', () => {
         .send({ ...policy, memberDay });
     };
     try {
+      await t.dataSource.query(`UPDATE points_policy SET member_day = $1`, [dayToday]);
       const draft = (
-        await create(liveCampaign(skuId, { memberDayOnly: true, title: '会员日草稿' })).expect(201)
+        await create(liveCampaign(skuId, { ...times, title: '会员日草稿' })).expect(201)
       ).body;
       const onSale = (
-        await create(liveCampaign(skuId, { memberDayOnly: true, title: '会员日在售' })).expect(201)
+        await create(liveCampaign(skuId, { ...times, title: '会员日在售' })).expect(201)
       ).body;
       await publish(onSale.id).expect(200);
       const otherDay = ((dayToday + 14) % 28) + 1;
-      for (const memberDay of [otherDay, null]) {
+      // Yesterday is between its start and cut-off, but will not come again.
+      for (const memberDay of [otherDay, dayToday - 1, null]) {
         const refused = await savePolicy(memberDay);
         expect(refused.status).toBe(409);
         expect(refused.body.error).toMatchObject({
@@ -245,35 +270,37 @@ describe('catalogue and campaigns', () => {
       expect((await savePolicy(otherDay)).status).toBe(200);
       const unpublished = await publish(draft.id).expect(422);
       expect(unpublished.body.error.details.problems).toEqual([
-        `no member day (the ${otherDay}th) falls between the start and the cut-off`,
+        `no member day (the ${otherDay}th) is still to come before the cut-off`,
       ]);
       expect(
         (await t.http().get(`/api/v1/admin/campaigns/${draft.id}`).set(as(admin))).body.state,
       ).toBe('draft');
     } finally {
       await t.dataSource.query(`UPDATE points_policy SET member_day = $1`, [before]);
+      restore();
     }
   });
 
   it('offers a member-day campaign on the member day only, and never while no member day is set', async () => {
-    const clock = t.app.get(Clock);
-    const dayToday = Number(businessDay(clock.now()).slice(8, 10));
     const setMemberDay = (day: number | null) =>
       t.dataSource.query(`UPDATE points_policy SET member_day = $1`, [day]);
     const [{ member_day: before }] = await t.dataSource.query(
       `SELECT member_day FROM points_policy`,
     );
-    // Refused while no member day is set, or when none falls between its start and cut-off.
+    const { day: dayToday, times, restore } = onAMemberDay();
+    // Refused while no member day is set, or when none is still to come before its cut-off.
     await setMemberDay(null);
-    const refused = await create(liveCampaign(skuId, { memberDayOnly: true })).expect(422);
+    const refused = await create(liveCampaign(skuId, times)).expect(422);
     expect(refused.body.error.details.problems).toEqual([
       'a member-day campaign needs a member day in the points policy',
     ]);
     await setMemberDay(((dayToday + 14) % 28) + 1);
-    await create(liveCampaign(skuId, { memberDayOnly: true })).expect(422);
+    await create(liveCampaign(skuId, times)).expect(422);
+    await setMemberDay(dayToday - 1);
+    await create(liveCampaign(skuId, times)).expect(422);
     await setMemberDay(dayToday);
     const memberDay = (
-      await create(liveCampaign(skuId, { memberDayOnly: true, title: '会员日秒杀' })).expect(201)
+      await create(liveCampaign(skuId, { ...times, title: '会员日秒杀' })).expect(201)
     ).body;
     expect(memberDay.memberDayOnly).toBe(true);
     await publish(memberDay.id).expect(200);
@@ -298,6 +325,7 @@ describe('catalogue and campaigns', () => {
       await placeOrder(shopper, memberDay.id).expect(201);
     } finally {
       await setMemberDay(before);
+      restore();
     }
   });
 

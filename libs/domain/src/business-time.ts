@@ -44,18 +44,21 @@ export function addMonths(month: string, count: number): string {
 }
 
 /**
- * Whether some business day from the one `starts` falls on to the last before `ends` is the
- * month's `memberDay` (会员日): what a campaign open only on the member day needs.
+ * Whether some business day still to come, from the one `starts` falls on (or today, at `now`)
+ * to the last before `ends`, is the month's `memberDay` (会员日): what a campaign open only on
+ * the member day needs.
  */
-export function takesMemberDay(starts: Date, ends: Date, memberDay: number | null): boolean {
+export function takesMemberDay(
+  starts: Date,
+  ends: Date,
+  memberDay: number | null,
+  now: Date,
+): boolean {
   if (memberDay === null) return false;
   const last = businessDay(new Date(ends.getTime() - 1));
+  const first = businessDay(starts > now ? starts : now);
   // A day of the month is never more than 31 days away.
-  for (
-    let day = businessDay(starts), n = 0;
-    day <= last && n <= 31;
-    day = addBusinessDays(day, 1), n += 1
-  )
+  for (let day = first, n = 0; day <= last && n <= 31; day = addBusinessDays(day, 1), n += 1)
     if (Number(day.slice(8, 10)) === memberDay) return true;
   return false;
 }

@@ -4810,6 +4810,13 @@ export interface operations {
                     "application/json": components["schemas"]["PointsPolicy"];
                 };
             };
+            /** @description CAMPAIGN_INVALID: member-day group-buys on sale would have no member day left before their cut-off (details.campaigns) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     PointsAdminController_adjust: {
@@ -6067,6 +6074,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["AdminCampaign"];
                 };
+            };
+            /** @description CAMPAIGN_INVALID: a member-day draft with no member day left before its cut-off */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

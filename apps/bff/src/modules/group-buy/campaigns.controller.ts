@@ -167,6 +167,9 @@ export class CatalogueAdminController {
   @Post('campaigns/:id/publish')
   @HttpCode(200)
   @ApiOkResponse({ type: AdminCampaign })
+  @ApiUnprocessableEntityResponse({
+    description: 'CAMPAIGN_INVALID: a member-day draft with no member day left before its cut-off',
+  })
   publish(@Ctx() ctx: RequestContext, @Param('id', uuid) id: string): Promise<AdminCampaign> {
     return this.campaigns.publish(ctx, id);
   }

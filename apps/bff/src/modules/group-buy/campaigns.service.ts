@@ -436,7 +436,12 @@ export class CampaignsService {
     const { memberDay } = fields.memberDayOnly
       ? await this.policies.get(ctx, { lock: true })
       : { memberDay: null };
-    const problems = campaignProblems(fields, memberDay, await this.benefits.tierDiscounts(ctx));
+    const problems = campaignProblems(
+      fields,
+      memberDay,
+      await this.benefits.tierDiscounts(ctx),
+      this.clock.now(),
+    );
     if (problems.length > 0) throw campaignInvalid(problems);
   }
 
@@ -458,7 +463,7 @@ export class CampaignsService {
     if (published.member_day_only) {
       // The member day may have changed since the draft was checked.
       const { memberDay } = await this.policies.get(ctx, { lock: true });
-      if (!takesMemberDay(published.starts_at, published.cuts_off_at, memberDay))
+      if (!takesMemberDay(published.starts_at, published.cuts_off_at, memberDay, this.clock.now()))
         throw campaignInvalid([memberDayProblem(memberDay)]);
     }
     await this.audit.record(ctx, 'campaign.publish', { type: 'campaign', id: campaignId });
@@ -886,23 +891,24 @@ export class CampaignsService {
 
 type TierPriceMap = Partial<Record<MemberTier, number>>;
 
-/** Why a member-day campaign cannot run between its start and cut-off. */
+/** Why a member-day campaign cannot run between its start (or now) and cut-off. */
 const memberDayProblem = (memberDay: number | null) =>
   memberDay === null
     ? 'a member-day campaign needs a member day in the points policy'
-    : `no member day (the ${memberDay}th) falls between the start and the cut-off`;
+    : `no member day (the ${memberDay}th) is still to come before the cut-off`;
 
 /** What makes a campaign impossible to run as asked. */
 export function campaignProblems(
   request: Omit<CreateCampaignRequest, 'pickupPointIds' | 'tiers'>,
   memberDay: number | null,
   tiers: readonly TierDiscount[],
+  now: Date,
 ): string[] {
   const problems: string[] = [];
   const starts = new Date(request.startsAt);
   const cutsOff = new Date(request.cutsOffAt);
   if (!(starts < cutsOff)) problems.push('the cut-off must come after the start');
-  else if (request.memberDayOnly && !takesMemberDay(starts, cutsOff, memberDay))
+  else if (request.memberDayOnly && !takesMemberDay(starts, cutsOff, memberDay, now))
     problems.push(memberDayProblem(memberDay));
   if (request.pickupDate < businessDay(cutsOff))
     problems.push('pickup cannot be before the cut-off day');

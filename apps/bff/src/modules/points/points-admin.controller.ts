@@ -41,6 +41,10 @@ export class PointsAdminController {
 
   @Put('points-policy')
   @ApiOkResponse({ type: PointsPolicy })
+  @ApiConflictResponse({
+    description:
+      'CAMPAIGN_INVALID: member-day group-buys on sale would have no member day left before their cut-off (details.campaigns)',
+  })
   updatePolicy(
     @Ctx() ctx: RequestContext,
     @Body() body: UpdatePointsPolicyRequest,

@@ -127,6 +127,7 @@ export class PointsPolicyService {
    * when it is published.
    */
   private async checkMemberDayCampaigns(ctx: RequestContext, policy: PointsPolicy): Promise<void> {
+    const now = this.clock.now();
     const open = await this.connection.query<{
       id: string;
       title: string;
@@ -137,10 +138,10 @@ export class PointsPolicyService {
       `SELECT id, title, starts_at, cuts_off_at FROM campaigns
        WHERE member_day_only AND status = 'published' AND cuts_off_at > $1
        ORDER BY cuts_off_at, id`,
-      [this.clock.now()],
+      [now],
     );
     const stranded = open.filter(
-      (c) => !takesMemberDay(c.starts_at, c.cuts_off_at, policy.memberDay),
+      (c) => !takesMemberDay(c.starts_at, c.cuts_off_at, policy.memberDay, now),
     );
     if (stranded.length > 0)
       throw new AppException(
