@@ -18,13 +18,15 @@ export type ReportQuery = <T = Record<string, unknown>>(
 export class AnalyticsConnection implements OnModuleDestroy {
   private readonly dataSource: DataSource;
   private ready: Promise<DataSource> | null = null;
+  /** Reports running, at most the pool's size: the others wait their turn here. */
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
 
-  constructor(config: AppConfig) {
+  constructor(private readonly config: AppConfig) {
     const options = dataSourceOptions({
       url: config.ANALYTICS_DATABASE_URL ?? (config.DATABASE_URL as string),
       DB_POOL_SIZE: config.ANALYTICS_POOL_SIZE,
-      // A report waits its turn while the pool's connections run others, as long as one may run.
-      DB_CONNECT_TIMEOUT_MS: config.ANALYTICS_STATEMENT_TIMEOUT_MS,
+      DB_CONNECT_TIMEOUT_MS: config.DB_CONNECT_TIMEOUT_MS,
       DB_STATEMENT_TIMEOUT_MS: config.ANALYTICS_STATEMENT_TIMEOUT_MS,
     });
     this.dataSource = new DataSource({
@@ -33,7 +35,28 @@ export class AnalyticsConnection implements OnModuleDestroy {
     } as typeof options);
   }
 
+  /**
+   * Runs `report` in a read-only snapshot of its own, once a connection is free: a report waits
+   * while the pool runs others, as long as they may run, where the pool would give up on it
+   * after the few seconds a dead database is given.
+   */
   async read<T>(report: (query: ReportQuery) => Promise<T>): Promise<T> {
+    await this.turn();
+    try {
+      return await this.run(report);
+    } finally {
+      this.running -= 1;
+      this.waiting.shift()?.();
+    }
+  }
+
+  private async turn(): Promise<void> {
+    while (this.running >= this.config.ANALYTICS_POOL_SIZE)
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.running += 1;
+  }
+
+  private async run<T>(report: (query: ReportQuery) => Promise<T>): Promise<T> {
     const dataSource = await this.initialized();
     const runner = dataSource.createQueryRunner();
     await runner.connect();
