@@ -203,6 +203,43 @@ describe('catalogue and campaigns', () => {
     expect(await listed(shopper)).not.toContain(exclusive.id);
   });
 
+  it('checks a draft’s tier prices again when it is published, under the tier rules then in force', async () => {
+    const draft = (
+      await create(liveCampaign(skuId, { tierPrices: { gold: 2_500, diamond: 2_400 } })).expect(201)
+    ).body;
+    // New rules meanwhile: 20% off for every tier above regular, so silver pays 2392 by its
+    // discount, less than gold's own price.
+    const publishTiers = async (change: (tier: { code: string }) => object) => {
+      const draftRules = await t
+        .http()
+        .post('/api/v1/admin/tier-rules')
+        .set(as(admin))
+        .send({})
+        .expect(201);
+      const { version, tiers } = draftRules.body;
+      await t
+        .http()
+        .put(`/api/v1/admin/tier-rules/${version}`)
+        .set(as(admin))
+        .send({ tiers: tiers.map(change) })
+        .expect(200);
+      await t.http().post(`/api/v1/admin/tier-rules/${version}/publish`).set(as(admin)).expect(200);
+      return tiers as { code: string }[];
+    };
+    const before = await publishTiers((tier) =>
+      tier.code === 'regular' ? tier : { ...tier, discountBps: 8_000 },
+    );
+    try {
+      const refused = await publish(draft.id).expect(422);
+      expect(refused.body.error.details.problems).toEqual([
+        'the gold price, 2500 fen, is above the silver price, 2392 fen',
+      ]);
+    } finally {
+      await publishTiers((tier) => before.find((was) => was.code === tier.code) as object);
+    }
+    await publish(draft.id).expect(200);
+  });
+
   /**
    * The BFF's clock moved, when need be, to a day a member day can be (the 2nd to the 28th:
    * yesterday is of the same month), and a member-day campaign's times around it: from two days

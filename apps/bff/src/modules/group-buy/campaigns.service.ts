@@ -450,10 +450,13 @@ export class CampaignsService {
       member_day_only: boolean;
       starts_at: Date;
       cuts_off_at: Date;
+      group_price_fen: number;
+      tier_prices: TierPriceMap;
+      tier_discount_applies: boolean;
     }>(
       ctx,
       `UPDATE campaigns SET status = 'published' WHERE id = $1 AND status = 'draft' AND cuts_off_at > $2
-       RETURNING member_day_only, starts_at, cuts_off_at`,
+       RETURNING member_day_only, starts_at, cuts_off_at, group_price_fen, tier_prices, tier_discount_applies`,
       [campaignId, this.clock.now()],
     );
     if (!published) {
@@ -466,6 +469,14 @@ export class CampaignsService {
       if (!takesMemberDay(published.starts_at, published.cuts_off_at, memberDay, this.clock.now()))
         throw campaignInvalid([memberDayProblem(memberDay)]);
     }
+    // The tier rules may have changed since the draft was checked.
+    const misordered = tierPriceOrderProblems(
+      published.group_price_fen,
+      published.tier_prices,
+      published.tier_discount_applies,
+      await this.benefits.tierDiscounts(ctx),
+    );
+    if (misordered.length > 0) throw campaignInvalid(misordered);
     await this.audit.record(ctx, 'campaign.publish', { type: 'campaign', id: campaignId });
     return this.adminCampaign(ctx, campaignId);
   }
@@ -916,27 +927,44 @@ export function campaignProblems(
     if (price !== undefined && price > request.groupPriceFen)
       problems.push(`the ${tier} price is above the group price`);
   }
-  // What a unit costs each tier, lowest tier first: a higher tier never pays more.
+  return [
+    ...problems,
+    ...tierPriceOrderProblems(
+      request.groupPriceFen,
+      (request.tierPrices as TierPriceMap | undefined) ?? {},
+      request.tierDiscountApplies ?? true,
+      tiers,
+    ),
+    ...stockProblems(request),
+  ];
+}
+
+/** Where a unit costs a higher tier more than the tier below it, under these tiers' discounts. */
+function tierPriceOrderProblems(
+  groupPriceFen: number,
+  tierPrices: TierPriceMap,
+  tierDiscountApplies: boolean,
+  tiers: readonly TierDiscount[],
+): string[] {
+  // Lowest tier first.
   const unitPrices = tiers.map(({ code, discountBps }) => ({
     code,
     fen: afterTierFen(
       {
         quantity: 1,
-        unitPriceFen: request.groupPriceFen,
-        tierUnitPriceFen: (request.tierPrices as TierPriceMap | undefined)?.[code] ?? null,
-        tierDiscountApplies: request.tierDiscountApplies ?? true,
+        unitPriceFen: groupPriceFen,
+        tierUnitPriceFen: tierPrices[code] ?? null,
+        tierDiscountApplies,
       },
       discountBps,
     ),
   }));
-  unitPrices.forEach(({ code, fen }, i) => {
+  return unitPrices.flatMap(({ code, fen }, i) => {
     const below = unitPrices[i - 1];
-    if (below && fen > below.fen)
-      problems.push(
-        `the ${code} price, ${fen} fen, is above the ${below.code} price, ${below.fen} fen`,
-      );
+    return below && fen > below.fen
+      ? [`the ${code} price, ${fen} fen, is above the ${below.code} price, ${below.fen} fen`]
+      : [];
   });
-  return [...problems, ...stockProblems(request)];
 }
 
 /** What is wrong with a campaign's stock beside its limits, at creation or after a change. */
