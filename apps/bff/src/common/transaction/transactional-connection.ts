@@ -7,6 +7,13 @@ import { queryRows } from './query-rows';
  * The way services reach the database: queries bound to the request's
  * transaction when it has one, so that one request commits or rolls back as a whole.
  */
+/**
+ * A named lock ($1) held until the transaction ends, for connections of their own that take it
+ * without a request's context.
+ */
+export const TRANSACTION_LOCK = `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`;
+const SHARED_TRANSACTION_LOCK = `SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))`;
+
 @Injectable()
 export class TransactionalConnection {
   constructor(readonly dataSource: DataSource) {}
@@ -32,13 +39,7 @@ export class TransactionalConnection {
     name: string,
     mode: 'exclusive' | 'shared' = 'exclusive',
   ): Promise<void> {
-    await this.query(
-      ctx,
-      mode === 'shared'
-        ? `SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))`
-        : `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`,
-      [name],
-    );
+    await this.query(ctx, mode === 'shared' ? SHARED_TRANSACTION_LOCK : TRANSACTION_LOCK, [name]);
   }
 
   /**

@@ -3,7 +3,10 @@ import { DataSource } from 'typeorm';
 import { addBusinessDays, businessDay, startOfBusinessDay } from '@linli/domain';
 import { Clock } from '../../common/clock';
 import { RequestContext } from '../../common/request-context';
-import { TransactionalConnection } from '../../common/transaction/transactional-connection';
+import {
+  TRANSACTION_LOCK,
+  TransactionalConnection,
+} from '../../common/transaction/transactional-connection';
 import { untimedDataSource } from '../../database/untimed-data-source';
 import { PURCHASE_DAYS } from '../group-buy/purchases.sql';
 
@@ -47,7 +50,7 @@ export class PurchaseSummariesService {
       await runner.startTransaction();
       const query: SummaryQuery = (sql, parameters) => runner.query(sql, parameters);
       await query(`SET LOCAL statement_timeout = '${BUILD_TIMEOUT}'`);
-      await query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [BUILD_LOCK]);
+      await query(TRANSACTION_LOCK, [BUILD_LOCK]);
       const builtMeanwhile = await builtRun(asOf, query);
       const buyers = builtMeanwhile?.buyers ?? (await this.build(asOf, query));
       await runner.commitTransaction();
