@@ -1014,6 +1014,51 @@ describe('checkout and orders', () => {
       ).toBe(placed.body.pointsToEarn);
     });
 
+    it('records one payment when its notices and another transaction’s arrive at the same moment, refunding the other once', async () => {
+      const campaignId = await newCampaign({ stock: 10 });
+      const buyer = await shopperAt('pay-notices-at-once');
+      const placed = await order(buyer.accessToken, {
+        items: [{ campaignId, quantity: 1 }],
+      }).expect(201);
+      // The shopper paid from two devices; WeChat Pay sends each transaction's notice again and again.
+      const notice = (transactionId: string) => ({
+        orderId: placed.body.id,
+        transactionId,
+        amountFen: placed.body.payable,
+        paidAt: new Date().toISOString(),
+      });
+      const [first, second] = [notice(`tx-a-${randomUUID()}`), notice(`tx-b-${randomUUID()}`)];
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => notify(i % 2 === 0 ? first : second)),
+      );
+      expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
+
+      const payments = await t.dataSource.query(
+        `SELECT transaction_id FROM payments WHERE order_id = $1`,
+        [placed.body.id],
+      );
+      expect(payments).toHaveLength(1);
+      const kept = payments[0].transaction_id;
+      expect([first.transactionId, second.transactionId]).toContain(kept);
+      const other = kept === first.transactionId ? second : first;
+      const refunds = await t.dataSource.query(
+        `SELECT reason, amount_fen FROM refunds WHERE order_id = $1`,
+        [placed.body.id],
+      );
+      expect(refunds).toEqual([
+        { reason: `duplicate-payment:${other.transactionId}`, amount_fen: placed.body.payable },
+      ]);
+      const [{ credits }] = await t.dataSource.query(
+        `SELECT count(*)::int AS credits FROM point_lots WHERE member_id = $1 AND source_type = 'order'`,
+        [buyer.member.id],
+      );
+      expect(credits).toBe(1);
+      expect(
+        (await t.http().get('/api/v1/me/points').set(as(buyer.accessToken))).body.pending,
+      ).toBe(placed.body.pointsToEarn);
+      expect(await stockOf(campaignId)).toBe(9);
+    });
+
     it('refuses forged and mismatched notifications, leaving the order unpaid', async () => {
       const campaignId = await newCampaign({ stock: 10 });
       const buyer = await shopperAt('pay-forger');
