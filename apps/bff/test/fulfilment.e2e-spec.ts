@@ -394,6 +394,9 @@ describe('fulfilment: one order from payment to completion', () => {
     }
     const results = await Promise.all(Array.from({ length: 8 }, () => withdraw(available)));
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(
+      results.filter((r) => r.status !== 201).map((r) => [r.status, r.body.error?.code]),
+    ).toEqual(Array.from({ length: 7 }, () => [409, ErrorCode.CommissionInsufficient]));
     const {
       items: [requested],
     } = await get(w.admin, '/admin/withdrawals?status=pending');

@@ -451,6 +451,18 @@ describe('goods in the rewards mall: redeemed for points, collected at the picku
       ),
     );
     const cancelledOnce = race.filter((r) => r.status === 200 && r.body.pickup).length;
+    // The others are told why: a cancel that the other cancel or the handover went before, a
+    // code that no longer hands anything over once the goods are cancelled.
+    const refused = race.flatMap((r, i) =>
+      r.status === 200 ? [] : [[i % 2 === 0 ? 'cancel' : 'verify', r.status, r.body.error?.code]],
+    );
+    expect(refused).toEqual(
+      refused.map(([what]) =>
+        what === 'cancel'
+          ? ['cancel', 409, ErrorCode.RedemptionNotCancellable]
+          : ['verify', 404, cancelledOnce ? ErrorCode.PickupCodeInvalid : 'no refusal'],
+      ),
+    );
     const handedOver = race.filter((r) => r.status === 200 && r.body.alreadyPickedUp === false);
     expect(cancelledOnce + handedOver.length).toBe(1);
     const [mine] = (await w.get(hal.token, '/me/redemptions')).items;
