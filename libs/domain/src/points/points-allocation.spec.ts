@@ -35,7 +35,7 @@ describe('allocateSpend', () => {
     expect(() => allocateSpend(lots, 1.5)).toThrow(RangeError);
   });
 
-  it('never takes more from a lot than it holds, and takes exactly the amount', () => {
+  it('takes exactly the amount, never more from a lot than it holds, earliest expiry first', () => {
     fc.assert(
       fc.property(
         fc.array(fc.record({ remaining: fc.nat(500), day: fc.integer({ min: 1, max: 28 }) }), {
@@ -49,11 +49,22 @@ describe('allocateSpend', () => {
           const total = input.reduce((s, l) => s + l.remaining, 0);
           const result = allocateSpend(input, amount);
           if (amount > total) return result === null;
-          const byLot = new Map(input.map((l) => [l.id, l.remaining]));
+          if (result === null || result.some((a) => a.amount >= 0)) return false;
+          // What each lot gives, summed over the allocations that name it.
+          const taken = new Map<string, number>();
+          for (const a of result) taken.set(a.lotId, (taken.get(a.lotId) ?? 0) - a.amount);
+          const left = (l: LotBalance) => l.remaining - (taken.get(l.id) ?? 0);
           return (
-            result !== null &&
-            result.reduce((s, a) => s - a.amount, 0) === amount &&
-            result.every((a) => a.amount < 0 && -a.amount <= (byLot.get(a.lotId) ?? 0))
+            [...taken.values()].reduce((s, n) => s + n, 0) === amount &&
+            input.every((l) => left(l) >= 0) &&
+            // No lot is drawn from while one expiring before it still has points.
+            input.every(
+              (drawn) =>
+                !taken.has(drawn.id) ||
+                input.every(
+                  (earlier) => earlier.expiresAt >= drawn.expiresAt || left(earlier) === 0,
+                ),
+            )
           );
         },
       ),
