@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { Client } from 'pg';
 import { ErrorCode } from '@linli/shared';
 import { AppException } from '../src/common/errors/app-exception';
 import { lockWaits } from './support/lock-waits';
@@ -261,26 +262,47 @@ describe('points ledger on PostgreSQL', () => {
       for (const [i, m] of members.entries()) {
         await p.inTransaction((ctx) => p.ledger.adjust(ctx, m, 50, 'new', `race-new-${i}`));
       }
-      const spends = members.flatMap((m, i) =>
-        Array.from({ length: 4 }, (_, j) =>
-          p
-            .inTransaction((ctx) => p.ledger.spend(ctx, m, source(`race-${i}-${j}`), 15))
-            .then(
-              () => 'ok',
-              (e) => e.code,
-            ),
-        ),
+      // The job is let in first and stopped halfway through its batch: it holds the accounts of
+      // the members before one (in id order) that another transaction holds. The spends and
+      // refunds come while it does, some of them waiting for the accounts it holds.
+      const halfway = [...members].sort()[members.length / 2];
+      // Connections of their own: the spends take every one the BFF's pool has.
+      const [holder, observer] = [t.database.url, t.database.url].map(
+        (connectionString) => new Client({ connectionString }),
       );
-      const returns = members.map((m, i) =>
-        p.inTransaction((ctx) =>
-          p.ledger.returnSpent(ctx, m, source(`race-bought-${i}`), `race-refund-${i}`, 60),
-        ),
-      );
-      const [outcomes, returned] = await Promise.all([
-        Promise.all(spends),
-        Promise.all(returns),
-        p.jobs.run('expire-points', 'admin'),
-      ]);
+      await Promise.all([holder.connect(), observer.connect()]);
+      let outcomes!: string[];
+      let returned!: { returned: number }[];
+      try {
+        await holder.query('BEGIN');
+        await holder.query(`SELECT 1 FROM point_accounts WHERE member_id = $1 FOR UPDATE`, [
+          halfway,
+        ]);
+        const expiring = p.jobs.run('expire-points', 'admin');
+        await lockWaits(observer, 1, 'point_accounts');
+        const spends = members.flatMap((m, i) =>
+          Array.from({ length: 4 }, (_, j) =>
+            p
+              .inTransaction((ctx) => p.ledger.spend(ctx, m, source(`race-${i}-${j}`), 15))
+              .then(
+                () => 'ok',
+                (e) => e.code,
+              ),
+          ),
+        );
+        const returns = members.map((m, i) =>
+          p.inTransaction((ctx) =>
+            p.ledger.returnSpent(ctx, m, source(`race-bought-${i}`), `race-refund-${i}`, 60),
+          ),
+        );
+        const racing = Promise.all([Promise.all(spends), Promise.all(returns)]);
+        await lockWaits(observer, 4, 'point_accounts');
+        await holder.query('COMMIT');
+        [outcomes, returned] = await racing;
+        await expiring;
+      } finally {
+        await Promise.all([holder.end(), observer.end()]);
+      }
       // The lot they came from has expired: nothing goes back to it.
       expect(returned.map((r) => r.returned)).toEqual(members.map(() => 0));
       // Only the fresh 50 points could be spent: three spends of 15 per member at most.
