@@ -428,6 +428,15 @@ describe('points ledger on PostgreSQL', () => {
         amount: fc.integer({ min: -200, max: 300 }).filter((a) => a !== 0),
       }),
       fc.record({ kind: fc.constant('advance' as const), days: fc.integer({ min: 1, max: 200 }) }),
+      // Past the end of every lot credited so far (12 months after the month it became
+      // available), more often than the others, so that many runs see lots expire.
+      {
+        weight: 3,
+        arbitrary: fc.record({
+          kind: fc.constant('advance' as const),
+          days: fc.integer({ min: 397, max: 430 }),
+        }),
+      },
     );
 
     interface ModelLot {
@@ -482,156 +491,183 @@ describe('points ledger on PostgreSQL', () => {
 
     it('agrees with the model on every random sequence, and reconciliation stays clean', async () => {
       let run = 0;
+      // The runs in which lots expired, and in which a return went partly to an expired lot.
+      const reached = { expiry: new Set<number>(), forfeit: new Set<number>() };
       await fc.assert(
-        fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 14 }), async (ops) => {
-          run += 1;
-          const m = await p.newMember();
-          const model = new Model(p.clock.now().getTime());
-          const earned = new Set<number>();
-          let spendCount = 0;
-          for (const [i, o] of ops.entries()) {
-            const order = (n: number) => source(`r${run}-o${n}`);
-            switch (o.kind) {
-              case 'earn': {
-                if (earned.has(o.order)) break;
-                earned.add(o.order);
-                await p.inTransaction((ctx) =>
-                  p.ledger.earnPending(ctx, m, order(o.order), o.amount),
-                );
-                if (o.amount > 0)
-                  model.lots.set(`o${o.order}`, {
-                    amount: o.amount,
-                    remaining: o.amount,
-                    state: 'pending',
-                    expiresAt: 0,
-                    seq: model.seq++,
-                  });
-                break;
-              }
-              case 'activate': {
-                await p.inTransaction((ctx) => p.ledger.activate(ctx, m, order(o.order)));
-                const lot = model.lots.get(`o${o.order}`);
-                if (lot?.state === 'pending') {
-                  lot.state = 'available';
-                  lot.expiresAt = modelExpiry(model.now);
-                }
-                break;
-              }
-              case 'cancel': {
-                await p.inTransaction((ctx) => p.ledger.cancelPending(ctx, m, order(o.order)));
-                const lot = model.lots.get(`o${o.order}`);
-                if (lot?.state === 'pending')
-                  Object.assign(lot, { state: 'cancelled', remaining: 0 });
-                break;
-              }
-              case 'spend': {
-                const id = spendCount++;
-                const affordable = model.available() >= o.amount;
-                const result = await p
-                  .inTransaction((ctx) =>
-                    p.ledger.spend(ctx, m, source(`r${run}-s${id}`), o.amount),
-                  )
-                  .then(
-                    () => 'ok',
-                    (e) => e.code,
+        fc.asyncProperty(
+          fc.array(op, { minLength: 1, maxLength: 14, size: 'max' }),
+          async (ops) => {
+            run += 1;
+            const m = await p.newMember();
+            const model = new Model(p.clock.now().getTime());
+            const earned = new Set<number>();
+            let spendCount = 0;
+            for (const [i, o] of ops.entries()) {
+              const order = (n: number) => source(`r${run}-o${n}`);
+              switch (o.kind) {
+                case 'earn': {
+                  if (earned.has(o.order)) break;
+                  earned.add(o.order);
+                  await p.inTransaction((ctx) =>
+                    p.ledger.earnPending(ctx, m, order(o.order), o.amount),
                   );
-                expect(result).toBe(affordable ? 'ok' : ErrorCode.PointsInsufficient);
-                if (affordable) model.spends.set(id, model.take(o.amount));
-                break;
-              }
-              case 'return': {
-                const parts = model.spends.get(o.spend);
-                const open = parts?.reduce((s, x) => s + x.amount - x.returned, 0) ?? 0;
-                if (!parts || open === 0) break;
-                const amount = Math.min(o.amount, open);
-                const result = await p.inTransaction((ctx) =>
-                  p.ledger.returnSpent(
-                    ctx,
-                    m,
-                    source(`r${run}-s${o.spend}`),
-                    `r${run}-ret${i}`,
-                    amount,
-                  ),
-                );
-                let left = amount;
-                let forfeited = 0;
-                for (const part of [...parts].sort(
-                  (a, b) => model.lots.get(b.lot)!.expiresAt - model.lots.get(a.lot)!.expiresAt,
-                )) {
-                  const give = Math.min(part.amount - part.returned, left);
-                  if (give <= 0) continue;
-                  part.returned += give;
-                  left -= give;
-                  const lot = model.lots.get(part.lot)!;
-                  if (lot.expiresAt < model.now) forfeited += give;
-                  else lot.remaining += give;
+                  if (o.amount > 0)
+                    model.lots.set(`o${o.order}`, {
+                      amount: o.amount,
+                      remaining: o.amount,
+                      state: 'pending',
+                      expiresAt: 0,
+                      seq: model.seq++,
+                    });
+                  break;
                 }
-                expect(result).toMatchObject({ returned: amount - forfeited, forfeited });
-                break;
-              }
-              case 'clawback': {
-                if (!earned.has(o.order)) break;
-                const result = await p.inTransaction((ctx) =>
-                  p.ledger.clawBack(ctx, m, order(o.order), `r${run}-c${i}`, o.amount),
-                );
-                let left = o.amount;
-                const own = model.lots.get(`o${o.order}`);
-                if (own?.state === 'pending') {
-                  const n = Math.min(own.remaining, left);
-                  own.remaining -= n;
-                  left -= n;
+                case 'activate': {
+                  await p.inTransaction((ctx) => p.ledger.activate(ctx, m, order(o.order)));
+                  const lot = model.lots.get(`o${o.order}`);
+                  if (lot?.state === 'pending') {
+                    lot.state = 'available';
+                    lot.expiresAt = modelExpiry(model.now);
+                  }
+                  break;
                 }
-                const taken = left > 0 ? model.take(Math.min(left, model.available())) : [];
-                left -= taken.reduce((s, x) => s + x.amount, 0);
-                expect(result).toMatchObject({ clawedBack: o.amount - left, shortfall: left });
-                break;
-              }
-              case 'adjust': {
-                const allowed = o.amount > 0 || model.available() >= -o.amount;
-                const result = await p
-                  .inTransaction((ctx) =>
-                    p.ledger.adjust(ctx, m, o.amount, 'model', `r${run}-a${i}`),
-                  )
-                  .then(
-                    () => 'ok',
-                    (e) => e.code,
+                case 'cancel': {
+                  await p.inTransaction((ctx) => p.ledger.cancelPending(ctx, m, order(o.order)));
+                  const lot = model.lots.get(`o${o.order}`);
+                  if (lot?.state === 'pending')
+                    Object.assign(lot, { state: 'cancelled', remaining: 0 });
+                  break;
+                }
+                case 'spend': {
+                  const id = spendCount++;
+                  const affordable = model.available() >= o.amount;
+                  const result = await p
+                    .inTransaction((ctx) =>
+                      p.ledger.spend(ctx, m, source(`r${run}-s${id}`), o.amount),
+                    )
+                    .then(
+                      () => 'ok',
+                      (e) => e.code,
+                    );
+                  expect(result).toBe(affordable ? 'ok' : ErrorCode.PointsInsufficient);
+                  if (affordable) model.spends.set(id, model.take(o.amount));
+                  break;
+                }
+                case 'return': {
+                  const parts = model.spends.get(o.spend);
+                  const open = parts?.reduce((s, x) => s + x.amount - x.returned, 0) ?? 0;
+                  if (!parts || open === 0) break;
+                  const amount = Math.min(o.amount, open);
+                  const result = await p.inTransaction((ctx) =>
+                    p.ledger.returnSpent(
+                      ctx,
+                      m,
+                      source(`r${run}-s${o.spend}`),
+                      `r${run}-ret${i}`,
+                      amount,
+                    ),
                   );
-                expect(result).toBe(allowed ? 'ok' : ErrorCode.PointsInsufficient);
-                if (allowed && o.amount > 0) model.credit(`a${i}`, o.amount);
-                if (allowed && o.amount < 0) model.take(-o.amount);
-                break;
+                  let left = amount;
+                  let forfeited = 0;
+                  for (const part of [...parts].sort(
+                    (a, b) => model.lots.get(b.lot)!.expiresAt - model.lots.get(a.lot)!.expiresAt,
+                  )) {
+                    const give = Math.min(part.amount - part.returned, left);
+                    if (give <= 0) continue;
+                    part.returned += give;
+                    left -= give;
+                    const lot = model.lots.get(part.lot)!;
+                    if (lot.expiresAt < model.now) forfeited += give;
+                    else lot.remaining += give;
+                  }
+                  expect(result).toMatchObject({ returned: amount - forfeited, forfeited });
+                  if (forfeited > 0) reached.forfeit.add(run);
+                  break;
+                }
+                case 'clawback': {
+                  if (!earned.has(o.order)) break;
+                  const result = await p.inTransaction((ctx) =>
+                    p.ledger.clawBack(ctx, m, order(o.order), `r${run}-c${i}`, o.amount),
+                  );
+                  let left = o.amount;
+                  const own = model.lots.get(`o${o.order}`);
+                  if (own?.state === 'pending') {
+                    const n = Math.min(own.remaining, left);
+                    own.remaining -= n;
+                    left -= n;
+                  }
+                  const taken = left > 0 ? model.take(Math.min(left, model.available())) : [];
+                  left -= taken.reduce((s, x) => s + x.amount, 0);
+                  expect(result).toMatchObject({ clawedBack: o.amount - left, shortfall: left });
+                  break;
+                }
+                case 'adjust': {
+                  const allowed = o.amount > 0 || model.available() >= -o.amount;
+                  const result = await p
+                    .inTransaction((ctx) =>
+                      p.ledger.adjust(ctx, m, o.amount, 'model', `r${run}-a${i}`),
+                    )
+                    .then(
+                      () => 'ok',
+                      (e) => e.code,
+                    );
+                  expect(result).toBe(allowed ? 'ok' : ErrorCode.PointsInsufficient);
+                  if (allowed && o.amount > 0) model.credit(`a${i}`, o.amount);
+                  if (allowed && o.amount < 0) model.take(-o.amount);
+                  break;
+                }
+                case 'advance': {
+                  p.clock.advance(o.days * DAY_MS);
+                  model.now = p.clock.now().getTime();
+                  if (o.days > 100) await p.jobs.run('expire-points', 'admin');
+                  const [{ expired }] = await t.dataSource.query(
+                    `SELECT count(*)::int AS expired FROM point_entries WHERE member_id = $1 AND type = 'expire'`,
+                    [m],
+                  );
+                  if (expired > 0) reached.expiry.add(run);
+                  break;
+                }
               }
-              case 'advance': {
-                p.clock.advance(o.days * DAY_MS);
-                model.now = p.clock.now().getTime();
-                if (o.days > 100) await p.jobs.run('expire-points', 'admin');
-                break;
-              }
-            }
-            const wallet = await p.wallet(m);
-            expect({ available: wallet.available, pending: wallet.pending }).toEqual({
-              available: model.available(),
-              pending: model.pending(),
-            });
-            // And by the instant lots end: what is left ending then (lots ending together may
-            // be drawn from in either order).
-            const ending = await t.dataSource.query(
-              `SELECT (extract(epoch FROM expires_at) * 1000)::int8 AS ends, sum(remaining)::int AS left
+              const wallet = await p.wallet(m);
+              expect({ available: wallet.available, pending: wallet.pending }).toEqual({
+                available: model.available(),
+                pending: model.pending(),
+              });
+              // And by the instant lots end: what is left ending then (lots ending together may
+              // be drawn from in either order).
+              const ending = await t.dataSource.query(
+                `SELECT (extract(epoch FROM expires_at) * 1000)::int8 AS ends, sum(remaining)::int AS left
                FROM point_lots WHERE member_id = $1 AND state = 'available' AND remaining > 0
                  AND expires_at >= $2 GROUP BY expires_at ORDER BY expires_at`,
-              [m, p.clock.now()],
-            );
-            const modelEnding = new Map<number, number>();
-            for (const [, l] of model.usable())
-              modelEnding.set(l.expiresAt, (modelEnding.get(l.expiresAt) ?? 0) + l.remaining);
-            expect(
-              ending.map((e: { ends: string; left: number }) => [Number(e.ends), e.left]),
-            ).toEqual([...modelEnding].sort(([a], [b]) => a - b));
-          }
-          expect((await p.reconcile()).mismatches).toEqual([]);
-        }),
-        { numRuns: 40 },
+                [m, p.clock.now()],
+              );
+              const modelEnding = new Map<number, number>();
+              for (const [, l] of model.usable())
+                modelEnding.set(l.expiresAt, (modelEnding.get(l.expiresAt) ?? 0) + l.remaining);
+              expect(
+                ending.map((e: { ends: string; left: number }) => [Number(e.ends), e.left]),
+              ).toEqual([...modelEnding].sort(([a], [b]) => a - b));
+            }
+            expect((await p.reconcile()).mismatches).toEqual([]);
+          },
+        ),
+        {
+          numRuns: 80,
+          // One sequence that surely spends from a lot, lets it expire and then refunds the spend.
+          examples: [
+            [
+              [
+                { kind: 'adjust', amount: 300 },
+                { kind: 'spend', amount: 100 },
+                { kind: 'advance', days: 420 },
+                { kind: 'return', spend: 0, amount: 60 },
+              ],
+            ],
+          ],
+        },
       );
+      console.log('RUNS', run, reached.expiry.size, reached.forfeit.size);
+      expect(reached.expiry.size).toBeGreaterThan(0);
+      expect(reached.forfeit.size).toBeGreaterThan(0);
     });
   });
 });
