@@ -5,7 +5,7 @@ import { TransactionalConnection } from '../src/common/transaction/transactional
 import { CutOffService } from '../src/modules/fulfilment/cut-off.service';
 import { PAYMENT_PROVIDER, PaymentProvider } from '../src/modules/payments/payment-provider';
 import { Clock } from '../src/common/clock';
-import { lockWaits } from './support/lock-waits';
+import { betweenLocks, lockWaits } from './support/lock-waits';
 import { as, fulfilmentWorld, HOUR_MS } from './support/fulfilment-fixtures';
 import { pointsOf } from './support/points-helpers';
 import { startTestApp, TestApp } from './support/test-app';
@@ -324,15 +324,14 @@ describe('cut-off and after-sales when a point is worth other than a fen', () =>
 
     // The expiry job takes accounts in member id order: the lower's, then the higher's.
     const points = pointsOf(t);
-    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-    const expiry = points.inTransaction(async (ctx) => {
-      await points.ledger.holdAccounts(ctx, [lower.id]);
-      await pause(300);
-      await points.ledger.holdAccounts(ctx, [higher.id]);
-    });
-    await pause(100);
     const cutOff = t.app.get(CutOffService);
-    await Promise.all([expiry, points.inTransaction((ctx) => cutOff.runBatch(ctx, 100))]);
+    await betweenLocks(
+      t.dataSource,
+      points.inTransaction,
+      (ctx) => points.ledger.holdAccounts(ctx, [lower.id]),
+      (ctx) => points.ledger.holdAccounts(ctx, [higher.id]),
+      () => points.inTransaction((ctx) => cutOff.runBatch(ctx, 100)),
+    );
     for (const shopper of [lower, higher])
       expect((await w.get(shopper.token, '/me/points')).available).toBe(1_000);
   });

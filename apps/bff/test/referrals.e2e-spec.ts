@@ -5,6 +5,7 @@ import { OrderCompletionService } from '../src/modules/fulfilment/order-completi
 import { PointsLedger } from '../src/modules/points/points-ledger.service';
 import { MemberTiersService } from '../src/modules/tiers/member-tiers.service';
 import { as, fulfilmentWorld, HOUR_MS } from './support/fulfilment-fixtures';
+import { betweenLocks } from './support/lock-waits';
 import { startTestApp, TestApp } from './support/test-app';
 
 describe('邀请有礼: an invitee’s first pickup rewards both sides (GET /me/invite)', () => {
@@ -301,7 +302,6 @@ describe('邀请有礼: an invitee’s first pickup rewards both sides (GET /me/
 
   const inTransaction = <R>(work: (ctx: RequestContext) => Promise<R>) =>
     t.dataSource.transaction((manager) => work(RequestContext.forSystem('test', manager)));
-  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   it('rewards a first pickup while the inviter’s own points and growth are being written, without a deadlock', async () => {
     // The inviter checks in (points, then growth, which locks their member row) just as their
@@ -314,14 +314,13 @@ describe('邀请有礼: an invitee’s first pickup rewards both sides (GET /me/
     const tiers = t.app.get(MemberTiersService);
     const referrals = t.app.get(ReferralsService);
     const source = { type: 'check_in', id: randomUUID() };
-    const checkIn = inTransaction(async (ctx) => {
-      await ledger.grant(ctx, inviter.id, source, 5, '签到');
-      await pause(300);
-      await tiers.recordGrowth(ctx, inviter.id, source, 1);
-    });
-    await pause(100);
-    const pickup = inTransaction((ctx) => referrals.onPickedUp(ctx, invitee.id, [order.id]));
-    await expect(Promise.all([checkIn, pickup])).resolves.toBeDefined();
+    await betweenLocks(
+      t.dataSource,
+      inTransaction,
+      (ctx) => ledger.grant(ctx, inviter.id, source, 5, '签到'),
+      (ctx) => tiers.recordGrowth(ctx, inviter.id, source, 1),
+      () => inTransaction((ctx) => referrals.onPickedUp(ctx, invitee.id, [order.id])),
+    );
     expect(await fromInvites(invitee)).toEqual({ pending: 50 });
     expect(await fromInvites(inviter)).toEqual({ pending: 80 });
     expect(await available(inviter)).toBe(5);
@@ -345,24 +344,22 @@ describe('邀请有礼: an invitee’s first pickup rewards both sides (GET /me/
     return { inviter, invitee, order };
   };
   /**
-   * Runs `work` while a transaction takes the inviter's points account, then, 300 ms later, the
-   * invitee's, as the expiry job does when both have points due: work that takes the invitee's
-   * first and then waits for the inviter's would close a cycle, which PostgreSQL breaks by
-   * failing one of them.
+   * Runs `work` while a transaction takes the inviter's points account and then the invitee's,
+   * as the expiry job does when both have points due: work that takes the invitee's first and
+   * then waits for the inviter's would close a cycle, which PostgreSQL breaks by failing one.
    */
-  const whileExpiryHolds = async <R>(
+  const whileExpiryHolds = <R>(
     pair: { inviter: { id: string }; invitee: { id: string } },
     work: () => Promise<R>,
   ) => {
     const ledger = t.app.get(PointsLedger);
-    const expiry = inTransaction(async (ctx) => {
-      await ledger.holdAccounts(ctx, [pair.inviter.id]);
-      await pause(300);
-      await ledger.holdAccounts(ctx, [pair.invitee.id]);
-    });
-    await pause(100);
-    const [, result] = await Promise.all([expiry, work()]);
-    return result;
+    return betweenLocks(
+      t.dataSource,
+      inTransaction,
+      (ctx) => ledger.holdAccounts(ctx, [pair.inviter.id]),
+      (ctx) => ledger.holdAccounts(ctx, [pair.invitee.id]),
+      work,
+    );
   };
 
   it('makes an invite reward spendable as the invitee’s order completes while the expiry job takes both accounts, without a deadlock', async () => {

@@ -1,3 +1,5 @@
+import type { RequestContext } from '../../src/common/request-context';
+
 /** Runs SQL on the test's database: its DataSource, or a pg client of its own. */
 interface Queryable {
   query(sql: string, params?: unknown[]): Promise<unknown>;
@@ -24,4 +26,30 @@ export async function lockWaits(db: Queryable, count = 1, touching = ''): Promis
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   throw new Error(`fewer than ${count} statements ever waited for a lock`);
+}
+
+/**
+ * Runs `work` between the two steps of a transaction that takes locks: `first`, then, once a
+ * statement waits for a lock (the work's, on what `first` holds), `second`. The work is sure to
+ * come between them however fast or slow the machine is: work that takes what `second` wants
+ * before waiting for what `first` holds closes a cycle, which PostgreSQL breaks by failing one.
+ */
+export async function betweenLocks<R>(
+  db: Queryable,
+  inTransaction: (steps: (ctx: RequestContext) => Promise<void>) => Promise<unknown>,
+  first: (ctx: RequestContext) => Promise<unknown>,
+  second: (ctx: RequestContext) => Promise<unknown>,
+  work: () => Promise<R>,
+): Promise<R> {
+  let tookFirst!: () => void;
+  const firstTaken = new Promise<void>((resolve) => (tookFirst = resolve));
+  const holder = inTransaction(async (ctx) => {
+    await first(ctx);
+    tookFirst();
+    await lockWaits(db, 1);
+    await second(ctx);
+  });
+  await Promise.race([firstTaken, holder]);
+  const [, result] = await Promise.all([holder, work()]);
+  return result;
 }
