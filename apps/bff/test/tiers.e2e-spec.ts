@@ -1,4 +1,5 @@
 import { businessDay } from '@linli/domain';
+import { Client } from 'pg';
 import { ErrorCode } from '@linli/shared';
 import { RequestContext } from '../src/common/request-context';
 import { AppException } from '../src/common/errors/app-exception';
@@ -493,6 +494,63 @@ describe('member tiers', () => {
         '会员等级调整为金卡会员',
         '恭喜升级为钻石会员',
       ]);
+    });
+
+    it('counts growth committed while the review was already reading the members due', async () => {
+      const gold = await loginMember(t, 'retain-late-growth');
+      await grow(gold.member.id, 'late-growth-1', 2_100);
+      const clock = pointsOf(t).clock;
+      clock.advance(YEAR_MS);
+      // Thousands of members due before this one: the review's statement takes a while to
+      // reach them.
+      const [{ review_at }] = await t.dataSource.query(
+        `SELECT tier_review_at AS review_at FROM members WHERE id = $1`,
+        [gold.member.id],
+      );
+      await t.dataSource.query(
+        `INSERT INTO members (openid, nickname, invite_code, tier, tier_reached_at, tier_review_at)
+         SELECT 'late-growth-' || g, 'due', 'LG' || g, 'silver', $1::timestamptz - interval '1 year',
+                $1::timestamptz - interval '1 hour'
+         FROM generate_series(1, 4000) g`,
+        [review_at],
+      );
+      // Growth that keeps gold, committed as soon as the review's statement that locks the members
+      // due is seen running (or, if it ran too fast to be seen, after it).
+      const tiers = t.app.get(MemberTiersService);
+      const connection = t.app.get(TransactionalConnection);
+      let commit!: () => void;
+      const committing = new Promise<void>((resolve) => (commit = resolve));
+      const growing = connection.withTransaction(RequestContext.forSystem('test'), async (ctx) => {
+        await tiers.recordGrowth(
+          ctx,
+          gold.member.id,
+          { type: 'order', id: 'late-growth-2' },
+          1_300,
+        );
+        await committing;
+      });
+      const observer = new Client({ connectionString: t.database.url });
+      await observer.connect();
+      try {
+        // Sent now (a supertest request goes out once it is awaited or then'd).
+        const review = runRetention().then((res) => res);
+        for (let asked = 0; asked < 10_000; asked++) {
+          const { rows } = await observer.query(
+            `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND state = 'active'
+               AND query LIKE '%FOR UPDATE SKIP LOCKED%' AND pid <> pg_backend_pid()`,
+          );
+          if (rows.length > 0) break;
+        }
+        commit();
+        await growing;
+        await review;
+      } finally {
+        await observer.end();
+      }
+      // Passed over while its row was held, or reviewed with the growth: gold either way.
+      await runRetention();
+      const card = await memberCard(gold.accessToken);
+      expect(card.body).toMatchObject({ tier: 'gold', growth: 1_300 });
     });
 
     it('holds a manual tier as a floor until its end date', async () => {

@@ -127,29 +127,36 @@ export class MemberTiersService {
    * alone kept is reviewed again when the floor ends. The job runs after an
    * anniversary: growth earned just after reaching the tier still counts, though more than 12
    * months old by then, and so does growth earned since the anniversary (on its day, as the
-   * card shows it), which may have reached the tier again. Set-based: one read and two writes
+   * card shows it), which may have reached the tier again. Set-based: two reads and two writes
    * per batch, whatever its size.
    */
   async reviewDue(ctx: RequestContext, limit: number): Promise<number> {
     const now = this.clock.now();
-    const due = await this.connection.query<{
+    const locked = await this.connection.query<{
       id: string;
       tier: MemberTier;
       tier_review_at: Date;
       manual_tier: MemberTier | null;
       manual_tier_until: Date | null;
-      growth: number;
     }>(
       ctx,
-      `WITH due AS (
-         SELECT id, tier, tier_review_at, manual_tier, manual_tier_until FROM members
-         WHERE tier_review_at <= $1 ORDER BY tier_review_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-       SELECT due.*, COALESCE((SELECT SUM(g.amount) FROM growth_events g
-                               WHERE g.member_id = due.id
-                                 AND g.occurred_at > ${yearBefore('due.tier_review_at')}), 0)::int AS growth
-       FROM due`,
+      `SELECT id, tier, tier_review_at, manual_tier, manual_tier_until FROM members
+       WHERE tier_review_at <= $1 ORDER BY tier_review_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
       [now, limit],
     );
+    if (locked.length === 0) return 0;
+    // The growth in a statement of its own, after the rows are locked: the statement that locks
+    // them reads with the snapshot it started with, which misses growth committed while it ran.
+    const growth = await this.connection.query<{ id: string; growth: number }>(
+      ctx,
+      `SELECT due.id, COALESCE((SELECT SUM(g.amount) FROM growth_events g
+                                WHERE g.member_id = due.id
+                                  AND g.occurred_at > ${yearBefore('due.tier_review_at')}), 0)::int AS growth
+       FROM unnest($1::uuid[], $2::timestamptz[]) AS due(id, tier_review_at)`,
+      [locked.map((m) => m.id), locked.map((m) => m.tier_review_at)],
+    );
+    const growthOf = new Map(growth.map((g) => [g.id, g.growth]));
+    const due = locked.map((m) => ({ ...m, growth: growthOf.get(m.id) ?? 0 }));
     if (due.length === 0) return 0;
     const { version, tiers } = await this.rules.current(ctx);
     const indexOf = (tier: MemberTier | null) =>
