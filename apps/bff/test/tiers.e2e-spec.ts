@@ -656,6 +656,34 @@ describe('member tiers', () => {
       });
     });
 
+    it('reviews a tier kept by a manual floor when an operator ends the floor sooner', async () => {
+      const partner = await loginMember(t, 'retain-partner-ended');
+      const clock = pointsOf(t).clock;
+      const setFloor = (tier: string, until: string) =>
+        t
+          .http()
+          .post(`/api/v1/admin/members/${partner.member.id}/tier`)
+          .set(as(admin))
+          .send({ tier, until, reason: '社区合伙人' })
+          .expect(200);
+      await setFloor('gold', businessDay(new Date(clock.now().getTime() + 2 * YEAR_MS)));
+      clock.advance(YEAR_MS);
+      await runRetention();
+      expect((await memberCard(partner.accessToken)).body.tier).toBe('gold');
+
+      // The partnership ends: the floor goes down to the base tier, until tomorrow.
+      await setFloor('regular', businessDay(new Date(clock.now().getTime() + DAY_MS)));
+      clock.advance(2 * DAY_MS);
+      await runRetention();
+      const card = await memberCard(partner.accessToken);
+      expect(card.body.tier).toBe('silver');
+      expect(card.body.history[0]).toMatchObject({
+        from: 'gold',
+        to: 'silver',
+        reason: 'retention',
+      });
+    });
+
     it('grants the entry gifts of the thresholds growth crosses under a manual tier, once each', async () => {
       const m = await loginMember(t, 'manual-then-growth');
       const until = businessDay(new Date(pointsOf(t).clock.now().getTime() + 2 * YEAR_MS));

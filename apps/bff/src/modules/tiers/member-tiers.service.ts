@@ -279,9 +279,14 @@ export class MemberTiersService {
     if (!member) throw AppException.notFound('Member');
     const { version, tiers } = await this.rules.current(ctx);
     const rank = (code: MemberTier) => tiers.findIndex((t) => t.code === code);
+    // A review put off until the end of the floor that alone kept the tier comes at the end of
+    // this one, when that is sooner.
     await this.connection.query(
       ctx,
-      `UPDATE members SET manual_tier = $2, manual_tier_until = $3 WHERE id = $1`,
+      `UPDATE members SET manual_tier = $2, manual_tier_until = $3,
+              tier_review_at = CASE WHEN tier_review_at = manual_tier_until
+                                    THEN LEAST(tier_review_at, $3) ELSE tier_review_at END
+       WHERE id = $1`,
       [memberId, tier, until],
     );
     if (rank(tier) > rank(member.tier)) {
