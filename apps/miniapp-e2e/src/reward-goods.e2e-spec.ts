@@ -138,6 +138,10 @@ describe('journey: a neighbour trades points for goods and collects them from th
     // The limit counts it no more: the board offers the goods again.
     await waitForText(board.locator('.reward-redeem'), '兑换');
     await screenshot(page, 'journey-reward-goods-cancelled.png');
+    // 我的积分 says where the points went and why they came back.
+    await page.goto(`${stack.h5Url}/#/subpackages/member/points/index`);
+    await waitForText(page.locator('.points-entry__title').first(), '兑换取消退回');
+    await waitForText(page.locator('.points-entry__title').nth(1), '积分兑换');
 
     // The leader confirms it late, and is told it was taken back.
     await leaderPage.locator('.reward-arrived').click();

@@ -29,14 +29,21 @@ const ENTRY_LABELS: Record<PointsEntryType, string> = {
   adjust: '平台调整',
 };
 
+/** Entries whose source says more than their type: an order's points, the rewards mall's. */
+const SOURCE_LABELS: Partial<Record<PointsEntryType, Record<string, string>>> = {
+  earn: { order: '购物获得' },
+  spend: { redemption: '积分兑换' },
+  return: { redemption: '兑换取消退回' },
+};
+
 /**
- * Points earned by an order say so; the others (gifts, rewards) go by their type. Points still
- * on their way (an order's, or an invite's, until the order completes) say that too (待到账).
+ * Points earned by an order, spent in the rewards mall or given back when goods from it are
+ * taken back say so; the others (gifts, rewards) go by their type. Points still on their way
+ * (an order's, or an invite's, until the order completes) say that too (待到账).
  */
 function entryLabel(entry: PointsEntry): string {
   if (entry.pending && entry.type !== 'earn') return '待到账积分取消';
-  const label =
-    entry.type === 'earn' && entry.sourceType === 'order' ? '购物获得' : ENTRY_LABELS[entry.type];
+  const label = SOURCE_LABELS[entry.type]?.[entry.sourceType] ?? ENTRY_LABELS[entry.type];
   return entry.pending ? `${label}（待到账）` : label;
 }
 
