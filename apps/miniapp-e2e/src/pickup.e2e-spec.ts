@@ -1,4 +1,4 @@
-import type { Locator } from 'playwright-core';
+import type { Locator, Route } from 'playwright-core';
 import { logInAs, useJourney } from './support/journey';
 import { screenshot, waitForText } from './support/screen';
 import { cutOffAndDispatch, liveGroupBuy, paidOrder } from './support/group-buys';
@@ -184,54 +184,72 @@ describe('journey: a leader hands over an order at the pickup point', () => {
     await screenshot(page, 'journey-leader-batch-verify.png');
   });
 
-  it('says 核销成功 when the leader taps again after the answer to a verification was lost', async () => {
-    const { stack } = journey;
-    const admin = await operator(stack);
-    const { pointId, leader } = await pointLedBy(
-      stack,
-      admin,
-      '古荡',
-      { name: '古荡自提点', address: '古墩路 6 号', latitude: 30.281, longitude: 120.112 },
-      { name: 'zhoujie', realName: '周姐' },
-    );
-    const rice = await liveGroupBuy(stack, admin, {
-      product: '五常大米',
-      sku: '5 公斤',
-      priceFen: 9_900,
-      title: '五常大米 团购',
-      groupPriceFen: 8_900,
-      perMemberLimit: 2,
-      minBuyers: 1,
-      pickupPointIds: [pointId],
-    });
-    const shopper = await shopperAt(stack, 'wuge', pointId);
-    const orderId = await paidOrder(stack, shopper.auth, rice.id, 'journey-lost-verify');
-    const batchId = await cutOffAndDispatch(stack, admin, rice.id);
-    await stack.api('POST', `/leader/deliveries/${batchId}/receive`, undefined, leader.auth);
-    const [{ pickup_code: code }] = (await stack.sql(
-      `SELECT pickup_code FROM orders WHERE id = $1`,
-      [orderId],
-    )) as { pickup_code: string }[];
+  it.each([
+    {
+      lost: 'the connection was reset',
+      point: { name: '古荡自提点', address: '古墩路 6 号', latitude: 30.281, longitude: 120.112 },
+      leader: { name: 'zhoujie', realName: '周姐' },
+      shopper: 'wuge',
+      lose: (route: Route) => route.abort('connectionreset'),
+    },
+    {
+      lost: 'a gateway answered with its own 504 page',
+      point: { name: '古荡北自提点', address: '古墩路 8 号', latitude: 30.283, longitude: 120.113 },
+      leader: { name: 'qianjie', realName: '钱姐' },
+      shopper: 'liuge',
+      lose: (route: Route) =>
+        route.fulfill({ status: 504, contentType: 'text/html', body: '<h1>Gateway Time-out</h1>' }),
+    },
+  ])(
+    'says 核销成功 when the leader taps again after the answer to a verification was lost ($lost)',
+    async ({ point, leader: leaderName, shopper: shopperName, lose }) => {
+      const { stack } = journey;
+      const admin = await operator(stack);
+      const { pointId, leader } = await pointLedBy(stack, admin, '古荡', point, leaderName);
+      const rice = await liveGroupBuy(stack, admin, {
+        product: '五常大米',
+        sku: '5 公斤',
+        priceFen: 9_900,
+        title: '五常大米 团购',
+        groupPriceFen: 8_900,
+        perMemberLimit: 2,
+        minBuyers: 1,
+        pickupPointIds: [pointId],
+      });
+      const shopper = await shopperAt(stack, shopperName, pointId);
+      const orderId = await paidOrder(
+        stack,
+        shopper.auth,
+        rice.id,
+        `journey-lost-verify-${shopperName}`,
+      );
+      const batchId = await cutOffAndDispatch(stack, admin, rice.id);
+      await stack.api('POST', `/leader/deliveries/${batchId}/receive`, undefined, leader.auth);
+      const [{ pickup_code: code }] = (await stack.sql(
+        `SELECT pickup_code FROM orders WHERE id = $1`,
+        [orderId],
+      )) as { pickup_code: string }[];
 
-    const page = await journey.newPage();
-    await logInAs(page, stack, 'zhoujie');
-    await page.goto(`${stack.h5Url}/#/subpackages/leader/verify/index`);
-    // The goods are handed over, but the answer is lost on the way back.
-    const verifying = (url: URL) => url.pathname.endsWith('/leader/pickups/verify');
-    await page.route(verifying, async (route) => {
-      await route.fetch();
-      await route.abort('connectionreset');
-    });
-    await page.locator('.verify-code-input input').fill(code);
-    await page.locator('.verify-submit').click();
-    await page.locator('.verify-error').waitFor();
-    await page.unroute(verifying);
-    await page.locator('.verify-code-input input').fill(code);
-    await page.locator('.verify-submit').click();
-    const latest = page.locator('.verify-result').first();
-    await waitForText(latest.locator('.leader-card__title'), code);
-    await waitForText(latest.locator('.verify-ok, .leader-muted'), '核销成功');
-  });
+      const page = await journey.newPage();
+      await logInAs(page, stack, leaderName.name);
+      await page.goto(`${stack.h5Url}/#/subpackages/leader/verify/index`);
+      // The goods are handed over, but the answer is lost on the way back.
+      const verifying = (url: URL) => url.pathname.endsWith('/leader/pickups/verify');
+      await page.route(verifying, async (route) => {
+        await route.fetch();
+        await lose(route);
+      });
+      await page.locator('.verify-code-input input').fill(code);
+      await page.locator('.verify-submit').click();
+      await page.locator('.verify-error').waitFor();
+      await page.unroute(verifying);
+      await page.locator('.verify-code-input input').fill(code);
+      await page.locator('.verify-submit').click();
+      const latest = page.locator('.verify-result').first();
+      await waitForText(latest.locator('.leader-card__title'), code);
+      await waitForText(latest.locator('.verify-ok, .leader-muted'), '核销成功');
+    },
+  );
 
   it('shows a leader every waiting order, delivery and withdrawal as they scroll past the first page', async () => {
     const { stack } = journey;

@@ -22,9 +22,9 @@ import { emptyList, type ListReader, type PagedList, pagedList } from './paged-l
 
 const PAGE_SIZE = 20;
 /**
- * The key of each pickup verification sent but not answered, by what it asks: tried again after
- * a lost answer, it gets that answer (handed over just now), not 已核销过 as for goods taken
- * long ago.
+ * The key of each pickup verification sent and not answered with success, by what it asks:
+ * tried again after a lost answer, it gets that answer (handed over just now), not 已核销过 as
+ * for goods taken long ago.
  */
 const unansweredVerifications = new Map<string, string>();
 
@@ -200,8 +200,8 @@ export const useLeaderStore = create<LeaderState>()((set, get) => {
         unansweredVerifications.delete(asked);
         outcome = { input, result, error: null, paused: false };
       } catch (error) {
-        if (!(error instanceof ApiError && error.code === ErrorCode.NetworkError))
-          unansweredVerifications.delete(asked);
+        // The key is kept whatever the failure: a refusal stored nothing under it, and an answer
+        // a gateway replaced (a 502 or 504 page) may hide goods handed over just now.
         outcome = {
           input,
           result: null,
