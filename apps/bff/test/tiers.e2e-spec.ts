@@ -350,6 +350,23 @@ describe('member tiers', () => {
   });
 
   describe('growth, upgrades and the member card', () => {
+    it('lists two upgrades made in one transaction newest first', async () => {
+      const m = await loginMember(t, 'tier-two-steps');
+      const tiers = t.app.get(MemberTiersService);
+      // One batch completes two of the member's orders: silver with the first, gold with the second.
+      await t.app
+        .get(TransactionalConnection)
+        .withTransaction(RequestContext.forSystem('test'), async (ctx) => {
+          await tiers.recordGrowth(ctx, m.member.id, { type: 'order', id: 'two-steps-1' }, 600);
+          await tiers.recordGrowth(ctx, m.member.id, { type: 'order', id: 'two-steps-2' }, 1_500);
+        });
+      const card = await memberCard(m.accessToken);
+      expect(card.body.history.map((h: { from: string; to: string }) => [h.from, h.to])).toEqual([
+        ['silver', 'gold'],
+        ['regular', 'silver'],
+      ]);
+    });
+
     it('upgrades at once, grants entry gifts of skipped tiers once, and shows it on the card', async () => {
       const m = await loginMember(t, 'tier-climber');
       const versions = await t.http().get('/api/v1/admin/tier-rules').set(as(admin)).expect(200);

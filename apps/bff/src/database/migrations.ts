@@ -38,6 +38,7 @@ import { TierRulesBasedOn1767600000000 } from './migrations/1767600000000-tier-r
 import { MemberDayCampaigns1767700000000 } from './migrations/1767700000000-member-day-campaigns';
 import { ExpiryEntriesIndex1767800000000 } from './migrations/1767800000000-expiry-entries-index';
 import { AdminLoginAddresses1767900000000 } from './migrations/1767900000000-admin-login-addresses';
+import { TierChangesInOrder1768000000000 } from './migrations/1768000000000-tier-changes-in-order';
 
 /** In the order they run; a migration that has landed is never edited. */
 export const MIGRATIONS = [
@@ -81,4 +82,5 @@ export const MIGRATIONS = [
   MemberDayCampaigns1767700000000,
   ExpiryEntriesIndex1767800000000,
   AdminLoginAddresses1767900000000,
+  TierChangesInOrder1768000000000,
 ];
