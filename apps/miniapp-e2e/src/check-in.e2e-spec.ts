@@ -26,7 +26,8 @@ describe('journey: a neighbour checks in every day', () => {
     await page.locator('.mine-check-in-link').click();
     await waitForText(page.locator('.check-in-head__days'), '2');
     await waitForText(page.locator('.check-in-head__next'), '再连续签到 1 天，额外得 10 积分');
-    await waitForText(page.locator('.check-in-button'), '签到 +5 积分');
+    // Today's check-in is the one that earns the bonus: the button counts it.
+    await waitForText(page.locator('.check-in-button'), '签到 +15 积分');
     await waitForText(
       page.locator('.check-in-rules'),
       '每日签到 +5 积分 · +1 成长值；连续签到第 3 天再 +10，第 7 天再 +30，之后重新计算',

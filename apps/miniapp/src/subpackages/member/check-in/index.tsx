@@ -88,6 +88,9 @@ export default function CheckInPage() {
     return <NotLoaded error={error} loading={loading} onRetry={() => void showMonth()} />;
 
   const done = calendar.checkedInToday;
+  // What checking in now earns: the day's points, and the streak bonus when today reaches it.
+  const todayEarns =
+    calendar.rules.points + (calendar.nextBonus?.inDays === 1 ? calendar.nextBonus.points : 0);
   const today = done ? calendar.days.find((d) => d.day === calendar.today) : undefined;
   const onCheckIn = async () => {
     const checkedIn = await checkIn();
@@ -113,7 +116,7 @@ export default function CheckInPage() {
           loading={checkingIn}
           onClick={() => void onCheckIn()}
         >
-          {done ? '今日已签到' : `签到 +${calendar.rules.points} 积分`}
+          {done ? '今日已签到' : `签到 +${todayEarns} 积分`}
         </Button>
         {done && result?.day === calendar.today ? (
           <Text className="check-in-head__result">
