@@ -782,6 +782,44 @@ describe('fulfilment: who may do what', () => {
     expect(invalid.body.error.code).toBe(ErrorCode.ValidationFailed);
   });
 
+  it('refuses an application for a second point made while the first is being approved', async () => {
+    const [first, second] = [await createPoint(t), await createPoint(t)];
+    const login = await loginMember(t, 'apply-while-approved');
+    const apply = (pickupPointId: string) =>
+      t
+        .http()
+        .post('/api/v1/leader/applications')
+        .set(as(login.accessToken))
+        .send({ pickupPointId, realName: '李叔', phone: '13900000000' });
+    const pending = (await apply(first.id).expect(201)).body.id;
+    // The operator's approval has written, and not committed yet, when the second comes.
+    const approving = t.dataSource.createQueryRunner();
+    await approving.connect();
+    await approving.startTransaction();
+    try {
+      await approving.query(`UPDATE leader_applications SET status = 'approved' WHERE id = $1`, [
+        pending,
+      ]);
+      await approving.query(`UPDATE pickup_points SET leader_member_id = $2 WHERE id = $1`, [
+        first.id,
+        login.member.id,
+      ]);
+      const applying = apply(second.id).then((res) => res);
+      await lockWaits(t.dataSource, 1, 'leader_applications');
+      await approving.commitTransaction();
+      const res = await applying;
+      expect([res.status, res.body.error?.code]).toEqual([409, ErrorCode.AlreadyLeader]);
+    } finally {
+      if (approving.isTransactionActive) await approving.rollbackTransaction();
+      await approving.release();
+    }
+    const [{ n }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM leader_applications WHERE member_id = $1 AND status = 'pending'`,
+      [login.member.id],
+    );
+    expect(n).toBe(0);
+  });
+
   it('never leaves an application waiting for a point whose leader was approved meanwhile', async () => {
     const taken = await createPoint(t);
     const elsewhere = await createPoint(t);

@@ -94,12 +94,6 @@ export class LeadersService {
       throw AppException.notFound('Pickup point', { pickupPointId: request.pickupPointId });
     if (point.leader_member_id === ctx.memberId) throw alreadyLeader();
     if (point.leader_member_id) throw pickupPointTaken(request.pickupPointId);
-    const leads = await this.connection.query(
-      ctx,
-      `SELECT 1 FROM pickup_points WHERE leader_member_id = $1`,
-      [ctx.memberId],
-    );
-    if (leads.length > 0) throw alreadyLeader();
     const inserted = await this.connection.query<{ id: string }>(
       ctx,
       `INSERT INTO leader_applications (member_id, pickup_point_id, real_name, phone, note)
@@ -107,6 +101,14 @@ export class LeadersService {
       [ctx.memberId, request.pickupPointId, request.realName, request.phone, request.note ?? ''],
     );
     if (inserted.length === 0) throw applicationPending();
+    // After the insert: it waits for a decision on the member's application still pending, and
+    // this statement then sees an approval that made them another point's leader.
+    const leads = await this.connection.query(
+      ctx,
+      `SELECT 1 FROM pickup_points WHERE leader_member_id = $1`,
+      [ctx.memberId],
+    );
+    if (leads.length > 0) throw alreadyLeader();
     return this.get(ctx, inserted[0].id);
   }
 
