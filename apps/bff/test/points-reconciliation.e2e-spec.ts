@@ -1,5 +1,7 @@
 import { ErrorCode } from '@linli/shared';
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { lockWaits } from './support/lock-waits';
 import { loginAdmin, loginMember, startTestApp, TestApp } from './support/test-app';
 
 describe('points reconciliation, slice by slice (job reconcile-points)', () => {
@@ -173,5 +175,54 @@ describe('points reconciliation, slice by slice (job reconcile-points)', () => {
     } finally {
       await t.dataSource.query(`DELETE FROM point_lots WHERE source_type = 'stray'`);
     }
+  });
+});
+
+describe('points reconciliation: a slice slower than requests may be', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    // Requests' statements may take 1 s, and the client waits 2 s for an answer.
+    t = await startTestApp({ DB_STATEMENT_TIMEOUT_MS: '1000' });
+    const neighbour = await loginMember(t, 'reconcile-slow');
+    await t.dataSource.query(`INSERT INTO point_accounts (member_id) VALUES ($1)`, [
+      neighbour.member.id,
+    ]);
+  });
+  afterAll(() => t.close());
+
+  it('waits for a slice that takes longer than a request may, and finishes the run', async () => {
+    const admin = await loginAdmin(t);
+    // The ledger is slow to read: another session holds its allocations for 4 s.
+    const holder = new Client({ connectionString: t.database.url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE point_allocations IN ACCESS EXCLUSIVE MODE');
+      const running = t
+        .http()
+        .post('/api/v1/admin/jobs/reconcile-points/run')
+        .auth(admin, { type: 'bearer' })
+        .then((res) => res);
+      await lockWaits(t.dataSource, 1, 'point_allocations');
+      await new Promise((resolve) => setTimeout(resolve, 4_000));
+      await holder.query('COMMIT');
+      const run = await running;
+      expect([run.status, run.body.status]).toEqual([200, 'succeeded']);
+    } finally {
+      await holder.end();
+    }
+    const report = await t
+      .http()
+      .get('/api/v1/admin/points/reconciliations/latest')
+      .auth(admin, { type: 'bearer' })
+      .expect(200);
+    expect(report.body).toMatchObject({ finishedAt: expect.any(String), mismatchedAccounts: 0 });
+    // No connection was handed back to the pool with its transaction still open.
+    const leftOpen = await t.dataSource.query(
+      `SELECT pid FROM pg_stat_activity
+       WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
+    );
+    expect(leftOpen).toEqual([]);
   });
 });

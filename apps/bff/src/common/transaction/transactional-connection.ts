@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Client, QueryConfig, QueryResultRow } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { RequestContext } from '../request-context';
 import { queryRows } from './query-rows';
@@ -28,6 +29,31 @@ export class TransactionalConnection {
     parameters?: unknown[],
   ): Promise<T[]> {
     return queryRows<T>(this.manager(ctx), sql, parameters);
+  }
+
+  /**
+   * A statement of the context's transaction that may take up to `timeoutMs`, longer than
+   * requests' statements may: the server's statement timeout is raised for the rest of the
+   * transaction, and the client waits as long for the answer (it gives up on a statement after
+   * the requests' timeout otherwise, whatever the server allows).
+   */
+  async longQuery<T = Record<string, unknown>>(
+    ctx: RequestContext,
+    sql: string,
+    parameters: unknown[],
+    timeoutMs: number,
+  ): Promise<T[]> {
+    const runner = ctx.manager?.queryRunner;
+    if (!runner?.isTransactionActive) throw new Error('A long statement must run in a transaction');
+    await this.query(ctx, `SELECT set_config('statement_timeout', $1, true)`, [`${timeoutMs}ms`]);
+    // The transaction's own connection: a runner already connected answers with it.
+    const client = (await runner.connect()) as Client;
+    const result = await client.query<QueryResultRow>({
+      text: sql,
+      values: parameters,
+      query_timeout: timeoutMs + 1_000,
+    } as QueryConfig);
+    return result.rows as T[];
   }
 
   /**

@@ -62,7 +62,7 @@ const EVERY_ACCOUNT = problemsIn(`SELECT member_id FROM point_accounts`);
  */
 export const MISMATCHES_KEPT = 1_000;
 /** How long one slice's check may take in the nightly run. */
-const SLICE_TIMEOUT = '5min';
+const SLICE_TIMEOUT_MS = 5 * 60_000;
 const THESE_ACCOUNTS = problemsIn(`SELECT unnest($1::uuid[]) AS member_id`);
 
 interface RunRow {
@@ -126,8 +126,8 @@ export class PointsReconciliationService {
     const ids = slice.map((a) => a.member_id);
     // Reading a slice's ledger from disk (cold, after a restart) can outlast the statement
     // timeout requests have; the nightly run waits for it.
-    await this.connection.query(ctx, `SET LOCAL statement_timeout = '${SLICE_TIMEOUT}'`);
-    const found = ids.length > 0 ? await this.mismatches(ctx, THESE_ACCOUNTS, [ids]) : [];
+    const found =
+      ids.length > 0 ? await this.mismatches(ctx, THESE_ACCOUNTS, [ids], SLICE_TIMEOUT_MS) : [];
     const [after] = await this.connection.query<RunRow>(
       ctx,
       `UPDATE points_reconciliations
@@ -162,16 +162,18 @@ export class PointsReconciliationService {
     return this.toRun(ctx, row);
   }
 
+  /** The accounts' problems, by a statement that may take `timeoutMs` when it is given. */
   private async mismatches(
     ctx: RequestContext,
     sql: string,
     params: unknown[],
+    timeoutMs?: number,
   ): Promise<ReconciliationMismatch[]> {
-    const problems = await this.connection.query<{ member_id: string; problem: string }>(
-      ctx,
-      sql,
-      params,
-    );
+    type Problem = { member_id: string; problem: string };
+    const problems =
+      timeoutMs === undefined
+        ? await this.connection.query<Problem>(ctx, sql, params)
+        : await this.connection.longQuery<Problem>(ctx, sql, params, timeoutMs);
     const byMember = new Map<string, string[]>();
     for (const { member_id, problem } of problems) {
       byMember.set(member_id, [...(byMember.get(member_id) ?? []), problem]);
