@@ -5,6 +5,7 @@ import { RequestContext } from '../src/common/request-context';
 import { TransactionalConnection } from '../src/common/transaction/transactional-connection';
 import { PurgeIdempotencyKeysJob } from '../src/modules/jobs/housekeeping.jobs';
 import { JobRunner } from '../src/modules/jobs/job-runner.service';
+import { lockWaits } from './support/lock-waits';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { loginAdmin, loginMember, startTestApp, TestApp } from './support/test-app';
 
@@ -487,5 +488,48 @@ describe('when the BFF stops while a job runs', () => {
       `SELECT pg_try_advisory_lock(hashtextextended('linli:job:purge-idempotency-keys', 0)) AS locked`,
     );
     expect(lock.rows[0].locked).toBe(true);
+  });
+});
+
+describe('when the BFF stops while a job is starting', () => {
+  let database: TestDatabase;
+  let t: TestApp;
+  let other: Client;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    t = await startTestApp({}, { database });
+    other = new Client({ connectionString: database.url });
+    await other.connect();
+  });
+  afterAll(async () => {
+    await other.end();
+    await database.drop();
+  });
+
+  it('runs no batch of a run that gets under way once stopping has begun', async () => {
+    await t.dataSource.query(
+      `INSERT INTO idempotency_keys (scope, key, fingerprint, created_at)
+       SELECT 'member:starting', 'old-' || g, 'f', now() - interval '3 days' FROM generate_series(1, 12000) g`,
+    );
+    // The run has its lock and waits to record its start while the BFF begins to stop.
+    await other.query('BEGIN');
+    await other.query('LOCK TABLE job_runs IN EXCLUSIVE MODE');
+    const running = t.app
+      .get(JobRunner)
+      .run('purge-idempotency-keys', 'schedule')
+      .then(
+        () => 'finished',
+        (error: Error) => error.message,
+      );
+    await lockWaits(t.dataSource, 1, 'job_runs');
+    const closing = t.app.close();
+    await sleep(500);
+    await other.query('COMMIT');
+    await closing;
+    expect(await running).toMatch(/stop/i);
+    const left = await other.query(
+      `SELECT count(*)::int AS n FROM idempotency_keys WHERE scope = 'member:starting'`,
+    );
+    expect(left.rows[0].n).toBe(12000);
   });
 });

@@ -208,12 +208,14 @@ export class JobRunner {
     let batches = 0;
     try {
       for (;;) {
+        // Before every batch, the first too: a run that got its lock as the BFF began to stop
+        // starts none.
+        if (this.stopping) throw this.stoppedError(job.name);
         if (batches > 0) await stillLocked();
         const count = await this.runBatch(job, id);
         processed += count;
         batches += 1;
         if (count < job.batchSize) break;
-        if (this.stopping) throw this.stoppedError(job.name);
       }
     } catch (error) {
       await this.dataSource.query(
