@@ -252,6 +252,13 @@ describe('journey: shared phones, slow networks and lost answers', () => {
     expect(await page.locator('.checkout-error').innerText()).toMatch(
       /^网络不太好，请稍后再试，订单保留至 \d{2}:\d{2}，可再次支付$/,
     );
+    // While it is kept, the basket stays what was ordered: a changed one would be a second order.
+    await waitForText(page.locator('.checkout-submit'), '继续支付 ¥58.00');
+    await page.locator('.checkout-kept').waitFor();
+    await page.locator('.checkout-quantity .nut-inputnumber-add').click();
+    await page.waitForTimeout(500);
+    expect(await page.locator('.checkout-quantity input').inputValue()).toBe('1');
+    await waitForText(page.locator('.checkout-submit'), '继续支付 ¥58.00');
     await page.unroute(paying);
     // The shopper comes back to it after its time to pay ran out, and it was cancelled.
     await stack.sql(
@@ -262,6 +269,8 @@ describe('journey: shared phones, slow networks and lost answers', () => {
     await page.locator('.checkout-submit').click();
     await waitForText(page.locator('.checkout-error'), '订单已超时取消，可重新下单');
     expect(page.url()).toContain('/subpackages/shop/checkout/index');
+    expect(await page.locator('.checkout-kept').count()).toBe(0);
+    await waitForText(page.locator('.checkout-submit'), '提交订单并支付 ¥58.00');
     await page.locator('.checkout-submit').click();
     await waitForText(page.locator('.order-state').first(), '已支付', 15_000);
     const orders = await stack.api<{ items: { state: string }[] }>(

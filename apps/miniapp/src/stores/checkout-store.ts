@@ -46,6 +46,12 @@ interface CheckoutState {
   idempotencyKey: string;
   submitting: boolean;
   error: string | null;
+  /**
+   * The order placed and not paid (paying failed or was given up): paying again pays it, and
+   * the basket cannot change while it is kept, for a changed one would be a second order beside
+   * it, refused the coupon and the points it holds and counted against the limit.
+   */
+  keptOrder: { id: string; expiresAt: string } | null;
   start(campaign: ShopperCampaign): Promise<void>;
   setQuantity(quantity: number): Promise<void>;
   setUsePoints(usePoints: boolean): Promise<void>;
@@ -71,6 +77,7 @@ const EMPTY: Pick<
   | 'quote'
   | 'submitting'
   | 'error'
+  | 'keptOrder'
 > = {
   campaign: null,
   quantity: 1,
@@ -82,6 +89,7 @@ const EMPTY: Pick<
   quote: null,
   submitting: false,
   error: null,
+  keptOrder: null,
 };
 
 export const useCheckoutStore = create<CheckoutState>()((set, get) => {
@@ -149,6 +157,7 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
         couponId: null,
         quote: null,
         error: null,
+        keptOrder: null,
         idempotencyKey: newIdempotencyKey(),
       });
       await refreshSavings();
@@ -156,7 +165,8 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
     },
 
     async setQuantity(quantity) {
-      const { campaign } = get();
+      const { campaign, keptOrder } = get();
+      if (keptOrder) return;
       const limit = campaign ? mayStillBuy(campaign) : 1;
       set({
         quantity: Math.max(1, Math.min(limit, quantity)),
@@ -166,11 +176,13 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
     },
 
     async setUsePoints(usePoints) {
+      if (get().keptOrder) return;
       set({ usePoints, idempotencyKey: newIdempotencyKey() });
       await refreshQuote();
     },
 
     async setCoupon(couponId) {
+      if (get().keptOrder) return;
       set({ couponId, idempotencyKey: newIdempotencyKey() });
       await refreshQuote();
     },
@@ -178,6 +190,9 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
     retryQuote: refreshQuote,
 
     async reloadSavings() {
+      // The kept order holds what it was placed with: its points and coupon are gone from the
+      // wallet, which would change the basket.
+      if (get().keptOrder) return;
       const before = JSON.stringify(requestBody());
       await refreshSavings();
       // An order already sent with this key keeps it, unless what is ordered has changed.
@@ -197,7 +212,7 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
           get().idempotencyKey,
         );
         const afterPaying = await payOrder(placed.id);
-        set({ submitting: false });
+        set({ submitting: false, keptOrder: null });
         return afterPaying;
       } catch (error) {
         if (
@@ -218,17 +233,19 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
           set({
             idempotencyKey: newIdempotencyKey(),
             submitting: false,
+            keptOrder: null,
             error: '订单已超时取消，可重新下单',
           });
           return null;
         }
         if (now && now.state !== 'pending_payment') {
-          set({ submitting: false });
+          set({ submitting: false, keptOrder: null });
           return now;
         }
         // A placed order waits until its deadline: paying again here or from 订单 pays that one.
         set({
           submitting: false,
+          keptOrder: placed ? { id: placed.id, expiresAt: placed.expiresAt } : get().keptOrder,
           error: placed
             ? unpaidMessage(error, placed.expiresAt)
             : campaignMessageFor(error, '下单失败，请重试'),

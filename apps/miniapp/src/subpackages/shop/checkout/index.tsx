@@ -30,6 +30,7 @@ export default function CheckoutPage() {
     quote,
     submitting,
     error,
+    keptOrder,
     setQuantity,
     setUsePoints,
     setCoupon,
@@ -95,6 +96,7 @@ export default function CheckoutPage() {
             value={quantity}
             min={1}
             max={mayStillBuy(campaign)}
+            disabled={keptOrder !== null}
             onChange={(value) => void setQuantity(Number(value))}
           />
         </View>
@@ -113,7 +115,7 @@ export default function CheckoutPage() {
           <Switch
             className="checkout-points"
             checked={usePoints}
-            disabled={pointsAvailable === 0}
+            disabled={pointsAvailable === 0 || keptOrder !== null}
             onChange={(checked) => void setUsePoints(checked)}
           />
         </View>
@@ -124,7 +126,7 @@ export default function CheckoutPage() {
               {savings === 'loading' ? '加载中' : savings === 'failed' ? '—' : '暂无可用'}
             </Text>
           ) : (
-            <View className="chips">
+            <View className={`chips ${keptOrder ? 'is-disabled' : ''}`}>
               <Text
                 className={`chip checkout-coupon ${couponId === null ? 'is-active' : ''}`}
                 onClick={() => void setCoupon(null)}
@@ -171,6 +173,11 @@ export default function CheckoutPage() {
         </View>
       )}
       {error && <Text className="checkout-error">{error}</Text>}
+      {keptOrder && (
+        <Text className="checkout-kept">
+          这笔订单已保留：要改数量、积分或优惠券，请先在「订单」中取消它
+        </Text>
+      )}
       {error && !quote && !submitting && (
         <Button className="checkout-retry" fill="outline" block onClick={() => void retryQuote()}>
           重新计算价格
@@ -184,7 +191,7 @@ export default function CheckoutPage() {
         disabled={!quote || couponHint !== null}
         onClick={() => void pay()}
       >
-        提交订单并支付 {quote ? yuan(quote.payable) : ''}
+        {keptOrder ? '继续支付' : '提交订单并支付'} {quote ? yuan(quote.payable) : ''}
       </Button>
     </View>
   );
