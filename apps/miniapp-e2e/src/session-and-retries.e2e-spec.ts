@@ -519,4 +519,130 @@ describe('journey: shared phones, slow networks and lost answers', () => {
     await page.waitForTimeout(300);
     expect(reads).toBe(2);
   });
+  it('counts as paid an order the cut-off confirmed while the answer to paying was lost', async () => {
+    const { stack } = journey;
+    const admin = await operator(stack);
+    const [pointId] = await pickupPoints(stack, admin, '三墩', [
+      { name: '三墩自提点', address: '三墩路 9 号', latitude: 30.3262, longitude: 120.0966 },
+    ]);
+    const campaign = await liveGroupBuy(stack, admin, {
+      product: '舟山带鱼',
+      sku: '1 斤',
+      priceFen: 4_900,
+      title: '舟山带鱼 团购',
+      groupPriceFen: 3_900,
+      perMemberLimit: 2,
+      minBuyers: 1,
+      pickupPointIds: [pointId],
+    });
+    await shopperAt(stack, 'sanduntao', pointId);
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'sanduntao');
+    await page.goto(`${stack.h5Url}/#/subpackages/shop/campaign/index?id=${campaign.id}`);
+    await page.locator('.campaign-detail-buy').click();
+    await waitForText(page.locator('.checkout-payable .checkout-row__value'), '¥39.00');
+    // The BFF takes the payment, the group-buy cuts off and is confirmed, and then the answer to
+    // paying is lost on the way back.
+    await page.route(
+      (url) => /\/api\/v1\/orders\/[^/]+\/pay$/.test(url.pathname),
+      async (route) => {
+        await route.fetch();
+        await stack.sql(`UPDATE campaigns SET cuts_off_at = now() WHERE id = $1`, [campaign.id]);
+        await stack.api('POST', '/admin/jobs/cut-off-campaigns/run', undefined, admin);
+        await route.abort('connectionreset');
+      },
+    );
+    await page.locator('.checkout-submit').click();
+    await waitForText(page.locator('.order-state').first(), '已成团', 15_000);
+    expect(page.url()).toContain('/pages/orders/index');
+  });
+
+  it('shows a cancel whose answer was lost as done, without an error', async () => {
+    const { stack } = journey;
+    const admin = await operator(stack);
+    const [pointId] = await pickupPoints(stack, admin, '申花', [
+      { name: '申花自提点', address: '申花路 2 号', latitude: 30.2962, longitude: 120.1066 },
+    ]);
+    const campaign = await liveGroupBuy(stack, admin, {
+      product: '安吉白茶',
+      sku: '100g',
+      priceFen: 9_900,
+      title: '安吉白茶 团购',
+      groupPriceFen: 8_800,
+      perMemberLimit: 2,
+      minBuyers: 1,
+      pickupPointIds: [pointId],
+    });
+    const { auth } = await shopperAt(stack, 'shenhuamei', pointId);
+    const order = await stack.api<{ id: string }>(
+      'POST',
+      '/orders',
+      { items: [{ campaignId: campaign.id, quantity: 1 }] },
+      { ...auth, 'idempotency-key': 'journey-cancel-answer-lost' },
+    );
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'shenhuamei');
+    await page.goto(`${stack.h5Url}/#/subpackages/shop/order/index?id=${order.id}`);
+    await waitForText(page.locator('.order-detail-state'), '待支付');
+    // The BFF cancels the order; its answer is lost on the way back.
+    await page.route(endsWith(`/orders/${order.id}/cancel`), async (route) => {
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    await page.locator('.order-cancel').click();
+    await page.locator('.taro-modal__foot').getByText('取消订单').click();
+    await waitForText(page.locator('.order-detail-state'), '已取消');
+    await page.waitForTimeout(500);
+    expect(await shown(page, '.order-error')).toBeNull();
+  });
+
+  it('leaves the order on screen as it is when paying another one ends after the shopper moved on', async () => {
+    const { stack } = journey;
+    const admin = await operator(stack);
+    const [pointId] = await pickupPoints(stack, admin, '翠苑三区', [
+      { name: '翠苑三区自提点', address: '翠苑街 3 号', latitude: 30.2862, longitude: 120.1166 },
+    ]);
+    const groupBuy = (product: string) =>
+      liveGroupBuy(stack, admin, {
+        product,
+        sku: '1 份',
+        priceFen: 3_000,
+        title: `${product} 团购`,
+        groupPriceFen: 2_000,
+        perMemberLimit: 2,
+        minBuyers: 1,
+        pickupPointIds: [pointId],
+      });
+    const [first, second] = [await groupBuy('桂花糕'), await groupBuy('定胜糕')];
+    const { auth } = await shopperAt(stack, 'cuiyuanli', pointId);
+    const place = (campaignId: string, quantity: number) =>
+      stack.api<{ id: string }>(
+        'POST',
+        '/orders',
+        { items: [{ campaignId, quantity }] },
+        { ...auth, 'idempotency-key': `journey-moved-on-${campaignId}` },
+      );
+    const paidLate = await place(first.id, 2);
+    const onScreen = await place(second.id, 1);
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'cuiyuanli');
+    await page.goto(`${stack.h5Url}/#/subpackages/shop/order/index?id=${paidLate.id}`);
+    await waitForText(page.locator('.order-pay__button'), '去支付 ¥40.00');
+    // Paying is slow; the shopper goes on to the other order meanwhile.
+    await page.route(endsWith(`/orders/${paidLate.id}/pay`), async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      await route.continue().catch(() => undefined);
+    });
+    const paying = page.waitForResponse((response) =>
+      response.url().endsWith(`/orders/${paidLate.id}/pay`),
+    );
+    await page.locator('.order-pay__button').click();
+    await page.goto(`${stack.h5Url}/#/subpackages/shop/order/index?id=${onScreen.id}`);
+    await waitForText(page.locator('.order-pay__button'), '去支付 ¥20.00');
+    await paying;
+    await page.waitForTimeout(1_500);
+    expect(page.url()).toContain(`id=${onScreen.id}`);
+    await waitForText(page.locator('.order-detail-state'), '待支付');
+    await waitForText(page.locator('.order-pay__button'), '去支付 ¥20.00');
+  });
 });

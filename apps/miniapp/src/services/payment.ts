@@ -1,6 +1,7 @@
 import Taro from '@tarojs/taro';
 import type { OrderView } from '@linli/api-contract';
 import { ApiError } from '@linli/api-client';
+import { ORDER_STAGES } from '@linli/domain';
 import { ErrorCode } from '@linli/shared';
 import { api } from './api';
 import { messageFor } from './error-messages';
@@ -35,9 +36,13 @@ export async function payOrder(orderId: string): Promise<OrderView> {
   return payment.order;
 }
 
-/** What the shopper is told once paying is over: only a paid order is a success. */
+/**
+ * What the shopper is told once paying is over: only a paid order is a success, and one that
+ * the cut-off has confirmed since (or that has gone further) was paid too.
+ */
 export function paymentOutcome(order: OrderView): { paid: boolean; message: string } {
-  if (order.state === 'paid') return { paid: true, message: '支付成功' };
+  if ((ORDER_STAGES.to_pick_up as readonly string[]).includes(order.state))
+    return { paid: true, message: '支付成功' };
   if (order.state === 'pending_payment')
     return { paid: false, message: '支付结果确认中，请稍后在订单中查看' };
   if (order.refunded > 0) return { paid: false, message: '团购已截团，订单已关闭，款项将原路退回' };

@@ -23,6 +23,11 @@ let askingRefund: { request: string; key: string } | null = null;
 let reviewing: { request: string; key: string } | null = null;
 /** The order whose detail was asked for last: only its answer is shown. */
 let opening: string | null = null;
+/**
+ * Whether the order page shows this order still: an action on it that ends once the shopper
+ * has gone on to another order leaves that one as it is.
+ */
+const isShown = (orderId: string) => opening === orderId;
 
 interface OrdersState {
   /** The tab of the list: the orders of one stage, or all of them (null). */
@@ -140,9 +145,10 @@ export const useOrdersStore = create<OrdersState>()((set, get) => ({
     } catch (error) {
       unpaid = unpaidMessage(error, order.expiresAt);
     }
-    await get().open(order.id);
+    // The page may show another order by now: that one is left as it is.
+    if (isShown(order.id)) await get().open(order.id);
     // A payment whose answer was lost may have gone through: only an order still unpaid says so.
-    const stillUnpaid = get().current?.state === 'pending_payment';
+    const stillUnpaid = isShown(order.id) && get().current?.state === 'pending_payment';
     set({ submitting: false, ...(unpaid && stillUnpaid ? { error: unpaid } : {}) });
   },
 
@@ -157,15 +163,31 @@ export const useOrdersStore = create<OrdersState>()((set, get) => ({
     try {
       const current = await api.orders.cancel(order.id, key);
       cancelling = null;
-      set({ current, submitting: false, error: null });
+      set({ submitting: false, ...(isShown(order.id) ? { current, error: null } : {}) });
     } catch (error) {
+      if (!isShown(order.id)) {
+        set({ submitting: false });
+        return;
+      }
       // The order may have moved on meanwhile (paid, or closed when its time ran out): shown as
-      // it is now, with the reason.
+      // it is now, with the reason. Cancelled, it is what was asked: by this try, whose answer
+      // was lost, or otherwise.
       await get().open(order.id);
+      if (isShown(order.id) && get().current?.state === 'cancelled') {
+        cancelling = null;
+        set({ submitting: false, error: null });
+        return;
+      }
       const paying = error instanceof ApiError && error.details?.paying === true;
       set({
         submitting: false,
-        error: paying ? '这笔订单正在付款，请稍后再看' : messageFor(error, '取消失败，请重试'),
+        ...(isShown(order.id)
+          ? {
+              error: paying
+                ? '这笔订单正在付款，请稍后再看'
+                : messageFor(error, '取消失败，请重试'),
+            }
+          : {}),
       });
     }
   },
@@ -186,11 +208,14 @@ export const useOrdersStore = create<OrdersState>()((set, get) => ({
     try {
       await api.orders.requestRefund(order.id, { lines, reason }, askingRefund.key);
       askingRefund = null;
-      set({ submitting: false, error: null });
-      await get().open(order.id);
+      set({ submitting: false, ...(isShown(order.id) ? { error: null } : {}) });
+      if (isShown(order.id)) await get().open(order.id);
       return true;
     } catch (error) {
-      set({ submitting: false, error: messageFor(error, '申请失败，请重试') });
+      set({
+        submitting: false,
+        ...(isShown(order.id) ? { error: messageFor(error, '申请失败，请重试') } : {}),
+      });
       return false;
     }
   },
@@ -209,16 +234,18 @@ export const useOrdersStore = create<OrdersState>()((set, get) => ({
         reviewing.key,
       );
       reviewing = null;
-      set({ submitting: false, error: null });
-      await get().open(order.id);
+      set({ submitting: false, ...(isShown(order.id) ? { error: null } : {}) });
+      if (isShown(order.id)) await get().open(order.id);
       return written;
     } catch (error) {
-      set({ submitting: false, error: messageFor(error, '评价失败，请重试') });
+      set({ submitting: false });
+      if (!isShown(order.id)) return null;
+      set({ error: messageFor(error, '评价失败，请重试') });
       // Written already, by a try whose answer was lost: shown as it is.
       if (error instanceof ApiError && error.code === ErrorCode.ReviewAlreadyWritten) {
         reviewing = null;
         await get().open(order.id);
-        set({ error: messageFor(error) });
+        if (isShown(order.id)) set({ error: messageFor(error) });
       }
       return null;
     }
