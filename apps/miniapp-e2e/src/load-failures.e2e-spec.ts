@@ -57,6 +57,89 @@ describe('journey: a neighbour on a bad connection', () => {
     );
   });
 
+  it('counts down a group-buy opened again from when it was read last, though its page cannot load again', async () => {
+    const { stack } = journey;
+    const admin = await operator(stack);
+    const [pointId] = await pickupPoints(stack, admin, '闲林', [
+      { name: '闲林自提点', address: '闲林街 5 号', latitude: 30.2612, longitude: 120.0416 },
+    ]);
+    // It cuts off 24 hours from now.
+    const campaign = await liveGroupBuy(stack, admin, {
+      product: '径山茶',
+      sku: '250g',
+      priceFen: 8_800,
+      title: '径山茶 团购',
+      groupPriceFen: 6_800,
+      perMemberLimit: 2,
+      minBuyers: 1,
+      pickupPointIds: [pointId],
+    });
+    await shopperAt(stack, 'xianlinwang', pointId);
+    const page = await journey.newPage();
+    await page.clock.install();
+    await logInAs(page, stack, 'xianlinwang');
+    await page.getByText('首页', { exact: true }).last().click();
+    const card = page.locator('.campaign-card').filter({ hasText: '径山茶 团购' });
+    await card.locator('.campaign-card__open').click();
+    await waitForText(page.locator('.campaign-detail-title'), '径山茶 团购');
+    await page.goBack();
+    await card.waitFor();
+    // Twenty minutes later the group-buy is opened again, and its own read fails this time.
+    await page.clock.fastForward('20:00');
+    await page.route(
+      (url) => url.pathname === `/api/v1/campaigns/${campaign.id}`,
+      (route) => route.abort('connectionreset'),
+    );
+    await card.locator('.campaign-card__open').click();
+    await waitForText(page.locator('.campaign-detail-title'), '径山茶 团购');
+    expect(await page.locator('.campaign-detail .campaign-countdown').innerText()).toMatch(
+      /^距截团 23时(39|40)分$/,
+    );
+  });
+
+  it('shows the pickup point chosen, not the one left, when its group-buys could not be read', async () => {
+    const { stack } = journey;
+    const admin = await operator(stack);
+    const [east, west] = await pickupPoints(stack, admin, '良渚', [
+      { name: '良渚东自提点', address: '良渚路 1 号', latitude: 30.3712, longitude: 120.0316 },
+      { name: '良渚西自提点', address: '良渚路 9 号', latitude: 30.3714, longitude: 120.0296 },
+    ]);
+    const offer = (title: string, pickupPointId: string) =>
+      liveGroupBuy(stack, admin, {
+        product: '良渚米',
+        sku: '5 斤',
+        priceFen: 5_000,
+        title,
+        groupPriceFen: 4_000,
+        perMemberLimit: 2,
+        minBuyers: 1,
+        pickupPointIds: [pickupPointId],
+      });
+    await offer('良渚米 东边专享', east);
+    await offer('良渚米 西边专享', west);
+    await shopperAt(stack, 'liangzhuchen', east);
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'liangzhuchen');
+    await page.getByText('首页', { exact: true }).last().click();
+    await waitForText(page.locator('.campaign-card__title'), '良渚米 东边专享');
+
+    // The move is saved; reading the new point's group-buys fails once.
+    const listing = (url: URL) => url.pathname === '/api/v1/campaigns';
+    await page.route(listing, (route) => route.abort('connectionreset'));
+    await page.locator('.pickup-point-bar__change').click();
+    await page
+      .locator('.pickup-point')
+      .filter({ hasText: '良渚西自提点' })
+      .locator('.pickup-point__choose')
+      .click();
+    await waitForText(page.locator('.pickup-point-bar__name'), '良渚西自提点');
+    await page.locator('.load-failed__retry').waitFor();
+    expect(await page.locator('.campaign-card__title').count()).toBe(0);
+    await page.unroute(listing);
+    await page.locator('.load-failed__retry').click();
+    await waitForText(page.locator('.campaign-card__title'), '良渚米 西边专享');
+  });
+
   it('is offered 重试 on each page that could not load, and sees it once it loads', async () => {
     const { stack } = journey;
     const admin = await operator(stack);

@@ -66,7 +66,7 @@ const EMPTY: Pick<
   campaignGone: false,
 };
 
-/** When each listed campaign's figures were read, by this phone's clock. */
+/** When each campaign's figures (listed, or its own page's) were read, by this phone's clock. */
 const readAt = new WeakMap<ShopperCampaign, number>();
 
 function stamped(campaigns: ShopperCampaign[]): ShopperCampaign[] {
@@ -75,12 +75,21 @@ function stamped(campaigns: ShopperCampaign[]): ShopperCampaign[] {
   return campaigns;
 }
 
-/** A listed campaign as it stands now: its seconds to the cut-off counted down since it was read. */
+/** A campaign as it stands now: its seconds to the cut-off counted down since it was read. */
 function asNow(campaign: ShopperCampaign): ShopperCampaign {
   const at = readAt.get(campaign);
   if (at === undefined) return campaign;
-  const passed = Math.floor((Date.now() - at) / 1000);
-  return { ...campaign, secondsToCutOff: Math.max(0, campaign.secondsToCutOff - passed) };
+  const now = Date.now();
+  const passed = Math.floor((now - at) / 1000);
+  const counted = { ...campaign, secondsToCutOff: Math.max(0, campaign.secondsToCutOff - passed) };
+  readAt.set(counted, now - ((now - at) % 1000));
+  return counted;
+}
+
+/** Of the figures known for a campaign, those read last. */
+function latestRead(...known: (ShopperCampaign | null | undefined)[]): ShopperCampaign | null {
+  const read = known.filter((c): c is ShopperCampaign => Boolean(c));
+  return read.sort((a, b) => (readAt.get(b) ?? 0) - (readAt.get(a) ?? 0))[0] ?? null;
 }
 
 export const useShopStore = create<ShopState>()((set, get) => ({
@@ -132,18 +141,18 @@ export const useShopStore = create<ShopState>()((set, get) => ({
   },
 
   async openCampaign(campaignId) {
-    // What the list already knows shows at once; the detail read brings it up to date.
+    // What is already known shows at once, the figures read last (on 首页, or on this page
+    // before) counted down to now; the detail read brings it up to date.
     const listed = get().campaigns.find((campaign) => campaign.id === campaignId);
+    const shown = get().campaign?.id === campaignId ? get().campaign : null;
+    const known = latestRead(shown, listed);
     openingCampaign = campaignId;
-    if (get().campaign?.id !== campaignId)
-      set({
-        campaign: listed ? asNow(listed) : null,
-        error: null,
-        campaignNeedsPickupPoint: false,
-        campaignGone: false,
-      });
+    set({
+      campaign: known ? asNow(known) : null,
+      ...(shown ? {} : { error: null, campaignNeedsPickupPoint: false, campaignGone: false }),
+    });
     try {
-      const campaign = await api.campaigns.get(campaignId);
+      const [campaign] = stamped([await api.campaigns.get(campaignId)]);
       // The answer for a group-buy left meanwhile for another one is not shown on that one.
       if (openingCampaign !== campaignId) return;
       set({ campaign, error: null, campaignNeedsPickupPoint: false, campaignGone: false });
@@ -186,12 +195,21 @@ export const useShopStore = create<ShopState>()((set, get) => ({
 
   async choosePickupPoint(pickupPointId) {
     try {
-      await api.pickupPoints.choose(pickupPointId);
-      // Reads the campaigns and the pickup point they are for together.
-      await get().loadCampaigns();
+      const me = await api.pickupPoints.choose(pickupPointId);
+      // Chosen: the point is the new one from now on, and the old point's group-buys are gone,
+      // even when reading the new point's fails (its page offers 重试 then).
+      set({
+        pickupPoint: me.pickupPoint,
+        campaigns: [],
+        campaignsCursor: null,
+        choosingPickupPoint: false,
+      });
     } catch (error) {
       set({ error: messageFor(error, '选择自提点失败') });
+      return;
     }
+    // Reads the campaigns and the pickup point they are for together.
+    await get().loadCampaigns();
   },
 }));
 
