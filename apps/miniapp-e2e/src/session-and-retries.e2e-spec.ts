@@ -645,4 +645,53 @@ describe('journey: shared phones, slow networks and lost answers', () => {
     await waitForText(page.locator('.order-detail-state'), '待支付');
     await waitForText(page.locator('.order-pay__button'), '去支付 ¥20.00');
   });
+  it('leaves a new checkout alone when the order of one left while it was being placed goes through', async () => {
+    const { stack } = journey;
+    const admin = await operator(stack);
+    const [pointId] = await pickupPoints(stack, admin, '文新', [
+      { name: '文新自提点', address: '文新街 6 号', latitude: 30.2912, longitude: 120.1016 },
+    ]);
+    const groupBuy = (product: string, groupPriceFen: number) =>
+      liveGroupBuy(stack, admin, {
+        product,
+        sku: '1 盒',
+        priceFen: 5_000,
+        title: `${product} 团购`,
+        groupPriceFen,
+        perMemberLimit: 2,
+        minBuyers: 1,
+        pickupPointIds: [pointId],
+      });
+    await groupBuy('龙井酥', 2_500);
+    await groupBuy('西湖醋鱼', 4_500);
+    const shopper = await shopperAt(stack, 'wenxinzhao', pointId);
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'wenxinzhao');
+    await page.getByText('首页', { exact: true }).last().click();
+    const buy = (title: string) =>
+      page.locator('.campaign-card').filter({ hasText: title }).locator('.campaign-card__buy');
+    await buy('龙井酥 团购').click();
+    await waitForText(page.locator('.checkout-submit'), '提交订单并支付 ¥25.00');
+    // Placing the order is slow; the shopper goes back and on to another group-buy meanwhile.
+    await page.route(endsWith('/api/v1/orders'), async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      await route.continue().catch(() => undefined);
+    });
+    await page.locator('.checkout-submit').click();
+    await page.goBack();
+    await buy('西湖醋鱼 团购').click();
+    await waitForText(page.locator('.checkout-submit'), '提交订单并支付 ¥45.00');
+    await page.waitForTimeout(3_000);
+    expect(page.url()).toContain('/subpackages/shop/checkout/index');
+    await waitForText(page.locator('.checkout-submit'), '提交订单并支付 ¥45.00');
+    expect(await page.locator('.checkout-submit.nut-button-loading').count()).toBe(0);
+    // The order placed for the group-buy left waits in 订单, unpaid.
+    const orders = await stack.api<{ items: { state: string }[] }>(
+      'GET',
+      '/me/orders',
+      undefined,
+      shopper.auth,
+    );
+    expect(orders.items.map((order) => order.state)).toEqual(['pending_payment']);
+  });
 });

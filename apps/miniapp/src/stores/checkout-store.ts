@@ -137,8 +137,15 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
     set({ savings: read ? 'loaded' : 'failed' });
   };
 
+  /**
+   * Counts the checkouts started: an order still being placed or paid for one left since for
+   * another leaves that one alone (it waits in 订单 if it was placed and not paid).
+   */
+  let checkoutStarted = 0;
+
   resetOnMemberChange(() => {
     latestQuote += 1;
+    checkoutStarted += 1;
     set({ ...EMPTY, idempotencyKey: newIdempotencyKey() });
   });
 
@@ -148,8 +155,10 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
 
     async start(campaign) {
       latestQuote += 1; // a quote still on its way is for another checkout
+      checkoutStarted += 1;
       set({
         campaign,
+        submitting: false,
         quantity: 1,
         usePoints: false,
         pointsAvailable: 0,
@@ -204,6 +213,8 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
       const { quote, submitting } = get();
       if (submitting || !quote) return null;
       set({ submitting: true, error: null });
+      const started = checkoutStarted;
+      const left = () => started !== checkoutStarted;
       let placed: OrderView | null = null;
       try {
         // The order is placed only at the price shown; any other is refused and shown instead.
@@ -211,10 +222,14 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
           { ...requestBody(), expectedPayable: quote.payable },
           get().idempotencyKey,
         );
+        // Not paid over another checkout: the order placed waits in 订单.
+        if (left()) return null;
         const afterPaying = await payOrder(placed.id);
+        if (left()) return null;
         set({ submitting: false, keptOrder: null });
         return afterPaying;
       } catch (error) {
+        if (left()) return null;
         if (
           error instanceof ApiError &&
           (error.code === ErrorCode.PriceChanged || error.code === ErrorCode.CouponNotUsable)
@@ -223,11 +238,13 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
           set({ idempotencyKey: newIdempotencyKey() });
           await refreshSavings();
           await refreshQuote();
+          if (left()) return null;
           set({ submitting: false, error: messageFor(error) });
           return null;
         }
         // A payment whose answer was lost may have gone through: what the BFF holds decides.
         const now = placed ? await api.orders.get(placed.id).catch(() => null) : null;
+        if (left()) return null;
         if (now?.state === 'cancelled') {
           // The order kept for paying again lapsed unpaid meanwhile: the next tap places a new one.
           set({
