@@ -16,10 +16,17 @@ describe('refunds of reviewed lines: a line refunded whole gives back what its r
   });
   afterAll(() => t.close());
 
-  /** Each neighbour at the new leader's point buys `quantity` bags of apples and picks them up. */
-  const pickedUp = async (pointId: string, names: string[], quantity: number): Promise<Buyer[]> => {
-    const leader = await w.leaderOf(`${names[0]}-leader`, pointId);
-    const campaign = await w.campaign(w.skus.apples, { minBuyers: 1 });
+  const leaders = new Map<string, Awaited<ReturnType<typeof w.leaderOf>>>();
+  /** Each neighbour at the point (its leader approved the first time) buys `quantity` bags of apples and picks them up. */
+  const pickedUp = async (
+    pointId: string,
+    names: string[],
+    quantity: number,
+    campaignOverrides: Record<string, unknown> = {},
+  ): Promise<Buyer[]> => {
+    const leader = leaders.get(pointId) ?? (await w.leaderOf(`${names[0]}-leader`, pointId));
+    leaders.set(pointId, leader);
+    const campaign = await w.campaign(w.skus.apples, { minBuyers: 1, ...campaignOverrides });
     const buyers: Buyer[] = [];
     for (const name of names) {
       const shopper = await w.shopperAt(name, pointId);
@@ -84,6 +91,24 @@ describe('refunds of reviewed lines: a line refunded whole gives back what its r
       expect.objectContaining({ type: 'clawback', amount: -6, sourceType: 'review' }),
     );
     await reconciliationClean();
+  });
+
+  it('tells the neighbour no money comes back when the points spent take all of it', async () => {
+    const [gus] = await pickedUp(w.points.east, ['rr-gus'], 1, { groupPriceFen: 5 });
+    await review(gus).expect(201);
+    // The review's 10 points, worth 10 fen, are spent before the 5-fen bag comes back.
+    await t
+      .http()
+      .post(`/api/v1/admin/members/${gus.shopper.id}/points-adjustments`)
+      .set(as(w.admin))
+      .set('Idempotency-Key', randomUUID())
+      .send({ points: -10, reason: '兑换抵扣' })
+      .expect(201);
+    const approved = await approve((await requestRefund(gus, 1)).id).expect(200);
+    expect(approved.body).toMatchObject({ refunded: 0, shortfall: 5 });
+    const notices = await w.get(gus.shopper.token, '/me/notifications');
+    const told = notices.items.find((n: { title: string }) => n.title === '售后已通过');
+    expect(told.body).toBe('已用掉的赠送积分折合 ¥0.05，抵扣了这次退款，没有款项退回。');
   });
 
   it('gives nothing to keep when reviews and whole refunds of 12 lines race', async () => {

@@ -281,13 +281,15 @@ export class AfterSalesService {
       order,
       outcome.refundsEverything ? 'refund_all' : 'refund_part',
     );
-    const money = `${formatYuan(outcome.moneyFen)} 将原路退回`;
-    const kept =
-      outcome.shortfallFen > 0
-        ? `（已用掉的赠送积分折合 ${formatYuan(outcome.shortfallFen)} 已扣除）`
-        : '';
+    const kept = formatYuan(outcome.shortfallFen);
+    const money =
+      outcome.moneyFen > 0
+        ? `${formatYuan(outcome.moneyFen)} 将原路退回${outcome.shortfallFen > 0 ? `（已用掉的赠送积分折合 ${kept} 已扣除）` : ''}`
+        : outcome.shortfallFen > 0
+          ? `已用掉的赠送积分折合 ${kept}，抵扣了这次退款，没有款项退回`
+          : '这次退款没有款项退回';
     const coupon = outcome.couponReturned ? '，订单使用的优惠券已退回' : '';
-    await this.tell(ctx, order, requestId, '售后已通过', `${money}${kept}${coupon}。`);
+    await this.tell(ctx, order, requestId, '售后已通过', `${money}${coupon}。`);
     return this.get(ctx, requestId);
   }
 
