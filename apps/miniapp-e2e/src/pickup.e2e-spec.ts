@@ -75,6 +75,11 @@ describe('journey: a leader hands over an order at the pickup point', () => {
 
     // The goods arrive: the leader confirms the batch on the deliveries page the notice opened.
     await leaderPage.locator('.delivery-receive').click();
+    await leaderPage
+      .locator('.taro-modal__text', {
+        hasText: /（1 笔订单）已到自提点？确认后，货已到齐的订单会通知邻居取货。$/,
+      })
+      .waitFor();
     await leaderPage.locator('.taro-model__confirm').click();
     await waitForText(leaderPage.locator('.delivery-state'), '已到货');
     await screenshot(leaderPage, 'journey-pickup-received.png');

@@ -40,7 +40,7 @@ export default function DeliveriesPage() {
   const confirm = async (batch: DeliveryBatch) => {
     const { confirm: sure } = await Taro.showModal({
       title: '确认到货',
-      content: `${batch.title} 共 ${batch.quantity} 件已到自提点？确认后将通知 ${batch.orders} 位邻居取货。`,
+      content: `${batch.title} 共 ${batch.quantity} 件（${batch.orders} 笔订单）已到自提点？确认后，货已到齐的订单会通知邻居取货。`,
     });
     if (sure && (await receive(batch.id)))
       void Taro.showToast({ title: '已通知取货', icon: 'success' });
