@@ -1,6 +1,8 @@
 import { ErrorCode } from '@linli/shared';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { RequestContext } from '../src/common/request-context';
+import { TransactionalConnection } from '../src/common/transaction/transactional-connection';
 import { lockWaits } from './support/lock-waits';
 import { loginAdmin, loginMember, startTestApp, TestApp } from './support/test-app';
 
@@ -190,6 +192,18 @@ describe('points reconciliation: a slice slower than requests may be', () => {
     ]);
   });
   afterAll(() => t.close());
+
+  it("lets a long statement take its time, and the statements after it the requests' timeout again", async () => {
+    const connection = t.app.get(TransactionalConnection);
+    const after = await connection.withTransaction(
+      RequestContext.forSystem('test'),
+      async (ctx) => {
+        await connection.longQuery(ctx, `SELECT pg_sleep(2.5)`, [], 5_000);
+        return connection.query(ctx, `SELECT current_setting('statement_timeout') AS timeout`);
+      },
+    );
+    expect(after).toEqual([{ timeout: '1s' }]);
+  });
 
   it('waits for a slice that takes longer than a request may, and finishes the run', async () => {
     const admin = await loginAdmin(t);

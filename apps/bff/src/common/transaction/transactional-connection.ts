@@ -33,9 +33,10 @@ export class TransactionalConnection {
 
   /**
    * A statement of the context's transaction that may take up to `timeoutMs`, longer than
-   * requests' statements may: the server's statement timeout is raised for the rest of the
-   * transaction, and the client waits as long for the answer (it gives up on a statement after
-   * the requests' timeout otherwise, whatever the server allows).
+   * requests' statements may: the server's statement timeout is raised for it alone, and the
+   * client waits as long for its answer (it gives up on a statement after the requests' timeout
+   * otherwise, whatever the server allows). The transaction's later statements have the
+   * requests' timeouts again.
    */
   async longQuery<T = Record<string, unknown>>(
     ctx: RequestContext,
@@ -45,7 +46,11 @@ export class TransactionalConnection {
   ): Promise<T[]> {
     const runner = ctx.manager?.queryRunner;
     if (!runner?.isTransactionActive) throw new Error('A long statement must run in a transaction');
-    await this.query(ctx, `SELECT set_config('statement_timeout', $1, true)`, [`${timeoutMs}ms`]);
+    const [{ previous }] = await this.query<{ previous: string }>(
+      ctx,
+      `SELECT current_setting('statement_timeout') AS previous, set_config('statement_timeout', $1, true)`,
+      [`${timeoutMs}ms`],
+    );
     // The transaction's own connection: a runner already connected answers with it.
     const client = (await runner.connect()) as Client;
     const result = await client.query<QueryResultRow>({
@@ -53,6 +58,7 @@ export class TransactionalConnection {
       values: parameters,
       query_timeout: timeoutMs + 1_000,
     } as QueryConfig);
+    await this.query(ctx, `SELECT set_config('statement_timeout', $1, true)`, [previous]);
     return result.rows as T[];
   }
 
