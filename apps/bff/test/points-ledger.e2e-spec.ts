@@ -665,7 +665,6 @@ describe('points ledger on PostgreSQL', () => {
           ],
         },
       );
-      console.log('RUNS', run, reached.expiry.size, reached.forfeit.size);
       expect(reached.expiry.size).toBeGreaterThan(0);
       expect(reached.forfeit.size).toBeGreaterThan(0);
     });

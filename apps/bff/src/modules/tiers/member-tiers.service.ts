@@ -152,12 +152,11 @@ export class MemberTiersService {
       `SELECT due.id, COALESCE((SELECT SUM(g.amount) FROM growth_events g
                                 WHERE g.member_id = due.id
                                   AND g.occurred_at > ${yearBefore('due.tier_review_at')}), 0)::int AS growth
-       FROM unnest($1::uuid[], $2::timestamptz[]) AS due(id, tier_review_at)`,
-      [locked.map((m) => m.id), locked.map((m) => m.tier_review_at)],
+       FROM members due WHERE due.id = ANY($1::uuid[])`,
+      [locked.map((m) => m.id)],
     );
     const growthOf = new Map(growth.map((g) => [g.id, g.growth]));
     const due = locked.map((m) => ({ ...m, growth: growthOf.get(m.id) ?? 0 }));
-    if (due.length === 0) return 0;
     const { version, tiers } = await this.rules.current(ctx);
     const indexOf = (tier: MemberTier | null) =>
       tier
