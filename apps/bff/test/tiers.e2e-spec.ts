@@ -673,7 +673,7 @@ describe('member tiers', () => {
       });
     });
 
-    it('reviews a tier kept by a manual floor when an operator ends the floor sooner', async () => {
+    it('reviews a tier kept by a manual floor when an operator ends the floor sooner, even after extending it', async () => {
       const partner = await loginMember(t, 'retain-partner-ended');
       const clock = pointsOf(t).clock;
       const setFloor = (tier: string, until: string) =>
@@ -688,7 +688,9 @@ describe('member tiers', () => {
       await runRetention();
       expect((await memberCard(partner.accessToken)).body.tier).toBe('gold');
 
-      // The partnership ends: the floor goes down to the base tier, until tomorrow.
+      // The partnership is extended by a year, and then ends: the floor goes down to the base
+      // tier, until tomorrow.
+      await setFloor('gold', businessDay(new Date(clock.now().getTime() + 2 * YEAR_MS)));
       await setFloor('regular', businessDay(new Date(clock.now().getTime() + DAY_MS)));
       clock.advance(2 * DAY_MS);
       await runRetention();

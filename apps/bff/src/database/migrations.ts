@@ -39,6 +39,7 @@ import { MemberDayCampaigns1767700000000 } from './migrations/1767700000000-memb
 import { ExpiryEntriesIndex1767800000000 } from './migrations/1767800000000-expiry-entries-index';
 import { AdminLoginAddresses1767900000000 } from './migrations/1767900000000-admin-login-addresses';
 import { TierChangesInOrder1768000000000 } from './migrations/1768000000000-tier-changes-in-order';
+import { TierReviewByFloor1768100000000 } from './migrations/1768100000000-tier-review-by-floor';
 
 /** In the order they run; a migration that has landed is never edited. */
 export const MIGRATIONS = [
@@ -83,4 +84,5 @@ export const MIGRATIONS = [
   ExpiryEntriesIndex1767800000000,
   AdminLoginAddresses1767900000000,
   TierChangesInOrder1768000000000,
+  TierReviewByFloor1768100000000,
 ];

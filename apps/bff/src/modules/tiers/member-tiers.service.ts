@@ -171,11 +171,14 @@ export class MemberTiersService {
           ? { tierIndex: indexOf(m.manual_tier), until: m.manual_tier_until }
           : null;
       const decision = evaluateRetention(tiers, indexOf(m.tier), m.growth, now, floor);
+      const heldByFloor =
+        decision.tierIndex > 0 && !decision.dropped && !!decision.heldByFloorUntil;
       return {
         id: m.id,
         from: m.tier,
         to: tiers[decision.tierIndex].code as MemberTier,
         dropped: decision.dropped,
+        heldByFloor,
         // A kept tier is reviewed again a year on, or when the manual floor that alone kept it
         // ends; a new tier a year from now; the base tier never.
         nextReview:
@@ -189,8 +192,10 @@ export class MemberTiersService {
     await this.connection.query(
       ctx,
       `UPDATE members m SET tier = r.tier, tier_review_at = r.next_review,
+              tier_review_by_floor = r.held_by_floor,
               tier_reached_at = CASE WHEN r.dropped THEN $5::timestamptz ELSE m.tier_reached_at END
-       FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::boolean[]) AS r(id, tier, next_review, dropped)
+       FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::boolean[], $6::boolean[])
+         AS r(id, tier, next_review, dropped, held_by_floor)
        WHERE m.id = r.id`,
       [
         reviews.map((r) => r.id),
@@ -198,6 +203,7 @@ export class MemberTiersService {
         reviews.map((r) => r.nextReview),
         reviews.map((r) => r.dropped),
         now,
+        reviews.map((r) => r.heldByFloor),
       ],
     );
     const drops = reviews.filter((r) => r.dropped);
@@ -283,7 +289,7 @@ export class MemberTiersService {
     await this.connection.query(
       ctx,
       `UPDATE members SET manual_tier = $2, manual_tier_until = $3,
-              tier_review_at = CASE WHEN tier_review_at = manual_tier_until
+              tier_review_at = CASE WHEN tier_review_by_floor
                                     THEN LEAST(tier_review_at, $3) ELSE tier_review_at END
        WHERE id = $1`,
       [memberId, tier, until],
@@ -305,7 +311,9 @@ export class MemberTiersService {
     const now = this.clock.now();
     await this.connection.query(
       ctx,
-      `UPDATE members SET tier = $2, tier_reached_at = $3, tier_review_at = $4 WHERE id = $1`,
+      `UPDATE members SET tier = $2, tier_reached_at = $3, tier_review_at = $4,
+              tier_review_by_floor = false
+       WHERE id = $1`,
       [memberId, to, now, tierAnniversary(now)],
     );
     const changes = await this.connection.query<TierChangeRow>(
