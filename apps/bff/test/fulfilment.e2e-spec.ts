@@ -4,6 +4,7 @@ import { PAYMENT_PROVIDER, PaymentProvider } from '../src/modules/payments/payme
 import { lockWaits } from './support/lock-waits';
 import { DAY_MS, pointsOf } from './support/points-helpers';
 import { as, fulfilmentWorld, HOUR_MS } from './support/fulfilment-fixtures';
+import { createPoint } from './support/group-buy-fixtures';
 import { loginMember, startTestApp, TestApp } from './support/test-app';
 
 type World = Awaited<ReturnType<typeof fulfilmentWorld>>;
@@ -915,19 +916,6 @@ describe('fulfilment: who may do what', () => {
     });
   });
 });
-
-/** A pickup point no one runs yet, for leaders to apply to. */
-async function createPoint(t: TestApp): Promise<{ id: string }> {
-  const [community] = await t.dataSource.query(
-    `INSERT INTO communities (name, city) VALUES ('新村', '杭州') RETURNING id`,
-  );
-  const [point] = await t.dataSource.query(
-    `INSERT INTO pickup_points (community_id, name, address, latitude, longitude)
-     VALUES ($1, $2, '新路', 30.2, 120.1) RETURNING id`,
-    [community.id, `点 ${randomUUID().slice(0, 4)}`],
-  );
-  return point;
-}
 
 describe('fulfilment: commission settlement', () => {
   let t: TestApp;

@@ -40,6 +40,7 @@ import { ExpiryEntriesIndex1767800000000 } from './migrations/1767800000000-expi
 import { AdminLoginAddresses1767900000000 } from './migrations/1767900000000-admin-login-addresses';
 import { TierChangesInOrder1768000000000 } from './migrations/1768000000000-tier-changes-in-order';
 import { TierReviewByFloor1768100000000 } from './migrations/1768100000000-tier-review-by-floor';
+import { ApplicationsOfLeaders1768200000000 } from './migrations/1768200000000-applications-of-leaders';
 
 /** In the order they run; a migration that has landed is never edited. */
 export const MIGRATIONS = [
@@ -85,4 +86,5 @@ export const MIGRATIONS = [
   AdminLoginAddresses1767900000000,
   TierChangesInOrder1768000000000,
   TierReviewByFloor1768100000000,
+  ApplicationsOfLeaders1768200000000,
 ];

@@ -94,3 +94,16 @@ export function liveCampaign(skuId: string, overrides: Record<string, unknown> =
     ...overrides,
   };
 }
+
+/** A pickup point no one runs yet, for leaders to apply to. */
+export async function createPoint(t: TestApp): Promise<{ id: string }> {
+  const [community] = await t.dataSource.query(
+    `INSERT INTO communities (name, city) VALUES ('新村', '杭州') RETURNING id`,
+  );
+  const [point] = await t.dataSource.query(
+    `INSERT INTO pickup_points (community_id, name, address, latitude, longitude)
+     VALUES ($1, $2, '新路', 30.2, 120.1) RETURNING id`,
+    [community.id, `点 ${randomUUID().slice(0, 4)}`],
+  );
+  return point;
+}
