@@ -2,7 +2,7 @@ import type { Page, Response } from 'playwright-core';
 import { liveGroupBuy } from './support/group-buys';
 import { logInAs, logInInPlace, useJourney } from './support/journey';
 import { approveLeader, pickupPoints, shopperAt } from './support/pickup-points';
-import { screenshot, waitForText } from './support/screen';
+import { screenshot, settled, waitForText } from './support/screen';
 import { member, operator } from './support/stack';
 
 const endsWith = (suffix: string) => (url: URL) => url.pathname.endsWith(suffix);
@@ -259,6 +259,11 @@ describe('journey: shared phones, slow networks and lost answers', () => {
     await page.waitForTimeout(500);
     expect(await page.locator('.checkout-quantity input').inputValue()).toBe('1');
     await waitForText(page.locator('.checkout-submit'), '继续支付 ¥58.00');
+    // Coming back to the group-buy's checkout finds the same basket held.
+    await page.goBack();
+    await page.locator('.campaign-detail-buy').click();
+    await waitForText(page.locator('.checkout-submit'), '继续支付 ¥58.00');
+    await page.locator('.checkout-kept').waitFor();
     await page.unroute(paying);
     // The shopper comes back to it after its time to pay ran out, and it was cancelled.
     await stack.sql(
@@ -473,8 +478,14 @@ describe('journey: shared phones, slow networks and lost answers', () => {
     await withdraw('10');
     await page.locator('.leader-error').waitFor();
     await page.goto(`${stack.h5Url}/#/pages/mine/index`);
+    // The page read again, totals and withdrawals both, before the leader asks again.
+    const readAgain = ['/api/v1/leader/commissions', '/api/v1/leader/withdrawals'].map((path) =>
+      page.waitForResponse((response) => new URL(response.url()).pathname === path),
+    );
     await page.goto(`${stack.h5Url}/#/subpackages/leader/commission/index`);
+    await Promise.all(readAgain);
     await page.getByText('¥10.00', { exact: false }).first().waitFor();
+    await settled(page);
     await withdraw('10');
     await page.getByText('已提交审核').first().waitFor();
     expect(asked).toBe(4);
@@ -693,5 +704,110 @@ describe('journey: shared phones, slow networks and lost answers', () => {
       shopper.auth,
     );
     expect(orders.items.map((order) => order.state)).toEqual(['pending_payment']);
+  });
+  it('holds the basket when the answer to placing the order was lost, and places one order', async () => {
+    const { stack } = journey;
+    const admin = await operator(stack);
+    const [pointId] = await pickupPoints(stack, admin, '九堡', [
+      { name: '九堡自提点', address: '九堡路 2 号', latitude: 30.3112, longitude: 120.2666 },
+    ]);
+    const campaign = await liveGroupBuy(stack, admin, {
+      product: '萧山萝卜干',
+      sku: '1 袋',
+      priceFen: 2_000,
+      title: '萧山萝卜干 团购',
+      groupPriceFen: 1_500,
+      perMemberLimit: 3,
+      minBuyers: 1,
+      pickupPointIds: [pointId],
+    });
+    const shopper = await shopperAt(stack, 'jiubaoxu', pointId);
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'jiubaoxu');
+    await page.goto(`${stack.h5Url}/#/subpackages/shop/campaign/index?id=${campaign.id}`);
+    await page.locator('.campaign-detail-buy').click();
+    await waitForText(page.locator('.checkout-submit'), '提交订单并支付 ¥15.00');
+    // The BFF places the order; its answer is lost on the way back.
+    const placing = endsWith('/api/v1/orders');
+    await page.route(placing, async (route) => {
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    await page.locator('.checkout-submit').click();
+    await waitForText(page.locator('.checkout-kept'), '下单结果还没确认：再点一次不会重复下单');
+    await page.locator('.checkout-quantity .nut-inputnumber-add').click();
+    await page.waitForTimeout(500);
+    expect(await page.locator('.checkout-quantity input').inputValue()).toBe('1');
+    await page.unroute(placing);
+    await page.locator('.checkout-submit').click();
+    await waitForText(page.locator('.order-state').first(), '已支付', 15_000);
+    const orders = await stack.api<{ items: { state: string }[] }>(
+      'GET',
+      '/me/orders',
+      undefined,
+      shopper.auth,
+    );
+    expect(orders.items.map((order) => order.state)).toEqual(['paid']);
+  });
+  it('shows what is left to withdraw after a withdrawal, though an older reading of the page comes back later', async () => {
+    const { stack } = journey;
+    const admin = await operator(stack);
+    const [pointId] = await pickupPoints(
+      stack,
+      admin,
+      '丁桥',
+      [{ name: '丁桥自提点', address: '丁桥路 8 号', latitude: 30.3482, longitude: 120.2386 }],
+      { leaders: false },
+    );
+    await approveLeader(stack, admin, pointId, 'dingqiaoli');
+    const campaign = await liveGroupBuy(stack, admin, {
+      product: '丁桥年糕',
+      sku: '礼盒',
+      priceFen: 60_000,
+      title: '丁桥年糕',
+      groupPriceFen: 50_000,
+      perMemberLimit: 1,
+      minBuyers: 1,
+      pickupPointIds: [pointId],
+    });
+    const shopper = await shopperAt(stack, 'dingqiaozhu', pointId);
+    const order = await stack.api<{ id: string }>(
+      'POST',
+      '/orders',
+      { items: [{ campaignId: campaign.id, quantity: 1 }] },
+      { ...shopper.auth, 'idempotency-key': 'journey-late-reading-order' },
+    );
+    await stack.api('POST', `/orders/${order.id}/pay`, undefined, shopper.auth);
+    await stack.sql(
+      `UPDATE commission_entries SET state = 'available'
+       WHERE order_line_id IN (SELECT id FROM order_lines WHERE order_id = $1)`,
+      [order.id],
+    );
+
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'dingqiaoli');
+    await page.goto(`${stack.h5Url}/#/subpackages/leader/commission/index`);
+    await waitForText(page.locator('.commission-total__value'), '¥50.00');
+    // Opened again, the page's reading is slow to come back: it was read before the withdrawal.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let held = false;
+    await page.route(endsWith('/api/v1/leader/commissions'), async (route) => {
+      if (held) return route.continue();
+      held = true;
+      const answer = await route.fetch();
+      await released;
+      await route.fulfill({ response: answer }).catch(() => undefined);
+    });
+    await page.goto(`${stack.h5Url}/#/pages/mine/index`);
+    await page.goto(`${stack.h5Url}/#/subpackages/leader/commission/index`);
+    await settled(page);
+    await page.locator('.withdraw-amount input').last().fill('20');
+    await page.locator('.withdraw-submit').last().click();
+    await page.getByText('已提交审核').first().waitFor();
+    await waitForText(page.locator('.commission-total__value').last(), '¥30.00');
+    release();
+    await page.waitForTimeout(1_000);
+    await waitForText(page.locator('.commission-total__value').last(), '¥30.00');
   });
 });

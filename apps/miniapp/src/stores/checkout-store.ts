@@ -4,6 +4,7 @@ import { ErrorCode, MOST_UNITS_PER_ORDER_LINE } from '@linli/shared';
 import { create } from 'zustand';
 import { api } from '../services/api';
 import { campaignMessageFor, messageFor } from '../services/error-messages';
+import { formatTime } from '../services/format';
 import { newIdempotencyKey } from '../services/idempotency-key';
 import { payOrder, unpaidMessage } from '../services/payment';
 import { serverNow } from '../services/server-clock';
@@ -29,6 +30,13 @@ export const stockBinds = (campaign: CampaignRoom) => campaign.stockLeft < allow
 export const mayStillBuy = (campaign: CampaignRoom) =>
   Math.max(1, Math.min(allowedToOrder(campaign), campaign.stockLeft));
 
+/**
+ * Whether a failure leaves it unknown if the order was placed: no answer, or one a gateway put
+ * in the BFF's place. A refusal from the BFF placed nothing.
+ */
+const outcomeUnknown = (error: unknown) =>
+  !(error instanceof ApiError) || error.code === ErrorCode.NetworkError || error.status >= 500;
+
 interface CheckoutState {
   campaign: ShopperCampaign | null;
   quantity: number;
@@ -47,11 +55,12 @@ interface CheckoutState {
   submitting: boolean;
   error: string | null;
   /**
-   * The order placed and not paid (paying failed or was given up): paying again pays it, and
-   * the basket cannot change while it is kept, for a changed one would be a second order beside
-   * it, refused the coupon and the points it holds and counted against the limit.
+   * Why the basket cannot change: an order was placed with it and not paid (paying failed or
+   * was given up), or it was sent and no answer came. Trying again pays, or places, that order;
+   * a changed basket would be a second order beside it, refused the coupon and the points it
+   * holds and counted against the limit.
    */
-  keptOrder: { id: string; expiresAt: string } | null;
+  held: 'unpaid' | 'unanswered' | null;
   start(campaign: ShopperCampaign): Promise<void>;
   setQuantity(quantity: number): Promise<void>;
   setUsePoints(usePoints: boolean): Promise<void>;
@@ -77,7 +86,7 @@ const EMPTY: Pick<
   | 'quote'
   | 'submitting'
   | 'error'
-  | 'keptOrder'
+  | 'held'
 > = {
   campaign: null,
   quantity: 1,
@@ -89,8 +98,22 @@ const EMPTY: Pick<
   quote: null,
   submitting: false,
   error: null,
-  keptOrder: null,
+  held: null,
 };
+
+/** What a held basket's checkout shows again when the member comes back to its group-buy. */
+type HeldCheckout = Pick<
+  CheckoutState,
+  | 'quantity'
+  | 'usePoints'
+  | 'pointsAvailable'
+  | 'coupons'
+  | 'couponId'
+  | 'quote'
+  | 'idempotencyKey'
+  | 'error'
+  | 'held'
+>;
 
 export const useCheckoutStore = create<CheckoutState>()((set, get) => {
   const requestBody = () => {
@@ -142,10 +165,12 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
    * another leaves that one alone (it waits in 订单 if it was placed and not paid).
    */
   let checkoutStarted = 0;
-
+  /** The held baskets, by group-buy: kept until their order is paid or closed. */
+  const heldBaskets = new Map<string, HeldCheckout>();
   resetOnMemberChange(() => {
     latestQuote += 1;
     checkoutStarted += 1;
+    heldBaskets.clear();
     set({ ...EMPTY, idempotencyKey: newIdempotencyKey() });
   });
 
@@ -156,6 +181,12 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
     async start(campaign) {
       latestQuote += 1; // a quote still on its way is for another checkout
       checkoutStarted += 1;
+      // Back to a group-buy whose basket is held: the same basket, price and key.
+      const held = heldBaskets.get(campaign.id);
+      if (held) {
+        set({ campaign, submitting: false, savings: 'loaded', ...held });
+        return;
+      }
       set({
         campaign,
         submitting: false,
@@ -166,7 +197,7 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
         couponId: null,
         quote: null,
         error: null,
-        keptOrder: null,
+        held: null,
         idempotencyKey: newIdempotencyKey(),
       });
       await refreshSavings();
@@ -174,8 +205,8 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
     },
 
     async setQuantity(quantity) {
-      const { campaign, keptOrder } = get();
-      if (keptOrder) return;
+      const { campaign, held } = get();
+      if (held) return;
       const limit = campaign ? mayStillBuy(campaign) : 1;
       set({
         quantity: Math.max(1, Math.min(limit, quantity)),
@@ -185,13 +216,13 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
     },
 
     async setUsePoints(usePoints) {
-      if (get().keptOrder) return;
+      if (get().held) return;
       set({ usePoints, idempotencyKey: newIdempotencyKey() });
       await refreshQuote();
     },
 
     async setCoupon(couponId) {
-      if (get().keptOrder) return;
+      if (get().held) return;
       set({ couponId, idempotencyKey: newIdempotencyKey() });
       await refreshQuote();
     },
@@ -199,9 +230,9 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
     retryQuote: refreshQuote,
 
     async reloadSavings() {
-      // The kept order holds what it was placed with: its points and coupon are gone from the
-      // wallet, which would change the basket.
-      if (get().keptOrder) return;
+      // A held basket's order holds its points and coupon, gone from the wallet: reading them
+      // again would change the basket.
+      if (get().held) return;
       const before = JSON.stringify(requestBody());
       await refreshSavings();
       // An order already sent with this key keeps it, unless what is ordered has changed.
@@ -210,63 +241,75 @@ export const useCheckoutStore = create<CheckoutState>()((set, get) => {
     },
 
     async submit() {
-      const { quote, submitting } = get();
-      if (submitting || !quote) return null;
+      const { quote, submitting, campaign } = get();
+      if (submitting || !quote || !campaign) return null;
       set({ submitting: true, error: null });
       const started = checkoutStarted;
       const left = () => started !== checkoutStarted;
+      // What is ordered, as it stands when sent: the checkout shown may be another one by the
+      // time the answer comes.
+      const { quantity, usePoints, pointsAvailable, coupons, couponId, idempotencyKey } = get();
+      const basket = { quantity, usePoints, pointsAvailable, coupons, couponId, quote };
+      const request = { ...requestBody(), expectedPayable: quote.payable };
+      /** The checkout's end: its basket held (and why), or let go; shown while still on it. */
+      const end = (held: CheckoutState['held'], error: string | null, newKey = false) => {
+        if (held) heldBaskets.set(campaign.id, { ...basket, idempotencyKey, held, error });
+        else heldBaskets.delete(campaign.id);
+        if (left()) return;
+        set({
+          submitting: false,
+          held,
+          error,
+          ...(newKey ? { idempotencyKey: newIdempotencyKey() } : {}),
+        });
+      };
       let placed: OrderView | null = null;
       try {
         // The order is placed only at the price shown; any other is refused and shown instead.
-        placed = await api.orders.create(
-          { ...requestBody(), expectedPayable: quote.payable },
-          get().idempotencyKey,
-        );
-        // Not paid over another checkout: the order placed waits in 订单.
-        if (left()) return null;
+        placed = await api.orders.create(request, idempotencyKey);
+        // Not paid over another checkout: the order placed waits, in 订单 and in its checkout.
+        if (left()) {
+          end('unpaid', `订单保留至 ${formatTime(placed.expiresAt)}，可再次支付`);
+          return null;
+        }
         const afterPaying = await payOrder(placed.id);
-        if (left()) return null;
-        set({ submitting: false, keptOrder: null });
-        return afterPaying;
+        end(null, null);
+        return left() ? null : afterPaying;
       } catch (error) {
-        if (left()) return null;
         if (
           error instanceof ApiError &&
           (error.code === ErrorCode.PriceChanged || error.code === ErrorCode.CouponNotUsable)
         ) {
+          heldBaskets.delete(campaign.id);
+          if (left()) return null;
           // Points or the coupon went to another order meanwhile: the price shown is redone.
           set({ idempotencyKey: newIdempotencyKey() });
           await refreshSavings();
           await refreshQuote();
-          if (left()) return null;
-          set({ submitting: false, error: messageFor(error) });
+          if (!left()) set({ submitting: false, error: messageFor(error) });
           return null;
         }
         // A payment whose answer was lost may have gone through: what the BFF holds decides.
         const now = placed ? await api.orders.get(placed.id).catch(() => null) : null;
-        if (left()) return null;
         if (now?.state === 'cancelled') {
           // The order kept for paying again lapsed unpaid meanwhile: the next tap places a new one.
-          set({
-            idempotencyKey: newIdempotencyKey(),
-            submitting: false,
-            keptOrder: null,
-            error: '订单已超时取消，可重新下单',
-          });
+          end(null, '订单已超时取消，可重新下单', true);
           return null;
         }
         if (now && now.state !== 'pending_payment') {
-          set({ submitting: false, keptOrder: null });
-          return now;
+          end(null, null);
+          return left() ? null : now;
         }
         // A placed order waits until its deadline: paying again here or from 订单 pays that one.
-        set({
-          submitting: false,
-          keptOrder: placed ? { id: placed.id, expiresAt: placed.expiresAt } : get().keptOrder,
-          error: placed
-            ? unpaidMessage(error, placed.expiresAt)
-            : campaignMessageFor(error, '下单失败，请重试'),
-        });
+        if (placed) {
+          end('unpaid', unpaidMessage(error, placed.expiresAt));
+          return null;
+        }
+        // No answer to placing it: the order may be there, and trying again finds it.
+        end(
+          outcomeUnknown(error) ? 'unanswered' : null,
+          campaignMessageFor(error, '下单失败，请重试'),
+        );
         return null;
       }
     },

@@ -9,10 +9,18 @@ import { emptyList, type ListReader, type PagedList, pagedList } from './paged-l
 const PAGE_SIZE = 20;
 
 /**
- * The key of a withdrawal not yet answered, reused when the leader tries the same amount again;
- * dropped when the page is opened again, its withdrawals then showing whether it went through.
+ * Orders the withdrawals' tries and the readings of the page: a reading shows a withdrawal only
+ * when it began after the try ended.
  */
-let withdrawing: { amount: number; key: string } | null = null;
+let sequence = 0;
+/**
+ * The key of a withdrawal not yet answered, reused when the leader tries the same amount again;
+ * dropped by a reading of the page that began after its last try ended (`endedAt`), whose
+ * withdrawals then show whether it went through.
+ */
+let withdrawing: { amount: number; key: string; endedAt?: number } | null = null;
+/** The newest reading of the page: an older one's answer, coming late, is not shown. */
+let reading = 0;
 
 interface CommissionState {
   totals: CommissionTotals | null;
@@ -69,14 +77,17 @@ export const useCommissionStore = create<CommissionState>()((set, get) => ({
   ...EMPTY,
 
   async load() {
+    const startedAt = ++sequence;
+    const mine = ++reading;
     set({ loading: true });
     try {
       const [overview] = await Promise.all([
         api.leader.commissions({ limit: PAGE_SIZE }),
         withdrawals.load(),
       ]);
+      if (mine !== reading) return;
       // The withdrawals on screen now say whether one whose answer was lost went through.
-      withdrawing = null;
+      if (withdrawing?.endedAt !== undefined && withdrawing.endedAt < startedAt) withdrawing = null;
       set({
         totals: overview.totals,
         entries: overview.entries.items,
@@ -86,6 +97,7 @@ export const useCommissionStore = create<CommissionState>()((set, get) => ({
         error: null,
       });
     } catch (error) {
+      if (mine !== reading) return;
       set({
         loading: false,
         notLeader: isForbidden(error),
@@ -98,8 +110,14 @@ export const useCommissionStore = create<CommissionState>()((set, get) => ({
     const { nextCursor, loadingMore } = get();
     if (!nextCursor || loadingMore) return;
     set({ loadingMore: true });
+    const mine = reading;
     try {
       const overview = await api.leader.commissions({ limit: PAGE_SIZE, cursor: nextCursor });
+      // Read again from the start meanwhile: this page and its totals are older than what shows.
+      if (mine !== reading) {
+        set({ loadingMore: false });
+        return;
+      }
       set((state) => ({
         totals: overview.totals,
         entries: [...state.entries, ...overview.entries.items],
@@ -122,9 +140,11 @@ export const useCommissionStore = create<CommissionState>()((set, get) => ({
   async withdraw(amount) {
     if (get().submitting) return false;
     if (withdrawing?.amount !== amount) withdrawing = { amount, key: newIdempotencyKey() };
+    const asked = withdrawing;
+    asked.endedAt = undefined;
     set({ submitting: true });
     try {
-      await api.leader.withdraw(amount, withdrawing.key);
+      await api.leader.withdraw(amount, asked.key);
       withdrawing = null;
       set({ submitting: false, error: null });
       await get().load();
@@ -133,9 +153,9 @@ export const useCommissionStore = create<CommissionState>()((set, get) => ({
       // A withdrawal whose answer was lost may have gone through: the totals and withdrawals
       // read again show it. A tap again on the same amount is still its retry, with its key;
       // none is taken until the reading is done.
-      const unanswered = withdrawing;
+      asked.endedAt = ++sequence;
       await get().load();
-      withdrawing = unanswered;
+      withdrawing = asked;
       set({ submitting: false, error: messageFor(error, '提现申请失败，请重试') });
       return false;
     }
@@ -144,6 +164,7 @@ export const useCommissionStore = create<CommissionState>()((set, get) => ({
 
 resetOnMemberChange(() => {
   withdrawing = null;
+  reading += 1;
   withdrawals.reset();
   useCommissionStore.setState(EMPTY);
 });

@@ -30,7 +30,7 @@ export default function CheckoutPage() {
     quote,
     submitting,
     error,
-    keptOrder,
+    held,
     setQuantity,
     setUsePoints,
     setCoupon,
@@ -96,7 +96,7 @@ export default function CheckoutPage() {
             value={quantity}
             min={1}
             max={mayStillBuy(campaign)}
-            disabled={keptOrder !== null}
+            disabled={held !== null}
             onChange={(value) => void setQuantity(Number(value))}
           />
         </View>
@@ -115,7 +115,7 @@ export default function CheckoutPage() {
           <Switch
             className="checkout-points"
             checked={usePoints}
-            disabled={pointsAvailable === 0 || keptOrder !== null}
+            disabled={pointsAvailable === 0 || held !== null}
             onChange={(checked) => void setUsePoints(checked)}
           />
         </View>
@@ -126,7 +126,7 @@ export default function CheckoutPage() {
               {savings === 'loading' ? '加载中' : savings === 'failed' ? '—' : '暂无可用'}
             </Text>
           ) : (
-            <View className={`chips ${keptOrder ? 'is-disabled' : ''}`}>
+            <View className={`chips ${held ? 'is-disabled' : ''}`}>
               <Text
                 className={`chip checkout-coupon ${couponId === null ? 'is-active' : ''}`}
                 onClick={() => void setCoupon(null)}
@@ -173,9 +173,11 @@ export default function CheckoutPage() {
         </View>
       )}
       {error && <Text className="checkout-error">{error}</Text>}
-      {keptOrder && (
+      {held && (
         <Text className="checkout-kept">
-          这笔订单已保留：要改数量、积分或优惠券，请先在「订单」中取消它
+          {held === 'unpaid'
+            ? '这笔订单已保留：要改数量、积分或优惠券，请先在「订单」中取消它'
+            : '下单结果还没确认：再点一次不会重复下单'}
         </Text>
       )}
       {error && !quote && !submitting && (
@@ -191,7 +193,7 @@ export default function CheckoutPage() {
         disabled={!quote || couponHint !== null}
         onClick={() => void pay()}
       >
-        {keptOrder ? '继续支付' : '提交订单并支付'} {quote ? yuan(quote.payable) : ''}
+        {held === 'unpaid' ? '继续支付' : '提交订单并支付'} {quote ? yuan(quote.payable) : ''}
       </Button>
     </View>
   );
