@@ -522,8 +522,18 @@ describe('when the BFF stops while a job is starting', () => {
         (error: Error) => error.message,
       );
     await lockWaits(t.dataSource, 1, 'job_runs');
+    // The table is let go once the BFF has begun to stop.
+    const runner = t.app.get(JobRunner);
+    const stop = runner.stop.bind(runner);
+    const stopping = new Promise<void>((resolve) =>
+      jest.spyOn(runner, 'stop').mockImplementation(() => {
+        const stopped = stop();
+        resolve();
+        return stopped;
+      }),
+    );
     const closing = t.app.close();
-    await sleep(500);
+    await stopping;
     await other.query('COMMIT');
     await closing;
     expect(await running).toMatch(/stop/i);
