@@ -2,6 +2,7 @@ import { Button } from '@nutui/nutui-react-taro';
 import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import type { CheckInCalendar } from '@linli/api-contract';
+import { checkInReward } from '@linli/domain';
 import { NotLoaded } from '../../../components/load-failed';
 import { LogInFirst } from '../../../components/log-in-first';
 import { useAuthStore } from '../../../stores/auth-store';
@@ -89,8 +90,7 @@ export default function CheckInPage() {
 
   const done = calendar.checkedInToday;
   // What checking in now earns: the day's points, and the streak bonus when today reaches it.
-  const todayEarns =
-    calendar.rules.points + (calendar.nextBonus?.inDays === 1 ? calendar.nextBonus.points : 0);
+  const todayEarns = checkInReward(calendar.streak + 1, calendar.rules).points;
   const today = done ? calendar.days.find((d) => d.day === calendar.today) : undefined;
   const onCheckIn = async () => {
     const checkedIn = await checkIn();
