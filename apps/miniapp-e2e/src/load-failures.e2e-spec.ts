@@ -140,6 +140,63 @@ describe('journey: a neighbour on a bad connection', () => {
     await waitForText(page.locator('.campaign-card__title'), '良渚米 西边专享');
   });
 
+  it('keeps the pickup point chosen when an older listing of 首页 comes back after it', async () => {
+    const { stack } = journey;
+    const admin = await operator(stack);
+    const [south, north] = await pickupPoints(stack, admin, '勾庄', [
+      { name: '勾庄南自提点', address: '勾庄路 1 号', latitude: 30.3512, longitude: 120.0616 },
+      { name: '勾庄北自提点', address: '勾庄路 9 号', latitude: 30.3514, longitude: 120.0596 },
+    ]);
+    const offer = (title: string, pickupPointId: string) =>
+      liveGroupBuy(stack, admin, {
+        product: '勾庄菜',
+        sku: '1 把',
+        priceFen: 500,
+        title,
+        groupPriceFen: 400,
+        perMemberLimit: 2,
+        minBuyers: 1,
+        pickupPointIds: [pickupPointId],
+      });
+    await offer('勾庄菜 南边专享', south);
+    await offer('勾庄菜 北边专享', north);
+    await shopperAt(stack, 'gouzhuangsun', south);
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'gouzhuangsun');
+    await page.getByText('首页', { exact: true }).last().click();
+    await waitForText(page.locator('.campaign-card__title'), '勾庄菜 南边专享');
+
+    // 首页 shown again reads its group-buys slowly; the neighbour moves to the other point.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let held = false;
+    await page.route(
+      (url) => url.pathname === '/api/v1/campaigns',
+      async (route) => {
+        if (held) return route.continue();
+        held = true;
+        const answer = await route.fetch();
+        await released;
+        await route.fulfill({ response: answer }).catch(() => undefined);
+      },
+    );
+    await page.getByText('我的', { exact: true }).last().click();
+    await page.getByText('首页', { exact: true }).last().click();
+    await page.locator('.pickup-point-bar__change').click();
+    await page
+      .locator('.pickup-point')
+      .filter({ hasText: '勾庄北自提点' })
+      .locator('.pickup-point__choose')
+      .click();
+    await waitForText(page.locator('.campaign-card__title'), '勾庄菜 北边专享');
+    release();
+    await page.waitForTimeout(1_000);
+    await waitForText(page.locator('.pickup-point-bar__name'), '勾庄北自提点');
+    expect(await page.locator('.campaign-card__title').allInnerTexts()).toEqual([
+      '勾庄菜 北边专享',
+    ]);
+  });
+
   it('is offered 重试 on each page that could not load, and sees it once it loads', async () => {
     const { stack } = journey;
     const admin = await operator(stack);

@@ -86,6 +86,9 @@ function asNow(campaign: ShopperCampaign): ShopperCampaign {
   return counted;
 }
 
+/** Counts the listings of 首页: only the newest one's answer is shown. */
+let listing = 0;
+
 /** Of the figures known for a campaign, those read last. */
 function latestRead(...known: (ShopperCampaign | null | undefined)[]): ShopperCampaign | null {
   const read = known.filter((c): c is ShopperCampaign => Boolean(c));
@@ -96,12 +99,15 @@ export const useShopStore = create<ShopState>()((set, get) => ({
   ...EMPTY,
 
   async loadCampaigns() {
+    const mine = ++listing;
     set({ loading: true, error: null });
     try {
       const [page, me] = await Promise.all([
         api.campaigns.list({ limit: PAGE_SIZE }),
         api.me.get(),
       ]);
+      // Listed again meanwhile (another pickup point chosen): this answer is older.
+      if (mine !== listing) return;
       set({
         campaigns: stamped(page.items),
         campaignsCursor: page.nextCursor,
@@ -110,6 +116,7 @@ export const useShopStore = create<ShopState>()((set, get) => ({
         loading: false,
       });
     } catch (error) {
+      if (mine !== listing) return;
       if (error instanceof ApiError && error.code === ErrorCode.PickupPointRequired) {
         // Still loading while the phone finds where it is: there is nothing to list yet, and
         // the page does not say that today's group-buys have not begun.
@@ -196,6 +203,7 @@ export const useShopStore = create<ShopState>()((set, get) => ({
   async choosePickupPoint(pickupPointId) {
     try {
       const me = await api.pickupPoints.choose(pickupPointId);
+      listing += 1; // a listing still on its way is for the point left
       // Chosen: the point is the new one from now on, and the old point's group-buys are gone,
       // even when reading the new point's fails (its page offers 重试 then).
       set({
@@ -213,4 +221,7 @@ export const useShopStore = create<ShopState>()((set, get) => ({
   },
 }));
 
-resetOnMemberChange(() => useShopStore.setState(EMPTY));
+resetOnMemberChange(() => {
+  listing += 1; // a listing still on its way is for the member before
+  useShopStore.setState(EMPTY);
+});
