@@ -423,17 +423,18 @@ describe('jobs run under an advisory lock, in batches, from the admin endpoint',
   });
 });
 
-describe('when the BFF stops while a job runs', () => {
+// Each test stops its own BFF.
+describe('when the BFF stops while a job runs or is starting', () => {
   let database: TestDatabase;
   let t: TestApp;
   let other: Client;
-  beforeAll(async () => {
+  beforeEach(async () => {
     database = await createTestDatabase();
     t = await startTestApp({}, { database });
     other = new Client({ connectionString: database.url });
     await other.connect();
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await other.end();
     await database.drop();
   });
@@ -488,22 +489,6 @@ describe('when the BFF stops while a job runs', () => {
       `SELECT pg_try_advisory_lock(hashtextextended('linli:job:purge-idempotency-keys', 0)) AS locked`,
     );
     expect(lock.rows[0].locked).toBe(true);
-  });
-});
-
-describe('when the BFF stops while a job is starting', () => {
-  let database: TestDatabase;
-  let t: TestApp;
-  let other: Client;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    t = await startTestApp({}, { database });
-    other = new Client({ connectionString: database.url });
-    await other.connect();
-  });
-  afterAll(async () => {
-    await other.end();
-    await database.drop();
   });
 
   it('runs no batch of a run that gets under way once stopping has begun', async () => {

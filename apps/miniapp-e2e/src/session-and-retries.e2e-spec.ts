@@ -1,9 +1,9 @@
 import type { Page, Response } from 'playwright-core';
 import { liveGroupBuy } from './support/group-buys';
 import { logInAs, logInInPlace, useJourney } from './support/journey';
-import { approveLeader, pickupPoints, shopperAt } from './support/pickup-points';
+import { approveLeader, type PlannedPoint, pickupPoints, shopperAt } from './support/pickup-points';
 import { screenshot, settled, waitForText } from './support/screen';
-import { member, operator } from './support/stack';
+import { member, operator, type Stack } from './support/stack';
 
 const endsWith = (suffix: string) => (url: URL) => url.pathname.endsWith(suffix);
 
@@ -11,6 +11,50 @@ const endsWith = (suffix: string) => (url: URL) => url.pathname.endsWith(suffix)
 async function shown(page: Page, selector: string): Promise<string | null> {
   const found = page.locator(selector).first();
   return (await found.count()) > 0 ? (await found.innerText()).trim() : null;
+}
+
+/**
+ * A leader at a pickup point of their own with ¥50.00 of commission to withdraw: a neighbour's
+ * order there, paid, whose after-sales window has closed.
+ */
+async function leaderWithCommission(
+  stack: Stack,
+  names: {
+    community: string;
+    point: PlannedPoint;
+    leader: string;
+    shopper: string;
+    product: string;
+  },
+): Promise<void> {
+  const admin = await operator(stack);
+  const [pointId] = await pickupPoints(stack, admin, names.community, [names.point], {
+    leaders: false,
+  });
+  await approveLeader(stack, admin, pointId, names.leader);
+  const campaign = await liveGroupBuy(stack, admin, {
+    product: names.product,
+    sku: '礼盒',
+    priceFen: 60_000,
+    title: names.product,
+    groupPriceFen: 50_000,
+    perMemberLimit: 1,
+    minBuyers: 1,
+    pickupPointIds: [pointId],
+  });
+  const shopper = await shopperAt(stack, names.shopper, pointId);
+  const order = await stack.api<{ id: string }>(
+    'POST',
+    '/orders',
+    { items: [{ campaignId: campaign.id, quantity: 1 }] },
+    { ...shopper.auth, 'idempotency-key': `journey-commission-${names.leader}` },
+  );
+  await stack.api('POST', `/orders/${order.id}/pay`, undefined, shopper.auth);
+  await stack.sql(
+    `UPDATE commission_entries SET state = 'available'
+     WHERE order_line_id IN (SELECT id FROM order_lines WHERE order_id = $1)`,
+    [order.id],
+  );
 }
 
 describe('journey: shared phones, slow networks and lost answers', () => {
@@ -414,35 +458,18 @@ describe('journey: shared phones, slow networks and lost answers', () => {
 
   it('asks for a withdrawal once though its answer was lost and the leader tapped again', async () => {
     const { stack } = journey;
-    const admin = await operator(stack);
-    const [pointId] = await pickupPoints(
-      stack,
-      admin,
-      '桂花新村',
-      [{ name: '桂花新村自提点', address: '学院路 2 号', latitude: 30.2782, longitude: 120.1286 }],
-      { leaders: false },
-    );
-    await approveLeader(stack, admin, pointId, 'wangayi');
-    const campaign = await liveGroupBuy(stack, admin, {
+    await leaderWithCommission(stack, {
+      community: '桂花新村',
+      point: {
+        name: '桂花新村自提点',
+        address: '学院路 2 号',
+        latitude: 30.2782,
+        longitude: 120.1286,
+      },
+      leader: 'wangayi',
+      shopper: 'dave',
       product: '年货礼盒',
-      sku: '豪华装',
-      priceFen: 60_000,
-      title: '年货礼盒',
-      groupPriceFen: 50_000,
-      perMemberLimit: 1,
-      minBuyers: 1,
-      pickupPointIds: [pointId],
     });
-    const shopper = await shopperAt(stack, 'dave', pointId);
-    const order = await stack.api<{ id: string }>(
-      'POST',
-      '/orders',
-      { items: [{ campaignId: campaign.id, quantity: 1 }] },
-      { ...shopper.auth, 'idempotency-key': 'journey-withdraw-order' },
-    );
-    await stack.api('POST', `/orders/${order.id}/pay`, undefined, shopper.auth);
-    // The after-sales window has closed: the commission can be withdrawn.
-    await stack.sql(`UPDATE commission_entries SET state = 'available'`);
 
     const page = await journey.newPage();
     await logInAs(page, stack, 'wangayi');
@@ -749,40 +776,16 @@ describe('journey: shared phones, slow networks and lost answers', () => {
     );
     expect(orders.items.map((order) => order.state)).toEqual(['paid']);
   });
+
   it('shows what is left to withdraw after a withdrawal, though an older reading of the page comes back later', async () => {
     const { stack } = journey;
-    const admin = await operator(stack);
-    const [pointId] = await pickupPoints(
-      stack,
-      admin,
-      '丁桥',
-      [{ name: '丁桥自提点', address: '丁桥路 8 号', latitude: 30.3482, longitude: 120.2386 }],
-      { leaders: false },
-    );
-    await approveLeader(stack, admin, pointId, 'dingqiaoli');
-    const campaign = await liveGroupBuy(stack, admin, {
+    await leaderWithCommission(stack, {
+      community: '丁桥',
+      point: { name: '丁桥自提点', address: '丁桥路 8 号', latitude: 30.3482, longitude: 120.2386 },
+      leader: 'dingqiaoli',
+      shopper: 'dingqiaozhu',
       product: '丁桥年糕',
-      sku: '礼盒',
-      priceFen: 60_000,
-      title: '丁桥年糕',
-      groupPriceFen: 50_000,
-      perMemberLimit: 1,
-      minBuyers: 1,
-      pickupPointIds: [pointId],
     });
-    const shopper = await shopperAt(stack, 'dingqiaozhu', pointId);
-    const order = await stack.api<{ id: string }>(
-      'POST',
-      '/orders',
-      { items: [{ campaignId: campaign.id, quantity: 1 }] },
-      { ...shopper.auth, 'idempotency-key': 'journey-late-reading-order' },
-    );
-    await stack.api('POST', `/orders/${order.id}/pay`, undefined, shopper.auth);
-    await stack.sql(
-      `UPDATE commission_entries SET state = 'available'
-       WHERE order_line_id IN (SELECT id FROM order_lines WHERE order_id = $1)`,
-      [order.id],
-    );
 
     const page = await journey.newPage();
     await logInAs(page, stack, 'dingqiaoli');
