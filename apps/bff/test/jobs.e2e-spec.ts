@@ -438,6 +438,15 @@ describe('when the BFF stops while a job runs or is starting', () => {
     await other.end();
     await database.drop();
   });
+  /** A scheduled run of the purge: how it ended, finished or with why not. */
+  const runPurge = () =>
+    t.app
+      .get(JobRunner)
+      .run('purge-idempotency-keys', 'schedule')
+      .then(
+        () => 'finished',
+        (error: Error) => error.message,
+      );
 
   it('lets the running batch commit, starts no other, and records how far the run got', async () => {
     await t.dataSource.query(
@@ -457,13 +466,7 @@ describe('when the BFF stops while a job runs or is starting', () => {
       await connection.query(ctx, `SELECT pg_advisory_xact_lock(424242)`);
       return done;
     });
-    const running = t.app
-      .get(JobRunner)
-      .run('purge-idempotency-keys', 'schedule')
-      .then(
-        () => 'finished',
-        (error: Error) => error.message,
-      );
+    const running = runPurge();
     await batchEntered;
 
     // SIGTERM: the app closes while the batch waits; the batch is let go a moment later.
@@ -499,13 +502,7 @@ describe('when the BFF stops while a job runs or is starting', () => {
     // The run has its lock and waits to record its start while the BFF begins to stop.
     await other.query('BEGIN');
     await other.query('LOCK TABLE job_runs IN EXCLUSIVE MODE');
-    const running = t.app
-      .get(JobRunner)
-      .run('purge-idempotency-keys', 'schedule')
-      .then(
-        () => 'finished',
-        (error: Error) => error.message,
-      );
+    const running = runPurge();
     await lockWaits(t.dataSource, 1, 'job_runs');
     // The table is let go once the BFF has begun to stop.
     const runner = t.app.get(JobRunner);

@@ -14,6 +14,28 @@ async function shown(page: Page, selector: string): Promise<string | null> {
 }
 
 /**
+ * A neighbour at the pickup point of a new community, on the checkout of its one group-buy:
+ * the operator, the page, the group-buy and the neighbour.
+ */
+async function onCheckout(
+  stack: Stack,
+  newPage: () => Promise<Page>,
+  place: { community: string; point: PlannedPoint },
+  offer: Omit<Parameters<typeof liveGroupBuy>[2], 'pickupPointIds'>,
+  shopperName: string,
+) {
+  const admin = await operator(stack);
+  const [pointId] = await pickupPoints(stack, admin, place.community, [place.point]);
+  const campaign = await liveGroupBuy(stack, admin, { ...offer, pickupPointIds: [pointId] });
+  const shopper = await shopperAt(stack, shopperName, pointId);
+  const page = await newPage();
+  await logInAs(page, stack, shopperName);
+  await page.goto(`${stack.h5Url}/#/subpackages/shop/campaign/index?id=${campaign.id}`);
+  await page.locator('.campaign-detail-buy').click();
+  return { admin, page, campaign, shopper };
+}
+
+/**
  * A leader at a pickup point of their own with ¥50.00 of commission to withdraw: a neighbour's
  * order there, paid, whose after-sales window has closed.
  */
@@ -267,25 +289,29 @@ describe('journey: shared phones, slow networks and lost answers', () => {
 
   it('places a new order when the one kept after a failed payment lapsed unpaid meanwhile', async () => {
     const { stack } = journey;
-    const admin = await operator(stack);
-    const [pointId] = await pickupPoints(stack, admin, '嘉绿苑', [
-      { name: '嘉绿苑自提点', address: '文一路 3 号', latitude: 30.2882, longitude: 120.1186 },
-    ]);
-    const campaign = await liveGroupBuy(stack, admin, {
-      product: '千岛湖鱼头',
-      sku: '2斤',
-      priceFen: 6_800,
-      title: '千岛湖鱼头 团购',
-      groupPriceFen: 5_800,
-      perMemberLimit: 2,
-      minBuyers: 1,
-      pickupPointIds: [pointId],
-    });
-    const shopper = await shopperAt(stack, 'laozhou', pointId);
-    const page = await journey.newPage();
-    await logInAs(page, stack, 'laozhou');
-    await page.goto(`${stack.h5Url}/#/subpackages/shop/campaign/index?id=${campaign.id}`);
-    await page.locator('.campaign-detail-buy').click();
+    const { admin, page, shopper } = await onCheckout(
+      stack,
+      journey.newPage,
+      {
+        community: '嘉绿苑',
+        point: {
+          name: '嘉绿苑自提点',
+          address: '文一路 3 号',
+          latitude: 30.2882,
+          longitude: 120.1186,
+        },
+      },
+      {
+        product: '千岛湖鱼头',
+        sku: '2斤',
+        priceFen: 6_800,
+        title: '千岛湖鱼头 团购',
+        groupPriceFen: 5_800,
+        perMemberLimit: 2,
+        minBuyers: 1,
+      },
+      'laozhou',
+    );
     await waitForText(page.locator('.checkout-submit'), '提交订单并支付 ¥58.00');
     // Paying fails: the order is kept for paying again.
     const paying = endsWith('/pay');
@@ -410,25 +436,29 @@ describe('journey: shared phones, slow networks and lost answers', () => {
 
   it('counts a payment whose answer was lost as paid, not as 支付未完成', async () => {
     const { stack } = journey;
-    const admin = await operator(stack);
-    const [pointId] = await pickupPoints(stack, admin, '西溪花园', [
-      { name: '西溪花园自提点', address: '学院路 5 号', latitude: 30.2762, longitude: 120.1266 },
-    ]);
-    const campaign = await liveGroupBuy(stack, admin, {
-      product: '五常大米',
-      sku: '10 斤装',
-      priceFen: 5_900,
-      title: '五常大米 10 斤',
-      groupPriceFen: 4_500,
-      perMemberLimit: 2,
-      minBuyers: 1,
-      pickupPointIds: [pointId],
-    });
-    const shopper = await shopperAt(stack, 'frank', pointId);
-    const page = await journey.newPage();
-    await logInAs(page, stack, 'frank');
-    await page.goto(`${stack.h5Url}/#/subpackages/shop/campaign/index?id=${campaign.id}`);
-    await page.locator('.campaign-detail-buy').click();
+    const { page, shopper } = await onCheckout(
+      stack,
+      journey.newPage,
+      {
+        community: '西溪花园',
+        point: {
+          name: '西溪花园自提点',
+          address: '学院路 5 号',
+          latitude: 30.2762,
+          longitude: 120.1266,
+        },
+      },
+      {
+        product: '五常大米',
+        sku: '10 斤装',
+        priceFen: 5_900,
+        title: '五常大米 10 斤',
+        groupPriceFen: 4_500,
+        perMemberLimit: 2,
+        minBuyers: 1,
+      },
+      'frank',
+    );
     await waitForText(page.locator('.checkout-payable .checkout-row__value'), '¥45.00');
     // The BFF takes the payment; its answer is lost on the way back.
     await page.route(
@@ -559,25 +589,29 @@ describe('journey: shared phones, slow networks and lost answers', () => {
   });
   it('counts as paid an order the cut-off confirmed while the answer to paying was lost', async () => {
     const { stack } = journey;
-    const admin = await operator(stack);
-    const [pointId] = await pickupPoints(stack, admin, '三墩', [
-      { name: '三墩自提点', address: '三墩路 9 号', latitude: 30.3262, longitude: 120.0966 },
-    ]);
-    const campaign = await liveGroupBuy(stack, admin, {
-      product: '舟山带鱼',
-      sku: '1 斤',
-      priceFen: 4_900,
-      title: '舟山带鱼 团购',
-      groupPriceFen: 3_900,
-      perMemberLimit: 2,
-      minBuyers: 1,
-      pickupPointIds: [pointId],
-    });
-    await shopperAt(stack, 'sanduntao', pointId);
-    const page = await journey.newPage();
-    await logInAs(page, stack, 'sanduntao');
-    await page.goto(`${stack.h5Url}/#/subpackages/shop/campaign/index?id=${campaign.id}`);
-    await page.locator('.campaign-detail-buy').click();
+    const { admin, page, campaign } = await onCheckout(
+      stack,
+      journey.newPage,
+      {
+        community: '三墩',
+        point: {
+          name: '三墩自提点',
+          address: '三墩路 9 号',
+          latitude: 30.3262,
+          longitude: 120.0966,
+        },
+      },
+      {
+        product: '舟山带鱼',
+        sku: '1 斤',
+        priceFen: 4_900,
+        title: '舟山带鱼 团购',
+        groupPriceFen: 3_900,
+        perMemberLimit: 2,
+        minBuyers: 1,
+      },
+      'sanduntao',
+    );
     await waitForText(page.locator('.checkout-payable .checkout-row__value'), '¥39.00');
     // The BFF takes the payment, the group-buy cuts off and is confirmed, and then the answer to
     // paying is lost on the way back.
@@ -734,25 +768,29 @@ describe('journey: shared phones, slow networks and lost answers', () => {
   });
   it('holds the basket when the answer to placing the order was lost, and places one order', async () => {
     const { stack } = journey;
-    const admin = await operator(stack);
-    const [pointId] = await pickupPoints(stack, admin, '九堡', [
-      { name: '九堡自提点', address: '九堡路 2 号', latitude: 30.3112, longitude: 120.2666 },
-    ]);
-    const campaign = await liveGroupBuy(stack, admin, {
-      product: '萧山萝卜干',
-      sku: '1 袋',
-      priceFen: 2_000,
-      title: '萧山萝卜干 团购',
-      groupPriceFen: 1_500,
-      perMemberLimit: 3,
-      minBuyers: 1,
-      pickupPointIds: [pointId],
-    });
-    const shopper = await shopperAt(stack, 'jiubaoxu', pointId);
-    const page = await journey.newPage();
-    await logInAs(page, stack, 'jiubaoxu');
-    await page.goto(`${stack.h5Url}/#/subpackages/shop/campaign/index?id=${campaign.id}`);
-    await page.locator('.campaign-detail-buy').click();
+    const { page, shopper } = await onCheckout(
+      stack,
+      journey.newPage,
+      {
+        community: '九堡',
+        point: {
+          name: '九堡自提点',
+          address: '九堡路 2 号',
+          latitude: 30.3112,
+          longitude: 120.2666,
+        },
+      },
+      {
+        product: '萧山萝卜干',
+        sku: '1 袋',
+        priceFen: 2_000,
+        title: '萧山萝卜干 团购',
+        groupPriceFen: 1_500,
+        perMemberLimit: 3,
+        minBuyers: 1,
+      },
+      'jiubaoxu',
+    );
     await waitForText(page.locator('.checkout-submit'), '提交订单并支付 ¥15.00');
     // The BFF places the order; its answer is lost on the way back.
     const placing = endsWith('/api/v1/orders');
