@@ -80,8 +80,12 @@ describe('journey: a neighbour on a bad connection', () => {
     await logInAs(page, stack, 'xianlinwang');
     await page.getByText('首页', { exact: true }).last().click();
     const card = page.locator('.campaign-card').filter({ hasText: '径山茶 团购' });
+    const read = page.waitForResponse(
+      (response) => new URL(response.url()).pathname === `/api/v1/campaigns/${campaign.id}`,
+    );
     await card.locator('.campaign-card__open').click();
     await waitForText(page.locator('.campaign-detail-title'), '径山茶 团购');
+    await read;
     await page.goBack();
     await card.waitFor();
     // Twenty minutes later the group-buy is opened again, and its own read fails this time.

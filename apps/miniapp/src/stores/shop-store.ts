@@ -66,12 +66,15 @@ const EMPTY: Pick<
   campaignGone: false,
 };
 
-/** When each campaign's figures (listed, or its own page's) were read, by this phone's clock. */
+/**
+ * When each campaign's figures (listed, or its own page's) were read, by this phone's clock:
+ * when they were asked for, as the BFF counts the seconds to the cut-off from then on, however
+ * long the answer takes to come.
+ */
 const readAt = new WeakMap<ShopperCampaign, number>();
 
-function stamped(campaigns: ShopperCampaign[]): ShopperCampaign[] {
-  const now = Date.now();
-  for (const campaign of campaigns) readAt.set(campaign, now);
+function stamped(campaigns: ShopperCampaign[], askedAt: number): ShopperCampaign[] {
+  for (const campaign of campaigns) readAt.set(campaign, askedAt);
   return campaigns;
 }
 
@@ -100,6 +103,7 @@ export const useShopStore = create<ShopState>()((set, get) => ({
 
   async loadCampaigns() {
     const mine = ++listing;
+    const askedAt = Date.now();
     set({ loading: true, error: null });
     try {
       const [page, me] = await Promise.all([
@@ -109,7 +113,7 @@ export const useShopStore = create<ShopState>()((set, get) => ({
       // Listed again meanwhile (another pickup point chosen): this answer is older.
       if (mine !== listing) return;
       set({
-        campaigns: stamped(page.items),
+        campaigns: stamped(page.items, askedAt),
         campaignsCursor: page.nextCursor,
         pickupPoint: me.pickupPoint,
         choosingPickupPoint: false,
@@ -133,12 +137,13 @@ export const useShopStore = create<ShopState>()((set, get) => ({
     const { campaignsCursor: cursor, loading } = get();
     if (!cursor || loading) return;
     set({ loading: true });
+    const askedAt = Date.now();
     try {
       const page = await api.campaigns.list({ limit: PAGE_SIZE, cursor });
       // A reload meanwhile (another pickup point) started the list again.
       if (get().campaignsCursor !== cursor) return;
       set((state) => ({
-        campaigns: [...state.campaigns, ...stamped(page.items)],
+        campaigns: [...state.campaigns, ...stamped(page.items, askedAt)],
         campaignsCursor: page.nextCursor,
         loading: false,
       }));
@@ -159,7 +164,8 @@ export const useShopStore = create<ShopState>()((set, get) => ({
       ...(shown ? {} : { error: null, campaignNeedsPickupPoint: false, campaignGone: false }),
     });
     try {
-      const [campaign] = stamped([await api.campaigns.get(campaignId)]);
+      const askedAt = Date.now();
+      const [campaign] = stamped([await api.campaigns.get(campaignId)], askedAt);
       // The answer for a group-buy left meanwhile for another one is not shown on that one.
       if (openingCampaign !== campaignId) return;
       set({ campaign, error: null, campaignNeedsPickupPoint: false, campaignGone: false });
