@@ -86,4 +86,75 @@ describe('journey: a neighbour checks their points after an operator adjusts the
     expect(await page.locator('.points-entry').count()).toBe(21);
     await waitForText(page.locator('.points-entry__reason').last(), '最早的一笔');
   });
+
+  it('shows the balance read last, though an older reading comes back after it', async () => {
+    const { stack } = journey;
+    const { id: memberId } = await member(stack, 'sunjiang');
+    const admin = await operator(stack);
+    const adjust = (points: number, key: string) =>
+      stack.api(
+        'POST',
+        `/admin/members/${memberId}/points-adjustments`,
+        { points, reason: '活动' },
+        { ...admin, 'idempotency-key': key },
+      );
+    await adjust(500, 'journey-late-wallet-credit');
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'sunjiang');
+    // The first reading of the wallet is slow to come back; the points change meanwhile and the
+    // page, opened again, reads them again.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let held = false;
+    await page.route(
+      (url) => url.pathname === '/api/v1/me/points',
+      async (route) => {
+        if (held) return route.continue();
+        held = true;
+        const answer = await route.fetch();
+        await released;
+        await route.fulfill({ response: answer }).catch(() => undefined);
+      },
+    );
+    await page.locator('.mine-points-link').click();
+    await adjust(-300, 'journey-late-wallet-debit');
+    await page.goBack();
+    await page.locator('.mine-points-link').click();
+    await waitForText(page.locator('.points-balance__available').last(), '200');
+    release();
+    await page.waitForTimeout(1_000);
+    await waitForText(page.locator('.points-balance__available').last(), '200');
+  });
+
+  it('clears the error of a page of entries that failed once the next try loads', async () => {
+    const { stack } = journey;
+    const { id: memberId } = await member(stack, 'zhouqin');
+    const admin = await operator(stack);
+    for (let i = 0; i < 21; i++) {
+      await stack.api(
+        'POST',
+        `/admin/members/${memberId}/points-adjustments`,
+        { points: 1, reason: `签到补发 ${i}` },
+        { ...admin, 'idempotency-key': `journey-load-more-${i}` },
+      );
+    }
+    const page = await journey.newPage();
+    await logInAs(page, stack, 'zhouqin');
+    await page.locator('.mine-points-link').click();
+    await page.locator('.points-entry').nth(19).waitFor();
+    // The next page fails once.
+    let failed = false;
+    await page.route(/\/me\/points\/entries\?.*cursor=/, async (route) => {
+      if (failed) return route.continue();
+      failed = true;
+      await route.abort('connectionreset');
+    });
+    await page.locator('.points-entry').last().scrollIntoViewIfNeeded();
+    await page.locator('.points-error').waitFor();
+    await page.locator('.points-entry').nth(10).scrollIntoViewIfNeeded();
+    await page.locator('.points-entry').last().scrollIntoViewIfNeeded();
+    await waitForText(page.locator('.points-hint').last(), '没有更多了');
+    expect(await page.locator('.points-entry').count()).toBe(21);
+    expect(await page.locator('.points-error').count()).toBe(0);
+  });
 });

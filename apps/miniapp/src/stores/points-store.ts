@@ -11,6 +11,8 @@ const PAGE_SIZE = 20;
  * chosen belongs to a list no longer on screen and is dropped.
  */
 let shown = 0;
+/** Counts the wallet's readings: only the newest one's answer is shown. */
+let walletRead = 0;
 
 interface PointsState {
   wallet: PointsWallet | null;
@@ -54,10 +56,13 @@ export const usePointsStore = create<PointsState>()((set, get) => ({
   ...EMPTY,
 
   async loadWallet() {
+    const mine = ++walletRead;
     try {
-      set({ wallet: await api.points.wallet(), walletError: null });
+      const wallet = await api.points.wallet();
+      // Read again meanwhile (after a redemption, say): this answer is older than what shows.
+      if (mine === walletRead) set({ wallet, walletError: null });
     } catch (error) {
-      set({ walletError: messageFor(error, '积分加载失败') });
+      if (mine === walletRead) set({ walletError: messageFor(error, '积分加载失败') });
     }
   },
 
@@ -97,6 +102,7 @@ export const usePointsStore = create<PointsState>()((set, get) => ({
         entries: [...state.entries, ...page.items],
         nextCursor: page.nextCursor,
         loadingMore: false,
+        entriesError: null,
       }));
     } catch (error) {
       if (list === shown)
@@ -107,5 +113,6 @@ export const usePointsStore = create<PointsState>()((set, get) => ({
 
 resetOnMemberChange(() => {
   shown += 1; // a page still on its way belongs to the member before
+  walletRead += 1;
   usePointsStore.setState(EMPTY);
 });
