@@ -34,6 +34,32 @@ describe('journey: a neighbour sets their birthday and gets the gift on the day'
     expect(await page.locator('.weui-picker').isVisible()).toBe(false);
   });
 
+  it('does not offer a birthday set before as unset when 我的 could not read it', async () => {
+    const { stack } = journey;
+    const { auth } = await member(stack, 'xiaomei');
+    await stack.api('PUT', '/me/birthday', { birthday: '1990-05-17' }, auth);
+    const page = await journey.newPage();
+    // Reading the member's own record fails once, just after logging in.
+    let failed = false;
+    await page.route(
+      (url) => url.pathname === '/api/v1/me',
+      async (route) => {
+        if (failed || route.request().method() !== 'GET') return route.continue();
+        failed = true;
+        await route.abort('connectionreset');
+      },
+    );
+    await logInAs(page, stack, 'xiaomei');
+    await waitForText(page.locator('.mine-birthday-link .nut-cell-extra'), '—');
+    await page.locator('.mine-birthday-link').click();
+    await page.waitForTimeout(500);
+    expect(await page.locator('.weui-picker').isVisible()).toBe(false);
+    // Shown again, 我的 reads it.
+    await page.getByText('订单', { exact: true }).last().click();
+    await page.getByText('我的', { exact: true }).last().click();
+    await waitForText(page.locator('.mine-birthday-link .nut-cell-extra'), '5月17日');
+  });
+
   it('tells the neighbour whose birthday is today of the gift, which is in the wallet', async () => {
     const { stack } = journey;
     const { auth } = await member(stack, 'laoli');

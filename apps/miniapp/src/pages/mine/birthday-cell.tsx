@@ -17,6 +17,10 @@ export function BirthdayCell() {
   if (!member) return null;
   const today = businessDay(new Date());
   const { birthday, birthdayChangeableFrom } = member;
+  // Not known until the member's own record is read (the log-in answer does not say): not
+  // offered as unset, which would refuse a day picked over one set before.
+  if (birthday === undefined)
+    return <Cell className="mine-birthday-link" title="我的生日" extra="—" />;
   const changeableFrom =
     birthday && birthdayChangeableFrom && birthdayChangeableFrom > today
       ? birthdayChangeableFrom
