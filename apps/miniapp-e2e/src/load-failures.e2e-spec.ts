@@ -4,6 +4,7 @@ import { screenshot, waitForText } from './support/screen';
 import { pickupPoints, shopperAt } from './support/pickup-points';
 import { liveGroupBuy } from './support/group-buys';
 import { operator } from './support/stack';
+import { holdNextAnswer } from './support/network';
 
 /** The first time the page asks the BFF for `path` (and only then), the connection drops. */
 async function dropFirst(page: Page, path: string): Promise<void> {
@@ -171,19 +172,7 @@ describe('journey: a neighbour on a bad connection', () => {
     await waitForText(page.locator('.campaign-card__title'), '勾庄菜 南边专享');
 
     // 首页 shown again reads its group-buys slowly; the neighbour moves to the other point.
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let held = false;
-    await page.route(
-      (url) => url.pathname === '/api/v1/campaigns',
-      async (route) => {
-        if (held) return route.continue();
-        held = true;
-        const answer = await route.fetch();
-        await released;
-        await route.fulfill({ response: answer }).catch(() => undefined);
-      },
-    );
+    const release = await holdNextAnswer(page, '/api/v1/campaigns');
     await page.getByText('我的', { exact: true }).last().click();
     await page.getByText('首页', { exact: true }).last().click();
     await page.locator('.pickup-point-bar__change').click();

@@ -1,6 +1,7 @@
 import { logInAs, useJourney } from './support/journey';
 import { screenshot, waitForText } from './support/screen';
 import { member, operator } from './support/stack';
+import { holdNextAnswer } from './support/network';
 
 describe('journey: a neighbour checks their points after an operator adjusts them', () => {
   const journey = useJourney();
@@ -103,19 +104,7 @@ describe('journey: a neighbour checks their points after an operator adjusts the
     await logInAs(page, stack, 'sunjiang');
     // The first reading of the wallet is slow to come back; the points change meanwhile and the
     // page, opened again, reads them again.
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let held = false;
-    await page.route(
-      (url) => url.pathname === '/api/v1/me/points',
-      async (route) => {
-        if (held) return route.continue();
-        held = true;
-        const answer = await route.fetch();
-        await released;
-        await route.fulfill({ response: answer }).catch(() => undefined);
-      },
-    );
+    const release = await holdNextAnswer(page, '/api/v1/me/points');
     await page.locator('.mine-points-link').click();
     await adjust(-300, 'journey-late-wallet-debit');
     await page.goBack();

@@ -4,6 +4,7 @@ import { logInAs, logInInPlace, useJourney } from './support/journey';
 import { approveLeader, type PlannedPoint, pickupPoints, shopperAt } from './support/pickup-points';
 import { screenshot, settled, waitForText } from './support/screen';
 import { member, operator, type Stack } from './support/stack';
+import { holdNextAnswer } from './support/network';
 
 const endsWith = (suffix: string) => (url: URL) => url.pathname.endsWith(suffix);
 
@@ -830,16 +831,7 @@ describe('journey: shared phones, slow networks and lost answers', () => {
     await page.goto(`${stack.h5Url}/#/subpackages/leader/commission/index`);
     await waitForText(page.locator('.commission-total__value'), '¥50.00');
     // Opened again, the page's reading is slow to come back: it was read before the withdrawal.
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let held = false;
-    await page.route(endsWith('/api/v1/leader/commissions'), async (route) => {
-      if (held) return route.continue();
-      held = true;
-      const answer = await route.fetch();
-      await released;
-      await route.fulfill({ response: answer }).catch(() => undefined);
-    });
+    const release = await holdNextAnswer(page, '/api/v1/leader/commissions');
     await page.goto(`${stack.h5Url}/#/pages/mine/index`);
     await page.goto(`${stack.h5Url}/#/subpackages/leader/commission/index`);
     await settled(page);
